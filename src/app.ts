@@ -1,0 +1,158 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { Type } from 'typebox';
+import { auditRoutes } from './audit/routes.js';
+import { authPlugin } from './auth/plugin.js';
+import { authRoutes } from './auth/routes.js';
+import type { Config } from './config.js';
+import { registerErrorHandler } from './core/errors.js';
+import { ErrorResponse } from './core/schemas.js';
+import { type Backend, type Database, ping } from './db/database.js';
+import type { DB } from './db/schema.js';
+import { hierarchyRoutes } from './hierarchy/routes.js';
+import { userRoutes } from './users/routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Kysely<DB>;
+    database: Database;
+    backend: Backend;
+    config: Config;
+    /** The time: injected so tests can move it. */
+    clock: () => Date;
+  }
+}
+
+export interface AppOptions {
+  database: Database;
+  config: Config;
+  clock?: () => Date;
+  logger?: boolean;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** Built web app: dist/web next to dist/server, or from the source tree when run with tsx. */
+export const WEB_ROOT = [path.resolve(here, '../web'), path.resolve(here, '../dist/web')].find((dir) =>
+  existsSync(path.join(dir, 'index.html')),
+);
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, database } = options;
+  const app = Fastify({
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'],
+          },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: process.env.GRIDGUARD_TRUST_PROXY === 'true',
+    ajv: {
+      customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: false },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('db', database.db);
+  app.decorate('database', database);
+  app.decorate('backend', database.backend);
+  app.decorate('config', config);
+  app.decorate('clock', options.clock ?? (() => new Date()));
+
+  registerErrorHandler(app);
+  app.addSchema(ErrorResponse);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Ant Design injects its CSS-in-JS styles at run time.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    hsts: config.cookieSecure ? { maxAge: 31536000 } : false,
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(multipart, { limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 20 } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Gridguard API',
+        description: 'Grid-based community governance and epidemic prevention (网格卫士)',
+        version: '0.1.0',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'gg_session' },
+          token: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { token: [] }],
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await app.register(authPlugin);
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get(
+    '/api/health',
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'Liveness and database backend',
+        security: [],
+        response: {
+          200: Type.Object({ status: Type.Literal('ok'), database: Type.Enum(['pglite', 'postgres']) }),
+        },
+      },
+    },
+    async () => {
+      await ping(app.db);
+      return { status: 'ok' as const, database: app.backend };
+    },
+  );
+
+  await app.register(authRoutes);
+  await app.register(hierarchyRoutes);
+  await app.register(userRoutes);
+  await app.register(auditRoutes);
+
+  if (WEB_ROOT) {
+    await app.register(fastifyStatic, { root: WEB_ROOT, wildcard: false, index: false });
+    // The single-page app answers every non-API path with its index.
+    app.setNotFoundHandler((request, reply) => {
+      if (request.url.startsWith('/api/') || request.method !== 'GET') {
+        return reply
+          .status(404)
+          .send({
+            error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` },
+          });
+      }
+      return reply.type('text/html').sendFile('index.html');
+    });
+  }
+  return app;
+}

@@ -1,0 +1,31 @@
+import { Type, type Static } from 'typebox';
+import { Page, PageQuery } from '../core/pagination.js';
+
+export const AuditQuery = Type.Intersect([
+  PageQuery,
+  Type.Object({
+    action: Type.Optional(Type.String({ maxLength: 64 })),
+    entityType: Type.Optional(Type.String({ maxLength: 64 })),
+    entityId: Type.Optional(Type.String({ maxLength: 64 })),
+    actor: Type.Optional(Type.String({ maxLength: 64 })),
+    from: Type.Optional(Type.String({ format: 'date-time' })),
+    to: Type.Optional(Type.String({ format: 'date-time' })),
+  }),
+]);
+export type AuditQuery = Static<typeof AuditQuery>;
+
+export const AuditEntryView = Type.Object({
+  id: Type.Integer(),
+  at: Type.String({ format: 'date-time' }),
+  actor: Type.String(),
+  ip: Type.Union([Type.String(), Type.Null()]),
+  action: Type.String(),
+  entityType: Type.String(),
+  entityId: Type.Union([Type.String(), Type.Null()]),
+  before: Type.Unknown(),
+  after: Type.Unknown(),
+  reason: Type.Union([Type.String(), Type.Null()]),
+});
+export type AuditEntryView = Static<typeof AuditEntryView>;
+
+export const AuditPage = Page(AuditEntryView);

@@ -1,0 +1,109 @@
+/** Roles are bound to an area; their rights apply to that area's whole subtree (市县乡村 graded access). */
+export const ROLES = [
+  'admin',
+  'commander',
+  'community_staff',
+  'grid_leader',
+  'grid_worker',
+  'volunteer',
+  'doctor',
+  'police',
+  'department',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const RIGHTS = [
+  'area.read',
+  'area.manage',
+  'user.read',
+  'user.manage',
+  'audit.read',
+  'person.read',
+  'person.write',
+  'person.reveal',
+  'person.export',
+  'health.read',
+  'health.write',
+  'event.read',
+  'event.handle',
+  'event.dispatch',
+  'service.handle',
+  'token.manage',
+] as const;
+export type Right = (typeof RIGHTS)[number];
+
+/** Data categories a department role can be granted; each opens the rights listed. */
+export const DEPARTMENT_CATEGORIES = {
+  health: ['person.read', 'health.read'],
+  police: ['person.read', 'event.read'],
+  industry: ['event.read'],
+  city_management: ['event.read', 'event.handle'],
+} as const satisfies Record<string, readonly Right[]>;
+export type DepartmentCategory = keyof typeof DEPARTMENT_CATEGORIES;
+
+const READ_ALL: Right[] = ['area.read', 'user.read', 'person.read', 'health.read', 'event.read'];
+
+export const ROLE_RIGHTS: Record<Role, readonly Right[]> = {
+  admin: RIGHTS,
+  commander: [...READ_ALL, 'audit.read', 'person.export', 'event.dispatch'],
+  community_staff: [
+    ...READ_ALL,
+    'area.manage',
+    'user.manage',
+    'audit.read',
+    'person.write',
+    'person.reveal',
+    'person.export',
+    'health.write',
+    'event.handle',
+    'event.dispatch',
+    'service.handle',
+  ],
+  grid_leader: [
+    ...READ_ALL,
+    'person.write',
+    'person.reveal',
+    'person.export',
+    'health.write',
+    'event.handle',
+    'event.dispatch',
+    'service.handle',
+  ],
+  grid_worker: [
+    'area.read',
+    'user.read',
+    'person.read',
+    'person.write',
+    'person.reveal',
+    'health.read',
+    'health.write',
+    'event.read',
+    'event.handle',
+    'service.handle',
+  ],
+  volunteer: ['area.read', 'service.handle'],
+  doctor: ['area.read', 'person.read', 'health.read', 'health.write'],
+  police: ['area.read', 'person.read', 'person.reveal', 'event.read', 'event.handle'],
+  department: ['area.read'],
+};
+
+/** Roles a holder of user.manage may grant: never more powerful than community staff, admin only by admins. */
+export function grantableRoles(holderRoles: readonly Role[]): readonly Role[] {
+  if (holderRoles.includes('admin')) return ROLES;
+  return ROLES.filter((role) => role !== 'admin' && role !== 'commander');
+}
+
+/** Machine clients (data feeds, devices, Open311 apps) act through one capability each. */
+export const CAPABILITIES = ['feed.health', 'feed.register', 'device.alerts', 'open311'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export function rightsOf(role: Role, categories: readonly string[] = []): Right[] {
+  const rights = new Set<Right>(ROLE_RIGHTS[role]);
+  if (role === 'department') {
+    for (const category of categories) {
+      const granted = DEPARTMENT_CATEGORIES[category as DepartmentCategory] as readonly Right[] | undefined;
+      for (const right of granted ?? []) rights.add(right);
+    }
+  }
+  return [...rights];
+}

@@ -1,0 +1,62 @@
+import { type Expression, type SqlBool, sql } from 'kysely';
+import { type Capability, type Right, type Role, rightsOf } from './rights.js';
+
+export interface Assignment {
+  role: Role;
+  areaId: number;
+  areaPath: string;
+  categories: string[];
+}
+
+/** Who is asking: a signed-in user or a machine client. Every repository query is scoped by it. */
+export type Viewer =
+  | { kind: 'user'; userId: number; username: string; displayName: string; assignments: Assignment[] }
+  | { kind: 'token'; tokenId: number; name: string; capability: Capability; areaId: number; areaPath: string }
+  /** The operator at the command line (migrations, imports, create-admin): the whole tree. */
+  | { kind: 'system'; name: string };
+
+export const SYSTEM_VIEWER: Viewer = Object.freeze({ kind: 'system', name: 'cli' });
+
+export function viewerName(viewer: Viewer): string {
+  if (viewer.kind === 'user') return viewer.username;
+  return `${viewer.kind}:${viewer.name}`;
+}
+
+/** The smallest set of subtree prefixes in which the viewer holds `right`. */
+export function scopePaths(viewer: Viewer, right: Right): string[] {
+  if (viewer.kind === 'system') return ['/'];
+  if (viewer.kind !== 'user') return [];
+  const paths = viewer.assignments
+    .filter((a) => rightsOf(a.role, a.categories).includes(right))
+    .map((a) => a.areaPath)
+    .sort();
+  return paths.filter((p, i) => !paths.slice(0, i).some((q) => p.startsWith(q)));
+}
+
+export function can(viewer: Viewer, right: Right, areaPath: string): boolean {
+  return scopePaths(viewer, right).some((prefix) => areaPath.startsWith(prefix));
+}
+
+export function canAnywhere(viewer: Viewer, right: Right): boolean {
+  return scopePaths(viewer, right).length > 0;
+}
+
+/** Paths are "/1/5/23/": the successor of "/" is "0", so a prefix P covers [P, P with "/"→"0"). */
+export function prefixUpperBound(prefix: string): string {
+  return `${prefix.slice(0, -1)}0`;
+}
+
+/**
+ * The one scope filter: `pathColumn` lies in a subtree where the viewer holds `right`.
+ * A range on a "C"-collated column, so it uses the btree index on both backends.
+ */
+export function inScope(viewer: Viewer, right: Right, pathColumn: string): Expression<SqlBool> {
+  return inSubtrees(scopePaths(viewer, right), pathColumn);
+}
+
+export function inSubtrees(prefixes: readonly string[], pathColumn: string): Expression<SqlBool> {
+  if (prefixes.length === 0) return sql<SqlBool>`false`;
+  const ref = sql.ref(pathColumn);
+  const ranges = prefixes.map((p) => sql<SqlBool>`(${ref} >= ${p} and ${ref} < ${prefixUpperBound(p)})`);
+  return sql<SqlBool>`(${sql.join(ranges, sql` or `)})`;
+}

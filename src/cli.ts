@@ -1,0 +1,229 @@
+import { randomBytes } from 'node:crypto';
+import { Command, InvalidArgumentError } from 'commander';
+import { hashPassword, passwordProblem } from './auth/password.js';
+import { createApiToken } from './auth/repository.js';
+import { CAPABILITIES, type Capability } from './auth/rights.js';
+import { SYSTEM_VIEWER } from './auth/scope.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { recordAudit } from './audit/repository.js';
+import { type Database, openDatabase } from './db/database.js';
+import { DataDirLockedError } from './db/lock.js';
+import { migrateToLatest } from './db/migrate.js';
+import { isEmptyInstallation, seedDemo } from './demo/seed.js';
+import { findAreaByCode } from './hierarchy/repository.js';
+import { startServer } from './server.js';
+
+const systemActor = () => ({ viewer: SYSTEM_VIEWER, ip: null, now: () => new Date() });
+
+/** Opens and migrates the database for one command, and always closes it. */
+async function withDatabase<T>(
+  config: Config,
+  command: string,
+  work: (database: Database) => Promise<T>,
+): Promise<T> {
+  const database = await openDatabase(config, `gridguard ${command}`);
+  try {
+    await migrateToLatest(database.db);
+    return await work(database);
+  } finally {
+    await database.close();
+  }
+}
+
+function printLogins(
+  url: string,
+  logins: Array<{ role: string; username: string; displayName: string; area: string }>,
+  password: string,
+) {
+  console.log(`\nDemo sign-ins (password: ${password}):`);
+  for (const login of logins)
+    console.log(
+      `  ${login.role.padEnd(16)} ${login.username.padEnd(18)} ${login.displayName} @ ${login.area}`,
+    );
+  console.log(`\nOpen ${url}\n`);
+}
+
+export function buildCli(): Command {
+  const program = new Command('gridguard')
+    .description('Gridguard (网格卫士): grid governance and epidemic prevention')
+    .showHelpAfterError();
+
+  program
+    .command('serve')
+    .description(
+      'Run the web app and API (migrates first; seeds the demo village into an empty embedded database)',
+    )
+    .action(async () => {
+      const config = loadConfig();
+      const server = await startServer(config);
+      console.log(`\nGridguard is running at ${server.url}  (database: ${server.database.backend})`);
+      console.log(`API docs: ${server.url}/api/docs`);
+      if (server.demoLogins) printLogins(server.url, server.demoLogins, config.demoPassword);
+      else if (config.demo && server.database.backend === 'pglite')
+        console.log(`Demo sign-in: admin / ${config.demoPassword} (other demo users: see README)`);
+      const stop = async () => {
+        await server.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+    });
+
+  program
+    .command('migrate')
+    .description('Apply pending database migrations')
+    .action(async () => {
+      const config = loadConfig();
+      const database = await openDatabase(config, 'gridguard migrate');
+      try {
+        const applied = await migrateToLatest(database.db);
+        console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+      } finally {
+        await database.close();
+      }
+    });
+
+  program
+    .command('create-admin')
+    .description('Create a system administrator bound to a top-level area')
+    .requiredOption('--username <name>', 'sign-in name')
+    .option('--area <code>', 'area code the role is bound to (default: the first top-level area)')
+    .option('--password <password>', 'initial password (default: a random one, printed once)')
+    .action(async (options: { username: string; area?: string; password?: string }) => {
+      const config = loadConfig();
+      await withDatabase(config, 'create-admin', async ({ db }) => {
+        const area = options.area
+          ? await findAreaByCode(db, options.area)
+          : await db
+              .selectFrom('areas')
+              .selectAll()
+              .where('parent_id', 'is', null)
+              .orderBy('id')
+              .executeTakeFirst();
+        if (!area)
+          throw new InvalidArgumentError(
+            options.area
+              ? `No area with code ${options.area}`
+              : 'No areas yet: import the hierarchy first (gridguard import areas FILE)',
+          );
+        const password = options.password ?? `${randomBytes(9).toString('base64url')}7a`;
+        const problem = passwordProblem(password, options.username);
+        if (problem) throw new InvalidArgumentError(`--password ${problem}`);
+        await db.transaction().execute(async (trx) => {
+          const user = await trx
+            .insertInto('users')
+            .values({
+              username: options.username,
+              display_name: options.username,
+              password_hash: await hashPassword(password),
+              must_change_password: !options.password,
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          await trx
+            .insertInto('role_assignments')
+            .values({ user_id: user.id, role: 'admin', area_id: area.id, categories: [] })
+            .execute();
+          await recordAudit(trx, systemActor(), {
+            action: 'user.create',
+            entityType: 'user',
+            entityId: user.id,
+            areaPath: area.path,
+            after: { username: options.username, role: 'admin', area: area.code },
+          });
+        });
+        console.log(`Created admin ${options.username} on ${area.name} (${area.code}).`);
+        if (!options.password) console.log(`Temporary password (change at first sign-in): ${password}`);
+      });
+    });
+
+  const seed = program.command('seed').description('Load generated data');
+  seed
+    .command('demo')
+    .description('Generate the demo village 星火村 (only into an empty database)')
+    .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10), 20220401)
+    .action(async (options: { seed: number }) => {
+      const config = loadConfig();
+      await withDatabase(config, 'seed demo', async ({ db }) => {
+        if (!(await isEmptyInstallation(db)))
+          throw new InvalidArgumentError(
+            'The database already holds areas or users; demo data goes only into an empty one.',
+          );
+        const { logins } = await seedDemo(db, {
+          password: config.demoPassword,
+          demoMode: config.demo,
+          seed: options.seed,
+          log: console.log,
+        });
+        printLogins(
+          `http://${config.host}:${config.port}`,
+          logins,
+          config.demo ? config.demoPassword : `${config.demoPassword} (must be changed at first sign-in)`,
+        );
+      });
+    });
+
+  const token = program
+    .command('token')
+    .description('API tokens for data feeds, devices and Open311 clients');
+  token
+    .command('create')
+    .requiredOption('--name <name>', 'what the client is')
+    .requiredOption('--area <code>', 'area code the token is bound to')
+    .requiredOption('--capability <capability>', `one of ${CAPABILITIES.join(', ')}`)
+    .action(async (options: { name: string; area: string; capability: string }) => {
+      if (!(CAPABILITIES as readonly string[]).includes(options.capability))
+        throw new InvalidArgumentError(`--capability must be one of ${CAPABILITIES.join(', ')}`);
+      const config = loadConfig();
+      await withDatabase(config, 'token create', async ({ db }) => {
+        const area = await findAreaByCode(db, options.area);
+        if (!area) throw new InvalidArgumentError(`No area with code ${options.area}`);
+        const created = await db.transaction().execute(async (trx) => {
+          const result = await createApiToken(trx, {
+            name: options.name,
+            areaId: area.id,
+            capability: options.capability as Capability,
+            createdBy: null,
+          });
+          await recordAudit(trx, systemActor(), {
+            action: 'token.create',
+            entityType: 'api_token',
+            entityId: result.id,
+            areaPath: area.path,
+            after: { name: options.name, capability: options.capability },
+          });
+          return result;
+        });
+        console.log(created.token);
+      });
+    });
+
+  program
+    .command('keys')
+    .description('Key material for GRIDGUARD_ENCRYPTION_KEYS and GRIDGUARD_HMAC_KEY')
+    .command('generate')
+    .action(() => {
+      console.log(`GRIDGUARD_ENCRYPTION_KEYS=k1:${randomBytes(32).toString('base64')}`);
+      console.log(`GRIDGUARD_HMAC_KEY=${randomBytes(32).toString('base64')}`);
+    });
+
+  return program;
+}
+
+export async function runCli(argv: string[]): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (error) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof DataDirLockedError ||
+      error instanceof InvalidArgumentError
+    ) {
+      console.error(`gridguard: ${error.message}`);
+    } else {
+      console.error('gridguard:', error instanceof Error ? error.message : error);
+      if (process.env.LOG_LEVEL === 'debug') console.error(error);
+    }
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,66 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config.js';
+import { acquireDataDirLock } from './lock.js';
+import type { DB } from './schema.js';
+
+export type Backend = 'pglite' | 'postgres';
+
+/** The open database: the Kysely handle plus the raw driver for bulk COPY paths. */
+export interface Database {
+  readonly db: Kysely<DB>;
+  readonly backend: Backend;
+  readonly raw: { kind: 'pglite'; pglite: PGlite } | { kind: 'postgres'; pool: pg.Pool };
+  close(): Promise<void>;
+}
+
+const INT8_OID = 20;
+// Counts and bigserial ids come back as numbers on both backends (ids stay far below 2^53).
+pg.types.setTypeParser(INT8_OID, (value) => Number(value));
+
+export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  // Fail fast with the server's own message if it is unreachable.
+  const client = await pool.connect();
+  client.release();
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    backend: 'postgres',
+    raw: { kind: 'postgres', pool },
+    close: () => db.destroy(),
+  };
+}
+
+/** `dataDir` null opens a throw-away in-memory database (tests). */
+export async function openPglite(dataDir: string | null, command = 'gridguard'): Promise<Database> {
+  const release = dataDir ? acquireDataDirLock(dataDir, command) : () => undefined;
+  try {
+    const pglite = await PGlite.create(dataDir ?? undefined, {
+      parsers: { [INT8_OID]: (value: string) => Number(value) },
+    });
+    const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
+    return {
+      db,
+      backend: 'pglite',
+      raw: { kind: 'pglite', pglite },
+      close: async () => {
+        await db.destroy();
+        if (!pglite.closed) await pglite.close();
+        release();
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+export function openDatabase(config: Config, command = 'gridguard'): Promise<Database> {
+  return config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite(config.dataDir, command);
+}
+
+export async function ping(db: Kysely<DB>): Promise<void> {
+  await sql`select 1`.execute(db);
+}

@@ -1,0 +1,36 @@
+import type { Kysely } from 'kysely';
+import { type Migration, type MigrationResultSet, Migrator, NO_MIGRATIONS } from 'kysely/migration';
+import * as foundation from './migrations/20261122_1200_foundation.js';
+import type { DB } from './schema.js';
+
+/** Every migration, in order. Listed statically so the bundle and tests need no directory scan. */
+export const MIGRATIONS: Record<string, Migration> = {
+  '20261122_1200_foundation': foundation,
+};
+
+function migrator(db: Kysely<DB>): Migrator {
+  return new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve(MIGRATIONS) },
+    migrationTableName: 'schema_migrations',
+    migrationLockTableName: 'schema_migrations_lock',
+  });
+}
+
+function check(result: MigrationResultSet): string[] {
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    throw new Error(`Migration ${failed?.migrationName ?? '?'} failed: ${String(result.error)}`, {
+      cause: result.error,
+    });
+  }
+  return (result.results ?? []).map((r) => r.migrationName);
+}
+
+export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
+  return check(await migrator(db).migrateToLatest());
+}
+
+export async function migrateDownAll(db: Kysely<DB>): Promise<string[]> {
+  return check(await migrator(db).migrateTo(NO_MIGRATIONS));
+}

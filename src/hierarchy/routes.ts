@@ -1,0 +1,158 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { errors, IdParams } from '../core/schemas.js';
+import * as repo from './repository.js';
+import {
+  AreaDetail,
+  AreaListQuery,
+  AreaPage,
+  AreaView,
+  ChildFeatures,
+  CreateAreaBody,
+  MoveAreaBody,
+  RetireAreaBody,
+  UpdateAreaBody,
+} from './schema.js';
+import * as service from './service.js';
+
+export const hierarchyRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const settings = { gridCodeWidth: app.config.gridCodeWidth };
+  const tags = ['areas'];
+  const read = app.requireRight('area.read');
+  const manage = app.requireRight('area.manage');
+
+  app.get(
+    '/api/areas',
+    {
+      schema: {
+        tags,
+        summary: 'Areas in the caller’s scope (children of parentId, or all under within)',
+        querystring: AreaListQuery,
+        response: { 200: AreaPage, ...errors(400, 401, 403, 404) },
+      },
+      preHandler: read,
+    },
+    async (request) => service.listAreas(app.db, request.actor().viewer, request.query),
+  );
+
+  app.get(
+    '/api/areas/roots',
+    {
+      schema: {
+        tags,
+        summary: 'The top areas of the caller’s scope: where the navigator starts',
+        response: { 200: Type.Object({ items: Type.Array(AreaView) }), ...errors(401, 403) },
+      },
+      preHandler: read,
+    },
+    async (request) => {
+      const roots = await repo.scopeRoots(app.db, request.actor().viewer);
+      const counts = await repo.childCounts(
+        app.db,
+        roots.map((r) => r.id),
+      );
+      return { items: roots.map((row) => service.presentArea(row, counts.get(row.id) ?? 0)) };
+    },
+  );
+
+  app.get(
+    '/api/areas/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One area with ancestors, descendant counts and staff',
+        params: IdParams,
+        response: { 200: AreaDetail, ...errors(401, 403, 404) },
+      },
+      preHandler: read,
+    },
+    async (request) => service.getAreaDetail(app.db, request.actor().viewer, request.params.id),
+  );
+
+  app.get(
+    '/api/areas/:id/children.geojson',
+    {
+      schema: {
+        tags,
+        summary: 'Child areas as a GeoJSON FeatureCollection (for maps)',
+        params: IdParams,
+        response: { 200: ChildFeatures, ...errors(401, 403, 404) },
+      },
+      preHandler: read,
+    },
+    async (request) => service.childGeoJson(app.db, request.actor().viewer, request.params.id),
+  );
+
+  app.post(
+    '/api/areas',
+    {
+      schema: {
+        tags,
+        summary: 'Create an area under a parent',
+        body: CreateAreaBody,
+        response: { 201: AreaView, ...errors(400, 401, 403, 404, 409) },
+      },
+      preHandler: manage,
+    },
+    async (request, reply) => {
+      const area = await app.db
+        .transaction()
+        .execute((trx) => service.createArea(trx, request.actor(), settings, request.body));
+      return reply.status(201).send(area);
+    },
+  );
+
+  app.patch(
+    '/api/areas/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Rename an area, change its kind or boundary',
+        params: IdParams,
+        body: UpdateAreaBody,
+        response: { 200: AreaView, ...errors(400, 401, 403, 404) },
+      },
+      preHandler: manage,
+    },
+    async (request) =>
+      app.db
+        .transaction()
+        .execute((trx) => service.updateArea(trx, request.actor(), request.params.id, request.body)),
+  );
+
+  app.post(
+    '/api/areas/:id/move',
+    {
+      schema: {
+        tags,
+        summary: 'Move an area and all its descendants under a new parent',
+        params: IdParams,
+        body: MoveAreaBody,
+        response: { 200: AreaView, ...errors(400, 401, 403, 404, 409) },
+      },
+      preHandler: manage,
+    },
+    async (request) =>
+      app.db
+        .transaction()
+        .execute((trx) => service.moveArea(trx, request.actor(), request.params.id, request.body.parentId)),
+  );
+
+  app.post(
+    '/api/areas/:id/retire',
+    {
+      schema: {
+        tags,
+        summary: 'Retire an area and all its descendants',
+        params: IdParams,
+        body: RetireAreaBody,
+        response: { 200: Type.Object({ retired: Type.Integer() }), ...errors(400, 401, 403, 404) },
+      },
+      preHandler: manage,
+    },
+    async (request) =>
+      app.db
+        .transaction()
+        .execute((trx) => service.retireArea(trx, request.actor(), request.params.id, request.body.reason)),
+  );
+};

@@ -1,0 +1,136 @@
+import { Type, type Static } from 'typebox';
+import { Page, PageQuery } from '../core/pagination.js';
+
+export const LEVEL_VALUES = ['city', 'county', 'township', 'village', 'grid', 'microgrid', 'cell'] as const;
+export const KIND_VALUES = ['ordinary', 'enterprise', 'site', 'school', 'hotel'] as const;
+
+export const Level = Type.Enum(LEVEL_VALUES);
+export const Kind = Type.Enum(KIND_VALUES);
+
+const Position = Type.Number({ minimum: -180, maximum: 180 });
+export const Centre = Type.Object(
+  { lng: Position, lat: Type.Number({ minimum: -90, maximum: 90 }) },
+  { additionalProperties: false },
+);
+
+/** A GeoJSON Polygon or MultiPolygon; rings are checked in the service (closed, ≥ 4 positions). */
+export const Geometry = Type.Object(
+  {
+    type: Type.Enum(['Polygon', 'MultiPolygon']),
+    coordinates: Type.Array(Type.Unknown(), { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+export const AreaView = Type.Object({
+  id: Type.Integer(),
+  parentId: Type.Union([Type.Integer(), Type.Null()]),
+  code: Type.String(),
+  name: Type.String(),
+  level: Level,
+  kind: Kind,
+  depth: Type.Integer(),
+  centre: Type.Union([Centre, Type.Null()]),
+  hasBoundary: Type.Boolean(),
+  retired: Type.Boolean(),
+  childCount: Type.Integer(),
+});
+export type AreaView = Static<typeof AreaView>;
+
+export const AreaRef = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  name: Type.String(),
+  level: Level,
+});
+
+export const AreaDetail = Type.Intersect([
+  AreaView,
+  Type.Object({
+    ancestors: Type.Array(AreaRef),
+    boundary: Type.Union([Geometry, Type.Null()]),
+    /** Live descendants by level, e.g. {"grid": 4, "microgrid": 20, "cell": 160}. */
+    descendantCounts: Type.Record(Type.String(), Type.Integer()),
+    staff: Type.Array(
+      Type.Object({
+        userId: Type.Integer(),
+        displayName: Type.String(),
+        username: Type.String(),
+        role: Type.String(),
+      }),
+    ),
+  }),
+]);
+export type AreaDetail = Static<typeof AreaDetail>;
+
+export const AreaListQuery = Type.Intersect([
+  PageQuery,
+  Type.Object({
+    parentId: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** Everything under this area, not only its children. */
+    within: Type.Optional(Type.Integer({ minimum: 1 })),
+    level: Type.Optional(Level),
+    kind: Type.Optional(Kind),
+    q: Type.Optional(Type.String({ maxLength: 100, description: 'Matches name or code prefix' })),
+    includeRetired: Type.Optional(Type.Boolean()),
+  }),
+]);
+export type AreaListQuery = Static<typeof AreaListQuery>;
+export const AreaPage = Page(AreaView);
+
+export const CreateAreaBody = Type.Object(
+  {
+    parentId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+    code: Type.Optional(
+      Type.String({
+        pattern: '^[0-9]{6,24}$',
+        description: 'Omit for grid levels to take the next free sequence',
+      }),
+    ),
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    level: Type.Optional(Level),
+    kind: Type.Optional(Kind),
+    boundary: Type.Optional(Type.Union([Geometry, Type.Null()])),
+    centre: Type.Optional(Type.Union([Centre, Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+export type CreateAreaBody = Static<typeof CreateAreaBody>;
+
+export const UpdateAreaBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    kind: Type.Optional(Kind),
+    boundary: Type.Optional(Type.Union([Geometry, Type.Null()])),
+    centre: Type.Optional(Type.Union([Centre, Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateAreaBody = Static<typeof UpdateAreaBody>;
+
+export const MoveAreaBody = Type.Object(
+  { parentId: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+);
+export const RetireAreaBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 500 }) },
+  { additionalProperties: false },
+);
+
+export const ChildFeatures = Type.Object({
+  type: Type.Literal('FeatureCollection'),
+  features: Type.Array(
+    Type.Object({
+      type: Type.Literal('Feature'),
+      id: Type.Integer(),
+      properties: Type.Object({
+        id: Type.Integer(),
+        code: Type.String(),
+        name: Type.String(),
+        level: Level,
+        kind: Kind,
+      }),
+      geometry: Type.Union([Geometry, Type.Null()]),
+    }),
+  ),
+});

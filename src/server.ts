@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { type Database, openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { isEmptyInstallation, seedDemo, type DemoLogin } from './demo/seed.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  database: Database;
+  url: string;
+  demoLogins: DemoLogin[] | null;
+  close(): Promise<void>;
+}
+
+/** Opens the database, migrates, seeds the demo village into an empty embedded database, and listens. */
+export async function startServer(
+  config: Config,
+  log: (line: string) => void = console.log,
+): Promise<RunningServer> {
+  const database = await openDatabase(config, 'gridguard serve');
+  try {
+    const applied = await migrateToLatest(database.db);
+    if (applied.length > 0) log(`Applied migrations: ${applied.join(', ')}`);
+    let demoLogins: DemoLogin[] | null = null;
+    // Demo data only ever goes into an empty embedded database; PostgreSQL needs `gridguard seed demo`.
+    if (database.backend === 'pglite' && config.demo && (await isEmptyInstallation(database.db))) {
+      log('Empty database: generating the demo village 星火村 …');
+      demoLogins = (await seedDemo(database.db, { password: config.demoPassword, demoMode: true, log }))
+        .logins;
+    }
+    const app = await buildApp({ database, config });
+    const address = await app.listen({ port: config.port, host: config.host });
+    const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+    return {
+      app,
+      database,
+      url,
+      demoLogins,
+      close: async () => {
+        await app.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

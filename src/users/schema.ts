@@ -1,0 +1,82 @@
+import { Type, type Static } from 'typebox';
+import { Page, PageQuery } from '../core/pagination.js';
+import { ROLES } from '../auth/rights.js';
+
+export const RoleSchema = Type.Enum(ROLES);
+
+export const UserAssignmentView = Type.Object({
+  id: Type.Integer(),
+  role: RoleSchema,
+  areaId: Type.Integer(),
+  areaCode: Type.String(),
+  areaName: Type.String(),
+  areaLevel: Type.String(),
+  categories: Type.Array(Type.String()),
+});
+
+export const UserView = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  displayName: Type.String(),
+  disabled: Type.Boolean(),
+  locked: Type.Boolean(),
+  mustChangePassword: Type.Boolean(),
+  lastLoginAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  /** Only the assignments inside the caller's scope. */
+  assignments: Type.Array(UserAssignmentView),
+});
+export type UserView = Static<typeof UserView>;
+export const UserPage = Page(UserView);
+
+export const UserListQuery = Type.Intersect([
+  PageQuery,
+  Type.Object({
+    q: Type.Optional(Type.String({ maxLength: 64 })),
+    areaId: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Users with a role on this area or below' }),
+    ),
+    role: Type.Optional(RoleSchema),
+  }),
+]);
+export type UserListQuery = Static<typeof UserListQuery>;
+
+export const AssignmentInput = Type.Object(
+  {
+    role: RoleSchema,
+    areaId: Type.Integer({ minimum: 1 }),
+    categories: Type.Optional(
+      Type.Array(Type.Enum(['health', 'police', 'industry', 'city_management']), {
+        maxItems: 8,
+        uniqueItems: true,
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type AssignmentInput = Static<typeof AssignmentInput>;
+
+export const CreateUserBody = Type.Object(
+  {
+    username: Type.String({ pattern: '^[A-Za-z0-9_.-]{3,64}$' }),
+    displayName: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Type.String({ minLength: 8, maxLength: 200 }),
+    assignments: Type.Array(AssignmentInput, { minItems: 1, maxItems: 20 }),
+  },
+  { additionalProperties: false },
+);
+export type CreateUserBody = Static<typeof CreateUserBody>;
+
+export const UpdateUserBody = Type.Object(
+  {
+    displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    disabled: Type.Optional(Type.Boolean()),
+    unlock: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateUserBody = Static<typeof UpdateUserBody>;
+
+export const ResetPasswordBody = Type.Object(
+  { newPassword: Type.String({ minLength: 8, maxLength: 200 }) },
+  { additionalProperties: false },
+);

@@ -1,0 +1,280 @@
+import { recordAudit } from '../audit/repository.js';
+import { hashPassword, passwordProblem } from '../auth/password.js';
+import { deleteSessionsOfUser } from '../auth/repository.js';
+import { grantableRoles, type Role } from '../auth/rights.js';
+import { can, scopePaths, type Viewer } from '../auth/scope.js';
+import type { Actor, Db } from '../core/context.js';
+import { AppError, conflict, forbidden, invalid, notFound } from '../core/errors.js';
+import type { PageOf } from '../core/pagination.js';
+import { findAreaInScope } from '../hierarchy/repository.js';
+import * as repo from './repository.js';
+import type { AssignmentInput, CreateUserBody, UpdateUserBody, UserListQuery, UserView } from './schema.js';
+
+const USER_NOT_FOUND = (id: number) =>
+  notFound('USER_NOT_FOUND', `User ${id} does not exist or has no role in your area`);
+
+type UserRow = NonNullable<Awaited<ReturnType<typeof repo.findUser>>>;
+type AssignmentRow = Awaited<ReturnType<typeof repo.assignmentsOf>>[number];
+
+export function presentUser(
+  user: UserRow,
+  assignments: AssignmentRow[],
+  viewer: Viewer,
+  now: Date,
+): UserView {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.display_name,
+    disabled: user.disabled_at !== null,
+    locked: user.locked_until !== null && user.locked_until > now,
+    mustChangePassword: user.must_change_password,
+    lastLoginAt: user.last_login_at?.toISOString() ?? null,
+    assignments: assignments
+      .filter((a) => a.user_id === user.id && can(viewer, 'user.read', a.path))
+      .map((a) => ({
+        id: a.id,
+        role: a.role as Role,
+        areaId: a.area_id,
+        areaCode: a.code,
+        areaName: a.name,
+        areaLevel: a.level,
+        categories: a.categories,
+      })),
+  };
+}
+
+export async function listUsers(db: Db, actor: Actor, query: UserListQuery): Promise<PageOf<UserView>> {
+  let withinPath: string | undefined;
+  if (query.areaId !== undefined) {
+    const area = await findAreaInScope(db, actor.viewer, 'user.read', query.areaId);
+    if (!area)
+      throw notFound('AREA_NOT_FOUND', `Area ${query.areaId} does not exist or is outside your area`);
+    withinPath = area.path;
+  }
+  const page = await repo.listUsers(db, actor.viewer, { ...query, ...(withinPath ? { withinPath } : {}) });
+  const assignments = await repo.assignmentsOf(
+    db,
+    page.items.map((u) => u.id),
+  );
+  return { ...page, items: page.items.map((u) => presentUser(u, assignments, actor.viewer, actor.now())) };
+}
+
+/** A user is visible when one of their roles lies in the viewer's scope. */
+async function visibleUser(db: Db, viewer: Viewer, id: number) {
+  const user = await repo.findUser(db, id);
+  if (!user) throw USER_NOT_FOUND(id);
+  const assignments = await repo.assignmentsOf(db, [id]);
+  if (!assignments.some((a) => can(viewer, 'user.read', a.path))) throw USER_NOT_FOUND(id);
+  return { user, assignments };
+}
+
+/** Changing an account needs user.manage over every area it holds a role in, so a grid manager cannot lock out a city commander. */
+async function manageableUser(db: Db, viewer: Viewer, id: number) {
+  const found = await visibleUser(db, viewer, id);
+  if (!found.assignments.every((a) => can(viewer, 'user.manage', a.path))) {
+    throw forbidden('This account holds roles outside the areas you manage');
+  }
+  return found;
+}
+
+export async function getUser(db: Db, actor: Actor, id: number): Promise<UserView> {
+  const { user, assignments } = await visibleUser(db, actor.viewer, id);
+  return presentUser(user, assignments, actor.viewer, actor.now());
+}
+
+function holderRoles(viewer: Viewer): Role[] {
+  if (viewer.kind === 'system') return ['admin'];
+  return viewer.kind === 'user' ? viewer.assignments.map((a) => a.role) : [];
+}
+
+async function checkGrant(db: Db, viewer: Viewer, input: AssignmentInput, field: string) {
+  const area = await findAreaInScope(db, viewer, 'user.manage', input.areaId);
+  if (!area)
+    throw notFound(
+      'AREA_NOT_FOUND',
+      `${field}.areaId: area ${input.areaId} does not exist or is outside the areas you manage`,
+    );
+  if (!grantableRoles(holderRoles(viewer)).includes(input.role)) {
+    throw new AppError('ROLE_NOT_GRANTABLE', 403, `${field}.role: you may not grant the role ${input.role}`);
+  }
+  if (input.role !== 'department' && input.categories?.length) {
+    throw invalid('VALIDATION_FAILED', `${field}.categories only apply to the department role`, [
+      { field: `${field}.categories`, message: 'only apply to department' },
+    ]);
+  }
+  return area;
+}
+
+export async function createUser(db: Db, actor: Actor, body: CreateUserBody): Promise<UserView> {
+  const problem = passwordProblem(body.password, body.username);
+  if (problem)
+    throw invalid('PASSWORD_TOO_WEAK', `body.password ${problem}`, [
+      { field: 'body.password', message: problem },
+    ]);
+  if (await repo.usernameTaken(db, body.username))
+    throw conflict('USERNAME_TAKEN', `The username ${body.username} is taken`, [
+      { field: 'body.username', message: 'is taken' },
+    ]);
+  const areas = [];
+  for (const [i, assignment] of body.assignments.entries())
+    areas.push(await checkGrant(db, actor.viewer, assignment, `body.assignments.${i}`));
+  const now = actor.now();
+  const user = await db
+    .insertInto('users')
+    .values({
+      username: body.username,
+      display_name: body.displayName.trim(),
+      password_hash: await hashPassword(body.password),
+      must_change_password: true,
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('role_assignments')
+    .values(
+      body.assignments.map((a) => ({
+        user_id: user.id,
+        role: a.role,
+        area_id: a.areaId,
+        categories: a.categories ?? [],
+        created_at: now,
+      })),
+    )
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  await recordAudit(db, actor, {
+    action: 'user.create',
+    entityType: 'user',
+    entityId: user.id,
+    areaPath: areas[0]?.path ?? null,
+    after: { username: user.username, displayName: user.display_name, assignments: body.assignments },
+  });
+  return getUser(db, actor, user.id);
+}
+
+export async function updateUser(db: Db, actor: Actor, id: number, body: UpdateUserBody): Promise<UserView> {
+  const { user, assignments } = await manageableUser(db, actor.viewer, id);
+  if (actor.viewer.kind === 'user' && actor.viewer.userId === id && body.disabled)
+    throw forbidden('You cannot disable your own account');
+  const now = actor.now();
+  await db
+    .updateTable('users')
+    .set({
+      ...(body.displayName !== undefined ? { display_name: body.displayName.trim() } : {}),
+      ...(body.disabled !== undefined
+        ? { disabled_at: body.disabled ? (user.disabled_at ?? now) : null }
+        : {}),
+      ...(body.unlock ? { locked_until: null, failed_logins: 0 } : {}),
+      updated_at: now,
+    })
+    .where('id', '=', id)
+    .execute();
+  if (body.disabled) await deleteSessionsOfUser(db, id);
+  await recordAudit(db, actor, {
+    action: 'user.update',
+    entityType: 'user',
+    entityId: id,
+    areaPath: assignments[0]?.path ?? null,
+    before: { displayName: user.display_name, disabled: user.disabled_at !== null },
+    after: body,
+  });
+  return getUser(db, actor, id);
+}
+
+export async function resetPassword(db: Db, actor: Actor, id: number, newPassword: string): Promise<void> {
+  const { user, assignments } = await manageableUser(db, actor.viewer, id);
+  const problem = passwordProblem(newPassword, user.username);
+  if (problem)
+    throw invalid('PASSWORD_TOO_WEAK', `body.newPassword ${problem}`, [
+      { field: 'body.newPassword', message: problem },
+    ]);
+  await db
+    .updateTable('users')
+    .set({
+      password_hash: await hashPassword(newPassword),
+      must_change_password: true,
+      failed_logins: 0,
+      locked_until: null,
+      updated_at: actor.now(),
+    })
+    .where('id', '=', id)
+    .execute();
+  await deleteSessionsOfUser(db, id);
+  await recordAudit(db, actor, {
+    action: 'user.password_reset',
+    entityType: 'user',
+    entityId: id,
+    areaPath: assignments[0]?.path ?? null,
+  });
+}
+
+export async function addAssignment(
+  db: Db,
+  actor: Actor,
+  id: number,
+  input: AssignmentInput,
+): Promise<UserView> {
+  await visibleUserOrNew(db, actor.viewer, id);
+  const area = await checkGrant(db, actor.viewer, input, 'body');
+  const result = await db
+    .insertInto('role_assignments')
+    .values({
+      user_id: id,
+      role: input.role,
+      area_id: input.areaId,
+      categories: input.categories ?? [],
+      created_at: actor.now(),
+    })
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  if (Number(result.numInsertedOrUpdatedRows ?? 0) > 0) {
+    await recordAudit(db, actor, {
+      action: 'user.assignment_add',
+      entityType: 'user',
+      entityId: id,
+      areaPath: area.path,
+      after: input,
+    });
+  }
+  return getUser(db, actor, id);
+}
+
+/** Granting a role may reach a user not yet visible (first role in this subtree), but never one who does not exist. */
+async function visibleUserOrNew(db: Db, viewer: Viewer, id: number) {
+  const user = await repo.findUser(db, id);
+  if (!user || scopePaths(viewer, 'user.manage').length === 0) throw USER_NOT_FOUND(id);
+  return user;
+}
+
+export async function removeAssignment(
+  db: Db,
+  actor: Actor,
+  id: number,
+  assignmentId: number,
+): Promise<UserView> {
+  const { assignments } = await visibleUser(db, actor.viewer, id);
+  const assignment = assignments.find((a) => a.id === assignmentId);
+  if (!assignment || !can(actor.viewer, 'user.read', assignment.path))
+    throw notFound('NOT_FOUND', `Assignment ${assignmentId} not found`);
+  if (!can(actor.viewer, 'user.manage', assignment.path))
+    throw forbidden('This role is outside the areas you manage');
+  if (actor.viewer.kind === 'user' && actor.viewer.userId === id && assignment.role === 'admin')
+    throw forbidden('You cannot remove your own admin role');
+  await db.deleteFrom('role_assignments').where('id', '=', assignmentId).execute();
+  await recordAudit(db, actor, {
+    action: 'user.assignment_remove',
+    entityType: 'user',
+    entityId: id,
+    areaPath: assignment.path,
+    before: { role: assignment.role, areaId: assignment.area_id },
+  });
+  const remaining = await repo.assignmentsOf(db, [id]);
+  if (!remaining.some((a) => can(actor.viewer, 'user.read', a.path))) {
+    const user = await repo.findUser(db, id);
+    return presentUser(user!, [], actor.viewer, actor.now());
+  }
+  return getUser(db, actor, id);
+}
