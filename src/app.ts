@@ -90,7 +90,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     hsts: config.cookieSecure ? { maxAge: 31536000 } : false,
   });
   await app.register(cookie);
-  await app.register(rateLimit, { global: false });
+  // preHandler: the sign-in limit is keyed on the parsed body's username as well as the client address.
+  await app.register(rateLimit, { global: false, hook: 'preHandler' });
   await app.register(multipart, { limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 20 } });
   await app.register(swagger, {
     openapi: {
@@ -145,11 +146,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // The single-page app answers every non-API path with its index.
     app.setNotFoundHandler((request, reply) => {
       if (request.url.startsWith('/api/') || request.method !== 'GET') {
-        return reply
-          .status(404)
-          .send({
-            error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` },
-          });
+        return reply.status(404).send({
+          error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` },
+        });
       }
       return reply.type('text/html').sendFile('index.html');
     });

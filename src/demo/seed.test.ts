@@ -1,0 +1,75 @@
+import { expect, it } from 'vitest';
+import { describeEachDatabase, openTestDatabase } from '../test-support/database.js';
+import { isEmptyInstallation, seedDemo } from './seed.js';
+
+describeEachDatabase('demo village', (database) => {
+  it('builds 星火村 with its grids and 287 accounts, deterministically', async () => {
+    const db = database().db;
+    expect(await isEmptyInstallation(db)).toBe(true);
+    const { logins } = await seedDemo(db, { password: 'Gridguard2026', demoMode: true, seed: 7 });
+    expect(logins.map((l) => l.role)).toEqual([
+      'admin',
+      'commander',
+      'community_staff',
+      'grid_leader',
+      'grid_worker',
+      'volunteer',
+      'doctor',
+      'police',
+      'department',
+    ]);
+    expect(logins[0]).toMatchObject({ username: 'admin', area: '上海市' });
+    const levels = await db
+      .selectFrom('areas')
+      .select(['level', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('level')
+      .execute();
+    const count = Object.fromEntries(levels.map((l) => [l.level, Number(l.n)]));
+    expect(count).toMatchObject({ city: 1, county: 1, township: 1, village: 1, grid: 4, microgrid: 20 });
+    expect(count.cell).toBeGreaterThanOrEqual(100);
+    const village = await db
+      .selectFrom('areas')
+      .selectAll()
+      .where('level', '=', 'village')
+      .executeTakeFirstOrThrow();
+    expect(village).toMatchObject({ name: '星火村', code: '310116103209' });
+    expect((await db.selectFrom('users').select('id').execute()).length).toBe(287);
+    const unbound = await db
+      .selectFrom('users as u')
+      .leftJoin('role_assignments as r', 'r.user_id', 'u.id')
+      .select('u.id')
+      .where('r.id', 'is', null)
+      .execute();
+    expect(unbound).toEqual([]);
+    const cellsWithoutBoundary = await db
+      .selectFrom('areas')
+      .select('id')
+      .where('boundary', 'is', null)
+      .where('level', 'in', ['grid', 'microgrid', 'cell'])
+      .execute();
+    expect(cellsWithoutBoundary).toEqual([]);
+    expect(await isEmptyInstallation(db)).toBe(false);
+
+    // The same seed builds the same village in another database.
+    const describeVillage = async (other: typeof db) => ({
+      cells: await other
+        .selectFrom('areas')
+        .select(['code', 'name'])
+        .where('level', '=', 'cell')
+        .orderBy('code')
+        .execute(),
+      people: await other
+        .selectFrom('users')
+        .select(['username', 'display_name'])
+        .orderBy('username')
+        .execute(),
+    });
+    const twin = await openTestDatabase('pglite');
+    try {
+      await seedDemo(twin.db, { password: 'Gridguard2026', demoMode: true, seed: 7 });
+      expect(await describeVillage(twin.db)).toEqual(await describeVillage(db));
+    } finally {
+      await twin.close();
+    }
+  });
+});
