@@ -21,6 +21,8 @@ import { ErrorResponse } from './core/schemas.js';
 import { type Backend, type Database, ping } from './db/database.js';
 import type { DB } from './db/schema.js';
 import { hierarchyRoutes } from './hierarchy/routes.js';
+import { createFieldCipher, type FieldCipher } from './privacy/field-crypto.js';
+import { registerRoutes } from './register/routes.js';
 import { userRoutes } from './users/routes.js';
 
 declare module 'fastify' {
@@ -29,6 +31,8 @@ declare module 'fastify' {
     database: Database;
     backend: Backend;
     config: Config;
+    /** Encrypts personal fields at rest and computes their lookup hashes. */
+    cipher: FieldCipher;
     /** The time: injected so tests can move it. */
     clock: () => Date;
   }
@@ -69,6 +73,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('backend', database.backend);
   app.decorate('config', config);
   app.decorate('clock', options.clock ?? (() => new Date()));
+  app.decorate('cipher', createFieldCipher(config.keys));
 
   registerErrorHandler(app);
   app.addSchema(ErrorResponse);
@@ -140,18 +145,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(hierarchyRoutes);
   await app.register(userRoutes);
   await app.register(auditRoutes);
+  await app.register(registerRoutes);
 
-  if (WEB_ROOT) {
-    await app.register(fastifyStatic, { root: WEB_ROOT, wildcard: false, index: false });
-    // The single-page app answers every non-API path with its index.
-    app.setNotFoundHandler((request, reply) => {
-      if (request.url.startsWith('/api/') || request.method !== 'GET') {
-        return reply.status(404).send({
-          error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` },
-        });
-      }
+  if (WEB_ROOT) await app.register(fastifyStatic, { root: WEB_ROOT, wildcard: false, index: false });
+  // The single-page app answers every other GET with its index; the API answers 404 in its error shape.
+  app.setNotFoundHandler((request, reply) => {
+    if (WEB_ROOT && request.method === 'GET' && !request.url.startsWith('/api/'))
       return reply.type('text/html').sendFile('index.html');
-    });
-  }
+    return reply
+      .status(404)
+      .send({
+        error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` },
+      });
+  });
   return app;
 }

@@ -4,12 +4,15 @@ import { hashPassword, passwordProblem } from './auth/password.js';
 import { createApiToken } from './auth/repository.js';
 import { CAPABILITIES, type Capability } from './auth/rights.js';
 import { SYSTEM_VIEWER } from './auth/scope.js';
+import { AppError } from './core/errors.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { recordAudit } from './audit/repository.js';
 import { type Database, openDatabase } from './db/database.js';
 import { DataDirLockedError } from './db/lock.js';
 import { migrateToLatest } from './db/migrate.js';
 import { isEmptyInstallation, seedDemo } from './demo/seed.js';
+import { importAreaRows } from './hierarchy/import.js';
+import { readAreaFile } from './hierarchy/import-file.js';
 import { findAreaByCode } from './hierarchy/repository.js';
 import { startServer } from './server.js';
 

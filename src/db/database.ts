@@ -16,8 +16,12 @@ export interface Database {
 }
 
 const INT8_OID = 20;
-// Counts and bigserial ids come back as numbers on both backends (ids stay far below 2^53).
+const DATE_OID = 1082;
+// Counts and bigserial ids come back as numbers on both backends (ids stay far below 2^53);
+// calendar dates stay "YYYY-MM-DD" strings, free of any time zone.
 pg.types.setTypeParser(INT8_OID, (value) => Number(value));
+pg.types.setTypeParser(DATE_OID, (value) => value);
+const PGLITE_PARSERS = { [INT8_OID]: (value: string) => Number(value), [DATE_OID]: (value: string) => value };
 
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
@@ -37,9 +41,7 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
 export async function openPglite(dataDir: string | null, command = 'gridguard'): Promise<Database> {
   const release = dataDir ? acquireDataDirLock(dataDir, command) : () => undefined;
   try {
-    const pglite = await PGlite.create(dataDir ?? undefined, {
-      parsers: { [INT8_OID]: (value: string) => Number(value) },
-    });
+    const pglite = await PGlite.create(dataDir ?? undefined, { parsers: PGLITE_PARSERS });
     const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
     return {
       db,

@@ -4,6 +4,7 @@ import { inScope, inSubtrees, scopePaths, type Viewer } from '../auth/scope.js';
 import type { Db } from '../core/context.js';
 import { pageWindow } from '../core/pagination.js';
 import type { AreasTable, AreaKind, AreaLevel } from '../db/schema.js';
+import { AREA_PATH_TABLES } from '../db/scoped-tables.js';
 import type { AreaListQuery } from './schema.js';
 
 export type AreaRow = Selectable<AreasTable>;

@@ -1,8 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errors, IdParams } from '../core/schemas.js';
+import { AppError } from '../core/errors.js';
+import { importAreaRows } from './import.js';
+import { readAreaFile } from './import-file.js';
 import * as repo from './repository.js';
 import {
+  ImportReportSchema,
   AreaDetail,
   AreaListQuery,
   AreaPage,
@@ -33,6 +37,30 @@ export const hierarchyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: read,
     },
     async (request) => service.listAreas(app.db, request.actor().viewer, request.query),
+  );
+
+  app.post(
+    '/api/areas/import',
+    {
+      schema: {
+        tags,
+        summary:
+          'Import areas from a CSV/XLSX (columns 编码, 名称, 上级编码, 层级, 类型) or GeoJSON file (features with code/name/parent properties); idempotent, per-row rejects',
+        consumes: ['multipart/form-data'],
+        response: { 200: ImportReportSchema, ...errors(400, 401, 403, 413) },
+      },
+      preHandler: manage,
+    },
+    async (request) => {
+      const file = await request.file();
+      if (!file) throw new AppError('IMPORT_FILE_INVALID', 400, 'Attach the file as multipart field "file"');
+      const rows = await readAreaFile({ stream: file.file, fileName: file.filename });
+      if (file.file.truncated)
+        throw new AppError('PAYLOAD_TOO_LARGE', 413, 'The file is larger than the upload limit');
+      return app.db
+        .transaction()
+        .execute((trx) => importAreaRows(trx, request.actor(), settings, rows, file.filename));
+    },
   );
 
   app.get(

@@ -134,3 +134,12 @@ export const ChildFeatures = Type.Object({
     }),
   ),
 });
+
+export const ImportReportSchema = Type.Object({
+  inserted: Type.Integer(),
+  updated: Type.Integer(),
+  unchanged: Type.Integer(),
+  rejected: Type.Array(
+    Type.Object({ row: Type.Integer(), field: Type.String(), code: Type.String(), message: Type.String() }),
+  ),
+});

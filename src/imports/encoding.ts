@@ -45,7 +45,8 @@ export function detectEncoding(sample: Uint8Array, options: { complete?: boolean
   }
 }
 
-function toBuffer(chunk: unknown): Buffer {
+/** Normalizes a stream chunk to bytes (strings are taken as UTF-8). */
+export function toBuffer(chunk: unknown): Buffer {
   if (Buffer.isBuffer(chunk)) return chunk;
   if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
@@ -71,7 +72,7 @@ export async function peekBytes(source: ByteSource, enough: (head: Buffer) => bo
   const iterator = (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
   const chunks: Buffer[] = [];
   let ended = false;
-  let head = Buffer.alloc(0);
+  let head: Buffer = Buffer.alloc(0);
   try {
     while (!enough(head)) {
       const next = await iterator.next();
@@ -184,7 +185,9 @@ export interface DecodedText {
  */
 export async function decodeText(source: ByteSource, options: DecodeOptions = {}): Promise<DecodedText> {
   const wanted = options.encoding ?? 'auto';
-  const peeked = await peekBytes(source, sniffIsEnough(options.sniffBytes ?? DEFAULT_SNIFF_BYTES));
+  // Nothing to sniff when told the encoding.
+  const enough = wanted === 'auto' ? sniffIsEnough(options.sniffBytes ?? DEFAULT_SNIFF_BYTES) : () => true;
+  const peeked = await peekBytes(source, enough);
   let encoding: TextEncodingName;
   if (wanted === 'auto') encoding = detectEncoding(peeked.head, { complete: peeked.ended });
   else encoding = wanted;

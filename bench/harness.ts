@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import type { Database } from '../src/db/database.js';
+import { type TestBackend, openTestDatabase } from '../src/test-support/database.js';
+
+/** One measured figure, printed beside its raw-PostgreSQL baseline as a ratio. */
+export interface Figure {
+  name: string;
+  backend: TestBackend;
+  value: number;
+  unit: string;
+  /** The raw-PostgreSQL baseline measured in the same run (same unit), or null when none applies. */
+  baseline: number | null;
+  /** value / baseline (for times: how many times slower than the baseline). */
+  ratio: number | null;
+  /** Further numbers worth printing (rows/s, peak RSS, …). */
+  extra?: Record<string, number | string>;
+}
+
+export interface BenchContext {
+  backend: TestBackend;
+  /** 1 for the full run, 0.1 with --quick. */
+  scale: number;
+  /** A fresh, migrated database for this backend; closed (and dropped) by the harness at the end. */
+  openDatabase(): Promise<Database>;
+  /** URL of a throw-away PostgreSQL database for raw baselines (always PostgreSQL, whatever the backend). */
+  baselineDatabase(): Promise<Database>;
+  tmpDir: string;
+  log(line: string): void;
+}
+
+export interface BenchModule {
+  title: string;
+  run(context: BenchContext): Promise<Figure[]>;
+}
+
+export function ratio(value: number, baseline: number | null): number | null {
+  return baseline && baseline > 0 ? Math.round((value / baseline) * 100) / 100 : null;
+}
+
+export function machine() {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  };
+}
+
+/** Peak resident memory of this process so far, in MiB (Linux reports maxRSS in KiB). */
+export function peakRssMiB(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+export function makeContext(backend: TestBackend, scale: number, log: (line: string) => void) {
+  const opened: Database[] = [];
+  const tmpDir = mkdtempSync(path.join(tmpdir(), 'gg-bench-'));
+  const context: BenchContext = {
+    backend,
+    scale,
+    tmpDir,
+    log,
+    openDatabase: async () => {
+      const database = await openTestDatabase(backend);
+      opened.push(database);
+      return database;
+    },
+    baselineDatabase: async () => {
+      const database = await openTestDatabase('postgres');
+      opened.push(database);
+      return database;
+    },
+  };
+  const dispose = async () => {
+    for (const database of opened.splice(0)) await database.close();
+    rmSync(tmpDir, { recursive: true, force: true });
+  };
+  return { context, dispose };
+}

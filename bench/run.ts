@@ -1,0 +1,41 @@
+// `npm run bench [-- --quick] [-- --json] [-- --only name]`: every figure on PGlite and PostgreSQL,
+// each beside its raw-PostgreSQL baseline. The last line with --json is one JSON object.
+import { type BenchModule, type Figure, machine, makeContext } from './harness.js';
+import { hierarchyBench } from './figures/hierarchy.js';
+
+const MODULES: BenchModule[] = [hierarchyBench];
+
+const args = new Set(process.argv.slice(2));
+const json = args.has('--json');
+const quick = args.has('--quick');
+const onlyIndex = process.argv.indexOf('--only');
+const only = onlyIndex > 0 ? process.argv[onlyIndex + 1] : undefined;
+const log = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
+
+process.env.TEST_DATABASE_URL ??=
+  process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const figures: Figure[] = [];
+for (const backend of ['pglite', 'postgres'] as const) {
+  for (const module of MODULES) {
+    if (only && !module.title.includes(only)) continue;
+    log(`\n== ${module.title} on ${backend}${quick ? ' (quick: 1/10 size)' : ''}`);
+    const { context, dispose } = makeContext(backend, quick ? 0.1 : 1, log);
+    try {
+      for (const figure of await module.run(context)) {
+        figures.push(figure);
+        const extra = figure.extra
+          ? `  ${Object.entries(figure.extra)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' ')}`
+          : '';
+        log(
+          `  ${figure.name.padEnd(30)} ${String(figure.value).padStart(10)} ${figure.unit.padEnd(6)} baseline ${String(figure.baseline ?? '-').padStart(8)}  ratio ${figure.ratio ?? '-'}${extra}`,
+        );
+      }
+    } finally {
+      await dispose();
+    }
+  }
+}
+if (json) console.log(JSON.stringify({ machine: machine(), quick, figures }));

@@ -1,0 +1,103 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  emptyReport,
+  REJECT_HEADERS,
+  RejectCollector,
+  writeRejectsXlsx,
+  type ImportReport,
+} from './report.js';
+import { openTable, type TableRow } from './table-reader.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'gridguard-report-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function rowsOf(path: string): Promise<{ headers: string[]; rows: TableRow[] }> {
+  const table = await openTable({ path });
+  const rows: TableRow[] = [];
+  for await (const row of table) rows.push({ rowNumber: row.rowNumber, values: { ...row.values } });
+  return { headers: table.headers, rows };
+}
+
+describe('RejectCollector', () => {
+  it('keeps rejects and original rows up to their limits but counts all', () => {
+    const collector = new RejectCollector({ maxRejects: 3, maxOriginalRows: 1 });
+    collector.reject(2, 'idNumber', 'ID_NUMBER_INVALID', 'bad check digit', { 姓名: '张三' });
+    collector.reject(2, 'phone', 'PHONE_INVALID', 'too short', { 姓名: '张三' });
+    collector.reject(5, 'name', 'REQUIRED', 'name is required', { 姓名: '' });
+    collector.reject(9, 'name', 'REQUIRED', 'name is required');
+    expect(collector.rejects).toHaveLength(3);
+    expect(collector.total).toBe(4);
+    expect(collector.rowsRejected).toBe(3);
+    expect(collector.truncated).toBe(true);
+    expect([...collector.originalRows.keys()]).toEqual([2]);
+    const report: ImportReport = { ...emptyReport(), inserted: 7, rejected: collector.rejects };
+    expect(report).toMatchObject({ inserted: 7, updated: 0, unchanged: 0 });
+  });
+});
+
+describe('writeRejectsXlsx', () => {
+  const headers = ['姓名', '身份证号', '联系电话'];
+  const rejects = [
+    { row: 7, field: 'phone', code: 'PHONE_INVALID', message: '联系电话 must have 11 digits' },
+    { row: 3, field: 'idNumber', code: 'ID_NUMBER_INVALID', message: '身份证号 has a wrong check digit' },
+    { row: 3, field: 'name', code: 'REQUIRED', message: '姓名 is required' },
+  ];
+  const originals = new Map([
+    [3, { 姓名: '', 身份证号: '110101199003071235', 联系电话: '13800138000' }],
+    [7, { 姓名: '王五', 身份证号: '11010119850512567X', 联系电话: '1380013' }],
+  ]);
+
+  it('writes rejects sorted by row, with original values kept as exact text', async () => {
+    const path = join(dir, 'rejects.xlsx');
+    await writeRejectsXlsx(rejects, headers, originals, path);
+    const { headers: written, rows } = await rowsOf(path);
+    expect(written).toEqual([...REJECT_HEADERS, ...headers]);
+    expect(rows.map((r) => Object.values(r.values))).toEqual([
+      [
+        '3',
+        'idNumber',
+        'ID_NUMBER_INVALID',
+        '身份证号 has a wrong check digit',
+        '',
+        '110101199003071235',
+        '13800138000',
+      ],
+      ['3', 'name', 'REQUIRED', '姓名 is required', '', '110101199003071235', '13800138000'],
+      [
+        '7',
+        'phone',
+        'PHONE_INVALID',
+        '联系电话 must have 11 digits',
+        '王五',
+        '11010119850512567X',
+        '1380013',
+      ],
+    ]);
+  });
+
+  it('writes to a stream, without original values when none are given', async () => {
+    const sink = new PassThrough();
+    const collected = (async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of sink) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    })();
+    const collector = new RejectCollector();
+    for (const r of rejects) collector.add(r);
+    await collector.writeXlsx(sink);
+    const path = join(dir, 'streamed.xlsx');
+    writeFileSync(path, await collected);
+    expect(readFileSync(path).subarray(0, 2).toString()).toBe('PK');
+    const { headers: written, rows } = await rowsOf(path);
+    expect(written).toEqual([...REJECT_HEADERS]);
+    expect(rows).toHaveLength(3);
+    expect(rows[0]?.values[REJECT_HEADERS[2]]).toBe('ID_NUMBER_INVALID');
+  });
+});

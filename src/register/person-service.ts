@@ -1,0 +1,540 @@
+import { recordAudit } from '../audit/repository.js';
+import { can, type Viewer, viewerName } from '../auth/scope.js';
+import type { Actor, Db } from '../core/context.js';
+import { AppError, forbidden, invalid, notFound } from '../core/errors.js';
+import type { PageOf } from '../core/pagination.js';
+import type { AreaLevel } from '../db/schema.js';
+import { findAreaInScope } from '../hierarchy/repository.js';
+import type { FieldCipher } from '../privacy/field-crypto.js';
+import { maskIdNumber } from '../privacy/masking.js';
+import { type DocumentType, parseDocument } from './identity/documents.js';
+import { normaliseIdInput } from './identity/identity-number.js';
+import {
+  documentHash,
+  normalisePhone,
+  phoneHash,
+  protectPerson,
+  revealPerson as decryptSecrets,
+} from './protect.js';
+import * as repo from './repository.js';
+import type { PersonRow } from './repository.js';
+import type {
+  DepartPersonBody,
+  MovePersonBody,
+  PersonDetail,
+  PersonQuery,
+  PersonView,
+  RegisterPersonBody,
+  UpdatePersonBody,
+} from './schema.js';
+
+/** Levels a person or house can be registered at: where people live. */
+export const RESIDENT_LEVELS: readonly AreaLevel[] = ['grid', 'microgrid', 'cell'];
+
+const PERSON_NOT_FOUND = (id: number) =>
+  notFound('PERSON_NOT_FOUND', `Person ${id} does not exist or is outside your area`);
+
+/** The one place a person row becomes an API object; document number and phone only ever masked. */
+export function presentPerson(row: PersonRow): PersonView {
+  return {
+    id: row.id,
+    name: row.name,
+    documentType: row.document_type,
+    documentMasked: row.document_masked,
+    sex: row.sex,
+    birthDate: row.birth_date,
+    phoneMasked: row.phone_masked,
+    hukouAddress: row.hukou_address,
+    currentAddress: row.current_address,
+    residenceType: row.residence_type,
+    relation: row.relation,
+    arrivalDate: row.arrival_date,
+    arrivalReason: row.arrival_reason,
+    arrivedFrom: row.arrived_from,
+    expectedDeparture: row.expected_departure,
+    workplace: row.workplace,
+    tags: row.tags,
+    status: row.status,
+    departedOn: row.departed_on,
+    departureDestination: row.departure_destination,
+    area:
+      row.area_id !== null && row.area_code !== null
+        ? { id: row.area_id, code: row.area_code, name: row.area_name ?? '' }
+        : null,
+    house:
+      row.house_id !== null && row.house_address !== null
+        ? { id: row.house_id, address: row.house_address }
+        : null,
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+export interface Place {
+  areaId: number;
+  areaPath: string;
+  houseId: number | null;
+  address: string | null;
+}
+
+/** Resolves where a person is registered: a house (which fixes the area) or an area the caller may write to. */
+export async function resolvePlace(
+  db: Db,
+  viewer: Viewer,
+  input: { areaId?: number | undefined; houseId?: number | undefined },
+  field = 'body',
+): Promise<Place> {
+  if (input.houseId !== undefined) {
+    const house = await repo.findHouseInScope(db, viewer, 'person.write', input.houseId);
+    if (!house)
+      throw notFound(
+        'HOUSE_NOT_FOUND',
+        `${field}.houseId: house ${input.houseId} does not exist or is outside your area`,
+      );
+    if (input.areaId !== undefined && input.areaId !== house.area_id) {
+      throw invalid('VALIDATION_FAILED', `${field}.areaId does not match the house's area`, [
+        { field: `${field}.areaId`, message: 'does not match the house' },
+      ]);
+    }
+    return { areaId: house.area_id, areaPath: house.area_path, houseId: house.id, address: house.address };
+  }
+  if (input.areaId === undefined)
+    throw invalid('VALIDATION_FAILED', `${field}.areaId or ${field}.houseId is required`, [
+      { field: `${field}.areaId`, message: 'is required' },
+    ]);
+  const area = await findAreaInScope(db, viewer, 'person.write', input.areaId);
+  if (!area)
+    throw notFound(
+      'AREA_NOT_FOUND',
+      `${field}.areaId: area ${input.areaId} does not exist or is outside your area`,
+    );
+  if (!RESIDENT_LEVELS.includes(area.level)) {
+    throw invalid(
+      'AREA_LEVEL_INVALID',
+      `${field}.areaId must be a grid, micro-grid or row cell, not a ${area.level}`,
+      [{ field: `${field}.areaId`, message: `is a ${area.level}` }],
+    );
+  }
+  return { areaId: area.id, areaPath: area.path, houseId: null, address: null };
+}
+
+export function checkedDocument(
+  type: DocumentType,
+  number: string,
+  field = 'body.documentNumber',
+  today?: Date,
+) {
+  const parsed = parseDocument(type, number, today ? { today } : {});
+  if (!parsed.ok)
+    throw invalid(parsed.code, `${field} ${parsed.message}`, [{ field, message: parsed.message }]);
+  return parsed.value;
+}
+
+export function checkedPhone(phone: string | null | undefined, field = 'body.phone'): string | null {
+  if (phone === null || phone === undefined || phone.trim() === '') return null;
+  const normalised = normalisePhone(phone);
+  if (!normalised.ok)
+    throw invalid('PHONE_INVALID', `${field} ${normalised.message}`, [
+      { field, message: normalised.message },
+    ]);
+  return normalised.value;
+}
+
+/** Fields that differ between what is stored and what was sent; secrets are named, never shown. */
+function changedFields(
+  row: PersonRow,
+  next: Record<string, unknown>,
+): Record<string, { from: unknown; to: unknown }> {
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const [column, value] of Object.entries(next)) {
+    if (value === undefined) continue;
+    const current = (row as unknown as Record<string, unknown>)[column];
+    if (JSON.stringify(current) !== JSON.stringify(value)) changes[column] = { from: current, to: value };
+  }
+  return changes;
+}
+
+/**
+ * Registers a person, or — when the document is already known — updates that same person
+ * (one person per document number). Typing an ID number derives sex and birth date from it;
+ * a contradicting value is refused rather than stored.
+ */
+export async function registerPerson(
+  db: Db,
+  actor: Actor,
+  cipher: FieldCipher,
+  body: RegisterPersonBody,
+  source = 'api',
+): Promise<{ person: PersonView; created: boolean }> {
+  const type = body.documentType ?? 'resident_id';
+  const document = checkedDocument(type, body.documentNumber, 'body.documentNumber', actor.now());
+  if (document.sex && body.sex && body.sex !== 'unknown' && body.sex !== document.sex) {
+    throw invalid('PERSON_SEX_MISMATCH', `body.sex is ${body.sex} but the ID number says ${document.sex}`, [
+      { field: 'body.sex', message: 'contradicts the ID number' },
+    ]);
+  }
+  if (document.birthDate && body.birthDate && body.birthDate !== document.birthDate) {
+    throw invalid(
+      'PERSON_BIRTH_DATE_MISMATCH',
+      `body.birthDate is ${body.birthDate} but the ID number says ${document.birthDate}`,
+      [{ field: 'body.birthDate', message: 'contradicts the ID number' }],
+    );
+  }
+  const phone = checkedPhone(body.phone);
+  const place = await resolvePlace(db, actor.viewer, body);
+  const existing = await repo.findPersonByDocumentHash(db, documentHash(cipher, type, document.number));
+  const now = actor.now();
+  const fields = {
+    name: body.name.trim(),
+    sex: document.sex ?? body.sex ?? 'unknown',
+    birth_date: document.birthDate ?? body.birthDate ?? null,
+    region_code: document.regionCode ?? null,
+    hukou_address: body.hukouAddress?.trim() || undefined,
+    current_address: body.currentAddress?.trim() || place.address || undefined,
+    residence_type: body.residenceType,
+    relation: body.relation?.trim() || undefined,
+    arrival_date: body.arrivalDate,
+    arrival_reason: body.arrivalReason?.trim() || undefined,
+    arrived_from: body.arrivedFrom?.trim() || undefined,
+    expected_departure: body.expectedDeparture,
+    workplace: body.workplace?.trim() || undefined,
+    tags: body.tags,
+  };
+
+  if (existing) {
+    // Merging into someone registered elsewhere moves them here, which needs the right over their old area too.
+    if (
+      existing.area_path &&
+      !can(actor.viewer, 'person.write', existing.area_path) &&
+      existing.status === 'active'
+    ) {
+      throw new AppError(
+        'PERSON_REGISTERED_ELSEWHERE',
+        409,
+        'This person is registered as living in another area; ask its grid worker to record the departure first',
+      );
+    }
+    const secrets = existing.secret
+      ? decryptSecrets(cipher, existing.secret)
+      : { documentNumber: document.number, phone: null };
+    const nextPhone = phone ?? secrets.phone;
+    const changes = changedFields(existing, {
+      ...fields,
+      area_id: place.areaId,
+      house_id: place.houseId,
+      status: 'active',
+    });
+    if (nextPhone !== secrets.phone) changes.phone = { from: secrets.phone ? 'previous' : null, to: 'new' };
+    if (Object.keys(changes).length > 0) {
+      await db
+        .updateTable('persons')
+        .set({
+          ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
+          ...protectPerson(cipher, type, { documentNumber: document.number, phone: nextPhone }),
+          area_id: place.areaId,
+          area_path: place.areaPath,
+          house_id: place.houseId,
+          status: 'active',
+          departed_on: null,
+          departure_destination: null,
+          updated_at: now,
+        })
+        .where('id', '=', existing.id)
+        .execute();
+      const moved = existing.area_id !== place.areaId || existing.house_id !== place.houseId;
+      await repo.recordHistory(db, [
+        {
+          personId: existing.id,
+          kind: existing.status !== 'active' ? 'returned' : moved ? 'changed_area' : 'updated',
+          at: now,
+          actorName: viewerName(actor.viewer),
+          fromAreaId: existing.area_id,
+          toAreaId: place.areaId,
+          fromHouseId: existing.house_id,
+          toHouseId: place.houseId,
+          changes,
+          source,
+        },
+      ]);
+      await recordAudit(db, actor, {
+        action: 'person.merge',
+        entityType: 'person',
+        entityId: existing.id,
+        areaPath: place.areaPath,
+        after: { fields: Object.keys(changes) },
+      });
+    }
+    const row = await repo.findPersonInScope(db, actor.viewer, 'person.read', existing.id);
+    return { person: presentPerson(row!), created: false };
+  }
+
+  const inserted = await db
+    .insertInto('persons')
+    .values({
+      ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
+      name: fields.name,
+      document_type: type,
+      ...protectPerson(cipher, type, { documentNumber: document.number, phone }),
+      area_id: place.areaId,
+      area_path: place.areaPath,
+      house_id: place.houseId,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await repo.recordHistory(db, [
+    {
+      personId: inserted.id,
+      kind: 'registered',
+      at: now,
+      actorName: viewerName(actor.viewer),
+      toAreaId: place.areaId,
+      toHouseId: place.houseId,
+      source,
+    },
+  ]);
+  await recordAudit(db, actor, {
+    action: 'person.register',
+    entityType: 'person',
+    entityId: inserted.id,
+    areaPath: place.areaPath,
+    after: { name: fields.name, documentMasked: maskIdNumber(document.number) },
+  });
+  const row = await repo.findPersonInScope(db, actor.viewer, 'person.read', inserted.id);
+  return { person: presentPerson(row!), created: true };
+}
+
+/** What typing an ID number tells a grid worker: derived sex/birth date, and the person if they live in the worker's area. */
+export async function lookupDocument(
+  db: Db,
+  actor: Actor,
+  cipher: FieldCipher,
+  type: DocumentType,
+  number: string,
+) {
+  const document = checkedDocument(type, number, 'body.documentNumber', actor.now());
+  const existing = await repo.findPersonByDocumentHash(db, documentHash(cipher, type, document.number));
+  const visible =
+    existing?.area_path && can(actor.viewer, 'person.read', existing.area_path) ? existing : null;
+  return {
+    documentType: type,
+    documentMasked: maskIdNumber(document.number),
+    sex: document.sex ?? null,
+    birthDate: document.birthDate ?? null,
+    regionCode: document.regionCode ?? null,
+    existing: visible ? presentPerson(visible) : null,
+    registeredElsewhere: existing !== undefined && visible === null,
+  };
+}
+
+export async function getPerson(db: Db, actor: Actor, id: number): Promise<PersonDetail> {
+  const row = await repo.findPersonInScope(db, actor.viewer, 'person.read', id);
+  if (!row) throw PERSON_NOT_FOUND(id);
+  const history = await repo.personHistory(db, id);
+  return {
+    ...presentPerson(row),
+    history: history.map((h) => ({
+      at: h.at.toISOString(),
+      kind: h.kind,
+      fromArea: h.from_area,
+      toArea: h.to_area,
+      changes: h.changes,
+      actor: h.actor_name,
+      source: h.source,
+    })),
+  };
+}
+
+export async function listPersons(
+  db: Db,
+  actor: Actor,
+  cipher: FieldCipher,
+  query: PersonQuery,
+): Promise<PageOf<PersonView>> {
+  let withinPath: string | undefined;
+  if (query.within !== undefined) {
+    const area = await findAreaInScope(db, actor.viewer, 'person.read', query.within);
+    if (!area)
+      throw notFound('AREA_NOT_FOUND', `Area ${query.within} does not exist or is outside your area`);
+    withinPath = area.path;
+  }
+  const q = query.q?.trim() ?? '';
+  const search: repo.PersonSearch = { ...query, ...(withinPath ? { withinPath } : {}) };
+  const asId = parseDocument('resident_id', q);
+  if (asId.ok) search.documentHash = documentHash(cipher, 'resident_id', asId.value.number);
+  else if (/^[A-Z0-9]{6,20}$/i.test(normaliseIdInput(q)) && !/^\d+$/.test(q))
+    search.documentHash = documentHash(cipher, 'passport', normaliseIdInput(q));
+  const asPhone = q ? normalisePhone(q) : null;
+  if (asPhone?.ok) search.phoneHash = phoneHash(cipher, asPhone.value);
+  const page = await repo.searchPersons(db, actor.viewer, search);
+  return { ...page, items: page.items.map(presentPerson) };
+}
+
+async function personToWrite(db: Db, viewer: Viewer, id: number): Promise<PersonRow> {
+  const row = await repo.findPersonInScope(db, viewer, 'person.read', id);
+  if (!row) throw PERSON_NOT_FOUND(id);
+  if (!row.area_path || !can(viewer, 'person.write', row.area_path))
+    throw forbidden('You may view this person but not change the record');
+  return row;
+}
+
+export async function updatePerson(
+  db: Db,
+  actor: Actor,
+  cipher: FieldCipher,
+  id: number,
+  body: UpdatePersonBody,
+): Promise<PersonView> {
+  const row = await personToWrite(db, actor.viewer, id);
+  const fields = {
+    name: body.name?.trim(),
+    hukou_address: body.hukouAddress === undefined ? undefined : body.hukouAddress?.trim() || null,
+    current_address: body.currentAddress === undefined ? undefined : body.currentAddress?.trim() || null,
+    residence_type: body.residenceType,
+    relation: body.relation === undefined ? undefined : body.relation?.trim() || null,
+    expected_departure: body.expectedDeparture,
+    workplace: body.workplace === undefined ? undefined : body.workplace?.trim() || null,
+    tags: body.tags,
+  };
+  const changes = changedFields(row, fields);
+  let secretColumns = {};
+  if (body.phone !== undefined) {
+    const secrets = decryptSecrets(cipher, row.secret);
+    const phone = checkedPhone(body.phone);
+    if (phone !== secrets.phone) {
+      changes.phone = { from: secrets.phone ? 'previous' : null, to: phone ? 'new' : null };
+      secretColumns = protectPerson(cipher, row.document_type as DocumentType, {
+        documentNumber: secrets.documentNumber,
+        phone,
+      });
+    }
+  }
+  if (Object.keys(changes).length === 0) return presentPerson(row);
+  const now = actor.now();
+  await db
+    .updateTable('persons')
+    .set({
+      ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
+      ...secretColumns,
+      updated_at: now,
+    })
+    .where('id', '=', id)
+    .execute();
+  await repo.recordHistory(db, [
+    { personId: id, kind: 'updated', at: now, actorName: viewerName(actor.viewer), changes, source: 'api' },
+  ]);
+  await recordAudit(db, actor, {
+    action: 'person.update',
+    entityType: 'person',
+    entityId: id,
+    areaPath: row.area_path,
+    after: { fields: Object.keys(changes) },
+  });
+  return presentPerson((await repo.findPersonInScope(db, actor.viewer, 'person.read', id))!);
+}
+
+/** Moves a person to another house or area of the caller's scope; the old place stays in the history. */
+export async function movePerson(
+  db: Db,
+  actor: Actor,
+  id: number,
+  body: MovePersonBody,
+): Promise<PersonView> {
+  const row = await personToWrite(db, actor.viewer, id);
+  const place = await resolvePlace(db, actor.viewer, body);
+  const now = actor.now();
+  await db
+    .updateTable('persons')
+    .set({
+      area_id: place.areaId,
+      area_path: place.areaPath,
+      house_id: place.houseId,
+      current_address: place.address ?? row.current_address,
+      updated_at: now,
+    })
+    .where('id', '=', id)
+    .execute();
+  await repo.recordHistory(db, [
+    {
+      personId: id,
+      kind: 'changed_area',
+      at: now,
+      actorName: viewerName(actor.viewer),
+      fromAreaId: row.area_id,
+      toAreaId: place.areaId,
+      fromHouseId: row.house_id,
+      toHouseId: place.houseId,
+      changes: body.reason ? { reason: body.reason } : null,
+      source: 'api',
+    },
+  ]);
+  await recordAudit(db, actor, {
+    action: 'person.move',
+    entityType: 'person',
+    entityId: id,
+    areaPath: place.areaPath,
+    before: { areaId: row.area_id, houseId: row.house_id },
+    after: { areaId: place.areaId, houseId: place.houseId },
+  });
+  return presentPerson((await repo.findPersonInScope(db, actor.viewer, 'person.read', id))!);
+}
+
+/** 走时注销: the person leaves; the record stays (with its area, for the history), marked departed. */
+export async function departPerson(
+  db: Db,
+  actor: Actor,
+  id: number,
+  body: DepartPersonBody,
+  source = 'api',
+): Promise<PersonView> {
+  const row = await personToWrite(db, actor.viewer, id);
+  if (row.status !== 'active') throw invalid('PERSON_NOT_ACTIVE', `Person ${id} is already ${row.status}`);
+  const now = actor.now();
+  await db
+    .updateTable('persons')
+    .set({
+      status: 'departed',
+      departed_on: body.departedOn,
+      departure_destination: body.destination?.trim() || null,
+      house_id: null,
+      updated_at: now,
+    })
+    .where('id', '=', id)
+    .execute();
+  await repo.recordHistory(db, [
+    {
+      personId: id,
+      kind: 'moved_out',
+      at: now,
+      actorName: viewerName(actor.viewer),
+      fromAreaId: row.area_id,
+      fromHouseId: row.house_id,
+      changes: { departedOn: body.departedOn, destination: body.destination ?? null },
+      source,
+    },
+  ]);
+  await recordAudit(db, actor, {
+    action: 'person.depart',
+    entityType: 'person',
+    entityId: id,
+    areaPath: row.area_path,
+    after: { departedOn: body.departedOn },
+  });
+  return presentPerson((await repo.findPersonInScope(db, actor.viewer, 'person.read', id))!);
+}
+
+/** Shows the full document number and phone to someone with the right, and records who, when and why. */
+export async function revealPerson(db: Db, actor: Actor, cipher: FieldCipher, id: number, reason: string) {
+  const row = await repo.findPersonInScope(db, actor.viewer, 'person.read', id);
+  if (!row) throw PERSON_NOT_FOUND(id);
+  if (!row.area_path || !can(actor.viewer, 'person.reveal', row.area_path))
+    throw forbidden('You may not see unmasked identity numbers or phones here');
+  await recordAudit(db, actor, {
+    action: 'person.reveal',
+    entityType: 'person',
+    entityId: id,
+    areaPath: row.area_path,
+    reason,
+  });
+  return decryptSecrets(cipher, row.secret);
+}

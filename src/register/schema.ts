@@ -1,0 +1,323 @@
+import { Type, type Static } from 'typebox';
+import { Page, PageQuery } from '../core/pagination.js';
+import { DOCUMENT_TYPES } from './identity/documents.js';
+
+export const RESIDENCE_TYPES = ['registered', 'permanent', 'floating', 'temporary'] as const;
+/** Tags grid workers keep on people who need attention. */
+export const PERSON_TAGS = [
+  'elderly_alone',
+  'elderly',
+  'disabled',
+  'pregnant',
+  'bedridden',
+  'infant',
+  'chronic_disease',
+  'low_income',
+  'veteran',
+  'key_youth',
+] as const;
+export const HOUSE_USES = ['residential', 'commercial', 'mixed', 'industrial', 'public', 'other'] as const;
+export const HOUSE_TENURES = ['owned', 'rented', 'public', 'collective', 'other'] as const;
+export const HOUSE_TYPES = ['house', 'apartment', 'villa', 'dormitory', 'shop', 'other'] as const;
+export const UNIT_CATEGORIES = ['enterprise', 'shop', 'school', 'site', 'hotel', 'office', 'other'] as const;
+
+const DateString = Type.String({ format: 'date' });
+const Text = (max: number) => Type.String({ maxLength: max });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+
+export const AreaSummary = Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() });
+
+export const PersonView = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  documentType: Type.String(),
+  /** Always masked, e.g. 110101********1234; the number itself only through /reveal. */
+  documentMasked: Type.String(),
+  sex: Type.String(),
+  birthDate: Nullable(Type.String()),
+  phoneMasked: Nullable(Type.String()),
+  hukouAddress: Nullable(Type.String()),
+  currentAddress: Nullable(Type.String()),
+  residenceType: Type.String(),
+  relation: Nullable(Type.String()),
+  arrivalDate: Nullable(Type.String()),
+  arrivalReason: Nullable(Type.String()),
+  arrivedFrom: Nullable(Type.String()),
+  expectedDeparture: Nullable(Type.String()),
+  workplace: Nullable(Type.String()),
+  tags: Type.Array(Type.String()),
+  status: Type.String(),
+  departedOn: Nullable(Type.String()),
+  departureDestination: Nullable(Type.String()),
+  area: Nullable(AreaSummary),
+  house: Nullable(Type.Object({ id: Type.Integer(), address: Type.String() })),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+export type PersonView = Static<typeof PersonView>;
+
+export const PersonHistoryEntry = Type.Object({
+  at: Type.String({ format: 'date-time' }),
+  kind: Type.String(),
+  fromArea: Nullable(Type.String()),
+  toArea: Nullable(Type.String()),
+  changes: Type.Unknown(),
+  actor: Type.String(),
+  source: Nullable(Type.String()),
+});
+export const PersonDetail = Type.Intersect([
+  PersonView,
+  Type.Object({ history: Type.Array(PersonHistoryEntry) }),
+]);
+export type PersonDetail = Static<typeof PersonDetail>;
+
+export const PersonFields = {
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  sex: Type.Enum(['male', 'female', 'unknown']),
+  birthDate: DateString,
+  phone: Type.String({ maxLength: 30 }),
+  hukouAddress: Text(200),
+  currentAddress: Text(200),
+  residenceType: Type.Enum(RESIDENCE_TYPES),
+  relation: Text(20),
+  arrivalDate: DateString,
+  arrivalReason: Text(200),
+  arrivedFrom: Text(200),
+  expectedDeparture: DateString,
+  workplace: Text(200),
+  tags: Type.Array(Type.Enum(PERSON_TAGS), { maxItems: 10, uniqueItems: true }),
+};
+
+export const RegisterPersonBody = Type.Object(
+  {
+    documentType: Type.Optional(Type.Enum(DOCUMENT_TYPES)),
+    documentNumber: Type.String({ minLength: 1, maxLength: 40 }),
+    areaId: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Row cell, micro-grid or grid; or give houseId' }),
+    ),
+    houseId: Type.Optional(Type.Integer({ minimum: 1 })),
+    name: PersonFields.name,
+    sex: Type.Optional(PersonFields.sex),
+    birthDate: Type.Optional(PersonFields.birthDate),
+    phone: Type.Optional(PersonFields.phone),
+    hukouAddress: Type.Optional(PersonFields.hukouAddress),
+    currentAddress: Type.Optional(PersonFields.currentAddress),
+    residenceType: Type.Optional(PersonFields.residenceType),
+    relation: Type.Optional(PersonFields.relation),
+    arrivalDate: Type.Optional(PersonFields.arrivalDate),
+    arrivalReason: Type.Optional(PersonFields.arrivalReason),
+    arrivedFrom: Type.Optional(PersonFields.arrivedFrom),
+    expectedDeparture: Type.Optional(PersonFields.expectedDeparture),
+    workplace: Type.Optional(PersonFields.workplace),
+    tags: Type.Optional(PersonFields.tags),
+  },
+  { additionalProperties: false },
+);
+export type RegisterPersonBody = Static<typeof RegisterPersonBody>;
+
+export const UpdatePersonBody = Type.Object(
+  {
+    name: Type.Optional(PersonFields.name),
+    phone: Type.Optional(Nullable(PersonFields.phone)),
+    hukouAddress: Type.Optional(Nullable(PersonFields.hukouAddress)),
+    currentAddress: Type.Optional(Nullable(PersonFields.currentAddress)),
+    residenceType: Type.Optional(PersonFields.residenceType),
+    relation: Type.Optional(Nullable(PersonFields.relation)),
+    expectedDeparture: Type.Optional(Nullable(PersonFields.expectedDeparture)),
+    workplace: Type.Optional(Nullable(PersonFields.workplace)),
+    tags: Type.Optional(PersonFields.tags),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdatePersonBody = Static<typeof UpdatePersonBody>;
+
+export const MovePersonBody = Type.Object(
+  {
+    areaId: Type.Optional(Type.Integer({ minimum: 1 })),
+    houseId: Type.Optional(Type.Integer({ minimum: 1 })),
+    reason: Type.Optional(Text(200)),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type MovePersonBody = Static<typeof MovePersonBody>;
+
+export const DepartPersonBody = Type.Object(
+  { departedOn: DateString, destination: Type.Optional(Text(200)) },
+  { additionalProperties: false },
+);
+export type DepartPersonBody = Static<typeof DepartPersonBody>;
+
+export const RevealBody = Type.Object(
+  { reason: Type.String({ minLength: 2, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+export const RevealResponse = Type.Object({ documentNumber: Type.String(), phone: Nullable(Type.String()) });
+
+export const LookupBody = Type.Object(
+  {
+    documentType: Type.Optional(Type.Enum(DOCUMENT_TYPES)),
+    documentNumber: Type.String({ minLength: 1, maxLength: 40 }),
+  },
+  { additionalProperties: false },
+);
+export const LookupResponse = Type.Object({
+  documentType: Type.String(),
+  documentMasked: Type.String(),
+  sex: Nullable(Type.String()),
+  birthDate: Nullable(Type.String()),
+  regionCode: Nullable(Type.String()),
+  /** The registered person with this document, if they live in the caller's area. */
+  existing: Nullable(PersonView),
+  /** True when the person is registered, but elsewhere (nothing more is said). */
+  registeredElsewhere: Type.Boolean(),
+});
+
+export const PersonQuery = Type.Intersect([
+  PageQuery,
+  Type.Object({
+    q: Type.Optional(
+      Type.String({
+        maxLength: 100,
+        description: 'Name, full or masked ID number, phone or its last 4 digits, or address',
+      }),
+    ),
+    within: Type.Optional(Type.Integer({ minimum: 1 })),
+    houseId: Type.Optional(Type.Integer({ minimum: 1 })),
+    tag: Type.Optional(Type.Enum(PERSON_TAGS)),
+    residenceType: Type.Optional(Type.Enum(RESIDENCE_TYPES)),
+    status: Type.Optional(Type.Enum(['active', 'departed', 'deceased', 'all'])),
+  }),
+]);
+export type PersonQuery = Static<typeof PersonQuery>;
+export const PersonPage = Page(PersonView);
+
+export const HouseView = Type.Object({
+  id: Type.Integer(),
+  address: Type.String(),
+  addressCode: Nullable(Type.String()),
+  road: Nullable(Type.String()),
+  doorNumber: Nullable(Type.String()),
+  building: Nullable(Type.String()),
+  unitNumber: Nullable(Type.String()),
+  room: Nullable(Type.String()),
+  use: Type.String(),
+  tenure: Type.String(),
+  houseType: Type.String(),
+  rooms: Nullable(Type.Integer()),
+  floorArea: Nullable(Type.Number()),
+  landlordPersonId: Nullable(Type.Integer()),
+  area: AreaSummary,
+  occupants: Type.Integer(),
+});
+export type HouseView = Static<typeof HouseView>;
+export const HousePage = Page(HouseView);
+
+export const HouseBody = Type.Object(
+  {
+    areaId: Type.Integer({ minimum: 1 }),
+    address: Type.String({ minLength: 1, maxLength: 200 }),
+    addressCode: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{6,40}$' })),
+    road: Type.Optional(Text(100)),
+    doorNumber: Type.Optional(Text(30)),
+    building: Type.Optional(Text(30)),
+    unitNumber: Type.Optional(Text(30)),
+    room: Type.Optional(Text(30)),
+    use: Type.Optional(Type.Enum(HOUSE_USES)),
+    tenure: Type.Optional(Type.Enum(HOUSE_TENURES)),
+    houseType: Type.Optional(Type.Enum(HOUSE_TYPES)),
+    rooms: Type.Optional(Type.Integer({ minimum: 0, maximum: 500 })),
+    floorArea: Type.Optional(Type.Number({ minimum: 0, maximum: 1000000 })),
+    landlordPersonId: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+export type HouseBody = Static<typeof HouseBody>;
+export const UpdateHouseBody = Type.Partial(Type.Omit(HouseBody, ['areaId']), {
+  additionalProperties: false,
+  minProperties: 1,
+});
+export type UpdateHouseBody = Static<typeof UpdateHouseBody>;
+
+export const HouseQuery = Type.Intersect([
+  PageQuery,
+  Type.Object({ within: Type.Optional(Type.Integer({ minimum: 1 })), q: Type.Optional(Text(100)) }),
+]);
+export type HouseQuery = Static<typeof HouseQuery>;
+
+export const HouseDetail = Type.Intersect([
+  HouseView,
+  Type.Object({
+    residents: Type.Array(PersonView),
+    tenancies: Type.Array(
+      Type.Object({
+        id: Type.Integer(),
+        tenantPersonId: Type.Integer(),
+        tenantName: Type.String(),
+        landlordPersonId: Nullable(Type.Integer()),
+        startsOn: Type.String(),
+        endsOn: Nullable(Type.String()),
+        leaseReference: Nullable(Type.String()),
+        status: Type.String(),
+      }),
+    ),
+  }),
+]);
+export type HouseDetail = Static<typeof HouseDetail>;
+
+export const TenancyBody = Type.Object(
+  {
+    tenantPersonId: Type.Integer({ minimum: 1 }),
+    landlordPersonId: Type.Optional(Type.Integer({ minimum: 1 })),
+    startsOn: DateString,
+    endsOn: Type.Optional(DateString),
+    leaseReference: Type.Optional(Text(100)),
+  },
+  { additionalProperties: false },
+);
+export type TenancyBody = Static<typeof TenancyBody>;
+
+export const UnitView = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  category: Type.String(),
+  creditCode: Nullable(Type.String()),
+  legalPerson: Nullable(Type.String()),
+  contactName: Nullable(Type.String()),
+  contactPhoneMasked: Nullable(Type.String()),
+  employees: Nullable(Type.Integer()),
+  address: Nullable(Type.String()),
+  area: AreaSummary,
+  houseId: Nullable(Type.Integer()),
+});
+export type UnitView = Static<typeof UnitView>;
+export const UnitPage = Page(UnitView);
+export const UnitBody = Type.Object(
+  {
+    areaId: Type.Integer({ minimum: 1 }),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    category: Type.Enum(UNIT_CATEGORIES),
+    creditCode: Type.Optional(
+      Type.String({
+        pattern: '^[0-9A-HJ-NPQRTUWXY]{2}\\d{6}[0-9A-HJ-NPQRTUWXY]{10}$',
+        description: 'Unified social credit code (GB 32100-2015)',
+      }),
+    ),
+    legalPerson: Type.Optional(Text(100)),
+    contactName: Type.Optional(Text(100)),
+    contactPhone: Type.Optional(Type.String({ maxLength: 30 })),
+    employees: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000000 })),
+    address: Type.Optional(Text(200)),
+    houseId: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+export type UnitBody = Static<typeof UnitBody>;
+export const UnitQuery = Type.Intersect([
+  PageQuery,
+  Type.Object({
+    within: Type.Optional(Type.Integer({ minimum: 1 })),
+    q: Type.Optional(Text(100)),
+    category: Type.Optional(Type.Enum(UNIT_CATEGORIES)),
+  }),
+]);
+export type UnitQuery = Static<typeof UnitQuery>;
