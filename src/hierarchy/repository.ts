@@ -281,6 +281,10 @@ export async function moveSubtree(
     .set({ parent_id: input.newParentId })
     .where('id', '=', input.areaId)
     .execute();
+  for (const table of AREA_PATH_TABLES) {
+    await sql`update ${sql.table(table)} set area_path = ${newPath} || substr(area_path, ${oldPath.length + 1})
+      where ${inSubtrees([oldPath], 'area_path')}`.execute(db);
+  }
   return Number(result.numUpdatedRows);
 }
 
