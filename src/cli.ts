@@ -14,6 +14,7 @@ import { isEmptyInstallation, seedDemo } from './demo/seed.js';
 import { importAreaRows } from './hierarchy/import.js';
 import { readAreaFile } from './hierarchy/import-file.js';
 import { findAreaByCode } from './hierarchy/repository.js';
+import { createFieldCipher } from './privacy/field-crypto.js';
 import { startServer } from './server.js';
 
 const systemActor = () => ({ viewer: SYSTEM_VIEWER, ip: null, now: () => new Date() });
@@ -153,6 +154,7 @@ export function buildCli(): Command {
             'The database already holds areas or users; demo data goes only into an empty one.',
           );
         const { logins } = await seedDemo(db, {
+          cipher: createFieldCipher(config.keys),
           password: config.demoPassword,
           demoMode: config.demo,
           seed: options.seed,

@@ -3,6 +3,7 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { createFieldCipher } from './privacy/field-crypto.js';
 import { isEmptyInstallation, seedDemo, type DemoLogin } from './demo/seed.js';
 
 export interface RunningServer {
@@ -26,7 +27,7 @@ export async function startServer(
     // Demo data only ever goes into an empty embedded database; PostgreSQL needs `gridguard seed demo`.
     if (database.backend === 'pglite' && config.demo && (await isEmptyInstallation(database.db))) {
       log('Empty database: generating the demo village 星火村 …');
-      demoLogins = (await seedDemo(database.db, { password: config.demoPassword, demoMode: true, log }))
+      demoLogins = (await seedDemo(database.db, { password: config.demoPassword, demoMode: true, log, cipher: createFieldCipher(config.keys) }))
         .logins;
     }
     const app = await buildApp({ database, config });

@@ -1,12 +1,16 @@
 import { expect, it } from 'vitest';
 import { describeEachDatabase, openTestDatabase } from '../test-support/database.js';
+import { createFieldCipher } from '../privacy/field-crypto.js';
+import { testConfig } from '../test-support/factories.js';
 import { isEmptyInstallation, seedDemo } from './seed.js';
+
+const cipher = createFieldCipher(testConfig().keys);
 
 describeEachDatabase('demo village', (database) => {
   it('builds 星火村 with its grids and 287 accounts, deterministically', async () => {
     const db = database().db;
     expect(await isEmptyInstallation(db)).toBe(true);
-    const { logins } = await seedDemo(db, { password: 'Gridguard2026', demoMode: true, seed: 7 });
+    const { logins } = await seedDemo(db, { password: 'Gridguard2026', demoMode: true, seed: 7, cipher });
     expect(logins.map((l) => l.role)).toEqual([
       'admin',
       'commander',
@@ -49,6 +53,15 @@ describeEachDatabase('demo village', (database) => {
       .execute();
     expect(cellsWithoutBoundary).toEqual([]);
     expect(await isEmptyInstallation(db)).toBe(false);
+    const houses = Number((await db.selectFrom('houses').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const people = Number((await db.selectFrom('persons').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const tenants = Number((await db.selectFrom('persons').select((eb) => eb.fn.countAll<number>().as('n')).where('residence_type', 'in', ['floating', 'temporary']).executeTakeFirstOrThrow()).n);
+    expect(houses).toBeGreaterThan(1000);
+    expect(houses).toBeLessThan(1500);
+    expect(people).toBeGreaterThan(3600);
+    expect(people).toBeLessThan(4700);
+    expect(tenants).toBeGreaterThan(500);
+    expect((await db.selectFrom('units').select('id').execute()).length).toBe(51);
 
     // The same seed builds the same village in another database.
     const describeVillage = async (other: typeof db) => ({
@@ -66,7 +79,7 @@ describeEachDatabase('demo village', (database) => {
     });
     const twin = await openTestDatabase('pglite');
     try {
-      await seedDemo(twin.db, { password: 'Gridguard2026', demoMode: true, seed: 7 });
+      await seedDemo(twin.db, { password: 'Gridguard2026', demoMode: true, seed: 7, cipher });
       expect(await describeVillage(twin.db)).toEqual(await describeVillage(db));
     } finally {
       await twin.close();

@@ -5,7 +5,9 @@ import type { Role } from '../auth/rights.js';
 import { SYSTEM_VIEWER } from '../auth/scope.js';
 import type { DB, GeoJsonGeometry } from '../db/schema.js';
 import { insertAreas, type AreaRow, type NewArea } from '../hierarchy/repository.js';
+import type { FieldCipher } from '../privacy/field-crypto.js';
 import { chineseName, SeededRandom } from './random.js';
+import { seedDemoRegister } from './register-seed.js';
 
 export interface DemoLogin {
   role: Role;
@@ -20,6 +22,8 @@ export interface DemoOptions {
   demoMode: boolean;
   seed?: number;
   log?: (line: string) => void;
+  /** Encrypts the demo residents' ID numbers and phones like real ones. */
+  cipher: FieldCipher;
 }
 
 export async function isEmptyInstallation(db: Kysely<DB>): Promise<boolean> {
@@ -182,6 +186,8 @@ export async function seedDemo(db: Kysely<DB>, options: DemoOptions): Promise<{ 
     }
     const cells = await insertAreas(trx, cellDrafts, now);
     log(`  areas: 1 village, ${grids.length} grids, ${micros.length} micro-grids, ${cells.length} row cells`);
+    const register = await seedDemoRegister(trx, options.cipher, random, cells, village!, now);
+    log(`  register: ${register.houses} houses, ${register.persons} residents and tenants, ${register.units} enterprises`);
 
     // 287 people with accounts, as in 星火村: 45 workers across the roles and 242 volunteers.
     const accounts: Array<{
