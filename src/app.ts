@@ -23,6 +23,7 @@ import type { DB } from './db/schema.js';
 import { hierarchyRoutes } from './hierarchy/routes.js';
 import { createFieldCipher, type FieldCipher } from './privacy/field-crypto.js';
 import { registerRoutes } from './register/routes.js';
+import { tokenRoutes } from './tokens/routes.js';
 import { userRoutes } from './users/routes.js';
 
 declare module 'fastify' {
@@ -146,6 +147,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(userRoutes);
   await app.register(auditRoutes);
   await app.register(registerRoutes);
+  await app.register(tokenRoutes);
 
   if (WEB_ROOT) await app.register(fastifyStatic, { root: WEB_ROOT, wildcard: false, index: false });
   // The single-page app answers every other GET with its index; the API answers 404 in its error shape.

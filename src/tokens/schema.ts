@@ -1,0 +1,26 @@
+import { Type, type Static } from 'typebox';
+import { CAPABILITIES } from '../auth/rights.js';
+
+export const TokenView = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  capability: Type.String(),
+  area: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() }),
+  createdAt: Type.String({ format: 'date-time' }),
+  lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  revoked: Type.Boolean(),
+});
+export type TokenView = Static<typeof TokenView>;
+
+export const CreateTokenBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    areaId: Type.Integer({ minimum: 1 }),
+    capability: Type.Enum(CAPABILITIES),
+  },
+  { additionalProperties: false },
+);
+export type CreateTokenBody = Static<typeof CreateTokenBody>;
+
+/** The secret is shown once, at creation; only its hash is stored. */
+export const CreatedToken = Type.Intersect([TokenView, Type.Object({ token: Type.String() })]);

@@ -1,0 +1,87 @@
+import { recordAudit } from '../audit/repository.js';
+import { createApiToken } from '../auth/repository.js';
+import { can, inScope } from '../auth/scope.js';
+import type { Actor, Db } from '../core/context.js';
+import { forbidden, notFound } from '../core/errors.js';
+import { findAreaInScope } from '../hierarchy/repository.js';
+import type { CreateTokenBody, TokenView } from './schema.js';
+
+function tokensInScope(db: Db, actor: Actor) {
+  return db
+    .selectFrom('api_tokens as t')
+    .innerJoin('areas as a', 'a.id', 't.area_id')
+    .select([
+      't.id',
+      't.name',
+      't.capability',
+      't.created_at',
+      't.last_used_at',
+      't.revoked_at',
+      'a.id as area_id',
+      'a.code',
+      'a.name as area_name',
+      'a.path',
+    ])
+    .where(inScope(actor.viewer, 'token.manage', 'a.path'));
+}
+
+type TokenRow = Awaited<ReturnType<ReturnType<typeof tokensInScope>['executeTakeFirstOrThrow']>>;
+
+const present = (row: TokenRow): TokenView => ({
+  id: row.id,
+  name: row.name,
+  capability: row.capability,
+  area: { id: row.area_id, code: row.code, name: row.area_name },
+  createdAt: row.created_at.toISOString(),
+  lastUsedAt: row.last_used_at?.toISOString() ?? null,
+  revoked: row.revoked_at !== null,
+});
+
+export async function listTokens(db: Db, actor: Actor): Promise<TokenView[]> {
+  return (await tokensInScope(db, actor).orderBy('t.id', 'desc').execute()).map(present);
+}
+
+/** Issues a token for a data feed, device or Open311 client, bound to an area of the caller's scope. */
+export async function createToken(
+  db: Db,
+  actor: Actor,
+  body: CreateTokenBody,
+): Promise<TokenView & { token: string }> {
+  const area = await findAreaInScope(db, actor.viewer, 'area.read', body.areaId);
+  if (!area)
+    throw notFound(
+      'AREA_NOT_FOUND',
+      `body.areaId: area ${body.areaId} does not exist or is outside your area`,
+    );
+  if (!can(actor.viewer, 'token.manage', area.path))
+    throw forbidden('You may not issue API tokens for this area');
+  const created = await createApiToken(db, {
+    name: body.name.trim(),
+    areaId: area.id,
+    capability: body.capability,
+    createdBy: actor.viewer.kind === 'user' ? actor.viewer.userId : null,
+  });
+  await recordAudit(db, actor, {
+    action: 'token.create',
+    entityType: 'api_token',
+    entityId: created.id,
+    areaPath: area.path,
+    after: { name: body.name, capability: body.capability },
+  });
+  const row = await tokensInScope(db, actor).where('t.id', '=', created.id).executeTakeFirstOrThrow();
+  return { ...present(row), token: created.token };
+}
+
+export async function revokeToken(db: Db, actor: Actor, id: number): Promise<void> {
+  const row = await tokensInScope(db, actor).where('t.id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('TOKEN_NOT_FOUND', `API token ${id} does not exist or is outside your area`);
+  if (row.revoked_at) return;
+  await db.updateTable('api_tokens').set({ revoked_at: actor.now() }).where('id', '=', id).execute();
+  await recordAudit(db, actor, {
+    action: 'token.revoke',
+    entityType: 'api_token',
+    entityId: id,
+    areaPath: row.path,
+    before: { name: row.name },
+  });
+}
