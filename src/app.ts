@@ -47,10 +47,9 @@ export interface AppOptions {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** Built web app: dist/web next to dist/server, or from the source tree when run with tsx. */
-export const WEB_ROOT = [path.resolve(here, '../web'), path.resolve(here, '../dist/web')].find((dir) =>
-  existsSync(path.join(dir, 'index.html')),
-);
+/** The built web app, <repo>/dist/web: beside dist/server when compiled, or under the repo when run from src/ with tsx. */
+const builtWeb = path.basename(here) === 'server' ? path.resolve(here, '../web') : path.resolve(here, '../dist/web');
+export const WEB_ROOT = existsSync(path.join(builtWeb, 'index.html')) ? builtWeb : undefined;
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database } = options;
@@ -90,6 +89,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],
+        // Village offices often reach the server by a LAN address without TLS.
+        upgradeInsecureRequests: config.cookieSecure ? [] : null,
       },
     },
     crossOriginEmbedderPolicy: false,

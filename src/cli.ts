@@ -168,6 +168,31 @@ export function buildCli(): Command {
       });
     });
 
+  const importCommand = program.command('import').description('Import data files (CSV, XLSX; GeoJSON for areas)');
+  importCommand
+    .command('areas <file>')
+    .description('Import areas: CSV/XLSX with columns 编码, 名称, 上级编码, 层级, 类型 — or a GeoJSON FeatureCollection')
+    .option('--json', 'print the report as one JSON object')
+    .action(async (file: string, options: { json?: boolean }) => {
+      const config = loadConfig();
+      await withDatabase(config, 'import areas', async ({ db }) => {
+        const rows = await readAreaFile({ path: file });
+        const report = await db
+          .transaction()
+          .execute((trx) => importAreaRows(trx, systemActor(), { gridCodeWidth: config.gridCodeWidth }, rows, file));
+        if (options.json) console.log(JSON.stringify(report));
+        else {
+          console.log(
+            `Areas: ${report.inserted} inserted, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected.length} rejected`,
+          );
+          for (const reject of report.rejected.slice(0, 50)) {
+            console.log(`  row ${reject.row} ${reject.field}: ${reject.code} ${reject.message}`);
+          }
+        }
+        if (report.rejected.length > 0) process.exitCode = 2;
+      });
+    });
+
   const token = program
     .command('token')
     .description('API tokens for data feeds, devices and Open311 clients');
@@ -222,7 +247,8 @@ export async function runCli(argv: string[]): Promise<void> {
     if (
       error instanceof ConfigError ||
       error instanceof DataDirLockedError ||
-      error instanceof InvalidArgumentError
+      error instanceof InvalidArgumentError ||
+      error instanceof AppError
     ) {
       console.error(`gridguard: ${error.message}`);
     } else {

@@ -1,0 +1,75 @@
+import { Select, Space } from 'antd';
+import { useEffect, useState } from 'react';
+import { api } from '../api/client';
+import type { Area, Level } from '../api/types';
+import { useI18n } from '../i18n/context';
+import { LevelTag } from './LevelTag';
+
+interface AreaSelectProps {
+  value?: number;
+  onChange?: (id: number | undefined) => void;
+  /** Only areas of this level (a new parent must sit one level up). */
+  level?: Level;
+  excludeIds?: number[];
+  placeholder?: string;
+  id?: string;
+}
+
+const SEARCH_DELAY_MS = 250;
+
+/** Picks an area in the caller's scope by typing part of its name or code. */
+export function AreaSelect({ value, onChange, level, excludeIds = [], placeholder, id }: AreaSelectProps) {
+  const { t } = useI18n();
+  const [query, setQuery] = useState('');
+  const [options, setOptions] = useState<Area[]>([]);
+  const [selected, setSelected] = useState<Area | null>(null);
+  const [loading, setLoading] = useState(false);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      setLoading(true);
+      api.areas
+        .list({ q: query.trim() || undefined, level, pageSize: 20 }, controller.signal)
+        .then((page) => setOptions(page.items))
+        .catch(() => setOptions([]))
+        .finally(() => {
+          if (!controller.signal.aborted) setLoading(false);
+        });
+    }, SEARCH_DELAY_MS);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [query, level]);
+
+  const shown = options.filter((area) => !excludeIds.includes(area.id));
+  if (selected && selected.id === value && !shown.some((area) => area.id === selected.id))
+    shown.unshift(selected);
+
+  return (
+    <Select<number>
+      id={id}
+      showSearch={{ filterOption: false, onSearch: setQuery }}
+      allowClear
+      value={value}
+      placeholder={placeholder ?? t('area.parentPlaceholder')}
+      loading={loading}
+      notFoundContent={loading ? t('common.loading') : undefined}
+      onChange={(next) => {
+        setSelected(shown.find((area) => area.id === next) ?? null);
+        onChange?.(next);
+      }}
+      options={shown.map((area) => ({
+        value: area.id,
+        label: (
+          <Space size={4}>
+            <LevelTag level={area.level} />
+            <span>{area.name}</span>
+            <span className="muted">{area.code}</span>
+          </Space>
+        ),
+      }))}
+    />
+  );
+}

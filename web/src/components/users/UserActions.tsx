@@ -1,0 +1,93 @@
+import { MoreOutlined } from '@ant-design/icons';
+import { App, Button, Dropdown, type MenuProps } from 'antd';
+import { useState } from 'react';
+import { api } from '../../api/client';
+import type { User } from '../../api/types';
+import { useAuth } from '../../auth/AuthContext';
+import { useI18n } from '../../i18n/context';
+import { errorText } from '../../i18n/labels';
+import { AddRoleDialog, ResetPasswordDialog } from './UserDialogs';
+
+type Dialog = 'password' | 'role' | null;
+
+/** What a user manager can do to one account. */
+export function UserActions({ user, onChanged }: { user: User; onChanged: () => void }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { message, modal } = App.useApp();
+  const { me } = useAuth();
+  const [dialog, setDialog] = useState<Dialog>(null);
+
+  const run = async (action: () => Promise<unknown>, done: string) => {
+    try {
+      await action();
+      void message.success(done);
+      onChanged();
+    } catch (error) {
+      void message.error(errorText(i18n, error));
+    }
+  };
+
+  const items: NonNullable<MenuProps['items']> = [
+    { key: 'role', label: t('users.addAssignment') },
+    { key: 'password', label: t('users.resetPassword') },
+    ...(user.locked ? [{ key: 'unlock', label: t('users.unlock') }] : []),
+    user.disabled
+      ? { key: 'enable', label: t('users.enable') }
+      : { key: 'disable', label: t('users.disable'), danger: true, disabled: user.id === me?.id },
+  ];
+
+  const onClick: MenuProps['onClick'] = ({ key }) => {
+    switch (key) {
+      case 'role':
+      case 'password':
+        setDialog(key);
+        break;
+      case 'unlock':
+        void run(
+          () => api.users.update(user.id, { unlock: true }),
+          t('users.unlocked', { name: user.displayName }),
+        );
+        break;
+      case 'enable':
+        void run(
+          () => api.users.update(user.id, { disabled: false }),
+          t('users.enabledDone', { name: user.displayName }),
+        );
+        break;
+      case 'disable':
+        modal.confirm({
+          title: t('users.disableConfirm', { name: user.displayName }),
+          okButtonProps: { danger: true },
+          okText: t('users.disable'),
+          cancelText: t('common.cancel'),
+          onOk: () =>
+            run(
+              () => api.users.update(user.id, { disabled: true }),
+              t('users.disabledDone', { name: user.displayName }),
+            ),
+        });
+        break;
+    }
+  };
+
+  const close = () => setDialog(null);
+  const done = () => {
+    setDialog(null);
+    onChanged();
+  };
+  return (
+    <>
+      <Dropdown trigger={['click']} menu={{ items, onClick }}>
+        <Button
+          size="small"
+          icon={<MoreOutlined />}
+          aria-label={t('common.actions')}
+          data-testid={`user-actions-${user.username}`}
+        />
+      </Dropdown>
+      {dialog === 'password' && <ResetPasswordDialog user={user} onClose={close} onDone={done} />}
+      {dialog === 'role' && <AddRoleDialog user={user} onClose={close} onDone={done} />}
+    </>
+  );
+}
