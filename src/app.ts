@@ -21,10 +21,13 @@ import { ErrorResponse } from './core/schemas.js';
 import { type Backend, type Database, ping } from './db/database.js';
 import type { DB } from './db/schema.js';
 import { hierarchyRoutes } from './hierarchy/routes.js';
+import { householdCodeRoutes } from './household-codes/routes.js';
 import { createFieldCipher, type FieldCipher } from './privacy/field-crypto.js';
+import { placeCodeRoutes } from './place-codes/routes.js';
 import { registerRoutes } from './register/routes.js';
 import { tokenRoutes } from './tokens/routes.js';
 import { userRoutes } from './users/routes.js';
+import { visitRoutes } from './visits/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -48,7 +51,8 @@ export interface AppOptions {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The built web app, <repo>/dist/web: beside dist/server when compiled, or under the repo when run from src/ with tsx. */
-const builtWeb = path.basename(here) === 'server' ? path.resolve(here, '../web') : path.resolve(here, '../dist/web');
+const builtWeb =
+  path.basename(here) === 'server' ? path.resolve(here, '../web') : path.resolve(here, '../dist/web');
 export const WEB_ROOT = existsSync(path.join(builtWeb, 'index.html')) ? builtWeb : undefined;
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -148,6 +152,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(userRoutes);
   await app.register(auditRoutes);
   await app.register(registerRoutes);
+  await app.register(householdCodeRoutes);
+  await app.register(placeCodeRoutes);
+  await app.register(visitRoutes);
   await app.register(tokenRoutes);
 
   if (WEB_ROOT) await app.register(fastifyStatic, { root: WEB_ROOT, wildcard: false, index: false });
@@ -155,11 +162,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => {
     if (WEB_ROOT && request.method === 'GET' && !request.url.startsWith('/api/'))
       return reply.type('text/html').sendFile('index.html');
-    return reply
-      .status(404)
-      .send({
-        error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` },
-      });
+    return reply.status(404).send({
+      error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` },
+    });
   });
   return app;
 }

@@ -14,6 +14,7 @@ import { isEmptyInstallation, seedDemo } from './demo/seed.js';
 import { importAreaRows } from './hierarchy/import.js';
 import { readAreaFile } from './hierarchy/import-file.js';
 import { findAreaByCode } from './hierarchy/repository.js';
+import { registerLabelCommand } from './household-codes/cli.js';
 import { createFieldCipher } from './privacy/field-crypto.js';
 import { startServer } from './server.js';
 
@@ -168,10 +169,14 @@ export function buildCli(): Command {
       });
     });
 
-  const importCommand = program.command('import').description('Import data files (CSV, XLSX; GeoJSON for areas)');
+  const importCommand = program
+    .command('import')
+    .description('Import data files (CSV, XLSX; GeoJSON for areas)');
   importCommand
     .command('areas <file>')
-    .description('Import areas: CSV/XLSX with columns 编码, 名称, 上级编码, 层级, 类型 — or a GeoJSON FeatureCollection')
+    .description(
+      'Import areas: CSV/XLSX with columns 编码, 名称, 上级编码, 层级, 类型 — or a GeoJSON FeatureCollection',
+    )
     .option('--json', 'print the report as one JSON object')
     .action(async (file: string, options: { json?: boolean }) => {
       const config = loadConfig();
@@ -179,7 +184,9 @@ export function buildCli(): Command {
         const rows = await readAreaFile({ path: file });
         const report = await db
           .transaction()
-          .execute((trx) => importAreaRows(trx, systemActor(), { gridCodeWidth: config.gridCodeWidth }, rows, file));
+          .execute((trx) =>
+            importAreaRows(trx, systemActor(), { gridCodeWidth: config.gridCodeWidth }, rows, file),
+          );
         if (options.json) console.log(JSON.stringify(report));
         else {
           console.log(
@@ -237,6 +244,7 @@ export function buildCli(): Command {
       console.log(`GRIDGUARD_HMAC_KEY=${randomBytes(32).toString('base64')}`);
     });
 
+  registerLabelCommand(program);
   return program;
 }
 

@@ -11,6 +11,14 @@ describe('configuration', () => {
     const config = loadConfig({ ...keys });
     expect(config).toMatchObject({ port: 3000, databaseUrl: null, demo: true, gridCodeWidth: 3 });
     expect(config.keys.currentKeyId).toBe('k2');
+    expect(config).toMatchObject({ publicUrl: null, placeScanRetentionDays: 21 });
+    expect(
+      loadConfig({
+        ...keys,
+        GRIDGUARD_PUBLIC_URL: 'https://gg.example.cn/',
+        GRIDGUARD_PLACE_SCAN_RETENTION_DAYS: '14',
+      }),
+    ).toMatchObject({ publicUrl: 'https://gg.example.cn', placeScanRetentionDays: 14 });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -21,6 +29,8 @@ describe('configuration', () => {
     [{ GRIDGUARD_GRID_CODE_WIDTH: '4' }, 'GRIDGUARD_GRID_CODE_WIDTH'],
     [{ GRIDGUARD_DEMO: 'maybe' }, 'GRIDGUARD_DEMO'],
     [{ GRIDGUARD_HMAC_KEY: 'c2hvcnQ=' }, 'GRIDGUARD_HMAC_KEY'],
+    [{ GRIDGUARD_PUBLIC_URL: 'ftp://x' }, 'GRIDGUARD_PUBLIC_URL'],
+    [{ GRIDGUARD_PLACE_SCAN_RETENTION_DAYS: 'two weeks' }, 'GRIDGUARD_PLACE_SCAN_RETENTION_DAYS'],
   ])('names the variable of a bad value %j', (env, variable) => {
     let error: unknown;
     try {

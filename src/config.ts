@@ -17,6 +17,10 @@ export interface Config {
   readonly uploadLimitBytes: number;
   /** Digits of the sequence that unit grids add to their community's 12-digit code (2 or 3). */
   readonly gridCodeWidth: 2 | 3;
+  /** Where printed QR codes point (GRIDGUARD_PUBLIC_URL); the web routes otherwise use the request's host. */
+  readonly publicUrl: string | null;
+  /** Days a place-code scan (whereabouts) is kept before automatic deletion. */
+  readonly placeScanRetentionDays: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly keys: KeyMaterial;
 }
@@ -143,6 +147,20 @@ function loadKeys(env: Env, dataDir: string, embedded: boolean): KeyMaterial {
   });
 }
 
+function publicUrl(env: Env): string | null {
+  const raw = env.GRIDGUARD_PUBLIC_URL?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('GRIDGUARD_PUBLIC_URL', `is not a URL: "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigError('GRIDGUARD_PUBLIC_URL', 'must start with http:// or https://');
+  return raw.replace(/\/+$/, '');
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -166,6 +184,8 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: integer(env, 'GRIDGUARD_BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024),
     uploadLimitBytes: integer(env, 'GRIDGUARD_UPLOAD_LIMIT', 200 * 1024 * 1024, 1024, 4 * 1024 * 1024 * 1024),
     gridCodeWidth: width,
+    publicUrl: publicUrl(env),
+    placeScanRetentionDays: integer(env, 'GRIDGUARD_PLACE_SCAN_RETENTION_DAYS', 21, 1, 3650),
     logLevel,
     keys: loadKeys(env, dataDir, url === null),
   });

@@ -27,8 +27,14 @@ export async function startServer(
     // Demo data only ever goes into an empty embedded database; PostgreSQL needs `gridguard seed demo`.
     if (database.backend === 'pglite' && config.demo && (await isEmptyInstallation(database.db))) {
       log('Empty database: generating the demo village 星火村 …');
-      demoLogins = (await seedDemo(database.db, { password: config.demoPassword, demoMode: true, log, cipher: createFieldCipher(config.keys) }))
-        .logins;
+      demoLogins = (
+        await seedDemo(database.db, {
+          password: config.demoPassword,
+          demoMode: true,
+          log,
+          cipher: createFieldCipher(config.keys),
+        })
+      ).logins;
     }
     const app = await buildApp({ database, config });
     const address = await app.listen({ port: config.port, host: config.host });

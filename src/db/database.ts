@@ -25,6 +25,9 @@ const PGLITE_PARSERS = { [INT8_OID]: (value: string) => Number(value), [DATE_OID
 
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  // An idle connection dropped by the server (restart, admin action) must not crash the process;
+  // the pool replaces it on the next query.
+  pool.on('error', (error) => console.warn(`PostgreSQL connection lost: ${error.message}`));
   // Fail fast with the server's own message if it is unreachable.
   const client = await pool.connect();
   client.release();

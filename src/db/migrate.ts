@@ -2,12 +2,14 @@ import type { Kysely } from 'kysely';
 import { type Migration, type MigrationResultSet, Migrator, NO_MIGRATIONS } from 'kysely/migration';
 import * as foundation from './migrations/20261122_1200_foundation.js';
 import * as register from './migrations/20261122_1300_register.js';
+import * as codesVisits from './migrations/20261122_1500_codes_visits.js';
 import type { DB } from './schema.js';
 
 /** Every migration, in order. Listed statically so the bundle and tests need no directory scan. */
 export const MIGRATIONS: Record<string, Migration> = {
   '20261122_1200_foundation': foundation,
   '20261122_1300_register': register,
+  '20261122_1500_codes_visits': codesVisits,
 };
 
 function migrator(db: Kysely<DB>): Migrator {

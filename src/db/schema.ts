@@ -211,6 +211,94 @@ export interface TenanciesTable {
   created_at: Timestamp;
 }
 
+export type AccessCodeKind = 'household' | 'self_report' | 'place';
+
+/** Printed codes: 一户一码 (house), 自主报备码 (community), 场所码 (place). */
+export interface AccessCodesTable {
+  id: Generated<number>;
+  kind: AccessCodeKind;
+  house_id: number | null;
+  place_id: number | null;
+  area_id: number;
+  area_path: string;
+  /** SHA-256 (base64url) of the token: what a scan is looked up by. */
+  token_hash: string;
+  /** The token encrypted with the field cipher, only to print the label again. */
+  token_secret: string;
+  status: Generated<'active' | 'revoked'>;
+  issued_at: Timestamp;
+  issued_by: string;
+  revoked_at: NullableTimestamp;
+  revoked_by: string | null;
+  revoke_reason: string | null;
+}
+
+export type PendingChangeKind = 'arrival' | 'departure' | 'self_report';
+
+export interface PendingChangesTable {
+  id: Generated<number>;
+  kind: PendingChangeKind;
+  status: Generated<'pending' | 'confirmed' | 'rejected'>;
+  code_id: number;
+  house_id: number | null;
+  area_id: number;
+  area_path: string;
+  document_type: string;
+  document_hash: string;
+  document_masked: string;
+  name_masked: string;
+  phone_masked: string | null;
+  secret: string;
+  event_date: DateColumn;
+  submitted_at: Timestamp;
+  decided_at: NullableTimestamp;
+  decided_by: string | null;
+  reject_reason: string | null;
+  person_id: number | null;
+}
+
+export interface PlacesTable {
+  id: Generated<number>;
+  area_id: number;
+  area_path: string;
+  unit_id: number | null;
+  name: string;
+  kind: 'shop' | 'office' | 'gate' | 'site' | 'school' | 'hotel' | 'transport' | 'other';
+  address: string | null;
+  retired_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PlaceScansTable {
+  id: Generated<number>;
+  place_id: number;
+  scanned_at: Timestamp;
+  document_hash: string | null;
+  phone_hash: string | null;
+  document_masked: string | null;
+  phone_masked: string | null;
+  name_masked: string | null;
+  secret: string;
+}
+
+export interface HouseholdVisitsTable {
+  id: Generated<number>;
+  house_id: number;
+  area_id: number;
+  area_path: string;
+  worker_user_id: number | null;
+  worker_name: string;
+  visited_at: Timestamp;
+  seen_person_ids: ColumnType<number[], number[] | undefined, number[]>;
+  arrivals: Generated<number>;
+  departures: Generated<number>;
+  phone_updates: Generated<number>;
+  tag_updates: Generated<number>;
+  notes: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface DB {
   houses: HousesTable;
   persons: PersonsTable;
@@ -224,4 +312,32 @@ export interface DB {
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
   app_meta: AppMetaTable;
+  access_codes: AccessCodesTable;
+  pending_changes: PendingChangesTable;
+  places: PlacesTable;
+  place_scans: PlaceScansTable;
+  household_visits: HouseholdVisitsTable;
+  import_jobs: ImportJobsTable;
+}
+
+export interface ImportJobsTable {
+  id: string;
+  kind: 'persons' | 'houses' | 'units';
+  status: Generated<'running' | 'done' | 'failed'>;
+  file_name: string;
+  user_id: number | null;
+  actor_name: string;
+  scope_paths: ColumnType<string[], string[], string[]>;
+  dry_run: Generated<boolean>;
+  total_bytes: number | null;
+  bytes_read: Generated<number>;
+  processed_rows: Generated<number>;
+  report: JSONColumnType<object | null, string | null | undefined, string | null>;
+  rejected_total: Generated<number>;
+  headers: JSONColumnType<string[] | null, string | null | undefined, string | null>;
+  reject_rows: string | null;
+  error: string | null;
+  created_at: Timestamp;
+  heartbeat_at: Timestamp;
+  finished_at: NullableTimestamp;
 }

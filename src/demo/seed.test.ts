@@ -53,9 +53,31 @@ describeEachDatabase('demo village', (database) => {
       .execute();
     expect(cellsWithoutBoundary).toEqual([]);
     expect(await isEmptyInstallation(db)).toBe(false);
-    const houses = Number((await db.selectFrom('houses').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-    const people = Number((await db.selectFrom('persons').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-    const tenants = Number((await db.selectFrom('persons').select((eb) => eb.fn.countAll<number>().as('n')).where('residence_type', 'in', ['floating', 'temporary']).executeTakeFirstOrThrow()).n);
+    const houses = Number(
+      (
+        await db
+          .selectFrom('houses')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+    const people = Number(
+      (
+        await db
+          .selectFrom('persons')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+    const tenants = Number(
+      (
+        await db
+          .selectFrom('persons')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('residence_type', 'in', ['floating', 'temporary'])
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     expect(houses).toBeGreaterThan(1000);
     expect(houses).toBeLessThan(1500);
     expect(people).toBeGreaterThan(3600);

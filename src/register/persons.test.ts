@@ -2,7 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../test-support/database.js';
-import { type AreaTree, createAreaTree, createUser, type Session, signIn, testApp } from '../test-support/factories.js';
+import {
+  type AreaTree,
+  createAreaTree,
+  createUser,
+  type Session,
+  signIn,
+  testApp,
+} from '../test-support/factories.js';
 import { residentIdCheckCharacter } from './identity/identity-number.js';
 
 /** A valid resident ID number for a birth date and sequence (odd = male). */
@@ -22,30 +29,74 @@ describeEachDatabase('register: persons', (database) => {
   beforeAll(async () => {
     app = await testApp(database());
     tree = await createAreaTree(database().db);
-    workerA = await signIn(app, (await createUser(database().db, [{ role: 'grid_worker', area: tree.gridA }])).username);
-    workerB = await signIn(app, (await createUser(database().db, [{ role: 'grid_worker', area: tree.gridB }])).username);
-    volunteerA = await signIn(app, (await createUser(database().db, [{ role: 'doctor', area: tree.gridA }])).username);
-    const house = await app.inject({ method: 'POST', url: '/api/houses', headers: workerA.headers, payload: { areaId: tree.cellA.id, address: '星火路12号', doorNumber: '12', use: 'residential', rooms: 4 } });
+    workerA = await signIn(
+      app,
+      (await createUser(database().db, [{ role: 'grid_worker', area: tree.gridA }])).username,
+    );
+    workerB = await signIn(
+      app,
+      (await createUser(database().db, [{ role: 'grid_worker', area: tree.gridB }])).username,
+    );
+    volunteerA = await signIn(
+      app,
+      (await createUser(database().db, [{ role: 'doctor', area: tree.gridA }])).username,
+    );
+    const house = await app.inject({
+      method: 'POST',
+      url: '/api/houses',
+      headers: workerA.headers,
+      payload: {
+        areaId: tree.cellA.id,
+        address: '星火路12号',
+        doorNumber: '12',
+        use: 'residential',
+        rooms: 4,
+      },
+    });
     expect(house.statusCode, house.body).toBe(201);
     houseA = house.json().id;
   });
 
-  const register = (session: Session, body: Record<string, unknown>) => app.inject({ method: 'POST', url: '/api/persons', headers: session.headers, payload: body });
+  const register = (session: Session, body: Record<string, unknown>) =>
+    app.inject({ method: 'POST', url: '/api/persons', headers: session.headers, payload: body });
 
   it('registers a person with sex and birth date taken from the ID, masked in every response, encrypted at rest', async () => {
     const id = residentId('330106', '19850312', 123);
-    const response = await register(workerA, { documentNumber: ` ${id.toLowerCase()} `, name: '王小明', phone: '13812345678', houseId: houseA, residenceType: 'floating', arrivalDate: '2026-10-01', arrivedFrom: '湖北省武汉市', tags: ['chronic_disease'] });
+    const response = await register(workerA, {
+      documentNumber: ` ${id.toLowerCase()} `,
+      name: '王小明',
+      phone: '13812345678',
+      houseId: houseA,
+      residenceType: 'floating',
+      arrivalDate: '2026-10-01',
+      arrivedFrom: '湖北省武汉市',
+      tags: ['chronic_disease'],
+    });
     expect(response.statusCode, response.body).toBe(201);
     const person = response.json();
-    expect(person).toMatchObject({ name: '王小明', sex: 'male', birthDate: '1985-03-12', documentMasked: `330106********${id.slice(-4)}`, phoneMasked: '138****5678', house: { id: houseA, address: '星火路12号' }, area: { id: tree.cellA.id } });
-    for (const url of [`/api/persons/${person.id}`, `/api/persons?q=${encodeURIComponent('王小')}`, `/api/houses/${houseA}`]) {
+    expect(person).toMatchObject({
+      name: '王小明',
+      sex: 'male',
+      birthDate: '1985-03-12',
+      documentMasked: `330106********${id.slice(-4)}`,
+      phoneMasked: '138****5678',
+      house: { id: houseA, address: '星火路12号' },
+      area: { id: tree.cellA.id },
+    });
+    for (const url of [
+      `/api/persons/${person.id}`,
+      `/api/persons?q=${encodeURIComponent('王小')}`,
+      `/api/houses/${houseA}`,
+    ]) {
       const body = (await app.inject({ url, headers: workerA.headers })).body;
       expect(body).not.toContain(id);
       expect(body).not.toContain('13812345678');
       expect(body).toContain('138****5678');
     }
     // The raw table never holds the plaintext: encrypted blob, keyed hashes and masked copies only.
-    const raw = await sql<Record<string, unknown>>`select * from persons where id = ${person.id}`.execute(database().db);
+    const raw = await sql<Record<string, unknown>>`select * from persons where id = ${person.id}`.execute(
+      database().db,
+    );
     const rowText = JSON.stringify(raw.rows[0]);
     expect(rowText).not.toContain(id);
     expect(rowText).not.toContain('13812345678');
@@ -54,8 +105,20 @@ describeEachDatabase('register: persons', (database) => {
 
   it('finds people by full ID number, masked ID, phone, last four digits, address and tag', async () => {
     const id = residentId('330106', '19600101', 222);
-    const created = (await register(workerA, { documentNumber: id, name: '李秀英', phone: '13900001111', areaId: tree.microA.id, currentAddress: '星火村东埭3号', tags: ['elderly_alone'] })).json();
-    const find = async (query: string) => (await app.inject({ url: `/api/persons?${query}`, headers: workerA.headers })).json().items.map((p: { id: number }) => p.id);
+    const created = (
+      await register(workerA, {
+        documentNumber: id,
+        name: '李秀英',
+        phone: '13900001111',
+        areaId: tree.microA.id,
+        currentAddress: '星火村东埭3号',
+        tags: ['elderly_alone'],
+      })
+    ).json();
+    const find = async (query: string) =>
+      (await app.inject({ url: `/api/persons?${query}`, headers: workerA.headers }))
+        .json()
+        .items.map((p: { id: number }) => p.id);
     expect(await find(`q=${id}`)).toEqual([created.id]);
     expect(await find(`q=${encodeURIComponent(`330106********${id.slice(-4)}`)}`)).toContain(created.id);
     expect(await find('q=13900001111')).toEqual([created.id]);
@@ -66,11 +129,33 @@ describeEachDatabase('register: persons', (database) => {
 
   it('merges a second registration with the same ID into the same person and keeps the history', async () => {
     const id = residentId('330106', '19900505', 346);
-    const first = (await register(workerA, { documentNumber: id, name: '赵丽', areaId: tree.microA.id, phone: '13700000001' })).json();
-    const second = await register(workerA, { documentNumber: id, name: '赵丽', houseId: houseA, phone: '13700000002', workplace: '金山卫镇卫生院' });
+    const first = (
+      await register(workerA, {
+        documentNumber: id,
+        name: '赵丽',
+        areaId: tree.microA.id,
+        phone: '13700000001',
+      })
+    ).json();
+    const second = await register(workerA, {
+      documentNumber: id,
+      name: '赵丽',
+      houseId: houseA,
+      phone: '13700000002',
+      workplace: '金山卫镇卫生院',
+    });
     expect(second.statusCode).toBe(200);
-    expect(second.json()).toMatchObject({ id: first.id, phoneMasked: '137****0002', workplace: '金山卫镇卫生院', house: { id: houseA } });
-    const count = await database().db.selectFrom('persons').select((eb) => eb.fn.countAll<number>().as('n')).where('name', '=', '赵丽').executeTakeFirstOrThrow();
+    expect(second.json()).toMatchObject({
+      id: first.id,
+      phoneMasked: '137****0002',
+      workplace: '金山卫镇卫生院',
+      house: { id: houseA },
+    });
+    const count = await database()
+      .db.selectFrom('persons')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('name', '=', '赵丽')
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(1);
     const detail = (await app.inject({ url: `/api/persons/${first.id}`, headers: workerA.headers })).json();
     expect(detail.history.map((h: { kind: string }) => h.kind)).toEqual(['changed_area', 'registered']);
@@ -79,13 +164,54 @@ describeEachDatabase('register: persons', (database) => {
 
   it('lets a worker of grid B neither read, reveal, change nor find a grid A person, and says only "elsewhere" on lookup', async () => {
     const id = residentId('330106', '19750101', 111);
-    const person = (await register(workerA, { documentNumber: id, name: '钱多多', areaId: tree.cellA.id, phone: '13600000000' })).json();
-    expect((await app.inject({ url: `/api/persons/${person.id}`, headers: workerB.headers })).statusCode).toBe(404);
-    expect((await app.inject({ method: 'POST', url: `/api/persons/${person.id}/reveal`, headers: workerB.headers, payload: { reason: '核查' } })).statusCode).toBe(404);
-    expect((await app.inject({ method: 'PATCH', url: `/api/persons/${person.id}`, headers: workerB.headers, payload: { name: '改名' } })).statusCode).toBe(404);
-    expect((await app.inject({ url: `/api/persons?q=${id}`, headers: workerB.headers })).json().total).toBe(0);
-    const lookup = (await app.inject({ method: 'POST', url: '/api/persons/lookup', headers: workerB.headers, payload: { documentNumber: id } })).json();
-    expect(lookup).toMatchObject({ sex: 'male', birthDate: '1975-01-01', existing: null, registeredElsewhere: true });
+    const person = (
+      await register(workerA, {
+        documentNumber: id,
+        name: '钱多多',
+        areaId: tree.cellA.id,
+        phone: '13600000000',
+      })
+    ).json();
+    expect(
+      (await app.inject({ url: `/api/persons/${person.id}`, headers: workerB.headers })).statusCode,
+    ).toBe(404);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: `/api/persons/${person.id}/reveal`,
+          headers: workerB.headers,
+          payload: { reason: '核查' },
+        })
+      ).statusCode,
+    ).toBe(404);
+    expect(
+      (
+        await app.inject({
+          method: 'PATCH',
+          url: `/api/persons/${person.id}`,
+          headers: workerB.headers,
+          payload: { name: '改名' },
+        })
+      ).statusCode,
+    ).toBe(404);
+    expect((await app.inject({ url: `/api/persons?q=${id}`, headers: workerB.headers })).json().total).toBe(
+      0,
+    );
+    const lookup = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/persons/lookup',
+        headers: workerB.headers,
+        payload: { documentNumber: id },
+      })
+    ).json();
+    expect(lookup).toMatchObject({
+      sex: 'male',
+      birthDate: '1975-01-01',
+      existing: null,
+      registeredElsewhere: true,
+    });
     const takeover = await register(workerB, { documentNumber: id, name: '钱多多', areaId: tree.cellB.id });
     expect(takeover.statusCode).toBe(409);
     expect(takeover.json().error.code).toBe('PERSON_REGISTERED_ELSEWHERE');
@@ -93,13 +219,35 @@ describeEachDatabase('register: persons', (database) => {
 
   it('reveals the ID number and phone only with the right, with an audit entry naming the reason', async () => {
     const id = residentId('330106', '19880808', 888);
-    const person = (await register(workerA, { documentNumber: id, name: '孙悟', areaId: tree.cellA.id, phone: '13500000088' })).json();
-    const denied = await app.inject({ method: 'POST', url: `/api/persons/${person.id}/reveal`, headers: volunteerA.headers, payload: { reason: '随访' } });
+    const person = (
+      await register(workerA, {
+        documentNumber: id,
+        name: '孙悟',
+        areaId: tree.cellA.id,
+        phone: '13500000088',
+      })
+    ).json();
+    const denied = await app.inject({
+      method: 'POST',
+      url: `/api/persons/${person.id}/reveal`,
+      headers: volunteerA.headers,
+      payload: { reason: '随访' },
+    });
     expect(denied.statusCode).toBe(403);
-    const revealed = await app.inject({ method: 'POST', url: `/api/persons/${person.id}/reveal`, headers: workerA.headers, payload: { reason: '核酸上门采样' } });
+    const revealed = await app.inject({
+      method: 'POST',
+      url: `/api/persons/${person.id}/reveal`,
+      headers: workerA.headers,
+      payload: { reason: '核酸上门采样' },
+    });
     expect(revealed.json()).toEqual({ documentNumber: id, phone: '13500000088' });
     expect(revealed.headers['cache-control']).toBe('no-store');
-    const entries = await database().db.selectFrom('audit_log').selectAll().where('action', '=', 'person.reveal').where('entity_id', '=', String(person.id)).execute();
+    const entries = await database()
+      .db.selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'person.reveal')
+      .where('entity_id', '=', String(person.id))
+      .execute();
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ reason: '核酸上门采样' });
     expect(JSON.stringify(entries[0])).not.toContain(id);
@@ -108,11 +256,46 @@ describeEachDatabase('register: persons', (database) => {
   it('refuses what it would have to guess: bad checksum, contradicting sex, bad phone, wrong level', async () => {
     const before = await database().db.selectFrom('persons').select('id').execute();
     const cases: Array<[Record<string, unknown>, string, string]> = [
-      [{ documentNumber: '36042619910102009X', name: '甲', areaId: tree.cellA.id }, 'DOC_CHECKSUM', 'body.documentNumber'],
-      [{ documentNumber: residentId('330106', '19850312', 124), name: '乙', sex: 'male', areaId: tree.cellA.id }, 'PERSON_SEX_MISMATCH', 'body.sex'],
-      [{ documentNumber: residentId('330106', '19850312', 125), name: '丙', phone: '12345', areaId: tree.cellA.id }, 'PHONE_INVALID', 'body.phone'],
-      [{ documentNumber: residentId('330106', '19850312', 127), name: '丁', areaId: tree.village.id }, 'AREA_NOT_FOUND', 'body.areaId'],
-      [{ documentNumber: residentId('330106', '19850312', 129), name: '戊', areaId: tree.gridA.id, residenceType: 'tourist' }, 'VALIDATION_FAILED', 'body.residenceType'],
+      [
+        { documentNumber: '36042619910102009X', name: '甲', areaId: tree.cellA.id },
+        'DOC_CHECKSUM',
+        'body.documentNumber',
+      ],
+      [
+        {
+          documentNumber: residentId('330106', '19850312', 124),
+          name: '乙',
+          sex: 'male',
+          areaId: tree.cellA.id,
+        },
+        'PERSON_SEX_MISMATCH',
+        'body.sex',
+      ],
+      [
+        {
+          documentNumber: residentId('330106', '19850312', 125),
+          name: '丙',
+          phone: '12345',
+          areaId: tree.cellA.id,
+        },
+        'PHONE_INVALID',
+        'body.phone',
+      ],
+      [
+        { documentNumber: residentId('330106', '19850312', 127), name: '丁', areaId: tree.village.id },
+        'AREA_NOT_FOUND',
+        'body.areaId',
+      ],
+      [
+        {
+          documentNumber: residentId('330106', '19850312', 129),
+          name: '戊',
+          areaId: tree.gridA.id,
+          residenceType: 'tourist',
+        },
+        'VALIDATION_FAILED',
+        'body.residenceType',
+      ],
     ];
     for (const [body, code, field] of cases) {
       const response = await register(workerA, body);
@@ -124,25 +307,76 @@ describeEachDatabase('register: persons', (database) => {
   });
 
   it('records a departure without deleting the person, and keeps them out of the active list', async () => {
-    const person = (await register(workerA, { documentNumber: residentId('330106', '19950101', 333), name: '周走', houseId: houseA })).json();
-    const departed = await app.inject({ method: 'POST', url: `/api/persons/${person.id}/depart`, headers: workerA.headers, payload: { departedOn: '2026-11-01', destination: '浙江省杭州市' } });
+    const person = (
+      await register(workerA, {
+        documentNumber: residentId('330106', '19950101', 333),
+        name: '周走',
+        houseId: houseA,
+      })
+    ).json();
+    const departed = await app.inject({
+      method: 'POST',
+      url: `/api/persons/${person.id}/depart`,
+      headers: workerA.headers,
+      payload: { departedOn: '2026-11-01', destination: '浙江省杭州市' },
+    });
     expect(departed.json()).toMatchObject({ status: 'departed', departedOn: '2026-11-01', house: null });
-    const active = (await app.inject({ url: `/api/persons?houseId=${houseA}`, headers: workerA.headers })).json().items.map((p: { id: number }) => p.id);
+    const active = (await app.inject({ url: `/api/persons?houseId=${houseA}`, headers: workerA.headers }))
+      .json()
+      .items.map((p: { id: number }) => p.id);
     expect(active).not.toContain(person.id);
-    const all = (await app.inject({ url: `/api/persons?status=all&q=${encodeURIComponent('周走')}`, headers: workerA.headers })).json();
+    const all = (
+      await app.inject({
+        url: `/api/persons?status=all&q=${encodeURIComponent('周走')}`,
+        headers: workerA.headers,
+      })
+    ).json();
     expect(all.items[0].status).toBe('departed');
   });
 
   it('moves persons and houses along when their grid moves to another village', async () => {
-    const person = (await register(workerA, { documentNumber: residentId('330106', '19920202', 444), name: '吴移', houseId: houseA })).json();
-    const staff = await signIn(app, (await createUser(database().db, [{ role: 'community_staff', area: tree.township }])).username);
-    const village2 = (await app.inject({ method: 'POST', url: '/api/areas', headers: staff.headers, payload: { parentId: tree.township.id, name: '二村', code: `${tree.township.code}202` } })).json();
-    const moved = await app.inject({ method: 'POST', url: `/api/areas/${tree.gridA.id}/move`, headers: staff.headers, payload: { parentId: village2.id } });
+    const person = (
+      await register(workerA, {
+        documentNumber: residentId('330106', '19920202', 444),
+        name: '吴移',
+        houseId: houseA,
+      })
+    ).json();
+    const staff = await signIn(
+      app,
+      (await createUser(database().db, [{ role: 'community_staff', area: tree.township }])).username,
+    );
+    const village2 = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/areas',
+        headers: staff.headers,
+        payload: { parentId: tree.township.id, name: '二村', code: `${tree.township.code}202` },
+      })
+    ).json();
+    const moved = await app.inject({
+      method: 'POST',
+      url: `/api/areas/${tree.gridA.id}/move`,
+      headers: staff.headers,
+      payload: { parentId: village2.id },
+    });
     expect(moved.statusCode, moved.body).toBe(200);
-    const rows = await database().db.selectFrom('persons as p').innerJoin('areas as a', 'a.id', 'p.area_id').select(['p.area_path', 'a.path']).where('p.id', '=', person.id).execute();
+    const rows = await database()
+      .db.selectFrom('persons as p')
+      .innerJoin('areas as a', 'a.id', 'p.area_id')
+      .select(['p.area_path', 'a.path'])
+      .where('p.id', '=', person.id)
+      .execute();
     expect(rows[0]!.area_path).toBe(rows[0]!.path);
-    const house = await database().db.selectFrom('houses as h').innerJoin('areas as a', 'a.id', 'h.area_id').select(['h.area_path', 'a.path']).where('h.id', '=', houseA).executeTakeFirstOrThrow();
+    const house = await database()
+      .db.selectFrom('houses as h')
+      .innerJoin('areas as a', 'a.id', 'h.area_id')
+      .select(['h.area_path', 'a.path'])
+      .where('h.id', '=', houseA)
+      .executeTakeFirstOrThrow();
     expect(house.area_path).toBe(house.path);
-    expect((await app.inject({ url: `/api/persons/${person.id}`, headers: workerA.headers })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ url: `/api/persons/${person.id}`, headers: workerA.headers })).statusCode,
+    ).toBe(200);
   });
 });

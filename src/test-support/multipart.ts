@@ -8,7 +8,9 @@ export async function multipart(
   for (const file of files)
     form.append(
       file.field ?? 'file',
-      new Blob([typeof file.content === 'string' ? file.content : new Uint8Array(file.content)], { type: file.type ?? 'application/octet-stream' }),
+      new Blob([typeof file.content === 'string' ? file.content : new Uint8Array(file.content)], {
+        type: file.type ?? 'application/octet-stream',
+      }),
       file.name,
     );
   const encoded = new Response(form);

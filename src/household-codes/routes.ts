@@ -1,0 +1,278 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { errors, IdParams } from '../core/schemas.js';
+import * as codes from './code-service.js';
+import { renderDoorLabels } from './labels.js';
+import * as pending from './pending-service.js';
+import { publicRoutes } from './public-routes.js';
+import {
+  BulkIssueBody,
+  BulkIssueResult,
+  CodePage,
+  CodeQuery,
+  CodeView,
+  ConfirmBody,
+  ConfirmResult,
+  PendingChangePage,
+  PendingChangeView,
+  PendingQuery,
+  RejectBody,
+  RevokeCodeBody,
+} from './schema.js';
+
+/** Printed codes point at the host the staff member is using (behind a proxy: set GRIDGUARD_TRUST_PROXY). */
+export const requestBaseUrl = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
+
+const PdfResponse = Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'A4 PDF' });
+
+/** Household codes (一户一码), self-report codes and the pending-change task list; public forms in public-routes.ts. */
+export const householdCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const read = app.requireRight('person.read');
+  const write = app.requireRight('person.write');
+  const tags = ['household codes'];
+  const tx = app.db.transaction.bind(app.db);
+
+  app.post(
+    '/api/houses/:id/household-code',
+    {
+      schema: {
+        tags,
+        summary: 'Issue the house’s door code (一户一码); re-issuing revokes the old one at once',
+        params: IdParams,
+        response: { 201: CodeView, ...errors(401, 403, 404, 409) },
+      },
+      preHandler: write,
+    },
+    async (request, reply) => {
+      const view = await tx().execute((trx) =>
+        codes.issueHouseholdCode(
+          trx,
+          request.actor(),
+          app.cipher,
+          request.params.id,
+          requestBaseUrl(request),
+        ),
+      );
+      return reply.status(201).send(view);
+    },
+  );
+
+  app.post(
+    '/api/areas/:id/household-codes',
+    {
+      schema: {
+        tags,
+        summary:
+          'Issue door codes for every house of an area in one call (houses without one, or all with reissue)',
+        params: IdParams,
+        body: BulkIssueBody,
+        response: { 200: BulkIssueResult, ...errors(400, 401, 403, 404, 409) },
+      },
+      preHandler: write,
+    },
+    async (request) =>
+      tx().execute((trx) =>
+        codes.issueHouseholdCodesForArea(
+          trx,
+          request.actor(),
+          app.cipher,
+          request.params.id,
+          request.body.reissue ?? false,
+        ),
+      ),
+  );
+
+  app.get(
+    '/api/areas/:id/door-labels.pdf',
+    {
+      schema: {
+        tags,
+        summary:
+          'A4 sheet of door labels (QR, address, instruction; 2 × 4 per page) for every house of an area; issues missing codes',
+        params: IdParams,
+        produces: ['application/pdf'],
+        response: { 200: PdfResponse, ...errors(400, 401, 403, 404) },
+      },
+      preHandler: write,
+    },
+    async (request, reply) => {
+      const sheet = await tx().execute((trx) =>
+        codes.doorLabels(
+          trx,
+          request.actor(),
+          app.cipher,
+          { areaId: request.params.id },
+          requestBaseUrl(request),
+        ),
+      );
+      const pdf = await renderDoorLabels(sheet.labels, sheet.name);
+      return reply
+        .type('application/pdf')
+        .header('cache-control', 'no-store')
+        .header('content-disposition', `attachment; filename="door-labels-${sheet.code}.pdf"`)
+        .send(pdf);
+    },
+  );
+
+  app.get(
+    '/api/houses/:id/door-label.pdf',
+    {
+      schema: {
+        tags,
+        summary: 'The door label of one house (issues its code if it has none)',
+        params: IdParams,
+        produces: ['application/pdf'],
+        response: { 200: PdfResponse, ...errors(400, 401, 403, 404) },
+      },
+      preHandler: write,
+    },
+    async (request, reply) => {
+      const sheet = await tx().execute((trx) =>
+        codes.doorLabels(
+          trx,
+          request.actor(),
+          app.cipher,
+          { houseId: request.params.id },
+          requestBaseUrl(request),
+        ),
+      );
+      const pdf = await renderDoorLabels(sheet.labels, sheet.name);
+      return reply
+        .type('application/pdf')
+        .header('cache-control', 'no-store')
+        .header('content-disposition', `attachment; filename="door-label-${request.params.id}.pdf"`)
+        .send(pdf);
+    },
+  );
+
+  app.post(
+    '/api/areas/:id/self-report-code',
+    {
+      schema: {
+        tags,
+        summary: 'Issue the community’s self-report code (自主报备码); the area must be a village/community',
+        params: IdParams,
+        response: { 201: CodeView, ...errors(400, 401, 403, 404, 409) },
+      },
+      preHandler: write,
+    },
+    async (request, reply) => {
+      const view = await tx().execute((trx) =>
+        codes.issueSelfReportCode(
+          trx,
+          request.actor(),
+          app.cipher,
+          request.params.id,
+          requestBaseUrl(request),
+        ),
+      );
+      return reply.status(201).send(view);
+    },
+  );
+
+  app.get(
+    '/api/codes',
+    {
+      schema: {
+        tags,
+        summary: 'Household, self-report and place codes in scope (no tokens: print labels to see them)',
+        querystring: CodeQuery,
+        response: { 200: CodePage, ...errors(400, 401, 403, 404) },
+      },
+      preHandler: read,
+    },
+    async (request) => codes.listAccessCodes(app.db, request.actor(), request.query),
+  );
+
+  app.post(
+    '/api/codes/:id/revoke',
+    {
+      schema: {
+        tags,
+        summary: 'Revoke a code: scans of it answer 404 from now on',
+        params: IdParams,
+        body: RevokeCodeBody,
+        response: { 200: CodeView, ...errors(400, 401, 403, 404, 409) },
+      },
+      preHandler: write,
+    },
+    async (request) =>
+      tx().execute((trx) =>
+        codes.revokeAccessCode(trx, request.actor(), request.params.id, request.body.reason ?? null),
+      ),
+  );
+
+  const pendingTags = ['pending changes'];
+  app.get(
+    '/api/pending-changes',
+    {
+      schema: {
+        tags: pendingTags,
+        summary:
+          'Arrivals, departures and self-reports submitted by code, for the grid worker to confirm (task list)',
+        querystring: PendingQuery,
+        response: { 200: PendingChangePage, ...errors(400, 401, 403, 404) },
+      },
+      preHandler: read,
+    },
+    async (request) => pending.listPendingChanges(app.db, request.actor(), app.cipher, request.query),
+  );
+
+  app.get(
+    '/api/pending-changes/:id',
+    {
+      schema: {
+        tags: pendingTags,
+        summary: 'One pending change',
+        params: IdParams,
+        response: { 200: PendingChangeView, ...errors(401, 403, 404) },
+      },
+      preHandler: read,
+    },
+    async (request) => pending.getPendingChange(app.db, request.actor(), app.cipher, request.params.id),
+  );
+
+  app.post(
+    '/api/pending-changes/:id/confirm',
+    {
+      schema: {
+        tags: pendingTags,
+        summary:
+          'Confirm: an arrival registers the person into the house, a departure de-registers the matching resident, a self-report registers into houseId/areaId',
+        params: IdParams,
+        body: ConfirmBody,
+        response: { 200: ConfirmResult, ...errors(400, 401, 403, 404, 409) },
+      },
+      // Arrivals and departures need no body at all.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+      preHandler: write,
+    },
+    async (request) =>
+      tx().execute((trx) =>
+        pending.confirmPendingChange(trx, request.actor(), app.cipher, request.params.id, request.body),
+      ),
+  );
+
+  app.post(
+    '/api/pending-changes/:id/reject',
+    {
+      schema: {
+        tags: pendingTags,
+        summary: 'Reject a pending change with a reason (kept for the record; the register is not touched)',
+        params: IdParams,
+        body: RejectBody,
+        response: { 200: PendingChangeView, ...errors(400, 401, 403, 404, 409) },
+      },
+      preHandler: write,
+    },
+    async (request) =>
+      tx().execute((trx) =>
+        pending.rejectPendingChange(trx, request.actor(), app.cipher, request.params.id, request.body.reason),
+      ),
+  );
+
+  await app.register(publicRoutes);
+};

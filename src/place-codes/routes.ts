@@ -1,0 +1,187 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { errors, IdParams } from '../core/schemas.js';
+import { PUBLIC_BODY_LIMIT } from '../household-codes/public-routes.js';
+import { publicLimits, tokenOf } from '../household-codes/public-limits.js';
+import { requestBaseUrl } from '../household-codes/routes.js';
+import { CodeView, TokenParams } from '../household-codes/schema.js';
+import { startScanPurge } from './retention.js';
+import {
+  PlaceBody,
+  PlaceCreated,
+  PlacePage,
+  PlacePublicPage,
+  PlaceQuery,
+  PlaceView,
+  ScanBody,
+  ScanPage,
+  ScanQuery,
+  ScanReceipt,
+} from './schema.js';
+import * as service from './service.js';
+
+const HOUR_MS = 3600 * 1000;
+
+/** Place codes (场所码): places, their codes, the public scan form, scan lists, and the retention purge. */
+export const placeCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const read = app.requireRight('person.read');
+  const write = app.requireRight('person.write');
+  const tags = ['place codes'];
+  const tx = app.db.transaction.bind(app.db);
+  const retentionDays = app.config.placeScanRetentionDays;
+
+  // Scans older than the retention period are deleted hourly (first run a minute after start).
+  let purge: { stop: () => Promise<void> } | undefined;
+  app.addHook('onReady', async () => {
+    purge = startScanPurge({
+      db: app.db,
+      clock: app.clock,
+      retentionDays,
+      intervalMs: HOUR_MS,
+      firstRunMs: 60_000,
+      onError: (error) => app.log.error({ err: error }, 'place scan purge failed'),
+      onPurged: (deleted) => {
+        if (deleted > 0) app.log.info({ deleted, retentionDays }, 'expired place scans deleted');
+      },
+    });
+  });
+  app.addHook('onClose', async () => {
+    await purge?.stop();
+  });
+
+  app.post(
+    '/api/places',
+    {
+      schema: {
+        tags,
+        summary:
+          'Register a place (shop, office, gate…) and issue its code (场所码); the scan URL is shown once',
+        body: PlaceBody,
+        response: { 201: PlaceCreated, ...errors(400, 401, 403, 404) },
+      },
+      preHandler: write,
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await tx().execute((trx) =>
+            service.createPlace(trx, request.actor(), app.cipher, request.body, requestBaseUrl(request)),
+          ),
+        ),
+  );
+
+  app.get(
+    '/api/places',
+    {
+      schema: {
+        tags,
+        summary: 'Places in scope',
+        querystring: PlaceQuery,
+        response: { 200: PlacePage, ...errors(400, 401, 403, 404) },
+      },
+      preHandler: read,
+    },
+    async (request) => service.listPlaces(app.db, request.actor(), request.query),
+  );
+
+  app.get(
+    '/api/places/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One place',
+        params: IdParams,
+        response: { 200: PlaceView, ...errors(401, 403, 404) },
+      },
+      preHandler: read,
+    },
+    async (request) => service.getPlace(app.db, request.actor(), request.params.id),
+  );
+
+  app.post(
+    '/api/places/:id/code',
+    {
+      schema: {
+        tags,
+        summary: 'Issue a new code for the place; the old one stops working',
+        params: IdParams,
+        response: { 201: CodeView, ...errors(401, 403, 404, 409) },
+      },
+      preHandler: write,
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await tx().execute((trx) =>
+            service.issuePlaceCode(
+              trx,
+              request.actor(),
+              app.cipher,
+              request.params.id,
+              requestBaseUrl(request),
+            ),
+          ),
+        ),
+  );
+
+  app.get(
+    '/api/places/:id/scans',
+    {
+      schema: {
+        tags,
+        summary: `Who scanned the place (masked), newest first; scans are deleted after ${retentionDays} days`,
+        params: IdParams,
+        querystring: ScanQuery,
+        response: { 200: ScanPage, ...errors(400, 401, 403, 404) },
+      },
+      preHandler: read,
+    },
+    async (request) => service.listScans(app.db, request.actor(), request.params.id, request.query),
+  );
+
+  const security: Array<Record<string, string[]>> = [];
+  const clientKey = (request: { ip: string }) => request.ip;
+  const pageLimit = publicLimits(app, 'place-page', [{ max: 60, key: clientKey }]);
+  // A shop door sees many people a minute; one client scanning again and again does not.
+  const scanLimit = publicLimits(app, 'place-scan', [
+    { max: 30, key: clientKey },
+    { max: 300, key: tokenOf },
+  ]);
+
+  app.get(
+    '/api/public/places/:token',
+    {
+      schema: {
+        tags: ['public forms'],
+        security,
+        summary: 'Scan page of a place code: the place, its community and how long scans are kept',
+        params: TokenParams,
+        response: { 200: PlacePublicPage, ...errors(400, 404, 429) },
+      },
+      onRequest: pageLimit,
+    },
+    async (request) => service.placePage(app.db, request.params.token, retentionDays),
+  );
+
+  app.post(
+    '/api/public/places/:token/scans',
+    {
+      schema: {
+        tags: ['public forms'],
+        security,
+        summary:
+          'Record entering the place (document number or phone, name optional); kept hashed and encrypted',
+        params: TokenParams,
+        body: ScanBody,
+        response: { 201: ScanReceipt, ...errors(400, 404, 413, 429) },
+      },
+      bodyLimit: PUBLIC_BODY_LIMIT,
+      onRequest: scanLimit,
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await service.recordScan(app.db, app.cipher, app.clock(), request.params.token, request.body)),
+  );
+};

@@ -1,0 +1,59 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { errors } from '../core/schemas.js';
+import { Coverage, CoverageQuery, VisitBody, VisitPage, VisitQuery, VisitResult } from './schema.js';
+import * as service from './service.js';
+
+/** Household visits (智慧走访) and the coverage they add up to. */
+export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const tags = ['visits'];
+  const tx = app.db.transaction.bind(app.db);
+
+  app.post(
+    '/api/visits',
+    {
+      schema: {
+        tags,
+        summary:
+          'Record a household visit and apply what was found (arrivals, departures, phones, tags) in one transaction',
+        body: VisitBody,
+        response: { 201: VisitResult, ...errors(400, 401, 403, 404, 409) },
+      },
+      preHandler: app.requireRight('person.write'),
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await tx().execute((trx) => service.recordVisit(trx, request.actor(), app.cipher, request.body)),
+        ),
+  );
+
+  app.get(
+    '/api/visits',
+    {
+      schema: {
+        tags,
+        summary: 'Visits in scope, newest first (filter by area, worker user id, house, period)',
+        querystring: VisitQuery,
+        response: { 200: VisitPage, ...errors(400, 401, 403, 404) },
+      },
+      preHandler: app.requireRight('person.read'),
+    },
+    async (request) => service.listVisits(app.db, request.actor(), request.query),
+  );
+
+  app.get(
+    '/api/visits/coverage',
+    {
+      schema: {
+        tags,
+        summary:
+          'Visit coverage per grid and micro-grid: houses, houses visited in the period (default this month), share, per worker',
+        querystring: CoverageQuery,
+        response: { 200: Coverage, ...errors(400, 401, 403, 404) },
+      },
+      preHandler: app.requireRight('person.read'),
+    },
+    async (request) => service.visitCoverage(app.db, request.actor(), request.query),
+  );
+};

@@ -1,0 +1,140 @@
+import { Type, type Static } from 'typebox';
+import { Page, PageQuery } from '../core/pagination.js';
+import { AreaSummary, PERSON_TAGS, PersonView, RegisterPersonBody } from '../register/schema.js';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+const PersonId = Type.Integer({ minimum: 1, maximum: 2147483647 });
+
+/** A newcomer met at the door: a register body without the place (it is the visited house). */
+export const VisitArrival = Type.Omit(RegisterPersonBody, ['areaId', 'houseId'], {
+  additionalProperties: false,
+});
+export const VisitDeparture = Type.Object(
+  {
+    personId: PersonId,
+    departedOn: Type.String({ format: 'date' }),
+    destination: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export const PhoneUpdate = Type.Object(
+  { personId: PersonId, phone: Nullable(Type.String({ maxLength: 30 })) },
+  { additionalProperties: false },
+);
+export const TagUpdate = Type.Object(
+  {
+    personId: PersonId,
+    tags: Type.Array(Type.Enum(PERSON_TAGS), {
+      maxItems: 10,
+      uniqueItems: true,
+      description: 'The full new set of tags',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const VisitBody = Type.Object(
+  {
+    houseId: Type.Integer({ minimum: 1 }),
+    visitedAt: Type.Optional(
+      Type.String({ format: 'date-time', description: 'Default now; up to 31 days back' }),
+    ),
+    seenPersonIds: Type.Array(PersonId, {
+      maxItems: 100,
+      uniqueItems: true,
+      description: 'Residents of the house met',
+    }),
+    notes: Type.Optional(Type.String({ maxLength: 2000 })),
+    changes: Type.Optional(
+      Type.Object(
+        {
+          arrivals: Type.Optional(Type.Array(VisitArrival, { maxItems: 20 })),
+          departures: Type.Optional(Type.Array(VisitDeparture, { maxItems: 50 })),
+          phoneUpdates: Type.Optional(Type.Array(PhoneUpdate, { maxItems: 50 })),
+          tagUpdates: Type.Optional(Type.Array(TagUpdate, { maxItems: 50 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type VisitBody = Static<typeof VisitBody>;
+
+export const VisitView = Type.Object({
+  id: Type.Integer(),
+  house: Type.Object({ id: Type.Integer(), address: Type.String() }),
+  area: AreaSummary,
+  worker: Type.Object({ userId: Nullable(Type.Integer()), name: Type.String() }),
+  visitedAt: Type.String({ format: 'date-time' }),
+  seenPersonIds: Type.Array(Type.Integer()),
+  counts: Type.Object({
+    seen: Type.Integer(),
+    arrivals: Type.Integer(),
+    departures: Type.Integer(),
+    phoneUpdates: Type.Integer(),
+    tagUpdates: Type.Integer(),
+  }),
+  notes: Nullable(Type.String()),
+});
+export type VisitView = Static<typeof VisitView>;
+export const VisitPage = Page(VisitView);
+
+export const VisitResult = Type.Object({
+  visit: VisitView,
+  persons: Type.Object({
+    arrived: Type.Array(PersonView),
+    departed: Type.Array(PersonView),
+    updated: Type.Array(PersonView),
+  }),
+});
+export type VisitResult = Static<typeof VisitResult>;
+
+export const VisitQuery = Type.Intersect([
+  PageQuery,
+  Type.Object({
+    within: Type.Optional(Type.Integer({ minimum: 1 })),
+    worker: Type.Optional(Type.Integer({ minimum: 1, description: 'User id of the worker' })),
+    houseId: Type.Optional(Type.Integer({ minimum: 1 })),
+    from: Type.Optional(Type.String({ format: 'date-time' })),
+    to: Type.Optional(Type.String({ format: 'date-time' })),
+  }),
+]);
+export type VisitQuery = Static<typeof VisitQuery>;
+
+export const CoverageQuery = Type.Object({
+  areaId: Type.Integer({ minimum: 1 }),
+  from: Type.Optional(
+    Type.String({ format: 'date-time', description: 'Default: start of this month (China time)' }),
+  ),
+  to: Type.Optional(
+    Type.String({ format: 'date-time', description: 'Exclusive; default: start of next month' }),
+  ),
+});
+export type CoverageQuery = Static<typeof CoverageQuery>;
+
+const WorkerCount = Type.Object({
+  userId: Nullable(Type.Integer()),
+  name: Type.String(),
+  visits: Type.Integer(),
+  houses: Type.Integer({ description: 'Distinct houses this worker visited' }),
+});
+export const CoverageRow = Type.Object({
+  area: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), level: Type.String() }),
+  houses: Type.Integer(),
+  visitedHouses: Type.Integer(),
+  /** visitedHouses / houses, 0 when there are no houses. */
+  coverage: Type.Number(),
+  visits: Type.Integer(),
+  workers: Type.Array(WorkerCount),
+});
+export type CoverageRow = Static<typeof CoverageRow>;
+export const Coverage = Type.Object({
+  from: Type.String({ format: 'date-time' }),
+  to: Type.String({ format: 'date-time' }),
+  total: CoverageRow,
+  /** Grids and micro-grids of the area, in code order. */
+  rows: Type.Array(CoverageRow),
+});
+export type Coverage = Static<typeof Coverage>;
