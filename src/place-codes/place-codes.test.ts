@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { residentIdCheckCharacter } from '../register/identity/identity-number.js';
 import { describeEachDatabase } from '../test-support/database.js';
 import {
