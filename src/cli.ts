@@ -14,6 +14,8 @@ import { isEmptyInstallation, seedDemo } from './demo/seed.js';
 import { importAreaRows } from './hierarchy/import.js';
 import { readAreaFile } from './hierarchy/import-file.js';
 import { findAreaByCode } from './hierarchy/repository.js';
+import { generateCity } from './generate/city.js';
+import { createCliProgress } from './imports/progress.js';
 import { registerLabelCommand } from './household-codes/cli.js';
 import { createFieldCipher } from './privacy/field-crypto.js';
 import { startServer } from './server.js';
@@ -197,6 +199,35 @@ export function buildCli(): Command {
           }
         }
         if (report.rejected.length > 0) process.exitCode = 2;
+      });
+    });
+
+  program
+    .command('generate')
+    .description(
+      'Build a synthetic city-sized register for benchmarks (valid, unique, fictitious ID numbers)',
+    )
+    .requiredOption('--persons <n>', 'how many persons', (v) => Number.parseInt(v, 10))
+    .requiredOption('--grids <n>', 'how many unit grids', (v) => Number.parseInt(v, 10))
+    .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10), 1)
+    .action(async (options: { persons: number; grids: number; seed: number }) => {
+      if (!(options.persons > 0) || !(options.grids > 0))
+        throw new InvalidArgumentError('--persons and --grids must be positive whole numbers');
+      const config = loadConfig();
+      await withDatabase(config, 'generate', async ({ db }) => {
+        const progress = createCliProgress({ label: 'persons', unit: 'rows' });
+        const city = await db
+          .transaction()
+          .execute((trx) =>
+            generateCity(trx, createFieldCipher(config.keys), {
+              ...options,
+              onProgress: (done, total) => progress.update(done, total),
+            }),
+          );
+        progress.finish();
+        console.log(
+          `Generated ${city.persons} persons in ${city.grids.length} grids under ${city.city.name} (${city.city.code}).`,
+        );
       });
     });
 
