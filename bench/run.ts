@@ -2,8 +2,9 @@
 // each beside its raw-PostgreSQL baseline. The last line with --json is one JSON object.
 import { type BenchModule, type Figure, machine, makeContext } from './harness.js';
 import { hierarchyBench } from './figures/hierarchy.js';
+import { importPersonsBench } from './figures/import-persons.js';
 
-const MODULES: BenchModule[] = [hierarchyBench];
+const MODULES: BenchModule[] = [hierarchyBench, importPersonsBench];
 
 const args = new Set(process.argv.slice(2));
 const json = args.has('--json');

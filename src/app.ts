@@ -25,6 +25,7 @@ import { householdCodeRoutes } from './household-codes/routes.js';
 import { createFieldCipher, type FieldCipher } from './privacy/field-crypto.js';
 import { placeCodeRoutes } from './place-codes/routes.js';
 import { registerRoutes } from './register/routes.js';
+import { registerImportRoutes } from './register-import/routes.js';
 import { tokenRoutes } from './tokens/routes.js';
 import { userRoutes } from './users/routes.js';
 import { visitRoutes } from './visits/routes.js';
@@ -152,6 +153,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(userRoutes);
   await app.register(auditRoutes);
   await app.register(registerRoutes);
+  await app.register(registerImportRoutes);
   await app.register(householdCodeRoutes);
   await app.register(placeCodeRoutes);
   await app.register(visitRoutes);

@@ -17,6 +17,7 @@ import { findAreaByCode } from './hierarchy/repository.js';
 import { generateCity } from './generate/city.js';
 import { createCliProgress } from './imports/progress.js';
 import { registerLabelCommand } from './household-codes/cli.js';
+import { registerImportCommands } from './register-import/cli.js';
 import { createFieldCipher } from './privacy/field-crypto.js';
 import { startServer } from './server.js';
 
@@ -216,14 +217,12 @@ export function buildCli(): Command {
       const config = loadConfig();
       await withDatabase(config, 'generate', async ({ db }) => {
         const progress = createCliProgress({ label: 'persons', unit: 'rows' });
-        const city = await db
-          .transaction()
-          .execute((trx) =>
-            generateCity(trx, createFieldCipher(config.keys), {
-              ...options,
-              onProgress: (done, total) => progress.update(done, total),
-            }),
-          );
+        const city = await db.transaction().execute((trx) =>
+          generateCity(trx, createFieldCipher(config.keys), {
+            ...options,
+            onProgress: (done, total) => progress.update(done, total),
+          }),
+        );
         progress.finish();
         console.log(
           `Generated ${city.persons} persons in ${city.grids.length} grids under ${city.city.name} (${city.city.code}).`,
@@ -275,6 +274,7 @@ export function buildCli(): Command {
       console.log(`GRIDGUARD_HMAC_KEY=${randomBytes(32).toString('base64')}`);
     });
 
+  registerImportCommands(program);
   registerLabelCommand(program);
   return program;
 }

@@ -2,14 +2,18 @@ import type { Kysely } from 'kysely';
 import { type Migration, type MigrationResultSet, Migrator, NO_MIGRATIONS } from 'kysely/migration';
 import * as foundation from './migrations/20261122_1200_foundation.js';
 import * as register from './migrations/20261122_1300_register.js';
+import * as importJobs from './migrations/20261122_1400_import_jobs.js';
 import * as codesVisits from './migrations/20261122_1500_codes_visits.js';
+import * as health from './migrations/20261122_1600_health.js';
 import type { DB } from './schema.js';
 
 /** Every migration, in order. Listed statically so the bundle and tests need no directory scan. */
 export const MIGRATIONS: Record<string, Migration> = {
   '20261122_1200_foundation': foundation,
   '20261122_1300_register': register,
+  '20261122_1400_import_jobs': importJobs,
   '20261122_1500_codes_visits': codesVisits,
+  '20261122_1600_health': health,
 };
 
 function migrator(db: Kysely<DB>): Migrator {

@@ -299,7 +299,185 @@ export interface HouseholdVisitsTable {
   created_at: Generated<Date>;
 }
 
+export type HealthRecordKind = 'test' | 'vaccination' | 'temperature' | 'health_code';
+export type HealthCodeColour = 'GREEN' | 'YELLOW' | 'RED' | 'UNKNOWN';
+
+export interface FeedBatchesTable {
+  id: Generated<number>;
+  kind: HealthRecordKind | 'risk_area';
+  source: string;
+  channel: 'file' | 'push';
+  area_id: number;
+  area_path: string;
+  token_id: number | null;
+  user_id: number | null;
+  status: Generated<'received' | 'processing' | 'done' | 'failed'>;
+  received: Generated<number>;
+  inserted: Generated<number>;
+  duplicates: Generated<number>;
+  matched: Generated<number>;
+  unmatched: Generated<number>;
+  rejected: JSONColumnType<
+    Array<{ row: number; field: string; code: string; message: string }>,
+    string | undefined,
+    string
+  >;
+  error: string | null;
+  created_at: Timestamp;
+  finished_at: NullableTimestamp;
+}
+
+export interface HealthRecordsTable {
+  id: Generated<number>;
+  kind: HealthRecordKind;
+  source: string;
+  record_key: string;
+  batch_id: number | null;
+  id_hash: string | null;
+  person_id: number | null;
+  area_path: string;
+  occurred_at: Timestamp;
+  result: string | null;
+  value: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  details: JSONColumnType<object | null, string | null | undefined, string | null>;
+  unmatched_reason: 'unknown_number' | 'invalid_number' | null;
+  inbox_status: 'open' | 'matched' | 'lead' | 'dismissed' | null;
+  identity_secret: string | null;
+  document_masked: string | null;
+  name_masked: string | null;
+  created_at: Timestamp;
+}
+
+export interface PersonHealthTable {
+  person_id: number;
+  last_test_at: NullableTimestamp;
+  last_test_result: string | null;
+  health_code: HealthCodeColour | null;
+  health_code_at: NullableTimestamp;
+  vaccination_doses: Generated<number>;
+  last_vaccinated_at: NullableTimestamp;
+  last_temperature: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  last_temperature_at: NullableTimestamp;
+  updated_at: Timestamp;
+}
+
+export interface RiskAreasTable {
+  id: Generated<number>;
+  source: string;
+  region_code: string | null;
+  name: string;
+  level: 'high' | 'medium' | 'low';
+  valid_from: Timestamp;
+  valid_to: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface ScreeningRoundsTable {
+  id: Generated<number>;
+  area_id: number;
+  area_path: string;
+  name: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  status: Generated<'open' | 'closed'>;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface RoundMarksTable {
+  round_id: number;
+  person_id: number;
+  kind: 'exempt' | 'outcome';
+  reason: string;
+  note: string | null;
+  marked_by: string;
+  marked_at: Timestamp;
+}
+
+export interface RoundCountersTable {
+  round_id: number;
+  area_id: number;
+  area_path: string;
+  due: number;
+  tested: number;
+  exempt: number;
+  departed: number;
+}
+
+export type KeyPersonCategory =
+  | 'returnee'
+  | 'close_contact'
+  | 'secondary_contact'
+  | 'home_quarantine'
+  | 'home_monitoring'
+  | 'positive'
+  | 'fever';
+
+export interface KeyPersonsTable {
+  id: Generated<number>;
+  person_id: number;
+  area_path: string;
+  category: KeyPersonCategory;
+  status: Generated<'active' | 'ended' | 'transferred'>;
+  starts_on: string;
+  ends_on: string;
+  responsible_user_id: number | null;
+  plan: JSONColumnType<object, string, string>;
+  reason: string | null;
+  source: string;
+  created_at: Timestamp;
+  ended_at: NullableTimestamp;
+}
+
+export interface FollowUpsTable {
+  id: Generated<number>;
+  key_person_id: number;
+  due_on: string;
+  slot: string;
+  kind: 'temperature' | 'test' | 'visit' | 'call';
+  done_at: NullableTimestamp;
+  done_by: string | null;
+  temperature: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  symptoms: string | null;
+  note: string | null;
+}
+
+export interface LeadsTable {
+  id: Generated<number>;
+  batch_reference: string | null;
+  identity_secret: string;
+  id_hash: string | null;
+  phone_hash: string | null;
+  name_masked: string | null;
+  document_masked: string | null;
+  address: string | null;
+  reason: string;
+  deadline: Timestamp;
+  person_id: number | null;
+  area_id: number;
+  area_path: string;
+  routed_by: 'person' | 'address' | 'manual' | 'inbox';
+  tier: Generated<'worker' | 'grid_leader' | 'community'>;
+  status: Generated<'open' | 'verified'>;
+  outcome: 'found_here' | 'moved' | 'not_found' | 'wrong_data' | null;
+  measures: string | null;
+  verified_at: NullableTimestamp;
+  verified_by: string | null;
+  escalated_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
 export interface DB {
+  feed_batches: FeedBatchesTable;
+  health_records: HealthRecordsTable;
+  person_health: PersonHealthTable;
+  risk_areas: RiskAreasTable;
+  screening_rounds: ScreeningRoundsTable;
+  round_marks: RoundMarksTable;
+  round_counters: RoundCountersTable;
+  key_persons: KeyPersonsTable;
+  follow_ups: FollowUpsTable;
+  leads: LeadsTable;
   houses: HousesTable;
   persons: PersonsTable;
   person_history: PersonHistoryTable;

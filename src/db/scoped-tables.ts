@@ -4,6 +4,9 @@
  * The audit log is not listed: it records where a thing was when it happened.
  */
 export const AREA_PATH_TABLES = [
+  // Rounds first: rewriting persons' paths fires the trigger that recounts round coverage,
+  // which must already see the rounds at their new paths.
+  'screening_rounds',
   'houses',
   'persons',
   'units',
@@ -12,5 +15,9 @@ export const AREA_PATH_TABLES = [
   'pending_changes',
   'places',
   'household_visits',
+  'feed_batches',
+  'health_records',
+  'key_persons',
+  'leads',
 ] as const;
 export type AreaPathTable = (typeof AREA_PATH_TABLES)[number];

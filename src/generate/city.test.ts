@@ -18,13 +18,32 @@ it('makes valid, unique synthetic ID numbers', () => {
 describeEachDatabase('city generator', (database) => {
   it('spreads persons evenly over the grids, with progress', async () => {
     const progress: number[] = [];
-    const city = await generateCity(database().db, createFieldCipher(testConfig().keys), { persons: 12_000, grids: 40, seed: 1, onProgress: (done) => progress.push(done) });
+    const city = await generateCity(database().db, createFieldCipher(testConfig().keys), {
+      persons: 12_000,
+      grids: 40,
+      seed: 1,
+      onProgress: (done) => progress.push(done),
+    });
     expect(city.grids).toHaveLength(40);
     expect(progress.at(-1)).toBe(12_000);
-    const perGrid = await database().db.selectFrom('persons').select(['area_id', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('area_id').execute();
+    const perGrid = await database()
+      .db.selectFrom('persons')
+      .select(['area_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('area_id')
+      .execute();
     expect(perGrid).toHaveLength(40);
     expect(new Set(perGrid.map((g) => Number(g.n)))).toEqual(new Set([300]));
-    const levels = await database().db.selectFrom('areas').select(['level', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('level').execute();
-    expect(Object.fromEntries(levels.map((l) => [l.level, Number(l.n)]))).toEqual({ city: 1, county: 1, township: 1, village: 4, grid: 40 });
+    const levels = await database()
+      .db.selectFrom('areas')
+      .select(['level', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('level')
+      .execute();
+    expect(Object.fromEntries(levels.map((l) => [l.level, Number(l.n)]))).toEqual({
+      city: 1,
+      county: 1,
+      township: 1,
+      village: 4,
+      grid: 40,
+    });
   });
 });

@@ -1,0 +1,286 @@
+import { can } from '../auth/scope.js';
+import type { Db } from '../core/context.js';
+import { RESIDENT_LEVELS } from '../register/person-service.js';
+import {
+  type AreaRef,
+  type ArrayColumn,
+  housesAt,
+  insertPersons,
+  personsByDocumentHash,
+  setContentHashes,
+  type StoredPerson,
+  updatePersons,
+} from './repository.js';
+import { type BatchCounts, column, type ImportContext, type RejectSink } from './context.js';
+import { PERSON_VALUE_COLUMNS, type PersonCandidate, type PersonValues } from './person-rows.js';
+import { CellProblem } from './values.js';
+
+/** A valid row placed in its area (and house). */
+interface Placed {
+  c: PersonCandidate;
+  area: AreaRef;
+  houseId: number | null | undefined;
+  values: PersonValues;
+}
+
+interface Change {
+  p: Placed;
+  stored: StoredPerson;
+  phoneChanged: boolean;
+  houseId: number | null;
+  kind: 'updated' | 'changed_area' | 'returned';
+  changes: Record<string, { from: unknown; to: unknown }>;
+}
+
+function same(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
+  return (a ?? null) === (b ?? null);
+}
+
+/** Places the batch's rows: area by code (in scope, at a resident level), house by address in that area. */
+async function place(
+  db: Db,
+  ctx: ImportContext,
+  batch: readonly PersonCandidate[],
+  reject: RejectSink,
+): Promise<Placed[]> {
+  await ctx.areas.load(
+    db,
+    batch.map((c) => c.gridCode),
+  );
+  const placed: Placed[] = [];
+  const wanted: Array<{ areaId: number; address: string }> = [];
+  for (const c of batch) {
+    const area = ctx.areas.check(c.gridCode, RESIDENT_LEVELS, 'persons');
+    if (area instanceof CellProblem) {
+      reject(c.row, area);
+      continue;
+    }
+    placed.push({ c, area, houseId: c.houseAddress === undefined ? undefined : null, values: c.values });
+    if (c.houseAddress) wanted.push({ areaId: area.id, address: c.houseAddress });
+  }
+  if (wanted.length === 0) return placed;
+  const houses = new Map((await housesAt(db, wanted)).map((h) => [`${h.area_id}\u0000${h.address}`, h.id]));
+  return placed.filter((p) => {
+    if (!p.c.houseAddress) return true;
+    const id = houses.get(`${p.area.id}\u0000${p.c.houseAddress}`);
+    if (id === undefined) {
+      reject(
+        p.c.row,
+        new CellProblem(
+          'houseAddress',
+          'HOUSE_NOT_FOUND',
+          `no house with this address in area ${p.area.code}; import the houses first`,
+        ),
+      );
+      return false;
+    }
+    p.houseId = id;
+    // As when registering through the API: living in a house means living at its address.
+    if (!p.values.current_address) p.values = { ...p.values, current_address: p.c.houseAddress };
+    return true;
+  });
+}
+
+/** What differs between the stored person and the row; secrets are named, never shown. */
+function compare(
+  p: Placed,
+  stored: StoredPerson,
+  columns: ReturnType<typeof updatableColumns>,
+): Change | null {
+  const changes: Change['changes'] = {};
+  for (const name of columns.set) {
+    const next = p.values[name];
+    // An import never clears a sex or birth date (passport rows without those columns).
+    if (next === undefined || (next === null && columns.keep.includes(name))) continue;
+    if (!same(stored[name], next)) changes[name] = { from: stored[name], to: next };
+  }
+  const phoneChanged = p.c.phone !== undefined && p.c.secrets.phone_hash !== stored.phone_hash;
+  if (phoneChanged)
+    changes.phone = { from: stored.phone_hash ? 'previous' : null, to: p.c.phone ? 'new' : null };
+  const moved = stored.area_id !== p.area.id;
+  const houseId = p.houseId !== undefined ? p.houseId : moved ? null : stored.house_id;
+  if (moved) changes.area_id = { from: stored.area_id, to: p.area.id };
+  if (houseId !== stored.house_id) changes.house_id = { from: stored.house_id, to: houseId };
+  if (stored.status !== 'active') changes.status = { from: stored.status, to: 'active' };
+  if (Object.keys(changes).length === 0) return null;
+  const kind =
+    stored.status !== 'active'
+      ? 'returned'
+      : moved || houseId !== stored.house_id
+        ? 'changed_area'
+        : 'updated';
+  return { p, stored, phoneChanged, houseId, kind, changes };
+}
+
+const FIELD_OF: Record<(typeof PERSON_VALUE_COLUMNS)[number], string> = {
+  name: 'name',
+  sex: 'sex',
+  birth_date: 'birthDate',
+  region_code: 'documentNumber',
+  hukou_address: 'hukouAddress',
+  current_address: 'currentAddress',
+  residence_type: 'residenceType',
+  relation: 'relation',
+  arrival_date: 'arrivalDate',
+  arrival_reason: 'arrivalReason',
+  arrived_from: 'arrivedFrom',
+  expected_departure: 'expectedDeparture',
+  workplace: 'workplace',
+  tags: 'tags',
+};
+
+/**
+ * Columns an update of this file sets: those it has a column for, plus sex and birth date
+ * (from the ID number) and the current address when a house is linked. `keep` lists those
+ * whose null means "keep the stored value": the same rule `compare` applies.
+ */
+export function updatableColumns(present: ReadonlySet<string>) {
+  const set = PERSON_VALUE_COLUMNS.filter(
+    (name) =>
+      present.has(FIELD_OF[name]) ||
+      name === 'sex' ||
+      name === 'birth_date' ||
+      (name === 'current_address' && present.has('houseAddress')),
+  );
+  const keep = ['sex', 'birth_date', ...(present.has('currentAddress') ? [] : ['current_address'])];
+  return { set, keep };
+}
+
+function valueColumns(
+  rows: readonly { values: PersonValues }[],
+  names: readonly (typeof PERSON_VALUE_COLUMNS)[number][],
+  insert: boolean,
+): ArrayColumn[] {
+  return names.map((name) => ({
+    name,
+    type: name === 'birth_date' || name === 'arrival_date' || name === 'expected_departure' ? 'date' : 'text',
+    values: column(rows, (r): string | null | undefined => {
+      const v = r.values[name];
+      if (Array.isArray(v)) return v.join(',');
+      return name === 'sex' && insert ? (v ?? 'unknown') : v;
+    }),
+  }));
+}
+
+/**
+ * Stores one batch of valid person rows in the caller's transaction: new documents are
+ * inserted (history 'registered'), known ones compared field by field and updated only when
+ * something differs (history 'updated', 'changed_area' or 'returned' naming the changed
+ * fields), the rest counted unchanged. Encrypts only what is written.
+ */
+export async function writePersonBatch(
+  db: Db,
+  ctx: ImportContext,
+  batch: readonly PersonCandidate[],
+  reject: RejectSink,
+): Promise<BatchCounts> {
+  const counts: BatchCounts = { inserted: 0, updated: 0, unchanged: 0 };
+  const placed = await place(db, ctx, batch, reject);
+  if (placed.length === 0) return counts;
+  const meta = { at: ctx.at, actorName: ctx.actorName, source: ctx.source };
+
+  // Insert first: rows whose document is already registered come back and are compared below.
+  const secrets = placed.map((p) => p.c.secrets);
+  const known = await insertPersons(
+    db,
+    [
+      { name: 'document_type', type: 'text', values: column(placed, (p) => p.c.documentType) },
+      { name: 'document_hash', type: 'text', values: column(secrets, (r) => r.document_hash) },
+      { name: 'document_masked', type: 'text', values: column(secrets, (r) => r.document_masked) },
+      { name: 'phone_hash', type: 'text', values: column(secrets, (r) => r.phone_hash) },
+      { name: 'phone_masked', type: 'text', values: column(secrets, (r) => r.phone_masked) },
+      { name: 'secret', type: 'text', values: column(secrets, (r) => r.secret) },
+      ...valueColumns(placed, PERSON_VALUE_COLUMNS, true),
+      { name: 'area_id', type: 'int', values: column(placed, (p) => p.area.id) },
+      { name: 'area_path', type: 'text', values: column(placed, (p) => p.area.path) },
+      { name: 'house_id', type: 'int', values: column(placed, (p) => p.houseId) },
+      { name: 'content_hash', type: 'text', values: column(placed, (p) => p.c.contentHash) },
+    ],
+    meta,
+  );
+  counts.inserted = placed.length - known.length;
+  const existingRows = known.map((i) => placed[i]!);
+  for (const p of placed) ctx.touched.add(p.area.path);
+  if (existingRows.length === 0) return counts;
+
+  const stored = new Map(
+    (
+      await personsByDocumentHash(
+        db,
+        existingRows.map((p) => p.c.documentHash),
+      )
+    ).map((s) => [s.document_hash, s]),
+  );
+  const updatable = updatableColumns(ctx.present);
+  const changes: Change[] = [];
+  const hashOnly: { ids: number[]; hashes: string[] } = { ids: [], hashes: [] };
+  for (const p of existingRows) {
+    const existing = stored.get(p.c.documentHash);
+    // Conflicted on insert but gone now: deleted at the same moment.
+    if (!existing) throw new ConcurrentChangeError();
+    // Taking over someone who lives in an area the importer may not change is for that area's worker.
+    if (
+      existing.status === 'active' &&
+      existing.area_path &&
+      existing.area_id !== p.area.id &&
+      !can(ctx.actor.viewer, 'person.write', existing.area_path)
+    ) {
+      reject(
+        p.c.row,
+        new CellProblem(
+          'documentNumber',
+          'PERSON_REGISTERED_ELSEWHERE',
+          'this person is registered as living in an area you may not change; ask its grid worker to record the departure first',
+        ),
+      );
+      continue;
+    }
+    const change = compare(p, existing, updatable);
+    if (change) changes.push(change);
+    else {
+      counts.unchanged++;
+      if (existing.content_hash !== p.c.contentHash) {
+        hashOnly.ids.push(existing.id);
+        hashOnly.hashes.push(p.c.contentHash);
+      }
+    }
+  }
+
+  if (changes.length > 0) {
+    const rows = changes.map((ch) => ({ ...ch, values: ch.p.values }));
+    const phones = changes.map((ch) => (ch.phoneChanged ? ch.p.c.secrets : null));
+    const columns: ArrayColumn[] = [
+      { name: 'id', type: 'int', values: column(changes, (ch) => ch.stored.id) },
+      ...valueColumns(rows, updatable.set, false),
+      { name: 'area_id', type: 'int', values: column(changes, (ch) => ch.p.area.id) },
+      { name: 'area_path', type: 'text', values: column(changes, (ch) => ch.p.area.path) },
+      { name: 'house_id', type: 'int', values: column(changes, (ch) => ch.houseId) },
+      { name: 'content_hash', type: 'text', values: column(changes, (ch) => ch.p.c.contentHash) },
+      { name: 'phone_changed', type: 'bool', values: column(changes, (ch) => ch.phoneChanged) },
+      { name: 'phone_hash', type: 'text', values: column(phones, (r) => r?.phone_hash) },
+      { name: 'phone_masked', type: 'text', values: column(phones, (r) => r?.phone_masked) },
+      { name: 'secret', type: 'text', values: column(phones, (r) => r?.secret) },
+    ];
+    const history: ArrayColumn[] = [
+      { name: 'person_id', type: 'int', values: column(changes, (ch) => ch.stored.id) },
+      { name: 'kind', type: 'text', values: column(changes, (ch) => ch.kind) },
+      { name: 'from_area_id', type: 'int', values: column(changes, (ch) => ch.stored.area_id) },
+      { name: 'to_area_id', type: 'int', values: column(changes, (ch) => ch.p.area.id) },
+      { name: 'from_house_id', type: 'int', values: column(changes, (ch) => ch.stored.house_id) },
+      { name: 'to_house_id', type: 'int', values: column(changes, (ch) => ch.houseId) },
+      { name: 'changes', type: 'jsonb', values: column(changes, (ch) => JSON.stringify(ch.changes)) },
+    ];
+    counts.updated += await updatePersons(db, columns, history, meta, updatable.keep);
+  }
+  await setContentHashes(db, 'persons', hashOnly.ids, hashOnly.hashes);
+  return counts;
+}
+
+/** Another registration of the same person committed between this batch's read and write. */
+export class ConcurrentChangeError extends Error {
+  constructor() {
+    super('persons in this batch were registered by someone else at the same moment');
+    this.name = 'ConcurrentChangeError';
+  }
+}

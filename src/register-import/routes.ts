@@ -1,0 +1,299 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { recordAudit } from '../audit/repository.js';
+import { can } from '../auth/scope.js';
+import { AppError, invalid } from '../core/errors.js';
+import { errors } from '../core/schemas.js';
+import { assertMappingComplete } from '../imports/columns.js';
+import type { EncodingOption } from '../imports/encoding.js';
+import { maskIdNumber, maskPhone } from '../privacy/masking.js';
+import { COLUMNS_OF, type ImportKind } from './columns.js';
+import { prepareExport } from './export.js';
+import { findReadableJob, ImportJobRunner, presentJob, writeJobRejects } from './jobs.js';
+import { ExportQuery, ImportJobParams, ImportJobView, ImportKindParams, ImportPreview } from './schema.js';
+import { openRegisterTable } from './service.js';
+
+interface Upload {
+  file: string;
+  tempDir: string;
+  fileName: string;
+  size: number;
+  fields: Record<string, string>;
+}
+
+/** Saves the multipart field "file" to a temporary directory of its own and collects the other fields. */
+async function receiveUpload(request: FastifyRequest): Promise<Upload> {
+  const tempDir = await mkdtemp(path.join(tmpdir(), 'gg-import-'));
+  const fields: Record<string, string> = {};
+  let saved: { file: string; fileName: string } | undefined;
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'field') {
+        fields[part.fieldname] = String(part.value);
+        continue;
+      }
+      if (part.fieldname !== 'file' || saved) {
+        part.file.resume();
+        continue;
+      }
+      // The client's name is only shown, never used as a path.
+      const fileName = path.basename(part.filename || 'upload').slice(0, 200);
+      const file = path.join(tempDir, `upload${path.extname(fileName).slice(0, 10)}`);
+      await pipeline(part.file, createWriteStream(file));
+      if (part.file.truncated)
+        throw new AppError('PAYLOAD_TOO_LARGE', 413, 'The file is larger than the upload limit');
+      saved = { file, fileName };
+    }
+    if (!saved) throw new AppError('IMPORT_FILE_INVALID', 400, 'Attach the file as multipart field "file"');
+    return { ...saved, tempDir, size: (await stat(saved.file)).size, fields };
+  } catch (error) {
+    await rm(tempDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function tableOptions(fields: Record<string, string>) {
+  const encoding = fields.encoding?.trim() || 'auto';
+  if (!['auto', 'utf-8', 'gbk'].includes(encoding))
+    throw invalid('VALIDATION_FAILED', 'encoding must be auto, utf-8 or gbk', [
+      { field: 'body.encoding', message: 'is not auto, utf-8 or gbk' },
+    ]);
+  let mapping: Record<string, string | null> | undefined;
+  if (fields.mapping?.trim()) {
+    try {
+      const parsed: unknown = JSON.parse(fields.mapping);
+      if (
+        typeof parsed !== 'object' ||
+        parsed === null ||
+        Array.isArray(parsed) ||
+        !Object.values(parsed).every((v) => v === null || typeof v === 'string')
+      )
+        throw new Error('shape');
+      mapping = parsed as Record<string, string | null>;
+    } catch {
+      throw invalid(
+        'VALIDATION_FAILED',
+        'mapping must be a JSON object of column title → field name or null',
+        [{ field: 'body.mapping', message: 'is not a JSON object of strings or nulls' }],
+      );
+    }
+  }
+  return {
+    encoding: encoding as EncodingOption,
+    sheet: fields.sheet?.trim() || undefined,
+    mapping,
+    dryRun: ['true', '1', 'on'].includes(fields.dryRun?.trim().toLowerCase() ?? ''),
+  };
+}
+
+const SECRET_FIELDS: Record<string, (value: string) => string> = {
+  documentNumber: maskIdNumber,
+  phone: maskPhone,
+  contactPhone: maskPhone,
+};
+
+async function preview(kind: ImportKind, upload: Upload): Promise<ImportPreview> {
+  const options = tableOptions(upload.fields);
+  const { table, mapped } = await openRegisterTable(kind, { path: upload.file }, options);
+  const columns = COLUMNS_OF[kind];
+  try {
+    const fieldOf = new Map(
+      Object.entries(mapped.mapping).map(([field, header]) => [header as string, field]),
+    );
+    const rows: ImportPreview['rows'] = [];
+    for await (const row of table) {
+      const values: Record<string, string> = {};
+      for (const header of table.headers) {
+        const cell = row.values[header] ?? '';
+        const mask = SECRET_FIELDS[fieldOf.get(header) ?? ''];
+        values[header] = mask && cell ? mask(cell) : cell;
+      }
+      rows.push({ row: row.rowNumber, values });
+      if (rows.length >= 10) break;
+    }
+    const defs = columns.defs as Record<string, { labels: readonly string[]; required?: boolean }>;
+    return {
+      fileName: upload.fileName,
+      format: table.format,
+      encoding: table.encoding ?? null,
+      sheetName: table.sheetName ?? null,
+      headers: table.headers,
+      mapping: Object.fromEntries(table.headers.map((h) => [h, fieldOf.get(h) ?? null])),
+      fields: (columns.fields as readonly string[]).map((field) => ({
+        field,
+        label: defs[field]!.labels[0] ?? field,
+        required: defs[field]!.required === true,
+        synonyms: defs[field]!.labels.slice(1) as string[],
+      })),
+      missingRequired: mapped.missingRequired,
+      duplicates: mapped.duplicates,
+      rows,
+    };
+  } finally {
+    await table.close();
+  }
+}
+
+/** Register imports (upload, column mapping, background run, progress, rejects) and the persons export. */
+export const registerImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const tags = ['imports'];
+  const write = app.requireRight('person.write');
+  const runner = new ImportJobRunner(app.db, app.cipher, app.log);
+  app.addHook('onReady', async () => runner.housekeeping(app.clock()));
+  app.addHook('onClose', async () => runner.stopAll());
+
+  app.post(
+    '/api/imports/:kind/preview',
+    {
+      schema: {
+        tags,
+        summary:
+          'Read an uploaded file’s headers and first 10 rows and propose the column mapping (nothing is stored)',
+        consumes: ['multipart/form-data'],
+        params: ImportKindParams,
+        response: { 200: ImportPreview, ...errors(400, 401, 403, 413) },
+      },
+      preHandler: write,
+    },
+    async (request) => {
+      const upload = await receiveUpload(request);
+      try {
+        return await preview(request.params.kind, upload);
+      } finally {
+        await rm(upload.tempDir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  app.post(
+    '/api/imports/:kind',
+    {
+      schema: {
+        tags,
+        summary:
+          'Start importing an uploaded XLSX/CSV file (fields: file, optional mapping JSON, dryRun, sheet, encoding); poll the returned job',
+        consumes: ['multipart/form-data'],
+        params: ImportKindParams,
+        response: { 202: ImportJobView, ...errors(400, 401, 403, 413) },
+      },
+      preHandler: write,
+    },
+    async (request, reply) => {
+      const upload = await receiveUpload(request);
+      try {
+        const options = tableOptions(upload.fields);
+        // Unreadable files and missing columns are answered now, not as a failed job.
+        const { table, mapped } = await openRegisterTable(
+          request.params.kind,
+          { path: upload.file },
+          options,
+        );
+        await table.close();
+        assertMappingComplete(mapped, COLUMNS_OF[request.params.kind]);
+        const job = await runner.start({
+          actor: request.actor(),
+          kind: request.params.kind,
+          file: upload.file,
+          tempDir: upload.tempDir,
+          fileName: upload.fileName,
+          totalBytes: upload.size,
+          ...options,
+        });
+        return reply.status(202).send(presentJob(job, new Date()));
+      } catch (error) {
+        await rm(upload.tempDir, { recursive: true, force: true });
+        throw error;
+      }
+    },
+  );
+
+  app.get(
+    '/api/imports/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Progress and report of an import',
+        params: ImportJobParams,
+        response: { 200: ImportJobView, ...errors(401, 403, 404) },
+      },
+      preHandler: write,
+    },
+    async (request) =>
+      presentJob(await findReadableJob(app.db, request.actor().viewer, request.params.id), new Date()),
+  );
+
+  app.get(
+    '/api/imports/:id/rejects.xlsx',
+    {
+      schema: {
+        tags,
+        summary: 'The rejected rows with row number, column, code and reason (XLSX)',
+        params: ImportJobParams,
+        response: { ...errors(401, 403, 404, 409) },
+      },
+      preHandler: write,
+    },
+    async (request, reply) => {
+      const actor = request.actor();
+      const job = await findReadableJob(app.db, actor.viewer, request.params.id);
+      if (job.status !== 'done') throw new AppError('IMPORT_NOT_DONE', 409, 'The import has not finished');
+      // The rows' original cells hold full ID numbers and phones: only for those who may see them, and logged.
+      const withCells =
+        job.reject_rows !== null && job.scope_paths.every((p) => can(actor.viewer, 'person.reveal', p));
+      if (withCells) {
+        await recordAudit(app.db, actor, {
+          action: 'person.import.rejects',
+          entityType: 'import',
+          entityId: job.id,
+          areaPath: job.scope_paths.length === 1 && job.scope_paths[0] !== '/' ? job.scope_paths[0] : null,
+          reason: 'download of rejected import rows',
+        });
+      }
+      const stream = new PassThrough();
+      writeJobRejects(app.cipher, withCells ? job : { ...job, reject_rows: null }, stream).catch(
+        (error: unknown) => stream.destroy(error as Error),
+      );
+      return reply
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="rejects-${job.id.slice(0, 8)}.xlsx"`)
+        .header('cache-control', 'no-store')
+        .send(stream);
+    },
+  );
+
+  app.get(
+    '/api/persons/export.xlsx',
+    {
+      schema: {
+        tags: ['register'],
+        summary:
+          'Export the persons under an area to XLSX (masked unless reveal=true with person.reveal and a reason); audit-logged',
+        querystring: ExportQuery,
+        response: { ...errors(400, 401, 403, 404) },
+      },
+      preHandler: app.requireRight('person.export'),
+    },
+    async (request, reply) => {
+      const prepared = await prepareExport(app.db, request.actor(), app.cipher, request.query);
+      const stream = new PassThrough();
+      prepared.write(stream).catch((error: unknown) => {
+        request.log.error({ err: error }, 'export failed');
+        stream.destroy(error as Error);
+      });
+      return reply
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header(
+          'content-disposition',
+          `attachment; filename="persons.xlsx"; filename*=UTF-8''${encodeURIComponent(`人员-${prepared.areaName}.xlsx`)}`,
+        )
+        .header('cache-control', 'no-store')
+        .send(stream);
+    },
+  );
+};
