@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
-import type { Database } from '../src/db/database.js';
+import { type Database, openPglite } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrate.js';
 import { type TestBackend, openTestDatabase } from '../src/test-support/database.js';
 
 /** One measured figure, printed beside its raw-PostgreSQL baseline as a ratio. */
@@ -63,7 +64,12 @@ export function makeContext(backend: TestBackend, scale: number, log: (line: str
     tmpDir,
     log,
     openDatabase: async () => {
-      const database = await openTestDatabase(backend);
+      // PGlite on disk, as installations run it: an in-memory database would count the data as process memory.
+      const database =
+        backend === 'pglite'
+          ? await openPglite(path.join(tmpDir, `pglite-${opened.length}`), 'gridguard bench')
+          : await openTestDatabase(backend);
+      if (backend === 'pglite') await migrateToLatest(database.db);
       opened.push(database);
       return database;
     },
