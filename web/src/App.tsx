@@ -4,7 +4,7 @@ import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { lazy, type ReactNode, Suspense, useEffect } from 'react';
-import { BrowserRouter, Route, Routes } from 'react-router-dom';
+import { BrowserRouter, Outlet, Route, Routes } from 'react-router-dom';
 import { AuthProvider } from './auth/AuthContext';
 import { AppLayout } from './components/AppLayout';
 import { RequireAuth, RequireRight } from './components/RequireAuth';
@@ -18,6 +18,21 @@ import { NotFoundPage } from './pages/NotFoundPage';
 // Pages fewer people open load on demand.
 const UsersPage = lazy(() => import('./pages/UsersPage').then((m) => ({ default: m.UsersPage })));
 const AuditPage = lazy(() => import('./pages/AuditPage').then((m) => ({ default: m.AuditPage })));
+const RegisterPage = lazy(() => import('./pages/RegisterPage').then((m) => ({ default: m.RegisterPage })));
+const PersonPage = lazy(() => import('./pages/PersonPage').then((m) => ({ default: m.PersonPage })));
+const HousePage = lazy(() => import('./pages/HousePage').then((m) => ({ default: m.HousePage })));
+const TasksPage = lazy(() => import('./pages/TasksPage').then((m) => ({ default: m.TasksPage })));
+const VisitsPage = lazy(() => import('./pages/VisitsPage').then((m) => ({ default: m.VisitsPage })));
+const VisitFormPage = lazy(() => import('./pages/VisitFormPage').then((m) => ({ default: m.VisitFormPage })));
+const ImportPage = lazy(() => import('./pages/ImportPage').then((m) => ({ default: m.ImportPage })));
+// What a QR code opens: no sign-in, none of the app's shell.
+const DoorPage = lazy(() => import('./pages/public/DoorPage').then((m) => ({ default: m.DoorPage })));
+const SelfReportPage = lazy(() =>
+  import('./pages/public/SelfReportPage').then((m) => ({ default: m.SelfReportPage })),
+);
+const PlaceScanPage = lazy(() =>
+  import('./pages/public/PlaceScanPage').then((m) => ({ default: m.PlaceScanPage })),
+);
 
 const theme: ThemeConfig = {
   token: { colorPrimary: '#1a5fb4', borderRadius: 6 },
@@ -26,24 +41,66 @@ const theme: ThemeConfig = {
 
 const lazyPage = (page: ReactNode) => <Suspense fallback={<Spin className="page-spin" />}>{page}</Suspense>;
 
+/** The signed-in app: the session is asked for only here, never by the public pages. */
+function SessionRoutes() {
+  return (
+    <AuthProvider>
+      <Outlet />
+    </AuthProvider>
+  );
+}
+
 function AppRoutes() {
   return (
     <Routes>
-      <Route path="/login" element={<LoginPage />} />
-      <Route element={<RequireAuth />}>
-        <Route element={<AppLayout />}>
-          <Route index element={<HomePage />} />
-          <Route path="areas/:id" element={<AreaPage />} />
-          <Route
-            path="users"
-            element={<RequireRight right="user.read">{lazyPage(<UsersPage />)}</RequireRight>}
-          />
-          <Route
-            path="audit"
-            element={<RequireRight right="audit.read">{lazyPage(<AuditPage />)}</RequireRight>}
-          />
-          <Route path="account/password" element={<ChangePasswordPage />} />
-          <Route path="*" element={<NotFoundPage />} />
+      <Route path="/h/:token" element={lazyPage(<DoorPage />)} />
+      <Route path="/r/:token" element={lazyPage(<SelfReportPage />)} />
+      <Route path="/p/:token" element={lazyPage(<PlaceScanPage />)} />
+      <Route element={<SessionRoutes />}>
+        <Route path="/login" element={<LoginPage />} />
+        <Route element={<RequireAuth />}>
+          <Route element={<AppLayout />}>
+            <Route index element={<HomePage />} />
+            <Route path="areas/:id" element={<AreaPage />} />
+            <Route
+              path="register"
+              element={<RequireRight right="person.read">{lazyPage(<RegisterPage />)}</RequireRight>}
+            />
+            <Route
+              path="persons/:id"
+              element={<RequireRight right="person.read">{lazyPage(<PersonPage />)}</RequireRight>}
+            />
+            <Route
+              path="houses/:id"
+              element={<RequireRight right="person.read">{lazyPage(<HousePage />)}</RequireRight>}
+            />
+            <Route
+              path="tasks"
+              element={<RequireRight right="person.write">{lazyPage(<TasksPage />)}</RequireRight>}
+            />
+            <Route
+              path="visits"
+              element={<RequireRight right="person.read">{lazyPage(<VisitsPage />)}</RequireRight>}
+            />
+            <Route
+              path="visits/new"
+              element={<RequireRight right="person.write">{lazyPage(<VisitFormPage />)}</RequireRight>}
+            />
+            <Route
+              path="import"
+              element={<RequireRight right="person.write">{lazyPage(<ImportPage />)}</RequireRight>}
+            />
+            <Route
+              path="users"
+              element={<RequireRight right="user.read">{lazyPage(<UsersPage />)}</RequireRight>}
+            />
+            <Route
+              path="audit"
+              element={<RequireRight right="audit.read">{lazyPage(<AuditPage />)}</RequireRight>}
+            />
+            <Route path="account/password" element={<ChangePasswordPage />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Route>
         </Route>
       </Route>
     </Routes>
@@ -60,11 +117,9 @@ function LocalisedApp() {
   return (
     <ConfigProvider locale={locale === 'zh-CN' ? zhCN : enUS} theme={theme}>
       <AntApp>
-        <AuthProvider>
-          <BrowserRouter>
-            <AppRoutes />
-          </BrowserRouter>
-        </AuthProvider>
+        <BrowserRouter>
+          <AppRoutes />
+        </BrowserRouter>
       </AntApp>
     </ConfigProvider>
   );

@@ -1,22 +1,66 @@
 // The one place the web app talks HTTP: credentials, JSON, CSRF header on writes, error shape.
 import type {
+  AccessCode,
   Area,
   AreaDetail,
   AreaFeatureCollection,
   AreaListQuery,
+  ArrivalInput,
   AssignmentInput,
   AuditEntry,
   AuditQuery,
+  CodeQuery,
+  ConfirmInput,
+  ConfirmResult,
+  Coverage,
+  CoverageQuery,
   CreateAreaInput,
   CreateUserInput,
+  DepartPersonInput,
+  DepartureInput,
+  DocumentLookup,
+  DocumentType,
   FieldProblem,
   Health,
+  House,
+  HouseDetail,
+  HouseholdDoorPage,
+  HouseInput,
+  HouseQuery,
+  ImportJob,
+  ImportKind,
+  ImportPreview,
   Me,
+  MovePersonInput,
   Page,
+  PendingChange,
+  PendingQuery,
+  Person,
+  PersonDetail,
+  PersonExportQuery,
+  PersonQuery,
+  PlacePublicPage,
+  PlaceScanInput,
+  RegisterPersonInput,
+  RevealedPerson,
+  ScanReceipt,
+  SelfReportInput,
+  SelfReportPage,
+  SubmissionReceipt,
+  TenancyInput,
+  Unit,
+  UnitInput,
+  UnitQuery,
   UpdateAreaInput,
+  UpdateHouseInput,
+  UpdatePersonInput,
   UpdateUserInput,
   User,
   UserListQuery,
+  Visit,
+  VisitInput,
+  VisitQuery,
+  VisitResult,
 } from './types';
 
 /** A failed API call: `code` is the server's stable error code; branch on it, never on `message`. */
@@ -40,7 +84,15 @@ type QueryValue = string | number | boolean | null | undefined;
 interface RequestOptions {
   query?: object;
   body?: unknown;
+  /** A file upload (multipart); the browser sets the content type with its boundary. */
+  form?: FormData;
   signal?: AbortSignal;
+}
+
+/** A file the server produced (XLSX, PDF), with the name it suggests. */
+export interface DownloadedFile {
+  blob: Blob;
+  fileName: string;
 }
 
 interface ClientHooks {
@@ -105,7 +157,8 @@ async function parseError(response: Response): Promise<ApiError> {
   return new ApiError(response.status, `HTTP_${response.status}`, response.statusText || 'Request failed');
 }
 
-async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+/** Sends one request; a non-2xx answer becomes an ApiError. */
+async function send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (WRITE_METHODS.has(method)) {
@@ -118,7 +171,7 @@ async function request<T>(method: string, path: string, options: RequestOptions 
       method,
       headers,
       credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.form ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
       signal: options.signal ?? null,
     });
   } catch (error) {
@@ -131,8 +184,32 @@ async function request<T>(method: string, path: string, options: RequestOptions 
     if (error.code === 'PASSWORD_CHANGE_REQUIRED') hooks.onPasswordChangeRequired?.();
     throw error;
   }
+  return response;
+}
+
+async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await send(method, path, options);
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
+}
+
+/** `filename*=UTF-8''…` (RFC 5987) first, then a plain `filename="…"`. */
+function fileNameOf(response: Response, fallback: string): string {
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  if (encoded) {
+    try {
+      return decodeURIComponent(encoded);
+    } catch {
+      // A malformed name: fall through to the plain one.
+    }
+  }
+  return /filename="?([^";]+)"?/i.exec(disposition)?.[1] ?? fallback;
+}
+
+async function download(path: string, fallbackName: string, query?: object): Promise<DownloadedFile> {
+  const response = await send('GET', path, query ? { query } : {});
+  return { blob: await response.blob(), fileName: fileNameOf(response, fallbackName) };
 }
 
 const get = <T>(path: string, query?: object, signal?: AbortSignal) =>
@@ -140,6 +217,7 @@ const get = <T>(path: string, query?: object, signal?: AbortSignal) =>
 const post = <T>(path: string, body?: unknown) => request<T>('POST', path, { body: body ?? {} });
 const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, { body });
 const del = <T>(path: string) => request<T>('DELETE', path);
+const upload = <T>(path: string, form: FormData) => request<T>('POST', path, { form });
 
 /** The server caps pageSize at 500; the navigator wants every child of a node. */
 async function allPages<T>(load: (page: number) => Promise<Page<T>>): Promise<T[]> {
@@ -189,5 +267,99 @@ export const api = {
 
   audit: {
     list: (query: AuditQuery, signal?: AbortSignal) => get<Page<AuditEntry>>('/audit', query, signal),
+  },
+
+  persons: {
+    list: (query: PersonQuery, signal?: AbortSignal) => get<Page<Person>>('/persons', query, signal),
+    get: (id: number, signal?: AbortSignal) => get<PersonDetail>(`/persons/${id}`, undefined, signal),
+    lookup: (documentNumber: string, documentType?: DocumentType) =>
+      post<DocumentLookup>('/persons/lookup', { documentNumber, ...(documentType ? { documentType } : {}) }),
+    /** `created` is false when the document was known: that same person was updated (merged). */
+    register: async (input: RegisterPersonInput) => {
+      const response = await send('POST', '/persons', { body: input });
+      return { person: (await response.json()) as Person, created: response.status === 201 };
+    },
+    update: (id: number, input: UpdatePersonInput) => patch<Person>(`/persons/${id}`, input),
+    move: (id: number, input: MovePersonInput) => post<Person>(`/persons/${id}/move`, input),
+    depart: (id: number, input: DepartPersonInput) => post<Person>(`/persons/${id}/depart`, input),
+    /** Audit-logged with the reason. */
+    reveal: (id: number, reason: string) => post<RevealedPerson>(`/persons/${id}/reveal`, { reason }),
+    exportXlsx: (query: PersonExportQuery) => download('/persons/export.xlsx', 'persons.xlsx', query),
+  },
+
+  houses: {
+    list: (query: HouseQuery, signal?: AbortSignal) => get<Page<House>>('/houses', query, signal),
+    get: (id: number, signal?: AbortSignal) => get<HouseDetail>(`/houses/${id}`, undefined, signal),
+    create: (input: HouseInput) => post<House>('/houses', input),
+    update: (id: number, input: UpdateHouseInput) => patch<House>(`/houses/${id}`, input),
+    addTenancy: (id: number, input: TenancyInput) => post<HouseDetail>(`/houses/${id}/tenancies`, input),
+    /** Issues the door code; an earlier one stops working at once. */
+    issueCode: (id: number) => post<AccessCode>(`/houses/${id}/household-code`),
+    doorLabel: (id: number) => download(`/houses/${id}/door-label.pdf`, `door-label-${id}.pdf`),
+  },
+
+  units: {
+    list: (query: UnitQuery, signal?: AbortSignal) => get<Page<Unit>>('/units', query, signal),
+    get: (id: number, signal?: AbortSignal) => get<Unit>(`/units/${id}`, undefined, signal),
+    create: (input: UnitInput) => post<Unit>('/units', input),
+  },
+
+  codes: {
+    list: (query: CodeQuery, signal?: AbortSignal) => get<Page<AccessCode>>('/codes', query, signal),
+    revoke: (id: number, reason?: string) =>
+      post<AccessCode>(`/codes/${id}/revoke`, reason ? { reason } : {}),
+    /** A4 sheet of door labels for every house of an area; issues missing codes. */
+    doorLabels: (areaId: number) => download(`/areas/${areaId}/door-labels.pdf`, `door-labels-${areaId}.pdf`),
+  },
+
+  pending: {
+    list: (query: PendingQuery, signal?: AbortSignal) =>
+      get<Page<PendingChange>>('/pending-changes', query, signal),
+    confirm: (id: number, input: ConfirmInput = {}) =>
+      post<ConfirmResult>(`/pending-changes/${id}/confirm`, input),
+    reject: (id: number, reason: string) => post<PendingChange>(`/pending-changes/${id}/reject`, { reason }),
+  },
+
+  visits: {
+    list: (query: VisitQuery, signal?: AbortSignal) => get<Page<Visit>>('/visits', query, signal),
+    create: (input: VisitInput) => post<VisitResult>('/visits', input),
+    coverage: (query: CoverageQuery, signal?: AbortSignal) =>
+      get<Coverage>('/visits/coverage', query, signal),
+  },
+
+  imports: {
+    preview: (kind: ImportKind, file: File) => {
+      const form = new FormData();
+      form.append('file', file);
+      return upload<ImportPreview>(`/imports/${kind}/preview`, form);
+    },
+    /** `mapping`: file header → field, or null to leave the column out. */
+    start: (kind: ImportKind, file: File, mapping?: Record<string, string | null>) => {
+      const form = new FormData();
+      // Fields before the file: the server reads the multipart stream in order.
+      if (mapping) form.append('mapping', JSON.stringify(mapping));
+      form.append('file', file);
+      return upload<ImportJob>(`/imports/${kind}`, form);
+    },
+    get: (id: string, signal?: AbortSignal) => get<ImportJob>(`/imports/${id}`, undefined, signal),
+    rejects: (id: string) => download(`/imports/${id}/rejects.xlsx`, `rejects-${id}.xlsx`),
+  },
+
+  /** The pages a QR code opens: no sign-in, no cookies needed. */
+  public: {
+    household: (token: string, signal?: AbortSignal) =>
+      get<HouseholdDoorPage>(`/public/households/${encodeURIComponent(token)}`, undefined, signal),
+    arrive: (token: string, input: ArrivalInput) =>
+      post<SubmissionReceipt>(`/public/households/${encodeURIComponent(token)}/arrivals`, input),
+    depart: (token: string, input: DepartureInput) =>
+      post<SubmissionReceipt>(`/public/households/${encodeURIComponent(token)}/departures`, input),
+    selfReport: (token: string, signal?: AbortSignal) =>
+      get<SelfReportPage>(`/public/self-report/${encodeURIComponent(token)}`, undefined, signal),
+    submitSelfReport: (token: string, input: SelfReportInput) =>
+      post<SubmissionReceipt>(`/public/self-report/${encodeURIComponent(token)}`, input),
+    place: (token: string, signal?: AbortSignal) =>
+      get<PlacePublicPage>(`/public/places/${encodeURIComponent(token)}`, undefined, signal),
+    scan: (token: string, input: PlaceScanInput) =>
+      post<ScanReceipt>(`/public/places/${encodeURIComponent(token)}/scans`, input),
   },
 };

@@ -7,23 +7,37 @@ import { LevelTag } from './LevelTag';
 
 interface AreaSelectProps {
   value?: number;
-  onChange?: (id: number | undefined) => void;
+  onChange?: (id: number | undefined, area: Area | undefined) => void;
   /** Only areas of this level (a new parent must sit one level up). */
   level?: Level;
   excludeIds?: number[];
   placeholder?: string;
   id?: string;
+  /** The area behind `value` when the page already knows it, so its name shows before any search. */
+  initial?: Area | null;
 }
 
 const SEARCH_DELAY_MS = 250;
 
 /** Picks an area in the caller's scope by typing part of its name or code. */
-export function AreaSelect({ value, onChange, level, excludeIds = [], placeholder, id }: AreaSelectProps) {
+export function AreaSelect({
+  value,
+  onChange,
+  level,
+  excludeIds = [],
+  placeholder,
+  id,
+  initial = null,
+}: AreaSelectProps) {
   const { t } = useI18n();
   const [query, setQuery] = useState('');
   const [options, setOptions] = useState<Area[]>([]);
-  const [selected, setSelected] = useState<Area | null>(null);
+  const [selected, setSelected] = useState<Area | null>(initial);
   const [loading, setLoading] = useState(false);
+
+  useEffect(() => {
+    if (initial) setSelected(initial);
+  }, [initial]);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -57,8 +71,9 @@ export function AreaSelect({ value, onChange, level, excludeIds = [], placeholde
       loading={loading}
       notFoundContent={loading ? t('common.loading') : undefined}
       onChange={(next) => {
-        setSelected(shown.find((area) => area.id === next) ?? null);
-        onChange?.(next);
+        const area = shown.find((candidate) => candidate.id === next);
+        setSelected(area ?? null);
+        onChange?.(next, area);
       }}
       options={shown.map((area) => ({
         value: area.id,

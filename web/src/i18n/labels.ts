@@ -16,6 +16,47 @@ export const categoryLabel = (i18n: Translator, category: string) => named(i18n,
 export const auditActionLabel = (i18n: Translator, action: string) => named(i18n, 'auditAction', action);
 export const entityTypeLabel = (i18n: Translator, type: string) => named(i18n, 'entityType', type);
 
+export const sexLabel = (i18n: Translator, sex: string) => named(i18n, 'sex', sex);
+export const residenceLabel = (i18n: Translator, type: string) => named(i18n, 'residence', type);
+export const tagLabel = (i18n: Translator, tag: string) => named(i18n, 'tag', tag);
+export const personStatusLabel = (i18n: Translator, status: string) => named(i18n, 'personStatus', status);
+export const documentTypeLabel = (i18n: Translator, type: string) => named(i18n, 'documentType', type);
+export const houseUseLabel = (i18n: Translator, use: string) => named(i18n, 'houseUse', use);
+export const tenureLabel = (i18n: Translator, tenure: string) => named(i18n, 'tenure', tenure);
+export const houseTypeLabel = (i18n: Translator, type: string) => named(i18n, 'houseType', type);
+export const unitCategoryLabel = (i18n: Translator, category: string) =>
+  named(i18n, 'unitCategory', category);
+export const tenancyStatusLabel = (i18n: Translator, status: string) => named(i18n, 'tenancyStatus', status);
+export const healthColourLabel = (i18n: Translator, colour: string) => named(i18n, 'healthColour', colour);
+export const pendingKindLabel = (i18n: Translator, kind: string) => named(i18n, 'pendingKind', kind);
+export const pendingStatusLabel = (i18n: Translator, status: string) => named(i18n, 'pendingStatus', status);
+export const historyKindLabel = (i18n: Translator, kind: string) => named(i18n, 'historyKind', kind);
+export const placeKindLabel = (i18n: Translator, kind: string) => named(i18n, 'placeKind', kind);
+export const codeStatusLabel = (i18n: Translator, status: string) => named(i18n, 'codeStatus', status);
+/** Suggestions of the public forms are Chinese words; other languages show their translation. */
+export const arrivalReasonLabel = (i18n: Translator, reason: string) => named(i18n, 'arrivalReason', reason);
+export const relationLabel = (i18n: Translator, relation: string) => named(i18n, 'relation', relation);
+
+/** A field of a person, house, unit or import file, by its API name (camelCase or a column's snake_case). */
+export function fieldLabel(i18n: Translator, field: string): string {
+  const camel = field.replace(/_([a-z])/g, (_m, letter: string) => letter.toUpperCase());
+  const name = camel === 'areaId' ? 'area' : camel === 'houseId' ? 'house' : camel;
+  return named(i18n, 'field', name);
+}
+
+/** Where a history entry came from: "import:persons.csv" reads as the import, with its file. */
+export function sourceLabel(i18n: Translator, source: string): string {
+  const [kind = source, detail] = source.split(/:(.*)/s);
+  const label = named(i18n, 'source', kind);
+  return detail ? `${label} (${detail})` : label;
+}
+
+/** The sentence for a stable error code (an import reject's, say), or null when it has none. */
+export function codeText(i18n: Translator, code: string): string | null {
+  const key = `error.${code}`;
+  return i18n.has(key) ? i18n.t(key) : null;
+}
+
 /** A user-facing sentence for any thrown error: translated by code, else the server's own message. */
 export function errorText(i18n: Translator, error: unknown): string {
   if (isApiError(error)) {
@@ -23,4 +64,35 @@ export function errorText(i18n: Translator, error: unknown): string {
     return i18n.has(key) ? i18n.t(key) : i18n.t('error.unknown', { message: error.message });
   }
   return i18n.t('error.unknown', { message: error instanceof Error ? error.message : String(error) });
+}
+
+// The server words its field problems in English for developers ("must not contain digits");
+// the common ones read to users in their language.
+const PROBLEMS: Array<[RegExp, (i18n: Translator, match: RegExpExecArray) => string]> = [
+  [/^(is required|must have required property)/, (i18n) => i18n.t('problem.required')],
+  [/^must not be blank|^must NOT have fewer than 1 characters/, (i18n) => i18n.t('problem.blank')],
+  [/^must NOT have more than (\d+) characters/, (i18n, m) => i18n.t('problem.tooLong', { max: m[1] ?? '' })],
+  [
+    /^must NOT have fewer than (\d+) characters/,
+    (i18n, m) => i18n.t('problem.tooShort', { min: m[1] ?? '' }),
+  ],
+  [/^must not contain digits/, (i18n) => i18n.t('problem.digits')],
+  [/^must not contain control characters/, (i18n) => i18n.t('problem.controlChars')],
+  [/^must not be before (\S+)/, (i18n, m) => i18n.t('problem.before', { date: m[1] ?? '' })],
+  [/^must not be after (\S+)/, (i18n, m) => i18n.t('problem.after', { date: m[1] ?? '' })],
+  [/^must match format "date/, (i18n) => i18n.t('problem.date')],
+  [/^contradicts the ID number/, (i18n) => i18n.t('problem.contradictsId')],
+  [/^must be equal to one of the allowed values/, (i18n) => i18n.t('problem.oneOf')],
+  [/^must be (integer|number)/, (i18n) => i18n.t('problem.number')],
+];
+
+/** The sentence shown under a field the server named in an error's details. */
+export function fieldProblemText(i18n: Translator, code: string, message: string): string {
+  const key = `error.${code}`;
+  if (code !== 'VALIDATION_FAILED' && i18n.has(key)) return i18n.t(key);
+  for (const [pattern, text] of PROBLEMS) {
+    const match = pattern.exec(message);
+    if (match) return text(i18n, match);
+  }
+  return i18n.has(key) ? `${i18n.t(key)} (${message})` : message;
 }

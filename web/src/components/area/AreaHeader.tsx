@@ -1,11 +1,20 @@
-import { DeleteOutlined, EditOutlined, PlusOutlined, SwapOutlined } from '@ant-design/icons';
-import { Breadcrumb, Button, Space, Tag, Typography } from 'antd';
+import {
+  DeleteOutlined,
+  EditOutlined,
+  IdcardOutlined,
+  PlusOutlined,
+  PrinterOutlined,
+  SwapOutlined,
+} from '@ant-design/icons';
+import { App, Breadcrumb, Button, Space, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
-import { Link } from 'react-router-dom';
-import type { AreaDetail } from '../../api/types';
+import { Link, useNavigate } from 'react-router-dom';
+import { api } from '../../api/client';
+import { type AreaDetail, RESIDENT_LEVELS } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n/context';
-import { levelLabel } from '../../i18n/labels';
+import { errorText, levelLabel } from '../../i18n/labels';
+import { saveFile } from '../files';
 import { KindTag, LevelTag } from '../LevelTag';
 import { CreateAreaDialog, EditAreaDialog, MoveAreaDialog, RetireAreaDialog } from './AreaDialogs';
 import { childLevelOf, parentLevelOf } from './levels';
@@ -25,6 +34,26 @@ export function AreaHeader({ area, onChanged }: AreaHeaderProps) {
   const assigned = new Set(me?.assignments.map((a) => a.areaId) ?? []);
   const childLevel = childLevelOf(area.level);
   const manage = can('area.manage') && !area.retired;
+  const navigate = useNavigate();
+  const { message } = App.useApp();
+  const [printing, setPrinting] = useState(false);
+  // Door labels are printed for a grid, micro-grid or row cell: a sheet a worker can carry.
+  const labels = can('person.write') && !area.retired && RESIDENT_LEVELS.includes(area.level);
+
+  const printLabels = async () => {
+    setPrinting(true);
+    const hide = message.loading(t('doorLabels.preparing'), 0);
+    try {
+      const file = await api.codes.doorLabels(area.id);
+      saveFile(file);
+      void message.success(t('code.downloaded', { file: file.fileName }));
+    } catch (error) {
+      void message.error(errorText(i18n, error));
+    } finally {
+      hide();
+      setPrinting(false);
+    }
+  };
 
   // Ancestors above the user's own areas are shown but cannot be opened.
   let inScope = false;
@@ -57,26 +86,45 @@ export function AreaHeader({ area, onChanged }: AreaHeaderProps) {
             {area.code}
           </Typography.Text>
         </Space>
-        {manage && (
-          <Space wrap className="area-actions">
-            {childLevel && (
-              <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog('create')}>
-                {t('area.addChild', { level: levelLabel(i18n, childLevel) })}
+        <Space wrap className="area-actions">
+          {can('person.read') && (
+            <Button icon={<IdcardOutlined />} onClick={() => void navigate(`/register?within=${area.id}`)}>
+              {t('area.register')}
+            </Button>
+          )}
+          {labels && (
+            <Tooltip title={t('doorLabels.hint')}>
+              <Button
+                icon={<PrinterOutlined />}
+                loading={printing}
+                onClick={() => void printLabels()}
+                data-testid="print-door-labels"
+              >
+                {t('doorLabels.print')}
               </Button>
-            )}
+            </Tooltip>
+          )}
+          {manage && childLevel && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog('create')}>
+              {t('area.addChild', { level: levelLabel(i18n, childLevel) })}
+            </Button>
+          )}
+          {manage && (
             <Button icon={<EditOutlined />} onClick={() => setDialog('edit')}>
               {t('area.edit')}
             </Button>
-            {parentLevelOf(area.level) && (
-              <Button icon={<SwapOutlined />} onClick={() => setDialog('move')}>
-                {t('area.move')}
-              </Button>
-            )}
+          )}
+          {manage && parentLevelOf(area.level) && (
+            <Button icon={<SwapOutlined />} onClick={() => setDialog('move')}>
+              {t('area.move')}
+            </Button>
+          )}
+          {manage && (
             <Button danger icon={<DeleteOutlined />} onClick={() => setDialog('retire')}>
               {t('area.retire')}
             </Button>
-          </Space>
-        )}
+          )}
+        </Space>
       </div>
       {dialog === 'create' && <CreateAreaDialog {...dialogProps} onDone={done('create')} />}
       {dialog === 'edit' && <EditAreaDialog {...dialogProps} onDone={done('edit')} />}

@@ -1,0 +1,237 @@
+// The household-code flow in a real browser at phone size: scan → arrival → the worker confirms →
+// the person is in the register (masked until revealed); and the register's scope on a desk.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, WEB_ROOT } from '../app.js';
+import { loadConfig } from '../config.js';
+import { type Database, openPglite } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { seedDemo } from '../demo/seed.js';
+import { createFieldCipher } from '../privacy/field-crypto.js';
+import { residentIdCheckCharacter } from '../register/identity/identity-number.js';
+import { assertWebBuilt, chromiumPath, launchBrowser, RESULTS_DIR, signIn } from './browser.js';
+
+const PASSWORD = 'Gridguard2026';
+const DESK: BrowserContextOptions = { viewport: { width: 1366, height: 860 } };
+const PHONE: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+};
+
+/** A valid resident ID number: Beijing Dongcheng, born 1990-03-07, an odd (male) sequence. */
+const FIRST_17 = '11010119900307135';
+const ID_NUMBER = `${FIRST_17}${residentIdCheckCharacter(FIRST_17)}`;
+const WRONG_CHECK = `${FIRST_17}${residentIdCheckCharacter(FIRST_17) === '0' ? '1' : '0'}`;
+const MASKED = `110101********${ID_NUMBER.slice(-4)}`;
+const NAME = '柳青扬';
+
+describe.skipIf(!chromiumPath)('register and household codes in a browser', () => {
+  let tmpDir: string;
+  let database: Database;
+  let app: FastifyInstance;
+  let browser: Browser;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    assertWebBuilt(WEB_ROOT);
+    tmpDir = mkdtempSync(path.join(os.tmpdir(), 'gridguard-e2e-register-'));
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    const config = loadConfig({ GRIDGUARD_DATA_DIR: tmpDir, GRIDGUARD_DEMO: 'true', LOG_LEVEL: 'warn' });
+    database = await openPglite(null);
+    await migrateToLatest(database.db);
+    await seedDemo(database.db, {
+      password: PASSWORD,
+      demoMode: true,
+      cipher: createFieldCipher(config.keys),
+    });
+    app = await buildApp({ database, config, logger: false });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    if (!address || typeof address === 'string') throw new Error('The app has no TCP address');
+    baseUrl = `http://127.0.0.1:${address.port}`;
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await database?.close();
+    if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
+  });
+
+  /** A fresh browser profile (no cookies, no storage) per step. */
+  async function withPage<T>(
+    name: string,
+    options: BrowserContextOptions,
+    run: (page: Page) => Promise<T>,
+  ): Promise<T> {
+    const context = await browser.newContext({ locale: 'zh-CN', ...options });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    const failures: string[] = [];
+    page.on('pageerror', (error) => failures.push(error.message));
+    try {
+      const result = await run(page);
+      expect(failures, 'uncaught errors in the page').toEqual([]);
+      return result;
+    } catch (error) {
+      await page.screenshot({ path: path.join(RESULTS_DIR, `failed-${name}.png`), fullPage: true });
+      throw error;
+    } finally {
+      await context.close();
+    }
+  }
+
+  /** Calls the API as a demo user, the way the web app does (session cookie + CSRF header). */
+  async function apiAs(username: string) {
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username, password: PASSWORD },
+    });
+    expect(login.statusCode).toBe(200);
+    const session = login.cookies.find((cookie) => cookie.name === 'gg_session')!.value;
+    const csrf = (login.json() as { csrfToken: string }).csrfToken;
+    return (method: 'GET' | 'POST', url: string, payload?: object) =>
+      app.inject({
+        method,
+        url,
+        cookies: { gg_session: session },
+        headers: { 'x-csrf-token': csrf },
+        ...(payload ? { payload } : {}),
+      });
+  }
+
+  it('takes an arrival scanned at the door to the register, confirmed by the grid worker', async () => {
+    // (a) The grid worker issues the door code of a house in their micro-grid.
+    const asWorker = await apiAs('worker01');
+    const houses = (await asWorker('GET', '/api/houses?pageSize=1')).json() as {
+      items: Array<{ id: number; address: string }>;
+    };
+    const house = houses.items[0]!;
+    const issued = await asWorker('POST', `/api/houses/${house.id}/household-code`);
+    expect(issued.statusCode).toBe(201);
+    const scanUrl = (issued.json() as { scanUrl: string }).scanUrl;
+    const token = scanUrl.split('/h/')[1]!;
+    expect(token).toMatch(/^[A-Za-z0-9_-]{22}$/);
+
+    // Someone moving in scans it: a phone with no session at all.
+    await withPage('door-arrival', PHONE, async (page) => {
+      await page.goto(`${baseUrl}/h/${token}`);
+      await expect.poll(() => page.getByTestId('door-address').innerText()).toBe(house.address);
+      expect(await page.locator('body').innerText()).not.toContain('worker01');
+      await page.screenshot({ path: path.join(RESULTS_DIR, 'door-page-phone.png'), fullPage: true });
+
+      await page.getByTestId('door-arrival').click();
+      const form = page.getByTestId('arrival-form');
+      await form.waitFor();
+      await form.locator('#documentNumber').fill(WRONG_CHECK);
+      await form.locator('#name').fill(NAME);
+      await form.locator('#phone').fill('139 1234 5678');
+      await form.locator('#arrivedFrom').fill('安徽省阜阳市');
+      await form.getByText('务工', { exact: true }).click();
+      await form.getByText('绿码', { exact: true }).click();
+      await form.getByText('3', { exact: true }).click();
+      await page.getByTestId('public-submit').click();
+      // A wrong check character is caught under the field, before anything is sent.
+      await expect
+        .poll(() => form.locator('.ant-form-item-explain-error').allInnerTexts())
+        .toContain('身份证号码不正确：请核对位数、出生日期和最后一位校验码');
+
+      await form.locator('#documentNumber').fill(ID_NUMBER);
+      await page.getByTestId('public-submit').click();
+      await expect
+        .poll(() => page.getByTestId('public-submitted').innerText())
+        .toBe('已提交，等待网格员确认');
+      await page.screenshot({
+        path: path.join(RESULTS_DIR, 'door-arrival-submitted-phone.png'),
+        fullPage: true,
+      });
+      expect(await page.context().cookies()).toEqual([]);
+    });
+
+    // (b) The worker confirms it from the task list on their phone, then (c) finds the person in
+    // the register: ID masked until revealed for a reason.
+    const personId = await withPage('tasks-register', PHONE, async (page) => {
+      await signIn(page, baseUrl, 'worker01', PASSWORD);
+      await page.goto(`${baseUrl}/tasks`);
+      const task = page.getByTestId('task-item').filter({ hasText: NAME });
+      await task.waitFor();
+      expect(await task.innerText()).toContain(MASKED);
+      expect(await task.innerText()).toContain(house.address);
+      expect(await task.innerText()).not.toContain(ID_NUMBER);
+      await page.screenshot({ path: path.join(RESULTS_DIR, 'tasks-phone.png'), fullPage: true });
+
+      await task.getByTestId('task-confirm').click();
+      await page.locator('.ant-modal').getByText('流动', { exact: true }).click();
+      await page.locator('.ant-modal .ant-btn-primary').click();
+      const link = task.getByTestId('task-person-link');
+      await link.waitFor();
+      expect(await task.innerText()).toContain('已确认');
+      const confirmedId = Number((await link.getAttribute('href'))!.split('/').pop());
+
+      await page.goto(`${baseUrl}/register`);
+      const search = page.getByTestId('person-search').locator('input');
+      await search.fill(NAME);
+      await search.press('Enter');
+      const result = page.getByTestId('person-table').getByRole('link', { name: NAME });
+      await result.waitFor();
+      await page.screenshot({ path: path.join(RESULTS_DIR, 'register-search-phone.png'), fullPage: true });
+      await result.click();
+
+      await page.waitForURL(`**/persons/${confirmedId}`);
+      await expect.poll(() => page.getByTestId('person-name').innerText()).toBe(NAME);
+      expect(await page.getByTestId('person-document').innerText()).toBe(MASKED);
+      expect(await page.getByTestId('person-details').innerText()).toContain(house.address);
+      expect(await page.getByTestId('person-history').innerText()).toContain('一户一码');
+
+      await page.getByTestId('person-reveal').click();
+      await page.getByTestId('reveal-reason').fill('核实来人身份');
+      await page.locator('.ant-modal .ant-btn-primary').click();
+      await expect.poll(() => page.getByTestId('person-document').innerText()).toBe(ID_NUMBER);
+      expect(await page.getByTestId('person-phone').innerText()).toBe('13912345678');
+      await page.screenshot({ path: path.join(RESULTS_DIR, 'person-revealed-phone.png'), fullPage: true });
+      return confirmedId;
+    });
+
+    // The reveal is in the audit log, with its reason.
+    const asAdmin = await apiAs('admin');
+    const audit = (await asAdmin('GET', `/api/audit?action=person.reveal&entityId=${personId}`)).json() as {
+      items: Array<{ actor: string; reason: string | null }>;
+    };
+    expect(audit.items[0]).toMatchObject({ actor: 'worker01', reason: '核实来人身份' });
+  });
+
+  it('shows only masked numbers on a desk, and nothing of a grid the worker does not serve', async () => {
+    const asWorker = await apiAs('worker01');
+    const someone = (
+      (await asWorker('GET', '/api/persons?pageSize=1')).json() as { items: Array<{ id: number }> }
+    ).items[0]!;
+
+    await withPage('register-desk', DESK, async (page) => {
+      await signIn(page, baseUrl, 'worker01', PASSWORD);
+      await page.locator('.nav-menu').getByText('登记', { exact: true }).click();
+      await page.waitForURL(/\/register$/);
+      const documents = page.getByTestId('person-table').getByTestId('masked-document');
+      await expect.poll(() => documents.count()).toBe(20);
+      for (const text of await documents.allInnerTexts()) expect(text).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
+      await expect.poll(() => page.getByTestId('person-total').innerText()).toMatch(/共 \d+ 条/);
+      await page.screenshot({ path: path.join(RESULTS_DIR, 'register-desk.png'), fullPage: true });
+    });
+
+    // worker06 serves 东北第1微网格, another grid of the village.
+    await withPage('other-grid', DESK, async (page) => {
+      await signIn(page, baseUrl, 'worker06', PASSWORD);
+      await page.goto(`${baseUrl}/persons/${someone.id}`);
+      await expect
+        .poll(() => page.getByTestId('person-not-found').innerText())
+        .toContain('人员不存在或不在您的管辖范围内');
+    });
+  });
+});

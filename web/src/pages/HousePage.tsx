@@ -1,0 +1,316 @@
+import { EditOutlined, FileAddOutlined, SolutionOutlined, UserAddOutlined } from '@ant-design/icons';
+import {
+  Breadcrumb,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  type DescriptionsProps,
+  Result,
+  Row,
+  Space,
+  Spin,
+  Table,
+  type TableProps,
+  Tag,
+  Typography,
+} from 'antd';
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { isApiError } from '../api/client';
+import { useHouse } from '../api/hooks';
+import type { HouseDetail, Person, Tenancy } from '../api/types';
+import { useAuth } from '../auth/AuthContext';
+import { ErrorResult } from '../components/ErrorResult';
+import { AddTenancyDialog, EditHouseDialog } from '../components/register/HouseDialogs';
+import { HouseCodeCard } from '../components/register/HouseCodeCard';
+import { ageOf } from '../components/register/identity';
+import { PersonTagList, ResidenceTag } from '../components/register/PersonTags';
+import { RegisterPersonDrawer } from '../components/register/RegisterPersonDrawer';
+import { NARROW_SCREEN, useMediaQuery } from '../components/useMediaQuery';
+import { useI18n } from '../i18n/context';
+import { houseTypeLabel, houseUseLabel, sexLabel, tenancyStatusLabel, tenureLabel } from '../i18n/labels';
+
+type Dialog = 'edit' | 'tenancy' | 'register' | null;
+
+function HouseNotFound() {
+  const { t } = useI18n();
+  return (
+    <Result
+      status="404"
+      title={t('house.notFound')}
+      data-testid="house-not-found"
+      extra={
+        <Link to="/register?tab=houses">
+          <Button type="primary">{t('register.houses')}</Button>
+        </Link>
+      }
+    />
+  );
+}
+
+export function HousePage() {
+  const { id } = useParams();
+  const houseId = Number(id);
+  if (!Number.isInteger(houseId) || houseId < 1) return <HouseNotFound />;
+  return <HouseScreen key={houseId} id={houseId} />;
+}
+
+function HouseScreen({ id }: { id: number }) {
+  const { t } = useI18n();
+  const { can } = useAuth();
+  const navigate = useNavigate();
+  const narrow = useMediaQuery(NARROW_SCREEN);
+  const [version, setVersion] = useState(0);
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const house = useHouse(id, version);
+
+  if (house.error) {
+    return isApiError(house.error, 'HOUSE_NOT_FOUND') ? (
+      <HouseNotFound />
+    ) : (
+      <ErrorResult error={house.error} onRetry={house.reload} />
+    );
+  }
+  const data = house.data;
+  if (!data) return <Spin className="page-spin" />;
+  const write = can('person.write');
+  const done = () => {
+    setDialog(null);
+    setVersion((v) => v + 1);
+  };
+
+  return (
+    <div className="page" data-testid="house-page">
+      <Breadcrumb
+        items={[
+          { key: 'register', title: <Link to="/register?tab=houses">{t('register.houses')}</Link> },
+          { key: 'area', title: <Link to={`/areas/${data.area.id}`}>{data.area.name}</Link> },
+          { key: 'house', title: data.doorNumber ?? data.address },
+        ]}
+      />
+      <div className="page-title-row">
+        <Typography.Title level={3} className="page-title" data-testid="house-address">
+          {data.address}
+        </Typography.Title>
+        {write && (
+          <Space wrap className="page-actions">
+            <Button
+              type="primary"
+              icon={<SolutionOutlined />}
+              onClick={() => void navigate(`/visits/new?houseId=${data.id}`)}
+            >
+              {t('house.visit')}
+            </Button>
+            <Button icon={<UserAddOutlined />} onClick={() => setDialog('register')}>
+              {t('house.addPerson')}
+            </Button>
+            <Button icon={<EditOutlined />} onClick={() => setDialog('edit')}>
+              {t('common.edit')}
+            </Button>
+          </Space>
+        )}
+      </div>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xl={16}>
+          <Card
+            size="small"
+            title={`${t('house.residents')} (${data.residents.length})`}
+            className="side-card"
+            data-testid="house-residents"
+          >
+            <ResidentTable residents={data.residents} />
+          </Card>
+          <Card
+            size="small"
+            title={t('house.tenancies')}
+            className="side-card"
+            data-testid="house-tenancies"
+            extra={
+              write &&
+              data.residents.length > 0 && (
+                <Button size="small" icon={<FileAddOutlined />} onClick={() => setDialog('tenancy')}>
+                  {t('house.addTenancy')}
+                </Button>
+              )
+            }
+          >
+            <TenancyTable house={data} />
+          </Card>
+        </Col>
+        <Col xs={24} xl={8}>
+          <Card size="small" title={t('house.details')} className="side-card">
+            <HouseDescriptions house={data} />
+          </Card>
+          <HouseCodeCard houseId={data.id} />
+        </Col>
+      </Row>
+      {dialog === 'edit' && <EditHouseDialog house={data} onClose={() => setDialog(null)} onDone={done} />}
+      {dialog === 'tenancy' && (
+        <AddTenancyDialog house={data} onClose={() => setDialog(null)} onDone={done} />
+      )}
+      {write && (
+        <RegisterPersonDrawer
+          open={dialog === 'register'}
+          narrow={narrow}
+          target={{ kind: 'register', house: { id: data.id, address: data.address } }}
+          onClose={() => setDialog(null)}
+          onRegistered={done}
+        />
+      )}
+    </div>
+  );
+}
+
+function HouseDescriptions({ house }: { house: HouseDetail }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const landlord = house.residents.find((person) => person.id === house.landlordPersonId);
+  const items: DescriptionsProps['items'] = [
+    { key: 'use', label: t('field.use'), children: houseUseLabel(i18n, house.use) },
+    { key: 'tenure', label: t('field.tenure'), children: tenureLabel(i18n, house.tenure) },
+    { key: 'houseType', label: t('field.houseType'), children: houseTypeLabel(i18n, house.houseType) },
+    { key: 'occupants', label: t('field.occupants'), children: house.occupants },
+    ...(house.rooms !== null ? [{ key: 'rooms', label: t('field.rooms'), children: house.rooms }] : []),
+    ...(house.floorArea !== null
+      ? [{ key: 'floorArea', label: t('field.floorArea'), children: house.floorArea }]
+      : []),
+    ...(['road', 'doorNumber', 'building', 'unitNumber', 'room'] as const)
+      .filter((part) => house[part])
+      .map((part) => ({ key: part, label: t(`field.${part}`), children: house[part] })),
+    ...(house.addressCode
+      ? [
+          {
+            key: 'addressCode',
+            label: t('field.addressCode'),
+            children: <span className="code-text">{house.addressCode}</span>,
+          },
+        ]
+      : []),
+    {
+      key: 'area',
+      label: t('field.area'),
+      children: <Link to={`/areas/${house.area.id}`}>{house.area.name}</Link>,
+    },
+    ...(house.landlordPersonId
+      ? [
+          {
+            key: 'landlord',
+            label: t('field.landlord'),
+            children: (
+              <Link to={`/persons/${house.landlordPersonId}`}>
+                {landlord?.name ?? `#${house.landlordPersonId}`}
+              </Link>
+            ),
+          },
+        ]
+      : []),
+  ];
+  return <Descriptions size="small" column={1} items={items} />;
+}
+
+function ResidentTable({ residents }: { residents: Person[] }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const navigate = useNavigate();
+  const columns: TableProps<Person>['columns'] = [
+    {
+      title: t('field.name'),
+      key: 'name',
+      render: (_v, person) => {
+        const age = ageOf(person.birthDate);
+        return (
+          <div>
+            <Link to={`/persons/${person.id}`} onClick={(e) => e.stopPropagation()}>
+              {person.name}
+            </Link>
+            <div className="muted">
+              {sexLabel(i18n, person.sex)}
+              {age !== null && ` · ${t('common.years', { age })}`}
+              {person.relation && ` · ${person.relation}`}
+            </div>
+          </div>
+        );
+      },
+    },
+    {
+      title: t('field.documentNumber'),
+      dataIndex: 'documentMasked',
+      className: 'code-cell',
+      responsive: ['md'],
+    },
+    {
+      title: t('field.phone'),
+      dataIndex: 'phoneMasked',
+      className: 'code-cell',
+      responsive: ['lg'],
+      render: (_v, person) => person.phoneMasked ?? '',
+    },
+    {
+      title: t('field.residenceType'),
+      dataIndex: 'residenceType',
+      render: (_v, person) => <ResidenceTag type={person.residenceType} />,
+    },
+    {
+      title: t('field.tags'),
+      dataIndex: 'tags',
+      render: (_v, person) => <PersonTagList tags={person.tags} />,
+    },
+  ];
+  return (
+    <Table<Person>
+      size="small"
+      rowKey="id"
+      columns={columns}
+      dataSource={residents}
+      pagination={false}
+      locale={{ emptyText: t('house.noResidents') }}
+      onRow={(person) => ({
+        onClick: () => void navigate(`/persons/${person.id}`),
+        className: 'clickable-row',
+      })}
+    />
+  );
+}
+
+function TenancyTable({ house }: { house: HouseDetail }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const columns: TableProps<Tenancy>['columns'] = [
+    {
+      title: t('house.tenant'),
+      key: 'tenant',
+      render: (_v, tenancy) => <Link to={`/persons/${tenancy.tenantPersonId}`}>{tenancy.tenantName}</Link>,
+    },
+    {
+      title: t('house.startsOn'),
+      key: 'period',
+      render: (_v, tenancy) => `${tenancy.startsOn} – ${tenancy.endsOn ?? ''}`,
+    },
+    {
+      title: t('house.leaseReference'),
+      dataIndex: 'leaseReference',
+      responsive: ['md'],
+      render: (_v, tenancy) => tenancy.leaseReference ?? '',
+    },
+    {
+      title: t('field.status'),
+      dataIndex: 'status',
+      render: (_v, tenancy) => (
+        <Tag color={tenancy.status === 'active' ? 'green' : 'default'}>
+          {tenancyStatusLabel(i18n, tenancy.status)}
+        </Tag>
+      ),
+    },
+  ];
+  return (
+    <Table<Tenancy>
+      size="small"
+      rowKey="id"
+      columns={columns}
+      dataSource={house.tenancies}
+      pagination={false}
+      locale={{ emptyText: t('house.noTenancies') }}
+    />
+  );
+}
