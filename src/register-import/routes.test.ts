@@ -238,4 +238,14 @@ describeEachDatabase('register import API and persons export', (database) => {
     expect((await app.inject({ method: 'GET', url, headers: leaderB.headers })).statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url, headers: workerA.headers })).statusCode).toBe(403);
   });
+  it('serves a blank template with the Chinese column titles', async () => {
+    const response = await app.inject({
+      url: '/api/imports/persons/template.xlsx',
+      headers: workerA.headers,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('spreadsheetml');
+    const [header] = await sheetRows(response.rawPayload);
+    expect(header).toEqual(expect.arrayContaining(['姓名', '网格编码']));
+  });
 });

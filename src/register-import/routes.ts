@@ -18,6 +18,7 @@ import { prepareExport } from './export.js';
 import { findReadableJob, ImportJobRunner, presentJob, writeJobRejects } from './jobs.js';
 import { ExportQuery, ImportJobParams, ImportJobView, ImportKindParams, ImportPreview } from './schema.js';
 import { openRegisterTable } from './service.js';
+import { writeTemplate } from './template.js';
 
 interface Upload {
   file: string;
@@ -147,6 +148,32 @@ export const registerImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const runner = new ImportJobRunner(app.db, app.cipher, app.log);
   app.addHook('onReady', async () => runner.housekeeping(app.clock()));
   app.addHook('onClose', async () => runner.stopAll());
+
+  app.get(
+    '/api/imports/:kind/template.xlsx',
+    {
+      schema: {
+        tags,
+        summary: 'A blank import template with the Chinese column titles and a sheet explaining each column',
+        params: ImportKindParams,
+        response: { ...errors(401, 403) },
+      },
+      preHandler: write,
+    },
+    async (request, reply) => {
+      const stream = new PassThrough();
+      writeTemplate(request.params.kind, stream)
+        .then(() => stream.end())
+        .catch((error: unknown) => stream.destroy(error as Error));
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header(
+          'content-disposition',
+          `attachment; filename="gridguard-${request.params.kind}-template.xlsx"`,
+        )
+        .send(stream);
+    },
+  );
 
   app.post(
     '/api/imports/:kind/preview',

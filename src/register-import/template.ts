@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { DOCUMENT_TYPE_LABELS } from '../register/identity/documents.js';
 import { COLUMNS_OF, type ImportKind } from './columns.js';
@@ -66,7 +67,7 @@ const TEXT_FIELDS = new Set([
 ]);
 
 /** Writes a blank import template: the Chinese headers, and a sheet explaining each column. */
-export async function writeTemplate(kind: ImportKind, file: string): Promise<void> {
+export async function writeTemplate(kind: ImportKind, file: string | Writable): Promise<void> {
   const columns = COLUMNS_OF[kind];
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet(SHEET_NAMES[kind], { views: [{ state: 'frozen', ySplit: 1 }] });
@@ -104,5 +105,6 @@ export async function writeTemplate(kind: ImportKind, file: string): Promise<voi
   }
   help.addRow([]);
   help.addRow(['', '', '第一行为列名；数据从第二行开始。重复导入同一文件不会产生重复记录。']);
-  await workbook.xlsx.writeFile(file);
+  if (typeof file === 'string') await workbook.xlsx.writeFile(file);
+  else await workbook.xlsx.write(file);
 }

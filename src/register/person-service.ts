@@ -327,6 +327,17 @@ export async function lookupDocument(
   };
 }
 
+/** History rows keep database column names; the API speaks camelCase like the rest of the person. */
+function apiFieldNames(changes: object | null): object | null {
+  if (changes === null) return null;
+  return Object.fromEntries(
+    Object.entries(changes).map(([key, value]) => [
+      key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()),
+      value,
+    ]),
+  );
+}
+
 export async function getPerson(db: Db, actor: Actor, id: number): Promise<PersonDetail> {
   const row = await repo.findPersonInScope(db, actor.viewer, 'person.read', id);
   if (!row) throw PERSON_NOT_FOUND(id);
@@ -338,7 +349,9 @@ export async function getPerson(db: Db, actor: Actor, id: number): Promise<Perso
       kind: h.kind,
       fromArea: h.from_area,
       toArea: h.to_area,
-      changes: h.changes,
+      fromHouse: h.from_house,
+      toHouse: h.to_house,
+      changes: apiFieldNames(h.changes),
       actor: h.actor_name,
       source: h.source,
     })),
@@ -392,6 +405,9 @@ export async function updatePerson(
     current_address: body.currentAddress === undefined ? undefined : body.currentAddress?.trim() || null,
     residence_type: body.residenceType,
     relation: body.relation === undefined ? undefined : body.relation?.trim() || null,
+    arrival_date: body.arrivalDate,
+    arrival_reason: body.arrivalReason === undefined ? undefined : body.arrivalReason?.trim() || null,
+    arrived_from: body.arrivedFrom === undefined ? undefined : body.arrivedFrom?.trim() || null,
     expected_departure: body.expectedDeparture,
     workplace: body.workplace === undefined ? undefined : body.workplace?.trim() || null,
     tags: body.tags,

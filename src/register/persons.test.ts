@@ -159,6 +159,10 @@ describeEachDatabase('register: persons', (database) => {
     expect(Number(count.n)).toBe(1);
     const detail = (await app.inject({ url: `/api/persons/${first.id}`, headers: workerA.headers })).json();
     expect(detail.history.map((h: { kind: string }) => h.kind)).toEqual(['changed_area', 'registered']);
+    expect(detail.history[0]).toMatchObject({
+      toHouse: '星火路12号',
+      changes: { workplace: { from: null, to: '金山卫镇卫生院' } },
+    });
     expect(JSON.stringify(detail.history)).not.toContain('13700000001');
   });
 

@@ -84,7 +84,11 @@ export async function personHistory(db: Db, personId: number) {
     .selectFrom('person_history as h')
     .leftJoin('areas as fa', 'fa.id', 'h.from_area_id')
     .leftJoin('areas as ta', 'ta.id', 'h.to_area_id')
+    .leftJoin('houses as fh', 'fh.id', 'h.from_house_id')
+    .leftJoin('houses as th', 'th.id', 'h.to_house_id')
     .select([
+      'fh.address as from_house',
+      'th.address as to_house',
       'h.at',
       'h.kind',
       'fa.name as from_area',
