@@ -3,8 +3,10 @@
 import { type BenchModule, type Figure, machine, makeContext } from './harness.js';
 import { hierarchyBench } from './figures/hierarchy.js';
 import { importPersonsBench } from './figures/import-persons.js';
+import { importTestsBench } from './figures/import-tests.js';
+import { screenBench } from './figures/screen.js';
 
-const MODULES: BenchModule[] = [hierarchyBench, importPersonsBench];
+const MODULES: BenchModule[] = [hierarchyBench, importPersonsBench, importTestsBench, screenBench];
 
 const args = new Set(process.argv.slice(2));
 const json = args.has('--json');

@@ -22,10 +22,14 @@ import { type Backend, type Database, ping } from './db/database.js';
 import type { DB } from './db/schema.js';
 import { hierarchyRoutes } from './hierarchy/routes.js';
 import { householdCodeRoutes } from './household-codes/routes.js';
+import { keyPersonRoutes } from './health/key-persons/routes.js';
+import { roundRoutes } from './health/rounds/routes.js';
+import { leadVerificationPlugin } from './health/leads/plugin.js';
 import { createFieldCipher, type FieldCipher } from './privacy/field-crypto.js';
 import { placeCodeRoutes } from './place-codes/routes.js';
 import { registerRoutes } from './register/routes.js';
 import { registerImportRoutes } from './register-import/routes.js';
+import { healthFeedRoutes } from './health/feeds/routes.js';
 import { tokenRoutes } from './tokens/routes.js';
 import { userRoutes } from './users/routes.js';
 import { visitRoutes } from './visits/routes.js';
@@ -154,10 +158,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(auditRoutes);
   await app.register(registerRoutes);
   await app.register(registerImportRoutes);
+  await app.register(healthFeedRoutes);
   await app.register(householdCodeRoutes);
   await app.register(placeCodeRoutes);
   await app.register(visitRoutes);
   await app.register(tokenRoutes);
+  await app.register(roundRoutes).register(keyPersonRoutes);
+  await app.register(leadVerificationPlugin);
 
   if (WEB_ROOT) await app.register(fastifyStatic, { root: WEB_ROOT, wildcard: false, index: false });
   // The single-page app answers every other GET with its index; the API answers 404 in its error shape.

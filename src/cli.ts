@@ -17,7 +17,10 @@ import { findAreaByCode } from './hierarchy/repository.js';
 import { generateCity } from './generate/city.js';
 import { createCliProgress } from './imports/progress.js';
 import { registerLabelCommand } from './household-codes/cli.js';
+import { registerHealthCommands } from './health/rounds/cli.js';
+import { registerLeadImportCommand } from './health/leads/cli.js';
 import { registerImportCommands } from './register-import/cli.js';
+import { registerHealthImportCommands } from './health/feeds/cli.js';
 import { createFieldCipher } from './privacy/field-crypto.js';
 import { startServer } from './server.js';
 
@@ -275,7 +278,10 @@ export function buildCli(): Command {
     });
 
   registerImportCommands(program);
+  registerHealthImportCommands(program);
   registerLabelCommand(program);
+  registerHealthCommands(program);
+  registerLeadImportCommand(program);
   return program;
 }
 

@@ -37,6 +37,17 @@ export async function startServer(
       ).logins;
     }
     const app = await buildApp({ database, config });
+    if (database.raw.kind === 'pglite') {
+      // PGlite has no autovacuum: keep the planner's statistics and free space fresh ourselves.
+      const pglite = database.raw.pglite;
+      const maintenance = setInterval(() => {
+        pglite
+          .exec('vacuum analyze')
+          .catch((error: unknown) => app.log.warn({ err: error }, 'vacuum failed'));
+      }, 6 * 3600_000);
+      maintenance.unref();
+      app.addHook('onClose', async () => clearInterval(maintenance));
+    }
     const address = await app.listen({ port: config.port, host: config.host });
     const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
     return {

@@ -5,6 +5,9 @@ import * as register from './migrations/20261122_1300_register.js';
 import * as importJobs from './migrations/20261122_1400_import_jobs.js';
 import * as codesVisits from './migrations/20261122_1500_codes_visits.js';
 import * as health from './migrations/20261122_1600_health.js';
+import * as feeds from './migrations/20261122_1610_feeds.js';
+import * as rounds from './migrations/20261122_1620_rounds.js';
+import * as leads from './migrations/20261122_1630_leads.js';
 import type { DB } from './schema.js';
 
 /** Every migration, in order. Listed statically so the bundle and tests need no directory scan. */
@@ -14,6 +17,9 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261122_1400_import_jobs': importJobs,
   '20261122_1500_codes_visits': codesVisits,
   '20261122_1600_health': health,
+  '20261122_1610_feeds': feeds,
+  '20261122_1620_rounds': rounds,
+  '20261122_1630_leads': leads,
 };
 
 function migrator(db: Kysely<DB>): Migrator {

@@ -325,6 +325,19 @@ export interface FeedBatchesTable {
   error: string | null;
   created_at: Timestamp;
   finished_at: NullableTimestamp;
+  updated: Generated<number>;
+  rejected_total: Generated<number>;
+  processed: Generated<number>;
+  file_name: string | null;
+  total_bytes: ColumnType<number | null, number | null | undefined, number | null>;
+  bytes_read: Generated<number>;
+}
+
+export interface FeedBatchPayloadsTable {
+  batch_id: number;
+  /** The pushed records as received, encrypted (FieldCipher.encrypt of the JSON). */
+  payload: string;
+  created_at: Timestamp;
 }
 
 export interface HealthRecordsTable {
@@ -346,6 +359,10 @@ export interface HealthRecordsTable {
   document_masked: string | null;
   name_masked: string | null;
   created_at: Timestamp;
+  content_hash: string | null;
+  inbox_note: string | null;
+  inbox_by: string | null;
+  inbox_at: NullableTimestamp;
 }
 
 export interface PersonHealthTable {
@@ -382,6 +399,8 @@ export interface ScreeningRoundsTable {
   status: Generated<'open' | 'closed'>;
   created_by: string;
   created_at: Timestamp;
+  closed_at: NullableTimestamp;
+  closed_by: string | null;
 }
 
 export interface RoundMarksTable {
@@ -427,6 +446,9 @@ export interface KeyPersonsTable {
   source: string;
   created_at: Timestamp;
   ended_at: NullableTimestamp;
+  ended_by: string | null;
+  /** Why the follow-up ended, or where the person was transferred to. */
+  end_note: string | null;
 }
 
 export interface FollowUpsTable {
@@ -465,10 +487,31 @@ export interface LeadsTable {
   verified_by: string | null;
   escalated_at: NullableTimestamp;
   created_at: Timestamp;
+  phone_masked: string | null;
+  source_key: string | null;
+  created_by: Generated<string>;
+  verification_note: string | null;
+}
+
+export type LeadTier = 'worker' | 'grid_leader' | 'community';
+
+/** The history of a lead: created, routed (by hand), escalated, verified. */
+export interface LeadEventsTable {
+  id: Generated<number>;
+  lead_id: number;
+  at: Timestamp;
+  kind: 'created' | 'routed' | 'escalated' | 'verified';
+  from_tier: LeadTier | null;
+  to_tier: LeadTier | null;
+  from_area_id: number | null;
+  to_area_id: number | null;
+  actor_name: string;
+  details: JSONColumnType<object | null, string | null | undefined, string | null>;
 }
 
 export interface DB {
   feed_batches: FeedBatchesTable;
+  feed_batch_payloads: FeedBatchPayloadsTable;
   health_records: HealthRecordsTable;
   person_health: PersonHealthTable;
   risk_areas: RiskAreasTable;
@@ -478,6 +521,7 @@ export interface DB {
   key_persons: KeyPersonsTable;
   follow_ups: FollowUpsTable;
   leads: LeadsTable;
+  lead_events: LeadEventsTable;
   houses: HousesTable;
   persons: PersonsTable;
   person_history: PersonHistoryTable;

@@ -7,6 +7,8 @@ export const AREA_PATH_TABLES = [
   // Rounds first: rewriting persons' paths fires the trigger that recounts round coverage,
   // which must already see the rounds at their new paths.
   'screening_rounds',
+  // Closed rounds keep their counters; open ones are also recounted by the persons trigger.
+  'round_counters',
   'houses',
   'persons',
   'units',

@@ -1,4 +1,5 @@
 import { can } from '../auth/scope.js';
+import { matchOpenRecords } from '../health/feeds/service.js';
 import type { Db } from '../core/context.js';
 import { RESIDENT_LEVELS } from '../register/person-service.js';
 import {
@@ -200,6 +201,8 @@ export async function writePersonBatch(
     meta,
   );
   counts.inserted = placed.length - known.length;
+  // Health records that arrived before these persons were registered (or moved here) find them now.
+  await matchOpenRecords(db, { documentHashes: placed.map((p) => p.c.documentHash) }, ctx.at);
   const existingRows = known.map((i) => placed[i]!);
   for (const p of placed) ctx.touched.add(p.area.path);
   if (existingRows.length === 0) return counts;

@@ -4,6 +4,7 @@ import type { Actor, Db } from '../core/context.js';
 import { AppError, forbidden, invalid, notFound } from '../core/errors.js';
 import type { PageOf } from '../core/pagination.js';
 import type { AreaLevel } from '../db/schema.js';
+import { matchOpenRecords } from '../health/feeds/service.js';
 import { findAreaInScope } from '../hierarchy/repository.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { maskIdNumber } from '../privacy/masking.js';
@@ -263,6 +264,7 @@ export async function registerPerson(
         after: { fields: Object.keys(changes) },
       });
     }
+    await matchOpenRecords(db, [existing.id], now);
     const row = await repo.findPersonInScope(db, actor.viewer, 'person.read', existing.id);
     return { person: presentPerson(row!), created: false };
   }
@@ -300,6 +302,8 @@ export async function registerPerson(
     areaPath: place.areaPath,
     after: { name: fields.name, documentMasked: maskIdNumber(document.number) },
   });
+  // Health records that arrived before the person was registered find them now.
+  await matchOpenRecords(db, [inserted.id], now);
   const row = await repo.findPersonInScope(db, actor.viewer, 'person.read', inserted.id);
   return { person: presentPerson(row!), created: true };
 }
@@ -484,6 +488,7 @@ export async function movePerson(
       source: 'api',
     },
   ]);
+  await matchOpenRecords(db, [id], now);
   await recordAudit(db, actor, {
     action: 'person.move',
     entityType: 'person',

@@ -1,0 +1,205 @@
+import { type Static, type TProperties, Type } from 'typebox';
+import { Page, PageQuery } from '../../core/pagination.js';
+import { RowRejectSchema } from '../../register-import/schema.js';
+import { FEED_KINDS } from './kinds.js';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+
+/** The most records one pushed batch may hold. */
+export const MAX_BATCH_RECORDS = 10_000;
+
+export const RECORD_KINDS = ['tests', 'vaccinations', 'temperatures', 'healthcodes'] as const;
+
+export const FeedKindParams = Type.Object({ kind: Type.Enum(FEED_KINDS) });
+export const BatchParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
+
+const SOURCE_PATTERN = '^[\\p{L}\\p{N}_.:-]+$';
+export const SourceName = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: SOURCE_PATTERN,
+  description:
+    'The feed’s source (lab, platform): record ids are unique per source, and it picks the health-code colour table',
+});
+
+// Values are text as a file cell holds it; numbers are accepted and read as written.
+const Text = (maxLength: number, description?: string) =>
+  Type.String({ maxLength, ...(description ? { description } : {}) });
+const Time = (description: string) =>
+  Text(40, `${description}: ISO 8601 with a zone, or Beijing time as 2026-11-02 08:30`);
+
+const PERSON_FIELDS = {
+  recordId: Type.Optional(
+    Text(100, 'The source’s id of the record; a batch resent with the same ids changes nothing'),
+  ),
+  name: Type.Optional(Text(100)),
+  idNumber: Text(40, 'Resident ID number (GB 11643); an invalid one lands in the unmatched inbox'),
+};
+
+const record = (fields: TProperties) => Type.Object(fields, { additionalProperties: false });
+
+export const PUSHED_RECORD = {
+  tests: record({
+    ...PERSON_FIELDS,
+    sampledAt: Time('Sampling time'),
+    result: Text(20, '阴性/阳性/待出/无效 or negative/positive/pending/invalid'),
+    institution: Type.Optional(Text(200)),
+    reportedAt: Type.Optional(Time('Report time')),
+  }),
+  vaccinations: record({
+    ...PERSON_FIELDS,
+    vaccinatedAt: Time('Vaccination date (a date alone is fine)'),
+    dose: Text(10, 'Dose number 1-9'),
+    vaccine: Type.Optional(Text(100)),
+    manufacturer: Type.Optional(Text(100)),
+    site: Type.Optional(Text(200)),
+  }),
+  temperatures: record({
+    ...PERSON_FIELDS,
+    measuredAt: Time('Measuring time'),
+    temperature: Text(10, '°C, 35.0-43.0'),
+    method: Type.Optional(Text(50)),
+  }),
+  healthcodes: record({
+    ...PERSON_FIELDS,
+    colour: Text(20, 'As the source writes it; mapped by the source’s table, unknown values rejected'),
+    codeAt: Time('Time of the code colour'),
+    issuer: Type.Optional(Text(100)),
+  }),
+  riskareas: record({
+    name: Text(200),
+    regionCode: Type.Optional(Text(12, '6, 9 or 12-digit administrative code')),
+    level: Text(20, '高/中/低 or high/medium/low'),
+    validFrom: Time('Start (a date alone means its start)'),
+    validTo: Type.Optional(Time('End (a date alone means its end)')),
+  }),
+} as const;
+
+export const pushBody = (kind: (typeof FEED_KINDS)[number]) =>
+  Type.Object(
+    {
+      source: SourceName,
+      records: Type.Array(PUSHED_RECORD[kind], {
+        minItems: 1,
+        maxItems: MAX_BATCH_RECORDS,
+        description: `At most ${MAX_BATCH_RECORDS.toLocaleString('en-US')} records per batch`,
+      }),
+    },
+    { additionalProperties: false },
+  );
+export interface PushBody {
+  source: string;
+  records: Array<Record<string, unknown>>;
+}
+
+export const PushAccepted = Type.Object({
+  batchId: Type.Integer(),
+  status: Type.Enum(['received', 'processing', 'done', 'failed']),
+});
+export type PushAccepted = Static<typeof PushAccepted>;
+
+export const FeedReport = Type.Object({
+  inserted: Type.Integer(),
+  updated: Type.Integer({ description: 'Records the source corrected (same record id, other content)' }),
+  unchanged: Type.Integer({ description: 'Records already stored as they are' }),
+  rejected: Type.Array(RowRejectSchema, {
+    description:
+      'At most 10,000 (rejectedTotal counts all); row is the spreadsheet row, or the 1-based position in records',
+  }),
+  matched: Type.Integer({ description: 'Stored records matched to a person' }),
+  unmatched: Type.Integer({ description: 'Stored records left in the unmatched inbox' }),
+});
+export type FeedReport = Static<typeof FeedReport>;
+
+export const FeedBatchView = Type.Object({
+  batchId: Type.Integer(),
+  kind: Type.Enum(FEED_KINDS),
+  source: Type.String(),
+  channel: Type.Enum(['file', 'push']),
+  status: Type.Enum(['received', 'processing', 'done', 'failed']),
+  areaId: Type.Integer({ description: 'The area the feed belongs to' }),
+  fileName: Nullable(Type.String()),
+  received: Type.Integer({ description: 'Records pushed (a file: 0 until done, then its rows)' }),
+  processed: Type.Integer({ description: 'Rows read so far' }),
+  bytesRead: Type.Integer(),
+  totalBytes: Nullable(Type.Integer()),
+  report: FeedReport,
+  rejectedTotal: Type.Integer(),
+  error: Nullable(Type.String()),
+  createdAt: Type.String({ format: 'date-time' }),
+  finishedAt: Nullable(Type.String({ format: 'date-time' })),
+});
+export type FeedBatchView = Static<typeof FeedBatchView>;
+
+export const InboxQuery = Type.Object({
+  ...PageQuery.properties,
+  within: Type.Optional(Type.Integer({ minimum: 1, description: 'Only records of this area’s subtree' })),
+  reason: Type.Optional(Type.Enum(['unknown_number', 'invalid_number'])),
+  kind: Type.Optional(Type.Enum(RECORD_KINDS)),
+  status: Type.Optional(Type.Enum(['open', 'matched', 'lead', 'dismissed'], { default: 'open' })),
+});
+export type InboxQuery = Static<typeof InboxQuery>;
+
+export const InboxItem = Type.Object({
+  id: Type.Integer(),
+  kind: Type.Enum(FEED_KINDS),
+  source: Type.String(),
+  batchId: Nullable(Type.Integer()),
+  reason: Nullable(Type.Enum(['unknown_number', 'invalid_number'])),
+  status: Type.Enum(['open', 'matched', 'lead', 'dismissed']),
+  areaId: Type.Integer(),
+  personId: Nullable(Type.Integer()),
+  occurredAt: Type.String({ format: 'date-time' }),
+  result: Nullable(Type.String()),
+  value: Nullable(Type.Number()),
+  details: Nullable(Type.Record(Type.String(), Type.String())),
+  documentMasked: Nullable(Type.String()),
+  nameMasked: Nullable(Type.String()),
+  note: Nullable(Type.String()),
+  resolvedBy: Nullable(Type.String()),
+  resolvedAt: Nullable(Type.String({ format: 'date-time' })),
+  receivedAt: Type.String({ format: 'date-time' }),
+});
+export type InboxItem = Static<typeof InboxItem>;
+export const InboxPage = Page(InboxItem);
+
+export const MatchBody = Type.Object(
+  { personId: Type.Integer({ minimum: 1, maximum: 2147483647 }) },
+  { additionalProperties: false },
+);
+export type MatchBody = Static<typeof MatchBody>;
+
+export const DismissBody = Type.Object(
+  { reason: Type.String({ minLength: 2, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+export type DismissBody = Static<typeof DismissBody>;
+
+export const LeadFromInboxBody = Type.Object(
+  { note: Type.Optional(Type.String({ maxLength: 200 })) },
+  { additionalProperties: false },
+);
+export type LeadFromInboxBody = Static<typeof LeadFromInboxBody>;
+
+export const LeadFromInboxResult = Type.Object({ record: InboxItem, leadId: Type.Integer() });
+export type LeadFromInboxResult = Static<typeof LeadFromInboxResult>;
+
+export const RiskAreaQuery = Type.Object({
+  current: Type.Optional(Type.Boolean({ description: 'Only the areas in force now' })),
+  level: Type.Optional(Type.Enum(['high', 'medium', 'low'])),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 1000 })),
+});
+export type RiskAreaQuery = Static<typeof RiskAreaQuery>;
+
+export const RiskAreaView = Type.Object({
+  id: Type.Integer(),
+  source: Type.String(),
+  name: Type.String(),
+  regionCode: Nullable(Type.String()),
+  level: Type.Enum(['high', 'medium', 'low']),
+  validFrom: Type.String({ format: 'date-time' }),
+  validTo: Nullable(Type.String({ format: 'date-time' })),
+});
+export type RiskAreaView = Static<typeof RiskAreaView>;
+export const RiskAreaList = Type.Object({ items: Type.Array(RiskAreaView) });

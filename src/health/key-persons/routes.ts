@@ -1,0 +1,202 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { can } from '../../auth/scope.js';
+import { errors, IdParams } from '../../core/schemas.js';
+import { flagReturnees } from './returnees.js';
+import {
+  CreateKeyPersonBody,
+  EndKeyPersonBody,
+  FollowUpParams,
+  FollowUpView,
+  KeyPersonDetail,
+  KeyPersonPage,
+  KeyPersonQuery,
+  KeyPersonView,
+  RecordFollowUpBody,
+  ScanResult,
+  TaskPage,
+  TaskQuery,
+  TransferKeyPersonBody,
+  UpdateKeyPersonBody,
+} from './schema.js';
+import * as service from './service.js';
+
+/** How often the returnee scan runs in the background (risk areas and arrivals change during the day). */
+const RETURNEE_SCAN_MS = 10 * 60 * 1000;
+
+/** Key persons (重点人员): period, responsible worker, follow-up plan, daily follow-ups and tasks. */
+export const keyPersonRoutes: FastifyPluginAsyncTypebox<{ returneeScanMs?: number }> = async (
+  app,
+  options,
+) => {
+  const tags = ['key-persons'];
+  const read = app.requireRight('health.read');
+  const write = app.requireRight('health.write');
+  const tx = app.db.transaction.bind(app.db);
+
+  let scanning = false;
+  const scan = async () => {
+    if (scanning) return;
+    scanning = true;
+    try {
+      const result = await flagReturnees(app.db, app.clock());
+      if (result.flagged.length) app.log.info({ flagged: result.flagged.length }, 'returnees flagged');
+    } catch (error) {
+      app.log.error({ err: error }, 'returnee scan failed');
+    } finally {
+      scanning = false;
+    }
+  };
+  const timer = setInterval(() => void scan(), options.returneeScanMs ?? RETURNEE_SCAN_MS);
+  timer.unref();
+  app.addHook('onClose', async () => clearInterval(timer));
+
+  app.post(
+    '/api/key-persons',
+    {
+      schema: {
+        tags,
+        summary:
+          'Put a person under follow-up: category, period, responsible worker (default: the grid worker) and plan; generates the follow-ups',
+        body: CreateKeyPersonBody,
+        response: { 201: KeyPersonView, ...errors(400, 401, 403, 404, 409) },
+      },
+      preHandler: write,
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await tx().execute((trx) => service.createKeyPerson(trx, request.actor(), request.body))),
+  );
+
+  app.get(
+    '/api/key-persons',
+    {
+      schema: {
+        tags,
+        summary: 'Key persons in your area (default: active), with today’s follow-up progress',
+        querystring: KeyPersonQuery,
+        response: { 200: KeyPersonPage, ...errors(400, 401, 403, 404) },
+      },
+      preHandler: read,
+    },
+    async (request) => service.listKeyPersons(app.db, request.actor(), request.query),
+  );
+
+  app.get(
+    '/api/key-persons/tasks',
+    {
+      schema: {
+        tags,
+        summary:
+          'Tasks: follow-ups missed on earlier days and periods that are over, oldest first (responsible=me for your own)',
+        querystring: TaskQuery,
+        response: { 200: TaskPage, ...errors(400, 401, 403, 404) },
+      },
+      preHandler: read,
+    },
+    async (request) => service.listTasks(app.db, request.actor(), request.query),
+  );
+
+  app.post(
+    '/api/key-persons/scan-returnees',
+    {
+      schema: {
+        tags,
+        summary: 'Flag returnees from current risk areas now (it also runs every few minutes)',
+        response: { 200: ScanResult, ...errors(401, 403) },
+      },
+      preHandler: write,
+    },
+    async (request) => {
+      const actor = request.actor();
+      const result = await flagReturnees(app.db, actor.now());
+      return { flagged: result.flagged.filter((f) => can(actor.viewer, 'health.read', f.areaPath)).length };
+    },
+  );
+
+  app.get(
+    '/api/key-persons/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A key person with the whole follow-up schedule',
+        params: IdParams,
+        response: { 200: KeyPersonDetail, ...errors(401, 403, 404) },
+      },
+      preHandler: read,
+    },
+    async (request) => service.getKeyPerson(app.db, request.actor(), request.params.id),
+  );
+
+  app.patch(
+    '/api/key-persons/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Extend or shorten the period, hand over to another worker, or change the plan from today',
+        params: IdParams,
+        body: UpdateKeyPersonBody,
+        response: { 200: KeyPersonView, ...errors(400, 401, 403, 404, 409) },
+      },
+      preHandler: write,
+    },
+    async (request) =>
+      tx().execute((trx) => service.updateKeyPerson(trx, request.actor(), request.params.id, request.body)),
+  );
+
+  app.post(
+    '/api/key-persons/:id/end',
+    {
+      schema: {
+        tags,
+        summary: 'End the follow-up (解除管控)',
+        params: IdParams,
+        body: EndKeyPersonBody,
+        response: { 200: KeyPersonView, ...errors(400, 401, 403, 404, 409) },
+      },
+      preHandler: write,
+    },
+    async (request) =>
+      tx().execute((trx) => service.endKeyPerson(trx, request.actor(), request.params.id, request.body)),
+  );
+
+  app.post(
+    '/api/key-persons/:id/transfer',
+    {
+      schema: {
+        tags,
+        summary: 'Record that the person was transferred (central quarantine, hospital, another district)',
+        params: IdParams,
+        body: TransferKeyPersonBody,
+        response: { 200: KeyPersonView, ...errors(400, 401, 403, 404, 409) },
+      },
+      preHandler: write,
+    },
+    async (request) =>
+      tx().execute((trx) => service.transferKeyPerson(trx, request.actor(), request.params.id, request.body)),
+  );
+
+  app.post(
+    '/api/key-persons/:id/follow-ups/:followUpId',
+    {
+      schema: {
+        tags,
+        summary: 'Record a follow-up (temperature, symptoms, note) due today or earlier',
+        params: FollowUpParams,
+        body: RecordFollowUpBody,
+        response: { 200: FollowUpView, ...errors(400, 401, 403, 404, 409) },
+      },
+      preHandler: write,
+    },
+    async (request) =>
+      tx().execute((trx) =>
+        service.recordFollowUp(
+          trx,
+          request.actor(),
+          request.params.id,
+          request.params.followUpId,
+          request.body,
+        ),
+      ),
+  );
+};

@@ -1,0 +1,89 @@
+import { type Kysely, sql } from 'kysely';
+import type { Db } from '../../core/context.js';
+import type { DB } from '../../db/schema.js';
+import { escalateStep } from './repository.js';
+
+const HOUR_MS = 3600 * 1000;
+
+export interface EscalationPolicy {
+  /** How long a lead stays with the grid leader before it goes up to the community. */
+  communityAfterMs: number;
+}
+
+/** Default: the grid leader gets 12 hours after the deadline passed before the community is told. */
+export const DEFAULT_ESCALATION: EscalationPolicy = Object.freeze({ communityAfterMs: 12 * HOUR_MS });
+
+export interface EscalationResult {
+  /** Ids of the leads moved worker → grid leader, and grid leader → community. */
+  toGridLeader: number[];
+  toCommunity: number[];
+}
+
+/**
+ * Escalates overdue open leads one tier per step:
+ * - worker → grid leader once the deadline has passed;
+ * - grid leader → community once it has sat with the grid leader for `communityAfterMs`
+ *   (counted from that escalation, so a lead never jumps two tiers in one run).
+ * Each step is one statement that claims its rows with `tier = from`, so running this twice,
+ * or in two processes at once, escalates each lead once per step; every move is written to
+ * the lead's history with the time and both tiers.
+ */
+export async function escalateOverdueLeads(
+  db: Db,
+  now: Date,
+  policy: EscalationPolicy = DEFAULT_ESCALATION,
+): Promise<EscalationResult> {
+  const toGridLeader = await escalateStep(db, now, 'worker', 'grid_leader', sql`deadline <= ${now}`);
+  const toCommunity = await escalateStep(
+    db,
+    now,
+    'grid_leader',
+    'community',
+    sql`escalated_at <= ${new Date(now.getTime() - policy.communityAfterMs)}`,
+  );
+  return { toGridLeader, toCommunity };
+}
+
+export interface EscalationTimerOptions {
+  db: Kysely<DB>;
+  clock: () => Date;
+  intervalMs: number;
+  policy?: EscalationPolicy;
+  /** Delay of the first run after start (default: one interval). */
+  firstRunMs?: number;
+  onError: (error: unknown) => void;
+  onEscalated?: (result: EscalationResult) => void;
+}
+
+/**
+ * Runs the escalation on a timer that never keeps the process alive. `stop` clears it and
+ * waits for a run in progress, so the database can be closed right after.
+ */
+export function startLeadEscalation(options: EscalationTimerOptions): { stop: () => Promise<void> } {
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  const run = () => {
+    if (running || stopped) return;
+    running = escalateOverdueLeads(options.db, options.clock(), options.policy)
+      .then((result) => options.onEscalated?.(result))
+      .catch(options.onError)
+      .finally(() => {
+        running = null;
+      });
+  };
+  let interval: NodeJS.Timeout | undefined;
+  const first = setTimeout(() => {
+    run();
+    interval = setInterval(run, options.intervalMs);
+    interval.unref();
+  }, options.firstRunMs ?? options.intervalMs);
+  first.unref();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(first);
+      if (interval) clearInterval(interval);
+      await running;
+    },
+  };
+}

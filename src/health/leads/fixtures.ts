@@ -1,0 +1,79 @@
+// Test data for the lead, contact and report tests: persons and houses through the register's
+// own services, place scans stored the way the place-code service stores them.
+import { SYSTEM_VIEWER } from '../../auth/scope.js';
+import type { Actor, Db } from '../../core/context.js';
+import type { FieldCipher } from '../../privacy/field-crypto.js';
+import { maskIdNumber, maskName, maskPhone } from '../../privacy/masking.js';
+import { createHouse } from '../../register/house-service.js';
+import { residentIdCheckCharacter } from '../../register/identity/identity-number.js';
+import { registerPerson } from '../../register/person-service.js';
+import { documentHash, phoneHash } from '../../register/protect.js';
+import type { RegisterPersonBody } from '../../register/schema.js';
+
+export const systemActor = (now: () => Date): Actor => ({ viewer: SYSTEM_VIEWER, ip: null, now });
+
+let serial = 0;
+/** A valid resident ID number, unique within the process. */
+export function nextIdNumber(): string {
+  const first17 = `33010619800101${String(100 + (serial++ % 900))}`;
+  return first17 + residentIdCheckCharacter(first17);
+}
+
+export async function addHouse(db: Db, actor: Actor, areaId: number, address: string): Promise<number> {
+  return (await createHouse(db, actor, { areaId, address })).id;
+}
+
+export async function addPerson(
+  db: Db,
+  actor: Actor,
+  cipher: FieldCipher,
+  fields: Partial<RegisterPersonBody> & ({ areaId: number } | { houseId: number }),
+): Promise<{ id: number; documentNumber: string }> {
+  const documentNumber = fields.documentNumber ?? nextIdNumber();
+  const { person } = await registerPerson(db, actor, cipher, {
+    name: '测试人',
+    residenceType: 'permanent',
+    ...fields,
+    documentNumber,
+  });
+  return { id: person.id, documentNumber };
+}
+
+/** A scan of a place code as the public form stores it: hashes, masked copies, encrypted identity. */
+export async function addScan(
+  db: Db,
+  cipher: FieldCipher,
+  placeId: number,
+  at: Date,
+  who: { documentNumber?: string; phone?: string; name?: string },
+): Promise<number> {
+  const row = await db
+    .insertInto('place_scans')
+    .values({
+      place_id: placeId,
+      scanned_at: at,
+      document_hash: who.documentNumber ? documentHash(cipher, 'resident_id', who.documentNumber) : null,
+      phone_hash: who.phone ? phoneHash(cipher, who.phone) : null,
+      document_masked: who.documentNumber ? maskIdNumber(who.documentNumber) : null,
+      phone_masked: who.phone ? maskPhone(who.phone) : null,
+      name_masked: who.name ? maskName(who.name) : null,
+      secret: cipher.encryptRecord({
+        documentType: who.documentNumber ? 'resident_id' : null,
+        documentNumber: who.documentNumber ?? null,
+        phone: who.phone ?? null,
+        name: who.name ?? null,
+      }),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function addPlace(db: Db, area: { id: number; path: string }, name: string): Promise<number> {
+  const row = await db
+    .insertInto('places')
+    .values({ area_id: area.id, area_path: area.path, name, kind: 'shop', address: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}

@@ -1,0 +1,219 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AppError } from '../../core/errors.js';
+import { errors, IdParams } from '../../core/schemas.js';
+import { DEFAULT_ESCALATION, type EscalationPolicy, startLeadEscalation } from './escalation.js';
+import { importLeadFile } from './import.js';
+import {
+  LeadBatchBody,
+  LeadBatchResult,
+  LeadDetail,
+  LeadImportQuery,
+  LeadImportReport,
+  LeadPage,
+  LeadProgress,
+  LeadQuery,
+  LeadRevealResponse,
+  ProgressQuery,
+  RevealBody,
+  RouteBody,
+  VerifyBody,
+  VerifyResult,
+} from './schema.js';
+import * as service from './service.js';
+
+export interface LeadRouteOptions {
+  /** How often overdue leads are escalated (default every minute; the first run one interval after start). */
+  escalationIntervalMs?: number;
+  escalationPolicy?: EscalationPolicy;
+}
+
+/** Lead verification (大数据线索核查): import, routing, verification, escalation, progress. */
+export const leadRoutes: FastifyPluginAsyncTypebox<LeadRouteOptions> = async (app, options) => {
+  const tags = ['leads'];
+  const read = app.requireRight('health.read');
+  const write = app.requireRight('health.write');
+  const tx = app.db.transaction.bind(app.db);
+
+  let escalation: { stop: () => Promise<void> } | undefined;
+  app.addHook('onReady', async () => {
+    escalation = startLeadEscalation({
+      db: app.db,
+      clock: app.clock,
+      intervalMs: options.escalationIntervalMs ?? 60_000,
+      policy: options.escalationPolicy ?? DEFAULT_ESCALATION,
+      onError: (error) => app.log.error({ err: error }, 'lead escalation failed'),
+      onEscalated: (result) => {
+        const moved = result.toGridLeader.length + result.toCommunity.length;
+        if (moved > 0)
+          app.log.info(
+            { toGridLeader: result.toGridLeader.length, toCommunity: result.toCommunity.length },
+            'overdue leads escalated',
+          );
+      },
+    });
+  });
+  app.addHook('onClose', async () => {
+    await escalation?.stop();
+  });
+
+  app.post(
+    '/api/leads',
+    {
+      schema: {
+        tags,
+        summary:
+          'Submit a batch of leads (ID number and/or phone and/or name + address, reason, deadline); each is routed to its grid or the community inbox',
+        body: LeadBatchBody,
+        response: { 201: LeadBatchResult, ...errors(400, 401, 403, 404) },
+      },
+      preHandler: write,
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await tx().execute((trx) => service.createLeads(trx, request.actor(), app.cipher, request.body)),
+        ),
+  );
+
+  app.post(
+    '/api/leads/import',
+    {
+      schema: {
+        tags,
+        summary:
+          'Import a lead list (XLSX/CSV, multipart field "file"): columns 身份证号, 手机号, 姓名, 地址, 核查事由, 核查时限; per-row rejects',
+        consumes: ['multipart/form-data'],
+        querystring: LeadImportQuery,
+        response: { 200: LeadImportReport, ...errors(400, 401, 403, 404, 413) },
+      },
+      preHandler: write,
+    },
+    async (request) => {
+      const part = await request.file();
+      if (!part) throw new AppError('IMPORT_FILE_INVALID', 400, 'Attach the file as multipart field "file"');
+      const tempDir = await mkdtemp(path.join(tmpdir(), 'gg-leads-'));
+      try {
+        // The client's name is only shown, never used as a path.
+        const fileName = path.basename(part.filename || 'leads').slice(0, 200);
+        const file = path.join(tempDir, `upload${path.extname(fileName).slice(0, 10)}`);
+        await pipeline(part.file, createWriteStream(file));
+        if (part.file.truncated)
+          throw new AppError('PAYLOAD_TOO_LARGE', 413, 'The file is larger than the upload limit');
+        const result = await importLeadFile(app.db, request.actor(), app.cipher, {
+          source: { stream: createReadStream(file), fileName },
+          areaId: request.query.areaId,
+          batchReference: request.query.batch,
+          sheet: request.query.sheet,
+          encoding: request.query.encoding,
+        });
+        return result.report;
+      } finally {
+        await rm(tempDir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  app.get(
+    '/api/leads',
+    {
+      schema: {
+        tags,
+        summary:
+          'Leads in scope, open and most urgent first (filter by area, status, tier, overdue, batch; mine=true: waiting for me)',
+        querystring: LeadQuery,
+        response: { 200: LeadPage, ...errors(400, 401, 403, 404) },
+      },
+      preHandler: read,
+    },
+    async (request) => service.listLeads(app.db, request.actor(), request.query),
+  );
+
+  app.get(
+    '/api/leads/progress',
+    {
+      schema: {
+        tags,
+        summary:
+          'Lead progress per child area of a node: total, verified, open, overdue, left to zero (清零)',
+        querystring: ProgressQuery,
+        response: { 200: LeadProgress, ...errors(400, 401, 403, 404) },
+      },
+      preHandler: read,
+    },
+    async (request) => service.leadProgress(app.db, request.actor(), request.query),
+  );
+
+  app.get(
+    '/api/leads/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A lead with its history (created, routed, escalated, verified) and who holds it now',
+        params: IdParams,
+        response: { 200: LeadDetail, ...errors(401, 403, 404) },
+      },
+      preHandler: read,
+    },
+    async (request) => service.getLead(app.db, request.actor(), request.params.id),
+  );
+
+  app.post(
+    '/api/leads/:id/verify',
+    {
+      schema: {
+        tags,
+        summary:
+          'Record the verification: outcome (found_here/moved/not_found/wrong_data) and measures; optionally link the person and start key-person management',
+        params: IdParams,
+        body: VerifyBody,
+        response: { 200: VerifyResult, ...errors(400, 401, 403, 404, 409) },
+      },
+      preHandler: write,
+    },
+    async (request) =>
+      tx().execute((trx) => service.verifyLead(trx, request.actor(), request.params.id, request.body)),
+  );
+
+  app.post(
+    '/api/leads/:id/route',
+    {
+      schema: {
+        tags,
+        summary: 'Route an open lead by hand (from the community inbox) to a grid, micro-grid or row cell',
+        params: IdParams,
+        body: RouteBody,
+        response: { 200: LeadDetail, ...errors(400, 401, 403, 404, 409) },
+      },
+      preHandler: write,
+    },
+    async (request) =>
+      tx().execute((trx) => service.routeLead(trx, request.actor(), request.params.id, request.body)),
+  );
+
+  app.post(
+    '/api/leads/:id/reveal',
+    {
+      schema: {
+        tags,
+        summary: 'Show the identity the lead was received with, unmasked (audit-logged with the reason)',
+        params: IdParams,
+        body: RevealBody,
+        response: { 200: LeadRevealResponse, ...errors(400, 401, 403, 404) },
+      },
+      preHandler: app.requireRight('person.reveal'),
+    },
+    async (request, reply) => {
+      const identity = await tx().execute((trx) =>
+        service.revealLead(trx, request.actor(), app.cipher, request.params.id, request.body.reason),
+      );
+      reply.header('cache-control', 'no-store');
+      return identity;
+    },
+  );
+};

@@ -1,0 +1,291 @@
+import { type Static, Type } from 'typebox';
+import { Page, PageQuery } from '../../core/pagination.js';
+import { KEY_PERSON_CATEGORIES } from '../key-persons/plan.js';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+
+export const LEAD_TIERS = ['worker', 'grid_leader', 'community'] as const;
+export type LeadTier = (typeof LEAD_TIERS)[number];
+export const LEAD_STATUSES = ['open', 'verified'] as const;
+export const LEAD_ROUTES = ['person', 'address', 'manual', 'inbox'] as const;
+export type LeadRoute = (typeof LEAD_ROUTES)[number];
+export const LEAD_OUTCOMES = ['found_here', 'moved', 'not_found', 'wrong_data'] as const;
+export type LeadOutcome = (typeof LEAD_OUTCOMES)[number];
+/** What the worker arranged; stored as codes, shown with the labels in reports. */
+export const LEAD_MEASURES = [
+  'home_quarantine',
+  'home_monitoring',
+  'centralised_quarantine',
+  'test_arranged',
+  'health_code_managed',
+  'referred',
+  'none',
+] as const;
+export type LeadMeasure = (typeof LEAD_MEASURES)[number];
+const AreaRef = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  name: Type.String(),
+  level: Type.String(),
+});
+
+export const LeadView = Type.Object({
+  id: Type.Integer(),
+  batchReference: Nullable(Type.String()),
+  reason: Type.String(),
+  deadline: Type.String({ format: 'date-time' }),
+  /** Open and past its deadline. */
+  overdue: Type.Boolean(),
+  status: Type.Enum(LEAD_STATUSES),
+  tier: Type.Enum(LEAD_TIERS),
+  routedBy: Type.Enum(LEAD_ROUTES),
+  area: AreaRef,
+  /** The registered person the lead was matched to (by ID number or phone), or linked at verification. */
+  personId: Nullable(Type.Integer()),
+  /** The identity as received, masked; the whole values only through /reveal. */
+  nameMasked: Nullable(Type.String()),
+  documentMasked: Nullable(Type.String()),
+  phoneMasked: Nullable(Type.String()),
+  address: Nullable(Type.String()),
+  outcome: Nullable(Type.Enum(LEAD_OUTCOMES)),
+  measures: Type.Array(Type.String()),
+  note: Nullable(Type.String()),
+  verifiedAt: Nullable(Type.String({ format: 'date-time' })),
+  verifiedBy: Nullable(Type.String()),
+  escalatedAt: Nullable(Type.String({ format: 'date-time' })),
+  createdAt: Type.String({ format: 'date-time' }),
+  createdBy: Type.String(),
+});
+export type LeadView = Static<typeof LeadView>;
+export const LeadPage = Page(LeadView);
+
+export const LeadEventView = Type.Object({
+  at: Type.String({ format: 'date-time' }),
+  kind: Type.Enum(['created', 'routed', 'escalated', 'verified']),
+  fromTier: Nullable(Type.Enum(LEAD_TIERS)),
+  toTier: Nullable(Type.Enum(LEAD_TIERS)),
+  fromArea: Nullable(Type.Object({ id: Type.Integer(), name: Type.String() })),
+  toArea: Nullable(Type.Object({ id: Type.Integer(), name: Type.String() })),
+  actor: Type.String(),
+  details: Nullable(Type.Unknown()),
+});
+export type LeadEventView = Static<typeof LeadEventView>;
+
+export const LeadDetail = Type.Intersect([
+  LeadView,
+  Type.Object({
+    history: Type.Array(LeadEventView),
+    /** Who holds the lead now: the users with the tier's role nearest above the lead's area. */
+    responsible: Type.Array(
+      Type.Object({ userId: Type.Integer(), name: Type.String(), role: Type.String() }),
+    ),
+  }),
+]);
+export type LeadDetail = Static<typeof LeadDetail>;
+
+export const LeadQuery = Type.Intersect([
+  PageQuery,
+  Type.Object({
+    within: Type.Optional(Type.Integer({ minimum: 1, description: 'Only leads under this area' })),
+    status: Type.Optional(Type.Enum(LEAD_STATUSES)),
+    tier: Type.Optional(Type.Enum(LEAD_TIERS)),
+    overdue: Type.Optional(Type.Boolean({ description: 'true: open leads past their deadline' })),
+    routedBy: Type.Optional(Type.Enum(LEAD_ROUTES)),
+    batch: Type.Optional(Type.String({ maxLength: 200 })),
+    personId: Type.Optional(Type.Integer({ minimum: 1 })),
+    mine: Type.Optional(
+      Type.Boolean({
+        description:
+          'true: the leads waiting for the caller: a grid worker every open lead of their area, a grid leader those escalated to grid leader or community, community staff those at community tier (inbox included)',
+      }),
+    ),
+  }),
+]);
+export type LeadQuery = Static<typeof LeadQuery>;
+
+export const LeadInput = Type.Object(
+  {
+    documentNumber: Type.Optional(Type.String({ maxLength: 40, description: 'Resident ID number' })),
+    phone: Type.Optional(Type.String({ maxLength: 30 })),
+    name: Type.Optional(Type.String({ maxLength: 50 })),
+    address: Type.Optional(Type.String({ maxLength: 200 })),
+    reason: Type.String({ maxLength: 500 }),
+    deadline: Type.Optional(
+      Type.String({
+        maxLength: 40,
+        description:
+          'ISO date-time, a China-time "YYYY-MM-DD HH:mm", a date (end of that day, China time) or "48h"; default 24 hours from now',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type LeadInput = Static<typeof LeadInput>;
+
+export const LeadBatchBody = Type.Object(
+  {
+    areaId: Type.Integer({
+      minimum: 1,
+      description:
+        'The importing area: leads are matched to persons and addresses under it; the unmatched go to its community inbox',
+    }),
+    batchReference: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'Names the list; with it, sending the same lead again is idempotent',
+      }),
+    ),
+    leads: Type.Array(LeadInput, { minItems: 1, maxItems: 5000 }),
+  },
+  { additionalProperties: false },
+);
+export type LeadBatchBody = Static<typeof LeadBatchBody>;
+
+const RowReject = Type.Object({
+  row: Type.Integer({ description: 'File: the spreadsheet row (header is row 1). JSON: index in leads' }),
+  field: Type.String(),
+  code: Type.String(),
+  message: Type.String(),
+});
+
+export const RoutedCounts = Type.Object({
+  person: Type.Integer(),
+  address: Type.Integer(),
+  inbox: Type.Integer(),
+});
+
+export const LeadBatchResult = Type.Object({
+  inserted: Type.Integer(),
+  updated: Type.Integer({
+    description: 'Always 0: a lead once stored changes only by routing and verification',
+  }),
+  unchanged: Type.Integer({ description: 'Already stored under the same batch reference' }),
+  rejected: Type.Array(RowReject),
+  rejectedTotal: Type.Integer(),
+  routed: RoutedCounts,
+  /** The stored leads; the area only when the caller may read it. */
+  leads: Type.Array(
+    Type.Object({
+      row: Type.Integer(),
+      id: Type.Integer(),
+      routedBy: Type.Enum(LEAD_ROUTES),
+      area: Nullable(AreaRef),
+    }),
+  ),
+});
+export type LeadBatchResult = Static<typeof LeadBatchResult>;
+
+export const LeadImportReport = Type.Object({
+  inserted: Type.Integer(),
+  updated: Type.Integer({ description: 'Always 0' }),
+  unchanged: Type.Integer({ description: 'Rows of this batch stored before (a re-import)' }),
+  rejected: Type.Array(RowReject, { description: 'At most 10,000; rejectedTotal counts them all' }),
+  rejectedTotal: Type.Integer(),
+  routed: RoutedCounts,
+});
+export type LeadImportReport = Static<typeof LeadImportReport>;
+
+export const LeadImportQuery = Type.Object({
+  areaId: Type.Integer({ minimum: 1, description: 'The importing area (see POST /api/leads)' }),
+  batch: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'Batch reference; default the file name and today’s date',
+    }),
+  ),
+  sheet: Type.Optional(Type.String({ maxLength: 100 })),
+  encoding: Type.Optional(Type.Enum(['auto', 'utf-8', 'gbk'])),
+});
+export type LeadImportQuery = Static<typeof LeadImportQuery>;
+
+export const VerifyBody = Type.Object(
+  {
+    outcome: Type.Enum(LEAD_OUTCOMES),
+    measures: Type.Array(Type.Enum(LEAD_MEASURES), { maxItems: LEAD_MEASURES.length, uniqueItems: true }),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+    personId: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Link the registered person the worker found' }),
+    ),
+    keyPerson: Type.Optional(
+      Type.Object(
+        {
+          category: Type.Enum(KEY_PERSON_CATEGORIES),
+        },
+        {
+          additionalProperties: false,
+          description: 'Also put the person under key-person management (needs a matched or linked person)',
+        },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type VerifyBody = Static<typeof VerifyBody>;
+
+export const VerifyResult = Type.Object({
+  lead: LeadDetail,
+  /** The key person created with the verification, when one was asked for. */
+  keyPerson: Nullable(
+    Type.Object({
+      personId: Type.Integer(),
+      category: Type.Enum(KEY_PERSON_CATEGORIES),
+      keyPersonId: Type.Integer(),
+    }),
+  ),
+});
+export type VerifyResult = Static<typeof VerifyResult>;
+
+export const RouteBody = Type.Object(
+  {
+    areaId: Type.Integer({ minimum: 1, description: 'A grid, micro-grid or row cell' }),
+    note: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type RouteBody = Static<typeof RouteBody>;
+
+export const RevealBody = Type.Object(
+  { reason: Type.String({ minLength: 2, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+export const LeadRevealResponse = Type.Object({
+  documentNumber: Nullable(Type.String()),
+  phone: Nullable(Type.String()),
+  name: Nullable(Type.String()),
+});
+export type LeadRevealResponse = Static<typeof LeadRevealResponse>;
+
+export const ProgressQuery = Type.Object({
+  node: Type.Integer({ minimum: 1 }),
+  batch: Type.Optional(Type.String({ maxLength: 200 })),
+});
+export type ProgressQuery = Static<typeof ProgressQuery>;
+
+export const ProgressCounts = Type.Object({
+  total: Type.Integer(),
+  verified: Type.Integer(),
+  /** Open and within the deadline. */
+  open: Type.Integer(),
+  /** Open and past the deadline. */
+  overdue: Type.Integer(),
+  /** open + overdue: what is left before the count reaches zero (清零). */
+  leftToZero: Type.Integer(),
+  cleared: Type.Boolean(),
+});
+export type ProgressCounts = Static<typeof ProgressCounts>;
+
+export const ProgressRow = Type.Intersect([Type.Object({ area: AreaRef }), ProgressCounts]);
+export type ProgressRow = Static<typeof ProgressRow>;
+
+export const LeadProgress = Type.Object({
+  node: AreaRef,
+  asOf: Type.String({ format: 'date-time' }),
+  total: ProgressCounts,
+  /** Leads held at the node itself: its community inbox, waiting to be routed by hand. */
+  atNode: ProgressCounts,
+  rows: Type.Array(ProgressRow),
+});
+export type LeadProgress = Static<typeof LeadProgress>;

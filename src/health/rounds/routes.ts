@@ -1,0 +1,168 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { errors, IdParams } from '../../core/schemas.js';
+import {
+  CreateRoundBody,
+  GridCoverage,
+  MarkBody,
+  MarkParams,
+  MarkView,
+  NodeCoverage,
+  NodeQuery,
+  RoundPage,
+  RoundQuery,
+  RoundView,
+  UntestedPage,
+  UntestedQuery,
+} from './schema.js';
+import * as service from './service.js';
+
+/** Nucleic-acid screening rounds (核酸筛查轮次): coverage per node, untested lists, worker marks. */
+export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const tags = ['screening'];
+  const read = app.requireRight('health.read');
+  const write = app.requireRight('health.write');
+  const tx = app.db.transaction.bind(app.db);
+
+  app.post(
+    '/api/rounds',
+    {
+      schema: {
+        tags,
+        summary: 'Start a screening round for an area’s subtree and a sampling window; counts it at once',
+        body: CreateRoundBody,
+        response: { 201: RoundView, ...errors(400, 401, 403, 404) },
+      },
+      preHandler: write,
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await tx().execute((trx) => service.createRound(trx, request.actor(), request.body))),
+  );
+
+  app.get(
+    '/api/rounds',
+    {
+      schema: {
+        tags,
+        summary: 'Rounds that cover or lie inside your area, newest first',
+        querystring: RoundQuery,
+        response: { 200: RoundPage, ...errors(400, 401, 403, 404) },
+      },
+      preHandler: read,
+    },
+    async (request) => service.listRounds(app.db, request.actor(), request.query),
+  );
+
+  app.get(
+    '/api/rounds/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One round',
+        params: IdParams,
+        response: { 200: RoundView, ...errors(401, 403, 404) },
+      },
+      preHandler: read,
+    },
+    async (request) => service.getRound(app.db, request.actor(), request.params.id),
+  );
+
+  app.post(
+    '/api/rounds/:id/close',
+    {
+      schema: {
+        tags,
+        summary: 'Close a round: its counters are frozen as the final figures',
+        params: IdParams,
+        response: { 200: RoundView, ...errors(401, 403, 404, 409) },
+      },
+      preHandler: write,
+    },
+    async (request) => tx().execute((trx) => service.closeRound(trx, request.actor(), request.params.id)),
+  );
+
+  app.get(
+    '/api/rounds/:id/coverage',
+    {
+      schema: {
+        tags,
+        summary: 'Coverage of a node and of each of its children (due, tested, untested, exempt, departed)',
+        params: IdParams,
+        querystring: NodeQuery,
+        response: { 200: NodeCoverage, ...errors(400, 401, 403, 404) },
+      },
+      preHandler: read,
+    },
+    async (request) => service.roundCoverage(app.db, request.actor(), request.params.id, request.query.node),
+  );
+
+  app.get(
+    '/api/rounds/:id/coverage/grids',
+    {
+      schema: {
+        tags,
+        summary: 'Coverage of every grid of the round you may see, in one answer (for the dashboard map)',
+        params: IdParams,
+        response: { 200: GridCoverage, ...errors(401, 403, 404) },
+      },
+      preHandler: read,
+    },
+    async (request) => service.gridCoverage(app.db, request.actor(), request.params.id),
+  );
+
+  app.get(
+    '/api/rounds/:id/untested',
+    {
+      schema: {
+        tags,
+        summary:
+          'Persons due and not yet tested (nor exempt) in an area of the round: name, masked ID and phone, address, last test, outcome mark',
+        params: IdParams,
+        querystring: UntestedQuery,
+        response: { 200: UntestedPage, ...errors(400, 401, 403, 404) },
+      },
+      preHandler: read,
+    },
+    async (request) => service.untestedList(app.db, request.actor(), request.params.id, request.query),
+  );
+
+  app.put(
+    '/api/rounds/:id/marks/:personId',
+    {
+      schema: {
+        tags,
+        summary:
+          'Mark a person for this round: an exemption (bedridden, infant, away, other) or an outcome (refused, tested elsewhere, unreachable, scheduled); audited',
+        params: MarkParams,
+        body: MarkBody,
+        response: { 200: MarkView, ...errors(400, 401, 403, 404, 409) },
+      },
+      preHandler: write,
+    },
+    async (request) =>
+      tx().execute((trx) =>
+        service.setMark(trx, request.actor(), request.params.id, request.params.personId, request.body),
+      ),
+  );
+
+  app.delete(
+    '/api/rounds/:id/marks/:personId',
+    {
+      schema: {
+        tags,
+        summary: 'Remove a person’s mark for this round; audited',
+        params: MarkParams,
+        response: { 204: Type.Null(), ...errors(400, 401, 403, 404, 409) },
+      },
+      preHandler: write,
+    },
+    async (request, reply) => {
+      await tx().execute((trx) =>
+        service.removeMark(trx, request.actor(), request.params.id, request.params.personId),
+      );
+      return reply.status(204).send(null);
+    },
+  );
+};

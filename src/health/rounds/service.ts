@@ -1,0 +1,327 @@
+import { recordAudit } from '../../audit/repository.js';
+import { can, scopePaths, type Viewer, viewerName } from '../../auth/scope.js';
+import type { Actor, Db } from '../../core/context.js';
+import { AppError, conflict, forbidden, invalid, notFound } from '../../core/errors.js';
+import type { PageOf } from '../../core/pagination.js';
+import { findAreaInScope } from '../../hierarchy/repository.js';
+import { levelIndex } from '../../hierarchy/codes.js';
+import { type Coverage, initialiseRound, nodeCoverage, recountAreas, withUntested } from './counters.js';
+import * as repo from './repository.js';
+import type { RoundRow } from './repository.js';
+import {
+  type CreateRoundBody,
+  EXEMPT_REASONS,
+  type Figures,
+  type GridCoverage,
+  type MarkBody,
+  type MarkView,
+  type NodeCoverage,
+  OUTCOME_REASONS,
+  type RoundQuery,
+  type RoundView,
+  type UntestedPerson,
+  type UntestedQuery,
+} from './schema.js';
+
+/** Longest sampling window a round may have: a screening round is a matter of days. */
+const MAX_WINDOW_DAYS = 31;
+
+const ROUND_NOT_FOUND = (id: number) =>
+  notFound('ROUND_NOT_FOUND', `Screening round ${id} does not exist or is outside your area`);
+const AREA_NOT_IN_ROUND = (id: number) =>
+  notFound('AREA_NOT_FOUND', `Area ${id} does not exist, is outside your area or is not part of this round`);
+const PERSON_NOT_FOUND = (id: number) =>
+  notFound('PERSON_NOT_FOUND', `Person ${id} does not exist or is outside your area`);
+
+export function presentRound(row: RoundRow): RoundView {
+  return {
+    id: row.id,
+    name: row.name,
+    area: { id: row.area_id, code: row.area_code, name: row.area_name, level: row.area_level },
+    startsAt: row.starts_at.toISOString(),
+    endsAt: row.ends_at.toISOString(),
+    status: row.status,
+    createdBy: row.created_by,
+    createdAt: row.created_at.toISOString(),
+    closedAt: row.closed_at?.toISOString() ?? null,
+    closedBy: row.closed_by,
+  };
+}
+
+export function presentFigures(c: Coverage): Figures {
+  return { ...c, testedShare: c.due > 0 ? Math.round((c.tested / c.due) * 10000) / 10000 : null };
+}
+
+function presentMark(row: repo.MarkRow): MarkView {
+  return {
+    roundId: row.round_id,
+    personId: row.person_id,
+    kind: row.kind,
+    reason: row.reason,
+    note: row.note,
+    markedBy: row.marked_by,
+    markedAt: row.marked_at.toISOString(),
+  };
+}
+
+const readScope = (viewer: Viewer) => scopePaths(viewer, 'health.read');
+
+/** The round, if it overlaps the viewer's health.read scope; otherwise 404. */
+async function visibleRound(db: Db, viewer: Viewer, id: number): Promise<RoundRow> {
+  const round = await repo.findRound(db, id);
+  const scope = readScope(viewer);
+  if (!round || !scope.some((p) => round.area_path.startsWith(p) || p.startsWith(round.area_path)))
+    throw ROUND_NOT_FOUND(id);
+  return round;
+}
+
+/** The node to show: the one asked for (inside the round and the viewer's scope), else the round's area or the viewer's area in it. */
+async function nodeOf(db: Db, viewer: Viewer, round: RoundRow, areaId: number | undefined) {
+  if (areaId !== undefined) {
+    const area = await findAreaInScope(db, viewer, 'health.read', areaId);
+    if (!area || !area.path.startsWith(round.area_path)) throw AREA_NOT_IN_ROUND(areaId);
+    return area;
+  }
+  const path = can(viewer, 'health.read', round.area_path)
+    ? round.area_path
+    : readScope(viewer).find((p) => p.startsWith(round.area_path));
+  const area = path ? await repo.findAreaByPath(db, path) : undefined;
+  if (!area) throw ROUND_NOT_FOUND(round.id);
+  return area;
+}
+
+export async function createRound(db: Db, actor: Actor, body: CreateRoundBody): Promise<RoundView> {
+  const area = await findAreaInScope(db, actor.viewer, 'health.read', body.areaId);
+  if (!area) throw notFound('AREA_NOT_FOUND', `Area ${body.areaId} does not exist or is outside your area`);
+  if (!can(actor.viewer, 'health.write', area.path))
+    throw forbidden('You may view screening here but not start a round');
+  if (area.retired_at) throw invalid('AREA_RETIRED', `Area ${area.code} is retired`);
+  const startsAt = new Date(body.startsAt);
+  const endsAt = new Date(body.endsAt);
+  const days = (endsAt.getTime() - startsAt.getTime()) / 86_400_000;
+  if (!(days > 0) || days > MAX_WINDOW_DAYS) {
+    throw invalid(
+      'ROUND_WINDOW_INVALID',
+      `body.endsAt must be after body.startsAt and at most ${MAX_WINDOW_DAYS} days later`,
+      [
+        {
+          field: 'body.endsAt',
+          message: days > 0 ? `is more than ${MAX_WINDOW_DAYS} days later` : 'is not after startsAt',
+        },
+      ],
+    );
+  }
+  const now = actor.now();
+  const id = await repo.insertRound(db, {
+    area_id: area.id,
+    area_path: area.path,
+    name: body.name.trim(),
+    starts_at: startsAt,
+    ends_at: endsAt,
+    created_by: viewerName(actor.viewer),
+    created_at: now,
+  });
+  await initialiseRound(db, id);
+  await recordAudit(db, actor, {
+    action: 'round.create',
+    entityType: 'screening_round',
+    entityId: id,
+    areaPath: area.path,
+    after: { name: body.name.trim(), startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString() },
+  });
+  return presentRound((await repo.findRound(db, id))!);
+}
+
+export async function listRounds(db: Db, actor: Actor, query: RoundQuery): Promise<PageOf<RoundView>> {
+  let withinPath: string | undefined;
+  if (query.within !== undefined) {
+    const area = await findAreaInScope(db, actor.viewer, 'health.read', query.within);
+    if (!area)
+      throw notFound('AREA_NOT_FOUND', `Area ${query.within} does not exist or is outside your area`);
+    withinPath = area.path;
+  }
+  const page = await repo.listRounds(db, readScope(actor.viewer), { ...query, withinPath });
+  return { ...page, items: page.items.map(presentRound) };
+}
+
+export async function getRound(db: Db, actor: Actor, id: number): Promise<RoundView> {
+  return presentRound(await visibleRound(db, actor.viewer, id));
+}
+
+/** Closes a round: from now on nothing changes its counters (they are its final figures). */
+export async function closeRound(db: Db, actor: Actor, id: number): Promise<RoundView> {
+  const round = await visibleRound(db, actor.viewer, id);
+  if (!can(actor.viewer, 'health.write', round.area_path))
+    throw forbidden('Only someone who may run screening over the whole round can close it');
+  if (round.status === 'closed' || !(await repo.closeRound(db, id, viewerName(actor.viewer), actor.now())))
+    throw conflict('ROUND_CLOSED', `Round ${id} is already closed`);
+  const figures = await nodeCoverage(db, id, round.area_path);
+  await recordAudit(db, actor, {
+    action: 'round.close',
+    entityType: 'screening_round',
+    entityId: id,
+    areaPath: round.area_path,
+    after: figures,
+  });
+  return presentRound((await repo.findRound(db, id))!);
+}
+
+/** A node's figures and each child's, read from the counters (never the register). */
+export async function roundCoverage(
+  db: Db,
+  actor: Actor,
+  id: number,
+  nodeId: number | undefined,
+): Promise<NodeCoverage> {
+  const round = await visibleRound(db, actor.viewer, id);
+  const node = await nodeOf(db, actor.viewer, round, nodeId);
+  const [total, children] = await Promise.all([
+    nodeCoverage(db, id, node.path),
+    repo.childFigures(db, id, node),
+  ]);
+  const area = (a: { id: number; code: string; name: string; level: string }) => ({
+    id: a.id,
+    code: a.code,
+    name: a.name,
+    level: a.level,
+  });
+  return {
+    round: presentRound(round),
+    node: { area: area(node), ...presentFigures(total) },
+    children: children.map((c) => ({ area: area(c), ...presentFigures(withUntested(c)) })),
+  };
+}
+
+/** Every grid of the round the viewer may see, for the dashboard map: one grouped query over the counters. */
+export async function gridCoverage(db: Db, actor: Actor, id: number): Promise<GridCoverage> {
+  const round = await visibleRound(db, actor.viewer, id);
+  // Levels follow one another strictly, so all grids under the round sit at one depth.
+  const gridDepth = round.area_depth + levelIndex('grid') - levelIndex(round.area_level);
+  const rows = await repo.gridFigures(db, round, gridDepth, readScope(actor.viewer));
+  return {
+    round: presentRound(round),
+    grids: rows.map(([areaId, code, name, parentId, due, tested, exempt, departed]) => ({
+      area: { id: areaId, code, name },
+      parentId,
+      ...presentFigures(withUntested({ due, tested, exempt, departed })),
+    })),
+  };
+}
+
+/** A worker's list: persons due and still untested (and not exempt) in a part of the round, masked. */
+export async function untestedList(
+  db: Db,
+  actor: Actor,
+  id: number,
+  query: UntestedQuery,
+): Promise<PageOf<UntestedPerson>> {
+  const round = await visibleRound(db, actor.viewer, id);
+  const within = await nodeOf(db, actor.viewer, round, query.within);
+  const scope = readScope(actor.viewer);
+  const result = await repo.untestedPersons(db, round, within.path, scope, query);
+  const total =
+    result.rows[0]?.total ?? (result.page > 1 ? await repo.countUntested(db, round, within.path, scope) : 0);
+  return {
+    page: result.page,
+    pageSize: result.pageSize,
+    total: Number(total),
+    items: result.rows.map((r) => ({
+      personId: r.id,
+      name: r.name,
+      documentMasked: r.document_masked,
+      phoneMasked: r.phone_masked,
+      address: r.house_address ?? r.current_address,
+      house:
+        r.house_id !== null && r.house_address !== null ? { id: r.house_id, address: r.house_address } : null,
+      area: r.area ?? { id: 0, code: '', name: '' },
+      tags: r.tags,
+      lastTestAt: r.last_test ? new Date(r.last_test.at).toISOString() : null,
+      lastTestResult: r.last_test?.result ?? null,
+      mark: r.mark
+        ? {
+            roundId: round.id,
+            personId: r.id,
+            kind: r.mark.kind,
+            reason: r.mark.reason,
+            note: r.mark.note,
+            markedBy: r.mark.by,
+            markedAt: new Date(r.mark.at).toISOString(),
+          }
+        : null,
+    })),
+  };
+}
+
+/** The round (open) and the person (in it, in the viewer's scope, writable) a mark is about. */
+async function markTarget(db: Db, viewer: Viewer, roundId: number, personId: number) {
+  const round = await visibleRound(db, viewer, roundId);
+  const person = await repo.findPersonInScope(db, readScope(viewer), personId);
+  if (!person?.area_path) throw PERSON_NOT_FOUND(personId);
+  if (!can(viewer, 'health.write', person.area_path))
+    throw forbidden('You may view this person’s screening but not mark it');
+  if (!person.area_path.startsWith(round.area_path))
+    throw invalid('PERSON_NOT_IN_ROUND', `Person ${personId} does not live in the area of round ${roundId}`);
+  if (round.status === 'closed')
+    throw conflict('ROUND_CLOSED', `Round ${roundId} is closed; its figures are final`);
+  return { round, person };
+}
+
+/** Marks a person for a round (an exemption or an outcome) and recounts their area in the same transaction. */
+export async function setMark(
+  db: Db,
+  actor: Actor,
+  roundId: number,
+  personId: number,
+  body: MarkBody,
+): Promise<MarkView> {
+  const allowed: readonly string[] = body.kind === 'exempt' ? EXEMPT_REASONS : OUTCOME_REASONS;
+  if (!allowed.includes(body.reason)) {
+    throw invalid(
+      'MARK_REASON_INVALID',
+      `body.reason must be one of ${allowed.join(', ')} for ${body.kind}`,
+      [{ field: 'body.reason', message: `must be one of ${allowed.join(', ')}` }],
+    );
+  }
+  const { round, person } = await markTarget(db, actor.viewer, roundId, personId);
+  if (person.status !== 'active')
+    throw new AppError(
+      'PERSON_NOT_DUE',
+      409,
+      `Person ${personId} is ${person.status}, not due in this round`,
+    );
+  const before = await repo.findMark(db, roundId, personId);
+  const row = await repo.upsertMark(db, {
+    round_id: roundId,
+    person_id: personId,
+    kind: body.kind,
+    reason: body.reason,
+    note: body.note?.trim() || null,
+    marked_by: viewerName(actor.viewer),
+    marked_at: actor.now(),
+  });
+  if (person.area_id !== null) await recountAreas(db, [person.area_id]);
+  await recordAudit(db, actor, {
+    action: 'round.mark',
+    entityType: 'round_mark',
+    entityId: `${round.id}:${personId}`,
+    areaPath: person.area_path,
+    before: before ? { kind: before.kind, reason: before.reason, note: before.note } : undefined,
+    after: { kind: row.kind, reason: row.reason, note: row.note },
+  });
+  return presentMark(row);
+}
+
+export async function removeMark(db: Db, actor: Actor, roundId: number, personId: number): Promise<void> {
+  const { round, person } = await markTarget(db, actor.viewer, roundId, personId);
+  const before = await repo.findMark(db, roundId, personId);
+  if (!before) throw notFound('MARK_NOT_FOUND', `Person ${personId} has no mark in round ${roundId}`);
+  await repo.deleteMark(db, roundId, personId);
+  if (person.area_id !== null) await recountAreas(db, [person.area_id]);
+  await recordAudit(db, actor, {
+    action: 'round.unmark',
+    entityType: 'round_mark',
+    entityId: `${round.id}:${personId}`,
+    areaPath: person.area_path,
+    before: { kind: before.kind, reason: before.reason, note: before.note },
+  });
+}
