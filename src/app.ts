@@ -22,6 +22,7 @@ import { type Backend, type Database, ping } from './db/database.js';
 import type { DB } from './db/schema.js';
 import { hierarchyRoutes } from './hierarchy/routes.js';
 import { householdCodeRoutes } from './household-codes/routes.js';
+import { dashboardRoutes } from './health/dashboard/routes.js';
 import { keyPersonRoutes } from './health/key-persons/routes.js';
 import { roundRoutes } from './health/rounds/routes.js';
 import { leadVerificationPlugin } from './health/leads/plugin.js';
@@ -165,6 +166,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(tokenRoutes);
   await app.register(roundRoutes).register(keyPersonRoutes);
   await app.register(leadVerificationPlugin);
+  await app.register(dashboardRoutes);
 
   if (WEB_ROOT) await app.register(fastifyStatic, { root: WEB_ROOT, wildcard: false, index: false });
   // The single-page app answers every other GET with its index; the API answers 404 in its error shape.

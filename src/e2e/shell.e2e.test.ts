@@ -191,6 +191,9 @@ describe.skipIf(!chromiumPath)('web shell in a browser', () => {
   it('works on a phone: the navigator folds into a drawer', async () => {
     await withPage('phone', PHONE, async (page) => {
       await signIn(page, baseUrl, 'worker01', PASSWORD);
+      // A grid worker starts on the today page; their area is a menu entry away.
+      await page.waitForURL(/\/today$/);
+      await page.goto(`${baseUrl}/areas`);
       await expect.poll(() => page.locator('[data-testid=area-title]').innerText()).toBe('东南第1微网格');
       expect(await page.locator('.app-sider').count()).toBe(0);
       expect(await page.locator('[data-testid=navigator]').count()).toBe(0);

@@ -11,7 +11,7 @@ import { RequireAuth, RequireRight } from './components/RequireAuth';
 import { I18nProvider, useI18n } from './i18n/context';
 import { AreaPage } from './pages/AreaPage';
 import { ChangePasswordPage } from './pages/ChangePasswordPage';
-import { HomePage } from './pages/HomePage';
+import { AreasHome, HomePage } from './pages/HomePage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 
@@ -25,6 +25,19 @@ const TasksPage = lazy(() => import('./pages/TasksPage').then((m) => ({ default:
 const VisitsPage = lazy(() => import('./pages/VisitsPage').then((m) => ({ default: m.VisitsPage })));
 const VisitFormPage = lazy(() => import('./pages/VisitFormPage').then((m) => ({ default: m.VisitFormPage })));
 const ImportPage = lazy(() => import('./pages/ImportPage').then((m) => ({ default: m.ImportPage })));
+const DashboardPage = lazy(() => import('./pages/DashboardPage').then((m) => ({ default: m.DashboardPage })));
+const TodayPage = lazy(() => import('./pages/TodayPage').then((m) => ({ default: m.TodayPage })));
+const RoundsPage = lazy(() => import('./pages/RoundsPage').then((m) => ({ default: m.RoundsPage })));
+const RoundPage = lazy(() => import('./pages/RoundPage').then((m) => ({ default: m.RoundPage })));
+const KeyPersonsPage = lazy(() =>
+  import('./pages/KeyPersonsPage').then((m) => ({ default: m.KeyPersonsPage })),
+);
+const KeyPersonPage = lazy(() => import('./pages/KeyPersonPage').then((m) => ({ default: m.KeyPersonPage })));
+const LeadsPage = lazy(() => import('./pages/LeadsPage').then((m) => ({ default: m.LeadsPage })));
+const HealthInboxPage = lazy(() =>
+  import('./pages/HealthInboxPage').then((m) => ({ default: m.HealthInboxPage })),
+);
+const ContactsPage = lazy(() => import('./pages/ContactsPage').then((m) => ({ default: m.ContactsPage })));
 // What a QR code opens: no sign-in, none of the app's shell.
 const DoorPage = lazy(() => import('./pages/public/DoorPage').then((m) => ({ default: m.DoorPage })));
 const SelfReportPage = lazy(() =>
@@ -59,9 +72,44 @@ function AppRoutes() {
       <Route element={<SessionRoutes />}>
         <Route path="/login" element={<LoginPage />} />
         <Route element={<RequireAuth />}>
+          {/* The big screen fills the window: no header, no navigator. */}
+          <Route
+            path="dashboard/:areaId?"
+            element={<RequireRight right="health.read">{lazyPage(<DashboardPage />)}</RequireRight>}
+          />
           <Route element={<AppLayout />}>
             <Route index element={<HomePage />} />
+            <Route path="areas" element={<AreasHome />} />
             <Route path="areas/:id" element={<AreaPage />} />
+            <Route path="today" element={lazyPage(<TodayPage />)} />
+            <Route
+              path="rounds"
+              element={<RequireRight right="health.read">{lazyPage(<RoundsPage />)}</RequireRight>}
+            />
+            <Route
+              path="rounds/:id"
+              element={<RequireRight right="health.read">{lazyPage(<RoundPage />)}</RequireRight>}
+            />
+            <Route
+              path="key-persons"
+              element={<RequireRight right="health.read">{lazyPage(<KeyPersonsPage />)}</RequireRight>}
+            />
+            <Route
+              path="key-persons/:id"
+              element={<RequireRight right="health.read">{lazyPage(<KeyPersonPage />)}</RequireRight>}
+            />
+            <Route
+              path="leads"
+              element={<RequireRight right="health.read">{lazyPage(<LeadsPage />)}</RequireRight>}
+            />
+            <Route
+              path="health/inbox"
+              element={<RequireRight right="health.read">{lazyPage(<HealthInboxPage />)}</RequireRight>}
+            />
+            <Route
+              path="persons/:id/contacts"
+              element={<RequireRight right="health.read">{lazyPage(<ContactsPage />)}</RequireRight>}
+            />
             <Route
               path="register"
               element={<RequireRight right="person.read">{lazyPage(<RegisterPage />)}</RequireRight>}

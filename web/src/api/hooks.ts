@@ -5,11 +5,19 @@ import type {
   AreaListQuery,
   AuditQuery,
   CodeQuery,
+  ContactWindow,
   CoverageQuery,
+  FeedEvent,
   HouseQuery,
+  InboxQuery,
+  KeyPersonQuery,
+  KeyPersonTaskQuery,
+  LeadQuery,
   PendingQuery,
   PersonQuery,
+  RoundQuery,
   UnitQuery,
+  UntestedQuery,
   UserListQuery,
   VisitQuery,
 } from './types';
@@ -139,4 +147,85 @@ export function useImportJob(id: string | null) {
     return () => clearTimeout(timer);
   }, [running, job.loading, job.data]);
   return job;
+}
+
+// ---- Epidemic prevention ----
+
+export const useRoundList = (query: RoundQuery, version = 0) =>
+  useResource((signal) => api.rounds.list(query, signal), [JSON.stringify(query), version]);
+
+export const useRound = (id: number, version = 0) =>
+  useResource((signal) => api.rounds.get(id, signal), [id, version]);
+
+export const useRoundCoverage = (id: number, node: number | undefined, version = 0) =>
+  useResource((signal) => api.rounds.coverage(id, node, signal), [id, node, version]);
+
+/** `id` null: no open round to list. */
+export const useUntested = (id: number | null, query: UntestedQuery, version = 0) =>
+  useResource(
+    (signal) => (id === null ? Promise.resolve(null) : api.rounds.untested(id, query, signal)),
+    [id, JSON.stringify(query), version],
+  );
+
+export const useKeyPersonList = (query: KeyPersonQuery, version = 0) =>
+  useResource((signal) => api.keyPersons.list(query, signal), [JSON.stringify(query), version]);
+
+/** `id` null: nothing to load yet. */
+export const useKeyPerson = (id: number | null, version = 0) =>
+  useResource(
+    (signal) => (id === null ? Promise.resolve(null) : api.keyPersons.get(id, signal)),
+    [id, version],
+  );
+
+export const useKeyPersonTasks = (query: KeyPersonTaskQuery, version = 0) =>
+  useResource((signal) => api.keyPersons.tasks(query, signal), [JSON.stringify(query), version]);
+
+export const useCurrentRiskAreas = (enabled: boolean) =>
+  useResource(
+    (signal) => (enabled ? api.riskAreas.current(signal).then((list) => list.items) : Promise.resolve([])),
+    [enabled],
+  );
+
+export const useLeadList = (query: LeadQuery, version = 0) =>
+  useResource((signal) => api.leads.list(query, signal), [JSON.stringify(query), version]);
+
+export const useLead = (id: number | null, version = 0) =>
+  useResource((signal) => (id === null ? Promise.resolve(null) : api.leads.get(id, signal)), [id, version]);
+
+export const useLeadProgress = (node: number | null, version = 0) =>
+  useResource(
+    (signal) => (node === null ? Promise.resolve(null) : api.leads.progress(node, signal)),
+    [node, version],
+  );
+
+export const useInbox = (query: InboxQuery, version = 0) =>
+  useResource((signal) => api.inbox.list(query, signal), [JSON.stringify(query), version]);
+
+/** `window` null: the user has not asked yet (the search is audit-logged). */
+export const useContacts = (personId: number, window: ContactWindow | null, version = 0) =>
+  useResource(
+    (signal) => (window === null ? Promise.resolve(null) : api.contacts.find(personId, window, signal)),
+    [personId, JSON.stringify(window), version],
+  );
+
+export const useDashboard = (node: number | undefined, version = 0) =>
+  useResource((signal) => api.dashboard.get(node, signal), [node, version]);
+
+/** The newest events of a node's live feed, newest first, at most `cap`; `node` null: not listening. */
+export function useLiveFeed(node: number | null, cap = 50) {
+  const [events, setEvents] = useState<FeedEvent[]>([]);
+  const [state, setState] = useState<'connecting' | 'open' | 'closed'>('connecting');
+  useEffect(() => {
+    setEvents([]);
+    if (node === null) return;
+    return api.dashboard.listen(
+      node,
+      (event) =>
+        setEvents((current) =>
+          current.some((known) => known.id === event.id) ? current : [event, ...current].slice(0, cap),
+        ),
+      setState,
+    );
+  }, [node, cap]);
+  return { events, state };
 }

@@ -279,6 +279,26 @@ export const AUDIT_ACTIONS = [
   'pending_change.reject',
   'place.create',
   'visit.record',
+  'round.create',
+  'round.close',
+  'round.mark',
+  'round.unmark',
+  'round.rebuild_counters',
+  'key_person.create',
+  'key_person.flag',
+  'key_person.update',
+  'lead.create',
+  'lead.import',
+  'lead.verify',
+  'lead.route',
+  'lead.reveal',
+  'health.import',
+  'health.feed.receive',
+  'health.unmatched.match',
+  'health.unmatched.dismiss',
+  'contacts.find',
+  'contacts.leads',
+  'report.daily.export',
 ] as const;
 
 export const AUDIT_ENTITY_TYPES = [
@@ -294,6 +314,13 @@ export const AUDIT_ENTITY_TYPES = [
   'pending_change',
   'place',
   'household_visit',
+  'screening_round',
+  'round_mark',
+  'key_person',
+  'lead',
+  'feed_batch',
+  'health_record',
+  'report',
 ] as const;
 
 // ---- Register (一标三实): persons, houses, units ----
@@ -885,3 +912,465 @@ export interface ScanReceipt {
 /** Suggestions the forms offer (any short text is accepted); the door page gets them from the server. */
 export const ARRIVAL_REASONS = ['务工', '经商', '探亲访友', '就学', '返乡', '租住', '其他'] as const;
 export const RELATIONS = ['户主', '配偶', '子女', '父母', '其他亲属', '租客', '其他'] as const;
+
+// ---- Epidemic prevention: screening rounds, key persons, leads, inbox, contacts, dashboard ----
+
+export interface Round {
+  id: number;
+  name: string;
+  area: AreaRef;
+  startsAt: string;
+  endsAt: string;
+  status: 'open' | 'closed';
+  createdBy: string;
+  createdAt: string;
+  closedAt: string | null;
+  closedBy: string | null;
+}
+
+export interface RoundQuery extends PageQuery {
+  status?: 'open' | 'closed';
+  within?: number;
+}
+
+export interface CreateRoundInput {
+  areaId: number;
+  name: string;
+  startsAt: string;
+  endsAt: string;
+}
+
+export interface CoverageFigures {
+  due: number;
+  tested: number;
+  exempt: number;
+  /** due − tested − exempt */
+  untested: number;
+  departed: number;
+  /** tested / due; null when nobody is due. */
+  testedShare: number | null;
+}
+
+export interface AreaCoverage extends CoverageFigures {
+  area: AreaRef;
+}
+
+export interface RoundCoverage {
+  round: Round;
+  node: AreaCoverage;
+  children: AreaCoverage[];
+}
+
+export const EXEMPT_REASONS = ['bedridden', 'infant', 'away', 'other'] as const;
+export const OUTCOME_REASONS = ['refused', 'tested_elsewhere', 'unreachable', 'scheduled'] as const;
+export type MarkKind = 'exempt' | 'outcome';
+export type MarkReason = (typeof EXEMPT_REASONS)[number] | (typeof OUTCOME_REASONS)[number];
+
+export interface RoundMark {
+  roundId: number;
+  personId: number;
+  kind: MarkKind;
+  reason: string;
+  note: string | null;
+  markedBy: string;
+  markedAt: string;
+}
+
+export interface MarkInput {
+  kind: MarkKind;
+  reason: MarkReason;
+  note?: string;
+}
+
+export interface UntestedPerson {
+  personId: number;
+  name: string;
+  documentMasked: string;
+  phoneMasked: string | null;
+  address: string | null;
+  house: { id: number; address: string } | null;
+  area: AreaSummary;
+  tags: string[];
+  lastTestAt: string | null;
+  lastTestResult: string | null;
+  mark: RoundMark | null;
+}
+
+export interface UntestedQuery extends PageQuery {
+  within?: number;
+}
+
+export const KEY_PERSON_CATEGORIES = [
+  'returnee',
+  'close_contact',
+  'secondary_contact',
+  'home_quarantine',
+  'home_monitoring',
+  'positive',
+  'fever',
+] as const;
+export type KeyPersonCategory = (typeof KEY_PERSON_CATEGORIES)[number];
+export const KEY_PERSON_STATUSES = ['active', 'ended', 'transferred'] as const;
+export type KeyPersonStatus = (typeof KEY_PERSON_STATUSES)[number];
+
+export interface FollowUpPlan {
+  temperatureSlots?: Array<'am' | 'pm'>;
+  testDays?: number[];
+  dailyCall?: boolean;
+  visitDays?: number[];
+}
+
+export interface KeyPersonSubject {
+  id: number;
+  name: string;
+  documentMasked: string;
+  phoneMasked: string | null;
+  address: string | null;
+  area: AreaSummary | null;
+}
+
+export interface KeyPerson {
+  id: number;
+  person: KeyPersonSubject;
+  category: KeyPersonCategory;
+  status: KeyPersonStatus;
+  startsOn: string;
+  endsOn: string;
+  responsible: { id: number; name: string } | null;
+  plan: FollowUpPlan;
+  reason: string | null;
+  source: string;
+  createdAt: string;
+  endedAt: string | null;
+  endedBy: string | null;
+  endNote: string | null;
+  followUps: { dueToday: number; doneToday: number; missing: number };
+}
+
+export const FOLLOW_UP_KINDS = ['temperature', 'test', 'visit', 'call'] as const;
+export type FollowUpKind = (typeof FOLLOW_UP_KINDS)[number];
+
+export interface FollowUp {
+  id: number;
+  dueOn: string;
+  /** "am"/"pm" for temperatures, else the kind. */
+  slot: string;
+  kind: FollowUpKind;
+  done: boolean;
+  doneAt: string | null;
+  doneBy: string | null;
+  temperature: number | null;
+  symptoms: string | null;
+  note: string | null;
+}
+
+export interface KeyPersonDetail extends KeyPerson {
+  schedule: FollowUp[];
+}
+
+export interface KeyPersonQuery extends PageQuery {
+  within?: number;
+  category?: KeyPersonCategory;
+  status?: KeyPersonStatus | 'all';
+  responsible?: 'me' | number;
+}
+
+export interface CreateKeyPersonInput {
+  personId: number;
+  category: KeyPersonCategory;
+  startsOn?: string;
+  endsOn?: string;
+  reason?: string;
+}
+
+export interface RecordFollowUpInput {
+  temperature?: number;
+  symptoms?: string;
+  note?: string;
+}
+
+export interface KeyPersonTask {
+  kind: 'follow_up_missing' | 'period_ended';
+  keyPersonId: number;
+  category: KeyPersonCategory;
+  person: KeyPersonSubject;
+  responsible: { id: number; name: string } | null;
+  since: string;
+  missing: number;
+  endsOn: string;
+}
+
+export interface KeyPersonTaskQuery extends PageQuery {
+  within?: number;
+  responsible?: 'me' | number;
+}
+
+export const LEAD_TIERS = ['worker', 'grid_leader', 'community'] as const;
+export type LeadTier = (typeof LEAD_TIERS)[number];
+export const LEAD_STATUSES = ['open', 'verified'] as const;
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
+export const LEAD_OUTCOMES = ['found_here', 'moved', 'not_found', 'wrong_data'] as const;
+export type LeadOutcome = (typeof LEAD_OUTCOMES)[number];
+export const LEAD_MEASURES = [
+  'home_quarantine',
+  'home_monitoring',
+  'centralised_quarantine',
+  'test_arranged',
+  'health_code_managed',
+  'referred',
+  'none',
+] as const;
+export type LeadMeasure = (typeof LEAD_MEASURES)[number];
+
+export interface Lead {
+  id: number;
+  batchReference: string | null;
+  reason: string;
+  deadline: string;
+  overdue: boolean;
+  status: LeadStatus;
+  tier: LeadTier;
+  routedBy: 'person' | 'address' | 'manual' | 'inbox';
+  area: AreaRef;
+  personId: number | null;
+  nameMasked: string | null;
+  documentMasked: string | null;
+  phoneMasked: string | null;
+  address: string | null;
+  outcome: LeadOutcome | null;
+  measures: string[];
+  note: string | null;
+  verifiedAt: string | null;
+  verifiedBy: string | null;
+  escalatedAt: string | null;
+  createdAt: string;
+  createdBy: string;
+}
+
+export interface LeadEvent {
+  at: string;
+  kind: 'created' | 'routed' | 'escalated' | 'verified';
+  fromTier: LeadTier | null;
+  toTier: LeadTier | null;
+  fromArea: { id: number; name: string } | null;
+  toArea: { id: number; name: string } | null;
+  actor: string;
+  details: unknown;
+}
+
+export interface LeadDetail extends Lead {
+  history: LeadEvent[];
+  responsible: Array<{ userId: number; name: string; role: string }>;
+}
+
+export interface LeadQuery extends PageQuery {
+  within?: number;
+  status?: LeadStatus;
+  tier?: LeadTier;
+  overdue?: boolean;
+  batch?: string;
+  personId?: number;
+  mine?: boolean;
+}
+
+export interface VerifyLeadInput {
+  outcome: LeadOutcome;
+  measures: LeadMeasure[];
+  note?: string;
+  personId?: number;
+  keyPerson?: { category: KeyPersonCategory };
+}
+
+export interface VerifyLeadResult {
+  lead: LeadDetail;
+  keyPerson: { personId: number; category: KeyPersonCategory; keyPersonId: number } | null;
+}
+
+export interface LeadIdentity {
+  documentNumber: string | null;
+  phone: string | null;
+  name: string | null;
+}
+
+export interface ProgressCounts {
+  total: number;
+  verified: number;
+  open: number;
+  overdue: number;
+  leftToZero: number;
+  cleared: boolean;
+}
+
+export interface LeadProgress {
+  node: AreaRef;
+  asOf: string;
+  total: ProgressCounts;
+  /** Held at the node itself: its community inbox. */
+  atNode: ProgressCounts;
+  rows: Array<ProgressCounts & { area: AreaRef }>;
+}
+
+export interface LeadImportReport {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: RowReject[];
+  rejectedTotal: number;
+  routed: { person: number; address: number; inbox: number };
+}
+
+export const INBOX_STATUSES = ['open', 'matched', 'lead', 'dismissed'] as const;
+export type InboxStatus = (typeof INBOX_STATUSES)[number];
+export const INBOX_REASONS = ['unknown_number', 'invalid_number'] as const;
+export type InboxReason = (typeof INBOX_REASONS)[number];
+export const RECORD_KINDS = ['tests', 'vaccinations', 'temperatures', 'healthcodes'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+export interface InboxRecord {
+  id: number;
+  kind: string;
+  source: string;
+  batchId: number | null;
+  reason: InboxReason | null;
+  status: InboxStatus;
+  areaId: number;
+  personId: number | null;
+  occurredAt: string;
+  result: string | null;
+  value: number | null;
+  details: Record<string, string> | null;
+  documentMasked: string | null;
+  nameMasked: string | null;
+  note: string | null;
+  resolvedBy: string | null;
+  resolvedAt: string | null;
+  receivedAt: string;
+}
+
+export interface InboxQuery extends PageQuery {
+  within?: number;
+  reason?: InboxReason;
+  kind?: RecordKind;
+  status?: InboxStatus;
+}
+
+export interface ContactWindow {
+  from?: string;
+  to?: string;
+  hours?: number;
+}
+
+export interface Contact {
+  ref: string;
+  sources: Array<'scan' | 'household'>;
+  registered: boolean;
+  person: { id: number; area: AreaSummary | null } | null;
+  nameMasked: string | null;
+  documentMasked: string | null;
+  phoneMasked: string | null;
+  encounters: Array<{
+    placeId: number;
+    placeName: string;
+    caseScannedAt: string;
+    scannedAt: string;
+    minutesApart: number;
+  }>;
+  firstAt: string | null;
+}
+
+export interface ContactList {
+  case: {
+    personId: number;
+    nameMasked: string;
+    documentMasked: string;
+    area: AreaSummary | null;
+    positive: { recordId: number; occurredAt: string } | null;
+  };
+  window: { from: string; to: string; hours: number };
+  visits: Array<{ placeId: number; placeName: string; scannedAt: string }>;
+  contacts: Contact[];
+}
+
+export interface ContactLeadsInput extends ContactWindow {
+  refs: string[];
+  deadlineHours?: number;
+}
+
+export interface ContactLeadsResult {
+  inserted: number;
+  unchanged: number;
+  routed: { person: number; address: number; inbox: number };
+  leads: Array<{ ref: string; id: number; routedBy: string; area: AreaSummary | null }>;
+}
+
+export interface DashboardArea extends AreaRef {
+  hasBoundary: boolean;
+  childCount: number;
+}
+
+export interface DashboardChild {
+  area: DashboardArea;
+  residents: number;
+  tested: number | null;
+  untested: number | null;
+  /** 0–1; null without an open round or residents. */
+  untestedShare: number | null;
+  keyPersons: number;
+  openLeads: number;
+  overdueLeads: number;
+}
+
+export interface Dashboard {
+  node: DashboardArea;
+  /** Ancestors the user may read, top first. */
+  trail: AreaRef[];
+  asOf: string;
+  figures: {
+    residents: number;
+    keyPersons: { total: number; byCategory: Record<KeyPersonCategory, number> };
+    leads: { total: number; verified: number; open: number; overdue: number; leftToZero: number };
+    pendingArrivals: number;
+  };
+  round: {
+    id: number;
+    name: string;
+    area: AreaRef;
+    startsAt: string;
+    endsAt: string;
+    coversNode: boolean;
+    coverage: CoverageFigures;
+  } | null;
+  children: DashboardChild[];
+  trend: { days: string[]; tests: number[]; newKeyPersons: number[]; leadsVerified: number[] };
+}
+
+export const FEED_EVENT_TYPES = [
+  'key_person',
+  'lead_verified',
+  'lead_escalated',
+  'arrival_confirmed',
+  'feed_done',
+  'round_created',
+] as const;
+export type FeedEventType = (typeof FEED_EVENT_TYPES)[number];
+
+/** One item of the dashboard's live feed; never names a person. */
+export interface FeedEvent {
+  id: string;
+  type: FeedEventType;
+  at: string;
+  area: { id: number; name: string } | null;
+  detail: string | null;
+  counts: { inserted: number; matched: number; unmatched: number } | null;
+  status: string | null;
+}
+
+export interface RiskArea {
+  id: number;
+  source: string;
+  name: string;
+  regionCode: string | null;
+  level: 'high' | 'medium' | 'low';
+  validFrom: string;
+  validTo: string | null;
+}

@@ -1,9 +1,15 @@
 import {
+  AlertOutlined,
   AuditOutlined,
+  CalendarOutlined,
   CheckSquareOutlined,
   CloudUploadOutlined,
+  DashboardOutlined,
   EnvironmentOutlined,
+  ExperimentOutlined,
+  FileSearchOutlined,
   IdcardOutlined,
+  InboxOutlined,
   SolutionOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
@@ -15,6 +21,12 @@ import { useI18n } from '../i18n/context';
 
 /** Which menu entry a page belongs to, by the start of its path. */
 const SECTIONS: Array<[string, string]> = [
+  ['/today', '/today'],
+  ['/areas', '/areas'],
+  ['/rounds', '/rounds'],
+  ['/key-persons', '/key-persons'],
+  ['/leads', '/leads'],
+  ['/health/inbox', '/health/inbox'],
   ['/register', '/register'],
   ['/persons', '/register'],
   ['/houses', '/register'],
@@ -33,8 +45,20 @@ export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
   const { pathname } = useLocation();
   const pending = usePendingCount(can('person.write'), pathname).data ?? 0;
 
+  const health: NonNullable<MenuProps['items']> = [
+    { key: '/dashboard', icon: <DashboardOutlined />, label: t('nav.dashboard') },
+    { key: '/rounds', icon: <ExperimentOutlined />, label: t('nav.rounds') },
+    { key: '/key-persons', icon: <AlertOutlined />, label: t('nav.keyPersons') },
+    { key: '/leads', icon: <FileSearchOutlined />, label: t('nav.leads') },
+    { key: '/health/inbox', icon: <InboxOutlined />, label: t('nav.inbox') },
+  ];
   const items: NonNullable<MenuProps['items']> = [
-    can('area.read') && { key: '/', icon: <EnvironmentOutlined />, label: t('nav.areas') },
+    (can('health.write') || can('person.write')) && {
+      key: '/today',
+      icon: <CalendarOutlined />,
+      label: t('nav.today'),
+    },
+    can('area.read') && { key: '/areas', icon: <EnvironmentOutlined />, label: t('nav.areas') },
     can('person.read') && { key: '/register', icon: <IdcardOutlined />, label: t('nav.register') },
     can('person.write') && {
       key: '/tasks',
@@ -50,9 +74,15 @@ export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
     can('person.write') && { key: '/import', icon: <CloudUploadOutlined />, label: t('nav.import') },
     can('user.read') && { key: '/users', icon: <TeamOutlined />, label: t('nav.users') },
     can('audit.read') && { key: '/audit', icon: <AuditOutlined />, label: t('nav.audit') },
+    can('health.read') && {
+      key: 'health',
+      type: 'group' as const,
+      label: t('nav.health'),
+      children: health,
+    },
   ].filter((item) => item !== false);
 
-  const selected = SECTIONS.find(([prefix]) => pathname.startsWith(prefix))?.[1] ?? '/';
+  const selected = SECTIONS.find(([prefix]) => pathname.startsWith(prefix))?.[1] ?? '/areas';
   return (
     <Menu
       mode="inline"

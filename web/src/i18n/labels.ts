@@ -1,5 +1,6 @@
 // Names of the server's codes (roles, levels, error codes…) in the current language.
 import { isApiError } from '../api/client';
+import type { FeedEvent } from '../api/types';
 import type { I18n } from './context';
 
 type Translator = Pick<I18n, 't' | 'has'>;
@@ -36,6 +37,57 @@ export const codeStatusLabel = (i18n: Translator, status: string) => named(i18n,
 /** Suggestions of the public forms are Chinese words; other languages show their translation. */
 export const arrivalReasonLabel = (i18n: Translator, reason: string) => named(i18n, 'arrivalReason', reason);
 export const relationLabel = (i18n: Translator, relation: string) => named(i18n, 'relation', relation);
+
+export const keyPersonCategoryLabel = (i18n: Translator, category: string) =>
+  named(i18n, 'kpCategory', category);
+export const keyPersonStatusLabel = (i18n: Translator, status: string) => named(i18n, 'kpStatus', status);
+export const followUpKindLabel = (i18n: Translator, kind: string) => named(i18n, 'followUpKind', kind);
+export const followUpSlotLabel = (i18n: Translator, slot: string) => named(i18n, 'followUpSlot', slot);
+export const markKindLabel = (i18n: Translator, kind: string) => named(i18n, 'markKind', kind);
+export const markReasonLabel = (i18n: Translator, reason: string) => named(i18n, 'markReason', reason);
+export const roundStatusLabel = (i18n: Translator, status: string) => named(i18n, 'roundStatus', status);
+export const testResultLabel = (i18n: Translator, result: string) => named(i18n, 'testResult', result);
+export const leadOutcomeLabel = (i18n: Translator, outcome: string) => named(i18n, 'leadOutcome', outcome);
+export const leadMeasureLabel = (i18n: Translator, measure: string) => named(i18n, 'leadMeasure', measure);
+export const leadTierLabel = (i18n: Translator, tier: string) => named(i18n, 'leadTier', tier);
+export const leadStatusLabel = (i18n: Translator, status: string) => named(i18n, 'leadStatus', status);
+export const leadRouteLabel = (i18n: Translator, route: string) => named(i18n, 'leadRoute', route);
+export const leadEventLabel = (i18n: Translator, kind: string) => named(i18n, 'leadEvent', kind);
+export const inboxStatusLabel = (i18n: Translator, status: string) => named(i18n, 'inboxStatus', status);
+export const inboxReasonLabel = (i18n: Translator, reason: string) => named(i18n, 'inboxReason', reason);
+/** Feed and record kinds, in either spelling the server uses ("tests" for a feed, "test" for a record). */
+export const recordKindLabel = (i18n: Translator, kind: string) => named(i18n, 'recordKind', kind);
+export const contactSourceLabel = (i18n: Translator, source: string) => named(i18n, 'contactSource', source);
+
+/** One line of the dashboard's live feed, in the user's language. */
+export function feedEventText(i18n: Translator, event: FeedEvent): string {
+  const area = event.area?.name ?? '';
+  const detail = event.detail ?? '';
+  switch (event.type) {
+    case 'key_person':
+      return i18n.t('feedEvent.key_person', { area, category: keyPersonCategoryLabel(i18n, detail) });
+    case 'lead_verified':
+      return i18n.t('feedEvent.lead_verified', { area, outcome: leadOutcomeLabel(i18n, detail) });
+    case 'lead_escalated':
+      return i18n.t('feedEvent.lead_escalated', { area, tier: leadTierLabel(i18n, detail) });
+    case 'arrival_confirmed':
+      return i18n.t('feedEvent.arrival_confirmed', { area, kind: pendingKindLabel(i18n, detail) });
+    case 'round_created':
+      return i18n.t('feedEvent.round_created', { area, name: detail });
+    case 'feed_done': {
+      const kind = recordKindLabel(i18n, detail);
+      if (event.status === 'failed') return i18n.t('feedEvent.feed_failed', { area, kind });
+      return event.counts
+        ? i18n.t('feedEvent.feed_done_counts', {
+            area,
+            kind,
+            inserted: event.counts.inserted,
+            unmatched: event.counts.unmatched,
+          })
+        : i18n.t('feedEvent.feed_done', { area, kind });
+    }
+  }
+}
 
 /** A field of a person, house, unit or import file, by its API name (camelCase or a column's snake_case). */
 export function fieldLabel(i18n: Translator, field: string): string {

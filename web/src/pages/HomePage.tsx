@@ -1,11 +1,22 @@
 import { Result, Spin } from 'antd';
 import { Navigate } from 'react-router-dom';
 import { useAreaRoots } from '../api/hooks';
+import { useAuth } from '../auth/AuthContext';
 import { ErrorResult } from '../components/ErrorResult';
 import { useI18n } from '../i18n/context';
 
-/** The start page is the top of the user's own area. */
+/** Grid workers start their day on the today page; everyone else at the top of their area. */
 export function HomePage() {
+  const { me } = useAuth();
+  const workerOnly =
+    (me?.assignments.length ?? 0) > 0 &&
+    me?.assignments.every((assignment) => assignment.role === 'grid_worker');
+  if (workerOnly) return <Navigate to="/today" replace />;
+  return <AreasHome />;
+}
+
+/** The top of the user's own area. */
+export function AreasHome() {
   const { t } = useI18n();
   const roots = useAreaRoots();
   if (roots.error) return <ErrorResult error={roots.error} onRetry={roots.reload} />;

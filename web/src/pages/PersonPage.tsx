@@ -3,6 +3,7 @@ import {
   EyeInvisibleOutlined,
   EyeOutlined,
   LogoutOutlined,
+  ShareAltOutlined,
   SwapOutlined,
 } from '@ant-design/icons';
 import {
@@ -150,6 +151,11 @@ function PersonScreen({ id }: { id: number }) {
             >
               {t('person.depart')}
             </Button>
+          )}
+          {can('health.read') && (
+            <Link to={`/persons/${data.id}/contacts`} data-testid="person-contacts">
+              <Button icon={<ShareAltOutlined />}>{t('contacts.find')}</Button>
+            </Link>
           )}
           {can('person.reveal') &&
             (revealed ? (

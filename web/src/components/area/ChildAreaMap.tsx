@@ -5,12 +5,12 @@ import * as echarts from 'echarts/core';
 import { LabelLayout } from 'echarts/features';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
-import type { AreaFeature, AreaFeatureCollection } from '../../api/types';
+import type { AreaFeatureCollection } from '../../api/types';
+import { registerChildMap } from './childMap';
 
 echarts.use([MapChart, TooltipComponent, LabelLayout, CanvasRenderer]);
 
 type MapOption = echarts.ComposeOption<MapSeriesOption | TooltipComponentOption>;
-type GeoJsonInput = Parameters<typeof echarts.registerMap>[1];
 
 const PALETTE = ['#5b8ff9', '#5ad8a6', '#f6bd16', '#e8684a', '#6dc8ec', '#9270ca', '#ff9d4d', '#269a99'];
 
@@ -30,20 +30,7 @@ export function ChildAreaMap({ mapName, collection, onSelect }: ChildAreaMapProp
   useEffect(() => {
     const element = container.current;
     if (!element) return;
-    const drawn = collection.features.filter(
-      (feature): feature is AreaFeature & { geometry: NonNullable<AreaFeature['geometry']> } =>
-        feature.geometry !== null,
-    );
-    // Regions are keyed by code: names may repeat among siblings, codes never do.
-    const byCode = new Map(drawn.map((feature) => [feature.properties.code, feature.properties]));
-    echarts.registerMap(mapName, {
-      type: 'FeatureCollection',
-      features: drawn.map((feature) => ({
-        type: 'Feature',
-        properties: { name: feature.properties.code },
-        geometry: feature.geometry,
-      })),
-    } as unknown as GeoJsonInput);
+    const { drawn, byCode } = registerChildMap(mapName, collection);
 
     const chart = echarts.init(element);
     const option: MapOption = {

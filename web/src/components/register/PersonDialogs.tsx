@@ -240,7 +240,7 @@ export function DepartPersonDialog({ person, onClose, onDone }: DialogProps) {
 }
 
 interface RevealDialogProps {
-  person: Person;
+  person: Pick<Person, 'id' | 'name'>;
   onClose: () => void;
   onRevealed: (revealed: RevealedPerson) => void;
 }

@@ -1,0 +1,309 @@
+// The epidemic screens in a real browser: the big screen of the demo village (map of its grids,
+// headline figures, live feed, drill-down) at 1920×1080, and a grid worker's today page on a phone.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, WEB_ROOT } from '../app.js';
+import { prefixUpperBound } from '../auth/scope.js';
+import { loadConfig } from '../config.js';
+import { type Database, openPglite } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { seedDemo } from '../demo/seed.js';
+import { createFieldCipher } from '../privacy/field-crypto.js';
+import { assertWebBuilt, chromiumPath, launchBrowser, RESULTS_DIR, signIn } from './browser.js';
+
+const PASSWORD = 'Gridguard2026';
+const BIG_SCREEN: BrowserContextOptions = { viewport: { width: 1920, height: 1080 } };
+const PHONE: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+};
+const GRIDS = ['星火村东南网格', '星火村东北网格', '星火村西南网格', '星火村西北网格'];
+/** Share of each grid's residents with a test in the round: the map's colours differ. */
+const TESTED_PERCENT = [82, 57, 31, 66];
+
+type Api = (
+  method: 'GET' | 'POST',
+  url: string,
+  payload?: object,
+) => Promise<{ statusCode: number; body: string; json: () => unknown }>;
+
+describe.skipIf(!chromiumPath)('epidemic screens in a browser', () => {
+  let tmpDir: string;
+  let database: Database;
+  let app: FastifyInstance;
+  let browser: Browser;
+  let baseUrl: string;
+  let village: { id: number; path: string };
+  let grids: Array<{ id: number; name: string; path: string }>;
+  let asStaff: Api;
+  const openLeads: number[] = [];
+
+  /** Calls the API as a demo user, the way the web app does (session cookie + CSRF header). */
+  async function apiAs(username: string): Promise<Api> {
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username, password: PASSWORD },
+    });
+    expect(login.statusCode).toBe(200);
+    const session = login.cookies.find((cookie) => cookie.name === 'gg_session')!.value;
+    const csrf = (login.json() as { csrfToken: string }).csrfToken;
+    return (method, url, payload) =>
+      app.inject({
+        method,
+        url,
+        cookies: { gg_session: session },
+        headers: { 'x-csrf-token': csrf },
+        ...(payload ? { payload } : {}),
+      });
+  }
+
+  /** Screening, key persons and leads in the demo village, as staff and the lab feed would leave them. */
+  async function seedEpidemic(): Promise<void> {
+    const db = database.db;
+    village = await db
+      .selectFrom('areas')
+      .select(['id', 'path'])
+      .where('name', '=', '星火村')
+      .executeTakeFirstOrThrow();
+    grids = await db
+      .selectFrom('areas')
+      .select(['id', 'name', 'path'])
+      .where('parent_id', '=', village.id)
+      .orderBy('code')
+      .execute();
+    expect(grids.map((grid) => grid.name)).toEqual(GRIDS);
+
+    // Test results of the last three days, stored as the feed importer stores matched records.
+    for (const [index, grid] of grids.entries()) {
+      await sql`
+        insert into health_records (kind, source, record_key, person_id, area_path, occurred_at, result)
+        select 'test', 'e2e-lab', 'e2e-' || p.id, p.id, p.area_path,
+          now() - make_interval(hours => (p.id % 60) + 1), 'negative'
+        from persons p
+        where p.status = 'active' and p.area_path >= ${grid.path} and p.area_path < ${prefixUpperBound(grid.path)}
+          and p.id % 100 < ${TESTED_PERCENT[index]}`.execute(db);
+    }
+
+    asStaff = await apiAs('staff01');
+    const now = Date.now();
+    const round = await asStaff('POST', '/api/rounds', {
+      areaId: village.id,
+      name: '第三轮全员核酸',
+      startsAt: new Date(now - 3 * 86_400_000).toISOString(),
+      endsAt: new Date(now + 86_400_000).toISOString(),
+    });
+    expect(round.statusCode, round.body).toBe(201);
+
+    // Persons with a house, by grid, and in worker01's micro-grid: key persons and leads land there.
+    const residentsOf = (areaPath: string, limit: number) =>
+      db
+        .selectFrom('persons')
+        .innerJoin('houses', 'houses.id', 'persons.house_id')
+        .select(['persons.id', 'houses.address'])
+        .where('persons.status', '=', 'active')
+        .where('persons.area_path', '>=', areaPath)
+        .where('persons.area_path', '<', prefixUpperBound(areaPath))
+        .orderBy('persons.id')
+        .limit(limit)
+        .execute();
+    const micro = await db
+      .selectFrom('areas')
+      .select('path')
+      .where('name', '=', '东南第1微网格')
+      .executeTakeFirstOrThrow();
+    const mine = await residentsOf(micro.path, 10);
+    const byGrid = await Promise.all(grids.map((grid) => residentsOf(grid.path, 30)));
+    const keyPersons: Array<[number, string]> = [
+      [mine[0]!.id, 'close_contact'],
+      [mine[5]!.id, 'home_monitoring'],
+      [byGrid[0]![25]!.id, 'returnee'],
+      [byGrid[1]![0]!.id, 'secondary_contact'],
+      [byGrid[1]![5]!.id, 'fever'],
+      [byGrid[3]![0]!.id, 'home_quarantine'],
+    ];
+    for (const [personId, category] of keyPersons) {
+      const created = await asStaff('POST', '/api/key-persons', { personId, category });
+      expect(created.statusCode, created.body).toBe(201);
+    }
+    const lead = (address: string) => ({
+      name: '协查对象',
+      address,
+      reason: '大数据推送：途经中风险地区',
+      deadline: '48h',
+    });
+    const leads = await asStaff('POST', '/api/leads', {
+      areaId: village.id,
+      batchReference: 'e2e 协查批次',
+      leads: [
+        // The first three are verified at once.
+        lead(byGrid[1]![10]!.address),
+        lead(byGrid[2]![10]!.address),
+        lead(byGrid[3]![10]!.address),
+        lead(mine[2]!.address),
+        lead(mine[8]!.address),
+        lead(byGrid[1]![20]!.address),
+        lead(byGrid[2]![20]!.address),
+        lead(byGrid[2]![25]!.address),
+        { name: '无名氏', address: '查无此址', reason: '大数据推送：同行程', deadline: '24h' },
+      ],
+    });
+    expect(leads.statusCode, leads.body).toBe(201);
+    const stored = (leads.json() as { leads: Array<{ id: number }> }).leads.map((item) => item.id);
+    for (const id of stored.slice(0, 3)) {
+      const verified = await asStaff('POST', `/api/leads/${id}/verify`, {
+        outcome: 'found_here',
+        measures: ['test_arranged'],
+      });
+      expect(verified.statusCode, verified.body).toBe(200);
+    }
+    openLeads.push(...stored.slice(3));
+  }
+
+  beforeAll(async () => {
+    assertWebBuilt(WEB_ROOT);
+    tmpDir = mkdtempSync(path.join(os.tmpdir(), 'gridguard-e2e-health-'));
+    mkdirSync(RESULTS_DIR, { recursive: true });
+    const config = loadConfig({ GRIDGUARD_DATA_DIR: tmpDir, GRIDGUARD_DEMO: 'true', LOG_LEVEL: 'warn' });
+    database = await openPglite(null);
+    await migrateToLatest(database.db);
+    await seedDemo(database.db, {
+      password: PASSWORD,
+      demoMode: true,
+      cipher: createFieldCipher(config.keys),
+    });
+    app = await buildApp({ database, config, logger: false });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    if (!address || typeof address === 'string') throw new Error('The app has no TCP address');
+    baseUrl = `http://127.0.0.1:${address.port}`;
+    await seedEpidemic();
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await database?.close();
+    if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
+  });
+
+  async function withPage(name: string, options: BrowserContextOptions, run: (page: Page) => Promise<void>) {
+    const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    const failures: string[] = [];
+    page.on('pageerror', (error) => failures.push(error.message));
+    try {
+      await run(page);
+      expect(failures, 'uncaught errors in the page').toEqual([]);
+    } catch (error) {
+      await page.screenshot({ path: path.join(RESULTS_DIR, `failed-${name}.png`), fullPage: true });
+      throw error;
+    } finally {
+      await context.close();
+    }
+  }
+
+  it('shows the demo village’s grids on the big screen’s map, with live figures, and drills into a grid', async () => {
+    await withPage('dashboard', BIG_SCREEN, async (page) => {
+      await signIn(page, baseUrl, 'village_commander', PASSWORD);
+      await page.goto(`${baseUrl}/dashboard/${village.id}`);
+      await expect.poll(() => page.getByTestId('dashboard-title').innerText()).toContain('星火村');
+
+      // The map is drawn on a canvas from the grids' boundaries; the regions it drew are mirrored in the DOM.
+      const map = page.getByTestId('dashboard-map');
+      await map.locator('canvas').waitFor();
+      await expect
+        .poll(async () => JSON.parse((await map.getAttribute('data-regions')) ?? '[]') as string[])
+        .toEqual(GRIDS);
+      const items = page.getByTestId('dashboard-area-item');
+      await expect.poll(() => items.count()).toBe(4);
+      const names = await page.locator('.bigscreen-area-name').allInnerTexts();
+      expect(names).toEqual(GRIDS);
+      // Coloured by the untested share: each grid shows its percentage.
+      for (const text of await page.locator('.bigscreen-area-value').allInnerTexts())
+        expect(text).toMatch(/^\d+\.\d%$/);
+
+      // Headline figures.
+      const residents = Number(
+        (await page.getByTestId('figure-residents').locator('.bigscreen-tile-value').innerText()).replaceAll(
+          ',',
+          '',
+        ),
+      );
+      expect(residents).toBeGreaterThan(3000);
+      expect(await page.getByTestId('figure-tested').innerText()).toMatch(/\d+\.\d%/);
+      expect(await page.getByTestId('figure-keyPersons').locator('.bigscreen-tile-value').innerText()).toBe(
+        '6',
+      );
+      expect(await page.getByTestId('figure-leftToZero').locator('.bigscreen-tile-value').innerText()).toBe(
+        String(openLeads.length),
+      );
+
+      // The live feed: recent events at once, then what happens while the screen is up.
+      const feed = page.getByTestId('live-feed').locator('li');
+      await expect.poll(() => feed.count()).toBeGreaterThan(0);
+      await expect.poll(() => page.getByTestId('feed-state').innerText()).toBe('实时');
+      // The last open lead of grid 西南 (not worker01's).
+      const verified = await asStaff('POST', `/api/leads/${openLeads.splice(4, 1)[0]}/verify`, {
+        outcome: 'moved',
+        measures: ['referred'],
+      });
+      expect(verified.statusCode, verified.body).toBe(200);
+      await expect
+        .poll(() => feed.first().innerText(), { timeout: 10_000 })
+        .toContain('线索核查完成：已离开');
+
+      // The measure switch recolours the map by key persons.
+      await page.getByTestId('measure-switch').getByText('重点人员').click();
+      await expect
+        .poll(() => page.locator('.bigscreen-area-value').allInnerTexts())
+        .toSatisfy((values: string[]) => values.every((value) => /^\d+$/.test(value)));
+      await page.getByTestId('measure-switch').getByText('未检率').click();
+      await page.waitForTimeout(600);
+      await page.screenshot({ path: path.join(RESULTS_DIR, 'dashboard.png') });
+
+      // Drill into a grid by its entry beside the map; the way back up is the trail.
+      await items.filter({ hasText: '星火村东南网格' }).click();
+      await page.waitForURL(new RegExp(`/dashboard/${grids[0]!.id}$`));
+      await expect.poll(() => page.getByTestId('dashboard-title').innerText()).toContain('星火村东南网格');
+      await expect
+        .poll(() => page.locator('.bigscreen-area-name').allInnerTexts())
+        .toContain('东南第1微网格');
+      await page.getByTestId('dashboard-map').locator('canvas').waitFor();
+      await page.screenshot({ path: path.join(RESULTS_DIR, 'dashboard-grid.png') });
+      await page.getByTestId('dashboard-trail').getByRole('button', { name: '星火村' }).click();
+      await page.waitForURL(new RegExp(`/dashboard/${village.id}$`));
+    });
+  });
+
+  it('gives a grid worker their day on a phone: untested, leads, follow-ups, arrivals, tasks', async () => {
+    await withPage('today', PHONE, async (page) => {
+      await signIn(page, baseUrl, 'worker01', PASSWORD);
+      // A grid worker's home is the today page.
+      await page.waitForURL(/\/today$/);
+      for (const section of ['untested', 'leads', 'follow-ups', 'arrivals', 'tasks'])
+        await page.getByTestId(`today-${section}`).waitFor();
+      await expect.poll(() => page.getByTestId('untested-item').count()).toBeGreaterThan(0);
+      expect(Number(await page.getByTestId('today-untested-count').innerText())).toBeGreaterThan(10);
+      expect(await page.getByTestId('untested-item').first().innerText()).toMatch(/\d{3}\*{4}\d{4}/);
+      await page.screenshot({ path: path.join(RESULTS_DIR, 'today.png') });
+      await page.screenshot({ path: path.join(RESULTS_DIR, 'today-full.png'), fullPage: true });
+
+      // One tap to mark why someone is not tested.
+      await page.getByTestId('mark-button').first().click();
+      const dialog = page.getByTestId('mark-dialog');
+      await dialog.getByText('联系不上').click();
+      await dialog.getByRole('button', { name: /保\s*存/ }).click();
+      await expect.poll(() => page.getByTestId('untested-item').first().innerText()).toContain('联系不上');
+    });
+  });
+});
