@@ -1,17 +1,13 @@
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { PassThrough } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { recordAudit } from '../audit/repository.js';
 import { can } from '../auth/scope.js';
 import { AppError, invalid } from '../core/errors.js';
 import { errors } from '../core/schemas.js';
 import { assertMappingComplete } from '../imports/columns.js';
 import type { EncodingOption } from '../imports/encoding.js';
+import { receiveUpload, type Upload } from '../imports/upload.js';
 import { maskIdNumber, maskPhone } from '../privacy/masking.js';
 import { COLUMNS_OF, type ImportKind } from './columns.js';
 import { prepareExport } from './export.js';
@@ -19,45 +15,6 @@ import { findReadableJob, ImportJobRunner, presentJob, writeJobRejects } from '.
 import { ExportQuery, ImportJobParams, ImportJobView, ImportKindParams, ImportPreview } from './schema.js';
 import { openRegisterTable } from './service.js';
 import { writeTemplate } from './template.js';
-
-interface Upload {
-  file: string;
-  tempDir: string;
-  fileName: string;
-  size: number;
-  fields: Record<string, string>;
-}
-
-/** Saves the multipart field "file" to a temporary directory of its own and collects the other fields. */
-async function receiveUpload(request: FastifyRequest): Promise<Upload> {
-  const tempDir = await mkdtemp(path.join(tmpdir(), 'gg-import-'));
-  const fields: Record<string, string> = {};
-  let saved: { file: string; fileName: string } | undefined;
-  try {
-    for await (const part of request.parts()) {
-      if (part.type === 'field') {
-        fields[part.fieldname] = String(part.value);
-        continue;
-      }
-      if (part.fieldname !== 'file' || saved) {
-        part.file.resume();
-        continue;
-      }
-      // The client's name is only shown, never used as a path.
-      const fileName = path.basename(part.filename || 'upload').slice(0, 200);
-      const file = path.join(tempDir, `upload${path.extname(fileName).slice(0, 10)}`);
-      await pipeline(part.file, createWriteStream(file));
-      if (part.file.truncated)
-        throw new AppError('PAYLOAD_TOO_LARGE', 413, 'The file is larger than the upload limit');
-      saved = { file, fileName };
-    }
-    if (!saved) throw new AppError('IMPORT_FILE_INVALID', 400, 'Attach the file as multipart field "file"');
-    return { ...saved, tempDir, size: (await stat(saved.file)).size, fields };
-  } catch (error) {
-    await rm(tempDir, { recursive: true, force: true });
-    throw error;
-  }
-}
 
 function tableOptions(fields: Record<string, string>) {
   const encoding = fields.encoding?.trim() || 'auto';
@@ -189,7 +146,7 @@ export const registerImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: write,
     },
     async (request) => {
-      const upload = await receiveUpload(request);
+      const upload = await receiveUpload(request, 'gg-import-');
       try {
         return await preview(request.params.kind, upload);
       } finally {
@@ -212,7 +169,7 @@ export const registerImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: write,
     },
     async (request, reply) => {
-      const upload = await receiveUpload(request);
+      const upload = await receiveUpload(request, 'gg-import-');
       try {
         const options = tableOptions(upload.fields);
         // Unreadable files and missing columns are answered now, not as a failed job.

@@ -1,14 +1,10 @@
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { rm } from 'node:fs/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { Value } from 'typebox/value';
-import { AppError, invalid } from '../../core/errors.js';
+import { invalid } from '../../core/errors.js';
 import { errors, IdParams } from '../../core/schemas.js';
 import type { EncodingOption } from '../../imports/encoding.js';
+import { receiveUpload } from '../../imports/upload.js';
 import { DEFAULT_SOURCE, openFeedTable } from './file-import.js';
 import { FEED_KINDS, type FeedKind } from './kinds.js';
 import { FeedProcessor } from './processor.js';
@@ -34,45 +30,6 @@ import * as service from './service.js';
 
 /** A pushed batch of 10,000 records is a few MB; the default body limit is for forms. */
 const PUSH_BODY_LIMIT = 8 * 1024 * 1024;
-
-interface Upload {
-  file: string;
-  tempDir: string;
-  fileName: string;
-  size: number;
-  fields: Record<string, string>;
-}
-
-/** Saves the multipart field "file" to a temporary directory of its own and collects the other fields. */
-async function receiveUpload(request: FastifyRequest): Promise<Upload> {
-  const tempDir = await mkdtemp(path.join(tmpdir(), 'gg-feed-'));
-  const fields: Record<string, string> = {};
-  let saved: { file: string; fileName: string } | undefined;
-  try {
-    for await (const part of request.parts()) {
-      if (part.type === 'field') {
-        fields[part.fieldname] = String(part.value);
-        continue;
-      }
-      if (part.fieldname !== 'file' || saved) {
-        part.file.resume();
-        continue;
-      }
-      // The client's name is only shown, never used as a path.
-      const fileName = path.basename(part.filename || 'upload').slice(0, 200);
-      const file = path.join(tempDir, `upload${path.extname(fileName).slice(0, 10)}`);
-      await pipeline(part.file, createWriteStream(file));
-      if (part.file.truncated)
-        throw new AppError('PAYLOAD_TOO_LARGE', 413, 'The file is larger than the upload limit');
-      saved = { file, fileName };
-    }
-    if (!saved) throw new AppError('IMPORT_FILE_INVALID', 400, 'Attach the file as multipart field "file"');
-    return { ...saved, tempDir, size: (await stat(saved.file)).size, fields };
-  } catch (error) {
-    await rm(tempDir, { recursive: true, force: true });
-    throw error;
-  }
-}
 
 /** The upload's form fields: source, areaId, encoding, sheet. */
 function uploadOptions(fields: Record<string, string>) {
@@ -160,7 +117,7 @@ export const healthFeedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const kind: FeedKind = request.params.kind;
-      const upload = await receiveUpload(request);
+      const upload = await receiveUpload(request, 'gg-feed-');
       try {
         const options = uploadOptions(upload.fields);
         // Unreadable files and missing columns are answered now, not as a failed batch.
