@@ -509,7 +509,21 @@ export interface LeadEventsTable {
   details: JSONColumnType<object | null, string | null | undefined, string | null>;
 }
 
+export interface CamerasTable {
+  id: Generated<number>;
+  area_id: number;
+  area_path: string;
+  code: string;
+  name: string;
+  kind: 'road' | 'river' | 'high_point' | 'gate';
+  lng: number | null;
+  lat: number | null;
+  status: Generated<'online' | 'offline' | 'retired'>;
+  created_at: Timestamp;
+}
+
 export interface DB {
+  cameras: CamerasTable;
   feed_batches: FeedBatchesTable;
   feed_batch_payloads: FeedBatchPayloadsTable;
   health_records: HealthRecordsTable;

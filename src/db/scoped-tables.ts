@@ -21,5 +21,6 @@ export const AREA_PATH_TABLES = [
   'health_records',
   'key_persons',
   'leads',
+  'cameras',
 ] as const;
 export type AreaPathTable = (typeof AREA_PATH_TABLES)[number];

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import type { DB, ResidenceType } from '../db/schema.js';
+import type { DB, GeoJsonGeometry, ResidenceType } from '../db/schema.js';
 import type { AreaRow } from '../hierarchy/repository.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { residentIdCheckCharacter } from '../register/identity/identity-number.js';
@@ -206,5 +206,36 @@ export async function seedDemoRegister(
     };
   });
   await trx.insertInto('units').values(units).execute();
-  return { houses: storedHouses.length, persons: persons.length, units: units.length, village: village.name };
+  // 81 cameras as in 星火村: road and river cameras, high-point "eagle eyes", and gates at the village entrances.
+  const cameraKinds: Array<'road' | 'river' | 'high_point' | 'gate'> = [
+    ...Array<'road'>(42).fill('road'),
+    ...Array<'river'>(27).fill('river'),
+    ...Array<'high_point'>(6).fill('high_point'),
+    ...Array<'gate'>(6).fill('gate'),
+  ];
+  const cameraNames = { road: '道路监控', river: '河道监控', high_point: '高空鹰眼', gate: '村口卡口' };
+  const cameras = cameraKinds.map((kind, i) => {
+    const cell = cells[(i * 7) % cells.length]!;
+    const ring = (cell.boundary as GeoJsonGeometry).coordinates[0] as number[][];
+    const lng = (ring[0]![0]! + ring[2]![0]!) / 2;
+    const lat = (ring[0]![1]! + ring[2]![1]!) / 2;
+    return {
+      area_id: cell.id,
+      area_path: cell.path,
+      code: `${village.code}C${String(i + 1).padStart(3, '0')}`,
+      name: `${cameraNames[kind]}${i + 1}号`,
+      kind,
+      lng: Math.round(lng * 1e6) / 1e6,
+      lat: Math.round(lat * 1e6) / 1e6,
+      created_at: now,
+    };
+  });
+  await trx.insertInto('cameras').values(cameras).execute();
+  return {
+    houses: storedHouses.length,
+    persons: persons.length,
+    units: units.length,
+    cameras: cameras.length,
+    village: village.name,
+  };
 }

@@ -84,6 +84,7 @@ describeEachDatabase('demo village', (database) => {
     expect(people).toBeLessThan(4700);
     expect(tenants).toBeGreaterThan(500);
     expect((await db.selectFrom('units').select('id').execute()).length).toBe(51);
+    expect((await db.selectFrom('cameras').select('id').execute()).length).toBe(81);
 
     // The same seed builds the same village in another database.
     const describeVillage = async (other: typeof db) => ({

@@ -188,7 +188,7 @@ export async function seedDemo(db: Kysely<DB>, options: DemoOptions): Promise<{ 
     log(`  areas: 1 village, ${grids.length} grids, ${micros.length} micro-grids, ${cells.length} row cells`);
     const register = await seedDemoRegister(trx, options.cipher, random, cells, village!, now);
     log(
-      `  register: ${register.houses} houses, ${register.persons} residents and tenants, ${register.units} enterprises`,
+      `  register: ${register.houses} houses, ${register.persons} residents and tenants, ${register.units} enterprises, ${register.cameras} cameras`,
     );
 
     // 287 people with accounts, as in 星火村: 45 workers across the roles and 242 volunteers.
