@@ -1,28 +1,12 @@
 // The household-code flow in a real browser at phone size: scan → arrival → the worker confirms →
 // the person is in the register (masked until revealed); and the register's scope on a desk.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, WEB_ROOT } from '../app.js';
-import { loadConfig } from '../config.js';
-import { type Database, openPglite } from '../db/database.js';
-import { migrateToLatest } from '../db/migrate.js';
-import { seedDemo } from '../demo/seed.js';
-import { createFieldCipher } from '../privacy/field-crypto.js';
 import { residentIdCheckCharacter } from '../register/identity/identity-number.js';
-import { assertWebBuilt, chromiumPath, launchBrowser, RESULTS_DIR, signIn } from './browser.js';
-
-const PASSWORD = 'Gridguard2026';
-const DESK: BrowserContextOptions = { viewport: { width: 1366, height: 860 } };
-const PHONE: BrowserContextOptions = {
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-};
+import { chromiumPath, RESULTS_DIR, signIn } from './browser.js';
+import { DESK, type DemoStage, PASSWORD, PHONE, startDemoStage } from './stage.js';
 
 /** A valid resident ID number: Beijing Dongcheng, born 1990-03-07, an odd (male) sequence. */
 const FIRST_17 = '11010119900307135';
@@ -32,61 +16,21 @@ const MASKED = `110101********${ID_NUMBER.slice(-4)}`;
 const NAME = '柳青扬';
 
 describe.skipIf(!chromiumPath)('register and household codes in a browser', () => {
-  let tmpDir: string;
-  let database: Database;
+  let stage: DemoStage;
   let app: FastifyInstance;
-  let browser: Browser;
   let baseUrl: string;
 
   beforeAll(async () => {
-    assertWebBuilt(WEB_ROOT);
-    tmpDir = mkdtempSync(path.join(os.tmpdir(), 'gridguard-e2e-register-'));
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    const config = loadConfig({ GRIDGUARD_DATA_DIR: tmpDir, GRIDGUARD_DEMO: 'true', LOG_LEVEL: 'warn' });
-    database = await openPglite(null);
-    await migrateToLatest(database.db);
-    await seedDemo(database.db, {
-      password: PASSWORD,
-      demoMode: true,
-      cipher: createFieldCipher(config.keys),
-    });
-    app = await buildApp({ database, config, logger: false });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    if (!address || typeof address === 'string') throw new Error('The app has no TCP address');
-    baseUrl = `http://127.0.0.1:${address.port}`;
-    browser = await launchBrowser();
+    stage = await startDemoStage('register');
+    ({ app, baseUrl } = stage);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await database?.close();
-    if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
+    await stage?.close();
   });
 
-  /** A fresh browser profile (no cookies, no storage) per step. */
-  async function withPage<T>(
-    name: string,
-    options: BrowserContextOptions,
-    run: (page: Page) => Promise<T>,
-  ): Promise<T> {
-    const context = await browser.newContext({ locale: 'zh-CN', ...options });
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    const failures: string[] = [];
-    page.on('pageerror', (error) => failures.push(error.message));
-    try {
-      const result = await run(page);
-      expect(failures, 'uncaught errors in the page').toEqual([]);
-      return result;
-    } catch (error) {
-      await page.screenshot({ path: path.join(RESULTS_DIR, `failed-${name}.png`), fullPage: true });
-      throw error;
-    } finally {
-      await context.close();
-    }
-  }
+  const withPage = <T>(name: string, options: BrowserContextOptions, run: (page: Page) => Promise<T>) =>
+    stage.withPage(name, options, run);
 
   /** Calls the API as a demo user, the way the web app does (session cookie + CSRF header). */
   async function apiAs(username: string) {

@@ -1,83 +1,27 @@
 // The web shell in a real browser against the real app (PGlite in memory, demo village seeded).
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, WEB_ROOT } from '../app.js';
-import { loadConfig } from '../config.js';
-import { type Database, openPglite } from '../db/database.js';
-import { migrateToLatest } from '../db/migrate.js';
-import { seedDemo } from '../demo/seed.js';
-import { createFieldCipher } from '../privacy/field-crypto.js';
-import { assertWebBuilt, chromiumPath, launchBrowser, RESULTS_DIR, signIn, treeTitles } from './browser.js';
-
-const PASSWORD = 'Gridguard2026';
-const DESK: BrowserContextOptions = { viewport: { width: 1366, height: 860 } };
-const PHONE: BrowserContextOptions = {
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-};
+import { chromiumPath, RESULTS_DIR, signIn, treeTitles } from './browser.js';
+import { DESK, type DemoStage, PASSWORD, PHONE, startDemoStage } from './stage.js';
 
 describe.skipIf(!chromiumPath)('web shell in a browser', () => {
-  let tmpDir: string;
-  let database: Database;
+  let stage: DemoStage;
   let app: FastifyInstance;
-  let browser: Browser;
   let baseUrl: string;
 
   beforeAll(async () => {
-    assertWebBuilt(WEB_ROOT);
-    tmpDir = mkdtempSync(path.join(os.tmpdir(), 'gridguard-e2e-'));
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    const config = loadConfig({ GRIDGUARD_DATA_DIR: tmpDir, GRIDGUARD_DEMO: 'true', LOG_LEVEL: 'warn' });
-    database = await openPglite(null);
-    await migrateToLatest(database.db);
-    await seedDemo(database.db, {
-      password: PASSWORD,
-      demoMode: true,
-      cipher: createFieldCipher(config.keys),
-    });
-    app = await buildApp({ database, config, logger: false });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    if (!address || typeof address === 'string') throw new Error('The app has no TCP address');
-    baseUrl = `http://127.0.0.1:${address.port}`;
-    browser = await launchBrowser();
+    stage = await startDemoStage('shell');
+    ({ app, baseUrl } = stage);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await database?.close();
-    if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
+    await stage?.close();
   });
 
-  /** A fresh browser profile (own cookies and storage) per scenario. */
-  async function withPage<T>(
-    name: string,
-    options: BrowserContextOptions,
-    run: (page: Page) => Promise<T>,
-  ): Promise<T> {
-    const context = await browser.newContext({ locale: 'zh-CN', ...options });
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    const failures: string[] = [];
-    page.on('pageerror', (error) => failures.push(error.message));
-    try {
-      const result = await run(page);
-      expect(failures, 'uncaught errors in the page').toEqual([]);
-      return result;
-    } catch (error) {
-      await page.screenshot({ path: path.join(RESULTS_DIR, `failed-${name}.png`), fullPage: true });
-      throw error;
-    } finally {
-      await context.close();
-    }
-  }
+  const withPage = <T>(name: string, options: BrowserContextOptions, run: (page: Page) => Promise<T>) =>
+    stage.withPage(name, options, run);
 
   /** Looks an area up through the API as the administrator, who sees everything. */
   async function areaIdAsAdmin(name: string): Promise<number> {

@@ -1,0 +1,78 @@
+// The stage every browser test plays on: the real app (PGlite in memory, demo village seeded) on an
+// ephemeral port, one Chromium, and a fresh browser profile per scenario.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { buildApp, WEB_ROOT } from '../app.js';
+import { loadConfig } from '../config.js';
+import { type Database, openPglite } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { seedDemo } from '../demo/seed.js';
+import { createFieldCipher } from '../privacy/field-crypto.js';
+import { assertWebBuilt, launchBrowser, RESULTS_DIR } from './browser.js';
+
+export const PASSWORD = 'Gridguard2026';
+export const DESK: BrowserContextOptions = { viewport: { width: 1366, height: 860 } };
+export const PHONE: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+};
+
+export interface DemoStage {
+  app: FastifyInstance;
+  database: Database;
+  browser: Browser;
+  baseUrl: string;
+  /** Runs a scenario in a fresh profile (own cookies and storage); fails on uncaught page errors, screenshots on failure. */
+  withPage<T>(name: string, options: BrowserContextOptions, run: (page: Page) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function startDemoStage(label: string): Promise<DemoStage> {
+  assertWebBuilt(WEB_ROOT);
+  const tmpDir = mkdtempSync(path.join(os.tmpdir(), `gridguard-e2e-${label}-`));
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const config = loadConfig({ GRIDGUARD_DATA_DIR: tmpDir, GRIDGUARD_DEMO: 'true', LOG_LEVEL: 'warn' });
+  const database = await openPglite(null);
+  await migrateToLatest(database.db);
+  await seedDemo(database.db, { password: PASSWORD, demoMode: true, cipher: createFieldCipher(config.keys) });
+  const app = await buildApp({ database, config, logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('The app has no TCP address');
+  const browser = await launchBrowser();
+  return {
+    app,
+    database,
+    browser,
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    async withPage(name, options, run) {
+      const context = await browser.newContext({ locale: 'zh-CN', ...options });
+      const page = await context.newPage();
+      page.setDefaultTimeout(10_000);
+      const failures: string[] = [];
+      page.on('pageerror', (error) => failures.push(error.message));
+      try {
+        const result = await run(page);
+        expect(failures, 'uncaught errors in the page').toEqual([]);
+        return result;
+      } catch (error) {
+        await page.screenshot({ path: path.join(RESULTS_DIR, `failed-${name}.png`), fullPage: true });
+        throw error;
+      } finally {
+        await context.close();
+      }
+    },
+    async close() {
+      await browser.close();
+      await app.close();
+      await database.close();
+      rmSync(tmpDir, { recursive: true, force: true });
+    },
+  };
+}
