@@ -3,6 +3,7 @@ import { describeEachDatabase, openTestDatabase } from '../test-support/database
 import { createFieldCipher } from '../privacy/field-crypto.js';
 import { testConfig } from '../test-support/factories.js';
 import { isEmptyInstallation, seedDemo } from './seed.js';
+import { nodeCoverage, recountCoverage } from '../health/rounds/counters.js';
 
 const cipher = createFieldCipher(testConfig().keys);
 
@@ -85,6 +86,12 @@ describeEachDatabase('demo village', (database) => {
     expect(tenants).toBeGreaterThan(500);
     expect((await db.selectFrom('units').select('id').execute()).length).toBe(51);
     expect((await db.selectFrom('cameras').select('id').execute()).length).toBe(81);
+    // The demo's open screening round: counters equal a brute-force recount, about 60 % tested.
+    const round = await db.selectFrom('screening_rounds').select('id').executeTakeFirstOrThrow();
+    const fromCounters = await nodeCoverage(db, round.id, village.path);
+    expect(fromCounters).toEqual(await recountCoverage(db, round.id, village.path));
+    expect(fromCounters.tested / fromCounters.due).toBeGreaterThan(0.5);
+    expect(fromCounters.tested / fromCounters.due).toBeLessThan(0.7);
 
     // The same seed builds the same village in another database.
     const describeVillage = async (other: typeof db) => ({

@@ -7,6 +7,7 @@ import type { DB, GeoJsonGeometry } from '../db/schema.js';
 import { insertAreas, type AreaRow, type NewArea } from '../hierarchy/repository.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { chineseName, SeededRandom } from './random.js';
+import { seedDemoEpidemic } from './epidemic-seed.js';
 import { seedDemoRegister } from './register-seed.js';
 
 export interface DemoLogin {
@@ -190,6 +191,8 @@ export async function seedDemo(db: Kysely<DB>, options: DemoOptions): Promise<{ 
     log(
       `  register: ${register.houses} houses, ${register.persons} residents and tenants, ${register.units} enterprises, ${register.cameras} cameras`,
     );
+    const epidemic = await seedDemoEpidemic(trx, village!, now);
+    log(`  epidemic: an open screening round with ${epidemic.tested} residents tested`);
 
     // 287 people with accounts, as in 星火村: 45 workers across the roles and 242 volunteers.
     const accounts: Array<{
