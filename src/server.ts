@@ -1,3 +1,4 @@
+import { startPeriodicJob } from './core/periodic.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
@@ -40,13 +41,12 @@ export async function startServer(
     if (database.raw.kind === 'pglite') {
       // PGlite has no autovacuum: keep the planner's statistics and free space fresh ourselves.
       const pglite = database.raw.pglite;
-      const maintenance = setInterval(() => {
-        pglite
-          .exec('vacuum analyze')
-          .catch((error: unknown) => app.log.warn({ err: error }, 'vacuum failed'));
-      }, 6 * 3600_000);
-      maintenance.unref();
-      app.addHook('onClose', async () => clearInterval(maintenance));
+      const maintenance = startPeriodicJob({
+        intervalMs: 6 * 3600_000,
+        run: () => pglite.exec('vacuum analyze'),
+        onError: (error) => app.log.warn({ err: error }, 'vacuum failed'),
+      });
+      app.addHook('onClose', () => maintenance.stop());
     }
     const address = await app.listen({ port: config.port, host: config.host });
     const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { errors, IdParams } from '../core/schemas.js';
 import * as codes from './code-service.js';
@@ -83,6 +83,24 @@ export const householdCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ),
   );
 
+  /** Issues missing codes (in one transaction) and answers the label sheet as a PDF download. */
+  async function sendDoorLabels(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    target: Parameters<typeof codes.doorLabels>[3],
+    fileName: (sheet: Awaited<ReturnType<typeof codes.doorLabels>>) => string,
+  ) {
+    const sheet = await tx().execute((trx) =>
+      codes.doorLabels(trx, request.actor(), app.cipher, target, requestBaseUrl(request)),
+    );
+    const pdf = await renderDoorLabels(sheet.labels, sheet.name);
+    return reply
+      .type('application/pdf')
+      .header('cache-control', 'no-store')
+      .header('content-disposition', `attachment; filename="${fileName(sheet)}"`)
+      .send(pdf);
+  }
+
   app.get(
     '/api/areas/:id/door-labels.pdf',
     {
@@ -96,23 +114,13 @@ export const householdCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: write,
     },
-    async (request, reply) => {
-      const sheet = await tx().execute((trx) =>
-        codes.doorLabels(
-          trx,
-          request.actor(),
-          app.cipher,
-          { areaId: request.params.id },
-          requestBaseUrl(request),
-        ),
-      );
-      const pdf = await renderDoorLabels(sheet.labels, sheet.name);
-      return reply
-        .type('application/pdf')
-        .header('cache-control', 'no-store')
-        .header('content-disposition', `attachment; filename="door-labels-${sheet.code}.pdf"`)
-        .send(pdf);
-    },
+    async (request, reply) =>
+      sendDoorLabels(
+        request,
+        reply,
+        { areaId: request.params.id },
+        (sheet) => `door-labels-${sheet.code}.pdf`,
+      ),
   );
 
   app.get(
@@ -127,23 +135,13 @@ export const householdCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: write,
     },
-    async (request, reply) => {
-      const sheet = await tx().execute((trx) =>
-        codes.doorLabels(
-          trx,
-          request.actor(),
-          app.cipher,
-          { houseId: request.params.id },
-          requestBaseUrl(request),
-        ),
-      );
-      const pdf = await renderDoorLabels(sheet.labels, sheet.name);
-      return reply
-        .type('application/pdf')
-        .header('cache-control', 'no-store')
-        .header('content-disposition', `attachment; filename="door-label-${request.params.id}.pdf"`)
-        .send(pdf);
-    },
+    async (request, reply) =>
+      sendDoorLabels(
+        request,
+        reply,
+        { houseId: request.params.id },
+        () => `door-label-${request.params.id}.pdf`,
+      ),
   );
 
   app.post(

@@ -1,3 +1,4 @@
+import { startPeriodicJob } from '../../core/periodic.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { can } from '../../auth/scope.js';
 import { errors, IdParams } from '../../core/schemas.js';
@@ -33,22 +34,15 @@ export const keyPersonRoutes: FastifyPluginAsyncTypebox<{ returneeScanMs?: numbe
   const write = app.requireRight('health.write');
   const tx = app.db.transaction.bind(app.db);
 
-  let scanning = false;
-  const scan = async () => {
-    if (scanning) return;
-    scanning = true;
-    try {
+  const returneeScan = startPeriodicJob({
+    intervalMs: options.returneeScanMs ?? RETURNEE_SCAN_MS,
+    run: async () => {
       const result = await flagReturnees(app.db, app.clock());
       if (result.flagged.length) app.log.info({ flagged: result.flagged.length }, 'returnees flagged');
-    } catch (error) {
-      app.log.error({ err: error }, 'returnee scan failed');
-    } finally {
-      scanning = false;
-    }
-  };
-  const timer = setInterval(() => void scan(), options.returneeScanMs ?? RETURNEE_SCAN_MS);
-  timer.unref();
-  app.addHook('onClose', async () => clearInterval(timer));
+    },
+    onError: (error) => app.log.error({ err: error }, 'returnee scan failed'),
+  });
+  app.addHook('onClose', () => returneeScan.stop());
 
   app.post(
     '/api/key-persons',

@@ -1,3 +1,4 @@
+import { startPeriodicJob } from '../../core/periodic.js';
 import { type Kysely, sql } from 'kysely';
 import type { Db } from '../../core/context.js';
 import type { DB } from '../../db/schema.js';
@@ -55,35 +56,13 @@ export interface EscalationTimerOptions {
   onEscalated?: (result: EscalationResult) => void;
 }
 
-/**
- * Runs the escalation on a timer that never keeps the process alive. `stop` clears it and
- * waits for a run in progress, so the database can be closed right after.
- */
+/** Runs the escalation periodically (see startPeriodicJob). */
 export function startLeadEscalation(options: EscalationTimerOptions): { stop: () => Promise<void> } {
-  let running: Promise<void> | null = null;
-  let stopped = false;
-  const run = () => {
-    if (running || stopped) return;
-    running = escalateOverdueLeads(options.db, options.clock(), options.policy)
-      .then((result) => options.onEscalated?.(result))
-      .catch(options.onError)
-      .finally(() => {
-        running = null;
-      });
-  };
-  let interval: NodeJS.Timeout | undefined;
-  const first = setTimeout(() => {
-    run();
-    interval = setInterval(run, options.intervalMs);
-    interval.unref();
-  }, options.firstRunMs ?? options.intervalMs);
-  first.unref();
-  return {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(first);
-      if (interval) clearInterval(interval);
-      await running;
-    },
-  };
+  return startPeriodicJob({
+    intervalMs: options.intervalMs,
+    ...(options.firstRunMs !== undefined ? { firstRunMs: options.firstRunMs } : {}),
+    run: async () =>
+      options.onEscalated?.(await escalateOverdueLeads(options.db, options.clock(), options.policy)),
+    onError: options.onError,
+  });
 }
