@@ -75,6 +75,8 @@ export interface ApiTokensTable {
   token_hash: string;
   area_id: number;
   capability: string;
+  /** A device token belongs to one camera or gate; its alerts must name that device. */
+  camera_id: Generated<number | null>;
   created_by: number | null;
   created_at: Timestamp;
   last_used_at: NullableTimestamp;
@@ -522,8 +524,314 @@ export interface CamerasTable {
   created_at: Timestamp;
 }
 
+export type EventTier = 'microgrid' | 'grid' | 'village' | 'township' | 'county';
+export type EventStatus =
+  | 'collected'
+  | 'registered'
+  | 'dispatched'
+  | 'handling'
+  | 'reported'
+  | 'closed'
+  | 'evaluated'
+  | 'suspended'
+  | 'merged'
+  | 'rejected';
+export type EventSource = 'citizen' | 'patrol' | 'hotline' | 'resident_group' | 'device' | 'open311';
+export type EventStep = 'register' | 'dispatch' | 'handle' | 'check';
+export type AlertKind = 'gathering' | 'isolation_door_opened' | 'fever_at_gate' | 'loitering';
+export type TimeLimitUnit = 'minutes' | 'work_hours' | 'work_days';
+export interface TimeLimit {
+  amount: number;
+  unit: TimeLimitUnit;
+}
+export type StepLimits = Partial<Record<EventStep, TimeLimit>>;
+export type EventAction =
+  | 'collect'
+  | 'alert'
+  | 'register'
+  | 'reject'
+  | 'dispatch'
+  | 'reassign'
+  | 'accept'
+  | 'report'
+  | 'return'
+  | 'close'
+  | 'evaluate'
+  | 'suspend'
+  | 'resume'
+  | 'merge'
+  | 'escalate'
+  | 'comment';
+
+export interface WorkCalendarDaysTable {
+  /** 'YYYY-MM-DD'. */
+  day: string;
+  kind: 'holiday' | 'workday';
+  name: string;
+  updated_at: Timestamp;
+}
+
+export interface EventCategoriesTable {
+  id: Generated<number>;
+  parent_id: number | null;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  start_tier: Generated<EventTier>;
+  limits: JSONColumnType<StepLimits, string | undefined, string>;
+  public: Generated<boolean>;
+  sort: Generated<number>;
+  retired_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface TeamsTable {
+  id: Generated<number>;
+  area_id: number;
+  area_path: string;
+  name: string;
+  kind: 'grid' | 'service' | 'checkpoint' | 'department';
+  leader_user_id: number | null;
+  retired_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export type TeamDuty = 'leader' | 'grid_worker' | 'police' | 'doctor' | 'volunteer' | 'checkpoint' | 'member';
+
+export interface TeamMembersTable {
+  team_id: number;
+  user_id: number;
+  duty: TeamDuty;
+  created_at: Timestamp;
+}
+
+export interface ResponsibilitiesTable {
+  id: Generated<number>;
+  user_id: number;
+  area_id: number;
+  area_path: string;
+  house_id: number | null;
+  created_at: Timestamp;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  code: string;
+  category_id: number;
+  area_id: number;
+  area_path: string;
+  tier: EventTier;
+  tier_area_id: number;
+  source: EventSource;
+  status: EventStatus;
+  title: string;
+  description: string | null;
+  address: string | null;
+  lng: number | null;
+  lat: number | null;
+  reporter_name: string | null;
+  reporter_phone_secret: string | null;
+  reporter_phone_masked: string | null;
+  reporter_user_id: number | null;
+  camera_id: number | null;
+  alert_kind: AlertKind | null;
+  alert_count: Generated<number>;
+  last_alert_at: NullableTimestamp;
+  assignee_user_id: number | null;
+  assignee_team_id: number | null;
+  assignee_department: string | null;
+  step: EventStep | null;
+  step_started_at: NullableTimestamp;
+  step_deadline: NullableTimestamp;
+  escalation_count: Generated<number>;
+  escalated_at: NullableTimestamp;
+  suspended_status: EventStatus | null;
+  suspended_reason: string | null;
+  merged_into_id: number | null;
+  feedback_token_hash: string | null;
+  rating: number | null;
+  rating_comment: string | null;
+  rated_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  registered_at: NullableTimestamp;
+  dispatched_at: NullableTimestamp;
+  responded_at: NullableTimestamp;
+  reported_at: NullableTimestamp;
+  closed_at: NullableTimestamp;
+}
+
+export interface EventStepsTable {
+  id: Generated<number>;
+  event_id: number;
+  at: Timestamp;
+  action: EventAction;
+  from_status: EventStatus | null;
+  to_status: EventStatus | null;
+  from_tier: EventTier | null;
+  to_tier: EventTier | null;
+  actor_user_id: number | null;
+  actor_name: string;
+  note: string | null;
+  details: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+}
+
+export interface EventPhotosTable {
+  id: Generated<number>;
+  event_id: number;
+  step_id: number | null;
+  purpose: 'report' | 'feedback';
+  mime: 'image/jpeg' | 'image/png' | 'image/webp';
+  width: number;
+  height: number;
+  bytes: number;
+  sha256: string;
+  content: Buffer;
+  created_at: Timestamp;
+}
+
+export interface DeviceAlertsTable {
+  id: Generated<number>;
+  camera_id: number;
+  external_id: string | null;
+  kind: AlertKind;
+  occurred_at: Timestamp;
+  received_at: Timestamp;
+  event_id: number;
+  details: JSONColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+}
+
+export interface VolunteerHouseholdsTable {
+  house_id: number;
+  volunteer_user_id: number;
+  area_path: string;
+  assigned_at: Timestamp;
+  assigned_by: string;
+}
+
+export type ResidentRequestKind = 'medicine' | 'groceries' | 'gas' | 'doctor_visit' | 'transport' | 'other';
+export type ResidentRequestStatus = 'open' | 'accepted' | 'delivered' | 'closed' | 'cancelled';
+
+export interface ResidentRequestsTable {
+  id: Generated<number>;
+  code: string;
+  house_id: number;
+  area_id: number;
+  area_path: string;
+  kind: ResidentRequestKind;
+  details: string;
+  urgency: Generated<'normal' | 'urgent'>;
+  status: Generated<ResidentRequestStatus>;
+  channel: 'household_code' | 'worker';
+  requester_name: string | null;
+  contact_secret: string | null;
+  contact_masked: string | null;
+  volunteer_user_id: number | null;
+  created_by_user_id: number | null;
+  note: string | null;
+  created_at: Timestamp;
+  accepted_at: NullableTimestamp;
+  delivered_at: NullableTimestamp;
+  closed_at: NullableTimestamp;
+}
+
+export interface ServiceResourcesTable {
+  id: Generated<number>;
+  area_id: number;
+  area_path: string;
+  list: 'resource' | 'service';
+  kind: string;
+  name: string;
+  contact_name: string | null;
+  phone_secret: string | null;
+  phone_masked: string | null;
+  address: string | null;
+  details: string | null;
+  retired_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AnnouncementsTable {
+  id: Generated<number>;
+  area_id: number;
+  area_path: string;
+  kind: 'policy' | 'rumour_rebuttal' | 'alert' | 'notice';
+  title: string;
+  body: string;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  status: Generated<'draft' | 'published' | 'withdrawn'>;
+  published_at: NullableTimestamp;
+  expires_at: NullableTimestamp;
+  created_by: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AnnouncementReadsTable {
+  announcement_id: number;
+  house_id: number;
+  read_at: Timestamp;
+}
+
+export type NotificationChannel = 'sms' | 'webhook' | 'voice';
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: string;
+  priority: Generated<'normal' | 'urgent'>;
+  title: string;
+  body: string | null;
+  link: string | null;
+  entity_type: string | null;
+  entity_id: string | null;
+  dedupe_key: string | null;
+  created_at: Timestamp;
+  read_at: NullableTimestamp;
+}
+
+export interface NotificationDeliveriesTable {
+  id: Generated<number>;
+  notification_id: number;
+  channel: NotificationChannel;
+  status: Generated<'pending' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  locked_until: NullableTimestamp;
+  last_error: string | null;
+  sent_at: NullableTimestamp;
+}
+
+export interface NotificationPreferencesTable {
+  user_id: number;
+  channel: NotificationChannel;
+  enabled: boolean;
+  urgent_only: Generated<boolean>;
+  address_secret: string | null;
+  address_masked: string | null;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   cameras: CamerasTable;
+  work_calendar_days: WorkCalendarDaysTable;
+  event_categories: EventCategoriesTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  responsibilities: ResponsibilitiesTable;
+  events: EventsTable;
+  event_steps: EventStepsTable;
+  event_photos: EventPhotosTable;
+  device_alerts: DeviceAlertsTable;
+  volunteer_households: VolunteerHouseholdsTable;
+  resident_requests: ResidentRequestsTable;
+  service_resources: ServiceResourcesTable;
+  announcements: AnnouncementsTable;
+  announcement_reads: AnnouncementReadsTable;
+  notifications: NotificationsTable;
+  notification_deliveries: NotificationDeliveriesTable;
+  notification_preferences: NotificationPreferencesTable;
   feed_batches: FeedBatchesTable;
   feed_batch_payloads: FeedBatchPayloadsTable;
   health_records: HealthRecordsTable;

@@ -22,5 +22,12 @@ export const AREA_PATH_TABLES = [
   'key_persons',
   'leads',
   'cameras',
+  'teams',
+  'responsibilities',
+  'events',
+  'volunteer_households',
+  'resident_requests',
+  'service_resources',
+  'announcements',
 ] as const;
 export type AreaPathTable = (typeof AREA_PATH_TABLES)[number];
