@@ -241,26 +241,42 @@ export function buildCli(): Command {
     .requiredOption('--name <name>', 'what the client is')
     .requiredOption('--area <code>', 'area code the token is bound to')
     .requiredOption('--capability <capability>', `one of ${CAPABILITIES.join(', ')}`)
-    .action(async (options: { name: string; area: string; capability: string }) => {
+    .option('--camera <code>', 'device.alerts only: the camera or gate this token belongs to')
+    .action(async (options: { name: string; area: string; capability: string; camera?: string }) => {
       if (!(CAPABILITIES as readonly string[]).includes(options.capability))
         throw new InvalidArgumentError(`--capability must be one of ${CAPABILITIES.join(', ')}`);
+      if (options.camera !== undefined && options.capability !== 'device.alerts')
+        throw new InvalidArgumentError('--camera goes with --capability device.alerts only');
       const config = loadConfig();
       await withDatabase(config, 'token create', async ({ db }) => {
         const area = await findAreaByCode(db, options.area);
         if (!area) throw new InvalidArgumentError(`No area with code ${options.area}`);
+        let cameraId: number | null = null;
+        if (options.camera !== undefined) {
+          const camera = await db
+            .selectFrom('cameras')
+            .select(['id', 'area_path'])
+            .where('code', '=', options.camera)
+            .executeTakeFirst();
+          if (!camera) throw new InvalidArgumentError(`No camera with code ${options.camera}`);
+          if (!camera.area_path.startsWith(area.path))
+            throw new InvalidArgumentError(`Camera ${options.camera} is not inside area ${options.area}`);
+          cameraId = camera.id;
+        }
         const created = await db.transaction().execute(async (trx) => {
           const result = await createApiToken(trx, {
             name: options.name,
             areaId: area.id,
             capability: options.capability as Capability,
             createdBy: null,
+            cameraId,
           });
           await recordAudit(trx, systemActor(), {
             action: 'token.create',
             entityType: 'api_token',
             entityId: result.id,
             areaPath: area.path,
-            after: { name: options.name, capability: options.capability },
+            after: { name: options.name, capability: options.capability, camera: options.camera ?? null },
           });
           return result;
         });

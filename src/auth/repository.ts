@@ -125,7 +125,7 @@ export async function resolveApiToken(
   const row = await db
     .selectFrom('api_tokens as t')
     .innerJoin('areas as a', 'a.id', 't.area_id')
-    .select(['t.id', 't.name', 't.capability', 't.area_id', 'a.path', 't.last_used_at'])
+    .select(['t.id', 't.name', 't.capability', 't.area_id', 'a.path', 't.last_used_at', 't.camera_id'])
     .where('t.token_hash', '=', sha256(token))
     .where('t.revoked_at', 'is', null)
     .where('a.retired_at', 'is', null)
@@ -141,12 +141,19 @@ export async function resolveApiToken(
     capability: row.capability as Capability,
     areaId: row.area_id,
     areaPath: row.path,
+    cameraId: row.camera_id,
   };
 }
 
 export async function createApiToken(
   db: Db,
-  input: { name: string; areaId: number; capability: Capability; createdBy: number | null },
+  input: {
+    name: string;
+    areaId: number;
+    capability: Capability;
+    createdBy: number | null;
+    cameraId?: number | null;
+  },
 ): Promise<{ id: number; token: string }> {
   const token = `gg_${randomToken()}`;
   const row = await db
@@ -157,6 +164,7 @@ export async function createApiToken(
       area_id: input.areaId,
       capability: input.capability,
       created_by: input.createdBy,
+      camera_id: input.cameraId ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();

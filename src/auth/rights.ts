@@ -28,6 +28,11 @@ export const RIGHTS = [
   'event.handle',
   'event.dispatch',
   'service.handle',
+  'service.manage',
+  'event.configure',
+  'announcement.write',
+  'team.manage',
+  'review.read',
   'token.manage',
 ] as const;
 export type Right = (typeof RIGHTS)[number];
@@ -45,7 +50,14 @@ const READ_ALL: Right[] = ['area.read', 'user.read', 'person.read', 'health.read
 
 export const ROLE_RIGHTS: Record<Role, readonly Right[]> = {
   admin: RIGHTS,
-  commander: [...READ_ALL, 'audit.read', 'person.export', 'event.dispatch'],
+  commander: [
+    ...READ_ALL,
+    'audit.read',
+    'person.export',
+    'event.dispatch',
+    'announcement.write',
+    'review.read',
+  ],
   community_staff: [
     ...READ_ALL,
     'area.manage',
@@ -58,6 +70,11 @@ export const ROLE_RIGHTS: Record<Role, readonly Right[]> = {
     'event.handle',
     'event.dispatch',
     'service.handle',
+    'service.manage',
+    'event.configure',
+    'announcement.write',
+    'team.manage',
+    'review.read',
   ],
   grid_leader: [
     ...READ_ALL,
@@ -68,6 +85,10 @@ export const ROLE_RIGHTS: Record<Role, readonly Right[]> = {
     'event.handle',
     'event.dispatch',
     'service.handle',
+    'service.manage',
+    'announcement.write',
+    'team.manage',
+    'review.read',
   ],
   grid_worker: [
     'area.read',

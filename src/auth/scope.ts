@@ -11,7 +11,16 @@ export interface Assignment {
 /** Who is asking: a signed-in user or a machine client. Every repository query is scoped by it. */
 export type Viewer =
   | { kind: 'user'; userId: number; username: string; displayName: string; assignments: Assignment[] }
-  | { kind: 'token'; tokenId: number; name: string; capability: Capability; areaId: number; areaPath: string }
+  | {
+      kind: 'token';
+      tokenId: number;
+      name: string;
+      capability: Capability;
+      areaId: number;
+      areaPath: string;
+      /** A device token (capability device.alerts) may be bound to one camera or gate. */
+      cameraId: number | null;
+    }
   /** The operator at the command line (migrations, imports, create-admin): the whole tree. */
   | { kind: 'system'; name: string };
 
