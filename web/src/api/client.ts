@@ -262,6 +262,9 @@ async function allPages<T>(load: (page: number) => Promise<Page<T>>): Promise<T[
   }
 }
 
+/** The transport, for the per-module API files (api/events.ts, api/services.ts). */
+export const http = { request, send, download, queryString };
+
 export const api = {
   health: (signal?: AbortSignal) => get<Health>('/health', undefined, signal),
 

@@ -1,7 +1,11 @@
+import { eventsEn } from './events.en';
+import { servicesEn } from './services.en';
 import type { Messages } from './zh-CN';
 
 // Typed as Messages: a missing or extra key is a compile error.
 export const en: Messages = {
+  ...eventsEn,
+  ...servicesEn,
   'app.name': 'Gridguard',
   'app.nameEn': '网格卫士',
   'app.tagline': 'Grid-based community governance',

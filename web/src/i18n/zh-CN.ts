@@ -1,5 +1,10 @@
 // Chinese (Simplified) is the source dictionary: its keys are the keys of every other language.
+import { eventsZhCN } from './events.zh-CN';
+import { servicesZhCN } from './services.zh-CN';
+
 export const zhCN = {
+  ...eventsZhCN,
+  ...servicesZhCN,
   'app.name': '网格卫士',
   'app.nameEn': 'Gridguard',
   'app.tagline': '网格化社会治理平台',

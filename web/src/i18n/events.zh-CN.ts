@@ -1,0 +1,2 @@
+// The events pages' messages (Chinese, the source); spread into zh-CN.ts. Keys start with a page prefix.
+export const eventsZhCN = {} as const;
