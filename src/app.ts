@@ -34,6 +34,8 @@ import { healthFeedRoutes } from './health/feeds/routes.js';
 import { tokenRoutes } from './tokens/routes.js';
 import { userRoutes } from './users/routes.js';
 import { visitRoutes } from './visits/routes.js';
+import { eventPhotoRoutes } from './events/photos/routes.js';
+import { reviewRoutes } from './review/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -167,6 +169,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(roundRoutes).register(keyPersonRoutes);
   await app.register(leadVerificationPlugin);
   await app.register(dashboardRoutes);
+  await app.register(eventPhotoRoutes);
+  await app.register(reviewRoutes);
 
   if (WEB_ROOT) await app.register(fastifyStatic, { root: WEB_ROOT, wildcard: false, index: false });
   // The single-page app answers every other GET with its index; the API answers 404 in its error shape.
