@@ -5,8 +5,9 @@ import { hierarchyBench } from './figures/hierarchy.js';
 import { importPersonsBench } from './figures/import-persons.js';
 import { importTestsBench } from './figures/import-tests.js';
 import { screenBench } from './figures/screen.js';
+import { eventsBench } from './figures/events.js';
 
-const MODULES: BenchModule[] = [hierarchyBench, importPersonsBench, importTestsBench, screenBench];
+const MODULES: BenchModule[] = [hierarchyBench, importPersonsBench, importTestsBench, screenBench, eventsBench];
 
 const args = new Set(process.argv.slice(2));
 const json = args.has('--json');

@@ -20,6 +20,7 @@ import { registerErrorHandler } from './core/errors.js';
 import { ErrorResponse } from './core/schemas.js';
 import { type Backend, type Database, ping } from './db/database.js';
 import type { DB } from './db/schema.js';
+import { eventRoutes } from './events/routes.js';
 import { hierarchyRoutes } from './hierarchy/routes.js';
 import { householdCodeRoutes } from './household-codes/routes.js';
 import { dashboardRoutes } from './health/dashboard/routes.js';
@@ -34,6 +35,7 @@ import { healthFeedRoutes } from './health/feeds/routes.js';
 import { tokenRoutes } from './tokens/routes.js';
 import { userRoutes } from './users/routes.js';
 import { visitRoutes } from './visits/routes.js';
+import { open311Routes } from './open311/routes.js';
 import { eventPhotoRoutes } from './events/photos/routes.js';
 import { reviewRoutes } from './review/routes.js';
 
@@ -169,7 +171,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(roundRoutes).register(keyPersonRoutes);
   await app.register(leadVerificationPlugin);
   await app.register(dashboardRoutes);
+  await app.register(open311Routes, { prefix: '/open311/v2' });
   await app.register(eventPhotoRoutes);
+  await app.register(eventRoutes);
   await app.register(reviewRoutes);
 
   if (WEB_ROOT) await app.register(fastifyStatic, { root: WEB_ROOT, wildcard: false, index: false });

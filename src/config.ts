@@ -21,6 +21,8 @@ export interface Config {
   readonly publicUrl: string | null;
   /** Days a place-code scan (whereabouts) is kept before automatic deletion. */
   readonly placeScanRetentionDays: number;
+  /** Alerts of one kind from one device this many seconds apart merge into one event. */
+  readonly alertMergeSeconds: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly keys: KeyMaterial;
 }
@@ -186,6 +188,7 @@ export function loadConfig(env: Env = process.env): Config {
     gridCodeWidth: width,
     publicUrl: publicUrl(env),
     placeScanRetentionDays: integer(env, 'GRIDGUARD_PLACE_SCAN_RETENTION_DAYS', 21, 1, 3650),
+    alertMergeSeconds: integer(env, 'GRIDGUARD_ALERT_MERGE_SECONDS', 600, 0, 86400),
     logLevel,
     keys: loadKeys(env, dataDir, url === null),
   });

@@ -1,4 +1,5 @@
 import { startPeriodicJob } from './core/periodic.js';
+import { startEventEscalation } from './events/escalation.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
@@ -48,6 +49,16 @@ export async function startServer(
       });
       app.addHook('onClose', () => maintenance.stop());
     }
+    // Step deadlines live in the database: the timer may run in every app process, and each
+    // overdue event still climbs exactly one tier per overrun.
+    const escalation = startEventEscalation({
+      db: app.db,
+      clock: app.clock,
+      intervalMs: 60_000,
+      firstRunMs: 5_000,
+      onError: (error) => app.log.error({ err: error }, 'event escalation failed'),
+    });
+    app.addHook('onClose', () => escalation.stop());
     const address = await app.listen({ port: config.port, host: config.host });
     const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
     return {

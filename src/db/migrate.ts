@@ -10,6 +10,7 @@ import * as rounds from './migrations/20261122_1620_rounds.js';
 import * as leads from './migrations/20261122_1630_leads.js';
 import * as cameras from './migrations/20261122_1700_cameras.js';
 import * as events from './migrations/20261122_1800_events.js';
+import * as eventCategories from './migrations/20261122_1810_event_categories.js';
 import * as review from './migrations/20261122_1840_review.js';
 import type { DB } from './schema.js';
 
@@ -25,6 +26,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261122_1630_leads': leads,
   '20261122_1700_cameras': cameras,
   '20261122_1800_events': events,
+  '20261122_1810_event_categories': eventCategories,
   '20261122_1840_review': review,
 };
 

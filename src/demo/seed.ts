@@ -7,6 +7,7 @@ import type { DB, GeoJsonGeometry } from '../db/schema.js';
 import { insertAreas, type AreaRow, type NewArea } from '../hierarchy/repository.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { chineseName, SeededRandom } from './random.js';
+import { seedDemoEvents } from '../events/demo.js';
 import { seedDemoEpidemic } from './epidemic-seed.js';
 import { seedDemoRegister } from './register-seed.js';
 
@@ -256,6 +257,9 @@ export async function seedDemo(db: Kysely<DB>, options: DemoOptions): Promise<{ 
     log(
       `  accounts: ${accounts.length} (${accounts.filter((a) => a.role === 'volunteer').length} volunteers)`,
     );
+
+    const events = await seedDemoEvents(trx, { village: village!, now, random });
+    log(`  events: ${events.events} over the last 30 days, ${events.open} still open`);
 
     await trx
       .insertInto('app_meta')

@@ -1,0 +1,135 @@
+import type { Kysely } from 'kysely';
+import { startPeriodicJob } from '../core/periodic.js';
+import type { DB, EventStep, EventTier } from '../db/schema.js';
+import { notify } from '../notifications/notify.js';
+import { deadlineFor } from './calendar.js';
+import * as repo from './repository.js';
+import { respondersAt, tierAbove, tierChain } from './responders.js';
+import { stepLimit } from './service.js';
+import { CLOCKED_STATUSES } from './transitions.js';
+
+/** Events claimed per transaction: short transactions, and other processes take the rest meanwhile. */
+const BATCH = 50;
+
+export interface Escalated {
+  id: number;
+  code: string;
+  fromTier: EventTier;
+  toTier: EventTier;
+  escalationCount: number;
+}
+
+/**
+ * Moves every event whose step is overdue ONE tier up (micro-grid → grid → community → street →
+ * district), with a fresh deadline for the same step so it can escalate again, an 'escalate' step
+ * and a notification to the new tier's responders. Each batch claims its rows with
+ * `for update skip locked` and updates them guarded by the claimed tier, so several processes on
+ * one PostgreSQL database escalate each event exactly once; the notification's dedupe key makes a
+ * retried run harmless too. An event at the top tier stays overdue where it is.
+ */
+export async function escalateOverdueEvents(db: Kysely<DB>, now: Date): Promise<Escalated[]> {
+  const escalated: Escalated[] = [];
+  // Events already at the top of their chain are skipped in later batches of this run.
+  const atTop = new Set<number>([0]);
+  for (;;) {
+    const { moved, claimed } = await db.transaction().execute(async (trx) => {
+      const due = await trx
+        .selectFrom('events')
+        .select(['id', 'code', 'title', 'tier', 'area_path', 'category_id', 'step', 'escalation_count'])
+        .where('step_deadline', 'is not', null)
+        .where('step_deadline', '<=', now)
+        .where('status', 'in', [...CLOCKED_STATUSES])
+        .where('tier', '<>', 'county')
+        .where('id', 'not in', [...atTop])
+        .orderBy('step_deadline')
+        .limit(BATCH)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      if (due.length === 0) return { moved: [] as Escalated[], claimed: 0 };
+      const calendar = await repo.loadCalendar(trx);
+      const moved: Escalated[] = [];
+      for (const event of due) {
+        const next = tierAbove(await tierChain(trx, event.area_path), event.tier);
+        if (!next) {
+          atTop.add(event.id);
+          continue;
+        }
+        const step = event.step as EventStep;
+        const deadline = deadlineFor(now, await stepLimit(trx, event.category_id, step), calendar);
+        const count = event.escalation_count + 1;
+        const updated = await trx
+          .updateTable('events')
+          .set({
+            tier: next.tier,
+            tier_area_id: next.areaId,
+            escalation_count: count,
+            escalated_at: now,
+            step_deadline: deadline,
+            updated_at: now,
+          })
+          .where('id', '=', event.id)
+          .where('tier', '=', event.tier)
+          .where('escalation_count', '=', event.escalation_count)
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) !== 1) continue;
+        await repo.insertStep(trx, {
+          event_id: event.id,
+          at: now,
+          action: 'escalate',
+          from_tier: event.tier,
+          to_tier: next.tier,
+          actor_user_id: null,
+          actor_name: 'system:escalation',
+          note: `超时升级至${next.name}`,
+          details: JSON.stringify({ step, deadline: deadline.toISOString(), count }),
+        });
+        await notify(trx, {
+          userIds: await respondersAt(trx, next.areaId),
+          kind: 'event.escalated',
+          priority: 'urgent',
+          title: `事件超时升级：${event.code} ${event.title}`.slice(0, 200),
+          body: `已升级至${next.name}，请督办`,
+          link: `/events/${event.id}`,
+          entityType: 'event',
+          entityId: event.id,
+          dedupeKey: `event:${event.id}:escalate:${count}`,
+          now,
+        });
+        moved.push({
+          id: event.id,
+          code: event.code,
+          fromTier: event.tier,
+          toTier: next.tier,
+          escalationCount: count,
+        });
+      }
+      return { moved, claimed: due.length };
+    });
+    escalated.push(...moved);
+    if (claimed < BATCH) return escalated;
+  }
+}
+
+export interface EventEscalationOptions {
+  db: Kysely<DB>;
+  clock: () => Date;
+  intervalMs: number;
+  /** Delay of the first run after start (default: one interval). */
+  firstRunMs?: number;
+  onError: (error: unknown) => void;
+  onEscalated?: (escalated: Escalated[]) => void;
+}
+
+/** Runs the escalation on a timer (startPeriodicJob): state is in the database, so it survives restarts. */
+export function startEventEscalation(options: EventEscalationOptions): { stop: () => Promise<void> } {
+  return startPeriodicJob({
+    intervalMs: options.intervalMs,
+    ...(options.firstRunMs !== undefined ? { firstRunMs: options.firstRunMs } : {}),
+    run: async () => {
+      const escalated = await escalateOverdueEvents(options.db, options.clock());
+      if (escalated.length > 0) options.onEscalated?.(escalated);
+    },
+    onError: options.onError,
+  });
+}

@@ -1,0 +1,20 @@
+import type { TSchema, Static } from 'typebox';
+import { Value } from 'typebox/value';
+import { invalid } from '../core/errors.js';
+
+/**
+ * Validates the text fields of a multipart form against a schema (Fastify validates JSON bodies
+ * itself, but not multipart fields), answering 400 VALIDATION_FAILED with the offending field.
+ */
+export function checkForm<T extends TSchema>(schema: T, fields: Record<string, string>): Static<T> {
+  if (Value.Check(schema, fields)) return fields as Static<T>;
+  const details = Value.Errors(schema, fields).map((error) => {
+    const extra =
+      (error.params as { additionalProperties?: string[]; requiredProperties?: string[] } | undefined) ?? {};
+    const named = extra.additionalProperties?.[0] ?? extra.requiredProperties?.[0] ?? '';
+    const path = error.instancePath.replace(/^\//, '').replaceAll('/', '.');
+    return { field: ['body', path || named].filter(Boolean).join('.'), message: error.message };
+  });
+  const first = details.find((d) => d.field !== 'body') ?? details[0]!;
+  throw invalid('VALIDATION_FAILED', `${first.field} ${first.message}`, details);
+}

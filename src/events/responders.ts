@@ -1,0 +1,136 @@
+import { rightsOf, type Role } from '../auth/rights.js';
+import { inSubtrees } from '../auth/scope.js';
+import type { Db } from '../core/context.js';
+import type { AreaLevel, EventTier } from '../db/schema.js';
+
+/**
+ * "Small matters stay in the micro-grid, ordinary ones in the community, big ones in the street":
+ * an event is held by one tier (micro-grid → grid → community → street → district) and that tier's
+ * area; the responders of a tier area are the people who act on events there.
+ */
+export const TIERS: readonly EventTier[] = ['microgrid', 'grid', 'village', 'township', 'county'];
+export const tierRank = (tier: EventTier) => TIERS.indexOf(tier);
+
+export interface TierArea {
+  tier: EventTier;
+  areaId: number;
+  path: string;
+  name: string;
+}
+
+/** The ancestors-or-self of an area at tier levels, lowest tier first. */
+export async function tierChain(db: Db, areaPath: string): Promise<TierArea[]> {
+  const ids = areaPath.split('/').filter(Boolean).map(Number);
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('areas')
+    .select(['id', 'path', 'name', 'level'])
+    .where('id', 'in', ids)
+    .where('level', 'in', TIERS as AreaLevel[])
+    .execute();
+  return rows
+    .map((r) => ({ tier: r.level as EventTier, areaId: r.id, path: r.path, name: r.name }))
+    .sort((a, b) => tierRank(a.tier) - tierRank(b.tier));
+}
+
+const handles = (role: string, categories: readonly string[]) => {
+  const rights = rightsOf(role as Role, categories);
+  return rights.includes('event.handle') || rights.includes('event.dispatch');
+};
+
+/**
+ * Responders per area: active users with a role assignment exactly at the area whose role gives
+ * event.handle or event.dispatch, and members of the area's teams that are not retired.
+ */
+export async function respondersOf(db: Db, areaIds: readonly number[]): Promise<Map<number, number[]>> {
+  const result = new Map<number, Set<number>>(areaIds.map((id) => [id, new Set()]));
+  if (areaIds.length === 0) return new Map();
+  const [assignments, members] = await Promise.all([
+    db
+      .selectFrom('role_assignments as r')
+      .innerJoin('users as u', 'u.id', 'r.user_id')
+      .select(['r.area_id', 'r.user_id', 'r.role', 'r.categories'])
+      .where('r.area_id', 'in', [...areaIds])
+      .where('u.disabled_at', 'is', null)
+      .execute(),
+    db
+      .selectFrom('team_members as m')
+      .innerJoin('teams as t', 't.id', 'm.team_id')
+      .innerJoin('users as u', 'u.id', 'm.user_id')
+      .select(['t.area_id', 'm.user_id'])
+      .where('t.area_id', 'in', [...areaIds])
+      .where('t.retired_at', 'is', null)
+      .where('u.disabled_at', 'is', null)
+      .execute(),
+  ]);
+  for (const a of assignments) if (handles(a.role, a.categories)) result.get(a.area_id)?.add(a.user_id);
+  for (const m of members) result.get(m.area_id)?.add(m.user_id);
+  return new Map([...result].map(([id, users]) => [id, [...users].sort((x, y) => x - y)]));
+}
+
+export async function respondersAt(db: Db, areaId: number): Promise<number[]> {
+  return (await respondersOf(db, [areaId])).get(areaId) ?? [];
+}
+
+/**
+ * Where a new event starts: the lowest tier at or above the category's start tier whose area (an
+ * ancestor-or-self of the event's area) has responders; else the highest such tier area there is.
+ */
+export async function startingTier(db: Db, areaPath: string, startTier: EventTier): Promise<TierArea> {
+  const chain = await tierChain(db, areaPath);
+  if (chain.length === 0) throw new Error(`Area ${areaPath} lies under no tier area`);
+  const eligible = chain.filter((t) => tierRank(t.tier) >= tierRank(startTier));
+  const candidates = eligible.length > 0 ? eligible : [chain[chain.length - 1]!];
+  const responders = await respondersOf(
+    db,
+    candidates.map((c) => c.areaId),
+  );
+  return (
+    candidates.find((c) => (responders.get(c.areaId)?.length ?? 0) > 0) ?? candidates[candidates.length - 1]!
+  );
+}
+
+/** The next tier area above `current` in the event's chain, or null at the top. */
+export function tierAbove(chain: readonly TierArea[], current: EventTier): TierArea | null {
+  return chain.find((t) => tierRank(t.tier) > tierRank(current)) ?? null;
+}
+
+/** Whether the user responds to events somewhere in the subtree of `tierPath` (dispatch targets). */
+export async function isResponderWithin(db: Db, userId: number, tierPath: string): Promise<boolean> {
+  const [assignments, teams] = await Promise.all([
+    db
+      .selectFrom('role_assignments as r')
+      .innerJoin('areas as a', 'a.id', 'r.area_id')
+      .innerJoin('users as u', 'u.id', 'r.user_id')
+      .select(['r.role', 'r.categories'])
+      .where('r.user_id', '=', userId)
+      .where('u.disabled_at', 'is', null)
+      .where('a.retired_at', 'is', null)
+      .where(inSubtrees([tierPath], 'a.path'))
+      .execute(),
+    db
+      .selectFrom('team_members as m')
+      .innerJoin('teams as t', 't.id', 'm.team_id')
+      .innerJoin('users as u', 'u.id', 'm.user_id')
+      .select('t.id')
+      .where('m.user_id', '=', userId)
+      .where('u.disabled_at', 'is', null)
+      .where('t.retired_at', 'is', null)
+      .where(inSubtrees([tierPath], 't.area_path'))
+      .limit(1)
+      .execute(),
+  ]);
+  return teams.length > 0 || assignments.some((a) => handles(a.role, a.categories));
+}
+
+/** Active members of a team (dispatch to a team notifies them all). */
+export async function teamMembers(db: Db, teamId: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('team_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select('m.user_id')
+    .where('m.team_id', '=', teamId)
+    .where('u.disabled_at', 'is', null)
+    .execute();
+  return rows.map((r) => r.user_id);
+}

@@ -1,0 +1,439 @@
+import { type Static, type TSchema, Type } from 'typebox';
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const DateTime = Type.String({ format: 'date-time' });
+
+export const EVENT_TIERS = ['microgrid', 'grid', 'village', 'township', 'county'] as const;
+export const EVENT_STATUSES = [
+  'collected',
+  'registered',
+  'dispatched',
+  'handling',
+  'reported',
+  'closed',
+  'evaluated',
+  'suspended',
+  'merged',
+  'rejected',
+] as const;
+export const EVENT_SOURCES = ['citizen', 'patrol', 'hotline', 'resident_group', 'device', 'open311'] as const;
+export const STAFF_SOURCES = ['patrol', 'hotline', 'resident_group'] as const;
+export const EVENT_STEPS = ['register', 'dispatch', 'handle', 'check'] as const;
+export const ALERT_KINDS = ['gathering', 'isolation_door_opened', 'fever_at_gate', 'loitering'] as const;
+export const LIMIT_UNITS = ['minutes', 'work_hours', 'work_days'] as const;
+
+// ---- categories and limits ----
+
+export const TimeLimitSchema = Type.Object(
+  {
+    amount: Type.Integer({ minimum: 1, maximum: 10000 }),
+    unit: Type.Enum(LIMIT_UNITS, {
+      description:
+        'minutes: natural time; work_hours: 09–12 and 13–18 on working days; work_days: 8 working hours',
+    }),
+  },
+  { additionalProperties: false },
+);
+export const StepLimitsSchema = Type.Object(
+  {
+    register: Type.Optional(TimeLimitSchema),
+    dispatch: Type.Optional(TimeLimitSchema),
+    handle: Type.Optional(TimeLimitSchema),
+    check: Type.Optional(TimeLimitSchema),
+  },
+  {
+    additionalProperties: false,
+    description: 'Time limit per step; a step left out uses the parent class’s limit, then the default',
+  },
+);
+
+export const CategoryView = Type.Object({
+  id: Type.Integer(),
+  parentId: Nullable(Type.Integer()),
+  code: Type.String(),
+  nameZh: Type.String(),
+  nameEn: Type.String(),
+  startTier: Type.Enum(EVENT_TIERS),
+  limits: StepLimitsSchema,
+  public: Type.Boolean(),
+  sort: Type.Integer(),
+  retired: Type.Boolean(),
+});
+export type CategoryView = Static<typeof CategoryView>;
+export const CategoryClassView = Type.Intersect([
+  CategoryView,
+  Type.Object({ children: Type.Array(CategoryView) }),
+]);
+export type CategoryClassView = Static<typeof CategoryClassView>;
+export const CategoryTree = Type.Object({ items: Type.Array(CategoryClassView) });
+export const CategoryTreeQuery = Type.Object({
+  includeRetired: Type.Optional(Type.Boolean({ default: false })),
+});
+
+const PublicCategory = Type.Object({ code: Type.String(), nameZh: Type.String(), nameEn: Type.String() });
+export const PublicCategoryTree = Type.Object({
+  items: Type.Array(Type.Intersect([PublicCategory, Type.Object({ children: Type.Array(PublicCategory) })])),
+});
+export type PublicCategoryTree = Static<typeof PublicCategoryTree>;
+
+const CategoryCode = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,40}$', maxLength: 40 });
+export const CreateCategoryBody = Type.Object(
+  {
+    parentId: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'A top-level class; omit for a new class' }),
+    ),
+    code: CategoryCode,
+    nameZh: Type.String({ minLength: 1, maxLength: 60 }),
+    nameEn: Type.String({ minLength: 1, maxLength: 80 }),
+    startTier: Type.Enum(EVENT_TIERS),
+    limits: StepLimitsSchema,
+    public: Type.Optional(Type.Boolean({ default: false })),
+    sort: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000, default: 0 })),
+  },
+  { additionalProperties: false },
+);
+export type CreateCategoryBody = Static<typeof CreateCategoryBody>;
+export const UpdateCategoryBody = Type.Object(
+  {
+    nameZh: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
+    nameEn: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
+    startTier: Type.Optional(Type.Enum(EVENT_TIERS)),
+    limits: Type.Optional(StepLimitsSchema),
+    public: Type.Optional(Type.Boolean()),
+    sort: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateCategoryBody = Static<typeof UpdateCategoryBody>;
+
+// ---- working calendar ----
+
+export const CalendarDayView = Type.Object({
+  day: Type.String({ format: 'date' }),
+  kind: Type.Enum(['holiday', 'workday']),
+  name: Type.String(),
+  updatedAt: DateTime,
+});
+export type CalendarDayView = Static<typeof CalendarDayView>;
+export const CalendarQuery = Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) });
+export const CalendarYear = Type.Object({
+  year: Type.Integer(),
+  items: Type.Array(CalendarDayView, {
+    description: 'Only the days that differ from Monday–Friday: holidays and swapped working days (调休)',
+  }),
+});
+export const CalendarDayParams = Type.Object({
+  day: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' }),
+});
+export const CalendarDayBody = Type.Object(
+  {
+    kind: Type.Enum(['holiday', 'workday'], {
+      description: 'holiday: off; workday: a weekend day worked (调休)',
+    }),
+    name: Type.String({ minLength: 1, maxLength: 50 }),
+  },
+  { additionalProperties: false },
+);
+export type CalendarDayBody = Static<typeof CalendarDayBody>;
+
+// ---- events ----
+
+const AreaBrief = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  name: Type.String(),
+  level: Type.String(),
+});
+const CategoryBrief = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  nameZh: Type.String(),
+  nameEn: Type.String(),
+});
+export const AssigneeView = Type.Object({
+  userId: Nullable(Type.Integer()),
+  userName: Nullable(Type.String()),
+  teamId: Nullable(Type.Integer()),
+  teamName: Nullable(Type.String()),
+  department: Nullable(Type.String()),
+});
+
+export const EventListItem = Type.Object({
+  id: Type.Integer(),
+  code: Type.String({ description: 'EV + China date + sequence, e.g. EV20261122000123' }),
+  title: Type.String(),
+  status: Type.Enum(EVENT_STATUSES),
+  source: Type.Enum(EVENT_SOURCES),
+  tier: Type.Enum(EVENT_TIERS),
+  category: CategoryBrief,
+  area: AreaBrief,
+  assignee: Nullable(AssigneeView),
+  step: Nullable(Type.Enum(EVENT_STEPS, { description: 'The step whose clock runs' })),
+  stepDeadline: Nullable(DateTime),
+  overdue: Type.Boolean({ description: 'An open step past its deadline' }),
+  escalationCount: Type.Integer(),
+  alertCount: Type.Integer(),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+});
+export type EventListItem = Static<typeof EventListItem>;
+
+export const EventBoard = Type.Object({
+  items: Type.Array(EventListItem),
+  nextCursor: Nullable(
+    Type.String({ description: 'Pass as cursor for the next page; null on the last page' }),
+  ),
+});
+export type EventBoard = Static<typeof EventBoard>;
+
+export const EventBoardQuery = Type.Object({
+  status: Type.Optional(Type.Array(Type.Enum(EVENT_STATUSES), { maxItems: 10, description: 'Any of these' })),
+  category: Type.Optional(
+    Type.Integer({ minimum: 1, description: 'A category id; a class includes its sub-categories' }),
+  ),
+  tier: Type.Optional(Type.Enum(EVENT_TIERS)),
+  overdue: Type.Optional(Type.Boolean({ description: 'true: open steps past their deadline' })),
+  source: Type.Optional(Type.Enum(EVENT_SOURCES)),
+  areaId: Type.Optional(Type.Integer({ minimum: 1, description: 'Only events in this area’s subtree' })),
+  assignee: Type.Optional(Type.Literal('me', { description: 'me: assigned to me or one of my teams' })),
+  q: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 50, description: 'An event code (prefix) or words of the title' }),
+  ),
+  cursor: Type.Optional(Type.String({ maxLength: 100 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+});
+export type EventBoardQuery = Static<typeof EventBoardQuery>;
+
+export const EventSummaryQuery = Type.Object({
+  areaId: Type.Optional(Type.Integer({ minimum: 1 })),
+});
+export const EventSummary = Type.Object({
+  /** Open events per status (closed ones are not counted: the board lists them). */
+  byStatus: Type.Object({
+    collected: Type.Integer(),
+    registered: Type.Integer(),
+    dispatched: Type.Integer(),
+    handling: Type.Integer(),
+    reported: Type.Integer(),
+    suspended: Type.Integer(),
+  }),
+  open: Type.Integer(),
+  overdue: Type.Integer(),
+});
+export type EventSummary = Static<typeof EventSummary>;
+
+export const StepView = Type.Object({
+  id: Type.Integer(),
+  at: DateTime,
+  action: Type.String(),
+  fromStatus: Nullable(Type.String()),
+  toStatus: Nullable(Type.String()),
+  fromTier: Nullable(Type.String()),
+  toTier: Nullable(Type.String()),
+  actor: Type.String(),
+  note: Nullable(Type.String()),
+  details: Nullable(Type.Unknown()),
+});
+export type StepView = Static<typeof StepView>;
+
+export const PhotoView = Type.Object({
+  id: Type.Integer(),
+  stepId: Nullable(Type.Integer()),
+  purpose: Type.Enum(['report', 'feedback']),
+  mime: Type.String(),
+  width: Type.Integer(),
+  height: Type.Integer(),
+  bytes: Type.Integer(),
+});
+
+export const EventDetail = Type.Intersect([
+  EventListItem,
+  Type.Object({
+    description: Nullable(Type.String()),
+    address: Nullable(Type.String()),
+    lng: Nullable(Type.Number()),
+    lat: Nullable(Type.Number()),
+    /** Ancestors of the area, top first, then the area itself. */
+    areaPath: Type.Array(AreaBrief),
+    tierArea: AreaBrief,
+    reporterName: Nullable(Type.String({ description: 'Masked' })),
+    reporterPhone: Nullable(Type.String({ description: 'Masked, e.g. 138****5678' })),
+    camera: Nullable(
+      Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), kind: Type.String() }),
+    ),
+    alertKind: Nullable(Type.Enum(ALERT_KINDS)),
+    lastAlertAt: Nullable(DateTime),
+    stepStartedAt: Nullable(DateTime),
+    escalatedAt: Nullable(DateTime),
+    suspendedReason: Nullable(Type.String()),
+    mergedInto: Nullable(Type.Object({ id: Type.Integer(), code: Type.String() })),
+    rating: Nullable(Type.Integer()),
+    ratingComment: Nullable(Type.String()),
+    ratedAt: Nullable(DateTime),
+    registeredAt: Nullable(DateTime),
+    dispatchedAt: Nullable(DateTime),
+    respondedAt: Nullable(DateTime),
+    reportedAt: Nullable(DateTime),
+    closedAt: Nullable(DateTime),
+    steps: Type.Array(StepView),
+    photos: Type.Array(PhotoView),
+    allowedActions: Type.Array(Type.String(), { description: 'Actions the caller may take now' }),
+  }),
+]);
+export type EventDetail = Static<typeof EventDetail>;
+
+export const MineList = Type.Object({ items: Type.Array(EventListItem) });
+
+const Lng = Type.Number({ minimum: -180, maximum: 180 });
+const Lat = Type.Number({ minimum: -90, maximum: 90 });
+
+export const CreateEventBody = Type.Object(
+  {
+    source: Type.Enum(STAFF_SOURCES, {
+      description:
+        'patrol: found by the worker (registered at once); hotline / resident_group: entered for a resident',
+    }),
+    categoryId: Type.Integer({ minimum: 1 }),
+    areaId: Type.Integer({ minimum: 1 }),
+    title: Type.String({ minLength: 1, maxLength: 100 }),
+    description: Type.Optional(Type.String({ maxLength: 4000 })),
+    address: Type.Optional(Type.String({ maxLength: 200 })),
+    lng: Type.Optional(Lng),
+    lat: Type.Optional(Lat),
+    reporterName: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+    reporterPhone: Type.Optional(Type.String({ minLength: 5, maxLength: 30 })),
+  },
+  { additionalProperties: false },
+);
+export type CreateEventBody = Static<typeof CreateEventBody>;
+
+export const CreatedEvent = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  status: Type.Enum(EVENT_STATUSES),
+  tier: Type.Enum(EVENT_TIERS),
+  feedbackToken: Nullable(
+    Type.String({ description: 'The reporter’s follow-and-rate token; shown once, only its hash is kept' }),
+  ),
+});
+export type CreatedEvent = Static<typeof CreatedEvent>;
+
+// ---- actions ----
+
+const Note = Type.String({ minLength: 1, maxLength: 2000 });
+const OptionalNote = { note: Type.Optional(Note) };
+export const NoteBody = Type.Object(OptionalNote, { additionalProperties: false });
+export const RequiredNoteBody = Type.Object({ note: Note }, { additionalProperties: false });
+export const AssignBody = Type.Object(
+  {
+    userId: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'A responder inside the event’s tier area' }),
+    ),
+    teamId: Type.Optional(Type.Integer({ minimum: 1 })),
+    department: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 60, description: 'A department by name' }),
+    ),
+    ...OptionalNote,
+  },
+  { additionalProperties: false, description: 'Exactly one of userId, teamId, department' },
+);
+export type AssignBody = Static<typeof AssignBody>;
+export const EvaluateBody = Type.Object(
+  {
+    rating: Type.Integer({ minimum: 1, maximum: 5 }),
+    comment: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+  },
+  { additionalProperties: false },
+);
+export type EvaluateBody = Static<typeof EvaluateBody>;
+export const SuspendBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 500 }) },
+  { additionalProperties: false },
+);
+export const MergeBody = Type.Object(
+  { intoEventId: Type.Integer({ minimum: 1, description: 'An open event in your area' }), ...OptionalNote },
+  { additionalProperties: false },
+);
+
+export const ActionParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+// ---- public report page (随手拍) ----
+
+/** The text fields of the multipart report form; photos come as file parts named "photos". */
+export const PublicReportFields = Type.Object(
+  {
+    category: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,40}$', description: 'A public category code' }),
+    community: Type.String({
+      pattern: '^\\d{6,20}$',
+      description: 'Code of the community the page belongs to (from the page address)',
+    }),
+    description: Type.String({ minLength: 2, maxLength: 2000 }),
+    lng: Type.Optional(Type.String({ pattern: '^-?\\d{1,3}(\\.\\d{1,10})?$' })),
+    lat: Type.Optional(Type.String({ pattern: '^-?\\d{1,2}(\\.\\d{1,10})?$' })),
+    address: Type.Optional(Type.String({ minLength: 2, maxLength: 200 })),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+    phone: Type.Optional(Type.String({ minLength: 5, maxLength: 30 })),
+  },
+  { additionalProperties: false },
+);
+export type PublicReportFields = Static<typeof PublicReportFields>;
+
+export const PublicReportReceipt = Type.Object({
+  code: Type.String(),
+  followToken: Type.String({ description: 'Keep it: opens /api/public/events/{token} to follow and rate' }),
+  photos: Type.Integer(),
+});
+export type PublicReportReceipt = Static<typeof PublicReportReceipt>;
+
+export const FollowParams = Type.Object({ token: Type.String({ pattern: '^[A-Za-z0-9_-]{20,64}$' }) });
+
+export const PublicEventView = Type.Object({
+  code: Type.String(),
+  category: Type.Object({ nameZh: Type.String(), nameEn: Type.String() }),
+  status: Type.Enum(EVENT_STATUSES),
+  createdAt: DateTime,
+  closedAt: Nullable(DateTime),
+  /** What happened, when: no names, no notes. */
+  timeline: Type.Array(Type.Object({ at: DateTime, action: Type.String(), status: Nullable(Type.String()) })),
+  /** Open one with GET /api/public/events/{token}/photos/{id}. */
+  photos: Type.Array(Type.Object({ id: Type.Integer(), purpose: Type.Enum(['report', 'feedback']) })),
+  canRate: Type.Boolean(),
+  rating: Nullable(Type.Integer()),
+  ratingComment: Nullable(Type.String()),
+});
+export type PublicEventView = Static<typeof PublicEventView>;
+
+// ---- device alerts ----
+
+export const DeviceAlertBody = Type.Object(
+  {
+    camera: Type.String({ minLength: 1, maxLength: 60, description: 'The camera or gate code' }),
+    kind: Type.Enum(ALERT_KINDS),
+    occurredAt: DateTime,
+    externalId: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: 'The device’s own alert id: resending it is idempotent',
+      }),
+    ),
+    details: Type.Optional(
+      Type.Record(
+        Type.String({ maxLength: 40 }),
+        Type.Union([Type.String({ maxLength: 200 }), Type.Number(), Type.Boolean()]),
+        {
+          maxProperties: 20,
+          description: 'Flat key/value facts from the device (count, temperature, …)',
+        },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type DeviceAlertBody = Static<typeof DeviceAlertBody>;
+export const DeviceAlertResult = Type.Object({
+  eventId: Type.Integer(),
+  code: Type.String(),
+  merged: Type.Boolean({ description: 'true: added to an open event of the same camera and kind' }),
+});
+export type DeviceAlertResult = Static<typeof DeviceAlertResult>;

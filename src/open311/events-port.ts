@@ -1,0 +1,77 @@
+import { inSubtrees } from '../auth/scope.js';
+import type { Viewer } from '../auth/scope.js';
+import type { Actor, Db } from '../core/context.js';
+import { AppError } from '../core/errors.js';
+import { findCategoryByCode } from '../events/repository.js';
+import { containsPoint } from '../events/location.js';
+import { createEvent } from '../events/service.js';
+import { findAreaById } from '../hierarchy/repository.js';
+import type { FieldCipher } from '../privacy/field-crypto.js';
+
+export interface CitizenEventInput {
+  categoryCode: string;
+  description: string | null;
+  address: string | null;
+  lng: number | null;
+  lat: number | null;
+  reporterName: string | null;
+  reporterPhone: string | null;
+  mediaUrl: string | null;
+}
+
+/**
+ * The area an Open311 request lands in: the deepest mapped area of the key's subtree holding the
+ * point; the key's own area when only an address is given. A point outside the key's map is refused.
+ */
+async function locate(db: Db, areaPath: string, areaId: number, point: { lng: number; lat: number } | null) {
+  if (!point) return areaId;
+  const mapped = await db
+    .selectFrom('areas')
+    .select(['id', 'boundary', 'depth'])
+    .where(inSubtrees([areaPath], 'areas.path'))
+    .where('boundary', 'is not', null)
+    .where('retired_at', 'is', null)
+    .orderBy('depth', 'desc')
+    .execute();
+  if (mapped.length === 0) return areaId;
+  const hit = mapped.find((area) => area.boundary && containsPoint(area.boundary, point.lng, point.lat));
+  if (!hit) throw new AppError('VALIDATION_FAILED', 400, 'lat/long lie outside the area this key serves');
+  return hit.id;
+}
+
+/** Files an Open311 request through the events service, as source 'open311'. */
+export async function fileCitizenEvent(
+  db: Db,
+  actor: Actor & { viewer: Extract<Viewer, { kind: 'token' }> },
+  cipher: FieldCipher,
+  input: CitizenEventInput,
+): Promise<{ id: number; code: string }> {
+  const category = await findCategoryByCode(db, input.categoryCode);
+  if (!category || category.retired_at || !category.public)
+    throw new AppError('NOT_FOUND', 404, `service_code ${input.categoryCode} is not provided`);
+  const point = input.lng !== null && input.lat !== null ? { lng: input.lng, lat: input.lat } : null;
+  const areaId = await locate(db, actor.viewer.areaPath, actor.viewer.areaId, point);
+  const area = await findAreaById(db, areaId);
+  if (!area) throw new AppError('NOT_FOUND', 404, 'The key’s area no longer exists');
+  const description = [input.description, input.mediaUrl ? `media_url: ${input.mediaUrl}` : null]
+    .filter(Boolean)
+    .join('\n');
+  const created = await createEvent(
+    db,
+    actor,
+    {
+      source: 'open311',
+      categoryId: category.id,
+      areaId,
+      title: (input.description ?? category.name_zh).slice(0, 60),
+      description: description || null,
+      address: input.address,
+      lng: input.lng,
+      lat: input.lat,
+      reporterName: input.reporterName,
+      reporterPhone: input.reporterPhone,
+    },
+    { cipher },
+  );
+  return { id: created.id, code: created.code };
+}
