@@ -76,7 +76,11 @@ export async function respondersAt(db: Db, areaId: number): Promise<number[]> {
  * Where a new event starts: the lowest tier at or above the category's start tier whose area (an
  * ancestor-or-self of the event's area) has responders; else the highest such tier area there is.
  */
-export async function startingTier(db: Db, areaPath: string, startTier: EventTier): Promise<TierArea> {
+export async function startingTier(
+  db: Db,
+  areaPath: string,
+  startTier: EventTier,
+): Promise<TierArea & { responders: number[] }> {
   const chain = await tierChain(db, areaPath);
   if (chain.length === 0) throw new Error(`Area ${areaPath} lies under no tier area`);
   const eligible = chain.filter((t) => tierRank(t.tier) >= tierRank(startTier));
@@ -85,9 +89,10 @@ export async function startingTier(db: Db, areaPath: string, startTier: EventTie
     db,
     candidates.map((c) => c.areaId),
   );
-  return (
-    candidates.find((c) => (responders.get(c.areaId)?.length ?? 0) > 0) ?? candidates[candidates.length - 1]!
-  );
+  const chosen =
+    candidates.find((c) => (responders.get(c.areaId)?.length ?? 0) > 0) ?? candidates[candidates.length - 1]!;
+  // Returned with the tier, so the new event's notification needs no second lookup.
+  return { ...chosen, responders: responders.get(chosen.areaId) ?? [] };
 }
 
 /** The next tier area above `current` in the event's chain, or null at the top. */

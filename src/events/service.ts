@@ -241,7 +241,7 @@ export async function createEvent(
     });
 
   await notify(db, {
-    userIds: await respondersAt(db, tier.areaId),
+    userIds: tier.responders,
     kind: 'event.new',
     priority: input.source === 'device' ? 'urgent' : 'normal',
     title: `新事件 ${code}：${input.title.trim()}`.slice(0, 200),
