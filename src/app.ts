@@ -24,6 +24,7 @@ import { eventRoutes } from './events/routes.js';
 import { hierarchyRoutes } from './hierarchy/routes.js';
 import { householdCodeRoutes } from './household-codes/routes.js';
 import { dashboardRoutes } from './health/dashboard/routes.js';
+import { communityServicesPlugin } from './services/plugin.js';
 import { keyPersonRoutes } from './health/key-persons/routes.js';
 import { roundRoutes } from './health/rounds/routes.js';
 import { leadVerificationPlugin } from './health/leads/plugin.js';
@@ -172,6 +173,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(leadVerificationPlugin);
   await app.register(dashboardRoutes);
   await app.register(open311Routes, { prefix: '/open311/v2' });
+  await app.register(communityServicesPlugin);
   await app.register(eventPhotoRoutes);
   await app.register(eventRoutes);
   await app.register(reviewRoutes);

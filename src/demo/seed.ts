@@ -8,6 +8,7 @@ import { insertAreas, type AreaRow, type NewArea } from '../hierarchy/repository
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { chineseName, SeededRandom } from './random.js';
 import { seedDemoEvents } from '../events/demo.js';
+import { seedDemoCommunityServices } from '../services/demo.js';
 import { seedDemoEpidemic } from './epidemic-seed.js';
 import { seedDemoRegister } from './register-seed.js';
 
@@ -258,6 +259,15 @@ export async function seedDemo(db: Kysely<DB>, options: DemoOptions): Promise<{ 
       `  accounts: ${accounts.length} (${accounts.filter((a) => a.role === 'volunteer').length} volunteers)`,
     );
 
+    const services = await seedDemoCommunityServices(trx, {
+      village: village!,
+      cipher: options.cipher,
+      random,
+      now,
+    });
+    log(
+      `  teams: ${services.teams} (${services.teamMembers} members); ${services.volunteersCovering} volunteers cover ${services.coveredHouses} households; ${services.resources} resource and service entries; ${services.requests} requests; ${services.announcements} announcements`,
+    );
     const events = await seedDemoEvents(trx, { village: village!, now, random });
     log(`  events: ${events.events} over the last 30 days, ${events.open} still open`);
 

@@ -1,0 +1,121 @@
+import { type Static, Type } from 'typebox';
+import { Page, PageQuery } from '../core/pagination.js';
+import { PERSON_TAGS } from '../register/schema.js';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+const DateTime = Type.String({ format: 'date-time' });
+
+export const ANNOUNCEMENT_KINDS = ['policy', 'rumour_rebuttal', 'alert', 'notice'] as const;
+export const ANNOUNCEMENT_STATUSES = ['draft', 'published', 'withdrawn'] as const;
+export const KIND_LABELS: Record<(typeof ANNOUNCEMENT_KINDS)[number], string> = {
+  policy: '政策通知',
+  rumour_rebuttal: '辟谣',
+  alert: '预警',
+  notice: '公告',
+};
+
+/** Addressed to households with a resident holding one of these register tags (e.g. elderly_alone 独居老人). */
+const Tags = Type.Array(Type.Enum(PERSON_TAGS), { maxItems: 10, uniqueItems: true });
+
+export const AnnouncementView = Type.Object({
+  id: Type.Integer(),
+  area: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), level: Type.String() }),
+  kind: Type.Enum(ANNOUNCEMENT_KINDS),
+  title: Type.String(),
+  body: Type.String(),
+  tags: Type.Array(Type.String()),
+  status: Type.Enum(ANNOUNCEMENT_STATUSES),
+  /** Published and past its expiry. */
+  expired: Type.Boolean(),
+  publishedAt: Nullable(DateTime),
+  expiresAt: Nullable(DateTime),
+  createdBy: Nullable(Type.String()),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+});
+export type AnnouncementView = Static<typeof AnnouncementView>;
+export const AnnouncementPage = Page(AnnouncementView);
+
+export const CreateAnnouncementBody = Type.Object(
+  {
+    areaId: Type.Integer({ minimum: 1, description: 'Addressed to every household of this subtree' }),
+    kind: Type.Enum(ANNOUNCEMENT_KINDS),
+    title: Type.String({ minLength: 1, maxLength: 100 }),
+    body: Type.String({ minLength: 1, maxLength: 10000 }),
+    tags: Type.Optional(Tags),
+    expiresAt: Type.Optional(Nullable(DateTime)),
+  },
+  { additionalProperties: false },
+);
+export type CreateAnnouncementBody = Static<typeof CreateAnnouncementBody>;
+
+export const UpdateAnnouncementBody = Type.Object(
+  {
+    kind: Type.Optional(Type.Enum(ANNOUNCEMENT_KINDS)),
+    title: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    body: Type.Optional(Type.String({ minLength: 1, maxLength: 10000 })),
+    tags: Type.Optional(Tags),
+    expiresAt: Type.Optional(Nullable(DateTime)),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateAnnouncementBody = Static<typeof UpdateAnnouncementBody>;
+
+export const AnnouncementQuery = Type.Intersect([
+  PageQuery,
+  Type.Object({
+    areaId: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'Addressed to this area: kept at it, above or below it' }),
+    ),
+    status: Type.Optional(Type.Enum(ANNOUNCEMENT_STATUSES)),
+    kind: Type.Optional(Type.Enum(ANNOUNCEMENT_KINDS)),
+  }),
+]);
+export type AnnouncementQuery = Static<typeof AnnouncementQuery>;
+
+export const ReadsReport = Type.Object({
+  announcement: Type.Object({
+    id: Type.Integer(),
+    title: Type.String(),
+    status: Type.Enum(ANNOUNCEMENT_STATUSES),
+    tags: Type.Array(Type.String()),
+  }),
+  /** Per grid of your area the announcement reaches: households addressed, and those that opened it. */
+  grids: Type.Array(
+    Type.Object({
+      grid: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() }),
+      targetedHouseholds: Type.Integer(),
+      readHouseholds: Type.Integer(),
+    }),
+  ),
+  totals: Type.Object({ targetedHouseholds: Type.Integer(), readHouseholds: Type.Integer() }),
+});
+export type ReadsReport = Static<typeof ReadsReport>;
+
+export const PublicAnnouncement = Type.Object({
+  id: Type.Integer(),
+  kind: Type.Enum(ANNOUNCEMENT_KINDS),
+  kindLabel: Type.String(),
+  title: Type.String(),
+  body: Type.String(),
+  /** Who sent it: the area's name (e.g. 星火村). */
+  from: Type.String(),
+  publishedAt: DateTime,
+  expiresAt: Nullable(DateTime),
+  read: Type.Boolean(),
+});
+export type PublicAnnouncement = Static<typeof PublicAnnouncement>;
+export const PublicAnnouncementList = Type.Object({ items: Type.Array(PublicAnnouncement) });
+export type PublicAnnouncementList = Static<typeof PublicAnnouncementList>;
+
+export const PublicReadParams = Type.Object({
+  token: Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]{22}$' }),
+  id: Type.Integer({ minimum: 1, maximum: 2147483647 }),
+});
+export const PublicReadReceipt = Type.Object({
+  id: Type.Integer(),
+  read: Type.Literal(true),
+  readAt: DateTime,
+});
+export type PublicReadReceipt = Static<typeof PublicReadReceipt>;

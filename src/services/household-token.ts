@@ -1,0 +1,23 @@
+import type { Db } from '../core/context.js';
+import { notFound } from '../core/errors.js';
+import { findActiveCode } from '../household-codes/repository.js';
+import { tokenHash } from '../household-codes/tokens.js';
+
+/** The same answer for unknown, revoked and retired codes, as on the door page: a scanner learns nothing else. */
+export const CODE_NOT_FOUND = () =>
+  notFound('CODE_NOT_FOUND', 'This code is unknown or no longer valid (二维码无效或已停用)');
+
+/** The house a door code (一户一码) opens; what every public household route starts from. */
+export async function houseByToken(db: Db, token: string) {
+  const code = await findActiveCode(db, 'household', tokenHash(token));
+  if (!code?.house_id) throw CODE_NOT_FOUND();
+  const house = await db
+    .selectFrom('houses')
+    .select(['id', 'area_id', 'area_path', 'address'])
+    .where('id', '=', code.house_id)
+    .where('retired_at', 'is', null)
+    .executeTakeFirst();
+  if (!house) throw CODE_NOT_FOUND();
+  return house;
+}
+export type TokenHouse = Awaited<ReturnType<typeof houseByToken>>;

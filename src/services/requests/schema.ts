@@ -1,0 +1,155 @@
+import { type Static, Type } from 'typebox';
+import { Page, PageQuery } from '../../core/pagination.js';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+const DateTime = Type.String({ format: 'date-time' });
+
+export const REQUEST_KINDS = ['medicine', 'groceries', 'gas', 'doctor_visit', 'transport', 'other'] as const;
+export const REQUEST_STATUSES = ['open', 'accepted', 'delivered', 'closed', 'cancelled'] as const;
+export const URGENCIES = ['normal', 'urgent'] as const;
+
+/** Shown to residents and in notifications. */
+export const KIND_LABELS: Record<(typeof REQUEST_KINDS)[number], string> = {
+  medicine: '代购药品',
+  groceries: '代购生活物资',
+  gas: '煤气配送',
+  doctor_visit: '上门问诊',
+  transport: '就医出行',
+  other: '其他求助',
+};
+
+export const REQUEST_CODE_PATTERN = '^RQ[0-9]{8}[0-9A-Z]{6}$';
+
+const RequestFields = {
+  kind: Type.Enum(REQUEST_KINDS),
+  details: Type.String({ minLength: 1, maxLength: 1000, description: 'What is needed (药名、数量…)' }),
+  urgency: Type.Optional(Type.Enum(URGENCIES, { default: 'normal' })),
+  requesterName: Type.Optional(Type.String({ maxLength: 50 })),
+  contactPhone: Type.Optional(
+    Type.String({ maxLength: 30, description: 'Stored encrypted, shown masked; optional' }),
+  ),
+};
+
+export const PublicRequestBody = Type.Object(RequestFields, { additionalProperties: false });
+export type PublicRequestBody = Static<typeof PublicRequestBody>;
+
+export const WorkerRequestBody = Type.Object(
+  { houseId: Type.Integer({ minimum: 1, maximum: 2147483647 }), ...RequestFields },
+  { additionalProperties: false },
+);
+export type WorkerRequestBody = Static<typeof WorkerRequestBody>;
+
+/** What the household page shows: status and the volunteer's display name, nothing else about people. */
+export const PublicRequestView = Type.Object({
+  code: Type.String(),
+  kind: Type.Enum(REQUEST_KINDS),
+  kindLabel: Type.String(),
+  details: Type.String(),
+  urgency: Type.Enum(URGENCIES),
+  status: Type.Enum(REQUEST_STATUSES),
+  volunteer: Nullable(Type.Object({ name: Type.String() })),
+  createdAt: DateTime,
+  acceptedAt: Nullable(DateTime),
+  deliveredAt: Nullable(DateTime),
+  closedAt: Nullable(DateTime),
+});
+export type PublicRequestView = Static<typeof PublicRequestView>;
+
+export const PublicRequestList = Type.Object({ items: Type.Array(PublicRequestView) });
+export type PublicRequestList = Static<typeof PublicRequestList>;
+
+export const PublicCancelParams = Type.Object({
+  token: Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]{22}$' }),
+  code: Type.String({ maxLength: 20, pattern: REQUEST_CODE_PATTERN }),
+});
+
+export const RequestView = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  kind: Type.Enum(REQUEST_KINDS),
+  details: Type.String(),
+  urgency: Type.Enum(URGENCIES),
+  status: Type.Enum(REQUEST_STATUSES),
+  channel: Type.Enum(['household_code', 'worker']),
+  house: Type.Object({ id: Type.Integer(), address: Type.String() }),
+  area: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() }),
+  /** Masked (first character kept). */
+  requesterName: Nullable(Type.String()),
+  contactMasked: Nullable(Type.String()),
+  /** Null: nobody covers the house; the grid's responders were told. */
+  volunteer: Nullable(Type.Object({ userId: Type.Integer(), name: Type.String() })),
+  createdBy: Nullable(Type.String()),
+  note: Nullable(Type.String()),
+  createdAt: DateTime,
+  acceptedAt: Nullable(DateTime),
+  deliveredAt: Nullable(DateTime),
+  closedAt: Nullable(DateTime),
+});
+export type RequestView = Static<typeof RequestView>;
+export const RequestPage = Page(RequestView);
+
+export const HistoryEntry = Type.Object({
+  at: DateTime,
+  action: Type.String(),
+  actor: Type.String(),
+  fromStatus: Nullable(Type.String()),
+  toStatus: Nullable(Type.String()),
+  note: Nullable(Type.String()),
+});
+export const RequestDetail = Type.Intersect([
+  RequestView,
+  Type.Object({ history: Type.Array(HistoryEntry) }),
+]);
+export type RequestDetail = Static<typeof RequestDetail>;
+
+/** A yes/no query parameter written true/false or 1/0 (the web client and links use both). */
+const QueryFlag = (description: string) =>
+  Type.Union([Type.Boolean(), Type.Enum(['1', '0'])], { description });
+export const isSet = (flag: boolean | '1' | '0' | undefined): boolean | undefined =>
+  flag === undefined ? undefined : flag === true || flag === '1';
+
+export const RequestQuery = Type.Intersect([
+  PageQuery,
+  Type.Object({
+    mine: Type.Optional(QueryFlag('true or 1: the requests routed to me (my queue)')),
+    status: Type.Optional(
+      Type.Enum([...REQUEST_STATUSES, 'active'], { description: 'active: open or accepted or delivered' }),
+    ),
+    kind: Type.Optional(Type.Enum(REQUEST_KINDS)),
+    urgency: Type.Optional(Type.Enum(URGENCIES)),
+    areaId: Type.Optional(Type.Integer({ minimum: 1, description: 'Only requests under this area' })),
+    unassigned: Type.Optional(QueryFlag('true or 1: requests no volunteer holds; false or 0: held ones')),
+  }),
+]);
+export type RequestQuery = Static<typeof RequestQuery>;
+
+export const NoteBody = Type.Object(
+  { note: Type.Optional(Type.String({ maxLength: 1000 })) },
+  { additionalProperties: false },
+);
+export type NoteBody = Static<typeof NoteBody>;
+
+export const ReassignBody = Type.Object(
+  {
+    volunteerUserId: Type.Integer({ minimum: 1, maximum: 2147483647 }),
+    note: Type.Optional(Type.String({ maxLength: 1000 })),
+  },
+  { additionalProperties: false },
+);
+export type ReassignBody = Static<typeof ReassignBody>;
+
+export const RevealBody = Type.Object(
+  { reason: Type.String({ minLength: 2, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+export const ContactResponse = Type.Object({ phone: Nullable(Type.String()) });
+
+export const PublicReceipt = Type.Object({
+  code: Type.String(),
+  status: Type.Enum(REQUEST_STATUSES),
+  /** Whether a volunteer covers this household (the request went straight to them). */
+  routedToVolunteer: Type.Boolean(),
+  message: Type.String(),
+});
+export type PublicReceipt = Static<typeof PublicReceipt>;

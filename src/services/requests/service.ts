@@ -1,0 +1,564 @@
+import { randomInt } from 'node:crypto';
+import { recordAnonymousAudit, recordAudit } from '../../audit/repository.js';
+import type { Actor, Db } from '../../core/context.js';
+import { AppError, conflict, forbidden, notFound } from '../../core/errors.js';
+import type { PageOf } from '../../core/pagination.js';
+import type { ResidentRequestStatus } from '../../db/schema.js';
+import { findAreaInScope } from '../../hierarchy/repository.js';
+import { chinaDate } from '../../household-codes/dates.js';
+import { checkedName, checkedOptionalText, checkedText } from '../../household-codes/validation.js';
+import { notify } from '../../notifications/notify.js';
+import type { FieldCipher } from '../../privacy/field-crypto.js';
+import { maskName, maskPhone } from '../../privacy/masking.js';
+import { checkedPhone } from '../../register/person-service.js';
+import { findHouseInScope } from '../../register/repository.js';
+import { gridAndMicrogridOf, holdsRoleInOrAbove, isStaffAt, rolesWith } from '../common.js';
+import { houseByToken } from '../household-token.js';
+import * as repo from './repository.js';
+import {
+  isSet,
+  KIND_LABELS,
+  type NoteBody,
+  type PublicReceipt,
+  type PublicRequestBody,
+  type PublicRequestList,
+  type PublicRequestView,
+  type ReassignBody,
+  type RequestDetail,
+  type RequestQuery,
+  type RequestView,
+  type WorkerRequestBody,
+} from './schema.js';
+
+const DAY_MS = 86_400_000;
+/** How far back the household page lists its requests. */
+const PUBLIC_HISTORY_DAYS = 90;
+const RESIDENT_ACTOR = '居民(一户一码)';
+const OPEN_STATUSES: ResidentRequestStatus[] = ['open', 'accepted', 'delivered'];
+
+const REQUEST_NOT_FOUND = (id: number | string) =>
+  notFound('REQUEST_NOT_FOUND', `Request ${id} does not exist or is outside your area`);
+
+export function presentRequest(row: repo.RequestRow): RequestView {
+  return {
+    id: row.id,
+    code: row.code,
+    kind: row.kind,
+    details: row.details,
+    urgency: row.urgency,
+    status: row.status,
+    channel: row.channel,
+    house: { id: row.house_id, address: row.house_address },
+    area: { id: row.area_id, code: row.area_code, name: row.area_name },
+    requesterName: row.requester_name ? maskName(row.requester_name) : null,
+    contactMasked: row.contact_masked,
+    volunteer:
+      row.volunteer_user_id === null
+        ? null
+        : { userId: row.volunteer_user_id, name: row.volunteer_name ?? '' },
+    createdBy: row.created_by_name ?? (row.channel === 'household_code' ? RESIDENT_ACTOR : null),
+    note: row.note,
+    createdAt: row.created_at.toISOString(),
+    acceptedAt: row.accepted_at?.toISOString() ?? null,
+    deliveredAt: row.delivered_at?.toISOString() ?? null,
+    closedAt: row.closed_at?.toISOString() ?? null,
+  };
+}
+
+function presentPublic(row: repo.RequestRow): PublicRequestView {
+  return {
+    code: row.code,
+    kind: row.kind,
+    kindLabel: KIND_LABELS[row.kind],
+    details: row.details,
+    urgency: row.urgency,
+    status: row.status,
+    volunteer: row.volunteer_name ? { name: row.volunteer_name } : null,
+    createdAt: row.created_at.toISOString(),
+    acceptedAt: row.accepted_at?.toISOString() ?? null,
+    deliveredAt: row.delivered_at?.toISOString() ?? null,
+    closedAt: row.closed_at?.toISOString() ?? null,
+  };
+}
+
+const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+/** RQ + the China date + 6 random characters: readable over the phone, not guessable. */
+function newRequestCode(now: Date): string {
+  let suffix = '';
+  for (let i = 0; i < 6; i++) suffix += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return `RQ${chinaDate(now).replaceAll('-', '')}${suffix}`;
+}
+
+interface CheckedInput {
+  kind: PublicRequestBody['kind'];
+  details: string;
+  urgency: 'normal' | 'urgent';
+  requesterName: string | null;
+  contact: { secret: string; masked: string } | null;
+}
+
+function checkedInput(cipher: FieldCipher, body: PublicRequestBody): CheckedInput {
+  const phone = checkedPhone(body.contactPhone, 'body.contactPhone');
+  const name = checkedOptionalText(body.requesterName, 'body.requesterName');
+  return {
+    kind: body.kind,
+    details: checkedText(body.details, 'body.details'),
+    urgency: body.urgency ?? 'normal',
+    requesterName: name === null ? null : checkedName(name, 'body.requesterName'),
+    contact: phone === null ? null : { secret: cipher.encrypt(phone), masked: maskPhone(phone) },
+  };
+}
+
+interface House {
+  id: number;
+  area_id: number;
+  area_path: string;
+  address: string;
+}
+
+/**
+ * Stores the request and routes it: to the volunteer covering the house, or — when nobody covers
+ * it — to the grid's responders, who see it as unassigned.
+ */
+async function createAndRoute(
+  db: Db,
+  house: House,
+  input: CheckedInput,
+  channel: 'household_code' | 'worker',
+  createdBy: number | null,
+  now: Date,
+): Promise<{ id: number; code: string; volunteerId: number | null }> {
+  const volunteer = await repo.coveringVolunteer(db, house.id);
+  const code = newRequestCode(now);
+  const id = await repo.insertRequest(db, {
+    code,
+    house_id: house.id,
+    area_id: house.area_id,
+    area_path: house.area_path,
+    kind: input.kind,
+    details: input.details,
+    urgency: input.urgency,
+    status: 'open',
+    channel,
+    requester_name: input.requesterName,
+    contact_secret: input.contact?.secret ?? null,
+    contact_masked: input.contact?.masked ?? null,
+    volunteer_user_id: volunteer?.id ?? null,
+    created_by_user_id: createdBy,
+    created_at: now,
+  });
+  const title = `${input.urgency === 'urgent' ? '【紧急】' : ''}居民求助：${KIND_LABELS[input.kind]}`;
+  const common = {
+    priority: input.urgency,
+    title,
+    body: `${house.address}：${input.details.slice(0, 200)}`,
+    link: `/service-requests/${id}`,
+    entityType: 'service_request',
+    entityId: id,
+    now,
+  } as const;
+  if (volunteer) {
+    await notify(db, {
+      ...common,
+      userIds: [volunteer.id],
+      kind: 'request.new',
+      dedupeKey: `request:${id}:new`,
+    });
+  } else {
+    await notify(db, {
+      ...common,
+      userIds: await repo.responders(db, house.area_path),
+      kind: 'request.unassigned',
+      dedupeKey: `request:${id}:unassigned`,
+    });
+  }
+  return { id, code, volunteerId: volunteer?.id ?? null };
+}
+
+function auditAfter(input: CheckedInput, volunteerId: number | null) {
+  return {
+    kind: input.kind,
+    urgency: input.urgency,
+    status: 'open',
+    volunteerUserId: volunteerId,
+    contact: input.contact ? input.contact.masked : null,
+  };
+}
+
+// ---- residents, through the door code ----
+
+export async function submitPublicRequest(
+  db: Db,
+  cipher: FieldCipher,
+  now: Date,
+  ip: string | null,
+  token: string,
+  body: PublicRequestBody,
+): Promise<PublicReceipt> {
+  const house = await houseByToken(db, token);
+  const input = checkedInput(cipher, body);
+  const created = await createAndRoute(db, house, input, 'household_code', null, now);
+  await recordAnonymousAudit(
+    db,
+    { name: RESIDENT_ACTOR, userId: null, ip, at: now },
+    {
+      action: 'service_request.create',
+      entityType: 'service_request',
+      entityId: created.id,
+      areaPath: house.area_path,
+      after: auditAfter(input, created.volunteerId),
+    },
+  );
+  return {
+    code: created.code,
+    status: 'open',
+    routedToVolunteer: created.volunteerId !== null,
+    message: created.volunteerId
+      ? '已提交，包户志愿者会尽快联系您 (submitted; your volunteer will contact you soon)'
+      : '已提交，网格员会尽快安排 (submitted; the grid worker will arrange help soon)',
+  };
+}
+
+export async function publicRequests(db: Db, now: Date, token: string): Promise<PublicRequestList> {
+  const house = await houseByToken(db, token);
+  const rows = await repo.recentForHouse(
+    db,
+    house.id,
+    new Date(now.getTime() - PUBLIC_HISTORY_DAYS * DAY_MS),
+    20,
+  );
+  return { items: rows.map(presentPublic) };
+}
+
+export async function cancelPublicRequest(
+  db: Db,
+  now: Date,
+  ip: string | null,
+  token: string,
+  code: string,
+): Promise<PublicRequestView> {
+  const house = await houseByToken(db, token);
+  const row = await repo.findByCode(db, house.id, code);
+  if (!row) throw REQUEST_NOT_FOUND(code);
+  await transition(db, row, 'cancel', { status: 'cancelled', closed_at: now });
+  await recordAnonymousAudit(
+    db,
+    { name: RESIDENT_ACTOR, userId: null, ip, at: now },
+    {
+      action: 'service_request.cancel',
+      entityType: 'service_request',
+      entityId: row.id,
+      areaPath: row.area_path,
+      before: { status: row.status },
+      after: { status: 'cancelled' },
+    },
+  );
+  if (row.volunteer_user_id !== null)
+    await notify(db, {
+      userIds: [row.volunteer_user_id],
+      kind: 'request.cancelled',
+      title: `居民已取消求助：${KIND_LABELS[row.kind]}`,
+      body: row.house_address,
+      link: `/service-requests/${row.id}`,
+      entityType: 'service_request',
+      entityId: row.id,
+      dedupeKey: `request:${row.id}:cancelled`,
+      now,
+    });
+  return presentPublic(await repo.findRequest(db, row.id));
+}
+
+// ---- workers and volunteers ----
+
+export async function createForHouse(
+  db: Db,
+  actor: Actor,
+  cipher: FieldCipher,
+  body: WorkerRequestBody,
+): Promise<RequestDetail> {
+  const house = await findHouseInScope(db, actor.viewer, 'service.handle', body.houseId);
+  if (!house)
+    throw notFound(
+      'HOUSE_NOT_FOUND',
+      `houseId: house ${body.houseId} does not exist or is outside your area`,
+    );
+  const input = checkedInput(cipher, body);
+  const userId = actor.viewer.kind === 'user' ? actor.viewer.userId : null;
+  const created = await createAndRoute(db, house, input, 'worker', userId, actor.now());
+  await recordAudit(db, actor, {
+    action: 'service_request.create',
+    entityType: 'service_request',
+    entityId: created.id,
+    areaPath: house.area_path,
+    after: auditAfter(input, created.volunteerId),
+  });
+  return getRequest(db, actor, created.id);
+}
+
+export async function listRequests(db: Db, actor: Actor, query: RequestQuery): Promise<PageOf<RequestView>> {
+  let withinPath: string | undefined;
+  if (query.areaId !== undefined) {
+    const area = await findAreaInScope(db, actor.viewer, 'service.handle', query.areaId);
+    if (!area)
+      throw notFound('AREA_NOT_FOUND', `areaId: area ${query.areaId} does not exist or is outside your area`);
+    withinPath = area.path;
+  }
+  const viewer = actor.viewer;
+  const page = await repo.listRequests(db, viewer, {
+    mineUserId: isSet(query.mine) ? (viewer.kind === 'user' ? viewer.userId : -1) : undefined,
+    withinPath,
+    statuses: query.status === 'active' ? OPEN_STATUSES : query.status ? [query.status] : undefined,
+    kind: query.kind,
+    urgency: query.urgency,
+    unassigned: isSet(query.unassigned),
+    page: query.page,
+    pageSize: query.pageSize,
+  });
+  return { ...page, items: page.items.map(presentRequest) };
+}
+
+export async function getRequest(db: Db, actor: Actor, id: number): Promise<RequestDetail> {
+  const row = await repo.findVisible(db, actor.viewer, id);
+  if (!row) throw REQUEST_NOT_FOUND(id);
+  const history = await repo.historyOf(db, id);
+  return {
+    ...presentRequest(row),
+    history: history.map((h) => {
+      const before = h.before as { status?: string } | null;
+      const after = h.after as { status?: string } | null;
+      return {
+        at: h.at.toISOString(),
+        action: h.action.replace(/^service_request\./, ''),
+        actor: h.actor_name,
+        fromStatus: before?.status ?? null,
+        toStatus: after?.status ?? null,
+        note: h.reason,
+      };
+    }),
+  };
+}
+
+type Action = 'accept' | 'deliver' | 'close' | 'cancel' | 'reassign';
+/** The statuses each action may start from: accept → delivered → closed; cancel and reassign before delivery. */
+const ALLOWED_FROM: Record<Action, readonly ResidentRequestStatus[]> = {
+  accept: ['open'],
+  deliver: ['accepted'],
+  close: ['delivered'],
+  cancel: ['open', 'accepted'],
+  reassign: ['open', 'accepted'],
+};
+
+const PAST: Record<Action, string> = {
+  accept: 'accepted',
+  deliver: 'delivered',
+  close: 'closed',
+  cancel: 'cancelled',
+  reassign: 'reassigned',
+};
+
+function illegal(row: { id: number; status: string }, action: Action) {
+  return conflict(
+    'REQUEST_STATUS_CONFLICT',
+    `Request ${row.id} is ${row.status}; it cannot be ${PAST[action]} now`,
+    { status: row.status, allowedFrom: ALLOWED_FROM[action] },
+  );
+}
+
+/** Applies a status change only from the allowed statuses; a concurrent change makes it a 409. */
+async function transition(
+  db: Db,
+  row: repo.RequestRow,
+  action: Action,
+  changes: Parameters<typeof repo.guardedUpdate>[3],
+): Promise<void> {
+  if (!ALLOWED_FROM[action].includes(row.status)) throw illegal(row, action);
+  if (!(await repo.guardedUpdate(db, row.id, ALLOWED_FROM[action], changes))) {
+    const current = await repo.findRequest(db, row.id);
+    throw illegal(current, action);
+  }
+}
+
+async function visibleRow(db: Db, actor: Actor, id: number) {
+  const row = await repo.findVisible(db, actor.viewer, id);
+  if (!row) throw REQUEST_NOT_FOUND(id);
+  const viewer = actor.viewer;
+  return {
+    row,
+    isAssignee: viewer.kind === 'user' && row.volunteer_user_id === viewer.userId,
+    isStaff: isStaffAt(viewer, row.area_path),
+    userId: viewer.kind === 'user' ? viewer.userId : null,
+  };
+}
+
+async function audit(
+  db: Db,
+  actor: Actor,
+  row: repo.RequestRow,
+  action: Action,
+  after: object,
+  note?: string,
+) {
+  await recordAudit(db, actor, {
+    action: `service_request.${action}`,
+    entityType: 'service_request',
+    entityId: row.id,
+    areaPath: row.area_path,
+    before: { status: row.status, volunteerUserId: row.volunteer_user_id },
+    after,
+    reason: note?.trim() || null,
+  });
+}
+
+export async function acceptRequest(
+  db: Db,
+  actor: Actor,
+  id: number,
+  body: NoteBody,
+): Promise<RequestDetail> {
+  const { row, isAssignee, isStaff, userId } = await visibleRow(db, actor, id);
+  if (!isAssignee) {
+    if (!isStaff || userId === null)
+      throw forbidden('Only the volunteer it is routed to, or a grid worker, may accept it');
+    if (row.volunteer_user_id !== null)
+      throw conflict(
+        'REQUEST_ASSIGNED_TO_OTHER',
+        `Request ${id} is routed to ${row.volunteer_name ?? `user ${row.volunteer_user_id}`}; reassign it first`,
+      );
+  }
+  // A worker accepting an unassigned request takes it on.
+  const volunteer = row.volunteer_user_id ?? userId;
+  await transition(db, row, 'accept', {
+    status: 'accepted',
+    accepted_at: actor.now(),
+    volunteer_user_id: volunteer,
+  });
+  await audit(db, actor, row, 'accept', { status: 'accepted', volunteerUserId: volunteer }, body.note);
+  return getRequest(db, actor, id);
+}
+
+export async function deliverRequest(
+  db: Db,
+  actor: Actor,
+  id: number,
+  body: NoteBody,
+): Promise<RequestDetail> {
+  const { row, isAssignee, isStaff } = await visibleRow(db, actor, id);
+  if (!isAssignee && !isStaff)
+    throw forbidden('Only the volunteer it is routed to, or a grid worker, may report delivery');
+  const note = body.note?.trim() || undefined;
+  await transition(db, row, 'deliver', {
+    status: 'delivered',
+    delivered_at: actor.now(),
+    ...(note ? { note } : {}),
+  });
+  await audit(db, actor, row, 'deliver', { status: 'delivered' }, body.note);
+  return getRequest(db, actor, id);
+}
+
+export async function closeRequest(db: Db, actor: Actor, id: number, body: NoteBody): Promise<RequestDetail> {
+  const { row, isAssignee, isStaff } = await visibleRow(db, actor, id);
+  if (!isAssignee && !isStaff)
+    throw forbidden('Only the volunteer it is routed to, or a grid worker, may close it');
+  await transition(db, row, 'close', { status: 'closed', closed_at: actor.now() });
+  await audit(db, actor, row, 'close', { status: 'closed' }, body.note);
+  return getRequest(db, actor, id);
+}
+
+export async function cancelRequest(
+  db: Db,
+  actor: Actor,
+  id: number,
+  body: NoteBody,
+): Promise<RequestDetail> {
+  const { row, isStaff } = await visibleRow(db, actor, id);
+  if (!isStaff) throw forbidden('Only a grid worker or the resident may cancel a request');
+  await transition(db, row, 'cancel', { status: 'cancelled', closed_at: actor.now() });
+  await audit(db, actor, row, 'cancel', { status: 'cancelled' }, body.note);
+  if (
+    row.volunteer_user_id !== null &&
+    row.volunteer_user_id !== (actor.viewer.kind === 'user' ? actor.viewer.userId : null)
+  )
+    await notify(db, {
+      userIds: [row.volunteer_user_id],
+      kind: 'request.cancelled',
+      title: `求助已取消：${KIND_LABELS[row.kind]}`,
+      body: row.house_address,
+      link: `/service-requests/${row.id}`,
+      entityType: 'service_request',
+      entityId: row.id,
+      dedupeKey: `request:${row.id}:cancelled`,
+      now: actor.now(),
+    });
+  return getRequest(db, actor, id);
+}
+
+/** Staff hand the request to another volunteer (or worker) serving the house; it starts again as open. */
+export async function reassignRequest(
+  db: Db,
+  actor: Actor,
+  id: number,
+  body: ReassignBody,
+): Promise<RequestDetail> {
+  const { row, isStaff } = await visibleRow(db, actor, id);
+  if (!isStaff) throw forbidden('Only a grid worker or leader may reassign a request');
+  if (body.volunteerUserId === row.volunteer_user_id)
+    throw conflict(
+      'REQUEST_ALREADY_ASSIGNED',
+      `Request ${id} is already routed to user ${body.volunteerUserId}`,
+    );
+  const { microgrid, grid } = await gridAndMicrogridOf(db, row.area_path);
+  const servingPath = microgrid?.path ?? grid?.path ?? row.area_path;
+  if (!(await holdsRoleInOrAbove(db, body.volunteerUserId, servingPath, rolesWith('service.handle'))))
+    throw new AppError(
+      'VOLUNTEER_NOT_IN_AREA',
+      400,
+      `volunteerUserId: user ${body.volunteerUserId} holds no volunteer or worker role in or above this house’s micro-grid`,
+      [{ field: 'body.volunteerUserId', message: 'holds no volunteer or worker role near the house' }],
+    );
+  await transition(db, row, 'reassign', {
+    status: 'open',
+    accepted_at: null,
+    volunteer_user_id: body.volunteerUserId,
+  });
+  await audit(
+    db,
+    actor,
+    row,
+    'reassign',
+    { status: 'open', volunteerUserId: body.volunteerUserId },
+    body.note,
+  );
+  await notify(db, {
+    userIds: [body.volunteerUserId],
+    kind: 'request.assigned',
+    priority: row.urgency,
+    title: `${row.urgency === 'urgent' ? '【紧急】' : ''}转派给您的居民求助：${KIND_LABELS[row.kind]}`,
+    body: `${row.house_address}：${row.details.slice(0, 200)}`,
+    link: `/service-requests/${row.id}`,
+    entityType: 'service_request',
+    entityId: row.id,
+    now: actor.now(),
+  });
+  return getRequest(db, actor, id);
+}
+
+/** The resident's phone, for the volunteer or worker who must call back; audit-logged with the reason. */
+export async function revealContact(
+  db: Db,
+  actor: Actor,
+  cipher: FieldCipher,
+  id: number,
+  reason: string,
+): Promise<{ phone: string | null }> {
+  const { row, isAssignee, isStaff } = await visibleRow(db, actor, id);
+  if (!isAssignee && !isStaff) throw forbidden();
+  const phone = row.contact_secret ? cipher.decrypt(row.contact_secret) : null;
+  await recordAudit(db, actor, {
+    action: 'service_request.contact.reveal',
+    entityType: 'service_request',
+    entityId: row.id,
+    areaPath: row.area_path,
+    reason: reason.trim(),
+  });
+  return { phone };
+}

@@ -1,0 +1,174 @@
+import { type Static, Type } from 'typebox';
+import { Page, PageQuery } from '../core/pagination.js';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+
+export const TEAM_KINDS = ['grid', 'service', 'checkpoint', 'department'] as const;
+export const TEAM_DUTIES = [
+  'leader',
+  'grid_worker',
+  'police',
+  'doctor',
+  'volunteer',
+  'checkpoint',
+  'member',
+] as const;
+
+const Name = Type.String({ minLength: 1, maxLength: 60 });
+const UserId = Type.Integer({ minimum: 1, maximum: 2147483647 });
+
+export const AreaRef = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  name: Type.String(),
+  level: Type.String(),
+});
+export type AreaRef = Static<typeof AreaRef>;
+
+export const UserRef = Type.Object({ userId: Type.Integer(), name: Type.String() });
+export type UserRef = Static<typeof UserRef>;
+
+export const TeamView = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  kind: Type.Enum(TEAM_KINDS),
+  area: AreaRef,
+  leader: Nullable(UserRef),
+  memberCount: Type.Integer(),
+  retiredAt: Nullable(Type.String({ format: 'date-time' })),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type TeamView = Static<typeof TeamView>;
+export const TeamPage = Page(TeamView);
+
+export const MemberView = Type.Object({
+  userId: Type.Integer(),
+  name: Type.String(),
+  duty: Type.Enum(TEAM_DUTIES),
+  since: Type.String({ format: 'date-time' }),
+});
+export type MemberView = Static<typeof MemberView>;
+
+export const TeamDetail = Type.Intersect([TeamView, Type.Object({ members: Type.Array(MemberView) })]);
+export type TeamDetail = Static<typeof TeamDetail>;
+
+export const TeamQuery = Type.Intersect([
+  PageQuery,
+  Type.Object({
+    areaId: Type.Optional(Type.Integer({ minimum: 1, description: 'Only teams in this area’s subtree' })),
+    kind: Type.Optional(Type.Enum(TEAM_KINDS)),
+    includeRetired: Type.Optional(Type.Boolean()),
+  }),
+]);
+export type TeamQuery = Static<typeof TeamQuery>;
+
+export const CreateTeamBody = Type.Object(
+  {
+    areaId: Type.Integer({ minimum: 1 }),
+    name: Name,
+    kind: Type.Enum(TEAM_KINDS),
+    leaderUserId: Type.Optional(Nullable(UserId)),
+  },
+  { additionalProperties: false },
+);
+export type CreateTeamBody = Static<typeof CreateTeamBody>;
+
+export const UpdateTeamBody = Type.Object(
+  {
+    name: Type.Optional(Name),
+    leaderUserId: Type.Optional(Nullable(UserId)),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateTeamBody = Static<typeof UpdateTeamBody>;
+
+export const MemberParams = Type.Object({
+  id: Type.Integer({ minimum: 1, maximum: 2147483647 }),
+  userId: UserId,
+});
+
+export const SetMemberBody = Type.Object({ duty: Type.Enum(TEAM_DUTIES) }, { additionalProperties: false });
+export type SetMemberBody = Static<typeof SetMemberBody>;
+
+// ---- 包片包户 ----
+
+export const ResponsibilityView = Type.Object({
+  id: Type.Integer(),
+  user: UserRef,
+  area: AreaRef,
+  /** Set when the user answers for one household rather than the whole area. */
+  house: Nullable(Type.Object({ id: Type.Integer(), address: Type.String() })),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type ResponsibilityView = Static<typeof ResponsibilityView>;
+export const ResponsibilityPage = Page(ResponsibilityView);
+
+export const ResponsibilityQuery = Type.Intersect([
+  PageQuery,
+  Type.Object({
+    areaId: Type.Optional(Type.Integer({ minimum: 1, description: 'Only in this area’s subtree' })),
+    userId: Type.Optional(UserId),
+  }),
+]);
+export type ResponsibilityQuery = Static<typeof ResponsibilityQuery>;
+
+export const CreateResponsibilityBody = Type.Object(
+  {
+    userId: UserId,
+    areaId: Type.Optional(Type.Integer({ minimum: 1, description: 'The area answered for (包片)' })),
+    houseId: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: 'A single household answered for (包户); its area is implied',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type CreateResponsibilityBody = Static<typeof CreateResponsibilityBody>;
+
+// ---- 1+1+N+K ----
+
+export const GridPerson = Type.Object({
+  userId: Type.Integer(),
+  name: Type.String(),
+  /** Where their role is held (the grid or one of its micro-grids), if it comes from a role. */
+  area: Nullable(Type.Object({ id: Type.Integer(), name: Type.String(), level: Type.String() })),
+  /** Named in a team of the grid (not only through a role). */
+  inTeam: Type.Boolean(),
+});
+export type GridPerson = Static<typeof GridPerson>;
+
+export const GridVolunteer = Type.Intersect([GridPerson, Type.Object({ households: Type.Integer() })]);
+export type GridVolunteer = Static<typeof GridVolunteer>;
+
+export const GridTeamView = Type.Object({
+  grid: AreaRef,
+  leaders: Type.Array(GridPerson),
+  workers: Type.Array(GridPerson),
+  police: Type.Array(GridPerson),
+  doctors: Type.Array(GridPerson),
+  volunteers: Type.Array(GridVolunteer),
+  checkpoints: Type.Array(GridPerson),
+  /** Service teams of the grid and of the community above it. */
+  serviceTeams: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      name: Type.String(),
+      area: AreaRef,
+      leader: Nullable(UserRef),
+      members: Type.Array(MemberView),
+    }),
+  ),
+  responsibilities: Type.Array(ResponsibilityView),
+  counts: Type.Object({
+    workers: Type.Integer(),
+    police: Type.Integer(),
+    doctors: Type.Integer(),
+    volunteers: Type.Integer(),
+    checkpoints: Type.Integer(),
+    coveredHouseholds: Type.Integer(),
+  }),
+});
+export type GridTeamView = Static<typeof GridTeamView>;
