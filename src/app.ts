@@ -37,6 +37,8 @@ import { tokenRoutes } from './tokens/routes.js';
 import { userRoutes } from './users/routes.js';
 import { visitRoutes } from './visits/routes.js';
 import { open311Routes } from './open311/routes.js';
+import type { NotificationChannelConfig } from './notifications/config.js';
+import { notificationsPlugin } from './notifications/plugin.js';
 import { eventPhotoRoutes } from './events/photos/routes.js';
 import { reviewRoutes } from './review/routes.js';
 
@@ -58,6 +60,8 @@ export interface AppOptions {
   config: Config;
   clock?: () => Date;
   logger?: boolean;
+  /** Notification channels, read once at boot by the server (tests leave it to the environment). */
+  notificationChannels?: NotificationChannelConfig;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -174,6 +178,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(dashboardRoutes);
   await app.register(open311Routes, { prefix: '/open311/v2' });
   await app.register(communityServicesPlugin);
+  await app.register(
+    notificationsPlugin,
+    options.notificationChannels ? { channels: options.notificationChannels } : {},
+  );
   await app.register(eventPhotoRoutes);
   await app.register(eventRoutes);
   await app.register(reviewRoutes);

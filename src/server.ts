@@ -1,5 +1,8 @@
 import { startPeriodicJob } from './core/periodic.js';
 import { startEventEscalation } from './events/escalation.js';
+import { createChannelAdapters } from './notifications/channels/index.js';
+import { loadNotificationConfig } from './notifications/config.js';
+import { startNotificationDelivery } from './notifications/delivery.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
@@ -38,7 +41,8 @@ export async function startServer(
         })
       ).logins;
     }
-    const app = await buildApp({ database, config });
+    const notificationChannels = loadNotificationConfig(process.env);
+    const app = await buildApp({ database, config, notificationChannels });
     if (database.raw.kind === 'pglite') {
       // PGlite has no autovacuum: keep the planner's statistics and free space fresh ourselves.
       const pglite = database.raw.pglite;
@@ -59,6 +63,18 @@ export async function startServer(
       onError: (error) => app.log.error({ err: error }, 'event escalation failed'),
     });
     app.addHook('onClose', () => escalation.stop());
+    // SMS, webhook and voice deliveries: claimed with a lease, so every app node may run this.
+    const delivery = startNotificationDelivery({
+      db: app.db,
+      adapters: createChannelAdapters(notificationChannels, (fields, message) =>
+        app.log.info(fields, message),
+      ),
+      cipher: app.cipher,
+      clock: app.clock,
+      intervalMs: 5_000,
+      onError: (error) => app.log.warn({ err: error }, 'notification delivery failed'),
+    });
+    app.addHook('onClose', () => delivery.stop());
     const address = await app.listen({ port: config.port, host: config.host });
     const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
     return {

@@ -30,61 +30,104 @@ export interface NotificationAnnouncement {
   userId: number;
 }
 
+/** The content announced with an id, so listeners need not read it back (see AnnouncedEntry). */
+export interface AnnouncedContent {
+  kind: string;
+  priority: 'normal' | 'urgent';
+  title: string;
+  body: string | null;
+  link: string | null;
+  entityType: string | null;
+  entityId: string | null;
+  createdAt: string;
+}
+
+/**
+ * A NOTIFY payload is a JSON array of entries `[id, userId, content]`, or `[id, userId]` when the
+ * content would not fit in PostgreSQL's 8000-byte payload (only bodies of 4-byte characters get
+ * there); listeners then load the row.
+ */
+export type AnnouncedEntry = [number, number, AnnouncedContent] | [number, number];
+
+/** PostgreSQL refuses payloads of 8000 bytes or more; the id, user id and brackets need < 50. */
+const CONTENT_LIMIT_BYTES = 7900;
+
 /**
  * Writes one inbox notification per user, queues a delivery per channel the user enabled, and
- * announces the new ids on NOTIFICATION_CHANNEL. Runs in the caller's transaction: the rows and
- * the announcement take effect on commit, or not at all. Returns the ids actually created.
+ * announces each new notification on NOTIFICATION_CHANNEL, all in one statement (PGlite runs SQL
+ * on the event loop: fewer statements, more alerts a second). Runs in the caller's transaction:
+ * the rows and the announcements take effect on commit, or not at all. Returns the ids created.
  */
 export async function notify(db: Db, input: NotifyInput): Promise<NotificationAnnouncement[]> {
   const userIds = [...new Set(input.userIds)];
   if (userIds.length === 0) return [];
+  const priority = input.priority ?? 'normal';
   const entityId = input.entityId === null || input.entityId === undefined ? null : String(input.entityId);
+  // The content travels with the announcement, so a live stream shows it without a database read.
+  const content: AnnouncedContent = {
+    kind: input.kind,
+    priority,
+    title: input.title,
+    body: input.body ?? null,
+    link: input.link ?? null,
+    entityType: input.entityType ?? null,
+    entityId,
+    createdAt: input.now.toISOString(),
+  };
+  const contentJson = JSON.stringify(content);
+  const entry =
+    Buffer.byteLength(contentJson) < CONTENT_LIMIT_BYTES
+      ? sql`json_build_array(json_build_array(created.id, created.user_id, ${contentJson}::json))`
+      : sql`json_build_array(json_build_array(created.id, created.user_id))`;
+
   const created = await db
-    .insertInto('notifications')
-    .values(
-      userIds.map((userId) => ({
-        user_id: userId,
-        kind: input.kind,
-        priority: input.priority ?? 'normal',
-        title: input.title,
-        body: input.body ?? null,
-        link: input.link ?? null,
-        entity_type: input.entityType ?? null,
-        entity_id: entityId,
-        dedupe_key: input.dedupeKey ? `${input.dedupeKey}:${userId}` : null,
-        created_at: input.now,
-      })),
+    .with('created', (qb) =>
+      qb
+        .insertInto('notifications')
+        .values(
+          userIds.map((userId) => ({
+            user_id: userId,
+            kind: input.kind,
+            priority,
+            title: input.title,
+            body: input.body ?? null,
+            link: input.link ?? null,
+            entity_type: input.entityType ?? null,
+            entity_id: entityId,
+            dedupe_key: input.dedupeKey ? `${input.dedupeKey}:${userId}` : null,
+            created_at: input.now,
+          })),
+        )
+        .onConflict((oc) => oc.column('dedupe_key').doNothing())
+        .returning(['id', 'user_id', 'priority']),
     )
-    .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    .returning(['id', 'user_id'])
-    .execute();
-  if (created.length === 0) return [];
-
-  const ids = created.map((row) => row.id);
-  // A delivery per enabled channel; urgent-only channels (voice calls) only for urgent ones.
-  await db
-    .insertInto('notification_deliveries')
-    .columns(['notification_id', 'channel', 'next_attempt_at'])
-    .expression((eb) =>
-      eb
-        .selectFrom('notifications as n')
-        .innerJoin('notification_preferences as p', 'p.user_id', 'n.user_id')
-        .select([
-          'n.id',
-          sql<NotificationChannel>`p.channel`.as('channel'),
-          sql<Date>`${input.now}::timestamptz`.as('next_attempt_at'),
-        ])
-        .where('n.id', 'in', ids)
-        .where('p.enabled', '=', true)
-        .where((w) => w.or([w('p.urgent_only', '=', false), w('n.priority', '=', 'urgent')])),
+    // A delivery per enabled channel; urgent-only channels (voice calls) only for urgent ones.
+    .with('queued', (qb) =>
+      qb
+        .insertInto('notification_deliveries')
+        .columns(['notification_id', 'channel', 'next_attempt_at'])
+        .expression((eb) =>
+          eb
+            .selectFrom('created as n')
+            .innerJoin('notification_preferences as p', 'p.user_id', 'n.user_id')
+            .select([
+              'n.id',
+              sql<NotificationChannel>`p.channel`.as('channel'),
+              sql<Date>`${input.now}::timestamptz`.as('next_attempt_at'),
+            ])
+            .where('p.enabled', '=', true)
+            .where((w) => w.or([w('p.urgent_only', '=', false), w('n.priority', '=', 'urgent')])),
+        )
+        .returning('notification_deliveries.id'),
     )
+    .selectFrom('created')
+    // Delivered to listeners only when the transaction commits.
+    .select([
+      'created.id',
+      'created.user_id',
+      sql`pg_notify(${NOTIFICATION_CHANNEL}, ${entry}::text)`.as('announced'),
+    ])
+    .orderBy('created.id')
     .execute();
-
-  const announcements = created.map((row) => ({ id: row.id, userId: row.user_id }));
-  // Delivered to listeners only when the transaction commits; payload limit is 8000 bytes.
-  for (let start = 0; start < announcements.length; start += 200) {
-    const payload = JSON.stringify(announcements.slice(start, start + 200).map((a) => [a.id, a.userId]));
-    await sql`select pg_notify(${NOTIFICATION_CHANNEL}, ${payload})`.execute(db);
-  }
-  return announcements;
+  return created.map((row) => ({ id: row.id, userId: row.user_id }));
 }
