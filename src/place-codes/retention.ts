@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { startPeriodicJob } from '../core/periodic.js';
 import type { Db } from '../core/context.js';
 import type { DB } from '../db/schema.js';
 import { deleteScansBefore } from './repository.js';
@@ -22,35 +23,16 @@ export interface PurgeTimerOptions {
   onPurged?: (deleted: number) => void;
 }
 
-/**
- * Runs the purge on a timer that never keeps the process alive. `stop` clears the timer and
- * waits for a run in progress, so the database can be closed right after.
- */
+/** Runs the purge periodically (see startPeriodicJob). */
 export function startScanPurge(options: PurgeTimerOptions): { stop: () => Promise<void> } {
-  let running: Promise<void> | null = null;
-  let stopped = false;
-  const run = () => {
-    if (running || stopped) return;
-    running = purgeExpiredScans(options.db, options.clock(), options.retentionDays)
-      .then((deleted) => options.onPurged?.(deleted))
-      .catch(options.onError)
-      .finally(() => {
-        running = null;
-      });
-  };
-  let interval: NodeJS.Timeout | undefined;
-  const first = setTimeout(() => {
-    run();
-    interval = setInterval(run, options.intervalMs);
-    interval.unref();
-  }, options.firstRunMs ?? options.intervalMs);
-  first.unref();
-  return {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(first);
-      if (interval) clearInterval(interval);
-      await running;
+  return startPeriodicJob({
+    intervalMs: options.intervalMs,
+    ...(options.firstRunMs !== undefined ? { firstRunMs: options.firstRunMs } : {}),
+    run: async () => {
+      // Purge first: an optional call would skip evaluating its argument when nobody listens.
+      const deleted = await purgeExpiredScans(options.db, options.clock(), options.retentionDays);
+      options.onPurged?.(deleted);
     },
-  };
+    onError: options.onError,
+  });
 }

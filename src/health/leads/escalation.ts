@@ -61,8 +61,11 @@ export function startLeadEscalation(options: EscalationTimerOptions): { stop: ()
   return startPeriodicJob({
     intervalMs: options.intervalMs,
     ...(options.firstRunMs !== undefined ? { firstRunMs: options.firstRunMs } : {}),
-    run: async () =>
-      options.onEscalated?.(await escalateOverdueLeads(options.db, options.clock(), options.policy)),
+    run: async () => {
+      // Escalate first: an optional call would skip evaluating its argument when nobody listens.
+      const result = await escalateOverdueLeads(options.db, options.clock(), options.policy);
+      options.onEscalated?.(result);
+    },
     onError: options.onError,
   });
 }
