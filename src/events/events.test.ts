@@ -285,6 +285,31 @@ describeEachDatabase('events: lifecycle, rules and scope', (database) => {
     expect(mine.items.length).toBeGreaterThanOrEqual(3);
   });
 
+  it('dispatches only to someone whose own area holds the event', async () => {
+    // A hotline entry given only an address lands on the village: a micro-grid worker could not see it.
+    const entry = await app.inject({
+      method: 'POST',
+      url: '/api/events',
+      headers: sessions.staff.headers,
+      payload: {
+        source: 'hotline',
+        categoryId: await categoryId(database().db, 'epidemic.supply_need'),
+        areaId: world.tree.village.id,
+        title: '村口缺少防疫物资',
+      },
+    });
+    expect(entry.statusCode, entry.body).toBe(201);
+    const id = (entry.json() as { id: number }).id;
+    expect((await act(sessions.staff, id, 'register')).statusCode).toBe(200);
+    const refused = await act(sessions.staff, id, 'dispatch', { userId: world.users.workerA.id });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error).toMatchObject({ code: 'EVENT_ASSIGNEE_INVALID' });
+    expect(refused.json().error.message).toContain("does not handle events in the event's area");
+    expect((await detail(sessions.workerA, id)).statusCode).toBe(404);
+    const dispatched = await act(sessions.staff, id, 'dispatch', { userId: world.users.staff.id });
+    expect(dispatched.statusCode, dispatched.body).toBe(200);
+  });
+
   it('pages the board by keyset and filters it', async () => {
     const page1 = (
       await app.inject({ method: 'GET', url: '/api/events?limit=2', headers: sessions.staff.headers })

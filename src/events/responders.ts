@@ -139,3 +139,23 @@ export async function teamMembers(db: Db, teamId: number): Promise<number[]> {
     .execute();
   return rows.map((r) => r.user_id);
 }
+
+/**
+ * Whether the user may handle events in the area at `eventPath`: a role with event.handle at
+ * that area or above it. A worker of a sibling micro-grid could not even read the event.
+ */
+export async function canHandleAt(db: Db, userId: number, eventPath: string): Promise<boolean> {
+  const ids = eventPath.split('/').filter(Boolean);
+  const ancestors = ids.map((_, i) => `/${ids.slice(0, i + 1).join('/')}/`);
+  if (ancestors.length === 0) return false;
+  const roles = await db
+    .selectFrom('role_assignments as r')
+    .innerJoin('areas as a', 'a.id', 'r.area_id')
+    .innerJoin('users as u', 'u.id', 'r.user_id')
+    .select(['r.role', 'r.categories'])
+    .where('r.user_id', '=', userId)
+    .where('u.disabled_at', 'is', null)
+    .where('a.path', 'in', ancestors)
+    .execute();
+  return roles.some((r) => rightsOf(r.role as Role, r.categories).includes('event.handle'));
+}

@@ -22,7 +22,7 @@ import { chinaDate, deadlineFor, resumedDeadline, timeLeft, type WorkCalendar } 
 import { listPhotos, storePhotos } from './photos/repository.js';
 import type { PreparedPhoto } from './photos/photos.js';
 import * as repo from './repository.js';
-import { isResponderWithin, respondersAt, startingTier, teamMembers } from './responders.js';
+import { canHandleAt, isResponderWithin, respondersAt, startingTier, teamMembers } from './responders.js';
 import type {
   AssignBody,
   EventBoard,
@@ -299,6 +299,12 @@ async function resolveAssignee(db: Db, event: repo.EventRow, body: AssignBody): 
         'EVENT_ASSIGNEE_INVALID',
         `userId: user ${body.userId} is not a responder within ${tierArea.name}, the tier holding the event`,
         [{ field: 'userId', message: 'is not a responder within the event’s tier area' }],
+      );
+    if (!(await canHandleAt(db, body.userId, event.area_path)))
+      throw invalid(
+        'EVENT_ASSIGNEE_INVALID',
+        `userId: user ${body.userId} does not handle events in the event's area; dispatch to someone whose area holds it`,
+        [{ field: 'userId', message: 'cannot handle events in the event’s area' }],
       );
     return {
       assignee_user_id: body.userId,
