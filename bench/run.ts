@@ -7,7 +7,13 @@ import { importTestsBench } from './figures/import-tests.js';
 import { screenBench } from './figures/screen.js';
 import { eventsBench } from './figures/events.js';
 
-const MODULES: BenchModule[] = [hierarchyBench, importPersonsBench, importTestsBench, screenBench, eventsBench];
+const MODULES: BenchModule[] = [
+  hierarchyBench,
+  importPersonsBench,
+  importTestsBench,
+  screenBench,
+  eventsBench,
+];
 
 const args = new Set(process.argv.slice(2));
 const json = args.has('--json');

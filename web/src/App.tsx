@@ -5,6 +5,8 @@ import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { lazy, type ReactNode, Suspense, useEffect } from 'react';
 import { BrowserRouter, Outlet, Route, Routes } from 'react-router-dom';
+import { EVENT_CONFIGURE } from './api/events';
+import { serviceRight } from './api/services';
 import { AuthProvider } from './auth/AuthContext';
 import { AppLayout } from './components/AppLayout';
 import { RequireAuth, RequireRight } from './components/RequireAuth';
@@ -38,6 +40,43 @@ const HealthInboxPage = lazy(() =>
   import('./pages/HealthInboxPage').then((m) => ({ default: m.HealthInboxPage })),
 );
 const ContactsPage = lazy(() => import('./pages/ContactsPage').then((m) => ({ default: m.ContactsPage })));
+const EventsBoardPage = lazy(() =>
+  import('./pages/events/EventsBoardPage').then((m) => ({ default: m.EventsBoardPage })),
+);
+const EventDetailPage = lazy(() =>
+  import('./pages/events/EventDetailPage').then((m) => ({ default: m.EventDetailPage })),
+);
+const NewEventPage = lazy(() =>
+  import('./pages/events/NewEventPage').then((m) => ({ default: m.NewEventPage })),
+);
+const MyEventsPage = lazy(() =>
+  import('./pages/events/MyEventsPage').then((m) => ({ default: m.MyEventsPage })),
+);
+const EventSettingsPage = lazy(() =>
+  import('./pages/events/EventSettingsPage').then((m) => ({ default: m.EventSettingsPage })),
+);
+const NotificationsPage = lazy(() =>
+  import('./pages/events/NotificationsPage').then((m) => ({ default: m.NotificationsPage })),
+);
+const ReportPage = lazy(() => import('./pages/public/ReportPage').then((m) => ({ default: m.ReportPage })));
+const EventFollowPage = lazy(() =>
+  import('./pages/public/EventFollowPage').then((m) => ({ default: m.EventFollowPage })),
+);
+// Community services: requests, volunteers, teams, the lists, announcements, review.
+const RequestsPage = lazy(() =>
+  import('./pages/services/RequestsPage').then((m) => ({ default: m.RequestsPage })),
+);
+const VolunteersPage = lazy(() =>
+  import('./pages/services/VolunteersPage').then((m) => ({ default: m.VolunteersPage })),
+);
+const TeamsPage = lazy(() => import('./pages/services/TeamsPage').then((m) => ({ default: m.TeamsPage })));
+const ResourcesPage = lazy(() =>
+  import('./pages/services/ResourcesPage').then((m) => ({ default: m.ResourcesPage })),
+);
+const AnnouncementsPage = lazy(() =>
+  import('./pages/services/AnnouncementsPage').then((m) => ({ default: m.AnnouncementsPage })),
+);
+const ReviewPage = lazy(() => import('./pages/services/ReviewPage').then((m) => ({ default: m.ReviewPage })));
 // What a QR code opens: no sign-in, none of the app's shell.
 const DoorPage = lazy(() => import('./pages/public/DoorPage').then((m) => ({ default: m.DoorPage })));
 const SelfReportPage = lazy(() =>
@@ -69,6 +108,8 @@ function AppRoutes() {
       <Route path="/h/:token" element={lazyPage(<DoorPage />)} />
       <Route path="/r/:token" element={lazyPage(<SelfReportPage />)} />
       <Route path="/p/:token" element={lazyPage(<PlaceScanPage />)} />
+      <Route path="/report/:communityCode" element={lazyPage(<ReportPage />)} />
+      <Route path="/e/:token" element={lazyPage(<EventFollowPage />)} />
       <Route element={<SessionRoutes />}>
         <Route path="/login" element={<LoginPage />} />
         <Route element={<RequireAuth />}>
@@ -146,6 +187,73 @@ function AppRoutes() {
               path="audit"
               element={<RequireRight right="audit.read">{lazyPage(<AuditPage />)}</RequireRight>}
             />
+            <Route
+              path="requests"
+              element={
+                <RequireRight right={serviceRight('service.handle')}>
+                  {lazyPage(<RequestsPage />)}
+                </RequireRight>
+              }
+            />
+            <Route
+              path="service-requests/:id"
+              element={
+                <RequireRight right={serviceRight('service.handle')}>
+                  {lazyPage(<RequestsPage />)}
+                </RequireRight>
+              }
+            />
+            <Route
+              path="volunteers"
+              element={
+                <RequireRight right={serviceRight('service.handle')}>
+                  {lazyPage(<VolunteersPage />)}
+                </RequireRight>
+              }
+            />
+            <Route
+              path="teams"
+              element={<RequireRight right="area.read">{lazyPage(<TeamsPage />)}</RequireRight>}
+            />
+            <Route
+              path="resources"
+              element={
+                <RequireRight right={serviceRight('service.handle')}>
+                  {lazyPage(<ResourcesPage />)}
+                </RequireRight>
+              }
+            />
+            <Route
+              path="announcements"
+              element={<RequireRight right="area.read">{lazyPage(<AnnouncementsPage />)}</RequireRight>}
+            />
+            <Route
+              path="review"
+              element={
+                <RequireRight right={serviceRight('review.read')}>{lazyPage(<ReviewPage />)}</RequireRight>
+              }
+            />
+            <Route
+              path="events"
+              element={<RequireRight right="event.read">{lazyPage(<EventsBoardPage />)}</RequireRight>}
+            />
+            <Route
+              path="events/new"
+              element={<RequireRight right="event.read">{lazyPage(<NewEventPage />)}</RequireRight>}
+            />
+            <Route
+              path="events/settings"
+              element={<RequireRight right={EVENT_CONFIGURE}>{lazyPage(<EventSettingsPage />)}</RequireRight>}
+            />
+            <Route
+              path="events/:id"
+              element={<RequireRight right="event.read">{lazyPage(<EventDetailPage />)}</RequireRight>}
+            />
+            <Route
+              path="my-events"
+              element={<RequireRight right="event.handle">{lazyPage(<MyEventsPage />)}</RequireRight>}
+            />
+            <Route path="notifications" element={lazyPage(<NotificationsPage />)} />
             <Route path="account/password" element={<ChangePasswordPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>

@@ -38,6 +38,11 @@ export type Right =
   | 'event.handle'
   | 'event.dispatch'
   | 'service.handle'
+  | 'service.manage'
+  | 'event.configure'
+  | 'announcement.write'
+  | 'team.manage'
+  | 'review.read'
   | 'token.manage';
 
 export interface Page<T> {

@@ -10,6 +10,7 @@ import { Link, useNavigate } from 'react-router-dom';
 import { useAuth } from '../auth/AuthContext';
 import { useI18n } from '../i18n/context';
 import { roleLabel } from '../i18n/labels';
+import { NotificationBell } from './events/NotificationList';
 import { LanguageSwitch } from './LanguageSwitch';
 
 interface AppHeaderProps {
@@ -44,6 +45,7 @@ export function AppHeader({ narrow, onOpenNavigation }: AppHeaderProps) {
       </Link>
       <div className="header-spacer" />
       <LanguageSwitch compact={narrow} />
+      {me && <NotificationBell compact={narrow} />}
       {me && (
         <Dropdown
           trigger={['click']}

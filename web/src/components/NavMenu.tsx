@@ -1,27 +1,43 @@
 import {
   AlertOutlined,
   AuditOutlined,
+  BellOutlined,
   CalendarOutlined,
   CheckSquareOutlined,
+  ClusterOutlined,
   CloudUploadOutlined,
+  CustomerServiceOutlined,
   DashboardOutlined,
   EnvironmentOutlined,
   ExperimentOutlined,
   FileSearchOutlined,
+  HeartOutlined,
   IdcardOutlined,
   InboxOutlined,
+  NotificationOutlined,
+  ProfileOutlined,
+  SettingOutlined,
+  ShopOutlined,
   SolutionOutlined,
   TeamOutlined,
+  ToolOutlined,
+  TrophyOutlined,
 } from '@ant-design/icons';
 import { Badge, Menu, type MenuProps } from 'antd';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { usePendingCount } from '../api/hooks';
+import { serviceRight } from '../api/services';
+import { EVENT_CONFIGURE } from '../api/events';
 import { useAuth } from '../auth/AuthContext';
 import { useI18n } from '../i18n/context';
 
 /** Which menu entry a page belongs to, by the start of its path. */
 const SECTIONS: Array<[string, string]> = [
   ['/today', '/today'],
+  ['/events/settings', '/events/settings'],
+  ['/events', '/events'],
+  ['/my-events', '/my-events'],
+  ['/notifications', '/notifications'],
   ['/areas', '/areas'],
   ['/rounds', '/rounds'],
   ['/key-persons', '/key-persons'],
@@ -35,6 +51,13 @@ const SECTIONS: Array<[string, string]> = [
   ['/import', '/import'],
   ['/users', '/users'],
   ['/audit', '/audit'],
+  ['/requests', '/requests'],
+  ['/service-requests', '/requests'],
+  ['/volunteers', '/volunteers'],
+  ['/teams', '/teams'],
+  ['/resources', '/resources'],
+  ['/announcements', '/announcements'],
+  ['/review', '/review'],
 ];
 
 /** The sections the user's rights open. */
@@ -52,6 +75,32 @@ export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
     { key: '/leads', icon: <FileSearchOutlined />, label: t('nav.leads') },
     { key: '/health/inbox', icon: <InboxOutlined />, label: t('nav.inbox') },
   ];
+  const services: NonNullable<MenuProps['items']> = [
+    can(serviceRight('service.handle')) && {
+      key: '/requests',
+      icon: <CustomerServiceOutlined />,
+      label: t('requests.nav.requests'),
+    },
+    can(serviceRight('service.handle')) &&
+      can('person.read') && {
+        key: '/volunteers',
+        icon: <HeartOutlined />,
+        label: t('volunteers.nav'),
+      },
+    can(serviceRight('team.manage')) && { key: '/teams', icon: <ClusterOutlined />, label: t('teams.nav') },
+    can(serviceRight('service.handle')) &&
+      can('person.read') && {
+        key: '/resources',
+        icon: <ShopOutlined />,
+        label: t('resources.nav'),
+      },
+    can(serviceRight('announcement.write')) && {
+      key: '/announcements',
+      icon: <NotificationOutlined />,
+      label: t('announcements.nav'),
+    },
+    can(serviceRight('review.read')) && { key: '/review', icon: <TrophyOutlined />, label: t('review.nav') },
+  ].filter((item) => item !== false);
   const items: NonNullable<MenuProps['items']> = [
     (can('health.write') || can('person.write')) && {
       key: '/today',
@@ -59,6 +108,14 @@ export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
       label: t('nav.today'),
     },
     can('area.read') && { key: '/areas', icon: <EnvironmentOutlined />, label: t('nav.areas') },
+    can('event.read') && { key: '/events', icon: <ProfileOutlined />, label: t('events.nav.board') },
+    can('event.handle') && { key: '/my-events', icon: <ToolOutlined />, label: t('events.nav.mine') },
+    can(EVENT_CONFIGURE) && {
+      key: '/events/settings',
+      icon: <SettingOutlined />,
+      label: t('events.nav.settings'),
+    },
+    { key: '/notifications', icon: <BellOutlined />, label: t('notifications.nav') },
     can('person.read') && { key: '/register', icon: <IdcardOutlined />, label: t('nav.register') },
     can('person.write') && {
       key: '/tasks',
@@ -74,6 +131,12 @@ export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
     can('person.write') && { key: '/import', icon: <CloudUploadOutlined />, label: t('nav.import') },
     can('user.read') && { key: '/users', icon: <TeamOutlined />, label: t('nav.users') },
     can('audit.read') && { key: '/audit', icon: <AuditOutlined />, label: t('nav.audit') },
+    services.length > 0 && {
+      key: 'services',
+      type: 'group' as const,
+      label: t('requests.nav.group'),
+      children: services,
+    },
     can('health.read') && {
       key: 'health',
       type: 'group' as const,

@@ -24,6 +24,7 @@ import {
   PublicLoadState,
   Submitted,
 } from '../../components/public/PublicLayout';
+import { DoorServices } from '../../components/services/DoorServices';
 import { useI18n } from '../../i18n/context';
 import { arrivalReasonLabel, relationLabel } from '../../i18n/labels';
 
@@ -66,7 +67,10 @@ export function DoorPage() {
               onDone={() => setDone('departure')}
             />
           ) : (
-            <Choice onChoose={open} />
+            <>
+              <Choice onChoose={open} />
+              <DoorServices token={token} />
+            </>
           )}
         </div>
       )}

@@ -1,0 +1,140 @@
+// Pieces of the event detail: the timeline, photos and the map card.
+import { Card, Image, Space, Spin, Timeline, Typography } from 'antd';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { api } from '../../api/client';
+import type { EventDetail, EventPhoto, EventStepView } from '../../api/events';
+import { useResource } from '../../api/hooks';
+import { useI18n } from '../../i18n/context';
+import { eventActionLabel, eventStatusLabel, eventTierLabel } from './labels';
+
+const EventMap = lazy(() => import('./EventMap').then((module) => ({ default: module.EventMap })));
+
+/** The current time, moved on every `everyMs`: countdowns tick without reloading. */
+export function useNow(everyMs = 30_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(timer);
+  }, [everyMs]);
+  return now;
+}
+
+const ACTION_COLOURS: Record<string, string> = {
+  reject: 'red',
+  escalate: 'red',
+  return: 'orange',
+  suspend: 'gray',
+  close: 'green',
+  evaluate: 'green',
+};
+
+/** Every step: what, who, when, the note, the status it led to; photos taken with it. */
+export function EventTimeline({
+  steps,
+  photos,
+  photoUrl,
+}: {
+  steps: EventStepView[];
+  photos: EventPhoto[];
+  photoUrl: (photoId: number) => string;
+}) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  return (
+    <Timeline
+      data-testid="event-timeline"
+      items={steps.map((step) => {
+        const stepPhotos = photos.filter((photo) => photo.stepId === step.id);
+        return {
+          key: step.id,
+          color: ACTION_COLOURS[step.action] ?? 'blue',
+          children: (
+            <div data-testid="timeline-step" data-action={step.action}>
+              <Space wrap size={6}>
+                <strong>{eventActionLabel(i18n, step.action)}</strong>
+                {step.toStatus && step.toStatus !== step.fromStatus && (
+                  <span className="muted">→ {eventStatusLabel(i18n, step.toStatus)}</span>
+                )}
+              </Space>
+              <div className="muted">
+                {step.actor} · {i18n.formatDateTime(step.at)}
+              </div>
+              {step.fromTier && step.toTier && step.fromTier !== step.toTier && (
+                <div className="muted">
+                  {t('events.detail.tierChange', {
+                    from: eventTierLabel(i18n, step.fromTier),
+                    to: eventTierLabel(i18n, step.toTier),
+                  })}
+                </div>
+              )}
+              {step.note && (
+                <Typography.Paragraph style={{ margin: '4px 0 0', whiteSpace: 'pre-wrap' }}>
+                  {step.note}
+                </Typography.Paragraph>
+              )}
+              {stepPhotos.length > 0 && (
+                <PhotoStrip photos={stepPhotos.map((photo) => photo.id)} photoUrl={photoUrl} size={64} />
+              )}
+            </div>
+          ),
+        };
+      })}
+    />
+  );
+}
+
+/** Thumbnails that enlarge on a click (a group: swipe through them). */
+export function PhotoStrip({
+  photos,
+  photoUrl,
+  size = 96,
+}: {
+  photos: number[];
+  photoUrl: (photoId: number) => string;
+  size?: number;
+}) {
+  if (photos.length === 0) return null;
+  return (
+    <Image.PreviewGroup>
+      <Space wrap size={8} style={{ marginTop: 6 }} data-testid="event-photos">
+        {photos.map((id) => (
+          <Image
+            key={id}
+            src={photoUrl(id)}
+            width={size}
+            height={size}
+            style={{ objectFit: 'cover', borderRadius: 6 }}
+            alt=""
+          />
+        ))}
+      </Space>
+    </Image.PreviewGroup>
+  );
+}
+
+/** The event's point on its area's boundary; nothing when neither is known. */
+export function EventMapCard({ event }: { event: EventDetail }) {
+  const { t } = useI18n();
+  // The boundary is a nicety: an area the viewer cannot open still shows the point.
+  const area = useResource(
+    (signal) => api.areas.get(event.area.id, signal).catch(() => null),
+    [event.area.id],
+  );
+  const point = event.lng !== null && event.lat !== null ? { lng: event.lng, lat: event.lat } : null;
+  const boundary = area.data?.boundary ?? null;
+  if (area.loading) return null;
+  return (
+    <Card size="small" title={t('events.detail.map')} className="side-card">
+      {point || boundary ? (
+        <Suspense fallback={<Spin className="map-spin" />}>
+          <EventMap
+            mapName={`gridguard-event-${event.id}-${boundary ? event.area.id : 'point'}`}
+            boundary={boundary}
+            point={point}
+          />
+        </Suspense>
+      ) : null}
+      {!point && <span className="muted">{t('events.detail.noPoint')}</span>}
+    </Card>
+  );
+}

@@ -1,0 +1,294 @@
+import { BellOutlined, CustomerServiceOutlined, NotificationOutlined } from '@ant-design/icons';
+import {
+  Alert,
+  App,
+  Badge,
+  Button,
+  Card,
+  Collapse,
+  Form,
+  Input,
+  List,
+  Popconfirm,
+  Space,
+  Tag,
+  Typography,
+} from 'antd';
+import { useState } from 'react';
+import {
+  type PublicAnnouncement,
+  type PublicReceipt,
+  type RequestInput,
+  servicesApi,
+  useHouseholdAnnouncements,
+  useHouseholdRequests,
+} from '../../api/services';
+import { useI18n } from '../../i18n/context';
+import { errorText } from '../../i18n/labels';
+import { phoneRules, SubmitProblemAlert, usePublicSubmit } from '../public/fields';
+import { PublicFormHeader } from '../public/PublicLayout';
+import { AnnouncementKindTag, RequestKindTag, RequestStatusTag, UrgencyTag } from './common';
+import { KindAndDetails } from './RequestFields';
+
+/** What the door page adds for the household: announcements to it, asking for help, the help asked for. */
+export function DoorServices({ token }: { token: string }) {
+  const { t } = useI18n();
+  const [version, setVersion] = useState(0);
+  const [asking, setAsking] = useState(false);
+  const [receipt, setReceipt] = useState<PublicReceipt | null>(null);
+  return (
+    <div className="door-services" data-testid="door-services">
+      <DoorAnnouncements token={token} />
+      {asking ? (
+        <HelpForm
+          token={token}
+          onBack={() => setAsking(false)}
+          onDone={(next) => {
+            setAsking(false);
+            setReceipt(next);
+            setVersion((v) => v + 1);
+          }}
+        />
+      ) : (
+        <Button
+          size="large"
+          block
+          icon={<CustomerServiceOutlined />}
+          onClick={() => {
+            setReceipt(null);
+            setAsking(true);
+          }}
+          data-testid="door-help"
+          style={{ height: 56, margin: '12px 0', fontSize: 17 }}
+        >
+          {t('requests.door.ask')}
+        </Button>
+      )}
+      {receipt && (
+        <Alert
+          type="success"
+          showIcon
+          title={<span data-testid="door-help-receipt">{receipt.message}</span>}
+          style={{ marginBottom: 12 }}
+        />
+      )}
+      <DoorRequests token={token} version={version} onChanged={() => setVersion((v) => v + 1)} />
+    </div>
+  );
+}
+
+function DoorAnnouncements({ token }: { token: string }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const list = useHouseholdAnnouncements(token);
+  const [read, setRead] = useState<Set<number>>(new Set());
+  const [opened, setOpened] = useState<string[]>([]);
+  const items = list.data?.items ?? [];
+  if (items.length === 0) return null;
+  const isRead = (item: PublicAnnouncement) => item.read || read.has(item.id);
+  const unread = items.filter((item) => !isRead(item)).length;
+
+  const open = (keys: string[]) => {
+    setOpened(keys);
+    for (const key of keys) {
+      const id = Number(key);
+      const item = items.find((candidate) => candidate.id === id);
+      if (!item || isRead(item)) continue;
+      setRead((current) => new Set(current).add(id));
+      // Best effort: a failed mark only leaves the count a little low.
+      servicesApi.household.markRead(token, id).catch(() => undefined);
+    }
+  };
+
+  return (
+    <Card
+      className="public-card"
+      size="small"
+      title={
+        <Space>
+          <NotificationOutlined />
+          {t('announcements.door.title')}
+          {unread > 0 && <Badge count={unread} data-testid="door-announcements-unread" />}
+        </Space>
+      }
+      data-testid="door-announcements"
+      style={{ marginTop: 12 }}
+    >
+      <Collapse
+        ghost
+        activeKey={opened}
+        onChange={(keys) => open(Array.isArray(keys) ? keys : [keys])}
+        items={items.map((item) => ({
+          key: String(item.id),
+          label: (
+            <div data-testid="door-announcement" data-read={isRead(item) ? 'true' : 'false'}>
+              <Space size={4} wrap>
+                <AnnouncementKindTag kind={item.kind} />
+                {!isRead(item) && (
+                  <Tag color="red" icon={<BellOutlined />}>
+                    {t('announcements.door.new')}
+                  </Tag>
+                )}
+              </Space>
+              <div style={{ fontWeight: isRead(item) ? 400 : 600 }} data-testid="door-announcement-title">
+                {item.title}
+              </div>
+              <div className="muted" style={{ fontSize: 12 }}>
+                {item.from} · {i18n.formatDateTime(item.publishedAt)}
+              </div>
+            </div>
+          ),
+          children: (
+            <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }} data-testid="door-announcement-body">
+              {item.body}
+            </Typography.Paragraph>
+          ),
+        }))}
+      />
+    </Card>
+  );
+}
+
+interface HelpValues extends RequestInput {
+  requesterName?: string;
+  contactPhone?: string;
+}
+
+function HelpForm({
+  token,
+  onBack,
+  onDone,
+}: {
+  token: string;
+  onBack: () => void;
+  onDone: (receipt: PublicReceipt) => void;
+}) {
+  const { t } = useI18n();
+  const [form] = Form.useForm<HelpValues>();
+  const { submitting, problem, submit } = usePublicSubmit(form);
+  return (
+    <Card className="public-card" data-testid="help-form" style={{ marginTop: 12 }}>
+      <PublicFormHeader title={t('requests.door.title')} onBack={onBack} />
+      <Typography.Paragraph className="muted">{t('requests.door.hint')}</Typography.Paragraph>
+      <Form<HelpValues>
+        form={form}
+        layout="vertical"
+        size="large"
+        requiredMark="optional"
+        initialValues={{ urgency: 'normal' }}
+        onFinish={(values) =>
+          void submit(async () => {
+            const name = values.requesterName?.trim();
+            const phone = values.contactPhone?.replace(/[\s-]/g, '');
+            const receipt = await servicesApi.household.ask(token, {
+              kind: values.kind,
+              details: values.details.trim(),
+              urgency: values.urgency,
+              ...(name ? { requesterName: name } : {}),
+              ...(phone ? { contactPhone: phone } : {}),
+            });
+            onDone(receipt);
+          })
+        }
+      >
+        <KindAndDetails large />
+        <Form.Item
+          name="requesterName"
+          label={t('requests.door.name')}
+          rules={[{ max: 50, message: t('common.maxLength', { max: 50 }) }]}
+        >
+          <Input autoComplete="name" />
+        </Form.Item>
+        <Form.Item
+          name="contactPhone"
+          label={t('requests.door.phone')}
+          rules={phoneRules(t, false)}
+          extra={t('requests.door.phoneHint')}
+        >
+          <Input inputMode="tel" autoComplete="tel" />
+        </Form.Item>
+        <SubmitProblemAlert problem={problem} />
+        <Button
+          type="primary"
+          htmlType="submit"
+          block
+          size="large"
+          className="public-submit"
+          loading={submitting}
+          disabled={problem?.kind === 'invalidCode'}
+          data-testid="help-submit"
+        >
+          {t('common.submit')}
+        </Button>
+      </Form>
+    </Card>
+  );
+}
+
+function DoorRequests({
+  token,
+  version,
+  onChanged,
+}: {
+  token: string;
+  version: number;
+  onChanged: () => void;
+}) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { message } = App.useApp();
+  const list = useHouseholdRequests(token, version);
+  const items = list.data?.items ?? [];
+  if (items.length === 0) return null;
+  return (
+    <Card
+      className="public-card"
+      size="small"
+      title={t('requests.door.recent')}
+      data-testid="door-requests"
+      style={{ marginTop: 12 }}
+    >
+      <List
+        dataSource={items}
+        renderItem={(item) => (
+          <List.Item
+            key={item.code}
+            data-testid="door-request"
+            extra={
+              (item.status === 'open' || item.status === 'accepted') && (
+                <Popconfirm
+                  title={t('requests.door.cancelConfirm')}
+                  okText={t('common.confirm')}
+                  cancelText={t('common.cancel')}
+                  onConfirm={() =>
+                    servicesApi.household
+                      .cancel(token, item.code)
+                      .then(onChanged)
+                      .catch((error: unknown) => void message.error(errorText(i18n, error)))
+                  }
+                >
+                  <Button size="small" type="text" danger>
+                    {t('requests.door.cancel')}
+                  </Button>
+                </Popconfirm>
+              )
+            }
+          >
+            <div>
+              <Space size={4} wrap>
+                <RequestKindTag kind={item.kind} />
+                <UrgencyTag urgency={item.urgency} />
+                <RequestStatusTag status={item.status} />
+              </Space>
+              <div>{item.details}</div>
+              <div className="muted" style={{ fontSize: 12 }}>
+                {i18n.formatDateTime(item.createdAt)}
+                {item.volunteer && ` · ${t('requests.volunteerIs', { name: item.volunteer.name })}`}
+              </div>
+            </div>
+          </List.Item>
+        )}
+      />
+    </Card>
+  );
+}

@@ -1,0 +1,207 @@
+import { AimOutlined } from '@ant-design/icons';
+import { App, Button, Card, Form, Input, InputNumber, Radio, Space, Spin, Typography } from 'antd';
+import { lazy, Suspense, useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { STAFF_SOURCES, type StaffSource, eventsApi } from '../../api/events';
+import { useOptionalArea } from '../../api/hooks';
+import { AreaSelect } from '../../components/AreaSelect';
+import { CategoryTreeSelect } from '../../components/events/EventInputs';
+import { eventErrorText, eventSourceLabel } from '../../components/events/labels';
+import { showFormError } from '../../components/forms';
+import { phoneRules } from '../../components/public/fields';
+import { useI18n } from '../../i18n/context';
+
+const EventMap = lazy(() =>
+  import('../../components/events/EventMap').then((module) => ({ default: module.EventMap })),
+);
+
+interface NewEventValues {
+  source: StaffSource;
+  categoryId: number;
+  areaId: number;
+  title: string;
+  description?: string;
+  address?: string;
+  lng?: number | null;
+  lat?: number | null;
+  reporterName?: string;
+  reporterPhone?: string;
+}
+
+/** Enter an event: a patrol finding, or a report taken by hotline or from a residents' group. */
+export function NewEventPage() {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const [form] = Form.useForm<NewEventValues>();
+  const [submitting, setSubmitting] = useState(false);
+  const [locating, setLocating] = useState(false);
+  const source = (Form.useWatch('source', form) as StaffSource | undefined) ?? 'patrol';
+  const areaId = Form.useWatch('areaId', form) as number | undefined;
+  const lng = Form.useWatch('lng', form) as number | null | undefined;
+  const lat = Form.useWatch('lat', form) as number | null | undefined;
+  const area = useOptionalArea(areaId);
+  const point = typeof lng === 'number' && typeof lat === 'number' ? { lng, lat } : null;
+
+  const locate = () => {
+    if (!navigator.geolocation) return;
+    setLocating(true);
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        setLocating(false);
+        form.setFieldsValue({
+          lng: Number(position.coords.longitude.toFixed(6)),
+          lat: Number(position.coords.latitude.toFixed(6)),
+        });
+      },
+      () => {
+        setLocating(false);
+        void message.warning(t('report.locationDenied'));
+      },
+      { enableHighAccuracy: true, timeout: 10_000 },
+    );
+  };
+
+  const submit = async (values: NewEventValues) => {
+    setSubmitting(true);
+    try {
+      const text = (value?: string) => value?.trim() || undefined;
+      const created = await eventsApi.create({
+        source: values.source,
+        categoryId: values.categoryId,
+        areaId: values.areaId,
+        title: values.title.trim(),
+        description: text(values.description),
+        address: text(values.address),
+        ...(typeof values.lng === 'number' && typeof values.lat === 'number'
+          ? { lng: values.lng, lat: values.lat }
+          : {}),
+        ...(values.source !== 'patrol'
+          ? {
+              reporterName: text(values.reporterName),
+              reporterPhone: values.reporterPhone?.replace(/[\s-]/g, '') || undefined,
+            }
+          : {}),
+      });
+      void message.success(t('events.create.done', { code: created.code }));
+      void navigate(`/events/${created.id}`);
+    } catch (error) {
+      if (!showFormError(form, error, i18n, message)) void message.error(eventErrorText(i18n, error));
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <div className="page narrow-page" data-testid="event-new-page">
+      <Typography.Title level={3} className="page-title">
+        {t('events.create.title')}
+      </Typography.Title>
+      <Card>
+        <Form<NewEventValues>
+          form={form}
+          layout="vertical"
+          requiredMark="optional"
+          initialValues={{ source: 'patrol' }}
+          onFinish={(values) => void submit(values)}
+        >
+          <Form.Item name="source" label={t('events.create.source')} extra={t('events.create.sourceHint')}>
+            <Radio.Group
+              optionType="button"
+              options={STAFF_SOURCES.map((value) => ({ value, label: eventSourceLabel(i18n, value) }))}
+            />
+          </Form.Item>
+          <Form.Item
+            name="categoryId"
+            label={t('events.category')}
+            rules={[{ required: true, message: t('problem.required') }]}
+          >
+            <CategoryTreeSelect leavesOnly placeholder={t('events.category')} />
+          </Form.Item>
+          <Form.Item
+            name="areaId"
+            label={t('events.area')}
+            rules={[{ required: true, message: t('problem.required') }]}
+          >
+            <AreaSelect />
+          </Form.Item>
+          <Form.Item
+            name="title"
+            label={t('events.titleField')}
+            rules={[
+              { required: true, whitespace: true, message: t('problem.required') },
+              { max: 100, message: t('common.maxLength', { max: 100 }) },
+            ]}
+          >
+            <Input data-testid="event-title-input" />
+          </Form.Item>
+          <Form.Item
+            name="description"
+            label={t('events.create.description')}
+            rules={[{ max: 4000, message: t('common.maxLength', { max: 4000 }) }]}
+          >
+            <Input.TextArea rows={4} />
+          </Form.Item>
+          <Form.Item
+            name="address"
+            label={t('events.create.address')}
+            rules={[{ max: 200, message: t('common.maxLength', { max: 200 }) }]}
+          >
+            <Input />
+          </Form.Item>
+          <Form.Item label={t('events.create.point')}>
+            <Space wrap>
+              <Form.Item name="lng" noStyle>
+                <InputNumber placeholder={t('events.create.lng')} min={-180} max={180} step={0.0001} />
+              </Form.Item>
+              <Form.Item name="lat" noStyle>
+                <InputNumber placeholder={t('events.create.lat')} min={-90} max={90} step={0.0001} />
+              </Form.Item>
+              <Button icon={<AimOutlined />} loading={locating} onClick={locate}>
+                {t('events.create.useLocation')}
+              </Button>
+            </Space>
+            {area.data?.boundary && (
+              <div style={{ marginTop: 8 }}>
+                <Typography.Text type="secondary">{t('report.pickOnMap')}</Typography.Text>
+                <Suspense fallback={<Spin className="map-spin" />}>
+                  <EventMap
+                    mapName={`gridguard-new-event-${area.data.id}`}
+                    boundary={area.data.boundary}
+                    point={point}
+                    onPick={(picked) => form.setFieldsValue(picked)}
+                  />
+                </Suspense>
+              </div>
+            )}
+          </Form.Item>
+          {source !== 'patrol' && (
+            <>
+              <Form.Item
+                name="reporterName"
+                label={t('events.create.reporterName')}
+                rules={[{ max: 50, message: t('common.maxLength', { max: 50 }) }]}
+              >
+                <Input />
+              </Form.Item>
+              <Form.Item
+                name="reporterPhone"
+                label={t('events.create.reporterPhone')}
+                rules={phoneRules(t, false)}
+              >
+                <Input inputMode="tel" />
+              </Form.Item>
+            </>
+          )}
+          <Space>
+            <Button type="primary" htmlType="submit" loading={submitting} data-testid="event-create-submit">
+              {t('common.submit')}
+            </Button>
+            <Button onClick={() => void navigate('/events')}>{t('common.cancel')}</Button>
+          </Space>
+        </Form>
+      </Card>
+    </div>
+  );
+}

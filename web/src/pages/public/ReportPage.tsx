@@ -1,0 +1,282 @@
+import { AimOutlined, CameraOutlined, CopyOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, Form, Input, Result, Select, Space, Typography } from 'antd';
+import { useMemo, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { isApiError } from '../../api/client';
+import { type PublicReportReceipt, publicEventsApi, usePublicCategories } from '../../api/events';
+import { PhotoPicker } from '../../components/events/EventInputs';
+import { eventErrorText, localName } from '../../components/events/labels';
+import { showFormError } from '../../components/forms';
+import { phoneRules } from '../../components/public/fields';
+import { PublicFormHeader, PublicLayout, PublicLoadState } from '../../components/public/PublicLayout';
+import { useI18n } from '../../i18n/context';
+
+interface ReportValues {
+  category: string;
+  description: string;
+  address?: string;
+  name?: string;
+  phone?: string;
+  photos?: File[];
+}
+
+type Place = { lng: number; lat: number } | null;
+
+/** 随手拍 (/report/:communityCode): a resident reports a problem with photos, no sign-in. */
+export function ReportPage() {
+  const { t } = useI18n();
+  const { communityCode = '' } = useParams();
+  const categories = usePublicCategories();
+  const [receipt, setReceipt] = useState<PublicReportReceipt | null>(null);
+  return (
+    <PublicLayout>
+      {!categories.data ? (
+        <PublicLoadState error={categories.error} onRetry={categories.reload} />
+      ) : (
+        <div className="public-page" data-testid="report-page">
+          <Card className="public-card address-card">
+            <div className="address-community">
+              <CameraOutlined /> {t('report.title')}
+            </div>
+            <div style={{ color: 'rgba(255, 255, 255, 0.85)' }}>{t('report.hint')}</div>
+          </Card>
+          {receipt ? (
+            <ReportReceipt receipt={receipt} onAgain={() => setReceipt(null)} />
+          ) : (
+            <ReportForm community={communityCode} categories={categories.data.items} onDone={setReceipt} />
+          )}
+        </div>
+      )}
+    </PublicLayout>
+  );
+}
+
+function ReportForm({
+  community,
+  categories,
+  onDone,
+}: {
+  community: string;
+  categories: Awaited<ReturnType<typeof publicEventsApi.categories>>['items'];
+  onDone: (receipt: PublicReportReceipt) => void;
+}) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { message } = App.useApp();
+  const [form] = Form.useForm<ReportValues>();
+  const [place, setPlace] = useState<Place>(null);
+  const [locating, setLocating] = useState(false);
+  const [locationProblem, setLocationProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+
+  const options = useMemo(
+    () =>
+      categories.map((group) =>
+        group.children.length > 0
+          ? {
+              label: localName(i18n, group),
+              options: group.children.map((child) => ({ value: child.code, label: localName(i18n, child) })),
+            }
+          : { value: group.code, label: localName(i18n, group) },
+      ),
+    [categories, i18n],
+  );
+
+  const locate = () => {
+    if (!('geolocation' in navigator)) {
+      setLocationProblem(t('report.locationDenied'));
+      return;
+    }
+    setLocating(true);
+    setLocationProblem(null);
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        setLocating(false);
+        setPlace({
+          lng: Number(position.coords.longitude.toFixed(6)),
+          lat: Number(position.coords.latitude.toFixed(6)),
+        });
+      },
+      () => {
+        setLocating(false);
+        setLocationProblem(t('report.locationDenied'));
+      },
+      { enableHighAccuracy: true, timeout: 10_000, maximumAge: 60_000 },
+    );
+  };
+
+  const submit = async (values: ReportValues) => {
+    const address = values.address?.trim();
+    if (!place && !address) {
+      form.setFields([{ name: 'address', errors: [t('report.needLocation')] }]);
+      return;
+    }
+    setSubmitting(true);
+    setProblem(null);
+    try {
+      const name = values.name?.trim();
+      const phone = values.phone?.replace(/[\s-]/g, '');
+      const result = await publicEventsApi.report(
+        {
+          category: values.category,
+          community,
+          description: values.description.trim(),
+          ...(place ? { lng: place.lng, lat: place.lat } : {}),
+          ...(address ? { address } : {}),
+          ...(name ? { name } : {}),
+          ...(phone ? { phone } : {}),
+        },
+        values.photos ?? [],
+      );
+      onDone(result);
+    } catch (error) {
+      // Field problems land under their fields (a point outside the community under the address).
+      const onField =
+        isApiError(error) &&
+        error.details.length > 0 &&
+        showFormError(form, error, i18n, message, { lng: 'address', lat: 'address' });
+      setProblem(onField ? t('public.fixErrors') : eventErrorText(i18n, error));
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <Card className="public-card" data-testid="report-form">
+      <PublicFormHeader title={t('report.title')} />
+      <Form<ReportValues>
+        form={form}
+        layout="vertical"
+        size="large"
+        requiredMark="optional"
+        scrollToFirstError
+        initialValues={{ photos: [] }}
+        onFinish={(values) => void submit(values)}
+      >
+        <Form.Item
+          name="category"
+          label={t('report.category')}
+          rules={[{ required: true, message: t('problem.required') }]}
+        >
+          <Select
+            options={options}
+            data-testid="report-category"
+            showSearch={{ optionFilterProp: 'label' }}
+          />
+        </Form.Item>
+        <Form.Item
+          name="description"
+          label={t('report.description')}
+          rules={[
+            { required: true, whitespace: true, message: t('problem.required') },
+            { min: 2, message: t('problem.tooShort', { min: 2 }) },
+            { max: 2000, message: t('common.maxLength', { max: 2000 }) },
+          ]}
+        >
+          <Input.TextArea
+            rows={4}
+            placeholder={t('report.descriptionPlaceholder')}
+            data-testid="report-description"
+          />
+        </Form.Item>
+        <Form.Item label={t('report.location')}>
+          <Space wrap>
+            <Button icon={<AimOutlined />} loading={locating} onClick={locate} data-testid="report-locate">
+              {locating ? t('report.locating') : t('report.useLocation')}
+            </Button>
+            {place && (
+              <>
+                <span data-testid="report-point">
+                  {t('report.located', { lng: place.lng, lat: place.lat })}
+                </span>
+                <Button type="link" onClick={() => setPlace(null)}>
+                  {t('report.clearPoint')}
+                </Button>
+              </>
+            )}
+          </Space>
+          {locationProblem && <Typography.Paragraph type="warning">{locationProblem}</Typography.Paragraph>}
+        </Form.Item>
+        <Form.Item
+          name="address"
+          label={t('report.address')}
+          rules={[{ max: 200, message: t('common.maxLength', { max: 200 }) }]}
+        >
+          <Input placeholder={t('report.addressPlaceholder')} data-testid="report-address" />
+        </Form.Item>
+        <Form.Item name="photos" label={t('report.photos', { max: 4 })}>
+          <PhotoPicker size="large" testId="report-photo-input" />
+        </Form.Item>
+        <Form.Item
+          name="name"
+          label={t('report.name')}
+          rules={[{ max: 50, message: t('common.maxLength', { max: 50 }) }]}
+        >
+          <Input autoComplete="name" />
+        </Form.Item>
+        <Form.Item name="phone" label={t('report.phone')} rules={phoneRules(t, false)}>
+          <Input inputMode="tel" autoComplete="tel" placeholder={t('public.phonePlaceholder')} />
+        </Form.Item>
+        {problem && (
+          <Alert type="error" showIcon className="public-alert" data-testid="public-error" title={problem} />
+        )}
+        <Button
+          type="primary"
+          htmlType="submit"
+          block
+          size="large"
+          className="public-submit"
+          loading={submitting}
+          data-testid="public-submit"
+        >
+          {t('report.submit')}
+        </Button>
+      </Form>
+    </Card>
+  );
+}
+
+function ReportReceipt({ receipt, onAgain }: { receipt: PublicReportReceipt; onAgain: () => void }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const path = `/e/${receipt.followToken}`;
+  const url = `${window.location.origin}${path}`;
+  return (
+    <Result
+      status="success"
+      title={<span data-testid="report-submitted">{t('report.submitted')}</span>}
+      subTitle={
+        <Space direction="vertical">
+          <span data-testid="report-code">{t('report.code', { code: receipt.code })}</span>
+          <span>{t('report.followHint')}</span>
+          <Typography.Text code copyable={false} style={{ wordBreak: 'break-all' }}>
+            {url}
+          </Typography.Text>
+        </Space>
+      }
+      extra={
+        <Space direction="vertical" style={{ width: '100%' }}>
+          <Link to={path} data-testid="report-follow-link">
+            <Button type="primary" size="large" block>
+              {t('report.follow')}
+            </Button>
+          </Link>
+          <Button
+            size="large"
+            block
+            icon={<CopyOutlined />}
+            onClick={() =>
+              void navigator.clipboard?.writeText(url).then(() => message.success(t('report.copied')))
+            }
+          >
+            {t('report.copy')}
+          </Button>
+          <Button size="large" block onClick={onAgain}>
+            {t('report.another')}
+          </Button>
+        </Space>
+      }
+    />
+  );
+}
