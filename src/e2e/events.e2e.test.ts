@@ -74,6 +74,9 @@ describe.skipIf(!chromiumPath)('events in a browser', () => {
     const { code, followPath } = await stage.withPage('event-report', residentPhone, async (page) => {
       await page.goto(`${baseUrl}/report/${DEMO_CODES.village}`);
       await page.getByTestId('report-form').waitFor();
+      // The page names its community and offers its map to pick the point on.
+      await expect.poll(() => page.getByTestId('report-community').textContent()).toContain('星火村');
+      await page.getByTestId('report-map').locator('canvas').waitFor();
       await page.locator('#category').click();
       await page.locator('.ant-select-item-option').filter({ hasText: category.nameZh }).first().click();
       await page.locator('#description').fill(DESCRIPTION);

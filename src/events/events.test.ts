@@ -310,6 +310,32 @@ describeEachDatabase('events: lifecycle, rules and scope', (database) => {
     expect(dispatched.statusCode, dispatched.body).toBe(200);
   });
 
+  it('gives the report page its community map without signing in, and nothing for other levels', async () => {
+    const page = await app.inject({
+      method: 'GET',
+      url: `/api/public/communities/${world.tree.village.code}`,
+    });
+    expect(page.statusCode, page.body).toBe(200);
+    const community = page.json() as {
+      name: string;
+      path: string[];
+      boundary: unknown;
+      areas: Array<{ code: string }>;
+    };
+    expect(community.name).toBe(world.tree.village.name);
+    expect(community.path.at(-1)).toBe(world.tree.village.name);
+    expect(community.boundary).not.toBeNull();
+    expect(community.areas.map((a) => a.code).sort()).toEqual(
+      [world.tree.gridA.code, world.tree.gridB.code, world.tree.microA.code, world.tree.microB.code].sort(),
+    );
+    const county = await app.inject({
+      method: 'GET',
+      url: `/api/public/communities/${world.tree.county.code}`,
+    });
+    expect(county.statusCode).toBe(404);
+    expect(county.json().error.code).toBe('COMMUNITY_NOT_FOUND');
+  });
+
   it('pages the board by keyset and filters it', async () => {
     const page1 = (
       await app.inject({ method: 'GET', url: '/api/events?limit=2', headers: sessions.staff.headers })

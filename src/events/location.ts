@@ -58,3 +58,37 @@ export async function resolveReportArea(
     .execute();
   return inside.find((a) => a.boundary && containsPoint(a.boundary, point.lng, point.lat)) ?? community;
 }
+
+/** The report page's map: the community (or grid the page belongs to) and its mapped areas down to micro-grids. */
+export async function publicCommunity(db: Db, code: string) {
+  const community = await findAreaByCode(db, code);
+  if (!community || community.retired_at || !PAGE_LEVELS.has(community.level))
+    throw notFound('COMMUNITY_NOT_FOUND', `code: no community with code ${code}`);
+  const ids = community.path.split('/').filter(Boolean).map(Number);
+  const ancestors = await db
+    .selectFrom('areas')
+    .select(['name', 'depth'])
+    .where('id', 'in', ids)
+    .orderBy('depth')
+    .execute();
+  const inside = await db
+    .selectFrom('areas')
+    .select(['code', 'name', 'level', 'boundary'])
+    .where(inSubtrees([community.path], 'areas.path'))
+    .where('boundary', 'is not', null)
+    .where('retired_at', 'is', null)
+    .where('level', 'in', ['grid', 'microgrid'])
+    .orderBy('path')
+    .execute();
+  return {
+    code: community.code,
+    name: community.name,
+    path: ancestors.map((a) => a.name),
+    boundary: community.boundary ?? null,
+    centre:
+      community.centre_lng !== null && community.centre_lat !== null
+        ? { lng: community.centre_lng, lat: community.centre_lat }
+        : null,
+    areas: inside.map((a) => ({ code: a.code, name: a.name, level: a.level, boundary: a.boundary })),
+  };
+}

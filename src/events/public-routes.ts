@@ -5,10 +5,13 @@ import * as config from './config-service.js';
 import { checkForm } from './form.js';
 import { readFormWithPhotos } from './photos/multipart.js';
 import { submitPublicReport } from './public-service.js';
+import { publicCommunity } from './location.js';
 import {
+  CommunityParams,
   EvaluateBody,
   FollowParams,
   PublicCategoryTree,
+  PublicCommunity,
   PublicEventView,
   PublicReportFields,
   PublicReportReceipt,
@@ -46,6 +49,21 @@ export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: pageLimit,
     },
     async () => config.publicCategoryTree(app.db),
+  );
+
+  app.get(
+    '/api/public/communities/:code',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'The community of a report page: its name and the map of its grids',
+        params: CommunityParams,
+        response: { 200: PublicCommunity, ...errors(400, 404, 429) },
+      },
+      onRequest: pageLimit,
+    },
+    async (request) => publicCommunity(app.db, request.params.code),
   );
 
   app.post(

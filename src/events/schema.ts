@@ -437,3 +437,19 @@ export const DeviceAlertResult = Type.Object({
   merged: Type.Boolean({ description: 'true: added to an open event of the same camera and kind' }),
 });
 export type DeviceAlertResult = Static<typeof DeviceAlertResult>;
+
+export const CommunityParams = Type.Object({ code: Type.String({ pattern: '^[0-9]{6,20}$' }) });
+export type CommunityParams = Static<typeof CommunityParams>;
+
+/** What the report page draws: the community and its grids on a map, nothing about people. */
+export const PublicCommunity = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  path: Type.Array(Type.String(), { description: 'names from the top area down to the community' }),
+  boundary: Type.Union([Type.Unknown(), Type.Null()], { description: 'GeoJSON geometry' }),
+  centre: Type.Union([Type.Object({ lng: Type.Number(), lat: Type.Number() }), Type.Null()]),
+  areas: Type.Array(
+    Type.Object({ code: Type.String(), name: Type.String(), level: Type.String(), boundary: Type.Unknown() }),
+  ),
+});
+export type PublicCommunity = Static<typeof PublicCommunity>;

@@ -1,7 +1,7 @@
 // The events (事件) and notifications API: types mirror src/events/schema.ts and src/notifications/schema.ts.
 import { http } from './client';
 import { useResource } from './hooks';
-import type { Right } from './types';
+import type { AreaGeometry, Right } from './types';
 
 /** api/types.ts's Right predates event.configure (owned by another helper): named here until it is added. */
 export const EVENT_CONFIGURE = 'event.configure' as Right;
@@ -422,7 +422,19 @@ export const eventsApi = {
     get<{ items: TeamBrief[]; total: number }>('/teams', { areaId, pageSize: 100 }, signal),
 };
 
+/** The report page's community: its name and boundary, and its mapped grids (no personal data). */
+export interface PublicCommunity {
+  code: string;
+  name: string;
+  path: string[];
+  boundary: AreaGeometry | null;
+  centre: { lng: number; lat: number } | null;
+  areas: Array<{ code: string; name: string; level: string; boundary: AreaGeometry }>;
+}
+
 export const publicEventsApi = {
+  community: (code: string, signal?: AbortSignal) =>
+    get<PublicCommunity>(`/public/communities/${encodeURIComponent(code)}`, undefined, signal),
   categories: (signal?: AbortSignal) =>
     get<{ items: PublicCategoryClass[] }>('/public/event-categories', undefined, signal),
   report: (input: PublicReportInput, photos: File[]) =>
@@ -470,6 +482,9 @@ export const useCalendar = (year: number, version = 0) =>
   useResource((signal) => eventsApi.calendar(year, signal), [year, version]);
 
 export const usePublicCategories = () => useResource((signal) => publicEventsApi.categories(signal), []);
+
+export const usePublicCommunity = (code: string) =>
+  useResource((signal) => publicEventsApi.community(code, signal), [code]);
 
 export const useFollowedEvent = (token: string, version = 0) =>
   useResource((signal) => publicEventsApi.follow(token, signal), [token, version]);

@@ -1,15 +1,26 @@
 import { AimOutlined, CameraOutlined, CopyOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Form, Input, Result, Select, Space, Typography } from 'antd';
-import { useMemo, useState } from 'react';
+import { Alert, App, Button, Card, Form, Input, Result, Select, Space, Spin, Typography } from 'antd';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { isApiError } from '../../api/client';
-import { type PublicReportReceipt, publicEventsApi, usePublicCategories } from '../../api/events';
+import {
+  type PublicCommunity,
+  type PublicReportReceipt,
+  publicEventsApi,
+  usePublicCategories,
+  usePublicCommunity,
+} from '../../api/events';
 import { PhotoPicker } from '../../components/events/EventInputs';
 import { eventErrorText, localName } from '../../components/events/labels';
 import { showFormError } from '../../components/forms';
 import { phoneRules } from '../../components/public/fields';
 import { PublicFormHeader, PublicLayout, PublicLoadState } from '../../components/public/PublicLayout';
 import { useI18n } from '../../i18n/context';
+
+// ECharts is loaded only when the community has a map to pick a point on.
+const EventMap = lazy(() =>
+  import('../../components/events/EventMap').then((module) => ({ default: module.EventMap })),
+);
 
 interface ReportValues {
   category: string;
@@ -27,6 +38,7 @@ export function ReportPage() {
   const { t } = useI18n();
   const { communityCode = '' } = useParams();
   const categories = usePublicCategories();
+  const community = usePublicCommunity(communityCode);
   const [receipt, setReceipt] = useState<PublicReportReceipt | null>(null);
   return (
     <PublicLayout>
@@ -38,12 +50,22 @@ export function ReportPage() {
             <div className="address-community">
               <CameraOutlined /> {t('report.title')}
             </div>
+            {community.data && (
+              <div style={{ color: 'rgba(255, 255, 255, 0.85)' }} data-testid="report-community">
+                {community.data.path.slice(-2).join(' · ')}
+              </div>
+            )}
             <div style={{ color: 'rgba(255, 255, 255, 0.85)' }}>{t('report.hint')}</div>
           </Card>
           {receipt ? (
             <ReportReceipt receipt={receipt} onAgain={() => setReceipt(null)} />
           ) : (
-            <ReportForm community={communityCode} categories={categories.data.items} onDone={setReceipt} />
+            <ReportForm
+              community={communityCode}
+              map={community.data ?? null}
+              categories={categories.data.items}
+              onDone={setReceipt}
+            />
           )}
         </div>
       )}
@@ -53,10 +75,12 @@ export function ReportPage() {
 
 function ReportForm({
   community,
+  map,
   categories,
   onDone,
 }: {
   community: string;
+  map: PublicCommunity | null;
   categories: Awaited<ReturnType<typeof publicEventsApi.categories>>['items'];
   onDone: (receipt: PublicReportReceipt) => void;
 }) {
@@ -197,6 +221,19 @@ function ReportForm({
             )}
           </Space>
           {locationProblem && <Typography.Paragraph type="warning">{locationProblem}</Typography.Paragraph>}
+          {map?.boundary && (
+            <div style={{ marginTop: 8 }} data-testid="report-map">
+              <Typography.Text type="secondary">{t('report.pickOnMap')}</Typography.Text>
+              <Suspense fallback={<Spin className="map-spin" />}>
+                <EventMap
+                  mapName={`gridguard-report-${map.code}`}
+                  boundary={map.boundary}
+                  point={place}
+                  onPick={setPlace}
+                />
+              </Suspense>
+            </div>
+          )}
         </Form.Item>
         <Form.Item
           name="address"
