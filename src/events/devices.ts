@@ -140,17 +140,22 @@ export async function receiveDeviceAlert(
       'EVENT_CATEGORY_MISSING',
       `The category ${ALERT_CATEGORY[body.kind]} for ${body.kind} alerts is missing or retired`,
     );
-  const created = await createEvent(db, actor, {
-    source: 'device',
-    categoryId: category.id,
-    areaId: camera.area_id,
-    title: `${camera.name}：${ALERT_TITLE[body.kind]}`,
-    description: body.details ? JSON.stringify(body.details) : null,
-    address: camera.name,
-    lng: camera.lng,
-    lat: camera.lat,
-    alert: { cameraId: camera.id, kind: body.kind, at: occurredAt },
-  });
+  const created = await createEvent(
+    db,
+    actor,
+    {
+      source: 'device',
+      categoryId: category.id,
+      areaId: camera.area_id,
+      title: `${camera.name}：${ALERT_TITLE[body.kind]}`,
+      description: body.details ? JSON.stringify(body.details) : null,
+      address: camera.name,
+      lng: camera.lng,
+      lat: camera.lat,
+      alert: { cameraId: camera.id, kind: body.kind, at: occurredAt },
+    },
+    { category },
+  );
   await record(created.id);
   return { eventId: created.id, code: created.code, merged: false };
 }

@@ -128,6 +128,11 @@ export async function insertStep(db: Db, values: Insertable<EventStepsTable>): P
   return row.id;
 }
 
+/** Several steps of one moment in one statement (an event's collect and automatic register). */
+export async function insertSteps(db: Db, values: Array<Insertable<EventStepsTable>>): Promise<void> {
+  if (values.length > 0) await db.insertInto('event_steps').values(values).execute();
+}
+
 export async function findEvent(db: Db, id: number): Promise<EventRow | undefined> {
   return db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
 }

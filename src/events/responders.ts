@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { rightsOf, type Role } from '../auth/rights.js';
 import { inSubtrees } from '../auth/scope.js';
 import type { Db } from '../core/context.js';
@@ -45,24 +46,31 @@ const handles = (role: string, categories: readonly string[]) => {
 export async function respondersOf(db: Db, areaIds: readonly number[]): Promise<Map<number, number[]>> {
   const result = new Map<number, Set<number>>(areaIds.map((id) => [id, new Set()]));
   if (areaIds.length === 0) return new Map();
-  const [assignments, members] = await Promise.all([
-    db
-      .selectFrom('role_assignments as r')
-      .innerJoin('users as u', 'u.id', 'r.user_id')
-      .select(['r.area_id', 'r.user_id', 'r.role', 'r.categories'])
-      .where('r.area_id', 'in', [...areaIds])
-      .where('u.disabled_at', 'is', null)
-      .execute(),
-    db
-      .selectFrom('team_members as m')
-      .innerJoin('teams as t', 't.id', 'm.team_id')
-      .innerJoin('users as u', 'u.id', 'm.user_id')
-      .select(['t.area_id', 'm.user_id'])
-      .where('t.area_id', 'in', [...areaIds])
-      .where('t.retired_at', 'is', null)
-      .where('u.disabled_at', 'is', null)
-      .execute(),
-  ]);
+  // One round trip: role holders at the areas, and members of the areas' teams (role null).
+  const rows = await db
+    .selectFrom('role_assignments as r')
+    .innerJoin('users as u', 'u.id', 'r.user_id')
+    .select(['r.area_id', 'r.user_id', 'r.role', 'r.categories'])
+    .where('r.area_id', 'in', [...areaIds])
+    .where('u.disabled_at', 'is', null)
+    .unionAll(
+      db
+        .selectFrom('team_members as m')
+        .innerJoin('teams as t', 't.id', 'm.team_id')
+        .innerJoin('users as u', 'u.id', 'm.user_id')
+        .select([
+          't.area_id',
+          'm.user_id',
+          sql<string>`null`.as('role'),
+          sql<string[]>`'{}'::text[]`.as('categories'),
+        ])
+        .where('t.area_id', 'in', [...areaIds])
+        .where('t.retired_at', 'is', null)
+        .where('u.disabled_at', 'is', null),
+    )
+    .execute();
+  const assignments = rows.filter((r) => r.role !== null);
+  const members = rows.filter((r) => r.role === null);
   for (const a of assignments) if (handles(a.role, a.categories)) result.get(a.area_id)?.add(a.user_id);
   for (const m of members) result.get(m.area_id)?.add(m.user_id);
   return new Map([...result].map(([id, users]) => [id, [...users].sort((x, y) => x - y)]));

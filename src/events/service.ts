@@ -153,10 +153,14 @@ export async function createEvent(
   db: Db,
   actor: Actor,
   input: NewEvent,
-  options: { cipher?: FieldCipher } = {},
+  options: { cipher?: FieldCipher; category?: repo.CategoryRow } = {},
 ): Promise<CreatedEventResult> {
   const now = actor.now();
-  const category = await repo.findCategory(db, input.categoryId);
+  // Device alerts have just read their category by code: no need to read it again.
+  const category =
+    options.category?.id === input.categoryId
+      ? options.category
+      : await repo.findCategory(db, input.categoryId);
   if (!category || category.retired_at)
     throw invalid(
       'EVENT_CATEGORY_INVALID',
@@ -221,24 +225,33 @@ export async function createEvent(
     ...clock,
   });
   const who = { actor_user_id: actorUserId(actor.viewer), actor_name: actorLabel(actor.viewer), at: now };
-  await repo.insertStep(db, {
+  const collect = {
     ...who,
     event_id: id,
-    action: 'collect',
+    action: 'collect' as const,
     from_status: null,
-    to_status: 'collected',
+    to_status: 'collected' as const,
     to_tier: tier.tier,
     details: JSON.stringify({ source: input.source, tierArea: tier.name }),
-  });
-  if (status === 'registered')
-    await repo.insertStep(db, {
-      ...who,
-      event_id: id,
-      action: 'register',
-      from_status: 'collected',
-      to_status: 'registered',
-      note: input.source === 'patrol' ? '巡查发现，自动立案' : '设备告警，自动立案',
-    });
+  };
+  await repo.insertSteps(
+    db,
+    status === 'registered'
+      ? [
+          collect,
+          {
+            ...who,
+            event_id: id,
+            action: 'register',
+            from_status: 'collected',
+            to_status: 'registered',
+            // Same instant as the collect step: the id keeps them in order on the timeline.
+            note: input.source === 'patrol' ? '巡查发现，自动立案' : '设备告警，自动立案',
+            details: null,
+          },
+        ]
+      : [collect],
+  );
 
   await notify(db, {
     userIds: tier.responders,
