@@ -1,10 +1,12 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
-import type { DB } from '../db/schema.js';
 import { describeEachDatabase } from '../test-support/database.js';
 import { TestClock } from '../test-support/factories.js';
-import { escalateOverdueEvents } from './escalation.js';
+import { escalateOverdueEvents, startEventEscalation } from './escalation.js';
 import { actorOf, categoryId, createEventWorld, type EventWorld, notificationsOf } from './fixtures.js';
 import { createEvent } from './service.js';
 
@@ -103,7 +105,7 @@ describeEachDatabase('event escalation', (database, backend) => {
 
   // Skipped on PGlite: an embedded database is one connection in one process, so there is no second process.
   it.skipIf(backend === 'pglite')(
-    'escalates each event exactly once with two app processes on one PostgreSQL database',
+    'escalates each event exactly once with the timers of two app processes on one PostgreSQL database',
     async () => {
       const clock = new TestClock(new Date('2026-12-01T10:00:00+08:00'));
       const ids: number[] = [];
@@ -113,18 +115,62 @@ describeEachDatabase('event escalation', (database, backend) => {
         .name;
       const url = new URL(process.env.TEST_DATABASE_URL!);
       url.pathname = `/${name}`;
-      // A second process: its own pool, its own connections.
-      const secondPool = new pg.Pool({ connectionString: url.toString(), max: 2 });
-      const second = new Kysely<DB>({ dialect: new PostgresDialect({ pool: secondPool }) });
+      const due = new Date(clock.now().getTime() + 6 * MINUTE);
+      // Both timers tick from the start, but the events fall due for both at the same wall-clock
+      // instant, so the two processes race for them.
+      const startAt = Date.now() + 5000;
+      const before = clock.now().getTime();
+
+      // The second app process: a real Node process running the same timer against the same database.
+      const dir = mkdtempSync(path.join(tmpdir(), 'gg-escalation-'));
+      const script = `import { openPostgres } from ${JSON.stringify(path.resolve('src/db/database.ts'))};
+        import { startEventEscalation } from ${JSON.stringify(path.resolve('src/events/escalation.ts'))};
+        const database = await openPostgres(${JSON.stringify(url.toString())}, { max: 2 });
+        const escalated = [];
+        const timer = startEventEscalation({ db: database.db, clock: () => new Date(Date.now() >= ${startAt} ? ${due.getTime()} : ${before}),
+          intervalMs: 5, firstRunMs: 0, onError: (e) => { console.error(e); process.exit(1); },
+          onEscalated: (rows) => escalated.push(...rows.map((r) => r.id)) });
+        console.log('READY');
+        await new Promise((r) => setTimeout(r, ${startAt} + 1500 - Date.now()));
+        await timer.stop();
+        await database.close();
+        console.log('ESCALATED ' + JSON.stringify(escalated));`;
+      const scriptFile = path.join(dir, 'second-app.mts');
+      writeFileSync(scriptFile, script);
+      const child = spawn('npx', ['tsx', scriptFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let output = '';
+      const ready = new Promise<void>((resolve) =>
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('READY')) resolve();
+        }),
+      );
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
       try {
-        const due = new Date(clock.now().getTime() + 6 * MINUTE);
-        const [a, b] = await Promise.all([
-          escalateOverdueEvents(db(), due),
-          escalateOverdueEvents(second, due),
+        // A child that dies before it is ready fails the test instead of hanging it.
+        await Promise.race([
+          ready,
+          exited.then((code) => Promise.reject(new Error(`second app exited ${code}`))),
         ]);
-        const escalated = [...a, ...b].map((e) => e.id).filter((id) => ids.includes(id));
-        expect(escalated.sort((x, y) => x - y)).toEqual(ids);
-        expect(new Set(escalated).size).toBe(ids.length);
+        // This process's timer runs at the same time as the other's.
+        const here: number[] = [];
+        const timer = startEventEscalation({
+          db: db(),
+          clock: () => new Date(Date.now() >= startAt ? due.getTime() : before),
+          intervalMs: 5,
+          firstRunMs: 0,
+          onError: (error) => {
+            throw error;
+          },
+          onEscalated: (rows) => here.push(...rows.map((r) => r.id)),
+        });
+        await new Promise((resolve) => setTimeout(resolve, startAt + 1500 - Date.now()));
+        await timer.stop();
+        expect(await exited).toBe(0);
+        const there = JSON.parse(/ESCALATED (.*)/.exec(output)![1]!) as number[];
+        const escalated = [...here, ...there].filter((id) => ids.includes(id));
+        // Every overdue event escalated, none twice, whichever process got it.
+        expect([...escalated].sort((x, y) => x - y)).toEqual(ids);
         const counts = await db()
           .selectFrom('events')
           .select(['escalation_count'])
@@ -136,8 +182,10 @@ describeEachDatabase('event escalation', (database, backend) => {
         );
         expect(notes).toHaveLength(ids.length);
       } finally {
-        await second.destroy();
+        child.kill();
+        rmSync(dir, { recursive: true, force: true });
       }
     },
+    30_000,
   );
 });
