@@ -240,8 +240,9 @@ export interface BoardFilter extends Omit<EventBoardQuery, 'areaId' | 'cursor' |
 }
 
 /**
- * One page of the board, newest first, by keyset on (created_at, id): the range scan on the
- * scoped path or creation index stops after `limit` rows, however many events there are.
+ * One page of the board, newest first, by keyset on (created_at, id). The page's ids are found
+ * first, on the covering board indexes (filters on included columns), and only those rows are
+ * read and joined: a community's year of history costs an index range, not a heap walk.
  */
 export async function listBoard(
   db: Db,
@@ -250,7 +251,10 @@ export async function listBoard(
   now: Date,
   limit: number,
 ): Promise<EventListRow[]> {
-  let query = eventListQuery(db).where(inScope(viewer, 'event.read', 'e.area_path'));
+  let query = db
+    .selectFrom('events as e')
+    .select('e.id')
+    .where(inScope(viewer, 'event.read', 'e.area_path'));
   if (filter.withinPath) query = query.where(inSubtrees([filter.withinPath], 'e.area_path'));
   if (filter.status?.length) query = query.where('e.status', 'in', filter.status);
   if (filter.category !== undefined) {
@@ -279,7 +283,12 @@ export async function listBoard(
     const { createdAt, id } = filter.after;
     query = query.where((eb) => eb(eb.refTuple('e.created_at', 'e.id'), '<', eb.tuple(createdAt, id)));
   }
-  return query.orderBy('e.created_at', 'desc').orderBy('e.id', 'desc').limit(limit).execute();
+  const page = query.orderBy('e.created_at', 'desc').orderBy('e.id', 'desc').limit(limit);
+  return eventListQuery(db)
+    .where('e.id', 'in', page)
+    .orderBy('e.created_at', 'desc')
+    .orderBy('e.id', 'desc')
+    .execute();
 }
 
 function overdueCondition(now: Date, overdue: boolean) {
