@@ -13,6 +13,7 @@ import * as events from './migrations/20261122_1800_events.js';
 import * as eventCategories from './migrations/20261122_1810_event_categories.js';
 import * as review from './migrations/20261122_1840_review.js';
 import * as eventBoard from './migrations/20261122_1850_event_board.js';
+import * as dashboardEvents from './migrations/20261122_1860_dashboard_events.js';
 import type { DB } from './schema.js';
 
 /** Every migration, in order. Listed statically so the bundle and tests need no directory scan. */
@@ -30,6 +31,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261122_1810_event_categories': eventCategories,
   '20261122_1840_review': review,
   '20261122_1850_event_board': eventBoard,
+  '20261122_1860_dashboard_events': dashboardEvents,
 };
 
 function migrator(db: Kysely<DB>): Migrator {

@@ -248,6 +248,28 @@ describe.skipIf(!chromiumPath)('epidemic screens in a browser', () => {
         String(openLeads.length),
       );
 
+      // Events and requests (the commander holds event.read): the panel shows the API's open count,
+      // overdue in red when there are any, the tiers drawn, and each grid its open events.
+      const api = (await asStaff('GET', `/api/dashboard?node=${village.id}`)).json() as {
+        figures: { events: { open: number } | null };
+      };
+      expect(api.figures.events).not.toBeNull();
+      await page.getByTestId('dashboard-events-panel').waitFor();
+      const eventValue = async (key: string) =>
+        (await page.getByTestId(`events-${key}`).locator('.bigscreen-events-value').innerText()).replaceAll(
+          ',',
+          '',
+        );
+      expect(await eventValue('open')).toBe(String(api.figures.events!.open));
+      expect(api.figures.events!.open).toBeGreaterThan(0);
+      const overdueEvents = Number(await eventValue('overdue'));
+      expect(await page.getByTestId('events-overdue').getAttribute('class')).toContain(
+        overdueEvents > 0 ? 'events-alert' : 'events-ok',
+      );
+      expect(await eventValue('newToday')).toMatch(/^\d+$/);
+      await page.getByTestId('events-by-tier').locator('canvas').waitFor();
+      await expect.poll(() => page.getByTestId('dashboard-area-events').count()).toBe(4);
+
       // The live feed: recent events at once, then what happens while the screen is up.
       const feed = page.getByTestId('live-feed').locator('li');
       await expect.poll(() => feed.count()).toBeGreaterThan(0);

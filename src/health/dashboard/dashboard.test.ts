@@ -12,8 +12,10 @@ import {
   TestClock,
   testApp,
 } from '../../test-support/factories.js';
+import { escalateOverdueEvents } from '../../events/escalation.js';
+import { categoryId } from '../../events/fixtures.js';
 import { addPerson, addTestRecord } from '../rounds/fixtures.js';
-import type { DashboardView, FeedEvent } from './schema.js';
+import type { DashboardView, EventFigures, FeedEvent } from './schema.js';
 
 /** Reads a server-sent-events stream until `done` says enough (or the time is up), then hangs up. */
 function readStream(
@@ -209,6 +211,229 @@ describeEachDatabase('big-screen dashboard', (database) => {
     const event = eventsOf(text).find((e) => e.type === 'lead_verified');
     expect(event).toMatchObject({ detail: 'not_found', area: { id: tree.village.id } });
     // Each event carries the cursor to resume from.
-    expect(text).toMatch(/\nid: \d+\.\d+\.\d+\ndata: \{"id":"a\d+","type":"lead_verified"/);
+    expect(text).toMatch(/\nid: \d+\.\d+\.\d+\.\d+\ndata: \{"id":"a\d+","type":"lead_verified"/);
+  });
+
+  it('counts the node’s events and requests for those who may read events, and feeds new, escalated and closed ones', async () => {
+    const db = database().db;
+    const doctor = await signIn(
+      app,
+      (await createUser(db, [{ role: 'doctor', area: tree.village }])).username,
+    );
+    const now = clock.now();
+    const minutesAgo = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
+    const yesterday = new Date(now.getTime() - 24 * 3600_000);
+    const rubbish = await categoryId(db, 'city_appearance.exposed_rubbish');
+    // Titles may carry what a reporter wrote, names included: the feed never sends them.
+    const report = async (area: { id: number }, title: string) => {
+      const created = await post(staff, '/api/events', {
+        source: 'patrol',
+        categoryId: rubbish,
+        areaId: area.id,
+        title,
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      return created.json().id as number;
+    };
+    const act = async (id: number, action: string, payload: object = { note: '已处理' }) => {
+      const response = await post(staff, `/api/events/${id}/actions/${action}`, payload);
+      expect(response.statusCode, response.body).toBe(200);
+    };
+    const setEvent = (id: number, values: { step_deadline?: Date; created_at?: Date; closed_at?: Date }) =>
+      db.updateTable('events').set(values).where('id', '=', id).execute();
+
+    // No micro-grid has responders here, so events start with the grid's workers. Grid B: one
+    // escalated by the timer to the community (its fresh deadline not passed), one from
+    // yesterday suspended past its deadline (open, but its clock stands still).
+    const escalated = await report(tree.microB, '乙网格垃圾');
+    await setEvent(escalated, { step_deadline: minutesAgo(1) });
+    expect((await escalateOverdueEvents(db, now)).map((e) => [e.id, e.toTier])).toEqual([
+      [escalated, 'village'],
+    ]);
+    const suspended = await report(tree.microB, '乙网格旧事件');
+    await act(suspended, 'suspend', { reason: '等待天晴' });
+    await setEvent(suspended, { created_at: yesterday, step_deadline: minutesAgo(60) });
+    // Grid A: one waiting, one overdue, one closed today, one closed yesterday.
+    const waiting = await report(tree.microA, '张三家门口垃圾');
+    const overdue = await report(tree.cellA, '甲网格超时');
+    await setEvent(overdue, { step_deadline: minutesAgo(5) });
+    const closedYesterday = await report(tree.microA, '甲网格昨日');
+    for (const action of ['accept', 'report', 'close']) await act(closedYesterday, action);
+    await setEvent(closedYesterday, { created_at: yesterday, closed_at: yesterday });
+
+    // A listener hears the close live (after the backlog's close of yesterday's event).
+    const closing = await report(tree.microA, '甲网格今日');
+    const live = readStream(
+      `${baseUrl}/api/dashboard/stream?node=${tree.village.id}`,
+      staff.cookie,
+      (text) => text.split('"event_closed"').length > 2,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const action of ['accept', 'report', 'close']) await act(closing, action);
+
+    // Two device alerts on the waiting event's camera, one within the hour.
+    const camera = await db
+      .insertInto('cameras')
+      .values({
+        area_id: tree.microA.id,
+        area_path: tree.microA.path,
+        code: `CAM-${tree.microA.id}`,
+        name: '门口',
+        kind: 'gate',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('device_alerts')
+      .values(
+        [10, 90].map((minutes) => ({
+          camera_id: camera.id,
+          kind: 'gathering' as const,
+          occurred_at: minutesAgo(minutes),
+          received_at: minutesAgo(minutes),
+          event_id: waiting,
+        })),
+      )
+      .execute();
+
+    // Requests: open and unassigned in grid A, accepted by a worker in grid B, one delivered.
+    const house = async (area: typeof tree.microA) =>
+      (
+        await db
+          .insertInto('houses')
+          .values({ area_id: area.id, area_path: area.path, address: `${area.name}1号` })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+    const workerBUser = await createUser(db, [{ role: 'grid_worker', area: tree.gridB }]);
+    const request = (
+      area: typeof tree.microA,
+      houseId: number,
+      status: 'open' | 'accepted' | 'delivered',
+      volunteer: number | null,
+      n: number,
+    ) => ({
+      code: `RQ-${area.id}-${n}`,
+      house_id: houseId,
+      area_id: area.id,
+      area_path: area.path,
+      kind: 'medicine' as const,
+      details: '降压药',
+      status,
+      channel: 'worker' as const,
+      volunteer_user_id: volunteer,
+      created_at: now,
+    });
+    const houseA = await house(tree.microA);
+    const houseB = await house(tree.microB);
+    await db
+      .insertInto('resident_requests')
+      .values([
+        request(tree.microA, houseA, 'open', null, 1),
+        request(tree.microA, houseA, 'delivered', workerBUser.id, 2),
+        request(tree.microB, houseB, 'accepted', workerBUser.id, 3),
+      ])
+      .execute();
+
+    const village = (await get(staff, `/api/dashboard?node=${tree.village.id}`)).json() as DashboardView;
+    expect(village.figures.events).toEqual<EventFigures>({
+      open: 4,
+      overdue: 1,
+      // Created today: escalated, waiting, overdue, closing (the suspended and the closed-yesterday are older).
+      newToday: 4,
+      closedToday: 1,
+      alertsLastHour: 1,
+      byTier: { microgrid: 0, grid: 3, village: 1, township: 0, county: 0 },
+      openRequests: 2,
+      unassignedRequests: 1,
+    });
+    expect(village.children.map((c) => [c.area.name, c.openEvents, c.overdueEvents])).toEqual([
+      ['甲网格', 2, 1],
+      ['乙网格', 2, 0],
+    ]);
+
+    // Grid A's worker counts grid A only; grid B's worker grid B only.
+    const gridA = (await get(workerA, '/api/dashboard')).json() as DashboardView;
+    expect(gridA.figures.events).toMatchObject({
+      open: 2,
+      overdue: 1,
+      newToday: 3,
+      closedToday: 1,
+      alertsLastHour: 1,
+      byTier: { grid: 2, village: 0 },
+      openRequests: 1,
+      unassignedRequests: 1,
+    });
+    expect(gridA.children.map((c) => [c.area.id, c.openEvents, c.overdueEvents])).toEqual([
+      [tree.microA.id, 2, 1],
+    ]);
+    const gridB = (await get(workerB, '/api/dashboard')).json() as DashboardView;
+    expect(gridB.node.id).toBe(tree.gridB.id);
+    expect(gridB.figures.events).toMatchObject({
+      open: 2,
+      overdue: 0,
+      newToday: 1,
+      closedToday: 0,
+      alertsLastHour: 0,
+      byTier: { grid: 1, village: 1 },
+      openRequests: 1,
+      unassignedRequests: 0,
+    });
+
+    // Health data without event.read: the event figures are absent, not zero.
+    const doctorView = (await get(doctor, `/api/dashboard?node=${tree.village.id}`)).json() as DashboardView;
+    expect(doctorView.figures.residents).toBe(4);
+    expect(doctorView.figures.events).toBeNull();
+    expect(doctorView.children.map((c) => [c.openEvents, c.overdueEvents])).toEqual([
+      [null, null],
+      [null, null],
+    ]);
+
+    // The live feed: the close as it happens, with its category and area, never the title.
+    const { text } = await live;
+    const closeStep = await db
+      .selectFrom('event_steps')
+      .select('id')
+      .where('event_id', '=', closing)
+      .where('action', '=', 'close')
+      .executeTakeFirstOrThrow();
+    expect(eventsOf(text).find((e) => e.id === `s${closeStep.id}`)).toMatchObject({
+      type: 'event_closed',
+      area: { id: tree.microA.id },
+      category: { code: 'city_appearance.exposed_rubbish', nameZh: '暴露垃圾' },
+    });
+    // Its cursor moves past that step.
+    expect(text).toContain(`.${closeStep.id}\ndata: {"id":"s${closeStep.id}","type":"event_closed"`);
+
+    // A new listener's backlog has the new and escalated events; grid A's has none of grid B's.
+    const backlog = await readStream(
+      `${baseUrl}/api/dashboard/stream?node=${tree.village.id}`,
+      staff.cookie,
+      (chunk) => chunk.includes('"event_escalated"') && chunk.includes('"event_closed"'),
+    );
+    const items = eventsOf(backlog.text);
+    expect(items.find((e) => e.type === 'event_escalated')).toMatchObject({
+      detail: 'village',
+      area: { id: tree.microB.id },
+    });
+    expect(items.find((e) => e.type === 'event_new')).toMatchObject({ detail: 'patrol' });
+    for (const title of ['张三', '乙网格垃圾', '甲网格今日']) expect(backlog.text).not.toContain(title);
+    const mine = eventsOf(
+      (
+        await readStream(`${baseUrl}/api/dashboard/stream`, workerA.cookie, (chunk) =>
+          chunk.includes('"event_closed"'),
+        )
+      ).text,
+    ).filter((e) => e.type.startsWith('event_'));
+    expect(mine.map((e) => e.type)).toContain('event_closed');
+    expect(mine.every((e) => e.area?.id === tree.microA.id || e.area?.id === tree.cellA.id)).toBe(true);
+    // Without event.read, no event items at all.
+    const doctorFeed = await readStream(
+      `${baseUrl}/api/dashboard/stream?node=${tree.village.id}`,
+      doctor.cookie,
+      // The newest health item: the backlog is written at once, oldest first.
+      (chunk) => chunk.includes('"lead_verified"'),
+    );
+    expect(eventsOf(doctorFeed.text).filter((e) => e.type.startsWith('event_'))).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { inSubtrees, prefixUpperBound } from '../../auth/scope.js';
 import type { Db } from '../../core/context.js';
-import type { AreaLevel, KeyPersonCategory } from '../../db/schema.js';
+import type { AreaLevel, EventTier, KeyPersonCategory } from '../../db/schema.js';
+import { CLOCKED_STATUSES } from '../../events/transitions.js';
 import { pathAndAncestors, type RoundRow } from '../rounds/repository.js';
 
 // Every count below is one index range over `area_path` ("C" collation) of the node's subtree,
@@ -172,6 +173,68 @@ export async function leadsVerifiedByDay(db: Db, node: { path: string }, since: 
   return result.rows;
 }
 
+// ---- events and resident requests ----
+
+/** Statuses of an open event: the clocked ones and suspended (the open-board partial index's list). */
+export const OPEN_EVENT_STATUSES = [...CLOCKED_STATUSES, 'suspended'] as const;
+
+// Literals, not parameters: the planner proves a partial index's predicate only from constants.
+const literals = (values: readonly string[]) => sql.join(values.map((value) => sql.lit(value)));
+
+/**
+ * Open events of the subtree by child and tier, with the overdue ones: a range of the open-board
+ * partial index, so the cost follows the open events, never the closed history.
+ */
+export async function openEventCounts(db: Db, node: { path: string; depth: number }, now: Date) {
+  const result = await sql<{ child_id: number | null; tier: EventTier; open: number; overdue: number }>`
+    select ${childOf('e.area_path', node.depth)} as child_id, e.tier, count(*)::int as open,
+      count(*) filter (where e.step_deadline <= ${now} and e.status in (${literals(CLOCKED_STATUSES)}))::int as overdue
+    from events e
+    where e.status in (${literals(OPEN_EVENT_STATUSES)}) and ${range('e.area_path', node.path)}
+    group by 1, 2`.execute(db);
+  return result.rows;
+}
+
+export interface EventActivityCounts {
+  new_today: number;
+  closed_today: number;
+  alerts_last_hour: number;
+}
+
+/**
+ * Events created and closed in [dayStart, dayEnd) and device alerts received since `alertsSince`,
+ * in the subtree: each a time range on its own index (created, closed, received), so only the
+ * day's or the hour's rows are read.
+ */
+export async function eventActivityCounts(
+  db: Db,
+  node: { path: string },
+  window: { dayStart: Date; dayEnd: Date; alertsSince: Date },
+): Promise<EventActivityCounts> {
+  const result = await sql<EventActivityCounts>`
+    select
+      (select count(*) from events e
+        where e.created_at >= ${window.dayStart} and e.created_at < ${window.dayEnd}
+          and ${range('e.area_path', node.path)})::int as new_today,
+      (select count(*) from events e
+        where e.closed_at >= ${window.dayStart} and e.closed_at < ${window.dayEnd}
+          and ${range('e.area_path', node.path)})::int as closed_today,
+      (select count(*) from device_alerts d join events e on e.id = d.event_id
+        where d.received_at > ${window.alertsSince} and ${range('e.area_path', node.path)})::int as alerts_last_hour`.execute(
+    db,
+  );
+  return result.rows[0] ?? { new_today: 0, closed_today: 0, alerts_last_hour: 0 };
+}
+
+/** Resident requests of the subtree waiting or under way (open, accepted), and those nobody has taken. */
+export async function openRequestCounts(db: Db, node: { path: string }) {
+  const result = await sql<{ open: number; unassigned: number }>`
+    select count(*)::int as open, count(*) filter (where r.volunteer_user_id is null)::int as unassigned
+    from resident_requests r
+    where r.status in (${literals(['open', 'accepted'])}) and ${range('r.area_path', node.path)}`.execute(db);
+  return result.rows[0] ?? { open: 0, unassigned: 0 };
+}
+
 // ---- the live feed: what happened since a cursor ----
 
 /** Audit actions the live feed shows, by the event type they become. */
@@ -271,11 +334,57 @@ export async function finishedBatches(
   return result.rows;
 }
 
+/** Steps of an event the live feed shows, by the item type they become. */
+export const EVENT_FEED_ACTIONS = {
+  collect: 'event_new',
+  escalate: 'event_escalated',
+  close: 'event_closed',
+} as const;
+
+export interface EventStepFeedRow {
+  id: number;
+  at: Date;
+  action: keyof typeof EVENT_FEED_ACTIONS;
+  to_tier: EventTier | null;
+  source: string;
+  category_code: string;
+  category_zh: string;
+  category_en: string;
+  area_id: number;
+  area_name: string;
+}
+
+/**
+ * New, escalated and closed events of the subtree after step `afterId`, like `escalations`: a
+ * stretch of the step ids, each joined to its event for the area (steps carry none).
+ */
+export async function eventSteps(
+  db: Db,
+  nodePath: string,
+  options: { afterId: number; limit: number; newest?: boolean },
+): Promise<EventStepFeedRow[]> {
+  const after = sql`s.id > ${options.afterId}`;
+  const result = await sql<EventStepFeedRow>`
+    select s.id::float8 as id, s.at, s.action, s.to_tier, e.source,
+      c.code as category_code, c.name_zh as category_zh, c.name_en as category_en,
+      a.id as area_id, a.name as area_name
+    from event_steps s
+    join events e on e.id = s.event_id
+    join event_categories c on c.id = e.category_id
+    join areas a on a.id = e.area_id
+    where ${after} and s.action in (${literals(Object.keys(EVENT_FEED_ACTIONS))})
+      and ${range('e.area_path', nodePath)}
+    order by s.id ${options.newest ? sql`desc` : sql`asc`}
+    limit ${options.limit}`.execute(db);
+  return result.rows;
+}
+
 /** Where the feed starts for a new listener: the newest ids now. */
-export async function latestIds(db: Db): Promise<{ audit: string; leadEvent: number }> {
-  const result = await sql<{ audit: string; lead_event: number }>`
+export async function latestIds(db: Db): Promise<{ audit: string; leadEvent: number; eventStep: number }> {
+  const result = await sql<{ audit: string; lead_event: number; event_step: number }>`
     select coalesce((select max(id) from audit_log), 0)::text as audit,
-      coalesce((select max(id) from lead_events), 0)::int as lead_event`.execute(db);
+      coalesce((select max(id) from lead_events), 0)::int as lead_event,
+      coalesce((select max(id) from event_steps), 0)::float8 as event_step`.execute(db);
   const row = result.rows[0];
-  return { audit: row?.audit ?? '0', leadEvent: row?.lead_event ?? 0 };
+  return { audit: row?.audit ?? '0', leadEvent: row?.lead_event ?? 0, eventStep: row?.event_step ?? 0 };
 }

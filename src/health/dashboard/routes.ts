@@ -34,7 +34,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<DashboardRouteOptions> =
       schema: {
         tags,
         summary:
-          'A node’s headline figures, the open round’s coverage, each child’s figures for the map, and 14-day trends',
+          'A node’s headline figures (events and requests with event.read), the open round’s coverage, each child’s figures for the map, and 14-day trends',
         querystring: DashboardQuery,
         response: { 200: DashboardView, ...errors(400, 401, 403, 404) },
       },
@@ -49,7 +49,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<DashboardRouteOptions> =
       schema: {
         tags,
         summary:
-          'Live feed of the node (server-sent events): new key persons, verified and escalated leads, confirmed arrivals, finished feed batches; resumes from Last-Event-ID',
+          'Live feed of the node (server-sent events): new key persons, verified and escalated leads, confirmed arrivals, finished feed batches, and (with event.read) new, escalated and closed events; resumes from Last-Event-ID',
         description:
           'Each event’s data is a JSON FeedEvent (see the dashboard schema); a comment every 15 s keeps the connection open.',
         produces: ['text/event-stream'],
@@ -65,7 +65,9 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<DashboardRouteOptions> =
       const resumed = service.decodeCursor(Array.isArray(lastEventId) ? lastEventId[0] : lastEventId);
       const start = resumed
         ? { events: [], cursor: resumed }
-        : await service.feedStart(app.db, node.path, actor.now());
+        : await service.feedStart(app.db, node.path, actor.now(), {
+            events: can(actor.viewer, 'event.read', node.path),
+          });
 
       // From here the connection is ours: Fastify sends nothing more.
       reply.hijack();
@@ -89,7 +91,14 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<DashboardRouteOptions> =
             stream.close();
             return;
           }
-          for (const { event, cursor: after } of await service.feedSince(app.db, node.path, cursor)) {
+          // Event items only while the session may read events there (rights can be withdrawn).
+          const options = { events: can(session.viewer, 'event.read', node.path) };
+          for (const { event, cursor: after } of await service.feedSince(
+            app.db,
+            node.path,
+            cursor,
+            options,
+          )) {
             cursor = after;
             stream.send(service.encodeCursor(after), event);
           }

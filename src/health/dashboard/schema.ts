@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { EVENT_TIERS } from '../../events/schema.js';
 import { KEY_PERSON_CATEGORIES } from '../key-persons/plan.js';
 import { Figures } from '../rounds/schema.js';
 
@@ -33,6 +34,29 @@ const CategoryCounts = Type.Object(
   >,
 );
 
+const TierCounts = Type.Object(
+  Object.fromEntries(EVENT_TIERS.map((tier) => [tier, Type.Integer()])) as Record<
+    (typeof EVENT_TIERS)[number],
+    ReturnType<typeof Type.Integer>
+  >,
+);
+
+/**
+ * Open = collected, registered, dispatched, handling, reported or suspended; overdue = open with
+ * a running clock (not suspended) whose step deadline has passed. "Today" is the China calendar day.
+ */
+export const EventFigures = Type.Object({
+  open: Type.Integer({ description: 'Open events, overdue included' }),
+  overdue: Type.Integer({ description: 'Open events past their step deadline' }),
+  newToday: Type.Integer({ description: 'Events collected today, whatever their status now' }),
+  closedToday: Type.Integer({ description: 'Events closed (核查结案) today' }),
+  alertsLastHour: Type.Integer({ description: 'Device alerts received in the last 60 minutes' }),
+  byTier: TierCounts,
+  openRequests: Type.Integer({ description: 'Resident requests open or accepted' }),
+  unassignedRequests: Type.Integer({ description: 'Of those, the ones no volunteer or worker has taken' }),
+});
+export type EventFigures = Static<typeof EventFigures>;
+
 export const DashboardFigures = Type.Object({
   residents: Type.Integer({ description: 'Active persons living in the node' }),
   keyPersons: Type.Object({
@@ -50,6 +74,8 @@ export const DashboardFigures = Type.Object({
     leftToZero: Type.Integer(),
   }),
   pendingArrivals: Type.Integer({ description: 'Arrivals and self-reports waiting for a worker' }),
+  /** Events and resident requests of the node; null unless the viewer holds event.read over it. */
+  events: Nullable(EventFigures),
 });
 export type DashboardFigures = Static<typeof DashboardFigures>;
 
@@ -75,6 +101,9 @@ export const ChildFigures = Type.Object({
   keyPersons: Type.Integer(),
   openLeads: Type.Integer({ description: 'Open leads, overdue included' }),
   overdueLeads: Type.Integer(),
+  /** Null unless the viewer holds event.read over the node. */
+  openEvents: Nullable(Type.Integer({ description: 'Open events, overdue included' })),
+  overdueEvents: Nullable(Type.Integer()),
 });
 export type ChildFigures = Static<typeof ChildFigures>;
 
@@ -104,16 +133,24 @@ export const FEED_EVENT_TYPES = [
   'arrival_confirmed',
   'feed_done',
   'round_created',
+  'event_new',
+  'event_escalated',
+  'event_closed',
 ] as const;
 export type FeedEventType = (typeof FEED_EVENT_TYPES)[number];
 
 /** One item of the live feed (the `data` of a server-sent event): never names a person. */
 export const FeedEvent = Type.Object({
-  id: Type.String({ description: 'Unique per event: a123 (audit), e45 (lead escalation), b6 (feed batch)' }),
+  id: Type.String({
+    description: 'Unique per item: a123 (audit), e45 (lead escalation), b6 (feed batch), s78 (event step)',
+  }),
   type: Type.Enum(FEED_EVENT_TYPES),
   at: Type.String({ format: 'date-time' }),
   area: Nullable(Type.Object({ id: Type.Integer(), name: Type.String() })),
-  /** key_person: the category; lead_verified: the outcome; lead_escalated: the new tier; feed_done: the feed kind. */
+  /**
+   * key_person: the category; lead_verified: the outcome; lead_escalated and event_escalated: the
+   * new tier; feed_done: the feed kind; event_new: the source (patrol, citizen, device…).
+   */
   detail: Nullable(Type.String()),
   /** feed_done: records stored and matched, when the batch lies in the node; else null. */
   counts: Nullable(
@@ -121,5 +158,7 @@ export const FeedEvent = Type.Object({
   ),
   /** feed_done: done or failed. */
   status: Nullable(Type.String()),
+  /** event_*: the event's category (its title may name people, so it is never sent). */
+  category: Nullable(Type.Object({ code: Type.String(), nameZh: Type.String(), nameEn: Type.String() })),
 });
 export type FeedEvent = Static<typeof FeedEvent>;

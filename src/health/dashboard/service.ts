@@ -2,6 +2,7 @@ import { can, scopePaths, type Viewer } from '../../auth/scope.js';
 import type { Actor, Db } from '../../core/context.js';
 import { notFound } from '../../core/errors.js';
 import { addDays, chinaDate } from '../../household-codes/dates.js';
+import { EVENT_TIERS } from '../../events/schema.js';
 import { KEY_PERSON_CATEGORIES } from '../key-persons/plan.js';
 import { nodeCoverage } from '../rounds/counters.js';
 import { pathAndAncestors } from '../rounds/repository.js';
@@ -13,6 +14,7 @@ import {
   type DashboardQuery,
   type DashboardRound,
   type DashboardView,
+  type EventFigures,
   type FeedEvent,
   TREND_DAYS,
 } from './schema.js';
@@ -61,6 +63,47 @@ function trendWindow(now: Date): { days: string[]; since: Date } {
   const today = chinaDate(now);
   const days = Array.from({ length: TREND_DAYS }, (_, i) => addDays(today, i - TREND_DAYS + 1));
   return { days, since: new Date(`${days[0]}T00:00:00+08:00`) };
+}
+
+/** The China calendar day of `now`, as instants [start, end). */
+function chinaDay(now: Date): { dayStart: Date; dayEnd: Date } {
+  const today = chinaDate(now);
+  return {
+    dayStart: new Date(`${today}T00:00:00+08:00`),
+    dayEnd: new Date(`${addDays(today, 1)}T00:00:00+08:00`),
+  };
+}
+
+const HOUR_MS = 3_600_000;
+
+/** The node's events and requests, or null when the viewer may not read events there. */
+async function eventFigures(db: Db, viewer: Viewer, node: repo.NodeRow, now: Date) {
+  if (!can(viewer, 'event.read', node.path)) return null;
+  const [open, activity, requests] = await Promise.all([
+    repo.openEventCounts(db, node, now),
+    repo.eventActivityCounts(db, node, { ...chinaDay(now), alertsSince: new Date(now.getTime() - HOUR_MS) }),
+    repo.openRequestCounts(db, node),
+  ]);
+  const byTier = Object.fromEntries(
+    EVENT_TIERS.map((tier) => [
+      tier,
+      sum(
+        open.filter((row) => row.tier === tier),
+        (row) => row.open,
+      ),
+    ]),
+  ) as EventFigures['byTier'];
+  const figures: EventFigures = {
+    open: sum(open, (row) => row.open),
+    overdue: sum(open, (row) => row.overdue),
+    newToday: activity.new_today,
+    closedToday: activity.closed_today,
+    alertsLastHour: activity.alerts_last_hour,
+    byTier,
+    openRequests: requests.open,
+    unassignedRequests: requests.unassigned,
+  };
+  return { figures, byChild: byChild(open) };
 }
 
 const series = (days: string[], rows: repo.DayCount[]) => {
@@ -122,6 +165,7 @@ export async function dashboard(
     tests,
     newKp,
     verified,
+    events,
   ] = await Promise.all([
     repo.childAreas(db, node.id),
     repo.areasByPaths(
@@ -140,6 +184,7 @@ export async function dashboard(
       : repo.testsByDay(db, node, since),
     repo.newKeyPersonsByDay(db, node, since),
     repo.leadsVerifiedByDay(db, node, since),
+    eventFigures(db, viewer, node, now),
   ]);
 
   const residentsByChild = residents ? byChild(residents) : null;
@@ -171,6 +216,7 @@ export async function dashboard(
       leftToZero: open,
     },
     pendingArrivals: pending,
+    events: events?.figures ?? null,
   };
 
   const roundView: DashboardRound | null =
@@ -197,6 +243,7 @@ export async function dashboard(
     const tested = sum(counts, (row) => row.tested);
     const untested = due - tested - sum(counts, (row) => row.exempt);
     const childLeads = leadsByChild.get(child.id);
+    const childEvents = events?.byChild.get(child.id);
     return {
       area: { ...areaRef(child), hasBoundary: child.has_boundary, childCount: child.child_count },
       residents: residentsByChild ? sum(residentsByChild.get(child.id), (row) => row.n) : due,
@@ -206,6 +253,8 @@ export async function dashboard(
       keyPersons: sum(keyPersonsByChild.get(child.id), (row) => row.n),
       openLeads: sum(childLeads, (row) => row.open),
       overdueLeads: sum(childLeads, (row) => row.overdue),
+      openEvents: events ? sum(childEvents, (row) => row.open) : null,
+      overdueEvents: events ? sum(childEvents, (row) => row.overdue) : null,
     };
   });
 
@@ -227,20 +276,33 @@ export async function dashboard(
 
 // ---- the live feed ----
 
-/** Where a listener is in the feed: the last audit entry, lead event and batch finish it was sent. */
+/**
+ * Where a listener is in the feed: the last audit entry, lead event, batch finish and event step
+ * it was sent.
+ */
 export interface FeedCursor {
   audit: string;
   leadEvent: number;
   batchAt: number;
+  eventStep: number;
 }
 
-export const encodeCursor = (cursor: FeedCursor) => `${cursor.audit}.${cursor.leadEvent}.${cursor.batchAt}`;
+export const encodeCursor = (cursor: FeedCursor) =>
+  `${cursor.audit}.${cursor.leadEvent}.${cursor.batchAt}.${cursor.eventStep}`;
 
-/** The cursor an EventSource sends back as Last-Event-ID when it reconnects; null if it is not one. */
+/**
+ * The cursor an EventSource sends back as Last-Event-ID when it reconnects; null if it is not one
+ * (also a three-part cursor from before event steps were fed: that listener starts afresh).
+ */
 export function decodeCursor(text: string | undefined): FeedCursor | null {
-  const match = /^(\d{1,19})\.(\d{1,10})\.(\d{1,15})$/.exec(text ?? '');
+  const match = /^(\d{1,19})\.(\d{1,10})\.(\d{1,15})\.(\d{1,15})$/.exec(text ?? '');
   if (!match) return null;
-  return { audit: match[1]!, leadEvent: Number(match[2]), batchAt: Number(match[3]) };
+  return {
+    audit: match[1]!,
+    leadEvent: Number(match[2]),
+    batchAt: Number(match[3]),
+    eventStep: Number(match[4]),
+  };
 }
 
 export interface CursoredEvent {
@@ -272,6 +334,7 @@ function fromAudit(row: repo.AuditFeedRow): FeedEvent {
     detail,
     counts: null,
     status: null,
+    category: null,
   };
 }
 
@@ -284,6 +347,7 @@ function fromEscalation(row: repo.EscalationRow): FeedEvent {
     detail: row.to_tier,
     counts: null,
     status: null,
+    category: null,
   };
 }
 
@@ -297,6 +361,21 @@ function fromBatch(row: repo.BatchRow): FeedEvent {
     // A feed of a wider area: its counts are not the node's to show.
     counts: row.inside ? { inserted: row.inserted, matched: row.matched, unmatched: row.unmatched } : null,
     status: row.status,
+    category: null,
+  };
+}
+
+function fromEventStep(row: repo.EventStepFeedRow): FeedEvent {
+  const type = repo.EVENT_FEED_ACTIONS[row.action];
+  return {
+    id: `s${row.id}`,
+    type,
+    at: row.at.toISOString(),
+    area: { id: row.area_id, name: row.area_name },
+    detail: type === 'event_escalated' ? row.to_tier : type === 'event_new' ? row.source : null,
+    counts: null,
+    status: null,
+    category: { code: row.category_code, nameZh: row.category_zh, nameEn: row.category_en },
   };
 }
 
@@ -312,6 +391,7 @@ function withCursors(start: FeedCursor, events: Array<{ event: FeedEvent; advanc
           : cursor.audit,
       leadEvent: Math.max(cursor.leadEvent, advance.leadEvent ?? 0),
       batchAt: Math.max(cursor.batchAt, advance.batchAt ?? 0),
+      eventStep: Math.max(cursor.eventStep, advance.eventStep ?? 0),
     };
     return { event, cursor };
   });
@@ -323,16 +403,22 @@ const PAGE = 200;
 const BACKLOG_IDS = 20_000;
 const BACKLOG_DAYS = 2;
 
+/** What a listener may see besides the health items: events only with event.read over the node. */
+export interface FeedOptions {
+  events: boolean;
+}
+
 /** A new listener: the newest events (oldest of them first) and the cursor to continue from. */
 export async function feedStart(
   db: Db,
   nodePath: string,
   now: Date,
+  options: FeedOptions,
 ): Promise<{ events: CursoredEvent[]; cursor: FeedCursor }> {
   const ids = await repo.latestIds(db);
   const auditFloor =
     BigInt(ids.audit) > BigInt(BACKLOG_IDS) ? String(BigInt(ids.audit) - BigInt(BACKLOG_IDS)) : '0';
-  const [audit, escalated, batches] = await Promise.all([
+  const [audit, escalated, batches, steps] = await Promise.all([
     repo.auditEvents(db, nodePath, { afterId: auditFloor, limit: BACKLOG, newest: true }),
     repo.escalations(db, nodePath, {
       afterId: Math.max(0, ids.leadEvent - BACKLOG_IDS),
@@ -344,12 +430,25 @@ export async function feedStart(
       limit: BACKLOG,
       newest: true,
     }),
+    options.events
+      ? repo.eventSteps(db, nodePath, {
+          afterId: Math.max(0, ids.eventStep - BACKLOG_IDS),
+          limit: BACKLOG,
+          newest: true,
+        })
+      : Promise.resolve([]),
   ]);
-  const start: FeedCursor = { audit: ids.audit, leadEvent: ids.leadEvent, batchAt: now.getTime() };
+  const start: FeedCursor = {
+    audit: ids.audit,
+    leadEvent: ids.leadEvent,
+    batchAt: now.getTime(),
+    eventStep: ids.eventStep,
+  };
   const events = [
     ...audit.map((row) => ({ event: fromAudit(row), advance: {} })),
     ...escalated.map((row) => ({ event: fromEscalation(row), advance: {} })),
     ...batches.map((row) => ({ event: fromBatch(row), advance: {} })),
+    ...steps.map((row) => ({ event: fromEventStep(row), advance: {} })),
   ]
     .sort((a, b) => b.event.at.localeCompare(a.event.at))
     .slice(0, BACKLOG);
@@ -361,10 +460,15 @@ export async function feedStart(
  * stays behind while the rest of the city writes: each look reads at most the latest
  * `BACKLOG_IDS` ids, far more than a few seconds ever add.
  */
-export async function feedSince(db: Db, nodePath: string, cursor: FeedCursor): Promise<CursoredEvent[]> {
+export async function feedSince(
+  db: Db,
+  nodePath: string,
+  cursor: FeedCursor,
+  options: FeedOptions,
+): Promise<CursoredEvent[]> {
   const ids = await repo.latestIds(db);
   const auditFloor = BigInt(ids.audit) - BigInt(BACKLOG_IDS);
-  const [audit, escalated, batches] = await Promise.all([
+  const [audit, escalated, batches, steps] = await Promise.all([
     repo.auditEvents(db, nodePath, {
       afterId: auditFloor > BigInt(cursor.audit) ? String(auditFloor) : cursor.audit,
       limit: PAGE,
@@ -374,10 +478,17 @@ export async function feedSince(db: Db, nodePath: string, cursor: FeedCursor): P
       limit: PAGE,
     }),
     repo.finishedBatches(db, nodePath, { after: new Date(cursor.batchAt), limit: PAGE }),
+    options.events
+      ? repo.eventSteps(db, nodePath, {
+          afterId: Math.max(cursor.eventStep, ids.eventStep - BACKLOG_IDS),
+          limit: PAGE,
+        })
+      : Promise.resolve([]),
   ]);
   return withCursors(cursor, [
     ...audit.map((row) => ({ event: fromAudit(row), advance: { audit: row.id } })),
     ...escalated.map((row) => ({ event: fromEscalation(row), advance: { leadEvent: row.id } })),
     ...batches.map((row) => ({ event: fromBatch(row), advance: { batchAt: row.finished_at.getTime() } })),
+    ...steps.map((row) => ({ event: fromEventStep(row), advance: { eventStep: row.id } })),
   ]);
 }

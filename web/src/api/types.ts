@@ -1323,6 +1323,24 @@ export interface DashboardChild {
   keyPersons: number;
   openLeads: number;
   overdueLeads: number;
+  /** Null when the user may not read events there. */
+  openEvents: number | null;
+  overdueEvents: number | null;
+}
+
+export const DASHBOARD_EVENT_TIERS = ['microgrid', 'grid', 'village', 'township', 'county'] as const;
+
+/** Open = collected … reported or suspended; overdue = clocked and past the step deadline; today = China day. */
+export interface DashboardEventFigures {
+  open: number;
+  overdue: number;
+  newToday: number;
+  closedToday: number;
+  alertsLastHour: number;
+  byTier: Record<(typeof DASHBOARD_EVENT_TIERS)[number], number>;
+  /** Resident requests open or accepted, and those nobody has taken. */
+  openRequests: number;
+  unassignedRequests: number;
 }
 
 export interface Dashboard {
@@ -1335,6 +1353,8 @@ export interface Dashboard {
     keyPersons: { total: number; byCategory: Record<KeyPersonCategory, number> };
     leads: { total: number; verified: number; open: number; overdue: number; leftToZero: number };
     pendingArrivals: number;
+    /** Null without event.read over the node. */
+    events: DashboardEventFigures | null;
   };
   round: {
     id: number;
@@ -1356,6 +1376,9 @@ export const FEED_EVENT_TYPES = [
   'arrival_confirmed',
   'feed_done',
   'round_created',
+  'event_new',
+  'event_escalated',
+  'event_closed',
 ] as const;
 export type FeedEventType = (typeof FEED_EVENT_TYPES)[number];
 
@@ -1368,6 +1391,8 @@ export interface FeedEvent {
   detail: string | null;
   counts: { inserted: number; matched: number; unmatched: number } | null;
   status: string | null;
+  /** event_*: the event's category (never its title). */
+  category: { code: string; nameZh: string; nameEn: string } | null;
 }
 
 export interface RiskArea {

@@ -60,10 +60,28 @@ export const recordKindLabel = (i18n: Translator, kind: string) => named(i18n, '
 export const contactSourceLabel = (i18n: Translator, source: string) => named(i18n, 'contactSource', source);
 
 /** One line of the dashboard's live feed, in the user's language. */
-export function feedEventText(i18n: Translator, event: FeedEvent): string {
+export function feedEventText(i18n: Translator & Pick<I18n, 'locale'>, event: FeedEvent): string {
   const area = event.area?.name ?? '';
   const detail = event.detail ?? '';
+  const category = event.category
+    ? i18n.locale === 'en'
+      ? event.category.nameEn
+      : event.category.nameZh
+    : '';
   switch (event.type) {
+    case 'event_new':
+      return i18n.t(detail === 'device' ? 'dashboard.feed.eventAlert' : 'dashboard.feed.eventNew', {
+        area,
+        category,
+      });
+    case 'event_escalated':
+      return i18n.t('dashboard.feed.eventEscalated', {
+        area,
+        category,
+        tier: named(i18n, 'events.tier', detail),
+      });
+    case 'event_closed':
+      return i18n.t('dashboard.feed.eventClosed', { area, category });
     case 'key_person':
       return i18n.t('feedEvent.key_person', { area, category: keyPersonCategoryLabel(i18n, detail) });
     case 'lead_verified':

@@ -18,6 +18,7 @@ import { lazy, type ReactNode, Suspense, useEffect, useMemo, useState } from 're
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useChildFeatures, useDashboard, useLiveFeed } from '../api/hooks';
 import type { Dashboard, DashboardChild } from '../api/types';
+import { EventsPanel } from '../components/dashboard/EventsPanel';
 import { CategoryBars, Panel, RoundPanel } from '../components/dashboard/Panels';
 import { FigureTiles, formatCount } from '../components/dashboard/FigureTiles';
 import { LiveClock } from '../components/dashboard/LiveClock';
@@ -51,16 +52,20 @@ const DARK: ThemeConfig = {
 const REFRESH_MS = 60_000;
 const AFTER_EVENT_MS = 3000;
 
-type Measure = 'untested' | 'keyPersons' | 'openLeads';
+type Measure = 'untested' | 'keyPersons' | 'openLeads' | 'openEvents';
 
-const measureValue = (child: DashboardChild, measure: Measure): number | null =>
-  measure === 'untested'
-    ? child.untestedShare === null
-      ? null
-      : Math.round(child.untestedShare * 1000) / 10
-    : measure === 'keyPersons'
-      ? child.keyPersons
-      : child.openLeads;
+function measureValue(child: DashboardChild, measure: Measure): number | null {
+  switch (measure) {
+    case 'untested':
+      return child.untestedShare === null ? null : Math.round(child.untestedShare * 1000) / 10;
+    case 'keyPersons':
+      return child.keyPersons;
+    case 'openLeads':
+      return child.openLeads;
+    case 'openEvents':
+      return child.openEvents;
+  }
+}
 
 /** The big screen (一屏掌握): full window, dark, for the wall of a command centre. */
 export function DashboardPage() {
@@ -142,7 +147,18 @@ function DashboardScreen({ node }: { node: number | undefined }) {
           </Panel>
         </div>
         <MapPanel data={shown} />
-        <div className="bigscreen-col bigscreen-side">
+        <div
+          className={`bigscreen-col bigscreen-side${shown.figures.events ? ' bigscreen-side-events' : ''}`}
+        >
+          {shown.figures.events && (
+            <Panel
+              title={t('dashboard.panel.events')}
+              className="panel-events"
+              testId="dashboard-events-panel"
+            >
+              <EventsPanel figures={shown.figures.events} />
+            </Panel>
+          )}
           <Panel title={t('dashboard.panel.feed')} className="panel-feed" testId="dashboard-feed">
             <LiveFeed events={feed.events} state={feed.state} />
           </Panel>
@@ -239,6 +255,7 @@ function MapPanel({ data }: { data: Dashboard }) {
   const navigate = useNavigate();
   const [measure, setMeasure] = useState<Measure>(data.round ? 'untested' : 'keyPersons');
   const features = useChildFeatures(data.node.id, data.node.childCount > 0);
+  const count = useMemo(() => new Intl.NumberFormat(locale), [locale]);
   const collection = features.data;
   const drawable = collection?.features.some((feature) => feature.geometry !== null) ?? false;
   const regions = useMemo(
@@ -247,10 +264,18 @@ function MapPanel({ data }: { data: Dashboard }) {
         id: child.area.id,
         code: child.area.code,
         value: measureValue(child, measure),
+        notes:
+          child.openEvents === null
+            ? []
+            : [
+                t('dashboard.mapEvents', {
+                  open: count.format(child.openEvents),
+                  overdue: count.format(child.overdueEvents ?? 0),
+                }),
+              ],
       })),
-    [data.children, measure],
+    [data.children, measure, count, t],
   );
-  const count = useMemo(() => new Intl.NumberFormat(locale), [locale]);
   const format = useMemo(
     () =>
       measure === 'untested'
@@ -277,6 +302,11 @@ function MapPanel({ data }: { data: Dashboard }) {
             { value: 'untested', label: t('dashboard.measure.untested'), disabled: !data.round },
             { value: 'keyPersons', label: t('dashboard.measure.keyPersons') },
             { value: 'openLeads', label: t('dashboard.measure.openLeads') },
+            {
+              value: 'openEvents',
+              label: t('dashboard.measure.openEvents'),
+              disabled: !data.figures.events,
+            },
           ]}
         />
       }
@@ -328,6 +358,17 @@ function MapPanel({ data }: { data: Dashboard }) {
                       {child.overdueLeads > 0 && (
                         <span className="bigscreen-area-alert">
                           {t('dashboard.areaOverdue', { count: child.overdueLeads })}
+                        </span>
+                      )}
+                      {child.openEvents !== null && (
+                        <span className="bigscreen-area-events" data-testid="dashboard-area-events">
+                          {t('dashboard.areaEvents', { open: count.format(child.openEvents) })}
+                          {(child.overdueEvents ?? 0) > 0 && (
+                            <span className="bigscreen-area-alert">
+                              {' '}
+                              {t('dashboard.areaEventsOverdue', { count: child.overdueEvents ?? 0 })}
+                            </span>
+                          )}
                         </span>
                       )}
                     </span>

@@ -22,6 +22,8 @@ export interface MapRegion {
   code: string;
   /** In display units (a percentage, a count); null: nothing to measure. */
   value: number | null;
+  /** Further lines for the tooltip (open and overdue events), already in the user's language. */
+  notes?: string[];
 }
 
 interface DashboardMapProps {
@@ -38,6 +40,9 @@ interface DashboardMapProps {
   noData: string;
   onSelect: (areaId: number) => void;
 }
+
+/** The tooltip is HTML: names come from the register, so they are escaped. */
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const SHARE_COLOURS = ['#2ea043', '#d4a72c', '#e5534b'];
 const COUNT_COLOURS = ['#1b3a5c', '#2f81f7', '#d4a72c', '#e5534b'];
@@ -90,6 +95,7 @@ export function DashboardMap({
     const { drawn, byCode } = registerChildMap(mapName, collection);
     byCodeRef.current = byCode;
     const valueOf = new Map(regions.map((region) => [region.code, region.value]));
+    const notesOf = new Map(regions.map((region) => [region.code, region.notes ?? []]));
     const values = drawn.map((feature) => valueOf.get(feature.properties.code) ?? null);
     const measured = values.filter((value): value is number => value !== null);
     // Shares are percentages: the legend always spans 0–100 %.
@@ -106,7 +112,8 @@ export function DashboardMap({
           if (!area || !item) return '';
           const value =
             typeof item.value === 'number' && !Number.isNaN(item.value) ? format(item.value) : noData;
-          return `${area.name}<br/>${measureLabel}: ${value}`;
+          const notes = (notesOf.get(item.name) ?? []).map((note) => `<br/>${escapeHtml(note)}`).join('');
+          return `${escapeHtml(area.name)}<br/>${escapeHtml(measureLabel)}: ${value}${notes}`;
         },
       },
       visualMap: {

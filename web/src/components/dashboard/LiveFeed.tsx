@@ -10,6 +10,9 @@ const TYPE_CLASS: Record<FeedEvent['type'], string> = {
   arrival_confirmed: 'feed-info',
   feed_done: 'feed-info',
   round_created: 'feed-info',
+  event_new: 'feed-warn',
+  event_escalated: 'feed-alert',
+  event_closed: 'feed-ok',
 };
 
 interface LiveFeedProps {
