@@ -15,6 +15,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { seedDemo } from '../demo/seed.js';
 import { createFieldCipher } from '../privacy/field-crypto.js';
 import { assertWebBuilt, chromiumPath, launchBrowser, RESULTS_DIR, signIn } from './browser.js';
+import { type Api, apiAs as apiAsUser } from './stage.js';
 
 const PASSWORD = 'Gridguard2026';
 const BIG_SCREEN: BrowserContextOptions = { viewport: { width: 1920, height: 1080 } };
@@ -28,12 +29,6 @@ const GRIDS = ['星火村东南网格', '星火村东北网格', '星火村西�
 /** Share of each grid's residents with a test in the round: the map's colours differ. */
 const TESTED_PERCENT = [82, 57, 31, 66];
 
-type Api = (
-  method: 'GET' | 'POST',
-  url: string,
-  payload?: object,
-) => Promise<{ statusCode: number; body: string; json: () => unknown }>;
-
 describe.skipIf(!chromiumPath)('epidemic screens in a browser', () => {
   let tmpDir: string;
   let database: Database;
@@ -45,25 +40,7 @@ describe.skipIf(!chromiumPath)('epidemic screens in a browser', () => {
   let asStaff: Api;
   const openLeads: number[] = [];
 
-  /** Calls the API as a demo user, the way the web app does (session cookie + CSRF header). */
-  async function apiAs(username: string): Promise<Api> {
-    const login = await app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { username, password: PASSWORD },
-    });
-    expect(login.statusCode).toBe(200);
-    const session = login.cookies.find((cookie) => cookie.name === 'gg_session')!.value;
-    const csrf = (login.json() as { csrfToken: string }).csrfToken;
-    return (method, url, payload) =>
-      app.inject({
-        method,
-        url,
-        cookies: { gg_session: session },
-        headers: { 'x-csrf-token': csrf },
-        ...(payload ? { payload } : {}),
-      });
-  }
+  const apiAs = (username: string) => apiAsUser(app, username);
 
   /** Screening, key persons and leads in the demo village, as staff and the lab feed would leave them. */
   async function seedEpidemic(): Promise<void> {

@@ -6,7 +6,7 @@ import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { residentIdCheckCharacter } from '../register/identity/identity-number.js';
 import { chromiumPath, RESULTS_DIR, signIn } from './browser.js';
-import { DESK, type DemoStage, PASSWORD, PHONE, startDemoStage } from './stage.js';
+import { DESK, type DemoStage, PASSWORD, PHONE, startDemoStage, apiAs as apiAsUser } from './stage.js';
 
 /** A valid resident ID number: Beijing Dongcheng, born 1990-03-07, an odd (male) sequence. */
 const FIRST_17 = '11010119900307135';
@@ -32,25 +32,7 @@ describe.skipIf(!chromiumPath)('register and household codes in a browser', () =
   const withPage = <T>(name: string, options: BrowserContextOptions, run: (page: Page) => Promise<T>) =>
     stage.withPage(name, options, run);
 
-  /** Calls the API as a demo user, the way the web app does (session cookie + CSRF header). */
-  async function apiAs(username: string) {
-    const login = await app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { username, password: PASSWORD },
-    });
-    expect(login.statusCode).toBe(200);
-    const session = login.cookies.find((cookie) => cookie.name === 'gg_session')!.value;
-    const csrf = (login.json() as { csrfToken: string }).csrfToken;
-    return (method: 'GET' | 'POST', url: string, payload?: object) =>
-      app.inject({
-        method,
-        url,
-        cookies: { gg_session: session },
-        headers: { 'x-csrf-token': csrf },
-        ...(payload ? { payload } : {}),
-      });
-  }
+  const apiAs = (username: string) => apiAsUser(app, username);
 
   it('takes an arrival scanned at the door to the register, confirmed by the grid worker', async () => {
     // (a) The grid worker issues the door code of a house in their micro-grid.

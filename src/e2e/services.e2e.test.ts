@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, RESULTS_DIR, signIn } from './browser.js';
-import { DESK, type DemoStage, PASSWORD, PHONE, startDemoStage } from './stage.js';
+import { DESK, type DemoStage, PASSWORD, PHONE, startDemoStage, apiAs as apiAsUser } from './stage.js';
 
 const MEDICINE = '布洛芬缓释胶囊 2 盒，硝苯地平控释片 1 盒';
 const NOTICE_TITLE = '本周六上午核酸检测安排';
@@ -33,25 +33,7 @@ describe.skipIf(!chromiumPath)('community services in a browser', () => {
   const withPage = <T>(name: string, options: BrowserContextOptions, run: (page: Page) => Promise<T>) =>
     stage.withPage(name, options, run);
 
-  /** Calls the API as a demo user, the way the web app does (session cookie + CSRF header). */
-  async function apiAs(username: string) {
-    const login = await app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      payload: { username, password: PASSWORD },
-    });
-    expect(login.statusCode).toBe(200);
-    const session = login.cookies.find((cookie) => cookie.name === 'gg_session')!.value;
-    const csrf = (login.json() as { csrfToken: string }).csrfToken;
-    return (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) =>
-      app.inject({
-        method,
-        url,
-        cookies: { gg_session: session },
-        headers: { 'x-csrf-token': csrf },
-        ...(payload ? { payload } : {}),
-      });
-  }
+  const apiAs = (username: string) => apiAsUser(app, username);
 
   it('takes a resident’s request to the covering volunteer, and an announcement to the door', async () => {
     // A house of worker01's micro-grid, with its door code.

@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { buildApp, WEB_ROOT } from '../app.js';
@@ -75,4 +75,31 @@ export async function startDemoStage(label: string): Promise<DemoStage> {
       rmSync(tmpDir, { recursive: true, force: true });
     },
   };
+}
+
+/** An API call as one signed-in user: session cookie and CSRF header, as the web app sends them. */
+export type Api = (
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  url: string,
+  payload?: object,
+) => Promise<LightMyRequestResponse>;
+
+/** Signs a demo user in through the API (password PASSWORD) and returns their API caller. */
+export async function apiAs(app: FastifyInstance, username: string): Promise<Api> {
+  const login = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { username, password: PASSWORD },
+  });
+  expect(login.statusCode).toBe(200);
+  const session = login.cookies.find((cookie) => cookie.name === 'gg_session')!.value;
+  const csrf = (login.json() as { csrfToken: string }).csrfToken;
+  return (method, url, payload) =>
+    app.inject({
+      method,
+      url,
+      cookies: { gg_session: session },
+      headers: { 'x-csrf-token': csrf },
+      ...(payload ? { payload } : {}),
+    });
 }
