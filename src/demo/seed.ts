@@ -11,6 +11,7 @@ import { seedDemoEvents } from '../events/demo.js';
 import { seedDemoCommunityServices } from '../services/demo.js';
 import { seedDemoEpidemic } from './epidemic-seed.js';
 import { seedDemoRegister } from './register-seed.js';
+import { seedDemoVisits } from './visits-seed.js';
 
 export interface DemoLogin {
   role: Role;
@@ -259,6 +260,8 @@ export async function seedDemo(db: Kysely<DB>, options: DemoOptions): Promise<{ 
       `  accounts: ${accounts.length} (${accounts.filter((a) => a.role === 'volunteer').length} volunteers)`,
     );
 
+    const visits = await seedDemoVisits(trx, village!, now);
+    log(`  visits: ${visits} household visits by the micro-grids' workers in the last 30 days`);
     const services = await seedDemoCommunityServices(trx, {
       village: village!,
       cipher: options.cipher,
