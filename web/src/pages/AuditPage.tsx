@@ -6,6 +6,7 @@ import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES, type AuditEntry, type AuditQuery } f
 import { AuditChange } from '../components/AuditChange';
 import { useI18n } from '../i18n/context';
 import { auditActionLabel, entityTypeLabel, errorText } from '../i18n/labels';
+import { tablePaging } from '../components/paging';
 
 interface FilterValues {
   action?: string;
@@ -120,15 +121,10 @@ export function AuditPage() {
             expandedRowRender: (entry) => <AuditChange entry={entry} />,
             rowExpandable: (entry) => entry.before != null || entry.after != null,
           }}
-          pagination={{
-            current: paging.page,
-            pageSize: paging.pageSize,
-            total: list.data?.total ?? 0,
+          pagination={tablePaging(t, paging, list.data?.total ?? 0, setPaging, {
             showSizeChanger: true,
             pageSizeOptions: [20, 50, 100],
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (page, pageSize) => setPaging({ page, pageSize }),
-          }}
+          })}
         />
       </Card>
     </div>

@@ -25,6 +25,7 @@ import {
   recordKindLabel,
   testResultLabel,
 } from '../i18n/labels';
+import { tablePaging } from '../components/paging';
 
 type Dialog = { kind: 'match' | 'dismiss' | 'lead'; record: InboxRecord } | null;
 
@@ -123,13 +124,7 @@ export function HealthInboxPage() {
           scroll={{ x: 'max-content' }}
           data-testid="inbox-table"
           locale={{ emptyText: list.error ? errorText(i18n, list.error) : t('inbox.empty') }}
-          pagination={{
-            current: paging.page,
-            pageSize: paging.pageSize,
-            total: list.data?.total ?? 0,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (page, pageSize) => setPaging({ page, pageSize }),
-          }}
+          pagination={tablePaging(t, paging, list.data?.total ?? 0, setPaging)}
           columns={[
             {
               key: 'who',

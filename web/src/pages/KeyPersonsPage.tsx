@@ -34,6 +34,7 @@ import { CategoryTag } from '../components/health/tags';
 import { PersonSelect } from '../components/register/pickers';
 import { useI18n } from '../i18n/context';
 import { errorText, keyPersonCategoryLabel, keyPersonStatusLabel } from '../i18n/labels';
+import { tablePaging } from '../components/paging';
 
 /** Key persons (重点人员) under follow-up: by category and status, with today's progress. */
 export function KeyPersonsPage() {
@@ -155,13 +156,7 @@ export function KeyPersonsPage() {
             onClick: () => void navigate(`/key-persons/${item.id}`),
             className: 'clickable-row',
           })}
-          pagination={{
-            current: paging.page,
-            pageSize: paging.pageSize,
-            total: list.data?.total ?? 0,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (page, pageSize) => setPaging({ page, pageSize }),
-          }}
+          pagination={tablePaging(t, paging, list.data?.total ?? 0, setPaging)}
           columns={[
             {
               key: 'name',

@@ -54,6 +54,7 @@ import {
   leadRouteLabel,
   leadTierLabel,
 } from '../i18n/labels';
+import { tablePaging } from '../components/paging';
 
 type StatusFilter = LeadStatus | 'all';
 
@@ -181,13 +182,7 @@ export function LeadsPage() {
           scroll={{ x: 'max-content' }}
           data-testid="leads-table"
           locale={{ emptyText: list.error ? errorText(i18n, list.error) : t('leads.empty') }}
-          pagination={{
-            current: paging.page,
-            pageSize: paging.pageSize,
-            total: list.data?.total ?? 0,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (page, pageSize) => setPaging({ page, pageSize }),
-          }}
+          pagination={tablePaging(t, paging, list.data?.total ?? 0, setPaging)}
           columns={[
             {
               key: 'who',

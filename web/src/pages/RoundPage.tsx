@@ -29,6 +29,7 @@ import { MarkTag } from '../components/health/tags';
 import { PersonTagList } from '../components/register/PersonTags';
 import { useI18n } from '../i18n/context';
 import { errorText, roundStatusLabel, testResultLabel } from '../i18n/labels';
+import { tablePaging } from '../components/paging';
 
 const percentOf = (share: number | null) => (share === null ? 0 : Math.round(share * 1000) / 10);
 const shareColour = (share: number | null) =>
@@ -265,13 +266,7 @@ function UntestedTable({ roundId, node, open }: { roundId: number; node: number;
         scroll={{ x: 'max-content' }}
         data-testid="untested-table"
         locale={{ emptyText: list.error ? errorText(i18n, list.error) : t('today.allTested') }}
-        pagination={{
-          current: paging.page,
-          pageSize: paging.pageSize,
-          total: list.data?.total ?? 0,
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (page, pageSize) => setPaging({ page, pageSize }),
-        }}
+        pagination={tablePaging(t, paging, list.data?.total ?? 0, setPaging)}
         columns={[
           {
             key: 'name',

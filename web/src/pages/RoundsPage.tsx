@@ -11,6 +11,7 @@ import { AreaSelect } from '../components/AreaSelect';
 import { FormModal } from '../components/FormModal';
 import { useI18n } from '../i18n/context';
 import { errorText, roundStatusLabel } from '../i18n/labels';
+import { tablePaging } from '../components/paging';
 
 type StatusFilter = 'open' | 'closed' | 'all';
 
@@ -80,13 +81,7 @@ export function RoundsPage() {
             onClick: () => void navigate(`/rounds/${round.id}`),
             className: 'clickable-row',
           })}
-          pagination={{
-            current: paging.page,
-            pageSize: paging.pageSize,
-            total: rounds.data?.total ?? 0,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (page, pageSize) => setPaging({ page, pageSize }),
-          }}
+          pagination={tablePaging(t, paging, rounds.data?.total ?? 0, setPaging)}
           columns={[
             {
               key: 'name',

@@ -10,6 +10,7 @@ import { UserActions } from '../components/users/UserActions';
 import { NARROW_SCREEN, useMediaQuery } from '../components/useMediaQuery';
 import { useI18n } from '../i18n/context';
 import { errorText, roleLabel } from '../i18n/labels';
+import { tablePaging } from '../components/paging';
 
 export function UsersPage() {
   const i18n = useI18n();
@@ -158,15 +159,10 @@ export function UsersPage() {
           loading={list.loading}
           scroll={{ x: 'max-content' }}
           locale={list.error ? { emptyText: errorText(i18n, list.error) } : undefined}
-          pagination={{
-            current: paging.page,
-            pageSize: paging.pageSize,
-            total: list.data?.total ?? 0,
+          pagination={tablePaging(t, paging, list.data?.total ?? 0, setPaging, {
             showSizeChanger: true,
             pageSizeOptions: [20, 50, 100],
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (page, pageSize) => setPaging({ page, pageSize }),
-          }}
+          })}
         />
       </Card>
       {manage && (

@@ -22,6 +22,7 @@ import { useAuth } from '../auth/AuthContext';
 import { AreaSelect } from '../components/AreaSelect';
 import { useI18n } from '../i18n/context';
 import { errorText } from '../i18n/labels';
+import { tablePaging } from '../components/paging';
 
 const CoverageChart = lazy(() =>
   import('../components/visits/CoverageChart').then((module) => ({ default: module.CoverageChart })),
@@ -264,14 +265,7 @@ function VisitTable({ within, month }: { within: number | undefined; month: Dayj
         dataSource={list.data?.items ?? []}
         loading={list.loading}
         locale={{ emptyText: list.error ? errorText(i18n, list.error) : t('visits.empty') }}
-        pagination={{
-          current: paging.page,
-          pageSize: paging.pageSize,
-          total: list.data?.total ?? 0,
-          size: 'small',
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (page, pageSize) => setPaging({ page, pageSize }),
-        }}
+        pagination={tablePaging(t, paging, list.data?.total ?? 0, setPaging, { size: 'small' })}
       />
     </Card>
   );

@@ -6,6 +6,7 @@ import type { Area, AreaDetail } from '../../api/types';
 import { useI18n } from '../../i18n/context';
 import { errorText } from '../../i18n/labels';
 import { KindTag, LevelTag } from '../LevelTag';
+import { tablePaging } from '../paging';
 
 interface ChildAreaTableProps {
   area: AreaDetail;
@@ -79,15 +80,10 @@ export function ChildAreaTable({ area, version }: ChildAreaTableProps) {
           onClick: () => void navigate(`/areas/${child.id}`),
           className: 'clickable-row',
         })}
-        pagination={{
-          current: paging.page,
-          pageSize: paging.pageSize,
-          total: list.data?.total ?? 0,
+        pagination={tablePaging(t, paging, list.data?.total ?? 0, setPaging, {
           showSizeChanger: true,
           pageSizeOptions: [20, 50, 100],
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (page, pageSize) => setPaging({ page, pageSize }),
-        }}
+        })}
       />
     </Card>
   );

@@ -9,6 +9,7 @@ import { useI18n } from '../../i18n/context';
 import { errorText, houseTypeLabel, houseUseLabel, tenureLabel } from '../../i18n/labels';
 import { AreaSelect } from '../AreaSelect';
 import { CreateHouseDialog } from './HouseDialogs';
+import { tablePaging } from '../paging';
 
 interface HouseListProps {
   within: number | undefined;
@@ -103,15 +104,10 @@ export function HouseList({ within, withinArea, onWithinChange }: HouseListProps
           onClick: () => void navigate(`/houses/${house.id}`),
           className: 'clickable-row',
         })}
-        pagination={{
-          current: paging.page,
-          pageSize: paging.pageSize,
-          total: list.data?.total ?? 0,
+        pagination={tablePaging(t, paging, list.data?.total ?? 0, setPaging, {
           showSizeChanger: true,
           pageSizeOptions: [20, 50, 100],
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (page, pageSize) => setPaging({ page, pageSize }),
-        }}
+        })}
       />
       {creating && (
         <CreateHouseDialog

@@ -9,6 +9,7 @@ import { useI18n } from '../../i18n/context';
 import { errorText, unitCategoryLabel } from '../../i18n/labels';
 import { AreaSelect } from '../AreaSelect';
 import { CreateUnitDialog } from './UnitDialogs';
+import { tablePaging } from '../paging';
 
 interface UnitListProps {
   within: number | undefined;
@@ -123,15 +124,10 @@ export function UnitList({ within, withinArea, onWithinChange }: UnitListProps) 
         loading={list.loading}
         data-testid="unit-table"
         locale={{ emptyText: list.error ? errorText(i18n, list.error) : t('unit.noUnits') }}
-        pagination={{
-          current: paging.page,
-          pageSize: paging.pageSize,
-          total: list.data?.total ?? 0,
+        pagination={tablePaging(t, paging, list.data?.total ?? 0, setPaging, {
           showSizeChanger: true,
           pageSizeOptions: [20, 50, 100],
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (page, pageSize) => setPaging({ page, pageSize }),
-        }}
+        })}
       />
       {creating && (
         <CreateUnitDialog

@@ -50,6 +50,7 @@ import {
 } from '../../components/services/common';
 import { useI18n } from '../../i18n/context';
 import { errorText } from '../../i18n/labels';
+import { tablePaging } from '../../components/paging';
 
 const ReadsChart = lazy(() =>
   import('../../components/services/ServiceCharts').then((module) => ({ default: module.ReadsChart })),
@@ -150,13 +151,7 @@ export function AnnouncementsPage() {
           scroll={{ x: 'max-content' }}
           data-testid="announcements-table"
           locale={{ emptyText: list.error ? errorText(i18n, list.error) : t('announcements.empty') }}
-          pagination={{
-            current: paging.page,
-            pageSize: paging.pageSize,
-            total: list.data?.total ?? 0,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (page, pageSize) => setPaging({ page, pageSize }),
-          }}
+          pagination={tablePaging(t, paging, list.data?.total ?? 0, setPaging)}
           expandable={{
             expandedRowRender: (item) => (
               <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>

@@ -44,6 +44,7 @@ import { HouseSelect } from '../../components/register/pickers';
 import { ErrorText, usePageArea, UserSelect } from '../../components/services/common';
 import { useI18n } from '../../i18n/context';
 import { errorText } from '../../i18n/labels';
+import { tablePaging } from '../../components/paging';
 
 const GRID_LEVELS = ['grid', 'microgrid', 'cell'];
 
@@ -239,13 +240,7 @@ function TeamList({
         scroll={{ x: 'max-content' }}
         data-testid="teams-table"
         locale={{ emptyText: list.error ? errorText(i18n, list.error) : t('teams.empty') }}
-        pagination={{
-          current: paging.page,
-          pageSize: paging.pageSize,
-          total: list.data?.total ?? 0,
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (page, pageSize) => setPaging({ page, pageSize }),
-        }}
+        pagination={tablePaging(t, paging, list.data?.total ?? 0, setPaging)}
         columns={[
           {
             key: 'name',
