@@ -48,15 +48,27 @@ export async function resolveReportArea(
     throw invalid('REPORT_LOCATION_OUTSIDE', 'lng/lat: the point lies outside this community', [
       { field: 'lng', message: 'outside the community of this page' },
     ]);
-  const inside = await db
+  return (await deepestMappedAreaAt(db, community.path, point)) ?? community;
+}
+
+/**
+ * The deepest live area of the subtree at `path` whose boundary holds the point, or undefined
+ * when no mapped area does (the report page and Open311 both place reports with it).
+ */
+export async function deepestMappedAreaAt(
+  db: Db,
+  path: string,
+  point: { lng: number; lat: number },
+): Promise<AreaRow | undefined> {
+  const mapped = await db
     .selectFrom('areas')
     .selectAll()
-    .where(inSubtrees([community.path], 'areas.path'))
+    .where(inSubtrees([path], 'areas.path'))
     .where('boundary', 'is not', null)
     .where('retired_at', 'is', null)
     .orderBy('depth', 'desc')
     .execute();
-  return inside.find((a) => a.boundary && containsPoint(a.boundary, point.lng, point.lat)) ?? community;
+  return mapped.find((a) => a.boundary && containsPoint(a.boundary, point.lng, point.lat));
 }
 
 /** The report page's map: the community (or grid the page belongs to) and its mapped areas down to micro-grids. */

@@ -3,7 +3,7 @@ import type { Viewer } from '../auth/scope.js';
 import type { Actor, Db } from '../core/context.js';
 import { AppError } from '../core/errors.js';
 import { findCategoryByCode } from '../events/repository.js';
-import { containsPoint } from '../events/location.js';
+import { deepestMappedAreaAt } from '../events/location.js';
 import { createEvent } from '../events/service.js';
 import { findAreaById } from '../hierarchy/repository.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
@@ -25,18 +25,19 @@ export interface CitizenEventInput {
  */
 async function locate(db: Db, areaPath: string, areaId: number, point: { lng: number; lat: number } | null) {
   if (!point) return areaId;
+  const hit = await deepestMappedAreaAt(db, areaPath, point);
+  if (hit) return hit.id;
+  // A key over an unmapped subtree takes the point as given; over a mapped one it must fall inside.
   const mapped = await db
     .selectFrom('areas')
-    .select(['id', 'boundary', 'depth'])
+    .select('id')
     .where(inSubtrees([areaPath], 'areas.path'))
     .where('boundary', 'is not', null)
     .where('retired_at', 'is', null)
-    .orderBy('depth', 'desc')
-    .execute();
-  if (mapped.length === 0) return areaId;
-  const hit = mapped.find((area) => area.boundary && containsPoint(area.boundary, point.lng, point.lat));
-  if (!hit) throw new AppError('VALIDATION_FAILED', 400, 'lat/long lie outside the area this key serves');
-  return hit.id;
+    .limit(1)
+    .executeTakeFirst();
+  if (mapped) throw new AppError('VALIDATION_FAILED', 400, 'lat/long lie outside the area this key serves');
+  return areaId;
 }
 
 /** Files an Open311 request through the events service, as source 'open311'. */

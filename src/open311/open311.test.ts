@@ -162,6 +162,48 @@ describeEachDatabase('Open311 GeoReport v2', (database) => {
     ).not.toContain(code);
   });
 
+  it('places a request with a point in the deepest mapped area of the key, and refuses a point outside', async () => {
+    const db = database().db;
+    const box = (w: number, s: number, e: number, n: number) =>
+      JSON.stringify({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [w, s],
+            [e, s],
+            [e, n],
+            [w, n],
+            [w, s],
+          ],
+        ],
+      });
+    await db
+      .updateTable('areas')
+      .set({ boundary: box(120, 30, 121, 31) })
+      .where('id', '=', tree.gridA.id)
+      .execute();
+    await db
+      .updateTable('areas')
+      .set({ boundary: box(120, 30, 120.5, 31) })
+      .where('id', '=', tree.microA.id)
+      .execute();
+    const fields = { api_key: key, service_code: 'city_appearance.exposed_rubbish', description: '河边垃圾' };
+    const inside = await post('json', { ...fields, lat: '30.5', long: '120.25' });
+    expect(inside.statusCode, inside.body).toBe(200);
+    const code = (inside.json() as Array<{ service_request_id: string }>)[0]!.service_request_id;
+    const event = await db
+      .selectFrom('events')
+      .select('area_id')
+      .where('code', '=', code)
+      .executeTakeFirstOrThrow();
+    expect(event.area_id).toBe(tree.microA.id);
+    const outside = await post('json', { ...fields, lat: '35', long: '125' });
+    expect(outside.statusCode).toBe(400);
+    expect(outside.json()).toEqual([
+      { code: 400, description: 'lat/long lie outside the area this key serves' },
+    ]);
+  });
+
   it('answers errors as a list of {code, description}', async () => {
     const noKey = await post('json', {
       service_code: 'city_appearance.exposed_rubbish',
