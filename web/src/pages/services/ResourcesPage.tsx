@@ -1,6 +1,5 @@
 import { EditOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import {
-  App,
   AutoComplete,
   Button,
   Card,
@@ -9,7 +8,6 @@ import {
   Form,
   Input,
   List,
-  Popconfirm,
   Row,
   Segmented,
   Space,
@@ -39,6 +37,7 @@ import { phoneRules } from '../../components/public/fields';
 import { ErrorText, usePageArea } from '../../components/services/common';
 import { type I18n, useI18n } from '../../i18n/context';
 import { errorText } from '../../i18n/labels';
+import { ConfirmAction } from '../../components/ConfirmAction';
 
 /** A kind's name: the suggested ones are translated, a community's own shows as typed. */
 export function resourceKindLabel(i18n: Pick<I18n, 't' | 'has'>, kind: string): string {
@@ -205,7 +204,6 @@ function ResourceList({
 }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { message } = App.useApp();
   const [list, setList] = useState<ListName>('resource');
   const [q, setQ] = useState('');
   const [retired, setRetired] = useState(false);
@@ -309,21 +307,15 @@ function ResourceList({
                     !entry.retiredAt && (
                       <Space size={4}>
                         <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(entry)} />
-                        <Popconfirm
+                        <ConfirmAction
                           title={t('resources.retireConfirm', { name: entry.name })}
-                          okText={t('common.confirm')}
-                          cancelText={t('common.cancel')}
-                          onConfirm={() =>
-                            servicesApi.resources
-                              .retire(entry.id)
-                              .then(onChanged)
-                              .catch((error: unknown) => void message.error(errorText(i18n, error)))
-                          }
+                          run={() => servicesApi.resources.retire(entry.id)}
+                          onDone={onChanged}
                         >
                           <Button size="small" danger>
                             {t('resources.retire')}
                           </Button>
-                        </Popconfirm>
+                        </ConfirmAction>
                       </Space>
                     ),
                 },

@@ -45,6 +45,7 @@ import { ErrorText, usePageArea, UserSelect } from '../../components/services/co
 import { useI18n } from '../../i18n/context';
 import { errorText } from '../../i18n/labels';
 import { tablePaging } from '../../components/paging';
+import { ConfirmAction } from '../../components/ConfirmAction';
 
 const GRID_LEVELS = ['grid', 'microgrid', 'cell'];
 
@@ -193,7 +194,6 @@ function TeamList({
 }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { message } = App.useApp();
   const [kind, setKind] = useState<TeamKind | undefined>();
   const [retired, setRetired] = useState(false);
   const [paging, setPaging] = useState({ page: 1, pageSize: 20 });
@@ -276,21 +276,15 @@ function TeamList({
                 {manage && !team.retiredAt && (
                   <>
                     <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(team)} />
-                    <Popconfirm
+                    <ConfirmAction
                       title={t('teams.retireConfirm', { name: team.name })}
-                      okText={t('common.confirm')}
-                      cancelText={t('common.cancel')}
-                      onConfirm={() =>
-                        servicesApi.teams
-                          .retire(team.id)
-                          .then(onChanged)
-                          .catch((error: unknown) => void message.error(errorText(i18n, error)))
-                      }
+                      run={() => servicesApi.teams.retire(team.id)}
+                      onDone={onChanged}
                     >
                       <Button size="small" danger>
                         {t('teams.retire')}
                       </Button>
-                    </Popconfirm>
+                    </ConfirmAction>
                   </>
                 )}
               </Space>
@@ -501,7 +495,6 @@ function Responsibilities({
 }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { message } = App.useApp();
   const { can } = useAuth();
   const [page, setPage] = useState(1);
   const [adding, setAdding] = useState(false);
@@ -563,19 +556,13 @@ function Responsibilities({
                   key: 'actions',
                   title: t('common.actions'),
                   render: (_: unknown, row: Responsibility) => (
-                    <Popconfirm
+                    <ConfirmAction
                       title={t('teams.endConfirm')}
-                      okText={t('common.confirm')}
-                      cancelText={t('common.cancel')}
-                      onConfirm={() =>
-                        servicesApi.responsibilities
-                          .remove(row.id)
-                          .then(onChanged)
-                          .catch((error: unknown) => void message.error(errorText(i18n, error)))
-                      }
+                      run={() => servicesApi.responsibilities.remove(row.id)}
+                      onDone={onChanged}
                     >
                       <Button size="small" type="text" danger icon={<DeleteOutlined />} />
-                    </Popconfirm>
+                    </ConfirmAction>
                   ),
                 },
               ]
