@@ -729,6 +729,8 @@ export interface ResidentRequestsTable {
   volunteer_user_id: number | null;
   created_by_user_id: number | null;
   note: string | null;
+  /** SHA-256 (hex) of the follow link given to whoever asked at the door; null for a worker's entry. */
+  follow_token_hash: Generated<string | null>;
   created_at: Timestamp;
   accepted_at: NullableTimestamp;
   delivered_at: NullableTimestamp;
