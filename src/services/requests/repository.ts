@@ -43,11 +43,9 @@ export async function findRequest(db: Db, id: number) {
   return requestsWithNames(db).where('r.id', '=', id).executeTakeFirstOrThrow();
 }
 
-export async function findByCode(db: Db, houseId: number, code: string) {
-  return requestsWithNames(db)
-    .where('r.code', '=', code)
-    .where('r.house_id', '=', houseId)
-    .executeTakeFirst();
+/** The request a follow link opens (by the SHA-256 of its token). */
+export async function findByFollowHash(db: Db, hash: string) {
+  return requestsWithNames(db).where('r.follow_token_hash', '=', hash).executeTakeFirst();
 }
 
 export interface RequestFilter {
@@ -90,16 +88,6 @@ export async function listRequests(db: Db, viewer: Viewer, filter: RequestFilter
       .executeTakeFirstOrThrow(),
   ]);
   return { items, page, pageSize, total: Number(count.n) };
-}
-
-export async function recentForHouse(db: Db, houseId: number, since: Date, limit: number) {
-  return requestsWithNames(db)
-    .where('r.house_id', '=', houseId)
-    .where('r.created_at', '>=', since)
-    .orderBy('r.created_at', 'desc')
-    .orderBy('r.id', 'desc')
-    .limit(limit)
-    .execute();
 }
 
 export async function insertRequest(db: Db, row: Insertable<ResidentRequestsTable>): Promise<number> {

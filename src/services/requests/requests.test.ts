@@ -102,15 +102,21 @@ describeEachDatabase('resident requests', (database) => {
       expect.objectContaining({ kind: 'request.new', priority: 'urgent', entity_id: String(stored.id) }),
     ]);
 
-    // The volunteer's queue holds it; the resident follows it on the door page.
+    // The volunteer's queue holds it; the resident follows it through the link given on asking.
     const queue = await call(volunteer, 'GET', '/api/service-requests?mine=1');
     expect(queue.statusCode, queue.body).toBe(200);
     expect(
       queue.json<{ items: Array<{ code: string; requesterName: string; contactMasked: string }> }>().items,
     ).toEqual([expect.objectContaining({ code, requesterName: '王**', contactMasked: '138****5678' })]);
-    const page = await publicCall('GET', `/api/public/households/${coveredToken}/requests`);
-    expect(page.statusCode).toBe(200);
-    const item = page.json<{ items: Array<Record<string, unknown>> }>().items[0]!;
+    expect(sent.headers['cache-control']).toBe('no-store');
+    const followToken = sent.json<{ followToken: string }>().followToken;
+    expect(followToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    // Only its hash is kept.
+    expect(stored.follow_token_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(stored)).not.toContain(followToken);
+    const page = await publicCall('GET', `/api/public/requests/${followToken}`);
+    expect(page.statusCode, page.body).toBe(200);
+    const item = page.json<Record<string, unknown>>();
     expect(item).toMatchObject({
       code,
       status: 'open',
@@ -196,20 +202,71 @@ describeEachDatabase('resident requests', (database) => {
     });
     expect(foreign.statusCode).toBe(400);
 
-    // The resident withdraws it with the code; the volunteer is told.
-    const cancelled = await publicCall(
-      'POST',
-      `/api/public/households/${uncoveredToken}/requests/${sent.json<{ code: string }>().code}/cancel`,
-    );
+    // Whoever asked withdraws it through the follow link; the volunteer is told.
+    const followToken = sent.json<{ followToken: string }>().followToken;
+    const cancelled = await publicCall('POST', `/api/public/requests/${followToken}/cancel`);
     expect(cancelled.statusCode, cancelled.body).toBe(200);
     expect(cancelled.json().status).toBe('cancelled');
     expect((await notificationsOf(ids.otherVolunteer!)).map((n) => n.kind)).toContain('request.cancelled');
-    // Another household's code cannot touch it.
-    const wrongHouse = await publicCall(
+    // Twice is a conflict, not a second cancellation.
+    expect((await publicCall('POST', `/api/public/requests/${followToken}/cancel`)).statusCode).toBe(409);
+  });
+
+  it('keeps a household’s requests from whoever scans its door: only the follow link opens and withdraws its own request', async () => {
+    // A house of its own: each door code may send only a few requests a minute.
+    const house = await createHouse(database().db, tree.cellA, '星火路3号');
+    const doorToken = await issueDoorToken(database().db, house);
+    const ask = async (details: string) => {
+      const sent = await publicCall('POST', `/api/public/households/${doorToken}/requests`, {
+        kind: 'groceries',
+        details,
+        urgency: 'urgent',
+      });
+      expect(sent.statusCode, sent.body).toBe(201);
+      return sent.json<{ code: string; followToken: string }>();
+    };
+    const mine = await ask('米一袋、鸡蛋两斤');
+    const neighbours = await ask('卫生纸');
+
+    // The door code (on the door, seen by any passer-by) lists none of them and withdraws none.
+    const doorList = await publicCall('GET', `/api/public/households/${doorToken}/requests`);
+    expect(doorList.statusCode).toBe(404);
+    expect(doorList.body).not.toContain('米一袋');
+    const doorCancel = await publicCall(
       'POST',
-      `/api/public/households/${coveredToken}/requests/${sent.json<{ code: string }>().code}/cancel`,
+      `/api/public/households/${doorToken}/requests/${mine.code}/cancel`,
     );
-    expect(wrongHouse.statusCode).toBe(404);
+    expect(doorCancel.statusCode).toBe(404);
+    // Nor does the door code work in place of a follow link.
+    expect((await publicCall('GET', `/api/public/requests/${doorToken}`)).statusCode).toBe(400);
+    const doorPage = await publicCall('GET', `/api/public/households/${doorToken}`);
+    expect(doorPage.statusCode).toBe(200);
+    expect(doorPage.body).not.toMatch(/米一袋|卫生纸|RQ\d/);
+
+    // The follow link opens its own request, not the other one of the same household.
+    const followed = await publicCall('GET', `/api/public/requests/${mine.followToken}`);
+    expect(followed.statusCode, followed.body).toBe(200);
+    expect(followed.json()).toMatchObject({ code: mine.code, details: '米一袋、鸡蛋两斤', status: 'open' });
+    expect(followed.body).not.toContain('卫生纸');
+    const withdrawn = await publicCall('POST', `/api/public/requests/${mine.followToken}/cancel`);
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+    expect(withdrawn.json()).toMatchObject({ code: mine.code, status: 'cancelled' });
+    const other = await database()
+      .db.selectFrom('resident_requests')
+      .select('status')
+      .where('code', '=', neighbours.code)
+      .executeTakeFirstOrThrow();
+    expect(other.status).toBe('open');
+
+    // A wrong or made-up link finds nothing, the same way.
+    const madeUp = 'A'.repeat(32);
+    for (const response of [
+      await publicCall('GET', `/api/public/requests/${madeUp}`),
+      await publicCall('POST', `/api/public/requests/${madeUp}/cancel`),
+    ]) {
+      expect(response.statusCode).toBe(404);
+      expect(response.json().error.code).toBe('REQUEST_NOT_FOUND');
+    }
   });
 
   it('lets a volunteer see only their own households’ requests, and grid B none of grid A’s', async () => {

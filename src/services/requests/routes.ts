@@ -4,11 +4,10 @@ import { publicLimits, tokenOf } from '../../household-codes/public-limits.js';
 import { TokenParams } from '../../household-codes/schema.js';
 import {
   ContactResponse,
+  FollowParams,
   NoteBody,
-  PublicCancelParams,
   PublicReceipt,
   PublicRequestBody,
-  PublicRequestList,
   PublicRequestView,
   ReassignBody,
   RequestDetail,
@@ -35,6 +34,10 @@ export const requestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { max: 20, key: clientKey },
     { max: 5, key: tokenOf },
   ]);
+  const withdrawLimit = publicLimits(app, 'request-withdraw', [
+    { max: 20, key: clientKey },
+    { max: 5, key: tokenOf },
+  ]);
 
   app.post(
     '/api/public/households/:token/requests',
@@ -43,7 +46,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: publicTags,
         security,
         summary:
-          'A resident asks for help (medicine, groceries, gas, doctor_visit, transport, other); goes to the household’s volunteer, else to the grid',
+          'A resident asks for help (medicine, groceries, gas, doctor_visit, transport, other); goes to the household’s volunteer, else to the grid. Answers the request’s follow-link token once',
         params: TokenParams,
         body: PublicRequestBody,
         response: { 201: PublicReceipt, ...errors(400, 404, 413, 429) },
@@ -54,6 +57,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) =>
       reply
         .status(201)
+        .header('cache-control', 'no-store')
         .send(
           await tx().execute((trx) =>
             service.submitPublicRequest(
@@ -68,37 +72,42 @@ export const requestRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ),
   );
 
+  // The door code is on the door for any passer-by: it lists no requests. Only the follow link
+  // given to whoever asked opens one.
   app.get(
-    '/api/public/households/:token/requests',
+    '/api/public/requests/:token',
     {
       schema: {
         tags: publicTags,
         security,
         summary:
-          'This household’s requests of the last 90 days with their status and the volunteer’s display name',
-        params: TokenParams,
-        response: { 200: PublicRequestList, ...errors(400, 404, 429) },
+          'Follow a request through the link given on asking: what was asked, its status and the volunteer’s display name',
+        params: FollowParams,
+        response: { 200: PublicRequestView, ...errors(400, 404, 429) },
       },
       onRequest: readLimit,
     },
-    async (request) => service.publicRequests(app.db, app.clock(), request.params.token),
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return service.followedRequest(app.db, request.params.token);
+    },
   );
 
   app.post(
-    '/api/public/households/:token/requests/:code/cancel',
+    '/api/public/requests/:token/cancel',
     {
       schema: {
         tags: publicTags,
         security,
-        summary: 'The resident withdraws a request not yet delivered',
-        params: PublicCancelParams,
+        summary: 'Withdraw the request of this follow link, while it is not yet delivered',
+        params: FollowParams,
         response: { 200: PublicRequestView, ...errors(400, 404, 409, 429) },
       },
-      onRequest: writeLimit,
+      onRequest: withdrawLimit,
     },
     async (request) =>
       tx().execute((trx) =>
-        service.cancelPublicRequest(trx, app.clock(), request.ip, request.params.token, request.params.code),
+        service.cancelFollowedRequest(trx, app.clock(), request.ip, request.params.token),
       ),
   );
 

@@ -40,7 +40,10 @@ export const WorkerRequestBody = Type.Object(
 );
 export type WorkerRequestBody = Static<typeof WorkerRequestBody>;
 
-/** What the household page shows: status and the volunteer's display name, nothing else about people. */
+/**
+ * What the follow link shows whoever asked: what they asked, its status and the volunteer's display
+ * name, nothing else about people. The door page shows no requests at all.
+ */
 export const PublicRequestView = Type.Object({
   code: Type.String(),
   kind: Type.Enum(REQUEST_KINDS),
@@ -56,12 +59,10 @@ export const PublicRequestView = Type.Object({
 });
 export type PublicRequestView = Static<typeof PublicRequestView>;
 
-export const PublicRequestList = Type.Object({ items: Type.Array(PublicRequestView) });
-export type PublicRequestList = Static<typeof PublicRequestList>;
-
-export const PublicCancelParams = Type.Object({
-  token: Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]{22}$' }),
-  code: Type.String({ maxLength: 20, pattern: REQUEST_CODE_PATTERN }),
+/** A follow link's token: 192 random bits, 32 base64url characters. */
+export const FOLLOW_TOKEN_PATTERN = '^[A-Za-z0-9_-]{32}$';
+export const FollowParams = Type.Object({
+  token: Type.String({ maxLength: 64, pattern: FOLLOW_TOKEN_PATTERN }),
 });
 
 export const RequestView = Type.Object({
@@ -151,5 +152,10 @@ export const PublicReceipt = Type.Object({
   /** Whether a volunteer covers this household (the request went straight to them). */
   routedToVolunteer: Type.Boolean(),
   message: Type.String(),
+  /**
+   * The secret of this request's follow link (web page /help/{followToken}); given only here, once.
+   * Whoever holds it can follow and withdraw the request; the door code cannot.
+   */
+  followToken: Type.String({ pattern: FOLLOW_TOKEN_PATTERN }),
 });
 export type PublicReceipt = Static<typeof PublicReceipt>;

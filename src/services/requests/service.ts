@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { recordAnonymousAudit, recordAudit } from '../../audit/repository.js';
 import type { Actor, Db } from '../../core/context.js';
 import { AppError, conflict, forbidden, notFound } from '../../core/errors.js';
@@ -21,7 +21,6 @@ import {
   type NoteBody,
   type PublicReceipt,
   type PublicRequestBody,
-  type PublicRequestList,
   type PublicRequestView,
   type ReassignBody,
   type RequestDetail,
@@ -30,14 +29,18 @@ import {
   type WorkerRequestBody,
 } from './schema.js';
 
-const DAY_MS = 86_400_000;
-/** How far back the household page lists its requests. */
-const PUBLIC_HISTORY_DAYS = 90;
 const RESIDENT_ACTOR = '居民(一户一码)';
 const OPEN_STATUSES: ResidentRequestStatus[] = ['open', 'accepted', 'delivered'];
 
 const REQUEST_NOT_FOUND = (id: number | string) =>
   notFound('REQUEST_NOT_FOUND', `Request ${id} does not exist or is outside your area`);
+/** The same answer for an unknown and a mistyped link: a guesser learns nothing. */
+const FOLLOW_LINK_NOT_FOUND = () =>
+  notFound('REQUEST_NOT_FOUND', 'No request belongs to this link (check that it was copied whole)');
+
+/** A follow link's secret: 192 random bits; only its SHA-256 is stored. */
+const newFollowToken = () => randomBytes(24).toString('base64url');
+const followTokenHash = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
 export function presentRequest(row: repo.RequestRow): RequestView {
   return {
@@ -127,6 +130,7 @@ async function createAndRoute(
   channel: 'household_code' | 'worker',
   createdBy: number | null,
   now: Date,
+  followHash: string | null = null,
 ): Promise<{ id: number; code: string; volunteerId: number | null }> {
   const volunteer = await repo.coveringVolunteer(db, house.id);
   const code = newRequestCode(now);
@@ -145,6 +149,7 @@ async function createAndRoute(
     contact_masked: input.contact?.masked ?? null,
     volunteer_user_id: volunteer?.id ?? null,
     created_by_user_id: createdBy,
+    follow_token_hash: followHash,
     created_at: now,
   });
   const title = `${input.urgency === 'urgent' ? '【紧急】' : ''}居民求助：${KIND_LABELS[input.kind]}`;
@@ -197,7 +202,16 @@ export async function submitPublicRequest(
 ): Promise<PublicReceipt> {
   const house = await houseByToken(db, token);
   const input = checkedInput(cipher, body);
-  const created = await createAndRoute(db, house, input, 'household_code', null, now);
+  const followToken = newFollowToken();
+  const created = await createAndRoute(
+    db,
+    house,
+    input,
+    'household_code',
+    null,
+    now,
+    followTokenHash(followToken),
+  );
   await recordAnonymousAudit(
     db,
     { name: RESIDENT_ACTOR, userId: null, ip, at: now },
@@ -216,30 +230,26 @@ export async function submitPublicRequest(
     message: created.volunteerId
       ? '已提交，包户志愿者会尽快联系您 (submitted; your volunteer will contact you soon)'
       : '已提交，网格员会尽快安排 (submitted; the grid worker will arrange help soon)',
+    followToken,
   };
 }
 
-export async function publicRequests(db: Db, now: Date, token: string): Promise<PublicRequestList> {
-  const house = await houseByToken(db, token);
-  const rows = await repo.recentForHouse(
-    db,
-    house.id,
-    new Date(now.getTime() - PUBLIC_HISTORY_DAYS * DAY_MS),
-    20,
-  );
-  return { items: rows.map(presentPublic) };
+/** What whoever asked sees through the request's follow link. */
+export async function followedRequest(db: Db, followToken: string): Promise<PublicRequestView> {
+  const row = await repo.findByFollowHash(db, followTokenHash(followToken));
+  if (!row) throw FOLLOW_LINK_NOT_FOUND();
+  return presentPublic(row);
 }
 
-export async function cancelPublicRequest(
+/** Whoever asked withdraws the request through its follow link, before it is delivered. */
+export async function cancelFollowedRequest(
   db: Db,
   now: Date,
   ip: string | null,
-  token: string,
-  code: string,
+  followToken: string,
 ): Promise<PublicRequestView> {
-  const house = await houseByToken(db, token);
-  const row = await repo.findByCode(db, house.id, code);
-  if (!row) throw REQUEST_NOT_FOUND(code);
+  const row = await repo.findByFollowHash(db, followTokenHash(followToken));
+  if (!row) throw FOLLOW_LINK_NOT_FOUND();
   await transition(db, row, 'cancel', { status: 'cancelled', closed_at: now });
   await recordAnonymousAudit(
     db,
