@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { CIPHER_SUITES, type CipherSuite, isCipherSuite, SUITE_KEY_BYTES } from './privacy/suites.js';
 
 /** Everything the process reads from its environment, validated once at boot and frozen. */
 export interface Config {
@@ -27,10 +28,12 @@ export interface Config {
   readonly keys: KeyMaterial;
 }
 
-/** Secret keys: `encryption` by key id (the first id is the current one), `hmac` for lookups. */
+/** Secret keys: `encryption` by key id (each of one suite), the current key's id, `hmac` for lookups. */
 export interface KeyMaterial {
   readonly currentKeyId: string;
   readonly encryption: Readonly<Record<string, Buffer>>;
+  /** The cipher suite of each key id; a key id missing here is an AES-256-GCM key. */
+  readonly suites?: Readonly<Record<string, CipherSuite>>;
   readonly hmac: Buffer;
 }
 
@@ -79,37 +82,116 @@ function databaseUrl(env: Env): string | null {
   return raw;
 }
 
-function decodeKey(variable: string, label: string, base64: string): Buffer {
+function decodeKey(variable: string, label: string, base64: string, bytes = 32): Buffer {
   const key = Buffer.from(base64, 'base64');
-  if (key.length !== 32) throw new ConfigError(variable, `key "${label}" must be 32 bytes in base64`);
+  if (key.length !== bytes)
+    throw new ConfigError(variable, `key "${label}" must be ${bytes} bytes in base64`);
   return key;
 }
 
+/** GRIDGUARD_CIPHER: the suite new values are encrypted and hashed with; unset keeps the current key's. */
+function cipherSuite(env: Env): CipherSuite | null {
+  const raw = env.GRIDGUARD_CIPHER?.trim().toLowerCase();
+  if (!raw) return null;
+  if (!isCipherSuite(raw))
+    throw new ConfigError('GRIDGUARD_CIPHER', `must be one of ${CIPHER_SUITES.join(', ')}, got "${raw}"`);
+  return raw;
+}
+
+const KEY_ID = /^[A-Za-z0-9_-]{1,16}$/;
+
+/** "id:base64" (an AES-256 key, as before suites existed) or "id:suite:base64". */
+function parseKeyList(listed: string) {
+  const encryption: Record<string, Buffer> = {};
+  const suites: Record<string, CipherSuite> = {};
+  for (const entry of listed.split(',')) {
+    const parts = entry.trim().split(':');
+    const [id, suite, value] = parts.length === 2 ? [parts[0], 'aes', parts[1]] : parts;
+    if (parts.length > 3 || !id || !value || !suite || !KEY_ID.test(id) || !isCipherSuite(suite)) {
+      throw new ConfigError(
+        'GRIDGUARD_ENCRYPTION_KEYS',
+        `expected "id:base64key" or "id:suite:base64key" entries (suite: ${CIPHER_SUITES.join(' or ')}) separated by commas`,
+      );
+    }
+    if (encryption[id]) throw new ConfigError('GRIDGUARD_ENCRYPTION_KEYS', `key id "${id}" is listed twice`);
+    encryption[id] = decodeKey('GRIDGUARD_ENCRYPTION_KEYS', id, value, SUITE_KEY_BYTES[suite]);
+    suites[id] = suite;
+  }
+  return { encryption, suites, order: Object.keys(encryption) };
+}
+
+interface StoredKeys {
+  currentKeyId: string;
+  encryption: Record<string, string>;
+  suites?: Record<string, CipherSuite>;
+  hmac: string;
+}
+
 /**
- * Keys come from GRIDGUARD_ENCRYPTION_KEYS ("id:base64,id:base64", current first) and
- * GRIDGUARD_HMAC_KEY. The embedded database may instead keep generated keys in its data
- * directory (mode 0600) so that a fresh install runs with one command.
+ * The embedded database's generated key file. With GRIDGUARD_CIPHER set, its current key is the
+ * newest key of that suite, generated (and written back, mode 0600) if the file has none: old
+ * keys stay so that older values remain readable until `gridguard keys rotate`.
+ */
+function generatedKeys(dataDir: string, wanted: CipherSuite | null): StoredKeys {
+  const file = path.join(dataDir, 'keys.json');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    const suite = wanted ?? 'aes';
+    const generated: StoredKeys = {
+      currentKeyId: 'k1',
+      encryption: { k1: randomBytes(SUITE_KEY_BYTES[suite]).toString('base64') },
+      suites: { k1: suite },
+      hmac: randomBytes(32).toString('base64'),
+    };
+    writeFileSync(file, JSON.stringify(generated, null, 2), { mode: 0o600, flag: 'wx' });
+  }
+  const stored = JSON.parse(readFileSync(file, 'utf8')) as StoredKeys;
+  const suiteOf = (id: string): CipherSuite => stored.suites?.[id] ?? 'aes';
+  if (!wanted || suiteOf(stored.currentKeyId) === wanted) return stored;
+  const ids = Object.keys(stored.encryption);
+  let id = ids.filter((candidate) => suiteOf(candidate) === wanted).at(-1);
+  if (!id) {
+    let n = ids.length + 1;
+    while (stored.encryption[`k${n}`]) n++;
+    id = `k${n}`;
+    stored.encryption[id] = randomBytes(SUITE_KEY_BYTES[wanted]).toString('base64');
+  }
+  const updated: StoredKeys = {
+    ...stored,
+    currentKeyId: id,
+    suites: Object.fromEntries(ids.concat(id).map((key) => [key, suiteOf(key)])),
+  };
+  updated.suites![id] = wanted;
+  // Written aside and renamed, so a crash never leaves a half-written key file.
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(updated, null, 2), { mode: 0o600, flag: 'wx' });
+  renameSync(temporary, file);
+  return updated;
+}
+
+/**
+ * Keys come from GRIDGUARD_ENCRYPTION_KEYS ("id:suite:base64,…"; a bare "id:base64" is an AES
+ * key) and GRIDGUARD_HMAC_KEY. The current key is the first listed one, or with GRIDGUARD_CIPHER
+ * the first listed one of that suite. The embedded database may instead keep generated keys in
+ * its data directory (mode 0600) so that a fresh install runs with one command.
  */
 function loadKeys(env: Env, dataDir: string, embedded: boolean): KeyMaterial {
   const listed = env.GRIDGUARD_ENCRYPTION_KEYS?.trim();
   const hmacRaw = env.GRIDGUARD_HMAC_KEY?.trim();
+  const wanted = cipherSuite(env);
   if (listed && hmacRaw) {
-    const encryption: Record<string, Buffer> = {};
-    let currentKeyId = '';
-    for (const entry of listed.split(',')) {
-      const [id, value] = entry.split(':');
-      if (!id || !value || !/^[A-Za-z0-9_-]{1,16}$/.test(id)) {
-        throw new ConfigError(
-          'GRIDGUARD_ENCRYPTION_KEYS',
-          'expected "id:base64key" entries separated by commas',
-        );
-      }
-      encryption[id] = decodeKey('GRIDGUARD_ENCRYPTION_KEYS', id, value);
-      currentKeyId ||= id;
+    const { encryption, suites, order } = parseKeyList(listed);
+    const currentKeyId = wanted ? order.find((id) => suites[id] === wanted) : order[0];
+    if (!currentKeyId) {
+      throw new ConfigError(
+        'GRIDGUARD_CIPHER',
+        `is ${wanted} but GRIDGUARD_ENCRYPTION_KEYS has no ${wanted} key (generate one with: gridguard keys generate --cipher ${wanted})`,
+      );
     }
     return Object.freeze({
       currentKeyId,
       encryption: Object.freeze(encryption),
+      suites: Object.freeze(suites),
       hmac: decodeKey('GRIDGUARD_HMAC_KEY', 'hmac', hmacRaw),
     });
   }
@@ -126,25 +208,19 @@ function loadKeys(env: Env, dataDir: string, embedded: boolean): KeyMaterial {
     );
   }
   const file = path.join(dataDir, 'keys.json');
-  if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
-    const generated = {
-      currentKeyId: 'k1',
-      encryption: { k1: randomBytes(32).toString('base64') },
-      hmac: randomBytes(32).toString('base64'),
-    };
-    writeFileSync(file, JSON.stringify(generated, null, 2), { mode: 0o600, flag: 'wx' });
-  }
-  const stored = JSON.parse(readFileSync(file, 'utf8')) as {
-    currentKeyId: string;
-    encryption: Record<string, string>;
-    hmac: string;
-  };
+  const stored = generatedKeys(dataDir, wanted);
   const encryption: Record<string, Buffer> = {};
-  for (const [id, value] of Object.entries(stored.encryption)) encryption[id] = decodeKey(file, id, value);
+  const suites: Record<string, CipherSuite> = {};
+  for (const [id, value] of Object.entries(stored.encryption)) {
+    const suite = stored.suites?.[id] ?? 'aes';
+    if (!isCipherSuite(suite)) throw new ConfigError(file, `key "${id}" has an unknown suite "${suite}"`);
+    encryption[id] = decodeKey(file, id, value, SUITE_KEY_BYTES[suite]);
+    suites[id] = suite;
+  }
   return Object.freeze({
     currentKeyId: stored.currentKeyId,
     encryption: Object.freeze(encryption),
+    suites: Object.freeze(suites),
     hmac: decodeKey(file, 'hmac', stored.hmac),
   });
 }
