@@ -172,29 +172,34 @@ export async function readsPerGrid(db: Db, announcementId: number, viewerPaths: 
 // ---- the household page ----
 
 function forHouse(db: Db, house: { id: number; area_path: string }, now: Date) {
-  return db
-    .selectFrom('announcements as an')
-    .innerJoin('areas as a', 'a.id', 'an.area_id')
-    .leftJoin('announcement_reads as rd', (join) =>
-      join.onRef('rd.announcement_id', '=', 'an.id').on('rd.house_id', '=', house.id),
-    )
-    .select([
-      'an.id',
-      'an.kind',
-      'an.title',
-      'an.body',
-      'an.published_at',
-      'an.expires_at',
-      'a.name as area_name',
-      'rd.read_at',
-    ])
-    .where('an.status', '=', 'published')
-    .where((eb) => eb.or([eb('an.expires_at', 'is', null), eb('an.expires_at', '>', now)]))
-    .where('an.area_path', 'in', ancestorOrSelfPaths(house.area_path))
-    .where(addressedTo(sql`${house.id}::int`));
+  return (
+    db
+      .selectFrom('announcements as an')
+      .innerJoin('areas as a', 'a.id', 'an.area_id')
+      .leftJoin('announcement_reads as rd', (join) =>
+        join.onRef('rd.announcement_id', '=', 'an.id').on('rd.house_id', '=', house.id),
+      )
+      .select([
+        'an.id',
+        'an.kind',
+        'an.title',
+        'an.body',
+        'an.published_at',
+        'an.expires_at',
+        'a.name as area_name',
+        'rd.read_at',
+      ])
+      .where('an.status', '=', 'published')
+      .where((eb) => eb.or([eb('an.expires_at', 'is', null), eb('an.expires_at', '>', now)]))
+      .where('an.area_path', 'in', ancestorOrSelfPaths(house.area_path))
+      // The door code hangs on the door: an announcement to some residents' tags (独居老人…) would
+      // tell any passer-by who lives there. The door page shows only those to everyone in the area;
+      // tagged ones reach their households through the workers and volunteers who see them.
+      .where(sql<SqlBool>`cardinality(an.tags) = 0`)
+  );
 }
 
-/** Published, unexpired announcements addressed to the house: to an area above it, and to its residents' tags. */
+/** Published, unexpired announcements to everyone in an area above the house (none addressed by tag). */
 export async function announcementsForHouse(
   db: Db,
   house: { id: number; area_path: string },

@@ -147,7 +147,7 @@ export const announcementRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: publicTags,
         security,
         summary:
-          'Announcements for this household: published, not expired, addressed to an area above it and (if tagged) to one of its residents',
+          'Announcements on the door page: published, not expired, to everyone in an area above the house (tagged ones never: the door page is public)',
         params: TokenParams,
         response: { 200: PublicAnnouncementList, ...errors(400, 404, 429) },
       },
