@@ -11,7 +11,7 @@ describe('configuration', () => {
     const config = loadConfig({ ...keys });
     expect(config).toMatchObject({ port: 3000, databaseUrl: null, demo: true, gridCodeWidth: 3 });
     expect(config.keys.currentKeyId).toBe('k2');
-    expect(config).toMatchObject({ publicUrl: null, placeScanRetentionDays: 21 });
+    expect(config).toMatchObject({ publicUrl: 'http://localhost:3000', placeScanRetentionDays: 21 });
     expect(
       loadConfig({
         ...keys,
@@ -30,6 +30,9 @@ describe('configuration', () => {
     [{ GRIDGUARD_DEMO: 'maybe' }, 'GRIDGUARD_DEMO'],
     [{ GRIDGUARD_HMAC_KEY: 'c2hvcnQ=' }, 'GRIDGUARD_HMAC_KEY'],
     [{ GRIDGUARD_PUBLIC_URL: 'ftp://x' }, 'GRIDGUARD_PUBLIC_URL'],
+    [{ GRIDGUARD_DEMO: 'false' }, 'GRIDGUARD_PUBLIC_URL'],
+    [{ GRIDGUARD_COOKIE_SECURE: 'sometimes' }, 'GRIDGUARD_COOKIE_SECURE'],
+    [{ GRIDGUARD_API_DOCS: 'everyone' }, 'GRIDGUARD_API_DOCS'],
     [{ GRIDGUARD_PLACE_SCAN_RETENTION_DAYS: 'two weeks' }, 'GRIDGUARD_PLACE_SCAN_RETENTION_DAYS'],
   ])('names the variable of a bad value %j', (env, variable) => {
     let error: unknown;
@@ -43,7 +46,39 @@ describe('configuration', () => {
   });
 
   it('requires keys with a PostgreSQL server and is off demo mode there', () => {
-    expect(() => loadConfig({ DATABASE_URL: 'postgres://u@h/db' })).toThrow(/GRIDGUARD_ENCRYPTION_KEYS/);
-    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', ...keys }).demo).toBe(false);
+    const server = { DATABASE_URL: 'postgres://u@h/db', GRIDGUARD_PUBLIC_URL: 'https://gg.example.cn' };
+    expect(() => loadConfig(server)).toThrow(/GRIDGUARD_ENCRYPTION_KEYS/);
+    expect(loadConfig({ ...server, ...keys }).demo).toBe(false);
+  });
+
+  it('requires GRIDGUARD_PUBLIC_URL outside demo mode; demo mode links to localhost, never to a request', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u@h/db', ...keys })).toThrow(
+      /^GRIDGUARD_PUBLIC_URL: is required outside demo mode/,
+    );
+    expect(() => loadConfig({ ...keys, GRIDGUARD_DEMO: 'false' })).toThrow(/GRIDGUARD_PUBLIC_URL/);
+    expect(loadConfig({ ...keys, PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ ...keys, GRIDGUARD_PUBLIC_URL: 'http://10.1.2.3:3000/' }).publicUrl).toBe(
+      'http://10.1.2.3:3000',
+    );
+  });
+
+  it('turns Secure cookies (and HSTS) on for an https public address unless told otherwise', () => {
+    const https = { ...keys, GRIDGUARD_DEMO: 'false', GRIDGUARD_PUBLIC_URL: 'https://gg.example.cn' };
+    expect(loadConfig(https).cookieSecure).toBe(true);
+    expect(loadConfig({ ...https, GRIDGUARD_COOKIE_SECURE: 'false' }).cookieSecure).toBe(false);
+    expect(loadConfig({ ...keys, GRIDGUARD_PUBLIC_URL: 'http://10.1.2.3' }).cookieSecure).toBe(false);
+    expect(
+      loadConfig({ ...keys, GRIDGUARD_PUBLIC_URL: 'http://10.1.2.3', GRIDGUARD_COOKIE_SECURE: 'true' })
+        .cookieSecure,
+    ).toBe(true);
+    expect(loadConfig({ ...keys }).cookieSecure).toBe(false);
+  });
+
+  it('keeps the API documentation behind sign-in outside demo mode unless configured', () => {
+    const server = { ...keys, GRIDGUARD_DEMO: 'false', GRIDGUARD_PUBLIC_URL: 'https://gg.example.cn' };
+    expect(loadConfig(server).apiDocs).toBe('signed-in');
+    expect(loadConfig({ ...keys }).apiDocs).toBe('public');
+    expect(loadConfig({ ...server, GRIDGUARD_API_DOCS: 'public' }).apiDocs).toBe('public');
+    expect(loadConfig({ ...server, GRIDGUARD_API_DOCS: 'OFF' }).apiDocs).toBe('off');
   });
 });

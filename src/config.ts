@@ -18,8 +18,13 @@ export interface Config {
   readonly uploadLimitBytes: number;
   /** Digits of the sequence that unit grids add to their community's 12-digit code (2 or 3). */
   readonly gridCodeWidth: 2 | 3;
-  /** Where printed QR codes point (GRIDGUARD_PUBLIC_URL); the web routes otherwise use the request's host. */
-  readonly publicUrl: string | null;
+  /**
+   * The address residents and staff reach the server at (GRIDGUARD_PUBLIC_URL, no trailing slash):
+   * every QR code and link is built from it, never from a request's Host header.
+   */
+  readonly publicUrl: string;
+  /** Who may read /api/docs and /api/openapi.json (GRIDGUARD_API_DOCS). */
+  readonly apiDocs: ApiDocsAccess;
   /** Days a place-code scan (whereabouts) is kept before automatic deletion. */
   readonly placeScanRetentionDays: number;
   /** Alerts of one kind from one device this many seconds apart merge into one event. */
@@ -27,6 +32,8 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly keys: KeyMaterial;
 }
+
+export type ApiDocsAccess = 'public' | 'signed-in' | 'off';
 
 /** Secret keys: `encryption` by key id (each of one suite), the current key's id, `hmac` for lookups. */
 export interface KeyMaterial {
@@ -225,9 +232,16 @@ function loadKeys(env: Env, dataDir: string, embedded: boolean): KeyMaterial {
   });
 }
 
-function publicUrl(env: Env): string | null {
+/** Required outside demo mode: a guessed address would put wrong (or attacker-chosen) links on printed codes. */
+function publicUrl(env: Env, demo: boolean, port: number): string {
   const raw = env.GRIDGUARD_PUBLIC_URL?.trim();
-  if (!raw) return null;
+  if (!raw) {
+    if (demo) return `http://localhost:${port}`;
+    throw new ConfigError(
+      'GRIDGUARD_PUBLIC_URL',
+      'is required outside demo mode: the address residents and staff reach the server at (https://…), used in QR codes and links',
+    );
+  }
   let url: URL;
   try {
     url = new URL(raw);
@@ -237,6 +251,16 @@ function publicUrl(env: Env): string | null {
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new ConfigError('GRIDGUARD_PUBLIC_URL', 'must start with http:// or https://');
   return raw.replace(/\/+$/, '');
+}
+
+const API_DOCS: readonly ApiDocsAccess[] = ['public', 'signed-in', 'off'];
+
+function apiDocs(env: Env, demo: boolean): ApiDocsAccess {
+  const raw = env.GRIDGUARD_API_DOCS?.trim().toLowerCase();
+  if (!raw) return demo ? 'public' : 'signed-in';
+  if (!API_DOCS.includes(raw as ApiDocsAccess))
+    throw new ConfigError('GRIDGUARD_API_DOCS', `must be one of ${API_DOCS.join(', ')}, got "${raw}"`);
+  return raw as ApiDocsAccess;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -251,18 +275,23 @@ export function loadConfig(env: Env = process.env): Config {
   const demoPassword = env.GRIDGUARD_DEMO_PASSWORD ?? 'Gridguard2026';
   if (demoPassword.length < 8)
     throw new ConfigError('GRIDGUARD_DEMO_PASSWORD', 'must be at least 8 characters');
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const demo = boolean(env, 'GRIDGUARD_DEMO', url === null);
+  const publicBase = publicUrl(env, demo, port);
   return Object.freeze({
-    port: integer(env, 'PORT', 3000, 0, 65535),
+    port,
     host: env.HOST?.trim() || '127.0.0.1',
     databaseUrl: url,
     dataDir,
-    demo: boolean(env, 'GRIDGUARD_DEMO', url === null),
+    demo,
     demoPassword,
-    cookieSecure: boolean(env, 'GRIDGUARD_COOKIE_SECURE', false),
+    // Served over https: Secure cookies and HSTS unless explicitly turned off.
+    cookieSecure: boolean(env, 'GRIDGUARD_COOKIE_SECURE', publicBase.startsWith('https:')),
     bodyLimitBytes: integer(env, 'GRIDGUARD_BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024),
     uploadLimitBytes: integer(env, 'GRIDGUARD_UPLOAD_LIMIT', 200 * 1024 * 1024, 1024, 4 * 1024 * 1024 * 1024),
     gridCodeWidth: width,
-    publicUrl: publicUrl(env),
+    publicUrl: publicBase,
+    apiDocs: apiDocs(env, demo),
     placeScanRetentionDays: integer(env, 'GRIDGUARD_PLACE_SCAN_RETENTION_DAYS', 21, 1, 3650),
     alertMergeSeconds: integer(env, 'GRIDGUARD_ALERT_MERGE_SECONDS', 600, 0, 86400),
     logLevel,

@@ -163,7 +163,7 @@ export async function issueHouseholdCodesForArea(
     );
   }
   const targets = houses
-    .filter((h) => reissue || h.code_id === null)
+    .filter((h) => reissue || readableToken(cipher, h) === null)
     .map((h) => ({ houseId: h.id, placeId: null, areaId: h.area_id, areaPath: h.area_path }));
   await issueCodes(db, actor, cipher, 'household', targets);
   await recordAudit(db, actor, {
@@ -248,9 +248,21 @@ export interface DoorLabel {
   community: string | null;
 }
 
+/** The house's active door token, or null when it has none or its key was retired (issue it anew). */
+function readableToken(cipher: FieldCipher, house: repo.HouseWithCode): string | null {
+  if (house.token_secret === null) return null;
+  try {
+    return cipher.decrypt(house.token_secret);
+  } catch (error) {
+    if (error instanceof FieldDecryptionError) return null;
+    throw error;
+  }
+}
+
 /**
- * Everything a sheet of door labels needs, issuing codes for houses that have none. A code
- * whose token can no longer be decrypted (its key was retired) is replaced.
+ * Everything a sheet of door labels needs: it reprints the codes houses already have and issues
+ * none (printing is a GET; issuing is POST /api/areas/:id/household-codes). Houses without a
+ * readable code are left off the sheet and counted in `notIssued`.
  */
 export async function doorLabels(
   db: Db,
@@ -258,7 +270,7 @@ export async function doorLabels(
   cipher: FieldCipher,
   scope: { areaId: number } | { houseId: number },
   baseUrl: string,
-): Promise<{ name: string; code: string; areaPath: string; labels: DoorLabel[] }> {
+): Promise<{ name: string; code: string; areaPath: string; labels: DoorLabel[]; notIssued: number }> {
   let subject: { name: string; code: string; path: string };
   let houses: repo.HouseWithCode[];
   if ('areaId' in scope) {
@@ -282,50 +294,40 @@ export async function doorLabels(
     throw new AppError('AREA_HAS_NO_HOUSES', 400, `${subject.name} has no registered houses to label`);
   }
 
-  const tokens = new Map<number, string>();
-  const missing: repo.HouseWithCode[] = [];
-  for (const house of houses) {
-    if (house.token_secret === null) {
-      missing.push(house);
-      continue;
-    }
-    try {
-      tokens.set(house.id, cipher.decrypt(house.token_secret));
-    } catch (error) {
-      if (!(error instanceof FieldDecryptionError)) throw error;
-      missing.push(house);
-    }
+  const printable = houses.flatMap((house) => {
+    const token = readableToken(cipher, house);
+    return token === null ? [] : [{ house, token }];
+  });
+  if (printable.length === 0) {
+    throw conflict(
+      'DOOR_CODES_NOT_ISSUED',
+      `No house of ${subject.name} has a door code yet; issue codes first (POST /api/areas/:id/household-codes)`,
+    );
   }
-  const issued = await issueCodes(
-    db,
-    actor,
-    cipher,
-    'household',
-    missing.map((h) => ({ houseId: h.id, placeId: null, areaId: h.area_id, areaPath: h.area_path })),
-  );
-  for (const code of issued) tokens.set(code.target.houseId!, code.token);
 
   // Door order: by row cell, then 2号 before 10号.
   const collator = new Intl.Collator('zh-CN', { numeric: true });
-  houses.sort((a, b) =>
+  printable.sort(({ house: a }, { house: b }) =>
     a.area_path === b.area_path ? collator.compare(a.address, b.address) : a.area_path < b.area_path ? -1 : 1,
   );
-  const communities = await repo.communitiesOf(db, [...new Set(houses.map((h) => h.area_path))]);
+  const communities = await repo.communitiesOf(db, [...new Set(printable.map((p) => p.house.area_path))]);
+  // Printing shows the secret tokens: who printed which sheet is recorded (the only row a print writes).
   await recordAudit(db, actor, {
     action: 'access_code.labels',
     entityType: 'access_code',
     areaPath: subject.path,
-    after: { scope, labels: houses.length, issued: issued.length },
+    after: { scope, labels: printable.length, notIssued: houses.length - printable.length },
   });
   return {
     name: subject.name,
     code: subject.code,
     areaPath: subject.path,
-    labels: houses.map((h) => ({
-      houseId: h.id,
-      url: scanUrl(baseUrl, 'household', tokens.get(h.id)!),
-      address: h.address,
-      community: communities.get(h.area_path) ?? null,
+    notIssued: houses.length - printable.length,
+    labels: printable.map(({ house, token }) => ({
+      houseId: house.id,
+      url: scanUrl(baseUrl, 'household', token),
+      address: house.address,
+      community: communities.get(house.area_path) ?? null,
     })),
   };
 }

@@ -100,7 +100,8 @@ describeEachDatabase('household codes, public forms and pending changes', (datab
     const house = await createHouse(workerA, tree.cellA.id);
     const first = await issueCode(workerA, house.id);
     expect(first.token).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    expect(first.scanUrl).toMatch(new RegExp(`^http://localhost(:80)?/h/${first.token}$`));
+    // Demo mode without GRIDGUARD_PUBLIC_URL: the default address, never the request's host.
+    expect(first.scanUrl).toMatch(new RegExp(`^http://localhost:3000/h/${first.token}$`));
     expect((await publicCall('GET', `/api/public/households/${first.token}`)).statusCode).toBe(200);
     // Nothing about the house is in the token: another house gets an unrelated one.
     const other = await issueCode(workerA, (await createHouse(workerA, tree.cellA.id)).id);
@@ -487,10 +488,17 @@ describeEachDatabase('household codes, public forms and pending changes', (datab
     });
   });
 
-  it('prints door labels for an area as an A4 PDF with the CJK font, issuing missing codes only', async () => {
+  it('issues missing codes only and prints door labels for an area as an A4 PDF with the CJK font', async () => {
     const houses = [];
     for (let i = 0; i < 9; i++) houses.push(await createHouse(workerA, tree.cellA.id));
     const kept = await issueCode(workerA, houses[0]!.id);
+    const issued = await app.inject({
+      method: 'POST',
+      url: `/api/areas/${tree.cellA.id}/household-codes`,
+      headers: workerA.headers,
+      payload: {},
+    });
+    expect(issued.statusCode, issued.body).toBe(200);
     const response = await app.inject({
       url: `/api/areas/${tree.cellA.id}/door-labels.pdf`,
       headers: workerA.headers,

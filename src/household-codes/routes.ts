@@ -21,8 +21,8 @@ import {
   RevokeCodeBody,
 } from './schema.js';
 
-/** Printed codes point at the host the staff member is using (behind a proxy: set GRIDGUARD_TRUST_PROXY). */
-export const requestBaseUrl = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
+/** How many houses of a printed sheet were left off because they have no door code yet. */
+export const NOT_ISSUED_HEADER = 'x-door-codes-not-issued';
 
 const PdfResponse = Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'A4 PDF' });
 
@@ -46,13 +46,7 @@ export const householdCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const view = await tx().execute((trx) =>
-        codes.issueHouseholdCode(
-          trx,
-          request.actor(),
-          app.cipher,
-          request.params.id,
-          requestBaseUrl(request),
-        ),
+        codes.issueHouseholdCode(trx, request.actor(), app.cipher, request.params.id, app.config.publicUrl),
       );
       return reply.status(201).send(view);
     },
@@ -64,7 +58,7 @@ export const householdCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary:
-          'Issue door codes for every house of an area in one call (houses without one, or all with reissue)',
+          'Issue door codes for every house of an area in one call (houses without a usable one, or all with reissue); print them with GET door-labels.pdf',
         params: IdParams,
         body: BulkIssueBody,
         response: { 200: BulkIssueResult, ...errors(400, 401, 403, 404, 409) },
@@ -83,7 +77,7 @@ export const householdCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ),
   );
 
-  /** Issues missing codes (in one transaction) and answers the label sheet as a PDF download. */
+  /** Reprints the codes that exist (issues none: this is a GET) and answers the sheet as a PDF download. */
   async function sendDoorLabels(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -91,13 +85,14 @@ export const householdCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     fileName: (sheet: Awaited<ReturnType<typeof codes.doorLabels>>) => string,
   ) {
     const sheet = await tx().execute((trx) =>
-      codes.doorLabels(trx, request.actor(), app.cipher, target, requestBaseUrl(request)),
+      codes.doorLabels(trx, request.actor(), app.cipher, target, app.config.publicUrl),
     );
     const pdf = await renderDoorLabels(sheet.labels, sheet.name);
     return reply
       .type('application/pdf')
       .header('cache-control', 'no-store')
       .header('content-disposition', `attachment; filename="${fileName(sheet)}"`)
+      .header(NOT_ISSUED_HEADER, String(sheet.notIssued))
       .send(pdf);
   }
 
@@ -107,10 +102,10 @@ export const householdCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary:
-          'A4 sheet of door labels (QR, address, instruction; 2 × 4 per page) for every house of an area; issues missing codes',
+          'A4 sheet of door labels (QR, address, instruction; 2 × 4 per page) reprinting the codes the houses of an area have; issues none (houses without a code are left off and counted in the x-door-codes-not-issued header; 409 DOOR_CODES_NOT_ISSUED when none has one)',
         params: IdParams,
         produces: ['application/pdf'],
-        response: { 200: PdfResponse, ...errors(400, 401, 403, 404) },
+        response: { 200: PdfResponse, ...errors(400, 401, 403, 404, 409) },
       },
       preHandler: write,
     },
@@ -128,10 +123,11 @@ export const householdCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags,
-        summary: 'The door label of one house (issues its code if it has none)',
+        summary:
+          'The door label of one house, reprinting its code (409 DOOR_CODES_NOT_ISSUED when it has none)',
         params: IdParams,
         produces: ['application/pdf'],
-        response: { 200: PdfResponse, ...errors(400, 401, 403, 404) },
+        response: { 200: PdfResponse, ...errors(400, 401, 403, 404, 409) },
       },
       preHandler: write,
     },
@@ -157,13 +153,7 @@ export const householdCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const view = await tx().execute((trx) =>
-        codes.issueSelfReportCode(
-          trx,
-          request.actor(),
-          app.cipher,
-          request.params.id,
-          requestBaseUrl(request),
-        ),
+        codes.issueSelfReportCode(trx, request.actor(), app.cipher, request.params.id, app.config.publicUrl),
       );
       return reply.status(201).send(view);
     },

@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Config } from '../config.js';
 import type { AccessCodeKind } from '../db/schema.js';
 
 /**
@@ -27,9 +26,4 @@ export const SCAN_PATHS: Readonly<Record<AccessCodeKind, string>> = {
 
 export function scanUrl(baseUrl: string, kind: AccessCodeKind, token: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/${SCAN_PATHS[kind]}/${token}`;
-}
-
-/** The address printed codes point to, for the command line (the web route uses its request's host). */
-export function publicBaseUrl(config: Pick<Config, 'publicUrl' | 'port'>): string {
-  return config.publicUrl ?? `http://localhost:${config.port}`;
 }

@@ -74,15 +74,13 @@ export const open311Routes: FastifyPluginAsync = async (app) => {
     return viewer;
   };
 
-  const base = (request: FastifyRequest) =>
-    app.config.publicUrl ?? `${request.protocol}://${request.headers.host ?? 'localhost'}`;
   const schema = { hide: false, tags: ['open311'], security: [] };
 
   app.get<{ Params: { format: Open311Format } }>(
     `/discovery.:format${FORMAT}`,
     { schema: { ...schema, summary: 'Service discovery' } },
     async (request, reply) => {
-      const url = `${base(request)}/open311/v2/`;
+      const url = `${app.config.publicUrl}/open311/v2/`;
       return sendObject(reply, request.params.format, 'discovery', {
         changeset: (await latestCategoryChange(app)).toISOString(),
         contact:

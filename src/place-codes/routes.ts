@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errors, IdParams } from '../core/schemas.js';
 import { PUBLIC_BODY_LIMIT } from '../household-codes/public-routes.js';
 import { publicLimits, tokenOf } from '../household-codes/public-limits.js';
-import { requestBaseUrl } from '../household-codes/routes.js';
 import { CodeView, TokenParams } from '../household-codes/schema.js';
 import { startScanPurge } from './retention.js';
 import {
@@ -65,7 +64,7 @@ export const placeCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .status(201)
         .send(
           await tx().execute((trx) =>
-            service.createPlace(trx, request.actor(), app.cipher, request.body, requestBaseUrl(request)),
+            service.createPlace(trx, request.actor(), app.cipher, request.body, app.config.publicUrl),
           ),
         ),
   );
@@ -114,13 +113,7 @@ export const placeCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .status(201)
         .send(
           await tx().execute((trx) =>
-            service.issuePlaceCode(
-              trx,
-              request.actor(),
-              app.cipher,
-              request.params.id,
-              requestBaseUrl(request),
-            ),
+            service.issuePlaceCode(trx, request.actor(), app.cipher, request.params.id, app.config.publicUrl),
           ),
         ),
   );
