@@ -10,6 +10,7 @@ import type {
   AuditEntry,
   AuditQuery,
   CodeQuery,
+  DoorCodesIssued,
   ConfirmInput,
   ContactLeadsInput,
   ContactLeadsResult,
@@ -344,8 +345,18 @@ export const api = {
     list: (query: CodeQuery, signal?: AbortSignal) => get<Page<AccessCode>>('/codes', query, signal),
     revoke: (id: number, reason?: string) =>
       post<AccessCode>(`/codes/${id}/revoke`, reason ? { reason } : {}),
-    /** A4 sheet of door labels for every house of an area; issues missing codes. */
-    doorLabels: (areaId: number) => download(`/areas/${areaId}/door-labels.pdf`, `door-labels-${areaId}.pdf`),
+    /** Issues door codes for the houses of an area that have none (the old ones on doors keep working). */
+    issueDoorCodes: (areaId: number) =>
+      post<DoorCodesIssued>(`/areas/${areaId}/household-codes`, { reissue: false }),
+    /** A4 sheet reprinting the door codes of an area; issues none (`notIssued` houses are left off). */
+    doorLabels: async (areaId: number): Promise<DownloadedFile & { notIssued: number }> => {
+      const response = await send('GET', `/areas/${areaId}/door-labels.pdf`);
+      return {
+        blob: await response.blob(),
+        fileName: fileNameOf(response, `door-labels-${areaId}.pdf`),
+        notIssued: Number(response.headers.get('x-door-codes-not-issued') ?? 0),
+      };
+    },
   },
 
   pending: {

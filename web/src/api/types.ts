@@ -626,6 +626,14 @@ export interface AccessCode {
   scanUrl: string | null;
 }
 
+/** The answer of issuing an area's door codes. */
+export interface DoorCodesIssued {
+  area: AreaSummary;
+  houses: number;
+  issued: number;
+  alreadyHad: number;
+}
+
 export interface CodeQuery extends PageQuery {
   kind?: CodeKind;
   within?: number;

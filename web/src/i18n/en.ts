@@ -117,6 +117,7 @@ export const en: Messages = {
   'error.CODE_CONFLICT': 'The code was just changed by someone else; reload and try again',
   'error.AREA_HAS_NO_HOUSES': 'This area has no registered houses to print labels for',
   'error.AREA_TOO_LARGE': 'The area is too large; choose a grid, micro-grid or row cell',
+  'error.DOOR_CODES_NOT_ISSUED': 'No door code has been issued yet: use “Issue door codes” first',
   'error.PENDING_CHANGE_NOT_FOUND': 'This task does not exist or is outside your area',
   'error.PENDING_CHANGE_DECIDED': 'This task was already decided',
   'error.PENDING_NO_MATCH': 'No resident of this house has this document; it can only be rejected',
@@ -662,7 +663,12 @@ export const en: Messages = {
   'code.downloaded': 'Downloaded {file}',
 
   'doorLabels.print': 'Print door labels',
-  'doorLabels.hint': 'A4 sheet for every house of this area (houses without a code get one)',
+  'doorLabels.hint': 'Reprints the door codes issued in this area (A4); houses without one are left off: issue codes first',
+  'doorLabels.issue': 'Issue door codes',
+  'doorLabels.issueHint': 'Issues door codes for the houses of this area that have none; codes already on doors keep working',
+  'doorLabels.issueConfirm': 'Issue door codes for the houses of this area that have none? Existing codes stay as they are.',
+  'doorLabels.issued': '{houses} houses: {issued} newly issued, {alreadyHad} already had one',
+  'doorLabels.notIssued': '{count} more houses have no door code yet and were not printed',
   'doorLabels.preparing': 'Preparing the labels…',
 
   'unit.create': 'Add a unit',

@@ -114,6 +114,7 @@ export const zhCN = {
   'error.CODE_CONFLICT': '该码刚被他人更新，请刷新后重试',
   'error.AREA_HAS_NO_HOUSES': '该区域还没有登记房屋，无法打印门牌码',
   'error.AREA_TOO_LARGE': '区域过大，请选择网格、微网格或埭/楼栋',
+  'error.DOOR_CODES_NOT_ISSUED': '尚未发放门牌码，请先点击“发放门牌码”',
   'error.PENDING_CHANGE_NOT_FOUND': '该待办不存在或不在您的管辖范围内',
   'error.PENDING_CHANGE_DECIDED': '该待办已被处理',
   'error.PENDING_NO_MATCH': '该房屋没有此证件的在住人员，只能驳回',
@@ -655,7 +656,12 @@ export const zhCN = {
   'code.downloaded': '已下载 {file}',
 
   'doorLabels.print': '打印门牌码',
-  'doorLabels.hint': '生成本区域全部房屋的 A4 门牌码（尚无门牌码的房屋将自动发放）',
+  'doorLabels.hint': '重新打印本区域已发放的门牌码（A4）；尚未发放的房屋不在其中，请先“发放门牌码”',
+  'doorLabels.issue': '发放门牌码',
+  'doorLabels.issueHint': '为本区域尚无门牌码的房屋发放门牌码；已张贴的门牌码继续有效',
+  'doorLabels.issueConfirm': '为本区域尚无门牌码的房屋发放门牌码？已发放的门牌码不变。',
+  'doorLabels.issued': '共 {houses} 户：新发放 {issued} 户，原有 {alreadyHad} 户',
+  'doorLabels.notIssued': '另有 {count} 户尚未发放门牌码，未打印',
   'doorLabels.preparing': '正在生成门牌码…',
 
   'unit.create': '新增单位',

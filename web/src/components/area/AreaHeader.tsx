@@ -4,6 +4,7 @@ import {
   IdcardOutlined,
   PlusOutlined,
   PrinterOutlined,
+  QrcodeOutlined,
   SwapOutlined,
 } from '@ant-design/icons';
 import { App, Breadcrumb, Button, Space, Tag, Tooltip, Typography } from 'antd';
@@ -35,8 +36,9 @@ export function AreaHeader({ area, onChanged }: AreaHeaderProps) {
   const childLevel = childLevelOf(area.level);
   const manage = can('area.manage') && !area.retired;
   const navigate = useNavigate();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const [printing, setPrinting] = useState(false);
+  const [issuing, setIssuing] = useState(false);
   // Door labels are printed for a grid, micro-grid or row cell: a sheet a worker can carry.
   const labels = can('person.write') && !area.retired && RESIDENT_LEVELS.includes(area.level);
 
@@ -47,11 +49,25 @@ export function AreaHeader({ area, onChanged }: AreaHeaderProps) {
       const file = await api.codes.doorLabels(area.id);
       saveFile(file);
       void message.success(t('code.downloaded', { file: file.fileName }));
+      if (file.notIssued > 0) void message.warning(t('doorLabels.notIssued', { count: file.notIssued }));
     } catch (error) {
       void message.error(errorText(i18n, error));
     } finally {
       hide();
       setPrinting(false);
+    }
+  };
+
+  // Issuing writes codes (a POST with the CSRF token); printing above only reprints them.
+  const issueCodes = async () => {
+    setIssuing(true);
+    try {
+      const { houses, issued, alreadyHad } = await api.codes.issueDoorCodes(area.id);
+      void message.success(t('doorLabels.issued', { houses, issued, alreadyHad }));
+    } catch (error) {
+      void message.error(errorText(i18n, error));
+    } finally {
+      setIssuing(false);
     }
   };
 
@@ -91,6 +107,26 @@ export function AreaHeader({ area, onChanged }: AreaHeaderProps) {
             <Button icon={<IdcardOutlined />} onClick={() => void navigate(`/register?within=${area.id}`)}>
               {t('area.register')}
             </Button>
+          )}
+          {labels && (
+            <Tooltip title={t('doorLabels.issueHint')}>
+              <Button
+                icon={<QrcodeOutlined />}
+                loading={issuing}
+                onClick={() =>
+                  modal.confirm({
+                    title: t('doorLabels.issue'),
+                    content: t('doorLabels.issueConfirm'),
+                    okText: t('common.ok'),
+                    cancelText: t('common.cancel'),
+                    onOk: issueCodes,
+                  })
+                }
+                data-testid="issue-door-codes"
+              >
+                {t('doorLabels.issue')}
+              </Button>
+            </Tooltip>
           )}
           {labels && (
             <Tooltip title={t('doorLabels.hint')}>
