@@ -30,6 +30,11 @@ export interface Config {
   /** Alerts of one kind from one device this many seconds apart merge into one event. */
   readonly alertMergeSeconds: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Staff second factor (GRIDGUARD_MFA): required for privileged accounts, optional for all, or off. */
+  readonly mfa: 'required' | 'optional' | 'off';
+  /** Sign-in attempts allowed per client address, and in total, per 10-minute window (shared by all nodes). */
+  readonly loginClientBudget: number;
+  readonly loginGlobalBudget: number;
   readonly keys: KeyMaterial;
 }
 
@@ -263,6 +268,15 @@ function apiDocs(env: Env, demo: boolean): ApiDocsAccess {
   return raw as ApiDocsAccess;
 }
 
+const MFA_MODES = ['required', 'optional', 'off'] as const;
+
+function mfaMode(env: Env): Config['mfa'] {
+  const raw = (env.GRIDGUARD_MFA?.trim().toLowerCase() || 'optional') as Config['mfa'];
+  if (!MFA_MODES.includes(raw))
+    throw new ConfigError('GRIDGUARD_MFA', `must be one of ${MFA_MODES.join(', ')}`);
+  return raw;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -295,6 +309,9 @@ export function loadConfig(env: Env = process.env): Config {
     placeScanRetentionDays: integer(env, 'GRIDGUARD_PLACE_SCAN_RETENTION_DAYS', 21, 1, 3650),
     alertMergeSeconds: integer(env, 'GRIDGUARD_ALERT_MERGE_SECONDS', 600, 0, 86400),
     logLevel,
+    mfa: mfaMode(env),
+    loginClientBudget: integer(env, 'GRIDGUARD_LOGIN_CLIENT_BUDGET', 30, 1, 1_000_000),
+    loginGlobalBudget: integer(env, 'GRIDGUARD_LOGIN_GLOBAL_BUDGET', 1000, 1, 100_000_000),
     keys: loadKeys(env, dataDir, url === null),
   });
 }

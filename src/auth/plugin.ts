@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'f
 import { AppError, forbidden } from '../core/errors.js';
 import type { Actor } from '../core/context.js';
 import { resolveApiToken, resolveSession } from './repository.js';
-import type { Capability, Right } from './rights.js';
+import { type Capability, mfaEnrolmentRequired, type Right } from './rights.js';
 import { canAnywhere, type Viewer } from './scope.js';
 
 export const SESSION_COOKIE = 'gg_session';
@@ -35,6 +35,13 @@ const PASSWORD_CHANGE_ALLOWED = new Set([
   '/api/auth/logout',
   '/api/auth/password',
   '/api/auth/login',
+  '/api/auth/login/mfa',
+]);
+// Reachable while a required second factor is not yet set up.
+const MFA_ENROLMENT_ALLOWED = new Set([
+  ...PASSWORD_CHANGE_ALLOWED,
+  '/api/auth/mfa/setup',
+  '/api/auth/mfa/confirm',
 ]);
 
 export const authPlugin = fp(async (app) => {
@@ -76,6 +83,12 @@ export const authPlugin = fp(async (app) => {
     const route = request.url.split('?')[0] ?? '';
     if (session.mustChangePassword && !PASSWORD_CHANGE_ALLOWED.has(route)) {
       throw new AppError('PASSWORD_CHANGE_REQUIRED', 403, 'Change your password before continuing');
+    }
+    if (
+      !MFA_ENROLMENT_ALLOWED.has(route) &&
+      mfaEnrolmentRequired(app.config.mfa, session.mfaEnabled, session.viewer.assignments)
+    ) {
+      throw new AppError('MFA_ENROLMENT_REQUIRED', 403, 'Set up the second factor before continuing');
     }
   });
 

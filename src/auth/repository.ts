@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from '../core/context.js';
 import type { Capability, Role } from './rights.js';
 import type { Assignment, Viewer } from './scope.js';
@@ -9,11 +10,12 @@ export const SESSION_ABSOLUTE_MS = 7 * 24 * 60 * 60 * 1000;
 export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 export const randomToken = (bytes = 32) => randomBytes(bytes).toString('base64url');
 
-export async function findUserForLogin(db: Db, username: string) {
+/** The account of a normalised name (see normaliseUsername); stored names are ASCII, so lower() is their normal form. */
+export async function findUserForLogin(db: Db, nameKey: string) {
   return db
     .selectFrom('users')
     .selectAll()
-    .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
+    .where((eb) => eb(eb.fn('lower', ['username']), '=', nameKey))
     .executeTakeFirst();
 }
 
@@ -61,6 +63,8 @@ export interface SessionLookup {
   viewer: Extract<Viewer, { kind: 'user' }>;
   csrfToken: string;
   mustChangePassword: boolean;
+  /** The account has a confirmed second factor. */
+  mfaEnabled: boolean;
   locale: string;
 }
 
@@ -70,7 +74,9 @@ export async function resolveSession(db: Db, token: string, now: Date): Promise<
   const row = await db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
+    .leftJoin('user_mfa as m', 'm.user_id', 's.user_id')
     .select([
+      'm.confirmed_at as mfa_confirmed_at',
       's.csrf_token',
       's.last_seen_at',
       's.expires_at',
@@ -102,6 +108,7 @@ export async function resolveSession(db: Db, token: string, now: Date): Promise<
     },
     csrfToken: row.csrf_token,
     mustChangePassword: row.must_change_password,
+    mfaEnabled: row.mfa_confirmed_at !== null,
     locale: row.locale,
   };
 }
@@ -169,4 +176,235 @@ export async function createApiToken(
     .returning('id')
     .executeTakeFirstOrThrow();
   return { id: row.id, token };
+}
+
+// ---- Sign-in lock-out and budgets: each count is one atomic statement, shared by every app node.
+
+export interface ThrottleState {
+  failures: number;
+  lockedUntil: Date | null;
+}
+
+/** The lock of a normalised name, if it is locked at `now`. */
+export async function activeLock(db: Db, nameKey: string, now: Date): Promise<Date | null> {
+  const row = await db
+    .selectFrom('login_throttle')
+    .select('locked_until')
+    .where('name_key', '=', nameKey)
+    .where('locked_until', '>', now)
+    .executeTakeFirst();
+  return row?.locked_until ?? null;
+}
+
+/**
+ * Counts one failure for a name in one statement (concurrent failures never lose a count); the
+ * failure that reaches `maxFailures` locks the name until `now + lockMs`. An expired lock starts over.
+ */
+export async function countLoginFailure(
+  db: Db,
+  nameKey: string,
+  now: Date,
+  maxFailures: number,
+  lockMs: number,
+): Promise<ThrottleState> {
+  const lockUntil = new Date(now.getTime() + lockMs);
+  const result = await sql<{ failures: number; locked_until: Date | null }>`
+    insert into login_throttle as t (name_key, failures, locked_until, updated_at)
+    values (${nameKey}, 1, case when 1 >= ${maxFailures}::int then ${lockUntil}::timestamptz end, ${now}::timestamptz)
+    on conflict (name_key) do update set
+      failures = case when t.locked_until <= ${now}::timestamptz then 1 else t.failures + 1 end,
+      locked_until = case
+        when t.locked_until > ${now}::timestamptz then t.locked_until
+        when (case when t.locked_until <= ${now}::timestamptz then 1 else t.failures + 1 end) >= ${maxFailures}::int
+          then ${lockUntil}::timestamptz
+        end,
+      updated_at = ${now}::timestamptz
+    returning failures, locked_until`.execute(db);
+  const row = result.rows[0]!;
+  return { failures: row.failures, lockedUntil: row.locked_until ? new Date(row.locked_until) : null };
+}
+
+/**
+ * Clears a name's failures after a correct answer, unless a lock was set meanwhile (a parallel
+ * guess reached the limit while this password was being checked): then returns the lock instead.
+ * Run inside the transaction that opens the session: the row stays locked until it commits.
+ */
+export async function clearLoginFailures(db: Db, nameKey: string, now: Date): Promise<Date | null> {
+  const row = await db
+    .selectFrom('login_throttle')
+    .select('locked_until')
+    .where('name_key', '=', nameKey)
+    .forUpdate()
+    .executeTakeFirst();
+  if (row?.locked_until && row.locked_until > now) return row.locked_until;
+  if (row) await db.deleteFrom('login_throttle').where('name_key', '=', nameKey).execute();
+  return null;
+}
+
+export async function unlockName(db: Db, nameKey: string): Promise<void> {
+  await db.deleteFrom('login_throttle').where('name_key', '=', nameKey).execute();
+}
+
+/** Normalised names (of these) that are locked at `now`. */
+export async function lockedNames(db: Db, nameKeys: string[], now: Date): Promise<Set<string>> {
+  if (nameKeys.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('login_throttle')
+    .select('name_key')
+    .where('name_key', 'in', nameKeys)
+    .where('locked_until', '>', now)
+    .execute();
+  return new Set(rows.map((r) => r.name_key));
+}
+
+/** Takes one attempt from each bucket of the window (one statement) and returns each bucket's count. */
+export async function takeLoginBudget(
+  db: Db,
+  buckets: string[],
+  windowStart: Date,
+): Promise<Map<string, number>> {
+  const rows = await db
+    .insertInto('login_budget')
+    .values(buckets.map((bucket) => ({ bucket, window_start: windowStart, attempts: 1 })))
+    .onConflict((oc) =>
+      oc
+        .columns(['bucket', 'window_start'])
+        .doUpdateSet((eb) => ({ attempts: eb('login_budget.attempts', '+', 1) })),
+    )
+    .returning(['bucket', 'attempts'])
+    .execute();
+  return new Map(rows.map((r) => [r.bucket, r.attempts]));
+}
+
+/** Gives attempts back (a sign-in that succeeded does not use up the budget). */
+export async function returnLoginBudget(db: Db, buckets: string[], windowStart: Date): Promise<void> {
+  await db
+    .updateTable('login_budget')
+    .set((eb) => ({ attempts: sql<number>`greatest(${eb.ref('attempts')} - 1, 0)` }))
+    .where('bucket', 'in', buckets)
+    .where('window_start', '=', windowStart)
+    .execute();
+}
+
+/** Forgets finished windows and stale, unlocked counters. */
+export async function pruneLoginThrottle(db: Db, windowStart: Date, staleBefore: Date, now: Date) {
+  await db.deleteFrom('login_budget').where('window_start', '<', windowStart).execute();
+  await db
+    .deleteFrom('login_throttle')
+    .where('updated_at', '<', staleBefore)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .execute();
+}
+
+// ---- Second factor (TOTP): secrets, recovery codes, pending sign-in challenges.
+
+export async function findMfa(db: Db, userId: number) {
+  return db.selectFrom('user_mfa').selectAll().where('user_id', '=', userId).executeTakeFirst();
+}
+
+/** Starts (or restarts) an enrolment with a new secret; unconfirmed until a first code is given. */
+export async function saveMfaSecret(db: Db, userId: number, encryptedSecret: string, now: Date) {
+  await db
+    .insertInto('user_mfa')
+    .values({
+      user_id: userId,
+      secret: encryptedSecret,
+      confirmed_at: null,
+      last_step: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) =>
+      oc
+        .column('user_id')
+        .doUpdateSet({ secret: encryptedSecret, confirmed_at: null, last_step: null, updated_at: now }),
+    )
+    .execute();
+}
+
+export async function confirmMfa(db: Db, userId: number, step: number, now: Date) {
+  await db
+    .updateTable('user_mfa')
+    .set({ confirmed_at: now, last_step: step, updated_at: now })
+    .where('user_id', '=', userId)
+    .execute();
+}
+
+/**
+ * Marks a TOTP time step used, only if it is later than the last one used: one statement, so two
+ * requests with the same code cannot both pass.
+ */
+export async function claimMfaStep(db: Db, userId: number, step: number, now: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('user_mfa')
+    .set({ last_step: step, updated_at: now })
+    .where('user_id', '=', userId)
+    .where('confirmed_at', 'is not', null)
+    .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', step)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function replaceRecoveryCodes(db: Db, userId: number, codeHashes: string[]) {
+  await db.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
+  await db
+    .insertInto('mfa_recovery_codes')
+    .values(codeHashes.map((code_hash) => ({ user_id: userId, code_hash })))
+    .execute();
+}
+
+/** Uses a recovery code once; returns how many unused ones remain, or null when it was not valid. */
+export async function useRecoveryCode(db: Db, userId: number, codeHash: string, now: Date) {
+  const used = await db
+    .updateTable('mfa_recovery_codes')
+    .set({ used_at: now })
+    .where('user_id', '=', userId)
+    .where('code_hash', '=', codeHash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(used.numUpdatedRows) !== 1) return null;
+  const left = await db
+    .selectFrom('mfa_recovery_codes')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(left.n);
+}
+
+export async function removeMfa(db: Db, userId: number) {
+  await db.deleteFrom('mfa_challenges').where('user_id', '=', userId).execute();
+  await db.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
+  const result = await db.deleteFrom('user_mfa').where('user_id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export async function createMfaChallenge(
+  db: Db,
+  userId: number,
+  ip: string | null,
+  now: Date,
+  ttlMs: number,
+) {
+  const token = randomToken();
+  const expiresAt = new Date(now.getTime() + ttlMs);
+  await db.deleteFrom('mfa_challenges').where('expires_at', '<=', now).execute();
+  await db
+    .insertInto('mfa_challenges')
+    .values({ id_hash: sha256(token), user_id: userId, ip, created_at: now, expires_at: expiresAt })
+    .execute();
+  return { token, expiresAt };
+}
+
+export async function findMfaChallenge(db: Db, token: string, now: Date) {
+  return db
+    .selectFrom('mfa_challenges')
+    .select(['id_hash', 'user_id'])
+    .where('id_hash', '=', sha256(token))
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+}
+
+export async function deleteMfaChallenge(db: Db, idHash: string) {
+  await db.deleteFrom('mfa_challenges').where('id_hash', '=', idHash).execute();
 }

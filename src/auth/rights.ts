@@ -128,3 +128,27 @@ export function rightsOf(role: Role, categories: readonly string[] = []): Right[
   }
   return [...rights];
 }
+
+/**
+ * Accounts that must hold a second factor when GRIDGUARD_MFA=required: admins, commanders and
+ * whoever may manage user accounts (they could otherwise grant themselves anything).
+ */
+export function needsSecondFactor(
+  assignments: ReadonlyArray<{ role: Role; categories?: readonly string[] }>,
+) {
+  return assignments.some(
+    (a) =>
+      a.role === 'admin' ||
+      a.role === 'commander' ||
+      rightsOf(a.role, a.categories ?? []).includes('user.manage'),
+  );
+}
+
+/** Whether an account must enrol a second factor before anything else (GRIDGUARD_MFA=required). */
+export function mfaEnrolmentRequired(
+  mode: 'required' | 'optional' | 'off',
+  mfaEnabled: boolean,
+  assignments: ReadonlyArray<{ role: Role; categories?: readonly string[] }>,
+): boolean {
+  return mode === 'required' && !mfaEnabled && needsSecondFactor(assignments);
+}

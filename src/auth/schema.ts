@@ -32,9 +32,48 @@ export const MeResponse = Type.Object({
   displayName: Type.String(),
   locale: Type.String(),
   mustChangePassword: Type.Boolean(),
+  /** A second factor (TOTP) is set up for this account. */
+  mfaEnabled: Type.Boolean(),
+  /** GRIDGUARD_MFA=required and this account's rights need a second factor: enrol before anything else. */
+  mfaEnrolmentRequired: Type.Boolean(),
+  mfaMode: Type.Union([Type.Literal('required'), Type.Literal('optional'), Type.Literal('off')]),
   csrfToken: Type.String(),
   assignments: Type.Array(AssignmentView),
   /** Rights held anywhere; the server still checks each record's area. */
   rights: Type.Array(Type.String()),
 });
 export type MeResponse = Static<typeof MeResponse>;
+
+/** Password right, code owed: post the challenge with a code to /api/auth/login/mfa. */
+export const MfaChallengeResponse = Type.Object({
+  mfaRequired: Type.Literal(true),
+  challenge: Type.String(),
+  expiresAt: Type.String({ format: 'date-time' }),
+});
+
+export const SecondStepBody = Type.Object(
+  {
+    challenge: Type.String({ minLength: 1, maxLength: 100 }),
+    /** Six digits from the authenticator app, or a recovery code. */
+    code: Type.String({ minLength: 6, maxLength: 40 }),
+  },
+  { additionalProperties: false },
+);
+
+export const MfaSetupResponse = Type.Object({
+  /** Base32 secret, for typing into an app that cannot scan. */
+  secret: Type.String(),
+  otpauthUri: Type.String(),
+  /** PNG data URL of the QR code of otpauthUri. */
+  qrDataUrl: Type.String(),
+});
+
+export const MfaConfirmBody = Type.Object(
+  { code: Type.String({ pattern: '^[0-9]{6}$' }) },
+  { additionalProperties: false },
+);
+
+export const MfaConfirmResponse = Type.Object({
+  /** Shown this once; each works once in place of a code. */
+  recoveryCodes: Type.Array(Type.String()),
+});

@@ -3,13 +3,33 @@ import { recordAnonymousAudit, recordAudit } from '../audit/repository.js';
 import type { Actor } from '../core/context.js';
 import { AppError } from '../core/errors.js';
 import type { DB } from '../db/schema.js';
-import { decoyHash, hashPassword, passwordProblem, verifyPassword } from './password.js';
-import { RIGHTS, type Role } from './rights.js';
+import type { FieldCipher } from '../privacy/field-crypto.js';
+import {
+  failLogin,
+  type LoginBudgets,
+  loginFailed,
+  observeVerify,
+  paceDecoy,
+  takeSignInBudget,
+} from './lockout.js';
+import { CHALLENGE_TTL_MS, checkSecondFactor, type MfaMode } from './mfa.js';
+import { hashPassword, passwordProblem, verifyPassword } from './password.js';
+import { mfaEnrolmentRequired, RIGHTS, type Role } from './rights.js';
 import { canAnywhere } from './scope.js';
-import { createSession, deleteSessionsOfUser, findUserForLogin } from './repository.js';
+import {
+  activeLock,
+  clearLoginFailures,
+  createMfaChallenge,
+  createSession,
+  deleteMfaChallenge,
+  deleteSessionsOfUser,
+  findMfa,
+  findMfaChallenge,
+  findUserForLogin,
+} from './repository.js';
+import { normaliseUsername } from './username.js';
 
-export const MAX_FAILED_LOGINS = 5;
-export const LOCKOUT_MS = 15 * 60 * 1000;
+export { LOCKOUT_MS, MAX_FAILED_LOGINS } from './lockout.js';
 
 export interface LoginInput {
   username: string;
@@ -17,70 +37,159 @@ export interface LoginInput {
   ip: string | null;
   userAgent: string | null;
   now: Date;
+  budgets: LoginBudgets;
+  mfa: MfaMode;
 }
 
-const LOGIN_FAILED = () => new AppError('LOGIN_FAILED', 401, 'Wrong username or password');
+export type LoginResult =
+  | { kind: 'session'; token: string; csrfToken: string; expiresAt: Date; userId: number }
+  | { kind: 'challenge'; challenge: string; expiresAt: Date };
 
-/** Checks the password, counts failures toward a lock-out, and opens a server-side session. */
-export async function login(db: Kysely<DB>, input: LoginInput) {
-  const user = await findUserForLogin(db, input.username);
-  if (!user || user.disabled_at) {
-    await verifyPassword(input.password, await decoyHash());
-    await recordAnonymousAudit(
-      db,
-      { name: input.username.slice(0, 64), userId: null, ip: input.ip, at: input.now },
-      { action: 'auth.login_failed', entityType: 'user', reason: 'unknown or disabled user' },
-    );
-    throw LOGIN_FAILED();
-  }
-  if (user.locked_until && user.locked_until > input.now) {
-    throw new AppError(
-      'ACCOUNT_LOCKED',
-      423,
-      `Too many failed sign-ins; the account is locked until ${user.locked_until.toISOString()}`,
-      {
-        lockedUntil: user.locked_until.toISOString(),
-      },
-    );
-  }
-  if (!(await verifyPassword(input.password, user.password_hash))) {
-    const failures = user.failed_logins + 1;
-    const locks = failures >= MAX_FAILED_LOGINS;
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('users')
-        .set({
-          failed_logins: locks ? 0 : failures,
-          locked_until: locks ? new Date(input.now.getTime() + LOCKOUT_MS) : user.locked_until,
-        })
-        .where('id', '=', user.id)
-        .execute();
-      await recordAnonymousAudit(
-        trx,
-        { name: user.username, userId: user.id, ip: input.ip, at: input.now },
-        { action: locks ? 'auth.locked' : 'auth.login_failed', entityType: 'user', entityId: user.id },
-      );
-    });
-    throw LOGIN_FAILED();
-  }
-  return db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('users')
-      .set({ failed_logins: 0, locked_until: null, last_login_at: input.now })
-      .where('id', '=', user.id)
-      .execute();
+type Who = { name: string; userId: number | null; ip: string | null; at: Date };
+
+async function verifyTimed(password: string, hash: string): Promise<boolean> {
+  const started = performance.now();
+  const valid = await verifyPassword(password, hash);
+  observeVerify(performance.now() - started);
+  return valid;
+}
+
+/** Opens the session once every factor is right, unless a parallel guess locked the name meanwhile. */
+async function openSession(
+  db: Kysely<DB>,
+  user: { id: number; username: string },
+  nameKey: string,
+  input: { ip: string | null; userAgent: string | null; now: Date },
+  audit: { challengeHash?: string; recoveryLeft?: number },
+): Promise<LoginResult> {
+  const result = await db.transaction().execute(async (trx) => {
+    const lockedUntil = await clearLoginFailures(trx, nameKey, input.now);
+    if (lockedUntil) return { lockedUntil, session: null };
+    if (audit.challengeHash) await deleteMfaChallenge(trx, audit.challengeHash);
+    await trx.updateTable('users').set({ last_login_at: input.now }).where('id', '=', user.id).execute();
     const session = await createSession(trx, {
       userId: user.id,
       ip: input.ip,
       userAgent: input.userAgent,
       now: input.now,
     });
+    const who: Who = { name: user.username, userId: user.id, ip: input.ip, at: input.now };
+    if (audit.recoveryLeft !== undefined)
+      await recordAnonymousAudit(trx, who, {
+        action: 'auth.mfa_recovery_used',
+        entityType: 'user',
+        entityId: user.id,
+        after: { recoveryCodesLeft: audit.recoveryLeft },
+      });
+    await recordAnonymousAudit(trx, who, { action: 'auth.login', entityType: 'user', entityId: user.id });
+    return { lockedUntil: null, session };
+  });
+  if (!result.session) throw loginFailed({ failures: 0, lockedUntil: result.lockedUntil }, input.now);
+  return { kind: 'session', ...result.session, userId: user.id };
+}
+
+/**
+ * Sign-in, first step. Budgets are taken before anything is hashed; a locked, unknown or disabled
+ * name waits on a timer as long as a real check takes and gets the same answer as a wrong password.
+ * Accounts with a second factor get a short-lived challenge instead of a session.
+ */
+export async function login(db: Kysely<DB>, input: LoginInput): Promise<LoginResult> {
+  const nameKey = normaliseUsername(input.username);
+  const ticket = await takeSignInBudget(db, input.ip, input.now, input.budgets);
+  const who: Who = { name: nameKey.slice(0, 64), userId: null, ip: input.ip, at: input.now };
+  const lockedUntil = await activeLock(db, nameKey, input.now);
+  const user = await findUserForLogin(db, nameKey);
+  const account = user && !user.disabled_at ? user : undefined;
+  if (lockedUntil) {
+    await paceDecoy();
     await recordAnonymousAudit(
-      trx,
-      { name: user.username, userId: user.id, ip: input.ip, at: input.now },
-      { action: 'auth.login', entityType: 'user', entityId: user.id },
+      db,
+      { ...who, userId: account?.id ?? null },
+      {
+        action: 'auth.login_failed',
+        entityType: 'user',
+        entityId: account?.id ?? null,
+        reason: 'locked',
+      },
     );
-    return { ...session, userId: user.id, mustChangePassword: user.must_change_password };
+    throw loginFailed({ failures: 0, lockedUntil }, input.now);
+  }
+  const valid = account
+    ? await verifyTimed(input.password, account.password_hash)
+    : (await paceDecoy(), false);
+  if (!account || !valid) {
+    const error = await failLogin(db, nameKey, input.now);
+    const locks = (error.details as { locked: boolean }).locked;
+    await recordAnonymousAudit(
+      db,
+      { ...who, userId: account?.id ?? null },
+      {
+        action: locks ? 'auth.locked' : 'auth.login_failed',
+        entityType: 'user',
+        entityId: account?.id ?? null,
+        reason: account ? 'wrong password' : 'unknown or disabled user',
+      },
+    );
+    throw error;
+  }
+  await ticket.refund();
+  if (input.mfa !== 'off' && (await findMfa(db, account.id))?.confirmed_at) {
+    const challenge = await createMfaChallenge(db, account.id, input.ip, input.now, CHALLENGE_TTL_MS);
+    return { kind: 'challenge', challenge: challenge.token, expiresAt: challenge.expiresAt };
+  }
+  return openSession(db, account, nameKey, input, {});
+}
+
+export interface SecondStepInput {
+  challenge: string;
+  code: string;
+  ip: string | null;
+  userAgent: string | null;
+  now: Date;
+  budgets: LoginBudgets;
+}
+
+/** Sign-in, second step: the authenticator's code or a recovery code; wrong codes count toward the same lock-out. */
+export async function completeLogin(
+  db: Kysely<DB>,
+  cipher: FieldCipher,
+  input: SecondStepInput,
+): Promise<LoginResult> {
+  const ticket = await takeSignInBudget(db, input.ip, input.now, input.budgets);
+  const challenge = await findMfaChallenge(db, input.challenge, input.now);
+  const user = challenge
+    ? await db
+        .selectFrom('users')
+        .select(['id', 'username', 'disabled_at'])
+        .where('id', '=', challenge.user_id)
+        .executeTakeFirst()
+    : undefined;
+  if (!challenge || !user || user.disabled_at)
+    throw new AppError('MFA_CHALLENGE_EXPIRED', 401, 'The sign-in took too long; enter the password again');
+  const nameKey = normaliseUsername(user.username);
+  const who: Who = { name: user.username, userId: user.id, ip: input.ip, at: input.now };
+  const lockedUntil = await activeLock(db, nameKey, input.now);
+  if (lockedUntil) {
+    await deleteMfaChallenge(db, challenge.id_hash);
+    throw loginFailed({ failures: 0, lockedUntil }, input.now);
+  }
+  const result = await checkSecondFactor(db, cipher, user, input.code, input.now);
+  if (!result.ok) {
+    const error = await failLogin(db, nameKey, input.now);
+    const locks = (error.details as { locked: boolean }).locked;
+    if (locks) await deleteMfaChallenge(db, challenge.id_hash);
+    await recordAnonymousAudit(db, who, {
+      action: locks ? 'auth.locked' : 'auth.login_failed',
+      entityType: 'user',
+      entityId: user.id,
+      reason: 'wrong second-factor code',
+    });
+    throw error;
+  }
+  await ticket.refund();
+  return openSession(db, user, nameKey, input, {
+    challengeHash: challenge.id_hash,
+    ...(result.method === 'recovery' ? { recoveryLeft: result.left } : {}),
   });
 }
 
@@ -125,7 +234,7 @@ export async function changePassword(
 }
 
 /** What the web app needs about the signed-in user: assignments with their areas, and rights held anywhere. */
-export async function describeUser(db: Kysely<DB>, userId: number, csrfToken: string) {
+export async function describeUser(db: Kysely<DB>, userId: number, csrfToken: string, mfaMode: MfaMode) {
   const user = await db
     .selectFrom('users')
     .select(['id', 'username', 'display_name', 'locale', 'must_change_password'])
@@ -139,6 +248,7 @@ export async function describeUser(db: Kysely<DB>, userId: number, csrfToken: st
     .where('a.retired_at', 'is', null)
     .orderBy('a.path')
     .execute();
+  const mfaEnabled = Boolean((await findMfa(db, userId))?.confirmed_at);
   const viewer = {
     kind: 'user' as const,
     userId,
@@ -157,6 +267,9 @@ export async function describeUser(db: Kysely<DB>, userId: number, csrfToken: st
     displayName: user.display_name,
     locale: user.locale,
     mustChangePassword: user.must_change_password,
+    mfaEnabled,
+    mfaEnrolmentRequired: mfaEnrolmentRequired(mfaMode, mfaEnabled, viewer.assignments),
+    mfaMode,
     csrfToken,
     assignments: assignments.map((a) => ({
       role: a.role,

@@ -69,6 +69,48 @@ export interface SessionsTable {
   expires_at: Timestamp;
 }
 
+/** Consecutive failed sign-ins per normalised name, known or not (one atomic counter each). */
+export interface LoginThrottleTable {
+  name_key: string;
+  failures: Generated<number>;
+  locked_until: NullableTimestamp;
+  updated_at: Timestamp;
+}
+
+/** Sign-in attempts per client address and in total, per fixed window; shared by every app node. */
+export interface LoginBudgetTable {
+  bucket: string;
+  window_start: Timestamp;
+  attempts: Generated<number>;
+}
+
+/** A TOTP second factor: the secret encrypted with the field cipher; confirmed by a first code. */
+export interface UserMfaTable {
+  user_id: number;
+  secret: string;
+  confirmed_at: NullableTimestamp;
+  /** The last TOTP time step accepted: a code of that step or earlier is refused (no replay). */
+  last_step: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface MfaRecoveryCodesTable {
+  id: Generated<number>;
+  user_id: number;
+  code_hash: string;
+  used_at: NullableTimestamp;
+}
+
+/** Password accepted, code still owed: a short-lived challenge, stored as the hash of its token. */
+export interface MfaChallengesTable {
+  id_hash: string;
+  user_id: number;
+  ip: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
 export interface ApiTokensTable {
   id: Generated<number>;
   name: string;
@@ -853,6 +895,11 @@ export interface DB {
   tenancies: TenanciesTable;
   areas: AreasTable;
   users: UsersTable;
+  login_throttle: LoginThrottleTable;
+  login_budget: LoginBudgetTable;
+  user_mfa: UserMfaTable;
+  mfa_recovery_codes: MfaRecoveryCodesTable;
+  mfa_challenges: MfaChallengesTable;
   role_assignments: RoleAssignmentsTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;

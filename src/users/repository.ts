@@ -61,11 +61,24 @@ export async function findUser(db: Db, id: number) {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function usernameTaken(db: Db, username: string): Promise<boolean> {
+/** `nameKey` is the normalised name (normaliseUsername); stored names are ASCII, so lower() is theirs. */
+export async function usernameTaken(db: Db, nameKey: string): Promise<boolean> {
   const row = await db
     .selectFrom('users')
     .select('id')
-    .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
+    .where((eb) => eb(eb.fn('lower', ['username']), '=', nameKey))
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** Which of these users have a confirmed second factor. */
+export async function usersWithMfa(db: Db, userIds: number[]): Promise<Set<number>> {
+  if (userIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('user_mfa')
+    .select('user_id')
+    .where('user_id', 'in', userIds)
+    .where('confirmed_at', 'is not', null)
+    .execute();
+  return new Set(rows.map((r) => r.user_id));
 }

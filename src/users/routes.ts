@@ -104,6 +104,21 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  app.delete(
+    '/api/users/:id/mfa',
+    {
+      schema: {
+        tags,
+        summary: 'Reset the second factor (lost phone); audited',
+        params: IdParams,
+        response: { 200: UserView, ...errors(401, 403, 404, 409) },
+      },
+      preHandler: manage,
+    },
+    async (request) =>
+      app.db.transaction().execute((trx) => service.resetMfa(trx, request.actor(), request.params.id)),
+  );
+
   app.post(
     '/api/users/:id/assignments',
     {

@@ -19,7 +19,10 @@ export const UserView = Type.Object({
   username: Type.String(),
   displayName: Type.String(),
   disabled: Type.Boolean(),
+  /** Sign-in for this name is locked after repeated failures. */
   locked: Type.Boolean(),
+  /** A second factor (TOTP) is set up. */
+  mfaEnabled: Type.Boolean(),
   mustChangePassword: Type.Boolean(),
   lastLoginAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   /** Only the assignments inside the caller's scope. */

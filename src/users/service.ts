@@ -1,6 +1,7 @@
 import { recordAudit } from '../audit/repository.js';
 import { hashPassword, passwordProblem } from '../auth/password.js';
-import { deleteSessionsOfUser } from '../auth/repository.js';
+import { deleteSessionsOfUser, lockedNames, removeMfa, unlockName } from '../auth/repository.js';
+import { normaliseUsername } from '../auth/username.js';
 import { grantableRoles, type Role } from '../auth/rights.js';
 import { can, scopePaths, type Viewer } from '../auth/scope.js';
 import type { Actor, Db } from '../core/context.js';
@@ -16,18 +17,39 @@ const USER_NOT_FOUND = (id: number) =>
 type UserRow = NonNullable<Awaited<ReturnType<typeof repo.findUser>>>;
 type AssignmentRow = Awaited<ReturnType<typeof repo.assignmentsOf>>[number];
 
+/** Sign-in state kept outside the users table: the lock-out of the normalised name, the second factor. */
+export interface SignInState {
+  locked: Set<string>;
+  mfa: Set<number>;
+}
+
+export async function signInStateOf(db: Db, users: UserRow[], now: Date): Promise<SignInState> {
+  return {
+    locked: await lockedNames(
+      db,
+      users.map((u) => normaliseUsername(u.username)),
+      now,
+    ),
+    mfa: await repo.usersWithMfa(
+      db,
+      users.map((u) => u.id),
+    ),
+  };
+}
+
 export function presentUser(
   user: UserRow,
   assignments: AssignmentRow[],
   viewer: Viewer,
-  now: Date,
+  state: SignInState,
 ): UserView {
   return {
     id: user.id,
     username: user.username,
     displayName: user.display_name,
     disabled: user.disabled_at !== null,
-    locked: user.locked_until !== null && user.locked_until > now,
+    locked: state.locked.has(normaliseUsername(user.username)),
+    mfaEnabled: state.mfa.has(user.id),
     mustChangePassword: user.must_change_password,
     lastLoginAt: user.last_login_at?.toISOString() ?? null,
     assignments: assignments
@@ -57,7 +79,8 @@ export async function listUsers(db: Db, actor: Actor, query: UserListQuery): Pro
     db,
     page.items.map((u) => u.id),
   );
-  return { ...page, items: page.items.map((u) => presentUser(u, assignments, actor.viewer, actor.now())) };
+  const state = await signInStateOf(db, page.items, actor.now());
+  return { ...page, items: page.items.map((u) => presentUser(u, assignments, actor.viewer, state)) };
 }
 
 /** A user is visible when one of their roles lies in the viewer's scope. */
@@ -80,7 +103,7 @@ async function manageableUser(db: Db, viewer: Viewer, id: number) {
 
 export async function getUser(db: Db, actor: Actor, id: number): Promise<UserView> {
   const { user, assignments } = await visibleUser(db, actor.viewer, id);
-  return presentUser(user, assignments, actor.viewer, actor.now());
+  return presentUser(user, assignments, actor.viewer, await signInStateOf(db, [user], actor.now()));
 }
 
 function holderRoles(viewer: Viewer): Role[] {
@@ -112,7 +135,7 @@ export async function createUser(db: Db, actor: Actor, body: CreateUserBody): Pr
     throw invalid('PASSWORD_TOO_WEAK', `body.password ${problem}`, [
       { field: 'body.password', message: problem },
     ]);
-  if (await repo.usernameTaken(db, body.username))
+  if (await repo.usernameTaken(db, normaliseUsername(body.username)))
     throw conflict('USERNAME_TAKEN', `The username ${body.username} is taken`, [
       { field: 'body.username', message: 'is taken' },
     ]);
@@ -167,11 +190,11 @@ export async function updateUser(db: Db, actor: Actor, id: number, body: UpdateU
       ...(body.disabled !== undefined
         ? { disabled_at: body.disabled ? (user.disabled_at ?? now) : null }
         : {}),
-      ...(body.unlock ? { locked_until: null, failed_logins: 0 } : {}),
       updated_at: now,
     })
     .where('id', '=', id)
     .execute();
+  if (body.unlock) await unlockName(db, normaliseUsername(user.username));
   if (body.disabled) await deleteSessionsOfUser(db, id);
   await recordAudit(db, actor, {
     action: 'user.update',
@@ -196,12 +219,11 @@ export async function resetPassword(db: Db, actor: Actor, id: number, newPasswor
     .set({
       password_hash: await hashPassword(newPassword),
       must_change_password: true,
-      failed_logins: 0,
-      locked_until: null,
       updated_at: actor.now(),
     })
     .where('id', '=', id)
     .execute();
+  await unlockName(db, normaliseUsername(user.username));
   await deleteSessionsOfUser(db, id);
   await recordAudit(db, actor, {
     action: 'user.password_reset',
@@ -274,7 +296,21 @@ export async function removeAssignment(
   const remaining = await repo.assignmentsOf(db, [id]);
   if (!remaining.some((a) => can(actor.viewer, 'user.read', a.path))) {
     const user = await repo.findUser(db, id);
-    return presentUser(user!, [], actor.viewer, actor.now());
+    return presentUser(user!, [], actor.viewer, await signInStateOf(db, [user!], actor.now()));
   }
+  return getUser(db, actor, id);
+}
+
+/** Removes an account's second factor (lost phone): it signs in with the password alone, or enrols again. */
+export async function resetMfa(db: Db, actor: Actor, id: number): Promise<UserView> {
+  const { assignments } = await manageableUser(db, actor.viewer, id);
+  if (!(await removeMfa(db, id)))
+    throw new AppError('MFA_NOT_ENABLED', 409, 'This account has no second factor to reset');
+  await recordAudit(db, actor, {
+    action: 'user.mfa_reset',
+    entityType: 'user',
+    entityId: id,
+    areaPath: assignments[0]?.path ?? null,
+  });
   return getUser(db, actor, id);
 }
