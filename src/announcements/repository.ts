@@ -44,7 +44,7 @@ export function readerPaths(viewer: Viewer): string[] {
  * Writers see every announcement of their subtree, drafts too; workers see the published and
  * withdrawn ones addressed to their area, above it or below it.
  */
-function visibleTo(viewer: Viewer): Expression<SqlBool> {
+export function visibleTo(viewer: Viewer): Expression<SqlBool> {
   const writers = inSubtrees(scopePaths(viewer, 'announcement.write'), 'an.area_path');
   const readers = inOrAbove(readerPaths(viewer), 'an.area_path');
   return sql<SqlBool>`(${writers} or (an.status <> 'draft' and ${readers}))`;

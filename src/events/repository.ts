@@ -137,13 +137,18 @@ export async function findEvent(db: Db, id: number): Promise<EventRow | undefine
   return db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Who reads an event (`e` or another alias of events): whoever holds `event.read` over its area. */
+export function visibleTo(viewer: Viewer, areaPathColumn = 'e.area_path') {
+  return inScope(viewer, 'event.read', areaPathColumn);
+}
+
 /** The event, if the viewer holds `event.read` over its area; otherwise undefined (answer 404). */
 export async function findEventInScope(db: Db, viewer: Viewer, id: number): Promise<EventRow | undefined> {
   return db
     .selectFrom('events')
     .selectAll()
     .where('id', '=', id)
-    .where(inScope(viewer, 'event.read', 'events.area_path'))
+    .where(visibleTo(viewer, 'events.area_path'))
     .executeTakeFirst();
 }
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../core/context.js';
 import type { NotificationChannel } from '../db/schema.js';
+import { type NotifiedEntity, readersAmong } from './readers.js';
 
 /** The PostgreSQL channel on which committed notifications are announced to every app process. */
 export const NOTIFICATION_CHANNEL = 'gridguard_notifications';
@@ -14,8 +15,12 @@ export interface NotifyInput {
   body?: string | null;
   /** Path inside the web app, e.g. '/events/42'. */
   link?: string | null;
-  entityType?: string | null;
-  entityId?: string | number | null;
+  /**
+   * What the notification is about. Only those of `userIds` who may open it (the check of its own
+   * GET route) are notified: nobody is sent to a page that answers 无权访问.
+   */
+  entityType?: NotifiedEntity | null;
+  entityId?: number | null;
   /**
    * The fact being notified, e.g. 'event:42:escalate:2'. With it, notifying the same fact twice
    * (a retried timer, two processes) gives each user one notification.
@@ -53,13 +58,19 @@ export type AnnouncedEntry = [number, number, AnnouncedContent] | [number, numbe
 const CONTENT_LIMIT_BYTES = 7900;
 
 /**
- * Writes one inbox notification per user, queues a delivery per channel the user enabled, and
+ * Writes one inbox notification per user who may open its object, queues a delivery per channel the user enabled, and
  * announces each new notification on NOTIFICATION_CHANNEL, all in one statement (PGlite runs SQL
  * on the event loop: fewer statements, more alerts a second). Runs in the caller's transaction:
  * the rows and the announcements take effect on commit, or not at all. Returns the ids created.
  */
 export async function notify(db: Db, input: NotifyInput): Promise<NotificationAnnouncement[]> {
-  const userIds = [...new Set(input.userIds)];
+  const candidates = [...new Set(input.userIds)];
+  if ((input.entityType == null) !== (input.entityId == null))
+    throw new Error('notify: entityType and entityId go together');
+  const userIds =
+    input.entityType != null && input.entityId != null
+      ? await readersAmong(db, { type: input.entityType, id: input.entityId }, candidates)
+      : candidates;
   if (userIds.length === 0) return [];
   const priority = input.priority ?? 'normal';
   const entityId = input.entityId === null || input.entityId === undefined ? null : String(input.entityId);

@@ -3,7 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { SYSTEM_VIEWER } from '../auth/scope.js';
 import type { DB } from '../db/schema.js';
+import { categoryId } from '../events/fixtures.js';
+import { createEvent } from '../events/service.js';
 import { describeEachDatabase } from '../test-support/database.js';
 import {
   createAreaTree,
@@ -26,6 +29,8 @@ describeEachDatabase('live notification stream', (database, backend) => {
   let workerB: { id: number; session: Session };
   const clock = new TestClock();
   const opened: OpenedStream[] = [];
+  // Each worker is told about an event of their own grid (notify() tells only who may open it).
+  const eventOf = new Map<number, number>();
 
   const open = async (session: Session, headers: Record<string, string> = {}) => {
     const stream = await openEventStream(`${baseUrl}/api/notifications/stream`, {
@@ -41,9 +46,9 @@ describeEachDatabase('live notification stream', (database, backend) => {
         userIds: [userId],
         kind: 'event.dispatched',
         title,
-        link: '/events/7',
+        link: `/events/${eventOf.get(userId)!}`,
         entityType: 'event',
-        entityId: 7,
+        entityId: eventOf.get(userId)!,
         now: clock.now(),
       }),
     );
@@ -56,6 +61,22 @@ describeEachDatabase('live notification stream', (database, backend) => {
     const b = await createUser(db, [{ role: 'grid_worker', area: tree.gridB }]);
     workerA = { id: a.id, session: await signIn(app, a.username) };
     workerB = { id: b.id, session: await signIn(app, b.username) };
+    for (const [userId, area] of [
+      [a.id, tree.gridA],
+      [b.id, tree.gridB],
+    ] as const) {
+      const event = await createEvent(
+        db,
+        { viewer: SYSTEM_VIEWER, ip: null, now: clock.now },
+        {
+          source: 'patrol',
+          categoryId: await categoryId(db, 'epidemic.gathering'),
+          areaId: area.id,
+          title: '测试事件',
+        },
+      );
+      eventOf.set(userId, event.id);
+    }
     await app.listen({ port: 0, host: '127.0.0.1' });
     baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   });
@@ -80,8 +101,8 @@ describeEachDatabase('live notification stream', (database, backend) => {
       priority: 'normal',
       title: '新事件派遣',
       body: null,
-      link: '/events/7',
-      entity: { type: 'event', id: '7' },
+      link: `/events/${eventOf.get(workerA.id)!}`,
+      entity: { type: 'event', id: String(eventOf.get(workerA.id)!) },
       createdAt: clock.now().toISOString(),
       readAt: null,
     });
