@@ -22,6 +22,7 @@ import { registerLeadImportCommand } from './health/leads/cli.js';
 import { registerImportCommands } from './register-import/cli.js';
 import { registerHealthImportCommands } from './health/feeds/cli.js';
 import { createFieldCipher } from './privacy/field-crypto.js';
+import { registerKeyCommands } from './privacy/cli.js';
 import { startServer } from './server.js';
 
 const systemActor = () => ({ viewer: SYSTEM_VIEWER, ip: null, now: () => new Date() });
@@ -284,15 +285,7 @@ export function buildCli(): Command {
       });
     });
 
-  program
-    .command('keys')
-    .description('Key material for GRIDGUARD_ENCRYPTION_KEYS and GRIDGUARD_HMAC_KEY')
-    .command('generate')
-    .action(() => {
-      console.log(`GRIDGUARD_ENCRYPTION_KEYS=k1:${randomBytes(32).toString('base64')}`);
-      console.log(`GRIDGUARD_HMAC_KEY=${randomBytes(32).toString('base64')}`);
-    });
-
+  registerKeyCommands(program);
   registerImportCommands(program);
   registerHealthImportCommands(program);
   registerLabelCommand(program);
