@@ -10,6 +10,7 @@ import { type Database, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createFieldCipher } from './privacy/field-crypto.js';
 import { isEmptyInstallation, seedDemo, type DemoLogin } from './demo/seed.js';
+import { sealBirthDates } from './register/seal.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -28,6 +29,8 @@ export async function startServer(
   try {
     const applied = await migrateToLatest(database.db);
     if (applied.length > 0) log(`Applied migrations: ${applied.join(', ')}`);
+    const sealed = await sealBirthDates(database.db, createFieldCipher(config.keys));
+    if (sealed > 0) log(`Moved ${sealed} clear birth dates into the encrypted register records`);
     let demoLogins: DemoLogin[] | null = null;
     // Demo data only ever goes into an empty embedded database; PostgreSQL needs `gridguard seed demo`.
     if (database.backend === 'pglite' && config.demo && (await isEmptyInstallation(database.db))) {

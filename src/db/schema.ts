@@ -187,7 +187,10 @@ export interface PersonsTable {
   secret: string;
   name: string;
   sex: Generated<'male' | 'female' | 'unknown'>;
+  /** Legacy clear birth date: emptied at start (sealBirthDates); the date lives in `secret`. */
   birth_date: DateColumn;
+  /** All of the birth date that is kept in clear: with a masked number the full date would rebuild it. */
+  birth_year: number | null;
   region_code: string | null;
   hukou_address: string | null;
   current_address: string | null;
@@ -857,6 +860,14 @@ export interface NotificationPreferencesTable {
   updated_at: Timestamp;
 }
 
+/** Document lookups a caller made in one window (POST /api/persons/lookup, full-number search). */
+export interface LookupBudgetsTable {
+  caller: string;
+  window_seconds: number;
+  window_start: Timestamp;
+  used: number;
+}
+
 export interface DB {
   cameras: CamerasTable;
   work_calendar_days: WorkCalendarDaysTable;
@@ -890,6 +901,7 @@ export interface DB {
   lead_events: LeadEventsTable;
   houses: HousesTable;
   persons: PersonsTable;
+  lookup_budgets: LookupBudgetsTable;
   person_history: PersonHistoryTable;
   units: UnitsTable;
   tenancies: TenanciesTable;

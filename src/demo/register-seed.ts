@@ -146,7 +146,6 @@ export async function seedDemoRegister(
           name:
             member === 0 || random.chance(0.6) ? surname + chineseName(random).slice(1) : chineseName(random),
           sex,
-          birth_date: iso(born),
           region_code: region,
           hukou_address: household.tenant ? null : '上海市金山区金山卫镇星火村',
           current_address: house.address,

@@ -148,7 +148,7 @@ export async function generateCity(
       phone_masked: [] as (string | null)[],
       name: [] as string[],
       sex: [] as string[],
-      birth_date: [] as string[],
+      birth_year: [] as (number | null)[],
       region_code: [] as string[],
     };
     for (let i = start; i < start + count; i++) {
@@ -167,16 +167,16 @@ export async function generateCity(
       columns.phone_masked.push(protectedColumns.phone_masked);
       columns.name.push(chineseName(random));
       columns.sex.push(Number(id[16]) % 2 === 1 ? 'male' : 'female');
-      columns.birth_date.push(`${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`);
+      columns.birth_year.push(protectedColumns.birth_year);
       columns.region_code.push(id.slice(0, 6));
     }
     await sql`
-      insert into persons (area_id, area_path, secret, document_type, document_hash, document_masked, phone_hash, phone_masked, name, sex, birth_date, region_code, residence_type, created_at, updated_at)
-      select a, p, s, 'resident_id', dh, dm, ph, pm, n, sx, bd::date, rc, 'permanent', ${now}, ${now}
+      insert into persons (area_id, area_path, secret, document_type, document_hash, document_masked, phone_hash, phone_masked, name, sex, birth_year, region_code, residence_type, created_at, updated_at)
+      select a, p, s, 'resident_id', dh, dm, ph, pm, n, sx, yr, rc, 'permanent', ${now}, ${now}
       from unnest(${columns.area_id}::int[], ${columns.area_path}::text[], ${columns.secret}::text[], ${columns.document_hash}::text[],
         ${columns.document_masked}::text[], ${columns.phone_hash}::text[], ${columns.phone_masked}::text[], ${columns.name}::text[],
-        ${columns.sex}::text[], ${columns.birth_date}::text[], ${columns.region_code}::text[])
-        as i(a, p, s, dh, dm, ph, pm, n, sx, bd, rc)`.execute(db);
+        ${columns.sex}::text[], ${columns.birth_year}::int[], ${columns.region_code}::text[])
+        as i(a, p, s, dh, dm, ph, pm, n, sx, yr, rc)`.execute(db);
     options.onProgress?.(start + count, options.persons);
   }
   await sql`analyze persons`.execute(db);

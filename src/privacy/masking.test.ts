@@ -2,10 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { maskAddress, maskIdNumber, maskName, maskPhone } from './masking.js';
 
 describe('maskIdNumber', () => {
-  it('keeps the first six and last four of 18- and 15-character numbers', () => {
-    expect(maskIdNumber('110101199003071234')).toBe('110101********1234');
-    expect(maskIdNumber('11010519491231002X')).toBe('110105********002X');
-    expect(maskIdNumber('110105491231002')).toBe('110105*****1002');
+  it('keeps only the first and last character of 18- and 15-character numbers', () => {
+    expect(maskIdNumber('110101199003071234')).toBe('1****************4');
+    expect(maskIdNumber('11010519491231002X')).toBe('1****************X');
+    expect(maskIdNumber('110105491231002')).toBe('1*************2');
+  });
+
+  it('hides the birth date and the sequence digits, so a known birth date does not complete it', () => {
+    const masked = maskIdNumber('310116195409129216');
+    expect(masked.slice(1, 17)).toBe('*'.repeat(16));
+    expect(masked).not.toContain('19540912');
+    expect(masked).not.toContain('921');
   });
 
   it('keeps only the last two of anything else, and never returns the whole value', () => {

@@ -23,13 +23,17 @@ function keepLastTwo(characters: readonly string[]): string {
 }
 
 /**
- * `110101199003071234` → `110101********1234` (region code and last four, as on bank forms).
- * Anything that is not 15 or 18 characters keeps only its last two.
+ * `110101199003071234` → `1****************4`: the first and last character only, as payment
+ * apps and JR/T 0171-2020 show them. Keeping the region code and the last four (the bank-form
+ * style) plus a birth date rebuilds the whole number; with only the ends kept, someone who also
+ * knows the region, birth year and sex still has about 16,000 numbers with a valid check
+ * character to choose from (15-digit numbers: about 36,000). Anything that is not 15 or 18
+ * characters keeps only its last two.
  */
 export function maskIdNumber(value: string): string {
   // Code points, so a stray astral character is masked as one star, not two halves.
   const characters = Array.from(value.trim());
-  if (characters.length === 18 || characters.length === 15) return keepEnds(characters, 6, 4);
+  if (characters.length === 18 || characters.length === 15) return keepEnds(characters, 1, 1);
   return keepLastTwo(characters);
 }
 

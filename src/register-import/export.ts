@@ -26,11 +26,23 @@ const STATUS_LABELS: Record<string, string> = { active: '在住', departed: '已
 
 const label = (field: Parameters<typeof PERSON_COLUMNS.label>[0]) => PERSON_COLUMNS.label(field);
 
-/** Columns of the export: the import template's headers (so a revealed export imports back), then status. */
+/** What an export row shows of the secrets: all of them when revealed, else masks and the birth year. */
+interface Shown {
+  documentNumber: string;
+  phone: string | null;
+  birthDate: string | null;
+}
+
+/**
+ * Columns of the export: the import template's headers (so a revealed export imports back), then
+ * status. A masked export says 出生年份 and gives the year: with the masked number a full birth
+ * date would rebuild it.
+ */
 const COLUMNS: Array<{
   header: string;
+  maskedHeader?: string;
   width: number;
-  value(row: ExportRow, secrets: { documentNumber: string; phone: string | null }): string;
+  value(row: ExportRow, secrets: Shown): string;
 }> = [
   { header: label('name'), width: 12, value: (r) => r.name },
   {
@@ -40,7 +52,7 @@ const COLUMNS: Array<{
   },
   { header: label('documentNumber'), width: 22, value: (_r, s) => s.documentNumber },
   { header: label('sex'), width: 6, value: (r) => SEX_LABELS[r.sex] ?? r.sex },
-  { header: label('birthDate'), width: 12, value: (r) => r.birth_date ?? '' },
+  { header: label('birthDate'), maskedHeader: '出生年份', width: 12, value: (_r, s) => s.birthDate ?? '' },
   { header: label('phone'), width: 16, value: (_r, s) => s.phone ?? '' },
   { header: label('hukouAddress'), width: 30, value: (r) => r.hukou_address ?? '' },
   { header: label('currentAddress'), width: 30, value: (r) => r.current_address ?? '' },
@@ -117,16 +129,20 @@ export async function prepareExport(
       });
       const sheet = workbook.addWorksheet('人员', { views: [{ state: 'frozen', ySplit: 1 }] });
       sheet.columns = COLUMNS.map((c) => ({ width: c.width, style: { numFmt: '@' } }));
-      const header = sheet.addRow(COLUMNS.map((c) => c.header));
+      const header = sheet.addRow(COLUMNS.map((c) => (reveal ? c.header : (c.maskedHeader ?? c.header))));
       header.font = { bold: true };
       header.commit();
       let after = 0;
       for (;;) {
         const rows = await exportPage(db, actor.viewer, area.path, after, PAGE, status);
         for (const row of rows) {
-          const secrets = reveal
+          const secrets: Shown = reveal
             ? revealPerson(cipher, row.secret)
-            : { documentNumber: row.document_masked, phone: row.phone_masked };
+            : {
+                documentNumber: row.document_masked,
+                phone: row.phone_masked,
+                birthDate: row.birth_year === null ? null : String(row.birth_year),
+              };
           sheet.addRow(COLUMNS.map((c) => c.value(row, secrets))).commit();
         }
         if (rows.length < PAGE) break;

@@ -10,6 +10,7 @@ import { SYSTEM_VIEWER, type Viewer } from '../auth/scope.js';
 import { createFieldCipher } from '../privacy/field-crypto.js';
 import { residentIdCheckCharacter } from '../register/identity/identity-number.js';
 import { registerPerson } from '../register/person-service.js';
+import { documentHash, revealPerson } from '../register/protect.js';
 import { describeEachDatabase } from '../test-support/database.js';
 import { type AreaTree, createAreaTree, createUser, testConfig } from '../test-support/factories.js';
 import { importRegisterFile } from './service.js';
@@ -116,7 +117,9 @@ describeEachDatabase('register import (persons, houses, units)', (database) => {
       rows.map((r) => [
         r.name,
         r.sex,
+        r.birth_year,
         r.birth_date,
+        revealPerson(cipher, r.secret).birthDate,
         r.residence_type,
         r.tags,
         r.document_masked,
@@ -127,14 +130,27 @@ describeEachDatabase('register import (persons, houses, units)', (database) => {
       [
         '张秀英',
         'female',
+        1949,
+        null,
         '1949-12-31',
         'permanent',
         ['elderly_alone', 'disabled'],
-        '110105********002X',
+        '1****************X',
         '138****5678',
         null,
       ],
-      ['李建国', 'male', '1880-01-01', 'floating', [], '440524********0014', '139****1111', '2022-04-01'],
+      [
+        '李建国',
+        'male',
+        1880,
+        null,
+        '1880-01-01',
+        'floating',
+        [],
+        '4****************4',
+        '139****1111',
+        '2022-04-01',
+      ],
     ]);
     // Encrypted columns never hold the plaintext number or phone.
     const raw = await sql<{
@@ -198,7 +214,7 @@ describeEachDatabase('register import (persons, houses, units)', (database) => {
     const person = await database()
       .db.selectFrom('persons')
       .selectAll()
-      .where('document_masked', '=', '110105********002X')
+      .where('document_hash', '=', documentHash(cipher, 'resident_id', FEMALE_ID))
       .executeTakeFirstOrThrow();
     expect(person.phone_masked).toBe('137****9999');
     // Columns absent from this file (tags, address) keep their values.
@@ -232,7 +248,7 @@ describeEachDatabase('register import (persons, houses, units)', (database) => {
     const rows = await database()
       .db.selectFrom('persons')
       .selectAll()
-      .where('document_masked', '=', `330106********${number.slice(-4)}`)
+      .where('document_hash', '=', documentHash(cipher, 'resident_id', number))
       .execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ id: person.id, area_id: tree.microA.id, phone_masked: '136****5678' });
@@ -281,12 +297,14 @@ describeEachDatabase('register import (persons, houses, units)', (database) => {
     const person = await database()
       .db.selectFrom('persons')
       .selectAll()
-      .where('document_masked', '=', `330106********${id('33010619880808003').slice(-4)}`)
+      .where('document_hash', '=', documentHash(cipher, 'resident_id', id('33010619880808003')))
       .executeTakeFirstOrThrow();
+    expect(revealPerson(cipher, person.secret).birthDate).toBe('1988-08-08');
     expect(person).toMatchObject({
       name: '冯二',
       sex: 'male',
-      birth_date: '1988-08-08',
+      birth_year: 1988,
+      birth_date: null,
       residence_type: 'registered',
       area_id: tree.cellA.id,
     });

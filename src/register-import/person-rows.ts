@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { type DocumentType, documentTypeFromLabel, parseDocument } from '../register/identity/documents.js';
-import { normalisePhone, protectPerson } from '../register/protect.js';
+import { birthYearOf, normalisePhone, protectPerson } from '../register/protect.js';
 import type { PersonField } from './columns.js';
 import { CellProblem, parseDate, parseTags, residenceTypeOf, rowInvalid, sexOf, text } from './values.js';
 
@@ -9,7 +9,8 @@ import { CellProblem, parseDate, parseTags, residenceTypeOf, rowInvalid, sexOf, 
 export interface PersonValues {
   name: string;
   sex: 'male' | 'female' | 'unknown' | undefined;
-  birth_date: string | null | undefined;
+  /** From the birth date; the date itself is only in the encrypted record (`secrets`). */
+  birth_year: number | null | undefined;
   region_code: string | null | undefined;
   hukou_address: string | null | undefined;
   current_address: string | null | undefined;
@@ -27,7 +28,7 @@ export interface PersonValues {
 export const PERSON_VALUE_COLUMNS = [
   'name',
   'sex',
-  'birth_date',
+  'birth_year',
   'region_code',
   'hukou_address',
   'current_address',
@@ -47,6 +48,8 @@ export interface PersonCandidate {
   /** Normalised; never stored in the clear, never logged. */
   documentNumber: string;
   documentHash: string;
+  /** YYYY-MM-DD from the number or the cell; null when the cell is empty, undefined when there is no column. */
+  birthDate: string | null | undefined;
   /** Normalised phone; null when the cell is empty, undefined when the file has no phone column. */
   phone: string | null | undefined;
   /** Encrypted secret, lookup hashes and masked copies: computed once per person (protectPerson). */
@@ -195,7 +198,7 @@ export function validatePersonRow(
   const values: PersonValues = {
     name,
     sex,
-    birth_date: birthDate,
+    birth_year: birthDate === undefined ? undefined : birthYearOf(birthDate),
     region_code: document.regionCode ?? null,
     hukou_address: hukouAddress,
     current_address: currentAddress,
@@ -211,6 +214,7 @@ export function validatePersonRow(
   const secrets = protectPerson(cipher, documentType, {
     documentNumber: document.number,
     phone: phone ?? null,
+    birthDate: birthDate ?? null,
   });
   // The plaintext number and phone enter the content hash only as their keyed hashes.
   const hashed: unknown[] = [
@@ -218,6 +222,8 @@ export function validatePersonRow(
     gridCode,
     houseAddress ?? ABSENT,
     phone === undefined ? ABSENT : secrets.phone_hash,
+    // A changed day is a change; keyed, so the stored hash cannot be searched for the date.
+    birthDate ? cipher.lookupHash('birth_date', birthDate) : (birthDate ?? ABSENT),
   ];
   for (const column of PERSON_VALUE_COLUMNS)
     hashed.push(values[column] ?? (values[column] === null ? null : ABSENT));
@@ -226,6 +232,7 @@ export function validatePersonRow(
     documentType,
     documentNumber: document.number,
     documentHash: secrets.document_hash,
+    birthDate,
     phone,
     secrets,
     values,

@@ -13,6 +13,9 @@ import {
   updatePersons,
 } from './repository.js';
 import { type BatchCounts, column, type ImportContext, type RejectSink } from './context.js';
+import type { FieldCipher } from '../privacy/field-crypto.js';
+import { numberCarriesBirthDate } from '../register/identity/documents.js';
+import { protectPerson, revealPerson } from '../register/protect.js';
 import { PERSON_VALUE_COLUMNS, type PersonCandidate, type PersonValues } from './person-rows.js';
 import { CellProblem } from './values.js';
 
@@ -27,7 +30,8 @@ interface Placed {
 interface Change {
   p: Placed;
   stored: StoredPerson;
-  phoneChanged: boolean;
+  /** The encrypted record to store when the phone or birth date changed, with its hashes and masks. */
+  secrets: ReturnType<typeof protectPerson> | null;
   houseId: number | null;
   kind: 'updated' | 'changed_area' | 'returned';
   changes: Record<string, { from: unknown; to: unknown }>;
@@ -85,6 +89,7 @@ async function place(
 
 /** What differs between the stored person and the row; secrets are named, never shown. */
 function compare(
+  cipher: FieldCipher,
   p: Placed,
   stored: StoredPerson,
   columns: ReturnType<typeof updatableColumns>,
@@ -99,6 +104,23 @@ function compare(
   const phoneChanged = p.c.phone !== undefined && p.c.secrets.phone_hash !== stored.phone_hash;
   if (phoneChanged)
     changes.phone = { from: stored.phone_hash ? 'previous' : null, to: p.c.phone ? 'new' : null };
+  // The birth date is only in the encrypted record: read it when the row gives one that a
+  // document number does not fix (passports, permits). An empty cell keeps the stored date.
+  let secrets: Change['secrets'] = null;
+  const storedSecrets =
+    phoneChanged || (p.c.birthDate && !numberCarriesBirthDate(p.c.documentType))
+      ? revealPerson(cipher, stored.secret)
+      : null;
+  const birthDate = p.c.birthDate ?? storedSecrets?.birthDate ?? null;
+  if (storedSecrets && birthDate !== storedSecrets.birthDate)
+    changes.birthDate = { from: storedSecrets.birthDate ? 'previous' : null, to: 'new' };
+  if (storedSecrets && (phoneChanged || changes.birthDate)) {
+    secrets = protectPerson(cipher, p.c.documentType, {
+      documentNumber: p.c.documentNumber,
+      phone: phoneChanged ? (p.c.phone ?? null) : storedSecrets.phone,
+      birthDate,
+    });
+  }
   const moved = stored.area_id !== p.area.id;
   const houseId = p.houseId !== undefined ? p.houseId : moved ? null : stored.house_id;
   if (moved) changes.area_id = { from: stored.area_id, to: p.area.id };
@@ -111,13 +133,13 @@ function compare(
       : moved || houseId !== stored.house_id
         ? 'changed_area'
         : 'updated';
-  return { p, stored, phoneChanged, houseId, kind, changes };
+  return { p, stored, secrets, houseId, kind, changes };
 }
 
 const FIELD_OF: Record<(typeof PERSON_VALUE_COLUMNS)[number], string> = {
   name: 'name',
   sex: 'sex',
-  birth_date: 'birthDate',
+  birth_year: 'birthDate',
   region_code: 'documentNumber',
   hukou_address: 'hukouAddress',
   current_address: 'currentAddress',
@@ -141,10 +163,10 @@ export function updatableColumns(present: ReadonlySet<string>) {
     (name) =>
       present.has(FIELD_OF[name]) ||
       name === 'sex' ||
-      name === 'birth_date' ||
+      name === 'birth_year' ||
       (name === 'current_address' && present.has('houseAddress')),
   );
-  const keep = ['sex', 'birth_date', ...(present.has('currentAddress') ? [] : ['current_address'])];
+  const keep = ['sex', 'birth_year', ...(present.has('currentAddress') ? [] : ['current_address'])];
   return { set, keep };
 }
 
@@ -155,10 +177,16 @@ function valueColumns(
 ): ArrayColumn[] {
   return names.map((name) => ({
     name,
-    type: name === 'birth_date' || name === 'arrival_date' || name === 'expected_departure' ? 'date' : 'text',
+    type:
+      name === 'birth_year'
+        ? 'int'
+        : name === 'arrival_date' || name === 'expected_departure'
+          ? 'date'
+          : 'text',
     values: column(rows, (r): string | null | undefined => {
       const v = r.values[name];
       if (Array.isArray(v)) return v.join(',');
+      if (typeof v === 'number') return String(v);
       return name === 'sex' && insert ? (v ?? 'unknown') : v;
     }),
   }));
@@ -239,7 +267,7 @@ export async function writePersonBatch(
       );
       continue;
     }
-    const change = compare(p, existing, updatable);
+    const change = compare(ctx.cipher, p, existing, updatable);
     if (change) changes.push(change);
     else {
       counts.unchanged++;
@@ -252,7 +280,7 @@ export async function writePersonBatch(
 
   if (changes.length > 0) {
     const rows = changes.map((ch) => ({ ...ch, values: ch.p.values }));
-    const phones = changes.map((ch) => (ch.phoneChanged ? ch.p.c.secrets : null));
+    const phones = changes.map((ch) => ch.secrets);
     const columns: ArrayColumn[] = [
       { name: 'id', type: 'int', values: column(changes, (ch) => ch.stored.id) },
       ...valueColumns(rows, updatable.set, false),
@@ -260,7 +288,7 @@ export async function writePersonBatch(
       { name: 'area_path', type: 'text', values: column(changes, (ch) => ch.p.area.path) },
       { name: 'house_id', type: 'int', values: column(changes, (ch) => ch.houseId) },
       { name: 'content_hash', type: 'text', values: column(changes, (ch) => ch.p.c.contentHash) },
-      { name: 'phone_changed', type: 'bool', values: column(changes, (ch) => ch.phoneChanged) },
+      { name: 'secret_changed', type: 'bool', values: column(changes, (ch) => ch.secrets !== null) },
       { name: 'phone_hash', type: 'text', values: column(phones, (r) => r?.phone_hash) },
       { name: 'phone_masked', type: 'text', values: column(phones, (r) => r?.phone_masked) },
       { name: 'secret', type: 'text', values: column(phones, (r) => r?.secret) },

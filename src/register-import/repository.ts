@@ -60,7 +60,8 @@ export type StoredPerson = Pick<
   | 'document_hash'
   | 'name'
   | 'sex'
-  | 'birth_date'
+  | 'birth_year'
+  | 'secret'
   | 'region_code'
   | 'hukou_address'
   | 'current_address'
@@ -83,7 +84,7 @@ export type StoredPerson = Pick<
 export async function personsByDocumentHash(db: Db, hashes: string[]): Promise<StoredPerson[]> {
   if (hashes.length === 0) return [];
   const result = await sql<StoredPerson>`
-    select id, document_hash, name, sex, birth_date, region_code, hukou_address, current_address, residence_type,
+    select id, document_hash, name, sex, birth_year, secret, region_code, hukou_address, current_address, residence_type,
       relation, arrival_date, arrival_reason, arrived_from, expected_departure, workplace, tags, phone_hash,
       area_id, area_path, house_id, status, content_hash
     from persons where document_hash in (select unnest(${hashes}::text[]))`.execute(db);
@@ -110,11 +111,11 @@ export async function insertPersons(
     with i as (select * from ${unnest(columns, true)}),
     ins as (
       insert into persons (name, document_type, document_hash, document_masked, phone_hash, phone_masked, secret,
-        sex, birth_date, region_code, hukou_address, current_address, residence_type, relation, arrival_date,
+        sex, birth_year, region_code, hukou_address, current_address, residence_type, relation, arrival_date,
         arrival_reason, arrived_from, expected_departure, workplace, tags, area_id, area_path, house_id,
         content_hash, created_at, updated_at)
       select name, document_type, document_hash, document_masked, phone_hash, phone_masked, secret,
-        sex, birth_date, region_code, hukou_address, current_address, residence_type, relation, arrival_date,
+        sex, birth_year, region_code, hukou_address, current_address, residence_type, relation, arrival_date,
         arrival_reason, arrived_from, expected_departure, workplace, coalesce(string_to_array(tags, ','), '{}'),
         area_id, area_path, house_id, content_hash, ${meta.at}, ${meta.at}
       from i
@@ -133,11 +134,11 @@ export async function insertPersons(
 /** Columns an update may set from the batch relation `i` (`p` is the stored person). */
 const PERSON_SET: Record<string, string> = {
   sex: 'coalesce(i.sex, p.sex)',
-  birth_date: 'coalesce(i.birth_date, p.birth_date)',
+  birth_year: 'coalesce(i.birth_year, p.birth_year)',
   tags: "coalesce(string_to_array(i.tags, ','), '{}')",
-  phone_hash: 'case when i.phone_changed then i.phone_hash else p.phone_hash end',
-  phone_masked: 'case when i.phone_changed then i.phone_masked else p.phone_masked end',
-  secret: 'case when i.phone_changed then i.secret else p.secret end',
+  phone_hash: 'case when i.secret_changed then i.phone_hash else p.phone_hash end',
+  phone_masked: 'case when i.secret_changed then i.phone_masked else p.phone_masked end',
+  secret: 'case when i.secret_changed then i.secret else p.secret end',
 };
 
 /**
@@ -154,7 +155,7 @@ export async function updatePersons(
   keep: readonly string[] = [],
 ): Promise<number> {
   const sets = columns
-    .filter((c) => c.name !== 'id' && c.name !== 'phone_changed')
+    .filter((c) => c.name !== 'id' && c.name !== 'secret_changed')
     .map((c) =>
       sql.raw(
         `${c.name} = ${(keep.includes(c.name) ? `coalesce(i.${c.name}, p.${c.name})` : PERSON_SET[c.name]) ?? `i.${c.name}`}`,

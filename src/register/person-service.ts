@@ -1,5 +1,5 @@
 import { recordAudit } from '../audit/repository.js';
-import { can, type Viewer, viewerName } from '../auth/scope.js';
+import { can, canAnywhere, type Viewer, viewerName } from '../auth/scope.js';
 import type { Actor, Db } from '../core/context.js';
 import { AppError, forbidden, invalid, notFound } from '../core/errors.js';
 import type { PageOf } from '../core/pagination.js';
@@ -7,7 +7,7 @@ import type { AreaLevel } from '../db/schema.js';
 import { matchOpenRecords } from '../health/feeds/service.js';
 import { findAreaInScope } from '../hierarchy/repository.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
-import { maskIdNumber } from '../privacy/masking.js';
+import { maskIdNumber, maskPhone } from '../privacy/masking.js';
 import { type DocumentType, parseDocument } from './identity/documents.js';
 import { normaliseIdInput } from './identity/identity-number.js';
 import {
@@ -17,6 +17,7 @@ import {
   protectPerson,
   revealPerson as decryptSecrets,
 } from './protect.js';
+import { LookupRateLimited, spendLookup } from './lookup-budget.js';
 import * as repo from './repository.js';
 import type { PersonRow } from './repository.js';
 import type {
@@ -35,7 +36,10 @@ export const RESIDENT_LEVELS: readonly AreaLevel[] = ['grid', 'microgrid', 'cell
 const PERSON_NOT_FOUND = (id: number) =>
   notFound('PERSON_NOT_FOUND', `Person ${id} does not exist or is outside your area`);
 
-/** The one place a person row becomes an API object; document number and phone only ever masked. */
+/**
+ * The one place a person row becomes an API object. Document number and phone only ever masked,
+ * and the birth year instead of the date: mask and date together would be the number again.
+ */
 export function presentPerson(row: PersonRow): PersonView {
   return {
     id: row.id,
@@ -43,7 +47,7 @@ export function presentPerson(row: PersonRow): PersonView {
     documentType: row.document_type,
     documentMasked: row.document_masked,
     sex: row.sex,
-    birthDate: row.birth_date,
+    birthYear: row.birth_year,
     phoneMasked: row.phone_masked,
     hukouAddress: row.hukou_address,
     currentAddress: row.current_address,
@@ -181,13 +185,13 @@ export async function registerPerson(
     );
   }
   const phone = checkedPhone(body.phone);
+  const birthDate = document.birthDate ?? body.birthDate ?? null;
   const place = await resolvePlace(db, actor.viewer, body);
   const existing = await repo.findPersonByDocumentHash(db, documentHash(cipher, type, document.number));
   const now = actor.now();
   const fields = {
     name: body.name.trim(),
     sex: document.sex ?? body.sex ?? 'unknown',
-    birth_date: document.birthDate ?? body.birthDate ?? null,
     region_code: document.regionCode ?? null,
     hukou_address: body.hukouAddress?.trim() || undefined,
     current_address: body.currentAddress?.trim() || place.address || undefined,
@@ -214,10 +218,9 @@ export async function registerPerson(
         'This person is registered as living in another area; ask its grid worker to record the departure first',
       );
     }
-    const secrets = existing.secret
-      ? decryptSecrets(cipher, existing.secret)
-      : { documentNumber: document.number, phone: null };
+    const secrets = decryptSecrets(cipher, existing.secret);
     const nextPhone = phone ?? secrets.phone;
+    const nextBirthDate = birthDate ?? secrets.birthDate;
     const changes = changedFields(existing, {
       ...fields,
       area_id: place.areaId,
@@ -225,12 +228,18 @@ export async function registerPerson(
       status: 'active',
     });
     if (nextPhone !== secrets.phone) changes.phone = { from: secrets.phone ? 'previous' : null, to: 'new' };
+    if (nextBirthDate !== secrets.birthDate)
+      changes.birthDate = { from: secrets.birthDate ? 'previous' : null, to: 'new' };
     if (Object.keys(changes).length > 0) {
       await db
         .updateTable('persons')
         .set({
           ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
-          ...protectPerson(cipher, type, { documentNumber: document.number, phone: nextPhone }),
+          ...protectPerson(cipher, type, {
+            documentNumber: document.number,
+            phone: nextPhone,
+            birthDate: nextBirthDate,
+          }),
           area_id: place.areaId,
           area_path: place.areaPath,
           house_id: place.houseId,
@@ -275,7 +284,7 @@ export async function registerPerson(
       ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
       name: fields.name,
       document_type: type,
-      ...protectPerson(cipher, type, { documentNumber: document.number, phone }),
+      ...protectPerson(cipher, type, { documentNumber: document.number, phone, birthDate }),
       area_id: place.areaId,
       area_path: place.areaPath,
       house_id: place.houseId,
@@ -308,7 +317,30 @@ export async function registerPerson(
   return { person: presentPerson(row!), created: true };
 }
 
-/** What typing an ID number tells a grid worker: derived sex/birth date, and the person if they live in the worker's area. */
+/**
+ * Spends one of the caller's number lookups (lookup-budget.ts) before a full ID or phone number
+ * is tested against the register; a refusal is audited once per window and answered 429.
+ */
+async function spendNumberLookup(db: Db, actor: Actor, detail: Record<string, unknown>): Promise<void> {
+  const refused = await spendLookup(db, actor.viewer, actor.now());
+  if (!refused) return;
+  if (refused.firstRefusal)
+    await recordAudit(db, actor, {
+      action: 'person.lookup_refused',
+      entityType: 'person',
+      after: { ...detail, retryAfterSeconds: refused.retryAfterSeconds },
+    });
+  throw new LookupRateLimited(refused.retryAfterSeconds);
+}
+
+/**
+ * What typing an ID number tells: the sex and birth date the number itself carries, and the
+ * person if they live in the caller's area. Outside it, only what registering needs: callers who
+ * may register people learn that registering this number here would be refused (the person lives
+ * in an area they may not change), never where or who. Read-only callers learn nothing of people
+ * outside their area. Every lookup spends the caller's budget and is audited with the keyed hash
+ * and the masked number, never the number. Pass the database, not a transaction: spent budget stays spent.
+ */
 export async function lookupDocument(
   db: Db,
   actor: Actor,
@@ -317,17 +349,39 @@ export async function lookupDocument(
   number: string,
 ) {
   const document = checkedDocument(type, number, 'body.documentNumber', actor.now());
-  const existing = await repo.findPersonByDocumentHash(db, documentHash(cipher, type, document.number));
+  const hash = documentHash(cipher, type, document.number);
+  const documentMasked = maskIdNumber(document.number);
+  await spendNumberLookup(db, actor, { documentType: type, documentMasked, documentHash: hash });
+  const existing = await repo.findPersonByDocumentHash(db, hash);
   const visible =
     existing?.area_path && can(actor.viewer, 'person.read', existing.area_path) ? existing : null;
+  const registeredElsewhere =
+    visible === null &&
+    existing?.status === 'active' &&
+    existing.area_path !== null &&
+    !can(actor.viewer, 'person.write', existing.area_path) &&
+    canAnywhere(actor.viewer, 'person.write');
+  await recordAudit(db, actor, {
+    action: 'person.lookup',
+    entityType: 'person',
+    entityId: visible?.id ?? null,
+    // The holder's area, so its auditors see who looks up their residents from elsewhere.
+    areaPath: existing?.area_path ?? null,
+    after: {
+      documentType: type,
+      documentMasked,
+      documentHash: hash,
+      answer: visible ? 'in_scope' : registeredElsewhere ? 'registered_elsewhere' : 'not_found',
+    },
+  });
   return {
     documentType: type,
-    documentMasked: maskIdNumber(document.number),
+    documentMasked,
     sex: document.sex ?? null,
     birthDate: document.birthDate ?? null,
     regionCode: document.regionCode ?? null,
     existing: visible ? presentPerson(visible) : null,
-    registeredElsewhere: existing !== undefined && visible === null,
+    registeredElsewhere,
   };
 }
 
@@ -383,7 +437,20 @@ export async function listPersons(
     search.documentHash = documentHash(cipher, 'passport', normaliseIdInput(q));
   const asPhone = q ? normalisePhone(q) : null;
   if (asPhone?.ok) search.phoneHash = phoneHash(cipher, asPhone.value);
+  // A whole number typed into the search tests it against the register, like a lookup.
+  const tested = search.documentHash
+    ? { documentHash: search.documentHash, documentMasked: maskIdNumber(normaliseIdInput(q)) }
+    : search.phoneHash && asPhone?.ok
+      ? { phoneHash: search.phoneHash, phoneMasked: maskPhone(asPhone.value) }
+      : null;
+  if (tested) await spendNumberLookup(db, actor, tested);
   const page = await repo.searchPersons(db, actor.viewer, search);
+  if (tested)
+    await recordAudit(db, actor, {
+      action: 'person.search_number',
+      entityType: 'person',
+      after: { ...tested, matches: page.total },
+    });
   return { ...page, items: page.items.map(presentPerson) };
 }
 
@@ -423,10 +490,7 @@ export async function updatePerson(
     const phone = checkedPhone(body.phone);
     if (phone !== secrets.phone) {
       changes.phone = { from: secrets.phone ? 'previous' : null, to: phone ? 'new' : null };
-      secretColumns = protectPerson(cipher, row.document_type as DocumentType, {
-        documentNumber: secrets.documentNumber,
-        phone,
-      });
+      secretColumns = protectPerson(cipher, row.document_type as DocumentType, { ...secrets, phone });
     }
   }
   if (Object.keys(changes).length === 0) return presentPerson(row);

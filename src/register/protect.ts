@@ -1,6 +1,7 @@
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { maskIdNumber, maskPhone } from '../privacy/masking.js';
 import type { DocumentType } from './identity/documents.js';
+import { parseResidentIdNumber } from './identity/identity-number.js';
 
 /** Phone numbers as stored: digits only; mobiles without the +86 prefix, landlines as 0AAA-NNNNNNN. */
 export function normalisePhone(input: string): { ok: true; value: string } | { ok: false; message: string } {
@@ -33,20 +34,60 @@ export function phoneHash(cipher: FieldCipher, normalisedPhone: string): string 
 export interface PersonSecrets {
   documentNumber: string;
   phone: string | null;
+  /**
+   * YYYY-MM-DD, kept only inside the encrypted record: with a masked number it would rebuild the
+   * whole ID, so the clear columns hold the birth year alone.
+   */
+  birthDate: string | null;
 }
 
-/** Columns that hold a person's document number and phone: encrypted blob, lookup hashes, masked copies. */
-export function protectPerson(cipher: FieldCipher, type: DocumentType, secrets: PersonSecrets) {
+/** `1954-09-12` → 1954; what a viewer without person.reveal may know of a birth date. */
+export function birthYearOf(birthDate: string | null | undefined): number | null {
+  const year = birthDate ? Number(birthDate.slice(0, 4)) : NaN;
+  return Number.isInteger(year) ? year : null;
+}
+
+/**
+ * Columns derived from a person's secrets: the encrypted record {documentNumber, phone,
+ * birthDate}, lookup hashes, masked copies and the birth year. Nothing here rebuilds a number.
+ */
+export function protectPerson(
+  cipher: FieldCipher,
+  type: DocumentType,
+  input: Omit<PersonSecrets, 'birthDate'> & { birthDate?: string | null },
+) {
+  // A resident ID (or HMT residence permit) number carries its birth date.
+  const secrets = { ...input, birthDate: input.birthDate ?? birthDateInNumber(input.documentNumber) };
   return {
-    secret: cipher.encryptRecord({ documentNumber: secrets.documentNumber, phone: secrets.phone }),
+    secret: cipher.encryptRecord({
+      documentNumber: secrets.documentNumber,
+      phone: secrets.phone,
+      birthDate: secrets.birthDate,
+    }),
     document_hash: documentHash(cipher, type, secrets.documentNumber),
     document_masked: maskIdNumber(secrets.documentNumber),
     phone_hash: secrets.phone ? phoneHash(cipher, secrets.phone) : null,
     phone_masked: secrets.phone ? maskPhone(secrets.phone) : null,
+    birth_year: birthYearOf(secrets.birthDate),
   };
 }
 
+/**
+ * Decrypts a person's record. Records written before birth dates moved inside it have none; a
+ * resident ID number still tells it (other documents' dates are sealed in at start, see seal.ts).
+ */
 export function revealPerson(cipher: FieldCipher, secret: string): PersonSecrets {
   const fields = cipher.decryptRecord(secret);
-  return { documentNumber: fields.documentNumber ?? '', phone: fields.phone ?? null };
+  const documentNumber = fields.documentNumber ?? '';
+  return {
+    documentNumber,
+    phone: fields.phone ?? null,
+    birthDate: fields.birthDate ?? birthDateInNumber(documentNumber),
+  };
+}
+
+/** The birth date a resident ID (or HMT residence permit) number carries, if it is one. */
+function birthDateInNumber(number: string): string | null {
+  const parsed = parseResidentIdNumber(number);
+  return parsed.ok ? parsed.value.birthDate : null;
 }

@@ -43,7 +43,7 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Search the register (name, full or masked ID, phone, address, tag)',
         querystring: PersonQuery,
-        response: { 200: PersonPage, ...errors(400, 401, 403, 404) },
+        response: { 200: PersonPage, ...errors(400, 401, 403, 404, 429) },
       },
       preHandler: read,
     },
@@ -74,9 +74,10 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags,
-        summary: 'What an ID number tells: sex, birth date, region, and the person if registered here',
+        summary:
+          'What an ID number tells: sex, birth date, region, the person if registered in your area, whether registering it here would be refused (audited, 20 a minute)',
         body: LookupBody,
-        response: { 200: LookupResponse, ...errors(400, 401, 403) },
+        response: { 200: LookupResponse, ...errors(400, 401, 403, 429) },
       },
       preHandler: read,
     },
@@ -159,7 +160,7 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Show the unmasked document number and phone (audit-logged with the reason)',
+        summary: 'Show the unmasked document number, phone and birth date (audit-logged with the reason)',
         params: IdParams,
         body: RevealBody,
         response: { 200: RevealResponse, ...errors(400, 401, 403, 404) },

@@ -32,10 +32,11 @@ export const PersonView = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
   documentType: Type.String(),
-  /** Always masked, e.g. 110101********1234; the number itself only through /reveal. */
+  /** Always masked to its first and last character, e.g. 1****************4; the number itself only through /reveal. */
   documentMasked: Type.String(),
   sex: Type.String(),
-  birthDate: Nullable(Type.String()),
+  /** The year only: with the masked number the full date would rebuild it (full date through /reveal). */
+  birthYear: Nullable(Type.Integer()),
   phoneMasked: Nullable(Type.String()),
   hukouAddress: Nullable(Type.String()),
   currentAddress: Nullable(Type.String()),
@@ -157,7 +158,11 @@ export const RevealBody = Type.Object(
   { reason: Type.String({ minLength: 2, maxLength: 200 }) },
   { additionalProperties: false },
 );
-export const RevealResponse = Type.Object({ documentNumber: Type.String(), phone: Nullable(Type.String()) });
+export const RevealResponse = Type.Object({
+  documentNumber: Type.String(),
+  phone: Nullable(Type.String()),
+  birthDate: Nullable(Type.String()),
+});
 
 export const LookupBody = Type.Object(
   {

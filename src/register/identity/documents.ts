@@ -229,3 +229,8 @@ const TYPE_BY_LABEL: ReadonlyMap<string, DocumentType> = new Map(
 export function documentTypeFromLabel(label: string): DocumentType | null {
   return TYPE_BY_LABEL.get(labelKey(label)) ?? null;
 }
+
+/** Documents whose number holds the birth date (and sex): a typed date must agree with it. */
+export function numberCarriesBirthDate(type: DocumentType): boolean {
+  return type === 'resident_id' || type === 'hmt_residence_permit';
+}

@@ -1,0 +1,83 @@
+import { sql } from 'kysely';
+import type { Viewer } from '../auth/scope.js';
+import type { Db } from '../core/context.js';
+import { AppError } from '../core/errors.js';
+
+/**
+ * How many full document or phone numbers one caller may test against the register. A grid
+ * worker registering door to door types a few dozen a day; trying the ~16,000 numbers a masked
+ * ID leaves open would take more than a month of daily budgets, each try in the audit log.
+ */
+export const LOOKUP_LIMITS: ReadonlyArray<{ windowSeconds: number; limit: number }> = [
+  { windowSeconds: 60, limit: 20 },
+  { windowSeconds: 86_400, limit: 300 },
+];
+
+/** Too many lookups: 429 with the seconds until the window that ran out starts over. */
+export class LookupRateLimited extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      'RATE_LIMITED',
+      429,
+      `Too many ID or phone number lookups; try again in ${retryAfterSeconds} seconds`,
+      { retryAfterSeconds },
+    );
+  }
+}
+
+/** The budget key of a caller; the command line is never limited (null). */
+function callerKey(viewer: Viewer): string | null {
+  if (viewer.kind === 'user') return `user:${viewer.userId}`;
+  if (viewer.kind === 'token') return `token:${viewer.tokenId}`;
+  return null;
+}
+
+export interface LookupSpend {
+  /** True for the first refusal of a window, so the audit log notes an attempt without a flood. */
+  firstRefusal: boolean;
+  retryAfterSeconds: number;
+}
+
+/**
+ * Counts one lookup in every window, atomically in the database (so several app nodes share the
+ * budget and parallel requests cannot slip past it). Returns null when the lookup may proceed,
+ * else when to retry. Call it outside the caller's transaction: a refused attempt still counts.
+ */
+export async function spendLookup(db: Db, viewer: Viewer, now: Date): Promise<LookupSpend | null> {
+  const caller = callerKey(viewer);
+  if (!caller) return null;
+  const seconds = LOOKUP_LIMITS.map((l) => l.windowSeconds);
+  const starts = LOOKUP_LIMITS.map((l) =>
+    new Date(Math.floor(now.getTime() / (l.windowSeconds * 1000)) * l.windowSeconds * 1000).toISOString(),
+  );
+  const result = await sql<{ window_seconds: number; window_start: Date; used: number }>`
+    insert into lookup_budgets (caller, window_seconds, window_start, used)
+    select ${caller}, w.seconds, w.start, 1
+    from unnest(${seconds}::int[], ${starts}::timestamptz[]) as w(seconds, start)
+    on conflict (caller, window_seconds, window_start) do update set used = lookup_budgets.used + 1
+    returning window_seconds, window_start, used`.execute(db);
+  const refusals = result.rows.flatMap((row) => {
+    const limit = LOOKUP_LIMITS.find((l) => l.windowSeconds === row.window_seconds)!.limit;
+    if (row.used <= limit) return [];
+    const ends = new Date(row.window_start).getTime() + row.window_seconds * 1000;
+    return [
+      {
+        retryAfterSeconds: Math.max(1, Math.ceil((ends - now.getTime()) / 1000)),
+        firstRefusal: row.used === limit + 1,
+      },
+    ];
+  });
+  const refusal: LookupSpend | null =
+    refusals.length === 0
+      ? null
+      : {
+          retryAfterSeconds: Math.max(...refusals.map((r) => r.retryAfterSeconds)),
+          firstRefusal: refusals.some((r) => r.firstRefusal),
+        };
+  // Old windows are of no use; the caller's own are few, so this stays cheap.
+  if (result.rows.some((r) => r.used === 1 && r.window_seconds === 86_400))
+    await sql`delete from lookup_budgets where caller = ${caller} and window_start < ${new Date(now.getTime() - 2 * 86_400_000)}`.execute(
+      db,
+    );
+  return refusal;
+}

@@ -1,0 +1,41 @@
+import { sql } from 'kysely';
+import type { Db } from '../core/context.js';
+import type { FieldCipher } from '../privacy/field-crypto.js';
+import { revealPerson } from './protect.js';
+
+const BATCH = 500;
+
+/**
+ * Moves birth dates still held in the clear `persons.birth_date` column (typed for passports and
+ * permits before issue #9) into each person's encrypted record, then empties the column. The
+ * migration cannot: it has no cipher. Runs after migrating, on every start; a no-op once done.
+ * Returns how many people were sealed.
+ */
+export async function sealBirthDates(db: Db, cipher: FieldCipher): Promise<number> {
+  let sealed = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('persons')
+      .select(['id', 'secret', 'birth_date'])
+      .where('birth_date', 'is not', null)
+      .orderBy('id')
+      .limit(BATCH)
+      .execute();
+    if (rows.length === 0) return sealed;
+    const ids: number[] = [];
+    const secrets: string[] = [];
+    const years: number[] = [];
+    for (const row of rows) {
+      const current = revealPerson(cipher, row.secret);
+      const birthDate = row.birth_date!;
+      ids.push(row.id);
+      secrets.push(cipher.encryptRecord({ ...current, birthDate }));
+      years.push(Number(birthDate.slice(0, 4)));
+    }
+    await sql`
+      update persons p set secret = i.secret, birth_year = i.birth_year, birth_date = null
+      from unnest(${ids}::int[], ${secrets}::text[], ${years}::int[]) as i(id, secret, birth_year)
+      where p.id = i.id`.execute(db);
+    sealed += rows.length;
+  }
+}
