@@ -12,12 +12,22 @@ import {
   type EncodingOption,
   type TextEncodingName,
 } from './encoding.js';
+import { AppError } from '../core/errors.js';
 import { ImportFileError } from './errors.js';
+import { cellTooLong, DEFAULT_TABLE_LIMITS, guardXml, ImportLimitError, type TableLimits } from './limits.js';
+import { openTableInWorker } from './table-thread.js';
+import { checkWorkbookZip } from './zip-check.js';
 
 export { ImportFileError, type ImportFileProblem } from './errors.js';
 
 export type TableSource =
-  | { path: string }
+  | {
+      path: string;
+      /** The name the user gave the file (an upload is stored under another). */
+      fileName?: string | undefined;
+      /** Where the XLSX reader may park a worksheet it cannot read yet (default: the system's). */
+      scratchDir?: string | undefined;
+    }
   | {
       stream: Readable;
       fileName: string;
@@ -37,6 +47,8 @@ export interface OpenTableOptions {
   sheet?: string | number;
   /** 1-based row holding the headers (e.g. 2 under a title row). Default: first non-empty row. */
   headerRow?: number;
+  /** Defaults: DEFAULT_TABLE_LIMITS. */
+  limits?: Partial<TableLimits> | undefined;
 }
 
 export interface TableRow {
@@ -298,25 +310,55 @@ async function* utf8Text(chunks: AsyncIterable<unknown>): AsyncGenerator<string>
 class Utf8SafeWorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {
   /** The raw source of the worksheet last emitted, to release it when skipped. */
   lastSheetSource: unknown;
+  /** Set right after construction (exceljs' constructor calls no parser). */
+  limits: TableLimits = DEFAULT_TABLE_LIMITS;
+
+  /** Every XML part is read through the size and text-run guard (see guardXml). */
+  private guarded(entry: AsyncIterable<unknown>, maxBytes: number, part: string): AsyncGenerator<string> {
+    const limits = this.limits;
+    return utf8Text(
+      guardXml(entry, limits, maxBytes, () =>
+        maxBytes === limits.maxSharedStringsBytes
+          ? new ImportLimitError(
+              'sharedStrings',
+              maxBytes,
+              `the text of the workbook unpacks to more than ${Math.round(maxBytes / 1024 / 1024)} MiB; split the file`,
+            )
+          : new ImportLimitError(
+              'entrySize',
+              maxBytes,
+              `the workbook's ${part} unpacks to more than ${Math.round(maxBytes / 1024 / 1024)} MiB`,
+            ),
+      ),
+    );
+  }
 
   async *_parseSharedStrings(entry: Readable): AsyncGenerator<unknown> {
-    entry.setEncoding('utf8');
-    yield* baseReader._parseSharedStrings.call(this, entry);
+    const text = Readable.from(this.guarded(entry, this.limits.maxSharedStringsBytes, 'text'));
+    yield* baseReader._parseSharedStrings.call(this, text);
   }
 
   async _parseWorkbook(entry: Readable): Promise<void> {
-    entry.setEncoding('utf8');
-    await baseReader._parseWorkbook.call(this, entry);
+    await baseReader._parseWorkbook.call(
+      this,
+      Readable.from(this.guarded(entry, this.limits.maxEntryBytes, 'sheet list')),
+    );
   }
 
   async _parseStyles(entry: Readable): Promise<void> {
-    entry.setEncoding('utf8');
-    await baseReader._parseStyles.call(this, entry);
+    await baseReader._parseStyles.call(
+      this,
+      Readable.from(this.guarded(entry, this.limits.maxEntryBytes, 'styles')),
+    );
   }
 
   *_parseWorksheet(iterator: AsyncIterable<unknown>, sheetNo: string): Generator<unknown> {
     this.lastSheetSource = iterator;
-    yield* baseReader._parseWorksheet.call(this, utf8Text(iterator), sheetNo);
+    yield* baseReader._parseWorksheet.call(
+      this,
+      this.guarded(iterator, this.limits.maxEntryBytes, 'worksheet'),
+      sheetNo,
+    );
   }
 }
 
@@ -440,6 +482,7 @@ async function openXlsx(
   bytes: AsyncIterable<Buffer>,
   fileName: string,
   options: OpenTableOptions,
+  limits: TableLimits,
 ): Promise<RowSource> {
   const input = Readable.from(bytes, { objectMode: false });
   const { failed: inputFailed, error: inputError } = watchFailure(input);
@@ -451,6 +494,7 @@ async function openXlsx(
     worksheets: 'emit',
     entries: 'ignore',
   });
+  reader.limits = limits;
   const internals = reader as unknown as WorkbookReaderInternals;
   let sheetName: string | undefined;
 
@@ -501,8 +545,8 @@ async function openXlsx(
         break;
       }
     } catch (error) {
-      // A failing source (upload cut off, disk error) is not a damaged workbook.
-      if (error instanceof ImportFileError || (error !== undefined && error === inputError())) throw error;
+      // A failing source (upload cut off, disk error) is not a damaged workbook; a broken limit says which.
+      if (error instanceof AppError || (error !== undefined && error === inputError())) throw error;
       const reason = error instanceof Error ? error.message : String(error);
       throw new ImportFileError('DAMAGED', `"${fileName}" is damaged or not a real XLSX file (${reason})`);
     } finally {
@@ -548,16 +592,52 @@ function headersOf(cells: readonly string[]): string[] {
   return headers;
 }
 
+/** Refuses rows past the row, column and cell-length limits as they stream by. */
+async function* limitedRows(rows: AsyncGenerator<RawRow>, limits: TableLimits): AsyncGenerator<RawRow> {
+  try {
+    for (;;) {
+      const next = await rows.next();
+      if (next.done) return;
+      const { rowNumber, cells } = next.value;
+      if (rowNumber > limits.maxRows + 1)
+        throw new ImportLimitError(
+          'rows',
+          limits.maxRows,
+          `the file has more than ${limits.maxRows} rows; split it`,
+        );
+      if (cells.length > limits.maxColumns)
+        throw new ImportLimitError(
+          'columns',
+          limits.maxColumns,
+          `row ${rowNumber} has more than ${limits.maxColumns} columns`,
+        );
+      for (const cell of cells) if (cell.length > limits.maxCellChars) throw cellTooLong(limits, rowNumber);
+      yield next.value;
+    }
+  } finally {
+    await rows.return(undefined);
+  }
+}
+
 /**
  * Opens an XLSX or CSV file for streaming: reads up to the header row and
- * returns a table whose rows are read lazily, one pass only.
+ * returns a table whose rows are read lazily, one pass only. A file is parsed
+ * in a worker thread with a memory cap (table-thread.ts), so a hostile file
+ * never holds up the server's event loop; a stream is parsed here.
  */
 export async function openTable(source: TableSource, options: OpenTableOptions = {}): Promise<Table> {
+  if ('path' in source) return openTableInWorker(source, options);
+  return openTableHere(source, options);
+}
+
+/** openTable in this thread: what the worker runs, and what a stream source gets. */
+export async function openTableHere(source: TableSource, options: OpenTableOptions = {}): Promise<Table> {
+  const limits: TableLimits = { ...DEFAULT_TABLE_LIMITS, ...options.limits };
   let raw: Readable;
   let fileName: string;
   let totalBytes: number | undefined;
   if ('path' in source) {
-    fileName = basename(source.path);
+    fileName = source.fileName ?? basename(source.path);
     totalBytes = (await stat(source.path)).size;
     raw = createReadStream(source.path);
   } else {
@@ -580,16 +660,17 @@ export async function openTable(source: TableSource, options: OpenTableOptions =
   let format: TableFormat;
   try {
     format = detectFormat(peeked.head, fileName);
+    if (format === 'xlsx' && 'path' in source) await checkWorkbookZip(source.path, fileName, limits);
     rowSource =
       format === 'csv'
         ? await openCsv(peeked.bytes, options)
-        : await openXlsx(peeked.bytes, fileName, options);
+        : await openXlsx(peeked.bytes, fileName, options, limits);
   } catch (error) {
     await peeked.close();
     raw.destroy();
     throw error;
   }
-  const rows = rowSource.rows;
+  const rows = limitedRows(rowSource.rows, limits);
 
   let closed = false;
   const close = async () => {
