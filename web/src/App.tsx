@@ -62,6 +62,9 @@ const ReportPage = lazy(() => import('./pages/public/ReportPage').then((m) => ({
 const EventFollowPage = lazy(() =>
   import('./pages/public/EventFollowPage').then((m) => ({ default: m.EventFollowPage })),
 );
+const RequestFollowPage = lazy(() =>
+  import('./pages/public/RequestFollowPage').then((m) => ({ default: m.RequestFollowPage })),
+);
 // Community services: requests, volunteers, teams, the lists, announcements, review.
 const RequestsPage = lazy(() =>
   import('./pages/services/RequestsPage').then((m) => ({ default: m.RequestsPage })),
@@ -110,6 +113,7 @@ function AppRoutes() {
       <Route path="/p/:token" element={lazyPage(<PlaceScanPage />)} />
       <Route path="/report/:communityCode" element={lazyPage(<ReportPage />)} />
       <Route path="/e/:token" element={lazyPage(<EventFollowPage />)} />
+      <Route path="/help/:token" element={lazyPage(<RequestFollowPage />)} />
       <Route element={<SessionRoutes />}>
         <Route path="/login" element={<LoginPage />} />
         <Route element={<RequireAuth />}>

@@ -12,6 +12,7 @@ const patch = <T>(path: string, body: unknown) => http.request<T>('PATCH', path,
 const put = <T>(path: string, body: unknown) => http.request<T>('PUT', path, { body });
 const del = <T>(path: string) => http.request<T>('DELETE', path);
 const tokenPath = (token: string) => `/public/households/${encodeURIComponent(token)}`;
+const followPath = (token: string) => `/public/requests/${encodeURIComponent(token)}`;
 
 /** The rights these pages check; `Right` in types.ts may not list them yet. */
 export type ServiceRight =
@@ -202,6 +203,8 @@ export interface PublicReceipt {
   status: RequestStatus;
   routedToVolunteer: boolean;
   message: string;
+  /** The secret of the request's follow link (/help/:token), given only on asking. */
+  followToken: string;
 }
 export interface ServiceRequest {
   id: number;
@@ -520,11 +523,13 @@ export const servicesApi = {
       get<{ items: PublicAnnouncement[] }>(`${tokenPath(token)}/announcements`, undefined, signal),
     markRead: (token: string, id: number) =>
       post<{ id: number; read: true; readAt: string }>(`${tokenPath(token)}/announcements/${id}/read`),
-    requests: (token: string, signal?: AbortSignal) =>
-      get<{ items: PublicRequest[] }>(`${tokenPath(token)}/requests`, undefined, signal),
     ask: (token: string, input: RequestInput) => post<PublicReceipt>(`${tokenPath(token)}/requests`, input),
-    cancel: (token: string, code: string) =>
-      post<PublicRequest>(`${tokenPath(token)}/requests/${encodeURIComponent(code)}/cancel`),
+  },
+  /** A request's follow link (/help/:token), held only by whoever asked: no sign-in. */
+  followedRequest: {
+    get: (followToken: string, signal?: AbortSignal) =>
+      get<PublicRequest>(followPath(followToken), undefined, signal),
+    withdraw: (followToken: string) => post<PublicRequest>(`${followPath(followToken)}/cancel`),
   },
 };
 
@@ -595,5 +600,5 @@ export const useAreaReview = (query: ReviewQuery | null, version = 0) =>
 export const useHouseholdAnnouncements = (token: string, version = 0) =>
   useResource((signal) => servicesApi.household.announcements(token, signal), [token, version]);
 
-export const useHouseholdRequests = (token: string, version = 0) =>
-  useResource((signal) => servicesApi.household.requests(token, signal), [token, version]);
+export const useFollowedRequest = (followToken: string, version = 0) =>
+  useResource((signal) => servicesApi.followedRequest.get(followToken, signal), [followToken, version]);

@@ -1,41 +1,31 @@
 import { BellOutlined, CustomerServiceOutlined, NotificationOutlined } from '@ant-design/icons';
-import {
-  Alert,
-  App,
-  Badge,
-  Button,
-  Card,
-  Collapse,
-  Form,
-  Input,
-  List,
-  Popconfirm,
-  Space,
-  Tag,
-  Typography,
-} from 'antd';
+import { Alert, Badge, Button, Card, Collapse, Form, Input, List, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
 import {
   type PublicAnnouncement,
   type PublicReceipt,
   type RequestInput,
   servicesApi,
   useHouseholdAnnouncements,
-  useHouseholdRequests,
 } from '../../api/services';
 import { useI18n } from '../../i18n/context';
-import { errorText } from '../../i18n/labels';
 import { phoneRules, SubmitProblemAlert, usePublicSubmit } from '../public/fields';
 import { PublicFormHeader } from '../public/PublicLayout';
-import { AnnouncementKindTag, RequestKindTag, RequestStatusTag, UrgencyTag } from './common';
+import { AnnouncementKindTag, RequestKindTag } from './common';
+import { helpFollowPath, saveHelpLink, type SavedHelpLink, savedHelpLinks } from './helpLinks';
 import { KindAndDetails } from './RequestFields';
 
-/** What the door page adds for the household: announcements to it, asking for help, the help asked for. */
+/**
+ * What the door page adds: announcements to everyone in the area, and asking for help. Anyone who
+ * scans the door sees this page, so it lists no requests; whoever asks gets the request's own
+ * follow link, which this browser keeps.
+ */
 export function DoorServices({ token }: { token: string }) {
   const { t } = useI18n();
-  const [version, setVersion] = useState(0);
   const [asking, setAsking] = useState(false);
   const [receipt, setReceipt] = useState<PublicReceipt | null>(null);
+  const [saved, setSaved] = useState<SavedHelpLink[]>(() => savedHelpLinks(token));
   return (
     <div className="door-services" data-testid="door-services">
       <DoorAnnouncements token={token} />
@@ -43,10 +33,16 @@ export function DoorServices({ token }: { token: string }) {
         <HelpForm
           token={token}
           onBack={() => setAsking(false)}
-          onDone={(next) => {
+          onDone={(next, kind) => {
             setAsking(false);
             setReceipt(next);
-            setVersion((v) => v + 1);
+            saveHelpLink(token, {
+              followToken: next.followToken,
+              code: next.code,
+              kind,
+              createdAt: new Date().toISOString(),
+            });
+            setSaved(savedHelpLinks(token));
           }}
         />
       ) : (
@@ -64,16 +60,71 @@ export function DoorServices({ token }: { token: string }) {
           {t('requests.door.ask')}
         </Button>
       )}
-      {receipt && (
-        <Alert
-          type="success"
-          showIcon
-          title={<span data-testid="door-help-receipt">{receipt.message}</span>}
-          style={{ marginBottom: 12 }}
-        />
-      )}
-      <DoorRequests token={token} version={version} onChanged={() => setVersion((v) => v + 1)} />
+      {receipt && <HelpReceipt receipt={receipt} />}
+      <SavedHelpLinks links={saved} />
     </div>
+  );
+}
+
+/** The answer to asking: the follow link, shown once; only its holder can follow or withdraw. */
+function HelpReceipt({ receipt }: { receipt: PublicReceipt }) {
+  const { t } = useI18n();
+  const path = helpFollowPath(receipt.followToken);
+  return (
+    <Alert
+      type="success"
+      showIcon
+      style={{ marginBottom: 12 }}
+      title={<span data-testid="door-help-receipt">{receipt.message}</span>}
+      description={
+        <Space direction="vertical" style={{ width: '100%' }}>
+          <span>{t('requests.door.followHint')}</span>
+          <Typography.Text
+            code
+            copyable={{ text: `${window.location.origin}${path}` }}
+            style={{ wordBreak: 'break-all' }}
+            data-testid="door-help-link"
+          >
+            {`${window.location.origin}${path}`}
+          </Typography.Text>
+          <Link to={path} data-testid="door-help-follow">
+            <Button type="primary" block>
+              {t('requests.door.follow')}
+            </Button>
+          </Link>
+        </Space>
+      }
+    />
+  );
+}
+
+/** The requests asked for from this browser at this door (kept in its storage, never fetched by the door code). */
+function SavedHelpLinks({ links }: { links: SavedHelpLink[] }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  if (links.length === 0) return null;
+  return (
+    <Card
+      className="public-card"
+      size="small"
+      title={t('requests.door.mine')}
+      data-testid="door-my-requests"
+      style={{ marginTop: 12 }}
+    >
+      <List
+        dataSource={links}
+        renderItem={(link) => (
+          <List.Item key={link.followToken} data-testid="door-my-request">
+            <Link to={helpFollowPath(link.followToken)}>
+              <Space size={4} wrap>
+                <RequestKindTag kind={link.kind} />
+                <span className="muted">{i18n.formatDateTime(link.createdAt)}</span>
+              </Space>
+            </Link>
+          </List.Item>
+        )}
+      />
+    </Card>
   );
 }
 
@@ -161,7 +212,7 @@ function HelpForm({
 }: {
   token: string;
   onBack: () => void;
-  onDone: (receipt: PublicReceipt) => void;
+  onDone: (receipt: PublicReceipt, kind: RequestInput['kind']) => void;
 }) {
   const { t } = useI18n();
   const [form] = Form.useForm<HelpValues>();
@@ -187,7 +238,7 @@ function HelpForm({
               ...(name ? { requesterName: name } : {}),
               ...(phone ? { contactPhone: phone } : {}),
             });
-            onDone(receipt);
+            onDone(receipt, values.kind);
           })
         }
       >
@@ -221,74 +272,6 @@ function HelpForm({
           {t('common.submit')}
         </Button>
       </Form>
-    </Card>
-  );
-}
-
-function DoorRequests({
-  token,
-  version,
-  onChanged,
-}: {
-  token: string;
-  version: number;
-  onChanged: () => void;
-}) {
-  const i18n = useI18n();
-  const { t } = i18n;
-  const { message } = App.useApp();
-  const list = useHouseholdRequests(token, version);
-  const items = list.data?.items ?? [];
-  if (items.length === 0) return null;
-  return (
-    <Card
-      className="public-card"
-      size="small"
-      title={t('requests.door.recent')}
-      data-testid="door-requests"
-      style={{ marginTop: 12 }}
-    >
-      <List
-        dataSource={items}
-        renderItem={(item) => (
-          <List.Item
-            key={item.code}
-            data-testid="door-request"
-            extra={
-              (item.status === 'open' || item.status === 'accepted') && (
-                <Popconfirm
-                  title={t('requests.door.cancelConfirm')}
-                  okText={t('common.confirm')}
-                  cancelText={t('common.cancel')}
-                  onConfirm={() =>
-                    servicesApi.household
-                      .cancel(token, item.code)
-                      .then(onChanged)
-                      .catch((error: unknown) => void message.error(errorText(i18n, error)))
-                  }
-                >
-                  <Button size="small" type="text" danger>
-                    {t('requests.door.cancel')}
-                  </Button>
-                </Popconfirm>
-              )
-            }
-          >
-            <div>
-              <Space size={4} wrap>
-                <RequestKindTag kind={item.kind} />
-                <UrgencyTag urgency={item.urgency} />
-                <RequestStatusTag status={item.status} />
-              </Space>
-              <div>{item.details}</div>
-              <div className="muted" style={{ fontSize: 12 }}>
-                {i18n.formatDateTime(item.createdAt)}
-                {item.volunteer && ` · ${t('requests.volunteerIs', { name: item.volunteer.name })}`}
-              </div>
-            </div>
-          </List.Item>
-        )}
-      />
     </Card>
   );
 }
