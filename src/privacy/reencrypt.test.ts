@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import type { KeyMaterial } from '../config.js';
 import { addPerson, addPlace, addScan, nextIdNumber, systemActor } from '../health/leads/fixtures.js';
 import { findPersonByDocumentHash } from '../register/repository.js';
-import { documentHash, phoneHash } from '../register/protect.js';
+import { documentHash, documentHashes, phoneHash } from '../register/protect.js';
 import { describeEachDatabase } from '../test-support/database.js';
 import { createAreaTree, createUser } from '../test-support/factories.js';
 import { createFieldCipher } from './field-crypto.js';
@@ -143,5 +143,40 @@ describeEachDatabase('gridguard keys rotate (AES-256-GCM → SM4)', (database) =
     expect(
       await db.selectFrom('persons').select(['id', 'secret', 'document_hash']).orderBy('id').execute(),
     ).toEqual(snapshot);
+  });
+
+  it('finds people under both suites while a switch is rotated in, so nobody is registered twice', async () => {
+    const { db } = database();
+    const actor = systemActor(() => new Date());
+    const aes = createFieldCipher(before);
+    const sm4 = createFieldCipher(after);
+    const tree = await createAreaTree(db);
+    const person = await addPerson(db, actor, aes, { areaId: tree.cellA.id });
+
+    // The app already runs with the SM4 key current; the rotation has not reached this row.
+    const found = await findPersonByDocumentHash(
+      db,
+      documentHashes(sm4, 'resident_id', person.documentNumber),
+    );
+    expect(found?.id).toBe(person.id);
+    const again = await addPerson(db, actor, sm4, {
+      areaId: tree.cellA.id,
+      documentNumber: person.documentNumber,
+    });
+    expect(again.id).toBe(person.id);
+    const copies = await db
+      .selectFrom('persons')
+      .select(['id', 'secret', 'document_hash'])
+      .where('document_hash', 'in', documentHashes(sm4, 'resident_id', person.documentNumber))
+      .execute();
+    expect(copies).toHaveLength(1);
+    // Once all keys are of one suite, only that suite's hash is asked for.
+    const sm4Only = createFieldCipher({
+      currentKeyId: 's1',
+      encryption: { s1: sm4Key },
+      suites: { s1: 'sm4' },
+      hmac,
+    });
+    expect(documentHashes(sm4Only, 'resident_id', person.documentNumber)).toHaveLength(1);
   });
 });

@@ -12,6 +12,7 @@ import { type DocumentType, parseDocument } from './identity/documents.js';
 import { normaliseIdInput } from './identity/identity-number.js';
 import {
   documentHash,
+  documentHashes,
   normalisePhone,
   phoneHash,
   protectPerson,
@@ -187,7 +188,7 @@ export async function registerPerson(
   const phone = checkedPhone(body.phone);
   const birthDate = document.birthDate ?? body.birthDate ?? null;
   const place = await resolvePlace(db, actor.viewer, body);
-  const existing = await repo.findPersonByDocumentHash(db, documentHash(cipher, type, document.number));
+  const existing = await repo.findPersonByDocumentHash(db, documentHashes(cipher, type, document.number));
   const now = actor.now();
   const fields = {
     name: body.name.trim(),
@@ -352,7 +353,7 @@ export async function lookupDocument(
   const hash = documentHash(cipher, type, document.number);
   const documentMasked = maskIdNumber(document.number);
   await spendNumberLookup(db, actor, { documentType: type, documentMasked, documentHash: hash });
-  const existing = await repo.findPersonByDocumentHash(db, hash);
+  const existing = await repo.findPersonByDocumentHash(db, documentHashes(cipher, type, document.number));
   const visible =
     existing?.area_path && can(actor.viewer, 'person.read', existing.area_path) ? existing : null;
   const registeredElsewhere =

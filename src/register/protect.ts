@@ -31,6 +31,16 @@ export function phoneHash(cipher: FieldCipher, normalisedPhone: string): string 
   return cipher.lookupHash('phone', normalisedPhone);
 }
 
+/**
+ * Every hash a stored row may hold for this number: the current suite's, and while keys of
+ * another suite are configured (a switch `gridguard keys rotate` may not have finished) that one's.
+ */
+export function documentHashes(cipher: FieldCipher, type: DocumentType, number: string): string[] {
+  return type === 'resident_id'
+    ? cipher.lookupHashes('id', number)
+    : cipher.lookupHashes('doc', `${type}:${number}`);
+}
+
 export interface PersonSecrets {
   documentNumber: string;
   phone: string | null;

@@ -34,8 +34,13 @@ export async function findPersonInScope(
     .executeTakeFirst();
 }
 
-export async function findPersonByDocumentHash(db: Db, hash: string): Promise<PersonRow | undefined> {
-  return personsWithPlace(db).where('p.document_hash', '=', hash).executeTakeFirst();
+/** Several hashes: the same number under each configured cipher suite while a suite switch is rotated in. */
+export async function findPersonByDocumentHash(
+  db: Db,
+  hash: string | readonly string[],
+): Promise<PersonRow | undefined> {
+  const hashes = typeof hash === 'string' ? [hash] : [...hash];
+  return personsWithPlace(db).where('p.document_hash', 'in', hashes).orderBy('p.id').executeTakeFirst();
 }
 
 /** What a search string may be: the keyed hashes of a full ID number or phone are computed by the caller. */
