@@ -15,6 +15,7 @@ import { AreaPage } from './pages/AreaPage';
 import { ChangePasswordPage } from './pages/ChangePasswordPage';
 import { AreasHome, HomePage } from './pages/HomePage';
 import { LoginPage } from './pages/LoginPage';
+import { MfaPage } from './pages/MfaPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 
 // Pages fewer people open load on demand.
@@ -259,6 +260,7 @@ function AppRoutes() {
             />
             <Route path="notifications" element={lazyPage(<NotificationsPage />)} />
             <Route path="account/password" element={<ChangePasswordPage />} />
+            <Route path="account/mfa" element={<MfaPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Route>

@@ -65,6 +65,8 @@ import type {
   ImportKind,
   ImportPreview,
   Me,
+  MfaChallenge,
+  MfaSetup,
   MovePersonInput,
   Page,
   PendingChange,
@@ -104,6 +106,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details: FieldProblem[] = [],
+    /** The error's details as the server sent them (an object for some codes, e.g. a refused sign-in). */
+    readonly data: unknown = undefined,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -134,12 +138,14 @@ interface ClientHooks {
   onUnauthorized?: () => void;
   /** The server wants a new password before anything else. */
   onPasswordChangeRequired?: () => void;
+  /** The server wants a second factor set up before anything else. */
+  onMfaEnrolmentRequired?: () => void;
 }
 
 const CSRF_COOKIE = 'gg_csrf';
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 // A failed login is a 401 too, but it must not bounce the login page to itself.
-const NO_REDIRECT_PATHS = new Set(['/auth/login', '/auth/me']);
+const NO_REDIRECT_PATHS = new Set(['/auth/login', '/auth/login/mfa', '/auth/me']);
 
 let hooks: ClientHooks = {};
 let csrfToken: string | null = null;
@@ -186,7 +192,13 @@ async function parseError(response: Response): Promise<ApiError> {
             typeof d === 'object' && d !== null && typeof (d as FieldProblem).field === 'string',
         )
       : [];
-    return new ApiError(response.status, error.code, String(error.message ?? error.code), details);
+    return new ApiError(
+      response.status,
+      error.code,
+      String(error.message ?? error.code),
+      details,
+      error.details,
+    );
   }
   return new ApiError(response.status, `HTTP_${response.status}`, response.statusText || 'Request failed');
 }
@@ -216,6 +228,7 @@ async function send(method: string, path: string, options: RequestOptions = {}):
     const error = await parseError(response);
     if (error.status === 401 && !NO_REDIRECT_PATHS.has(path)) hooks.onUnauthorized?.();
     if (error.code === 'PASSWORD_CHANGE_REQUIRED') hooks.onPasswordChangeRequired?.();
+    if (error.code === 'MFA_ENROLMENT_REQUIRED') hooks.onMfaEnrolmentRequired?.();
     throw error;
   }
   return response;
@@ -271,7 +284,13 @@ export const api = {
 
   auth: {
     me: (signal?: AbortSignal) => get<Me>('/auth/me', undefined, signal),
-    login: (username: string, password: string) => post<Me>('/auth/login', { username, password }),
+    /** Signs in, or answers a challenge when the account's second factor is owed. */
+    login: (username: string, password: string) =>
+      post<Me | MfaChallenge>('/auth/login', { username, password }),
+    /** The second step: a code from the authenticator app or a recovery code. */
+    loginMfa: (challenge: string, code: string) => post<Me>('/auth/login/mfa', { challenge, code }),
+    mfaSetup: () => post<MfaSetup>('/auth/mfa/setup'),
+    mfaConfirm: (code: string) => post<{ recoveryCodes: string[] }>('/auth/mfa/confirm', { code }),
     logout: () => post<void>('/auth/logout'),
     changePassword: (currentPassword: string, newPassword: string) =>
       post<void>('/auth/password', { currentPassword, newPassword }),
@@ -297,6 +316,8 @@ export const api = {
     create: (input: CreateUserInput) => post<User>('/users', input),
     update: (id: number, input: UpdateUserInput) => patch<User>(`/users/${id}`, input),
     resetPassword: (id: number, newPassword: string) => post<void>(`/users/${id}/password`, { newPassword }),
+    /** Removes the account's second factor (lost phone); audited. */
+    resetMfa: (id: number) => del<User>(`/users/${id}/mfa`),
     addAssignment: (id: number, input: AssignmentInput) => post<User>(`/users/${id}/assignments`, input),
     removeAssignment: (id: number, assignmentId: number) =>
       del<User>(`/users/${id}/assignments/${assignmentId}`),

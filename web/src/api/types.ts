@@ -72,9 +72,34 @@ export interface Me {
   displayName: string;
   locale: string;
   mustChangePassword: boolean;
+  /** A second factor (authenticator app) is set up. */
+  mfaEnabled: boolean;
+  /** The server requires a second factor of this account before anything else. */
+  mfaEnrolmentRequired: boolean;
+  mfaMode: 'required' | 'optional' | 'off';
   csrfToken: string;
   assignments: MeAssignment[];
   rights: string[];
+}
+
+/** The password was right; the account's second factor is still owed. */
+export interface MfaChallenge {
+  mfaRequired: true;
+  challenge: string;
+  expiresAt: string;
+}
+
+export interface MfaSetup {
+  secret: string;
+  otpauthUri: string;
+  qrDataUrl: string;
+}
+
+/** What a refused sign-in tells: tries left, and how long a lock lasts (or still lasts). */
+export interface LoginFailureDetails {
+  triesLeft: number;
+  lockMinutes: number;
+  locked: boolean;
 }
 
 export interface LngLat {
@@ -180,6 +205,7 @@ export interface User {
   displayName: string;
   disabled: boolean;
   locked: boolean;
+  mfaEnabled: boolean;
   mustChangePassword: boolean;
   lastLoginAt: string | null;
   assignments: UserAssignment[];

@@ -1,13 +1,15 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { api, configureClient, isApiError, setCsrfToken } from '../api/client';
-import type { Me, Right } from '../api/types';
+import type { Me, MfaChallenge, Right } from '../api/types';
 
 export interface Auth {
   /** null: not signed in. */
   me: Me | null;
   /** 'loading' until the first /auth/me answer; 'failed' when the server could not be asked. */
   status: 'loading' | 'ready' | 'failed';
-  signIn: (username: string, password: string) => Promise<Me>;
+  /** Signs in, or answers the challenge of the second step (then call completeSignIn). */
+  signIn: (username: string, password: string) => Promise<Me | MfaChallenge>;
+  completeSignIn: (challenge: string, code: string) => Promise<Me>;
   signOut: () => Promise<void>;
   refresh: () => Promise<void>;
   /** Whether the user holds the right somewhere; the server still checks each area. */
@@ -44,13 +46,26 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       onUnauthorized: () => setMe(null),
       onPasswordChangeRequired: () =>
         setMeState((current) => (current ? { ...current, mustChangePassword: true } : current)),
+      onMfaEnrolmentRequired: () =>
+        setMeState((current) => (current ? { ...current, mfaEnrolmentRequired: true } : current)),
     });
     void refresh();
   }, [refresh, setMe]);
 
   const signIn = useCallback(
     async (username: string, password: string) => {
-      const signedIn = await api.auth.login(username, password);
+      const answer = await api.auth.login(username, password);
+      if ('mfaRequired' in answer) return answer;
+      setMe(answer);
+      setStatus('ready');
+      return answer;
+    },
+    [setMe],
+  );
+
+  const completeSignIn = useCallback(
+    async (challenge: string, code: string) => {
+      const signedIn = await api.auth.loginMfa(challenge, code);
       setMe(signedIn);
       setStatus('ready');
       return signedIn;
@@ -71,11 +86,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       me,
       status,
       signIn,
+      completeSignIn,
       signOut,
       refresh,
       can: (right) => me?.rights.includes(right) ?? false,
     }),
-    [me, status, signIn, signOut, refresh],
+    [me, status, signIn, completeSignIn, signOut, refresh],
   );
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

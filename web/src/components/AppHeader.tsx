@@ -3,6 +3,7 @@ import {
   LogoutOutlined,
   MenuOutlined,
   SafetyCertificateOutlined,
+  SafetyOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import { Button, Dropdown, Layout, Tag } from 'antd';
@@ -50,8 +51,20 @@ export function AppHeader({ narrow, onOpenNavigation }: AppHeaderProps) {
         <Dropdown
           trigger={['click']}
           menu={{
-            items: [{ key: 'password', icon: <KeyOutlined />, label: t('header.changePassword') }],
-            onClick: () => void navigate('/account/password'),
+            items: [
+              { key: 'password', icon: <KeyOutlined />, label: t('header.changePassword') },
+              ...(me.mfaMode === 'off'
+                ? []
+                : [
+                    {
+                      key: 'mfa',
+                      icon: <SafetyOutlined />,
+                      label: t('header.mfa'),
+                      'data-testid': 'menu-mfa',
+                    },
+                  ]),
+            ],
+            onClick: ({ key }) => void navigate(key === 'mfa' ? '/account/mfa' : '/account/password'),
           }}
         >
           <Button type="text" className="header-button header-user" data-testid="current-user">

@@ -5,12 +5,13 @@ import type { Right } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { useI18n } from '../i18n/context';
 import { ChangePasswordPage } from '../pages/ChangePasswordPage';
+import { MfaPage } from '../pages/MfaPage';
 
 export interface LoginRedirectState {
   from?: string;
 }
 
-/** Signed-in users pass; others go to the login page, and pending password changes come first. */
+/** Signed-in users pass; others go to the login page; a pending password change, then a required second factor, come first. */
 export function RequireAuth() {
   const { t } = useI18n();
   const { me, status, refresh } = useAuth();
@@ -30,6 +31,7 @@ export function RequireAuth() {
     return <Navigate to="/login" replace state={state} />;
   }
   if (me.mustChangePassword) return <ChangePasswordPage forced />;
+  if (me.mfaEnrolmentRequired) return <MfaPage forced />;
   return <Outlet />;
 }
 

@@ -1,11 +1,13 @@
-import { LockOutlined, SafetyCertificateOutlined, UserOutlined } from '@ant-design/icons';
+import { LockOutlined, SafetyCertificateOutlined, SafetyOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
+import { isApiError } from '../api/client';
+import type { LoginFailureDetails } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import type { LoginRedirectState } from '../components/RequireAuth';
 import { LanguageSwitch } from '../components/LanguageSwitch';
-import { useI18n } from '../i18n/context';
+import { type I18n, useI18n } from '../i18n/context';
 import { errorText } from '../i18n/labels';
 
 interface LoginValues {
@@ -13,14 +15,44 @@ interface LoginValues {
   password: string;
 }
 
+interface CodeValues {
+  code: string;
+}
+
+function isFailureDetails(value: unknown): value is LoginFailureDetails {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as LoginFailureDetails).triesLeft === 'number'
+  );
+}
+
+/** A refused sign-in says how many tries are left and how long a lock lasts; a budget says when to retry. */
+export function loginErrorText(i18n: Pick<I18n, 't' | 'has'>, error: unknown): string {
+  if (isApiError(error, 'LOGIN_FAILED') && isFailureDetails(error.data)) {
+    const { triesLeft, lockMinutes, locked } = error.data;
+    return locked
+      ? i18n.t('login.locked', { minutes: lockMinutes })
+      : i18n.t('login.triesLeft', { tries: triesLeft, minutes: lockMinutes });
+  }
+  if (isApiError(error, 'RATE_LIMITED')) {
+    const seconds = (error.data as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (typeof seconds === 'number') return i18n.t('login.rateLimited', { minutes: Math.ceil(seconds / 60) });
+  }
+  return errorText(i18n, error);
+}
+
 export function LoginPage() {
   const i18n = useI18n();
   const { t } = i18n;
-  const { me, signIn } = useAuth();
+  const { me, signIn, completeSignIn } = useAuth();
   const navigate = useNavigate();
   const location = useLocation();
   const [error, setError] = useState<unknown>(null);
   const [submitting, setSubmitting] = useState(false);
+  /** Set once the password was right and the account's second factor is owed. */
+  const [challenge, setChallenge] = useState<string | null>(null);
+  const [useRecovery, setUseRecovery] = useState(false);
   const from = (location.state as LoginRedirectState | null)?.from ?? '/';
   const target = from.startsWith('/login') ? '/' : from;
 
@@ -30,9 +62,30 @@ export function LoginPage() {
     setSubmitting(true);
     setError(null);
     try {
-      await signIn(values.username.trim(), values.password);
+      const answer = await signIn(values.username.trim(), values.password);
+      if ('mfaRequired' in answer) setChallenge(answer.challenge);
+      else await navigate(target, { replace: true });
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  const submitCode = async (values: CodeValues) => {
+    if (!challenge) return;
+    setSubmitting(true);
+    setError(null);
+    try {
+      await completeSignIn(challenge, values.code.trim());
       await navigate(target, { replace: true });
     } catch (failure) {
+      // An expired challenge or a lock ends this attempt: start again from the password.
+      if (
+        isApiError(failure, 'MFA_CHALLENGE_EXPIRED') ||
+        (isApiError(failure) && isFailureDetails(failure.data) && failure.data.locked)
+      )
+        setChallenge(null);
       setError(failure);
     } finally {
       setSubmitting(false);
@@ -57,29 +110,82 @@ export function LoginPage() {
             className="login-error"
             type="error"
             showIcon
-            title={errorText(i18n, error)}
+            title={loginErrorText(i18n, error)}
             data-testid="login-error"
           />
         )}
-        <Form<LoginValues> layout="vertical" size="large" onFinish={submit} requiredMark={false}>
-          <Form.Item
-            name="username"
-            label={t('login.username')}
-            rules={[{ required: true, message: t('login.usernameRequired') }]}
+        {challenge === null ? (
+          <Form<LoginValues> layout="vertical" size="large" onFinish={submit} requiredMark={false}>
+            <Form.Item
+              name="username"
+              label={t('login.username')}
+              rules={[{ required: true, message: t('login.usernameRequired') }]}
+            >
+              <Input prefix={<UserOutlined />} autoComplete="username" autoFocus />
+            </Form.Item>
+            <Form.Item
+              name="password"
+              label={t('login.password')}
+              rules={[{ required: true, message: t('login.passwordRequired') }]}
+            >
+              <Input.Password prefix={<LockOutlined />} autoComplete="current-password" />
+            </Form.Item>
+            <Button type="primary" htmlType="submit" block loading={submitting}>
+              {t('login.submit')}
+            </Button>
+          </Form>
+        ) : (
+          <Form<CodeValues>
+            key={useRecovery ? 'recovery' : 'code'}
+            layout="vertical"
+            size="large"
+            onFinish={submitCode}
+            requiredMark={false}
+            data-testid="mfa-step"
           >
-            <Input prefix={<UserOutlined />} autoComplete="username" autoFocus />
-          </Form.Item>
-          <Form.Item
-            name="password"
-            label={t('login.password')}
-            rules={[{ required: true, message: t('login.passwordRequired') }]}
-          >
-            <Input.Password prefix={<LockOutlined />} autoComplete="current-password" />
-          </Form.Item>
-          <Button type="primary" htmlType="submit" block loading={submitting}>
-            {t('login.submit')}
-          </Button>
-        </Form>
+            <Typography.Paragraph type="secondary">
+              {t(useRecovery ? 'login.mfaRecoveryHint' : 'login.mfaHint')}
+            </Typography.Paragraph>
+            <Form.Item
+              name="code"
+              label={t(useRecovery ? 'login.mfaRecoveryCode' : 'login.mfaCode')}
+              rules={[
+                { required: true, message: t('login.mfaCodeRequired') },
+                ...(useRecovery ? [] : [{ pattern: /^\s*\d{6}\s*$/, message: t('login.mfaCodeSixDigits') }]),
+              ]}
+            >
+              <Input
+                prefix={<SafetyOutlined />}
+                autoComplete="one-time-code"
+                inputMode={useRecovery ? 'text' : 'numeric'}
+                maxLength={useRecovery ? 40 : 6}
+                autoFocus
+                data-testid="mfa-code"
+              />
+            </Form.Item>
+            <Button type="primary" htmlType="submit" block loading={submitting} data-testid="mfa-submit">
+              {t('login.mfaSubmit')}
+            </Button>
+            <Button
+              type="link"
+              block
+              onClick={() => setUseRecovery(!useRecovery)}
+              data-testid="mfa-toggle-recovery"
+            >
+              {t(useRecovery ? 'login.mfaUseCode' : 'login.mfaUseRecovery')}
+            </Button>
+            <Button
+              type="link"
+              block
+              onClick={() => {
+                setChallenge(null);
+                setError(null);
+              }}
+            >
+              {t('login.mfaBack')}
+            </Button>
+          </Form>
+        )}
       </Card>
     </div>
   );

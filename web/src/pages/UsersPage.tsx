@@ -90,6 +90,7 @@ export function UsersPage() {
             <Tag color="green">{t('users.active')}</Tag>
           )}
           {user.locked && <Tag color="red">{t('users.locked')}</Tag>}
+          {user.mfaEnabled && <Tag color="green">{t('users.mfa')}</Tag>}
           {user.mustChangePassword && <Tag color="orange">{t('users.mustChange')}</Tag>}
         </Space>
       ),

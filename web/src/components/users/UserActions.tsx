@@ -32,6 +32,7 @@ export function UserActions({ user, onChanged }: { user: User; onChanged: () => 
     { key: 'role', label: t('users.addAssignment') },
     { key: 'password', label: t('users.resetPassword') },
     ...(user.locked ? [{ key: 'unlock', label: t('users.unlock') }] : []),
+    ...(user.mfaEnabled ? [{ key: 'mfa', label: t('users.resetMfa') }] : []),
     user.disabled
       ? { key: 'enable', label: t('users.enable') }
       : { key: 'disable', label: t('users.disable'), danger: true, disabled: user.id === me?.id },
@@ -48,6 +49,17 @@ export function UserActions({ user, onChanged }: { user: User; onChanged: () => 
           () => api.users.update(user.id, { unlock: true }),
           t('users.unlocked', { name: user.displayName }),
         );
+        break;
+      case 'mfa':
+        modal.confirm({
+          title: t('users.resetMfaConfirm', { name: user.displayName }),
+          content: t('users.resetMfaHint'),
+          okButtonProps: { danger: true },
+          okText: t('users.resetMfa'),
+          cancelText: t('common.cancel'),
+          onOk: () =>
+            run(() => api.users.resetMfa(user.id), t('users.resetMfaDone', { name: user.displayName })),
+        });
         break;
       case 'enable':
         void run(
