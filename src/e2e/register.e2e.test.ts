@@ -12,7 +12,7 @@ import { DESK, type DemoStage, PASSWORD, PHONE, startDemoStage, apiAs as apiAsUs
 const FIRST_17 = '11010119900307135';
 const ID_NUMBER = `${FIRST_17}${residentIdCheckCharacter(FIRST_17)}`;
 const WRONG_CHECK = `${FIRST_17}${residentIdCheckCharacter(FIRST_17) === '0' ? '1' : '0'}`;
-const MASKED = `110101********${ID_NUMBER.slice(-4)}`;
+const MASKED = `1****************${ID_NUMBER.slice(-1)}`;
 const NAME = '柳青扬';
 
 describe.skipIf(!chromiumPath)('register and household codes in a browser', () => {
@@ -114,6 +114,8 @@ describe.skipIf(!chromiumPath)('register and household codes in a browser', () =
       await page.waitForURL(`**/persons/${confirmedId}`);
       await expect.poll(() => page.getByTestId('person-name').innerText()).toBe(NAME);
       expect(await page.getByTestId('person-document').innerText()).toBe(MASKED);
+      // Masked number and full birth date together would be the number: the year only until revealed.
+      expect(await page.getByTestId('person-birth').innerText()).toBe('1990 年生');
       expect(await page.getByTestId('person-details').innerText()).toContain(house.address);
       expect(await page.getByTestId('person-history').innerText()).toContain('一户一码');
 
@@ -122,6 +124,7 @@ describe.skipIf(!chromiumPath)('register and household codes in a browser', () =
       await page.locator('.ant-modal .ant-btn-primary').click();
       await expect.poll(() => page.getByTestId('person-document').innerText()).toBe(ID_NUMBER);
       expect(await page.getByTestId('person-phone').innerText()).toBe('13912345678');
+      expect(await page.getByTestId('person-birth').innerText()).toContain('1990-03-07');
       await page.screenshot({ path: path.join(RESULTS_DIR, 'person-revealed-phone.png'), fullPage: true });
       return confirmedId;
     });

@@ -39,7 +39,7 @@ export async function addResident(
       house_id: house.id,
       document_type: 'resident_id',
       document_hash: randomBytes(12).toString('base64url'),
-      document_masked: '110101********0000',
+      document_masked: '1****************0',
       secret: 'test',
       name: '测试居民',
       tags,

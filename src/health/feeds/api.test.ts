@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { maskIdNumber } from '../../privacy/masking.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApiToken } from '../../auth/repository.js';
 import type { Db } from '../../core/context.js';
@@ -218,9 +219,9 @@ describeEachDatabase(
       ).json();
       expect(seenByA.total).toBe(3);
       const byNumber = new Map<string, { id: number; reason: string; documentMasked: string }>(
-        seenByA.items.map((item: { documentMasked: string }) => [item.documentMasked.slice(-4), item]),
+        seenByA.items.map((item: { documentMasked: string }) => [item.documentMasked, item]),
       );
-      const stranger = byNumber.get(STRANGER.slice(-4))!;
+      const stranger = byNumber.get(maskIdNumber(STRANGER))!;
       expect(stranger).toMatchObject({ reason: 'unknown_number', nameMasked: '陌*', status: 'open' });
       const invalidOnly = (
         await app.inject({ url: '/api/health/unmatched?reason=invalid_number', headers: leaderA.headers })
@@ -235,7 +236,7 @@ describeEachDatabase(
       });
       expect(dismissByB.statusCode).toBe(404);
 
-      const b1Record = byNumber.get(B1.slice(-4))!;
+      const b1Record = byNumber.get(maskIdNumber(B1))!;
       const matchOutside = await app.inject({
         method: 'POST',
         url: `/api/health/unmatched/${b1Record.id}/match`,

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { maskIdNumber } from '../../privacy/masking.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../test-support/database.js';
 import {
@@ -381,7 +382,7 @@ describeEachDatabase('lead verification', (database, backend) => {
         inbox_status: 'open',
         id_hash: app.cipher.lookupHash('id', number),
         identity_secret: app.cipher.encryptRecord({ documentNumber: number, name: '周九' }),
-        document_masked: `${number.slice(0, 6)}********${number.slice(-4)}`,
+        document_masked: maskIdNumber(number),
         name_masked: '周*',
       })
       .returning('id')

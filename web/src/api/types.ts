@@ -402,10 +402,11 @@ export interface Person {
   id: number;
   name: string;
   documentType: string;
-  /** Always masked (110101********1234); the number itself only through reveal. */
+  /** Always masked (1****************4); the number itself only through reveal. */
   documentMasked: string;
   sex: string;
-  birthDate: string | null;
+  /** The year only; the full date comes with reveal (mask and date together would be the number). */
+  birthYear: number | null;
   phoneMasked: string | null;
   hukouAddress: string | null;
   currentAddress: string | null;
@@ -497,6 +498,7 @@ export interface DepartPersonInput {
 export interface RevealedPerson {
   documentNumber: string;
   phone: string | null;
+  birthDate: string | null;
 }
 
 export interface DocumentLookup {

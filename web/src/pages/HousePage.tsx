@@ -24,7 +24,6 @@ import { useAuth } from '../auth/AuthContext';
 import { ErrorResult } from '../components/ErrorResult';
 import { AddTenancyDialog, EditHouseDialog } from '../components/register/HouseDialogs';
 import { HouseCodeCard } from '../components/register/HouseCodeCard';
-import { ageOf } from '../components/register/identity';
 import { PersonTagList, ResidenceTag } from '../components/register/PersonTags';
 import { RegisterPersonDrawer } from '../components/register/RegisterPersonDrawer';
 import { NARROW_SCREEN, useMediaQuery } from '../components/useMediaQuery';
@@ -218,7 +217,6 @@ function ResidentTable({ residents }: { residents: Person[] }) {
       title: t('field.name'),
       key: 'name',
       render: (_v, person) => {
-        const age = ageOf(person.birthDate);
         return (
           <div>
             <Link to={`/persons/${person.id}`} onClick={(e) => e.stopPropagation()}>
@@ -226,7 +224,7 @@ function ResidentTable({ residents }: { residents: Person[] }) {
             </Link>
             <div className="muted">
               {sexLabel(i18n, person.sex)}
-              {age !== null && ` · ${t('common.years', { age })}`}
+              {person.birthYear !== null && ` · ${t('common.bornIn', { year: person.birthYear })}`}
               {person.relation && ` · ${person.relation}`}
             </div>
           </div>

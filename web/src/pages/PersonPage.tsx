@@ -222,7 +222,8 @@ interface PersonDescriptionsProps {
 function PersonDescriptions({ person, revealed, secondsLeft }: PersonDescriptionsProps) {
   const i18n = useI18n();
   const { t } = i18n;
-  const age = ageOf(person.birthDate);
+  // The full date only while revealed: with the masked number it would be the whole number.
+  const age = ageOf(revealed?.birthDate ?? null);
   const none = <span className="muted">{t('common.notFilled')}</span>;
   const value = (text: ReactNode) => (text === null || text === undefined || text === '' ? none : text);
   const secret = (
@@ -253,13 +254,27 @@ function PersonDescriptions({ person, revealed, secondsLeft }: PersonDescription
       children: secret(revealed?.documentNumber, person.documentMasked, 'person-document', true),
     },
     { key: 'sex', label: t('field.sex'), children: sexLabel(i18n, person.sex) },
-    {
-      key: 'birthDate',
-      label: t('field.birthDate'),
-      children: person.birthDate
-        ? `${person.birthDate}${age !== null ? ` (${t('common.years', { age })})` : ''}`
-        : none,
-    },
+    revealed?.birthDate
+      ? {
+          key: 'birthDate',
+          label: t('field.birthDate'),
+          children: (
+            <span className="code-text revealed" data-testid="person-birth">
+              {revealed.birthDate}
+              {age !== null && ` (${t('common.years', { age })})`}
+            </span>
+          ),
+        }
+      : {
+          key: 'birthDate',
+          label: t('field.birthYear'),
+          children:
+            person.birthYear !== null ? (
+              <span data-testid="person-birth">{t('common.bornIn', { year: person.birthYear })}</span>
+            ) : (
+              none
+            ),
+        },
     {
       key: 'phone',
       label: t('field.phone'),

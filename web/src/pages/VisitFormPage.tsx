@@ -23,7 +23,6 @@ import type { Person, PersonTag, VisitArrivalInput, VisitInput, VisitResult } fr
 import { ErrorResult } from '../components/ErrorResult';
 import { FormModal } from '../components/FormModal';
 import { showFormError } from '../components/forms';
-import { ageOf } from '../components/register/identity';
 import { HouseSelect } from '../components/register/pickers';
 import { PersonTagList } from '../components/register/PersonTags';
 import { RegisterPersonDrawer } from '../components/register/RegisterPersonDrawer';
@@ -304,7 +303,6 @@ interface ResidentRowProps {
 function ResidentRow({ person, findings, onToggle, onAction, onUndo }: ResidentRowProps) {
   const i18n = useI18n();
   const { t } = i18n;
-  const age = ageOf(person.birthDate);
   const pending = (kind: 'phone' | 'tags' | 'leave', label: string, colour: string) => (
     <Tag color={colour} closable onClose={() => onUndo(kind)}>
       {label}
@@ -320,7 +318,7 @@ function ResidentRow({ person, findings, onToggle, onAction, onUndo }: ResidentR
         <span className="visit-name">{person.name}</span>
         <span className="muted">
           {sexLabel(i18n, person.sex)}
-          {age !== null && ` · ${t('common.years', { age })}`}
+          {person.birthYear !== null && ` · ${t('common.bornIn', { year: person.birthYear })}`}
           {person.phoneMasked && ` · ${person.phoneMasked}`}
         </span>
       </Checkbox>

@@ -18,7 +18,6 @@ import { useI18n } from '../../i18n/context';
 import { errorText, personStatusLabel, residenceLabel, sexLabel, tagLabel } from '../../i18n/labels';
 import { AreaSelect } from '../AreaSelect';
 import { ExportDialog } from './ExportDialog';
-import { ageOf } from './identity';
 import { PersonStatusTag, PersonTagList, ResidenceTag } from './PersonTags';
 import { RegisterPersonDrawer } from './RegisterPersonDrawer';
 
@@ -53,7 +52,6 @@ export function PersonList({ within, withinArea, onWithinChange, narrow }: Perso
       title: t('field.name'),
       key: 'name',
       render: (_v, person) => {
-        const age = ageOf(person.birthDate);
         return (
           <div>
             <Link
@@ -65,7 +63,7 @@ export function PersonList({ within, withinArea, onWithinChange, narrow }: Perso
             </Link>
             <div className="muted">
               {sexLabel(i18n, person.sex)}
-              {age !== null && ` · ${t('common.years', { age })}`}
+              {person.birthYear !== null && ` · ${t('common.bornIn', { year: person.birthYear })}`}
             </div>
           </div>
         );
@@ -289,7 +287,6 @@ function PersonItem({ person }: { person: Person }) {
   const i18n = useI18n();
   const { t } = i18n;
   const navigate = useNavigate();
-  const age = ageOf(person.birthDate);
   return (
     <List.Item className="person-item clickable-row" onClick={() => void navigate(`/persons/${person.id}`)}>
       <div className="person-item-head">
@@ -302,7 +299,7 @@ function PersonItem({ person }: { person: Person }) {
       </div>
       <div className="muted person-item-line">
         {sexLabel(i18n, person.sex)}
-        {age !== null && ` · ${t('common.years', { age })}`}
+        {person.birthYear !== null && ` · ${t('common.bornIn', { year: person.birthYear })}`}
         {' · '}
         <span className="code-text" data-testid="masked-document">
           {person.documentMasked}
