@@ -1,8 +1,10 @@
-// Helpers for the browser tests: find Chromium, launch it lean, and drive the login form.
+// Helpers for the browser tests: find Chromium, launch it lean, drive the login form, and wait for
+// what a page shows.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 const wantedChromium = process.env.CHROMIUM_PATH || DEFAULT_CHROMIUM;
@@ -50,6 +52,48 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+/**
+ * How long a page may take to show what a test waits for. Generous because the full suite runs
+ * browser, server and other test files on two shared cores at once; every wait still ends as soon
+ * as its condition holds, so a healthy run is no slower.
+ */
+export const UI_TIMEOUT = 30_000;
+
+/** A browser scenario's budget: several pages, each wait of which may take up to UI_TIMEOUT on a loaded machine. */
+export const SCENARIO: { timeout: number } = { timeout: 240_000 };
+
+/** Starting a stage (seeding the demo village, starting the app and Chromium) while other files run. */
+export const STAGE_START_TIMEOUT = 240_000;
+
+/** The app's users are in China: browsers see Shanghai's clock whatever zone the machine runs in. */
+export const APP_TIME_ZONE = 'Asia/Shanghai';
+
+/**
+ * Waits until the locator's first element shows the text (a substring, or a pattern such as
+ * `exactly(…)`) — Playwright's own retrying wait — and asserts it on the element's visible text.
+ */
+export async function expectText(locator: Locator, text: string | RegExp): Promise<string> {
+  const showing = locator.filter({ hasText: text }).first();
+  await showing.waitFor({ timeout: UI_TIMEOUT });
+  const shown = await showing.innerText();
+  if (typeof text === 'string') expect(shown).toContain(text);
+  else expect(shown).toMatch(text);
+  return shown;
+}
+
+/** A pattern for exactly this text, surrounding white space aside. */
+export function exactly(text: string): RegExp {
+  return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+}
+
+/**
+ * Retries a read of the page (a count, a list, an attribute) until the assertion chained on it holds,
+ * for conditions a locator cannot wait for by itself. Not vitest's default poll, which gives up after 1 s.
+ */
+export function eventually<T>(read: () => Promise<T>) {
+  return expect.poll(read, { timeout: UI_TIMEOUT, interval: 100 });
+}
+
 /** Signs in through the form and waits until the app has left the login page. */
 export async function signIn(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
   await page.goto(`${baseUrl}/login`);
@@ -62,6 +106,6 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
 /** Text of every visible node of the area navigator, top to bottom. */
 export async function treeTitles(page: Page): Promise<string[]> {
   const titles = page.locator('.area-tree .ant-tree-title');
-  await titles.first().waitFor();
+  await titles.first().waitFor({ timeout: UI_TIMEOUT });
   return (await titles.allInnerTexts()).map((text) => text.trim());
 }

@@ -6,7 +6,16 @@ import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CODES } from '../demo/seed.js';
-import { chromiumPath, RESULTS_DIR, signIn } from './browser.js';
+import {
+  chromiumPath,
+  eventually,
+  exactly,
+  expectText,
+  RESULTS_DIR,
+  SCENARIO,
+  signIn,
+  STAGE_START_TIMEOUT,
+} from './browser.js';
 import { DESK, type DemoStage, PASSWORD, PHONE, startDemoStage } from './stage.js';
 
 const DESCRIPTION = '3组路口的垃圾桶已经满溢两天，气味很大';
@@ -21,7 +30,7 @@ async function jpegPhoto(): Promise<Buffer> {
   return sharp(band).jpeg({ quality: 80 }).toBuffer();
 }
 
-describe.skipIf(!chromiumPath)('events in a browser', () => {
+describe.skipIf(!chromiumPath)('events in a browser', SCENARIO, () => {
   let stage: DemoStage;
   let app: FastifyInstance;
   let baseUrl: string;
@@ -31,7 +40,7 @@ describe.skipIf(!chromiumPath)('events in a browser', () => {
     stage = await startDemoStage('events');
     ({ app, baseUrl } = stage);
     photo = await jpegPhoto();
-  });
+  }, STAGE_START_TIMEOUT);
 
   afterAll(async () => {
     await stage?.close();
@@ -75,20 +84,18 @@ describe.skipIf(!chromiumPath)('events in a browser', () => {
       await page.goto(`${baseUrl}/report/${DEMO_CODES.village}`);
       await page.getByTestId('report-form').waitFor();
       // The page names its community and offers its map to pick the point on.
-      await expect.poll(() => page.getByTestId('report-community').textContent()).toContain('星火村');
+      await expectText(page.getByTestId('report-community'), '星火村');
       await page.getByTestId('report-map').locator('canvas').waitFor();
       await page.locator('#category').click();
       await page.locator('.ant-select-item-option').filter({ hasText: category.nameZh }).first().click();
       await page.locator('#description').fill(DESCRIPTION);
       await page.locator('#address').fill(ADDRESS);
       await page.getByTestId('report-locate').click();
-      await expect
-        .poll(() => page.getByTestId('report-point').innerText())
-        .toContain(spot.longitude.toFixed(3));
+      await expectText(page.getByTestId('report-point'), spot.longitude.toFixed(3));
       await page
         .getByTestId('report-photo-input')
         .setInputFiles({ name: 'bin.jpg', mimeType: 'image/jpeg', buffer: photo });
-      await expect.poll(() => page.getByTestId('report-form').locator('.ant-image img').count()).toBe(1);
+      await eventually(() => page.getByTestId('report-form').locator('.ant-image img').count()).toBe(1);
       await page.screenshot({ path: path.join(RESULTS_DIR, 'event-report-phone.png'), fullPage: true });
       await page.getByTestId('public-submit').click();
 
@@ -101,7 +108,7 @@ describe.skipIf(!chromiumPath)('events in a browser', () => {
 
       // The follow link shows the report's status without any sign-in.
       await page.getByTestId('report-follow-link').click();
-      await expect.poll(() => page.getByTestId('follow-code').innerText()).toBe(reported);
+      await expectText(page.getByTestId('follow-code'), exactly(reported!));
       expect(await page.getByTestId('follow-timeline').innerText()).toContain('上报');
       expect(await page.context().cookies()).toEqual([]);
       return { code: reported!, followPath: href! };
@@ -121,15 +128,15 @@ describe.skipIf(!chromiumPath)('events in a browser', () => {
       await page.waitForURL('**/events/*');
       const id = Number(new URL(page.url()).pathname.split('/').pop());
 
-      await expect.poll(() => page.getByTestId('event-code').innerText()).toBe(code);
+      await expectText(page.getByTestId('event-code'), exactly(code));
       expect(await page.getByTestId('event-description').innerText()).toBe(DESCRIPTION);
       // The resident's photo is there, served by the photo route.
       const thumb = page.getByTestId('event-photos').locator('img').first();
       await thumb.waitFor();
       expect(await thumb.getAttribute('src')).toMatch(new RegExp(`^/api/events/${id}/photos/\\d+$`));
-      await expect
-        .poll(() => thumb.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
-        .toBeGreaterThan(0);
+      await eventually(() =>
+        thumb.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+      ).toBeGreaterThan(0);
 
       await page.getByTestId('action-register').click();
       await page.getByTestId('action-dialog-register').locator('.ant-btn-primary').click();
@@ -145,7 +152,7 @@ describe.skipIf(!chromiumPath)('events in a browser', () => {
         .click();
       await dialog.locator('#note').fill('请今天内处理');
       await dialog.locator('.ant-btn-primary').click();
-      await expect.poll(() => page.getByTestId('event-status').first().innerText()).toBe('已派遣');
+      await expectText(page.getByTestId('event-status'), exactly('已派遣'));
       return id;
     });
 
@@ -168,7 +175,7 @@ describe.skipIf(!chromiumPath)('events in a browser', () => {
       await dialog
         .getByTestId('report-photo-input')
         .setInputFiles({ name: 'done.jpg', mimeType: 'image/jpeg', buffer: photo });
-      await expect.poll(() => dialog.locator('.ant-image img').count()).toBe(1);
+      await eventually(() => dialog.locator('.ant-image img').count()).toBe(1);
       await dialog.locator('.ant-btn-primary').click();
       await dialog.waitFor({ state: 'hidden' });
 
@@ -177,12 +184,12 @@ describe.skipIf(!chromiumPath)('events in a browser', () => {
       const timeline = page.getByTestId('event-timeline');
       await timeline.waitFor();
       const steps = page.getByTestId('timeline-step');
-      await expect
-        .poll(() => steps.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-action'))))
-        .toEqual(expect.arrayContaining(['collect', 'register', 'dispatch', 'accept', 'report']));
+      await eventually(() =>
+        steps.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-action'))),
+      ).toEqual(expect.arrayContaining(['collect', 'register', 'dispatch', 'accept', 'report']));
       const reportStep = steps.filter({ has: page.locator('text=处置反馈') }).last();
       expect(await reportStep.innerText()).toContain(FEEDBACK);
-      await expect.poll(() => reportStep.locator('img').count()).toBe(1);
+      await eventually(() => reportStep.locator('img').count()).toBe(1);
       expect(await page.getByTestId('event-detail').innerText()).toContain('待核查');
       await page.screenshot({ path: path.join(RESULTS_DIR, 'event-detail-phone.png'), fullPage: true });
     });

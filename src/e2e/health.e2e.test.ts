@@ -1,39 +1,33 @@
 // The epidemic screens in a real browser: the big screen of the demo village (map of its grids,
 // headline figures, live feed, drill-down) at 1920×1080, and a grid worker's today page on a phone.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, WEB_ROOT } from '../app.js';
 import { prefixUpperBound } from '../auth/scope.js';
-import { loadConfig } from '../config.js';
-import { type Database, openPglite } from '../db/database.js';
-import { migrateToLatest } from '../db/migrate.js';
-import { seedDemo } from '../demo/seed.js';
-import { createFieldCipher } from '../privacy/field-crypto.js';
-import { assertWebBuilt, chromiumPath, launchBrowser, RESULTS_DIR, signIn } from './browser.js';
-import { type Api, apiAs as apiAsUser } from './stage.js';
+import type { Database } from '../db/database.js';
+import {
+  chromiumPath,
+  eventually,
+  exactly,
+  expectText,
+  RESULTS_DIR,
+  SCENARIO,
+  signIn,
+  STAGE_START_TIMEOUT,
+} from './browser.js';
+import { type Api, apiAs as apiAsUser, type DemoStage, PASSWORD, PHONE, startDemoStage } from './stage.js';
 
-const PASSWORD = 'Gridguard2026';
 const BIG_SCREEN: BrowserContextOptions = { viewport: { width: 1920, height: 1080 } };
-const PHONE: BrowserContextOptions = {
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-};
 const GRIDS = ['星火村东南网格', '星火村东北网格', '星火村西南网格', '星火村西北网格'];
 /** Share of each grid's residents with a test in the round: the map's colours differ. */
 const TESTED_PERCENT = [82, 57, 31, 66];
 
-describe.skipIf(!chromiumPath)('epidemic screens in a browser', () => {
-  let tmpDir: string;
+describe.skipIf(!chromiumPath)('epidemic screens in a browser', SCENARIO, () => {
+  let stage: DemoStage;
   let database: Database;
   let app: FastifyInstance;
-  let browser: Browser;
   let baseUrl: string;
   let village: { id: number; path: string };
   let grids: Array<{ id: number; name: string; path: string }>;
@@ -145,64 +139,32 @@ describe.skipIf(!chromiumPath)('epidemic screens in a browser', () => {
   }
 
   beforeAll(async () => {
-    assertWebBuilt(WEB_ROOT);
-    tmpDir = mkdtempSync(path.join(os.tmpdir(), 'gridguard-e2e-health-'));
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    const config = loadConfig({ GRIDGUARD_DATA_DIR: tmpDir, GRIDGUARD_DEMO: 'true', LOG_LEVEL: 'warn' });
-    database = await openPglite(null);
-    await migrateToLatest(database.db);
-    await seedDemo(database.db, {
-      password: PASSWORD,
-      demoMode: true,
-      cipher: createFieldCipher(config.keys),
-    });
-    app = await buildApp({ database, config, logger: false });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    if (!address || typeof address === 'string') throw new Error('The app has no TCP address');
-    baseUrl = `http://127.0.0.1:${address.port}`;
+    stage = await startDemoStage('health');
+    ({ app, baseUrl, database } = stage);
     await seedEpidemic();
-    browser = await launchBrowser();
-  });
+  }, STAGE_START_TIMEOUT);
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await database?.close();
-    if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
+    await stage?.close();
   });
 
-  async function withPage(name: string, options: BrowserContextOptions, run: (page: Page) => Promise<void>) {
-    const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    const failures: string[] = [];
-    page.on('pageerror', (error) => failures.push(error.message));
-    try {
-      await run(page);
-      expect(failures, 'uncaught errors in the page').toEqual([]);
-    } catch (error) {
-      await page.screenshot({ path: path.join(RESULTS_DIR, `failed-${name}.png`), fullPage: true });
-      throw error;
-    } finally {
-      await context.close();
-    }
-  }
+  const withPage = (name: string, options: BrowserContextOptions, run: (page: Page) => Promise<void>) =>
+    stage.withPage(name, options, run);
 
   it('shows the demo village’s grids on the big screen’s map, with live figures, and drills into a grid', async () => {
     await withPage('dashboard', BIG_SCREEN, async (page) => {
       await signIn(page, baseUrl, 'village_commander', PASSWORD);
       await page.goto(`${baseUrl}/dashboard/${village.id}`);
-      await expect.poll(() => page.getByTestId('dashboard-title').innerText()).toContain('星火村');
+      await expectText(page.getByTestId('dashboard-title'), '星火村');
 
       // The map is drawn on a canvas from the grids' boundaries; the regions it drew are mirrored in the DOM.
       const map = page.getByTestId('dashboard-map');
       await map.locator('canvas').waitFor();
-      await expect
-        .poll(async () => JSON.parse((await map.getAttribute('data-regions')) ?? '[]') as string[])
-        .toEqual(GRIDS);
+      await eventually(
+        async () => JSON.parse((await map.getAttribute('data-regions')) ?? '[]') as string[],
+      ).toEqual(GRIDS);
       const items = page.getByTestId('dashboard-area-item');
-      await expect.poll(() => items.count()).toBe(4);
+      await eventually(() => items.count()).toBe(4);
       const names = await page.locator('.bigscreen-area-name').allInnerTexts();
       expect(names).toEqual(GRIDS);
       // Coloured by the untested share: each grid shows its percentage.
@@ -245,38 +207,36 @@ describe.skipIf(!chromiumPath)('epidemic screens in a browser', () => {
       );
       expect(await eventValue('newToday')).toMatch(/^\d+$/);
       await page.getByTestId('events-by-tier').locator('canvas').waitFor();
-      await expect.poll(() => page.getByTestId('dashboard-area-events').count()).toBe(4);
+      await eventually(() => page.getByTestId('dashboard-area-events').count()).toBe(4);
 
       // The live feed: recent events at once, then what happens while the screen is up.
       const feed = page.getByTestId('live-feed').locator('li');
-      await expect.poll(() => feed.count()).toBeGreaterThan(0);
-      await expect.poll(() => page.getByTestId('feed-state').innerText()).toBe('实时');
+      await feed.first().waitFor();
+      await expectText(page.getByTestId('feed-state'), exactly('实时'));
       // The last open lead of grid 西南 (not worker01's).
       const verified = await asStaff('POST', `/api/leads/${openLeads.splice(4, 1)[0]}/verify`, {
         outcome: 'moved',
         measures: ['referred'],
       });
       expect(verified.statusCode, verified.body).toBe(200);
-      await expect
-        .poll(() => feed.first().innerText(), { timeout: 10_000 })
-        .toContain('线索核查完成：已离开');
+      await expectText(feed.first(), '线索核查完成：已离开');
 
       // The measure switch recolours the map by key persons.
       await page.getByTestId('measure-switch').getByText('重点人员').click();
-      await expect
-        .poll(() => page.locator('.bigscreen-area-value').allInnerTexts())
-        .toSatisfy((values: string[]) => values.every((value) => /^\d+$/.test(value)));
+      await eventually(() => page.locator('.bigscreen-area-value').allInnerTexts()).toSatisfy(
+        (values: string[]) => values.every((value) => /^\d+$/.test(value)),
+      );
       await page.getByTestId('measure-switch').getByText('未检率').click();
-      await page.waitForTimeout(600);
+      await eventually(() => page.locator('.bigscreen-area-value').allInnerTexts()).toSatisfy(
+        (values: string[]) => values.every((value) => /^\d+\.\d%$/.test(value)),
+      );
       await page.screenshot({ path: path.join(RESULTS_DIR, 'dashboard.png') });
 
       // Drill into a grid by its entry beside the map; the way back up is the trail.
       await items.filter({ hasText: '星火村东南网格' }).click();
       await page.waitForURL(new RegExp(`/dashboard/${grids[0]!.id}$`));
-      await expect.poll(() => page.getByTestId('dashboard-title').innerText()).toContain('星火村东南网格');
-      await expect
-        .poll(() => page.locator('.bigscreen-area-name').allInnerTexts())
-        .toContain('东南第1微网格');
+      await expectText(page.getByTestId('dashboard-title'), '星火村东南网格');
+      await eventually(() => page.locator('.bigscreen-area-name').allInnerTexts()).toContain('东南第1微网格');
       await page.getByTestId('dashboard-map').locator('canvas').waitFor();
       await page.screenshot({ path: path.join(RESULTS_DIR, 'dashboard-grid.png') });
       await page.getByTestId('dashboard-trail').getByRole('button', { name: '星火村' }).click();
@@ -291,7 +251,7 @@ describe.skipIf(!chromiumPath)('epidemic screens in a browser', () => {
       await page.waitForURL(/\/today$/);
       for (const section of ['untested', 'leads', 'follow-ups', 'arrivals', 'tasks'])
         await page.getByTestId(`today-${section}`).waitFor();
-      await expect.poll(() => page.getByTestId('untested-item').count()).toBeGreaterThan(0);
+      await page.getByTestId('untested-item').first().waitFor();
       expect(Number(await page.getByTestId('today-untested-count').innerText())).toBeGreaterThan(10);
       // Phones show masked, never in full (some residents have none on record).
       const items = await page.getByTestId('untested-item').allInnerTexts();
@@ -305,7 +265,7 @@ describe.skipIf(!chromiumPath)('epidemic screens in a browser', () => {
       const dialog = page.getByTestId('mark-dialog');
       await dialog.getByText('联系不上').click();
       await dialog.getByRole('button', { name: /保\s*存/ }).click();
-      await expect.poll(() => page.getByTestId('untested-item').first().innerText()).toContain('联系不上');
+      await expectText(page.getByTestId('untested-item').first(), '联系不上');
     });
   });
 });

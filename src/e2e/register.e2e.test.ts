@@ -5,7 +5,16 @@ import type { FastifyInstance } from 'fastify';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { residentIdCheckCharacter } from '../register/identity/identity-number.js';
-import { chromiumPath, RESULTS_DIR, signIn } from './browser.js';
+import {
+  chromiumPath,
+  eventually,
+  exactly,
+  expectText,
+  RESULTS_DIR,
+  SCENARIO,
+  signIn,
+  STAGE_START_TIMEOUT,
+} from './browser.js';
 import { DESK, type DemoStage, PASSWORD, PHONE, startDemoStage, apiAs as apiAsUser } from './stage.js';
 
 /** A valid resident ID number: Beijing Dongcheng, born 1990-03-07, an odd (male) sequence. */
@@ -15,7 +24,7 @@ const WRONG_CHECK = `${FIRST_17}${residentIdCheckCharacter(FIRST_17) === '0' ? '
 const MASKED = `1****************${ID_NUMBER.slice(-1)}`;
 const NAME = '柳青扬';
 
-describe.skipIf(!chromiumPath)('register and household codes in a browser', () => {
+describe.skipIf(!chromiumPath)('register and household codes in a browser', SCENARIO, () => {
   let stage: DemoStage;
   let app: FastifyInstance;
   let baseUrl: string;
@@ -23,7 +32,7 @@ describe.skipIf(!chromiumPath)('register and household codes in a browser', () =
   beforeAll(async () => {
     stage = await startDemoStage('register');
     ({ app, baseUrl } = stage);
-  });
+  }, STAGE_START_TIMEOUT);
 
   afterAll(async () => {
     await stage?.close();
@@ -50,7 +59,7 @@ describe.skipIf(!chromiumPath)('register and household codes in a browser', () =
     // Someone moving in scans it: a phone with no session at all.
     await withPage('door-arrival', PHONE, async (page) => {
       await page.goto(`${baseUrl}/h/${token}`);
-      await expect.poll(() => page.getByTestId('door-address').innerText()).toBe(house.address);
+      await expectText(page.getByTestId('door-address'), exactly(house.address));
       expect(await page.locator('body').innerText()).not.toContain('worker01');
       await page.screenshot({ path: path.join(RESULTS_DIR, 'door-page-phone.png'), fullPage: true });
 
@@ -66,15 +75,13 @@ describe.skipIf(!chromiumPath)('register and household codes in a browser', () =
       await form.getByText('3', { exact: true }).click();
       await page.getByTestId('public-submit').click();
       // A wrong check character is caught under the field, before anything is sent.
-      await expect
-        .poll(() => form.locator('.ant-form-item-explain-error').allInnerTexts())
-        .toContain('身份证号码不正确：请核对位数、出生日期和最后一位校验码');
+      await eventually(() => form.locator('.ant-form-item-explain-error').allInnerTexts()).toContain(
+        '身份证号码不正确：请核对位数、出生日期和最后一位校验码',
+      );
 
       await form.locator('#documentNumber').fill(ID_NUMBER);
       await page.getByTestId('public-submit').click();
-      await expect
-        .poll(() => page.getByTestId('public-submitted').innerText())
-        .toBe('已提交，等待网格员确认');
+      await expectText(page.getByTestId('public-submitted'), exactly('已提交，等待网格员确认'));
       await page.screenshot({
         path: path.join(RESULTS_DIR, 'door-arrival-submitted-phone.png'),
         fullPage: true,
@@ -112,7 +119,7 @@ describe.skipIf(!chromiumPath)('register and household codes in a browser', () =
       await result.click();
 
       await page.waitForURL(`**/persons/${confirmedId}`);
-      await expect.poll(() => page.getByTestId('person-name').innerText()).toBe(NAME);
+      await expectText(page.getByTestId('person-name'), exactly(NAME));
       expect(await page.getByTestId('person-document').innerText()).toBe(MASKED);
       // Masked number and full birth date together would be the number: the year only until revealed.
       expect(await page.getByTestId('person-birth').innerText()).toBe('1990 年生');
@@ -122,7 +129,7 @@ describe.skipIf(!chromiumPath)('register and household codes in a browser', () =
       await page.getByTestId('person-reveal').click();
       await page.getByTestId('reveal-reason').fill('核实来人身份');
       await page.locator('.ant-modal .ant-btn-primary').click();
-      await expect.poll(() => page.getByTestId('person-document').innerText()).toBe(ID_NUMBER);
+      await expectText(page.getByTestId('person-document'), exactly(ID_NUMBER));
       expect(await page.getByTestId('person-phone').innerText()).toBe('13912345678');
       expect(await page.getByTestId('person-birth').innerText()).toContain('1990-03-07');
       await page.screenshot({ path: path.join(RESULTS_DIR, 'person-revealed-phone.png'), fullPage: true });
@@ -148,9 +155,9 @@ describe.skipIf(!chromiumPath)('register and household codes in a browser', () =
       await page.locator('.nav-menu').getByText('登记', { exact: true }).click();
       await page.waitForURL(/\/register$/);
       const documents = page.getByTestId('person-table').getByTestId('masked-document');
-      await expect.poll(() => documents.count()).toBe(20);
+      await eventually(() => documents.count()).toBe(20);
       for (const text of await documents.allInnerTexts()) expect(text).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
-      await expect.poll(() => page.getByTestId('person-total').innerText()).toMatch(/共 \d+ 条/);
+      await expectText(page.getByTestId('person-total'), /共 \d+ 条/);
       await page.screenshot({ path: path.join(RESULTS_DIR, 'register-desk.png'), fullPage: true });
     });
 
@@ -158,9 +165,7 @@ describe.skipIf(!chromiumPath)('register and household codes in a browser', () =
     await withPage('other-grid', DESK, async (page) => {
       await signIn(page, baseUrl, 'worker06', PASSWORD);
       await page.goto(`${baseUrl}/persons/${someone.id}`);
-      await expect
-        .poll(() => page.getByTestId('person-not-found').innerText())
-        .toContain('人员不存在或不在您的管辖范围内');
+      await expectText(page.getByTestId('person-not-found'), '人员不存在或不在您的管辖范围内');
     });
   });
 });

@@ -3,10 +3,20 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, RESULTS_DIR, signIn, treeTitles } from './browser.js';
+import {
+  chromiumPath,
+  eventually,
+  exactly,
+  expectText,
+  RESULTS_DIR,
+  SCENARIO,
+  signIn,
+  STAGE_START_TIMEOUT,
+  treeTitles,
+} from './browser.js';
 import { DESK, type DemoStage, PASSWORD, PHONE, startDemoStage } from './stage.js';
 
-describe.skipIf(!chromiumPath)('web shell in a browser', () => {
+describe.skipIf(!chromiumPath)('web shell in a browser', SCENARIO, () => {
   let stage: DemoStage;
   let app: FastifyInstance;
   let baseUrl: string;
@@ -14,7 +24,7 @@ describe.skipIf(!chromiumPath)('web shell in a browser', () => {
   beforeAll(async () => {
     stage = await startDemoStage('shell');
     ({ app, baseUrl } = stage);
-  });
+  }, STAGE_START_TIMEOUT);
 
   afterAll(async () => {
     await stage?.close();
@@ -48,20 +58,20 @@ describe.skipIf(!chromiumPath)('web shell in a browser', () => {
     const neighbourId = await areaIdAsAdmin('星火村东北网格');
     await withPage('leader', DESK, async (page) => {
       await signIn(page, baseUrl, 'leader01', PASSWORD);
-      await expect.poll(() => page.locator('[data-testid=area-title]').innerText()).toBe('星火村东南网格');
+      await expectText(page.getByTestId('area-title'), exactly('星火村东南网格'));
 
       const childRows = page.locator('[data-testid=child-areas] tr.ant-table-row');
-      await expect.poll(() => childRows.count()).toBe(5);
+      await eventually(() => childRows.count()).toBe(5);
       expect(await childRows.first().innerText()).toContain('东南第1微网格');
 
       // The navigator starts at the grid: its micro-grids below it, nothing of the rest of the village.
-      await expect.poll(() => treeTitles(page).then((titles) => titles.length)).toBe(6);
+      await eventually(() => treeTitles(page).then((titles) => titles.length)).toBe(6);
       const titles = await treeTitles(page);
       expect(titles[0]).toBe('星火村东南网格');
       expect(titles.slice(1).every((title) => title.startsWith('东南第'))).toBe(true);
       expect(titles.join()).not.toContain('东北');
 
-      await expect.poll(() => page.locator('[data-testid=area-stats]').innerText()).toContain('微网格');
+      await expectText(page.getByTestId('area-stats'), '微网格');
       await page.locator('[data-testid=area-map] canvas').waitFor();
       await page.screenshot({ path: path.join(RESULTS_DIR, 'area-page-leader01.png'), fullPage: true });
 
@@ -75,8 +85,8 @@ describe.skipIf(!chromiumPath)('web shell in a browser', () => {
   it('shows community staff their village and the users of the village only', async () => {
     await withPage('staff', DESK, async (page) => {
       await signIn(page, baseUrl, 'staff01', PASSWORD);
-      await expect.poll(() => page.locator('[data-testid=area-title]').innerText()).toBe('星火村');
-      await expect.poll(() => treeTitles(page).then((titles) => titles.length)).toBe(5);
+      await expectText(page.getByTestId('area-title'), exactly('星火村'));
+      await eventually(() => treeTitles(page).then((titles) => titles.length)).toBe(5);
       expect(await treeTitles(page)).toEqual([
         '星火村',
         '星火村东南网格',
@@ -84,14 +94,14 @@ describe.skipIf(!chromiumPath)('web shell in a browser', () => {
         '星火村西南网格',
         '星火村西北网格',
       ]);
-      await expect.poll(() => page.locator('[data-testid=child-areas] tr.ant-table-row').count()).toBe(4);
+      await eventually(() => page.locator('[data-testid=child-areas] tr.ant-table-row').count()).toBe(4);
 
       await page.locator('.nav-menu').getByText('用户').click();
       await page.waitForURL(/\/users$/);
       const rows = page.locator('[data-testid=users-table] tr.ant-table-row');
-      await expect.poll(() => rows.count()).toBe(20);
+      await eventually(() => rows.count()).toBe(20);
       const total = page.locator('[data-testid=users-table] .ant-pagination-total-text');
-      await expect.poll(() => total.innerText()).toMatch(/共 \d+ 条/);
+      await expectText(total, /共 \d+ 条/);
       expect(Number((await total.innerText()).match(/\d+/)?.[0])).toBeGreaterThan(250);
 
       // Only accounts with a role in the village: the township's commander and the city admin stay hidden.
@@ -102,11 +112,11 @@ describe.skipIf(!chromiumPath)('web shell in a browser', () => {
         await box.press('Enter');
       };
       await search('leader0');
-      await expect.poll(usernames).toEqual(['leader01', 'leader02', 'leader03', 'leader04']);
+      await eventually(usernames).toEqual(['leader01', 'leader02', 'leader03', 'leader04']);
       await search('commander');
-      await expect.poll(usernames).toEqual(['village_commander']);
+      await eventually(usernames).toEqual(['village_commander']);
       await search('admin');
-      await expect.poll(usernames).toEqual([]);
+      await eventually(usernames).toEqual([]);
       expect(await page.locator('[data-testid=users-table] .ant-empty').count()).toBe(1);
     });
   });
@@ -115,20 +125,20 @@ describe.skipIf(!chromiumPath)('web shell in a browser', () => {
     await withPage('english', DESK, async (page) => {
       await signIn(page, baseUrl, 'staff01', PASSWORD);
       const menu = page.locator('.nav-menu');
-      await expect.poll(() => menu.innerText()).toContain('区域');
+      await expectText(menu, '区域');
 
       await page.locator('[data-testid=language-switch]').click();
-      await expect.poll(() => menu.innerText()).toContain('Areas');
+      await expectText(menu, 'Areas');
       expect(await menu.innerText()).toContain('Audit log');
       expect(await page.locator('[data-testid=logout]').innerText()).toBe('Sign out');
       expect(await page.locator('[data-testid=area-stats]').innerText()).toContain('Micro-grid');
       expect(await page.locator('[data-testid=current-user]').innerText()).toContain('Community staff');
 
       await page.reload();
-      await expect.poll(() => page.locator('.nav-menu').innerText()).toContain('Users');
+      await expectText(page.locator('.nav-menu'), 'Users');
 
       await page.locator('[data-testid=language-switch]').click();
-      await expect.poll(() => page.locator('.nav-menu').innerText()).toContain('用户');
+      await expectText(page.locator('.nav-menu'), '用户');
     });
   });
 
@@ -138,11 +148,11 @@ describe.skipIf(!chromiumPath)('web shell in a browser', () => {
       // A grid worker starts on the today page; their area is a menu entry away.
       await page.waitForURL(/\/today$/);
       await page.goto(`${baseUrl}/areas`);
-      await expect.poll(() => page.locator('[data-testid=area-title]').innerText()).toBe('东南第1微网格');
+      await expectText(page.getByTestId('area-title'), exactly('东南第1微网格'));
       expect(await page.locator('.app-sider').count()).toBe(0);
       expect(await page.locator('[data-testid=navigator]').count()).toBe(0);
       const rows = page.locator('[data-testid=child-areas] tr.ant-table-row');
-      await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(5);
+      await eventually(() => rows.count()).toBeGreaterThanOrEqual(5);
       await page.locator('[data-testid=area-map] canvas').waitFor();
       await page.screenshot({ path: path.join(RESULTS_DIR, 'area-page-phone.png'), fullPage: true });
 
@@ -153,8 +163,8 @@ describe.skipIf(!chromiumPath)('web shell in a browser', () => {
       expect(titles[0]).toBe('东南第1微网格');
       const cell = titles[1]!;
       await navigator.locator('.ant-tree-title', { hasText: cell }).click();
-      await expect.poll(() => page.locator('[data-testid=area-title]').innerText()).toBe(cell);
-      await expect.poll(() => navigator.isVisible()).toBe(false);
+      await expectText(page.getByTestId('area-title'), exactly(cell));
+      await navigator.waitFor({ state: 'hidden' });
     });
   });
 });

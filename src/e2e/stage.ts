@@ -12,7 +12,7 @@ import { type Database, openPglite } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { seedDemo } from '../demo/seed.js';
 import { createFieldCipher } from '../privacy/field-crypto.js';
-import { assertWebBuilt, launchBrowser, RESULTS_DIR } from './browser.js';
+import { APP_TIME_ZONE, assertWebBuilt, launchBrowser, RESULTS_DIR, UI_TIMEOUT } from './browser.js';
 
 export const PASSWORD = 'Gridguard2026';
 export const DESK: BrowserContextOptions = { viewport: { width: 1366, height: 860 } };
@@ -52,9 +52,9 @@ export async function startDemoStage(label: string): Promise<DemoStage> {
     browser,
     baseUrl: `http://127.0.0.1:${address.port}`,
     async withPage(name, options, run) {
-      const context = await browser.newContext({ locale: 'zh-CN', ...options });
+      const context = await browser.newContext({ locale: 'zh-CN', timezoneId: APP_TIME_ZONE, ...options });
       const page = await context.newPage();
-      page.setDefaultTimeout(10_000);
+      page.setDefaultTimeout(UI_TIMEOUT);
       const failures: string[] = [];
       page.on('pageerror', (error) => failures.push(error.message));
       try {
