@@ -78,6 +78,7 @@ describe.skipIf(!chromiumPath)('community services in a browser', SCENARIO, () =
     ).username;
 
     // (a) The resident asks for medicine at the door, on a phone with no session.
+    let followUrl = '';
     await withPage('door-help', PHONE, async (page) => {
       await page.goto(`${baseUrl}/h/${token}`);
       await expectText(page.getByTestId('door-address'), exactly(house.address));
@@ -90,9 +91,11 @@ describe.skipIf(!chromiumPath)('community services in a browser', SCENARIO, () =
       await form.locator('#contactPhone').fill('139 1234 5678');
       await page.getByTestId('help-submit').click();
       await page.getByTestId('door-help-receipt').waitFor();
-      const request = page.getByTestId('door-request').filter({ hasText: MEDICINE });
-      await expectText(request, '待接单');
+      // The door lists no requests: the asker follows it through the link given on asking.
+      followUrl = (await page.getByTestId('door-help-link').innerText()).trim();
       await page.screenshot({ path: path.join(RESULTS_DIR, 'door-help-phone.png'), fullPage: true });
+      await page.getByTestId('door-help-follow').click();
+      await expectText(page.getByTestId('help-follow-status'), '待接单');
     });
 
     // (b) The volunteer finds it in their queue, accepts and delivers it.
@@ -137,7 +140,7 @@ describe.skipIf(!chromiumPath)('community services in a browser', SCENARIO, () =
       await page.screenshot({ path: path.join(RESULTS_DIR, 'announcements-desk.png'), fullPage: true });
     });
 
-    // (d) The door page shows it (marked read when opened) and the request's progress.
+    // (d) The door page shows it (marked read when opened), never the request; its link shows the progress.
     await withPage('door-announcement', PHONE, async (page) => {
       await page.goto(`${baseUrl}/h/${token}`);
       const notice = page.getByTestId('door-announcement').filter({ hasText: NOTICE_TITLE });
@@ -146,9 +149,10 @@ describe.skipIf(!chromiumPath)('community services in a browser', SCENARIO, () =
       await notice.click();
       await expectText(page.getByTestId('door-announcement-body'), '核酸检测');
       await notice.and(page.locator('[data-read="true"]')).waitFor();
-      const request = page.getByTestId('door-request').filter({ hasText: MEDICINE });
-      await expectText(request, '已送达');
+      expect(await page.locator('body').innerText()).not.toContain(MEDICINE);
       await page.screenshot({ path: path.join(RESULTS_DIR, 'door-announcement-phone.png'), fullPage: true });
+      await page.goto(followUrl);
+      await expectText(page.getByTestId('help-follow-status'), '已送达');
     });
     const published = (
       (await asStaff('GET', '/api/announcements?status=published')).json() as {
@@ -189,6 +193,12 @@ describe.skipIf(!chromiumPath)('community services in a browser', SCENARIO, () =
   it('renders the performance review of the village', async () => {
     await withPage('review', DESK, async (page) => {
       await signIn(page, baseUrl, 'staff01', PASSWORD);
+      // In the full suite on two shared cores these figures took over a second, and a 1 s poll gave
+      // up while the table still showed 暂无数据: answer slowly on purpose, every run.
+      await page.route('**/api/review/{areas,workers}?*', async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 2500));
+        await route.continue();
+      });
       await page.goto(`${baseUrl}/review`);
       const areas = page.getByTestId('review-areas');
       await expectText(areas.locator('tr.review-total-row'), '星火村 合计');
