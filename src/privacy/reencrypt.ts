@@ -355,7 +355,7 @@ export async function rotateKeys(
   for (let index = startAt; index < ROTATION_TARGETS.length; index++) {
     const target = ROTATION_TARGETS[index]!;
     const report = tables.find((t) => t.table === target.table)!;
-    let after = index === startAt && resume ? resume.after : null;
+    let after = index === startAt && resume?.after.length ? resume.after : null;
     for (;;) {
       if (options.maxBatches !== undefined && batches >= options.maxBatches)
         return { keyId: cipher.currentKeyId, suite: cipher.suite, resumed: resume !== null, tables, carried };
