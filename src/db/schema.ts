@@ -38,8 +38,6 @@ export interface UsersTable {
   display_name: string;
   password_hash: string;
   must_change_password: Generated<boolean>;
-  failed_logins: Generated<number>;
-  locked_until: NullableTimestamp;
   disabled_at: NullableTimestamp;
   last_login_at: NullableTimestamp;
   locale: Generated<string>;

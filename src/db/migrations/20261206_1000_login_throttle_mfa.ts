@@ -18,6 +18,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     select lower(username), failed_logins, locked_until from users
     where failed_logins > 0 or locked_until is not null
     on conflict (name_key) do nothing`.execute(db);
+  // The lock of a name lives in login_throttle alone now.
+  await sql`alter table users drop column failed_logins, drop column locked_until`.execute(db);
 
   await sql`
     create table login_budget (
@@ -57,6 +59,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`
+    alter table users add column failed_logins integer not null default 0,
+      add column locked_until timestamptz`.execute(db);
+  await sql`
+    update users set failed_logins = t.failures, locked_until = t.locked_until
+    from login_throttle t where t.name_key = lower(users.username)`.execute(db);
   for (const table of [
     'mfa_challenges',
     'mfa_recovery_codes',
