@@ -193,4 +193,35 @@ describeEachDatabase('gridguard keys rotate (AES-256-GCM → SM4)', (database) =
     const secrets = await db.selectFrom('persons').select('secret').execute();
     expect(secrets.every((row) => !sm4.needsReencryption(row.secret))).toBe(true);
   });
+
+  it('matches a health record sent under the new suite before the rotation reached its person', async () => {
+    const { db } = database();
+    const actor = systemActor(() => new Date());
+    const sm4 = createFieldCipher(after);
+    const tree = await createAreaTree(db);
+    const person = await addPerson(db, actor, createFieldCipher(before), { areaId: tree.cellA.id });
+    const record = await db
+      .insertInto('health_records')
+      .values({
+        kind: 'test',
+        source: 'lab-1',
+        record_key: `id:${person.documentNumber}`,
+        area_path: tree.village.path,
+        occurred_at: new Date(),
+        result: 'negative',
+        unmatched_reason: 'unknown_number',
+        inbox_status: 'open',
+        id_hash: sm4.lookupHash('id', person.documentNumber),
+        identity_secret: sm4.encryptRecord({ documentNumber: person.documentNumber, name: null }),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await rotateKeys(db, actor, sm4);
+    const stored = await db
+      .selectFrom('health_records')
+      .select(['person_id', 'inbox_status'])
+      .where('id', '=', record.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.person_id).toBe(person.id);
+  });
 });

@@ -3,6 +3,7 @@ import { recordAudit } from '../audit/repository.js';
 import type { Actor, Db } from '../core/context.js';
 import type { DB } from '../db/schema.js';
 import type { DocumentType } from '../register/identity/documents.js';
+import { matchOpenRecords } from '../health/feeds/service.js';
 import type { ProgressReporter } from '../imports/progress.js';
 import { documentHash, phoneHash } from '../register/protect.js';
 import type { EncryptedRecordFields, FieldCipher } from './field-crypto.js';
@@ -15,7 +16,8 @@ import type { EncryptedRecordFields, FieldCipher } from './field-crypto.js';
  *
  * A person's new hashes are carried in the same transaction to every row elsewhere that holds
  * the old ones (pending changes, place scans, health records, leads, unit contacts), so joins
- * on a hash never see one side switched and the other not.
+ * on a hash never see one side switched and the other not; health records a feed sent under the
+ * new suite before the person's row was reached are matched to the person then.
  */
 
 type KeyType = 'int4' | 'text';
@@ -325,6 +327,13 @@ async function rotateBatch(
     await setRows(target, [...target.secrets, ...hashColumns], changed).execute(trx);
     carried += await carryHashes(trx, 'document', documents);
     carried += await carryHashes(trx, 'phone', phones);
+    // Records a feed sent after the switch carry the new hash and waited unmatched: match them now.
+    if (target.table === 'persons' && documents.length > 0)
+      await matchOpenRecords(
+        trx,
+        documents.map((pair) => pair[2]),
+        new Date(),
+      );
   }
   const last = rows[rows.length - 1]!;
   return { last: keyColumns.map((column) => last[column]), carried };
