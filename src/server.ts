@@ -5,6 +5,7 @@ import { loadNotificationConfig } from './notifications/config.js';
 import { startNotificationDelivery } from './notifications/delivery.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { removeOwnStaging, sweepStaging, touchStaging } from './imports/staging.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -46,6 +47,21 @@ export async function startServer(
     }
     const notificationChannels = loadNotificationConfig(process.env);
     const app = await buildApp({ database, config, notificationChannels });
+    // Uploads a killed process left staged (ID numbers, phones) go before anything else runs.
+    const swept = await sweepStaging(config.dataDir);
+    if (swept.length > 0) log(`Removed uploads left by ${swept.length} stopped process(es)`);
+    const staging = startPeriodicJob({
+      intervalMs: 60_000,
+      run: async () => {
+        await touchStaging(config.dataDir);
+        await sweepStaging(config.dataDir);
+      },
+      onError: (error) => app.log.warn({ err: error }, 'staging sweep failed'),
+    });
+    app.addHook('onClose', async () => {
+      await staging.stop();
+      await removeOwnStaging(config.dataDir);
+    });
     if (database.raw.kind === 'pglite') {
       // PGlite has no autovacuum: keep the planner's statistics and free space fresh ourselves.
       const pglite = database.raw.pglite;

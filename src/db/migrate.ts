@@ -15,6 +15,7 @@ import * as review from './migrations/20261122_1840_review.js';
 import * as eventBoard from './migrations/20261122_1850_event_board.js';
 import * as dashboardEvents from './migrations/20261122_1860_dashboard_events.js';
 import * as loginThrottleMfa from './migrations/20261206_1000_login_throttle_mfa.js';
+import * as importOwner from './migrations/20261206_1100_import_owner.js';
 import * as masking from './migrations/20261206_1200_masking.js';
 import * as requestFollowTokens from './migrations/20261206_1400_request_follow_tokens.js';
 import type { DB } from './schema.js';
@@ -36,6 +37,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261122_1850_event_board': eventBoard,
   '20261122_1860_dashboard_events': dashboardEvents,
   '20261206_1000_login_throttle_mfa': loginThrottleMfa,
+  '20261206_1100_import_owner': importOwner,
   '20261206_1200_masking': masking,
   '20261206_1400_request_follow_tokens': requestFollowTokens,
 };

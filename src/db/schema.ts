@@ -376,6 +376,9 @@ export interface FeedBatchesTable {
   file_name: string | null;
   total_bytes: ColumnType<number | null, number | null | undefined, number | null>;
   bytes_read: Generated<number>;
+  /** The app process running an uploaded file (staging.ts PROCESS_OWNER). */
+  owner: string | null;
+  heartbeat_at: NullableTimestamp;
 }
 
 export interface FeedBatchPayloadsTable {
@@ -943,4 +946,6 @@ export interface ImportJobsTable {
   created_at: Timestamp;
   heartbeat_at: Timestamp;
   finished_at: NullableTimestamp;
+  /** The app process running the import (staging.ts PROCESS_OWNER). */
+  owner: string | null;
 }

@@ -1,10 +1,10 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../core/errors.js';
+import { stagingFolder } from './staging.js';
 
 export interface Upload {
   file: string;
@@ -15,11 +15,12 @@ export interface Upload {
 }
 
 /**
- * Saves the multipart field "file" to a temporary directory of its own and collects the other
- * fields. The caller removes `tempDir` when done; on failure it is removed here.
+ * Saves the multipart field "file" to a private staging folder of its own under the data
+ * directory (staging.ts) and collects the other fields. The caller removes `tempDir` when done
+ * (finally); on failure it is removed here.
  */
-export async function receiveUpload(request: FastifyRequest, prefix = 'gg-upload-'): Promise<Upload> {
-  const tempDir = await mkdtemp(path.join(tmpdir(), prefix));
+export async function receiveUpload(request: FastifyRequest, prefix = 'upload-'): Promise<Upload> {
+  const tempDir = await stagingFolder(request.server.config.dataDir, prefix);
   const fields: Record<string, string> = {};
   let saved: { file: string; fileName: string } | undefined;
   try {
@@ -35,7 +36,7 @@ export async function receiveUpload(request: FastifyRequest, prefix = 'gg-upload
       // The client's name is only shown, never used as a path.
       const fileName = path.basename(part.filename || 'upload').slice(0, 200);
       const file = path.join(tempDir, `upload${path.extname(fileName).slice(0, 10)}`);
-      await pipeline(part.file, createWriteStream(file));
+      await pipeline(part.file, createWriteStream(file, { mode: 0o600 }));
       if (part.file.truncated)
         throw new AppError('PAYLOAD_TOO_LARGE', 413, 'The file is larger than the upload limit');
       saved = { file, fileName };

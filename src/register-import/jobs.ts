@@ -10,12 +10,24 @@ import type { EncodingOption } from '../imports/encoding.js';
 import { type ImportReport, type RowReject, writeRejectsXlsx } from '../imports/report.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import type { ImportKind } from './columns.js';
-import { findJob, forgetOldRejects, type ImportJobRow, insertJob, updateJob } from './repository.js';
+import { ownerIsGone, PROCESS_OWNER } from '../imports/staging.js';
+import {
+  failRunningJobs,
+  findJob,
+  forgetOldRejects,
+  type ImportJobRow,
+  insertJob,
+  runningJobs,
+  updateJob,
+} from './repository.js';
 import type { ImportJobView } from './schema.js';
 import { importRegisterFile } from './service.js';
 
 /** A running job whose heartbeat is older than this died with the server that ran it. */
 const STALE_MS = 2 * 60_000;
+/** What a job left by a stopped process says. */
+export const PROCESS_STOPPED =
+  'the server stopped during the import; rows stored before that stay stored, run it again';
 const HEARTBEAT_MS = 15_000;
 /** Rejected rows' original cells (ID numbers among them) are kept this long for the download. */
 const REJECT_ROWS_KEPT_MS = 7 * 24 * 3600_000;
@@ -33,9 +45,7 @@ export function presentJob(row: ImportJobRow, now: Date): ImportJobView {
     bytesRead: Number(row.bytes_read),
     report: row.report as ImportReport | null,
     rejectedTotal: row.rejected_total,
-    error: stale
-      ? 'the server stopped during the import; rows stored before that stay stored, run it again'
-      : row.error,
+    error: stale ? PROCESS_STOPPED : row.error,
     startedBy: row.actor_name,
     createdAt: row.created_at.toISOString(),
     finishedAt: row.finished_at?.toISOString() ?? null,
@@ -96,6 +106,7 @@ export class ImportJobRunner {
       total_bytes: job.totalBytes,
       created_at: job.actor.now(),
       heartbeat_at: new Date(),
+      owner: PROCESS_OWNER,
     });
     const abort = new AbortController();
     const done = this.run(row.id, job, abort.signal).finally(() => this.running.delete(row.id));
@@ -111,7 +122,7 @@ export class ImportJobRunner {
     try {
       const result = await importRegisterFile(this.db, job.actor, this.cipher, {
         kind: job.kind,
-        source: { path: job.file },
+        source: { path: job.file, fileName: job.fileName, scratchDir: job.tempDir },
         sheet: job.sheet,
         encoding: job.encoding,
         mapping: job.mapping,
@@ -171,7 +182,26 @@ export class ImportJobRunner {
 
   async housekeeping(now: Date): Promise<void> {
     await forgetOldRejects(this.db, new Date(now.getTime() - REJECT_ROWS_KEPT_MS));
+    await failAbandonedJobs(this.db);
   }
+}
+
+/**
+ * At start: jobs left running by a process that is gone (killed on this host, or silent for
+ * minutes on another) are marked failed; a live import of another node is left alone.
+ */
+export async function failAbandonedJobs(db: Kysely<DB>): Promise<string[]> {
+  // Heartbeats are wall-clock time, whatever clock the app runs on.
+  const now = new Date();
+  const abandoned = (await runningJobs(db))
+    .filter(
+      (job) =>
+        (job.owner !== null && ownerIsGone(job.owner)) ||
+        now.getTime() - job.heartbeat_at.getTime() > STALE_MS,
+    )
+    .map((job) => job.id);
+  await failRunningJobs(db, abandoned, PROCESS_STOPPED, now);
+  return abandoned;
 }
 
 /** Writes a finished job's rejects as XLSX: reason per row, with the row's original cells while kept. */

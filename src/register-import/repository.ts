@@ -286,6 +286,28 @@ export async function updateJob(db: Db, id: string, changes: Updateable<ImportJo
   await db.updateTable('import_jobs').set(changes).where('id', '=', id).execute();
 }
 
+/** Jobs still marked running, with who runs them and when they last said so. */
+export async function runningJobs(
+  db: Db,
+): Promise<Array<Pick<ImportJobRow, 'id' | 'owner' | 'heartbeat_at'>>> {
+  return db
+    .selectFrom('import_jobs')
+    .select(['id', 'owner', 'heartbeat_at'])
+    .where('status', '=', 'running')
+    .execute();
+}
+
+/** Marks jobs failed unless they finished meanwhile. */
+export async function failRunningJobs(db: Db, ids: string[], error: string, at: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('import_jobs')
+    .set({ status: 'failed', error, finished_at: at })
+    .where('id', 'in', ids)
+    .where('status', '=', 'running')
+    .execute();
+}
+
 /** Rejected rows' original cells are kept only for a while: they hold personal data. */
 export async function forgetOldRejects(db: Db, before: Date): Promise<void> {
   await db

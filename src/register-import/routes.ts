@@ -50,6 +50,13 @@ function tableOptions(fields: Record<string, string>) {
   };
 }
 
+/** The staged file, named as the clerk named it; the XLSX reader parks sheets beside it. */
+const stagedSource = (upload: Upload) => ({
+  path: upload.file,
+  fileName: upload.fileName,
+  scratchDir: upload.tempDir,
+});
+
 const SECRET_FIELDS: Record<string, (value: string) => string> = {
   documentNumber: maskIdNumber,
   phone: maskPhone,
@@ -58,7 +65,7 @@ const SECRET_FIELDS: Record<string, (value: string) => string> = {
 
 async function preview(kind: ImportKind, upload: Upload): Promise<ImportPreview> {
   const options = tableOptions(upload.fields);
-  const { table, mapped } = await openRegisterTable(kind, { path: upload.file }, options);
+  const { table, mapped } = await openRegisterTable(kind, stagedSource(upload), options);
   const columns = COLUMNS_OF[kind];
   try {
     const fieldOf = new Map(
@@ -146,7 +153,7 @@ export const registerImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: write,
     },
     async (request) => {
-      const upload = await receiveUpload(request, 'gg-import-');
+      const upload = await receiveUpload(request, 'import-');
       try {
         return await preview(request.params.kind, upload);
       } finally {
@@ -169,15 +176,11 @@ export const registerImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: write,
     },
     async (request, reply) => {
-      const upload = await receiveUpload(request, 'gg-import-');
+      const upload = await receiveUpload(request, 'import-');
       try {
         const options = tableOptions(upload.fields);
         // Unreadable files and missing columns are answered now, not as a failed job.
-        const { table, mapped } = await openRegisterTable(
-          request.params.kind,
-          { path: upload.file },
-          options,
-        );
+        const { table, mapped } = await openRegisterTable(request.params.kind, stagedSource(upload), options);
         await table.close();
         assertMappingComplete(mapped, COLUMNS_OF[request.params.kind]);
         const job = await runner.start({

@@ -4,6 +4,7 @@ import type { Actor } from '../../core/context.js';
 import { AppError } from '../../core/errors.js';
 import type { DB } from '../../db/schema.js';
 import type { EncodingOption } from '../../imports/encoding.js';
+import { ownerIsGone } from '../../imports/staging.js';
 import { RejectCollector } from '../../imports/report.js';
 import type { FieldCipher } from '../../privacy/field-crypto.js';
 import { importHealthFile } from './file-import.js';
@@ -34,6 +35,9 @@ export interface UploadJob {
 type Job = { type: 'push'; batchId: number } | ({ type: 'upload' } & UploadJob);
 
 const FAILED_PAYLOADS_KEPT_MS = 7 * 24 * 3600_000;
+/** Uploads waiting or running here are marked alive this often; silent this long, they are another node's dead ones. */
+const HEARTBEAT_MS = 15_000;
+const STALE_MS = 2 * 60_000;
 
 /**
  * Works through pushed batches and uploaded files in the background of the server process, one
@@ -45,6 +49,9 @@ export class FeedProcessor {
   private readonly queue: Job[] = [];
   private draining: Promise<void> | null = null;
   private stopped = false;
+  /** Uploaded batches queued or running in this process. */
+  private readonly uploads = new Set<number>();
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -58,16 +65,30 @@ export class FeedProcessor {
   }
 
   enqueueUpload(job: UploadJob): void {
+    if (this.stopped) return;
+    this.uploads.add(job.batchId);
+    this.heartbeat ??= setInterval(() => {
+      repo.touchBatches(this.db, [...this.uploads], new Date()).catch(() => undefined);
+    }, HEARTBEAT_MS).unref();
     this.add({ type: 'upload', ...job });
   }
 
-  /** At start: pushed batches left unfinished are processed again; uploads cannot be (their file is gone). */
+  /**
+   * At start: pushed batches left unfinished are processed again; uploads cannot be (their staged
+   * file went with the process), so those of a process that is gone are failed. Another node's
+   * live uploads (its process alive, its heartbeat fresh) are left alone.
+   */
   async recover(): Promise<void> {
     // A failed batch's records are kept a while for a retry or a look, not for ever: they hold ID numbers.
     await repo.forgetFailedPayloads(this.db, new Date(this.clock().getTime() - FAILED_PAYLOADS_KEPT_MS));
+    const now = Date.now();
     for (const batch of await repo.unfinishedBatches(this.db)) {
       if (batch.channel === 'push') this.enqueuePush(batch.id);
-      else
+      else if (
+        batch.owner === null ||
+        ownerIsGone(batch.owner) ||
+        now - (batch.heartbeat_at?.getTime() ?? 0) > STALE_MS
+      )
         await repo.updateBatch(this.db, batch.id, {
           status: 'failed',
           error: 'the server stopped during the import; rows stored before that stay stored, upload it again',
@@ -84,6 +105,7 @@ export class FeedProcessor {
   /** On shutdown: finish the current job, leave the rest for the next start. */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.heartbeat);
     await this.draining;
     // Queued uploads are lost with the server (their batches are failed at the next start); their files go now.
     for (const job of this.queue.splice(0))
@@ -117,7 +139,7 @@ export class FeedProcessor {
       await importHealthFile(this.db, job.actor, this.cipher, {
         kind: job.kind,
         batchId: job.batchId,
-        file: { path: job.file },
+        file: { path: job.file, fileName: job.fileName, scratchDir: job.tempDir },
         fileName: job.fileName,
         sheet: job.sheet,
         encoding: job.encoding,
@@ -133,6 +155,7 @@ export class FeedProcessor {
       // The batch row says why; a clerk's file problem is not a server error.
       if (!(error instanceof AppError && error.statusCode < 500)) throw error;
     } finally {
+      this.uploads.delete(job.batchId);
       await rm(job.tempDir, { recursive: true, force: true });
     }
   }

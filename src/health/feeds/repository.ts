@@ -42,12 +42,25 @@ export async function claimBatch(db: Db, id: number): Promise<FeedBatchRow | und
 }
 
 /** Batches a stopped server left unfinished, oldest first. */
-export async function unfinishedBatches(db: Db): Promise<Array<Pick<FeedBatchRow, 'id' | 'channel'>>> {
+export async function unfinishedBatches(
+  db: Db,
+): Promise<Array<Pick<FeedBatchRow, 'id' | 'channel' | 'owner' | 'heartbeat_at'>>> {
   return db
     .selectFrom('feed_batches')
-    .select(['id', 'channel'])
+    .select(['id', 'channel', 'owner', 'heartbeat_at'])
     .where('status', 'in', ['received', 'processing'])
     .orderBy('id')
+    .execute();
+}
+
+/** Uploaded files this process still works on are alive (see FeedProcessor.recover). */
+export async function touchBatches(db: Db, ids: number[], at: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('feed_batches')
+    .set({ heartbeat_at: at })
+    .where('id', 'in', ids)
+    .where('status', 'in', ['received', 'processing'])
     .execute();
 }
 

@@ -117,11 +117,15 @@ export const healthFeedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const kind: FeedKind = request.params.kind;
-      const upload = await receiveUpload(request, 'gg-feed-');
+      const upload = await receiveUpload(request, 'feed-');
       try {
         const options = uploadOptions(upload.fields);
         // Unreadable files and missing columns are answered now, not as a failed batch.
-        const { table } = await openFeedTable(kind, { path: upload.file }, options);
+        const { table } = await openFeedTable(
+          kind,
+          { path: upload.file, fileName: upload.fileName, scratchDir: upload.tempDir },
+          options,
+        );
         await table.close();
         const actor = request.actor();
         const batch = await service.createUploadBatch(app.db, actor, {

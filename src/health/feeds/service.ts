@@ -1,3 +1,4 @@
+import { PROCESS_OWNER } from '../../imports/staging.js';
 import { recordAudit } from '../../audit/repository.js';
 import { can, inScope, scopePaths, type Viewer, viewerName } from '../../auth/scope.js';
 import type { Actor, Db } from '../../core/context.js';
@@ -445,5 +446,8 @@ export async function createUploadBatch(
     file_name: input.fileName.slice(0, 200),
     total_bytes: input.totalBytes,
     created_at: actor.now(),
+    // The file is staged by this process only: if it dies, the batch cannot be finished.
+    owner: PROCESS_OWNER,
+    heartbeat_at: new Date(),
   });
 }

@@ -1,12 +1,8 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { rm } from 'node:fs/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AppError } from '../../core/errors.js';
 import { errors, IdParams } from '../../core/schemas.js';
 import { DEFAULT_ESCALATION, type EscalationPolicy, startLeadEscalation } from './escalation.js';
+import { receiveUpload } from '../../imports/upload.js';
 import { importLeadFile } from './import.js';
 import {
   LeadBatchBody,
@@ -95,18 +91,11 @@ export const leadRoutes: FastifyPluginAsyncTypebox<LeadRouteOptions> = async (ap
       preHandler: write,
     },
     async (request) => {
-      const part = await request.file();
-      if (!part) throw new AppError('IMPORT_FILE_INVALID', 400, 'Attach the file as multipart field "file"');
-      const tempDir = await mkdtemp(path.join(tmpdir(), 'gg-leads-'));
+      // Staged privately under the data directory (lead lists hold ID numbers and phones).
+      const upload = await receiveUpload(request, 'leads-');
       try {
-        // The client's name is only shown, never used as a path.
-        const fileName = path.basename(part.filename || 'leads').slice(0, 200);
-        const file = path.join(tempDir, `upload${path.extname(fileName).slice(0, 10)}`);
-        await pipeline(part.file, createWriteStream(file));
-        if (part.file.truncated)
-          throw new AppError('PAYLOAD_TOO_LARGE', 413, 'The file is larger than the upload limit');
         const result = await importLeadFile(app.db, request.actor(), app.cipher, {
-          source: { stream: createReadStream(file), fileName },
+          source: { path: upload.file, fileName: upload.fileName, scratchDir: upload.tempDir },
           areaId: request.query.areaId,
           batchReference: request.query.batch,
           sheet: request.query.sheet,
@@ -114,7 +103,7 @@ export const leadRoutes: FastifyPluginAsyncTypebox<LeadRouteOptions> = async (ap
         });
         return result.report;
       } finally {
-        await rm(tempDir, { recursive: true, force: true });
+        await rm(upload.tempDir, { recursive: true, force: true });
       }
     },
   );
