@@ -129,9 +129,11 @@ export const en: Messages = {
   'error.IMPORT_FILE_INVALID': 'The file cannot be read: upload an XLSX or CSV file',
   'error.IMPORT_TOO_MANY_ROWS': 'The file has too many rows for one import; split it',
   'error.IMPORT_TOO_MANY_COLUMNS': 'The file has too many columns; keep only the columns of the template',
-  'error.IMPORT_CELL_TOO_LONG': 'A cell holds more than 32,767 characters (Excel’s own limit); the file is damaged or not a register',
+  'error.IMPORT_CELL_TOO_LONG':
+    'A cell holds more than 32,767 characters (Excel’s own limit); the file is damaged or not a register',
   'error.IMPORT_TOO_MUCH_TEXT': 'The workbook holds too much text for one import; split it or save it as CSV',
-  'error.IMPORT_FILE_UNPACKS_TOO_LARGE': 'The file unpacks to far more than a spreadsheet does (a zip bomb); it was refused',
+  'error.IMPORT_FILE_UNPACKS_TOO_LARGE':
+    'The file unpacks to far more than a spreadsheet does (a zip bomb); it was refused',
   'error.IMPORT_FILE_TOO_COMPLEX': 'Reading the file needs too much memory; split it or save it as CSV',
   'error.IMPORT_ROW_INVALID': 'The row is invalid',
   'error.IMPORT_ABORTED': 'The import stopped; stored rows stay, import the same file again',
