@@ -9,14 +9,16 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { Type } from 'typebox';
 import { auditRoutes } from './audit/routes.js';
 import { authPlugin } from './auth/plugin.js';
 import { authRoutes } from './auth/routes.js';
 import type { Config } from './config.js';
-import { registerErrorHandler } from './core/errors.js';
+import { AppError, registerErrorHandler } from './core/errors.js';
+import { inputGuard, trimKeyword } from './core/input-guard.js';
+import { loggerOptions } from './core/log.js';
 import { ErrorResponse } from './core/schemas.js';
 import { type Backend, type Database, ping } from './db/database.js';
 import type { DB } from './db/schema.js';
@@ -60,6 +62,8 @@ export interface AppOptions {
   config: Config;
   clock?: () => Date;
   logger?: boolean;
+  /** Where the log lines go (tests capture them); standard output by default. */
+  logStream?: { write(line: string): void };
   /** Notification channels, read once at boot by the server (tests leave it to the environment). */
   notificationChannels?: NotificationChannelConfig;
 }
@@ -73,17 +77,13 @@ export const WEB_ROOT = existsSync(path.join(builtWeb, 'index.html')) ? builtWeb
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database } = options;
   const app = Fastify({
-    logger:
-      options.logger === false
-        ? false
-        : {
-            level: config.logLevel,
-            redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'],
-          },
+    // One serializer keeps door, place, follow tokens and API keys out of every request line.
+    logger: options.logger === false ? false : loggerOptions(config.logLevel, options.logStream),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: process.env.GRIDGUARD_TRUST_PROXY === 'true',
     ajv: {
       customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: false },
+      plugins: [trimKeyword],
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -96,6 +96,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerErrorHandler(app);
   app.addSchema(ErrorResponse);
+  // First of all hooks: no control character in any text from outside reaches a handler or the database.
+  await app.register(inputGuard);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -140,10 +142,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         typeof json.$id === 'string' ? json.$id : `def-${i}`,
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   await app.register(authPlugin);
-
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // Outside demo mode the API's map is for signed-in users only (GRIDGUARD_API_DOCS).
+  const docsAllowed = (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) =>
+    done(
+      config.apiDocs === 'signed-in' && !request.viewer
+        ? new AppError('UNAUTHENTICATED', 401, 'Sign in to read the API documentation')
+        : undefined,
+    );
+  if (config.apiDocs !== 'off') {
+    await app.register(swaggerUi, {
+      routePrefix: '/api/docs',
+      staticCSP: true,
+      uiHooks: { preHandler: docsAllowed },
+    });
+    app.get('/api/openapi.json', { schema: { hide: true }, preHandler: docsAllowed }, async () =>
+      app.swagger(),
+    );
+  }
   app.get(
     '/api/health',
     {

@@ -277,6 +277,9 @@ function mfaMode(env: Env): Config['mfa'] {
   return raw;
 }
 
+/** Published in the README: nobody may choose it as their own password. */
+export const DEFAULT_DEMO_PASSWORD = 'Gridguard2026';
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadConfig(env: Env = process.env): Config {
@@ -286,7 +289,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel))
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
   const width = integer(env, 'GRIDGUARD_GRID_CODE_WIDTH', 3, 2, 3) as 2 | 3;
-  const demoPassword = env.GRIDGUARD_DEMO_PASSWORD ?? 'Gridguard2026';
+  const demoPassword = env.GRIDGUARD_DEMO_PASSWORD ?? DEFAULT_DEMO_PASSWORD;
   if (demoPassword.length < 8)
     throw new ConfigError('GRIDGUARD_DEMO_PASSWORD', 'must be at least 8 characters');
   const port = integer(env, 'PORT', 3000, 0, 65535);

@@ -1,5 +1,6 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { DEFAULT_DEMO_PASSWORD } from '../config.js';
 
 const scrypt = promisify(scryptCallback) as (
   password: string,
@@ -38,6 +39,15 @@ let decoy: Promise<string> | undefined;
 export function decoyHash(): Promise<string> {
   decoy ??= hashPassword(randomBytes(12).toString('hex'));
   return decoy;
+}
+
+/**
+ * The demo password (the configured one and the published default) is known to everyone who read
+ * the README: refused as anyone's own password, compared without regard to case or width.
+ */
+export function isDemoPassword(password: string, demoPassword: string): boolean {
+  const fold = (value: string) => value.normalize('NFKC').trim().toLowerCase();
+  return [demoPassword, DEFAULT_DEMO_PASSWORD].some((known) => fold(known) === fold(password));
 }
 
 /** At least 8 characters with a letter and a digit; returns the problem or null. */

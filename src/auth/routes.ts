@@ -190,6 +190,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await changePassword(app.db, request.actor(), {
         ...request.body,
         keepSessionToken: request.sessionToken,
+        demoPassword: app.config.demoPassword,
       });
       return reply.status(204).send(null);
     },

@@ -13,7 +13,7 @@ import {
   takeSignInBudget,
 } from './lockout.js';
 import { CHALLENGE_TTL_MS, checkSecondFactor, type MfaMode } from './mfa.js';
-import { hashPassword, passwordProblem, verifyPassword } from './password.js';
+import { hashPassword, isDemoPassword, passwordProblem, verifyPassword } from './password.js';
 import { mfaEnrolmentRequired, RIGHTS, type Role } from './rights.js';
 import { canAnywhere } from './scope.js';
 import {
@@ -196,7 +196,12 @@ export async function completeLogin(
 export async function changePassword(
   db: Kysely<DB>,
   actor: Actor,
-  input: { currentPassword: string; newPassword: string; keepSessionToken: string | null },
+  input: {
+    currentPassword: string;
+    newPassword: string;
+    keepSessionToken: string | null;
+    demoPassword: string;
+  },
 ): Promise<void> {
   if (actor.viewer.kind !== 'user') throw new AppError('FORBIDDEN', 403, 'Only users have passwords');
   const viewer = actor.viewer;
@@ -215,6 +220,11 @@ export async function changePassword(
     throw new AppError('PASSWORD_TOO_WEAK', 400, `The new password ${problem}`, [
       { field: 'body.newPassword', message: problem },
     ]);
+  if (isDemoPassword(input.newPassword, input.demoPassword)) {
+    throw new AppError('PASSWORD_IS_DEMO', 400, 'The new password is the published demo password', [
+      { field: 'body.newPassword', message: 'is the published demo password' },
+    ]);
+  }
   if (input.newPassword === input.currentPassword) {
     throw new AppError('PASSWORD_TOO_WEAK', 400, 'The new password must differ from the current one', [
       { field: 'body.newPassword', message: 'must differ from the current one' },

@@ -78,6 +78,7 @@ export const en: Messages = {
   'error.PASSWORD_CHANGE_REQUIRED': 'Change your password first',
   'error.PASSWORD_TOO_WEAK':
     'The password is too weak: at least 8 characters with a letter and a digit, not containing the username',
+  'error.PASSWORD_IS_DEMO': 'The demo password is public and cannot be your own password; choose another one',
   'error.VALIDATION_FAILED': 'Some input is invalid; check and try again',
   'error.NOT_FOUND': 'Not found',
   'error.CONFLICT': 'This conflicts with existing data',
@@ -732,10 +733,13 @@ export const en: Messages = {
   'code.downloaded': 'Downloaded {file}',
 
   'doorLabels.print': 'Print door labels',
-  'doorLabels.hint': 'Reprints the door codes issued in this area (A4); houses without one are left off: issue codes first',
+  'doorLabels.hint':
+    'Reprints the door codes issued in this area (A4); houses without one are left off: issue codes first',
   'doorLabels.issue': 'Issue door codes',
-  'doorLabels.issueHint': 'Issues door codes for the houses of this area that have none; codes already on doors keep working',
-  'doorLabels.issueConfirm': 'Issue door codes for the houses of this area that have none? Existing codes stay as they are.',
+  'doorLabels.issueHint':
+    'Issues door codes for the houses of this area that have none; codes already on doors keep working',
+  'doorLabels.issueConfirm':
+    'Issue door codes for the houses of this area that have none? Existing codes stay as they are.',
   'doorLabels.issued': '{houses} houses: {issued} newly issued, {alreadyHad} already had one',
   'doorLabels.notIssued': '{count} more houses have no door code yet and were not printed',
   'doorLabels.preparing': 'Preparing the labels…',

@@ -76,6 +76,7 @@ export const zhCN = {
   'error.CSRF_TOKEN_INVALID': '页面已过期，请刷新后重试',
   'error.PASSWORD_CHANGE_REQUIRED': '请先修改密码',
   'error.PASSWORD_TOO_WEAK': '密码强度不足：至少 8 位，须同时包含字母和数字，且不能包含用户名',
+  'error.PASSWORD_IS_DEMO': '演示密码已公开，不能用作自己的密码，请另设一个',
   'error.VALIDATION_FAILED': '输入有误，请检查后重试',
   'error.NOT_FOUND': '内容不存在',
   'error.CONFLICT': '与现有数据冲突',
