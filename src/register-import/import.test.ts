@@ -231,6 +231,49 @@ describeEachDatabase('register import (persons, houses, units)', (database) => {
     expect(JSON.stringify(last)).not.toContain('13700009999');
   });
 
+  it("keeps a passport holder's typed birth date in the encrypted record and updates it there", async () => {
+    const first = gbkFile('passport-1', [
+      '姓名,证件类型,证件号码,性别,出生日期,手机号码,网格编码,人员类型',
+      `史密斯,护照,E98765432,男,1979-06-30,13500007777,${tree.gridA.code},常住`,
+    ]);
+    expect((await importPersons(first)).report).toMatchObject({ inserted: 1, rejected: [] });
+    const stored = () =>
+      database()
+        .db.selectFrom('persons')
+        .selectAll()
+        .where('document_hash', '=', documentHash(cipher, 'passport', 'E98765432'))
+        .executeTakeFirstOrThrow();
+    expect(await stored()).toMatchObject({
+      birth_year: 1979,
+      birth_date: null,
+      document_masked: '*******32',
+    });
+    expect(revealPerson(cipher, (await stored()).secret).birthDate).toBe('1979-06-30');
+
+    // A corrected day in the same year, from a file without a phone column: the phone stays.
+    const second = gbkFile('passport-2', [
+      '姓名,证件类型,证件号码,出生日期,网格编码,人员类型',
+      `史密斯,护照,E98765432,1979-07-01,${tree.gridA.code},常住`,
+    ]);
+    expect((await importPersons(second)).report).toMatchObject({ updated: 1, rejected: [] });
+    const after = await stored();
+    expect(revealPerson(cipher, after.secret)).toEqual({
+      documentNumber: 'E98765432',
+      phone: '13500007777',
+      birthDate: '1979-07-01',
+    });
+    expect(after).toMatchObject({ birth_year: 1979, birth_date: null, phone_masked: '135****7777' });
+    const last = await database()
+      .db.selectFrom('person_history')
+      .selectAll()
+      .where('person_id', '=', after.id)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(last.changes).toEqual({ birthDate: { from: 'previous', to: 'new' } });
+    // The same file again changes nothing.
+    expect((await importPersons(second)).report).toMatchObject({ updated: 0, unchanged: 1 });
+  });
+
   it('merges a row into the person registered through the API (one person per document)', async () => {
     const number = id('33010619700101001');
     const { person } = await registerPerson(database().db, system, cipher, {

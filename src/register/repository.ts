@@ -65,7 +65,7 @@ export async function searchPersons(db: Db, viewer: Viewer, query: PersonSearch)
       const options = [eb('p.name', 'like', `${escapeLike(q)}%`), eb('p.current_address', 'like', like)];
       if (query.documentHash) options.push(eb('p.document_hash', '=', query.documentHash));
       if (query.phoneHash) options.push(eb('p.phone_hash', '=', query.phoneHash));
-      // Masked forms: "110101********1234", or the last four digits of an ID number or phone.
+      // Masked forms ("1****************4", "138****5678") or the last four digits of a phone.
       if (/^[0-9Xx*]{4,18}$/.test(q)) {
         const pattern = q.toUpperCase().replace(/\*+/g, '%');
         options.push(eb('p.document_masked', 'like', q.includes('*') ? pattern : `%${pattern}`));

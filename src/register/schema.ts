@@ -189,7 +189,8 @@ export const PersonQuery = Type.Intersect([
     q: Type.Optional(
       Type.String({
         maxLength: 100,
-        description: 'Name, full or masked ID number, phone or its last 4 digits, or address',
+        description:
+          'Name, full or masked ID number, phone or its last 4 digits, or address (a full ID or phone number counts as a lookup: audited and budgeted)',
       }),
     ),
     within: Type.Optional(Type.Integer({ minimum: 1 })),
