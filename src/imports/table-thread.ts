@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../core/errors.js';
@@ -148,7 +149,8 @@ export class TablePool {
   private readonly idleMs: number;
 
   constructor(options: TablePoolOptions = {}) {
-    this.maxWorkers = options.maxWorkers ?? 4;
+    // One per core: the event loop keeps a core's share however many files come at once.
+    this.maxWorkers = options.maxWorkers ?? Math.max(2, availableParallelism());
     this.heapMb = options.heapMb ?? 256;
     this.idleMs = options.idleMs ?? 30_000;
   }
