@@ -71,6 +71,24 @@ function fieldOf(
   return [context, name].filter(Boolean).join('.') || (context ?? 'request');
 }
 
+/**
+ * SQLSTATEs a request's data can cause: every data exception (class 22: invalid text
+ * representation, numeric value out of range, string too long, NUL in text or JSON…) and the
+ * not-null and check violations. The schemas and the input guard refuse such data first; this is
+ * the safety net that keeps a missed case a 400 instead of a 500.
+ */
+function isInputDatabaseError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return false;
+  return code.startsWith('22') || code === '23502' || code === '23514';
+}
+
+/** The refusal for a database error caused by input, or undefined for any other error. */
+export function inputDatabaseError(error: unknown): AppError | undefined {
+  if (!isInputDatabaseError(error)) return undefined;
+  return new AppError('VALIDATION_FAILED', 400, 'A value in the request is not acceptable');
+}
+
 /** The one error serializer: stable code + message; unknown errors never leak internals. */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
@@ -121,6 +139,12 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return reply
         .status(status)
         .send({ error: { code: fastifyError.code ?? 'BAD_REQUEST', message: fastifyError.message } });
+    }
+    const refused = inputDatabaseError(error);
+    if (refused) {
+      // A schema let bad data through to the database: refuse it, and say so in the log to fix the schema.
+      request.log.warn({ err: error }, 'database refused request data');
+      return reply.status(400).send({ error: { code: refused.code, message: refused.message } });
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply

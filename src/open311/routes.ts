@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { resolveApiToken } from '../auth/repository.js';
 import type { Viewer } from '../auth/scope.js';
-import { AppError } from '../core/errors.js';
+import { AppError, inputDatabaseError } from '../core/errors.js';
 import { type Open311Format, sendErrors, sendList, sendObject } from './format.js';
 import {
   fileServiceRequest,
@@ -50,7 +50,8 @@ export const open311Routes: FastifyPluginAsync = async (app) => {
   );
 
   // Every error here, including validation and authentication, in the Open311 shape.
-  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+  app.setErrorHandler((caught: Error & { statusCode?: number }, request, reply) => {
+    const error = inputDatabaseError(caught) ?? caught;
     const status = error instanceof AppError ? error.statusCode : (error.statusCode ?? 500);
     if (status >= 500) request.log.error({ err: error }, 'open311 request failed');
     const message = status >= 500 ? 'Internal error' : error.message;
