@@ -12,6 +12,8 @@ const SECRET_PAGES = new Set(['h', 'r', 'p', 'e', 'help']);
 const PUBLIC_NOT_SECRET = new Set(['communities', 'event-categories']);
 /** Query parameters that carry credentials (Open311 `api_key`, tokens, passwords). */
 const SECRET_PARAM = /api[-_]?key|token|secret|passw|signature|credential|^key$|^auth/i;
+/** A whole ID number or phone typed into a search (`/api/persons?q=…`): personal data, not a secret, but never logged. */
+const PERSONAL_NUMBER = /^(\d{15}|\d{17}[\dXx]|(\+?86)?1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 /** A backstop for routes added later: anything shaped like a random token (base64url, ≥ 20 characters, a digit). */
 const TOKEN_SHAPED = /^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_-]{20,}$/;
 
@@ -56,7 +58,11 @@ export function redactUrl(url: string): string {
       } catch {
         // Judged as sent.
       }
-      return SECRET_PARAM.test(name) || TOKEN_SHAPED.test(value) ? `${name}=${REDACTED}` : pair;
+      return SECRET_PARAM.test(name) ||
+        TOKEN_SHAPED.test(value) ||
+        PERSONAL_NUMBER.test(value.replace(/[\s-]/g, ''))
+        ? `${name}=${REDACTED}`
+        : pair;
     })
     .join('&');
   return `${redactSegments(path)}?${query}`;

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { redactUrl } from '../core/log.js';
 import { maskIdNumber } from '../privacy/masking.js';
 import { describeEachDatabase } from '../test-support/database.js';
 import {
@@ -219,6 +220,15 @@ describeEachDatabase('register: lookups that do not leak', (database) => {
     const audited = (await auditOf('person.lookup')).filter((e) => e.actor_name === worker.username);
     expect(audited).toHaveLength(PER_DAY);
   }, 300_000);
+
+  it('keeps a whole number typed into the search out of the request log', () => {
+    const number = residentId('310116', '19540912', 921);
+    for (const q of [number, '13912340000', '138 1234 5678'])
+      expect(redactUrl(`/api/persons?q=${encodeURIComponent(q)}&page=1`)).toBe(
+        '/api/persons?q=[redacted]&page=1',
+      );
+    expect(redactUrl('/api/persons?q=%E7%8E%8B&within=12')).toBe('/api/persons?q=%E7%8E%8B&within=12');
+  });
 
   it('audits a search by a whole phone number with its hash, never the number', async () => {
     const search = await app.inject({ url: '/api/persons?q=13912340000', headers: workerA.headers });
