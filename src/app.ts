@@ -17,6 +17,7 @@ import { authPlugin } from './auth/plugin.js';
 import { authRoutes } from './auth/routes.js';
 import type { Config } from './config.js';
 import { AppError, registerErrorHandler } from './core/errors.js';
+import { inputGuard, trimKeyword } from './core/input-guard.js';
 import { loggerOptions } from './core/log.js';
 import { ErrorResponse } from './core/schemas.js';
 import { type Backend, type Database, ping } from './db/database.js';
@@ -82,6 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: process.env.GRIDGUARD_TRUST_PROXY === 'true',
     ajv: {
       customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: false },
+      plugins: [trimKeyword],
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -94,6 +96,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerErrorHandler(app);
   app.addSchema(ErrorResponse);
+  // First of all hooks: no control character in any text from outside reaches a handler or the database.
+  await app.register(inputGuard);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
