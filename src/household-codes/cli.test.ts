@@ -19,7 +19,7 @@ describe('gridguard labels (CLI)', () => {
   const cli = (...args: string[]) =>
     run(process.execPath, ['--import', 'tsx', 'src/dev-cli.ts', ...args], {
       env: { ...process.env, GRIDGUARD_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' },
-      timeout: 60_000,
+      timeout: 90_000,
     });
 
   async function activeCodes(areaPath: string) {
@@ -58,5 +58,5 @@ describe('gridguard labels (CLI)', () => {
     const second = await cli('labels', '--area', cell.code, '--out', out);
     expect(second.stdout).toContain('(0 codes newly issued)');
     expect(await activeCodes(cell.path)).toEqual(issued);
-  });
+  }, 180_000);
 });
