@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { Page, PageQuery } from '../core/pagination.js';
 import { PERSON_TAGS } from '../register/schema.js';
+import { Id, RequiredParagraph, RequiredText } from '../core/schemas.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -39,10 +40,10 @@ export const AnnouncementPage = Page(AnnouncementView);
 
 export const CreateAnnouncementBody = Type.Object(
   {
-    areaId: Type.Integer({ minimum: 1, description: 'Addressed to every household of this subtree' }),
+    areaId: Id({ description: 'Addressed to every household of this subtree' }),
     kind: Type.Enum(ANNOUNCEMENT_KINDS),
-    title: Type.String({ minLength: 1, maxLength: 100 }),
-    body: Type.String({ minLength: 1, maxLength: 10000 }),
+    title: RequiredText(100),
+    body: RequiredParagraph(10000),
     tags: Type.Optional(Tags),
     expiresAt: Type.Optional(Nullable(DateTime)),
   },
@@ -53,8 +54,8 @@ export type CreateAnnouncementBody = Static<typeof CreateAnnouncementBody>;
 export const UpdateAnnouncementBody = Type.Object(
   {
     kind: Type.Optional(Type.Enum(ANNOUNCEMENT_KINDS)),
-    title: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    body: Type.Optional(Type.String({ minLength: 1, maxLength: 10000 })),
+    title: Type.Optional(RequiredText(100)),
+    body: Type.Optional(RequiredParagraph(10000)),
     tags: Type.Optional(Tags),
     expiresAt: Type.Optional(Nullable(DateTime)),
   },
@@ -65,9 +66,7 @@ export type UpdateAnnouncementBody = Static<typeof UpdateAnnouncementBody>;
 export const AnnouncementQuery = Type.Intersect([
   PageQuery,
   Type.Object({
-    areaId: Type.Optional(
-      Type.Integer({ minimum: 1, description: 'Addressed to this area: kept at it, above or below it' }),
-    ),
+    areaId: Type.Optional(Id({ description: 'Addressed to this area: kept at it, above or below it' })),
     status: Type.Optional(Type.Enum(ANNOUNCEMENT_STATUSES)),
     kind: Type.Optional(Type.Enum(ANNOUNCEMENT_KINDS)),
   }),

@@ -20,6 +20,10 @@ export const Int = (options: TNumberOptions = {}) =>
 export const RequiredText = (maxLength: number, options: TStringOptions = {}) =>
   Type.String({ minLength: 1, maxLength, pattern: '^[^\\r\\n]*\\S[^\\r\\n]*$', 'x-trim': true, ...options });
 
+/** A required text that may run over several lines (reasons, notes, announcement bodies): trimmed, then at least one visible character. */
+export const RequiredParagraph = (maxLength: number, options: TStringOptions = {}) =>
+  Type.String({ minLength: 1, maxLength, pattern: '\\S', 'x-trim': true, ...options });
+
 export const ErrorResponse = Type.Object(
   {
     error: Type.Object({

@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from 'typebox';
+import { Id, RequiredParagraph, RequiredText } from '../core/schemas.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
@@ -79,12 +80,10 @@ export type PublicCategoryTree = Static<typeof PublicCategoryTree>;
 const CategoryCode = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,40}$', maxLength: 40 });
 export const CreateCategoryBody = Type.Object(
   {
-    parentId: Type.Optional(
-      Type.Integer({ minimum: 1, description: 'A top-level class; omit for a new class' }),
-    ),
+    parentId: Type.Optional(Id({ description: 'A top-level class; omit for a new class' })),
     code: CategoryCode,
-    nameZh: Type.String({ minLength: 1, maxLength: 60 }),
-    nameEn: Type.String({ minLength: 1, maxLength: 80 }),
+    nameZh: RequiredText(60),
+    nameEn: RequiredText(80),
     startTier: Type.Enum(EVENT_TIERS),
     limits: StepLimitsSchema,
     public: Type.Optional(Type.Boolean({ default: false })),
@@ -95,8 +94,8 @@ export const CreateCategoryBody = Type.Object(
 export type CreateCategoryBody = Static<typeof CreateCategoryBody>;
 export const UpdateCategoryBody = Type.Object(
   {
-    nameZh: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
-    nameEn: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
+    nameZh: Type.Optional(RequiredText(60)),
+    nameEn: Type.Optional(RequiredText(80)),
     startTier: Type.Optional(Type.Enum(EVENT_TIERS)),
     limits: Type.Optional(StepLimitsSchema),
     public: Type.Optional(Type.Boolean()),
@@ -130,7 +129,7 @@ export const CalendarDayBody = Type.Object(
     kind: Type.Enum(['holiday', 'workday'], {
       description: 'holiday: off; workday: a weekend day worked (调休)',
     }),
-    name: Type.String({ minLength: 1, maxLength: 50 }),
+    name: RequiredText(50),
   },
   { additionalProperties: false },
 );
@@ -188,24 +187,20 @@ export type EventBoard = Static<typeof EventBoard>;
 
 export const EventBoardQuery = Type.Object({
   status: Type.Optional(Type.Array(Type.Enum(EVENT_STATUSES), { maxItems: 10, description: 'Any of these' })),
-  category: Type.Optional(
-    Type.Integer({ minimum: 1, description: 'A category id; a class includes its sub-categories' }),
-  ),
+  category: Type.Optional(Id({ description: 'A category id; a class includes its sub-categories' })),
   tier: Type.Optional(Type.Enum(EVENT_TIERS)),
   overdue: Type.Optional(Type.Boolean({ description: 'true: open steps past their deadline' })),
   source: Type.Optional(Type.Enum(EVENT_SOURCES)),
-  areaId: Type.Optional(Type.Integer({ minimum: 1, description: 'Only events in this area’s subtree' })),
+  areaId: Type.Optional(Id({ description: 'Only events in this area’s subtree' })),
   assignee: Type.Optional(Type.Literal('me', { description: 'me: assigned to me or one of my teams' })),
-  q: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 50, description: 'An event code (prefix) or words of the title' }),
-  ),
+  q: Type.Optional(RequiredText(50, { description: 'An event code (prefix) or words of the title' })),
   cursor: Type.Optional(Type.String({ maxLength: 100 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
 });
 export type EventBoardQuery = Static<typeof EventBoardQuery>;
 
 export const EventSummaryQuery = Type.Object({
-  areaId: Type.Optional(Type.Integer({ minimum: 1 })),
+  areaId: Type.Optional(Id()),
 });
 export const EventSummary = Type.Object({
   /** Open events per status (closed ones are not counted: the board lists them). */
@@ -293,14 +288,14 @@ export const CreateEventBody = Type.Object(
       description:
         'patrol: found by the worker (registered at once); hotline / resident_group: entered for a resident',
     }),
-    categoryId: Type.Integer({ minimum: 1 }),
-    areaId: Type.Integer({ minimum: 1 }),
-    title: Type.String({ minLength: 1, maxLength: 100 }),
+    categoryId: Id(),
+    areaId: Id(),
+    title: RequiredText(100),
     description: Type.Optional(Type.String({ maxLength: 4000 })),
     address: Type.Optional(Type.String({ maxLength: 200 })),
     lng: Type.Optional(Lng),
     lat: Type.Optional(Lat),
-    reporterName: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+    reporterName: Type.Optional(RequiredText(50)),
     reporterPhone: Type.Optional(Type.String({ minLength: 5, maxLength: 30 })),
   },
   { additionalProperties: false },
@@ -320,19 +315,15 @@ export type CreatedEvent = Static<typeof CreatedEvent>;
 
 // ---- actions ----
 
-const Note = Type.String({ minLength: 1, maxLength: 2000 });
+const Note = RequiredParagraph(2000);
 const OptionalNote = { note: Type.Optional(Note) };
 export const NoteBody = Type.Object(OptionalNote, { additionalProperties: false });
 export const RequiredNoteBody = Type.Object({ note: Note }, { additionalProperties: false });
 export const AssignBody = Type.Object(
   {
-    userId: Type.Optional(
-      Type.Integer({ minimum: 1, description: 'A responder inside the event’s tier area' }),
-    ),
-    teamId: Type.Optional(Type.Integer({ minimum: 1 })),
-    department: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 60, description: 'A department by name' }),
-    ),
+    userId: Type.Optional(Id({ description: 'A responder inside the event’s tier area' })),
+    teamId: Type.Optional(Id()),
+    department: Type.Optional(RequiredText(60, { description: 'A department by name' })),
     ...OptionalNote,
   },
   { additionalProperties: false, description: 'Exactly one of userId, teamId, department' },
@@ -341,21 +332,18 @@ export type AssignBody = Static<typeof AssignBody>;
 export const EvaluateBody = Type.Object(
   {
     rating: Type.Integer({ minimum: 1, maximum: 5 }),
-    comment: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+    comment: Type.Optional(RequiredParagraph(1000)),
   },
   { additionalProperties: false },
 );
 export type EvaluateBody = Static<typeof EvaluateBody>;
-export const SuspendBody = Type.Object(
-  { reason: Type.String({ minLength: 1, maxLength: 500 }) },
-  { additionalProperties: false },
-);
+export const SuspendBody = Type.Object({ reason: RequiredParagraph(500) }, { additionalProperties: false });
 export const MergeBody = Type.Object(
-  { intoEventId: Type.Integer({ minimum: 1, description: 'An open event in your area' }), ...OptionalNote },
+  { intoEventId: Id({ description: 'An open event in your area' }), ...OptionalNote },
   { additionalProperties: false },
 );
 
-export const ActionParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const ActionParams = Type.Object({ id: Id() });
 
 // ---- public report page (随手拍) ----
 
@@ -371,7 +359,7 @@ export const PublicReportFields = Type.Object(
     lng: Type.Optional(Type.String({ pattern: '^-?\\d{1,3}(\\.\\d{1,10})?$' })),
     lat: Type.Optional(Type.String({ pattern: '^-?\\d{1,2}(\\.\\d{1,10})?$' })),
     address: Type.Optional(Type.String({ minLength: 2, maxLength: 200 })),
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+    name: Type.Optional(RequiredText(50)),
     phone: Type.Optional(Type.String({ minLength: 5, maxLength: 30 })),
   },
   { additionalProperties: false },
@@ -407,20 +395,23 @@ export type PublicEventView = Static<typeof PublicEventView>;
 
 export const DeviceAlertBody = Type.Object(
   {
-    camera: Type.String({ minLength: 1, maxLength: 60, description: 'The camera or gate code' }),
+    camera: RequiredText(60, { description: 'The camera or gate code' }),
     kind: Type.Enum(ALERT_KINDS),
     occurredAt: DateTime,
     externalId: Type.Optional(
-      Type.String({
-        minLength: 1,
-        maxLength: 100,
+      RequiredText(100, {
         description: 'The device’s own alert id: resending it is idempotent',
       }),
     ),
     details: Type.Optional(
       Type.Record(
         Type.String({ maxLength: 40 }),
-        Type.Union([Type.String({ maxLength: 200 }), Type.Number(), Type.Boolean()]),
+        Type.Union([
+          Type.String({ maxLength: 200 }),
+          // Counts, temperatures, levels: a device never measures beyond a trillion either way.
+          Type.Number({ minimum: -1e12, maximum: 1e12 }),
+          Type.Boolean(),
+        ]),
         {
           maxProperties: 20,
           description: 'Flat key/value facts from the device (count, temperature, …)',

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../core/pagination.js';
+import { Id, RequiredParagraph, RequiredText } from '../core/schemas.js';
 
 export const LEVEL_VALUES = ['city', 'county', 'township', 'village', 'grid', 'microgrid', 'cell'] as const;
 export const KIND_VALUES = ['ordinary', 'enterprise', 'site', 'school', 'hotel'] as const;
@@ -66,9 +67,9 @@ export type AreaDetail = Static<typeof AreaDetail>;
 export const AreaListQuery = Type.Intersect([
   PageQuery,
   Type.Object({
-    parentId: Type.Optional(Type.Integer({ minimum: 1 })),
+    parentId: Type.Optional(Id()),
     /** Everything under this area, not only its children. */
-    within: Type.Optional(Type.Integer({ minimum: 1 })),
+    within: Type.Optional(Id()),
     level: Type.Optional(Level),
     kind: Type.Optional(Kind),
     q: Type.Optional(Type.String({ maxLength: 100, description: 'Matches name or code prefix' })),
@@ -80,14 +81,14 @@ export const AreaPage = Page(AreaView);
 
 export const CreateAreaBody = Type.Object(
   {
-    parentId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+    parentId: Type.Union([Id(), Type.Null()]),
     code: Type.Optional(
       Type.String({
         pattern: '^[0-9]{6,24}$',
         description: 'Omit for grid levels to take the next free sequence',
       }),
     ),
-    name: Type.String({ minLength: 1, maxLength: 100 }),
+    name: RequiredText(100),
     level: Type.Optional(Level),
     kind: Type.Optional(Kind),
     boundary: Type.Optional(Type.Union([Geometry, Type.Null()])),
@@ -99,7 +100,7 @@ export type CreateAreaBody = Static<typeof CreateAreaBody>;
 
 export const UpdateAreaBody = Type.Object(
   {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    name: Type.Optional(RequiredText(100)),
     kind: Type.Optional(Kind),
     boundary: Type.Optional(Type.Union([Geometry, Type.Null()])),
     centre: Type.Optional(Type.Union([Centre, Type.Null()])),
@@ -108,12 +109,9 @@ export const UpdateAreaBody = Type.Object(
 );
 export type UpdateAreaBody = Static<typeof UpdateAreaBody>;
 
-export const MoveAreaBody = Type.Object(
-  { parentId: Type.Integer({ minimum: 1 }) },
-  { additionalProperties: false },
-);
+export const MoveAreaBody = Type.Object({ parentId: Id() }, { additionalProperties: false });
 export const RetireAreaBody = Type.Object(
-  { reason: Type.String({ minLength: 1, maxLength: 500 }) },
+  { reason: RequiredParagraph(500) },
   { additionalProperties: false },
 );
 

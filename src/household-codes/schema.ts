@@ -3,6 +3,7 @@ import { Page, PageQuery } from '../core/pagination.js';
 import { DOCUMENT_TYPES } from '../register/identity/documents.js';
 import { AreaSummary, PersonView, RESIDENCE_TYPES } from '../register/schema.js';
 import { TOKEN_PATTERN } from './tokens.js';
+import { Id } from '../core/schemas.js';
 
 /** Internal health-code colours (GB/T 38961-2020 field names are not public; sources map onto these). */
 export const HEALTH_CODE_COLOURS = ['GREEN', 'YELLOW', 'RED', 'UNKNOWN'] as const;
@@ -144,9 +145,9 @@ export const CodeQuery = Type.Intersect([
   PageQuery,
   Type.Object({
     kind: Type.Optional(Type.Enum(CODE_KINDS)),
-    within: Type.Optional(Type.Integer({ minimum: 1 })),
-    houseId: Type.Optional(Type.Integer({ minimum: 1 })),
-    placeId: Type.Optional(Type.Integer({ minimum: 1 })),
+    within: Type.Optional(Id()),
+    houseId: Type.Optional(Id()),
+    placeId: Type.Optional(Id()),
     status: Type.Optional(Type.Enum(['active', 'revoked', 'all'], { default: 'active' })),
   }),
 ]);
@@ -224,7 +225,7 @@ export const PendingChangePage = Page(PendingChangeView);
 export const PendingQuery = Type.Intersect([
   PageQuery,
   Type.Object({
-    within: Type.Optional(Type.Integer({ minimum: 1 })),
+    within: Type.Optional(Id()),
     status: Type.Optional(Type.Enum([...PENDING_STATUSES, 'all'], { default: 'pending' })),
     kind: Type.Optional(Type.Enum(PENDING_KINDS)),
   }),
@@ -234,14 +235,12 @@ export type PendingQuery = Static<typeof PendingQuery>;
 export const ConfirmBody = Type.Object(
   {
     houseId: Type.Optional(
-      Type.Integer({
-        minimum: 1,
+      Id({
         description: 'Self-report only: the house in the community to register into',
       }),
     ),
     areaId: Type.Optional(
-      Type.Integer({
-        minimum: 1,
+      Id({
         description: 'Self-report only: a grid, micro-grid or cell of the community',
       }),
     ),

@@ -3,6 +3,7 @@ import { Page, PageQuery } from '../core/pagination.js';
 import { CodeView } from '../household-codes/schema.js';
 import { DOCUMENT_TYPES } from '../register/identity/documents.js';
 import { AreaSummary } from '../register/schema.js';
+import { Id, RequiredText } from '../core/schemas.js';
 
 export const PLACE_KINDS = [
   'shop',
@@ -19,12 +20,10 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T)
 
 export const PlaceBody = Type.Object(
   {
-    areaId: Type.Integer({ minimum: 1, description: 'Community, grid, micro-grid or cell the place is in' }),
-    name: Type.String({ minLength: 1, maxLength: 100 }),
+    areaId: Id({ description: 'Community, grid, micro-grid or cell the place is in' }),
+    name: RequiredText(100),
     kind: Type.Enum(PLACE_KINDS),
-    unitId: Type.Optional(
-      Type.Integer({ minimum: 1, description: 'The registered unit (shop, enterprise…) it belongs to' }),
-    ),
+    unitId: Type.Optional(Id({ description: 'The registered unit (shop, enterprise…) it belongs to' })),
     address: Type.Optional(Type.String({ maxLength: 200 })),
   },
   { additionalProperties: false },
@@ -48,7 +47,7 @@ export const PlaceCreated = Type.Object({ place: PlaceView, code: CodeView });
 export const PlaceQuery = Type.Intersect([
   PageQuery,
   Type.Object({
-    within: Type.Optional(Type.Integer({ minimum: 1 })),
+    within: Type.Optional(Id()),
     kind: Type.Optional(Type.Enum(PLACE_KINDS)),
     q: Type.Optional(Type.String({ maxLength: 100, description: 'Part of the name' })),
   }),
@@ -58,9 +57,9 @@ export type PlaceQuery = Static<typeof PlaceQuery>;
 export const ScanBody = Type.Object(
   {
     documentType: Type.Optional(Type.Enum(DOCUMENT_TYPES, { description: 'Default resident_id' })),
-    documentNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
-    phone: Type.Optional(Type.String({ minLength: 1, maxLength: 30 })),
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+    documentNumber: Type.Optional(RequiredText(40)),
+    phone: Type.Optional(RequiredText(30)),
+    name: Type.Optional(RequiredText(50)),
   },
   { additionalProperties: false, description: 'documentNumber or phone (or both) is required' },
 );

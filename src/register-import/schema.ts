@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { IMPORT_KINDS } from './columns.js';
+import { Id } from '../core/schemas.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -66,7 +67,7 @@ export const ImportJobView = Type.Object({
 export type ImportJobView = Static<typeof ImportJobView>;
 
 export const ExportQuery = Type.Object({
-  within: Type.Integer({ minimum: 1, description: 'The area whose subtree is exported' }),
+  within: Id({ description: 'The area whose subtree is exported' }),
   reveal: Type.Optional(
     Type.Boolean({
       default: false,

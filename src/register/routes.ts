@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { errors, IdParams } from '../core/schemas.js';
+import { errors, IdParams, RequiredParagraph } from '../core/schemas.js';
 import * as houses from './house-service.js';
 import * as persons from './person-service.js';
 import {
@@ -304,7 +304,7 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Retire a unit',
         params: IdParams,
-        body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 200 }) }),
+        body: Type.Object({ reason: RequiredParagraph(200) }),
         response: { 204: Type.Null(), ...errors(401, 403, 404) },
       },
       preHandler: write,

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../core/pagination.js';
 import { DOCUMENT_TYPES } from './identity/documents.js';
+import { Id, RequiredText } from '../core/schemas.js';
 
 export const RESIDENCE_TYPES = ['registered', 'permanent', 'floating', 'temporary'] as const;
 /** Tags grid workers keep on people who need attention. */
@@ -76,7 +77,7 @@ export const PersonDetail = Type.Intersect([
 export type PersonDetail = Static<typeof PersonDetail>;
 
 export const PersonFields = {
-  name: Type.String({ minLength: 1, maxLength: 100 }),
+  name: RequiredText(100),
   sex: Type.Enum(['male', 'female', 'unknown']),
   birthDate: DateString,
   phone: Type.String({ maxLength: 30 }),
@@ -95,11 +96,9 @@ export const PersonFields = {
 export const RegisterPersonBody = Type.Object(
   {
     documentType: Type.Optional(Type.Enum(DOCUMENT_TYPES)),
-    documentNumber: Type.String({ minLength: 1, maxLength: 40 }),
-    areaId: Type.Optional(
-      Type.Integer({ minimum: 1, description: 'Row cell, micro-grid or grid; or give houseId' }),
-    ),
-    houseId: Type.Optional(Type.Integer({ minimum: 1 })),
+    documentNumber: RequiredText(40),
+    areaId: Type.Optional(Id({ description: 'Row cell, micro-grid or grid; or give houseId' })),
+    houseId: Type.Optional(Id()),
     name: PersonFields.name,
     sex: Type.Optional(PersonFields.sex),
     birthDate: Type.Optional(PersonFields.birthDate),
@@ -140,8 +139,8 @@ export type UpdatePersonBody = Static<typeof UpdatePersonBody>;
 
 export const MovePersonBody = Type.Object(
   {
-    areaId: Type.Optional(Type.Integer({ minimum: 1 })),
-    houseId: Type.Optional(Type.Integer({ minimum: 1 })),
+    areaId: Type.Optional(Id()),
+    houseId: Type.Optional(Id()),
     reason: Type.Optional(Text(200)),
   },
   { additionalProperties: false, minProperties: 1 },
@@ -167,7 +166,7 @@ export const RevealResponse = Type.Object({
 export const LookupBody = Type.Object(
   {
     documentType: Type.Optional(Type.Enum(DOCUMENT_TYPES)),
-    documentNumber: Type.String({ minLength: 1, maxLength: 40 }),
+    documentNumber: RequiredText(40),
   },
   { additionalProperties: false },
 );
@@ -193,8 +192,8 @@ export const PersonQuery = Type.Intersect([
           'Name, full or masked ID number, phone or its last 4 digits, or address (a full ID or phone number counts as a lookup: audited and budgeted)',
       }),
     ),
-    within: Type.Optional(Type.Integer({ minimum: 1 })),
-    houseId: Type.Optional(Type.Integer({ minimum: 1 })),
+    within: Type.Optional(Id()),
+    houseId: Type.Optional(Id()),
     tag: Type.Optional(Type.Enum(PERSON_TAGS)),
     residenceType: Type.Optional(Type.Enum(RESIDENCE_TYPES)),
     status: Type.Optional(Type.Enum(['active', 'departed', 'deceased', 'all'])),
@@ -226,8 +225,8 @@ export const HousePage = Page(HouseView);
 
 export const HouseBody = Type.Object(
   {
-    areaId: Type.Integer({ minimum: 1 }),
-    address: Type.String({ minLength: 1, maxLength: 200 }),
+    areaId: Id(),
+    address: RequiredText(200),
     addressCode: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z]{6,40}$' })),
     road: Type.Optional(Text(100)),
     doorNumber: Type.Optional(Text(30)),
@@ -239,7 +238,7 @@ export const HouseBody = Type.Object(
     houseType: Type.Optional(Type.Enum(HOUSE_TYPES)),
     rooms: Type.Optional(Type.Integer({ minimum: 0, maximum: 500 })),
     floorArea: Type.Optional(Type.Number({ minimum: 0, maximum: 1000000 })),
-    landlordPersonId: Type.Optional(Type.Integer({ minimum: 1 })),
+    landlordPersonId: Type.Optional(Id()),
   },
   { additionalProperties: false },
 );
@@ -252,7 +251,7 @@ export type UpdateHouseBody = Static<typeof UpdateHouseBody>;
 
 export const HouseQuery = Type.Intersect([
   PageQuery,
-  Type.Object({ within: Type.Optional(Type.Integer({ minimum: 1 })), q: Type.Optional(Text(100)) }),
+  Type.Object({ within: Type.Optional(Id()), q: Type.Optional(Text(100)) }),
 ]);
 export type HouseQuery = Static<typeof HouseQuery>;
 
@@ -278,8 +277,8 @@ export type HouseDetail = Static<typeof HouseDetail>;
 
 export const TenancyBody = Type.Object(
   {
-    tenantPersonId: Type.Integer({ minimum: 1 }),
-    landlordPersonId: Type.Optional(Type.Integer({ minimum: 1 })),
+    tenantPersonId: Id(),
+    landlordPersonId: Type.Optional(Id()),
     startsOn: DateString,
     endsOn: Type.Optional(DateString),
     leaseReference: Type.Optional(Text(100)),
@@ -305,8 +304,8 @@ export type UnitView = Static<typeof UnitView>;
 export const UnitPage = Page(UnitView);
 export const UnitBody = Type.Object(
   {
-    areaId: Type.Integer({ minimum: 1 }),
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    areaId: Id(),
+    name: RequiredText(200),
     category: Type.Enum(UNIT_CATEGORIES),
     creditCode: Type.Optional(
       Type.String({
@@ -319,7 +318,7 @@ export const UnitBody = Type.Object(
     contactPhone: Type.Optional(Type.String({ maxLength: 30 })),
     employees: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000000 })),
     address: Type.Optional(Text(200)),
-    houseId: Type.Optional(Type.Integer({ minimum: 1 })),
+    houseId: Type.Optional(Id()),
   },
   { additionalProperties: false },
 );
@@ -327,7 +326,7 @@ export type UnitBody = Static<typeof UnitBody>;
 export const UnitQuery = Type.Intersect([
   PageQuery,
   Type.Object({
-    within: Type.Optional(Type.Integer({ minimum: 1 })),
+    within: Type.Optional(Id()),
     q: Type.Optional(Text(100)),
     category: Type.Optional(Type.Enum(UNIT_CATEGORIES)),
   }),

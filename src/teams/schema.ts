@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Page, PageQuery } from '../core/pagination.js';
+import { Id, RequiredText } from '../core/schemas.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -15,7 +16,7 @@ export const TEAM_DUTIES = [
   'member',
 ] as const;
 
-const Name = Type.String({ minLength: 1, maxLength: 60 });
+const Name = RequiredText(60);
 const UserId = Type.Integer({ minimum: 1, maximum: 2147483647 });
 
 export const AreaRef = Type.Object({
@@ -56,7 +57,7 @@ export type TeamDetail = Static<typeof TeamDetail>;
 export const TeamQuery = Type.Intersect([
   PageQuery,
   Type.Object({
-    areaId: Type.Optional(Type.Integer({ minimum: 1, description: 'Only teams in this area’s subtree' })),
+    areaId: Type.Optional(Id({ description: 'Only teams in this area’s subtree' })),
     kind: Type.Optional(Type.Enum(TEAM_KINDS)),
     includeRetired: Type.Optional(Type.Boolean()),
   }),
@@ -65,7 +66,7 @@ export type TeamQuery = Static<typeof TeamQuery>;
 
 export const CreateTeamBody = Type.Object(
   {
-    areaId: Type.Integer({ minimum: 1 }),
+    areaId: Id(),
     name: Name,
     kind: Type.Enum(TEAM_KINDS),
     leaderUserId: Type.Optional(Nullable(UserId)),
@@ -107,7 +108,7 @@ export const ResponsibilityPage = Page(ResponsibilityView);
 export const ResponsibilityQuery = Type.Intersect([
   PageQuery,
   Type.Object({
-    areaId: Type.Optional(Type.Integer({ minimum: 1, description: 'Only in this area’s subtree' })),
+    areaId: Type.Optional(Id({ description: 'Only in this area’s subtree' })),
     userId: Type.Optional(UserId),
   }),
 ]);
@@ -116,10 +117,9 @@ export type ResponsibilityQuery = Static<typeof ResponsibilityQuery>;
 export const CreateResponsibilityBody = Type.Object(
   {
     userId: UserId,
-    areaId: Type.Optional(Type.Integer({ minimum: 1, description: 'The area answered for (包片)' })),
+    areaId: Type.Optional(Id({ description: 'The area answered for (包片)' })),
     houseId: Type.Optional(
-      Type.Integer({
-        minimum: 1,
+      Id({
         description: 'A single household answered for (包户); its area is implied',
       }),
     ),

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { CAPABILITIES } from '../auth/rights.js';
+import { Id, RequiredText } from '../core/schemas.js';
 
 export const TokenView = Type.Object({
   id: Type.Integer(),
@@ -14,8 +15,8 @@ export type TokenView = Static<typeof TokenView>;
 
 export const CreateTokenBody = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 100 }),
-    areaId: Type.Integer({ minimum: 1 }),
+    name: RequiredText(100),
+    areaId: Id(),
     capability: Type.Enum(CAPABILITIES),
   },
   { additionalProperties: false },

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { errors, IdParams } from '../core/schemas.js';
+import { errors, IdParams, Id } from '../core/schemas.js';
 import {
   AssignmentInput,
   CreateUserBody,
@@ -143,7 +143,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Withdraw a role',
-        params: Type.Object({ id: Type.Integer({ minimum: 1 }), assignmentId: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({ id: Id(), assignmentId: Id() }),
         response: { 200: UserView, ...errors(401, 403, 404) },
       },
       preHandler: manage,

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../core/pagination.js';
 import { ROLES } from '../auth/rights.js';
+import { Id, RequiredText } from '../core/schemas.js';
 
 export const RoleSchema = Type.Enum(ROLES);
 
@@ -35,9 +36,7 @@ export const UserListQuery = Type.Intersect([
   PageQuery,
   Type.Object({
     q: Type.Optional(Type.String({ maxLength: 64 })),
-    areaId: Type.Optional(
-      Type.Integer({ minimum: 1, description: 'Users with a role on this area or below' }),
-    ),
+    areaId: Type.Optional(Id({ description: 'Users with a role on this area or below' })),
     role: Type.Optional(RoleSchema),
   }),
 ]);
@@ -46,7 +45,7 @@ export type UserListQuery = Static<typeof UserListQuery>;
 export const AssignmentInput = Type.Object(
   {
     role: RoleSchema,
-    areaId: Type.Integer({ minimum: 1 }),
+    areaId: Id(),
     categories: Type.Optional(
       Type.Array(Type.Enum(['health', 'police', 'industry', 'city_management']), {
         maxItems: 8,
@@ -61,7 +60,7 @@ export type AssignmentInput = Static<typeof AssignmentInput>;
 export const CreateUserBody = Type.Object(
   {
     username: Type.String({ pattern: '^[A-Za-z0-9_.-]{3,64}$' }),
-    displayName: Type.String({ minLength: 1, maxLength: 64 }),
+    displayName: RequiredText(64),
     password: Type.String({ minLength: 8, maxLength: 200 }),
     assignments: Type.Array(AssignmentInput, { minItems: 1, maxItems: 20 }),
   },
@@ -71,7 +70,7 @@ export type CreateUserBody = Static<typeof CreateUserBody>;
 
 export const UpdateUserBody = Type.Object(
   {
-    displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    displayName: Type.Optional(RequiredText(64)),
     disabled: Type.Optional(Type.Boolean()),
     unlock: Type.Optional(Type.Boolean()),
   },

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../core/pagination.js';
 import { AreaSummary, PERSON_TAGS, PersonView, RegisterPersonBody } from '../register/schema.js';
+import { Id } from '../core/schemas.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -36,7 +37,7 @@ export const TagUpdate = Type.Object(
 
 export const VisitBody = Type.Object(
   {
-    houseId: Type.Integer({ minimum: 1 }),
+    houseId: Id(),
     visitedAt: Type.Optional(
       Type.String({ format: 'date-time', description: 'Default now; up to 31 days back' }),
     ),
@@ -94,9 +95,9 @@ export type VisitResult = Static<typeof VisitResult>;
 export const VisitQuery = Type.Intersect([
   PageQuery,
   Type.Object({
-    within: Type.Optional(Type.Integer({ minimum: 1 })),
-    worker: Type.Optional(Type.Integer({ minimum: 1, description: 'User id of the worker' })),
-    houseId: Type.Optional(Type.Integer({ minimum: 1 })),
+    within: Type.Optional(Id()),
+    worker: Type.Optional(Id({ description: 'User id of the worker' })),
+    houseId: Type.Optional(Id()),
     from: Type.Optional(Type.String({ format: 'date-time' })),
     to: Type.Optional(Type.String({ format: 'date-time' })),
   }),
@@ -104,7 +105,7 @@ export const VisitQuery = Type.Intersect([
 export type VisitQuery = Static<typeof VisitQuery>;
 
 export const CoverageQuery = Type.Object({
-  areaId: Type.Integer({ minimum: 1 }),
+  areaId: Id(),
   from: Type.Optional(
     Type.String({ format: 'date-time', description: 'Default: start of this month (China time)' }),
   ),

@@ -2,6 +2,7 @@ import { type Static, type TProperties, Type } from 'typebox';
 import { Page, PageQuery } from '../../core/pagination.js';
 import { RowRejectSchema } from '../../register-import/schema.js';
 import { FEED_KINDS } from './kinds.js';
+import { Id } from '../../core/schemas.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -134,7 +135,7 @@ export type FeedBatchView = Static<typeof FeedBatchView>;
 
 export const InboxQuery = Type.Object({
   ...PageQuery.properties,
-  within: Type.Optional(Type.Integer({ minimum: 1, description: 'Only records of this area’s subtree' })),
+  within: Type.Optional(Id({ description: 'Only records of this area’s subtree' })),
   reason: Type.Optional(Type.Enum(['unknown_number', 'invalid_number'])),
   kind: Type.Optional(Type.Enum(RECORD_KINDS)),
   status: Type.Optional(Type.Enum(['open', 'matched', 'lead', 'dismissed'], { default: 'open' })),

@@ -1,10 +1,10 @@
 import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../../core/pagination.js';
 import { KEY_PERSON_CATEGORIES, MAX_PERIOD_DAYS } from './plan.js';
+import { Id, RequiredText } from '../../core/schemas.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
-const Id = Type.Integer({ minimum: 1, maximum: 2147483647 });
 const DateString = Type.String({ format: 'date' });
 const PlanDays = (description: string) =>
   Type.Array(Type.Integer({ minimum: 1, maximum: MAX_PERIOD_DAYS }), {
@@ -89,7 +89,7 @@ export type KeyPersonDetail = Static<typeof KeyPersonDetail>;
 
 export const CreateKeyPersonBody = Type.Object(
   {
-    personId: Id,
+    personId: Id(),
     category: Type.Enum(KEY_PERSON_CATEGORIES),
     startsOn: Type.Optional(DateOf('Default today')),
     endsOn: Type.Optional(DateOf('Default: the category’s usual period')),
@@ -110,7 +110,7 @@ export type CreateKeyPersonBody = Static<typeof CreateKeyPersonBody>;
 export const UpdateKeyPersonBody = Type.Object(
   {
     endsOn: Type.Optional(DateOf('Extend or shorten the period')),
-    responsibleUserId: Type.Optional(Id),
+    responsibleUserId: Type.Optional(Id()),
     plan: Type.Optional(FollowUpPlan),
   },
   { additionalProperties: false, minProperties: 1 },
@@ -125,9 +125,7 @@ export type EndKeyPersonBody = Static<typeof EndKeyPersonBody>;
 
 export const TransferKeyPersonBody = Type.Object(
   {
-    destination: Type.String({
-      minLength: 1,
-      maxLength: 200,
+    destination: RequiredText(200, {
       description: 'Where the person went: a quarantine hotel, a hospital, another district',
     }),
   },
@@ -135,7 +133,7 @@ export const TransferKeyPersonBody = Type.Object(
 );
 export type TransferKeyPersonBody = Static<typeof TransferKeyPersonBody>;
 
-export const FollowUpParams = Type.Object({ id: Id, followUpId: Id });
+export const FollowUpParams = Type.Object({ id: Id(), followUpId: Id() });
 
 export const RecordFollowUpBody = Type.Object(
   {
@@ -150,11 +148,11 @@ export type RecordFollowUpBody = Static<typeof RecordFollowUpBody>;
 export const KeyPersonQuery = Type.Intersect([
   PageQuery,
   Type.Object({
-    within: Type.Optional(Type.Integer({ minimum: 1 })),
+    within: Type.Optional(Id()),
     category: Type.Optional(Type.Enum(KEY_PERSON_CATEGORIES)),
     status: Type.Optional(Type.Enum([...KEY_PERSON_STATUSES, 'all'], { default: 'active' })),
     responsible: Type.Optional(
-      Type.Union([Type.Literal('me'), Type.Integer({ minimum: 1 })], {
+      Type.Union([Type.Literal('me'), Id()], {
         description: '"me" or a user id',
       }),
     ),
@@ -165,8 +163,8 @@ export type KeyPersonQuery = Static<typeof KeyPersonQuery>;
 export const TaskQuery = Type.Intersect([
   PageQuery,
   Type.Object({
-    within: Type.Optional(Type.Integer({ minimum: 1 })),
-    responsible: Type.Optional(Type.Union([Type.Literal('me'), Type.Integer({ minimum: 1 })])),
+    within: Type.Optional(Id()),
+    responsible: Type.Optional(Type.Union([Type.Literal('me'), Id()])),
   }),
 ]);
 export type TaskQuery = Static<typeof TaskQuery>;

@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { Page, PageQuery } from '../../core/pagination.js';
 import { KEY_PERSON_CATEGORIES } from '../key-persons/plan.js';
+import { Id, RequiredText } from '../../core/schemas.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -87,13 +88,13 @@ export type LeadDetail = Static<typeof LeadDetail>;
 export const LeadQuery = Type.Intersect([
   PageQuery,
   Type.Object({
-    within: Type.Optional(Type.Integer({ minimum: 1, description: 'Only leads under this area' })),
+    within: Type.Optional(Id({ description: 'Only leads under this area' })),
     status: Type.Optional(Type.Enum(LEAD_STATUSES)),
     tier: Type.Optional(Type.Enum(LEAD_TIERS)),
     overdue: Type.Optional(Type.Boolean({ description: 'true: open leads past their deadline' })),
     routedBy: Type.Optional(Type.Enum(LEAD_ROUTES)),
     batch: Type.Optional(Type.String({ maxLength: 200 })),
-    personId: Type.Optional(Type.Integer({ minimum: 1 })),
+    personId: Type.Optional(Id()),
     mine: Type.Optional(
       Type.Boolean({
         description:
@@ -125,15 +126,12 @@ export type LeadInput = Static<typeof LeadInput>;
 
 export const LeadBatchBody = Type.Object(
   {
-    areaId: Type.Integer({
-      minimum: 1,
+    areaId: Id({
       description:
         'The importing area: leads are matched to persons and addresses under it; the unmatched go to its community inbox',
     }),
     batchReference: Type.Optional(
-      Type.String({
-        minLength: 1,
-        maxLength: 200,
+      RequiredText(200, {
         description: 'Names the list; with it, sending the same lead again is idempotent',
       }),
     ),
@@ -188,11 +186,9 @@ export const LeadImportReport = Type.Object({
 export type LeadImportReport = Static<typeof LeadImportReport>;
 
 export const LeadImportQuery = Type.Object({
-  areaId: Type.Integer({ minimum: 1, description: 'The importing area (see POST /api/leads)' }),
+  areaId: Id({ description: 'The importing area (see POST /api/leads)' }),
   batch: Type.Optional(
-    Type.String({
-      minLength: 1,
-      maxLength: 200,
+    RequiredText(200, {
       description: 'Batch reference; default the file name and today’s date',
     }),
   ),
@@ -206,9 +202,7 @@ export const VerifyBody = Type.Object(
     outcome: Type.Enum(LEAD_OUTCOMES),
     measures: Type.Array(Type.Enum(LEAD_MEASURES), { maxItems: LEAD_MEASURES.length, uniqueItems: true }),
     note: Type.Optional(Type.String({ maxLength: 2000 })),
-    personId: Type.Optional(
-      Type.Integer({ minimum: 1, description: 'Link the registered person the worker found' }),
-    ),
+    personId: Type.Optional(Id({ description: 'Link the registered person the worker found' })),
     keyPerson: Type.Optional(
       Type.Object(
         {
@@ -240,7 +234,7 @@ export type VerifyResult = Static<typeof VerifyResult>;
 
 export const RouteBody = Type.Object(
   {
-    areaId: Type.Integer({ minimum: 1, description: 'A grid, micro-grid or row cell' }),
+    areaId: Id({ description: 'A grid, micro-grid or row cell' }),
     note: Type.Optional(Type.String({ maxLength: 500 })),
   },
   { additionalProperties: false },
@@ -259,7 +253,7 @@ export const LeadRevealResponse = Type.Object({
 export type LeadRevealResponse = Static<typeof LeadRevealResponse>;
 
 export const ProgressQuery = Type.Object({
-  node: Type.Integer({ minimum: 1 }),
+  node: Id(),
   batch: Type.Optional(Type.String({ maxLength: 200 })),
 });
 export type ProgressQuery = Static<typeof ProgressQuery>;

@@ -1,7 +1,8 @@
 import { type Static, Type } from 'typebox';
+import { Id } from '../../core/schemas.js';
 
 export const DailyReportQuery = Type.Object({
-  node: Type.Integer({ minimum: 1, description: 'The area the report is for' }),
+  node: Id({ description: 'The area the report is for' }),
   date: Type.String({ format: 'date', description: 'The day reported (China time), YYYY-MM-DD' }),
   reveal: Type.Optional(
     Type.Boolean({ description: 'Full names, ID numbers and phones: needs person.reveal and a reason' }),

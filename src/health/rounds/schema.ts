@@ -1,9 +1,9 @@
 import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../../core/pagination.js';
+import { Id, RequiredText } from '../../core/schemas.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
-const Id = Type.Integer({ minimum: 1, maximum: 2147483647 });
 
 export const EXEMPT_REASONS = ['bedridden', 'infant', 'away', 'other'] as const;
 export const OUTCOME_REASONS = ['refused', 'tested_elsewhere', 'unreachable', 'scheduled'] as const;
@@ -33,8 +33,8 @@ export const RoundPage = Page(RoundView);
 
 export const CreateRoundBody = Type.Object(
   {
-    areaId: Id,
-    name: Type.String({ minLength: 1, maxLength: 100 }),
+    areaId: Id(),
+    name: RequiredText(100),
     startsAt: Type.String({ format: 'date-time', description: 'First instant of the sampling window' }),
     endsAt: Type.String({ format: 'date-time', description: 'End of the window (exclusive)' }),
   },
@@ -46,9 +46,7 @@ export const RoundQuery = Type.Intersect([
   PageQuery,
   Type.Object({
     status: Type.Optional(Type.Enum(['open', 'closed'])),
-    within: Type.Optional(
-      Type.Integer({ minimum: 1, description: 'Rounds that cover or lie inside this area' }),
-    ),
+    within: Type.Optional(Id({ description: 'Rounds that cover or lie inside this area' })),
   }),
 ]);
 export type RoundQuery = Static<typeof RoundQuery>;
@@ -65,8 +63,7 @@ export type Figures = Static<typeof Figures>;
 
 export const NodeQuery = Type.Object({
   node: Type.Optional(
-    Type.Integer({
-      minimum: 1,
+    Id({
       description: 'Area whose figures and children to show (default: the round’s area, or your area in it)',
     }),
   ),
@@ -124,14 +121,13 @@ export const MarkBody = Type.Object(
 );
 export type MarkBody = Static<typeof MarkBody>;
 
-export const MarkParams = Type.Object({ id: Id, personId: Id });
+export const MarkParams = Type.Object({ id: Id(), personId: Id() });
 
 export const UntestedQuery = Type.Intersect([
   PageQuery,
   Type.Object({
     within: Type.Optional(
-      Type.Integer({
-        minimum: 1,
+      Id({
         description: 'Area to list (default: the round’s area, or your area in it)',
       }),
     ),

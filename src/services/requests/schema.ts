@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Page, PageQuery } from '../../core/pagination.js';
+import { Id, RequiredParagraph } from '../../core/schemas.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -23,7 +24,7 @@ export const REQUEST_CODE_PATTERN = '^RQ[0-9]{8}[0-9A-Z]{6}$';
 
 const RequestFields = {
   kind: Type.Enum(REQUEST_KINDS),
-  details: Type.String({ minLength: 1, maxLength: 1000, description: 'What is needed (药名、数量…)' }),
+  details: RequiredParagraph(1000, { description: 'What is needed (药名、数量…)' }),
   urgency: Type.Optional(Type.Enum(URGENCIES, { default: 'normal' })),
   requesterName: Type.Optional(Type.String({ maxLength: 50 })),
   contactPhone: Type.Optional(
@@ -119,7 +120,7 @@ export const RequestQuery = Type.Intersect([
     ),
     kind: Type.Optional(Type.Enum(REQUEST_KINDS)),
     urgency: Type.Optional(Type.Enum(URGENCIES)),
-    areaId: Type.Optional(Type.Integer({ minimum: 1, description: 'Only requests under this area' })),
+    areaId: Type.Optional(Id({ description: 'Only requests under this area' })),
     unassigned: Type.Optional(QueryFlag('true or 1: requests no volunteer holds; false or 0: held ones')),
   }),
 ]);

@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Page, PageQuery } from '../../core/pagination.js';
+import { Id, RequiredText } from '../../core/schemas.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -53,10 +54,10 @@ export const ResourcePage = Page(ResourceView);
 
 export const CreateResourceBody = Type.Object(
   {
-    areaId: Type.Integer({ minimum: 1, description: 'The community (village) or an area above it' }),
+    areaId: Id({ description: 'The community (village) or an area above it' }),
     list: Type.Enum(LISTS),
     kind: Kind,
-    name: Type.String({ minLength: 1, maxLength: 100 }),
+    name: RequiredText(100),
     contactName: OptionalText(50),
     phone: OptionalText(30),
     address: OptionalText(200),
@@ -69,7 +70,7 @@ export type CreateResourceBody = Static<typeof CreateResourceBody>;
 export const UpdateResourceBody = Type.Object(
   {
     kind: Type.Optional(Kind),
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    name: Type.Optional(RequiredText(100)),
     contactName: OptionalText(50),
     phone: OptionalText(30),
     address: OptionalText(200),
@@ -85,8 +86,7 @@ export const ResourceQuery = Type.Intersect([
     list: Type.Optional(Type.Enum(LISTS)),
     kind: Type.Optional(Kind),
     areaId: Type.Optional(
-      Type.Integer({
-        minimum: 1,
+      Id({
         description: 'Entries serving this area: kept at it, above it or below it',
       }),
     ),
