@@ -74,7 +74,7 @@ describe('embedded data directory lock', () => {
     } finally {
       await database.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it.each([
     ['an empty lock file', ''],

@@ -8,6 +8,7 @@ import { nodeCoverage, recountCoverage } from '../health/rounds/counters.js';
 const cipher = createFieldCipher(testConfig().keys);
 
 describeEachDatabase('demo village', (database) => {
+  // Two whole villages: ~20 s alone, and much more beside other test files on two shared cores.
   it('builds 星火村 with its grids and 287 accounts, deterministically', async () => {
     const db = database().db;
     expect(await isEmptyInstallation(db)).toBe(true);
@@ -114,5 +115,5 @@ describeEachDatabase('demo village', (database) => {
     } finally {
       await twin.close();
     }
-  });
+  }, 180_000);
 });

@@ -20,7 +20,7 @@ describe('gridguard import persons (CLI)', () => {
   const cli = (...args: string[]) =>
     run(process.execPath, ['--import', 'tsx', 'src/dev-cli.ts', ...args], {
       env: { ...process.env, GRIDGUARD_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' },
-      timeout: 60_000,
+      timeout: 90_000,
     });
 
   it('prints exactly one JSON report with --json, and a re-run reports everything unchanged', async () => {
@@ -59,5 +59,5 @@ describe('gridguard import persons (CLI)', () => {
     const template = path.join(dir, 'template.xlsx');
     await cli('import', 'persons', '--template', template);
     expect(existsSync(template)).toBe(true);
-  }, 60_000);
+  }, 180_000);
 });

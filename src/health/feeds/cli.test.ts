@@ -18,7 +18,7 @@ describe('gridguard import tests (CLI)', () => {
   const cli = (...args: string[]) =>
     run(process.execPath, ['--import', 'tsx', 'src/dev-cli.ts', ...args], {
       env: { ...process.env, GRIDGUARD_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' },
-      timeout: 60_000,
+      timeout: 90_000,
     });
 
   // One run only (a CLI process costs seconds); re-runs are covered by import.test.ts.
@@ -52,5 +52,5 @@ describe('gridguard import tests (CLI)', () => {
       matched: 0,
       unmatched: 1,
     });
-  }, 60_000);
+  }, 180_000);
 });
