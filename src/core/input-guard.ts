@@ -139,16 +139,17 @@ export const inputGuard = fp(
     app.addHook('onRequest', async (request) => {
       check(request.headers, 'headers');
       check(request.params, 'params');
-      check(request.query, 'query');
-      if (request.isMultipart()) guardMultipart(request);
+      check(request.query, 'querystring');
     });
     app.addHook('preValidation', async (request) => {
       check(request.body, 'body');
+      // Known only once the body's parser has run.
+      if (request.isMultipart()) guardMultipart(request);
     });
     app.addHook('preHandler', async (request) => {
       for (const [value, field] of [
         [request.params, 'params'],
-        [request.query, 'query'],
+        [request.query, 'querystring'],
         [request.body, 'body'],
       ] as const) {
         const problem = findInfinite(value, field);

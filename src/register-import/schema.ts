@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { IMPORT_KINDS } from './columns.js';
-import { Id } from '../core/schemas.js';
+import { Id, RequiredText } from '../core/schemas.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -74,7 +74,7 @@ export const ExportQuery = Type.Object({
       description: 'Full ID numbers and phones: needs person.reveal over the area and a reason',
     }),
   ),
-  reason: Type.Optional(Type.String({ minLength: 2, maxLength: 200 })),
+  reason: Type.Optional(RequiredText(200, { minLength: 2 })),
   status: Type.Optional(Type.Enum(['active', 'all'], { default: 'active' })),
 });
 export type ExportQuery = Static<typeof ExportQuery>;

@@ -322,7 +322,10 @@ export function probesFor(route: Route, options: ProbeOptions): Probe[] {
       });
 
   for (const parameter of queryParameters) {
-    const spoils = spoilsFor(parameter.schema ?? {});
+    // A query string cannot hold an object: "[object]" would be a valid search text, not a probe.
+    const spoils = spoilsFor(parameter.schema ?? {}).filter(
+      (spoil) => !(spoil.kind === 'type' && spoil.text === 'object'),
+    );
     for (const spoil of spoils) {
       const value =
         spoil.value instanceof RawNumber
@@ -331,7 +334,7 @@ export function probesFor(route: Route, options: ProbeOptions): Probe[] {
             ? spoil.value
             : Array.isArray(spoil.value)
               ? (spoil.value as unknown[]).map(String)
-              : '[object]';
+              : JSON.stringify(spoil.value);
       probes.push({
         label: `query.${parameter.name}=${spoil.text}`,
         kind: spoil.kind,

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Id } from '../../core/schemas.js';
+import { Id, RequiredText } from '../../core/schemas.js';
 
 export const DailyReportQuery = Type.Object({
   node: Id({ description: 'The area the report is for' }),
@@ -7,6 +7,6 @@ export const DailyReportQuery = Type.Object({
   reveal: Type.Optional(
     Type.Boolean({ description: 'Full names, ID numbers and phones: needs person.reveal and a reason' }),
   ),
-  reason: Type.Optional(Type.String({ maxLength: 200 })),
+  reason: Type.Optional(RequiredText(200)),
 });
 export type DailyReportQuery = Static<typeof DailyReportQuery>;
