@@ -23,6 +23,7 @@ import { registerImportCommands } from './register-import/cli.js';
 import { registerHealthImportCommands } from './health/feeds/cli.js';
 import { createFieldCipher } from './privacy/field-crypto.js';
 import { registerKeyCommands } from './privacy/cli.js';
+import { sealBirthDates } from './register/seal.js';
 import { startServer } from './server.js';
 
 const systemActor = () => ({ viewer: SYSTEM_VIEWER, ip: null, now: () => new Date() });
@@ -36,6 +37,7 @@ async function withDatabase<T>(
   const database = await openDatabase(config, `gridguard ${command}`);
   try {
     await migrateToLatest(database.db);
+    await sealBirthDates(database.db, createFieldCipher(config.keys));
     return await work(database);
   } finally {
     await database.close();
@@ -90,6 +92,8 @@ export function buildCli(): Command {
       try {
         const applied = await migrateToLatest(database.db);
         console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+        const sealed = await sealBirthDates(database.db, createFieldCipher(config.keys));
+        if (sealed > 0) console.log(`Moved ${sealed} clear birth dates into the encrypted register records.`);
       } finally {
         await database.close();
       }
