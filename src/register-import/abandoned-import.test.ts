@@ -44,7 +44,9 @@ function filesUnder(dir: string): string[] {
 }
 
 const tmpLeftovers = () =>
-  new Set(readdirSync(tmpdir()).filter((name) => /^gg-(import|feed|leads|upload)-/.test(name)));
+  new Set(
+    readdirSync(tmpdir()).filter((name) => /^gg-(import|feed|leads|upload)-[A-Za-z0-9]{6}$/.test(name)),
+  );
 
 for (const backend of testBackends()) {
   describe(`an import whose process is killed [${backend}]`, () => {

@@ -13,7 +13,7 @@ const run = promisify(execFile);
 const id = (first17: string) => first17 + residentIdCheckCharacter(first17);
 
 describe('gridguard import persons (CLI)', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gg-import-cli-'));
+  const dir = mkdtempSync(path.join(tmpdir(), 'gg-cli-fixtures-'));
   const dataDir = path.join(dir, 'data');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
