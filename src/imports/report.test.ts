@@ -10,7 +10,8 @@ import {
   writeRejectsXlsx,
   type ImportReport,
 } from './report.js';
-import { openTable, type TableRow } from './table-reader.js';
+import { openTable } from './table-reader.js';
+import type { TableRow } from './table-types.js';
 
 let dir: string;
 beforeAll(() => {

@@ -19,15 +19,8 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineColumns, mapHeaders, mapRow } from './columns.js';
 import { createCallbackProgress, type ProgressEvent } from './progress.js';
-import {
-  cellToText,
-  detectDelimiter,
-  ImportFileError,
-  openTable,
-  plainNumber,
-  type Table,
-  type TableRow,
-} from './table-reader.js';
+import { cellToText, detectDelimiter, ImportFileError, openTable, plainNumber } from './table-reader.js';
+import type { Table, TableRow } from './table-types.js';
 
 const onPath = (command: string) =>
   (process.env.PATH ?? '').split(pathDelimiter).some((dir) => dir !== '' && existsSync(join(dir, command)));

@@ -13,7 +13,7 @@ import type {
   TableFormat,
   TableRow,
   TableSource,
-} from './table-reader.js';
+} from './table-types.js';
 
 /**
  * Uploaded tables are parsed in worker threads, each with a capped heap, so a hostile workbook

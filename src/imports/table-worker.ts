@@ -6,7 +6,8 @@ import { parentPort } from 'node:worker_threads';
 import { AppError } from '../core/errors.js';
 import { ImportFileError } from './errors.js';
 import { ImportLimitError } from './limits.js';
-import { openTableHere, type Table, type TableRow } from './table-reader.js';
+import { openTableHere } from './table-reader.js';
+import type { Table, TableRow } from './table-types.js';
 import type { FromWorker, SerializedError, ToWorker } from './table-thread.js';
 
 /** Rows per message: large enough that posting costs little, small enough to stay light. */

@@ -8,7 +8,8 @@ import { assertMappingComplete, type Columns, mapHeaders, mapRow } from '../impo
 import type { EncodingOption } from '../imports/encoding.js';
 import type { ProgressReporter } from '../imports/progress.js';
 import { type ImportReport, RejectCollector } from '../imports/report.js';
-import { openTable, type Table, type TableSource } from '../imports/table-reader.js';
+import { openTable } from '../imports/table-reader.js';
+import type { Table, TableSource } from '../imports/table-types.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { COLUMNS_OF, type ImportKind } from './columns.js';
 import {

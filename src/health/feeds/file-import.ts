@@ -7,7 +7,8 @@ import { assertMappingComplete, type Columns, mapHeaders, mapRow } from '../../i
 import type { EncodingOption } from '../../imports/encoding.js';
 import type { ProgressReporter } from '../../imports/progress.js';
 import { RejectCollector } from '../../imports/report.js';
-import { openTable, type Table, type TableSource } from '../../imports/table-reader.js';
+import { openTable } from '../../imports/table-reader.js';
+import type { Table, TableSource } from '../../imports/table-types.js';
 import type { FieldCipher } from '../../privacy/field-crypto.js';
 import { COLUMNS_OF_FEED, type FeedKind, type RecordFeedKind, STORED_KIND } from './kinds.js';
 import {

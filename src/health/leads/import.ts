@@ -7,7 +7,8 @@ import { assertMappingComplete, mapHeaders, mapRow } from '../../imports/columns
 import type { EncodingOption } from '../../imports/encoding.js';
 import type { ProgressReporter } from '../../imports/progress.js';
 import { RejectCollector } from '../../imports/report.js';
-import { openTable, type TableSource } from '../../imports/table-reader.js';
+import { openTable } from '../../imports/table-reader.js';
+import type { TableSource } from '../../imports/table-types.js';
 import type { FieldCipher } from '../../privacy/field-crypto.js';
 import { CellProblem } from '../../register-import/values.js';
 import { routingScopeOf } from './routing.js';

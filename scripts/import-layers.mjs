@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// Prints import circles and "upward" imports (a lower layer importing a higher one) among src/
+// modules, tests and test support excluded. Type-only imports count: they tie modules as well.
+// Usage: node scripts/import-layers.mjs [--quiet]; exits 1 when a circle exists.
+import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
+
+const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..', 'src');
+
+// Bottom up. Each entry: a folder or file under src/ (longest prefix wins).
+const LAYERS = [
+  ['core'],
+  ['db'],
+  ['privacy'],
+  ['config.ts'],
+  ['auth', 'users', 'tokens'],
+  ['audit'],
+  ['hierarchy'],
+  ['imports'],
+  ['register'],
+  ['household-codes', 'register-import', 'place-codes', 'visits'],
+  ['health'],
+  ['events'],
+  ['notifications'],
+  ['services', 'teams', 'announcements', 'review', 'open311'],
+  ['app.ts'],
+  ['server.ts'],
+  ['demo', 'generate', 'privacy/cli.ts', 'cli.ts', 'dev-cli.ts'],
+];
+
+const excluded = (path) =>
+  path.endsWith('.test.ts') ||
+  path.endsWith('.d.ts') ||
+  path.startsWith('test-support/') ||
+  path.startsWith('e2e/');
+
+function walk(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    return statSync(full).isDirectory() ? walk(full) : name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+function layerOf(path) {
+  let best = { rank: -1, length: -1 };
+  LAYERS.forEach((entries, rank) => {
+    for (const entry of entries) {
+      const hit = entry.endsWith('.ts') ? path === entry : path.startsWith(`${entry}/`);
+      if (hit && entry.length > best.length) best = { rank, length: entry.length };
+    }
+  });
+  return best.rank;
+}
+
+const files = walk(ROOT)
+  .map((f) => relative(ROOT, f))
+  .filter((f) => !excluded(f));
+
+const graph = new Map();
+for (const file of files) {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  const targets = new Set();
+  for (const { fileName } of ts.preProcessFile(text, true, true).importedFiles) {
+    if (!fileName.startsWith('.')) continue;
+    const target = relative(ROOT, resolve(ROOT, dirname(file), fileName.replace(/\.js$/, '.ts')));
+    if (existsSync(join(ROOT, target))) targets.add(target);
+  }
+  graph.set(file, [...targets]);
+}
+
+// Circles: strongly connected components (Tarjan) with more than one file.
+const index = new Map();
+const low = new Map();
+const stack = [];
+const onStack = new Set();
+const circles = [];
+let counter = 0;
+function connect(v) {
+  index.set(v, counter);
+  low.set(v, counter++);
+  stack.push(v);
+  onStack.add(v);
+  for (const w of graph.get(v) ?? []) {
+    if (!graph.has(w)) continue;
+    if (!index.has(w)) {
+      connect(w);
+      low.set(v, Math.min(low.get(v), low.get(w)));
+    } else if (onStack.has(w)) low.set(v, Math.min(low.get(v), index.get(w)));
+  }
+  if (low.get(v) === index.get(v)) {
+    const component = [];
+    let w;
+    do {
+      w = stack.pop();
+      onStack.delete(w);
+      component.push(w);
+    } while (w !== v);
+    if (component.length > 1) circles.push(component.sort());
+  }
+}
+for (const file of graph.keys()) if (!index.has(file)) connect(file);
+
+const unplaced = files.filter((f) => layerOf(f) < 0);
+const upward = [];
+for (const [from, targets] of graph) {
+  for (const to of targets) {
+    const a = layerOf(from);
+    const b = layerOf(to);
+    if (a >= 0 && b > a) upward.push(`${from} -> ${to}`);
+  }
+}
+
+console.log(`files: ${files.length}, circles: ${circles.length}, upward imports: ${upward.length}`);
+if (!process.argv.includes('--quiet')) {
+  circles.forEach((c, i) => console.log(`circle ${i + 1}: ${c.join(', ')}`));
+  upward.sort().forEach((u) => console.log(`upward: ${u}`));
+  unplaced.forEach((f) => console.log(`no layer: ${f}`));
+}
+process.exitCode = circles.length > 0 ? 1 : 0;
