@@ -35,6 +35,7 @@ import { placeCodeRoutes } from './place-codes/routes.js';
 import { registerRoutes } from './register/routes.js';
 import { registerImportRoutes } from './register-import/routes.js';
 import { healthFeedRoutes } from './health/feeds/routes.js';
+import { matchRecordsOnRegistration } from './health/feeds/service.js';
 import { tokenRoutes } from './tokens/routes.js';
 import { userRoutes } from './users/routes.js';
 import { visitRoutes } from './visits/routes.js';
@@ -76,6 +77,8 @@ export const WEB_ROOT = existsSync(path.join(builtWeb, 'index.html')) ? builtWeb
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database } = options;
+  // The register publishes registrations; health matches waiting records to them (same transaction).
+  matchRecordsOnRegistration();
   const app = Fastify({
     // One serializer keeps door, place, follow tokens and API keys out of every request line.
     logger: options.logger === false ? false : loggerOptions(config.logLevel, options.logStream),

@@ -21,6 +21,7 @@ import { registerHealthCommands } from './health/rounds/cli.js';
 import { registerLeadImportCommand } from './health/leads/cli.js';
 import { registerImportCommands } from './register-import/cli.js';
 import { registerHealthImportCommands } from './health/feeds/cli.js';
+import { matchRecordsOnRegistration } from './health/feeds/service.js';
 import { createFieldCipher } from './privacy/field-crypto.js';
 import { registerKeyCommands } from './privacy/cli.js';
 import { sealBirthDates } from './register/seal.js';
@@ -58,6 +59,8 @@ function printLogins(
 }
 
 export function buildCli(): Command {
+  // Imports and key rotation run without the app: health still matches records to whom they register.
+  matchRecordsOnRegistration();
   const program = new Command('gridguard')
     .description('Gridguard (网格卫士): grid governance and epidemic prevention')
     .showHelpAfterError();

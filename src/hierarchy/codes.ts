@@ -11,6 +11,9 @@ export const LEVELS: readonly AreaLevel[] = [
   'cell',
 ];
 
+/** Levels a person or house can be registered at: where people live. */
+export const RESIDENT_LEVELS: readonly AreaLevel[] = ['grid', 'microgrid', 'cell'];
+
 export function levelIndex(level: AreaLevel): number {
   return LEVELS.indexOf(level);
 }

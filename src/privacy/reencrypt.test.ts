@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect, it } from 'vitest';
+import { buildCli } from '../cli.js';
 import type { KeyMaterial } from '../config.js';
 import { addPerson, addPlace, addScan, nextIdNumber, systemActor } from '../health/leads/fixtures.js';
 import { findPersonByDocumentHash } from '../register/repository.js';
@@ -195,6 +196,8 @@ describeEachDatabase('gridguard keys rotate (AES-256-GCM → SM4)', (database) =
   });
 
   it('matches a health record sent under the new suite before the rotation reached its person', async () => {
+    // As the CLI assembles it: health listens to the persons the rotation finds again.
+    buildCli();
     const { db } = database();
     const actor = systemActor(() => new Date());
     const sm4 = createFieldCipher(after);

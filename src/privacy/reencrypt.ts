@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/repository.js';
 import type { Actor, Db } from '../core/context.js';
 import type { DB } from '../db/schema.js';
 import type { DocumentType } from '../register/identity/documents.js';
-import { matchOpenRecords } from '../health/feeds/service.js';
+import { personsRegistered } from '../core/person-hooks.js';
 import type { ProgressReporter } from '../imports/progress.js';
 import { documentHash, phoneHash } from '../register/protect.js';
 import type { EncryptedRecordFields, FieldCipher } from './field-crypto.js';
@@ -329,7 +329,7 @@ async function rotateBatch(
     carried += await carryHashes(trx, 'phone', phones);
     // Records a feed sent after the switch carry the new hash and waited unmatched: match them now.
     if (target.table === 'persons' && documents.length > 0)
-      await matchOpenRecords(
+      await personsRegistered(
         trx,
         documents.map((pair) => pair[2]),
         new Date(),

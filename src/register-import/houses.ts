@@ -1,5 +1,5 @@
 import type { Db } from '../core/context.js';
-import { RESIDENT_LEVELS } from '../register/person-service.js';
+import { RESIDENT_LEVELS } from '../hierarchy/codes.js';
 import type { HouseField } from './columns.js';
 import { type BatchCounts, column, type ImportContext, type RejectSink } from './context.js';
 import {

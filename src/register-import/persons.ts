@@ -1,7 +1,7 @@
 import { can } from '../auth/scope.js';
-import { matchOpenRecords } from '../health/feeds/service.js';
 import type { Db } from '../core/context.js';
-import { RESIDENT_LEVELS } from '../register/person-service.js';
+import { personsRegistered } from '../core/person-hooks.js';
+import { RESIDENT_LEVELS } from '../hierarchy/codes.js';
 import {
   type AreaRef,
   type ArrayColumn,
@@ -230,7 +230,7 @@ export async function writePersonBatch(
   );
   counts.inserted = placed.length - known.length;
   // Health records that arrived before these persons were registered (or moved here) find them now.
-  await matchOpenRecords(db, { documentHashes: placed.map((p) => p.c.documentHash) }, ctx.at);
+  await personsRegistered(db, { documentHashes: placed.map((p) => p.c.documentHash) }, ctx.at);
   const existingRows = known.map((i) => placed[i]!);
   for (const p of placed) ctx.touched.add(p.area.path);
   if (existingRows.length === 0) return counts;

@@ -2,9 +2,9 @@ import { recordAudit } from '../audit/repository.js';
 import { can, canAnywhere, type Viewer, viewerName } from '../auth/scope.js';
 import type { Actor, Db } from '../core/context.js';
 import { AppError, forbidden, invalid, notFound } from '../core/errors.js';
+import { personsRegistered } from '../core/person-hooks.js';
 import type { PageOf } from '../core/pagination.js';
-import type { AreaLevel } from '../db/schema.js';
-import { matchOpenRecords } from '../health/feeds/service.js';
+import { RESIDENT_LEVELS } from '../hierarchy/codes.js';
 import { findAreaInScope } from '../hierarchy/repository.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { maskIdNumber, maskPhone } from '../privacy/masking.js';
@@ -30,9 +30,6 @@ import type {
   RegisterPersonBody,
   UpdatePersonBody,
 } from './schema.js';
-
-/** Levels a person or house can be registered at: where people live. */
-export const RESIDENT_LEVELS: readonly AreaLevel[] = ['grid', 'microgrid', 'cell'];
 
 const PERSON_NOT_FOUND = (id: number) =>
   notFound('PERSON_NOT_FOUND', `Person ${id} does not exist or is outside your area`);
@@ -274,7 +271,7 @@ export async function registerPerson(
         after: { fields: Object.keys(changes) },
       });
     }
-    await matchOpenRecords(db, [existing.id], now);
+    await personsRegistered(db, [existing.id], now);
     const row = await repo.findPersonInScope(db, actor.viewer, 'person.read', existing.id);
     return { person: presentPerson(row!), created: false };
   }
@@ -313,7 +310,7 @@ export async function registerPerson(
     after: { name: fields.name, documentMasked: maskIdNumber(document.number) },
   });
   // Health records that arrived before the person was registered find them now.
-  await matchOpenRecords(db, [inserted.id], now);
+  await personsRegistered(db, [inserted.id], now);
   const row = await repo.findPersonInScope(db, actor.viewer, 'person.read', inserted.id);
   return { person: presentPerson(row!), created: true };
 }
@@ -553,7 +550,7 @@ export async function movePerson(
       source: 'api',
     },
   ]);
-  await matchOpenRecords(db, [id], now);
+  await personsRegistered(db, [id], now);
   await recordAudit(db, actor, {
     action: 'person.move',
     entityType: 'person',

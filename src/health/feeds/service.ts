@@ -2,6 +2,7 @@ import { PROCESS_OWNER } from '../../imports/staging.js';
 import { recordAudit } from '../../audit/repository.js';
 import { can, inScope, scopePaths, type Viewer, viewerName } from '../../auth/scope.js';
 import type { Actor, Db } from '../../core/context.js';
+import { onPersonsRegistered, type RegisteredPersons } from '../../core/person-hooks.js';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../core/errors.js';
 import type { PageOf } from '../../core/pagination.js';
 import type { HealthRecordKind } from '../../db/schema.js';
@@ -152,7 +153,7 @@ export async function storeRiskAreas(
  */
 export async function matchOpenRecords(
   db: Db,
-  persons: readonly number[] | { documentHashes: readonly string[] },
+  persons: RegisteredPersons,
   now = new Date(),
 ): Promise<number> {
   const which = 'documentHashes' in persons ? persons : { personIds: persons };
@@ -165,6 +166,15 @@ export async function matchOpenRecords(
     if (kind === 'test') await countNewTests(db, { recordIds: ids });
   }
   return matched.length;
+}
+
+/**
+ * Health listens to the register (which may not import health): every registration, move or
+ * document change matches the records waiting for those persons. Called where the app and the CLI
+ * are assembled, and by tests that call register services without an app.
+ */
+export function matchRecordsOnRegistration(): void {
+  onPersonsRegistered(matchOpenRecords);
 }
 
 // ---------------------------------------------------------------- batches

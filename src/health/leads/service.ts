@@ -11,7 +11,7 @@ import { type AreaRow, findAreaInScope } from '../../hierarchy/repository.js';
 import { createKeyPerson } from '../key-persons/service.js';
 import { type FieldCipher, FieldDecryptionError } from '../../privacy/field-crypto.js';
 import { maskIdNumber, maskName, maskPhone } from '../../privacy/masking.js';
-import { RESIDENT_LEVELS } from '../../register/person-service.js';
+import { RESIDENT_LEVELS } from '../../hierarchy/codes.js';
 import { findPersonInScope } from '../../register/repository.js';
 import { documentHash, normalisePhone, phoneHash } from '../../register/protect.js';
 import { CellProblem } from '../../register-import/values.js';
