@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { addResident, createHouse, issueDoorToken } from '../services/test-fixtures.js';
+import { addResident, createHouse, issueDoorToken } from '../test-support/services-fixtures.js';
 import { describeEachDatabase } from '../test-support/database.js';
 import {
   type AreaTree,

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { SeededRandom } from '../demo/random.js';
 import { describeEachDatabase } from '../test-support/database.js';
 import { seedDemoEvents } from './demo.js';
-import { createEventWorld } from './fixtures.js';
+import { createEventWorld } from '../test-support/events-fixtures.js';
 
 describeEachDatabase('demo events', (database) => {
   it('fills a village with events in every stage, each with its timeline', async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApiToken } from '../auth/repository.js';
 import { describeEachDatabase } from '../test-support/database.js';
 import { TestClock, testApp } from '../test-support/factories.js';
-import { createEventWorld, type EventWorld, notificationsOf } from './fixtures.js';
+import { createEventWorld, type EventWorld, notificationsOf } from '../test-support/events-fixtures.js';
 
 const MINUTE = 60_000;
 

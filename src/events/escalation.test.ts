@@ -7,7 +7,13 @@ import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../test-support/database.js';
 import { TestClock } from '../test-support/factories.js';
 import { escalateOverdueEvents, startEventEscalation } from './escalation.js';
-import { actorOf, categoryId, createEventWorld, type EventWorld, notificationsOf } from './fixtures.js';
+import {
+  actorOf,
+  categoryId,
+  createEventWorld,
+  type EventWorld,
+  notificationsOf,
+} from '../test-support/events-fixtures.js';
 import { createEvent } from './service.js';
 
 const MINUTE = 60_000;

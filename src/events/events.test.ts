@@ -3,8 +3,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../test-support/database.js';
 import { type Session, signIn, TestClock, testApp } from '../test-support/factories.js';
 import { multipart } from '../test-support/multipart.js';
-import { categoryId, createEventWorld, type EventWorld, notificationsOf } from './fixtures.js';
-import { png } from './photos/test-images.js';
+import {
+  categoryId,
+  createEventWorld,
+  type EventWorld,
+  notificationsOf,
+} from '../test-support/events-fixtures.js';
+import { png } from '../test-support/test-images.js';
 
 const MINUTE = 60_000;
 const at = (local: string) => new Date(`${local}+08:00`).toISOString();

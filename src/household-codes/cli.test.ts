@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { createHouses } from '../services/test-fixtures.js';
+import { createHouses } from '../test-support/services-fixtures.js';
 import { createAreaTree } from '../test-support/factories.js';
 
 const run = promisify(execFile);

@@ -1,7 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHouses } from '../services/test-fixtures.js';
+import { createHouses } from '../test-support/services-fixtures.js';
 import { describeEachDatabase } from '../test-support/database.js';
 import {
   type AreaTree,

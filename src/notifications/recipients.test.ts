@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AreaRow } from '../hierarchy/repository.js';
 import { escalateOverdueEvents } from '../events/escalation.js';
-import { actorOf, categoryId, createEventWorld, type EventWorld } from '../events/fixtures.js';
+import { actorOf, categoryId, createEventWorld, type EventWorld } from '../test-support/events-fixtures.js';
 import { applyAction, createEvent } from '../events/service.js';
-import { createHouse, issueDoorToken } from '../services/test-fixtures.js';
+import { createHouse, issueDoorToken } from '../test-support/services-fixtures.js';
 import { describeEachDatabase } from '../test-support/database.js';
 import { createUser, type Session, signIn, TestClock, testApp } from '../test-support/factories.js';
 

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SYSTEM_VIEWER } from '../auth/scope.js';
 import type { DB } from '../db/schema.js';
-import { categoryId } from '../events/fixtures.js';
+import { categoryId } from '../test-support/events-fixtures.js';
 import { createEvent } from '../events/service.js';
 import { describeEachDatabase } from '../test-support/database.js';
 import {
@@ -16,7 +16,7 @@ import {
   TestClock,
   testApp,
 } from '../test-support/factories.js';
-import { openEventStream, type OpenedStream } from './fixtures.js';
+import { openEventStream, type OpenedStream } from '../test-support/notifications-fixtures.js';
 import { NOTIFICATION_CHANNEL, notify } from './notify.js';
 import type { NotificationView } from './schema.js';
 

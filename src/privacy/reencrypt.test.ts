@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { buildCli } from '../cli.js';
 import type { KeyMaterial } from '../config.js';
-import { addPerson, addPlace, addScan, nextIdNumber, systemActor } from '../health/leads/fixtures.js';
+import {
+  addPerson,
+  addPlace,
+  addScan,
+  nextIdNumber,
+  systemActor,
+} from '../test-support/health-leads-fixtures.js';
 import { findPersonByDocumentHash } from '../register/repository.js';
 import { documentHash, documentHashes, phoneHash } from '../register/protect.js';
 import { describeEachDatabase } from '../test-support/database.js';

@@ -4,7 +4,7 @@ import { createFieldCipher } from '../privacy/field-crypto.js';
 import { describeEachDatabase } from '../test-support/database.js';
 import { createAreaTree, createUser, testConfig } from '../test-support/factories.js';
 import { seedDemoCommunityServices } from './demo.js';
-import { addResident, createHouses } from './test-fixtures.js';
+import { addResident, createHouses } from '../test-support/services-fixtures.js';
 
 const cipher = createFieldCipher(testConfig().keys);
 

@@ -20,7 +20,7 @@ import { MAX_PHOTO_SIDE, preparePhoto, sniffPhotoType } from './photos.js';
 import { listPhotos, readPhoto, storePhotos } from './repository.js';
 import { presentPhoto } from './schema.js';
 import { feedbackTokenHash } from './service.js';
-import { gif, hasGpsPointer, jpegWithGps, png, pngClaiming, webp } from './test-images.js';
+import { gif, hasGpsPointer, jpegWithGps, png, pngClaiming, webp } from '../../test-support/test-images.js';
 
 const MB = 1024 * 1024;
 

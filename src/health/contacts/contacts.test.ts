@@ -10,7 +10,14 @@ import {
   TestClock,
   testApp,
 } from '../../test-support/factories.js';
-import { addHouse, addPerson, addPlace, addScan, nextIdNumber, systemActor } from '../leads/fixtures.js';
+import {
+  addHouse,
+  addPerson,
+  addPlace,
+  addScan,
+  nextIdNumber,
+  systemActor,
+} from '../../test-support/health-leads-fixtures.js';
 
 const HOUR_MS = 3600 * 1000;
 const MINUTE_MS = 60 * 1000;

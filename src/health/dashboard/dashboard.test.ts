@@ -13,8 +13,8 @@ import {
   testApp,
 } from '../../test-support/factories.js';
 import { escalateOverdueEvents } from '../../events/escalation.js';
-import { categoryId } from '../../events/fixtures.js';
-import { addPerson, addTestRecord } from '../rounds/fixtures.js';
+import { categoryId } from '../../test-support/events-fixtures.js';
+import { addPerson, addTestRecord } from '../../test-support/health-rounds-fixtures.js';
 import type { DashboardView, EventFigures, FeedEvent } from './schema.js';
 
 /** Reads a server-sent-events stream until `done` says enough (or the time is up), then hangs up. */

@@ -10,7 +10,7 @@ import {
   TestClock,
   testApp,
 } from '../../test-support/factories.js';
-import { addPerson, systemActor } from '../rounds/fixtures.js';
+import { addPerson, systemActor } from '../../test-support/health-rounds-fixtures.js';
 import { movePerson } from '../../register/person-service.js';
 import { flagReturnees } from './returnees.js';
 

@@ -13,7 +13,7 @@ import {
 } from '../../test-support/factories.js';
 import { multipart } from '../../test-support/multipart.js';
 import { escalateOverdueLeads, startLeadEscalation } from './escalation.js';
-import { addHouse, addPerson, nextIdNumber, systemActor } from './fixtures.js';
+import { addHouse, addPerson, nextIdNumber, systemActor } from '../../test-support/health-leads-fixtures.js';
 import { createLeadFromUnmatched, createLeads } from './service.js';
 import { parseDeadline, validateLeadRow } from './validate.js';
 

@@ -11,7 +11,7 @@ import {
   TestClock,
   testApp,
 } from '../../test-support/factories.js';
-import { addPerson, systemActor } from '../leads/fixtures.js';
+import { addPerson, systemActor } from '../../test-support/health-leads-fixtures.js';
 import { createLeads } from '../leads/service.js';
 import { initialiseRound } from '../rounds/counters.js';
 import { SHEET_NAMES } from './daily.js';

@@ -4,7 +4,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../test-support/database.js';
 import { type AreaTree, createAreaTree } from '../../test-support/factories.js';
 import { countNewTests, nodeCoverage, recountCoverage } from './counters.js';
-import { addPerson, addTestRecord, systemActor } from './fixtures.js';
+import { addPerson, addTestRecord, systemActor } from '../../test-support/health-rounds-fixtures.js';
 import { createRound, setMark } from './service.js';
 
 const inWindow = new Date('2026-11-02T10:00:00+08:00');

@@ -11,7 +11,7 @@ import { departPerson, movePerson, registerPerson } from '../../register/person-
 import { describeEachDatabase } from '../../test-support/database.js';
 import { type AreaTree, createAreaTree } from '../../test-support/factories.js';
 import { countNewTests, nodeCoverage, rebuildRoundCounters, recountCoverage } from './counters.js';
-import { addPerson, addTestRecord, cipher, systemActor } from './fixtures.js';
+import { addPerson, addTestRecord, cipher, systemActor } from '../../test-support/health-rounds-fixtures.js';
 import { closeRound, createRound, removeMark, setMark } from './service.js';
 import { EXEMPT_REASONS, OUTCOME_REASONS } from './schema.js';
 

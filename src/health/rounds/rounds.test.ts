@@ -11,7 +11,7 @@ import {
   testApp,
 } from '../../test-support/factories.js';
 import { nodeCoverage, recountCoverage } from './counters.js';
-import { addPerson, addTestRecord } from './fixtures.js';
+import { addPerson, addTestRecord } from '../../test-support/health-rounds-fixtures.js';
 
 const STARTS = '2026-11-02T00:00:00+08:00';
 const ENDS = '2026-11-04T00:00:00+08:00';

@@ -10,7 +10,7 @@ import {
   TestClock,
   testApp,
 } from '../../test-support/factories.js';
-import { createHouse, issueDoorToken } from '../test-fixtures.js';
+import { createHouse, issueDoorToken } from '../../test-support/services-fixtures.js';
 
 let ipSerial = 1;
 const nextIp = () => `10.7.${Math.floor(ipSerial / 250)}.${(ipSerial++ % 250) + 1}`;

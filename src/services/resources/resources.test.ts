@@ -10,7 +10,7 @@ import {
   TestClock,
   testApp,
 } from '../../test-support/factories.js';
-import { createHouse } from '../test-fixtures.js';
+import { createHouse } from '../../test-support/services-fixtures.js';
 
 describeEachDatabase('resource and service lists, three lists', (database) => {
   let app: FastifyInstance;

@@ -10,7 +10,7 @@ import {
   TestClock,
   testApp,
 } from '../../test-support/factories.js';
-import { createHouses } from '../test-fixtures.js';
+import { createHouses } from '../../test-support/services-fixtures.js';
 import { allocateHouses } from './allocate.js';
 
 describe('allocateHouses', () => {

@@ -1,14 +1,14 @@
 // Test data for the lead, contact and report tests: persons and houses through the register's
 // own services, place scans stored the way the place-code service stores them.
-import { SYSTEM_VIEWER } from '../../auth/scope.js';
-import type { Actor, Db } from '../../core/context.js';
-import type { FieldCipher } from '../../privacy/field-crypto.js';
-import { maskIdNumber, maskName, maskPhone } from '../../privacy/masking.js';
-import { createHouse } from '../../register/house-service.js';
-import { residentIdCheckCharacter } from '../../register/identity/identity-number.js';
-import { registerPerson } from '../../register/person-service.js';
-import { documentHash, phoneHash } from '../../register/protect.js';
-import type { RegisterPersonBody } from '../../register/schema.js';
+import { SYSTEM_VIEWER } from '../auth/scope.js';
+import type { Actor, Db } from '../core/context.js';
+import type { FieldCipher } from '../privacy/field-crypto.js';
+import { maskIdNumber, maskName, maskPhone } from '../privacy/masking.js';
+import { createHouse } from '../register/house-service.js';
+import { residentIdCheckCharacter } from '../register/identity/identity-number.js';
+import { registerPerson } from '../register/person-service.js';
+import { documentHash, phoneHash } from '../register/protect.js';
+import type { RegisterPersonBody } from '../register/schema.js';
 
 export const systemActor = (now: () => Date): Actor => ({ viewer: SYSTEM_VIEWER, ip: null, now });
 

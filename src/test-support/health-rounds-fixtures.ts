@@ -1,14 +1,14 @@
 // Test data for screening and key-person tests: persons registered through the register's own
 // service (so the counter triggers fire as in production) and test records stored the way the
 // feed importer stores them, then counted.
-import { SYSTEM_VIEWER } from '../../auth/scope.js';
-import type { Actor, Db } from '../../core/context.js';
-import { createFieldCipher } from '../../privacy/field-crypto.js';
-import { residentIdCheckCharacter } from '../../register/identity/identity-number.js';
-import { registerPerson } from '../../register/person-service.js';
-import type { RegisterPersonBody } from '../../register/schema.js';
-import { testConfig } from '../../test-support/factories.js';
-import { countNewTests } from './counters.js';
+import { SYSTEM_VIEWER } from '../auth/scope.js';
+import type { Actor, Db } from '../core/context.js';
+import { createFieldCipher } from '../privacy/field-crypto.js';
+import { residentIdCheckCharacter } from '../register/identity/identity-number.js';
+import { registerPerson } from '../register/person-service.js';
+import type { RegisterPersonBody } from '../register/schema.js';
+import { testConfig } from './factories.js';
+import { countNewTests } from '../health/rounds/counters.js';
 
 export const cipher = createFieldCipher(testConfig().keys);
 

@@ -3,7 +3,7 @@ import type { Role } from '../auth/rights.js';
 import type { Viewer } from '../auth/scope.js';
 import type { Actor } from '../core/context.js';
 import type { DB } from '../db/schema.js';
-import { type AreaTree, createAreaTree, createUser } from '../test-support/factories.js';
+import { type AreaTree, createAreaTree, createUser } from './factories.js';
 import { loadAssignments } from '../auth/repository.js';
 
 /** Test fixtures of the events module: an area tree with map boundaries and one responder per tier. */
