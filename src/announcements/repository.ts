@@ -6,11 +6,18 @@ import {
   sql,
   type Updateable,
 } from 'kysely';
-import { inSubtrees, scopePaths, type Viewer } from '../auth/scope.js';
+import {
+  ancestorOrSelfPaths,
+  inOrAbove,
+  inSubtrees,
+  minimalPrefixes,
+  rolesWith,
+  scopePaths,
+  type Viewer,
+} from '../auth/scope.js';
 import type { Db } from '../core/context.js';
 import { pageWindow } from '../core/pagination.js';
 import type { AnnouncementsTable } from '../db/schema.js';
-import { ancestorOrSelfPaths, inOrAbove, minimalPrefixes, rolesWith } from '../services/common.js';
 
 type Status = 'draft' | 'published' | 'withdrawn';
 

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../core/context.js';
 import type { Capability, Role } from './rights.js';
-import type { Assignment, Viewer } from './scope.js';
+import { type Assignment, inOrAbove, type Viewer } from './scope.js';
 
 export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
 export const SESSION_ABSOLUTE_MS = 7 * 24 * 60 * 60 * 1000;
@@ -407,4 +407,26 @@ export async function findMfaChallenge(db: Db, token: string, now: Date) {
 
 export async function deleteMfaChallenge(db: Db, idHash: string) {
   await db.deleteFrom('mfa_challenges').where('id_hash', '=', idHash).execute();
+}
+
+/**
+ * Whether the user holds a role (optionally one of `roles`) at an area inside `areaPath`'s
+ * subtree or above it: the people who may serve there.
+ */
+export async function holdsRoleInOrAbove(
+  db: Db,
+  userId: number,
+  areaPath: string,
+  roles?: readonly Role[],
+): Promise<boolean> {
+  let query = db
+    .selectFrom('role_assignments as ra')
+    .innerJoin('areas as a', 'a.id', 'ra.area_id')
+    .innerJoin('users as u', 'u.id', 'ra.user_id')
+    .select('ra.id')
+    .where('ra.user_id', '=', userId)
+    .where('u.disabled_at', 'is', null)
+    .where(inOrAbove([areaPath], 'a.path'));
+  if (roles) query = query.where('ra.role', 'in', roles.length ? [...roles] : ['-']);
+  return (await query.limit(1).executeTakeFirst()) !== undefined;
 }

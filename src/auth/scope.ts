@@ -1,5 +1,5 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
-import { type Capability, type Right, type Role, rightsOf } from './rights.js';
+import { type Capability, type Right, type Role, ROLES, rightsOf } from './rights.js';
 
 export interface Assignment {
   role: Role;
@@ -68,4 +68,46 @@ export function inSubtrees(prefixes: readonly string[], pathColumn: string): Exp
   const ref = sql.ref(pathColumn);
   const ranges = prefixes.map((p) => sql<SqlBool>`(${ref} >= ${p} and ${ref} < ${prefixUpperBound(p)})`);
   return sql<SqlBool>`(${sql.join(ranges, sql` or `)})`;
+}
+
+/** "/1/5/23/" → ["/1/", "/1/5/", "/1/5/23/"]: the area itself and every area above it. */
+export function ancestorOrSelfPaths(path: string): string[] {
+  const ids = path.split('/').filter(Boolean);
+  return ids.map((_, i) => `/${ids.slice(0, i + 1).join('/')}/`);
+}
+
+/** The smallest set of prefixes covering the same subtrees. */
+export function minimalPrefixes(paths: readonly string[]): string[] {
+  const sorted = [...new Set(paths)].sort();
+  return sorted.filter((p, i) => !sorted.slice(0, i).some((q) => p.startsWith(q)));
+}
+
+/** Roles whose rights include `right`. */
+export function rolesWith(right: Right): Role[] {
+  return ROLES.filter((role) => rightsOf(role).includes(right));
+}
+
+/**
+ * Subtrees where the viewer holds `right` through a role other than volunteer. A volunteer's
+ * service.handle lets them work their own households' requests, never see the whole micro-grid's.
+ */
+export function staffPaths(viewer: Viewer, right: Right = 'service.handle'): string[] {
+  if (viewer.kind === 'system') return ['/'];
+  if (viewer.kind !== 'user') return [];
+  return minimalPrefixes(
+    viewer.assignments
+      .filter((a) => a.role !== 'volunteer' && rightsOf(a.role, a.categories).includes(right))
+      .map((a) => a.areaPath),
+  );
+}
+
+export function isStaffAt(viewer: Viewer, areaPath: string, right: Right = 'service.handle'): boolean {
+  return staffPaths(viewer, right).some((prefix) => areaPath.startsWith(prefix));
+}
+
+/** `pathColumn` lies in one of the subtrees, or is an ancestor of one of their roots. */
+export function inOrAbove(prefixes: readonly string[], pathColumn: string): Expression<SqlBool> {
+  if (prefixes.length === 0) return sql<SqlBool>`false`;
+  const above = [...new Set(prefixes.flatMap(ancestorOrSelfPaths))];
+  return sql<SqlBool>`(${inSubtrees(prefixes, pathColumn)} or ${sql.ref(pathColumn)} in (${sql.join(above)}))`;
 }

@@ -1,6 +1,6 @@
 import { type Selectable, sql } from 'kysely';
 import type { Right } from '../auth/rights.js';
-import { inScope, inSubtrees, scopePaths, type Viewer } from '../auth/scope.js';
+import { ancestorOrSelfPaths, inScope, inSubtrees, scopePaths, type Viewer } from '../auth/scope.js';
 import type { Db } from '../core/context.js';
 import { pageWindow } from '../core/pagination.js';
 import type { AreasTable, AreaKind, AreaLevel } from '../db/schema.js';
@@ -300,4 +300,18 @@ export async function retireSubtree(db: Db, path: string, now: Date): Promise<nu
 
 export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** The micro-grid and grid a path lies in (either may be missing for areas above them). */
+export async function gridAndMicrogridOf(db: Db, path: string) {
+  const rows = await db
+    .selectFrom('areas')
+    .select(['id', 'path', 'name', 'code', 'level'])
+    .where('path', 'in', ancestorOrSelfPaths(path))
+    .where('level', 'in', ['grid', 'microgrid'])
+    .execute();
+  return {
+    grid: rows.find((r) => r.level === 'grid'),
+    microgrid: rows.find((r) => r.level === 'microgrid'),
+  };
 }

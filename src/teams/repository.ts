@@ -1,10 +1,9 @@
 import type { Insertable } from 'kysely';
 import type { Right } from '../auth/rights.js';
-import { inScope, inSubtrees, type Viewer } from '../auth/scope.js';
+import { inOrAbove, inScope, inSubtrees, type Viewer } from '../auth/scope.js';
 import type { Db } from '../core/context.js';
 import { pageWindow } from '../core/pagination.js';
 import type { ResponsibilitiesTable, TeamDuty, TeamsTable } from '../db/schema.js';
-import { inOrAbove } from '../services/common.js';
 
 function teamsWithArea(db: Db) {
   return db

@@ -3,9 +3,8 @@ import type { Actor, Db } from '../core/context.js';
 import { conflict, invalid, notFound } from '../core/errors.js';
 import type { PageOf } from '../core/pagination.js';
 import type { TeamDuty } from '../db/schema.js';
-import { findAreaInScope } from '../hierarchy/repository.js';
+import { findAreaInScope, gridAndMicrogridOf } from '../hierarchy/repository.js';
 import { findHouseInScope } from '../register/repository.js';
-import { gridAndMicrogridOf, holdsRoleInOrAbove } from '../services/common.js';
 import * as repo from './repository.js';
 import type {
   CreateResponsibilityBody,
@@ -21,6 +20,7 @@ import type {
   TeamView,
   UpdateTeamBody,
 } from './schema.js';
+import { holdsRoleInOrAbove } from '../auth/repository.js';
 
 const TEAM_NOT_FOUND = (id: number) =>
   notFound('TEAM_NOT_FOUND', `Team ${id} does not exist or is outside your area`);

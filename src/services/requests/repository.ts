@@ -1,9 +1,8 @@
 import { type Expression, type Insertable, type SqlBool, sql, type Updateable } from 'kysely';
-import { inSubtrees, type Viewer } from '../../auth/scope.js';
+import { ancestorOrSelfPaths, inSubtrees, rolesWith, staffPaths, type Viewer } from '../../auth/scope.js';
 import type { Db } from '../../core/context.js';
 import { pageWindow } from '../../core/pagination.js';
 import type { ResidentRequestsTable, ResidentRequestStatus } from '../../db/schema.js';
-import { ancestorOrSelfPaths, rolesWith, staffPaths } from '../common.js';
 
 function requestsWithNames(db: Db) {
   return db

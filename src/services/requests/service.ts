@@ -4,7 +4,7 @@ import type { Actor, Db } from '../../core/context.js';
 import { AppError, conflict, forbidden, notFound } from '../../core/errors.js';
 import type { PageOf } from '../../core/pagination.js';
 import type { ResidentRequestStatus } from '../../db/schema.js';
-import { findAreaInScope } from '../../hierarchy/repository.js';
+import { findAreaInScope, gridAndMicrogridOf } from '../../hierarchy/repository.js';
 import { chinaDate } from '../../household-codes/dates.js';
 import { checkedName, checkedOptionalText, checkedText } from '../../household-codes/validation.js';
 import { notify } from '../../notifications/notify.js';
@@ -12,7 +12,6 @@ import type { FieldCipher } from '../../privacy/field-crypto.js';
 import { maskName, maskPhone } from '../../privacy/masking.js';
 import { checkedPhone } from '../../register/person-service.js';
 import { findHouseInScope } from '../../register/repository.js';
-import { gridAndMicrogridOf, holdsRoleInOrAbove, isStaffAt, rolesWith } from '../common.js';
 import { houseByToken } from '../household-token.js';
 import * as repo from './repository.js';
 import {
@@ -28,6 +27,8 @@ import {
   type RequestView,
   type WorkerRequestBody,
 } from './schema.js';
+import { holdsRoleInOrAbove } from '../../auth/repository.js';
+import { isStaffAt, rolesWith } from '../../auth/scope.js';
 
 const RESIDENT_ACTOR = '居民(一户一码)';
 const OPEN_STATUSES: ResidentRequestStatus[] = ['open', 'accepted', 'delivered'];

@@ -1,10 +1,9 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
-import { inScope, inSubtrees, scopePaths, type Viewer } from '../../auth/scope.js';
+import { inOrAbove, inScope, inSubtrees, scopePaths, type Viewer } from '../../auth/scope.js';
 import type { Db } from '../../core/context.js';
 import { pageWindow } from '../../core/pagination.js';
 import type { ServiceResourcesTable } from '../../db/schema.js';
 import { escapeLike } from '../../hierarchy/repository.js';
-import { inOrAbove } from '../common.js';
 
 function withArea(db: Db) {
   return db

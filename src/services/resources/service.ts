@@ -1,5 +1,5 @@
 import { recordAudit } from '../../audit/repository.js';
-import { can } from '../../auth/scope.js';
+import { can, isStaffAt } from '../../auth/scope.js';
 import type { Actor, Db } from '../../core/context.js';
 import { conflict, invalid, notFound } from '../../core/errors.js';
 import type { PageOf } from '../../core/pagination.js';
@@ -10,7 +10,6 @@ import { checkedOptionalText, checkedText } from '../../household-codes/validati
 import type { FieldCipher } from '../../privacy/field-crypto.js';
 import { maskPhone } from '../../privacy/masking.js';
 import { checkedPhone } from '../../register/person-service.js';
-import { isStaffAt } from '../common.js';
 import * as repo from './repository.js';
 import type {
   CreateResourceBody,

@@ -1,9 +1,8 @@
 import { recordAuditMany } from '../../audit/repository.js';
-import { viewerName } from '../../auth/scope.js';
+import { isStaffAt, rolesWith, viewerName } from '../../auth/scope.js';
 import type { Actor, Db } from '../../core/context.js';
 import { conflict, invalid, notFound } from '../../core/errors.js';
-import { findAreaInScope } from '../../hierarchy/repository.js';
-import { gridAndMicrogridOf, holdsRoleInOrAbove, isStaffAt, rolesWith } from '../common.js';
+import { findAreaInScope, gridAndMicrogridOf } from '../../hierarchy/repository.js';
 import { allocateHouses, MAX_HOUSEHOLDS, MIN_HOUSEHOLDS } from './allocate.js';
 import * as repo from './repository.js';
 import type {
@@ -13,6 +12,7 @@ import type {
   CoverageReport,
   VolunteerCoverage,
 } from './schema.js';
+import { holdsRoleInOrAbove } from '../../auth/repository.js';
 
 const UNCOVERED_LIST_LIMIT = 1000;
 const AREA_NOT_FOUND = (id: number) =>
