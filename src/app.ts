@@ -42,6 +42,7 @@ import { visitRoutes } from './visits/routes.js';
 import { open311Routes } from './open311/routes.js';
 import type { NotificationChannelConfig } from './notifications/config.js';
 import { notificationsPlugin } from './notifications/plugin.js';
+import { jobsPlugin } from './jobs.js';
 import { eventPhotoRoutes } from './events/photos/routes.js';
 import { reviewRoutes } from './review/routes.js';
 
@@ -181,6 +182,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   );
 
+  // Background jobs are declared in src/jobs.ts only; the registry is sealed before any route plugin.
+  await app.register(jobsPlugin, { channels: options.notificationChannels });
   await app.register(authRoutes);
   await app.register(hierarchyRoutes);
   await app.register(userRoutes);

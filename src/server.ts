@@ -1,11 +1,6 @@
-import { startPeriodicJob } from './core/periodic.js';
-import { startEventEscalation } from './events/escalation.js';
-import { createChannelAdapters } from './notifications/channels/index.js';
 import { loadNotificationConfig } from './notifications/config.js';
-import { startNotificationDelivery } from './notifications/delivery.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { removeOwnStaging, sweepStaging, touchStaging } from './imports/staging.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -47,54 +42,16 @@ export async function startServer(
     }
     const notificationChannels = loadNotificationConfig(process.env);
     const app = await buildApp({ database, config, notificationChannels });
-    // Uploads a killed process left staged (ID numbers, phones) go before anything else runs.
-    const swept = await sweepStaging(config.dataDir);
-    if (swept.length > 0) log(`Removed uploads left by ${swept.length} stopped process(es)`);
-    const staging = startPeriodicJob({
-      intervalMs: 60_000,
-      run: async () => {
-        await touchStaging(config.dataDir);
-        await sweepStaging(config.dataDir);
-      },
-      onError: (error) => app.log.warn({ err: error }, 'staging sweep failed'),
-    });
-    app.addHook('onClose', async () => {
-      await staging.stop();
-      await removeOwnStaging(config.dataDir);
-    });
-    if (database.raw.kind === 'pglite') {
-      // PGlite has no autovacuum: keep the planner's statistics and free space fresh ourselves.
-      const pglite = database.raw.pglite;
-      const maintenance = startPeriodicJob({
-        intervalMs: 6 * 3600_000,
-        run: () => pglite.exec('vacuum analyze'),
-        onError: (error) => app.log.warn({ err: error }, 'vacuum failed'),
-      });
-      app.addHook('onClose', () => maintenance.stop());
+    // The one place background work starts (src/jobs.ts); the app's close stops it in reverse order.
+    // The first job sweeps uploads a killed process left staged (ID numbers, phones) before anything else.
+    let address: string;
+    try {
+      await app.jobs.start();
+      address = await app.listen({ port: config.port, host: config.host });
+    } catch (error) {
+      await app.close();
+      throw error;
     }
-    // Step deadlines live in the database: the timer may run in every app process, and each
-    // overdue event still climbs exactly one tier per overrun.
-    const escalation = startEventEscalation({
-      db: app.db,
-      clock: app.clock,
-      intervalMs: 60_000,
-      firstRunMs: 5_000,
-      onError: (error) => app.log.error({ err: error }, 'event escalation failed'),
-    });
-    app.addHook('onClose', () => escalation.stop());
-    // SMS, webhook and voice deliveries: claimed with a lease, so every app node may run this.
-    const delivery = startNotificationDelivery({
-      db: app.db,
-      adapters: createChannelAdapters(notificationChannels, (fields, message) =>
-        app.log.info(fields, message),
-      ),
-      cipher: app.cipher,
-      clock: app.clock,
-      intervalMs: 5_000,
-      onError: (error) => app.log.warn({ err: error }, 'notification delivery failed'),
-    });
-    app.addHook('onClose', () => delivery.stop());
-    const address = await app.listen({ port: config.port, host: config.host });
     const url = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
     return {
       app,

@@ -5,8 +5,9 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../test-support/database.js';
-import { TestClock } from '../test-support/factories.js';
-import { escalateOverdueEvents, startEventEscalation } from './escalation.js';
+import { TestClock, testConfig } from '../test-support/factories.js';
+import { buildApp } from '../app.js';
+import { type Escalated, escalateOverdueEvents } from './escalation.js';
 import {
   actorOf,
   categoryId,
@@ -127,18 +128,27 @@ describeEachDatabase('event escalation', (database, backend) => {
       const startAt = Date.now() + 5000;
       const before = clock.now().getTime();
 
-      // The second app process: a real Node process running the same timer against the same database.
+      // The second app process: a real Node process whose app starts the same job from the registry
+      // against the same database.
       const dir = mkdtempSync(path.join(tmpdir(), 'gg-escalation-'));
+      const config = {
+        GRIDGUARD_ENCRYPTION_KEYS: `t1:${Buffer.alloc(32, 7).toString('base64')}`,
+        GRIDGUARD_HMAC_KEY: Buffer.alloc(32, 9).toString('base64'),
+        GRIDGUARD_DATA_DIR: '/nonexistent-gridguard-test',
+      };
       const script = `import { openPostgres } from ${JSON.stringify(path.resolve('src/db/database.ts'))};
-        import { startEventEscalation } from ${JSON.stringify(path.resolve('src/events/escalation.ts'))};
+        import { buildApp } from ${JSON.stringify(path.resolve('src/app.ts'))};
+        import { loadConfig } from ${JSON.stringify(path.resolve('src/config.ts'))};
         const database = await openPostgres(${JSON.stringify(url.toString())}, { max: 2 });
+        const app = await buildApp({ database, config: loadConfig(${JSON.stringify(config)}), logger: false,
+          clock: () => new Date(Date.now() >= ${startAt} ? ${due.getTime()} : ${before}) });
         const escalated = [];
-        const timer = startEventEscalation({ db: database.db, clock: () => new Date(Date.now() >= ${startAt} ? ${due.getTime()} : ${before}),
-          intervalMs: 5, firstRunMs: 0, onError: (e) => { console.error(e); process.exit(1); },
-          onEscalated: (rows) => escalated.push(...rows.map((r) => r.id)) });
+        await app.jobs.start(['event-escalation'], { timing: { 'event-escalation': { every: 5, firstRunMs: 0 } },
+          onError: (_job, e) => { console.error(e); process.exit(1); },
+          onRun: (_job, rows) => escalated.push(...rows.map((r) => r.id)) });
         console.log('READY');
         await new Promise((r) => setTimeout(r, ${startAt} + 1500 - Date.now()));
-        await timer.stop();
+        await app.close();
         await database.close();
         console.log('ESCALATED ' + JSON.stringify(escalated));`;
       const scriptFile = path.join(dir, 'second-app.mts');
@@ -158,20 +168,24 @@ describeEachDatabase('event escalation', (database, backend) => {
           ready,
           exited.then((code) => Promise.reject(new Error(`second app exited ${code}`))),
         ]);
-        // This process's timer runs at the same time as the other's.
+        // This process's app runs the job at the same time as the other's.
         const here: number[] = [];
-        const timer = startEventEscalation({
-          db: db(),
+        const failures: unknown[] = [];
+        const app = await buildApp({
+          database: database(),
+          config: testConfig(config),
+          logger: false,
           clock: () => new Date(Date.now() >= startAt ? due.getTime() : before),
-          intervalMs: 5,
-          firstRunMs: 0,
-          onError: (error) => {
-            throw error;
-          },
-          onEscalated: (rows) => here.push(...rows.map((r) => r.id)),
         });
+        await app.jobs.start(['event-escalation'], {
+          timing: { 'event-escalation': { every: 5, firstRunMs: 0 } },
+          onError: (_job, error) => failures.push(error),
+          onRun: (_job, rows) => here.push(...(rows as Escalated[]).map((r) => r.id)),
+        });
+        expect(app.jobs.running).toEqual(['event-escalation']);
         await new Promise((resolve) => setTimeout(resolve, startAt + 1500 - Date.now()));
-        await timer.stop();
+        await app.close();
+        expect(failures).toEqual([]);
         expect(await exited).toBe(0);
         const there = JSON.parse(/ESCALATED (.*)/.exec(output)![1]!) as number[];
         const escalated = [...here, ...there].filter((id) => ids.includes(id));

@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import { startPeriodicJob } from '../core/periodic.js';
 import type { DB, EventStep, EventTier } from '../db/schema.js';
 import { notify } from '../notifications/notify.js';
 import { deadlineFor } from './calendar.js';
@@ -109,27 +108,4 @@ export async function escalateOverdueEvents(db: Kysely<DB>, now: Date): Promise<
     escalated.push(...moved);
     if (claimed < BATCH) return escalated;
   }
-}
-
-export interface EventEscalationOptions {
-  db: Kysely<DB>;
-  clock: () => Date;
-  intervalMs: number;
-  /** Delay of the first run after start (default: one interval). */
-  firstRunMs?: number;
-  onError: (error: unknown) => void;
-  onEscalated?: (escalated: Escalated[]) => void;
-}
-
-/** Runs the escalation on a timer (startPeriodicJob): state is in the database, so it survives restarts. */
-export function startEventEscalation(options: EventEscalationOptions): { stop: () => Promise<void> } {
-  return startPeriodicJob({
-    intervalMs: options.intervalMs,
-    ...(options.firstRunMs !== undefined ? { firstRunMs: options.firstRunMs } : {}),
-    run: async () => {
-      const escalated = await escalateOverdueEvents(options.db, options.clock());
-      if (escalated.length > 0) options.onEscalated?.(escalated);
-    },
-    onError: options.onError,
-  });
 }

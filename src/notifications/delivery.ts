@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Db } from '../core/context.js';
-import { startPeriodicJob } from '../core/periodic.js';
 import type { DB, NotificationChannel } from '../db/schema.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { type ChannelAdapters, type ChannelMessage, ChannelSendError } from './channels/types.js';
@@ -265,47 +264,4 @@ async function forEachLimited<T>(items: readonly T[], limit: number, work: (item
     }
   });
   await Promise.all(lanes);
-}
-
-export interface DeliveryWorkerOptions {
-  db: Kysely<DB>;
-  adapters: ChannelAdapters;
-  cipher: FieldCipher;
-  clock: () => Date;
-  /** How often due deliveries are looked for (e.g. 5000). */
-  intervalMs: number;
-  batch?: number;
-  firstRunMs?: number;
-  onError: (error: unknown) => void;
-  onRun?: (run: DeliveryRun) => void;
-}
-
-/**
- * The background sender (see startPeriodicJob): each tick drains what is due, batch after batch,
- * so a burst does not wait one interval per batch. Safe to run on every app node at once.
- */
-export function startNotificationDelivery(options: DeliveryWorkerOptions): { stop: () => Promise<void> } {
-  const batch = options.batch ?? 50;
-  let stopping = false;
-  const job = startPeriodicJob({
-    intervalMs: options.intervalMs,
-    firstRunMs: options.firstRunMs,
-    onError: options.onError,
-    run: async () => {
-      for (let round = 0; round < 20 && !stopping; round += 1) {
-        const run = await deliverDueNotifications(options.db, options.adapters, options.clock(), {
-          cipher: options.cipher,
-          batch,
-        });
-        if (run.claimed > 0) options.onRun?.(run);
-        if (run.claimed < batch) break;
-      }
-    },
-  });
-  return {
-    stop: async () => {
-      stopping = true;
-      await job.stop();
-    },
-  };
 }

@@ -11,7 +11,7 @@ import {
   TestClock,
   testApp,
 } from '../test-support/factories.js';
-import { purgeExpiredScans, startScanPurge } from './retention.js';
+import { purgeExpiredScans } from './retention.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 const first17 = '11010119800101123';
@@ -131,21 +131,19 @@ describeEachDatabase('place codes and scans', (database) => {
     expect(await purgeExpiredScans(database().db, clock.now(), 21)).toBe(2);
     expect(await count()).toBe(1);
 
-    // The timer does the same on its own.
+    // The registry's job does the same on its own, with the configured retention (21 days).
+    expect(app.config.placeScanRetentionDays).toBe(21);
     clock.advance(30 * DAY_MS);
-    const timer = startScanPurge({
-      db: database().db,
-      clock: clock.now,
-      retentionDays: 21,
-      intervalMs: 10,
-      firstRunMs: 0,
-      onError: (error) => {
-        throw error;
-      },
+    const failures: unknown[] = [];
+    await app.jobs.start(['place-scan-purge'], {
+      timing: { 'place-scan-purge': { every: 10, firstRunMs: 0 } },
+      onError: (_job, error) => failures.push(error),
     });
+    expect(app.jobs.running).toEqual(['place-scan-purge']);
     for (let i = 0; i < 100 && (await count()) > 0; i++)
       await new Promise((resolve) => setTimeout(resolve, 20));
-    await timer.stop();
+    await app.jobs.stop();
+    expect(failures).toEqual([]);
     expect(await count()).toBe(0);
   });
 });

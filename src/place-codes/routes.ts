@@ -3,7 +3,6 @@ import { errors, IdParams } from '../core/schemas.js';
 import { PUBLIC_BODY_LIMIT } from '../household-codes/public-routes.js';
 import { publicLimits, tokenOf } from '../household-codes/public-limits.js';
 import { CodeView, TokenParams } from '../household-codes/schema.js';
-import { startScanPurge } from './retention.js';
 import {
   PlaceBody,
   PlaceCreated,
@@ -18,34 +17,13 @@ import {
 } from './schema.js';
 import * as service from './service.js';
 
-const HOUR_MS = 3600 * 1000;
-
-/** Place codes (场所码): places, their codes, the public scan form, scan lists, and the retention purge. */
+/** Place codes (场所码): places, their codes, the public scan form and scan lists (the purge is a job: src/jobs.ts). */
 export const placeCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const read = app.requireRight('person.read');
   const write = app.requireRight('person.write');
   const tags = ['place codes'];
   const tx = app.db.transaction.bind(app.db);
   const retentionDays = app.config.placeScanRetentionDays;
-
-  // Scans older than the retention period are deleted hourly (first run a minute after start).
-  let purge: { stop: () => Promise<void> } | undefined;
-  app.addHook('onReady', async () => {
-    purge = startScanPurge({
-      db: app.db,
-      clock: app.clock,
-      retentionDays,
-      intervalMs: HOUR_MS,
-      firstRunMs: 60_000,
-      onError: (error) => app.log.error({ err: error }, 'place scan purge failed'),
-      onPurged: (deleted) => {
-        if (deleted > 0) app.log.info({ deleted, retentionDays }, 'expired place scans deleted');
-      },
-    });
-  });
-  app.addHook('onClose', async () => {
-    await purge?.stop();
-  });
 
   app.post(
     '/api/places',

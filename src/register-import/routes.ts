@@ -11,7 +11,7 @@ import { receiveUpload, type Upload } from '../imports/upload.js';
 import { maskIdNumber, maskPhone } from '../privacy/masking.js';
 import { COLUMNS_OF, type ImportKind } from './columns.js';
 import { prepareExport } from './export.js';
-import { findReadableJob, ImportJobRunner, presentJob, writeJobRejects } from './jobs.js';
+import { findReadableJob, presentJob, writeJobRejects } from './jobs.js';
 import { ExportQuery, ImportJobParams, ImportJobView, ImportKindParams, ImportPreview } from './schema.js';
 import { openRegisterTable } from './service.js';
 import { writeTemplate } from './template.js';
@@ -109,9 +109,8 @@ async function preview(kind: ImportKind, upload: Upload): Promise<ImportPreview>
 export const registerImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['imports'];
   const write = app.requireRight('person.write');
-  const runner = new ImportJobRunner(app.db, app.cipher, app.log);
-  app.addHook('onReady', async () => runner.housekeeping(app.clock()));
-  app.addHook('onClose', async () => runner.stopAll());
+  // The queue and its start-up recovery live with the background jobs (src/jobs.ts).
+  const runner = app.importJobs;
 
   app.get(
     '/api/imports/:kind/template.xlsx',

@@ -7,7 +7,6 @@ import type { EncodingOption } from '../../imports/encoding.js';
 import { receiveUpload } from '../../imports/upload.js';
 import { DEFAULT_SOURCE, openFeedTable } from './file-import.js';
 import { FEED_KINDS, type FeedKind } from './kinds.js';
-import { FeedProcessor } from './processor.js';
 import {
   BatchParams,
   DismissBody,
@@ -59,9 +58,8 @@ function uploadOptions(fields: Record<string, string>) {
 export const healthFeedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['health feeds'];
   const tx = app.db.transaction.bind(app.db);
-  const processor = new FeedProcessor(app.db, app.cipher, app.clock, app.log);
-  app.addHook('onReady', async () => processor.recover());
-  app.addHook('onClose', async () => processor.stop());
+  // The queue and its start-up recovery live with the background jobs (src/jobs.ts).
+  const processor = app.feedProcessor;
 
   for (const kind of FEED_KINDS) {
     app.post(

@@ -1,4 +1,3 @@
-import { startPeriodicJob } from '../../core/periodic.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { can } from '../../auth/scope.js';
 import { errors, IdParams } from '../../core/schemas.js';
@@ -21,28 +20,12 @@ import {
 } from './schema.js';
 import * as service from './service.js';
 
-/** How often the returnee scan runs in the background (risk areas and arrivals change during the day). */
-const RETURNEE_SCAN_MS = 10 * 60 * 1000;
-
 /** Key persons (重点人员): period, responsible worker, follow-up plan, daily follow-ups and tasks. */
-export const keyPersonRoutes: FastifyPluginAsyncTypebox<{ returneeScanMs?: number }> = async (
-  app,
-  options,
-) => {
+export const keyPersonRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['key-persons'];
   const read = app.requireRight('health.read');
   const write = app.requireRight('health.write');
   const tx = app.db.transaction.bind(app.db);
-
-  const returneeScan = startPeriodicJob({
-    intervalMs: options.returneeScanMs ?? RETURNEE_SCAN_MS,
-    run: async () => {
-      const result = await flagReturnees(app.db, app.clock());
-      if (result.flagged.length) app.log.info({ flagged: result.flagged.length }, 'returnees flagged');
-    },
-    onError: (error) => app.log.error({ err: error }, 'returnee scan failed'),
-  });
-  app.addHook('onClose', () => returneeScan.stop());
 
   app.post(
     '/api/key-persons',

@@ -1,7 +1,5 @@
-import { startPeriodicJob } from '../../core/periodic.js';
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from '../../core/context.js';
-import type { DB } from '../../db/schema.js';
 import { escalateStep } from './repository.js';
 
 const HOUR_MS = 3600 * 1000;
@@ -43,29 +41,4 @@ export async function escalateOverdueLeads(
     sql`escalated_at <= ${new Date(now.getTime() - policy.communityAfterMs)}`,
   );
   return { toGridLeader, toCommunity };
-}
-
-export interface EscalationTimerOptions {
-  db: Kysely<DB>;
-  clock: () => Date;
-  intervalMs: number;
-  policy?: EscalationPolicy;
-  /** Delay of the first run after start (default: one interval). */
-  firstRunMs?: number;
-  onError: (error: unknown) => void;
-  onEscalated?: (result: EscalationResult) => void;
-}
-
-/** Runs the escalation periodically (see startPeriodicJob). */
-export function startLeadEscalation(options: EscalationTimerOptions): { stop: () => Promise<void> } {
-  return startPeriodicJob({
-    intervalMs: options.intervalMs,
-    ...(options.firstRunMs !== undefined ? { firstRunMs: options.firstRunMs } : {}),
-    run: async () => {
-      // Escalate first: an optional call would skip evaluating its argument when nobody listens.
-      const result = await escalateOverdueLeads(options.db, options.clock(), options.policy);
-      options.onEscalated?.(result);
-    },
-    onError: options.onError,
-  });
 }

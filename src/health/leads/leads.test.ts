@@ -12,7 +12,7 @@ import {
   testApp,
 } from '../../test-support/factories.js';
 import { multipart } from '../../test-support/multipart.js';
-import { escalateOverdueLeads, startLeadEscalation } from './escalation.js';
+import { escalateOverdueLeads, type EscalationResult } from './escalation.js';
 import { addHouse, addPerson, nextIdNumber, systemActor } from '../../test-support/health-leads-fixtures.js';
 import { createLeadFromUnmatched, createLeads } from './service.js';
 import { parseDeadline, validateLeadRow } from './validate.js';
@@ -596,19 +596,17 @@ describeEachDatabase('lead verification', (database, backend) => {
       );
       clock.advance(2 * HOUR_MS);
       const seen: number[] = [];
-      const timer = startLeadEscalation({
-        db,
-        clock: clock.now,
-        intervalMs: 10,
-        firstRunMs: 0,
-        onError: (error) => {
-          throw error;
-        },
-        onEscalated: (result) => seen.push(...ours(result, [created.leads[0]!.id]).toGridLeader),
+      const failures: unknown[] = [];
+      await app.jobs.start(['lead-escalation'], {
+        timing: { 'lead-escalation': { every: 10, firstRunMs: 0 } },
+        onRun: (_job, result) =>
+          seen.push(...ours(result as EscalationResult, [created.leads[0]!.id]).toGridLeader),
+        onError: (_job, error) => failures.push(error),
       });
       for (let i = 0; i < 100 && seen.length === 0; i++)
         await new Promise((resolve) => setTimeout(resolve, 20));
-      await timer.stop();
+      await app.jobs.stop();
+      expect(failures).toEqual([]);
       expect(seen).toEqual([created.leads[0]!.id]);
     });
   });

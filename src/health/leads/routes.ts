@@ -1,7 +1,6 @@
 import { rm } from 'node:fs/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errors, IdParams } from '../../core/schemas.js';
-import { DEFAULT_ESCALATION, type EscalationPolicy, startLeadEscalation } from './escalation.js';
 import { receiveUpload } from '../../imports/upload.js';
 import { importLeadFile } from './import.js';
 import {
@@ -22,40 +21,12 @@ import {
 } from './schema.js';
 import * as service from './service.js';
 
-export interface LeadRouteOptions {
-  /** How often overdue leads are escalated (default every minute; the first run one interval after start). */
-  escalationIntervalMs?: number;
-  escalationPolicy?: EscalationPolicy;
-}
-
-/** Lead verification (大数据线索核查): import, routing, verification, escalation, progress. */
-export const leadRoutes: FastifyPluginAsyncTypebox<LeadRouteOptions> = async (app, options) => {
+/** Lead verification (大数据线索核查): import, routing, verification, progress (escalation is a job: src/jobs.ts). */
+export const leadRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['leads'];
   const read = app.requireRight('health.read');
   const write = app.requireRight('health.write');
   const tx = app.db.transaction.bind(app.db);
-
-  let escalation: { stop: () => Promise<void> } | undefined;
-  app.addHook('onReady', async () => {
-    escalation = startLeadEscalation({
-      db: app.db,
-      clock: app.clock,
-      intervalMs: options.escalationIntervalMs ?? 60_000,
-      policy: options.escalationPolicy ?? DEFAULT_ESCALATION,
-      onError: (error) => app.log.error({ err: error }, 'lead escalation failed'),
-      onEscalated: (result) => {
-        const moved = result.toGridLeader.length + result.toCommunity.length;
-        if (moved > 0)
-          app.log.info(
-            { toGridLeader: result.toGridLeader.length, toCommunity: result.toCommunity.length },
-            'overdue leads escalated',
-          );
-      },
-    });
-  });
-  app.addHook('onClose', async () => {
-    await escalation?.stop();
-  });
 
   app.post(
     '/api/leads',
