@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { resolveSession } from '../auth/repository.js';
 import { errors } from '../core/schemas.js';
-import { EventStream, every } from '../health/dashboard/stream.js';
+import { EventStream, every } from '../core/event-stream.js';
 import type { BusEvent } from './bus.js';
 import { notificationsAfter, presentNotification } from './repository.js';
 import {

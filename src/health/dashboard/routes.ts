@@ -4,7 +4,7 @@ import { can } from '../../auth/scope.js';
 import { errors } from '../../core/schemas.js';
 import { DashboardQuery, DashboardView } from './schema.js';
 import * as service from './service.js';
-import { EventStream, every } from './stream.js';
+import { EventStream, every } from '../../core/event-stream.js';
 
 export interface DashboardRouteOptions {
   /** How often a stream looks for new events (default 3 s). */
