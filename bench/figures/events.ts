@@ -15,7 +15,7 @@ import { createApiToken } from '../../src/auth/repository.js';
 import { prefixUpperBound } from '../../src/auth/scope.js';
 import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
-import { SeededRandom } from '../../src/demo/random.js';
+import { SeededRandom } from '../../src/core/random.js';
 import { generateCity } from '../../src/generate/city.js';
 import type { AreaRow } from '../../src/hierarchy/repository.js';
 import { createFieldCipher } from '../../src/privacy/field-crypto.js';

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import type { Viewer } from '../../src/auth/scope.js';
 import type { Actor } from '../../src/core/context.js';
 import type { Database } from '../../src/db/database.js';
-import { SeededRandom } from '../../src/demo/random.js';
+import { SeededRandom } from '../../src/core/random.js';
 import { generateCity } from '../../src/generate/city.js';
 import type { AreaRow } from '../../src/hierarchy/repository.js';
 import { createFieldCipher } from '../../src/privacy/field-crypto.js';

@@ -4,7 +4,7 @@ import type { AreaRow } from '../hierarchy/repository.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { residentIdCheckCharacter } from '../register/identity/identity-number.js';
 import { protectPerson } from '../register/protect.js';
-import { chineseName, type SeededRandom } from './random.js';
+import { chineseName, type SeededRandom } from '../core/random.js';
 
 /** Where 星火村's tenants come from (GB/T 2260 county codes of the usual source regions). */
 const TENANT_REGIONS = [

@@ -6,7 +6,7 @@ import { SYSTEM_VIEWER } from '../auth/scope.js';
 import type { DB, GeoJsonGeometry } from '../db/schema.js';
 import { insertAreas, type AreaRow, type NewArea } from '../hierarchy/repository.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
-import { chineseName, SeededRandom } from './random.js';
+import { chineseName, SeededRandom } from '../core/random.js';
 import { seedDemoEvents } from '../events/demo.js';
 import { seedDemoCommunityServices } from '../services/demo.js';
 import { seedDemoEpidemic } from './epidemic-seed.js';

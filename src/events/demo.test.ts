@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { SeededRandom } from '../demo/random.js';
+import { SeededRandom } from '../core/random.js';
 import { describeEachDatabase } from '../test-support/database.js';
 import { seedDemoEvents } from './demo.js';
 import { createEventWorld } from '../test-support/events-fixtures.js';

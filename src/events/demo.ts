@@ -11,7 +11,7 @@ import type {
   EventTier,
   StepLimits,
 } from '../db/schema.js';
-import type { SeededRandom } from '../demo/random.js';
+import type { SeededRandom } from '../core/random.js';
 import type { AreaRow } from '../hierarchy/repository.js';
 import { chinaDate, deadlineFor } from './calendar.js';
 import { loadCalendar } from './repository.js';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../core/context.js';
-import { SeededRandom, chineseName } from '../demo/random.js';
+import { SeededRandom, chineseName } from '../core/random.js';
 import { type AreaRow, insertAreas, type NewArea } from '../hierarchy/repository.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { residentIdCheckCharacter } from '../register/identity/identity-number.js';

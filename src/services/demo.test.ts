@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { SeededRandom } from '../demo/random.js';
+import { SeededRandom } from '../core/random.js';
 import { createFieldCipher } from '../privacy/field-crypto.js';
 import { describeEachDatabase } from '../test-support/database.js';
 import { createAreaTree, createUser, testConfig } from '../test-support/factories.js';

@@ -3,7 +3,7 @@ import { recordAuditMany } from '../audit/repository.js';
 import { SYSTEM_VIEWER } from '../auth/scope.js';
 import type { Actor } from '../core/context.js';
 import type { DB, ResidentRequestKind, ResidentRequestStatus, TeamDuty } from '../db/schema.js';
-import type { SeededRandom } from '../demo/random.js';
+import type { SeededRandom } from '../core/random.js';
 import type { AreaRow } from '../hierarchy/repository.js';
 import { chinaDate } from '../household-codes/dates.js';
 import { notify } from '../notifications/notify.js';

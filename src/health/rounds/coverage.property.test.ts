@@ -4,7 +4,7 @@
 import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { AppError } from '../../core/errors.js';
-import { SeededRandom } from '../../demo/random.js';
+import { SeededRandom } from '../../core/random.js';
 import { insertAreas, type AreaRow } from '../../hierarchy/repository.js';
 import { moveArea } from '../../hierarchy/service.js';
 import { departPerson, movePerson, registerPerson } from '../../register/person-service.js';
