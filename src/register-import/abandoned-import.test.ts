@@ -6,10 +6,11 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Database, openPglite } from '../db/database.js';
-import { PROCESS_OWNER, stagingRoot, sweepStaging } from '../imports/staging.js';
+import { PROCESS_OWNER, stagingRoot } from '../imports/staging.js';
 import { residentIdCheckCharacter } from '../register/identity/identity-number.js';
 import { openTestDatabase, testBackends } from '../test-support/database.js';
-import { failAbandonedJobs, PROCESS_STOPPED } from './jobs.js';
+import { TestClock, testApp } from '../test-support/factories.js';
+import { PROCESS_STOPPED } from './jobs.js';
 
 const id = (first17: string) => first17 + residentIdCheckCharacter(first17);
 
@@ -150,9 +151,10 @@ for (const backend of testBackends()) {
       mkdirSync(path.dirname(liveFile), { recursive: true, mode: 0o700 });
       writeFileSync(liveFile, 'live', { mode: 0o600 });
 
-      // What a starting server does: sweep the staging folder, fail the jobs of processes that are gone.
-      await sweepStaging(dataDir);
-      expect(await failAbandonedJobs(db)).toEqual([jobId]);
+      // What a starting server does (its start jobs): sweep the staging folder, fail the jobs of processes that are gone.
+      const app = await testApp(opened, new TestClock(), { GRIDGUARD_DATA_DIR: dataDir });
+      await app.jobs.start(['upload-staging', 'import-recovery']);
+      await app.close();
 
       expect(filesUnder(stagingRoot(dataDir))).toEqual([liveFile]);
       const jobs = await db
