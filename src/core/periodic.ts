@@ -8,6 +8,7 @@ export interface PeriodicJobOptions {
 
 /**
  * A background job on a timer that never keeps the process alive and never overlaps itself.
+ * Only the job registry (core/jobs.ts) sets one: jobs are declared in src/jobs.ts.
  * `stop` clears the timer and waits for a run in progress, so the database can close right after.
  */
 export function startPeriodicJob(options: PeriodicJobOptions): { stop: () => Promise<void> } {
