@@ -126,7 +126,7 @@ class TableWorker {
 
 const require = createRequire(import.meta.url);
 
-/** The compiled worker in dist; under tsx or vitest the TypeScript source through tsx's require hook. */
+/** The compiled worker in dist; run from src/ (tsx, tests) the TypeScript source through tsx's require hook. */
 function spawnWorker(heapMb: number): Worker {
   const resourceLimits = { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 16 };
   if (import.meta.url.endsWith('.ts')) {
