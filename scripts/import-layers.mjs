@@ -96,10 +96,13 @@ const files = walk(ROOT)
   .filter((f) => !excluded(f));
 
 const graph = new Map();
+// Shipped files that import the test runner or test support (which the build leaves out).
+const testOnly = [];
 for (const file of files) {
   const text = readFileSync(join(ROOT, file), 'utf8');
   const targets = new Set();
   for (const { fileName } of ts.preProcessFile(text, true, true).importedFiles) {
+    if (fileName === 'vitest' || fileName.includes('/test-support/')) testOnly.push(`${file} -> ${fileName}`);
     if (!fileName.startsWith('.')) continue;
     const target = relative(ROOT, resolve(ROOT, dirname(file), fileName.replace(/\.js$/, '.ts')));
     if (existsSync(join(ROOT, target))) targets.add(target);
@@ -149,10 +152,13 @@ for (const [from, targets] of graph) {
   }
 }
 
-console.log(`files: ${files.length}, circles: ${circles.length}, upward imports: ${upward.length}`);
+console.log(
+  `files: ${files.length}, circles: ${circles.length}, upward imports: ${upward.length}, test-only imports: ${testOnly.length}`,
+);
 if (!process.argv.includes('--quiet')) {
   circles.forEach((c, i) => console.log(`circle ${i + 1}: ${c.join(', ')}`));
   upward.sort().forEach((u) => console.log(`upward: ${u}`));
+  testOnly.forEach((t) => console.log(`test-only import: ${t}`));
   unplaced.forEach((f) => console.log(`no layer: ${f}`));
 }
 process.exitCode = circles.length > 0 ? 1 : 0;
