@@ -76,6 +76,8 @@ export const servicesEn: Record<keyof typeof servicesZhCN, string> = {
   'requests.door.name': 'Your name (optional)',
   'requests.door.phone': 'Contact phone (optional)',
   'requests.door.phoneHint': 'Only the volunteer and worker serving you see it; stored encrypted',
+  'requests.door.receiptVolunteer': 'Submitted: your volunteer will contact you soon',
+  'requests.door.receiptWorker': 'Submitted: the grid worker will arrange help soon',
   'requests.door.followHint':
     'Only this link opens your request: keep it to follow the help and withdraw it. This phone remembers it on this page.',
   'requests.door.follow': 'Follow my request',

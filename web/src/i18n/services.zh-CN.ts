@@ -74,6 +74,8 @@ export const servicesZhCN = {
   'requests.door.name': '您的称呼（选填）',
   'requests.door.phone': '联系电话（选填）',
   'requests.door.phoneHint': '只给为您服务的志愿者和网格员看，加密保存',
+  'requests.door.receiptVolunteer': '已提交，包户志愿者会尽快联系您',
+  'requests.door.receiptWorker': '已提交，网格员会尽快安排',
   'requests.door.followHint':
     '只有这个链接能打开您的求助：请保存好，用它查看进展或撤回。本机在此页面会记住它。',
   'requests.door.follow': '查看我的求助',

@@ -75,7 +75,11 @@ function HelpReceipt({ receipt }: { receipt: PublicReceipt }) {
       type="success"
       showIcon
       style={{ marginBottom: 12 }}
-      title={<span data-testid="door-help-receipt">{receipt.message}</span>}
+      title={
+        <span data-testid="door-help-receipt">
+          {t(receipt.routedToVolunteer ? 'requests.door.receiptVolunteer' : 'requests.door.receiptWorker')}
+        </span>
+      }
       description={
         <Space direction="vertical" style={{ width: '100%' }}>
           <span>{t('requests.door.followHint')}</span>
