@@ -4,9 +4,8 @@ import { describeEachDatabase } from '../test-support/database.js';
 import {
   type AreaTree,
   createAreaTree,
-  createUser,
   type Session,
-  signIn,
+  signInNewUser,
   testApp,
 } from '../test-support/factories.js';
 import { multipart } from '../test-support/multipart.js';
@@ -47,10 +46,7 @@ describeEachDatabase('input guard and bounded schemas', (database) => {
   beforeAll(async () => {
     app = await testApp(database());
     tree = await createAreaTree(database().db);
-    admin = await signIn(
-      app,
-      (await createUser(database().db, [{ role: 'admin', area: tree.city }])).username,
-    );
+    admin = await signInNewUser(app, database().db, [{ role: 'admin', area: tree.city }]);
   });
 
   const rename = (name: string) =>

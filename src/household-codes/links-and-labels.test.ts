@@ -6,9 +6,8 @@ import { describeEachDatabase } from '../test-support/database.js';
 import {
   type AreaTree,
   createAreaTree,
-  createUser,
   type Session,
-  signIn,
+  signInNewUser,
   TestClock,
   testApp,
   testConfig,
@@ -56,10 +55,7 @@ describeEachDatabase('links from configuration and labels that only reprint', (d
       GRIDGUARD_PUBLIC_URL: `${PUBLIC_URL}/`,
     });
     tree = await createAreaTree(database().db);
-    worker = await signIn(
-      app,
-      (await createUser(database().db, [{ role: 'grid_worker', area: tree.gridA }])).username,
-    );
+    worker = await signInNewUser(app, database().db, [{ role: 'grid_worker', area: tree.gridA }]);
   });
   afterAll(async () => {
     await app.close();
@@ -85,10 +81,7 @@ describeEachDatabase('links from configuration and labels that only reprint', (d
     expect(household.json().scanUrl).toMatch(new RegExp(`^${PUBLIC_URL}/h/[A-Za-z0-9_-]{22}$`));
 
     // The community's self-report code is issued by its staff.
-    const staff = await signIn(
-      app,
-      (await createUser(database().db, [{ role: 'community_staff', area: tree.village }])).username,
-    );
+    const staff = await signInNewUser(app, database().db, [{ role: 'community_staff', area: tree.village }]);
     const community = await app.inject({
       method: 'POST',
       url: `/api/areas/${tree.village.id}/self-report-code`,
@@ -119,10 +112,7 @@ describeEachDatabase('links from configuration and labels that only reprint', (d
 
   it('prints the label QR code for the configured address, not the Host header', async () => {
     const [house] = await createHouses(database().db, tree.cellB, 1);
-    const staff = await signIn(
-      app,
-      (await createUser(database().db, [{ role: 'grid_worker', area: tree.gridB }])).username,
-    );
+    const staff = await signInNewUser(app, database().db, [{ role: 'grid_worker', area: tree.gridB }]);
     const issued = await app.inject({
       method: 'POST',
       url: `/api/houses/${house!.id}/household-code`,
@@ -214,10 +204,7 @@ describeEachDatabase('links from configuration and labels that only reprint', (d
   it('answers 409 for an area none of whose houses has a code yet, issuing none', async () => {
     const fresh = await createAreaTree(database().db);
     await createHouses(database().db, fresh.cellA, 2);
-    const owner = await signIn(
-      app,
-      (await createUser(database().db, [{ role: 'grid_worker', area: fresh.gridA }])).username,
-    );
+    const owner = await signInNewUser(app, database().db, [{ role: 'grid_worker', area: fresh.gridA }]);
     const sheet = await app.inject({
       url: `/api/areas/${fresh.cellA.id}/door-labels.pdf`,
       headers: owner.headers,

@@ -135,6 +135,15 @@ export async function signIn(
   };
 }
 
+/** A new user with these roles, signed in: the first lines of most API tests. */
+export async function signInNewUser(
+  app: FastifyInstance,
+  db: Kysely<DB>,
+  roles: Parameters<typeof createUser>[1],
+): Promise<Session> {
+  return signIn(app, (await createUser(db, roles)).username);
+}
+
 export function testConfig(overrides: Record<string, string> = {}) {
   return loadConfig({
     GRIDGUARD_ENCRYPTION_KEYS: `t1:${Buffer.alloc(32, 7).toString('base64')}`,

@@ -4,9 +4,8 @@ import { describeEachDatabase } from '../../test-support/database.js';
 import {
   type AreaTree,
   createAreaTree,
-  createUser,
   type Session,
-  signIn,
+  signInNewUser,
   testApp,
 } from '../../test-support/factories.js';
 import { nextIdNumber } from '../../test-support/health-leads-fixtures.js';
@@ -22,10 +21,7 @@ describeEachDatabase('health listens to the register', (database) => {
   beforeAll(async () => {
     app = await testApp(database());
     tree = await createAreaTree(database().db);
-    worker = await signIn(
-      app,
-      (await createUser(database().db, [{ role: 'grid_worker', area: tree.gridA }])).username,
-    );
+    worker = await signInNewUser(app, database().db, [{ role: 'grid_worker', area: tree.gridA }]);
     const created = await app.inject({
       method: 'POST',
       url: '/api/houses',
