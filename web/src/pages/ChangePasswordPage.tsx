@@ -5,7 +5,7 @@ import { useNavigate } from 'react-router-dom';
 import { api } from '../api/client';
 import { useAuth } from '../auth/AuthContext';
 import { showFormError } from '../components/forms';
-import { LanguageSwitch } from '../components/LanguageSwitch';
+import { ForcedStepFrame } from '../components/ForcedStepFrame';
 import { useI18n } from '../i18n/context';
 import { passwordRules } from '../components/passwordRules';
 
@@ -97,13 +97,5 @@ export function ChangePasswordPage({ forced = false }: { forced?: boolean }) {
     </Card>
   );
 
-  if (!forced) return <div className="page narrow-page">{card}</div>;
-  return (
-    <div className="login-screen">
-      <div className="login-language">
-        <LanguageSwitch />
-      </div>
-      {card}
-    </div>
-  );
+  return <ForcedStepFrame forced={forced}>{card}</ForcedStepFrame>;
 }

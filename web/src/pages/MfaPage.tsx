@@ -7,7 +7,7 @@ import type { MfaSetup } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { saveFile } from '../components/files';
 import { showFormError } from '../components/forms';
-import { LanguageSwitch } from '../components/LanguageSwitch';
+import { ForcedStepFrame } from '../components/ForcedStepFrame';
 import { useI18n } from '../i18n/context';
 import { errorText } from '../i18n/labels';
 
@@ -180,13 +180,5 @@ export function MfaPage({ forced = false }: { forced?: boolean }) {
     </Card>
   );
 
-  if (!forced) return <div className="page narrow-page">{card}</div>;
-  return (
-    <div className="login-screen">
-      <div className="login-language">
-        <LanguageSwitch />
-      </div>
-      {card}
-    </div>
-  );
+  return <ForcedStepFrame forced={forced}>{card}</ForcedStepFrame>;
 }
