@@ -26,6 +26,14 @@ export const AssignmentView = Type.Object({
 });
 export type AssignmentView = Static<typeof AssignmentView>;
 
+/** The rights one area's assignments give; they hold in that area's whole subtree (areaPath is a prefix). */
+export const GrantView = Type.Object({
+  areaId: Type.Integer(),
+  areaPath: Type.String({ description: 'e.g. "/1/5/23/": the ids from the top area down to this one' }),
+  rights: Type.Array(Type.String()),
+});
+export type GrantView = Static<typeof GrantView>;
+
 export const MeResponse = Type.Object({
   id: Type.Integer(),
   username: Type.String(),
@@ -41,6 +49,8 @@ export const MeResponse = Type.Object({
   assignments: Type.Array(AssignmentView),
   /** Rights held anywhere; the server still checks each record's area. */
   rights: Type.Array(Type.String()),
+  /** Where each right holds: a right applies to an object when a grant holding it has a prefix of the object's area path. */
+  grants: Type.Array(GrantView),
 });
 export type MeResponse = Static<typeof MeResponse>;
 

@@ -1,5 +1,5 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
-import { type Capability, type Right, type Role, ROLES, rightsOf } from './rights.js';
+import { type Capability, type Right, RIGHTS, type Role, ROLES, rightsOf } from './rights.js';
 
 export interface Assignment {
   role: Role;
@@ -40,6 +40,24 @@ export function scopePaths(viewer: Viewer, right: Right): string[] {
     .map((a) => a.areaPath)
     .sort();
   return paths.filter((p, i) => !paths.slice(0, i).some((q) => p.startsWith(q)));
+}
+
+/** The rights the viewer's assignments give, one entry per area (the same table `can` reads). */
+export function grantsOf(viewer: Viewer): Array<{ areaId: number; areaPath: string; rights: Right[] }> {
+  if (viewer.kind !== 'user') return [];
+  const byArea = new Map<number, { areaId: number; areaPath: string; rights: Set<Right> }>();
+  for (const a of viewer.assignments) {
+    const grant = byArea.get(a.areaId) ?? {
+      areaId: a.areaId,
+      areaPath: a.areaPath,
+      rights: new Set<Right>(),
+    };
+    for (const right of rightsOf(a.role, a.categories)) grant.rights.add(right);
+    byArea.set(a.areaId, grant);
+  }
+  return [...byArea.values()]
+    .sort((x, y) => (x.areaPath < y.areaPath ? -1 : 1))
+    .map((g) => ({ areaId: g.areaId, areaPath: g.areaPath, rights: RIGHTS.filter((r) => g.rights.has(r)) }));
 }
 
 export function can(viewer: Viewer, right: Right, areaPath: string): boolean {

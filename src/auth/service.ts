@@ -15,7 +15,7 @@ import {
 import { CHALLENGE_TTL_MS, checkSecondFactor, type MfaMode } from './mfa.js';
 import { hashPassword, isDemoPassword, passwordProblem, verifyPassword } from './password.js';
 import { mfaEnrolmentRequired, RIGHTS, type Role } from './rights.js';
-import { canAnywhere } from './scope.js';
+import { canAnywhere, grantsOf } from './scope.js';
 import {
   activeLock,
   clearLoginFailures,
@@ -290,5 +290,6 @@ export async function describeUser(db: Kysely<DB>, userId: number, csrfToken: st
       categories: a.categories,
     })),
     rights: RIGHTS.filter((right) => canAnywhere(viewer, right)),
+    grants: grantsOf(viewer),
   };
 }

@@ -35,7 +35,7 @@ export function presentHouse(row: HouseRow, occupants = 0): HouseView {
     rooms: row.rooms,
     floorArea: row.floor_area === null ? null : Number(row.floor_area),
     landlordPersonId: row.landlord_person_id,
-    area: { id: row.area_id, code: row.area_code, name: row.area_name },
+    area: { id: row.area_id, code: row.area_code, name: row.area_name, path: row.area_path },
     occupants,
   };
 }

@@ -7,17 +7,10 @@ import type { PageOf } from '../core/pagination.js';
 import { RESIDENT_LEVELS } from '../hierarchy/codes.js';
 import { findAreaInScope } from '../hierarchy/repository.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
-import { maskIdNumber, maskPhone } from '../privacy/masking.js';
+import { documentHashes, idNumberInClear, phoneInClear } from '../privacy/protect.js';
 import { type DocumentType, parseDocument } from './identity/documents.js';
 import { normaliseIdInput } from './identity/identity-number.js';
-import {
-  documentHash,
-  documentHashes,
-  normalisePhone,
-  phoneHash,
-  protectPerson,
-  revealPerson as decryptSecrets,
-} from './protect.js';
+import { normalisePhone, protectPerson, revealPerson as decryptSecrets } from './protect.js';
 import { LookupRateLimited, spendLookup } from './lookup-budget.js';
 import * as repo from './repository.js';
 import type { PersonRow } from './repository.js';
@@ -62,7 +55,12 @@ export function presentPerson(row: PersonRow): PersonView {
     departureDestination: row.departure_destination,
     area:
       row.area_id !== null && row.area_code !== null
-        ? { id: row.area_id, code: row.area_code, name: row.area_name ?? '' }
+        ? {
+            id: row.area_id,
+            code: row.area_code,
+            name: row.area_name ?? '',
+            ...(row.area_path ? { path: row.area_path } : {}),
+          }
         : null,
     house:
       row.house_id !== null && row.house_address !== null
@@ -307,7 +305,7 @@ export async function registerPerson(
     entityType: 'person',
     entityId: inserted.id,
     areaPath: place.areaPath,
-    after: { name: fields.name, documentMasked: maskIdNumber(document.number) },
+    after: { name: fields.name, documentMasked: idNumberInClear(cipher, type, document.number).masked },
   });
   // Health records that arrived before the person was registered find them now.
   await personsRegistered(db, [inserted.id], now);
@@ -347,8 +345,7 @@ export async function lookupDocument(
   number: string,
 ) {
   const document = checkedDocument(type, number, 'body.documentNumber', actor.now());
-  const hash = documentHash(cipher, type, document.number);
-  const documentMasked = maskIdNumber(document.number);
+  const { hash, masked: documentMasked } = idNumberInClear(cipher, type, document.number);
   await spendNumberLookup(db, actor, { documentType: type, documentMasked, documentHash: hash });
   const existing = await repo.findPersonByDocumentHash(db, documentHashes(cipher, type, document.number));
   const visible =
@@ -430,16 +427,20 @@ export async function listPersons(
   const q = query.q?.trim() ?? '';
   const search: repo.PersonSearch = { ...query, ...(withinPath ? { withinPath } : {}) };
   const asId = parseDocument('resident_id', q);
-  if (asId.ok) search.documentHash = documentHash(cipher, 'resident_id', asId.value.number);
-  else if (/^[A-Z0-9]{6,20}$/i.test(normaliseIdInput(q)) && !/^\d+$/.test(q))
-    search.documentHash = documentHash(cipher, 'passport', normaliseIdInput(q));
+  const typedId = asId.ok
+    ? idNumberInClear(cipher, 'resident_id', asId.value.number)
+    : /^[A-Z0-9]{6,20}$/i.test(normaliseIdInput(q)) && !/^\d+$/.test(q)
+      ? idNumberInClear(cipher, 'passport', normaliseIdInput(q))
+      : null;
+  if (typedId) search.documentHash = typedId.hash;
   const asPhone = q ? normalisePhone(q) : null;
-  if (asPhone?.ok) search.phoneHash = phoneHash(cipher, asPhone.value);
+  const typedPhone = asPhone?.ok ? phoneInClear(cipher, asPhone.value) : null;
+  if (typedPhone) search.phoneHash = typedPhone.hash;
   // A whole number typed into the search tests it against the register, like a lookup.
-  const tested = search.documentHash
-    ? { documentHash: search.documentHash, documentMasked: maskIdNumber(normaliseIdInput(q)) }
-    : search.phoneHash && asPhone?.ok
-      ? { phoneHash: search.phoneHash, phoneMasked: maskPhone(asPhone.value) }
+  const tested = typedId
+    ? { documentHash: typedId.hash, documentMasked: typedId.masked }
+    : typedPhone
+      ? { phoneHash: typedPhone.hash, phoneMasked: typedPhone.masked }
       : null;
   if (tested) await spendNumberLookup(db, actor, tested);
   const page = await repo.searchPersons(db, actor.viewer, search);

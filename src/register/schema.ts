@@ -27,7 +27,13 @@ const Text = (max: number) => Type.String({ maxLength: max });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
 
-export const AreaSummary = Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() });
+export const AreaSummary = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  name: Type.String(),
+  /** "/1/5/23/": the web checks the caller's grants against it before offering an action. */
+  path: Type.Optional(Type.String()),
+});
 
 export const PersonView = Type.Object({
   id: Type.Integer(),

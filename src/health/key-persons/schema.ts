@@ -46,6 +46,8 @@ export const PersonSummary = Type.Object({
 export const KeyPersonView = Type.Object({
   id: Type.Integer(),
   person: PersonSummary,
+  /** The follow-up's area, "/1/5/23/": the web checks the caller's grants against it before offering an action. */
+  areaPath: Type.Optional(Type.String()),
   category: Type.Enum(KEY_PERSON_CATEGORIES),
   status: Type.Enum(KEY_PERSON_STATUSES),
   startsOn: DateString,

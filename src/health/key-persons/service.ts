@@ -45,6 +45,7 @@ export function presentKeyPerson(row: KeyPersonRow): KeyPersonView {
           ? { id: row.area_id, code: row.area_code, name: row.area_name ?? '' }
           : null,
     },
+    areaPath: row.area_path,
     category: row.category,
     status: row.status,
     startsOn: row.starts_on,

@@ -29,6 +29,8 @@ const AreaRef = Type.Object({
   code: Type.String(),
   name: Type.String(),
   level: Type.String(),
+  /** "/1/5/23/": the web checks the caller's grants against it before offering an action. */
+  path: Type.Optional(Type.String()),
 });
 
 export const LeadView = Type.Object({

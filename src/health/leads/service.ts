@@ -10,10 +10,11 @@ import type { LeadEventsTable, LeadsTable, LeadTier } from '../../db/schema.js';
 import { type AreaRow, findAreaInScope } from '../../hierarchy/repository.js';
 import { createKeyPerson } from '../key-persons/service.js';
 import { type FieldCipher, FieldDecryptionError } from '../../privacy/field-crypto.js';
-import { maskIdNumber, maskName, maskPhone } from '../../privacy/masking.js';
+import { revealRecord } from '../../privacy/present.js';
+import { protectIdentity } from '../../privacy/protect.js';
 import { RESIDENT_LEVELS } from '../../hierarchy/codes.js';
 import { findPersonInScope } from '../../register/repository.js';
-import { documentHash, normalisePhone, phoneHash } from '../../register/protect.js';
+import { normalisePhone } from '../../register/protect.js';
 import { CellProblem } from '../../register-import/values.js';
 import * as repo from './repository.js';
 import { routeLeads, type RoutingScope, routingScopeOf, type RoutingTarget } from './routing.js';
@@ -51,7 +52,13 @@ export function presentLead(row: repo.LeadRow, now: Date): LeadView {
     status: row.status,
     tier: row.tier,
     routedBy: row.routed_by,
-    area: { id: row.area_id, code: row.area_code, name: row.area_name, level: row.area_level },
+    area: {
+      id: row.area_id,
+      code: row.area_code,
+      name: row.area_name,
+      level: row.area_level,
+      path: row.area_path,
+    },
     personId: row.person_id,
     nameMasked: row.name_masked,
     documentMasked: row.document_masked,
@@ -120,16 +127,17 @@ export interface LeadIdentity {
   name: string | null;
 }
 
-export function protectIdentity(cipher: FieldCipher, identity: LeadIdentity) {
+/** A lead's identity as stored: one encrypted record, masks and hashes (privacy/protect.ts). */
+export function protectLeadIdentity(cipher: FieldCipher, identity: LeadIdentity) {
+  const { documentNumber, phone, name } = identity;
+  const p = protectIdentity(cipher, { documentNumber, phone, name });
   return {
-    identitySecret: cipher.encryptRecord({
-      documentNumber: identity.documentNumber,
-      phone: identity.phone,
-      name: identity.name,
-    }),
-    nameMasked: identity.name ? maskName(identity.name) : null,
-    documentMasked: identity.documentNumber ? maskIdNumber(identity.documentNumber) : null,
-    phoneMasked: identity.phone ? maskPhone(identity.phone) : null,
+    identitySecret: p.secret,
+    nameMasked: p.nameMasked,
+    documentMasked: p.documentMasked,
+    phoneMasked: p.phoneMasked,
+    idHash: p.documentHash,
+    phoneHash: p.phoneHash,
   };
 }
 
@@ -141,9 +149,7 @@ export function oneOffBatch(): string {
 export function prepareCandidate(cipher: FieldCipher, c: LeadCandidate, batchKey: string): PreparedLead {
   return {
     row: c.row,
-    ...protectIdentity(cipher, c),
-    idHash: c.documentNumber ? documentHash(cipher, 'resident_id', c.documentNumber) : null,
-    phoneHash: c.phone ? phoneHash(cipher, c.phone) : null,
+    ...protectLeadIdentity(cipher, c),
     address: c.address,
     reason: c.reason,
     deadline: c.deadline,
@@ -395,7 +401,7 @@ export async function revealLead(
     areaPath: row.area_path,
     reason,
   });
-  const fields = cipher.decryptRecord(row.identity_secret);
+  const fields = revealRecord(cipher, row.identity_secret);
   return {
     documentNumber: fields.documentNumber ?? null,
     phone: fields.phone ?? null,
@@ -605,7 +611,7 @@ export async function createLeadFromUnmatched(
   const area = await repo.areaByPath(db, record.area_path);
   if (!area) throw new AppError('AREA_NOT_FOUND', 404, `The area of health record ${healthRecordId} is gone`);
   const identity = inboxIdentity(cipher, record.identity_secret);
-  const protectedIdentity = protectIdentity(cipher, identity);
+  const protectedIdentity = protectLeadIdentity(cipher, identity);
   const kind = RECORD_KIND_LABELS[record.kind] ?? record.kind;
   const reason = `未匹配的${kind}记录（来源：${record.source}${record.result ? `，结果：${record.result}` : ''}，${record.unmatched_reason === 'invalid_number' ? '证件号码无效' : '本地未登记'}）`;
   const now = actor.now();
@@ -622,7 +628,6 @@ export async function createLeadFromUnmatched(
         documentMasked: record.document_masked ?? protectedIdentity.documentMasked,
         nameMasked: record.name_masked ?? protectedIdentity.nameMasked,
         idHash: record.id_hash,
-        phoneHash: identity.phone ? phoneHash(cipher, identity.phone) : null,
         address: null,
         reason,
         deadline: new Date(now.getTime() + 24 * HOUR_MS),

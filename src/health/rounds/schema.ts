@@ -14,6 +14,8 @@ export const RoundArea = Type.Object({
   code: Type.String(),
   name: Type.String(),
   level: Type.String(),
+  /** "/1/5/23/": the web checks the caller's grants against it before offering an action. */
+  path: Type.String(),
 });
 
 export const RoundView = Type.Object({

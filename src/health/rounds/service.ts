@@ -37,7 +37,13 @@ export function presentRound(row: RoundRow): RoundView {
   return {
     id: row.id,
     name: row.name,
-    area: { id: row.area_id, code: row.area_code, name: row.area_name, level: row.area_level },
+    area: {
+      id: row.area_id,
+      code: row.area_code,
+      name: row.area_name,
+      level: row.area_level,
+      path: row.area_path,
+    },
     startsAt: row.starts_at.toISOString(),
     endsAt: row.ends_at.toISOString(),
     status: row.status,
@@ -179,16 +185,20 @@ export async function roundCoverage(
     nodeCoverage(db, id, node.path),
     repo.childFigures(db, id, node),
   ]);
-  const area = (a: { id: number; code: string; name: string; level: string }) => ({
+  const area = (a: { id: number; code: string; name: string; level: string }, path: string) => ({
     id: a.id,
     code: a.code,
     name: a.name,
     level: a.level,
+    path,
   });
   return {
     round: presentRound(round),
-    node: { area: area(node), ...presentFigures(total) },
-    children: children.map((c) => ({ area: area(c), ...presentFigures(withUntested(c)) })),
+    node: { area: area(node, node.path), ...presentFigures(total) },
+    children: children.map((c) => ({
+      area: area(c, `${node.path}${c.id}/`),
+      ...presentFigures(withUntested(c)),
+    })),
   };
 }
 

@@ -87,6 +87,8 @@ export const RequestView = Type.Object({
   acceptedAt: Nullable(DateTime),
   deliveredAt: Nullable(DateTime),
   closedAt: Nullable(DateTime),
+  /** What the caller may do to it now (the rule the actions enforce): accept, deliver, close, cancel, reassign, reveal. */
+  allowedActions: Type.Array(Type.String()),
 });
 export type RequestView = Static<typeof RequestView>;
 export const RequestPage = Page(RequestView);

@@ -28,7 +28,7 @@ import {
   type WorkerRequestBody,
 } from './schema.js';
 import { holdsRoleInOrAbove } from '../../auth/repository.js';
-import { isStaffAt, rolesWith } from '../../auth/scope.js';
+import { isStaffAt, rolesWith, type Viewer } from '../../auth/scope.js';
 
 const RESIDENT_ACTOR = '居民(一户一码)';
 const OPEN_STATUSES: ResidentRequestStatus[] = ['open', 'accepted', 'delivered'];
@@ -43,7 +43,7 @@ const FOLLOW_LINK_NOT_FOUND = () =>
 const newFollowToken = () => randomBytes(24).toString('base64url');
 const followTokenHash = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
-export function presentRequest(row: repo.RequestRow): RequestView {
+export function presentRequest(row: repo.RequestRow, viewer: Viewer): RequestView {
   return {
     id: row.id,
     code: row.code,
@@ -66,6 +66,7 @@ export function presentRequest(row: repo.RequestRow): RequestView {
     acceptedAt: row.accepted_at?.toISOString() ?? null,
     deliveredAt: row.delivered_at?.toISOString() ?? null,
     closedAt: row.closed_at?.toISOString() ?? null,
+    allowedActions: allowedRequestActions(viewer, row),
   };
 }
 
@@ -271,7 +272,7 @@ export async function cancelFollowedRequest(
       title: `居民已取消求助：${KIND_LABELS[row.kind]}`,
       body: row.house_address,
       link: `/service-requests/${row.id}`,
-      entityType: 'service_request',
+      readRule: repo.REQUEST_READ_RULE,
       entityId: row.id,
       dedupeKey: `request:${row.id}:cancelled`,
       now,
@@ -325,7 +326,7 @@ export async function listRequests(db: Db, actor: Actor, query: RequestQuery): P
     page: query.page,
     pageSize: query.pageSize,
   });
-  return { ...page, items: page.items.map(presentRequest) };
+  return { ...page, items: page.items.map((row) => presentRequest(row, actor.viewer)) };
 }
 
 export async function getRequest(db: Db, actor: Actor, id: number): Promise<RequestDetail> {
@@ -333,7 +334,7 @@ export async function getRequest(db: Db, actor: Actor, id: number): Promise<Requ
   if (!row) throw REQUEST_NOT_FOUND(id);
   const history = await repo.historyOf(db, id);
   return {
-    ...presentRequest(row),
+    ...presentRequest(row, actor.viewer),
     history: history.map((h) => {
       const before = h.before as { status?: string } | null;
       const after = h.after as { status?: string } | null;
@@ -392,13 +393,60 @@ async function transition(
 async function visibleRow(db: Db, actor: Actor, id: number) {
   const row = await repo.findVisible(db, actor.viewer, id);
   if (!row) throw REQUEST_NOT_FOUND(id);
-  const viewer = actor.viewer;
+  return { row, ...roleIn(actor.viewer, row) };
+}
+
+function roleIn(viewer: Viewer, row: Pick<repo.RequestRow, 'volunteer_user_id' | 'area_path'>) {
   return {
-    row,
     isAssignee: viewer.kind === 'user' && row.volunteer_user_id === viewer.userId,
     isStaff: isStaffAt(viewer, row.area_path),
     userId: viewer.kind === 'user' ? viewer.userId : null,
   };
+}
+
+type Move = Action | 'reveal';
+const MOVES: readonly Move[] = ['accept', 'deliver', 'close', 'cancel', 'reassign', 'reveal'];
+
+/** Why the viewer may not make this move on the request (null: they may). The one rule the actions and allowedActions use. */
+function refusal(viewer: Viewer, row: Pick<repo.RequestRow, 'volunteer_user_id' | 'area_path'>, move: Move) {
+  const { isAssignee, isStaff, userId } = roleIn(viewer, row);
+  switch (move) {
+    case 'accept':
+      return isAssignee || (isStaff && userId !== null)
+        ? null
+        : 'Only the volunteer it is routed to, or a grid worker, may accept it';
+    case 'deliver':
+      return isAssignee || isStaff
+        ? null
+        : 'Only the volunteer it is routed to, or a grid worker, may report delivery';
+    case 'close':
+      return isAssignee || isStaff
+        ? null
+        : 'Only the volunteer it is routed to, or a grid worker, may close it';
+    case 'cancel':
+      return isStaff ? null : 'Only a grid worker or the resident may cancel a request';
+    case 'reassign':
+      return isStaff ? null : 'Only a grid worker or leader may reassign a request';
+    case 'reveal':
+      return isAssignee || isStaff ? null : 'Only the volunteer or a grid worker may see the contact';
+  }
+}
+
+function refuseUnless(viewer: Viewer, row: repo.RequestRow, move: Move): void {
+  const reason = refusal(viewer, row, move);
+  if (reason) throw forbidden(reason);
+}
+
+/** The moves open to the viewer now: allowed to them, from this status, and not already someone else's to accept. */
+export function allowedRequestActions(viewer: Viewer, row: repo.RequestRow): Move[] {
+  const { isAssignee } = roleIn(viewer, row);
+  return MOVES.filter((move) => {
+    if (refusal(viewer, row, move)) return false;
+    if (move === 'reveal') return row.contact_masked !== null;
+    if (!ALLOWED_FROM[move].includes(row.status)) return false;
+    // Staff accept only what is routed to nobody (else 409 REQUEST_ASSIGNED_TO_OTHER: reassign first).
+    return move !== 'accept' || isAssignee || row.volunteer_user_id === null;
+  });
 }
 
 async function audit(
@@ -426,10 +474,9 @@ export async function acceptRequest(
   id: number,
   body: NoteBody,
 ): Promise<RequestDetail> {
-  const { row, isAssignee, isStaff, userId } = await visibleRow(db, actor, id);
+  const { row, isAssignee, userId } = await visibleRow(db, actor, id);
+  refuseUnless(actor.viewer, row, 'accept');
   if (!isAssignee) {
-    if (!isStaff || userId === null)
-      throw forbidden('Only the volunteer it is routed to, or a grid worker, may accept it');
     if (row.volunteer_user_id !== null)
       throw conflict(
         'REQUEST_ASSIGNED_TO_OTHER',
@@ -453,9 +500,8 @@ export async function deliverRequest(
   id: number,
   body: NoteBody,
 ): Promise<RequestDetail> {
-  const { row, isAssignee, isStaff } = await visibleRow(db, actor, id);
-  if (!isAssignee && !isStaff)
-    throw forbidden('Only the volunteer it is routed to, or a grid worker, may report delivery');
+  const { row } = await visibleRow(db, actor, id);
+  refuseUnless(actor.viewer, row, 'deliver');
   const note = body.note?.trim() || undefined;
   await transition(db, row, 'deliver', {
     status: 'delivered',
@@ -467,9 +513,8 @@ export async function deliverRequest(
 }
 
 export async function closeRequest(db: Db, actor: Actor, id: number, body: NoteBody): Promise<RequestDetail> {
-  const { row, isAssignee, isStaff } = await visibleRow(db, actor, id);
-  if (!isAssignee && !isStaff)
-    throw forbidden('Only the volunteer it is routed to, or a grid worker, may close it');
+  const { row } = await visibleRow(db, actor, id);
+  refuseUnless(actor.viewer, row, 'close');
   await transition(db, row, 'close', { status: 'closed', closed_at: actor.now() });
   await audit(db, actor, row, 'close', { status: 'closed' }, body.note);
   return getRequest(db, actor, id);
@@ -481,8 +526,8 @@ export async function cancelRequest(
   id: number,
   body: NoteBody,
 ): Promise<RequestDetail> {
-  const { row, isStaff } = await visibleRow(db, actor, id);
-  if (!isStaff) throw forbidden('Only a grid worker or the resident may cancel a request');
+  const { row } = await visibleRow(db, actor, id);
+  refuseUnless(actor.viewer, row, 'cancel');
   await transition(db, row, 'cancel', { status: 'cancelled', closed_at: actor.now() });
   await audit(db, actor, row, 'cancel', { status: 'cancelled' }, body.note);
   if (
@@ -495,7 +540,7 @@ export async function cancelRequest(
       title: `求助已取消：${KIND_LABELS[row.kind]}`,
       body: row.house_address,
       link: `/service-requests/${row.id}`,
-      entityType: 'service_request',
+      readRule: repo.REQUEST_READ_RULE,
       entityId: row.id,
       dedupeKey: `request:${row.id}:cancelled`,
       now: actor.now(),
@@ -510,8 +555,8 @@ export async function reassignRequest(
   id: number,
   body: ReassignBody,
 ): Promise<RequestDetail> {
-  const { row, isStaff } = await visibleRow(db, actor, id);
-  if (!isStaff) throw forbidden('Only a grid worker or leader may reassign a request');
+  const { row } = await visibleRow(db, actor, id);
+  refuseUnless(actor.viewer, row, 'reassign');
   if (body.volunteerUserId === row.volunteer_user_id)
     throw conflict(
       'REQUEST_ALREADY_ASSIGNED',
@@ -546,7 +591,7 @@ export async function reassignRequest(
     title: `${row.urgency === 'urgent' ? '【紧急】' : ''}转派给您的居民求助：${KIND_LABELS[row.kind]}`,
     body: `${row.house_address}：${row.details.slice(0, 200)}`,
     link: `/service-requests/${row.id}`,
-    entityType: 'service_request',
+    readRule: repo.REQUEST_READ_RULE,
     entityId: row.id,
     now: actor.now(),
   });
@@ -561,8 +606,8 @@ export async function revealContact(
   id: number,
   reason: string,
 ): Promise<{ phone: string | null }> {
-  const { row, isAssignee, isStaff } = await visibleRow(db, actor, id);
-  if (!isAssignee && !isStaff) throw forbidden();
+  const { row } = await visibleRow(db, actor, id);
+  refuseUnless(actor.viewer, row, 'reveal');
   const phone = row.contact_secret ? cipher.decrypt(row.contact_secret) : null;
   await recordAudit(db, actor, {
     action: 'service_request.contact.reveal',
