@@ -1,47 +1,40 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 
-/** Stable error codes: clients branch on these, never on the human message. */
-export type ErrorCode =
-  | 'VALIDATION_FAILED'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'CSRF_TOKEN_INVALID'
-  | 'LOGIN_FAILED'
-  | 'ACCOUNT_LOCKED'
-  | 'PASSWORD_CHANGE_REQUIRED'
-  | 'PASSWORD_TOO_WEAK'
-  | 'RATE_LIMITED'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'AREA_NOT_FOUND'
-  | 'AREA_PARENT_NOT_FOUND'
-  | 'AREA_CODE_CONFLICT'
-  | 'AREA_CODE_INVALID'
-  | 'AREA_LEVEL_INVALID'
-  | 'AREA_MOVE_INVALID'
-  | 'AREA_RETIRED'
-  | 'GEOJSON_INVALID'
-  | 'IMPORT_FILE_INVALID'
-  | 'IMPORT_ROW_INVALID'
-  | 'USER_NOT_FOUND'
-  | 'USERNAME_TAKEN'
-  | 'ROLE_NOT_GRANTABLE'
-  | 'INTERNAL_ERROR'
-  | (string & {});
+import type { ErrorCode } from './vocabulary.js';
+import { type Locale, type Params, requestLocale } from '../i18n/locale.js';
+import { errorMessage, problemMessage } from '../i18n/messages.js';
+import { isProblemCode, type ProblemCode } from '../i18n/problem-codes.js';
 
+/** Stable error codes (a closed union, listed in vocabulary.ts): clients branch on these, never on the human message. */
+export type { ErrorCode } from './vocabulary.js';
+
+/**
+ * A field the request or an import row got wrong: a stable code with its params (a limit, a value),
+ * and the sentence made from them in the caller's language. Throw sites may give only a code;
+ * the serializer writes the message.
+ */
 export interface FieldProblem {
   field: string;
+  code: ProblemCode;
+  params?: Params;
   message: string;
 }
+
+/** A field problem as a throw site states it; `message` (English, for logs) is optional. */
+export type FieldProblemInput = Omit<FieldProblem, 'message' | 'code'> & {
+  code?: ProblemCode;
+  message?: string;
+};
 
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     readonly statusCode: number,
+    /** English, for developers and logs; the caller reads the catalog's sentence for `code`. */
     message: string,
     readonly details?: unknown,
+    /** Values the catalog's sentence names ({max}, {code}); also sent to the client. */
+    readonly params?: Params,
   ) {
     super(message);
     this.name = 'AppError';
@@ -53,11 +46,85 @@ export const forbidden = (message = 'You do not have the right to do this here')
   new AppError('FORBIDDEN', 403, message);
 export const conflict = (code: ErrorCode, message: string, details?: unknown) =>
   new AppError(code, 409, message, details);
-export const invalid = (code: ErrorCode, message: string, details?: FieldProblem[]) =>
+export const invalid = (code: ErrorCode, message: string, details?: FieldProblemInput[]) =>
   new AppError(code, 400, message, details);
 
 export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
+  error: { code: string; message: string; params?: Params; details?: unknown };
+}
+
+/**
+ * An AJV error as data: its keyword and params say what is wrong, never its English message.
+ * (`allErrors` is off, so a request reports its first problem.)
+ */
+export function problemOfAjv(item: {
+  keyword?: string;
+  params?: Record<string, unknown>;
+  schema?: unknown;
+}): { code: ProblemCode; params?: Params } {
+  const p = item.params ?? {};
+  const limit = typeof p.limit === 'number' || typeof p.limit === 'string' ? p.limit : undefined;
+  switch (item.keyword) {
+    case 'required':
+      return { code: 'required' };
+    case 'additionalProperties':
+      return { code: 'unknownField' };
+    case 'maxLength':
+      return { code: 'maxLength', params: { max: limit } };
+    case 'minLength':
+      return limit === 1 ? { code: 'blank' } : { code: 'minLength', params: { min: limit } };
+    case 'pattern':
+      // RequiredText's pattern asks for one non-space character: failing it means blank.
+      return typeof p.pattern === 'string' && p.pattern.includes('\\S') ? { code: 'blank' } : { code: 'pattern' };
+    case 'format':
+      return p.format === 'date' || p.format === 'date-time'
+        ? { code: 'date' }
+        : { code: 'format', params: { format: typeof p.format === 'string' ? p.format : undefined } };
+    case 'enum':
+    case 'const':
+    case 'anyOf':
+    case 'oneOf':
+      return { code: 'oneOf' };
+    case 'type':
+      return p.type === 'integer' ? { code: 'integer' } : p.type === 'number' ? { code: 'number' } : { code: 'type' };
+    case 'minimum':
+      return { code: 'minimum', params: { limit } };
+    case 'maximum':
+      return { code: 'maximum', params: { limit } };
+    case 'exclusiveMinimum':
+      return { code: 'greaterThan', params: { limit } };
+    case 'exclusiveMaximum':
+      return { code: 'lessThan', params: { limit } };
+    case 'minItems':
+      return { code: 'minItems', params: { min: limit } };
+    case 'maxItems':
+      return { code: 'maxItems', params: { max: limit } };
+    case 'uniqueItems':
+      return { code: 'uniqueItems' };
+    default:
+      return { code: 'invalid' };
+  }
+}
+
+/**
+ * Field problems in the caller's language. A throw site that named no code keeps its own
+ * (English) words for English readers and reads as the generic problem in other languages.
+ */
+export function localizeProblems(locale: Locale, details: unknown): unknown {
+  if (!Array.isArray(details)) return details;
+  return details.map((item: unknown) => {
+    if (typeof item !== 'object' || item === null || typeof (item as { field?: unknown }).field !== 'string')
+      return item;
+    const given = item as FieldProblemInput;
+    const code: ProblemCode = isProblemCode(given.code) ? given.code : 'invalid';
+    const message =
+      given.code === undefined && locale === 'en' && given.message
+        ? given.message
+        : problemMessage(locale, code, given.params);
+    const problem: FieldProblem = { field: given.field, code, message };
+    if (given.params) problem.params = given.params;
+    return problem;
+  });
 }
 
 /** Turns AJV's instancePath/params into the name of the offending field ("body.parentId"). */
@@ -92,29 +159,45 @@ export function inputDatabaseError(error: unknown): AppError | undefined {
 /** The one error serializer: stable code + message; unknown errors never leak internals. */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    const locale = requestLocale(request);
     if (error instanceof AppError) {
       // A 429 says when to come back, for clients that wait politely.
       const retryAfter = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
       if (error.statusCode === 429 && typeof retryAfter === 'number')
         reply.header('retry-after', String(retryAfter));
-      const body: ErrorBody = { error: { code: error.code, message: error.message } };
-      if (error.details !== undefined) body.error.details = error.details;
+      // The developer's English message goes to the log only; the caller reads the catalog's sentence.
+      request.log[error.statusCode >= 500 ? 'error' : 'debug']({ code: error.code }, error.message);
+      const body: ErrorBody = { error: { code: error.code, message: errorMessage(locale, error.code, error.params) } };
+      if (error.params !== undefined) body.error.params = error.params;
+      if (error.details !== undefined) body.error.details = localizeProblems(locale, error.details);
       return reply.status(error.statusCode).send(body);
     }
     const fastifyError = error as FastifyError & {
-      validation?: Array<{ instancePath?: string; message?: string; params?: Record<string, unknown> }>;
+      validation?: Array<{
+        instancePath?: string;
+        keyword?: string;
+        message?: string;
+        params?: Record<string, unknown>;
+      }>;
       validationContext?: string;
     };
     if (fastifyError.validation) {
-      const details: FieldProblem[] = fastifyError.validation.map((item) => ({
-        field: fieldOf(fastifyError.validationContext, item),
-        message: item.message ?? 'is invalid',
-      }));
+      const details: FieldProblem[] = fastifyError.validation.map((item) => {
+        const { code, params } = problemOfAjv(item);
+        const problem: FieldProblem = {
+          field: fieldOf(fastifyError.validationContext, item),
+          code,
+          message: problemMessage(locale, code, params),
+        };
+        if (params) problem.params = params;
+        return problem;
+      });
       const first = details[0];
+      const summary = errorMessage(locale, 'VALIDATION_FAILED');
       return reply.status(400).send({
         error: {
           code: 'VALIDATION_FAILED',
-          message: first ? `${first.field} ${first.message}` : 'The request is invalid',
+          message: first ? `${summary} (${first.field}: ${first.message})` : summary,
           details,
         },
       } satisfies ErrorBody);
@@ -123,32 +206,34 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (status === 413) {
       return reply
         .status(413)
-        .send({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' } });
+        .send({ error: { code: 'PAYLOAD_TOO_LARGE', message: errorMessage(locale, 'PAYLOAD_TOO_LARGE') } });
     }
     if (status === 415) {
       return reply
         .status(415)
-        .send({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported content type' } });
+        .send({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: errorMessage(locale, 'UNSUPPORTED_MEDIA_TYPE') } });
     }
     if (status === 429) {
       return reply
         .status(429)
-        .send({ error: { code: 'RATE_LIMITED', message: 'Too many requests; try again later' } });
+        .send({ error: { code: 'RATE_LIMITED', message: errorMessage(locale, 'RATE_LIMITED') } });
     }
     if (status >= 400 && status < 500) {
       return reply
         .status(status)
-        .send({ error: { code: fastifyError.code ?? 'BAD_REQUEST', message: fastifyError.message } });
+        .send({ error: { code: fastifyError.code ?? 'BAD_REQUEST', message: errorMessage(locale, 'BAD_REQUEST') } });
     }
     const refused = inputDatabaseError(error);
     if (refused) {
       // A schema let bad data through to the database: refuse it, and say so in the log to fix the schema.
       request.log.warn({ err: error }, 'database refused request data');
-      return reply.status(400).send({ error: { code: refused.code, message: refused.message } });
+      return reply
+        .status(400)
+        .send({ error: { code: refused.code, message: errorMessage(locale, refused.code) } });
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply
       .status(500)
-      .send({ error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on the server' } });
+      .send({ error: { code: 'INTERNAL_ERROR', message: errorMessage(locale, 'INTERNAL_ERROR') } });
   });
 }

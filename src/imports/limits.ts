@@ -1,4 +1,4 @@
-import { AppError } from '../core/errors.js';
+import { AppError, type ErrorCode } from '../core/errors.js';
 
 /**
  * What an uploaded table may hold. A spreadsheet program never writes more than Excel's own
@@ -47,7 +47,7 @@ export type ImportLimit =
   | 'zipEntries'
   | 'memory';
 
-const CODE_OF: Record<ImportLimit, string> = {
+const CODE_OF: Record<ImportLimit, ErrorCode> = {
   rows: 'IMPORT_TOO_MANY_ROWS',
   columns: 'IMPORT_TOO_MANY_COLUMNS',
   cellLength: 'IMPORT_CELL_TOO_LONG',

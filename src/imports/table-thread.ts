@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { AppError } from '../core/errors.js';
+import { AppError, type ErrorCode } from '../core/errors.js';
 import type { TextEncodingName } from './encoding.js';
 import { ImportFileError, type ImportFileProblem } from './errors.js';
 import { type ImportLimit, ImportLimitError } from './limits.js';
@@ -24,7 +24,7 @@ import type {
 export type SerializedError =
   | { kind: 'file'; problem: ImportFileProblem; message: string; extra: Record<string, string | number> }
   | { kind: 'limit'; limit: ImportLimit; max: number; message: string }
-  | { kind: 'app'; code: string; statusCode: number; message: string; details: unknown }
+  | { kind: 'app'; code: ErrorCode; statusCode: number; message: string; details: unknown }
   | { kind: 'other'; message: string };
 
 interface TableMeta {
