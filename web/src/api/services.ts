@@ -14,10 +14,12 @@ const del = <T>(path: string) => http.request<T>('DELETE', path);
 const tokenPath = (token: string) => `/public/households/${encodeURIComponent(token)}`;
 const followPath = (token: string) => `/public/requests/${encodeURIComponent(token)}`;
 
-/** The rights these pages check; `Right` in types.ts may not list them yet. */
-export type ServiceRight =
-  'service.handle' | 'service.manage' | 'team.manage' | 'announcement.write' | 'review.read';
-export const serviceRight = (right: ServiceRight) => right as Right;
+/** The rights these pages check (words of the shared vocabulary, so no cast is needed). */
+export type ServiceRight = Extract<
+  Right,
+  'service.handle' | 'service.manage' | 'team.manage' | 'announcement.write' | 'review.read'
+>;
+export const serviceRight = (right: ServiceRight): Right => right;
 
 export interface AreaBrief {
   id: number;
@@ -225,6 +227,8 @@ export interface ServiceRequest {
   acceptedAt: string | null;
   deliveredAt: string | null;
   closedAt: string | null;
+  /** What the caller may do now, as the server decides it. */
+  allowedActions: Array<RequestAction | 'reassign' | 'reveal'>;
 }
 export interface RequestHistoryEntry {
   at: string;

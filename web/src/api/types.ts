@@ -50,6 +50,8 @@ export interface Page<T> {
   page: number;
   pageSize: number;
   total: number;
+  /** Where each right holds: in the grant's area and everything under it (areaPath is a prefix). */
+  grants: Array<{ areaId: number; areaPath: string; rights: string[] }>;
 }
 
 export interface PageQuery {
@@ -106,6 +108,8 @@ export interface LngLat {
   lng: number;
   lat: number;
 }
+  /** "/1/5/23/" where the server tells it: for useAuth().canAt. */
+  path?: string;
 
 export interface Polygon {
   type: 'Polygon';
@@ -282,6 +286,8 @@ export const AUDIT_ACTIONS = [
   'user.create',
   'user.update',
   'user.password_reset',
+  /** "/1/5/23/" where the server tells it: for useAuth().canAt. */
+  path?: string;
   'user.assignment_add',
   'user.assignment_remove',
   'token.create',
@@ -959,6 +965,8 @@ export const RELATIONS = ['户主', '配偶', '子女', '父母', '其他亲属'
 export interface Round {
   id: number;
   name: string;
+  /** The follow-up's area path: for useAuth().canAt. */
+  areaPath?: string;
   area: AreaRef;
   startsAt: string;
   endsAt: string;

@@ -12,8 +12,31 @@ export interface Auth {
   completeSignIn: (challenge: string, code: string) => Promise<Me>;
   signOut: () => Promise<void>;
   refresh: () => Promise<void>;
-  /** Whether the user holds the right somewhere; the server still checks each area. */
+  /** Whether the user holds the right somewhere (for navigation); actions on an object use canAt. */
   can: (right: Right) => boolean;
+  /**
+   * Whether the user holds the right where the object lies: at an area path ("/1/5/23/"), an area
+   * detail (its ancestors give the path) or an area id the user is assigned to. Unknown: false.
+   */
+  canAt: (right: Right, where: AreaPlace) => boolean;
+}
+
+/** Where an object lies, as the API tells it. */
+export type AreaPlace =
+  string | number | { id: number; ancestors: ReadonlyArray<{ id: number }> } | null | undefined;
+
+/** "/1/5/23/" from an area detail: ids from the top down. */
+export function pathOf(area: { id: number; ancestors: ReadonlyArray<{ id: number }> }): string {
+  return `/${[...area.ancestors.map((a) => a.id), area.id].join('/')}/`;
+}
+
+/** The rule of the server's scope.can: a grant holding the right at a prefix of the path. */
+export function holdsAt(me: Me | null, right: Right, where: AreaPlace): boolean {
+  if (!me || where === null || where === undefined) return false;
+  const grants = me.grants ?? [];
+  if (typeof where === 'number') return grants.some((g) => g.areaId === where && g.rights.includes(right));
+  const path = typeof where === 'string' ? where : pathOf(where);
+  return grants.some((g) => path.startsWith(g.areaPath) && g.rights.includes(right));
 }
 
 const AuthContext = createContext<Auth | null>(null);
@@ -90,6 +113,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       signOut,
       refresh,
       can: (right) => me?.rights.includes(right) ?? false,
+      canAt: (right, where) => holdsAt(me, right, where),
     }),
     [me, status, signIn, completeSignIn, signOut, refresh],
   );

@@ -57,7 +57,7 @@ export function HousePage() {
 
 function HouseScreen({ id }: { id: number }) {
   const { t } = useI18n();
-  const { can } = useAuth();
+  const { canAt } = useAuth();
   const navigate = useNavigate();
   const narrow = useMediaQuery(NARROW_SCREEN);
   const [version, setVersion] = useState(0);
@@ -73,7 +73,7 @@ function HouseScreen({ id }: { id: number }) {
   }
   const data = house.data;
   if (!data) return <Spin className="page-spin" />;
-  const write = can('person.write');
+  const write = canAt('person.write', data.area.path);
   const done = () => {
     setDialog(null);
     setVersion((v) => v + 1);

@@ -56,7 +56,7 @@ type Dialog = { kind: 'record'; followUpId: number } | { kind: 'end' } | { kind:
 function KeyPersonScreen({ id }: { id: number }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { can } = useAuth();
+  const { canAt } = useAuth();
   const { message } = App.useApp();
   const [version, setVersion] = useState(0);
   const detail = useKeyPerson(id, version);
@@ -72,7 +72,7 @@ function KeyPersonScreen({ id }: { id: number }) {
   const data = detail.data;
   if (!data) return <Spin className="page-spin" />;
   const active = data.status === 'active';
-  const write = can('health.write') && active;
+  const write = canAt('health.write', data.areaPath) && active;
   const done = () => {
     setDialog(null);
     setVersion((v) => v + 1);

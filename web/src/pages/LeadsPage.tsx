@@ -62,7 +62,7 @@ type StatusFilter = LeadStatus | 'all';
 export function LeadsPage() {
   const i18n = useI18n();
   const { t } = i18n;
-  const { can } = useAuth();
+  const { canAt } = useAuth();
   const roots = useAreaRoots();
   const [chosen, setChosen] = useState<number | undefined>();
   const nodeId = chosen ?? roots.data?.items[0]?.id;
@@ -113,7 +113,7 @@ export function LeadsPage() {
           <Button icon={<ReloadOutlined />} onClick={reload}>
             {t('common.refresh')}
           </Button>
-          {can('health.write') && node && (
+          {node && canAt('health.write', nodeArea.data) && (
             <Button type="primary" icon={<CloudUploadOutlined />} onClick={() => setImporting(true)}>
               {t('leads.import')}
             </Button>
@@ -231,7 +231,7 @@ export function LeadsPage() {
               key: 'actions',
               title: t('common.actions'),
               render: (_, lead) =>
-                lead.status === 'open' && can('health.write') ? (
+                lead.status === 'open' && canAt('health.write', lead.area.path) ? (
                   <Space size={4}>
                     <Button
                       size="small"

@@ -87,7 +87,7 @@ function useCountdown(revealed: RevealedPerson | null, onEnd: () => void): numbe
 function PersonScreen({ id }: { id: number }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { can } = useAuth();
+  const { can, canAt } = useAuth();
   const [version, setVersion] = useState(0);
   const person = usePerson(id, version);
   const [dialog, setDialog] = useState<Dialog>(null);
@@ -105,7 +105,7 @@ function PersonScreen({ id }: { id: number }) {
   if (!data) return <Spin className="page-spin" />;
 
   const active = data.status === 'active';
-  const write = can('person.write') && active;
+  const write = canAt('person.write', data.area?.path) && active;
   const done = () => {
     setDialog(null);
     setVersion((v) => v + 1);
@@ -157,7 +157,7 @@ function PersonScreen({ id }: { id: number }) {
               <Button icon={<ShareAltOutlined />}>{t('contacts.find')}</Button>
             </Link>
           )}
-          {can('person.reveal') &&
+          {canAt('person.reveal', data.area?.path) &&
             (revealed ? (
               <Button icon={<EyeInvisibleOutlined />} onClick={() => setRevealed(null)}>
                 {t('person.hide')}

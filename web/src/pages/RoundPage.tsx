@@ -47,7 +47,7 @@ export function RoundPage() {
 function RoundScreen({ id }: { id: number }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { can } = useAuth();
+  const { canAt } = useAuth();
   const { modal, message } = App.useApp();
   const [params, setParams] = useSearchParams();
   const nodeParam = Number(params.get('node'));
@@ -135,7 +135,7 @@ function RoundScreen({ id }: { id: number }) {
         </Space>
         <Space wrap>
           {nodeArea && <DailyReportButton areaId={nodeArea.id} />}
-          {data.status === 'open' && can('health.write') && (
+          {data.status === 'open' && canAt('health.write', data.area.path) && (
             <Button danger icon={<StopOutlined />} onClick={close}>
               {t('rounds.close')}
             </Button>
@@ -185,7 +185,12 @@ function RoundScreen({ id }: { id: number }) {
                   key: 'untested',
                   label: t('rounds.tab.untested', { count: figures.untested }),
                   children: (
-                    <UntestedTable roundId={id} node={figures.area.id} open={data.status === 'open'} />
+                    <UntestedTable
+                      roundId={id}
+                      node={figures.area.id}
+                      open={data.status === 'open'}
+                      mayMark={canAt('health.write', figures.area.path)}
+                    />
                   ),
                 },
               ]}
@@ -245,10 +250,20 @@ function CoverageTable({ rows, onDrill }: { rows: AreaCoverage[]; onDrill: (area
   );
 }
 
-function UntestedTable({ roundId, node, open }: { roundId: number; node: number; open: boolean }) {
+/** mayMark: the caller may write screening over the node (marks of people below it are checked by the server). */
+function UntestedTable({
+  roundId,
+  node,
+  open,
+  mayMark,
+}: {
+  roundId: number;
+  node: number;
+  open: boolean;
+  mayMark: boolean;
+}) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { can } = useAuth();
   const [paging, setPaging] = useState({ page: 1, pageSize: 20 });
   const [version, setVersion] = useState(0);
   const list = useUntested(roundId, { within: node, ...paging }, version);
@@ -309,7 +324,7 @@ function UntestedTable({ roundId, node, open }: { roundId: number; node: number;
               return mark ? <MarkTag mark={mark} /> : null;
             },
           },
-          ...(open && can('health.write')
+          ...(open && mayMark
             ? [
                 {
                   key: 'actions',

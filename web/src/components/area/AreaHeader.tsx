@@ -30,17 +30,17 @@ interface AreaHeaderProps {
 export function AreaHeader({ area, onChanged }: AreaHeaderProps) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { me, can } = useAuth();
+  const { me, can, canAt } = useAuth();
   const [dialog, setDialog] = useState<Dialog>(null);
   const assigned = new Set(me?.assignments.map((a) => a.areaId) ?? []);
   const childLevel = childLevelOf(area.level);
-  const manage = can('area.manage') && !area.retired;
+  const manage = canAt('area.manage', area) && !area.retired;
   const navigate = useNavigate();
   const { message, modal } = App.useApp();
   const [printing, setPrinting] = useState(false);
   const [issuing, setIssuing] = useState(false);
   // Door labels are printed for a grid, micro-grid or row cell: a sheet a worker can carry.
-  const labels = can('person.write') && !area.retired && RESIDENT_LEVELS.includes(area.level);
+  const labels = canAt('person.write', area) && !area.retired && RESIDENT_LEVELS.includes(area.level);
 
   const printLabels = async () => {
     setPrinting(true);

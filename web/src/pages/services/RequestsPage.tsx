@@ -292,14 +292,13 @@ function RequestCard({ request, staff, userId, onChanged, onOpen }: CardProps) {
   );
 }
 
-function RequestActions({ request, staff, userId, onChanged }: Omit<CardProps, 'onOpen'>) {
+function RequestActions({ request, onChanged }: Omit<CardProps, 'onOpen'>) {
   const i18n = useI18n();
   const { t } = i18n;
   const { message } = App.useApp();
   const [busy, setBusy] = useState<RequestAction | null>(null);
   const [dialog, setDialog] = useState<'deliver' | 'cancel' | 'reassign' | 'reveal' | null>(null);
   const [phone, setPhone] = useState<string | null>(null);
-  const mine = request.volunteer?.userId === userId;
 
   const act = async (action: RequestAction, note?: string) => {
     setBusy(action);
@@ -315,10 +314,11 @@ function RequestActions({ request, staff, userId, onChanged }: Omit<CardProps, '
     }
   };
 
-  const canAccept = request.status === 'open' && (mine || (staff && !request.volunteer));
-  const canDeliver = request.status === 'accepted' && (mine || staff);
-  const canClose = request.status === 'delivered' && (mine || staff);
-  const canMove = staff && (request.status === 'open' || request.status === 'accepted');
+  // The server says which moves it would take from this caller (allowedActions).
+  const allowed = (move: ServiceRequest['allowedActions'][number]) => request.allowedActions.includes(move);
+  const canAccept = allowed('accept');
+  const canDeliver = allowed('deliver');
+  const canClose = allowed('close');
 
   return (
     <>
@@ -359,8 +359,7 @@ function RequestActions({ request, staff, userId, onChanged }: Omit<CardProps, '
             {t('requests.close')}
           </Button>
         )}
-        {request.contactMasked &&
-          (mine || staff) &&
+        {allowed('reveal') &&
           (phone ? (
             <Button size="large" icon={<PhoneOutlined />} href={`tel:${phone}`}>
               {phone}
@@ -370,7 +369,7 @@ function RequestActions({ request, staff, userId, onChanged }: Omit<CardProps, '
               {t('requests.call')}
             </Button>
           ))}
-        {canMove && (
+        {allowed('reassign') && (
           <Button
             icon={<SwapOutlined />}
             onClick={() => setDialog('reassign')}
@@ -379,7 +378,7 @@ function RequestActions({ request, staff, userId, onChanged }: Omit<CardProps, '
             {t('requests.reassign')}
           </Button>
         )}
-        {canMove && (
+        {allowed('cancel') && (
           <Button danger type="text" onClick={() => setDialog('cancel')}>
             {t('requests.cancel')}
           </Button>
