@@ -12,6 +12,7 @@ import type pg from 'pg';
 import { buildApp } from '../../src/app.js';
 import { hashPassword } from '../../src/auth/password.js';
 import { createApiToken } from '../../src/auth/repository.js';
+import type { Role } from '../../src/auth/rights.js';
 import { prefixUpperBound } from '../../src/auth/scope.js';
 import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
@@ -54,7 +55,7 @@ async function startApp(database: Database) {
   return { app, base: `http://127.0.0.1:${port}` };
 }
 
-async function createWorker(database: Database, username: string, role: string, area: AreaRow) {
+async function createWorker(database: Database, username: string, role: Role, area: AreaRow) {
   const user = await database.db
     .insertInto('users')
     .values({

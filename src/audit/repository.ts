@@ -1,13 +1,15 @@
 import { inScope, scopePaths, viewerName } from '../auth/scope.js';
 import { type Actor, type Db } from '../core/context.js';
 import { type PageOf, pageWindow } from '../core/pagination.js';
+import { AUDIT_ACTIONS, type AuditAction, type EntityType, isOneOf } from '../core/vocabulary.js';
 import type { AuditLogTable } from '../db/schema.js';
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { AuditQuery } from './schema.js';
 
 export interface AuditEntry {
-  action: string;
-  entityType: string;
+  /** A closed set (core/vocabulary.ts): a new action is named there, and so must be translated. */
+  action: AuditAction;
+  entityType: EntityType;
   entityId?: string | number | null;
   areaPath?: string | null;
   before?: unknown;
@@ -87,7 +89,12 @@ export async function listAudit(
     const seesSystem = scopePaths(viewer, 'audit.read').some((p) => /^\/\d+\/$/.test(p));
     return eb.or([scoped, ownEntries, ...(seesSystem ? [eb('audit_log.area_path', 'is', null)] : [])]);
   });
-  if (query.action) base = base.where('action', 'like', `${query.action}%`);
+  // A whole action matches itself only ("person.import" is not "person.import.rejects"); a stem
+  // ("person.") matches the actions under it.
+  if (query.action)
+    base = isOneOf(AUDIT_ACTIONS, query.action)
+      ? base.where('action', '=', query.action)
+      : base.where(sql.ref<string>('action'), 'like', `${query.action}%`);
   if (query.entityType) base = base.where('entity_type', '=', query.entityType);
   if (query.entityId) base = base.where('entity_id', '=', query.entityId);
   if (query.actor) base = base.where('actor_name', '=', query.actor);

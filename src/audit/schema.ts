@@ -1,11 +1,14 @@
 import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../core/pagination.js';
+import { AUDIT_ACTIONS, ENTITY_TYPES } from '../core/vocabulary.js';
 
 export const AuditQuery = Type.Intersect([
   PageQuery,
   Type.Object({
-    action: Type.Optional(Type.String({ maxLength: 64 })),
-    entityType: Type.Optional(Type.String({ maxLength: 64 })),
+    action: Type.Optional(
+      Type.String({ maxLength: 64, description: 'An audit action, or the start of one ("person.")' }),
+    ),
+    entityType: Type.Optional(Type.Enum(ENTITY_TYPES)),
     entityId: Type.Optional(Type.String({ maxLength: 64 })),
     actor: Type.Optional(Type.String({ maxLength: 64 })),
     from: Type.Optional(Type.String({ format: 'date-time' })),
@@ -19,8 +22,8 @@ export const AuditEntryView = Type.Object({
   at: Type.String({ format: 'date-time' }),
   actor: Type.String(),
   ip: Type.Union([Type.String(), Type.Null()]),
-  action: Type.String(),
-  entityType: Type.String(),
+  action: Type.Enum(AUDIT_ACTIONS),
+  entityType: Type.Enum(ENTITY_TYPES),
   entityId: Type.Union([Type.String(), Type.Null()]),
   before: Type.Unknown(),
   after: Type.Unknown(),

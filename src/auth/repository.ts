@@ -427,6 +427,9 @@ export async function holdsRoleInOrAbove(
     .where('ra.user_id', '=', userId)
     .where('u.disabled_at', 'is', null)
     .where(inOrAbove([areaPath], 'a.path'));
-  if (roles) query = query.where('ra.role', 'in', roles.length ? [...roles] : ['-']);
+  if (roles) {
+    if (roles.length === 0) return false;
+    query = query.where('ra.role', 'in', [...roles]);
+  }
   return (await query.limit(1).executeTakeFirst()) !== undefined;
 }

@@ -1,41 +1,7 @@
-/** Roles are bound to an area; their rights apply to that area's whole subtree (市县乡村 graded access). */
-export const ROLES = [
-  'admin',
-  'commander',
-  'community_staff',
-  'grid_leader',
-  'grid_worker',
-  'volunteer',
-  'doctor',
-  'police',
-  'department',
-] as const;
-export type Role = (typeof ROLES)[number];
+import { type DepartmentCategory, type Right, RIGHTS, type Role, ROLES } from '../core/vocabulary.js';
 
-export const RIGHTS = [
-  'area.read',
-  'area.manage',
-  'user.read',
-  'user.manage',
-  'audit.read',
-  'person.read',
-  'person.write',
-  'person.reveal',
-  'person.export',
-  'health.read',
-  'health.write',
-  'event.read',
-  'event.handle',
-  'event.dispatch',
-  'service.handle',
-  'service.manage',
-  'event.configure',
-  'announcement.write',
-  'team.manage',
-  'review.read',
-  'token.manage',
-] as const;
-export type Right = (typeof RIGHTS)[number];
+// Roles and rights are named once, in the vocabulary; this module says which role holds which right.
+export { ROLES, RIGHTS, type Right, type Role } from '../core/vocabulary.js';
 
 /** Data categories a department role can be granted; each opens the rights listed. */
 export const DEPARTMENT_CATEGORIES = {
@@ -43,8 +9,8 @@ export const DEPARTMENT_CATEGORIES = {
   police: ['person.read', 'event.read'],
   industry: ['event.read'],
   city_management: ['event.read', 'event.handle'],
-} as const satisfies Record<string, readonly Right[]>;
-export type DepartmentCategory = keyof typeof DEPARTMENT_CATEGORIES;
+} as const satisfies Record<DepartmentCategory, readonly Right[]>;
+export type { DepartmentCategory } from '../core/vocabulary.js';
 
 const READ_ALL: Right[] = ['area.read', 'user.read', 'person.read', 'health.read', 'event.read'];
 

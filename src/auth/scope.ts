@@ -1,4 +1,5 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
+import type { SystemName } from '../core/vocabulary.js';
 import { type Capability, type Right, RIGHTS, type Role, ROLES, rightsOf } from './rights.js';
 
 export interface Assignment {
@@ -22,7 +23,7 @@ export type Viewer =
       cameraId: number | null;
     }
   /** The operator at the command line (migrations, imports, create-admin): the whole tree. */
-  | { kind: 'system'; name: string };
+  | { kind: 'system'; name: SystemName };
 
 export const SYSTEM_VIEWER: Viewer = Object.freeze({ kind: 'system', name: 'cli' });
 

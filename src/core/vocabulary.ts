@@ -5,6 +5,283 @@
  * place that must learn it. No imports: the web bundles this file as is.
  */
 
+/** Levels of the area tree, from the top (市) to the smallest (埭/楼栋). */
+export const LEVELS = ['city', 'county', 'township', 'village', 'grid', 'microgrid', 'cell'] as const;
+export type Level = (typeof LEVELS)[number];
+
+/** What an area is besides its level: a school or a building site is managed as a grid of its own. */
+export const AREA_KINDS = ['ordinary', 'enterprise', 'site', 'school', 'hotel'] as const;
+export type AreaKind = (typeof AREA_KINDS)[number];
+
+/** Roles are bound to an area; their rights apply to that area's whole subtree (市县乡村 graded access). */
+export const ROLES = [
+  'admin',
+  'commander',
+  'community_staff',
+  'grid_leader',
+  'grid_worker',
+  'volunteer',
+  'doctor',
+  'police',
+  'department',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What a role lets its holder do in its area's subtree. */
+export const RIGHTS = [
+  'area.read',
+  'area.manage',
+  'user.read',
+  'user.manage',
+  'audit.read',
+  'person.read',
+  'person.write',
+  'person.reveal',
+  'person.export',
+  'health.read',
+  'health.write',
+  'event.read',
+  'event.handle',
+  'event.dispatch',
+  'service.handle',
+  'service.manage',
+  'event.configure',
+  'announcement.write',
+  'team.manage',
+  'review.read',
+  'token.manage',
+] as const;
+export type Right = (typeof RIGHTS)[number];
+
+/** Data categories a department role can be granted (the rights each opens are in auth/rights.ts). */
+export const DEPARTMENT_CATEGORY_NAMES = ['health', 'police', 'industry', 'city_management'] as const;
+export type DepartmentCategory = (typeof DEPARTMENT_CATEGORY_NAMES)[number];
+
+// Statuses of records, as stored (CHECK constraints in the migrations).
+
+/** A registered person. */
+export const PERSON_STATUSES = ['active', 'departed', 'deceased'] as const;
+export type PersonStatus = (typeof PERSON_STATUSES)[number];
+
+/** A tenancy of a house. */
+export const TENANCY_STATUSES = ['active', 'ended'] as const;
+export type TenancyStatus = (typeof TENANCY_STATUSES)[number];
+
+/** A door or place QR code. */
+export const ACCESS_CODE_STATUSES = ['active', 'revoked'] as const;
+export type AccessCodeStatus = (typeof ACCESS_CODE_STATUSES)[number];
+
+/** An arrival, departure or self-report waiting for a worker. */
+export const PENDING_CHANGE_STATUSES = ['pending', 'confirmed', 'rejected'] as const;
+export type PendingChangeStatus = (typeof PENDING_CHANGE_STATUSES)[number];
+
+/** A batch of health data, pushed or imported. */
+export const FEED_BATCH_STATUSES = ['received', 'processing', 'done', 'failed'] as const;
+export type FeedBatchStatus = (typeof FEED_BATCH_STATUSES)[number];
+
+/** A health record nobody could be matched to. */
+export const INBOX_STATUSES = ['open', 'matched', 'lead', 'dismissed'] as const;
+export type InboxStatus = (typeof INBOX_STATUSES)[number];
+
+/** A screening round. */
+export const ROUND_STATUSES = ['open', 'closed'] as const;
+export type RoundStatus = (typeof ROUND_STATUSES)[number];
+
+/** A key person under watch. */
+export const KEY_PERSON_STATUSES = ['active', 'ended', 'transferred'] as const;
+export type KeyPersonStatus = (typeof KEY_PERSON_STATUSES)[number];
+
+/** A lead sent down to be checked. */
+export const LEAD_STATUSES = ['open', 'verified'] as const;
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
+
+/** An event (事件) through its workflow. */
+export const EVENT_STATUSES = [
+  'collected',
+  'registered',
+  'dispatched',
+  'handling',
+  'reported',
+  'closed',
+  'evaluated',
+  'suspended',
+  'merged',
+  'rejected',
+] as const;
+export type EventStatus = (typeof EVENT_STATUSES)[number];
+
+/** A resident's request for help. */
+export const SERVICE_REQUEST_STATUSES = ['open', 'accepted', 'delivered', 'closed', 'cancelled'] as const;
+export type ServiceRequestStatus = (typeof SERVICE_REQUEST_STATUSES)[number];
+
+/** An announcement. */
+export const ANNOUNCEMENT_STATUSES = ['draft', 'published', 'withdrawn'] as const;
+export type AnnouncementStatus = (typeof ANNOUNCEMENT_STATUSES)[number];
+
+/** A register import job. */
+export const IMPORT_STATUSES = ['running', 'done', 'failed'] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+
+/** Every action the audit log records; `recordAudit` takes only these. */
+export const AUDIT_ACTIONS = [
+  'access_code.issue',
+  'access_code.issue_area',
+  'access_code.labels',
+  'access_code.revoke',
+  'announcement.create',
+  'announcement.publish',
+  'announcement.update',
+  'announcement.withdraw',
+  'area.create',
+  'area.import',
+  'area.move',
+  'area.retire',
+  'area.update',
+  'auth.locked',
+  'auth.login',
+  'auth.login_failed',
+  'auth.mfa_enrolled',
+  'auth.mfa_recovery_used',
+  'auth.password_changed',
+  'contacts.find',
+  'contacts.leads',
+  'demo.seed',
+  'event_category.create',
+  'event_category.retire',
+  'event_category.update',
+  'health.feed.receive',
+  'health.import',
+  'health.unmatched.dismiss',
+  'health.unmatched.match',
+  'house.create',
+  'house.import',
+  'house.update',
+  'key_person.create',
+  'key_person.end',
+  'key_person.flag',
+  'key_person.transfer',
+  'key_person.update',
+  'keys.rotate',
+  'lead.create',
+  'lead.import',
+  'lead.reveal',
+  'lead.route',
+  'lead.verify',
+  'notification.preferences.update',
+  'pending_change.confirm',
+  'pending_change.reject',
+  'person.depart',
+  'person.export',
+  'person.import',
+  'person.import.rejects',
+  'person.lookup',
+  'person.lookup_refused',
+  'person.merge',
+  'person.move',
+  'person.register',
+  'person.reveal',
+  'person.search_number',
+  'person.update',
+  'place.create',
+  'report.daily.export',
+  'responsibility.create',
+  'responsibility.delete',
+  'review.export',
+  'round.close',
+  'round.create',
+  'round.mark',
+  'round.rebuild_counters',
+  'round.unmark',
+  'service_request.accept',
+  'service_request.cancel',
+  'service_request.close',
+  'service_request.contact.reveal',
+  'service_request.create',
+  'service_request.deliver',
+  'service_request.reassign',
+  'service_resource.create',
+  'service_resource.retire',
+  'service_resource.update',
+  'team.create',
+  'team.member.remove',
+  'team.member.set',
+  'team.retire',
+  'team.update',
+  'tenancy.create',
+  'token.create',
+  'token.revoke',
+  'unit.create',
+  'unit.import',
+  'unit.retire',
+  'user.assignment_add',
+  'user.assignment_remove',
+  'user.create',
+  'user.mfa_reset',
+  'user.password_reset',
+  'user.update',
+  'visit.record',
+  'volunteer.assign',
+  'volunteer.unassign',
+  'work_calendar.delete',
+  'work_calendar.set',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** What an audit entry is about. */
+export const ENTITY_TYPES = [
+  'access_code',
+  'announcement',
+  'api_token',
+  'area',
+  'encryption_key',
+  'event_category',
+  'feed_batch',
+  'health_record',
+  'house',
+  'household_visit',
+  'import',
+  'installation',
+  'key_person',
+  'lead',
+  'pending_change',
+  'person',
+  'place',
+  'report',
+  'responsibility',
+  'review',
+  'round_mark',
+  'screening_round',
+  'service_request',
+  'service_resource',
+  'team',
+  'tenancy',
+  'unit',
+  'user',
+  'work_calendar_day',
+] as const;
+export type EntityType = (typeof ENTITY_TYPES)[number];
+
+/** Who acted when no person did, as written in audit entries and timelines (`actor_name`). */
+export const SYSTEM_ACTORS = [
+  'system:cli',
+  'system:demo',
+  'system:escalation',
+  'system:returnee-scan',
+  'system:reporter',
+] as const;
+export type SystemActor = (typeof SYSTEM_ACTORS)[number];
+
+/** The name of a system viewer: the part after `system:`. */
+export type SystemName = SystemActor extends `system:${infer Name}` ? Name : never;
+
+/** Whether a word read from outside (a query, a stored row) is one of a vocabulary's. */
+export function isOneOf<T extends string>(words: readonly T[], value: string): value is T {
+  return (words as readonly string[]).includes(value);
+}
+
+/** Whether an actor name is one of the system's own (and so has a translated name). */
+export const isSystemActor = (name: string): name is SystemActor => isOneOf(SYSTEM_ACTORS, name);
+
 /** Stable error codes of the API: clients branch on these, never on the human message. */
 export const ERROR_CODES = [
   'ACCOUNT_LOCKED',

@@ -1,12 +1,14 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type * as V from '../core/vocabulary.js';
 
 /** Row types of the database. API types live in each module's schema.ts; map between them explicitly. */
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
-export type AreaLevel = 'city' | 'county' | 'township' | 'village' | 'grid' | 'microgrid' | 'cell';
-export type AreaKind = 'ordinary' | 'enterprise' | 'site' | 'school' | 'hotel';
+// Closed sets of words are named once, in core/vocabulary.ts; these columns take them from there.
+export type AreaLevel = V.Level;
+export type AreaKind = V.AreaKind;
 
 export interface AreasTable {
   id: Generated<number>;
@@ -48,7 +50,7 @@ export interface UsersTable {
 export interface RoleAssignmentsTable {
   id: Generated<number>;
   user_id: number;
-  role: string;
+  role: V.Role;
   area_id: number;
   /** Data categories a department role may see ("health", "police", "industry"…). */
   categories: ColumnType<string[], string[] | undefined, string[]>;
@@ -130,8 +132,8 @@ export interface AuditLogTable {
   actor_token_id: number | null;
   actor_name: string;
   ip: string | null;
-  action: string;
-  entity_type: string;
+  action: V.AuditAction;
+  entity_type: V.EntityType;
   entity_id: string | null;
   /** Path of the area the record belonged to, so admins read only their subtree's entries. */
   area_path: string | null;
@@ -148,7 +150,7 @@ export interface AppMetaTable {
 type DateColumn = ColumnType<string | null, string | null | undefined, string | null>;
 
 export type ResidenceType = 'registered' | 'permanent' | 'floating' | 'temporary';
-export type PersonStatus = 'active' | 'departed' | 'deceased';
+export type PersonStatus = V.PersonStatus;
 
 export interface HousesTable {
   id: Generated<number>;
@@ -252,7 +254,7 @@ export interface TenanciesTable {
   starts_on: string;
   ends_on: DateColumn;
   lease_reference: string | null;
-  status: Generated<'active' | 'ended'>;
+  status: Generated<V.TenancyStatus>;
   created_at: Timestamp;
 }
 
@@ -270,7 +272,7 @@ export interface AccessCodesTable {
   token_hash: string;
   /** The token encrypted with the field cipher, only to print the label again. */
   token_secret: string;
-  status: Generated<'active' | 'revoked'>;
+  status: Generated<V.AccessCodeStatus>;
   issued_at: Timestamp;
   issued_by: string;
   revoked_at: NullableTimestamp;
@@ -283,7 +285,7 @@ export type PendingChangeKind = 'arrival' | 'departure' | 'self_report';
 export interface PendingChangesTable {
   id: Generated<number>;
   kind: PendingChangeKind;
-  status: Generated<'pending' | 'confirmed' | 'rejected'>;
+  status: Generated<V.PendingChangeStatus>;
   code_id: number;
   house_id: number | null;
   area_id: number;
@@ -356,7 +358,7 @@ export interface FeedBatchesTable {
   area_path: string;
   token_id: number | null;
   user_id: number | null;
-  status: Generated<'received' | 'processing' | 'done' | 'failed'>;
+  status: Generated<V.FeedBatchStatus>;
   received: Generated<number>;
   inserted: Generated<number>;
   duplicates: Generated<number>;
@@ -402,7 +404,7 @@ export interface HealthRecordsTable {
   value: ColumnType<string | null, string | number | null | undefined, string | number | null>;
   details: JSONColumnType<object | null, string | null | undefined, string | null>;
   unmatched_reason: 'unknown_number' | 'invalid_number' | null;
-  inbox_status: 'open' | 'matched' | 'lead' | 'dismissed' | null;
+  inbox_status: V.InboxStatus | null;
   identity_secret: string | null;
   document_masked: string | null;
   name_masked: string | null;
@@ -444,7 +446,7 @@ export interface ScreeningRoundsTable {
   name: string;
   starts_at: Timestamp;
   ends_at: Timestamp;
-  status: Generated<'open' | 'closed'>;
+  status: Generated<V.RoundStatus>;
   created_by: string;
   created_at: Timestamp;
   closed_at: NullableTimestamp;
@@ -485,7 +487,7 @@ export interface KeyPersonsTable {
   person_id: number;
   area_path: string;
   category: KeyPersonCategory;
-  status: Generated<'active' | 'ended' | 'transferred'>;
+  status: Generated<V.KeyPersonStatus>;
   starts_on: string;
   ends_on: string;
   responsible_user_id: number | null;
@@ -528,7 +530,7 @@ export interface LeadsTable {
   area_path: string;
   routed_by: 'person' | 'address' | 'manual' | 'inbox';
   tier: Generated<'worker' | 'grid_leader' | 'community'>;
-  status: Generated<'open' | 'verified'>;
+  status: Generated<V.LeadStatus>;
   outcome: 'found_here' | 'moved' | 'not_found' | 'wrong_data' | null;
   measures: string | null;
   verified_at: NullableTimestamp;
@@ -571,17 +573,7 @@ export interface CamerasTable {
 }
 
 export type EventTier = 'microgrid' | 'grid' | 'village' | 'township' | 'county';
-export type EventStatus =
-  | 'collected'
-  | 'registered'
-  | 'dispatched'
-  | 'handling'
-  | 'reported'
-  | 'closed'
-  | 'evaluated'
-  | 'suspended'
-  | 'merged'
-  | 'rejected';
+export type EventStatus = V.EventStatus;
 export type EventSource = 'citizen' | 'patrol' | 'hotline' | 'resident_group' | 'device' | 'open311';
 export type EventStep = 'register' | 'dispatch' | 'handle' | 'check';
 export type AlertKind = 'gathering' | 'isolation_door_opened' | 'fever_at_gate' | 'loitering';
@@ -756,7 +748,7 @@ export interface VolunteerHouseholdsTable {
 }
 
 export type ResidentRequestKind = 'medicine' | 'groceries' | 'gas' | 'doctor_visit' | 'transport' | 'other';
-export type ResidentRequestStatus = 'open' | 'accepted' | 'delivered' | 'closed' | 'cancelled';
+export type ResidentRequestStatus = V.ServiceRequestStatus;
 
 export interface ResidentRequestsTable {
   id: Generated<number>;
@@ -808,7 +800,7 @@ export interface AnnouncementsTable {
   title: string;
   body: string;
   tags: ColumnType<string[], string[] | undefined, string[]>;
-  status: Generated<'draft' | 'published' | 'withdrawn'>;
+  status: Generated<V.AnnouncementStatus>;
   published_at: NullableTimestamp;
   expires_at: NullableTimestamp;
   created_by: number | null;
@@ -929,7 +921,7 @@ export interface DB {
 export interface ImportJobsTable {
   id: string;
   kind: 'persons' | 'houses' | 'units';
-  status: Generated<'running' | 'done' | 'failed'>;
+  status: Generated<V.ImportStatus>;
   file_name: string;
   user_id: number | null;
   actor_name: string;

@@ -61,7 +61,8 @@ export async function respondersOf(db: Db, areaIds: readonly number[]): Promise<
         .select([
           't.area_id',
           'm.user_id',
-          sql<string>`null`.as('role'),
+          // Team members hold no role here: null, told apart below (typed as the column it unites with).
+          sql<Role>`null`.as('role'),
           sql<string[]>`'{}'::text[]`.as('categories'),
         ])
         .where('t.area_id', 'in', [...areaIds])

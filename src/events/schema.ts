@@ -1,22 +1,12 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import { Id, RequiredParagraph, RequiredText } from '../core/schemas.js';
+import { EVENT_STATUSES } from '../core/vocabulary.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
 
 export const EVENT_TIERS = ['microgrid', 'grid', 'village', 'township', 'county'] as const;
-export const EVENT_STATUSES = [
-  'collected',
-  'registered',
-  'dispatched',
-  'handling',
-  'reported',
-  'closed',
-  'evaluated',
-  'suspended',
-  'merged',
-  'rejected',
-] as const;
+export { EVENT_STATUSES };
 export const EVENT_SOURCES = ['citizen', 'patrol', 'hotline', 'resident_group', 'device', 'open311'] as const;
 export const STAFF_SOURCES = ['patrol', 'hotline', 'resident_group'] as const;
 export const EVENT_STEPS = ['register', 'dispatch', 'handle', 'check'] as const;

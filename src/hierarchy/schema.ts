@@ -1,9 +1,10 @@
 import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../core/pagination.js';
+import { AREA_KINDS, LEVELS } from '../core/vocabulary.js';
 import { Id, RequiredParagraph, RequiredText } from '../core/schemas.js';
 
-export const LEVEL_VALUES = ['city', 'county', 'township', 'village', 'grid', 'microgrid', 'cell'] as const;
-export const KIND_VALUES = ['ordinary', 'enterprise', 'site', 'school', 'hotel'] as const;
+export const LEVEL_VALUES = LEVELS;
+export const KIND_VALUES = AREA_KINDS;
 
 export const Level = Type.Enum(LEVEL_VALUES);
 export const Kind = Type.Enum(KIND_VALUES);

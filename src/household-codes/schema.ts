@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { ACCESS_CODE_STATUSES, PENDING_CHANGE_STATUSES as PENDING_STATUSES } from '../core/vocabulary.js';
 import { Page, PageQuery } from '../core/pagination.js';
 import { DOCUMENT_TYPES } from '../register/identity/documents.js';
 import { AreaSummary, PersonView, RESIDENCE_TYPES } from '../register/schema.js';
@@ -124,7 +125,7 @@ export const CODE_KINDS = ['household', 'self_report', 'place'] as const;
 export const CodeView = Type.Object({
   id: Type.Integer(),
   kind: Type.Enum(CODE_KINDS),
-  status: Type.Enum(['active', 'revoked']),
+  status: Type.Enum(ACCESS_CODE_STATUSES),
   issuedAt: Type.String({ format: 'date-time' }),
   issuedBy: Type.String(),
   revokedAt: Nullable(Type.String({ format: 'date-time' })),
@@ -148,7 +149,7 @@ export const CodeQuery = Type.Intersect([
     within: Type.Optional(Id()),
     houseId: Type.Optional(Id()),
     placeId: Type.Optional(Id()),
-    status: Type.Optional(Type.Enum(['active', 'revoked', 'all'], { default: 'active' })),
+    status: Type.Optional(Type.Enum([...ACCESS_CODE_STATUSES, 'all'], { default: 'active' })),
   }),
 ]);
 export type CodeQuery = Static<typeof CodeQuery>;
@@ -177,7 +178,7 @@ export const BulkIssueResult = Type.Object({
 
 // ---- staff: pending changes ----
 
-export const PENDING_STATUSES = ['pending', 'confirmed', 'rejected'] as const;
+export { PENDING_STATUSES };
 export const PENDING_KINDS = ['arrival', 'departure', 'self_report'] as const;
 
 export const PendingAnswers = Type.Object({

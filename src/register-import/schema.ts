@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { IMPORT_KINDS } from './columns.js';
 import { Id, RequiredText } from '../core/schemas.js';
+import { IMPORT_STATUSES } from '../core/vocabulary.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -51,7 +52,7 @@ export type ImportPreview = Static<typeof ImportPreview>;
 export const ImportJobView = Type.Object({
   id: Type.String(),
   kind: Type.Enum(IMPORT_KINDS),
-  status: Type.Enum(['running', 'done', 'failed']),
+  status: Type.Enum(IMPORT_STATUSES),
   fileName: Type.String(),
   dryRun: Type.Boolean(),
   processedRows: Type.Integer(),

@@ -3,6 +3,7 @@ import { recordAudit } from '../audit/repository.js';
 import { viewerName } from '../auth/scope.js';
 import type { Actor, Db } from '../core/context.js';
 import { AppError } from '../core/errors.js';
+import type { AuditAction, EntityType } from '../core/vocabulary.js';
 import type { DB } from '../db/schema.js';
 import { assertMappingComplete, type Columns, mapHeaders, mapRow } from '../imports/columns.js';
 import type { EncodingOption } from '../imports/encoding.js';
@@ -39,7 +40,7 @@ interface KindSpec<C extends { row: number }> {
   keyField: string;
   keyWhat: string;
   write(db: Db, ctx: ImportContext, batch: readonly C[], reject: RejectSink): Promise<BatchCounts>;
-  audit: { action: string; entityType: string };
+  audit: { action: AuditAction; entityType: EntityType };
 }
 
 const SPECS: { [K in ImportKind]: KindSpec<{ row: number }> } = {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { redactUrl } from '../core/log.js';
+import type { AuditAction } from '../core/vocabulary.js';
 import { maskIdNumber } from '../privacy/masking.js';
 import { describeEachDatabase } from '../test-support/database.js';
 import {
@@ -45,7 +46,7 @@ describeEachDatabase('register: lookups that do not leak', (database) => {
       headers: session.headers,
       payload: { documentNumber },
     });
-  const auditOf = async (action: string) =>
+  const auditOf = async (action: AuditAction) =>
     database().db.selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('id').execute();
 
   beforeAll(async () => {

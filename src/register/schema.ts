@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../core/pagination.js';
 import { DOCUMENT_TYPES } from './identity/documents.js';
 import { Id, RequiredText } from '../core/schemas.js';
+import { PERSON_STATUSES } from '../core/vocabulary.js';
 
 export const RESIDENCE_TYPES = ['registered', 'permanent', 'floating', 'temporary'] as const;
 /** Tags grid workers keep on people who need attention. */
@@ -202,7 +203,7 @@ export const PersonQuery = Type.Intersect([
     houseId: Type.Optional(Id()),
     tag: Type.Optional(Type.Enum(PERSON_TAGS)),
     residenceType: Type.Optional(Type.Enum(RESIDENCE_TYPES)),
-    status: Type.Optional(Type.Enum(['active', 'departed', 'deceased', 'all'])),
+    status: Type.Optional(Type.Enum([...PERSON_STATUSES, 'all'])),
   }),
 ]);
 export type PersonQuery = Static<typeof PersonQuery>;

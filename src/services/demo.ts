@@ -486,7 +486,9 @@ export async function seedDemoCommunityServices(
       .returning('id')
       .executeTakeFirstOrThrow();
     requests++;
-    const history: Array<[string, Date, string]> = [['create', created, 'open']];
+    const history: Array<['create' | 'accept' | 'deliver' | 'close' | 'cancel', Date, string]> = [
+      ['create', created, 'open'],
+    ];
     if (reached('accepted')) history.push(['accept', step(1), 'accepted']);
     if (reached('delivered')) history.push(['deliver', step(2), 'delivered']);
     if (reached('closed')) history.push(['close', step(3), 'closed']);

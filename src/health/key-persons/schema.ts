@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../../core/pagination.js';
 import { KEY_PERSON_CATEGORIES, MAX_PERIOD_DAYS } from './plan.js';
 import { Id, RequiredText } from '../../core/schemas.js';
+import { KEY_PERSON_STATUSES } from '../../core/vocabulary.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -14,7 +15,7 @@ const PlanDays = (description: string) =>
   });
 const DateOf = (description: string) => Type.String({ format: 'date', description });
 
-export const KEY_PERSON_STATUSES = ['active', 'ended', 'transferred'] as const;
+export { KEY_PERSON_STATUSES };
 export const FOLLOW_UP_KINDS = ['temperature', 'test', 'visit', 'call'] as const;
 
 export const FollowUpPlan = Type.Object(

@@ -1,5 +1,5 @@
 import { type Expression, type Insertable, type Selectable, type SqlBool, sql } from 'kysely';
-import type { Right } from '../../auth/rights.js';
+import type { Right, Role } from '../../auth/rights.js';
 import { inScope, inSubtrees, prefixUpperBound, type Viewer } from '../../auth/scope.js';
 import type { Db } from '../../core/context.js';
 import { pageWindow } from '../../core/pagination.js';
@@ -145,7 +145,7 @@ export async function leadHistory(db: Db, leadId: number) {
 }
 
 /** Users holding `role` on the lead's area or its nearest ancestor that has one. */
-export async function responsibleUsers(db: Db, areaPath: string, role: string) {
+export async function responsibleUsers(db: Db, areaPath: string, role: Role) {
   const ids = areaPath.split('/').filter(Boolean).map(Number);
   if (ids.length === 0) return [];
   const rows = await db

@@ -2,13 +2,14 @@ import { type Static, Type } from 'typebox';
 import { Page, PageQuery } from '../../core/pagination.js';
 import { KEY_PERSON_CATEGORIES } from '../key-persons/plan.js';
 import { Id, RequiredText } from '../../core/schemas.js';
+import { LEAD_STATUSES } from '../../core/vocabulary.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
 
 export const LEAD_TIERS = ['worker', 'grid_leader', 'community'] as const;
 export type LeadTier = (typeof LEAD_TIERS)[number];
-export const LEAD_STATUSES = ['open', 'verified'] as const;
+export { LEAD_STATUSES };
 export const LEAD_ROUTES = ['person', 'address', 'manual', 'inbox'] as const;
 export type LeadRoute = (typeof LEAD_ROUTES)[number];
 export const LEAD_OUTCOMES = ['found_here', 'moved', 'not_found', 'wrong_data'] as const;

@@ -1,0 +1,314 @@
+// Names of the closed vocabularies (core/vocabulary.ts) in English.
+// Each record is typed by its vocabulary: a word without a name here fails the build.
+import type {
+  AccessCodeStatus,
+  AnnouncementStatus,
+  AreaKind,
+  AuditAction,
+  DepartmentCategory,
+  EntityType,
+  EventStatus,
+  FeedBatchStatus,
+  ImportStatus,
+  InboxStatus,
+  KeyPersonStatus,
+  LeadStatus,
+  Level,
+  PendingChangeStatus,
+  PersonStatus,
+  Right,
+  Role,
+  RoundStatus,
+  ServiceRequestStatus,
+  SystemActor,
+  TenancyStatus,
+} from '../core/vocabulary.js';
+
+export const levelsEn: Readonly<Record<Level, string>> = {
+  city: 'City',
+  county: 'County / district',
+  township: 'Township / subdistrict',
+  village: 'Village / community',
+  grid: 'Grid',
+  microgrid: 'Micro-grid',
+  cell: 'Row / building',
+};
+
+export const areaKindsEn: Readonly<Record<AreaKind, string>> = {
+  ordinary: 'Ordinary',
+  enterprise: 'Enterprise',
+  site: 'Construction site',
+  school: 'School',
+  hotel: 'Hotel',
+};
+
+export const rolesEn: Readonly<Record<Role, string>> = {
+  admin: 'Administrator',
+  commander: 'Commander',
+  community_staff: 'Community staff',
+  grid_leader: 'Grid leader',
+  grid_worker: 'Grid worker',
+  volunteer: 'Volunteer',
+  doctor: 'Doctor',
+  police: 'Police officer',
+  department: 'Department staff',
+};
+
+export const rightsEn: Readonly<Record<Right, string>> = {
+  'area.read': 'View areas',
+  'area.manage': 'Manage areas',
+  'user.read': 'View users',
+  'user.manage': 'Manage users',
+  'audit.read': 'Read the audit log',
+  'person.read': 'View persons',
+  'person.write': 'Register persons',
+  'person.reveal': 'Reveal full ID data',
+  'person.export': 'Export persons',
+  'health.read': 'View health data',
+  'health.write': 'Record health data',
+  'event.read': 'View events',
+  'event.handle': 'Handle events',
+  'event.dispatch': 'Dispatch events',
+  'service.handle': 'Handle resident requests',
+  'service.manage': 'Manage service lists',
+  'event.configure': 'Configure events',
+  'announcement.write': 'Publish announcements',
+  'team.manage': 'Manage teams',
+  'review.read': 'View performance review',
+  'token.manage': 'Manage API tokens',
+};
+
+export const departmentCategoriesEn: Readonly<Record<DepartmentCategory, string>> = {
+  health: 'Health',
+  police: 'Police',
+  industry: 'Industry',
+  city_management: 'City management',
+};
+
+export const personStatusesEn: Readonly<Record<PersonStatus, string>> = {
+  active: 'Active',
+  departed: 'Departed',
+  deceased: 'Deceased',
+};
+
+export const tenancyStatusesEn: Readonly<Record<TenancyStatus, string>> = {
+  active: 'Active',
+  ended: 'Ended',
+};
+
+export const accessCodeStatusesEn: Readonly<Record<AccessCodeStatus, string>> = {
+  active: 'Active',
+  revoked: 'Revoked',
+};
+
+export const pendingChangeStatusesEn: Readonly<Record<PendingChangeStatus, string>> = {
+  pending: 'Pending',
+  confirmed: 'Confirmed',
+  rejected: 'Rejected',
+};
+
+export const feedBatchStatusesEn: Readonly<Record<FeedBatchStatus, string>> = {
+  received: 'Received',
+  processing: 'Processing',
+  done: 'Done',
+  failed: 'Failed',
+};
+
+export const inboxStatusesEn: Readonly<Record<InboxStatus, string>> = {
+  open: 'Open',
+  matched: 'Matched',
+  lead: 'Turned into lead',
+  dismissed: 'Dismissed',
+};
+
+export const roundStatusesEn: Readonly<Record<RoundStatus, string>> = {
+  open: 'Open',
+  closed: 'Closed',
+};
+
+export const keyPersonStatusesEn: Readonly<Record<KeyPersonStatus, string>> = {
+  active: 'Active',
+  ended: 'Ended',
+  transferred: 'Transferred',
+};
+
+export const leadStatusesEn: Readonly<Record<LeadStatus, string>> = {
+  open: 'Open',
+  verified: 'Verified',
+};
+
+export const eventStatusesEn: Readonly<Record<EventStatus, string>> = {
+  collected: 'Collected',
+  registered: 'Registered',
+  dispatched: 'Dispatched',
+  handling: 'Handling',
+  reported: 'To check',
+  closed: 'Closed',
+  evaluated: 'Evaluated',
+  suspended: 'Suspended',
+  merged: 'Merged',
+  rejected: 'Rejected',
+};
+
+export const serviceRequestStatusesEn: Readonly<Record<ServiceRequestStatus, string>> = {
+  open: 'Waiting',
+  accepted: 'Accepted',
+  delivered: 'Delivered',
+  closed: 'Closed',
+  cancelled: 'Cancelled',
+};
+
+export const announcementStatusesEn: Readonly<Record<AnnouncementStatus, string>> = {
+  draft: 'Draft',
+  published: 'Published',
+  withdrawn: 'Withdrawn',
+};
+
+export const importStatusesEn: Readonly<Record<ImportStatus, string>> = {
+  running: 'Running',
+  done: 'Done',
+  failed: 'Failed',
+};
+
+export const auditActionsEn: Readonly<Record<AuditAction, string>> = {
+  'access_code.issue': 'Code issued',
+  'access_code.issue_area': 'Codes issued for an area',
+  'access_code.labels': 'Door labels printed',
+  'access_code.revoke': 'Code revoked',
+  'announcement.create': 'Create announcement',
+  'announcement.publish': 'Publish announcement',
+  'announcement.update': 'Edit announcement',
+  'announcement.withdraw': 'Withdraw announcement',
+  'area.create': 'Area created',
+  'area.import': 'Areas imported',
+  'area.move': 'Area moved',
+  'area.retire': 'Area retired',
+  'area.update': 'Area changed',
+  'auth.locked': 'Account locked',
+  'auth.login': 'Signed in',
+  'auth.login_failed': 'Sign-in failed',
+  'auth.mfa_enrolled': 'Two-step sign-in turned on',
+  'auth.mfa_recovery_used': 'Signed in with a recovery code',
+  'auth.password_changed': 'Password changed',
+  'contacts.find': 'Find contacts',
+  'contacts.leads': 'Make contact leads',
+  'demo.seed': 'Demo data seeded',
+  'event_category.create': 'Add event category',
+  'event_category.retire': 'Retire event category',
+  'event_category.update': 'Edit event category',
+  'health.feed.receive': 'Receive health feed',
+  'health.import': 'Import health data',
+  'health.unmatched.dismiss': 'Dismiss health record',
+  'health.unmatched.match': 'Match health record',
+  'house.create': 'House added',
+  'house.import': 'Houses imported',
+  'house.update': 'House changed',
+  'key_person.create': 'Add key person',
+  'key_person.end': 'End follow-up',
+  'key_person.flag': 'Flag returnee',
+  'key_person.transfer': 'Transfer key person',
+  'key_person.update': 'Change key person',
+  'keys.rotate': 'Rotate encryption keys',
+  'lead.create': 'Create leads',
+  'lead.import': 'Import leads',
+  'lead.reveal': 'Reveal lead identity',
+  'lead.route': 'Route lead',
+  'lead.verify': 'Verify lead',
+  'notification.preferences.update': 'Change notification settings',
+  'pending_change.confirm': 'Submission confirmed',
+  'pending_change.reject': 'Submission rejected',
+  'person.depart': 'Departure recorded',
+  'person.export': 'Persons exported',
+  'person.import': 'Persons imported',
+  'person.import.rejects': 'Download import rejects (with ID data)',
+  'person.lookup': 'Look up person by ID number',
+  'person.lookup_refused': 'ID lookup over the limit',
+  'person.merge': 'Person merged',
+  'person.move': 'Person moved',
+  'person.register': 'Person registered',
+  'person.reveal': 'Personal data revealed',
+  'person.search_number': 'Search persons by ID or phone number',
+  'person.update': 'Person changed',
+  'place.create': 'Place added',
+  'report.daily.export': 'Export daily report',
+  'responsibility.create': 'Assign area or household',
+  'responsibility.delete': 'Remove area or household assignment',
+  'review.export': 'Export performance review',
+  'round.close': 'Close screening round',
+  'round.create': 'Start screening round',
+  'round.mark': 'Mark untested person',
+  'round.rebuild_counters': 'Rebuild coverage counters',
+  'round.unmark': 'Remove mark',
+  'service_request.accept': 'Accept request',
+  'service_request.cancel': 'Cancel request',
+  'service_request.close': 'Close request',
+  'service_request.contact.reveal': 'Reveal requester phone',
+  'service_request.create': 'Create request',
+  'service_request.deliver': 'Deliver',
+  'service_request.reassign': 'Reassign volunteer',
+  'service_resource.create': 'Add list item',
+  'service_resource.retire': 'Retire list item',
+  'service_resource.update': 'Edit list item',
+  'team.create': 'Create team',
+  'team.member.remove': 'Remove team member',
+  'team.member.set': 'Set team member',
+  'team.retire': 'Retire team',
+  'team.update': 'Edit team',
+  'tenancy.create': 'Lease recorded',
+  'token.create': 'API token created',
+  'token.revoke': 'API token revoked',
+  'unit.create': 'Unit added',
+  'unit.import': 'Units imported',
+  'unit.retire': 'Unit retired',
+  'user.assignment_add': 'Role added',
+  'user.assignment_remove': 'Role removed',
+  'user.create': 'User created',
+  'user.mfa_reset': 'Two-step sign-in reset',
+  'user.password_reset': 'Password reset',
+  'user.update': 'User changed',
+  'visit.record': 'Household visit recorded',
+  'volunteer.assign': 'Assign volunteer households',
+  'volunteer.unassign': 'Unassign volunteer households',
+  'work_calendar.delete': 'Remove calendar day',
+  'work_calendar.set': 'Set calendar day',
+};
+
+export const entityTypesEn: Readonly<Record<EntityType, string>> = {
+  access_code: 'Code',
+  announcement: 'Announcement',
+  api_token: 'API token',
+  area: 'Area',
+  encryption_key: 'Encryption key',
+  event_category: 'Event category',
+  feed_batch: 'Health feed batch',
+  health_record: 'Health record',
+  house: 'House',
+  household_visit: 'Visit',
+  import: 'Import',
+  installation: 'Installation',
+  key_person: 'Key person',
+  lead: 'Lead',
+  pending_change: 'Submission',
+  person: 'Person',
+  place: 'Place',
+  report: 'Report',
+  responsibility: 'Responsibility',
+  review: 'Performance review',
+  round_mark: 'Round mark',
+  screening_round: 'Screening round',
+  service_request: 'Resident request',
+  service_resource: 'List item',
+  team: 'Team',
+  tenancy: 'Tenancy',
+  unit: 'Unit',
+  user: 'User',
+  work_calendar_day: 'Calendar day',
+};
+
+export const systemActorsEn: Readonly<Record<SystemActor, string>> = {
+  'system:cli': 'Command-line import',
+  'system:demo': 'Demo data',
+  'system:escalation': 'Automatic escalation',
+  'system:returnee-scan': 'Automatic returnee scan',
+  'system:reporter': 'Reporter',
+};
