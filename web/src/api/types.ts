@@ -1,49 +1,19 @@
 // Shapes of the Gridguard HTTP API as the web app sees them (mirrors the server's response schemas).
 
-export const LEVELS = ['city', 'county', 'township', 'village', 'grid', 'microgrid', 'cell'] as const;
-export type Level = (typeof LEVELS)[number];
+// Closed vocabularies come from the server's own list (src/core/vocabulary.ts).
+import type { AreaKind as Kind, DepartmentCategory, Level, Role } from './vocabulary';
 
-export const KINDS = ['ordinary', 'enterprise', 'site', 'school', 'hotel'] as const;
-export type Kind = (typeof KINDS)[number];
-
-export const ROLES = [
-  'admin',
-  'commander',
-  'community_staff',
-  'grid_leader',
-  'grid_worker',
-  'volunteer',
-  'doctor',
-  'police',
-  'department',
-] as const;
-export type Role = (typeof ROLES)[number];
-
-export const DEPARTMENT_CATEGORIES = ['health', 'police', 'industry', 'city_management'] as const;
-export type DepartmentCategory = (typeof DEPARTMENT_CATEGORIES)[number];
-
-export type Right =
-  | 'area.read'
-  | 'area.manage'
-  | 'user.read'
-  | 'user.manage'
-  | 'audit.read'
-  | 'person.read'
-  | 'person.write'
-  | 'person.reveal'
-  | 'person.export'
-  | 'health.read'
-  | 'health.write'
-  | 'event.read'
-  | 'event.handle'
-  | 'event.dispatch'
-  | 'service.handle'
-  | 'service.manage'
-  | 'event.configure'
-  | 'announcement.write'
-  | 'team.manage'
-  | 'review.read'
-  | 'token.manage';
+export {
+  LEVELS,
+  AREA_KINDS as KINDS,
+  ROLES,
+  DEPARTMENT_CATEGORY_NAMES as DEPARTMENT_CATEGORIES,
+  type Level,
+  type AreaKind as Kind,
+  type Role,
+  type DepartmentCategory,
+  type Right,
+} from './vocabulary';
 
 export interface Page<T> {
   items: T[];
@@ -272,93 +242,7 @@ export interface Health {
   database: 'pglite' | 'postgres';
 }
 
-/** Audit actions the server records today (the log may hold others; they show by their code). */
-export const AUDIT_ACTIONS = [
-  'auth.login',
-  'auth.login_failed',
-  'auth.locked',
-  'auth.password_changed',
-  'area.create',
-  'area.update',
-  'area.move',
-  'area.retire',
-  'area.import',
-  'user.create',
-  'user.update',
-  'user.password_reset',
-  /** "/1/5/23/" where the server tells it: for useAuth().canAt. */
-  path?: string;
-  'user.assignment_add',
-  'user.assignment_remove',
-  'token.create',
-  'token.revoke',
-  'demo.seed',
-  'person.register',
-  'person.merge',
-  'person.update',
-  'person.move',
-  'person.depart',
-  'person.reveal',
-  'person.export',
-  'person.import',
-  'house.create',
-  'house.update',
-  'house.import',
-  'tenancy.create',
-  'unit.create',
-  'unit.retire',
-  'unit.import',
-  'access_code.issue',
-  'access_code.issue_area',
-  'access_code.labels',
-  'access_code.revoke',
-  'pending_change.confirm',
-  'pending_change.reject',
-  'place.create',
-  'visit.record',
-  'round.create',
-  'round.close',
-  'round.mark',
-  'round.unmark',
-  'round.rebuild_counters',
-  'key_person.create',
-  'key_person.flag',
-  'key_person.update',
-  'lead.create',
-  'lead.import',
-  'lead.verify',
-  'lead.route',
-  'lead.reveal',
-  'health.import',
-  'health.feed.receive',
-  'health.unmatched.match',
-  'health.unmatched.dismiss',
-  'contacts.find',
-  'contacts.leads',
-  'report.daily.export',
-] as const;
-
-export const AUDIT_ENTITY_TYPES = [
-  'area',
-  'user',
-  'api_token',
-  'installation',
-  'person',
-  'house',
-  'tenancy',
-  'unit',
-  'access_code',
-  'pending_change',
-  'place',
-  'household_visit',
-  'screening_round',
-  'round_mark',
-  'key_person',
-  'lead',
-  'feed_batch',
-  'health_record',
-  'report',
-] as const;
+export { AUDIT_ACTIONS, ENTITY_TYPES as AUDIT_ENTITY_TYPES } from './vocabulary';
 
 // ---- Register (一标三实): persons, houses, units ----
 

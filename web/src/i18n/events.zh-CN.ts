@@ -45,17 +45,6 @@ export const eventsZhCN = {
   'events.department': '部门：{name}',
   'events.team': '队伍：{name}',
 
-  'events.status.collected': '待受理',
-  'events.status.registered': '已立案',
-  'events.status.dispatched': '已派遣',
-  'events.status.handling': '处置中',
-  'events.status.reported': '待核查',
-  'events.status.closed': '已结案',
-  'events.status.evaluated': '已评价',
-  'events.status.suspended': '已挂起',
-  'events.status.merged': '已合并',
-  'events.status.rejected': '不予受理',
-
   'events.tier.microgrid': '微网格',
   'events.tier.grid': '网格',
   'events.tier.village': '社区（村）',

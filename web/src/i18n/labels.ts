@@ -1,6 +1,7 @@
 // Names of the server's codes (roles, levels, error codes…) in the current language.
 import { isApiError } from '../api/client';
 import type { FeedEvent } from '../api/types';
+import { isSystemActor } from '../api/vocabulary';
 import type { I18n } from './context';
 
 type Translator = Pick<I18n, 't' | 'has'>;
@@ -11,11 +12,24 @@ function named(i18n: Translator, prefix: string, value: string): string {
 }
 
 export const roleLabel = (i18n: Translator, role: string) => named(i18n, 'role', role);
+export const rightLabel = (i18n: Translator, right: string) => named(i18n, 'right', right);
 export const levelLabel = (i18n: Translator, level: string) => named(i18n, 'level', level);
 export const kindLabel = (i18n: Translator, kind: string) => named(i18n, 'kind', kind);
 export const categoryLabel = (i18n: Translator, category: string) => named(i18n, 'category', category);
 export const auditActionLabel = (i18n: Translator, action: string) => named(i18n, 'auditAction', action);
 export const entityTypeLabel = (i18n: Translator, type: string) => named(i18n, 'entityType', type);
+export const feedStatusLabel = (i18n: Translator, status: string) => named(i18n, 'feedStatus', status);
+export const importStatusLabel = (i18n: Translator, status: string) => named(i18n, 'importStatus', status);
+
+/**
+ * Who did something, as a reader names them: the system's own actors by their names (系统自动升级,
+ * not "system:escalation"), an API token as "接口令牌 <name>", a person by their user name.
+ */
+export function actorLabel(i18n: Translator, actor: string): string {
+  if (isSystemActor(actor)) return i18n.t(`systemActor.${actor}`);
+  if (actor.startsWith('token:')) return `${i18n.t('entityType.api_token')} ${actor.slice('token:'.length)}`;
+  return actor;
+}
 
 export const sexLabel = (i18n: Translator, sex: string) => named(i18n, 'sex', sex);
 export const residenceLabel = (i18n: Translator, type: string) => named(i18n, 'residence', type);

@@ -2,10 +2,11 @@ import { Button, Card, DatePicker, Form, Input, Select, Table, type TableProps, 
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useAuditList } from '../api/hooks';
-import { AUDIT_ACTIONS, AUDIT_ENTITY_TYPES, type AuditEntry, type AuditQuery } from '../api/types';
+import type { AuditEntry, AuditQuery } from '../api/types';
+import { AUDIT_ACTIONS, ENTITY_TYPES } from '../api/vocabulary';
 import { AuditChange } from '../components/AuditChange';
 import { useI18n } from '../i18n/context';
-import { auditActionLabel, entityTypeLabel, errorText } from '../i18n/labels';
+import { actorLabel, auditActionLabel, entityTypeLabel, errorText } from '../i18n/labels';
 import { tablePaging } from '../components/paging';
 
 interface FilterValues {
@@ -46,7 +47,7 @@ export function AuditPage() {
       render: (_v, entry) => i18n.formatDateTime(entry.at),
       width: 170,
     },
-    { title: t('audit.actor'), dataIndex: 'actor' },
+    { title: t('audit.actor'), dataIndex: 'actor', render: (_v, entry) => actorLabel(i18n, entry.actor) },
     {
       title: t('audit.action'),
       dataIndex: 'action',
@@ -76,6 +77,9 @@ export function AuditPage() {
               showSearch={{ optionFilterProp: 'label' }}
               placeholder={t('audit.action')}
               className="toolbar-select"
+              // Every action is rendered (no virtual list), so a search and a test both see them all.
+              virtual={false}
+              data-testid="audit-action-filter"
               options={AUDIT_ACTIONS.map((value) => ({ value, label: auditActionLabel(i18n, value) }))}
             />
           </Form.Item>
@@ -84,7 +88,9 @@ export function AuditPage() {
               allowClear
               placeholder={t('audit.entityType')}
               className="toolbar-select"
-              options={AUDIT_ENTITY_TYPES.map((value) => ({ value, label: entityTypeLabel(i18n, value) }))}
+              virtual={false}
+              data-testid="audit-entity-filter"
+              options={ENTITY_TYPES.map((value) => ({ value, label: entityTypeLabel(i18n, value) }))}
             />
           </Form.Item>
           <Form.Item name="actor">

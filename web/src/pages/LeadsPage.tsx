@@ -47,6 +47,7 @@ import { VerifyLeadDialog } from '../components/health/VerifyLeadDialog';
 import { useI18n } from '../i18n/context';
 import {
   codeText,
+  actorLabel,
   errorText,
   leadEventLabel,
   leadMeasureLabel,
@@ -568,7 +569,7 @@ function LeadDrawer({ id, onClose }: { id: number | null; onClose: () => void })
                   {event.toTier && <Tag>{leadTierLabel(i18n, event.toTier)}</Tag>}
                   {event.toArea && <span>{event.toArea.name}</span>}
                   <div className="muted">
-                    {i18n.formatDateTime(event.at)} · {event.actor}
+                    {i18n.formatDateTime(event.at)} · {actorLabel(i18n, event.actor)}
                   </div>
                 </div>
               ),

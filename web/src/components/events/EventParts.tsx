@@ -5,6 +5,7 @@ import { api } from '../../api/client';
 import type { EventDetail, EventPhoto, EventStepView } from '../../api/events';
 import { useResource } from '../../api/hooks';
 import { useI18n } from '../../i18n/context';
+import { actorLabel } from '../../i18n/labels';
 import { eventActionLabel, eventStatusLabel, eventTierLabel } from './labels';
 
 const EventMap = lazy(() => import('./EventMap').then((module) => ({ default: module.EventMap })));
@@ -57,7 +58,7 @@ export function EventTimeline({
                 )}
               </Space>
               <div className="muted">
-                {step.actor} · {i18n.formatDateTime(step.at)}
+                {actorLabel(i18n, step.actor)} · {i18n.formatDateTime(step.at)}
               </div>
               {step.fromTier && step.toTier && step.fromTier !== step.toTier && (
                 <div className="muted">

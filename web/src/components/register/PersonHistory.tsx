@@ -4,6 +4,7 @@ import type { PersonHistoryEntry } from '../../api/types';
 import type { I18n } from '../../i18n/context';
 import { useI18n } from '../../i18n/context';
 import {
+  actorLabel,
   fieldLabel,
   historyKindLabel,
   personStatusLabel,
@@ -112,8 +113,11 @@ export function PersonHistory({ history }: { history: PersonHistoryEntry[] }) {
             <ChangeList changes={entry.changes} />
             <div className="muted">
               {entry.source
-                ? t('person.historyBy', { actor: entry.actor, source: sourceLabel(i18n, entry.source) })
-                : entry.actor}
+                ? t('person.historyBy', {
+                    actor: actorLabel(i18n, entry.actor),
+                    source: sourceLabel(i18n, entry.source),
+                  })
+                : actorLabel(i18n, entry.actor)}
             </div>
           </div>
         ),

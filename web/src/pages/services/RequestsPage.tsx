@@ -56,7 +56,7 @@ import {
 } from '../../components/services/common';
 import { KindAndDetails } from '../../components/services/RequestFields';
 import { useI18n } from '../../i18n/context';
-import { errorText } from '../../i18n/labels';
+import { actorLabel, auditActionLabel, errorText } from '../../i18n/labels';
 
 type View = 'mine' | 'all';
 type StatusFilter = RequestStatus | 'active' | 'any';
@@ -511,9 +511,9 @@ function RequestDrawer({
                   <div>
                     {entry.toStatus && i18n.has(`requests.status.${entry.toStatus}`)
                       ? t(`requests.status.${entry.toStatus as RequestStatus}`)
-                      : entry.action}{' '}
+                      : auditActionLabel(i18n, `service_request.${entry.action}`)}{' '}
                     <span className="muted">
-                      {entry.actor} · {i18n.formatDateTime(entry.at)}
+                      {actorLabel(i18n, entry.actor)} · {i18n.formatDateTime(entry.at)}
                     </span>
                   </div>
                   {entry.note && <div className="muted">{entry.note}</div>}
