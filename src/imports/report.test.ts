@@ -29,10 +29,11 @@ async function rowsOf(path: string): Promise<{ headers: string[]; rows: TableRow
 describe('RejectCollector', () => {
   it('keeps rejects and original rows up to their limits but counts all', () => {
     const collector = new RejectCollector({ maxRejects: 3, maxOriginalRows: 1 });
-    collector.reject(2, 'idNumber', 'ID_NUMBER_INVALID', 'bad check digit', { 姓名: '张三' });
-    collector.reject(2, 'phone', 'PHONE_INVALID', 'too short', { 姓名: '张三' });
-    collector.reject(5, 'name', 'REQUIRED', 'name is required', { 姓名: '' });
-    collector.reject(9, 'name', 'REQUIRED', 'name is required');
+    const required = { code: 'required', message: 'is required' };
+    collector.reject(2, 'idNumber', { code: 'checksum', message: 'bad check digit' }, { 姓名: '张三' });
+    collector.reject(2, 'phone', { code: 'phone', message: 'too short' }, { 姓名: '张三' });
+    collector.reject(5, 'name', required, { 姓名: '' });
+    collector.reject(9, 'name', required);
     expect(collector.rejects).toHaveLength(3);
     expect(collector.total).toBe(4);
     expect(collector.rowsRejected).toBe(3);
@@ -45,10 +46,17 @@ describe('RejectCollector', () => {
 
 describe('writeRejectsXlsx', () => {
   const headers = ['姓名', '身份证号', '联系电话'];
+  // Stored in English; written in the reader's language, made again from code and params.
   const rejects = [
-    { row: 7, field: 'phone', code: 'PHONE_INVALID', message: '联系电话 must have 11 digits' },
-    { row: 3, field: 'idNumber', code: 'ID_NUMBER_INVALID', message: '身份证号 has a wrong check digit' },
-    { row: 3, field: 'name', code: 'REQUIRED', message: '姓名 is required' },
+    { row: 7, field: '联系电话', code: 'phone', message: 'a phone is …' },
+    {
+      row: 3,
+      field: '身份证号',
+      code: 'checksum',
+      params: { expected: '4', actual: '5' },
+      message: 'the check character should be 4, not 5',
+    },
+    { row: 3, field: '姓名', code: 'required', message: 'is required' },
   ];
   const originals = new Map([
     [3, { 姓名: '', 身份证号: '110101199003071235', 联系电话: '13800138000' }],
@@ -59,27 +67,31 @@ describe('writeRejectsXlsx', () => {
     const path = join(dir, 'rejects.xlsx');
     await writeRejectsXlsx(rejects, headers, originals, path);
     const { headers: written, rows } = await rowsOf(path);
-    expect(written).toEqual([...REJECT_HEADERS, ...headers]);
+    expect(written).toEqual([...REJECT_HEADERS['zh-CN'], ...headers]);
     expect(rows.map((r) => Object.values(r.values))).toEqual([
-      [
-        '3',
-        'idNumber',
-        'ID_NUMBER_INVALID',
-        '身份证号 has a wrong check digit',
-        '',
-        '110101199003071235',
-        '13800138000',
-      ],
-      ['3', 'name', 'REQUIRED', '姓名 is required', '', '110101199003071235', '13800138000'],
+      ['3', '身份证号', 'checksum', '校验位不正确：应为 4，实为 5', '', '110101199003071235', '13800138000'],
+      ['3', '姓名', 'required', '必填', '', '110101199003071235', '13800138000'],
       [
         '7',
+        '联系电话',
         'phone',
-        'PHONE_INVALID',
-        '联系电话 must have 11 digits',
+        '电话应为 11 位手机号（1xxxxxxxxxx）或带区号的座机号，如 0571-88123456',
         '王五',
         '11010119850512567X',
         '1380013',
       ],
+    ]);
+  });
+
+  it('speaks English to an English reader, with the same codes', async () => {
+    const path = join(dir, 'rejects-en.xlsx');
+    await writeRejectsXlsx(rejects, headers, originals, path, 'en');
+    const { headers: written, rows } = await rowsOf(path);
+    expect(written).toEqual([...REJECT_HEADERS.en, ...headers]);
+    expect(rows.map((r) => [r.values.Code, r.values.Problem])).toEqual([
+      ['checksum', 'the check character should be 4, not 5'],
+      ['required', 'is required'],
+      ['phone', 'a phone is an 11-digit mobile number (1xxxxxxxxxx) or a landline such as 0571-88123456'],
     ]);
   });
 
@@ -97,8 +109,8 @@ describe('writeRejectsXlsx', () => {
     writeFileSync(path, await collected);
     expect(readFileSync(path).subarray(0, 2).toString()).toBe('PK');
     const { headers: written, rows } = await rowsOf(path);
-    expect(written).toEqual([...REJECT_HEADERS]);
+    expect(written).toEqual([...REJECT_HEADERS['zh-CN']]);
     expect(rows).toHaveLength(3);
-    expect(rows[0]?.values[REJECT_HEADERS[2]]).toBe('ID_NUMBER_INVALID');
+    expect(rows[0]?.values[REJECT_HEADERS['zh-CN'][2]]).toBe('checksum');
   });
 });

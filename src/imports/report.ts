@@ -1,14 +1,42 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import type { Locale, Params } from '../i18n/locale.js';
+import { problemMessage } from '../i18n/messages.js';
+import { isProblemCode } from '../i18n/problem-codes.js';
 
 export interface RowReject {
   /** Spreadsheet row number (header is row 1). */
   row: number;
   /** Field (or column title) at fault. */
   field: string;
-  /** Stable code clients branch on, e.g. 'ID_NUMBER_INVALID'. */
+  /** Stable code clients branch on: a field problem code (i18n/problem-codes.ts), e.g. 'checksum'. */
   code: string;
+  /** Values the code's sentence names (a limit, the cell as written). */
+  params?: Params;
+  /** The sentence, made from code and params in the reader's language (English when stored). */
   message: string;
+}
+
+/** A problem with its row and column, as a reject of the report. */
+export function rowReject(
+  row: number,
+  field: string,
+  problem: { code: string; params?: Params | undefined; message: string },
+): RowReject {
+  return {
+    row,
+    field,
+    code: problem.code,
+    ...(problem.params ? { params: problem.params } : {}),
+    message: problem.message,
+  };
+}
+
+/** Rejects worded in a language: the sentence is remade from the stable code and its params. */
+export function localizeRejects(locale: Locale, rejects: readonly RowReject[]): RowReject[] {
+  return rejects.map((r) =>
+    isProblemCode(r.code) ? { ...r, message: problemMessage(locale, r.code, r.params) } : r,
+  );
 }
 
 export interface ImportReport {
@@ -48,8 +76,13 @@ export class RejectCollector {
     this.maxOriginalRows = options.maxOriginalRows ?? 1_000;
   }
 
-  reject(row: number, field: string, code: string, message: string, original?: Values): void {
-    this.add({ row, field, code, message }, original);
+  reject(
+    row: number,
+    field: string,
+    problem: { code: string; params?: Params | undefined; message: string },
+    original?: Values,
+  ): void {
+    this.add(rowReject(row, field, problem), original);
   }
 
   add(reject: RowReject, original?: Values): void {
@@ -73,12 +106,17 @@ export class RejectCollector {
     return this.total > this.rejects.length;
   }
 
-  writeXlsx(output: string | Writable, originalHeaders?: readonly string[]): Promise<void> {
-    return writeRejectsXlsx(this.rejects, originalHeaders, this.originalRows, output);
+  writeXlsx(output: string | Writable, originalHeaders?: readonly string[], locale?: Locale): Promise<void> {
+    return writeRejectsXlsx(this.rejects, originalHeaders, this.originalRows, output, locale);
   }
 }
 
-export const REJECT_HEADERS = ['行号 Row', '字段 Field', '错误代码 Code', '错误说明 Message'] as const;
+/** The rejects sheet's own headers and name, per language. */
+export const REJECT_HEADERS: Record<Locale, readonly [string, string, string, string]> = {
+  'zh-CN': ['行号', '字段', '错误代码', '错误说明'],
+  en: ['Row', 'Field', 'Code', 'Problem'],
+};
+const REJECT_SHEET: Record<Locale, string> = { 'zh-CN': '错误', en: 'Rejects' };
 
 /**
  * Writes the rejects as an XLSX the clerk can fix and re-upload: one line per
@@ -90,13 +128,14 @@ export async function writeRejectsXlsx(
   originalHeaders: readonly string[] | undefined,
   originalRows: ReadonlyMap<number, Values> | undefined,
   output: string | Writable,
+  locale: Locale = 'zh-CN',
 ): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     ...(typeof output === 'string' ? { filename: output } : { stream: output }),
     useStyles: true,
     useSharedStrings: false,
   });
-  const sheet = workbook.addWorksheet('错误 Rejects', { views: [{ state: 'frozen', ySplit: 1 }] });
+  const sheet = workbook.addWorksheet(REJECT_SHEET[locale], { views: [{ state: 'frozen', ySplit: 1 }] });
   const extra = originalHeaders ?? [];
   sheet.columns = [
     { width: 10 },
@@ -105,11 +144,13 @@ export async function writeRejectsXlsx(
     { width: 48 },
     ...extra.map((h) => ({ width: Math.min(40, Math.max(12, h.length * 2 + 4)) })),
   ];
-  const header = sheet.addRow([...REJECT_HEADERS, ...extra]);
+  const header = sheet.addRow([...REJECT_HEADERS[locale], ...extra]);
   header.font = { bold: true };
   header.commit();
 
-  const sorted = rejects.map((r, i) => ({ r, i })).sort((a, b) => a.r.row - b.r.row || a.i - b.i);
+  const sorted = localizeRejects(locale, rejects)
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => a.r.row - b.r.row || a.i - b.i);
   for (const { r } of sorted) {
     const original = originalRows?.get(r.row);
     const row = sheet.addRow([r.row, r.field, r.code, r.message, ...extra.map((h) => original?.[h] ?? '')]);

@@ -326,7 +326,8 @@ describe('XLSX written by exceljs', () => {
         rowNumber: 4,
         values: {
           姓名: '李四',
-          证件号码: '110101199003071230',
+          // Stored as a number by the spreadsheet: shown as Excel shows it, its lost digits not made up.
+          证件号码: '1.1010119900307123E+17',
           出生日期: '1990-03-08',
           采样时间: '',
           年龄: '0.0000001',
@@ -485,9 +486,12 @@ describe.skipIf(!HAS_SOFFICE)('XLSX made by LibreOffice (needs soffice)', () => 
 
 describe('cell conversion', () => {
   it('writes numbers without exponents', () => {
-    expect(plainNumber(1.5e21)).toBe('1500000000000000000000');
+    expect(plainNumber(1.5e21)).toBe('1.5E+21');
     expect(plainNumber(-1.25e-7)).toBe('-0.000000125');
-    expect(plainNumber(Number('110101199003071234'))).toBe('110101199003071230');
+    // Beyond 2^53 the digits are the spreadsheet's rounding: shown as Excel shows them, never as made-up digits.
+    expect(plainNumber(Number('110101199003071234'))).toBe('1.1010119900307123E+17');
+    expect(plainNumber(3.30108199001011e17)).toBe('3.30108199001011E+17');
+    expect(plainNumber(Number.MAX_SAFE_INTEGER)).toBe('9007199254740991');
     expect(plainNumber(12.300000000000001)).toBe('12.3');
     expect(plainNumber(-0)).toBe('0');
   });

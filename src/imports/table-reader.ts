@@ -336,14 +336,16 @@ export function formatCellDate(date: Date): string {
 }
 
 /**
- * A number as plain decimal digits, never `1.2e+21`. Integers are kept exactly
- * as stored (an 18-digit ID kept as a number has already lost digits; the
- * validator must see that); fractions are rounded to Excel's 15 significant
- * digits to drop float noise such as 0.30000000000000004.
+ * A number as plain decimal digits. Fractions are rounded to Excel's 15 significant digits to
+ * drop float noise such as 0.30000000000000004. An integer beyond 2^53 cannot be a count or an
+ * amount: it is a long code (an 18-digit ID, a 19-digit area code) the spreadsheet stored as a
+ * number and rounded. It is written as Excel shows it, `3.30108199001011E+17`, so validators
+ * recognise the rounding (imports/cells.ts) instead of checking made-up trailing digits.
  */
 export function plainNumber(n: number): string {
   if (Number.isNaN(n)) return '#NUM!';
   if (!Number.isFinite(n)) return n > 0 ? '#NUM!' : '-#NUM!';
+  if (Math.abs(n) > Number.MAX_SAFE_INTEGER) return n.toExponential().toUpperCase();
   const value = Number.isInteger(n) ? n : Number(n.toPrecision(15));
   const text = String(value);
   const m = /^(-?)(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(text);

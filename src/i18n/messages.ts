@@ -1,0 +1,21 @@
+import type { ErrorCode } from '../core/vocabulary.js';
+import { ERRORS_EN } from './errors.en.js';
+import { ERRORS_ZH_CN } from './errors.zh-CN.js';
+import { format, type Locale, type Params } from './locale.js';
+import type { ProblemCode } from './problem-codes.js';
+import { PROBLEMS_EN } from './problems.en.js';
+import { PROBLEMS_ZH_CN } from './problems.zh-CN.js';
+
+const ERRORS: Record<Locale, Record<ErrorCode, string>> = { 'zh-CN': ERRORS_ZH_CN, en: ERRORS_EN };
+const PROBLEMS: Record<Locale, Record<ProblemCode, string>> = { 'zh-CN': PROBLEMS_ZH_CN, en: PROBLEMS_EN };
+
+/** The sentence for an error code in a language; an unknown code (a plugin's) reads as the generic refusal. */
+export function errorMessage(locale: Locale, code: string, params?: Params): string {
+  const template = (ERRORS[locale] as Record<string, string | undefined>)[code] ?? ERRORS[locale].BAD_REQUEST;
+  return format(template, params);
+}
+
+/** The sentence for a field problem in a language. */
+export function problemMessage(locale: Locale, code: ProblemCode, params?: Params): string {
+  return format(PROBLEMS[locale][code], params);
+}

@@ -1,0 +1,95 @@
+/**
+ * Stable codes of field problems: a request field or an import cell that cannot be accepted.
+ * The API and the import reports send `{field, code, params}`; the sentence is made from the code
+ * and params in the reader's language (problems.zh-CN.ts, problems.en.ts). No imports: the web
+ * bundles this file as is.
+ */
+export const PROBLEM_CODES = [
+  // Shapes, as a schema checks them (AJV keywords) and as import cells are checked.
+  'required',
+  'blank',
+  'maxLength',
+  'minLength',
+  'pattern',
+  'date',
+  'format',
+  'oneOf',
+  'type',
+  'number',
+  'integer',
+  'minimum',
+  'maximum',
+  'greaterThan',
+  'lessThan',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'unknownField',
+  'invalid',
+  'controlChars',
+  'digits',
+  'before',
+  'after',
+  'taken',
+  // A spreadsheet program stored a long code as a number and rounded it.
+  'excelRounded',
+  // Identity documents (GB 11643 and the permits).
+  'idLength',
+  'idFormat',
+  'passportFormat',
+  'hkMacaoPermitFormat',
+  'taiwanPermitFormat',
+  'foreignPermanentFormat',
+  'hmtPermitFormat',
+  'checksum',
+  'birthDate',
+  'birthDateTooEarly',
+  'birthDateFuture',
+  'region',
+  'sexMismatch',
+  'birthDateMismatch',
+  'creditCode',
+  'phone',
+  // Words of the register's vocabularies.
+  'documentType',
+  'sex',
+  'residenceType',
+  'tag',
+  'unknownWord',
+  // Areas and records an import row refers to.
+  'unknownArea',
+  'areaForbidden',
+  'areaRetired',
+  'areaLevel',
+  'houseNotFound',
+  'addressTaken',
+  'addressCode',
+  'duplicateInFile',
+  'houseAreaMismatch',
+  'unitAreaMismatch',
+  'registeredElsewhere',
+  // Health feeds and leads.
+  'time',
+  'timeMissing',
+  'timeTooEarly',
+  'timeInFuture',
+  'dose',
+  'temperature',
+  'testResult',
+  'reportedBeforeSampled',
+  'healthCode',
+  'regionCode',
+  'riskLevel',
+  'periodInvalid',
+  'leadIdentity',
+  'deadline',
+  'deadlinePast',
+] as const;
+
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+
+const KNOWN: ReadonlySet<string> = new Set(PROBLEM_CODES);
+
+export function isProblemCode(value: unknown): value is ProblemCode {
+  return typeof value === 'string' && KNOWN.has(value);
+}
