@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { LEVELS, RIGHTS, ROLES } from '../core/vocabulary.js';
 
 export const LoginBody = Type.Object(
   {
@@ -17,11 +18,11 @@ export const ChangePasswordBody = Type.Object(
 );
 
 export const AssignmentView = Type.Object({
-  role: Type.String(),
+  role: Type.Enum(ROLES),
   areaId: Type.Integer(),
   areaCode: Type.String(),
   areaName: Type.String(),
-  areaLevel: Type.String(),
+  areaLevel: Type.Enum(LEVELS),
   categories: Type.Array(Type.String()),
 });
 export type AssignmentView = Static<typeof AssignmentView>;
@@ -48,7 +49,7 @@ export const MeResponse = Type.Object({
   csrfToken: Type.String(),
   assignments: Type.Array(AssignmentView),
   /** Rights held anywhere; the server still checks each record's area. */
-  rights: Type.Array(Type.String()),
+  rights: Type.Array(Type.Enum(RIGHTS)),
   /** Where each right holds: a right applies to an object when a grant holding it has a prefix of the object's area path. */
   grants: Type.Array(GrantView),
 });

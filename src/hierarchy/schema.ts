@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../core/pagination.js';
 import { AREA_KINDS, LEVELS } from '../core/vocabulary.js';
+import { AREA_KINDS, LEVELS } from '../core/vocabulary.js';
 import { Id, RequiredParagraph, RequiredText } from '../core/schemas.js';
 
 export const LEVEL_VALUES = LEVELS;
@@ -58,7 +59,7 @@ export const AreaDetail = Type.Intersect([
         userId: Type.Integer(),
         displayName: Type.String(),
         username: Type.String(),
-        role: Type.String(),
+        role: Type.Enum(ROLES),
       }),
     ),
   }),

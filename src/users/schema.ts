@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../core/pagination.js';
 import { ROLES } from '../auth/rights.js';
 import { Id, RequiredText } from '../core/schemas.js';
+import { LEVELS } from '../core/vocabulary.js';
 
 export const RoleSchema = Type.Enum(ROLES);
 
