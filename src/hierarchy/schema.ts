@@ -1,7 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../core/pagination.js';
-import { AREA_KINDS, LEVELS } from '../core/vocabulary.js';
-import { AREA_KINDS, LEVELS } from '../core/vocabulary.js';
+import { AREA_KINDS, LEVELS, ROLES } from '../core/vocabulary.js';
 import { Id, RequiredParagraph, RequiredText } from '../core/schemas.js';
 
 export const LEVEL_VALUES = LEVELS;

@@ -12,7 +12,7 @@ export const UserAssignmentView = Type.Object({
   areaId: Type.Integer(),
   areaCode: Type.String(),
   areaName: Type.String(),
-  areaLevel: Type.String(),
+  areaLevel: Type.Enum(LEVELS),
   categories: Type.Array(Type.String()),
 });
 
