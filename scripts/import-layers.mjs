@@ -10,7 +10,7 @@ const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..', 'src');
 
 // Bottom up, as issue #10 lists them. Each entry: a folder or file under src/ (longest prefix wins).
 const ISSUE_LAYERS = [
-  ['core'],
+  ['core', 'i18n'],
   ['db'],
   ['privacy'],
   ['config.ts'],
@@ -24,7 +24,7 @@ const ISSUE_LAYERS = [
   ['events'],
   ['notifications'],
   ['services', 'teams', 'announcements', 'review', 'open311'],
-  ['app.ts', 'jobs.ts'],
+  ['app.ts', 'jobs.ts', 'api-schemas.ts'],
   ['server.ts'],
   ['cli.ts', 'dev-cli.ts'],
 ];
@@ -32,8 +32,9 @@ const ISSUE_LAYERS = [
 // The same order with the files the issue's list leaves out placed, and a few files placed by what
 // they are rather than by their folder (each one says why).
 const LAYERS = [
-  // Constants with no imports: the cipher suites config.ts validates keys against.
-  ['core', 'privacy/suites.ts'],
+  // Constants with no imports: the cipher suites config.ts validates keys against. The message
+  // catalogs (i18n) sit with core: the error serializer words its answers with them.
+  ['core', 'privacy/suites.ts', 'i18n'],
   ['config.ts'],
   ['db'],
   ['privacy'],
@@ -58,7 +59,7 @@ const LAYERS = [
   // The dashboard is an overview of health and events.
   ['health/dashboard'],
   ['services', 'teams', 'announcements', 'review', 'open311'],
-  ['app.ts', 'jobs.ts'],
+  ['app.ts', 'jobs.ts', 'api-schemas.ts'],
   // The demo seeder and the city generator fill every module; the server seeds an empty installation.
   ['demo', 'generate'],
   ['server.ts'],

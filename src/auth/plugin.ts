@@ -17,6 +17,8 @@ declare module 'fastify' {
     sessionToken: string | null;
     csrfToken: string | null;
     mustChangePassword: boolean;
+    /** The signed-in user's language setting; answers are worded in it (i18n/locale.ts). */
+    userLocale: string | null;
     /** The signed-in caller; throws 401 when there is none. */
     actor(): Actor;
   }
@@ -50,6 +52,7 @@ export const authPlugin = fp(async (app) => {
   app.decorateRequest('sessionToken', null);
   app.decorateRequest('csrfToken', null);
   app.decorateRequest('mustChangePassword', false);
+  app.decorateRequest('userLocale', null);
   app.decorateRequest('actor', function (this: FastifyRequest): Actor {
     if (!this.viewer) throw UNAUTHENTICATED();
     return { viewer: this.viewer, ip: this.ip, now: app.clock };
@@ -76,6 +79,7 @@ export const authPlugin = fp(async (app) => {
     request.sessionToken = token;
     request.csrfToken = session.csrfToken;
     request.mustChangePassword = session.mustChangePassword;
+    request.userLocale = session.locale;
     // Cookie-authenticated writes must echo the session's CSRF token (synchronizer token).
     if (!SAFE_METHODS.has(request.method) && request.headers[CSRF_HEADER] !== session.csrfToken) {
       throw new AppError('CSRF_TOKEN_INVALID', 403, `Missing or wrong ${CSRF_HEADER} header`);

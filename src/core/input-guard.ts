@@ -16,8 +16,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const MAX_DEPTH = 32;
 
 function textProblem(text: string, field: string): FieldProblem | undefined {
-  if (CONTROL.test(text)) return { field, message: 'must not contain control characters' };
-  if (LONE_SURROGATE.test(text)) return { field, message: 'must be well-formed Unicode text' };
+  if (CONTROL.test(text)) return { field, code: 'controlChars', message: 'must not contain control characters' };
+  if (LONE_SURROGATE.test(text)) return { field, code: 'invalid', message: 'must be well-formed Unicode text' };
   return undefined;
 }
 
@@ -33,7 +33,7 @@ export function findBadText(value: unknown, field: string): FieldProblem | undef
     }
     if (item.value === null || typeof item.value !== 'object') continue;
     if (item.depth >= MAX_DEPTH)
-      return { field: item.field, message: `must not nest deeper than ${MAX_DEPTH}` };
+      return { field: item.field, code: 'invalid', message: `must not nest deeper than ${MAX_DEPTH}` };
     if (Buffer.isBuffer(item.value)) continue;
     const entries = Array.isArray(item.value)
       ? item.value.map((v, i) => [String(i), v] as const)
@@ -57,7 +57,7 @@ export function findInfinite(value: unknown, field: string): FieldProblem | unde
   while (stack.length) {
     const item = stack.pop()!;
     if (typeof item.value === 'number' && !Number.isFinite(item.value))
-      return { field: item.field, message: 'must be a finite number' };
+      return { field: item.field, code: 'number', message: 'must be a finite number' };
     if (item.value === null || typeof item.value !== 'object' || Buffer.isBuffer(item.value)) continue;
     for (const [key, inner] of Object.entries(item.value))
       stack.push({ value: inner, field: `${item.field}.${key}` });

@@ -6,12 +6,16 @@ import { migrateToLatest } from '../db/migrate.js';
 import type { EncodingOption } from '../imports/encoding.js';
 import { createCliProgress } from '../imports/progress.js';
 import { createFieldCipher } from '../privacy/field-crypto.js';
+import { type CliTextKey, cliText } from '../i18n/cli.js';
+import { cliLocale, format, type Params } from '../i18n/locale.js';
+import { localizeRejects } from '../imports/report.js';
 import { IMPORT_KINDS, type ImportKind } from './columns.js';
 import { importRegisterFile } from './service.js';
 import { writeTemplate } from './template.js';
 
 interface ImportFlags {
   json?: boolean;
+  lang?: string;
   sheet?: string;
   encoding: EncodingOption;
   rejects?: string;
@@ -26,13 +30,15 @@ const LABELS: Record<ImportKind, string> = {
 };
 
 async function runImport(kind: ImportKind, file: string | undefined, flags: ImportFlags): Promise<void> {
+  const locale = cliLocale(flags.lang ? ['--lang', flags.lang] : process.argv, process.env);
+  const say = (key: CliTextKey, params?: Params) => format(cliText(locale, key), params);
+  const what = cliText(locale, kind);
   if (flags.template) {
     await writeTemplate(kind, flags.template);
-    if (!flags.json) console.error(`Wrote the ${kind} template to ${flags.template}`);
+    if (!flags.json) console.error(say('wroteTemplate', { what, file: flags.template }));
     return;
   }
-  if (!file)
-    throw new InvalidArgumentError(`give the file to import, or --template FILE.xlsx for a blank template`);
+  if (!file) throw new InvalidArgumentError(say('needFile'));
   const config = loadConfig();
   const database = await openDatabase(config, `gridguard import ${kind}`);
   try {
@@ -44,28 +50,27 @@ async function runImport(kind: ImportKind, file: string | undefined, flags: Impo
       sheet: flags.sheet,
       encoding: flags.encoding,
       dryRun: flags.dryRun,
-      progress: createCliProgress({ label: `Importing ${kind}`, unit: 'bytes' }),
+      progress: createCliProgress({ label: say('importing', { what }), unit: 'bytes' }),
     });
-    if (flags.rejects) await result.rejects.writeXlsx(flags.rejects, result.headers);
-    const { report } = result;
+    if (flags.rejects) await result.rejects.writeXlsx(flags.rejects, result.headers, locale);
+    // Codes stay stable; the sentences are the caller's language.
+    const report = { ...result.report, rejected: localizeRejects(locale, result.report.rejected) };
     if (flags.json) {
       console.log(JSON.stringify(report));
     } else {
-      console.log(
-        `${flags.dryRun ? 'Dry run (nothing stored): ' : ''}${report.inserted} inserted, ${report.updated} updated, ${report.unchanged} unchanged, ${result.rejectedTotal} rejected`,
-      );
-      for (const r of report.rejected.slice(0, 20))
-        console.log(`  row ${r.row}  ${r.field}  ${r.code}  ${r.message}`);
-      if (result.rejectedTotal > 20)
+      const summary = say('summary', { ...report, rejected: result.rejectedTotal });
+      console.log(`${flags.dryRun ? say('dryRun') : ''}${summary}`);
+      const shown = report.rejected.slice(0, 20);
+      for (const r of shown) console.log(say('rejectLine', { row: r.row, field: r.field, code: r.code, message: r.message }));
+      if (report.rejected.length > shown.length || result.rejectedTotal > shown.length)
         console.log(
-          `  … ${result.rejectedTotal - 20} more${flags.rejects ? '' : ' (write them all with --rejects OUT.xlsx)'}`,
+          say('more', { count: result.rejectedTotal - shown.length }) +
+            (flags.rejects ? '' : say('moreHint')),
         );
     }
-    if (flags.rejects) console.error(`Rejected rows written to ${flags.rejects}`);
+    if (flags.rejects) console.error(say('wroteRejects', { file: flags.rejects }));
     if (result.rejectedTotal > report.rejected.length) {
-      console.error(
-        `Only the first ${report.rejected.length} of ${result.rejectedTotal} rejects are listed.`,
-      );
+      console.error(say('onlyFirst', { listed: report.rejected.length, total: result.rejectedTotal }));
     }
   } finally {
     await database.close();
@@ -85,6 +90,7 @@ export function registerImportCommands(program: Command): void {
       )
       .argument('[file]', 'the .xlsx or .csv file')
       .option('--json', 'print only the report as one JSON object')
+      .option('--lang <locale>', 'language of messages: zh-CN or en (default: LANG, else zh-CN)')
       .option('--sheet <name>', 'the worksheet to read (default: the first visible one)')
       .addOption(
         new Option('--encoding <encoding>', 'CSV text encoding')

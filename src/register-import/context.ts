@@ -46,16 +46,11 @@ export class AreaResolver {
   /** The area of a loaded code, or the problem that rejects the row. */
   check(code: string, levels: readonly AreaLevel[], what: string): AreaRef | CellProblem {
     const area = this.cache.get(code);
-    if (!area) return new CellProblem('gridCode', 'AREA_NOT_FOUND', `no area has the code ${code}`);
-    if (!area.writable)
-      return new CellProblem('gridCode', 'FORBIDDEN', `area ${code} is outside the areas you may change`);
-    if (area.retired_at) return new CellProblem('gridCode', 'AREA_RETIRED', `area ${code} is retired`);
+    if (!area) return new CellProblem('gridCode', 'unknownArea', { code });
+    if (!area.writable) return new CellProblem('gridCode', 'areaForbidden', { code });
+    if (area.retired_at) return new CellProblem('gridCode', 'areaRetired', { code });
     if (!levels.includes(area.level)) {
-      return new CellProblem(
-        'gridCode',
-        'AREA_LEVEL_INVALID',
-        `${what} belong to ${levels.join(', ')} areas; ${code} is a ${area.level}`,
-      );
+      return new CellProblem('gridCode', 'areaLevel', { code, level: area.level, levels: levels.join(', ') });
     }
     return area;
   }

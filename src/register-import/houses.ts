@@ -17,7 +17,8 @@ import {
   houseTypeOf,
   houseUseOf,
   integer,
-  rowInvalid,
+  roundedCell,
+  RowProblems,
   text,
 } from './values.js';
 
@@ -73,22 +74,23 @@ function optional<T>(
 
 function word<T>(field: HouseField, lookup: (value: string) => T | undefined, allowed: string) {
   return (value: string): T | CellProblem =>
-    lookup(value) ?? rowInvalid(field, `unknown ${field} "${value.slice(0, 20)}" (${allowed})`);
+    lookup(value) ?? new CellProblem(field, 'unknownWord', { value: value.slice(0, 20), allowed });
 }
 
 /** Validates one house row (no database). Use, tenure and type words must be known ones. */
-export function validateHouseRow(row: Row, rowNumber: number): HouseCandidate | CellProblem {
-  const address = text('address', row.address ?? '', 200);
-  if (address instanceof CellProblem) return address;
-  if (address === '') return rowInvalid('address', 'address is empty');
+export function validateHouseRow(row: Row, rowNumber: number): HouseCandidate | CellProblem[] {
+  const problems = new RowProblems();
+  const address = problems.take(text('address', row.address ?? '', 200));
+  if (address === '') problems.add('address', 'required');
   const gridCode = (row.gridCode ?? '').normalize('NFKC').trim();
-  if (gridCode === '') return rowInvalid('gridCode', 'grid code is empty');
+  if (gridCode === '') problems.add('gridCode', 'required');
+  else problems.take(roundedCell('gridCode', gridCode));
   const parsed = {
     address,
     address_code: optional(row, 'addressCode', (v) =>
       /^[0-9A-Za-z]{6,40}$/.test(v)
         ? v.toUpperCase()
-        : rowInvalid('addressCode', 'address code must be 6 to 40 letters or digits'),
+        : (roundedCell('addressCode', v) ?? new CellProblem('addressCode', 'addressCode')),
     ),
     road: optional(row, 'road', (v) => text('road', v, 100)),
     door_number: optional(row, 'doorNumber', (v) => text('doorNumber', v, 30)),
@@ -105,7 +107,8 @@ export function validateHouseRow(row: Row, rowNumber: number): HouseCandidate | 
     rooms: optional(row, 'rooms', (v) => integer('rooms', v, 0, 500)),
     floor_area: optional(row, 'floorArea', (v) => decimal('floorArea', v, 0, 1_000_000)),
   };
-  for (const value of Object.values(parsed)) if (value instanceof CellProblem) return value;
+  for (const value of Object.values(parsed)) problems.take(value);
+  if (!problems.ok) return problems.list;
   return { row: rowNumber, gridCode, values: parsed as HouseCandidate['values'] };
 }
 
@@ -165,11 +168,7 @@ export async function writeHouseBatch(
       if (atPlace.address_code) {
         reject(
           p.c.row,
-          new CellProblem(
-            'address',
-            'HOUSE_ADDRESS_TAKEN',
-            `another house (code ${atPlace.address_code}) has this address in area ${p.area.code}`,
-          ),
+          new CellProblem('address', 'addressTaken', { code: atPlace.address_code, area: p.area.code }),
         );
         continue;
       }
@@ -178,14 +177,7 @@ export async function writeHouseBatch(
     if (!house) {
       const placeKey = `${p.area.id}\u0000${p.c.values.address}`;
       if (newPlaces.has(placeKey)) {
-        reject(
-          p.c.row,
-          new CellProblem(
-            'address',
-            'DUPLICATE_IN_FILE',
-            `row ${newPlaces.get(placeKey)} already has this address in area ${p.area.code}`,
-          ),
-        );
+        reject(p.c.row, new CellProblem('address', 'duplicateInFile', { row: newPlaces.get(placeKey) ?? null }));
         continue;
       }
       newPlaces.set(placeKey, p.c.row);
@@ -193,14 +185,7 @@ export async function writeHouseBatch(
       continue;
     }
     if (house.area_id !== p.area.id) {
-      reject(
-        p.c.row,
-        new CellProblem(
-          'gridCode',
-          'HOUSE_AREA_MISMATCH',
-          `the house with this address code belongs to another area; houses do not move`,
-        ),
-      );
+      reject(p.c.row, new CellProblem('gridCode', 'houseAreaMismatch'));
       continue;
     }
     ctx.touched.add(p.area.path);

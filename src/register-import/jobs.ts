@@ -7,7 +7,8 @@ import type { Actor } from '../core/context.js';
 import { AppError, notFound } from '../core/errors.js';
 import type { DB } from '../db/schema.js';
 import type { EncodingOption } from '../imports/encoding.js';
-import { type ImportReport, type RowReject, writeRejectsXlsx } from '../imports/report.js';
+import { DEFAULT_LOCALE, type Locale } from '../i18n/locale.js';
+import { type ImportReport, localizeRejects, type RowReject, writeRejectsXlsx } from '../imports/report.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import type { ImportKind } from './columns.js';
 import { ownerIsGone, PROCESS_OWNER } from '../imports/staging.js';
@@ -32,7 +33,9 @@ const HEARTBEAT_MS = 15_000;
 /** Rejected rows' original cells (ID numbers among them) are kept this long for the download. */
 const REJECT_ROWS_KEPT_MS = 7 * 24 * 3600_000;
 
-export function presentJob(row: ImportJobRow, now: Date): ImportJobView {
+/** A job as the API shows it; its rejects are worded in the reader's language. */
+export function presentJob(row: ImportJobRow, now: Date, locale: Locale = DEFAULT_LOCALE): ImportJobView {
+  const report = row.report as ImportReport | null;
   const stale = row.status === 'running' && now.getTime() - row.heartbeat_at.getTime() > STALE_MS;
   return {
     id: row.id,
@@ -43,7 +46,7 @@ export function presentJob(row: ImportJobRow, now: Date): ImportJobView {
     processedRows: row.processed_rows,
     totalBytes: row.total_bytes === null ? null : Number(row.total_bytes),
     bytesRead: Number(row.bytes_read),
-    report: row.report as ImportReport | null,
+    report: report && { ...report, rejected: localizeRejects(locale, report.rejected) },
     rejectedTotal: row.rejected_total,
     error: stale ? PROCESS_STOPPED : row.error,
     startedBy: row.actor_name,
@@ -209,11 +212,12 @@ export async function writeJobRejects(
   cipher: FieldCipher,
   job: ImportJobRow,
   output: Writable,
+  locale: Locale = DEFAULT_LOCALE,
 ): Promise<void> {
   const report = job.report as ImportReport | null;
   const rejects: RowReject[] = report?.rejected ?? [];
   const originals = job.reject_rows
     ? new Map(JSON.parse(cipher.decrypt(job.reject_rows)) as Array<[number, Record<string, string>]>)
     : undefined;
-  await writeRejectsXlsx(rejects, job.headers ?? undefined, originals, output);
+  await writeRejectsXlsx(rejects, job.headers ?? undefined, originals, output, locale);
 }

@@ -1,9 +1,25 @@
 import { hash } from 'node:crypto';
 import type { FieldCipher } from '../privacy/field-crypto.js';
-import { type DocumentType, documentTypeFromLabel, parseDocument } from '../register/identity/documents.js';
-import { birthYearOf, normalisePhone, protectPerson } from '../register/protect.js';
+import { isSpreadsheetRounded } from '../imports/cells.js';
+import {
+  type DocumentType,
+  documentTypeFromLabel,
+  type IdentityDocument,
+  parseDocument,
+} from '../register/identity/documents.js';
+import { birthYearOf } from '../privacy/protect.js';
+import { normalisePhone, protectPerson } from '../register/protect.js';
 import type { PersonField } from './columns.js';
-import { CellProblem, parseDate, parseTags, residenceTypeOf, rowInvalid, sexOf, text } from './values.js';
+import {
+  CellProblem,
+  parseDate,
+  parseTags,
+  residenceTypeOf,
+  roundedCell,
+  RowProblems,
+  sexOf,
+  text,
+} from './values.js';
 
 /** Stored person columns an import sets; `undefined` means the file has no such column (keep what is stored). */
 export interface PersonValues {
@@ -85,58 +101,51 @@ function optionalDate(row: Row, field: PersonField): string | null | undefined |
   const value = row[field];
   if (value === undefined) return undefined;
   if (value.trim() === '') return null;
-  return parseDate(value) ?? rowInvalid(field, `${field} is not a date (write 2020-03-01)`);
+  return parseDate(value) ?? new CellProblem(field, 'date');
 }
 
 /**
- * Validates one person row: everything that needs no database. Returns the first problem
- * (with its field and stable code) or the candidate with its lookup and content hashes.
- * Nothing is guessed: a sex or birth date that contradicts the ID number, an unknown
- * residence type or tag word, an unreadable date all reject the row.
+ * Validates one person row: everything that needs no database. Returns every problem of the
+ * row (each with its field, stable code and params) or the candidate with its lookup and
+ * content hashes. Nothing is guessed: a sex or birth date that contradicts the ID number, an
+ * unknown residence type or tag word, an unreadable date, an ID number a spreadsheet rounded all
+ * reject the row.
  */
 export function validatePersonRow(
   cipher: FieldCipher,
   row: Row,
   rowNumber: number,
   today: Date,
-): PersonCandidate | CellProblem {
-  const name = text('name', row.name ?? '', 100);
-  if (name instanceof CellProblem) return name;
-  if (name === '') return rowInvalid('name', 'name is empty');
+): PersonCandidate | CellProblem[] {
+  const problems = new RowProblems();
+  const name = problems.take(text('name', row.name ?? '', 100));
+  if (name === '') problems.add('name', 'required');
 
-  let documentType: DocumentType = 'resident_id';
+  let documentType: DocumentType | undefined = 'resident_id';
   const typeCell = row.documentType?.trim();
   if (typeCell) {
-    const type = documentTypeFromLabel(typeCell);
-    if (!type) return rowInvalid('documentType', `unknown document type "${typeCell.slice(0, 20)}"`);
-    documentType = type;
+    documentType = documentTypeFromLabel(typeCell) ?? undefined;
+    if (!documentType) problems.add('documentType', 'documentType', { value: typeCell.slice(0, 20) });
   }
-  const parsed = parseDocument(documentType, row.documentNumber ?? '', { today });
-  if (!parsed.ok) return new CellProblem('documentNumber', parsed.code, parsed.message);
-  const document = parsed.value;
+  // A rounded number is refused as such: its check character or birth date would mislead the clerk.
+  const rounded = roundedCell('documentNumber', row.documentNumber);
+  let document: IdentityDocument | undefined;
+  if (rounded) problems.take(rounded);
+  else if (documentType) {
+    const parsed = parseDocument(documentType, row.documentNumber ?? '', { today });
+    if (parsed.ok) document = parsed.value;
+    else problems.add('documentNumber', parsed.problem, parsed.params);
+  }
 
   let sex: PersonValues['sex'];
   if (row.sex !== undefined && row.sex.trim() !== '') {
     sex = sexOf(row.sex);
-    if (!sex) return rowInvalid('sex', `unknown sex "${row.sex.slice(0, 10)}" (write 男 or 女)`);
+    if (!sex) problems.add('sex', 'sex', { value: row.sex.slice(0, 10) });
   } else if (row.sex !== undefined) sex = 'unknown';
-  let birthDate = optionalDate(row, 'birthDate');
-  if (birthDate instanceof CellProblem) return birthDate;
-  if (document.sex) {
-    if (sex && sex !== 'unknown' && sex !== document.sex) {
-      return new CellProblem(
-        'sex',
-        'PERSON_SEX_MISMATCH',
-        `sex is ${sex} but the ID number says ${document.sex}`,
-      );
-    }
-    if (birthDate && birthDate !== document.birthDate) {
-      return new CellProblem(
-        'birthDate',
-        'PERSON_BIRTH_DATE_MISMATCH',
-        'birth date contradicts the ID number',
-      );
-    }
+  let birthDate = problems.take(optionalDate(row, 'birthDate'));
+  if (document?.sex) {
+    if (sex && sex !== 'unknown' && sex !== document.sex) problems.add('sex', 'sexMismatch');
+    if (birthDate && birthDate !== document.birthDate) problems.add('birthDate', 'birthDateMismatch');
     sex = document.sex;
     birthDate = document.birthDate ?? null;
   }
@@ -146,54 +155,36 @@ export function validatePersonRow(
     if (row.phone.trim() === '') phone = null;
     else {
       const normalised = normalisePhone(row.phone);
-      if (!normalised.ok) return new CellProblem('phone', 'PHONE_INVALID', `phone ${normalised.message}`);
-      phone = normalised.value;
+      if (normalised.ok) phone = normalised.value;
+      else problems.add('phone', 'phone');
     }
   }
 
   const residenceCell = (row.residenceType ?? '').trim();
-  if (residenceCell === '')
-    return rowInvalid('residenceType', 'residence type is empty (户籍, 常住, 流动 or 暂住)');
-  const residenceType = residenceTypeOf(residenceCell);
-  if (!residenceType)
-    return rowInvalid(
-      'residenceType',
-      `unknown residence type "${residenceCell.slice(0, 20)}" (户籍, 常住, 流动 or 暂住)`,
-    );
+  const residenceType = residenceCell === '' ? undefined : residenceTypeOf(residenceCell);
+  if (residenceCell === '') problems.add('residenceType', 'required');
+  else if (!residenceType)
+    problems.add('residenceType', 'residenceType', { value: residenceCell.slice(0, 20) });
 
   const gridCode = asciiDigits(row.gridCode ?? '');
-  if (gridCode === '') return rowInvalid('gridCode', 'grid code is empty');
-  if (!/^\d{6,40}$/.test(gridCode))
-    return new CellProblem(
-      'gridCode',
-      'AREA_NOT_FOUND',
-      `grid code "${gridCode.slice(0, 40)}" is not a code of digits`,
-    );
+  if (gridCode === '') problems.add('gridCode', 'required');
+  else if (isSpreadsheetRounded(gridCode)) problems.take(roundedCell('gridCode', gridCode));
+  else if (!/^\d{6,40}$/.test(gridCode))
+    problems.add('gridCode', 'unknownArea', { code: gridCode.slice(0, 40) });
 
-  const hukouAddress = optionalText(row, 'hukouAddress', 200);
-  if (hukouAddress instanceof CellProblem) return hukouAddress;
-  const currentAddress = optionalText(row, 'currentAddress', 200);
-  if (currentAddress instanceof CellProblem) return currentAddress;
-  const houseAddress = optionalText(row, 'houseAddress', 200);
-  if (houseAddress instanceof CellProblem) return houseAddress;
-  const relation = optionalText(row, 'relation', 20);
-  if (relation instanceof CellProblem) return relation;
-  const arrivalDate = optionalDate(row, 'arrivalDate');
-  if (arrivalDate instanceof CellProblem) return arrivalDate;
-  const arrivalReason = optionalText(row, 'arrivalReason', 200);
-  if (arrivalReason instanceof CellProblem) return arrivalReason;
-  const arrivedFrom = optionalText(row, 'arrivedFrom', 200);
-  if (arrivedFrom instanceof CellProblem) return arrivedFrom;
-  const expectedDeparture = optionalDate(row, 'expectedDeparture');
-  if (expectedDeparture instanceof CellProblem) return expectedDeparture;
-  const workplace = optionalText(row, 'workplace', 200);
-  if (workplace instanceof CellProblem) return workplace;
-  let tags: string[] | undefined;
-  if (row.tags !== undefined) {
-    const parsedTags = parseTags('tags', row.tags);
-    if (parsedTags instanceof CellProblem) return parsedTags;
-    tags = parsedTags;
-  }
+  const hukouAddress = problems.take(optionalText(row, 'hukouAddress', 200));
+  const currentAddress = problems.take(optionalText(row, 'currentAddress', 200));
+  const houseAddress = problems.take(optionalText(row, 'houseAddress', 200));
+  const relation = problems.take(optionalText(row, 'relation', 20));
+  const arrivalDate = problems.take(optionalDate(row, 'arrivalDate'));
+  const arrivalReason = problems.take(optionalText(row, 'arrivalReason', 200));
+  const arrivedFrom = problems.take(optionalText(row, 'arrivedFrom', 200));
+  const expectedDeparture = problems.take(optionalDate(row, 'expectedDeparture'));
+  const workplace = problems.take(optionalText(row, 'workplace', 200));
+  const tags = row.tags === undefined ? undefined : problems.take(parseTags('tags', row.tags));
+
+  if (!problems.ok || name === undefined || !documentType || !document || !residenceType)
+    return problems.list;
 
   const values: PersonValues = {
     name,

@@ -70,14 +70,7 @@ async function place(
     if (!p.c.houseAddress) return true;
     const id = houses.get(`${p.area.id}\u0000${p.c.houseAddress}`);
     if (id === undefined) {
-      reject(
-        p.c.row,
-        new CellProblem(
-          'houseAddress',
-          'HOUSE_NOT_FOUND',
-          `no house with this address in area ${p.area.code}; import the houses first`,
-        ),
-      );
+      reject(p.c.row, new CellProblem('houseAddress', 'houseNotFound', { area: p.area.code }));
       return false;
     }
     p.houseId = id;
@@ -257,14 +250,7 @@ export async function writePersonBatch(
       existing.area_id !== p.area.id &&
       !can(ctx.actor.viewer, 'person.write', existing.area_path)
     ) {
-      reject(
-        p.c.row,
-        new CellProblem(
-          'documentNumber',
-          'PERSON_REGISTERED_ELSEWHERE',
-          'this person is registered as living in an area you may not change; ask its grid worker to record the departure first',
-        ),
-      );
+      reject(p.c.row, new CellProblem('documentNumber', 'registeredElsewhere'));
       continue;
     }
     const change = compare(ctx.cipher, p, existing, updatable);

@@ -34,7 +34,7 @@ interface KindSpec<C extends { row: number }> {
     row: Partial<Record<string, string>>,
     rowNumber: number,
     today: Date,
-  ): C | CellProblem;
+  ): C | CellProblem[];
   /** The key a record has within the file; a second row with the same key is rejected. */
   key(candidate: C): string;
   keyField: string;
@@ -192,11 +192,14 @@ async function run(
   const headerOf = (field: string) => mapping[field] ?? spec.columns.label(field);
   const keptOriginals = new Map<number, Record<string, string>>();
   const reject = (row: number, problem: CellProblem, original?: Record<string, string>) => {
-    rejects.reject(
-      row,
-      headerOf(problem.field),
-      problem.code,
-      problem.message,
+    rejects.add(
+      {
+        row,
+        field: headerOf(problem.field),
+        code: problem.code,
+        ...(problem.params ? { params: problem.params } : {}),
+        message: problem.message,
+      },
       original ?? keptOriginals.get(row),
     );
   };
@@ -251,23 +254,16 @@ async function run(
     for await (const { rowNumber, values } of table) {
       const fields = mapRow(values, mapping);
       const candidate = spec.validate(cipher, fields, rowNumber, today);
-      if (candidate instanceof CellProblem) {
-        reject(rowNumber, candidate, values);
+      if (Array.isArray(candidate)) {
+        // Every problem of the row, so the clerk fixes it in one go.
+        for (const problem of candidate) reject(rowNumber, problem, values);
         rejectedEarly++;
         continue;
       }
       const key = spec.key(candidate);
       const first = firstRowOf.get(key);
       if (first !== undefined) {
-        reject(
-          rowNumber,
-          new CellProblem(
-            spec.keyField,
-            'DUPLICATE_IN_FILE',
-            `the same ${spec.keyWhat} is already on row ${first}; only that row is imported`,
-          ),
-          values,
-        );
+        reject(rowNumber, new CellProblem(spec.keyField, 'duplicateInFile', { row: first }), values);
         rejectedEarly++;
         continue;
       }

@@ -1,9 +1,9 @@
 import type { Db } from '../core/context.js';
 import type { AreaLevel } from '../db/schema.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
-import { maskPhone } from '../privacy/masking.js';
+import { phoneInClear } from '../privacy/protect.js';
 import { parseCreditCode } from '../register/identity/credit-code.js';
-import { normalisePhone, phoneHash } from '../register/protect.js';
+import { normalisePhone } from '../register/protect.js';
 import type { UnitField } from './columns.js';
 import { type BatchCounts, column, type ImportContext, type RejectSink } from './context.js';
 import {
@@ -15,7 +15,7 @@ import {
   unitsByKeys,
   updateUnits,
 } from './repository.js';
-import { CellProblem, integer, rowInvalid, text, unitCategoryOf } from './values.js';
+import { CellProblem, integer, roundedCell, RowProblems, text, unitCategoryOf } from './values.js';
 
 /** Units sit at a village/community or below, as when created through the API. */
 const UNIT_LEVELS: readonly AreaLevel[] = ['village', 'grid', 'microgrid', 'cell'];
@@ -47,6 +47,7 @@ export interface UnitCandidate {
   /** Normalised contact phone; null for an empty cell, undefined without the column. */
   phone: string | null | undefined;
   phoneHash: string | null | undefined;
+  phoneMasked: string | null;
   contentHash: string;
 }
 
@@ -68,21 +69,21 @@ export function validateUnitRow(
   cipher: FieldCipher,
   row: Row,
   rowNumber: number,
-): UnitCandidate | CellProblem {
-  const name = text('name', row.name ?? '', 200);
-  if (name instanceof CellProblem) return name;
-  if (name === '') return rowInvalid('name', 'name is empty');
+): UnitCandidate | CellProblem[] {
+  const problems = new RowProblems();
+  const name = problems.take(text('name', row.name ?? '', 200));
+  if (name === '') problems.add('name', 'required');
   const categoryCell = (row.category ?? '').trim();
-  if (categoryCell === '')
-    return rowInvalid('category', 'category is empty (企业, 商铺, 学校, 工地, 酒店, 机关, 其他)');
-  const category = unitCategoryOf(categoryCell);
-  if (!category)
-    return rowInvalid(
-      'category',
-      `unknown category "${categoryCell.slice(0, 20)}" (企业, 商铺, 学校, 工地, 酒店, 机关, 其他)`,
-    );
+  const category = categoryCell === '' ? undefined : unitCategoryOf(categoryCell);
+  if (categoryCell === '') problems.add('category', 'required');
+  else if (!category)
+    problems.add('category', 'unknownWord', {
+      value: categoryCell.slice(0, 20),
+      allowed: '企业, 商铺, 学校, 工地, 酒店, 机关, 其他',
+    });
   const gridCode = (row.gridCode ?? '').normalize('NFKC').trim();
-  if (gridCode === '') return rowInvalid('gridCode', 'grid code is empty');
+  if (gridCode === '') problems.add('gridCode', 'required');
+  else problems.take(roundedCell('gridCode', gridCode));
   const parsed = {
     name,
     category,
@@ -90,25 +91,26 @@ export function validateUnitRow(
       const code = parseCreditCode(v);
       return code.ok
         ? code.value
-        : new CellProblem('creditCode', 'CREDIT_CODE_INVALID', `credit code ${code.message}`);
+        : (roundedCell('creditCode', v) ?? new CellProblem('creditCode', 'creditCode'));
     }),
     legal_person: optional(row, 'legalPerson', (v) => text('legalPerson', v, 100)),
     contact_name: optional(row, 'contactName', (v) => text('contactName', v, 100)),
     employees: optional(row, 'employees', (v) => integer('employees', v, 0, 10_000_000)),
     address: optional(row, 'address', (v) => text('address', v, 200)),
   };
-  for (const value of Object.values(parsed)) if (value instanceof CellProblem) return value;
+  for (const value of Object.values(parsed)) problems.take(value);
   let phone: string | null | undefined;
   if (row.contactPhone !== undefined) {
     if (row.contactPhone.trim() === '') phone = null;
     else {
       const normalised = normalisePhone(row.contactPhone);
-      if (!normalised.ok)
-        return new CellProblem('contactPhone', 'PHONE_INVALID', `contact phone ${normalised.message}`);
-      phone = normalised.value;
+      if (normalised.ok) phone = normalised.value;
+      else problems.add('contactPhone', 'phone');
     }
   }
+  if (!problems.ok) return problems.list;
   const values = parsed as UnitCandidate['values'];
+  const contact = phone ? phoneInClear(cipher, phone) : null;
   const hashed = [
     gridCode,
     phone === undefined ? '\u0001' : phone,
@@ -119,7 +121,8 @@ export function validateUnitRow(
     gridCode,
     values,
     phone,
-    phoneHash: phone ? phoneHash(cipher, phone) : phone,
+    phoneHash: contact ? contact.hash : phone,
+    phoneMasked: contact?.masked ?? null,
     contentHash: cipher.lookupHash('content', JSON.stringify(hashed)),
   };
 }
@@ -179,11 +182,7 @@ export async function writeUnitBatch(
     if (unit.area_id !== p.area.id) {
       reject(
         p.c.row,
-        new CellProblem(
-          'gridCode',
-          'UNIT_AREA_MISMATCH',
-          'the unit with this credit code is registered in another area',
-        ),
+        new CellProblem('gridCode', 'unitAreaMismatch'),
       );
       continue;
     }
@@ -209,7 +208,7 @@ export async function writeUnitBatch(
     {
       name: 'contact_phone_masked',
       type: 'text',
-      values: column(rows, (r) => (r.c.phone ? maskPhone(r.c.phone) : null)),
+      values: column(rows, (r) => r.c.phoneMasked),
     },
     {
       name: 'secret',

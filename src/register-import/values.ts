@@ -1,3 +1,7 @@
+import type { Params } from '../i18n/locale.js';
+import { problemMessage } from '../i18n/messages.js';
+import type { ProblemCode } from '../i18n/problem-codes.js';
+import { isSpreadsheetRounded } from '../imports/cells.js';
 import {
   HOUSE_TENURES,
   HOUSE_TYPES,
@@ -7,17 +11,55 @@ import {
   UNIT_CATEGORIES,
 } from '../register/schema.js';
 
-/** A cell that cannot be stored: the field it belongs to, a stable code and a message for the clerk. */
+/**
+ * A cell that cannot be stored: the field it belongs to, a stable problem code and the values its
+ * sentence names. The sentence is made in the reader's language when the report is shown.
+ */
 export class CellProblem {
   constructor(
     readonly field: string,
-    readonly code: string,
-    readonly message: string,
+    readonly code: ProblemCode,
+    readonly params?: Params,
   ) {}
+
+  /** English, for logs and developers. */
+  get message(): string {
+    return problemMessage('en', this.code, this.params);
+  }
 }
 
-export const rowInvalid = (field: string, message: string) =>
-  new CellProblem(field, 'IMPORT_ROW_INVALID', message);
+/** Every problem of one row, gathered so the clerk can fix the row in one go. */
+export class RowProblems {
+  readonly list: CellProblem[] = [];
+
+  add(field: string, code: ProblemCode, params?: Params): undefined {
+    this.list.push(new CellProblem(field, code, params));
+    return undefined;
+  }
+
+  /** The value, or undefined once its problem is noted. */
+  take<T>(value: T | CellProblem): T | undefined {
+    if (value instanceof CellProblem) {
+      this.list.push(value);
+      return undefined;
+    }
+    return value;
+  }
+
+  get ok(): boolean {
+    return this.list.length === 0;
+  }
+}
+
+/**
+ * A long code cell (ID number, area code) the spreadsheet stored as a number: refused under its
+ * own code, which tells the clerk to format the column as text.
+ */
+export function roundedCell(field: string, value: string | undefined): CellProblem | undefined {
+  return isSpreadsheetRounded(value)
+    ? new CellProblem(field, 'excelRounded', { value: value?.trim() ?? '' })
+    : undefined;
+}
 
 /** Folds a word for lookup: full-width to half-width, lower case, no spaces. */
 function wordKey(value: string): string {
@@ -211,23 +253,29 @@ export function parseDate(value: string): string | null {
 /** Trimmed text within `max` characters; '' stays '' (the caller decides what empty means). */
 export function text(field: string, value: string, max: number): string | CellProblem {
   const trimmed = value.trim();
-  if (trimmed.length > max) return rowInvalid(field, `${field} is longer than ${max} characters`);
+  if (trimmed.length > max) return new CellProblem(field, 'maxLength', { max });
   return trimmed;
+}
+
+/** A number within [min, max], or the problem naming the broken bound. */
+function inRange(field: string, n: number, min: number, max: number): number | CellProblem {
+  if (n < min) return new CellProblem(field, 'minimum', { limit: min });
+  if (n > max) return new CellProblem(field, 'maximum', { limit: max });
+  return n;
 }
 
 /** A whole number in [min, max]; accepts "12" and "12.0" as Excel writes them. */
 export function integer(field: string, value: string, min: number, max: number): number | CellProblem {
   const n = Number(value.trim());
-  if (!Number.isInteger(n) || n < min || n > max)
-    return rowInvalid(field, `${field} must be a whole number from ${min} to ${max}`);
-  return n;
+  if (value.trim() === '' || !Number.isInteger(n)) return new CellProblem(field, 'integer');
+  return inRange(field, n, min, max);
 }
 
 export function decimal(field: string, value: string, min: number, max: number): number | CellProblem {
   const n = Number(value.trim());
-  if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max)
-    return rowInvalid(field, `${field} must be a number from ${min} to ${max}`);
-  return Math.round(n * 100) / 100;
+  if (value.trim() === '' || !Number.isFinite(n)) return new CellProblem(field, 'number');
+  const checked = inRange(field, n, min, max);
+  return checked instanceof CellProblem ? checked : Math.round(n * 100) / 100;
 }
 
 /** Splits a tag cell (独居老人，残疾 / 独居老人、残疾 / elderly;disabled) into stored tag codes. */
@@ -237,10 +285,10 @@ export function parseTags(field: string, value: string): Array<(typeof PERSON_TA
     if (word === '') continue;
     const tag = tagOf(word);
     if (!tag)
-      return rowInvalid(
-        field,
-        `unknown tag "${word.slice(0, 20)}"; allowed: ${Object.values(TAG_LABELS).join('、')}`,
-      );
+      return new CellProblem(field, 'tag', {
+        value: word.slice(0, 20),
+        allowed: Object.values(TAG_LABELS).join('、'),
+      });
     tags.add(tag);
   }
   // Stored in the canonical order, so the same set always compares equal.

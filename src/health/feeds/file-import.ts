@@ -247,7 +247,7 @@ async function run(
       rows++;
       const candidate = validate(mapRow(values, mapping), rowNumber);
       if (candidate instanceof CellProblem) {
-        rejects.reject(rowNumber, headerOf(candidate.field), candidate.code, candidate.message);
+        rejects.reject(rowNumber, headerOf(candidate.field), candidate);
         continue;
       }
       const key = keyOf(candidate);
@@ -256,8 +256,7 @@ async function run(
         rejects.reject(
           rowNumber,
           headerOf('recordKey' in candidate ? 'recordId' : 'name'),
-          'DUPLICATE_IN_FILE',
-          `the same record is already on row ${first}; only that row is imported`,
+          new CellProblem('', 'duplicateInFile', { row: first }),
         );
         continue;
       }

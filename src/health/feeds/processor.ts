@@ -217,7 +217,7 @@ async function storePushed(
     const candidate =
       kind === 'riskareas' ? validateRiskArea(ctx, fields, row) : validateRecord(kind, ctx, fields, row);
     if (candidate instanceof CellProblem) {
-      rejects.reject(row, candidate.field, candidate.code, candidate.message);
+      rejects.reject(row, candidate.field, candidate);
       return;
     }
     const key =
@@ -229,8 +229,7 @@ async function storePushed(
       rejects.reject(
         row,
         'recordKey' in candidate ? 'recordId' : 'name',
-        'DUPLICATE_IN_BATCH',
-        `the same record is already at position ${first}; only that one is stored`,
+        new CellProblem('', 'duplicateInFile', { row: first }),
       );
       return;
     }

@@ -1,6 +1,8 @@
 import { hash } from 'node:crypto';
 import type { FieldCipher } from '../../privacy/field-crypto.js';
+import { documentHash } from '../../privacy/protect.js';
 import { normaliseIdInput, parseResidentIdNumber } from '../../register/identity/identity-number.js';
+import { roundedCell } from '../../register-import/values.js';
 import { mapHealthCode } from './health-codes.js';
 import type { RecordFeedKind } from './kinds.js';
 import {
@@ -72,7 +74,7 @@ function withoutEmpty(details: Record<string, string | undefined>): Record<strin
 
 function required(fields: Fields, field: string): string | CellProblem {
   const value = fields[field]?.trim() ?? '';
-  return value === '' ? new CellProblem(field, 'REQUIRED', `${field} is empty`) : value;
+  return value === '' ? new CellProblem(field, 'required') : value;
 }
 
 const KIND_VALIDATORS: Record<
@@ -86,20 +88,14 @@ const KIND_VALIDATORS: Record<
     const word = required(fields, 'result');
     if (word instanceof CellProblem) return word;
     const result = testResultOf(word);
-    if (!result)
-      return new CellProblem(
-        'result',
-        'RESULT_UNKNOWN',
-        `unknown test result "${word.slice(0, 20)}" (阴性, 阳性, 待出 or 无效)`,
-      );
+    if (!result) return new CellProblem('result', 'testResult', { value: word.slice(0, 20) });
     const institution = optionalText('institution', fields.institution, 200);
     if (institution instanceof CellProblem) return institution;
     let reportedAt: string | undefined;
     if (fields.reportedAt?.trim()) {
       const moment = parseMoment('reportedAt', fields.reportedAt, { dateOnly: 'reject', latest });
       if (moment instanceof CellProblem) return moment;
-      if (moment < sampledAt)
-        return new CellProblem('reportedAt', 'REPORTED_BEFORE_SAMPLED', 'reportedAt is before sampledAt');
+      if (moment < sampledAt) return new CellProblem('reportedAt', 'reportedBeforeSampled');
       reportedAt = moment.toISOString();
     }
     return { occurredAt: sampledAt, result, value: null, details: withoutEmpty({ institution, reportedAt }) };
@@ -152,11 +148,7 @@ const KIND_VALIDATORS: Record<
     if (word instanceof CellProblem) return word;
     const colour = mapHealthCode(ctx.source, word);
     if (!colour)
-      return new CellProblem(
-        'colour',
-        'HEALTH_CODE_UNKNOWN',
-        `"${word.slice(0, 20)}" is not a health-code colour source ${ctx.source} is known to send`,
-      );
+      return new CellProblem('colour', 'healthCode', { value: word.slice(0, 20), source: ctx.source });
     const issuer = optionalText('issuer', fields.issuer, 100);
     if (issuer instanceof CellProblem) return issuer;
     // The word as sent is kept beside the mapped colour, so a mapping can be audited.
@@ -181,9 +173,10 @@ export function validateRecord(
   row: number,
 ): RecordCandidate | CellProblem {
   const normalised = normaliseIdInput(fields.idNumber ?? '');
-  if (normalised === '') return new CellProblem('idNumber', 'REQUIRED', 'idNumber is empty');
-  if (normalised.length > 40)
-    return new CellProblem('idNumber', 'VALUE_TOO_LONG', 'idNumber is longer than 40 characters');
+  if (normalised === '') return new CellProblem('idNumber', 'required');
+  const rounded = roundedCell('idNumber', normalised);
+  if (rounded) return rounded;
+  if (normalised.length > 40) return new CellProblem('idNumber', 'maxLength', { max: 40 });
   const name = optionalText('name', fields.name, 100);
   if (name instanceof CellProblem) return name;
   const recordId = optionalText('recordId', fields.recordId, 100);
@@ -193,7 +186,7 @@ export function validateRecord(
 
   const parsed = parseResidentIdNumber(normalised, { today: ctx.now });
   const documentNumber = parsed.ok ? parsed.value.number : normalised;
-  const idHash = ctx.cipher.lookupHash('id', documentNumber);
+  const idHash = documentHash(ctx.cipher, 'resident_id', documentNumber);
   const details = values.details ? JSON.stringify(values.details) : null;
   const contentHash = hash(
     'sha256',
@@ -223,28 +216,18 @@ export function validateRiskArea(
 ): RiskAreaCandidate | CellProblem {
   const name = required(fields, 'name');
   if (name instanceof CellProblem) return name;
-  if (name.length > 200)
-    return new CellProblem('name', 'VALUE_TOO_LONG', 'name is longer than 200 characters');
+  if (name.length > 200) return new CellProblem('name', 'maxLength', { max: 200 });
   let regionCode: string | null = null;
   const code = fields.regionCode?.normalize('NFKC').trim();
   if (code) {
     if (!/^(\d{6}|\d{9}|\d{12})$/.test(code))
-      return new CellProblem(
-        'regionCode',
-        'REGION_CODE_INVALID',
-        'regionCode must be a 6-digit (county), 9-digit (township) or 12-digit (village) code',
-      );
+      return roundedCell('regionCode', code) ?? new CellProblem('regionCode', 'regionCode');
     regionCode = code;
   }
   const word = required(fields, 'level');
   if (word instanceof CellProblem) return word;
   const level = riskLevelOf(word);
-  if (!level)
-    return new CellProblem(
-      'level',
-      'RISK_LEVEL_UNKNOWN',
-      `unknown risk level "${word.slice(0, 20)}" (高, 中 or 低)`,
-    );
+  if (!level) return new CellProblem('level', 'riskLevel', { value: word.slice(0, 20) });
   // Lists are announced ahead of time; a year is far enough.
   const latest = new Date(ctx.now.getTime() + 366 * 86_400_000);
   const validFrom = parseMoment('validFrom', fields.validFrom ?? '', { dateOnly: 'start-of-day', latest });
@@ -257,8 +240,7 @@ export function validateRiskArea(
       latest: new Date(latest.getTime() + 366 * 86_400_000),
     });
     if (to instanceof CellProblem) return to;
-    if (to <= validFrom)
-      return new CellProblem('validTo', 'PERIOD_INVALID', 'validTo is not after validFrom');
+    if (to <= validFrom) return new CellProblem('validTo', 'periodInvalid');
     validTo = to;
   }
   return { row, name, regionCode, level, validFrom, validTo };

@@ -31,7 +31,7 @@ const EARLIEST = Date.UTC(2019, 11, 1) - BEIJING_OFFSET_MS;
  */
 export function parseMoment(field: string, value: string, options: TimeOptions): Date | CellProblem {
   const text = value.normalize('NFKC').trim();
-  if (text === '') return new CellProblem(field, 'REQUIRED', `${field} is empty`);
+  if (text === '') return new CellProblem(field, 'required');
   let moment: number | undefined;
   let dateOnly = false;
   const zone = ZONE.exec(text);
@@ -53,20 +53,13 @@ export function parseMoment(field: string, value: string, options: TimeOptions):
       }
     }
   }
-  if (moment === undefined)
-    return new CellProblem(field, 'TIME_INVALID', `${field} is not a date and time (write 2026-11-02 08:30)`);
+  if (moment === undefined) return new CellProblem(field, 'time');
   if (dateOnly) {
-    if (options.dateOnly === 'reject')
-      return new CellProblem(
-        field,
-        'TIME_MISSING',
-        `${field} has a date but no time of day (write 2026-11-02 08:30)`,
-      );
+    if (options.dateOnly === 'reject') return new CellProblem(field, 'timeMissing');
     if (options.dateOnly === 'end-of-day') moment += 86_400_000;
   }
-  if (moment < EARLIEST) return new CellProblem(field, 'TIME_TOO_EARLY', `${field} is before December 2019`);
-  if (moment > options.latest.getTime())
-    return new CellProblem(field, 'TIME_IN_FUTURE', `${field} is in the future`);
+  if (moment < EARLIEST) return new CellProblem(field, 'timeTooEarly');
+  if (moment > options.latest.getTime()) return new CellProblem(field, 'timeInFuture');
   return new Date(moment);
 }
 
@@ -155,12 +148,7 @@ export function parseDose(field: string, value: string): number | CellProblem {
   const text = value.normalize('NFKC').trim();
   const m = /^(?:第)?(\d{1,2}|[一二两三四五六七八九])(?:\.0+)?(?:剂|针|剂次)?$/.exec(text);
   const n = m ? (CHINESE_DIGITS[m[1]!] ?? Number(m[1])) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > 9)
-    return new CellProblem(
-      field,
-      'DOSE_INVALID',
-      `${field} must be a dose number from 1 to 9 (e.g. 1 or 第1剂)`,
-    );
+  if (!Number.isInteger(n) || n < 1 || n > 9) return new CellProblem(field, 'dose');
   return n;
 }
 
@@ -171,12 +159,7 @@ export function parseTemperature(field: string, value: string): number | CellPro
     .trim()
     .replace(/\s*°?c$/i, '');
   const n = /^\d{2}(?:\.\d{1,2})?$/.test(text) ? Number(text) : NaN;
-  if (!(n >= 35 && n <= 43))
-    return new CellProblem(
-      field,
-      'TEMPERATURE_OUT_OF_RANGE',
-      `${field} must be a temperature in °C from 35.0 to 43.0`,
-    );
+  if (!(n >= 35 && n <= 43)) return new CellProblem(field, 'temperature');
   return Math.round(n * 10) / 10;
 }
 
@@ -188,7 +171,6 @@ export function optionalText(
 ): string | undefined | CellProblem {
   const text = value?.trim();
   if (!text) return undefined;
-  if (text.length > max)
-    return new CellProblem(field, 'VALUE_TOO_LONG', `${field} is longer than ${max} characters`);
+  if (text.length > max) return new CellProblem(field, 'maxLength', { max });
   return text;
 }

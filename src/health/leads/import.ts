@@ -84,7 +84,7 @@ export async function importLeadFile(
     for await (const { rowNumber, values } of table) {
       const candidate = validateLeadRow(mapRow(values, mapped.mapping), rowNumber, now);
       if (candidate instanceof CellProblem) {
-        rejects.reject(rowNumber, headerOf(candidate.field), candidate.code, candidate.message, values);
+        rejects.reject(rowNumber, headerOf(candidate.field), candidate, values);
         continue;
       }
       const key = leadKey(candidate);
@@ -93,8 +93,7 @@ export async function importLeadFile(
         rejects.reject(
           rowNumber,
           headerOf('reason'),
-          'DUPLICATE_IN_FILE',
-          `the same lead is already on row ${first}; only that row is imported`,
+          new CellProblem('', 'duplicateInFile', { row: first }),
           values,
         );
         continue;

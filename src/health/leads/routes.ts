@@ -20,6 +20,8 @@ import {
   VerifyResult,
 } from './schema.js';
 import * as service from './service.js';
+import { requestLocale } from '../../i18n/locale.js';
+import { localizeRejects } from '../../imports/report.js';
 
 /** Lead verification (大数据线索核查): import, routing, verification, progress (escalation is a job: src/jobs.ts). */
 export const leadRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -32,6 +34,7 @@ export const leadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/leads',
     {
       schema: {
+        operationId: 'createLead',
         tags,
         summary:
           'Submit a batch of leads (ID number and/or phone and/or name + address, reason, deadline); each is routed to its grid or the community inbox',
@@ -40,18 +43,21 @@ export const leadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: write,
     },
-    async (request, reply) =>
-      reply
+    async (request, reply) => {
+      const result = await tx().execute((trx) =>
+        service.createLeads(trx, request.actor(), app.cipher, request.body),
+      );
+      return reply
         .status(201)
-        .send(
-          await tx().execute((trx) => service.createLeads(trx, request.actor(), app.cipher, request.body)),
-        ),
+        .send({ ...result, rejected: localizeRejects(requestLocale(request), result.rejected) });
+    },
   );
 
   app.post(
     '/api/leads/import',
     {
       schema: {
+        operationId: 'importLeads',
         tags,
         summary:
           'Import a lead list (XLSX/CSV, multipart field "file"): columns 身份证号, 手机号, 姓名, 地址, 核查事由, 核查时限; per-row rejects',
@@ -72,7 +78,10 @@ export const leadRoutes: FastifyPluginAsyncTypebox = async (app) => {
           sheet: request.query.sheet,
           encoding: request.query.encoding,
         });
-        return result.report;
+        return {
+          ...result.report,
+          rejected: localizeRejects(requestLocale(request), result.report.rejected),
+        };
       } finally {
         await rm(upload.tempDir, { recursive: true, force: true });
       }
@@ -83,6 +92,7 @@ export const leadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/leads',
     {
       schema: {
+        operationId: 'listLeads',
         tags,
         summary:
           'Leads in scope, open and most urgent first (filter by area, status, tier, overdue, batch; mine=true: waiting for me)',
@@ -98,6 +108,7 @@ export const leadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/leads/progress',
     {
       schema: {
+        operationId: 'getLeadProgress',
         tags,
         summary:
           'Lead progress per child area of a node: total, verified, open, overdue, left to zero (清零)',
@@ -113,6 +124,7 @@ export const leadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/leads/:id',
     {
       schema: {
+        operationId: 'getLead',
         tags,
         summary: 'A lead with its history (created, routed, escalated, verified) and who holds it now',
         params: IdParams,
@@ -127,6 +139,7 @@ export const leadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/leads/:id/verify',
     {
       schema: {
+        operationId: 'verifyLead',
         tags,
         summary:
           'Record the verification: outcome (found_here/moved/not_found/wrong_data) and measures; optionally link the person and start key-person management',
@@ -144,6 +157,7 @@ export const leadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/leads/:id/route',
     {
       schema: {
+        operationId: 'routeLead',
         tags,
         summary: 'Route an open lead by hand (from the community inbox) to a grid, micro-grid or row cell',
         params: IdParams,
@@ -160,6 +174,7 @@ export const leadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/leads/:id/reveal',
     {
       schema: {
+        operationId: 'revealLead',
         tags,
         summary: 'Show the identity the lead was received with, unmasked (audit-logged with the reason)',
         params: IdParams,

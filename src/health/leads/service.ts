@@ -15,6 +15,7 @@ import { protectIdentity } from '../../privacy/protect.js';
 import { RESIDENT_LEVELS } from '../../hierarchy/codes.js';
 import { findPersonInScope } from '../../register/repository.js';
 import { normalisePhone } from '../../register/protect.js';
+import { rowReject } from '../../imports/report.js';
 import { CellProblem } from '../../register-import/values.js';
 import * as repo from './repository.js';
 import { routeLeads, type RoutingScope, routingScopeOf, type RoutingTarget } from './routing.js';
@@ -276,18 +277,15 @@ export async function createLeads(
   body.leads.forEach((input, index) => {
     const candidate = validateLeadRow(input, index, now);
     if (candidate instanceof CellProblem) {
-      rejected.push({ row: index, field: candidate.field, code: candidate.code, message: candidate.message });
+      rejected.push(rowReject(index, candidate.field, candidate));
       return;
     }
     const key = leadKey(candidate);
     const first = firstIndex.get(key);
     if (first !== undefined) {
-      rejected.push({
-        row: index,
-        field: 'documentNumber',
-        code: 'DUPLICATE_IN_BATCH',
-        message: `the same lead is already at index ${first}`,
-      });
+      rejected.push(
+        rowReject(index, 'documentNumber', new CellProblem('', 'duplicateInFile', { row: first })),
+      );
       return;
     }
     firstIndex.set(key, index);

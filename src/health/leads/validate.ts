@@ -1,7 +1,7 @@
 import { defineColumns } from '../../imports/columns.js';
 import { parseDocument } from '../../register/identity/documents.js';
 import { normalisePhone } from '../../register/protect.js';
-import { CellProblem, parseDate, rowInvalid } from '../../register-import/values.js';
+import { CellProblem, parseDate, roundedCell } from '../../register-import/values.js';
 
 /** Columns of a lead list (大数据线索), with the titles such lists use. Required: the reason. */
 export const LEAD_COLUMNS = defineColumns({
@@ -88,40 +88,32 @@ export function validateLeadRow(
   let documentNumber: string | null = null;
   const idText = trimmed(row.documentNumber);
   if (idText !== '') {
+    const rounded = roundedCell('documentNumber', idText);
+    if (rounded) return rounded;
     const parsed = parseDocument('resident_id', idText, { today: now });
-    if (!parsed.ok) return new CellProblem('documentNumber', parsed.code, parsed.message);
+    if (!parsed.ok) return new CellProblem('documentNumber', parsed.problem, parsed.params);
     documentNumber = parsed.value.number;
   }
   let phone: string | null = null;
   const phoneText = trimmed(row.phone);
   if (phoneText !== '') {
     const normalised = normalisePhone(phoneText);
-    if (!normalised.ok) return new CellProblem('phone', 'PHONE_INVALID', normalised.message);
+    if (!normalised.ok) return new CellProblem('phone', 'phone');
     phone = normalised.value;
   }
   const name = trimmed(row.name);
-  if (name.length > 50) return rowInvalid('name', 'name is longer than 50 characters');
+  if (name.length > 50) return new CellProblem('name', 'maxLength', { max: 50 });
   const address = trimmed(row.address);
-  if (address.length > 200) return rowInvalid('address', 'address is longer than 200 characters');
+  if (address.length > 200) return new CellProblem('address', 'maxLength', { max: 200 });
   if (!documentNumber && !phone && !(name && address)) {
-    return new CellProblem(
-      'documentNumber',
-      'LEAD_IDENTITY_MISSING',
-      'give an ID number, a phone, or a name with an address',
-    );
+    return new CellProblem('documentNumber', 'leadIdentity');
   }
   const reason = trimmed(row.reason);
-  if (reason === '') return new CellProblem('reason', 'LEAD_REASON_MISSING', 'the reason is empty');
-  if (reason.length > 500) return rowInvalid('reason', 'reason is longer than 500 characters');
+  if (reason === '') return new CellProblem('reason', 'required');
+  if (reason.length > 500) return new CellProblem('reason', 'maxLength', { max: 500 });
   const deadline = parseDeadline(row.deadline ?? '', now);
-  if (!deadline)
-    return new CellProblem(
-      'deadline',
-      'LEAD_DEADLINE_INVALID',
-      'write the deadline as 2026-11-03 18:00, 2026-11-03 or 48h',
-    );
-  if (deadline.getTime() <= now.getTime())
-    return new CellProblem('deadline', 'LEAD_DEADLINE_PAST', 'the deadline has already passed');
+  if (!deadline) return new CellProblem('deadline', 'deadline');
+  if (deadline.getTime() <= now.getTime()) return new CellProblem('deadline', 'deadlinePast');
   return {
     row: rowNumber,
     documentNumber,

@@ -1,3 +1,5 @@
+import type { Params } from '../../i18n/locale.js';
+import type { ProblemCode } from '../../i18n/problem-codes.js';
 import {
   hasValidCheckCharacter,
   normaliseIdInput,
@@ -42,7 +44,14 @@ export interface IdentityDocument {
   regionCode?: string;
 }
 
-export type DocumentProblem = { ok: false; code: DocumentProblemCode; message: string };
+/** Like IdProblem: the API's stable code, the field problem (code + params) and English for logs. */
+export type DocumentProblem = {
+  ok: false;
+  code: DocumentProblemCode;
+  problem: ProblemCode;
+  params?: Params;
+  message: string;
+};
 export type ParseDocumentResult = { ok: true; value: IdentityDocument } | DocumentProblem;
 
 const ID_TO_DOCUMENT_CODE: Readonly<Record<IdProblemCode, DocumentProblemCode>> = {
@@ -55,15 +64,17 @@ const ID_TO_DOCUMENT_CODE: Readonly<Record<IdProblemCode, DocumentProblemCode>> 
 
 const HMT_PERMIT_PREFIXES = ['810000', '820000', '830000'];
 
-const problem = (code: DocumentProblemCode, message: string): DocumentProblem => ({
-  ok: false,
-  code,
-  message,
-});
+const problem = (
+  code: DocumentProblemCode,
+  fieldProblem: ProblemCode,
+  message: string,
+  params?: Params,
+): DocumentProblem => ({ ok: false, code, problem: fieldProblem, message, ...(params ? { params } : {}) });
 
 function fromResidentId(type: DocumentType, input: string, options: ParseIdOptions): ParseDocumentResult {
   const parsed = parseResidentIdNumber(input, options);
-  if (!parsed.ok) return problem(ID_TO_DOCUMENT_CODE[parsed.code], parsed.message);
+  if (!parsed.ok)
+    return problem(ID_TO_DOCUMENT_CODE[parsed.code], parsed.problem, parsed.message, parsed.params);
   const { number, sex, birthDate, regionCode } = parsed.value;
   return { ok: true, value: { type, number, sex, birthDate, regionCode } };
 }
@@ -71,7 +82,11 @@ function fromResidentId(type: DocumentType, input: string, options: ParseIdOptio
 function checkCharacterProblem(number: string): DocumentProblem | null {
   if (hasValidCheckCharacter(number)) return null;
   const expected = residentIdCheckCharacter(number.slice(0, 17));
-  return problem('DOC_CHECKSUM', `check character should be ${expected}, got ${number[17]}`);
+  const actual = number[17]!;
+  return problem('DOC_CHECKSUM', 'checksum', `check character should be ${expected}, got ${actual}`, {
+    expected,
+    actual,
+  });
 }
 
 /** Validates a number whose only rule is its shape; `pattern` is tested on the normalised number. */
@@ -79,9 +94,10 @@ function byPattern(
   type: DocumentType,
   number: string,
   pattern: RegExp,
+  fieldProblem: ProblemCode,
   expected: string,
 ): ParseDocumentResult {
-  if (!pattern.test(number)) return problem('DOC_FORMAT', `expected ${expected}`);
+  if (!pattern.test(number)) return problem('DOC_FORMAT', fieldProblem, `expected ${expected}`);
   return { ok: true, value: { type, number } };
 }
 
@@ -95,7 +111,7 @@ export function parseDocument(
   options: ParseIdOptions = {},
 ): ParseDocumentResult {
   const number = normaliseIdInput(input);
-  if (number === '') return problem('DOC_EMPTY', 'document number is empty');
+  if (number === '') return problem('DOC_EMPTY', 'required', 'document number is empty');
 
   switch (type) {
     case 'resident_id':
@@ -103,10 +119,16 @@ export function parseDocument(
 
     case 'passport':
       // Issuing countries differ too much for more than a length and alphabet check.
-      return byPattern(type, number, /^[A-Z0-9]{5,17}$/, '5 to 17 letters or digits');
+      return byPattern(type, number, /^[A-Z0-9]{5,17}$/, 'passportFormat', '5 to 17 letters or digits');
 
     case 'hk_macao_permit':
-      return byPattern(type, number, /^[HM](\d{8}|\d{10})$/, 'H or M followed by 8 or 10 digits');
+      return byPattern(
+        type,
+        number,
+        /^[HM](\d{8}|\d{10})$/,
+        'hkMacaoPermitFormat',
+        'H or M followed by 8 or 10 digits',
+      );
 
     case 'taiwan_permit':
       // Current cards have 8 digits; older booklets have 10 characters, some with letters.
@@ -114,6 +136,7 @@ export function parseDocument(
         type,
         number,
         /^(\d{8}|[A-Z0-9]{10})$/,
+        'taiwanPermitFormat',
         '8 digits (or 10 letters or digits on older permits)',
       );
 
@@ -122,14 +145,22 @@ export function parseDocument(
       if (/^[A-Z]{3}\d{12}$/.test(number)) return { ok: true, value: { type, number } };
       // 2023 card: 18 characters starting with 9, GB 11643 check character.
       if (!/^9\d{16}[\dX]$/.test(number)) {
-        return problem('DOC_FORMAT', 'expected 3 letters + 12 digits, or 18 characters starting with 9');
+        return problem(
+          'DOC_FORMAT',
+          'foreignPermanentFormat',
+          'expected 3 letters + 12 digits, or 18 characters starting with 9',
+        );
       }
       return checkCharacterProblem(number) ?? { ok: true, value: { type, number } };
     }
 
     case 'hmt_residence_permit': {
       if (!/^\d{17}[\dX]$/.test(number) || !HMT_PERMIT_PREFIXES.some((prefix) => number.startsWith(prefix))) {
-        return problem('DOC_FORMAT', 'expected 18 characters starting with 810000, 820000 or 830000');
+        return problem(
+          'DOC_FORMAT',
+          'hmtPermitFormat',
+          'expected 18 characters starting with 810000, 820000 or 830000',
+        );
       }
       // Same layout as a resident identity number, so birth date and sex come out too.
       return fromResidentId(type, number, options);

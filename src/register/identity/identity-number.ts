@@ -1,3 +1,6 @@
+import type { Params } from '../../i18n/locale.js';
+import type { ProblemCode } from '../../i18n/problem-codes.js';
+
 /**
  * Resident identity numbers (居民身份证号码) per GB 11643-1999:
  * 6-digit address code + YYYYMMDD birth date + 3-digit sequence (odd = male) + check character.
@@ -18,7 +21,17 @@ export interface ResidentId {
   upgradedFrom15: boolean;
 }
 
-export type IdProblem = { ok: false; code: IdProblemCode; message: string };
+/**
+ * A number that is not valid: `code` is the API's stable error code, `problem` and `params` the
+ * field problem a reader is told in their language (i18n/problems.*.ts), `message` English for logs.
+ */
+export type IdProblem = {
+  ok: false;
+  code: IdProblemCode;
+  problem: ProblemCode;
+  params?: Params;
+  message: string;
+};
 export type ParseResidentIdResult = { ok: true; value: ResidentId } | IdProblem;
 
 export interface ParseIdOptions {
@@ -87,25 +100,35 @@ function isRealDate(year: number, month: number, day: number): boolean {
   return day <= daysInMonth;
 }
 
-/** Checks the YYYYMMDD digits; returns the ISO date or a problem message. */
+/** Checks the YYYYMMDD digits; returns the ISO date or a problem (code, params, English message). */
 export function checkBirthDate(
   yyyymmdd: string,
   today: Date = new Date(),
-): { date: string } | { problem: string } {
+): { date: string } | { problem: string; code: ProblemCode; params?: Params } {
   const year = Number(yyyymmdd.slice(0, 4));
   const month = Number(yyyymmdd.slice(4, 6));
   const day = Number(yyyymmdd.slice(6, 8));
   if (!/^\d{8}$/.test(yyyymmdd) || !isRealDate(year, month, day)) {
-    return { problem: 'birth date digits (positions 7-14) are not a real calendar date' };
+    return { code: 'birthDate', problem: 'birth date digits (positions 7-14) are not a real calendar date' };
   }
   // Personal data: the message names the problem, never the date itself.
-  if (year < EARLIEST_BIRTH_YEAR) return { problem: `birth year is before ${EARLIEST_BIRTH_YEAR}` };
+  if (year < EARLIEST_BIRTH_YEAR)
+    return {
+      code: 'birthDateTooEarly',
+      params: { year: EARLIEST_BIRTH_YEAR },
+      problem: `birth year is before ${EARLIEST_BIRTH_YEAR}`,
+    };
   const date = `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}`;
-  if (date > beijingDate(today)) return { problem: 'birth date is in the future' };
+  if (date > beijingDate(today)) return { code: 'birthDateFuture', problem: 'birth date is in the future' };
   return { date };
 }
 
-const problem = (code: IdProblemCode, message: string): IdProblem => ({ ok: false, code, message });
+const problem = (
+  code: IdProblemCode,
+  fieldProblem: ProblemCode,
+  message: string,
+  params?: Params,
+): IdProblem => ({ ok: false, code, problem: fieldProblem, message, ...(params ? { params } : {}) });
 
 /** Legacy 15-digit numbers (1984-1999) lack the century and the check character. */
 function upgradeFrom15(number15: string): string {
@@ -120,7 +143,7 @@ function upgradeFrom15(number15: string): string {
  */
 export function parseResidentIdNumber(input: string, options: ParseIdOptions = {}): ParseResidentIdResult {
   const normalised = normaliseIdInput(input);
-  if (normalised === '') return problem('ID_EMPTY', 'identity number is empty');
+  if (normalised === '') return problem('ID_EMPTY', 'required', 'identity number is empty');
 
   let number: string;
   let upgradedFrom15 = false;
@@ -132,26 +155,40 @@ export function parseResidentIdNumber(input: string, options: ParseIdOptions = {
   } else if (normalised.length === 18 || normalised.length === 15) {
     return problem(
       'ID_FORMAT',
+      'idFormat',
       normalised.length === 18
         ? 'expected 17 digits followed by a digit or X'
         : 'a 15-character number must be all digits',
     );
   } else {
-    return problem('ID_FORMAT', `expected 18 characters (or 15 digits), got ${normalised.length}`);
+    return problem(
+      'ID_FORMAT',
+      'idLength',
+      `expected 18 characters (or 15 digits), got ${normalised.length}`,
+      { length: normalised.length },
+    );
   }
 
   const provinceCode = number.slice(0, 2);
   if (!PROVINCE_CODES.has(provinceCode)) {
-    return problem('ID_REGION', `address code starts with ${provinceCode}, which is not a province code`);
+    return problem(
+      'ID_REGION',
+      'region',
+      `address code starts with ${provinceCode}, which is not a province code`,
+      { province: provinceCode },
+    );
   }
 
   const birth = checkBirthDate(number.slice(6, 14), options.today);
-  if ('problem' in birth) return problem('ID_BIRTH_DATE', birth.problem);
+  if ('problem' in birth) return problem('ID_BIRTH_DATE', birth.code, birth.problem, birth.params);
 
   const expected = residentIdCheckCharacter(number.slice(0, 17));
   const actual = number[17]!;
   if (expected !== actual) {
-    return problem('ID_CHECKSUM', `check character should be ${expected}, got ${actual}`);
+    return problem('ID_CHECKSUM', 'checksum', `check character should be ${expected}, got ${actual}`, {
+      expected,
+      actual,
+    });
   }
 
   const sequence = Number(number.slice(14, 17));
