@@ -11,6 +11,7 @@ import { receiveUpload, type Upload } from '../imports/upload.js';
 import { maskIdNumber, maskPhone } from '../privacy/masking.js';
 import { COLUMNS_OF, type ImportKind } from './columns.js';
 import { prepareExport } from './export.js';
+import { requestLocale } from '../i18n/locale.js';
 import { findReadableJob, presentJob, writeJobRejects } from './jobs.js';
 import { ExportQuery, ImportJobParams, ImportJobView, ImportKindParams, ImportPreview } from './schema.js';
 import { openRegisterTable } from './service.js';
@@ -20,7 +21,7 @@ function tableOptions(fields: Record<string, string>) {
   const encoding = fields.encoding?.trim() || 'auto';
   if (!['auto', 'utf-8', 'gbk'].includes(encoding))
     throw invalid('VALIDATION_FAILED', 'encoding must be auto, utf-8 or gbk', [
-      { field: 'body.encoding', message: 'is not auto, utf-8 or gbk' },
+      { field: 'body.encoding', code: 'oneOf', message: 'is not auto, utf-8 or gbk' },
     ]);
   let mapping: Record<string, string | null> | undefined;
   if (fields.mapping?.trim()) {
@@ -38,7 +39,7 @@ function tableOptions(fields: Record<string, string>) {
       throw invalid(
         'VALIDATION_FAILED',
         'mapping must be a JSON object of column title → field name or null',
-        [{ field: 'body.mapping', message: 'is not a JSON object of strings or nulls' }],
+        [{ field: 'body.mapping', code: 'format', message: 'is not a JSON object of strings or nulls' }],
       );
     }
   }
@@ -191,7 +192,7 @@ export const registerImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           totalBytes: upload.size,
           ...options,
         });
-        return reply.status(202).send(presentJob(job, new Date()));
+        return reply.status(202).send(presentJob(job, new Date(), requestLocale(request)));
       } catch (error) {
         await rm(upload.tempDir, { recursive: true, force: true });
         throw error;
@@ -211,7 +212,11 @@ export const registerImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: write,
     },
     async (request) =>
-      presentJob(await findReadableJob(app.db, request.actor().viewer, request.params.id), new Date()),
+      presentJob(
+        await findReadableJob(app.db, request.actor().viewer, request.params.id),
+        new Date(),
+        requestLocale(request),
+      ),
   );
 
   app.get(
@@ -242,9 +247,12 @@ export const registerImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         });
       }
       const stream = new PassThrough();
-      writeJobRejects(app.cipher, withCells ? job : { ...job, reject_rows: null }, stream).catch(
-        (error: unknown) => stream.destroy(error as Error),
-      );
+      writeJobRejects(
+        app.cipher,
+        withCells ? job : { ...job, reject_rows: null },
+        stream,
+        requestLocale(request),
+      ).catch((error: unknown) => stream.destroy(error as Error));
       return reply
         .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('content-disposition', `attachment; filename="rejects-${job.id.slice(0, 8)}.xlsx"`)
