@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CIPHER_SUITES, type CipherSuite, isCipherSuite, SUITE_KEY_BYTES } from './privacy/suites.js';
+import {
+  CIPHER_SUITES,
+  type CipherSuite,
+  isCipherSuite,
+  type KeyMaterial,
+  SUITE_KEY_BYTES,
+} from './privacy/suites.js';
 
 /** Everything the process reads from its environment, validated once at boot and frozen. */
 export interface Config {
@@ -40,14 +46,8 @@ export interface Config {
 
 export type ApiDocsAccess = 'public' | 'signed-in' | 'off';
 
-/** Secret keys: `encryption` by key id (each of one suite), the current key's id, `hmac` for lookups. */
-export interface KeyMaterial {
-  readonly currentKeyId: string;
-  readonly encryption: Readonly<Record<string, Buffer>>;
-  /** The cipher suite of each key id; a key id missing here is an AES-256-GCM key. */
-  readonly suites?: Readonly<Record<string, CipherSuite>>;
-  readonly hmac: Buffer;
-}
+// The key shape lives with the cipher suites, so field encryption never imports the configuration.
+export type { KeyMaterial } from './privacy/suites.js';
 
 export class ConfigError extends Error {
   constructor(

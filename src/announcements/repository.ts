@@ -18,6 +18,7 @@ import {
 import type { Db } from '../core/context.js';
 import { pageWindow } from '../core/pagination.js';
 import type { AnnouncementsTable } from '../db/schema.js';
+import type { ReadRule } from '../notifications/readers.js';
 
 type Status = 'draft' | 'published' | 'withdrawn';
 
@@ -56,6 +57,15 @@ export function visibleTo(viewer: Viewer): Expression<SqlBool> {
   const readers = inOrAbove(readerPaths(viewer), 'an.area_path');
   return sql<SqlBool>`(${writers} or (an.status <> 'draft' and ${readers}))`;
 }
+
+/** Who is notified about an announcement: whoever GET /api/announcements/:id would answer. */
+export const ANNOUNCEMENT_READ_RULE: ReadRule = {
+  entityType: 'announcement',
+  gate: 'area.read',
+  table: 'announcements',
+  alias: 'an',
+  visible: visibleTo,
+};
 
 export async function findVisible(db: Db, viewer: Viewer, id: number) {
   return withArea(db).where('an.id', '=', id).where(visibleTo(viewer)).executeTakeFirst();

@@ -5,7 +5,7 @@ import type { PageOf } from '../core/pagination.js';
 import { findAreaInScope } from '../hierarchy/repository.js';
 import { checkedText } from '../household-codes/validation.js';
 import { notify } from '../notifications/notify.js';
-import { houseByToken } from '../services/household-token.js';
+import { houseByToken } from '../household-codes/house-by-token.js';
 import * as repo from './repository.js';
 import {
   type AnnouncementQuery,
@@ -181,7 +181,7 @@ export async function publishAnnouncement(db: Db, actor: Actor, id: number): Pro
     title: `${KIND_LABELS[row.kind]}：${row.title}`,
     body: row.body.slice(0, 200),
     link: `/announcements/${id}`,
-    entityType: 'announcement',
+    readRule: repo.ANNOUNCEMENT_READ_RULE,
     entityId: id,
     dedupeKey: `announcement:${id}:published`,
     now,

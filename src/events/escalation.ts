@@ -90,7 +90,7 @@ export async function escalateOverdueEvents(db: Kysely<DB>, now: Date): Promise<
           title: `事件超时升级：${event.code} ${event.title}`.slice(0, 200),
           body: `已升级至${next.name}，请督办`,
           link: `/events/${event.id}`,
-          entityType: 'event',
+          readRule: repo.EVENT_READ_RULE,
           entityId: event.id,
           dedupeKey: `event:${event.id}:escalate:${count}`,
           now,

@@ -1,6 +1,7 @@
 import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
 import { inScope, inSubtrees, type Viewer } from '../auth/scope.js';
 import type { Db } from '../core/context.js';
+import type { ReadRule } from '../notifications/readers.js';
 import type {
   EventCategoriesTable,
   EventsTable,
@@ -141,6 +142,15 @@ export async function findEvent(db: Db, id: number): Promise<EventRow | undefine
 export function visibleTo(viewer: Viewer, areaPathColumn = 'e.area_path') {
   return inScope(viewer, 'event.read', areaPathColumn);
 }
+
+/** Who is notified about an event: whoever GET /api/events/:id would answer. */
+export const EVENT_READ_RULE: ReadRule = {
+  entityType: 'event',
+  gate: 'event.read',
+  table: 'events',
+  alias: 'e',
+  visible: (viewer) => visibleTo(viewer),
+};
 
 /** The event, if the viewer holds `event.read` over its area; otherwise undefined (answer 404). */
 export async function findEventInScope(db: Db, viewer: Viewer, id: number): Promise<EventRow | undefined> {

@@ -1,7 +1,8 @@
 import type { Db } from '../core/context.js';
 import { notFound } from '../core/errors.js';
-import { findActiveCode } from '../household-codes/repository.js';
-import { tokenHash } from '../household-codes/tokens.js';
+import { findLiveHouse } from '../register/repository.js';
+import { findActiveCode } from './repository.js';
+import { tokenHash } from './tokens.js';
 
 /** The same answer for unknown, revoked and retired codes, as on the door page: a scanner learns nothing else. */
 export const CODE_NOT_FOUND = () =>
@@ -11,12 +12,7 @@ export const CODE_NOT_FOUND = () =>
 export async function houseByToken(db: Db, token: string) {
   const code = await findActiveCode(db, 'household', tokenHash(token));
   if (!code?.house_id) throw CODE_NOT_FOUND();
-  const house = await db
-    .selectFrom('houses')
-    .select(['id', 'area_id', 'area_path', 'address'])
-    .where('id', '=', code.house_id)
-    .where('retired_at', 'is', null)
-    .executeTakeFirst();
+  const house = await findLiveHouse(db, code.house_id);
   if (!house) throw CODE_NOT_FOUND();
   return house;
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../core/context.js';
 import type { NotificationChannel } from '../db/schema.js';
-import { type NotifiedEntity, readersAmong } from './readers.js';
+import { type ReadRule, readersAmong } from './readers.js';
 
 /** The PostgreSQL channel on which committed notifications are announced to every app process. */
 export const NOTIFICATION_CHANNEL = 'gridguard_notifications';
@@ -16,10 +16,11 @@ export interface NotifyInput {
   /** Path inside the web app, e.g. '/events/42'. */
   link?: string | null;
   /**
-   * What the notification is about. Only those of `userIds` who may open it (the check of its own
-   * GET route) are notified: nobody is sent to a page that answers 无权访问.
+   * What the notification is about: the owning module's read rule (its entity type and the check
+   * of its own GET route) and the object's id. Only those of `userIds` who may open it are
+   * notified: nobody is sent to a page that answers 无权访问.
    */
-  entityType?: NotifiedEntity | null;
+  readRule?: ReadRule | null;
   entityId?: number | null;
   /**
    * The fact being notified, e.g. 'event:42:escalate:2'. With it, notifying the same fact twice
@@ -65,12 +66,13 @@ const CONTENT_LIMIT_BYTES = 7900;
  */
 export async function notify(db: Db, input: NotifyInput): Promise<NotificationAnnouncement[]> {
   const candidates = [...new Set(input.userIds)];
-  if ((input.entityType == null) !== (input.entityId == null))
-    throw new Error('notify: entityType and entityId go together');
+  if ((input.readRule == null) !== (input.entityId == null))
+    throw new Error('notify: readRule and entityId go together');
   const userIds =
-    input.entityType != null && input.entityId != null
-      ? await readersAmong(db, { type: input.entityType, id: input.entityId }, candidates)
+    input.readRule != null && input.entityId != null
+      ? await readersAmong(db, { rule: input.readRule, id: input.entityId }, candidates)
       : candidates;
+  const entityType = input.readRule?.entityType ?? null;
   if (userIds.length === 0) return [];
   const priority = input.priority ?? 'normal';
   const entityId = input.entityId === null || input.entityId === undefined ? null : String(input.entityId);
@@ -81,7 +83,7 @@ export async function notify(db: Db, input: NotifyInput): Promise<NotificationAn
     title: input.title,
     body: input.body ?? null,
     link: input.link ?? null,
-    entityType: input.entityType ?? null,
+    entityType,
     entityId,
     createdAt: input.now.toISOString(),
   };
@@ -103,7 +105,7 @@ export async function notify(db: Db, input: NotifyInput): Promise<NotificationAn
             title: input.title,
             body: input.body ?? null,
             link: input.link ?? null,
-            entity_type: input.entityType ?? null,
+            entity_type: entityType,
             entity_id: entityId,
             dedupe_key: input.dedupeKey ? `${input.dedupeKey}:${userId}` : null,
             created_at: input.now,

@@ -1,12 +1,15 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
-import { visibleTo as announcementVisibleTo } from '../announcements/repository.js';
 import type { Right, Role } from '../auth/rights.js';
 import { type Assignment, canAnywhere, type Viewer } from '../auth/scope.js';
 import type { Db } from '../core/context.js';
-import { visibleTo as eventVisibleTo } from '../events/repository.js';
-import { visibleTo as requestVisibleTo } from '../services/requests/repository.js';
 
-interface ReadRule {
+/**
+ * How the page a notification links to decides who may open it. The module that owns the object
+ * hands its rule to notify(), so the outbox knows no domain above it.
+ */
+export interface ReadRule {
+  /** What the notification is about, as stored and shown: 'event', 'service_request', 'announcement'. */
+  entityType: string;
   /** The right the object's GET route asks for before looking (requireRight). */
   gate: Right;
   table: string;
@@ -15,29 +18,6 @@ interface ReadRule {
   /** The very predicate the object's GET route filters by: one rule, not a copy of it. */
   visible: (viewer: Viewer) => Expression<SqlBool>;
 }
-
-/**
- * What a notification can be about, and how its page decides who may open it: the recipient of a
- * notification must pass the same check as GET /api/events/:id, /api/service-requests/:id and
- * /api/announcements/:id.
- */
-const READ_RULES = {
-  event: { gate: 'event.read', table: 'events', alias: 'e', visible: (viewer) => eventVisibleTo(viewer) },
-  service_request: {
-    gate: 'service.handle',
-    table: 'resident_requests',
-    alias: 'r',
-    visible: requestVisibleTo,
-  },
-  announcement: {
-    gate: 'area.read',
-    table: 'announcements',
-    alias: 'an',
-    visible: announcementVisibleTo,
-  },
-} as const satisfies Record<string, ReadRule>;
-
-export type NotifiedEntity = keyof typeof READ_RULES;
 
 /** The candidates as the auth plugin would see them signed in: active accounts, roles at live areas. */
 type UserViewer = Extract<Viewer, { kind: 'user' }>;
@@ -84,11 +64,11 @@ async function viewersOf(db: Db, userIds: readonly number[]): Promise<UserViewer
  */
 export async function readersAmong(
   db: Db,
-  entity: { type: NotifiedEntity; id: number },
+  entity: { rule: ReadRule; id: number },
   userIds: readonly number[],
 ): Promise<number[]> {
   if (userIds.length === 0) return [];
-  const rule: ReadRule = READ_RULES[entity.type];
+  const { rule } = entity;
   const viewers = (await viewersOf(db, userIds)).filter((v) => canAnywhere(v, rule.gate));
   if (viewers.length === 0) return [];
   const from = sql`${sql.table(rule.table)} as ${sql.raw(rule.alias)}`;

@@ -19,6 +19,7 @@ import {
 import { openEventStream, type OpenedStream } from '../test-support/notifications-fixtures.js';
 import { NOTIFICATION_CHANNEL, notify } from './notify.js';
 import type { NotificationView } from './schema.js';
+import { EVENT_READ_RULE } from '../events/repository.js';
 
 const parse = (data: string) => JSON.parse(data) as NotificationView;
 
@@ -47,7 +48,7 @@ describeEachDatabase('live notification stream', (database, backend) => {
         kind: 'event.dispatched',
         title,
         link: `/events/${eventOf.get(userId)!}`,
-        entityType: 'event',
+        readRule: EVENT_READ_RULE,
         entityId: eventOf.get(userId)!,
         now: clock.now(),
       }),

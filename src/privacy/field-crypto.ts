@@ -8,8 +8,7 @@ import {
   timingSafeEqual,
   type KeyObject,
 } from 'node:crypto';
-import type { KeyMaterial } from '../config.js';
-import { type CipherSuite, isCipherSuite, SUITE_KEY_BYTES } from './suites.js';
+import { type CipherSuite, isCipherSuite, type KeyMaterial, SUITE_KEY_BYTES } from './suites.js';
 
 /**
  * Encryption at rest for personal data (ID numbers, phones, names) and keyed hashes for

@@ -12,3 +12,12 @@ export const SUITE_KEY_BYTES: Readonly<Record<CipherSuite, number>> = { aes: 32,
 export function isCipherSuite(value: string): value is CipherSuite {
   return (CIPHER_SUITES as readonly string[]).includes(value);
 }
+
+/** Secret keys: `encryption` by key id (each of one suite), the current key's id, `hmac` for lookups. */
+export interface KeyMaterial {
+  readonly currentKeyId: string;
+  readonly encryption: Readonly<Record<string, Buffer>>;
+  /** The cipher suite of each key id; a key id missing here is an AES-256-GCM key. */
+  readonly suites?: Readonly<Record<string, CipherSuite>>;
+  readonly hmac: Buffer;
+}

@@ -155,6 +155,16 @@ export async function findHouseInScope(db: Db, viewer: Viewer, right: Right, id:
 }
 export type HouseRow = NonNullable<Awaited<ReturnType<typeof findHouseInScope>>>;
 
+/** A house that is not retired, whoever asks: the public door-code routes have no viewer to scope by. */
+export async function findLiveHouse(db: Db, id: number) {
+  return db
+    .selectFrom('houses')
+    .select(['id', 'area_id', 'area_path', 'address'])
+    .where('id', '=', id)
+    .where('retired_at', 'is', null)
+    .executeTakeFirst();
+}
+
 export async function occupantCounts(db: Db, houseIds: number[]): Promise<Map<number, number>> {
   if (houseIds.length === 0) return new Map();
   const rows = await db

@@ -11,6 +11,7 @@ import type { FieldCipher } from '../privacy/field-crypto.js';
 import { maskPhone } from '../privacy/masking.js';
 import { KIND_LABELS } from './requests/schema.js';
 import { allocateHouses } from './volunteers/allocate.js';
+import { REQUEST_READ_RULE } from './requests/repository.js';
 
 const HOUR = 3600_000;
 
@@ -511,7 +512,7 @@ export async function seedDemoCommunityServices(
         title: `${spec.urgent ? '【紧急】' : ''}居民求助：${KIND_LABELS[spec.kind]}`,
         body: `${house.address}：${details}`,
         link: `/service-requests/${inserted.id}`,
-        entityType: 'service_request',
+        readRule: REQUEST_READ_RULE,
         entityId: inserted.id,
         dedupeKey: `request:${inserted.id}:new`,
         now: created,

@@ -3,6 +3,7 @@ import { ancestorOrSelfPaths, inSubtrees, rolesWith, staffPaths, type Viewer } f
 import type { Db } from '../../core/context.js';
 import { pageWindow } from '../../core/pagination.js';
 import type { ResidentRequestsTable, ResidentRequestStatus } from '../../db/schema.js';
+import type { ReadRule } from '../../notifications/readers.js';
 
 function requestsWithNames(db: Db) {
   return db
@@ -33,6 +34,15 @@ export function visibleTo(viewer: Viewer): Expression<SqlBool> {
   if (viewer.kind !== 'user') return staff;
   return sql<SqlBool>`(${staff} or r.volunteer_user_id = ${viewer.userId})`;
 }
+
+/** Who is notified about a request: whoever GET /api/service-requests/:id would answer. */
+export const REQUEST_READ_RULE: ReadRule = {
+  entityType: 'service_request',
+  gate: 'service.handle',
+  table: 'resident_requests',
+  alias: 'r',
+  visible: visibleTo,
+};
 
 export async function findVisible(db: Db, viewer: Viewer, id: number) {
   return requestsWithNames(db).where('r.id', '=', id).where(visibleTo(viewer)).executeTakeFirst();

@@ -12,7 +12,7 @@ import type { FieldCipher } from '../../privacy/field-crypto.js';
 import { maskName, maskPhone } from '../../privacy/masking.js';
 import { checkedPhone } from '../../register/person-service.js';
 import { findHouseInScope } from '../../register/repository.js';
-import { houseByToken } from '../household-token.js';
+import { houseByToken } from '../../household-codes/house-by-token.js';
 import * as repo from './repository.js';
 import {
   isSet,
