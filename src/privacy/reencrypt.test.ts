@@ -10,7 +10,7 @@ import {
   systemActor,
 } from '../test-support/health-leads-fixtures.js';
 import { findPersonByDocumentHash } from '../register/repository.js';
-import { documentHash, documentHashes, phoneHash } from '../register/protect.js';
+import { documentHash, documentHashes, phoneHash } from './protect.js';
 import { describeEachDatabase } from '../test-support/database.js';
 import { createAreaTree, createUser } from '../test-support/factories.js';
 import { createFieldCipher } from './field-crypto.js';

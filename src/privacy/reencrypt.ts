@@ -2,10 +2,9 @@ import { type Kysely, sql, type RawBuilder } from 'kysely';
 import { recordAudit } from '../audit/repository.js';
 import type { Actor, Db } from '../core/context.js';
 import type { DB } from '../db/schema.js';
-import type { DocumentType } from '../register/identity/documents.js';
 import { personsRegistered } from '../core/person-hooks.js';
 import type { ProgressReporter } from '../imports/progress.js';
-import { documentHash, phoneHash } from '../register/protect.js';
+import { documentHash, phoneHash } from './protect.js';
 import type { EncryptedRecordFields, FieldCipher } from './field-crypto.js';
 
 /**
@@ -54,20 +53,13 @@ function record(plaintext: string | null): EncryptedRecordFields {
 }
 
 const identityHashes =
-  (
-    secret: string,
-    documentColumn: string,
-    phoneColumn: string | null,
-    fixedType?: DocumentType,
-  ): HashDerivation =>
+  (secret: string, documentColumn: string, phoneColumn: string | null, fixedType?: string): HashDerivation =>
   (cipher, row, plain) => {
     const fields = record(plain[secret] ?? null);
-    const type =
-      fixedType ?? (row.document_type as DocumentType | null) ?? fields.documentType ?? 'resident_id';
+    const type = fixedType ?? (row.document_type as string | null) ?? fields.documentType ?? 'resident_id';
     const number = fields.documentNumber ?? fields.idNumber ?? null;
     const hashes: Row = {
-      [documentColumn]:
-        number === null ? row[documentColumn] : documentHash(cipher, type as DocumentType, number),
+      [documentColumn]: number === null ? row[documentColumn] : documentHash(cipher, type, number),
     };
     if (phoneColumn) hashes[phoneColumn] = fields.phone ? phoneHash(cipher, fields.phone) : null;
     return hashes;
@@ -122,7 +114,7 @@ export const ROTATION_TARGETS: readonly Target[] = [
       columns: ['id_hash'],
       derive: (cipher, row, plain) => {
         const number = plain.identity_secret ? record(plain.identity_secret).documentNumber : null;
-        return { id_hash: number ? cipher.lookupHash('id', number) : row.id_hash };
+        return { id_hash: number ? documentHash(cipher, 'resident_id', number) : row.id_hash };
       },
     },
   },
@@ -137,8 +129,8 @@ export const ROTATION_TARGETS: readonly Target[] = [
   },
   { table: 'access_codes', keys: byId, secrets: ['token_secret'] },
   { table: 'feed_batch_payloads', keys: [{ column: 'batch_id', type: 'int4' }], secrets: ['payload'] },
-  { table: 'events', keys: byId, secrets: ['reporter_phone_secret'] },
-  { table: 'resident_requests', keys: byId, secrets: ['contact_secret'] },
+  { table: 'events', keys: byId, secrets: ['reporter_phone_secret', 'reporter_name_secret'] },
+  { table: 'resident_requests', keys: byId, secrets: ['contact_secret', 'requester_name_secret'] },
   { table: 'service_resources', keys: byId, secrets: ['phone_secret'] },
   {
     table: 'notification_preferences',

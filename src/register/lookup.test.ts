@@ -15,7 +15,7 @@ import {
 } from '../test-support/factories.js';
 import { LOOKUP_LIMITS } from './lookup-budget.js';
 import { residentIdCheckCharacter } from './identity/identity-number.js';
-import { documentHash } from './protect.js';
+import { documentHash } from '../privacy/protect.js';
 
 // Issue #9, item 4: POST /api/persons/lookup is audited, budgeted per caller, and tells a caller
 // outside the person's area only what registering needs.

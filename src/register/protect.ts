@@ -1,5 +1,6 @@
 import type { FieldCipher } from '../privacy/field-crypto.js';
-import { maskIdNumber, maskPhone } from '../privacy/masking.js';
+import { revealRecord } from '../privacy/present.js';
+import { birthYearOf, idNumberInClear, phoneInClear } from '../privacy/protect.js';
 import type { DocumentType } from './identity/documents.js';
 import { parseResidentIdNumber } from './identity/identity-number.js';
 
@@ -20,27 +21,6 @@ export function normalisePhone(input: string): { ok: true; value: string } | { o
   };
 }
 
-/** The keyed hash under which a document number is found; resident ID numbers share one space with health feeds. */
-export function documentHash(cipher: FieldCipher, type: DocumentType, number: string): string {
-  return type === 'resident_id'
-    ? cipher.lookupHash('id', number)
-    : cipher.lookupHash('doc', `${type}:${number}`);
-}
-
-export function phoneHash(cipher: FieldCipher, normalisedPhone: string): string {
-  return cipher.lookupHash('phone', normalisedPhone);
-}
-
-/**
- * Every hash a stored row may hold for this number: the current suite's, and while keys of
- * another suite are configured (a switch `gridguard keys rotate` may not have finished) that one's.
- */
-export function documentHashes(cipher: FieldCipher, type: DocumentType, number: string): string[] {
-  return type === 'resident_id'
-    ? cipher.lookupHashes('id', number)
-    : cipher.lookupHashes('doc', `${type}:${number}`);
-}
-
 export interface PersonSecrets {
   documentNumber: string;
   phone: string | null;
@@ -49,12 +29,6 @@ export interface PersonSecrets {
    * whole ID, so the clear columns hold the birth year alone.
    */
   birthDate: string | null;
-}
-
-/** `1954-09-12` → 1954; what a viewer without person.reveal may know of a birth date. */
-export function birthYearOf(birthDate: string | null | undefined): number | null {
-  const year = birthDate ? Number(birthDate.slice(0, 4)) : NaN;
-  return Number.isInteger(year) ? year : null;
 }
 
 /**
@@ -68,16 +42,18 @@ export function protectPerson(
 ) {
   // A resident ID (or HMT residence permit) number carries its birth date.
   const secrets = { ...input, birthDate: input.birthDate ?? birthDateInNumber(input.documentNumber) };
+  const document = idNumberInClear(cipher, type, secrets.documentNumber);
+  const phone = secrets.phone ? phoneInClear(cipher, secrets.phone) : null;
   return {
     secret: cipher.encryptRecord({
       documentNumber: secrets.documentNumber,
       phone: secrets.phone,
       birthDate: secrets.birthDate,
     }),
-    document_hash: documentHash(cipher, type, secrets.documentNumber),
-    document_masked: maskIdNumber(secrets.documentNumber),
-    phone_hash: secrets.phone ? phoneHash(cipher, secrets.phone) : null,
-    phone_masked: secrets.phone ? maskPhone(secrets.phone) : null,
+    document_hash: document.hash,
+    document_masked: document.masked,
+    phone_hash: phone?.hash ?? null,
+    phone_masked: phone?.masked ?? null,
     birth_year: birthYearOf(secrets.birthDate),
   };
 }
@@ -87,7 +63,7 @@ export function protectPerson(
  * resident ID number still tells it (other documents' dates are sealed in at start, see seal.ts).
  */
 export function revealPerson(cipher: FieldCipher, secret: string): PersonSecrets {
-  const fields = cipher.decryptRecord(secret);
+  const fields = revealRecord(cipher, secret);
   const documentNumber = fields.documentNumber ?? '';
   return {
     documentNumber,

@@ -5,7 +5,8 @@ import { createFieldCipher } from '../privacy/field-crypto.js';
 import { describeEachDatabase } from '../test-support/database.js';
 import { createAreaTree, testConfig } from '../test-support/factories.js';
 import { residentIdCheckCharacter } from './identity/identity-number.js';
-import { documentHash, revealPerson } from './protect.js';
+import { documentHash } from '../privacy/protect.js';
+import { revealPerson } from './protect.js';
 import { sealBirthDates } from './seal.js';
 
 const cipher = createFieldCipher(testConfig().keys);

@@ -6,11 +6,10 @@ import { conflict, forbidden, invalid, notFound } from '../core/errors.js';
 import { type PageOf, pageWindow } from '../core/pagination.js';
 import type { UnitsTable } from '../db/schema.js';
 import { escapeLike, findAreaInScope } from '../hierarchy/repository.js';
-import { maskPhone } from '../privacy/masking.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
+import { phoneInClear } from '../privacy/protect.js';
 import { parseCreditCode } from './identity/credit-code.js';
 import { checkedPhone, resolvePlace } from './person-service.js';
-import { phoneHash } from './protect.js';
 import type { UnitBody, UnitQuery, UnitView } from './schema.js';
 
 type UnitRow = Selectable<UnitsTable> & { area_code: string; area_name: string };
@@ -79,6 +78,7 @@ export async function createUnit(
   }
   if (body.houseId !== undefined) await resolvePlace(db, actor.viewer, { houseId: body.houseId }, 'body');
   const phone = checkedPhone(body.contactPhone, 'body.contactPhone');
+  const contact = phone ? phoneInClear(cipher, phone) : null;
   const now = actor.now();
   const inserted = await db
     .insertInto('units')
@@ -91,8 +91,8 @@ export async function createUnit(
       credit_code: creditCode,
       legal_person: body.legalPerson?.trim() || null,
       contact_name: body.contactName?.trim() || null,
-      contact_phone_hash: phone ? phoneHash(cipher, phone) : null,
-      contact_phone_masked: phone ? maskPhone(phone) : null,
+      contact_phone_hash: contact?.hash ?? null,
+      contact_phone_masked: contact?.masked ?? null,
       secret: phone ? cipher.encryptRecord({ contactPhone: phone }) : null,
       employees: body.employees ?? null,
       address: body.address?.trim() || null,
