@@ -26,6 +26,8 @@ export type Viewer =
   | { kind: 'system'; name: SystemName };
 
 export const SYSTEM_VIEWER: Viewer = Object.freeze({ kind: 'system', name: 'cli' });
+/** Seeding the demo village: its audit entries read as 演示数据, not as the operator's command line. */
+export const DEMO_VIEWER: Viewer = Object.freeze({ kind: 'system', name: 'demo' });
 
 export function viewerName(viewer: Viewer): string {
   if (viewer.kind === 'user') return viewer.username;

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/repository.js';
 import { hashPassword } from '../auth/password.js';
 import type { Role } from '../auth/rights.js';
-import { SYSTEM_VIEWER } from '../auth/scope.js';
+import { DEMO_VIEWER } from '../auth/scope.js';
 import type { DB, GeoJsonGeometry } from '../db/schema.js';
 import { insertAreas, type AreaRow, type NewArea } from '../hierarchy/repository.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
@@ -287,7 +287,7 @@ export async function seedDemo(db: Kysely<DB>, options: DemoOptions): Promise<{ 
       .execute();
     await recordAudit(
       trx,
-      { viewer: SYSTEM_VIEWER, ip: null, now: () => now },
+      { viewer: DEMO_VIEWER, ip: null, now: () => now },
       {
         action: 'demo.seed',
         entityType: 'installation',

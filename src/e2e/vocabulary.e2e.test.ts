@@ -48,9 +48,9 @@ describe.skipIf(!chromiumPath)('vocabulary in the browser', SCENARIO, () => {
       const types = await offered(page, 'audit-entity-filter');
       expect(sorted(types)).toEqual(sorted(ENTITY_TYPES.map((type) => entityTypesZhCN[type])));
 
-      // The log itself: the demo was seeded from the command line, which reads as 命令行导入.
+      // The log itself: the demo village's entries read as 演示数据, not system:demo.
       const table = page.getByTestId('audit-table');
-      await expectText(table.locator('tbody'), systemActorsZhCN['system:cli']);
+      await expectText(table.locator('tbody'), systemActorsZhCN['system:demo']);
       const shown = await table.innerText();
       for (const actor of SYSTEM_ACTORS) expect(shown).not.toContain(actor);
       for (const action of ['service_request.create', 'demo.seed', 'person.register'])
@@ -65,7 +65,7 @@ describe.skipIf(!chromiumPath)('vocabulary in the browser', SCENARIO, () => {
       expect(sorted(await offered(page, 'audit-entity-filter'))).toEqual(
         sorted(ENTITY_TYPES.map((type) => entityTypesEn[type])),
       );
-      await expectText(table.locator('tbody'), systemActorsEn['system:cli']);
+      await expectText(table.locator('tbody'), systemActorsEn['system:demo']);
     });
   });
 

@@ -1,6 +1,6 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import { Id, RequiredParagraph, RequiredText } from '../core/schemas.js';
-import { EVENT_STATUSES } from '../core/vocabulary.js';
+import { EVENT_STATUSES, LEVELS } from '../core/vocabulary.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
@@ -131,7 +131,7 @@ const AreaBrief = Type.Object({
   id: Type.Integer(),
   code: Type.String(),
   name: Type.String(),
-  level: Type.String(),
+  level: Type.Enum(LEVELS),
 });
 const CategoryBrief = Type.Object({
   id: Type.Integer(),
@@ -430,7 +430,7 @@ export const PublicCommunity = Type.Object({
   boundary: Type.Union([Type.Unknown(), Type.Null()], { description: 'GeoJSON geometry' }),
   centre: Type.Union([Type.Object({ lng: Type.Number(), lat: Type.Number() }), Type.Null()]),
   areas: Type.Array(
-    Type.Object({ code: Type.String(), name: Type.String(), level: Type.String(), boundary: Type.Unknown() }),
+    Type.Object({ code: Type.String(), name: Type.String(), level: Type.Enum(LEVELS), boundary: Type.Unknown() }),
   ),
 });
 export type PublicCommunity = Static<typeof PublicCommunity>;

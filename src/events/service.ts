@@ -3,6 +3,7 @@ import type { Right } from '../auth/rights.js';
 import { can, type Viewer } from '../auth/scope.js';
 import type { Actor, Db } from '../core/context.js';
 import { conflict, forbidden, invalid, notFound } from '../core/errors.js';
+import type { Level } from '../core/vocabulary.js';
 import type {
   AlertKind,
   EventSource,
@@ -616,7 +617,7 @@ export async function getEventDetail(db: Db, actor: Actor, id: number): Promise<
     event.merged_into_id !== null ? repo.eventCode(db, event.merged_into_id) : Promise.resolve(undefined),
     allowedActionsFor(db, event, actor.viewer),
   ]);
-  const brief = (a: { id: number; code: string; name: string; level: string }) => ({
+  const brief = (a: { id: number; code: string; name: string; level: Level }) => ({
     id: a.id,
     code: a.code,
     name: a.name,

@@ -1,6 +1,7 @@
 import { type RawBuilder, type Selectable, sql } from 'kysely';
 import { inSubtrees } from '../auth/scope.js';
 import type { Db } from '../core/context.js';
+import type { Role } from '../core/vocabulary.js';
 import type { AreasTable } from '../db/schema.js';
 
 /** The reviewed subtree and the period [from, to) as instants. */
@@ -26,7 +27,7 @@ export interface WorkerFigureRow extends FigureRow {
   user_id: number;
   username: string;
   display_name: string;
-  roles: string[];
+  roles: Role[];
   area_ids: number[];
   area_names: string[];
   total_rows: number;

@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import { recordAuditMany } from '../audit/repository.js';
-import { SYSTEM_VIEWER } from '../auth/scope.js';
+import { DEMO_VIEWER } from '../auth/scope.js';
 import type { Actor } from '../core/context.js';
 import type { DB, ResidentRequestKind, ResidentRequestStatus, TeamDuty } from '../db/schema.js';
 import type { SeededRandom } from '../core/random.js';
@@ -224,7 +224,7 @@ export async function seedDemoCommunityServices(
   options: { village: AreaRow; cipher: FieldCipher; random: SeededRandom; now: Date },
 ): Promise<DemoServicesResult> {
   const { village, cipher, random, now } = options;
-  const actor: Actor = { viewer: SYSTEM_VIEWER, ip: null, now: () => now };
+  const actor: Actor = { viewer: DEMO_VIEWER, ip: null, now: () => now };
   const inVillage = sql<boolean>`a.path >= ${village.path} and a.path < ${`${village.path.slice(0, -1)}0`}`;
   const areas = await trx
     .selectFrom('areas as a')

@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { Page, PageQuery } from '../core/pagination.js';
 import { Id, RequiredText } from '../core/schemas.js';
+import { LEVELS } from '../core/vocabulary.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -23,7 +24,7 @@ export const AreaRef = Type.Object({
   id: Type.Integer(),
   code: Type.String(),
   name: Type.String(),
-  level: Type.String(),
+  level: Type.Enum(LEVELS),
 });
 export type AreaRef = Static<typeof AreaRef>;
 
@@ -134,7 +135,7 @@ export const GridPerson = Type.Object({
   userId: Type.Integer(),
   name: Type.String(),
   /** Where their role is held (the grid or one of its micro-grids), if it comes from a role. */
-  area: Nullable(Type.Object({ id: Type.Integer(), name: Type.String(), level: Type.String() })),
+  area: Nullable(Type.Object({ id: Type.Integer(), name: Type.String(), level: Type.Enum(LEVELS) })),
   /** Named in a team of the grid (not only through a role). */
   inTeam: Type.Boolean(),
 });

@@ -1,5 +1,6 @@
 import { type Expression, type Insertable, type Selectable, type SqlBool, sql } from 'kysely';
 import type { Right, Role } from '../../auth/rights.js';
+import type { Level } from '../../core/vocabulary.js';
 import { inScope, inSubtrees, prefixUpperBound, type Viewer } from '../../auth/scope.js';
 import type { Db } from '../../core/context.js';
 import { pageWindow } from '../../core/pagination.js';
@@ -12,7 +13,7 @@ function leadsWithArea(db: Db) {
     .selectAll('l')
     .select(['a.code as area_code', 'a.name as area_name', 'a.level as area_level']);
 }
-export type LeadRow = Selectable<LeadsTable> & { area_code: string; area_name: string; area_level: string };
+export type LeadRow = Selectable<LeadsTable> & { area_code: string; area_name: string; area_level: Level };
 
 export async function findLeadInScope(
   db: Db,

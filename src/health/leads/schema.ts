@@ -2,7 +2,7 @@ import { type Static, Type } from 'typebox';
 import { Page, PageQuery } from '../../core/pagination.js';
 import { KEY_PERSON_CATEGORIES } from '../key-persons/plan.js';
 import { Id, RequiredText } from '../../core/schemas.js';
-import { LEAD_STATUSES } from '../../core/vocabulary.js';
+import { LEAD_STATUSES, LEVELS, ROLES } from '../../core/vocabulary.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -29,7 +29,7 @@ const AreaRef = Type.Object({
   id: Type.Integer(),
   code: Type.String(),
   name: Type.String(),
-  level: Type.String(),
+  level: Type.Enum(LEVELS),
   /** "/1/5/23/": the web checks the caller's grants against it before offering an action. */
   path: Type.Optional(Type.String()),
 });

@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { Page, PageQuery } from '../../core/pagination.js';
 import { Id, RequiredText } from '../../core/schemas.js';
+import { LEVELS } from '../../core/vocabulary.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -40,7 +41,7 @@ export const ResourceView = Type.Object({
   list: Type.Enum(LISTS),
   kind: Type.String(),
   name: Type.String(),
-  area: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), level: Type.String() }),
+  area: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), level: Type.Enum(LEVELS) }),
   contactName: Nullable(Type.String()),
   phoneMasked: Nullable(Type.String()),
   address: Nullable(Type.String()),
@@ -103,7 +104,7 @@ const ListSummary = Type.Object({
 });
 
 export const ThreeLists = Type.Object({
-  area: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), level: Type.String() }),
+  area: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), level: Type.Enum(LEVELS) }),
   /** 问题清单: what residents still wait for and the events still open in the area. */
   problems: Type.Object({
     openRequests: Type.Integer(),

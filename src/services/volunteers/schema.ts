@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { LEVELS } from '../../core/vocabulary.js';
 
 const UserId = Type.Integer({ minimum: 1, maximum: 2147483647 });
 
@@ -6,7 +7,7 @@ const AreaRef = Type.Object({
   id: Type.Integer(),
   code: Type.String(),
   name: Type.String(),
-  level: Type.String(),
+  level: Type.Enum(LEVELS),
 });
 const HouseRef = Type.Object({ id: Type.Integer(), address: Type.String() });
 

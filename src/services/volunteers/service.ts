@@ -2,6 +2,7 @@ import { recordAuditMany } from '../../audit/repository.js';
 import { isStaffAt, rolesWith, viewerName } from '../../auth/scope.js';
 import type { Actor, Db } from '../../core/context.js';
 import { conflict, invalid, notFound } from '../../core/errors.js';
+import type { Level } from '../../core/vocabulary.js';
 import { findAreaInScope, gridAndMicrogridOf } from '../../hierarchy/repository.js';
 import { allocateHouses, MAX_HOUSEHOLDS, MIN_HOUSEHOLDS } from './allocate.js';
 import * as repo from './repository.js';
@@ -48,7 +49,7 @@ export async function coverageReport(
 
 async function buildReport(
   db: Db,
-  area: { id: number; code: string; name: string; level: string; path: string },
+  area: { id: number; code: string; name: string; level: Level; path: string },
   gridId: number | null,
 ): Promise<CoverageReport> {
   const [eligible, covered, uncovered, houses] = await Promise.all([
