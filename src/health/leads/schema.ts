@@ -82,7 +82,7 @@ export const LeadDetail = Type.Intersect([
     history: Type.Array(LeadEventView),
     /** Who holds the lead now: the users with the tier's role nearest above the lead's area. */
     responsible: Type.Array(
-      Type.Object({ userId: Type.Integer(), name: Type.String(), role: Type.String() }),
+      Type.Object({ userId: Type.Integer(), name: Type.String(), role: Type.Enum(ROLES) }),
     ),
   }),
 ]);
