@@ -89,9 +89,9 @@ describe('writeRejectsXlsx', () => {
     const { headers: written, rows } = await rowsOf(path);
     expect(written).toEqual([...REJECT_HEADERS.en, ...headers]);
     expect(rows.map((r) => [r.values.Code, r.values.Problem])).toEqual([
-      ['checksum', 'the check character should be 4, not 5'],
-      ['required', 'is required'],
-      ['phone', 'a phone is an 11-digit mobile number (1xxxxxxxxxx) or a landline such as 0571-88123456'],
+      ['checksum', 'The check character should be 4, not 5'],
+      ['required', 'Required'],
+      ['phone', 'A phone is an 11-digit mobile number (1xxxxxxxxxx) or a landline such as 0571-88123456'],
     ]);
   });
 

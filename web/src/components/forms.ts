@@ -41,7 +41,7 @@ export function showFormError(
       .filter(({ name }) => name.length > 0 && typeof name[0] === 'string' && name[0] in values)
       .map(({ name, detail }) => ({
         name,
-        errors: [fieldProblemText(i18n, error.code, detail.message)],
+        errors: [fieldProblemText(i18n, detail)],
       }));
     if (fields.length > 0) {
       form.setFields(fields);

@@ -135,10 +135,10 @@ export function sourceLabel(i18n: Translator, source: string): string {
   return detail ? `${label} (${detail})` : label;
 }
 
-/** The sentence for a stable error code (an import reject's, say), or null when it has none. */
+/** The sentence for a stable error or field-problem code (an import reject's, say), or null when it has none. */
 export function codeText(i18n: Translator, code: string): string | null {
-  const key = `error.${code}`;
-  return i18n.has(key) ? i18n.t(key) : null;
+  for (const key of [`problem.${code}`, `error.${code}`]) if (i18n.has(key)) return i18n.t(key);
+  return null;
 }
 
 /** A user-facing sentence for any thrown error: translated by code, else the server's own message. */
@@ -150,33 +150,15 @@ export function errorText(i18n: Translator, error: unknown): string {
   return i18n.t('error.unknown', { message: error instanceof Error ? error.message : String(error) });
 }
 
-// The server words its field problems in English for developers ("must not contain digits");
-// the common ones read to users in their language.
-const PROBLEMS: Array<[RegExp, (i18n: Translator, match: RegExpExecArray) => string]> = [
-  [/^(is required|must have required property)/, (i18n) => i18n.t('problem.required')],
-  [/^must not be blank|^must NOT have fewer than 1 characters/, (i18n) => i18n.t('problem.blank')],
-  [/^must NOT have more than (\d+) characters/, (i18n, m) => i18n.t('problem.tooLong', { max: m[1] ?? '' })],
-  [
-    /^must NOT have fewer than (\d+) characters/,
-    (i18n, m) => i18n.t('problem.tooShort', { min: m[1] ?? '' }),
-  ],
-  [/^must not contain digits/, (i18n) => i18n.t('problem.digits')],
-  [/^must not contain control characters/, (i18n) => i18n.t('problem.controlChars')],
-  [/^must not be before (\S+)/, (i18n, m) => i18n.t('problem.before', { date: m[1] ?? '' })],
-  [/^must not be after (\S+)/, (i18n, m) => i18n.t('problem.after', { date: m[1] ?? '' })],
-  [/^must match format "date/, (i18n) => i18n.t('problem.date')],
-  [/^contradicts the ID number/, (i18n) => i18n.t('problem.contradictsId')],
-  [/^must be equal to one of the allowed values/, (i18n) => i18n.t('problem.oneOf')],
-  [/^must be (integer|number)/, (i18n) => i18n.t('problem.number')],
-];
-
-/** The sentence shown under a field the server named in an error's details. */
-export function fieldProblemText(i18n: Translator, code: string, message: string): string {
-  const key = `error.${code}`;
-  if (code !== 'VALIDATION_FAILED' && i18n.has(key)) return i18n.t(key);
-  for (const [pattern, text] of PROBLEMS) {
-    const match = pattern.exec(message);
-    if (match) return text(i18n, match);
-  }
-  return i18n.has(key) ? `${i18n.t(key)} (${message})` : message;
+/** A field problem the server (or an import report) sent as data: its sentence from code and params. */
+export function fieldProblemText(
+  i18n: Translator,
+  problem: { code?: string; params?: Record<string, string | number | boolean | null>; message: string },
+): string {
+  const key = `problem.${problem.code ?? ''}`;
+  if (!i18n.has(key)) return problem.message;
+  const params: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(problem.params ?? {}))
+    if (value !== null) params[name] = typeof value === 'boolean' ? String(value) : value;
+  return i18n.t(key, params);
 }

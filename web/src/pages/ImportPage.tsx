@@ -32,7 +32,7 @@ import {
 } from '../api/types';
 import { saveFile } from '../components/files';
 import { useI18n } from '../i18n/context';
-import { codeText, errorText, fieldLabel } from '../i18n/labels';
+import { fieldProblemText, errorText, fieldLabel } from '../i18n/labels';
 
 type Mapping = Record<string, string | null>;
 
@@ -390,11 +390,15 @@ function ResultStep({ job, onAgain }: { job: ImportJob; onAgain: () => void }) {
           <Tag color="red" className="code-text">
             {reject.code}
           </Tag>
-          {codeText(i18n, reject.code) && <span className="muted">{codeText(i18n, reject.code)}</span>}
         </Space>
       ),
     },
-    { title: t('import.message'), dataIndex: 'message', responsive: ['md'] },
+    {
+      title: t('import.message'),
+      dataIndex: 'message',
+      // Made from the stable code and its params in the page's language.
+      render: (_v, reject) => fieldProblemText(i18n, reject),
+    },
   ];
 
   return (

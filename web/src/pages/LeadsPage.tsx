@@ -46,7 +46,7 @@ import { LeadStatusTag } from '../components/health/tags';
 import { VerifyLeadDialog } from '../components/health/VerifyLeadDialog';
 import { useI18n } from '../i18n/context';
 import {
-  codeText,
+  fieldProblemText,
   actorLabel,
   errorText,
   leadEventLabel,
@@ -458,7 +458,7 @@ function ImportLeadsDialog({
                 {
                   key: 'message',
                   title: t('import.message'),
-                  render: (_, row) => codeText(i18n, row.code) ?? row.message,
+                  render: (_, row) => fieldProblemText(i18n, row),
                 },
               ]}
             />

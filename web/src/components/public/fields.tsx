@@ -178,8 +178,8 @@ export function dateRules(
     {
       validator: async (_rule, value?: string) => {
         if (!value || !limits) return;
-        if (value < limits.min) throw new Error(t('problem.before', { date: limits.min }));
-        if (value > limits.max) throw new Error(t('problem.after', { date: limits.max }));
+        if (value < limits.min) throw new Error(t('problem.before', { limit: limits.min }));
+        if (value > limits.max) throw new Error(t('problem.after', { limit: limits.max }));
       },
     },
   ];

@@ -194,7 +194,7 @@ function ReportForm({
           label={t('report.description')}
           rules={[
             { required: true, whitespace: true, message: t('problem.required') },
-            { min: 2, message: t('problem.tooShort', { min: 2 }) },
+            { min: 2, message: t('problem.minLength', { min: 2 }) },
             { max: 2000, message: t('common.maxLength', { max: 2000 }) },
           ]}
         >
