@@ -4,12 +4,12 @@ import { can, scopePaths, type Viewer } from '../../auth/scope.js';
 import type { Actor, Db } from '../../core/context.js';
 import { invalid, notFound } from '../../core/errors.js';
 import type { FieldCipher } from '../../privacy/field-crypto.js';
-import { maskName } from '../../privacy/masking.js';
+import { presentPersonName } from '../../privacy/present.js';
 import { findPersonInScope, type PersonRow } from '../../register/repository.js';
 import { revealPerson } from '../../register/protect.js';
 import * as leads from '../leads/repository.js';
 import { routingScopeOf } from '../leads/routing.js';
-import { countRoutes, type PreparedLead, protectIdentity, storeLeads } from '../leads/service.js';
+import { countRoutes, type PreparedLead, protectLeadIdentity, storeLeads } from '../leads/service.js';
 import * as repo from './repository.js';
 import {
   type ContactLeadsBody,
@@ -200,7 +200,7 @@ function presentContact(contact: Contact, viewer: Viewer): ContactView {
                 : null,
           }
         : null,
-    nameMasked: p ? maskName(p.name) : (contact.scan?.name_masked ?? null),
+    nameMasked: p ? presentPersonName(p.name) : (contact.scan?.name_masked ?? null),
     documentMasked: p ? p.document_masked : (contact.scan?.document_masked ?? null),
     phoneMasked: p ? p.phone_masked : (contact.scan?.phone_masked ?? null),
     encounters: contact.encounters.map((e) => ({
@@ -238,7 +238,7 @@ export async function findContacts(
   return {
     case: {
       personId: person.id,
-      nameMasked: maskName(person.name),
+      nameMasked: presentPersonName(person.name),
       documentMasked: person.document_masked,
       area:
         person.area_id !== null && person.area_code !== null
@@ -299,7 +299,7 @@ export async function createContactLeads(
       [{ field: `body.refs.${unknown}`, message: 'is not a contact in this window' }],
     );
   const person = found.person;
-  const caseLabel = `病例#${person.id}（${maskName(person.name)}，${person.document_masked}）`;
+  const caseLabel = `病例#${person.id}（${presentPersonName(person.name)}，${person.document_masked}）`;
   const batchReference = `contacts:person:${person.id}`;
   const deadline = new Date(now.getTime() + (body.deadlineHours ?? 24) * HOUR_MS);
   const prepared: PreparedLead[] = body.refs.map((ref, row) => {
@@ -317,7 +317,7 @@ export async function createContactLeads(
       const secrets = revealPerson(cipher, p.secret);
       return {
         ...common,
-        ...protectIdentity(cipher, {
+        ...protectLeadIdentity(cipher, {
           documentNumber: secrets.documentNumber,
           phone: secrets.phone,
           name: p.name,
@@ -332,7 +332,7 @@ export async function createContactLeads(
     const fields = cipher.decryptRecord(scan.secret);
     return {
       ...common,
-      ...protectIdentity(cipher, {
+      ...protectLeadIdentity(cipher, {
         documentNumber: fields.documentNumber ?? null,
         phone: fields.phone ?? null,
         name: fields.name ?? null,

@@ -8,7 +8,7 @@ import type { PageOf } from '../../core/pagination.js';
 import type { HealthRecordKind } from '../../db/schema.js';
 import { type AreaRow, findAreaInScope } from '../../hierarchy/repository.js';
 import type { FieldCipher } from '../../privacy/field-crypto.js';
-import { maskIdNumber, maskName } from '../../privacy/masking.js';
+import { protectIdentity } from '../../privacy/protect.js';
 import { countNewTests, recountAreas } from '../rounds/counters.js';
 import { createLeadFromUnmatched } from '../leads/service.js';
 import { FEED_KIND_OF, type FeedKind, STORED_KIND } from './kinds.js';
@@ -61,11 +61,12 @@ export interface StoreContext extends repo.ChunkMeta {
 
 /** The identity an unmatched record keeps: one encrypted blob, masked copies for the inbox. */
 function protect(cipher: FieldCipher, record: RecordCandidate) {
-  return {
-    secret: cipher.encryptRecord({ documentNumber: record.documentNumber, name: record.name }),
-    documentMasked: maskIdNumber(record.documentNumber),
-    nameMasked: record.name ? maskName(record.name) : null,
-  };
+  const { secret, documentMasked, nameMasked } = protectIdentity(cipher, {
+    documentNumber: record.documentNumber,
+    name: record.name,
+  });
+  // An empty number has an empty mask, as before.
+  return { secret, documentMasked: documentMasked ?? '', nameMasked };
 }
 
 /**

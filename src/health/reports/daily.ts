@@ -7,7 +7,7 @@ import { forbidden, invalid, notFound } from '../../core/errors.js';
 import type { KeyPersonCategory } from '../../db/schema.js';
 import { type AreaRow, findAreaInScope } from '../../hierarchy/repository.js';
 import type { FieldCipher } from '../../privacy/field-crypto.js';
-import { maskName } from '../../privacy/masking.js';
+import { presentPersonName } from '../../privacy/present.js';
 import { revealPerson } from '../../register/protect.js';
 import { progressOf } from '../leads/service.js';
 import type { ProgressCounts } from '../leads/schema.js';
@@ -127,7 +127,11 @@ export async function prepareDailyReport(
     phone_masked: string | null;
   }): Secrets => {
     if (!reveal)
-      return { name: maskName(row.name), documentNumber: row.document_masked, phone: row.phone_masked };
+      return {
+        name: presentPersonName(row.name),
+        documentNumber: row.document_masked,
+        phone: row.phone_masked,
+      };
     const s = revealPerson(cipher, row.secret);
     return { name: row.name, documentNumber: s.documentNumber, phone: s.phone };
   };
