@@ -2,10 +2,9 @@ import type { Db } from '../core/context.js';
 import { notFound } from '../core/errors.js';
 import type { AccessCodesTable, PendingChangeKind } from '../db/schema.js';
 import type { EncryptedRecordFields, FieldCipher } from '../privacy/field-crypto.js';
-import { maskIdNumber, maskName, maskPhone } from '../privacy/masking.js';
+import { protectIdentity } from '../privacy/protect.js';
 import { DOCUMENT_TYPE_LABELS, DOCUMENT_TYPES } from '../register/identity/documents.js';
 import { checkedDocument, checkedPhone } from '../register/person-service.js';
-import { documentHash } from '../register/protect.js';
 import type { Selectable } from 'kysely';
 import { addDays, chinaDate } from './dates.js';
 import * as repo from './repository.js';
@@ -143,6 +142,11 @@ interface Submission {
 /** Stores a public submission as a pending change: personal answers encrypted, masked copies beside. */
 async function storeSubmission(db: Db, cipher: FieldCipher, now: Date, submission: Submission) {
   const { identity, phone } = submission;
+  const submitted = protectIdentity(
+    cipher,
+    { documentType: identity.type, documentNumber: identity.number, name: identity.name, phone },
+    submission.answers,
+  );
   await repo.insertPendingChange(db, {
     kind: submission.kind,
     code_id: submission.codeId,
@@ -150,16 +154,11 @@ async function storeSubmission(db: Db, cipher: FieldCipher, now: Date, submissio
     area_id: submission.areaId,
     area_path: submission.areaPath,
     document_type: identity.type,
-    document_hash: documentHash(cipher, identity.type, identity.number),
-    document_masked: maskIdNumber(identity.number),
-    name_masked: maskName(identity.name),
-    phone_masked: phone ? maskPhone(phone) : null,
-    secret: cipher.encryptRecord({
-      documentNumber: identity.number,
-      name: identity.name,
-      phone,
-      ...submission.answers,
-    }),
+    document_hash: submitted.documentHash!,
+    document_masked: submitted.documentMasked!,
+    name_masked: submitted.nameMasked!,
+    phone_masked: submitted.phoneMasked,
+    secret: submitted.secret,
     event_date: submission.eventDate,
     submitted_at: now,
   });

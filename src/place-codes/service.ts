@@ -10,9 +10,8 @@ import type { CodeView } from '../household-codes/schema.js';
 import { tokenHash } from '../household-codes/tokens.js';
 import { checkedName } from '../household-codes/validation.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
-import { maskIdNumber, maskName, maskPhone } from '../privacy/masking.js';
+import { protectIdentity } from '../privacy/protect.js';
 import { checkedDocument, checkedPhone } from '../register/person-service.js';
-import { documentHash, phoneHash } from '../register/protect.js';
 import * as repo from './repository.js';
 import type { PlaceBody, PlaceQuery, PlaceView, ScanBody, ScanQuery, ScanView } from './schema.js';
 
@@ -161,20 +160,20 @@ export async function recordScan(db: Db, cipher: FieldCipher, now: Date, token: 
     body.name !== undefined && body.name.trim() !== '' ? checkedName(body.name, 'body.name') : null;
   const place = await repo.placeByCodeHash(db, tokenHash(token));
   if (!place) throw PLACE_CODE_NOT_FOUND();
+  const scanned = protectIdentity(
+    cipher,
+    { documentType: type, documentNumber: document?.number ?? null, phone, name },
+    { documentType: document ? type : null },
+  );
   await repo.insertScan(db, {
     place_id: place.id,
     scanned_at: now,
-    document_hash: document ? documentHash(cipher, type, document.number) : null,
-    phone_hash: phone ? phoneHash(cipher, phone) : null,
-    document_masked: document ? maskIdNumber(document.number) : null,
-    phone_masked: phone ? maskPhone(phone) : null,
-    name_masked: name ? maskName(name) : null,
-    secret: cipher.encryptRecord({
-      documentType: document ? type : null,
-      documentNumber: document?.number ?? null,
-      phone,
-      name,
-    }),
+    document_hash: scanned.documentHash,
+    phone_hash: scanned.phoneHash,
+    document_masked: scanned.documentMasked,
+    phone_masked: scanned.phoneMasked,
+    name_masked: scanned.nameMasked,
+    secret: scanned.secret,
   });
   return {
     status: 'recorded' as const,

@@ -3,11 +3,10 @@
 import { SYSTEM_VIEWER } from '../auth/scope.js';
 import type { Actor, Db } from '../core/context.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
-import { maskIdNumber, maskName, maskPhone } from '../privacy/masking.js';
+import { protectIdentity } from '../privacy/protect.js';
 import { createHouse } from '../register/house-service.js';
 import { residentIdCheckCharacter } from '../register/identity/identity-number.js';
 import { registerPerson } from '../register/person-service.js';
-import { documentHash, phoneHash } from '../register/protect.js';
 import type { RegisterPersonBody } from '../register/schema.js';
 
 export const systemActor = (now: () => Date): Actor => ({ viewer: SYSTEM_VIEWER, ip: null, now });
@@ -47,22 +46,22 @@ export async function addScan(
   at: Date,
   who: { documentNumber?: string; phone?: string; name?: string },
 ): Promise<number> {
+  const scanned = protectIdentity(
+    cipher,
+    { documentNumber: who.documentNumber ?? null, phone: who.phone ?? null, name: who.name ?? null },
+    { documentType: who.documentNumber ? 'resident_id' : null },
+  );
   const row = await db
     .insertInto('place_scans')
     .values({
       place_id: placeId,
       scanned_at: at,
-      document_hash: who.documentNumber ? documentHash(cipher, 'resident_id', who.documentNumber) : null,
-      phone_hash: who.phone ? phoneHash(cipher, who.phone) : null,
-      document_masked: who.documentNumber ? maskIdNumber(who.documentNumber) : null,
-      phone_masked: who.phone ? maskPhone(who.phone) : null,
-      name_masked: who.name ? maskName(who.name) : null,
-      secret: cipher.encryptRecord({
-        documentType: who.documentNumber ? 'resident_id' : null,
-        documentNumber: who.documentNumber ?? null,
-        phone: who.phone ?? null,
-        name: who.name ?? null,
-      }),
+      document_hash: scanned.documentHash,
+      phone_hash: scanned.phoneHash,
+      document_masked: scanned.documentMasked,
+      phone_masked: scanned.phoneMasked,
+      name_masked: scanned.nameMasked,
+      secret: scanned.secret,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
