@@ -1,11 +1,11 @@
 import type { NotificationChannel } from '../../db/schema.js';
-import { maskPhone } from '../../privacy/masking.js';
+import { presentTyped } from '../../privacy/present.js';
 import type { ChannelLog, ChannelMessage, NotificationChannelAdapter } from './types.js';
 
 /** Where a message would have gone, shown so an operator can recognise it but not use it. */
 export function maskedAddress(channel: NotificationChannel, address: string | null): string | null {
   if (!address) return null;
-  if (channel !== 'webhook') return maskPhone(address);
+  if (channel !== 'webhook') return presentTyped('phone', address);
   try {
     return `${new URL(address).origin}/…`;
   } catch {
