@@ -8,7 +8,7 @@ import { errors } from '../core/schemas.js';
 import { assertMappingComplete } from '../imports/columns.js';
 import type { EncodingOption } from '../imports/encoding.js';
 import { receiveUpload, type Upload } from '../imports/upload.js';
-import { maskIdNumber, maskPhone } from '../privacy/masking.js';
+import { type PersonalFieldKind, presentTyped } from '../privacy/present.js';
 import { COLUMNS_OF, type ImportKind } from './columns.js';
 import { prepareExport } from './export.js';
 import { requestLocale } from '../i18n/locale.js';
@@ -58,10 +58,10 @@ const stagedSource = (upload: Upload) => ({
   scratchDir: upload.tempDir,
 });
 
-const SECRET_FIELDS: Record<string, (value: string) => string> = {
-  documentNumber: maskIdNumber,
-  phone: maskPhone,
-  contactPhone: maskPhone,
+const SECRET_FIELDS: Record<string, PersonalFieldKind> = {
+  documentNumber: 'idNumber',
+  phone: 'phone',
+  contactPhone: 'phone',
 };
 
 async function preview(kind: ImportKind, upload: Upload): Promise<ImportPreview> {
@@ -77,8 +77,8 @@ async function preview(kind: ImportKind, upload: Upload): Promise<ImportPreview>
       const values: Record<string, string> = {};
       for (const header of table.headers) {
         const cell = row.values[header] ?? '';
-        const mask = SECRET_FIELDS[fieldOf.get(header) ?? ''];
-        values[header] = mask && cell ? mask(cell) : cell;
+        const kind = SECRET_FIELDS[fieldOf.get(header) ?? ''];
+        values[header] = kind && cell ? presentTyped(kind, cell) : cell;
       }
       rows.push({ row: row.rowNumber, values });
       if (rows.length >= 10) break;
