@@ -23,7 +23,8 @@ import { registerImportCommands } from './register-import/cli.js';
 import { registerHealthImportCommands } from './health/feeds/cli.js';
 import { matchRecordsOnRegistration } from './health/feeds/service.js';
 import { createFieldCipher } from './privacy/field-crypto.js';
-import { registerKeyCommands } from './privacy/cli.js';
+import { registerKeyCommands } from './key-rotation/cli.js';
+import { sealClearNames } from './privacy/seal-names.js';
 import { sealBirthDates } from './register/seal.js';
 import { startServer } from './server.js';
 
@@ -39,6 +40,7 @@ async function withDatabase<T>(
   try {
     await migrateToLatest(database.db);
     await sealBirthDates(database.db, createFieldCipher(config.keys));
+    await sealClearNames(database.db, createFieldCipher(config.keys));
     return await work(database);
   } finally {
     await database.close();
@@ -97,6 +99,8 @@ export function buildCli(): Command {
         console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
         const sealed = await sealBirthDates(database.db, createFieldCipher(config.keys));
         if (sealed > 0) console.log(`Moved ${sealed} clear birth dates into the encrypted register records.`);
+        const names = await sealClearNames(database.db, createFieldCipher(config.keys));
+        if (names > 0) console.log(`Moved ${names} clear reporter and requester names into encrypted columns.`);
       } finally {
         await database.close();
       }

@@ -6,6 +6,7 @@ import { type Database, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createFieldCipher } from './privacy/field-crypto.js';
 import { isEmptyInstallation, seedDemo, type DemoLogin } from './demo/seed.js';
+import { sealClearNames } from './privacy/seal-names.js';
 import { sealBirthDates } from './register/seal.js';
 
 export interface RunningServer {
@@ -27,6 +28,8 @@ export async function startServer(
     if (applied.length > 0) log(`Applied migrations: ${applied.join(', ')}`);
     const sealed = await sealBirthDates(database.db, createFieldCipher(config.keys));
     if (sealed > 0) log(`Moved ${sealed} clear birth dates into the encrypted register records`);
+    const names = await sealClearNames(database.db, createFieldCipher(config.keys));
+    if (names > 0) log(`Moved ${names} clear reporter and requester names into encrypted columns`);
     let demoLogins: DemoLogin[] | null = null;
     // Demo data only ever goes into an empty embedded database; PostgreSQL needs `gridguard seed demo`.
     if (database.backend === 'pglite' && config.demo && (await isEmptyInstallation(database.db))) {

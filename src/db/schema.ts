@@ -667,7 +667,10 @@ export interface EventsTable {
   address: string | null;
   lng: number | null;
   lat: number | null;
+  /** Legacy clear name: emptied at start (sealClearNames); the name lives in reporter_name_secret. */
   reporter_name: string | null;
+  reporter_name_secret: string | null;
+  reporter_name_masked: string | null;
   reporter_phone_secret: string | null;
   reporter_phone_masked: string | null;
   reporter_user_id: number | null;
@@ -761,7 +764,10 @@ export interface ResidentRequestsTable {
   urgency: Generated<'normal' | 'urgent'>;
   status: Generated<ResidentRequestStatus>;
   channel: 'household_code' | 'worker';
+  /** Legacy clear name: emptied at start (sealClearNames); the name lives in requester_name_secret. */
   requester_name: string | null;
+  requester_name_secret: string | null;
+  requester_name_masked: string | null;
   contact_secret: string | null;
   contact_masked: string | null;
   volunteer_user_id: number | null;

@@ -5,8 +5,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { seedDemo } from '../demo/seed.js';
 import { revealPerson } from '../register/protect.js';
 import { describeEachDatabase } from '../test-support/database.js';
+import { createEventWorld, categoryId } from '../test-support/events-fixtures.js';
 import { signIn, testApp, type Session } from '../test-support/factories.js';
+import { nextIdNumber } from '../test-support/health-leads-fixtures.js';
 import { countCandidates, emptyKnowledge, type Knowledge } from '../test-support/id-rebuild.js';
+import { createHouse, issueDoorToken } from '../test-support/services-fixtures.js';
+import { sealClearNames } from './seal-names.js';
 
 /*
  * Issue #9, item 1: nothing a viewer without person.reveal receives, and no set of clear columns
@@ -59,7 +63,7 @@ async function workbookRows(body: Buffer): Promise<Json[]> {
       const item: Record<string, Json> = {};
       header.forEach((title, i) => {
         if (title && values[i] !== undefined && values[i] !== null)
-          item[HEADER_FIELDS[title] ?? title] = String(values[i] as string);
+          item[HEADER_FIELDS[title] ?? title] = String(values[i]);
       });
       rows.push(item);
     });
@@ -357,3 +361,300 @@ describeEachDatabase(
     }, 600_000);
   },
 );
+
+/*
+ * Issue #10, item 9: each kind of personal field is protected by privacy/protect.ts and shown by
+ * what it stored. For every module that takes one, the row at rest holds ciphertext of the whole
+ * value (it decrypts back to it) and never the value itself, and the API answers with the mask.
+ */
+describeEachDatabase('personal fields: ciphertext at rest, masks in every module’s answers', (database) => {
+  let app: FastifyInstance;
+  let admin: Session;
+  const idNumber = nextIdNumber();
+  const scanId = nextIdNumber();
+  const arrivalId = nextIdNumber();
+  const leadId = nextIdNumber();
+  const ids: Record<string, number> = {};
+
+  type Table =
+    | 'persons'
+    | 'place_scans'
+    | 'pending_changes'
+    | 'leads'
+    | 'units'
+    | 'events'
+    | 'resident_requests'
+    | 'service_resources';
+  /** The columns these tests read, as they are at rest (each table has some of them). */
+  interface StoredRow {
+    secret: string;
+    identity_secret: string;
+    contact_secret: string;
+    phone_secret: string;
+    reporter_phone_secret: string;
+    reporter_name_secret: string;
+    requester_name_secret: string;
+    reporter_name: string | null;
+    requester_name: string | null;
+    document_masked: string;
+    name_masked: string;
+    reporter_name_masked: string;
+  }
+  /** A stored row, its text columns as they are at rest. */
+  const row = async (table: Table, id: number) =>
+    (await sql<StoredRow>`select * from ${sql.table(table)} where id = ${id}`.execute(database().db))
+      .rows[0]!;
+  /** The row as text: no whole value may appear in it. */
+  const rowText = async (table: Table, id: number) => JSON.stringify(await row(table, id));
+  const get = async (url: string) => {
+    const response = await app.inject({ url, headers: admin.headers });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json();
+  };
+  const post = async (url: string, payload: object, headers: Record<string, string> = admin.headers) => {
+    const response = await app.inject({ method: 'POST', url, headers, payload, remoteAddress: '10.99.0.1' });
+    expect([201, 202], response.body).toContain(response.statusCode);
+    return response.json();
+  };
+
+  beforeAll(async () => {
+    const db = database().db;
+    app = await testApp(database());
+    const world = await createEventWorld(db);
+    const { tree } = world;
+    admin = await signIn(app, world.users.admin.username);
+    const house = await createHouse(db, tree.cellA);
+    const token = await issueDoorToken(db, house);
+
+    ids.person = (
+      await post('/api/persons', {
+        documentNumber: idNumber,
+        name: '钱多多',
+        phone: '13811112222',
+        houseId: house.id,
+      })
+    ).id;
+    ids.unit = (
+      await post('/api/units', {
+        areaId: tree.microA.id,
+        name: '星火超市',
+        category: 'shop',
+        contactPhone: '13822223333',
+      })
+    ).id;
+    const place = await post('/api/places', {
+      areaId: tree.microA.id,
+      name: '星火药店',
+      kind: 'shop',
+      address: '星火路8号',
+    });
+    ids.place = place.place.id;
+    await post(
+      `/api/public/places/${place.code.scanUrl.split('/p/')[1]}/scans`,
+      {
+        documentNumber: scanId,
+        phone: '13833334444',
+        name: '孙小明',
+      },
+      {},
+    );
+    await post(
+      `/api/public/households/${token}/arrivals`,
+      {
+        documentNumber: arrivalId,
+        name: '李来福',
+        phone: '13844445555',
+        arrivedFrom: '安徽省阜阳市',
+        arrivalDate: '2026-11-01',
+        arrivalReason: '务工',
+        relation: '租客',
+        healthCodeColour: 'GREEN',
+        vaccinationDoses: 3,
+      },
+      {},
+    );
+    await post(
+      `/api/public/households/${token}/requests`,
+      {
+        kind: 'medicine',
+        details: '降压药两盒',
+        requesterName: '王阿婆',
+        contactPhone: '13855556666',
+      },
+      {},
+    );
+    ids.event = (
+      await post('/api/events', {
+        source: 'hotline',
+        categoryId: await categoryId(db, 'city_appearance.exposed_rubbish'),
+        areaId: tree.microA.id,
+        title: '路边垃圾',
+        reporterName: '赵大海',
+        reporterPhone: '13866667777',
+      })
+    ).id;
+    await post('/api/leads', {
+      areaId: tree.village.id,
+      leads: [{ documentNumber: leadId, phone: '13877778888', name: '周小红', reason: '密接' }],
+    });
+    ids.resource = (
+      await post('/api/service-resources', {
+        areaId: tree.village.id,
+        list: 'resource',
+        kind: 'pharmacy',
+        name: '星火大药房',
+        phone: '13888889999',
+      })
+    ).id;
+    const first = async (table: 'place_scans' | 'pending_changes' | 'leads' | 'resident_requests') =>
+      (await db.selectFrom(table).select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()).id;
+    ids.scan = await first('place_scans');
+    ids.pending = await first('pending_changes');
+    ids.lead = await first('leads');
+    ids.request = await first('resident_requests');
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const mask18 = (n: string) => `${n[0]}${'*'.repeat(16)}${n[17]}`;
+
+  it('ID numbers: encrypted and hashed at rest, first and last character in every answer', async () => {
+    const cipher = app.cipher;
+    const person = await row('persons', ids.person!);
+    expect(await rowText('persons', ids.person!)).not.toContain(idNumber);
+    expect(revealPerson(cipher, person.secret).documentNumber).toBe(idNumber);
+    expect(person.document_masked).toBe(mask18(idNumber));
+    expect(await get(`/api/persons/${ids.person}`)).toMatchObject({ documentMasked: mask18(idNumber) });
+
+    const scan = await row('place_scans', ids.scan!);
+    expect(await rowText('place_scans', ids.scan!)).not.toContain(scanId);
+    expect(cipher.decryptRecord(scan.secret).documentNumber).toBe(scanId);
+    expect((await get(`/api/places/${ids.place}/scans`)).items).toEqual([
+      expect.objectContaining({ documentMasked: mask18(scanId) }),
+    ]);
+
+    const pending = await row('pending_changes', ids.pending!);
+    expect(await rowText('pending_changes', ids.pending!)).not.toContain(arrivalId);
+    expect(cipher.decryptRecord(pending.secret).documentNumber).toBe(arrivalId);
+    const pendingList = await get('/api/pending-changes?pageSize=100');
+    expect(pendingList.items).toEqual([expect.objectContaining({ documentMasked: mask18(arrivalId) })]);
+
+    const lead = await row('leads', ids.lead!);
+    expect(await rowText('leads', ids.lead!)).not.toContain(leadId);
+    expect(cipher.decryptRecord(lead.identity_secret).documentNumber).toBe(leadId);
+    expect(await get(`/api/leads/${ids.lead}`)).toMatchObject({ documentMasked: mask18(leadId) });
+
+    // No answer anywhere carries a whole number.
+    for (const url of [
+      `/api/persons/${ids.person}`,
+      `/api/places/${ids.place}/scans`,
+      '/api/pending-changes',
+      `/api/leads/${ids.lead}`,
+    ])
+      for (const n of [idNumber, scanId, arrivalId, leadId])
+        expect(JSON.stringify(await get(url))).not.toContain(n);
+  });
+
+  it('phones: encrypted and hashed at rest, 138****5678 in every answer', async () => {
+    const cipher = app.cipher;
+    const expectSealed = async (
+      table: Table,
+      id: number,
+      phone: string,
+      decrypted: (r: StoredRow) => string | null | undefined,
+    ) => {
+      expect(await rowText(table, id), table).not.toContain(phone);
+      expect(decrypted(await row(table, id)), table).toBe(phone);
+    };
+    await expectSealed('persons', ids.person!, '13811112222', (r) => revealPerson(cipher, r.secret).phone);
+    await expectSealed('units', ids.unit!, '13822223333', (r) => cipher.decryptRecord(r.secret).contactPhone);
+    await expectSealed('place_scans', ids.scan!, '13833334444', (r) => cipher.decryptRecord(r.secret).phone);
+    await expectSealed(
+      'pending_changes',
+      ids.pending!,
+      '13844445555',
+      (r) => cipher.decryptRecord(r.secret).phone,
+    );
+    await expectSealed('resident_requests', ids.request!, '13855556666', (r) =>
+      cipher.decrypt(r.contact_secret),
+    );
+    await expectSealed('events', ids.event!, '13866667777', (r) => cipher.decrypt(r.reporter_phone_secret));
+    await expectSealed(
+      'leads',
+      ids.lead!,
+      '13877778888',
+      (r) => cipher.decryptRecord(r.identity_secret).phone,
+    );
+    await expectSealed('service_resources', ids.resource!, '13888889999', (r) =>
+      cipher.decrypt(r.phone_secret),
+    );
+
+    expect(await get(`/api/persons/${ids.person}`)).toMatchObject({ phoneMasked: '138****2222' });
+    expect(await get(`/api/units/${ids.unit}`)).toMatchObject({ contactPhoneMasked: '138****3333' });
+    expect((await get(`/api/places/${ids.place}/scans`)).items[0]).toMatchObject({
+      phoneMasked: '138****4444',
+    });
+    expect((await get('/api/pending-changes')).items[0]).toMatchObject({ phoneMasked: '138****5555' });
+    expect((await get('/api/service-requests')).items[0]).toMatchObject({ contactMasked: '138****6666' });
+    expect(await get(`/api/events/${ids.event}`)).toMatchObject({ reporterPhone: '138****7777' });
+    expect(await get(`/api/leads/${ids.lead}`)).toMatchObject({ phoneMasked: '138****8888' });
+    expect(await get(`/api/service-resources/${ids.resource}`)).toMatchObject({ phoneMasked: '138****9999' });
+  });
+
+  it('names given outside the register: encrypted at rest with the mask beside, masked in every answer', async () => {
+    const cipher = app.cipher;
+    const event = await row('events', ids.event!);
+    expect(await rowText('events', ids.event!)).not.toContain('赵大海');
+    expect(cipher.decrypt(event.reporter_name_secret)).toBe('赵大海');
+    expect(event.reporter_name_masked).toBe('赵**');
+    expect(await get(`/api/events/${ids.event}`)).toMatchObject({ reporterName: '赵**' });
+
+    const request = await row('resident_requests', ids.request!);
+    expect(await rowText('resident_requests', ids.request!)).not.toContain('王阿婆');
+    expect(cipher.decrypt(request.requester_name_secret)).toBe('王阿婆');
+    expect((await get('/api/service-requests')).items[0]).toMatchObject({ requesterName: '王**' });
+
+    const scan = await row('place_scans', ids.scan!);
+    expect(await rowText('place_scans', ids.scan!)).not.toContain('孙小明');
+    expect(cipher.decryptRecord(scan.secret).name).toBe('孙小明');
+    expect((await get(`/api/places/${ids.place}/scans`)).items[0]).toMatchObject({ nameMasked: '孙**' });
+
+    const lead = await row('leads', ids.lead!);
+    expect(await rowText('leads', ids.lead!)).not.toContain('周小红');
+    expect(cipher.decryptRecord(lead.identity_secret).name).toBe('周小红');
+    expect(await get(`/api/leads/${ids.lead}`)).toMatchObject({ nameMasked: '周**' });
+
+    // An arrival is stored the same way; the worker who confirms it into the register reads the
+    // name whole, as the register shows its residents' names to the staff of their area.
+    const pending = await row('pending_changes', ids.pending!);
+    expect(await rowText('pending_changes', ids.pending!)).not.toContain('李来福');
+    expect(pending.name_masked).toBe('李**');
+    expect((await get('/api/pending-changes')).items[0]).toMatchObject({ name: '李来福' });
+  });
+
+  it('seals names an older version kept in clear, once, at start', async () => {
+    const db = database().db;
+    await db
+      .updateTable('events')
+      .set({ reporter_name: '钱塘江', reporter_name_secret: null, reporter_name_masked: null })
+      .where('id', '=', ids.event!)
+      .execute();
+    await db
+      .updateTable('resident_requests')
+      .set({ requester_name: '吴老伯', requester_name_secret: null, requester_name_masked: null })
+      .where('id', '=', ids.request!)
+      .execute();
+    expect(await sealClearNames(db, app.cipher)).toBe(2);
+    expect(await sealClearNames(db, app.cipher)).toBe(0);
+    const event = await row('events', ids.event!);
+    expect(event.reporter_name).toBeNull();
+    expect(app.cipher.decrypt(event.reporter_name_secret)).toBe('钱塘江');
+    expect(await get(`/api/events/${ids.event}`)).toMatchObject({ reporterName: '钱**' });
+    const request = await row('resident_requests', ids.request!);
+    expect(request.requester_name).toBeNull();
+    expect(app.cipher.decrypt(request.requester_name_secret)).toBe('吴老伯');
+    expect((await get('/api/service-requests')).items[0]).toMatchObject({ requesterName: '吴**' });
+  });
+});

@@ -9,7 +9,8 @@ import { chinaDate } from '../../household-codes/dates.js';
 import { checkedName, checkedOptionalText, checkedText } from '../../household-codes/validation.js';
 import { notify } from '../../notifications/notify.js';
 import type { FieldCipher } from '../../privacy/field-crypto.js';
-import { maskName, maskPhone } from '../../privacy/masking.js';
+import { revealValue } from '../../privacy/present.js';
+import { protectName, protectPhone } from '../../privacy/protect.js';
 import { checkedPhone } from '../../register/person-service.js';
 import { findHouseInScope } from '../../register/repository.js';
 import { houseByToken } from '../../household-codes/house-by-token.js';
@@ -54,7 +55,7 @@ export function presentRequest(row: repo.RequestRow, viewer: Viewer): RequestVie
     channel: row.channel,
     house: { id: row.house_id, address: row.house_address },
     area: { id: row.area_id, code: row.area_code, name: row.area_name },
-    requesterName: row.requester_name ? maskName(row.requester_name) : null,
+    requesterName: row.requester_name_masked,
     contactMasked: row.contact_masked,
     volunteer:
       row.volunteer_user_id === null
@@ -98,8 +99,8 @@ interface CheckedInput {
   kind: PublicRequestBody['kind'];
   details: string;
   urgency: 'normal' | 'urgent';
-  requesterName: string | null;
-  contact: { secret: string; masked: string } | null;
+  requesterName: { encrypted: string; masked: string } | null;
+  contact: { encrypted: string; masked: string } | null;
 }
 
 function checkedInput(cipher: FieldCipher, body: PublicRequestBody): CheckedInput {
@@ -109,8 +110,8 @@ function checkedInput(cipher: FieldCipher, body: PublicRequestBody): CheckedInpu
     kind: body.kind,
     details: checkedText(body.details, 'body.details'),
     urgency: body.urgency ?? 'normal',
-    requesterName: name === null ? null : checkedName(name, 'body.requesterName'),
-    contact: phone === null ? null : { secret: cipher.encrypt(phone), masked: maskPhone(phone) },
+    requesterName: name === null ? null : protectName(cipher, checkedName(name, 'body.requesterName')),
+    contact: phone === null ? null : protectPhone(cipher, phone),
   };
 }
 
@@ -146,8 +147,9 @@ async function createAndRoute(
     urgency: input.urgency,
     status: 'open',
     channel,
-    requester_name: input.requesterName,
-    contact_secret: input.contact?.secret ?? null,
+    requester_name_secret: input.requesterName?.encrypted ?? null,
+    requester_name_masked: input.requesterName?.masked ?? null,
+    contact_secret: input.contact?.encrypted ?? null,
     contact_masked: input.contact?.masked ?? null,
     volunteer_user_id: volunteer?.id ?? null,
     created_by_user_id: createdBy,
@@ -608,7 +610,7 @@ export async function revealContact(
 ): Promise<{ phone: string | null }> {
   const { row } = await visibleRow(db, actor, id);
   refuseUnless(actor.viewer, row, 'reveal');
-  const phone = row.contact_secret ? cipher.decrypt(row.contact_secret) : null;
+  const phone = row.contact_secret ? revealValue(cipher, row.contact_secret) : null;
   await recordAudit(db, actor, {
     action: 'service_request.contact.reveal',
     entityType: 'service_request',

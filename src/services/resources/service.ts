@@ -8,7 +8,7 @@ import type { ServiceResourcesTable } from '../../db/schema.js';
 import { findAreaInScope } from '../../hierarchy/repository.js';
 import { checkedOptionalText, checkedText } from '../../household-codes/validation.js';
 import type { FieldCipher } from '../../privacy/field-crypto.js';
-import { maskPhone } from '../../privacy/masking.js';
+import { protectPhone } from '../../privacy/protect.js';
 import { checkedPhone } from '../../register/person-service.js';
 import * as repo from './repository.js';
 import type {
@@ -47,9 +47,9 @@ export function presentResource(row: repo.ResourceRow): ResourceView {
 
 function phoneColumns(cipher: FieldCipher, phone: string | null | undefined) {
   const checked = checkedPhone(phone, 'body.phone');
-  return checked === null
-    ? { phone_secret: null, phone_masked: null }
-    : { phone_secret: cipher.encrypt(checked), phone_masked: maskPhone(checked) };
+  if (checked === null) return { phone_secret: null, phone_masked: null };
+  const { encrypted, masked } = protectPhone(cipher, checked);
+  return { phone_secret: encrypted, phone_masked: masked };
 }
 
 const optional = (value: string | null | undefined, field: string) =>
