@@ -16,7 +16,7 @@ import type {
 import { findAreaById, findAreaInScope } from '../hierarchy/repository.js';
 import { notify } from '../notifications/notify.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
-import { maskName, maskPhone } from '../privacy/masking.js';
+import { protectName, protectPhone } from '../privacy/protect.js';
 import { normalisePhone } from '../register/protect.js';
 import type { Updateable } from 'kysely';
 import { chinaDate, deadlineFor, resumedDeadline, timeLeft, type WorkCalendar } from './calendar.js';
@@ -177,7 +177,7 @@ export async function createEvent(
     throw notFound('AREA_NOT_FOUND', `areaId: area ${input.areaId} does not exist or is outside your area`);
   checkSourceAllowed(actor.viewer, input.source, area.path);
 
-  let phone: { secret: string; masked: string } | null = null;
+  let phone: { encrypted: string; masked: string } | null = null;
   if (input.reporterPhone) {
     const normalised = normalisePhone(input.reporterPhone);
     if (!normalised.ok)
@@ -185,7 +185,13 @@ export async function createEvent(
         { field: 'reporterPhone', message: normalised.message },
       ]);
     if (!options.cipher) throw new Error('createEvent: a reporter phone needs options.cipher');
-    phone = { secret: options.cipher.encrypt(normalised.value), masked: maskPhone(normalised.value) };
+    phone = protectPhone(options.cipher, normalised.value);
+  }
+  let name: { encrypted: string; masked: string } | null = null;
+  const reporterName = input.reporterName?.trim();
+  if (reporterName) {
+    if (!options.cipher) throw new Error('createEvent: a reporter name needs options.cipher');
+    name = protectName(options.cipher, reporterName);
   }
 
   const tier = await startingTier(db, area.path, category.start_tier);
@@ -211,8 +217,9 @@ export async function createEvent(
     address: input.address?.trim() || null,
     lng: input.lng ?? null,
     lat: input.lat ?? null,
-    reporter_name: input.reporterName?.trim() || null,
-    reporter_phone_secret: phone?.secret ?? null,
+    reporter_name_secret: name?.encrypted ?? null,
+    reporter_name_masked: name?.masked ?? null,
+    reporter_phone_secret: phone?.encrypted ?? null,
     reporter_phone_masked: phone?.masked ?? null,
     reporter_user_id: null,
     camera_id: input.alert?.cameraId ?? null,
@@ -633,7 +640,7 @@ export async function getEventDetail(db: Db, actor: Actor, id: number): Promise<
     lat: event.lat,
     areaPath: pathIds.flatMap((a) => (byId.has(a) ? [brief(byId.get(a)!)] : [])),
     tierArea: brief(tierArea),
-    reporterName: event.reporter_name ? maskName(event.reporter_name) : null,
+    reporterName: event.reporter_name_masked,
     reporterPhone: event.reporter_phone_masked,
     camera: camera ?? null,
     alertKind: event.alert_kind,

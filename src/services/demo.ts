@@ -8,7 +8,7 @@ import type { AreaRow } from '../hierarchy/repository.js';
 import { chinaDate } from '../household-codes/dates.js';
 import { notify } from '../notifications/notify.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
-import { maskPhone } from '../privacy/masking.js';
+import { protectPhone } from '../privacy/protect.js';
 import { KIND_LABELS } from './requests/schema.js';
 import { allocateHouses } from './volunteers/allocate.js';
 import { REQUEST_READ_RULE } from './requests/repository.js';
@@ -405,7 +405,7 @@ export async function seedDemoCommunityServices(
     .insertInto('service_resources')
     .values(
       RESOURCES.map((r) => {
-        const phone = demoPhone(random);
+        const phone = protectPhone(cipher, demoPhone(random));
         return {
           area_id: village.id,
           area_path: village.path,
@@ -413,8 +413,8 @@ export async function seedDemoCommunityServices(
           kind: r.kind,
           name: r.name,
           contact_name: r.contact,
-          phone_secret: cipher.encrypt(phone),
-          phone_masked: maskPhone(phone),
+          phone_secret: phone.encrypted,
+          phone_masked: phone.masked,
           address: r.address,
           details: r.details,
           created_at: now,
@@ -459,7 +459,7 @@ export async function seedDemoCommunityServices(
       const order: ResidentRequestStatus[] = ['open', 'accepted', 'delivered', 'closed'];
       return spec.status !== 'cancelled' && order.indexOf(spec.status) >= order.indexOf(s);
     };
-    const phone = random.chance(0.7) ? demoPhone(random) : null;
+    const contact = random.chance(0.7) ? protectPhone(cipher, demoPhone(random)) : null;
     const details = random.pick(REQUEST_DETAILS[spec.kind]);
     const inserted = await trx
       .insertInto('resident_requests')
@@ -473,9 +473,8 @@ export async function seedDemoCommunityServices(
         urgency: spec.urgent ? 'urgent' : 'normal',
         status: spec.status,
         channel: requests % 3 === 2 ? 'worker' : 'household_code',
-        requester_name: null,
-        contact_secret: phone ? cipher.encrypt(phone) : null,
-        contact_masked: phone ? maskPhone(phone) : null,
+        contact_secret: contact?.encrypted ?? null,
+        contact_masked: contact?.masked ?? null,
         volunteer_user_id: pick.volunteer_user_id,
         created_by_user_id: null,
         note: reached('delivered') ? '已送达，居民签收' : null,
