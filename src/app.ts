@@ -11,7 +11,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { Type } from 'typebox';
+import { registerApiSchemas } from './api-schemas.js';
 import { auditRoutes } from './audit/routes.js';
 import { authPlugin } from './auth/plugin.js';
 import { authRoutes } from './auth/routes.js';
@@ -19,7 +19,8 @@ import type { Config } from './config.js';
 import { AppError, registerErrorHandler } from './core/errors.js';
 import { inputGuard, trimKeyword } from './core/input-guard.js';
 import { loggerOptions } from './core/log.js';
-import { ErrorResponse } from './core/schemas.js';
+import { sortedDocument } from './core/named-schemas.js';
+import { HealthStatus } from './core/schemas.js';
 import { type Backend, type Database, ping } from './db/database.js';
 import type { DB } from './db/schema.js';
 import { eventRoutes } from './events/routes.js';
@@ -99,7 +100,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('cipher', createFieldCipher(config.keys));
 
   registerErrorHandler(app);
-  app.addSchema(ErrorResponse);
+  // Every named schema once; routes reference them (and the generated contract names them).
+  registerApiSchemas(app);
   // First of all hooks: no control character in any text from outside reaches a handler or the database.
   await app.register(inputGuard);
 
@@ -145,6 +147,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       buildLocalReference: (json, _baseUri, _fragment, i) =>
         typeof json.$id === 'string' ? json.$id : `def-${i}`,
     },
+    transformObject: (document) =>
+      sortedDocument('openapiObject' in document ? document.openapiObject : document.swaggerObject),
   });
   await app.register(authPlugin);
   // Outside demo mode the API's map is for signed-in users only (GRIDGUARD_API_DOCS).
@@ -168,11 +172,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     '/api/health',
     {
       schema: {
+        operationId: 'getHealth',
         tags: ['system'],
         summary: 'Liveness and database backend',
         security: [],
         response: {
-          200: Type.Object({ status: Type.Literal('ok'), database: Type.Enum(['pglite', 'postgres']) }),
+          200: HealthStatus,
         },
       },
     },

@@ -34,6 +34,7 @@ export const announcementRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/announcements',
     {
       schema: {
+        operationId: 'listAnnouncements',
         tags,
         summary:
           'Announcements: writers see their subtree’s (drafts too), workers the published ones addressed to their area (filter area, status, kind)',
@@ -49,6 +50,7 @@ export const announcementRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/announcements',
     {
       schema: {
+        operationId: 'createAnnouncement',
         tags,
         summary:
           'Draft an announcement (policy, rumour_rebuttal, alert, notice) to an area’s subtree, optionally only to households with residents holding one of the tags',
@@ -67,6 +69,7 @@ export const announcementRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/announcements/:id',
     {
       schema: {
+        operationId: 'getAnnouncement',
         tags,
         summary: 'One announcement',
         params: IdParams,
@@ -81,6 +84,7 @@ export const announcementRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/announcements/:id',
     {
       schema: {
+        operationId: 'updateAnnouncement',
         tags,
         summary: 'Correct a draft or published announcement (kind, title, body, tags, expiresAt)',
         params: IdParams,
@@ -99,6 +103,7 @@ export const announcementRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/announcements/:id/publish',
     {
       schema: {
+        operationId: 'publishAnnouncement',
         tags,
         summary: 'Publish a draft; the subtree’s workers are notified once each',
         params: IdParams,
@@ -114,6 +119,7 @@ export const announcementRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/announcements/:id/withdraw',
     {
       schema: {
+        operationId: 'withdrawAnnouncement',
         tags,
         summary: 'Withdraw a published announcement (households no longer see it)',
         params: IdParams,
@@ -129,6 +135,7 @@ export const announcementRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/announcements/:id/reads',
     {
       schema: {
+        operationId: 'listAnnouncementReads',
         tags,
         summary:
           'Per grid of your area: households the announcement is addressed to, and households that read it',
@@ -144,6 +151,7 @@ export const announcementRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/public/households/:token/announcements',
     {
       schema: {
+        operationId: 'listPublicAnnouncements',
         tags: publicTags,
         security,
         summary:
@@ -160,6 +168,7 @@ export const announcementRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/public/households/:token/announcements/:id/read',
     {
       schema: {
+        operationId: 'readPublicAnnouncement',
         tags: publicTags,
         security,
         summary: 'Mark an announcement read by this household (idempotent: the first time is kept)',

@@ -20,24 +20,27 @@ export const KIND_LABELS: Record<(typeof ANNOUNCEMENT_KINDS)[number], string> = 
 /** Addressed to households with a resident holding one of these register tags (e.g. elderly_alone 独居老人). */
 const Tags = Type.Array(Type.Enum(PERSON_TAGS), { maxItems: 10, uniqueItems: true });
 
-export const AnnouncementView = Type.Object({
-  id: Type.Integer(),
-  area: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), level: Type.String() }),
-  kind: Type.Enum(ANNOUNCEMENT_KINDS),
-  title: Type.String(),
-  body: Type.String(),
-  tags: Type.Array(Type.String()),
-  status: Type.Enum(ANNOUNCEMENT_STATUSES),
-  /** Published and past its expiry. */
-  expired: Type.Boolean(),
-  publishedAt: Nullable(DateTime),
-  expiresAt: Nullable(DateTime),
-  createdBy: Nullable(Type.String()),
-  createdAt: DateTime,
-  updatedAt: DateTime,
-});
+export const AnnouncementView = Type.Object(
+  {
+    id: Type.Integer(),
+    area: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), level: Type.String() }),
+    kind: Type.Enum(ANNOUNCEMENT_KINDS),
+    title: Type.String(),
+    body: Type.String(),
+    tags: Type.Array(Type.String()),
+    status: Type.Enum(ANNOUNCEMENT_STATUSES),
+    /** Published and past its expiry. */
+    expired: Type.Boolean(),
+    publishedAt: Nullable(DateTime),
+    expiresAt: Nullable(DateTime),
+    createdBy: Nullable(Type.String()),
+    createdAt: DateTime,
+    updatedAt: DateTime,
+  },
+  { $id: 'AnnouncementView' },
+);
 export type AnnouncementView = Static<typeof AnnouncementView>;
-export const AnnouncementPage = Page(AnnouncementView);
+export const AnnouncementPage = Type.With(Page(AnnouncementView), { $id: 'AnnouncementPage' });
 
 export const CreateAnnouncementBody = Type.Object(
   {
@@ -48,7 +51,7 @@ export const CreateAnnouncementBody = Type.Object(
     tags: Type.Optional(Tags),
     expiresAt: Type.Optional(Nullable(DateTime)),
   },
-  { additionalProperties: false },
+  { $id: 'CreateAnnouncementBody', additionalProperties: false },
 );
 export type CreateAnnouncementBody = Static<typeof CreateAnnouncementBody>;
 
@@ -60,62 +63,80 @@ export const UpdateAnnouncementBody = Type.Object(
     tags: Type.Optional(Tags),
     expiresAt: Type.Optional(Nullable(DateTime)),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { $id: 'UpdateAnnouncementBody', additionalProperties: false, minProperties: 1 },
 );
 export type UpdateAnnouncementBody = Static<typeof UpdateAnnouncementBody>;
 
-export const AnnouncementQuery = Type.Intersect([
-  PageQuery,
-  Type.Object({
-    areaId: Type.Optional(Id({ description: 'Addressed to this area: kept at it, above or below it' })),
-    status: Type.Optional(Type.Enum(ANNOUNCEMENT_STATUSES)),
-    kind: Type.Optional(Type.Enum(ANNOUNCEMENT_KINDS)),
-  }),
-]);
+export const AnnouncementQuery = Type.Intersect(
+  [
+    PageQuery,
+    Type.Object({
+      areaId: Type.Optional(Id({ description: 'Addressed to this area: kept at it, above or below it' })),
+      status: Type.Optional(Type.Enum(ANNOUNCEMENT_STATUSES)),
+      kind: Type.Optional(Type.Enum(ANNOUNCEMENT_KINDS)),
+    }),
+  ],
+  { $id: 'AnnouncementQuery' },
+);
 export type AnnouncementQuery = Static<typeof AnnouncementQuery>;
 
-export const ReadsReport = Type.Object({
-  announcement: Type.Object({
-    id: Type.Integer(),
-    title: Type.String(),
-    status: Type.Enum(ANNOUNCEMENT_STATUSES),
-    tags: Type.Array(Type.String()),
-  }),
-  /** Per grid of your area the announcement reaches: households addressed, and those that opened it. */
-  grids: Type.Array(
-    Type.Object({
-      grid: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() }),
-      targetedHouseholds: Type.Integer(),
-      readHouseholds: Type.Integer(),
+export const ReadsReport = Type.Object(
+  {
+    announcement: Type.Object({
+      id: Type.Integer(),
+      title: Type.String(),
+      status: Type.Enum(ANNOUNCEMENT_STATUSES),
+      tags: Type.Array(Type.String()),
     }),
-  ),
-  totals: Type.Object({ targetedHouseholds: Type.Integer(), readHouseholds: Type.Integer() }),
-});
+    /** Per grid of your area the announcement reaches: households addressed, and those that opened it. */
+    grids: Type.Array(
+      Type.Object({
+        grid: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() }),
+        targetedHouseholds: Type.Integer(),
+        readHouseholds: Type.Integer(),
+      }),
+    ),
+    totals: Type.Object({ targetedHouseholds: Type.Integer(), readHouseholds: Type.Integer() }),
+  },
+  { $id: 'ReadsReport' },
+);
 export type ReadsReport = Static<typeof ReadsReport>;
 
-export const PublicAnnouncement = Type.Object({
-  id: Type.Integer(),
-  kind: Type.Enum(ANNOUNCEMENT_KINDS),
-  kindLabel: Type.String(),
-  title: Type.String(),
-  body: Type.String(),
-  /** Who sent it: the area's name (e.g. 星火村). */
-  from: Type.String(),
-  publishedAt: DateTime,
-  expiresAt: Nullable(DateTime),
-  read: Type.Boolean(),
-});
+export const PublicAnnouncement = Type.Object(
+  {
+    id: Type.Integer(),
+    kind: Type.Enum(ANNOUNCEMENT_KINDS),
+    kindLabel: Type.String(),
+    title: Type.String(),
+    body: Type.String(),
+    /** Who sent it: the area's name (e.g. 星火村). */
+    from: Type.String(),
+    publishedAt: DateTime,
+    expiresAt: Nullable(DateTime),
+    read: Type.Boolean(),
+  },
+  { $id: 'PublicAnnouncement' },
+);
 export type PublicAnnouncement = Static<typeof PublicAnnouncement>;
-export const PublicAnnouncementList = Type.Object({ items: Type.Array(PublicAnnouncement) });
+export const PublicAnnouncementList = Type.Object(
+  { items: Type.Array(PublicAnnouncement) },
+  { $id: 'PublicAnnouncementList' },
+);
 export type PublicAnnouncementList = Static<typeof PublicAnnouncementList>;
 
-export const PublicReadParams = Type.Object({
-  token: Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]{22}$' }),
-  id: Type.Integer({ minimum: 1, maximum: 2147483647 }),
-});
-export const PublicReadReceipt = Type.Object({
-  id: Type.Integer(),
-  read: Type.Literal(true),
-  readAt: DateTime,
-});
+export const PublicReadParams = Type.Object(
+  {
+    token: Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]{22}$' }),
+    id: Type.Integer({ minimum: 1, maximum: 2147483647 }),
+  },
+  { $id: 'PublicReadParams' },
+);
+export const PublicReadReceipt = Type.Object(
+  {
+    id: Type.Integer(),
+    read: Type.Literal(true),
+    readAt: DateTime,
+  },
+  { $id: 'PublicReadReceipt' },
+);
 export type PublicReadReceipt = Static<typeof PublicReadReceipt>;

@@ -25,6 +25,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/audit',
     {
       schema: {
+        operationId: 'listAudit',
         tags: ['audit'],
         summary: 'Audit log entries in the caller’s scope, newest first',
         querystring: AuditQuery,

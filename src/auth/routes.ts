@@ -65,6 +65,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/auth/login',
     {
       schema: {
+        operationId: 'login',
         tags: ['auth'],
         summary:
           'Sign in with username and password; sets the session cookie, or answers 202 with a challenge when the account has a second factor',
@@ -93,6 +94,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/auth/login/mfa',
     {
       schema: {
+        operationId: 'loginMfa',
         tags: ['auth'],
         summary: 'Second sign-in step: the challenge with an authenticator code or a recovery code',
         body: SecondStepBody,
@@ -119,6 +121,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/auth/mfa/setup',
     {
       schema: {
+        operationId: 'setupMfa',
         tags: ['auth'],
         summary: 'Start setting up the second factor: a new TOTP secret and its QR code',
         response: { 200: MfaSetupResponse, ...errors(401, 403, 409) },
@@ -132,6 +135,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/auth/mfa/confirm',
     {
       schema: {
+        operationId: 'confirmMfa',
         tags: ['auth'],
         summary: 'Finish the set-up with a first code; answers the recovery codes, shown this once',
         body: MfaConfirmBody,
@@ -151,6 +155,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/auth/me',
     {
       schema: {
+        operationId: 'getMe',
         tags: ['auth'],
         summary: 'The signed-in user, role assignments and CSRF token',
         response: { 200: MeResponse, ...errors(401) },
@@ -167,7 +172,14 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/api/auth/logout',
-    { schema: { tags: ['auth'], summary: 'End the session', response: { 204: Type.Null() } } },
+    {
+      schema: {
+        operationId: 'logout',
+        tags: ['auth'],
+        summary: 'End the session',
+        response: { 204: Type.Null() },
+      },
+    },
     async (request, reply) => {
       if (request.sessionToken) await deleteSession(app.db, request.sessionToken);
       reply.clearCookie(SESSION_COOKIE, { path: '/' }).clearCookie(CSRF_COOKIE, { path: '/' });
@@ -179,6 +191,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/auth/password',
     {
       schema: {
+        operationId: 'changePassword',
         tags: ['auth'],
         summary: 'Change the own password; ends every other session',
         body: ChangePasswordBody,

@@ -35,8 +35,14 @@ export const ErrorResponse = Type.Object(
   { $id: 'ErrorResponse' },
 );
 
-export const IdParams = Type.Object({ id: Id() });
+export const IdParams = Type.Object({ id: Id() }, { $id: 'IdParams' });
 
 /** Standard error responses every route documents, by status. */
 export const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [s, Type.Ref('ErrorResponse')]));
+
+/** GET /api/health: the server answers and which database it runs on. */
+export const HealthStatus = Type.Object(
+  { status: Type.Literal('ok'), database: Type.Enum(['pglite', 'postgres']) },
+  { $id: 'HealthStatus' },
+);

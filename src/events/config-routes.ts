@@ -26,6 +26,7 @@ export const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/events/categories',
     {
       schema: {
+        operationId: 'listEventCategories',
         tags,
         summary: 'The category tree: classes with their sub-categories, start tier and step limits',
         querystring: CategoryTreeQuery,
@@ -40,6 +41,7 @@ export const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/events/categories',
     {
       schema: {
+        operationId: 'createEventCategory',
         tags,
         summary: 'Add a class or a sub-category (event.configure over the whole tree)',
         body: CreateCategoryBody,
@@ -57,6 +59,7 @@ export const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/events/categories/:id',
     {
       schema: {
+        operationId: 'updateEventCategory',
         tags,
         summary: 'Change names, start tier, step limits, public flag or order of a category',
         params: IdParams,
@@ -73,6 +76,7 @@ export const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/events/categories/:id/retire',
     {
       schema: {
+        operationId: 'retireEventCategory',
         tags,
         summary: 'Retire a category (a class with its sub-categories); existing events keep it',
         params: IdParams,
@@ -87,6 +91,7 @@ export const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/events/calendar',
     {
       schema: {
+        operationId: 'getWorkCalendar',
         tags,
         summary: 'The special days of a year: public holidays and swapped working days (调休)',
         querystring: CalendarQuery,
@@ -101,6 +106,7 @@ export const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/events/calendar/:day',
     {
       schema: {
+        operationId: 'setWorkCalendarDay',
         tags,
         summary:
           'Mark a day as a holiday or a swapped working day (event.configure over the whole tree; audited)',
@@ -118,6 +124,7 @@ export const configRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/events/calendar/:day',
     {
       schema: {
+        operationId: 'clearWorkCalendarDay',
         tags,
         summary: 'Make a day ordinary again (Monday–Friday worked, weekend off)',
         params: CalendarDayParams,

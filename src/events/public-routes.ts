@@ -41,6 +41,7 @@ export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/public/event-categories',
     {
       schema: {
+        operationId: 'listPublicEventCategories',
         tags,
         security,
         summary: 'Categories a resident can report on the report page',
@@ -55,6 +56,7 @@ export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/public/communities/:code',
     {
       schema: {
+        operationId: 'getPublicCommunity',
         tags,
         security,
         summary: 'The community of a report page: its name and the map of its grids',
@@ -70,6 +72,7 @@ export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/public/reports',
     {
       schema: {
+        operationId: 'submitPublicReport',
         tags,
         security,
         summary: `Report a problem (随手拍), multipart: fields category, community, description, lng+lat or address, name?, phone?; up to ${MAX_REPORT_PHOTOS} photos (file parts "photos"). Answers the follow-and-rate token once`,
@@ -101,6 +104,7 @@ export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/public/events/:token',
     {
       schema: {
+        operationId: 'getPublicEvent',
         tags,
         security,
         summary: 'Follow a report: its status and timeline (no names, no notes)',
@@ -116,6 +120,7 @@ export const publicEventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/public/events/:token/rating',
     {
       schema: {
+        operationId: 'ratePublicEvent',
         tags,
         security,
         summary: 'Rate the handling of a closed report, 1–5 with an optional comment (once)',

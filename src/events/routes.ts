@@ -98,6 +98,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/events',
     {
       schema: {
+        operationId: 'listEvents',
         tags,
         summary:
           'The event board in scope, newest first; keyset pages (pass nextCursor as cursor). status may repeat (?status=a&status=b)',
@@ -113,6 +114,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/events/summary',
     {
       schema: {
+        operationId: 'getEventSummary',
         tags,
         summary: 'Open events per status and how many are overdue, within scope (optionally under areaId)',
         querystring: EventSummaryQuery,
@@ -127,6 +129,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/events/mine',
     {
       schema: {
+        operationId: 'listMyEvents',
         tags,
         summary: 'Open events assigned to me or one of my teams, most urgent deadline first (the phone view)',
         response: { 200: MineList, ...errors(401, 403) },
@@ -140,6 +143,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/events/:id',
     {
       schema: {
+        operationId: 'getEvent',
         tags,
         summary: 'An event with its timeline, deadlines, photos and the actions the caller may take',
         params: ActionParams,
@@ -154,6 +158,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/events',
     {
       schema: {
+        operationId: 'createEvent',
         tags,
         summary:
           'Enter an event: a patrol finding (registered at once) or a report taken for a resident by hotline or resident group',
@@ -181,6 +186,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
       `/api/events/:id/actions/${action}`,
       {
         schema: {
+          operationId: `${action}Event`,
           tags,
           summary,
           params: ActionParams,
@@ -203,6 +209,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/events/:id/actions/report',
     {
       schema: {
+        operationId: 'reportEvent',
         tags,
         summary: `Report back the handling (反馈): JSON {note}, or multipart with field "note" and up to ${MAX_PHOTOS} photos (file parts "photos")`,
         params: ActionParams,
@@ -228,6 +235,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/devices/alerts',
     {
       schema: {
+        operationId: 'receiveDeviceAlert',
         tags,
         summary:
           'A camera or gate alert (bearer token with capability device.alerts): opens an event, or merges into the open one of the same camera and kind',

@@ -33,38 +33,47 @@ export const StepLimitsSchema = Type.Object(
     check: Type.Optional(TimeLimitSchema),
   },
   {
+    $id: 'StepLimitsSchema',
     additionalProperties: false,
     description: 'Time limit per step; a step left out uses the parent class’s limit, then the default',
   },
 );
 
-export const CategoryView = Type.Object({
-  id: Type.Integer(),
-  parentId: Nullable(Type.Integer()),
-  code: Type.String(),
-  nameZh: Type.String(),
-  nameEn: Type.String(),
-  startTier: Type.Enum(EVENT_TIERS),
-  limits: StepLimitsSchema,
-  public: Type.Boolean(),
-  sort: Type.Integer(),
-  retired: Type.Boolean(),
-});
+export const CategoryView = Type.Object(
+  {
+    id: Type.Integer(),
+    parentId: Nullable(Type.Integer()),
+    code: Type.String(),
+    nameZh: Type.String(),
+    nameEn: Type.String(),
+    startTier: Type.Enum(EVENT_TIERS),
+    limits: StepLimitsSchema,
+    public: Type.Boolean(),
+    sort: Type.Integer(),
+    retired: Type.Boolean(),
+  },
+  { $id: 'CategoryView' },
+);
 export type CategoryView = Static<typeof CategoryView>;
-export const CategoryClassView = Type.Intersect([
-  CategoryView,
-  Type.Object({ children: Type.Array(CategoryView) }),
-]);
+export const CategoryClassView = Type.Intersect(
+  [CategoryView, Type.Object({ children: Type.Array(CategoryView) })],
+  { $id: 'CategoryClassView' },
+);
 export type CategoryClassView = Static<typeof CategoryClassView>;
-export const CategoryTree = Type.Object({ items: Type.Array(CategoryClassView) });
+export const CategoryTree = Type.Object({ items: Type.Array(CategoryClassView) }, { $id: 'CategoryTree' });
 export const CategoryTreeQuery = Type.Object({
   includeRetired: Type.Optional(Type.Boolean({ default: false })),
 });
 
 const PublicCategory = Type.Object({ code: Type.String(), nameZh: Type.String(), nameEn: Type.String() });
-export const PublicCategoryTree = Type.Object({
-  items: Type.Array(Type.Intersect([PublicCategory, Type.Object({ children: Type.Array(PublicCategory) })])),
-});
+export const PublicCategoryTree = Type.Object(
+  {
+    items: Type.Array(
+      Type.Intersect([PublicCategory, Type.Object({ children: Type.Array(PublicCategory) })]),
+    ),
+  },
+  { $id: 'PublicCategoryTree' },
+);
 export type PublicCategoryTree = Static<typeof PublicCategoryTree>;
 
 const CategoryCode = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,40}$', maxLength: 40 });
@@ -79,7 +88,7 @@ export const CreateCategoryBody = Type.Object(
     public: Type.Optional(Type.Boolean({ default: false })),
     sort: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000, default: 0 })),
   },
-  { additionalProperties: false },
+  { $id: 'CreateCategoryBody', additionalProperties: false },
 );
 export type CreateCategoryBody = Static<typeof CreateCategoryBody>;
 export const UpdateCategoryBody = Type.Object(
@@ -91,26 +100,32 @@ export const UpdateCategoryBody = Type.Object(
     public: Type.Optional(Type.Boolean()),
     sort: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { $id: 'UpdateCategoryBody', additionalProperties: false, minProperties: 1 },
 );
 export type UpdateCategoryBody = Static<typeof UpdateCategoryBody>;
 
 // ---- working calendar ----
 
-export const CalendarDayView = Type.Object({
-  day: Type.String({ format: 'date' }),
-  kind: Type.Enum(['holiday', 'workday']),
-  name: Type.String(),
-  updatedAt: DateTime,
-});
+export const CalendarDayView = Type.Object(
+  {
+    day: Type.String({ format: 'date' }),
+    kind: Type.Enum(['holiday', 'workday']),
+    name: Type.String(),
+    updatedAt: DateTime,
+  },
+  { $id: 'CalendarDayView' },
+);
 export type CalendarDayView = Static<typeof CalendarDayView>;
 export const CalendarQuery = Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) });
-export const CalendarYear = Type.Object({
-  year: Type.Integer(),
-  items: Type.Array(CalendarDayView, {
-    description: 'Only the days that differ from Monday–Friday: holidays and swapped working days (调休)',
-  }),
-});
+export const CalendarYear = Type.Object(
+  {
+    year: Type.Integer(),
+    items: Type.Array(CalendarDayView, {
+      description: 'Only the days that differ from Monday–Friday: holidays and swapped working days (调休)',
+    }),
+  },
+  { $id: 'CalendarYear' },
+);
 export const CalendarDayParams = Type.Object({
   day: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' }),
 });
@@ -121,7 +136,7 @@ export const CalendarDayBody = Type.Object(
     }),
     name: RequiredText(50),
   },
-  { additionalProperties: false },
+  { $id: 'CalendarDayBody', additionalProperties: false },
 );
 export type CalendarDayBody = Static<typeof CalendarDayBody>;
 
@@ -139,135 +154,164 @@ const CategoryBrief = Type.Object({
   nameZh: Type.String(),
   nameEn: Type.String(),
 });
-export const AssigneeView = Type.Object({
-  userId: Nullable(Type.Integer()),
-  userName: Nullable(Type.String()),
-  teamId: Nullable(Type.Integer()),
-  teamName: Nullable(Type.String()),
-  department: Nullable(Type.String()),
-});
+export const AssigneeView = Type.Object(
+  {
+    userId: Nullable(Type.Integer()),
+    userName: Nullable(Type.String()),
+    teamId: Nullable(Type.Integer()),
+    teamName: Nullable(Type.String()),
+    department: Nullable(Type.String()),
+  },
+  { $id: 'AssigneeView' },
+);
 
-export const EventListItem = Type.Object({
-  id: Type.Integer(),
-  code: Type.String({ description: 'EV + China date + sequence, e.g. EV20261122000123' }),
-  title: Type.String(),
-  status: Type.Enum(EVENT_STATUSES),
-  source: Type.Enum(EVENT_SOURCES),
-  tier: Type.Enum(EVENT_TIERS),
-  category: CategoryBrief,
-  area: AreaBrief,
-  assignee: Nullable(AssigneeView),
-  step: Nullable(Type.Enum(EVENT_STEPS, { description: 'The step whose clock runs' })),
-  stepDeadline: Nullable(DateTime),
-  overdue: Type.Boolean({ description: 'An open step past its deadline' }),
-  escalationCount: Type.Integer(),
-  alertCount: Type.Integer(),
-  createdAt: DateTime,
-  updatedAt: DateTime,
-});
+export const EventListItem = Type.Object(
+  {
+    id: Type.Integer(),
+    code: Type.String({ description: 'EV + China date + sequence, e.g. EV20261122000123' }),
+    title: Type.String(),
+    status: Type.Enum(EVENT_STATUSES),
+    source: Type.Enum(EVENT_SOURCES),
+    tier: Type.Enum(EVENT_TIERS),
+    category: CategoryBrief,
+    area: AreaBrief,
+    assignee: Nullable(AssigneeView),
+    step: Nullable(Type.Enum(EVENT_STEPS, { description: 'The step whose clock runs' })),
+    stepDeadline: Nullable(DateTime),
+    overdue: Type.Boolean({ description: 'An open step past its deadline' }),
+    escalationCount: Type.Integer(),
+    alertCount: Type.Integer(),
+    createdAt: DateTime,
+    updatedAt: DateTime,
+  },
+  { $id: 'EventListItem' },
+);
 export type EventListItem = Static<typeof EventListItem>;
 
-export const EventBoard = Type.Object({
-  items: Type.Array(EventListItem),
-  nextCursor: Nullable(
-    Type.String({ description: 'Pass as cursor for the next page; null on the last page' }),
-  ),
-});
+export const EventBoard = Type.Object(
+  {
+    items: Type.Array(EventListItem),
+    nextCursor: Nullable(
+      Type.String({ description: 'Pass as cursor for the next page; null on the last page' }),
+    ),
+  },
+  { $id: 'EventBoard' },
+);
 export type EventBoard = Static<typeof EventBoard>;
 
-export const EventBoardQuery = Type.Object({
-  status: Type.Optional(Type.Array(Type.Enum(EVENT_STATUSES), { maxItems: 10, description: 'Any of these' })),
-  category: Type.Optional(Id({ description: 'A category id; a class includes its sub-categories' })),
-  tier: Type.Optional(Type.Enum(EVENT_TIERS)),
-  overdue: Type.Optional(Type.Boolean({ description: 'true: open steps past their deadline' })),
-  source: Type.Optional(Type.Enum(EVENT_SOURCES)),
-  areaId: Type.Optional(Id({ description: 'Only events in this area’s subtree' })),
-  assignee: Type.Optional(Type.Literal('me', { description: 'me: assigned to me or one of my teams' })),
-  q: Type.Optional(RequiredText(50, { description: 'An event code (prefix) or words of the title' })),
-  cursor: Type.Optional(Type.String({ maxLength: 100 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
-});
+export const EventBoardQuery = Type.Object(
+  {
+    status: Type.Optional(
+      Type.Array(Type.Enum(EVENT_STATUSES), { maxItems: 10, description: 'Any of these' }),
+    ),
+    category: Type.Optional(Id({ description: 'A category id; a class includes its sub-categories' })),
+    tier: Type.Optional(Type.Enum(EVENT_TIERS)),
+    overdue: Type.Optional(Type.Boolean({ description: 'true: open steps past their deadline' })),
+    source: Type.Optional(Type.Enum(EVENT_SOURCES)),
+    areaId: Type.Optional(Id({ description: 'Only events in this area’s subtree' })),
+    assignee: Type.Optional(Type.Literal('me', { description: 'me: assigned to me or one of my teams' })),
+    q: Type.Optional(RequiredText(50, { description: 'An event code (prefix) or words of the title' })),
+    cursor: Type.Optional(Type.String({ maxLength: 100 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+  },
+  { $id: 'EventBoardQuery' },
+);
 export type EventBoardQuery = Static<typeof EventBoardQuery>;
 
-export const EventSummaryQuery = Type.Object({
-  areaId: Type.Optional(Id()),
-});
-export const EventSummary = Type.Object({
-  /** Open events per status (closed ones are not counted: the board lists them). */
-  byStatus: Type.Object({
-    collected: Type.Integer(),
-    registered: Type.Integer(),
-    dispatched: Type.Integer(),
-    handling: Type.Integer(),
-    reported: Type.Integer(),
-    suspended: Type.Integer(),
-  }),
-  open: Type.Integer(),
-  overdue: Type.Integer(),
-});
+export const EventSummaryQuery = Type.Object(
+  {
+    areaId: Type.Optional(Id()),
+  },
+  { $id: 'EventSummaryQuery' },
+);
+export const EventSummary = Type.Object(
+  {
+    /** Open events per status (closed ones are not counted: the board lists them). */
+    byStatus: Type.Object({
+      collected: Type.Integer(),
+      registered: Type.Integer(),
+      dispatched: Type.Integer(),
+      handling: Type.Integer(),
+      reported: Type.Integer(),
+      suspended: Type.Integer(),
+    }),
+    open: Type.Integer(),
+    overdue: Type.Integer(),
+  },
+  { $id: 'EventSummary' },
+);
 export type EventSummary = Static<typeof EventSummary>;
 
-export const StepView = Type.Object({
-  id: Type.Integer(),
-  at: DateTime,
-  action: Type.String(),
-  fromStatus: Nullable(Type.String()),
-  toStatus: Nullable(Type.String()),
-  fromTier: Nullable(Type.String()),
-  toTier: Nullable(Type.String()),
-  actor: Type.String(),
-  note: Nullable(Type.String()),
-  details: Nullable(Type.Unknown()),
-});
+export const StepView = Type.Object(
+  {
+    id: Type.Integer(),
+    at: DateTime,
+    action: Type.String(),
+    fromStatus: Nullable(Type.String()),
+    toStatus: Nullable(Type.String()),
+    fromTier: Nullable(Type.String()),
+    toTier: Nullable(Type.String()),
+    actor: Type.String(),
+    note: Nullable(Type.String()),
+    details: Nullable(Type.Unknown()),
+  },
+  { $id: 'StepView' },
+);
 export type StepView = Static<typeof StepView>;
 
-export const PhotoView = Type.Object({
-  id: Type.Integer(),
-  stepId: Nullable(Type.Integer()),
-  purpose: Type.Enum(['report', 'feedback']),
-  mime: Type.String(),
-  width: Type.Integer(),
-  height: Type.Integer(),
-  bytes: Type.Integer(),
-});
+export const PhotoView = Type.Object(
+  {
+    id: Type.Integer(),
+    stepId: Nullable(Type.Integer()),
+    purpose: Type.Enum(['report', 'feedback']),
+    mime: Type.String(),
+    width: Type.Integer(),
+    height: Type.Integer(),
+    bytes: Type.Integer(),
+  },
+  { $id: 'EventPhotoView' },
+);
 
-export const EventDetail = Type.Intersect([
-  EventListItem,
-  Type.Object({
-    description: Nullable(Type.String()),
-    address: Nullable(Type.String()),
-    lng: Nullable(Type.Number()),
-    lat: Nullable(Type.Number()),
-    /** Ancestors of the area, top first, then the area itself. */
-    areaPath: Type.Array(AreaBrief),
-    tierArea: AreaBrief,
-    reporterName: Nullable(Type.String({ description: 'Masked' })),
-    reporterPhone: Nullable(Type.String({ description: 'Masked, e.g. 138****5678' })),
-    camera: Nullable(
-      Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), kind: Type.String() }),
-    ),
-    alertKind: Nullable(Type.Enum(ALERT_KINDS)),
-    lastAlertAt: Nullable(DateTime),
-    stepStartedAt: Nullable(DateTime),
-    escalatedAt: Nullable(DateTime),
-    suspendedReason: Nullable(Type.String()),
-    mergedInto: Nullable(Type.Object({ id: Type.Integer(), code: Type.String() })),
-    rating: Nullable(Type.Integer()),
-    ratingComment: Nullable(Type.String()),
-    ratedAt: Nullable(DateTime),
-    registeredAt: Nullable(DateTime),
-    dispatchedAt: Nullable(DateTime),
-    respondedAt: Nullable(DateTime),
-    reportedAt: Nullable(DateTime),
-    closedAt: Nullable(DateTime),
-    steps: Type.Array(StepView),
-    photos: Type.Array(PhotoView),
-    allowedActions: Type.Array(Type.String(), { description: 'Actions the caller may take now' }),
-  }),
-]);
+export const EventDetail = Type.Intersect(
+  [
+    EventListItem,
+    Type.Object({
+      description: Nullable(Type.String()),
+      address: Nullable(Type.String()),
+      lng: Nullable(Type.Number()),
+      lat: Nullable(Type.Number()),
+      /** Ancestors of the area, top first, then the area itself. */
+      areaPath: Type.Array(AreaBrief),
+      tierArea: AreaBrief,
+      reporterName: Nullable(Type.String({ description: 'Masked' })),
+      reporterPhone: Nullable(Type.String({ description: 'Masked, e.g. 138****5678' })),
+      camera: Nullable(
+        Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), kind: Type.String() }),
+      ),
+      alertKind: Nullable(Type.Enum(ALERT_KINDS)),
+      lastAlertAt: Nullable(DateTime),
+      stepStartedAt: Nullable(DateTime),
+      escalatedAt: Nullable(DateTime),
+      suspendedReason: Nullable(Type.String()),
+      mergedInto: Nullable(Type.Object({ id: Type.Integer(), code: Type.String() })),
+      rating: Nullable(Type.Integer()),
+      ratingComment: Nullable(Type.String()),
+      ratedAt: Nullable(DateTime),
+      registeredAt: Nullable(DateTime),
+      dispatchedAt: Nullable(DateTime),
+      respondedAt: Nullable(DateTime),
+      reportedAt: Nullable(DateTime),
+      closedAt: Nullable(DateTime),
+      steps: Type.Array(StepView),
+      photos: Type.Array(PhotoView),
+      allowedActions: Type.Array(Type.String(), { description: 'Actions the caller may take now' }),
+    }),
+  ],
+  { $id: 'EventDetail' },
+);
 export type EventDetail = Static<typeof EventDetail>;
 
-export const MineList = Type.Object({ items: Type.Array(EventListItem) });
+export const MineList = Type.Object({ items: Type.Array(EventListItem) }, { $id: 'MineList' });
 
 const Lng = Type.Number({ minimum: -180, maximum: 180 });
 const Lat = Type.Number({ minimum: -90, maximum: 90 });
@@ -288,27 +332,33 @@ export const CreateEventBody = Type.Object(
     reporterName: Type.Optional(RequiredText(50)),
     reporterPhone: Type.Optional(Type.String({ minLength: 5, maxLength: 30 })),
   },
-  { additionalProperties: false },
+  { $id: 'CreateEventBody', additionalProperties: false },
 );
 export type CreateEventBody = Static<typeof CreateEventBody>;
 
-export const CreatedEvent = Type.Object({
-  id: Type.Integer(),
-  code: Type.String(),
-  status: Type.Enum(EVENT_STATUSES),
-  tier: Type.Enum(EVENT_TIERS),
-  feedbackToken: Nullable(
-    Type.String({ description: 'The reporter’s follow-and-rate token; shown once, only its hash is kept' }),
-  ),
-});
+export const CreatedEvent = Type.Object(
+  {
+    id: Type.Integer(),
+    code: Type.String(),
+    status: Type.Enum(EVENT_STATUSES),
+    tier: Type.Enum(EVENT_TIERS),
+    feedbackToken: Nullable(
+      Type.String({ description: 'The reporter’s follow-and-rate token; shown once, only its hash is kept' }),
+    ),
+  },
+  { $id: 'CreatedEvent' },
+);
 export type CreatedEvent = Static<typeof CreatedEvent>;
 
 // ---- actions ----
 
 const Note = RequiredParagraph(2000);
 const OptionalNote = { note: Type.Optional(Note) };
-export const NoteBody = Type.Object(OptionalNote, { additionalProperties: false });
-export const RequiredNoteBody = Type.Object({ note: Note }, { additionalProperties: false });
+export const NoteBody = Type.Object(OptionalNote, { $id: 'EventNoteBody', additionalProperties: false });
+export const RequiredNoteBody = Type.Object(
+  { note: Note },
+  { $id: 'RequiredNoteBody', additionalProperties: false },
+);
 export const AssignBody = Type.Object(
   {
     userId: Type.Optional(Id({ description: 'A responder inside the event’s tier area' })),
@@ -316,7 +366,11 @@ export const AssignBody = Type.Object(
     department: Type.Optional(RequiredText(60, { description: 'A department by name' })),
     ...OptionalNote,
   },
-  { additionalProperties: false, description: 'Exactly one of userId, teamId, department' },
+  {
+    $id: 'EventAssignBody',
+    additionalProperties: false,
+    description: 'Exactly one of userId, teamId, department',
+  },
 );
 export type AssignBody = Static<typeof AssignBody>;
 export const EvaluateBody = Type.Object(
@@ -324,16 +378,19 @@ export const EvaluateBody = Type.Object(
     rating: Type.Integer({ minimum: 1, maximum: 5 }),
     comment: Type.Optional(RequiredParagraph(1000)),
   },
-  { additionalProperties: false },
+  { $id: 'EvaluateBody', additionalProperties: false },
 );
 export type EvaluateBody = Static<typeof EvaluateBody>;
-export const SuspendBody = Type.Object({ reason: RequiredParagraph(500) }, { additionalProperties: false });
+export const SuspendBody = Type.Object(
+  { reason: RequiredParagraph(500) },
+  { $id: 'SuspendBody', additionalProperties: false },
+);
 export const MergeBody = Type.Object(
   { intoEventId: Id({ description: 'An open event in your area' }), ...OptionalNote },
-  { additionalProperties: false },
+  { $id: 'MergeBody', additionalProperties: false },
 );
 
-export const ActionParams = Type.Object({ id: Id() });
+export const ActionParams = Type.Object({ id: Id() }, { $id: 'ActionParams' });
 
 // ---- public report page (随手拍) ----
 
@@ -356,29 +413,40 @@ export const PublicReportFields = Type.Object(
 );
 export type PublicReportFields = Static<typeof PublicReportFields>;
 
-export const PublicReportReceipt = Type.Object({
-  code: Type.String(),
-  followToken: Type.String({ description: 'Keep it: opens /api/public/events/{token} to follow and rate' }),
-  photos: Type.Integer(),
-});
+export const PublicReportReceipt = Type.Object(
+  {
+    code: Type.String(),
+    followToken: Type.String({ description: 'Keep it: opens /api/public/events/{token} to follow and rate' }),
+    photos: Type.Integer(),
+  },
+  { $id: 'PublicReportReceipt' },
+);
 export type PublicReportReceipt = Static<typeof PublicReportReceipt>;
 
-export const FollowParams = Type.Object({ token: Type.String({ pattern: '^[A-Za-z0-9_-]{20,64}$' }) });
+export const FollowParams = Type.Object(
+  { token: Type.String({ pattern: '^[A-Za-z0-9_-]{20,64}$' }) },
+  { $id: 'EventFollowParams' },
+);
 
-export const PublicEventView = Type.Object({
-  code: Type.String(),
-  category: Type.Object({ nameZh: Type.String(), nameEn: Type.String() }),
-  status: Type.Enum(EVENT_STATUSES),
-  createdAt: DateTime,
-  closedAt: Nullable(DateTime),
-  /** What happened, when: no names, no notes. */
-  timeline: Type.Array(Type.Object({ at: DateTime, action: Type.String(), status: Nullable(Type.String()) })),
-  /** Open one with GET /api/public/events/{token}/photos/{id}. */
-  photos: Type.Array(Type.Object({ id: Type.Integer(), purpose: Type.Enum(['report', 'feedback']) })),
-  canRate: Type.Boolean(),
-  rating: Nullable(Type.Integer()),
-  ratingComment: Nullable(Type.String()),
-});
+export const PublicEventView = Type.Object(
+  {
+    code: Type.String(),
+    category: Type.Object({ nameZh: Type.String(), nameEn: Type.String() }),
+    status: Type.Enum(EVENT_STATUSES),
+    createdAt: DateTime,
+    closedAt: Nullable(DateTime),
+    /** What happened, when: no names, no notes. */
+    timeline: Type.Array(
+      Type.Object({ at: DateTime, action: Type.String(), status: Nullable(Type.String()) }),
+    ),
+    /** Open one with GET /api/public/events/{token}/photos/{id}. */
+    photos: Type.Array(Type.Object({ id: Type.Integer(), purpose: Type.Enum(['report', 'feedback']) })),
+    canRate: Type.Boolean(),
+    rating: Nullable(Type.Integer()),
+    ratingComment: Nullable(Type.String()),
+  },
+  { $id: 'PublicEventView' },
+);
 export type PublicEventView = Static<typeof PublicEventView>;
 
 // ---- device alerts ----
@@ -409,28 +477,39 @@ export const DeviceAlertBody = Type.Object(
       ),
     ),
   },
-  { additionalProperties: false },
+  { $id: 'DeviceAlertBody', additionalProperties: false },
 );
 export type DeviceAlertBody = Static<typeof DeviceAlertBody>;
-export const DeviceAlertResult = Type.Object({
-  eventId: Type.Integer(),
-  code: Type.String(),
-  merged: Type.Boolean({ description: 'true: added to an open event of the same camera and kind' }),
-});
+export const DeviceAlertResult = Type.Object(
+  {
+    eventId: Type.Integer(),
+    code: Type.String(),
+    merged: Type.Boolean({ description: 'true: added to an open event of the same camera and kind' }),
+  },
+  { $id: 'DeviceAlertResult' },
+);
 export type DeviceAlertResult = Static<typeof DeviceAlertResult>;
 
 export const CommunityParams = Type.Object({ code: Type.String({ pattern: '^[0-9]{6,20}$' }) });
 export type CommunityParams = Static<typeof CommunityParams>;
 
 /** What the report page draws: the community and its grids on a map, nothing about people. */
-export const PublicCommunity = Type.Object({
-  code: Type.String(),
-  name: Type.String(),
-  path: Type.Array(Type.String(), { description: 'names from the top area down to the community' }),
-  boundary: Type.Union([Type.Unknown(), Type.Null()], { description: 'GeoJSON geometry' }),
-  centre: Type.Union([Type.Object({ lng: Type.Number(), lat: Type.Number() }), Type.Null()]),
-  areas: Type.Array(
-    Type.Object({ code: Type.String(), name: Type.String(), level: Type.Enum(LEVELS), boundary: Type.Unknown() }),
-  ),
-});
+export const PublicCommunity = Type.Object(
+  {
+    code: Type.String(),
+    name: Type.String(),
+    path: Type.Array(Type.String(), { description: 'names from the top area down to the community' }),
+    boundary: Type.Union([Type.Unknown(), Type.Null()], { description: 'GeoJSON geometry' }),
+    centre: Type.Union([Type.Object({ lng: Type.Number(), lat: Type.Number() }), Type.Null()]),
+    areas: Type.Array(
+      Type.Object({
+        code: Type.String(),
+        name: Type.String(),
+        level: Type.Enum(LEVELS),
+        boundary: Type.Unknown(),
+      }),
+    ),
+  },
+  { $id: 'PublicCommunity' },
+);
 export type PublicCommunity = Static<typeof PublicCommunity>;

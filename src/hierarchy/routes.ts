@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
 import { errors, IdParams } from '../core/schemas.js';
 import { AppError } from '../core/errors.js';
 import { importAreaRows } from './import.js';
@@ -10,6 +9,8 @@ import {
   AreaDetail,
   AreaListQuery,
   AreaPage,
+  AreaRetired,
+  AreaRootList,
   AreaView,
   ChildFeatures,
   CreateAreaBody,
@@ -29,6 +30,7 @@ export const hierarchyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/areas',
     {
       schema: {
+        operationId: 'listAreas',
         tags,
         summary: 'Areas in the caller’s scope (children of parentId, or all under within)',
         querystring: AreaListQuery,
@@ -43,6 +45,7 @@ export const hierarchyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/areas/import',
     {
       schema: {
+        operationId: 'importAreas',
         tags,
         summary:
           'Import areas from a CSV/XLSX (columns 编码, 名称, 上级编码, 层级, 类型) or GeoJSON file (features with code/name/parent properties); idempotent, per-row rejects',
@@ -67,9 +70,10 @@ export const hierarchyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/areas/roots',
     {
       schema: {
+        operationId: 'listRootAreas',
         tags,
         summary: 'The top areas of the caller’s scope: where the navigator starts',
-        response: { 200: Type.Object({ items: Type.Array(AreaView) }), ...errors(401, 403) },
+        response: { 200: AreaRootList, ...errors(401, 403) },
       },
       preHandler: read,
     },
@@ -87,6 +91,7 @@ export const hierarchyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/areas/:id',
     {
       schema: {
+        operationId: 'getArea',
         tags,
         summary: 'One area with ancestors, descendant counts and staff',
         params: IdParams,
@@ -101,6 +106,7 @@ export const hierarchyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/areas/:id/children.geojson',
     {
       schema: {
+        operationId: 'getAreaChildrenGeoJson',
         tags,
         summary: 'Child areas as a GeoJSON FeatureCollection (for maps)',
         params: IdParams,
@@ -115,6 +121,7 @@ export const hierarchyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/areas',
     {
       schema: {
+        operationId: 'createArea',
         tags,
         summary: 'Create an area under a parent',
         body: CreateAreaBody,
@@ -134,6 +141,7 @@ export const hierarchyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/areas/:id',
     {
       schema: {
+        operationId: 'updateArea',
         tags,
         summary: 'Rename an area, change its kind or boundary',
         params: IdParams,
@@ -152,6 +160,7 @@ export const hierarchyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/areas/:id/move',
     {
       schema: {
+        operationId: 'moveArea',
         tags,
         summary: 'Move an area and all its descendants under a new parent',
         params: IdParams,
@@ -170,11 +179,12 @@ export const hierarchyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/areas/:id/retire',
     {
       schema: {
+        operationId: 'retireArea',
         tags,
         summary: 'Retire an area and all its descendants',
         params: IdParams,
         body: RetireAreaBody,
-        response: { 200: Type.Object({ retired: Type.Integer() }), ...errors(400, 401, 403, 404) },
+        response: { 200: AreaRetired, ...errors(400, 401, 403, 404) },
       },
       preHandler: manage,
     },

@@ -6,13 +6,13 @@ import { Id, RequiredParagraph, RequiredText } from '../core/schemas.js';
 export const LEVEL_VALUES = LEVELS;
 export const KIND_VALUES = AREA_KINDS;
 
-export const Level = Type.Enum(LEVEL_VALUES);
-export const Kind = Type.Enum(KIND_VALUES);
+export const Level = Type.With(Type.Enum(LEVEL_VALUES), { $id: 'Level' });
+export const Kind = Type.With(Type.Enum(KIND_VALUES), { $id: 'Kind' });
 
 const Position = Type.Number({ minimum: -180, maximum: 180 });
 export const Centre = Type.Object(
   { lng: Position, lat: Type.Number({ minimum: -90, maximum: 90 }) },
-  { additionalProperties: false },
+  { $id: 'Centre', additionalProperties: false },
 );
 
 /** A GeoJSON Polygon or MultiPolygon; rings are checked in the service (closed, ≥ 4 positions). */
@@ -21,64 +21,76 @@ export const Geometry = Type.Object(
     type: Type.Enum(['Polygon', 'MultiPolygon']),
     coordinates: Type.Array(Type.Unknown(), { minItems: 1 }),
   },
-  { additionalProperties: false },
+  { $id: 'Geometry', additionalProperties: false },
 );
 
-export const AreaView = Type.Object({
-  id: Type.Integer(),
-  parentId: Type.Union([Type.Integer(), Type.Null()]),
-  code: Type.String(),
-  name: Type.String(),
-  level: Level,
-  kind: Kind,
-  depth: Type.Integer(),
-  centre: Type.Union([Centre, Type.Null()]),
-  hasBoundary: Type.Boolean(),
-  retired: Type.Boolean(),
-  childCount: Type.Integer(),
-});
+export const AreaView = Type.Object(
+  {
+    id: Type.Integer(),
+    parentId: Type.Union([Type.Integer(), Type.Null()]),
+    code: Type.String(),
+    name: Type.String(),
+    level: Level,
+    kind: Kind,
+    depth: Type.Integer(),
+    centre: Type.Union([Centre, Type.Null()]),
+    hasBoundary: Type.Boolean(),
+    retired: Type.Boolean(),
+    childCount: Type.Integer(),
+  },
+  { $id: 'AreaView' },
+);
 export type AreaView = Static<typeof AreaView>;
 
-export const AreaRef = Type.Object({
-  id: Type.Integer(),
-  code: Type.String(),
-  name: Type.String(),
-  level: Level,
-});
+export const AreaRef = Type.Object(
+  {
+    id: Type.Integer(),
+    code: Type.String(),
+    name: Type.String(),
+    level: Level,
+  },
+  { $id: 'AreaRef' },
+);
 
-export const AreaDetail = Type.Intersect([
-  AreaView,
-  Type.Object({
-    ancestors: Type.Array(AreaRef),
-    boundary: Type.Union([Geometry, Type.Null()]),
-    /** Live descendants by level, e.g. {"grid": 4, "microgrid": 20, "cell": 160}. */
-    descendantCounts: Type.Record(Type.String(), Type.Integer()),
-    staff: Type.Array(
-      Type.Object({
-        userId: Type.Integer(),
-        displayName: Type.String(),
-        username: Type.String(),
-        role: Type.Enum(ROLES),
-      }),
-    ),
-  }),
-]);
+export const AreaDetail = Type.Intersect(
+  [
+    AreaView,
+    Type.Object({
+      ancestors: Type.Array(AreaRef),
+      boundary: Type.Union([Geometry, Type.Null()]),
+      /** Live descendants by level, e.g. {"grid": 4, "microgrid": 20, "cell": 160}. */
+      descendantCounts: Type.Record(Type.String(), Type.Integer()),
+      staff: Type.Array(
+        Type.Object({
+          userId: Type.Integer(),
+          displayName: Type.String(),
+          username: Type.String(),
+          role: Type.Enum(ROLES),
+        }),
+      ),
+    }),
+  ],
+  { $id: 'AreaDetail' },
+);
 export type AreaDetail = Static<typeof AreaDetail>;
 
-export const AreaListQuery = Type.Intersect([
-  PageQuery,
-  Type.Object({
-    parentId: Type.Optional(Id()),
-    /** Everything under this area, not only its children. */
-    within: Type.Optional(Id()),
-    level: Type.Optional(Level),
-    kind: Type.Optional(Kind),
-    q: Type.Optional(Type.String({ maxLength: 100, description: 'Matches name or code prefix' })),
-    includeRetired: Type.Optional(Type.Boolean()),
-  }),
-]);
+export const AreaListQuery = Type.Intersect(
+  [
+    PageQuery,
+    Type.Object({
+      parentId: Type.Optional(Id()),
+      /** Everything under this area, not only its children. */
+      within: Type.Optional(Id()),
+      level: Type.Optional(Level),
+      kind: Type.Optional(Kind),
+      q: Type.Optional(Type.String({ maxLength: 100, description: 'Matches name or code prefix' })),
+      includeRetired: Type.Optional(Type.Boolean()),
+    }),
+  ],
+  { $id: 'AreaListQuery' },
+);
 export type AreaListQuery = Static<typeof AreaListQuery>;
-export const AreaPage = Page(AreaView);
+export const AreaPage = Type.With(Page(AreaView), { $id: 'AreaPage' });
 
 export const CreateAreaBody = Type.Object(
   {
@@ -95,7 +107,7 @@ export const CreateAreaBody = Type.Object(
     boundary: Type.Optional(Type.Union([Geometry, Type.Null()])),
     centre: Type.Optional(Type.Union([Centre, Type.Null()])),
   },
-  { additionalProperties: false },
+  { $id: 'CreateAreaBody', additionalProperties: false },
 );
 export type CreateAreaBody = Static<typeof CreateAreaBody>;
 
@@ -106,39 +118,54 @@ export const UpdateAreaBody = Type.Object(
     boundary: Type.Optional(Type.Union([Geometry, Type.Null()])),
     centre: Type.Optional(Type.Union([Centre, Type.Null()])),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { $id: 'UpdateAreaBody', additionalProperties: false, minProperties: 1 },
 );
 export type UpdateAreaBody = Static<typeof UpdateAreaBody>;
 
-export const MoveAreaBody = Type.Object({ parentId: Id() }, { additionalProperties: false });
+export const MoveAreaBody = Type.Object(
+  { parentId: Id() },
+  { $id: 'MoveAreaBody', additionalProperties: false },
+);
 export const RetireAreaBody = Type.Object(
   { reason: RequiredParagraph(500) },
-  { additionalProperties: false },
+  { $id: 'RetireAreaBody', additionalProperties: false },
 );
 
-export const ChildFeatures = Type.Object({
-  type: Type.Literal('FeatureCollection'),
-  features: Type.Array(
-    Type.Object({
-      type: Type.Literal('Feature'),
-      id: Type.Integer(),
-      properties: Type.Object({
+export const ChildFeatures = Type.Object(
+  {
+    type: Type.Literal('FeatureCollection'),
+    features: Type.Array(
+      Type.Object({
+        type: Type.Literal('Feature'),
         id: Type.Integer(),
-        code: Type.String(),
-        name: Type.String(),
-        level: Level,
-        kind: Kind,
+        properties: Type.Object({
+          id: Type.Integer(),
+          code: Type.String(),
+          name: Type.String(),
+          level: Level,
+          kind: Kind,
+        }),
+        geometry: Type.Union([Geometry, Type.Null()]),
       }),
-      geometry: Type.Union([Geometry, Type.Null()]),
-    }),
-  ),
-});
+    ),
+  },
+  { $id: 'ChildFeatures' },
+);
 
-export const ImportReportSchema = Type.Object({
-  inserted: Type.Integer(),
-  updated: Type.Integer(),
-  unchanged: Type.Integer(),
-  rejected: Type.Array(
-    Type.Object({ row: Type.Integer(), field: Type.String(), code: Type.String(), message: Type.String() }),
-  ),
-});
+export const ImportReportSchema = Type.Object(
+  {
+    inserted: Type.Integer(),
+    updated: Type.Integer(),
+    unchanged: Type.Integer(),
+    rejected: Type.Array(
+      Type.Object({ row: Type.Integer(), field: Type.String(), code: Type.String(), message: Type.String() }),
+    ),
+  },
+  { $id: 'AreaImportReport' },
+);
+
+/** The top areas of the caller's scope, where the navigator starts. */
+export const AreaRootList = Type.Object({ items: Type.Array(AreaView) }, { $id: 'AreaRootList' });
+
+/** How many areas a retirement took out of service (the area and everything under it). */
+export const AreaRetired = Type.Object({ retired: Type.Integer() }, { $id: 'AreaRetired' });

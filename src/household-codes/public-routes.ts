@@ -39,6 +39,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/public/households/:token',
     {
       schema: {
+        operationId: 'getPublicHousehold',
         tags,
         security,
         summary: 'Door page of a household code: address, community and form options (never the residents)',
@@ -54,6 +55,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/public/households/:token/arrivals',
     {
       schema: {
+        operationId: 'submitArrival',
         tags,
         security,
         summary:
@@ -83,6 +85,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/public/households/:token/departures',
     {
       schema: {
+        operationId: 'submitDeparture',
         tags,
         security,
         summary:
@@ -112,6 +115,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/public/self-report/:token',
     {
       schema: {
+        operationId: 'getSelfReportPage',
         tags,
         security,
         summary: 'Self-report page of a community code (自主报备码): community name and form options',
@@ -127,6 +131,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/public/self-report/:token',
     {
       schema: {
+        operationId: 'submitSelfReport',
         tags,
         security,
         summary: 'Self-report of a returnee to the community; lands as a pending change for its staff',

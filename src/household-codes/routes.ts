@@ -37,6 +37,7 @@ export const householdCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/houses/:id/household-code',
     {
       schema: {
+        operationId: 'issueHouseholdCode',
         tags,
         summary: 'Issue the house’s door code (一户一码); re-issuing revokes the old one at once',
         params: IdParams,
@@ -56,6 +57,7 @@ export const householdCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/areas/:id/household-codes',
     {
       schema: {
+        operationId: 'issueAreaHouseholdCodes',
         tags,
         summary:
           'Issue door codes for every house of an area in one call (houses without a usable one, or all with reissue); print them with GET door-labels.pdf',
@@ -100,6 +102,7 @@ export const householdCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/areas/:id/door-labels.pdf',
     {
       schema: {
+        operationId: 'downloadAreaDoorLabels',
         tags,
         summary:
           'A4 sheet of door labels (QR, address, instruction; 2 × 4 per page) reprinting the codes the houses of an area have; issues none (houses without a code are left off and counted in the x-door-codes-not-issued header; 409 DOOR_CODES_NOT_ISSUED when none has one)',
@@ -122,6 +125,7 @@ export const householdCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/houses/:id/door-label.pdf',
     {
       schema: {
+        operationId: 'downloadHouseDoorLabel',
         tags,
         summary:
           'The door label of one house, reprinting its code (409 DOOR_CODES_NOT_ISSUED when it has none)',
@@ -144,6 +148,7 @@ export const householdCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/areas/:id/self-report-code',
     {
       schema: {
+        operationId: 'issueSelfReportCode',
         tags,
         summary: 'Issue the community’s self-report code (自主报备码); the area must be a village/community',
         params: IdParams,
@@ -163,6 +168,7 @@ export const householdCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/codes',
     {
       schema: {
+        operationId: 'listCodes',
         tags,
         summary: 'Household, self-report and place codes in scope (no tokens: print labels to see them)',
         querystring: CodeQuery,
@@ -177,6 +183,7 @@ export const householdCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/codes/:id/revoke',
     {
       schema: {
+        operationId: 'revokeCode',
         tags,
         summary: 'Revoke a code: scans of it answer 404 from now on',
         params: IdParams,
@@ -196,6 +203,7 @@ export const householdCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/pending-changes',
     {
       schema: {
+        operationId: 'listPendingChanges',
         tags: pendingTags,
         summary:
           'Arrivals, departures and self-reports submitted by code, for the grid worker to confirm (task list)',
@@ -211,6 +219,7 @@ export const householdCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/pending-changes/:id',
     {
       schema: {
+        operationId: 'getPendingChange',
         tags: pendingTags,
         summary: 'One pending change',
         params: IdParams,
@@ -225,6 +234,7 @@ export const householdCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/pending-changes/:id/confirm',
     {
       schema: {
+        operationId: 'confirmPendingChange',
         tags: pendingTags,
         summary:
           'Confirm: an arrival registers the person into the house, a departure de-registers the matching resident, a self-report registers into houseId/areaId',
@@ -248,6 +258,7 @@ export const householdCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/pending-changes/:id/reject',
     {
       schema: {
+        operationId: 'rejectPendingChange',
         tags: pendingTags,
         summary: 'Reject a pending change with a reason (kept for the record; the register is not touched)',
         params: IdParams,

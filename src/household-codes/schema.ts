@@ -26,9 +26,12 @@ const DateString = Type.String({ format: 'date', description: 'YYYY-MM-DD (China
 const Text = (min: number, max: number, description?: string) =>
   Type.String({ minLength: min, maxLength: max, ...(description ? { description } : {}) });
 
-export const TokenParams = Type.Object({
-  token: Type.String({ maxLength: 64, pattern: TOKEN_PATTERN, description: 'The token from the QR code' }),
-});
+export const TokenParams = Type.Object(
+  {
+    token: Type.String({ maxLength: 64, pattern: TOKEN_PATTERN, description: 'The token from the QR code' }),
+  },
+  { $id: 'TokenParams' },
+);
 
 // ---- public forms ----
 
@@ -52,13 +55,13 @@ export const ArrivalBody = Type.Object(
     ...Health,
     relation: Type.Optional(Text(1, 20, 'Relation to the householder')),
   },
-  { additionalProperties: false },
+  { $id: 'ArrivalBody', additionalProperties: false },
 );
 export type ArrivalBody = Static<typeof ArrivalBody>;
 
 export const DepartureBody = Type.Object(
   { ...Identity, departedOn: DateString, destination: Text(1, 100) },
-  { additionalProperties: false },
+  { $id: 'DepartureBody', additionalProperties: false },
 );
 export type DepartureBody = Static<typeof DepartureBody>;
 
@@ -74,89 +77,107 @@ export const SelfReportBody = Type.Object(
     healthCodeColour: Health.healthCodeColour,
     vaccinationDoses: Type.Optional(Health.vaccinationDoses),
   },
-  { additionalProperties: false },
+  { $id: 'SelfReportBody', additionalProperties: false },
 );
 export type SelfReportBody = Static<typeof SelfReportBody>;
 
-export const SubmissionReceipt = Type.Object({
-  status: Type.Literal('pending'),
-  message: Type.String(),
-});
+export const SubmissionReceipt = Type.Object(
+  {
+    status: Type.Literal('pending'),
+    message: Type.String(),
+  },
+  { $id: 'SubmissionReceipt' },
+);
 
 const Option = Type.Object({ value: Type.String(), label: Type.String() });
 const DateRange = Type.Object({ min: Type.String(), max: Type.String() });
 
-export const FormOptions = Type.Object({
-  documentTypes: Type.Array(Option),
-  healthCodeColours: Type.Array(Option),
-  vaccinationDoses: Type.Object({ minimum: Type.Integer(), maximum: Type.Integer() }),
-  arrivalReasons: Type.Array(Type.String()),
-  relations: Type.Array(Type.String()),
-  /** Dates the server accepts today, so the page can limit its pickers. */
-  dateLimits: Type.Record(Type.String(), DateRange),
-});
+export const FormOptions = Type.Object(
+  {
+    documentTypes: Type.Array(Option),
+    healthCodeColours: Type.Array(Option),
+    vaccinationDoses: Type.Object({ minimum: Type.Integer(), maximum: Type.Integer() }),
+    arrivalReasons: Type.Array(Type.String()),
+    relations: Type.Array(Type.String()),
+    /** Dates the server accepts today, so the page can limit its pickers. */
+    dateLimits: Type.Record(Type.String(), DateRange),
+  },
+  { $id: 'FormOptions' },
+);
 export type FormOptions = Static<typeof FormOptions>;
 
-export const HouseholdDoorPage = Type.Object({
-  house: Type.Object({
-    address: Type.String(),
-    doorNumber: Nullable(Type.String()),
-    building: Nullable(Type.String()),
-    unitNumber: Nullable(Type.String()),
-    room: Nullable(Type.String()),
-  }),
-  community: Nullable(Type.Object({ name: Type.String() })),
-  instruction: Type.String(),
-  forms: FormOptions,
-});
+export const HouseholdDoorPage = Type.Object(
+  {
+    house: Type.Object({
+      address: Type.String(),
+      doorNumber: Nullable(Type.String()),
+      building: Nullable(Type.String()),
+      unitNumber: Nullable(Type.String()),
+      room: Nullable(Type.String()),
+    }),
+    community: Nullable(Type.Object({ name: Type.String() })),
+    instruction: Type.String(),
+    forms: FormOptions,
+  },
+  { $id: 'HouseholdDoorPage' },
+);
 export type HouseholdDoorPage = Static<typeof HouseholdDoorPage>;
 
-export const SelfReportPage = Type.Object({
-  community: Type.Object({ name: Type.String() }),
-  instruction: Type.String(),
-  forms: FormOptions,
-});
+export const SelfReportPage = Type.Object(
+  {
+    community: Type.Object({ name: Type.String() }),
+    instruction: Type.String(),
+    forms: FormOptions,
+  },
+  { $id: 'SelfReportPage' },
+);
 export type SelfReportPage = Static<typeof SelfReportPage>;
 
 // ---- staff: codes ----
 
 export const CODE_KINDS = ['household', 'self_report', 'place'] as const;
 
-export const CodeView = Type.Object({
-  id: Type.Integer(),
-  kind: Type.Enum(CODE_KINDS),
-  status: Type.Enum(ACCESS_CODE_STATUSES),
-  issuedAt: Type.String({ format: 'date-time' }),
-  issuedBy: Type.String(),
-  revokedAt: Nullable(Type.String({ format: 'date-time' })),
-  revokedBy: Nullable(Type.String()),
-  revokeReason: Nullable(Type.String()),
-  houseId: Nullable(Type.Integer()),
-  placeId: Nullable(Type.Integer()),
-  area: AreaSummary,
-  /** House address, place name or community name. */
-  label: Type.String(),
-  /** Only when the code is issued: later, print the label again (door-labels.pdf). */
-  scanUrl: Nullable(Type.String()),
-});
+export const CodeView = Type.Object(
+  {
+    id: Type.Integer(),
+    kind: Type.Enum(CODE_KINDS),
+    status: Type.Enum(ACCESS_CODE_STATUSES),
+    issuedAt: Type.String({ format: 'date-time' }),
+    issuedBy: Type.String(),
+    revokedAt: Nullable(Type.String({ format: 'date-time' })),
+    revokedBy: Nullable(Type.String()),
+    revokeReason: Nullable(Type.String()),
+    houseId: Nullable(Type.Integer()),
+    placeId: Nullable(Type.Integer()),
+    area: AreaSummary,
+    /** House address, place name or community name. */
+    label: Type.String(),
+    /** Only when the code is issued: later, print the label again (door-labels.pdf). */
+    scanUrl: Nullable(Type.String()),
+  },
+  { $id: 'CodeView' },
+);
 export type CodeView = Static<typeof CodeView>;
-export const CodePage = Page(CodeView);
+export const CodePage = Type.With(Page(CodeView), { $id: 'CodePage' });
 
-export const CodeQuery = Type.Intersect([
-  PageQuery,
-  Type.Object({
-    kind: Type.Optional(Type.Enum(CODE_KINDS)),
-    within: Type.Optional(Id()),
-    houseId: Type.Optional(Id()),
-    placeId: Type.Optional(Id()),
-    status: Type.Optional(Type.Enum([...ACCESS_CODE_STATUSES, 'all'], { default: 'active' })),
-  }),
-]);
+export const CodeQuery = Type.Intersect(
+  [
+    PageQuery,
+    Type.Object({
+      kind: Type.Optional(Type.Enum(CODE_KINDS)),
+      within: Type.Optional(Id()),
+      houseId: Type.Optional(Id()),
+      placeId: Type.Optional(Id()),
+      status: Type.Optional(Type.Enum([...ACCESS_CODE_STATUSES, 'all'], { default: 'active' })),
+    }),
+  ],
+  { $id: 'CodeQuery' },
+);
 export type CodeQuery = Static<typeof CodeQuery>;
 
 export const RevokeCodeBody = Type.Object(
   { reason: Type.Optional(Text(1, 200)) },
-  { additionalProperties: false },
+  { $id: 'RevokeCodeBody', additionalProperties: false },
 );
 
 export const BulkIssueBody = Type.Object(
@@ -167,70 +188,82 @@ export const BulkIssueBody = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false },
+  { $id: 'BulkIssueBody', additionalProperties: false },
 );
-export const BulkIssueResult = Type.Object({
-  area: AreaSummary,
-  houses: Type.Integer(),
-  issued: Type.Integer(),
-  alreadyHad: Type.Integer(),
-});
+export const BulkIssueResult = Type.Object(
+  {
+    area: AreaSummary,
+    houses: Type.Integer(),
+    issued: Type.Integer(),
+    alreadyHad: Type.Integer(),
+  },
+  { $id: 'BulkIssueResult' },
+);
 
 // ---- staff: pending changes ----
 
 export { PENDING_STATUSES };
 export const PENDING_KINDS = ['arrival', 'departure', 'self_report'] as const;
 
-export const PendingAnswers = Type.Object({
-  arrivedFrom: Type.Optional(Type.String()),
-  arrivalDate: Type.Optional(Type.String()),
-  arrivalReason: Type.Optional(Type.String()),
-  relation: Type.Optional(Type.String()),
-  departedOn: Type.Optional(Type.String()),
-  destination: Type.Optional(Type.String()),
-  travelStartedOn: Type.Optional(Type.String()),
-  transport: Type.Optional(Type.String()),
-  address: Type.Optional(Type.String()),
-});
+export const PendingAnswers = Type.Object(
+  {
+    arrivedFrom: Type.Optional(Type.String()),
+    arrivalDate: Type.Optional(Type.String()),
+    arrivalReason: Type.Optional(Type.String()),
+    relation: Type.Optional(Type.String()),
+    departedOn: Type.Optional(Type.String()),
+    destination: Type.Optional(Type.String()),
+    travelStartedOn: Type.Optional(Type.String()),
+    transport: Type.Optional(Type.String()),
+    address: Type.Optional(Type.String()),
+  },
+  { $id: 'PendingAnswers' },
+);
 export type PendingAnswers = Static<typeof PendingAnswers>;
 
-export const PendingChangeView = Type.Object({
-  id: Type.Integer(),
-  kind: Type.Enum(PENDING_KINDS),
-  status: Type.Enum(PENDING_STATUSES),
-  submittedAt: Type.String({ format: 'date-time' }),
-  house: Nullable(Type.Object({ id: Type.Integer(), address: Type.String() })),
-  area: AreaSummary,
-  name: Type.String(),
-  documentType: Type.String(),
-  documentMasked: Type.String(),
-  phoneMasked: Nullable(Type.String()),
-  answers: PendingAnswers,
-  /** Health-code colour and doses: only for viewers with health.read there. */
-  health: Nullable(
-    Type.Object({ healthCodeColour: Nullable(Type.String()), vaccinationDoses: Nullable(Type.Integer()) }),
-  ),
-  /**
-   * Departure: the active resident of this house with this document (none: can only be rejected).
-   * Arrival / self-report: the registered person confirmation will update, if in your area.
-   */
-  matchedPersonId: Nullable(Type.Integer()),
-  decidedAt: Nullable(Type.String({ format: 'date-time' })),
-  decidedBy: Nullable(Type.String()),
-  rejectReason: Nullable(Type.String()),
-  personId: Nullable(Type.Integer()),
-});
+export const PendingChangeView = Type.Object(
+  {
+    id: Type.Integer(),
+    kind: Type.Enum(PENDING_KINDS),
+    status: Type.Enum(PENDING_STATUSES),
+    submittedAt: Type.String({ format: 'date-time' }),
+    house: Nullable(Type.Object({ id: Type.Integer(), address: Type.String() })),
+    area: AreaSummary,
+    name: Type.String(),
+    documentType: Type.String(),
+    documentMasked: Type.String(),
+    phoneMasked: Nullable(Type.String()),
+    answers: PendingAnswers,
+    /** Health-code colour and doses: only for viewers with health.read there. */
+    health: Nullable(
+      Type.Object({ healthCodeColour: Nullable(Type.String()), vaccinationDoses: Nullable(Type.Integer()) }),
+    ),
+    /**
+     * Departure: the active resident of this house with this document (none: can only be rejected).
+     * Arrival / self-report: the registered person confirmation will update, if in your area.
+     */
+    matchedPersonId: Nullable(Type.Integer()),
+    decidedAt: Nullable(Type.String({ format: 'date-time' })),
+    decidedBy: Nullable(Type.String()),
+    rejectReason: Nullable(Type.String()),
+    personId: Nullable(Type.Integer()),
+  },
+  { $id: 'PendingChangeView' },
+);
 export type PendingChangeView = Static<typeof PendingChangeView>;
-export const PendingChangePage = Page(PendingChangeView);
+export const PendingChangePage = Type.With(Page(PendingChangeView), { $id: 'PendingChangePage' });
 
-export const PendingQuery = Type.Intersect([
-  PageQuery,
-  Type.Object({
-    within: Type.Optional(Id()),
-    status: Type.Optional(Type.Enum([...PENDING_STATUSES, 'all'], { default: 'pending' })),
-    kind: Type.Optional(Type.Enum(PENDING_KINDS)),
-  }),
-]);
+export const PendingQuery = Type.Intersect(
+  [
+    PageQuery,
+    Type.Object({
+      within: Type.Optional(Id()),
+      status: Type.Optional(Type.Enum([...PENDING_STATUSES, 'all'], { default: 'pending' })),
+      kind: Type.Optional(Type.Enum(PENDING_KINDS)),
+    }),
+  ],
+  { $id: 'PendingQuery' },
+);
 export type PendingQuery = Static<typeof PendingQuery>;
 
 export const ConfirmBody = Type.Object(
@@ -249,11 +282,14 @@ export const ConfirmBody = Type.Object(
       Type.Enum(RESIDENCE_TYPES, { description: 'Default for people new to the register: floating' }),
     ),
   },
-  { additionalProperties: false },
+  { $id: 'ConfirmBody', additionalProperties: false },
 );
 export type ConfirmBody = Static<typeof ConfirmBody>;
-export const ConfirmResult = Type.Object({ change: PendingChangeView, person: PersonView });
+export const ConfirmResult = Type.Object(
+  { change: PendingChangeView, person: PersonView },
+  { $id: 'ConfirmResult' },
+);
 export const RejectBody = Type.Object(
   { reason: Type.String({ minLength: 2, maxLength: 200 }) },
-  { additionalProperties: false },
+  { $id: 'RejectBody', additionalProperties: false },
 );

@@ -68,6 +68,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<NotificationRouteOpti
     '/api/notifications',
     {
       schema: {
+        operationId: 'listNotifications',
         tags,
         summary: 'My notifications, newest first (keyset pages: pass nextBefore as before)',
         querystring: InboxQuery,
@@ -82,6 +83,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<NotificationRouteOpti
     '/api/notifications/unread-count',
     {
       schema: {
+        operationId: 'countUnreadNotifications',
         tags,
         summary: 'How many of my notifications are unread',
         response: { 200: UnreadCount, ...errors(401, 403) },
@@ -95,6 +97,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<NotificationRouteOpti
     '/api/notifications/:id/read',
     {
       schema: {
+        operationId: 'readNotification',
         tags,
         summary: 'Mark one of my notifications read (again: keeps the first time)',
         params: NotificationIdParams,
@@ -109,6 +112,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<NotificationRouteOpti
     '/api/notifications/read-all',
     {
       schema: {
+        operationId: 'readAllNotifications',
         tags,
         summary: 'Mark all my notifications read, or those up to upToId',
         body: ReadAllBody,
@@ -123,6 +127,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<NotificationRouteOpti
     '/api/notifications/preferences',
     {
       schema: {
+        operationId: 'getNotificationPreferences',
         tags,
         summary: 'My SMS, webhook and voice-call settings (addresses masked)',
         response: { 200: PreferencesView, ...errors(401, 403) },
@@ -136,6 +141,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<NotificationRouteOpti
     '/api/notifications/preferences',
     {
       schema: {
+        operationId: 'setNotificationPreferences',
         tags,
         summary: 'Change my channel settings; an address left out is kept, null forgets it',
         body: PreferencesBody,
@@ -153,6 +159,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<NotificationRouteOpti
     '/api/notifications/stream',
     {
       schema: {
+        operationId: 'streamNotifications',
         tags,
         summary:
           'My new notifications as they are committed (server-sent events); resumes from Last-Event-ID',

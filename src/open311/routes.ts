@@ -79,7 +79,7 @@ export const open311Routes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: { format: Open311Format } }>(
     `/discovery.:format${FORMAT}`,
-    { schema: { ...schema, summary: 'Service discovery' } },
+    { schema: { ...schema, operationId: 'open311Discovery', summary: 'Service discovery' } },
     async (request, reply) => {
       const url = `${app.config.publicUrl}/open311/v2/`;
       return sendObject(reply, request.params.format, 'discovery', {
@@ -103,7 +103,13 @@ export const open311Routes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: { format: Open311Format }; Querystring: Record<string, string> }>(
     `/services.:format${FORMAT}`,
-    { schema: { ...schema, summary: 'Services (the public event categories)' } },
+    {
+      schema: {
+        ...schema,
+        operationId: 'open311ListServices',
+        summary: 'Services (the public event categories)',
+      },
+    },
     async (request, reply) => {
       const english = request.query.locale?.startsWith('en') ?? false;
       const services = (await listPublicServices(app.db)).map((row) => presentService(row, english));
@@ -113,7 +119,7 @@ export const open311Routes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: { code: string; format: Open311Format } }>(
     `/services/:code.:format${FORMAT}`,
-    { schema: { ...schema, summary: 'A service definition' } },
+    { schema: { ...schema, operationId: 'open311GetService', summary: 'A service definition' } },
     async (request, reply) => {
       const services = await listPublicServices(app.db);
       const service = services.find((s) => s.code === request.params.code);
@@ -125,7 +131,9 @@ export const open311Routes: FastifyPluginAsync = async (app) => {
 
   app.post<{ Params: { format: Open311Format } }>(
     `/requests.:format${FORMAT}`,
-    { schema: { ...schema, summary: 'File a service request (随手拍)' } },
+    {
+      schema: { ...schema, operationId: 'open311CreateRequest', summary: 'File a service request (随手拍)' },
+    },
     async (request, reply) => {
       const viewer = await client(request);
       const form = stringParams(request.body) as ServiceRequestForm;
@@ -165,7 +173,7 @@ export const open311Routes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: { format: Open311Format } }>(
     `/requests.:format${FORMAT}`,
-    { schema: { ...schema, summary: 'Query service requests' } },
+    { schema: { ...schema, operationId: 'open311ListRequests', summary: 'Query service requests' } },
     async (request, reply) => {
       const ids = stringParams(request.query).service_request_id;
       return query(
@@ -184,7 +192,7 @@ export const open311Routes: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: { id: string; format: Open311Format } }>(
     `/requests/:id.:format${FORMAT}`,
-    { schema: { ...schema, summary: 'One service request' } },
+    { schema: { ...schema, operationId: 'open311GetRequest', summary: 'One service request' } },
     async (request, reply) => {
       const result = await query(request, reply, request.params.format, [request.params.id]);
       return result;

@@ -29,6 +29,7 @@ export const placeCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/places',
     {
       schema: {
+        operationId: 'createPlace',
         tags,
         summary:
           'Register a place (shop, office, gate…) and issue its code (场所码); the scan URL is shown once',
@@ -51,6 +52,7 @@ export const placeCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/places',
     {
       schema: {
+        operationId: 'listPlaces',
         tags,
         summary: 'Places in scope',
         querystring: PlaceQuery,
@@ -65,6 +67,7 @@ export const placeCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/places/:id',
     {
       schema: {
+        operationId: 'getPlace',
         tags,
         summary: 'One place',
         params: IdParams,
@@ -79,6 +82,7 @@ export const placeCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/places/:id/code',
     {
       schema: {
+        operationId: 'issuePlaceCode',
         tags,
         summary: 'Issue a new code for the place; the old one stops working',
         params: IdParams,
@@ -100,6 +104,7 @@ export const placeCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/places/:id/scans',
     {
       schema: {
+        operationId: 'listPlaceScans',
         tags,
         summary: `Who scanned the place (masked), newest first; scans are deleted after ${retentionDays} days`,
         params: IdParams,
@@ -124,6 +129,7 @@ export const placeCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/public/places/:token',
     {
       schema: {
+        operationId: 'getPublicPlace',
         tags: ['public forms'],
         security,
         summary: 'Scan page of a place code: the place, its community and how long scans are kept',
@@ -139,6 +145,7 @@ export const placeCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/public/places/:token/scans',
     {
       schema: {
+        operationId: 'scanPlace',
         tags: ['public forms'],
         security,
         summary:

@@ -117,6 +117,7 @@ export const registerImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/imports/:kind/template.xlsx',
     {
       schema: {
+        operationId: 'downloadImportTemplate',
         tags,
         summary: 'A blank import template with the Chinese column titles and a sheet explaining each column',
         params: ImportKindParams,
@@ -143,6 +144,7 @@ export const registerImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/imports/:kind/preview',
     {
       schema: {
+        operationId: 'previewImport',
         tags,
         summary:
           'Read an uploaded file’s headers and first 10 rows and propose the column mapping (nothing is stored)',
@@ -166,6 +168,7 @@ export const registerImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/imports/:kind',
     {
       schema: {
+        operationId: 'startImport',
         tags,
         summary:
           'Start importing an uploaded XLSX/CSV file (fields: file, optional mapping JSON, dryRun, sheet, encoding); poll the returned job',
@@ -204,6 +207,7 @@ export const registerImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/imports/:id',
     {
       schema: {
+        operationId: 'getImport',
         tags,
         summary: 'Progress and report of an import',
         params: ImportJobParams,
@@ -223,6 +227,7 @@ export const registerImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/imports/:id/rejects.xlsx',
     {
       schema: {
+        operationId: 'downloadImportRejects',
         tags,
         summary: 'The rejected rows with row number, column, code and reason (XLSX)',
         params: ImportJobParams,
@@ -265,6 +270,7 @@ export const registerImportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/persons/export.xlsx',
     {
       schema: {
+        operationId: 'exportPersons',
         tags: ['register'],
         summary:
           'Export the persons under an area to XLSX (masked unless reveal=true with person.reveal and a reason); audit-logged',

@@ -6,76 +6,94 @@ import { IMPORT_STATUSES } from '../core/vocabulary.js';
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
 
-export const ImportKindParams = Type.Object({ kind: Type.Enum(IMPORT_KINDS) });
-export const ImportJobParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) });
+export const ImportKindParams = Type.Object({ kind: Type.Enum(IMPORT_KINDS) }, { $id: 'ImportKindParams' });
+export const ImportJobParams = Type.Object(
+  { id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) },
+  { $id: 'ImportJobParams' },
+);
 
-export const RowRejectSchema = Type.Object({
-  row: Type.Integer({ description: 'Row number as the spreadsheet shows it (the header is row 1)' }),
-  field: Type.String({ description: 'The column title in the file' }),
-  code: Type.String({
-    description:
-      'Stable code, e.g. DOC_CHECKSUM, PHONE_INVALID, AREA_NOT_FOUND, FORBIDDEN, DUPLICATE_IN_FILE',
-  }),
-  message: Type.String(),
-});
-
-export const ImportReportSchema = Type.Object({
-  inserted: Type.Integer(),
-  updated: Type.Integer(),
-  unchanged: Type.Integer(),
-  rejected: Type.Array(RowRejectSchema, { description: 'At most 10,000; rejectedTotal counts them all' }),
-});
-
-export const ImportPreview = Type.Object({
-  fileName: Type.String(),
-  format: Type.Enum(['csv', 'xlsx']),
-  encoding: Nullable(Type.String()),
-  sheetName: Nullable(Type.String()),
-  headers: Type.Array(Type.String()),
-  /** Header → field it was recognised as, or null when it means nothing to this import. */
-  mapping: Type.Record(Type.String(), Nullable(Type.String())),
-  fields: Type.Array(
-    Type.Object({
-      field: Type.String(),
-      label: Type.String(),
-      required: Type.Boolean(),
-      synonyms: Type.Array(Type.String()),
+export const RowRejectSchema = Type.Object(
+  {
+    row: Type.Integer({ description: 'Row number as the spreadsheet shows it (the header is row 1)' }),
+    field: Type.String({ description: 'The column title in the file' }),
+    code: Type.String({
+      description:
+        'Stable code, e.g. DOC_CHECKSUM, PHONE_INVALID, AREA_NOT_FOUND, FORBIDDEN, DUPLICATE_IN_FILE',
     }),
-  ),
-  missingRequired: Type.Array(Type.String()),
-  duplicates: Type.Array(Type.Object({ field: Type.String(), headers: Type.Array(Type.String()) })),
-  /** The first rows by header; ID numbers and phones masked. */
-  rows: Type.Array(Type.Object({ row: Type.Integer(), values: Type.Record(Type.String(), Type.String()) })),
-});
+    message: Type.String(),
+  },
+  { $id: 'RowRejectSchema' },
+);
+
+export const ImportReportSchema = Type.Object(
+  {
+    inserted: Type.Integer(),
+    updated: Type.Integer(),
+    unchanged: Type.Integer(),
+    rejected: Type.Array(RowRejectSchema, { description: 'At most 10,000; rejectedTotal counts them all' }),
+  },
+  { $id: 'RegisterImportReport' },
+);
+
+export const ImportPreview = Type.Object(
+  {
+    fileName: Type.String(),
+    format: Type.Enum(['csv', 'xlsx']),
+    encoding: Nullable(Type.String()),
+    sheetName: Nullable(Type.String()),
+    headers: Type.Array(Type.String()),
+    /** Header → field it was recognised as, or null when it means nothing to this import. */
+    mapping: Type.Record(Type.String(), Nullable(Type.String())),
+    fields: Type.Array(
+      Type.Object({
+        field: Type.String(),
+        label: Type.String(),
+        required: Type.Boolean(),
+        synonyms: Type.Array(Type.String()),
+      }),
+    ),
+    missingRequired: Type.Array(Type.String()),
+    duplicates: Type.Array(Type.Object({ field: Type.String(), headers: Type.Array(Type.String()) })),
+    /** The first rows by header; ID numbers and phones masked. */
+    rows: Type.Array(Type.Object({ row: Type.Integer(), values: Type.Record(Type.String(), Type.String()) })),
+  },
+  { $id: 'ImportPreview' },
+);
 export type ImportPreview = Static<typeof ImportPreview>;
 
-export const ImportJobView = Type.Object({
-  id: Type.String(),
-  kind: Type.Enum(IMPORT_KINDS),
-  status: Type.Enum(IMPORT_STATUSES),
-  fileName: Type.String(),
-  dryRun: Type.Boolean(),
-  processedRows: Type.Integer(),
-  totalBytes: Nullable(Type.Integer()),
-  bytesRead: Type.Integer(),
-  report: Nullable(ImportReportSchema),
-  rejectedTotal: Type.Integer(),
-  error: Nullable(Type.String()),
-  startedBy: Type.String(),
-  createdAt: Type.String({ format: 'date-time' }),
-  finishedAt: Nullable(Type.String({ format: 'date-time' })),
-});
+export const ImportJobView = Type.Object(
+  {
+    id: Type.String(),
+    kind: Type.Enum(IMPORT_KINDS),
+    status: Type.Enum(IMPORT_STATUSES),
+    fileName: Type.String(),
+    dryRun: Type.Boolean(),
+    processedRows: Type.Integer(),
+    totalBytes: Nullable(Type.Integer()),
+    bytesRead: Type.Integer(),
+    report: Nullable(ImportReportSchema),
+    rejectedTotal: Type.Integer(),
+    error: Nullable(Type.String()),
+    startedBy: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+    finishedAt: Nullable(Type.String({ format: 'date-time' })),
+  },
+  { $id: 'ImportJobView' },
+);
 export type ImportJobView = Static<typeof ImportJobView>;
 
-export const ExportQuery = Type.Object({
-  within: Id({ description: 'The area whose subtree is exported' }),
-  reveal: Type.Optional(
-    Type.Boolean({
-      default: false,
-      description: 'Full ID numbers and phones: needs person.reveal over the area and a reason',
-    }),
-  ),
-  reason: Type.Optional(RequiredText(200, { minLength: 2 })),
-  status: Type.Optional(Type.Enum(['active', 'all'], { default: 'active' })),
-});
+export const ExportQuery = Type.Object(
+  {
+    within: Id({ description: 'The area whose subtree is exported' }),
+    reveal: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description: 'Full ID numbers and phones: needs person.reveal over the area and a reason',
+      }),
+    ),
+    reason: Type.Optional(RequiredText(200, { minLength: 2 })),
+    status: Type.Optional(Type.Enum(['active', 'all'], { default: 'active' })),
+  },
+  { $id: 'ExportQuery' },
+);
 export type ExportQuery = Static<typeof ExportQuery>;

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { errors, IdParams, RequiredParagraph } from '../core/schemas.js';
+import { errors, IdParams } from '../core/schemas.js';
 import * as houses from './house-service.js';
 import * as persons from './person-service.js';
 import {
@@ -25,6 +25,7 @@ import {
   UnitPage,
   UnitQuery,
   UnitView,
+  RetireUnitBody,
   UpdateHouseBody,
   UpdatePersonBody,
 } from './schema.js';
@@ -40,6 +41,7 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/persons',
     {
       schema: {
+        operationId: 'listPersons',
         tags,
         summary: 'Search the register (name, full or masked ID, phone, address, tag)',
         querystring: PersonQuery,
@@ -54,6 +56,7 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/persons',
     {
       schema: {
+        operationId: 'registerPerson',
         tags,
         summary: 'Register a person; a known document number updates that same person',
         body: RegisterPersonBody,
@@ -73,6 +76,7 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/persons/lookup',
     {
       schema: {
+        operationId: 'lookupPerson',
         tags,
         summary:
           'What an ID number tells: sex, birth date, region, the person if registered in your area, whether registering it here would be refused (audited, 20 a minute)',
@@ -95,6 +99,7 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/persons/:id',
     {
       schema: {
+        operationId: 'getPerson',
         tags,
         summary: 'A person with their history',
         params: IdParams,
@@ -109,6 +114,7 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/persons/:id',
     {
       schema: {
+        operationId: 'updatePerson',
         tags,
         summary: 'Change a person’s details (history keeps the old values)',
         params: IdParams,
@@ -127,6 +133,7 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/persons/:id/move',
     {
       schema: {
+        operationId: 'movePerson',
         tags,
         summary: 'Move a person to another house or area',
         params: IdParams,
@@ -143,6 +150,7 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/persons/:id/depart',
     {
       schema: {
+        operationId: 'departPerson',
         tags,
         summary: 'Record a departure (走时注销)',
         params: IdParams,
@@ -159,6 +167,7 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/persons/:id/reveal',
     {
       schema: {
+        operationId: 'revealPerson',
         tags,
         summary: 'Show the unmasked document number, phone and birth date (audit-logged with the reason)',
         params: IdParams,
@@ -180,6 +189,7 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/houses',
     {
       schema: {
+        operationId: 'listHouses',
         tags,
         summary: 'Houses in scope',
         querystring: HouseQuery,
@@ -193,6 +203,7 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/houses',
     {
       schema: {
+        operationId: 'createHouse',
         tags,
         summary: 'Register a house at a standard address',
         body: HouseBody,
@@ -209,6 +220,7 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/houses/:id',
     {
       schema: {
+        operationId: 'getHouse',
         tags,
         summary: 'A house with its residents and tenancies',
         params: IdParams,
@@ -222,6 +234,7 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/houses/:id',
     {
       schema: {
+        operationId: 'updateHouse',
         tags,
         summary: 'Change a house',
         params: IdParams,
@@ -237,6 +250,7 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/houses/:id/tenancies',
     {
       schema: {
+        operationId: 'addHouseTenancy',
         tags,
         summary: 'Record a lease (online tenancy)',
         params: IdParams,
@@ -259,6 +273,7 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/units',
     {
       schema: {
+        operationId: 'listUnits',
         tags,
         summary: 'Units (enterprises, shops, schools, sites, hotels) in scope',
         querystring: UnitQuery,
@@ -272,6 +287,7 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/units',
     {
       schema: {
+        operationId: 'createUnit',
         tags,
         summary: 'Register a unit',
         body: UnitBody,
@@ -288,6 +304,7 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/units/:id',
     {
       schema: {
+        operationId: 'getUnit',
         tags,
         summary: 'One unit',
         params: IdParams,
@@ -301,10 +318,11 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/units/:id/retire',
     {
       schema: {
+        operationId: 'retireUnit',
         tags,
         summary: 'Retire a unit',
         params: IdParams,
-        body: Type.Object({ reason: RequiredParagraph(200) }),
+        body: RetireUnitBody,
         response: { 204: Type.Null(), ...errors(401, 403, 404) },
       },
       preHandler: write,

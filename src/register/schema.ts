@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../core/pagination.js';
 import { DOCUMENT_TYPES } from './identity/documents.js';
-import { Id, RequiredText } from '../core/schemas.js';
+import { Id, RequiredParagraph, RequiredText } from '../core/schemas.js';
 import { PERSON_STATUSES } from '../core/vocabulary.js';
 
 export const RESIDENCE_TYPES = ['registered', 'permanent', 'floating', 'temporary'] as const;
@@ -28,59 +28,68 @@ const Text = (max: number) => Type.String({ maxLength: max });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
 
-export const AreaSummary = Type.Object({
-  id: Type.Integer(),
-  code: Type.String(),
-  name: Type.String(),
-  /** "/1/5/23/": the web checks the caller's grants against it before offering an action. */
-  path: Type.Optional(Type.String()),
-});
+export const AreaSummary = Type.Object(
+  {
+    id: Type.Integer(),
+    code: Type.String(),
+    name: Type.String(),
+    /** "/1/5/23/": the web checks the caller's grants against it before offering an action. */
+    path: Type.Optional(Type.String()),
+  },
+  { $id: 'AreaSummary' },
+);
 
-export const PersonView = Type.Object({
-  id: Type.Integer(),
-  name: Type.String(),
-  documentType: Type.String(),
-  /** Always masked to its first and last character, e.g. 1****************4; the number itself only through /reveal. */
-  documentMasked: Type.String(),
-  sex: Type.String(),
-  /** The year only: with the masked number the full date would rebuild it (full date through /reveal). */
-  birthYear: Nullable(Type.Integer()),
-  phoneMasked: Nullable(Type.String()),
-  hukouAddress: Nullable(Type.String()),
-  currentAddress: Nullable(Type.String()),
-  residenceType: Type.String(),
-  relation: Nullable(Type.String()),
-  arrivalDate: Nullable(Type.String()),
-  arrivalReason: Nullable(Type.String()),
-  arrivedFrom: Nullable(Type.String()),
-  expectedDeparture: Nullable(Type.String()),
-  workplace: Nullable(Type.String()),
-  tags: Type.Array(Type.String()),
-  status: Type.String(),
-  departedOn: Nullable(Type.String()),
-  departureDestination: Nullable(Type.String()),
-  area: Nullable(AreaSummary),
-  house: Nullable(Type.Object({ id: Type.Integer(), address: Type.String() })),
-  updatedAt: Type.String({ format: 'date-time' }),
-});
+export const PersonView = Type.Object(
+  {
+    id: Type.Integer(),
+    name: Type.String(),
+    documentType: Type.String(),
+    /** Always masked to its first and last character, e.g. 1****************4; the number itself only through /reveal. */
+    documentMasked: Type.String(),
+    sex: Type.String(),
+    /** The year only: with the masked number the full date would rebuild it (full date through /reveal). */
+    birthYear: Nullable(Type.Integer()),
+    phoneMasked: Nullable(Type.String()),
+    hukouAddress: Nullable(Type.String()),
+    currentAddress: Nullable(Type.String()),
+    residenceType: Type.String(),
+    relation: Nullable(Type.String()),
+    arrivalDate: Nullable(Type.String()),
+    arrivalReason: Nullable(Type.String()),
+    arrivedFrom: Nullable(Type.String()),
+    expectedDeparture: Nullable(Type.String()),
+    workplace: Nullable(Type.String()),
+    tags: Type.Array(Type.String()),
+    status: Type.String(),
+    departedOn: Nullable(Type.String()),
+    departureDestination: Nullable(Type.String()),
+    area: Nullable(AreaSummary),
+    house: Nullable(Type.Object({ id: Type.Integer(), address: Type.String() })),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'PersonView' },
+);
 export type PersonView = Static<typeof PersonView>;
 
-export const PersonHistoryEntry = Type.Object({
-  at: Type.String({ format: 'date-time' }),
-  kind: Type.String(),
-  fromArea: Nullable(Type.String()),
-  toArea: Nullable(Type.String()),
-  fromHouse: Nullable(Type.String()),
-  toHouse: Nullable(Type.String()),
-  /** Changed fields by their API names, e.g. {"residenceType": {"from": "floating", "to": "permanent"}}. */
-  changes: Type.Unknown(),
-  actor: Type.String(),
-  source: Nullable(Type.String()),
-});
-export const PersonDetail = Type.Intersect([
-  PersonView,
-  Type.Object({ history: Type.Array(PersonHistoryEntry) }),
-]);
+export const PersonHistoryEntry = Type.Object(
+  {
+    at: Type.String({ format: 'date-time' }),
+    kind: Type.String(),
+    fromArea: Nullable(Type.String()),
+    toArea: Nullable(Type.String()),
+    fromHouse: Nullable(Type.String()),
+    toHouse: Nullable(Type.String()),
+    /** Changed fields by their API names, e.g. {"residenceType": {"from": "floating", "to": "permanent"}}. */
+    changes: Type.Unknown(),
+    actor: Type.String(),
+    source: Nullable(Type.String()),
+  },
+  { $id: 'PersonHistoryEntry' },
+);
+export const PersonDetail = Type.Intersect(
+  [PersonView, Type.Object({ history: Type.Array(PersonHistoryEntry) })],
+  { $id: 'PersonDetail' },
+);
 export type PersonDetail = Static<typeof PersonDetail>;
 
 export const PersonFields = {
@@ -121,7 +130,7 @@ export const RegisterPersonBody = Type.Object(
     workplace: Type.Optional(PersonFields.workplace),
     tags: Type.Optional(PersonFields.tags),
   },
-  { additionalProperties: false },
+  { $id: 'RegisterPersonBody', additionalProperties: false },
 );
 export type RegisterPersonBody = Static<typeof RegisterPersonBody>;
 
@@ -140,7 +149,7 @@ export const UpdatePersonBody = Type.Object(
     workplace: Type.Optional(Nullable(PersonFields.workplace)),
     tags: Type.Optional(PersonFields.tags),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { $id: 'UpdatePersonBody', additionalProperties: false, minProperties: 1 },
 );
 export type UpdatePersonBody = Static<typeof UpdatePersonBody>;
 
@@ -150,85 +159,97 @@ export const MovePersonBody = Type.Object(
     houseId: Type.Optional(Id()),
     reason: Type.Optional(Text(200)),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { $id: 'MovePersonBody', additionalProperties: false, minProperties: 1 },
 );
 export type MovePersonBody = Static<typeof MovePersonBody>;
 
 export const DepartPersonBody = Type.Object(
   { departedOn: DateString, destination: Type.Optional(Text(200)) },
-  { additionalProperties: false },
+  { $id: 'DepartPersonBody', additionalProperties: false },
 );
 export type DepartPersonBody = Static<typeof DepartPersonBody>;
 
 export const RevealBody = Type.Object(
   { reason: Type.String({ minLength: 2, maxLength: 200 }) },
-  { additionalProperties: false },
+  { $id: 'PersonRevealBody', additionalProperties: false },
 );
-export const RevealResponse = Type.Object({
-  documentNumber: Type.String(),
-  phone: Nullable(Type.String()),
-  birthDate: Nullable(Type.String()),
-});
+export const RevealResponse = Type.Object(
+  {
+    documentNumber: Type.String(),
+    phone: Nullable(Type.String()),
+    birthDate: Nullable(Type.String()),
+  },
+  { $id: 'RevealResponse' },
+);
 
 export const LookupBody = Type.Object(
   {
     documentType: Type.Optional(Type.Enum(DOCUMENT_TYPES)),
     documentNumber: RequiredText(40),
   },
-  { additionalProperties: false },
+  { $id: 'LookupBody', additionalProperties: false },
 );
-export const LookupResponse = Type.Object({
-  documentType: Type.String(),
-  documentMasked: Type.String(),
-  sex: Nullable(Type.String()),
-  birthDate: Nullable(Type.String()),
-  regionCode: Nullable(Type.String()),
-  /** The registered person with this document, if they live in the caller's area. */
-  existing: Nullable(PersonView),
-  /** True when the person is registered, but elsewhere (nothing more is said). */
-  registeredElsewhere: Type.Boolean(),
-});
+export const LookupResponse = Type.Object(
+  {
+    documentType: Type.String(),
+    documentMasked: Type.String(),
+    sex: Nullable(Type.String()),
+    birthDate: Nullable(Type.String()),
+    regionCode: Nullable(Type.String()),
+    /** The registered person with this document, if they live in the caller's area. */
+    existing: Nullable(PersonView),
+    /** True when the person is registered, but elsewhere (nothing more is said). */
+    registeredElsewhere: Type.Boolean(),
+  },
+  { $id: 'LookupResponse' },
+);
 
-export const PersonQuery = Type.Intersect([
-  PageQuery,
-  Type.Object({
-    q: Type.Optional(
-      Type.String({
-        maxLength: 100,
-        description:
-          'Name, full or masked ID number, phone or its last 4 digits, or address (a full ID or phone number counts as a lookup: audited and budgeted)',
-      }),
-    ),
-    within: Type.Optional(Id()),
-    houseId: Type.Optional(Id()),
-    tag: Type.Optional(Type.Enum(PERSON_TAGS)),
-    residenceType: Type.Optional(Type.Enum(RESIDENCE_TYPES)),
-    status: Type.Optional(Type.Enum([...PERSON_STATUSES, 'all'])),
-  }),
-]);
+export const PersonQuery = Type.Intersect(
+  [
+    PageQuery,
+    Type.Object({
+      q: Type.Optional(
+        Type.String({
+          maxLength: 100,
+          description:
+            'Name, full or masked ID number, phone or its last 4 digits, or address (a full ID or phone number counts as a lookup: audited and budgeted)',
+        }),
+      ),
+      within: Type.Optional(Id()),
+      houseId: Type.Optional(Id()),
+      tag: Type.Optional(Type.Enum(PERSON_TAGS)),
+      residenceType: Type.Optional(Type.Enum(RESIDENCE_TYPES)),
+      status: Type.Optional(Type.Enum([...PERSON_STATUSES, 'all'])),
+    }),
+  ],
+  { $id: 'PersonQuery' },
+);
 export type PersonQuery = Static<typeof PersonQuery>;
-export const PersonPage = Page(PersonView);
+export const PersonPage = Type.With(Page(PersonView), { $id: 'PersonPage' });
 
-export const HouseView = Type.Object({
-  id: Type.Integer(),
-  address: Type.String(),
-  addressCode: Nullable(Type.String()),
-  road: Nullable(Type.String()),
-  doorNumber: Nullable(Type.String()),
-  building: Nullable(Type.String()),
-  unitNumber: Nullable(Type.String()),
-  room: Nullable(Type.String()),
-  use: Type.String(),
-  tenure: Type.String(),
-  houseType: Type.String(),
-  rooms: Nullable(Type.Integer()),
-  floorArea: Nullable(Type.Number()),
-  landlordPersonId: Nullable(Type.Integer()),
-  area: AreaSummary,
-  occupants: Type.Integer(),
-});
+export const HouseView = Type.Object(
+  {
+    id: Type.Integer(),
+    address: Type.String(),
+    addressCode: Nullable(Type.String()),
+    road: Nullable(Type.String()),
+    doorNumber: Nullable(Type.String()),
+    building: Nullable(Type.String()),
+    unitNumber: Nullable(Type.String()),
+    room: Nullable(Type.String()),
+    use: Type.String(),
+    tenure: Type.String(),
+    houseType: Type.String(),
+    rooms: Nullable(Type.Integer()),
+    floorArea: Nullable(Type.Number()),
+    landlordPersonId: Nullable(Type.Integer()),
+    area: AreaSummary,
+    occupants: Type.Integer(),
+  },
+  { $id: 'HouseView' },
+);
 export type HouseView = Static<typeof HouseView>;
-export const HousePage = Page(HouseView);
+export const HousePage = Type.With(Page(HouseView), { $id: 'HousePage' });
 
 export const HouseBody = Type.Object(
   {
@@ -247,39 +268,45 @@ export const HouseBody = Type.Object(
     floorArea: Type.Optional(Type.Number({ minimum: 0, maximum: 1000000 })),
     landlordPersonId: Type.Optional(Id()),
   },
-  { additionalProperties: false },
+  { $id: 'HouseBody', additionalProperties: false },
 );
 export type HouseBody = Static<typeof HouseBody>;
-export const UpdateHouseBody = Type.Partial(Type.Omit(HouseBody, ['areaId']), {
-  additionalProperties: false,
-  minProperties: 1,
-});
+export const UpdateHouseBody = Type.With(
+  Type.Partial(Type.Omit(HouseBody, ['areaId']), {
+    additionalProperties: false,
+    minProperties: 1,
+  }),
+  { $id: 'UpdateHouseBody' },
+);
 export type UpdateHouseBody = Static<typeof UpdateHouseBody>;
 
-export const HouseQuery = Type.Intersect([
-  PageQuery,
-  Type.Object({ within: Type.Optional(Id()), q: Type.Optional(Text(100)) }),
-]);
+export const HouseQuery = Type.Intersect(
+  [PageQuery, Type.Object({ within: Type.Optional(Id()), q: Type.Optional(Text(100)) })],
+  { $id: 'HouseQuery' },
+);
 export type HouseQuery = Static<typeof HouseQuery>;
 
-export const HouseDetail = Type.Intersect([
-  HouseView,
-  Type.Object({
-    residents: Type.Array(PersonView),
-    tenancies: Type.Array(
-      Type.Object({
-        id: Type.Integer(),
-        tenantPersonId: Type.Integer(),
-        tenantName: Type.String(),
-        landlordPersonId: Nullable(Type.Integer()),
-        startsOn: Type.String(),
-        endsOn: Nullable(Type.String()),
-        leaseReference: Nullable(Type.String()),
-        status: Type.String(),
-      }),
-    ),
-  }),
-]);
+export const HouseDetail = Type.Intersect(
+  [
+    HouseView,
+    Type.Object({
+      residents: Type.Array(PersonView),
+      tenancies: Type.Array(
+        Type.Object({
+          id: Type.Integer(),
+          tenantPersonId: Type.Integer(),
+          tenantName: Type.String(),
+          landlordPersonId: Nullable(Type.Integer()),
+          startsOn: Type.String(),
+          endsOn: Nullable(Type.String()),
+          leaseReference: Nullable(Type.String()),
+          status: Type.String(),
+        }),
+      ),
+    }),
+  ],
+  { $id: 'HouseDetail' },
+);
 export type HouseDetail = Static<typeof HouseDetail>;
 
 export const TenancyBody = Type.Object(
@@ -290,25 +317,28 @@ export const TenancyBody = Type.Object(
     endsOn: Type.Optional(DateString),
     leaseReference: Type.Optional(Text(100)),
   },
-  { additionalProperties: false },
+  { $id: 'TenancyBody', additionalProperties: false },
 );
 export type TenancyBody = Static<typeof TenancyBody>;
 
-export const UnitView = Type.Object({
-  id: Type.Integer(),
-  name: Type.String(),
-  category: Type.String(),
-  creditCode: Nullable(Type.String()),
-  legalPerson: Nullable(Type.String()),
-  contactName: Nullable(Type.String()),
-  contactPhoneMasked: Nullable(Type.String()),
-  employees: Nullable(Type.Integer()),
-  address: Nullable(Type.String()),
-  area: AreaSummary,
-  houseId: Nullable(Type.Integer()),
-});
+export const UnitView = Type.Object(
+  {
+    id: Type.Integer(),
+    name: Type.String(),
+    category: Type.String(),
+    creditCode: Nullable(Type.String()),
+    legalPerson: Nullable(Type.String()),
+    contactName: Nullable(Type.String()),
+    contactPhoneMasked: Nullable(Type.String()),
+    employees: Nullable(Type.Integer()),
+    address: Nullable(Type.String()),
+    area: AreaSummary,
+    houseId: Nullable(Type.Integer()),
+  },
+  { $id: 'UnitView' },
+);
 export type UnitView = Static<typeof UnitView>;
-export const UnitPage = Page(UnitView);
+export const UnitPage = Type.With(Page(UnitView), { $id: 'UnitPage' });
 export const UnitBody = Type.Object(
   {
     areaId: Id(),
@@ -327,15 +357,20 @@ export const UnitBody = Type.Object(
     address: Type.Optional(Text(200)),
     houseId: Type.Optional(Id()),
   },
-  { additionalProperties: false },
+  { $id: 'UnitBody', additionalProperties: false },
 );
 export type UnitBody = Static<typeof UnitBody>;
-export const UnitQuery = Type.Intersect([
-  PageQuery,
-  Type.Object({
-    within: Type.Optional(Id()),
-    q: Type.Optional(Text(100)),
-    category: Type.Optional(Type.Enum(UNIT_CATEGORIES)),
-  }),
-]);
+export const UnitQuery = Type.Intersect(
+  [
+    PageQuery,
+    Type.Object({
+      within: Type.Optional(Id()),
+      q: Type.Optional(Text(100)),
+      category: Type.Optional(Type.Enum(UNIT_CATEGORIES)),
+    }),
+  ],
+  { $id: 'UnitQuery' },
+);
 export type UnitQuery = Static<typeof UnitQuery>;
+
+export const RetireUnitBody = Type.Object({ reason: RequiredParagraph(200) }, { $id: 'RetireUnitBody' });

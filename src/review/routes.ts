@@ -19,6 +19,7 @@ export const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/review/workers',
     {
       schema: {
+        operationId: 'reviewWorkers',
         tags,
         summary:
           'Per worker of the area: events handled, median minutes to respond and to close, overdue share, ratings, visits',
@@ -34,6 +35,7 @@ export const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/review/areas',
     {
       schema: {
+        operationId: 'reviewAreas',
         tags,
         summary: 'The same figures per child area of the area, with the total of its subtree',
         querystring: ReviewQuery,
@@ -48,6 +50,7 @@ export const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/review/export.xlsx',
     {
       schema: {
+        operationId: 'exportReview',
         tags,
         summary: 'Both reviews as an XLSX workbook (sheets workers and areas); audit-logged',
         querystring: ReviewExportQuery,

@@ -4,30 +4,36 @@ import { LEVELS, ROLES } from '../core/vocabulary.js';
 
 const DateString = Type.String({ format: 'date', description: 'YYYY-MM-DD (China time)' });
 
-export const ReviewQuery = Type.Object({
-  areaId: Type.Integer({
-    minimum: 1,
-    maximum: 2147483647,
-    description: 'The area reviewed (its whole subtree)',
-  }),
-  from: { ...DateString, description: 'First day of the period, YYYY-MM-DD (China time)' },
-  to: { ...DateString, description: 'Last day of the period, inclusive, YYYY-MM-DD (China time)' },
-});
+export const ReviewQuery = Type.Object(
+  {
+    areaId: Type.Integer({
+      minimum: 1,
+      maximum: 2147483647,
+      description: 'The area reviewed (its whole subtree)',
+    }),
+    from: { ...DateString, description: 'First day of the period, YYYY-MM-DD (China time)' },
+    to: { ...DateString, description: 'Last day of the period, inclusive, YYYY-MM-DD (China time)' },
+  },
+  { $id: 'ReviewQuery' },
+);
 export type ReviewQuery = Static<typeof ReviewQuery>;
 
-export const WorkerReviewQuery = Type.Intersect([ReviewQuery, PageQuery]);
+export const WorkerReviewQuery = Type.Intersect([ReviewQuery, PageQuery], { $id: 'WorkerReviewQuery' });
 export type WorkerReviewQuery = Static<typeof WorkerReviewQuery>;
 
 export const ExportLanguage = Type.Union([Type.Literal('zh-CN'), Type.Literal('en')]);
-export const ReviewExportQuery = Type.Intersect([
-  ReviewQuery,
-  Type.Object({
-    lang: Type.Optional({
-      ...ExportLanguage,
-      description: 'Header language: zh-CN (default: Chinese with an English second line) or en',
+export const ReviewExportQuery = Type.Intersect(
+  [
+    ReviewQuery,
+    Type.Object({
+      lang: Type.Optional({
+        ...ExportLanguage,
+        description: 'Header language: zh-CN (default: Chinese with an English second line) or en',
+      }),
     }),
-  }),
-]);
+  ],
+  { $id: 'ReviewExportQuery' },
+);
 export type ReviewExportQuery = Static<typeof ReviewExportQuery>;
 
 const Minutes = Type.Union([Type.Number(), Type.Null()], {
@@ -55,16 +61,19 @@ const Figures = {
   visits: Type.Integer({ description: 'Household visits made in the period' }),
 };
 
-export const WorkerReview = Type.Object({
-  userId: Type.Integer(),
-  username: Type.String(),
-  displayName: Type.String(),
-  roles: Type.Array(Type.Enum(ROLES), { description: 'Roles held in the reviewed subtree' }),
-  areas: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String() }), {
-    description: 'Areas of those role assignments',
-  }),
-  ...Figures,
-});
+export const WorkerReview = Type.Object(
+  {
+    userId: Type.Integer(),
+    username: Type.String(),
+    displayName: Type.String(),
+    roles: Type.Array(Type.Enum(ROLES), { description: 'Roles held in the reviewed subtree' }),
+    areas: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String() }), {
+      description: 'Areas of those role assignments',
+    }),
+    ...Figures,
+  },
+  { $id: 'WorkerReview' },
+);
 export type WorkerReview = Static<typeof WorkerReview>;
 
 const Period = Type.Object({ from: Type.String(), to: Type.String() });
@@ -75,32 +84,38 @@ const ReviewedArea = Type.Object({
   level: Type.Enum(LEVELS),
 });
 
-export const WorkerReviewPage = Type.Intersect([
-  Page(WorkerReview),
-  Type.Object({ area: ReviewedArea, period: Period }),
-]);
+export const WorkerReviewPage = Type.Intersect(
+  [Page(WorkerReview), Type.Object({ area: ReviewedArea, period: Period })],
+  { $id: 'WorkerReviewPage' },
+);
 export type WorkerReviewPage = Static<typeof WorkerReviewPage>;
 
-export const AreaReview = Type.Object({
-  areaId: Type.Integer(),
-  code: Type.String(),
-  name: Type.String(),
-  level: Type.Enum(LEVELS),
-  /** The reviewed area itself, for events and visits placed at its own level rather than in a child. */
-  ownLevel: Type.Boolean({ description: 'True for the row of events placed on the reviewed area itself' }),
-  eventsCreated: Type.Integer({ description: 'Events created in the period' }),
-  ...Figures,
-});
+export const AreaReview = Type.Object(
+  {
+    areaId: Type.Integer(),
+    code: Type.String(),
+    name: Type.String(),
+    level: Type.Enum(LEVELS),
+    /** The reviewed area itself, for events and visits placed at its own level rather than in a child. */
+    ownLevel: Type.Boolean({ description: 'True for the row of events placed on the reviewed area itself' }),
+    eventsCreated: Type.Integer({ description: 'Events created in the period' }),
+    ...Figures,
+  },
+  { $id: 'AreaReview' },
+);
 export type AreaReview = Static<typeof AreaReview>;
 
-export const AreaReviewList = Type.Object({
-  area: ReviewedArea,
-  period: Period,
-  items: Type.Array(AreaReview, {
-    description: 'One row per child area (and the own level when it has data)',
-  }),
-  total: Type.Omit(AreaReview, ['ownLevel'], {
-    description: 'The whole subtree; medians over all its events',
-  }),
-});
+export const AreaReviewList = Type.Object(
+  {
+    area: ReviewedArea,
+    period: Period,
+    items: Type.Array(AreaReview, {
+      description: 'One row per child area (and the own level when it has data)',
+    }),
+    total: Type.Omit(AreaReview, ['ownLevel'], {
+      description: 'The whole subtree; medians over all its events',
+    }),
+  },
+  { $id: 'AreaReviewList' },
+);
 export type AreaReviewList = Static<typeof AreaReviewList>;

@@ -28,6 +28,7 @@ export const teamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/teams',
     {
       schema: {
+        operationId: 'listTeams',
         tags,
         summary: 'Teams in scope (filter by area subtree, kind; retired ones with includeRetired)',
         querystring: TeamQuery,
@@ -42,6 +43,7 @@ export const teamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/teams',
     {
       schema: {
+        operationId: 'createTeam',
         tags,
         summary:
           'Create a team (grid, service, checkpoint, department) at an area; the leader must hold a role in, below or above it',
@@ -60,6 +62,7 @@ export const teamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/teams/:id',
     {
       schema: {
+        operationId: 'getTeam',
         tags,
         summary: 'A team with its members and their duties',
         params: IdParams,
@@ -74,6 +77,7 @@ export const teamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/teams/:id',
     {
       schema: {
+        operationId: 'updateTeam',
         tags,
         summary: 'Rename a team or change its leader (null: none)',
         params: IdParams,
@@ -90,6 +94,7 @@ export const teamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/teams/:id/retire',
     {
       schema: {
+        operationId: 'retireTeam',
         tags,
         summary: 'Retire a team (kept for history, no longer used by dispatch)',
         params: IdParams,
@@ -104,6 +109,7 @@ export const teamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/teams/:id/members/:userId',
     {
       schema: {
+        operationId: 'putTeamMember',
         tags,
         summary:
           'Add a member or change their duty (leader, grid_worker, police, doctor, volunteer, checkpoint, member); the user must hold a role in, below or above the team’s area',
@@ -123,6 +129,7 @@ export const teamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/teams/:id/members/:userId',
     {
       schema: {
+        operationId: 'removeTeamMember',
         tags,
         summary: 'Remove a member from a team',
         params: MemberParams,
@@ -140,6 +147,7 @@ export const teamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/responsibilities',
     {
       schema: {
+        operationId: 'listResponsibilities',
         tags,
         summary: '包片包户: who answers for which area or household (filter by area subtree, user)',
         querystring: ResponsibilityQuery,
@@ -154,6 +162,7 @@ export const teamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/responsibilities',
     {
       schema: {
+        operationId: 'createResponsibility',
         tags,
         summary: 'Make a user answer for an area (areaId, 包片) or a household (houseId, 包户)',
         body: CreateResponsibilityBody,
@@ -171,6 +180,7 @@ export const teamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/responsibilities/:id',
     {
       schema: {
+        operationId: 'deleteResponsibility',
         tags,
         summary: 'End a responsibility',
         params: IdParams,
@@ -188,6 +198,7 @@ export const teamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/areas/:id/grid-team',
     {
       schema: {
+        operationId: 'getGridTeam',
         tags,
         summary:
           '1+1+N+K of a grid (or of the grid above a micro-grid/cell): leaders, workers, police, doctors, volunteers with their household counts, checkpoint staff, service teams, responsibilities',

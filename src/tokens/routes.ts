@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errors, IdParams } from '../core/schemas.js';
-import { CreatedToken, CreateTokenBody, TokenView } from './schema.js';
+import { CreatedToken, CreateTokenBody, TokenList } from './schema.js';
 import * as service from './service.js';
 
 export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -11,9 +11,10 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/tokens',
     {
       schema: {
+        operationId: 'listTokens',
         tags,
         summary: 'API tokens of machine clients in the caller’s scope',
-        response: { 200: Type.Object({ items: Type.Array(TokenView) }), ...errors(401, 403) },
+        response: { 200: TokenList, ...errors(401, 403) },
       },
       preHandler: manage,
     },
@@ -25,6 +26,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/tokens',
     {
       schema: {
+        operationId: 'createToken',
         tags,
         summary: 'Issue a token (shown once) for a data feed, device or Open311 client',
         body: CreateTokenBody,
@@ -44,6 +46,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/tokens/:id/revoke',
     {
       schema: {
+        operationId: 'revokeToken',
         tags,
         summary: 'Revoke a token',
         params: IdParams,

@@ -2,15 +2,18 @@ import { Type, type Static } from 'typebox';
 import { CAPABILITIES } from '../auth/rights.js';
 import { Id, RequiredText } from '../core/schemas.js';
 
-export const TokenView = Type.Object({
-  id: Type.Integer(),
-  name: Type.String(),
-  capability: Type.String(),
-  area: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() }),
-  createdAt: Type.String({ format: 'date-time' }),
-  lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  revoked: Type.Boolean(),
-});
+export const TokenView = Type.Object(
+  {
+    id: Type.Integer(),
+    name: Type.String(),
+    capability: Type.String(),
+    area: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() }),
+    createdAt: Type.String({ format: 'date-time' }),
+    lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    revoked: Type.Boolean(),
+  },
+  { $id: 'TokenView' },
+);
 export type TokenView = Static<typeof TokenView>;
 
 export const CreateTokenBody = Type.Object(
@@ -19,9 +22,13 @@ export const CreateTokenBody = Type.Object(
     areaId: Id(),
     capability: Type.Enum(CAPABILITIES),
   },
-  { additionalProperties: false },
+  { $id: 'CreateTokenBody', additionalProperties: false },
 );
 export type CreateTokenBody = Static<typeof CreateTokenBody>;
 
 /** The secret is shown once, at creation; only its hash is stored. */
-export const CreatedToken = Type.Intersect([TokenView, Type.Object({ token: Type.String() })]);
+export const CreatedToken = Type.Intersect([TokenView, Type.Object({ token: Type.String() })], {
+  $id: 'CreatedToken',
+});
+
+export const TokenList = Type.Object({ items: Type.Array(TokenView) }, { $id: 'TokenList' });

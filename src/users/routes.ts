@@ -21,6 +21,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/users',
     {
       schema: {
+        operationId: 'listUsers',
         tags,
         summary: 'Users with a role in the caller’s scope, with those role assignments',
         querystring: UserListQuery,
@@ -35,6 +36,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/users/:id',
     {
       schema: {
+        operationId: 'getUser',
         tags,
         summary: 'One user',
         params: IdParams,
@@ -49,6 +51,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/users',
     {
       schema: {
+        operationId: 'createUser',
         tags,
         summary: 'Create a user with role assignments; they must change the password at first sign-in',
         body: CreateUserBody,
@@ -68,6 +71,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/users/:id',
     {
       schema: {
+        operationId: 'updateUser',
         tags,
         summary: 'Rename, disable, enable or unlock a user',
         params: IdParams,
@@ -86,6 +90,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/users/:id/password',
     {
       schema: {
+        operationId: 'resetUserPassword',
         tags,
         summary: 'Set a temporary password (changed at next sign-in)',
         params: IdParams,
@@ -108,6 +113,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/users/:id/mfa',
     {
       schema: {
+        operationId: 'resetUserMfa',
         tags,
         summary: 'Reset the second factor (lost phone); audited',
         params: IdParams,
@@ -123,6 +129,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/users/:id/assignments',
     {
       schema: {
+        operationId: 'addUserAssignment',
         tags,
         summary: 'Grant a role on an area',
         params: IdParams,
@@ -141,6 +148,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/users/:id/assignments/:assignmentId',
     {
       schema: {
+        operationId: 'removeUserAssignment',
         tags,
         summary: 'Withdraw a role',
         params: Type.Object({ id: Id(), assignmentId: Id() }),

@@ -4,43 +4,52 @@ import { ROLES } from '../auth/rights.js';
 import { Id, RequiredText } from '../core/schemas.js';
 import { LEVELS } from '../core/vocabulary.js';
 
-export const RoleSchema = Type.Enum(ROLES);
+export const RoleSchema = Type.With(Type.Enum(ROLES), { $id: 'Role' });
 
-export const UserAssignmentView = Type.Object({
-  id: Type.Integer(),
-  role: RoleSchema,
-  areaId: Type.Integer(),
-  areaCode: Type.String(),
-  areaName: Type.String(),
-  areaLevel: Type.Enum(LEVELS),
-  categories: Type.Array(Type.String()),
-});
+export const UserAssignmentView = Type.Object(
+  {
+    id: Type.Integer(),
+    role: RoleSchema,
+    areaId: Type.Integer(),
+    areaCode: Type.String(),
+    areaName: Type.String(),
+    areaLevel: Type.Enum(LEVELS),
+    categories: Type.Array(Type.String()),
+  },
+  { $id: 'UserAssignmentView' },
+);
 
-export const UserView = Type.Object({
-  id: Type.Integer(),
-  username: Type.String(),
-  displayName: Type.String(),
-  disabled: Type.Boolean(),
-  /** Sign-in for this name is locked after repeated failures. */
-  locked: Type.Boolean(),
-  /** A second factor (TOTP) is set up. */
-  mfaEnabled: Type.Boolean(),
-  mustChangePassword: Type.Boolean(),
-  lastLoginAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  /** Only the assignments inside the caller's scope. */
-  assignments: Type.Array(UserAssignmentView),
-});
+export const UserView = Type.Object(
+  {
+    id: Type.Integer(),
+    username: Type.String(),
+    displayName: Type.String(),
+    disabled: Type.Boolean(),
+    /** Sign-in for this name is locked after repeated failures. */
+    locked: Type.Boolean(),
+    /** A second factor (TOTP) is set up. */
+    mfaEnabled: Type.Boolean(),
+    mustChangePassword: Type.Boolean(),
+    lastLoginAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    /** Only the assignments inside the caller's scope. */
+    assignments: Type.Array(UserAssignmentView),
+  },
+  { $id: 'UserView' },
+);
 export type UserView = Static<typeof UserView>;
-export const UserPage = Page(UserView);
+export const UserPage = Type.With(Page(UserView), { $id: 'UserPage' });
 
-export const UserListQuery = Type.Intersect([
-  PageQuery,
-  Type.Object({
-    q: Type.Optional(Type.String({ maxLength: 64 })),
-    areaId: Type.Optional(Id({ description: 'Users with a role on this area or below' })),
-    role: Type.Optional(RoleSchema),
-  }),
-]);
+export const UserListQuery = Type.Intersect(
+  [
+    PageQuery,
+    Type.Object({
+      q: Type.Optional(Type.String({ maxLength: 64 })),
+      areaId: Type.Optional(Id({ description: 'Users with a role on this area or below' })),
+      role: Type.Optional(RoleSchema),
+    }),
+  ],
+  { $id: 'UserListQuery' },
+);
 export type UserListQuery = Static<typeof UserListQuery>;
 
 export const AssignmentInput = Type.Object(
@@ -54,7 +63,7 @@ export const AssignmentInput = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false },
+  { $id: 'AssignmentInput', additionalProperties: false },
 );
 export type AssignmentInput = Static<typeof AssignmentInput>;
 
@@ -65,7 +74,7 @@ export const CreateUserBody = Type.Object(
     password: Type.String({ minLength: 8, maxLength: 200 }),
     assignments: Type.Array(AssignmentInput, { minItems: 1, maxItems: 20 }),
   },
-  { additionalProperties: false },
+  { $id: 'CreateUserBody', additionalProperties: false },
 );
 export type CreateUserBody = Static<typeof CreateUserBody>;
 
@@ -75,11 +84,11 @@ export const UpdateUserBody = Type.Object(
     disabled: Type.Optional(Type.Boolean()),
     unlock: Type.Optional(Type.Boolean()),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { $id: 'UpdateUserBody', additionalProperties: false, minProperties: 1 },
 );
 export type UpdateUserBody = Static<typeof UpdateUserBody>;
 
 export const ResetPasswordBody = Type.Object(
   { newPassword: Type.String({ minLength: 8, maxLength: 200 }) },
-  { additionalProperties: false },
+  { $id: 'ResetPasswordBody', additionalProperties: false },
 );

@@ -12,6 +12,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/visits',
     {
       schema: {
+        operationId: 'createVisit',
         tags,
         summary:
           'Record a household visit and apply what was found (arrivals, departures, phones, tags) in one transaction',
@@ -32,6 +33,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/visits',
     {
       schema: {
+        operationId: 'listVisits',
         tags,
         summary: 'Visits in scope, newest first (filter by area, worker user id, house, period)',
         querystring: VisitQuery,
@@ -46,6 +48,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/visits/coverage',
     {
       schema: {
+        operationId: 'getVisitCoverage',
         tags,
         summary:
           'Visit coverage per grid and micro-grid: houses, houses visited in the period (default this month), share, per worker',

@@ -50,6 +50,7 @@ export const eventPhotoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/events/:id/photos/:photoId',
     {
       schema: {
+        operationId: 'getEventPhoto',
         tags: ['events'],
         summary: 'One photo of an event (report or feedback), as an image',
         params: PhotoParams,
@@ -74,6 +75,7 @@ export const eventPhotoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/public/events/:token/photos/:photoId',
     {
       schema: {
+        operationId: 'getPublicEventPhoto',
         tags: ['public forms'],
         security: [],
         summary: "One photo of the event a reporter's follow-and-rate link points to",

@@ -12,6 +12,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/contacts/:personId',
     {
       schema: {
+        operationId: 'findContacts',
         tags,
         summary:
           'Contacts of a case: everyone who scanned the same place code within ±hours of the case’s scans in the period, and the household; masked, audit-logged',
@@ -31,6 +32,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/contacts/:personId/leads',
     {
       schema: {
+        operationId: 'createContactLeads',
         tags,
         summary: 'Turn the chosen contacts into close-contact leads (deadline 24 h), routed like other leads',
         params: PersonParams,

@@ -32,6 +32,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<DashboardRouteOptions> =
     '/api/dashboard',
     {
       schema: {
+        operationId: 'getDashboard',
         tags,
         summary:
           'A node’s headline figures (events and requests with event.read), the open round’s coverage, each child’s figures for the map, and 14-day trends',
@@ -47,6 +48,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<DashboardRouteOptions> =
     '/api/dashboard/stream',
     {
       schema: {
+        operationId: 'streamDashboard',
         tags,
         summary:
           'Live feed of the node (server-sent events): new key persons, verified and escalated leads, confirmed arrivals, finished feed batches, and (with event.read) new, escalated and closed events; resumes from Last-Event-ID',

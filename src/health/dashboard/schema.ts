@@ -9,15 +9,18 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T)
 /** Days in the trend series, today (China time) included. */
 export const TREND_DAYS = 14;
 
-export const DashboardQuery = Type.Object({
-  node: Type.Optional(
-    Type.Integer({
-      minimum: 1,
-      maximum: 2147483647,
-      description: 'The area on screen (default: the top of your area)',
-    }),
-  ),
-});
+export const DashboardQuery = Type.Object(
+  {
+    node: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 2147483647,
+        description: 'The area on screen (default: the top of your area)',
+      }),
+    ),
+  },
+  { $id: 'DashboardQuery' },
+);
 export type DashboardQuery = Static<typeof DashboardQuery>;
 
 const AreaRef = Type.Object({
@@ -45,85 +48,100 @@ const TierCounts = Type.Object(
  * Open = collected, registered, dispatched, handling, reported or suspended; overdue = open with
  * a running clock (not suspended) whose step deadline has passed. "Today" is the China calendar day.
  */
-export const EventFigures = Type.Object({
-  open: Type.Integer({ description: 'Open events, overdue included' }),
-  overdue: Type.Integer({ description: 'Open events past their step deadline' }),
-  newToday: Type.Integer({ description: 'Events collected today, whatever their status now' }),
-  closedToday: Type.Integer({ description: 'Events closed (核查结案) today' }),
-  alertsLastHour: Type.Integer({ description: 'Device alerts received in the last 60 minutes' }),
-  byTier: TierCounts,
-  openRequests: Type.Integer({ description: 'Resident requests open or accepted' }),
-  unassignedRequests: Type.Integer({ description: 'Of those, the ones no volunteer or worker has taken' }),
-});
+export const EventFigures = Type.Object(
+  {
+    open: Type.Integer({ description: 'Open events, overdue included' }),
+    overdue: Type.Integer({ description: 'Open events past their step deadline' }),
+    newToday: Type.Integer({ description: 'Events collected today, whatever their status now' }),
+    closedToday: Type.Integer({ description: 'Events closed (核查结案) today' }),
+    alertsLastHour: Type.Integer({ description: 'Device alerts received in the last 60 minutes' }),
+    byTier: TierCounts,
+    openRequests: Type.Integer({ description: 'Resident requests open or accepted' }),
+    unassignedRequests: Type.Integer({ description: 'Of those, the ones no volunteer or worker has taken' }),
+  },
+  { $id: 'EventFigures' },
+);
 export type EventFigures = Static<typeof EventFigures>;
 
-export const DashboardFigures = Type.Object({
-  residents: Type.Integer({ description: 'Active persons living in the node' }),
-  keyPersons: Type.Object({
-    total: Type.Integer({ description: 'Key persons under follow-up (active)' }),
-    byCategory: CategoryCounts,
-  }),
-  leads: Type.Object({
-    total: Type.Integer(),
-    verified: Type.Integer(),
-    /** Open, deadline not passed. */
-    open: Type.Integer(),
-    /** Open, past the deadline. */
-    overdue: Type.Integer(),
-    /** open + overdue: left before the count reaches zero (清零). */
-    leftToZero: Type.Integer(),
-  }),
-  pendingArrivals: Type.Integer({ description: 'Arrivals and self-reports waiting for a worker' }),
-  /** Events and resident requests of the node; null unless the viewer holds event.read over it. */
-  events: Nullable(EventFigures),
-});
+export const DashboardFigures = Type.Object(
+  {
+    residents: Type.Integer({ description: 'Active persons living in the node' }),
+    keyPersons: Type.Object({
+      total: Type.Integer({ description: 'Key persons under follow-up (active)' }),
+      byCategory: CategoryCounts,
+    }),
+    leads: Type.Object({
+      total: Type.Integer(),
+      verified: Type.Integer(),
+      /** Open, deadline not passed. */
+      open: Type.Integer(),
+      /** Open, past the deadline. */
+      overdue: Type.Integer(),
+      /** open + overdue: left before the count reaches zero (清零). */
+      leftToZero: Type.Integer(),
+    }),
+    pendingArrivals: Type.Integer({ description: 'Arrivals and self-reports waiting for a worker' }),
+    /** Events and resident requests of the node; null unless the viewer holds event.read over it. */
+    events: Nullable(EventFigures),
+  },
+  { $id: 'DashboardFigures' },
+);
 export type DashboardFigures = Static<typeof DashboardFigures>;
 
-export const DashboardRound = Type.Object({
-  id: Type.Integer(),
-  name: Type.String(),
-  area: AreaRef,
-  startsAt: Type.String({ format: 'date-time' }),
-  endsAt: Type.String({ format: 'date-time' }),
-  /** The round covers the whole node (else it covers only part of it). */
-  coversNode: Type.Boolean(),
-  coverage: Figures,
-});
+export const DashboardRound = Type.Object(
+  {
+    id: Type.Integer(),
+    name: Type.String(),
+    area: AreaRef,
+    startsAt: Type.String({ format: 'date-time' }),
+    endsAt: Type.String({ format: 'date-time' }),
+    /** The round covers the whole node (else it covers only part of it). */
+    coversNode: Type.Boolean(),
+    coverage: Figures,
+  },
+  { $id: 'DashboardRound' },
+);
 export type DashboardRound = Static<typeof DashboardRound>;
 
-export const ChildFigures = Type.Object({
-  area: Type.Intersect([AreaRef, Type.Object({ hasBoundary: Type.Boolean(), childCount: Type.Integer() })]),
-  residents: Type.Integer(),
-  /** Figures of the open round shown, null without one. */
-  tested: Nullable(Type.Integer()),
-  untested: Nullable(Type.Integer()),
-  untestedShare: Nullable(Type.Number({ description: 'untested / due, 0–1' })),
-  keyPersons: Type.Integer(),
-  openLeads: Type.Integer({ description: 'Open leads, overdue included' }),
-  overdueLeads: Type.Integer(),
-  /** Null unless the viewer holds event.read over the node. */
-  openEvents: Nullable(Type.Integer({ description: 'Open events, overdue included' })),
-  overdueEvents: Nullable(Type.Integer()),
-});
+export const ChildFigures = Type.Object(
+  {
+    area: Type.Intersect([AreaRef, Type.Object({ hasBoundary: Type.Boolean(), childCount: Type.Integer() })]),
+    residents: Type.Integer(),
+    /** Figures of the open round shown, null without one. */
+    tested: Nullable(Type.Integer()),
+    untested: Nullable(Type.Integer()),
+    untestedShare: Nullable(Type.Number({ description: 'untested / due, 0–1' })),
+    keyPersons: Type.Integer(),
+    openLeads: Type.Integer({ description: 'Open leads, overdue included' }),
+    overdueLeads: Type.Integer(),
+    /** Null unless the viewer holds event.read over the node. */
+    openEvents: Nullable(Type.Integer({ description: 'Open events, overdue included' })),
+    overdueEvents: Nullable(Type.Integer()),
+  },
+  { $id: 'ChildFigures' },
+);
 export type ChildFigures = Static<typeof ChildFigures>;
 
-export const DashboardView = Type.Object({
-  node: Type.Intersect([AreaRef, Type.Object({ hasBoundary: Type.Boolean(), childCount: Type.Integer() })]),
-  /** Ancestors of the node you may read, top first: the way back up. */
-  trail: Type.Array(AreaRef),
-  asOf: Type.String({ format: 'date-time' }),
-  figures: DashboardFigures,
-  round: Nullable(DashboardRound),
-  children: Type.Array(ChildFigures),
-  trend: Type.Object({
-    days: Type.Array(Type.String({ format: 'date' }), {
-      description: `The last ${TREND_DAYS} days, oldest first`,
+export const DashboardView = Type.Object(
+  {
+    node: Type.Intersect([AreaRef, Type.Object({ hasBoundary: Type.Boolean(), childCount: Type.Integer() })]),
+    /** Ancestors of the node you may read, top first: the way back up. */
+    trail: Type.Array(AreaRef),
+    asOf: Type.String({ format: 'date-time' }),
+    figures: DashboardFigures,
+    round: Nullable(DashboardRound),
+    children: Type.Array(ChildFigures),
+    trend: Type.Object({
+      days: Type.Array(Type.String({ format: 'date' }), {
+        description: `The last ${TREND_DAYS} days, oldest first`,
+      }),
+      tests: Type.Array(Type.Integer(), { description: 'Test records of residents, by sampling day' }),
+      newKeyPersons: Type.Array(Type.Integer()),
+      leadsVerified: Type.Array(Type.Integer()),
     }),
-    tests: Type.Array(Type.Integer(), { description: 'Test records of residents, by sampling day' }),
-    newKeyPersons: Type.Array(Type.Integer()),
-    leadsVerified: Type.Array(Type.Integer()),
-  }),
-});
+  },
+  { $id: 'DashboardView' },
+);
 export type DashboardView = Static<typeof DashboardView>;
 
 export const FEED_EVENT_TYPES = [

@@ -67,6 +67,7 @@ export const healthFeedRoutes: FastifyPluginAsyncTypebox = async (app) => {
       {
         bodyLimit: PUSH_BODY_LIMIT,
         schema: {
+          operationId: `push${kind.charAt(0).toUpperCase()}${kind.slice(1)}Batch`,
           tags,
           summary: `Push a batch of ${kind} (up to 10,000 records); answered 202 at once, processed in the background; poll the batch`,
           security: [{ token: [] }],
@@ -90,6 +91,7 @@ export const healthFeedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/feeds/batches/:id',
     {
       schema: {
+        operationId: 'getFeedBatch',
         tags,
         summary:
           'Status, counts and per-record rejects of a pushed batch or uploaded file (the token that sent it, the uploader, or health staff of its area)',
@@ -104,6 +106,7 @@ export const healthFeedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/health/imports/:kind',
     {
       schema: {
+        operationId: 'importHealthRecords',
         tags,
         summary:
           'Start importing an uploaded XLSX/CSV feed file (fields: file, source, areaId, encoding, sheet); poll /api/feeds/batches/{batchId}',
@@ -155,6 +158,7 @@ export const healthFeedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/health/unmatched',
     {
       schema: {
+        operationId: 'listUnmatchedRecords',
         tags,
         summary:
           'The unmatched inbox: health records whose ID number is invalid or not registered under the feed’s area (masked), newest first',
@@ -170,6 +174,7 @@ export const healthFeedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/health/unmatched/:id/match',
     {
       schema: {
+        operationId: 'matchUnmatchedRecord',
         tags,
         summary: 'Match an inbox record to a person by hand; their health state and round coverage follow',
         params: IdParams,
@@ -186,6 +191,7 @@ export const healthFeedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/health/unmatched/:id/dismiss',
     {
       schema: {
+        operationId: 'dismissUnmatchedRecord',
         tags,
         summary: 'Dismiss an inbox record (e.g. a test of a visitor just passing through), with the reason',
         params: IdParams,
@@ -202,6 +208,7 @@ export const healthFeedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/health/unmatched/:id/lead',
     {
       schema: {
+        operationId: 'leadFromUnmatchedRecord',
         tags,
         summary: 'Turn an inbox record into a lead to verify on the ground (routed like imported leads)',
         params: IdParams,
@@ -220,6 +227,7 @@ export const healthFeedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/health/risk-areas',
     {
       schema: {
+        operationId: 'listRiskAreas',
         tags,
         summary: 'Risk areas from the imported and pushed lists; current=true for those in force now',
         querystring: RiskAreaQuery,

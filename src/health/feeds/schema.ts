@@ -12,17 +12,23 @@ export const MAX_BATCH_RECORDS = 10_000;
 
 export const RECORD_KINDS = ['tests', 'vaccinations', 'temperatures', 'healthcodes'] as const;
 
-export const FeedKindParams = Type.Object({ kind: Type.Enum(FEED_KINDS) });
-export const BatchParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2147483647 }) });
+export const FeedKindParams = Type.Object({ kind: Type.Enum(FEED_KINDS) }, { $id: 'FeedKindParams' });
+export const BatchParams = Type.Object(
+  { id: Type.Integer({ minimum: 1, maximum: 2147483647 }) },
+  { $id: 'BatchParams' },
+);
 
 const SOURCE_PATTERN = '^[\\p{L}\\p{N}_.:-]+$';
-export const SourceName = Type.String({
-  minLength: 1,
-  maxLength: 64,
-  pattern: SOURCE_PATTERN,
-  description:
-    'The feed’s source (lab, platform): record ids are unique per source, and it picks the health-code colour table',
-});
+export const SourceName = Type.With(
+  Type.String({
+    minLength: 1,
+    maxLength: 64,
+    pattern: SOURCE_PATTERN,
+    description:
+      'The feed’s source (lab, platform): record ids are unique per source, and it picks the health-code colour table',
+  }),
+  { $id: 'SourceName' },
+);
 
 // Values are text as a file cell holds it; numbers are accepted and read as written.
 const Text = (maxLength: number, description?: string) =>
@@ -87,120 +93,150 @@ export const pushBody = (kind: (typeof FEED_KINDS)[number]) =>
         description: `At most ${MAX_BATCH_RECORDS.toLocaleString('en-US')} records per batch`,
       }),
     },
-    { additionalProperties: false },
+    { $id: `${kind.charAt(0).toUpperCase()}${kind.slice(1)}PushBody`, additionalProperties: false },
   );
+/** One named body per kind, for the contract (the routes build equal ones with pushBody). */
+export const TestsPushBody = pushBody('tests');
+export const VaccinationsPushBody = pushBody('vaccinations');
+export const TemperaturesPushBody = pushBody('temperatures');
+export const HealthcodesPushBody = pushBody('healthcodes');
+export const RiskareasPushBody = pushBody('riskareas');
 export interface PushBody {
   source: string;
   records: Array<Record<string, unknown>>;
 }
 
-export const PushAccepted = Type.Object({
-  batchId: Type.Integer(),
-  status: Type.Enum(['received', 'processing', 'done', 'failed']),
-});
+export const PushAccepted = Type.Object(
+  {
+    batchId: Type.Integer(),
+    status: Type.Enum(['received', 'processing', 'done', 'failed']),
+  },
+  { $id: 'PushAccepted' },
+);
 export type PushAccepted = Static<typeof PushAccepted>;
 
-export const FeedReport = Type.Object({
-  inserted: Type.Integer(),
-  updated: Type.Integer({ description: 'Records the source corrected (same record id, other content)' }),
-  unchanged: Type.Integer({ description: 'Records already stored as they are' }),
-  rejected: Type.Array(RowRejectSchema, {
-    description:
-      'At most 10,000 (rejectedTotal counts all); row is the spreadsheet row, or the 1-based position in records',
-  }),
-  matched: Type.Integer({ description: 'Stored records matched to a person' }),
-  unmatched: Type.Integer({ description: 'Stored records left in the unmatched inbox' }),
-});
+export const FeedReport = Type.Object(
+  {
+    inserted: Type.Integer(),
+    updated: Type.Integer({ description: 'Records the source corrected (same record id, other content)' }),
+    unchanged: Type.Integer({ description: 'Records already stored as they are' }),
+    rejected: Type.Array(RowRejectSchema, {
+      description:
+        'At most 10,000 (rejectedTotal counts all); row is the spreadsheet row, or the 1-based position in records',
+    }),
+    matched: Type.Integer({ description: 'Stored records matched to a person' }),
+    unmatched: Type.Integer({ description: 'Stored records left in the unmatched inbox' }),
+  },
+  { $id: 'FeedReport' },
+);
 export type FeedReport = Static<typeof FeedReport>;
 
-export const FeedBatchView = Type.Object({
-  batchId: Type.Integer(),
-  kind: Type.Enum(FEED_KINDS),
-  source: Type.String(),
-  channel: Type.Enum(['file', 'push']),
-  status: Type.Enum(['received', 'processing', 'done', 'failed']),
-  areaId: Type.Integer({ description: 'The area the feed belongs to' }),
-  fileName: Nullable(Type.String()),
-  received: Type.Integer({ description: 'Records pushed (a file: 0 until done, then its rows)' }),
-  processed: Type.Integer({ description: 'Rows read so far' }),
-  bytesRead: Type.Integer(),
-  totalBytes: Nullable(Type.Integer()),
-  report: FeedReport,
-  rejectedTotal: Type.Integer(),
-  error: Nullable(Type.String()),
-  createdAt: Type.String({ format: 'date-time' }),
-  finishedAt: Nullable(Type.String({ format: 'date-time' })),
-});
+export const FeedBatchView = Type.Object(
+  {
+    batchId: Type.Integer(),
+    kind: Type.Enum(FEED_KINDS),
+    source: Type.String(),
+    channel: Type.Enum(['file', 'push']),
+    status: Type.Enum(['received', 'processing', 'done', 'failed']),
+    areaId: Type.Integer({ description: 'The area the feed belongs to' }),
+    fileName: Nullable(Type.String()),
+    received: Type.Integer({ description: 'Records pushed (a file: 0 until done, then its rows)' }),
+    processed: Type.Integer({ description: 'Rows read so far' }),
+    bytesRead: Type.Integer(),
+    totalBytes: Nullable(Type.Integer()),
+    report: FeedReport,
+    rejectedTotal: Type.Integer(),
+    error: Nullable(Type.String()),
+    createdAt: Type.String({ format: 'date-time' }),
+    finishedAt: Nullable(Type.String({ format: 'date-time' })),
+  },
+  { $id: 'FeedBatchView' },
+);
 export type FeedBatchView = Static<typeof FeedBatchView>;
 
-export const InboxQuery = Type.Object({
-  ...PageQuery.properties,
-  within: Type.Optional(Id({ description: 'Only records of this area’s subtree' })),
-  reason: Type.Optional(Type.Enum(['unknown_number', 'invalid_number'])),
-  kind: Type.Optional(Type.Enum(RECORD_KINDS)),
-  status: Type.Optional(Type.Enum(['open', 'matched', 'lead', 'dismissed'], { default: 'open' })),
-});
+export const InboxQuery = Type.Object(
+  {
+    ...PageQuery.properties,
+    within: Type.Optional(Id({ description: 'Only records of this area’s subtree' })),
+    reason: Type.Optional(Type.Enum(['unknown_number', 'invalid_number'])),
+    kind: Type.Optional(Type.Enum(RECORD_KINDS)),
+    status: Type.Optional(Type.Enum(['open', 'matched', 'lead', 'dismissed'], { default: 'open' })),
+  },
+  { $id: 'HealthInboxQuery' },
+);
 export type InboxQuery = Static<typeof InboxQuery>;
 
-export const InboxItem = Type.Object({
-  id: Type.Integer(),
-  kind: Type.Enum(FEED_KINDS),
-  source: Type.String(),
-  batchId: Nullable(Type.Integer()),
-  reason: Nullable(Type.Enum(['unknown_number', 'invalid_number'])),
-  status: Type.Enum(['open', 'matched', 'lead', 'dismissed']),
-  areaId: Type.Integer(),
-  personId: Nullable(Type.Integer()),
-  occurredAt: Type.String({ format: 'date-time' }),
-  result: Nullable(Type.String()),
-  value: Nullable(Type.Number()),
-  details: Nullable(Type.Record(Type.String(), Type.String())),
-  documentMasked: Nullable(Type.String()),
-  nameMasked: Nullable(Type.String()),
-  note: Nullable(Type.String()),
-  resolvedBy: Nullable(Type.String()),
-  resolvedAt: Nullable(Type.String({ format: 'date-time' })),
-  receivedAt: Type.String({ format: 'date-time' }),
-});
+export const InboxItem = Type.Object(
+  {
+    id: Type.Integer(),
+    kind: Type.Enum(FEED_KINDS),
+    source: Type.String(),
+    batchId: Nullable(Type.Integer()),
+    reason: Nullable(Type.Enum(['unknown_number', 'invalid_number'])),
+    status: Type.Enum(['open', 'matched', 'lead', 'dismissed']),
+    areaId: Type.Integer(),
+    personId: Nullable(Type.Integer()),
+    occurredAt: Type.String({ format: 'date-time' }),
+    result: Nullable(Type.String()),
+    value: Nullable(Type.Number()),
+    details: Nullable(Type.Record(Type.String(), Type.String())),
+    documentMasked: Nullable(Type.String()),
+    nameMasked: Nullable(Type.String()),
+    note: Nullable(Type.String()),
+    resolvedBy: Nullable(Type.String()),
+    resolvedAt: Nullable(Type.String({ format: 'date-time' })),
+    receivedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'HealthInboxItem' },
+);
 export type InboxItem = Static<typeof InboxItem>;
-export const InboxPage = Page(InboxItem);
+export const InboxPage = Type.With(Page(InboxItem), { $id: 'HealthInboxPage' });
 
 export const MatchBody = Type.Object(
   { personId: Type.Integer({ minimum: 1, maximum: 2147483647 }) },
-  { additionalProperties: false },
+  { $id: 'MatchBody', additionalProperties: false },
 );
 export type MatchBody = Static<typeof MatchBody>;
 
 export const DismissBody = Type.Object(
   { reason: Type.String({ minLength: 2, maxLength: 200 }) },
-  { additionalProperties: false },
+  { $id: 'DismissBody', additionalProperties: false },
 );
 export type DismissBody = Static<typeof DismissBody>;
 
 export const LeadFromInboxBody = Type.Object(
   { note: Type.Optional(Type.String({ maxLength: 200 })) },
-  { additionalProperties: false },
+  { $id: 'LeadFromInboxBody', additionalProperties: false },
 );
 export type LeadFromInboxBody = Static<typeof LeadFromInboxBody>;
 
-export const LeadFromInboxResult = Type.Object({ record: InboxItem, leadId: Type.Integer() });
+export const LeadFromInboxResult = Type.Object(
+  { record: InboxItem, leadId: Type.Integer() },
+  { $id: 'LeadFromInboxResult' },
+);
 export type LeadFromInboxResult = Static<typeof LeadFromInboxResult>;
 
-export const RiskAreaQuery = Type.Object({
-  current: Type.Optional(Type.Boolean({ description: 'Only the areas in force now' })),
-  level: Type.Optional(Type.Enum(['high', 'medium', 'low'])),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 1000 })),
-});
+export const RiskAreaQuery = Type.Object(
+  {
+    current: Type.Optional(Type.Boolean({ description: 'Only the areas in force now' })),
+    level: Type.Optional(Type.Enum(['high', 'medium', 'low'])),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 1000 })),
+  },
+  { $id: 'RiskAreaQuery' },
+);
 export type RiskAreaQuery = Static<typeof RiskAreaQuery>;
 
-export const RiskAreaView = Type.Object({
-  id: Type.Integer(),
-  source: Type.String(),
-  name: Type.String(),
-  regionCode: Nullable(Type.String()),
-  level: Type.Enum(['high', 'medium', 'low']),
-  validFrom: Type.String({ format: 'date-time' }),
-  validTo: Nullable(Type.String({ format: 'date-time' })),
-});
+export const RiskAreaView = Type.Object(
+  {
+    id: Type.Integer(),
+    source: Type.String(),
+    name: Type.String(),
+    regionCode: Nullable(Type.String()),
+    level: Type.Enum(['high', 'medium', 'low']),
+    validFrom: Type.String({ format: 'date-time' }),
+    validTo: Nullable(Type.String({ format: 'date-time' })),
+  },
+  { $id: 'RiskAreaView' },
+);
 export type RiskAreaView = Static<typeof RiskAreaView>;
-export const RiskAreaList = Type.Object({ items: Type.Array(RiskAreaView) });
+export const RiskAreaList = Type.Object({ items: Type.Array(RiskAreaView) }, { $id: 'RiskAreaList' });

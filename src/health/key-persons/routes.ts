@@ -31,6 +31,7 @@ export const keyPersonRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/key-persons',
     {
       schema: {
+        operationId: 'createKeyPerson',
         tags,
         summary:
           'Put a person under follow-up: category, period, responsible worker (default: the grid worker) and plan; generates the follow-ups',
@@ -49,6 +50,7 @@ export const keyPersonRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/key-persons',
     {
       schema: {
+        operationId: 'listKeyPersons',
         tags,
         summary: 'Key persons in your area (default: active), with today’s follow-up progress',
         querystring: KeyPersonQuery,
@@ -63,6 +65,7 @@ export const keyPersonRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/key-persons/tasks',
     {
       schema: {
+        operationId: 'listKeyPersonTasks',
         tags,
         summary:
           'Tasks: follow-ups missed on earlier days and periods that are over, oldest first (responsible=me for your own)',
@@ -78,6 +81,7 @@ export const keyPersonRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/key-persons/scan-returnees',
     {
       schema: {
+        operationId: 'scanReturnees',
         tags,
         summary: 'Flag returnees from current risk areas now (it also runs every few minutes)',
         response: { 200: ScanResult, ...errors(401, 403) },
@@ -95,6 +99,7 @@ export const keyPersonRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/key-persons/:id',
     {
       schema: {
+        operationId: 'getKeyPerson',
         tags,
         summary: 'A key person with the whole follow-up schedule',
         params: IdParams,
@@ -109,6 +114,7 @@ export const keyPersonRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/key-persons/:id',
     {
       schema: {
+        operationId: 'updateKeyPerson',
         tags,
         summary: 'Extend or shorten the period, hand over to another worker, or change the plan from today',
         params: IdParams,
@@ -125,6 +131,7 @@ export const keyPersonRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/key-persons/:id/end',
     {
       schema: {
+        operationId: 'endKeyPerson',
         tags,
         summary: 'End the follow-up (解除管控)',
         params: IdParams,
@@ -141,6 +148,7 @@ export const keyPersonRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/key-persons/:id/transfer',
     {
       schema: {
+        operationId: 'transferKeyPerson',
         tags,
         summary: 'Record that the person was transferred (central quarantine, hospital, another district)',
         params: IdParams,
@@ -157,6 +165,7 @@ export const keyPersonRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/key-persons/:id/follow-ups/:followUpId',
     {
       schema: {
+        operationId: 'recordFollowUp',
         tags,
         summary: 'Record a follow-up (temperature, symptoms, note) due today or earlier',
         params: FollowUpParams,

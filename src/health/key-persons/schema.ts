@@ -31,63 +31,72 @@ export const FollowUpPlan = Type.Object(
     dailyCall: Type.Optional(Type.Boolean({ description: 'A phone call every day' })),
     visitDays: Type.Optional(PlanDays('Days of the period with a home visit')),
   },
-  { additionalProperties: false },
+  { $id: 'FollowUpPlan', additionalProperties: false },
 );
 export type FollowUpPlanBody = Static<typeof FollowUpPlan>;
 
-export const PersonSummary = Type.Object({
-  id: Type.Integer(),
-  name: Type.String(),
-  documentMasked: Type.String(),
-  phoneMasked: Nullable(Type.String()),
-  address: Nullable(Type.String()),
-  area: Nullable(Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() })),
-});
+export const PersonSummary = Type.Object(
+  {
+    id: Type.Integer(),
+    name: Type.String(),
+    documentMasked: Type.String(),
+    phoneMasked: Nullable(Type.String()),
+    address: Nullable(Type.String()),
+    area: Nullable(Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() })),
+  },
+  { $id: 'PersonSummary' },
+);
 
-export const KeyPersonView = Type.Object({
-  id: Type.Integer(),
-  person: PersonSummary,
-  /** The follow-up's area, "/1/5/23/": the web checks the caller's grants against it before offering an action. */
-  areaPath: Type.Optional(Type.String()),
-  category: Type.Enum(KEY_PERSON_CATEGORIES),
-  status: Type.Enum(KEY_PERSON_STATUSES),
-  startsOn: DateString,
-  endsOn: DateString,
-  responsible: Nullable(Type.Object({ id: Type.Integer(), name: Type.String() })),
-  plan: FollowUpPlan,
-  reason: Nullable(Type.String()),
-  source: Type.String(),
-  createdAt: Type.String({ format: 'date-time' }),
-  endedAt: Nullable(Type.String({ format: 'date-time' })),
-  endedBy: Nullable(Type.String()),
-  endNote: Nullable(Type.String()),
-  followUps: Type.Object({
-    dueToday: Type.Integer(),
-    doneToday: Type.Integer(),
-    missing: Type.Integer({ description: 'Due before today and never recorded' }),
-  }),
-});
+export const KeyPersonView = Type.Object(
+  {
+    id: Type.Integer(),
+    person: PersonSummary,
+    /** The follow-up's area, "/1/5/23/": the web checks the caller's grants against it before offering an action. */
+    areaPath: Type.Optional(Type.String()),
+    category: Type.Enum(KEY_PERSON_CATEGORIES),
+    status: Type.Enum(KEY_PERSON_STATUSES),
+    startsOn: DateString,
+    endsOn: DateString,
+    responsible: Nullable(Type.Object({ id: Type.Integer(), name: Type.String() })),
+    plan: FollowUpPlan,
+    reason: Nullable(Type.String()),
+    source: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+    endedAt: Nullable(Type.String({ format: 'date-time' })),
+    endedBy: Nullable(Type.String()),
+    endNote: Nullable(Type.String()),
+    followUps: Type.Object({
+      dueToday: Type.Integer(),
+      doneToday: Type.Integer(),
+      missing: Type.Integer({ description: 'Due before today and never recorded' }),
+    }),
+  },
+  { $id: 'KeyPersonView' },
+);
 export type KeyPersonView = Static<typeof KeyPersonView>;
-export const KeyPersonPage = Page(KeyPersonView);
+export const KeyPersonPage = Type.With(Page(KeyPersonView), { $id: 'KeyPersonPage' });
 
-export const FollowUpView = Type.Object({
-  id: Type.Integer(),
-  dueOn: DateString,
-  slot: Type.String(),
-  kind: Type.Enum(FOLLOW_UP_KINDS),
-  done: Type.Boolean(),
-  doneAt: Nullable(Type.String({ format: 'date-time' })),
-  doneBy: Nullable(Type.String()),
-  temperature: Nullable(Type.Number()),
-  symptoms: Nullable(Type.String()),
-  note: Nullable(Type.String()),
-});
+export const FollowUpView = Type.Object(
+  {
+    id: Type.Integer(),
+    dueOn: DateString,
+    slot: Type.String(),
+    kind: Type.Enum(FOLLOW_UP_KINDS),
+    done: Type.Boolean(),
+    doneAt: Nullable(Type.String({ format: 'date-time' })),
+    doneBy: Nullable(Type.String()),
+    temperature: Nullable(Type.Number()),
+    symptoms: Nullable(Type.String()),
+    note: Nullable(Type.String()),
+  },
+  { $id: 'FollowUpView' },
+);
 export type FollowUpView = Static<typeof FollowUpView>;
 
-export const KeyPersonDetail = Type.Intersect([
-  KeyPersonView,
-  Type.Object({ schedule: Type.Array(FollowUpView) }),
-]);
+export const KeyPersonDetail = Type.Intersect(
+  [KeyPersonView, Type.Object({ schedule: Type.Array(FollowUpView) })],
+  { $id: 'KeyPersonDetail' },
+);
 export type KeyPersonDetail = Static<typeof KeyPersonDetail>;
 
 export const CreateKeyPersonBody = Type.Object(
@@ -106,7 +115,7 @@ export const CreateKeyPersonBody = Type.Object(
     plan: Type.Optional(FollowUpPlan),
     reason: Type.Optional(Type.String({ maxLength: 500 })),
   },
-  { additionalProperties: false },
+  { $id: 'CreateKeyPersonBody', additionalProperties: false },
 );
 export type CreateKeyPersonBody = Static<typeof CreateKeyPersonBody>;
 
@@ -116,13 +125,13 @@ export const UpdateKeyPersonBody = Type.Object(
     responsibleUserId: Type.Optional(Id()),
     plan: Type.Optional(FollowUpPlan),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { $id: 'UpdateKeyPersonBody', additionalProperties: false, minProperties: 1 },
 );
 export type UpdateKeyPersonBody = Static<typeof UpdateKeyPersonBody>;
 
 export const EndKeyPersonBody = Type.Object(
   { note: Type.Optional(Type.String({ maxLength: 500 })) },
-  { additionalProperties: false },
+  { $id: 'EndKeyPersonBody', additionalProperties: false },
 );
 export type EndKeyPersonBody = Static<typeof EndKeyPersonBody>;
 
@@ -132,11 +141,11 @@ export const TransferKeyPersonBody = Type.Object(
       description: 'Where the person went: a quarantine hotel, a hospital, another district',
     }),
   },
-  { additionalProperties: false },
+  { $id: 'TransferKeyPersonBody', additionalProperties: false },
 );
 export type TransferKeyPersonBody = Static<typeof TransferKeyPersonBody>;
 
-export const FollowUpParams = Type.Object({ id: Id(), followUpId: Id() });
+export const FollowUpParams = Type.Object({ id: Id(), followUpId: Id() }, { $id: 'FollowUpParams' });
 
 export const RecordFollowUpBody = Type.Object(
   {
@@ -144,50 +153,62 @@ export const RecordFollowUpBody = Type.Object(
     symptoms: Type.Optional(Type.String({ maxLength: 200 })),
     note: Type.Optional(Type.String({ maxLength: 500 })),
   },
-  { additionalProperties: false },
+  { $id: 'RecordFollowUpBody', additionalProperties: false },
 );
 export type RecordFollowUpBody = Static<typeof RecordFollowUpBody>;
 
-export const KeyPersonQuery = Type.Intersect([
-  PageQuery,
-  Type.Object({
-    within: Type.Optional(Id()),
-    category: Type.Optional(Type.Enum(KEY_PERSON_CATEGORIES)),
-    status: Type.Optional(Type.Enum([...KEY_PERSON_STATUSES, 'all'], { default: 'active' })),
-    responsible: Type.Optional(
-      Type.Union([Type.Literal('me'), Id()], {
-        description: '"me" or a user id',
-      }),
-    ),
-  }),
-]);
+export const KeyPersonQuery = Type.Intersect(
+  [
+    PageQuery,
+    Type.Object({
+      within: Type.Optional(Id()),
+      category: Type.Optional(Type.Enum(KEY_PERSON_CATEGORIES)),
+      status: Type.Optional(Type.Enum([...KEY_PERSON_STATUSES, 'all'], { default: 'active' })),
+      responsible: Type.Optional(
+        Type.Union([Type.Literal('me'), Id()], {
+          description: '"me" or a user id',
+        }),
+      ),
+    }),
+  ],
+  { $id: 'KeyPersonQuery' },
+);
 export type KeyPersonQuery = Static<typeof KeyPersonQuery>;
 
-export const TaskQuery = Type.Intersect([
-  PageQuery,
-  Type.Object({
-    within: Type.Optional(Id()),
-    responsible: Type.Optional(Type.Union([Type.Literal('me'), Id()])),
-  }),
-]);
+export const TaskQuery = Type.Intersect(
+  [
+    PageQuery,
+    Type.Object({
+      within: Type.Optional(Id()),
+      responsible: Type.Optional(Type.Union([Type.Literal('me'), Id()])),
+    }),
+  ],
+  { $id: 'TaskQuery' },
+);
 export type TaskQuery = Static<typeof TaskQuery>;
 
-export const TaskView = Type.Object({
-  kind: Type.Enum(['follow_up_missing', 'period_ended'], {
-    description:
-      'follow_up_missing: follow-ups due on an earlier day never recorded; period_ended: the period is over but the key person is still active',
-  }),
-  keyPersonId: Type.Integer(),
-  category: Type.Enum(KEY_PERSON_CATEGORIES),
-  person: PersonSummary,
-  responsible: Nullable(Type.Object({ id: Type.Integer(), name: Type.String() })),
-  since: DateString,
-  missing: Type.Integer({ description: 'How many follow-ups are missing (0 for period_ended)' }),
-  endsOn: DateString,
-});
+export const TaskView = Type.Object(
+  {
+    kind: Type.Enum(['follow_up_missing', 'period_ended'], {
+      description:
+        'follow_up_missing: follow-ups due on an earlier day never recorded; period_ended: the period is over but the key person is still active',
+    }),
+    keyPersonId: Type.Integer(),
+    category: Type.Enum(KEY_PERSON_CATEGORIES),
+    person: PersonSummary,
+    responsible: Nullable(Type.Object({ id: Type.Integer(), name: Type.String() })),
+    since: DateString,
+    missing: Type.Integer({ description: 'How many follow-ups are missing (0 for period_ended)' }),
+    endsOn: DateString,
+  },
+  { $id: 'TaskView' },
+);
 export type TaskView = Static<typeof TaskView>;
-export const TaskPage = Page(TaskView);
+export const TaskPage = Type.With(Page(TaskView), { $id: 'TaskPage' });
 
-export const ScanResult = Type.Object({
-  flagged: Type.Integer({ description: 'Returnees newly flagged in your area' }),
-});
+export const ScanResult = Type.Object(
+  {
+    flagged: Type.Integer({ description: 'Returnees newly flagged in your area' }),
+  },
+  { $id: 'ScanResult' },
+);

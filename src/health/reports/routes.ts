@@ -10,6 +10,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/reports/daily.xlsx',
     {
       schema: {
+        operationId: 'downloadDailyReport',
         tags: ['reports'],
         summary:
           'The daily epidemic report of an area (XLSX): key persons, round coverage, lead progress, new arrivals; masked unless reveal=true with person.reveal and a reason; audit-logged',

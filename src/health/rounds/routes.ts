@@ -28,6 +28,7 @@ export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/rounds',
     {
       schema: {
+        operationId: 'createRound',
         tags,
         summary: 'Start a screening round for an area’s subtree and a sampling window; counts it at once',
         body: CreateRoundBody,
@@ -45,6 +46,7 @@ export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/rounds',
     {
       schema: {
+        operationId: 'listRounds',
         tags,
         summary: 'Rounds that cover or lie inside your area, newest first',
         querystring: RoundQuery,
@@ -59,6 +61,7 @@ export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/rounds/:id',
     {
       schema: {
+        operationId: 'getRound',
         tags,
         summary: 'One round',
         params: IdParams,
@@ -73,6 +76,7 @@ export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/rounds/:id/close',
     {
       schema: {
+        operationId: 'closeRound',
         tags,
         summary: 'Close a round: its counters are frozen as the final figures',
         params: IdParams,
@@ -87,6 +91,7 @@ export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/rounds/:id/coverage',
     {
       schema: {
+        operationId: 'getRoundCoverage',
         tags,
         summary: 'Coverage of a node and of each of its children (due, tested, untested, exempt, departed)',
         params: IdParams,
@@ -102,6 +107,7 @@ export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/rounds/:id/coverage/grids',
     {
       schema: {
+        operationId: 'getRoundGridCoverage',
         tags,
         summary: 'Coverage of every grid of the round you may see, in one answer (for the dashboard map)',
         params: IdParams,
@@ -116,6 +122,7 @@ export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/rounds/:id/untested',
     {
       schema: {
+        operationId: 'listUntestedPersons',
         tags,
         summary:
           'Persons due and not yet tested (nor exempt) in an area of the round: name, masked ID and phone, address, last test, outcome mark',
@@ -132,6 +139,7 @@ export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/rounds/:id/marks/:personId',
     {
       schema: {
+        operationId: 'markRoundPerson',
         tags,
         summary:
           'Mark a person for this round: an exemption (bedridden, infant, away, other) or an outcome (refused, tested elsewhere, unreachable, scheduled); audited',
@@ -151,6 +159,7 @@ export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/rounds/:id/marks/:personId',
     {
       schema: {
+        operationId: 'unmarkRoundPerson',
         tags,
         summary: 'Remove a person’s mark for this round; audited',
         params: MarkParams,

@@ -9,29 +9,35 @@ export const EXEMPT_REASONS = ['bedridden', 'infant', 'away', 'other'] as const;
 export const OUTCOME_REASONS = ['refused', 'tested_elsewhere', 'unreachable', 'scheduled'] as const;
 export const MARK_KINDS = ['exempt', 'outcome'] as const;
 
-export const RoundArea = Type.Object({
-  id: Type.Integer(),
-  code: Type.String(),
-  name: Type.String(),
-  level: Type.String(),
-  /** "/1/5/23/": the web checks the caller's grants against it before offering an action. */
-  path: Type.String(),
-});
+export const RoundArea = Type.Object(
+  {
+    id: Type.Integer(),
+    code: Type.String(),
+    name: Type.String(),
+    level: Type.String(),
+    /** "/1/5/23/": the web checks the caller's grants against it before offering an action. */
+    path: Type.String(),
+  },
+  { $id: 'RoundArea' },
+);
 
-export const RoundView = Type.Object({
-  id: Type.Integer(),
-  name: Type.String(),
-  area: RoundArea,
-  startsAt: Type.String({ format: 'date-time' }),
-  endsAt: Type.String({ format: 'date-time' }),
-  status: Type.Enum(['open', 'closed']),
-  createdBy: Type.String(),
-  createdAt: Type.String({ format: 'date-time' }),
-  closedAt: Nullable(Type.String({ format: 'date-time' })),
-  closedBy: Nullable(Type.String()),
-});
+export const RoundView = Type.Object(
+  {
+    id: Type.Integer(),
+    name: Type.String(),
+    area: RoundArea,
+    startsAt: Type.String({ format: 'date-time' }),
+    endsAt: Type.String({ format: 'date-time' }),
+    status: Type.Enum(['open', 'closed']),
+    createdBy: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+    closedAt: Nullable(Type.String({ format: 'date-time' })),
+    closedBy: Nullable(Type.String()),
+  },
+  { $id: 'RoundView' },
+);
 export type RoundView = Static<typeof RoundView>;
-export const RoundPage = Page(RoundView);
+export const RoundPage = Type.With(Page(RoundView), { $id: 'RoundPage' });
 
 export const CreateRoundBody = Type.Object(
   {
@@ -40,73 +46,97 @@ export const CreateRoundBody = Type.Object(
     startsAt: Type.String({ format: 'date-time', description: 'First instant of the sampling window' }),
     endsAt: Type.String({ format: 'date-time', description: 'End of the window (exclusive)' }),
   },
-  { additionalProperties: false },
+  { $id: 'CreateRoundBody', additionalProperties: false },
 );
 export type CreateRoundBody = Static<typeof CreateRoundBody>;
 
-export const RoundQuery = Type.Intersect([
-  PageQuery,
-  Type.Object({
-    status: Type.Optional(Type.Enum(['open', 'closed'])),
-    within: Type.Optional(Id({ description: 'Rounds that cover or lie inside this area' })),
-  }),
-]);
+export const RoundQuery = Type.Intersect(
+  [
+    PageQuery,
+    Type.Object({
+      status: Type.Optional(Type.Enum(['open', 'closed'])),
+      within: Type.Optional(Id({ description: 'Rounds that cover or lie inside this area' })),
+    }),
+  ],
+  { $id: 'RoundQuery' },
+);
 export type RoundQuery = Static<typeof RoundQuery>;
 
-export const Figures = Type.Object({
-  due: Type.Integer({ description: 'Active persons living in the area' }),
-  tested: Type.Integer({ description: 'Due persons with a test sampled in the window' }),
-  exempt: Type.Integer({ description: 'Due, not tested, exempted by a worker' }),
-  untested: Type.Integer({ description: 'due − tested − exempt' }),
-  departed: Type.Integer({ description: 'Departed on or after the round’s first day' }),
-  testedShare: Nullable(Type.Number({ description: 'tested / due (null when nobody is due)' })),
-});
+export const Figures = Type.Object(
+  {
+    due: Type.Integer({ description: 'Active persons living in the area' }),
+    tested: Type.Integer({ description: 'Due persons with a test sampled in the window' }),
+    exempt: Type.Integer({ description: 'Due, not tested, exempted by a worker' }),
+    untested: Type.Integer({ description: 'due − tested − exempt' }),
+    departed: Type.Integer({ description: 'Departed on or after the round’s first day' }),
+    testedShare: Nullable(Type.Number({ description: 'tested / due (null when nobody is due)' })),
+  },
+  { $id: 'Figures' },
+);
 export type Figures = Static<typeof Figures>;
 
-export const NodeQuery = Type.Object({
-  node: Type.Optional(
-    Id({
-      description: 'Area whose figures and children to show (default: the round’s area, or your area in it)',
-    }),
-  ),
-});
+export const NodeQuery = Type.Object(
+  {
+    node: Type.Optional(
+      Id({
+        description:
+          'Area whose figures and children to show (default: the round’s area, or your area in it)',
+      }),
+    ),
+  },
+  { $id: 'NodeQuery' },
+);
 export type NodeQuery = Static<typeof NodeQuery>;
 
-export const AreaFigures = Type.Intersect([Type.Object({ area: RoundArea }), Figures]);
-
-export const NodeCoverage = Type.Object({
-  round: RoundView,
-  node: AreaFigures,
-  children: Type.Array(AreaFigures, {
-    description: 'Each child area of the node, for drill-down and the map',
-  }),
+export const AreaFigures = Type.Intersect([Type.Object({ area: RoundArea }), Figures], {
+  $id: 'AreaFigures',
 });
+
+export const NodeCoverage = Type.Object(
+  {
+    round: RoundView,
+    node: AreaFigures,
+    children: Type.Array(AreaFigures, {
+      description: 'Each child area of the node, for drill-down and the map',
+    }),
+  },
+  { $id: 'NodeCoverage' },
+);
 export type NodeCoverage = Static<typeof NodeCoverage>;
 
-export const GridFigures = Type.Intersect([
-  Type.Object({
-    area: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() }),
-    parentId: Nullable(Type.Integer()),
-  }),
-  Figures,
-]);
-export const GridCoverage = Type.Object({
-  round: RoundView,
-  grids: Type.Array(GridFigures, {
-    description: 'Every grid with residents in the part of the round you may see, by code',
-  }),
-});
+export const GridFigures = Type.Intersect(
+  [
+    Type.Object({
+      area: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() }),
+      parentId: Nullable(Type.Integer()),
+    }),
+    Figures,
+  ],
+  { $id: 'GridFigures' },
+);
+export const GridCoverage = Type.Object(
+  {
+    round: RoundView,
+    grids: Type.Array(GridFigures, {
+      description: 'Every grid with residents in the part of the round you may see, by code',
+    }),
+  },
+  { $id: 'GridCoverage' },
+);
 export type GridCoverage = Static<typeof GridCoverage>;
 
-export const MarkView = Type.Object({
-  roundId: Type.Integer(),
-  personId: Type.Integer(),
-  kind: Type.Enum(MARK_KINDS),
-  reason: Type.String(),
-  note: Nullable(Type.String()),
-  markedBy: Type.String(),
-  markedAt: Type.String({ format: 'date-time' }),
-});
+export const MarkView = Type.Object(
+  {
+    roundId: Type.Integer(),
+    personId: Type.Integer(),
+    kind: Type.Enum(MARK_KINDS),
+    reason: Type.String(),
+    note: Nullable(Type.String()),
+    markedBy: Type.String(),
+    markedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'MarkView' },
+);
 export type MarkView = Static<typeof MarkView>;
 
 export const MarkBody = Type.Object(
@@ -119,37 +149,43 @@ export const MarkBody = Type.Object(
     }),
     note: Type.Optional(Type.String({ maxLength: 500 })),
   },
-  { additionalProperties: false },
+  { $id: 'MarkBody', additionalProperties: false },
 );
 export type MarkBody = Static<typeof MarkBody>;
 
-export const MarkParams = Type.Object({ id: Id(), personId: Id() });
+export const MarkParams = Type.Object({ id: Id(), personId: Id() }, { $id: 'MarkParams' });
 
-export const UntestedQuery = Type.Intersect([
-  PageQuery,
-  Type.Object({
-    within: Type.Optional(
-      Id({
-        description: 'Area to list (default: the round’s area, or your area in it)',
-      }),
-    ),
-  }),
-]);
+export const UntestedQuery = Type.Intersect(
+  [
+    PageQuery,
+    Type.Object({
+      within: Type.Optional(
+        Id({
+          description: 'Area to list (default: the round’s area, or your area in it)',
+        }),
+      ),
+    }),
+  ],
+  { $id: 'UntestedQuery' },
+);
 export type UntestedQuery = Static<typeof UntestedQuery>;
 
-export const UntestedPerson = Type.Object({
-  personId: Type.Integer(),
-  name: Type.String(),
-  /** Always masked; the full number through POST /api/persons/{id}/reveal (audited). */
-  documentMasked: Type.String(),
-  phoneMasked: Nullable(Type.String()),
-  address: Nullable(Type.String()),
-  house: Nullable(Type.Object({ id: Type.Integer(), address: Type.String() })),
-  area: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() }),
-  tags: Type.Array(Type.String()),
-  lastTestAt: Nullable(Type.String({ format: 'date-time' })),
-  lastTestResult: Nullable(Type.String()),
-  mark: Nullable(MarkView),
-});
+export const UntestedPerson = Type.Object(
+  {
+    personId: Type.Integer(),
+    name: Type.String(),
+    /** Always masked; the full number through POST /api/persons/{id}/reveal (audited). */
+    documentMasked: Type.String(),
+    phoneMasked: Nullable(Type.String()),
+    address: Nullable(Type.String()),
+    house: Nullable(Type.Object({ id: Type.Integer(), address: Type.String() })),
+    area: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() }),
+    tags: Type.Array(Type.String()),
+    lastTestAt: Nullable(Type.String({ format: 'date-time' })),
+    lastTestResult: Nullable(Type.String()),
+    mark: Nullable(MarkView),
+  },
+  { $id: 'UntestedPerson' },
+);
 export type UntestedPerson = Static<typeof UntestedPerson>;
-export const UntestedPage = Page(UntestedPerson);
+export const UntestedPage = Type.With(Page(UntestedPerson), { $id: 'UntestedPage' });

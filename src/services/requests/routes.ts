@@ -43,6 +43,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/public/households/:token/requests',
     {
       schema: {
+        operationId: 'submitPublicRequest',
         tags: publicTags,
         security,
         summary:
@@ -78,6 +79,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/public/requests/:token',
     {
       schema: {
+        operationId: 'getPublicRequest',
         tags: publicTags,
         security,
         summary:
@@ -97,6 +99,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/public/requests/:token/cancel',
     {
       schema: {
+        operationId: 'cancelPublicRequest',
         tags: publicTags,
         security,
         summary: 'Withdraw the request of this follow link, while it is not yet delivered',
@@ -115,6 +118,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/service-requests',
     {
       schema: {
+        operationId: 'createServiceRequest',
         tags,
         summary:
           'Record a request for a household in your area (on the resident’s behalf); routed like a resident’s',
@@ -135,6 +139,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/service-requests',
     {
       schema: {
+        operationId: 'listServiceRequests',
         tags,
         summary:
           'Requests: mine=true is my queue; staff see their area’s (filter status incl. active, kind, urgency, area, unassigned); volunteers only their own',
@@ -150,6 +155,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/service-requests/:id',
     {
       schema: {
+        operationId: 'getServiceRequest',
         tags,
         summary: 'A request with its history',
         params: IdParams,
@@ -175,6 +181,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox = async (app) => {
       `/api/service-requests/:id/${action}`,
       {
         schema: {
+          operationId: `${action}ServiceRequest`,
           tags,
           summary,
           params: IdParams,
@@ -195,6 +202,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/service-requests/:id/reassign',
     {
       schema: {
+        operationId: 'reassignServiceRequest',
         tags,
         summary: 'Hand the request to another volunteer or worker serving the house (it becomes open again)',
         params: IdParams,
@@ -211,6 +219,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/service-requests/:id/contact',
     {
       schema: {
+        operationId: 'contactServiceRequest',
         tags,
         summary:
           'The resident’s contact phone, unmasked, for the volunteer or worker calling back (audit-logged)',

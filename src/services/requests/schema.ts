@@ -33,12 +33,15 @@ const RequestFields = {
   ),
 };
 
-export const PublicRequestBody = Type.Object(RequestFields, { additionalProperties: false });
+export const PublicRequestBody = Type.Object(RequestFields, {
+  $id: 'PublicRequestBody',
+  additionalProperties: false,
+});
 export type PublicRequestBody = Static<typeof PublicRequestBody>;
 
 export const WorkerRequestBody = Type.Object(
   { houseId: Type.Integer({ minimum: 1, maximum: 2147483647 }), ...RequestFields },
-  { additionalProperties: false },
+  { $id: 'WorkerRequestBody', additionalProperties: false },
 );
 export type WorkerRequestBody = Static<typeof WorkerRequestBody>;
 
@@ -46,66 +49,78 @@ export type WorkerRequestBody = Static<typeof WorkerRequestBody>;
  * What the follow link shows whoever asked: what they asked, its status and the volunteer's display
  * name, nothing else about people. The door page shows no requests at all.
  */
-export const PublicRequestView = Type.Object({
-  code: Type.String(),
-  kind: Type.Enum(REQUEST_KINDS),
-  kindLabel: Type.String(),
-  details: Type.String(),
-  urgency: Type.Enum(URGENCIES),
-  status: Type.Enum(REQUEST_STATUSES),
-  volunteer: Nullable(Type.Object({ name: Type.String() })),
-  createdAt: DateTime,
-  acceptedAt: Nullable(DateTime),
-  deliveredAt: Nullable(DateTime),
-  closedAt: Nullable(DateTime),
-});
+export const PublicRequestView = Type.Object(
+  {
+    code: Type.String(),
+    kind: Type.Enum(REQUEST_KINDS),
+    kindLabel: Type.String(),
+    details: Type.String(),
+    urgency: Type.Enum(URGENCIES),
+    status: Type.Enum(REQUEST_STATUSES),
+    volunteer: Nullable(Type.Object({ name: Type.String() })),
+    createdAt: DateTime,
+    acceptedAt: Nullable(DateTime),
+    deliveredAt: Nullable(DateTime),
+    closedAt: Nullable(DateTime),
+  },
+  { $id: 'PublicRequestView' },
+);
 export type PublicRequestView = Static<typeof PublicRequestView>;
 
 /** A follow link's token: 192 random bits, 32 base64url characters. */
 export const FOLLOW_TOKEN_PATTERN = '^[A-Za-z0-9_-]{32}$';
-export const FollowParams = Type.Object({
-  token: Type.String({ maxLength: 64, pattern: FOLLOW_TOKEN_PATTERN }),
-});
+export const FollowParams = Type.Object(
+  {
+    token: Type.String({ maxLength: 64, pattern: FOLLOW_TOKEN_PATTERN }),
+  },
+  { $id: 'RequestFollowParams' },
+);
 
-export const RequestView = Type.Object({
-  id: Type.Integer(),
-  code: Type.String(),
-  kind: Type.Enum(REQUEST_KINDS),
-  details: Type.String(),
-  urgency: Type.Enum(URGENCIES),
-  status: Type.Enum(REQUEST_STATUSES),
-  channel: Type.Enum(['household_code', 'worker']),
-  house: Type.Object({ id: Type.Integer(), address: Type.String() }),
-  area: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() }),
-  /** Masked (first character kept). */
-  requesterName: Nullable(Type.String()),
-  contactMasked: Nullable(Type.String()),
-  /** Null: nobody covers the house; the grid's responders were told. */
-  volunteer: Nullable(Type.Object({ userId: Type.Integer(), name: Type.String() })),
-  createdBy: Nullable(Type.String()),
-  note: Nullable(Type.String()),
-  createdAt: DateTime,
-  acceptedAt: Nullable(DateTime),
-  deliveredAt: Nullable(DateTime),
-  closedAt: Nullable(DateTime),
-  /** What the caller may do to it now (the rule the actions enforce): accept, deliver, close, cancel, reassign, reveal. */
-  allowedActions: Type.Array(Type.String()),
-});
+export const RequestView = Type.Object(
+  {
+    id: Type.Integer(),
+    code: Type.String(),
+    kind: Type.Enum(REQUEST_KINDS),
+    details: Type.String(),
+    urgency: Type.Enum(URGENCIES),
+    status: Type.Enum(REQUEST_STATUSES),
+    channel: Type.Enum(['household_code', 'worker']),
+    house: Type.Object({ id: Type.Integer(), address: Type.String() }),
+    area: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() }),
+    /** Masked (first character kept). */
+    requesterName: Nullable(Type.String()),
+    contactMasked: Nullable(Type.String()),
+    /** Null: nobody covers the house; the grid's responders were told. */
+    volunteer: Nullable(Type.Object({ userId: Type.Integer(), name: Type.String() })),
+    createdBy: Nullable(Type.String()),
+    note: Nullable(Type.String()),
+    createdAt: DateTime,
+    acceptedAt: Nullable(DateTime),
+    deliveredAt: Nullable(DateTime),
+    closedAt: Nullable(DateTime),
+    /** What the caller may do to it now (the rule the actions enforce): accept, deliver, close, cancel, reassign, reveal. */
+    allowedActions: Type.Array(Type.String()),
+  },
+  { $id: 'RequestView' },
+);
 export type RequestView = Static<typeof RequestView>;
-export const RequestPage = Page(RequestView);
+export const RequestPage = Type.With(Page(RequestView), { $id: 'RequestPage' });
 
-export const HistoryEntry = Type.Object({
-  at: DateTime,
-  action: Type.String(),
-  actor: Type.String(),
-  fromStatus: Nullable(Type.String()),
-  toStatus: Nullable(Type.String()),
-  note: Nullable(Type.String()),
-});
-export const RequestDetail = Type.Intersect([
-  RequestView,
-  Type.Object({ history: Type.Array(HistoryEntry) }),
-]);
+export const HistoryEntry = Type.Object(
+  {
+    at: DateTime,
+    action: Type.String(),
+    actor: Type.String(),
+    fromStatus: Nullable(Type.String()),
+    toStatus: Nullable(Type.String()),
+    note: Nullable(Type.String()),
+  },
+  { $id: 'HistoryEntry' },
+);
+export const RequestDetail = Type.Intersect(
+  [RequestView, Type.Object({ history: Type.Array(HistoryEntry) })],
+  { $id: 'RequestDetail' },
+);
 export type RequestDetail = Static<typeof RequestDetail>;
 
 /** A yes/no query parameter written true/false or 1/0 (the web client and links use both). */
@@ -114,24 +129,27 @@ const QueryFlag = (description: string) =>
 export const isSet = (flag: boolean | '1' | '0' | undefined): boolean | undefined =>
   flag === undefined ? undefined : flag === true || flag === '1';
 
-export const RequestQuery = Type.Intersect([
-  PageQuery,
-  Type.Object({
-    mine: Type.Optional(QueryFlag('true or 1: the requests routed to me (my queue)')),
-    status: Type.Optional(
-      Type.Enum([...REQUEST_STATUSES, 'active'], { description: 'active: open or accepted or delivered' }),
-    ),
-    kind: Type.Optional(Type.Enum(REQUEST_KINDS)),
-    urgency: Type.Optional(Type.Enum(URGENCIES)),
-    areaId: Type.Optional(Id({ description: 'Only requests under this area' })),
-    unassigned: Type.Optional(QueryFlag('true or 1: requests no volunteer holds; false or 0: held ones')),
-  }),
-]);
+export const RequestQuery = Type.Intersect(
+  [
+    PageQuery,
+    Type.Object({
+      mine: Type.Optional(QueryFlag('true or 1: the requests routed to me (my queue)')),
+      status: Type.Optional(
+        Type.Enum([...REQUEST_STATUSES, 'active'], { description: 'active: open or accepted or delivered' }),
+      ),
+      kind: Type.Optional(Type.Enum(REQUEST_KINDS)),
+      urgency: Type.Optional(Type.Enum(URGENCIES)),
+      areaId: Type.Optional(Id({ description: 'Only requests under this area' })),
+      unassigned: Type.Optional(QueryFlag('true or 1: requests no volunteer holds; false or 0: held ones')),
+    }),
+  ],
+  { $id: 'RequestQuery' },
+);
 export type RequestQuery = Static<typeof RequestQuery>;
 
 export const NoteBody = Type.Object(
   { note: Type.Optional(Type.String({ maxLength: 1000 })) },
-  { additionalProperties: false },
+  { $id: 'RequestNoteBody', additionalProperties: false },
 );
 export type NoteBody = Static<typeof NoteBody>;
 
@@ -140,26 +158,29 @@ export const ReassignBody = Type.Object(
     volunteerUserId: Type.Integer({ minimum: 1, maximum: 2147483647 }),
     note: Type.Optional(Type.String({ maxLength: 1000 })),
   },
-  { additionalProperties: false },
+  { $id: 'ReassignBody', additionalProperties: false },
 );
 export type ReassignBody = Static<typeof ReassignBody>;
 
 export const RevealBody = Type.Object(
   { reason: Type.String({ minLength: 2, maxLength: 200 }) },
-  { additionalProperties: false },
+  { $id: 'RequestRevealBody', additionalProperties: false },
 );
-export const ContactResponse = Type.Object({ phone: Nullable(Type.String()) });
+export const ContactResponse = Type.Object({ phone: Nullable(Type.String()) }, { $id: 'ContactResponse' });
 
-export const PublicReceipt = Type.Object({
-  code: Type.String(),
-  status: Type.Enum(REQUEST_STATUSES),
-  /** Whether a volunteer covers this household (the request went straight to them). */
-  routedToVolunteer: Type.Boolean(),
-  message: Type.String(),
-  /**
-   * The secret of this request's follow link (web page /help/{followToken}); given only here, once.
-   * Whoever holds it can follow and withdraw the request; the door code cannot.
-   */
-  followToken: Type.String({ pattern: FOLLOW_TOKEN_PATTERN }),
-});
+export const PublicReceipt = Type.Object(
+  {
+    code: Type.String(),
+    status: Type.Enum(REQUEST_STATUSES),
+    /** Whether a volunteer covers this household (the request went straight to them). */
+    routedToVolunteer: Type.Boolean(),
+    message: Type.String(),
+    /**
+     * The secret of this request's follow link (web page /help/{followToken}); given only here, once.
+     * Whoever holds it can follow and withdraw the request; the door code cannot.
+     */
+    followToken: Type.String({ pattern: FOLLOW_TOKEN_PATTERN }),
+  },
+  { $id: 'PublicReceipt' },
+);
 export type PublicReceipt = Static<typeof PublicReceipt>;

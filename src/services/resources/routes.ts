@@ -21,6 +21,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/service-resources',
     {
       schema: {
+        operationId: 'listServiceResources',
         tags,
         summary:
           'Entries of the resource and service lists kept in your area or above it (filter list, kind, serving area, q, includeRetired); phones masked',
@@ -36,6 +37,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/service-resources',
     {
       schema: {
+        operationId: 'createServiceResource',
         tags,
         summary:
           'Add a pharmacy, shop, donor, vehicle… (list resource) or a service (list service) to a community',
@@ -56,6 +58,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/service-resources/:id',
     {
       schema: {
+        operationId: 'getServiceResource',
         tags,
         summary: 'One list entry',
         params: IdParams,
@@ -70,6 +73,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/service-resources/:id',
     {
       schema: {
+        operationId: 'updateServiceResource',
         tags,
         summary: 'Change a list entry (null clears an optional field)',
         params: IdParams,
@@ -88,6 +92,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/service-resources/:id/retire',
     {
       schema: {
+        operationId: 'retireServiceResource',
         tags,
         summary: 'Take an entry off the list (kept for history)',
         params: IdParams,
@@ -102,6 +107,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/areas/:id/three-lists',
     {
       schema: {
+        operationId: 'getThreeLists',
         tags,
         summary:
           '三张清单 of an area: problems (open requests and events), resources and services, with counts and top entries',

@@ -36,22 +36,30 @@ const Kind = Type.String({
 });
 const OptionalText = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));
 
-export const ResourceView = Type.Object({
-  id: Type.Integer(),
-  list: Type.Enum(LISTS),
-  kind: Type.String(),
-  name: Type.String(),
-  area: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), level: Type.Enum(LEVELS) }),
-  contactName: Nullable(Type.String()),
-  phoneMasked: Nullable(Type.String()),
-  address: Nullable(Type.String()),
-  details: Nullable(Type.String()),
-  retiredAt: Nullable(Type.String({ format: 'date-time' })),
-  createdAt: Type.String({ format: 'date-time' }),
-  updatedAt: Type.String({ format: 'date-time' }),
-});
+export const ResourceView = Type.Object(
+  {
+    id: Type.Integer(),
+    list: Type.Enum(LISTS),
+    kind: Type.String(),
+    name: Type.String(),
+    area: Type.Object({
+      id: Type.Integer(),
+      code: Type.String(),
+      name: Type.String(),
+      level: Type.Enum(LEVELS),
+    }),
+    contactName: Nullable(Type.String()),
+    phoneMasked: Nullable(Type.String()),
+    address: Nullable(Type.String()),
+    details: Nullable(Type.String()),
+    retiredAt: Nullable(Type.String({ format: 'date-time' })),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'ResourceView' },
+);
 export type ResourceView = Static<typeof ResourceView>;
-export const ResourcePage = Page(ResourceView);
+export const ResourcePage = Type.With(Page(ResourceView), { $id: 'ResourcePage' });
 
 export const CreateResourceBody = Type.Object(
   {
@@ -64,7 +72,7 @@ export const CreateResourceBody = Type.Object(
     address: OptionalText(200),
     details: OptionalText(1000),
   },
-  { additionalProperties: false },
+  { $id: 'CreateResourceBody', additionalProperties: false },
 );
 export type CreateResourceBody = Static<typeof CreateResourceBody>;
 
@@ -77,24 +85,27 @@ export const UpdateResourceBody = Type.Object(
     address: OptionalText(200),
     details: OptionalText(1000),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { $id: 'UpdateResourceBody', additionalProperties: false, minProperties: 1 },
 );
 export type UpdateResourceBody = Static<typeof UpdateResourceBody>;
 
-export const ResourceQuery = Type.Intersect([
-  PageQuery,
-  Type.Object({
-    list: Type.Optional(Type.Enum(LISTS)),
-    kind: Type.Optional(Kind),
-    areaId: Type.Optional(
-      Id({
-        description: 'Entries serving this area: kept at it, above it or below it',
-      }),
-    ),
-    q: Type.Optional(Type.String({ maxLength: 50, description: 'Part of the name or address' })),
-    includeRetired: Type.Optional(Type.Boolean()),
-  }),
-]);
+export const ResourceQuery = Type.Intersect(
+  [
+    PageQuery,
+    Type.Object({
+      list: Type.Optional(Type.Enum(LISTS)),
+      kind: Type.Optional(Kind),
+      areaId: Type.Optional(
+        Id({
+          description: 'Entries serving this area: kept at it, above it or below it',
+        }),
+      ),
+      q: Type.Optional(Type.String({ maxLength: 50, description: 'Part of the name or address' })),
+      includeRetired: Type.Optional(Type.Boolean()),
+    }),
+  ],
+  { $id: 'ResourceQuery' },
+);
 export type ResourceQuery = Static<typeof ResourceQuery>;
 
 const ListSummary = Type.Object({
@@ -103,43 +114,51 @@ const ListSummary = Type.Object({
   top: Type.Array(ResourceView),
 });
 
-export const ThreeLists = Type.Object({
-  area: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), level: Type.Enum(LEVELS) }),
-  /** 问题清单: what residents still wait for and the events still open in the area. */
-  problems: Type.Object({
-    openRequests: Type.Integer(),
-    urgentRequests: Type.Integer(),
-    unassignedRequests: Type.Integer(),
-    openEvents: Type.Integer(),
-    overdueEvents: Type.Integer(),
-    requestsByKind: Type.Record(Type.String(), Type.Integer()),
-    topRequests: Type.Array(
-      Type.Object({
-        id: Type.Integer(),
-        code: Type.String(),
-        kind: Type.String(),
-        urgency: Type.String(),
-        status: Type.String(),
-        address: Type.String(),
-        volunteer: Nullable(Type.String()),
-        createdAt: Type.String({ format: 'date-time' }),
-      }),
-    ),
-    /** Only when the caller may read events there (event.read). */
-    topEvents: Type.Array(
-      Type.Object({
-        id: Type.Integer(),
-        code: Type.String(),
-        title: Type.String(),
-        status: Type.String(),
-        deadline: Nullable(Type.String({ format: 'date-time' })),
-        createdAt: Type.String({ format: 'date-time' }),
-      }),
-    ),
-  }),
-  /** 资源清单 */
-  resources: ListSummary,
-  /** 服务清单 */
-  services: ListSummary,
-});
+export const ThreeLists = Type.Object(
+  {
+    area: Type.Object({
+      id: Type.Integer(),
+      code: Type.String(),
+      name: Type.String(),
+      level: Type.Enum(LEVELS),
+    }),
+    /** 问题清单: what residents still wait for and the events still open in the area. */
+    problems: Type.Object({
+      openRequests: Type.Integer(),
+      urgentRequests: Type.Integer(),
+      unassignedRequests: Type.Integer(),
+      openEvents: Type.Integer(),
+      overdueEvents: Type.Integer(),
+      requestsByKind: Type.Record(Type.String(), Type.Integer()),
+      topRequests: Type.Array(
+        Type.Object({
+          id: Type.Integer(),
+          code: Type.String(),
+          kind: Type.String(),
+          urgency: Type.String(),
+          status: Type.String(),
+          address: Type.String(),
+          volunteer: Nullable(Type.String()),
+          createdAt: Type.String({ format: 'date-time' }),
+        }),
+      ),
+      /** Only when the caller may read events there (event.read). */
+      topEvents: Type.Array(
+        Type.Object({
+          id: Type.Integer(),
+          code: Type.String(),
+          title: Type.String(),
+          status: Type.String(),
+          deadline: Nullable(Type.String({ format: 'date-time' })),
+          createdAt: Type.String({ format: 'date-time' }),
+        }),
+      ),
+    }),
+    /** 资源清单 */
+    resources: ListSummary,
+    /** 服务清单 */
+    services: ListSummary,
+  },
+  { $id: 'ThreeLists' },
+);
 export type ThreeLists = Static<typeof ThreeLists>;

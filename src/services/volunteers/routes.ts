@@ -13,6 +13,7 @@ export const volunteerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/areas/:id/volunteer-coverage',
     {
       schema: {
+        operationId: 'getVolunteerCoverage',
         tags,
         summary:
           'Coverage of a micro-grid: its volunteers with household counts (under 3 flagged), covered and uncovered houses',
@@ -28,6 +29,7 @@ export const volunteerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/volunteer-households',
     {
       schema: {
+        operationId: 'assignVolunteerHousehold',
         tags,
         summary:
           'Give houses (1–5) to a volunteer; each house has at most one volunteer, a volunteer at most 5 houses (409 VOLUNTEER_FULL)',
@@ -43,6 +45,7 @@ export const volunteerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/volunteer-households/:houseId',
     {
       schema: {
+        operationId: 'unassignVolunteerHousehold',
         tags,
         summary: 'Take a house from its volunteer',
         params: HouseParams,
@@ -60,6 +63,7 @@ export const volunteerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/api/areas/:id/volunteer-coverage/auto-assign',
     {
       schema: {
+        operationId: 'autoAssignVolunteers',
         tags,
         summary:
           'Cover a micro-grid’s uncovered houses: volunteers below 3 first, then up to 5, in address order (deterministic)',
