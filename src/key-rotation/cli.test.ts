@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../config.js';
 import { registerKeyCommands } from './cli.js';
-import { createFieldCipher } from './field-crypto.js';
+import { createFieldCipher } from '../privacy/field-crypto.js';
 
 async function generate(...args: string[]): Promise<Record<string, string>> {
   const lines: string[] = [];

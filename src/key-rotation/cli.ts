@@ -5,9 +5,9 @@ import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createCliProgress } from '../imports/progress.js';
-import { createFieldCipher } from './field-crypto.js';
+import { createFieldCipher } from '../privacy/field-crypto.js';
 import { rotateKeys } from './reencrypt.js';
-import { CIPHER_SUITES, type CipherSuite, SUITE_KEY_BYTES } from './suites.js';
+import { CIPHER_SUITES, type CipherSuite, SUITE_KEY_BYTES } from '../privacy/suites.js';
 
 /** `gridguard keys generate|rotate`: key material for the environment, and re-encryption to the current key. */
 export function registerKeyCommands(program: Command): void {

@@ -10,10 +10,10 @@ import {
   systemActor,
 } from '../test-support/health-leads-fixtures.js';
 import { findPersonByDocumentHash } from '../register/repository.js';
-import { documentHash, documentHashes, phoneHash } from './protect.js';
+import { documentHash, documentHashes, phoneHash } from '../privacy/protect.js';
 import { describeEachDatabase } from '../test-support/database.js';
 import { createAreaTree, createUser } from '../test-support/factories.js';
-import { createFieldCipher } from './field-crypto.js';
+import { createFieldCipher } from '../privacy/field-crypto.js';
 import { rotateKeys } from './reencrypt.js';
 
 const hmac = randomBytes(32);

@@ -4,8 +4,8 @@ import type { Actor, Db } from '../core/context.js';
 import type { DB } from '../db/schema.js';
 import { personsRegistered } from '../core/person-hooks.js';
 import type { ProgressReporter } from '../imports/progress.js';
-import { documentHash, phoneHash } from './protect.js';
-import type { EncryptedRecordFields, FieldCipher } from './field-crypto.js';
+import { documentHash, phoneHash } from '../privacy/protect.js';
+import type { EncryptedRecordFields, FieldCipher } from '../privacy/field-crypto.js';
 
 /**
  * `gridguard keys rotate`: brings every encrypted column to the current key and suite, and every
