@@ -33,6 +33,8 @@ export const UserView = Type.Object(
     lastLoginAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     /** Only the assignments inside the caller's scope. */
     assignments: Type.Array(UserAssignmentView),
+    /** 'manage' when the caller manages every area the account holds a role in (the rule changes are checked by). */
+    allowedActions: Type.Optional(Type.Array(Type.String())),
   },
   { $id: 'UserView' },
 );

@@ -52,6 +52,12 @@ export function presentUser(
     mfaEnabled: state.mfa.has(user.id),
     mustChangePassword: user.must_change_password,
     lastLoginAt: user.last_login_at?.toISOString() ?? null,
+    allowedActions: mayManage(
+      viewer,
+      assignments.filter((a) => a.user_id === user.id),
+    )
+      ? ['manage']
+      : [],
     assignments: assignments
       .filter((a) => a.user_id === user.id && can(viewer, 'user.read', a.path))
       .map((a) => ({
@@ -92,10 +98,13 @@ async function visibleUser(db: Db, viewer: Viewer, id: number) {
   return { user, assignments };
 }
 
+const mayManage = (viewer: Viewer, assignments: ReadonlyArray<{ path: string }>) =>
+  assignments.every((a) => can(viewer, 'user.manage', a.path));
+
 /** Changing an account needs user.manage over every area it holds a role in, so a grid manager cannot lock out a city commander. */
 async function manageableUser(db: Db, viewer: Viewer, id: number) {
   const found = await visibleUser(db, viewer, id);
-  if (!found.assignments.every((a) => can(viewer, 'user.manage', a.path))) {
+  if (!mayManage(viewer, found.assignments)) {
     throw forbidden('This account holds roles outside the areas you manage');
   }
   return found;

@@ -174,6 +174,8 @@ export interface UserAssignment {
 }
 
 export interface User {
+  /** 'manage': the caller may change this account (as the server decides). */
+  allowedActions?: string[];
   id: number;
   username: string;
   displayName: string;

@@ -19,6 +19,8 @@ export function UsersPage() {
   const { can } = useAuth();
   const narrow = useMediaQuery(NARROW_SCREEN);
   const manage = can('user.manage');
+  // The server tells which accounts the caller manages (every area they hold a role in).
+  const manages = (user: User) => manage && (user.allowedActions ?? []).includes('manage');
   const [q, setQ] = useState('');
   const [role, setRole] = useState<Role | undefined>();
   const [paging, setPaging] = useState({ page: 1, pageSize: 20 });
@@ -67,7 +69,7 @@ export function UsersPage() {
             <Tag
               key={assignment.id}
               color="blue"
-              closable={manage && user.assignments.length > 1}
+              closable={manages(user) && user.assignments.length > 1}
               onClose={(event) => {
                 event.preventDefault();
                 removeRole(user, assignment);
@@ -111,7 +113,8 @@ export function UsersPage() {
             title: t('common.actions'),
             key: 'actions',
             fixed: 'right' as const,
-            render: (_value: unknown, user: User) => <UserActions user={user} onChanged={reload} />,
+            render: (_value: unknown, user: User) =>
+              manages(user) ? <UserActions user={user} onChanged={reload} /> : null,
           },
         ]
       : []),
