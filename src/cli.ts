@@ -27,6 +27,9 @@ import { registerKeyCommands } from './key-rotation/cli.js';
 import { sealClearNames } from './privacy/seal-names.js';
 import { sealBirthDates } from './register/seal.js';
 import { startServer } from './server.js';
+import { cliText } from './i18n/cli.js';
+import { cliLocale, format } from './i18n/locale.js';
+import { errorMessage } from './i18n/messages.js';
 
 const systemActor = () => ({ viewer: SYSTEM_VIEWER, ip: null, now: () => new Date() });
 
@@ -315,7 +318,10 @@ export async function runCli(argv: string[]): Promise<void> {
       error instanceof InvalidArgumentError ||
       error instanceof AppError
     ) {
-      console.error(`gridguard: ${error.message}`);
+      // An AppError is worded from its code in the caller's language; the others are already sentences.
+      const locale = cliLocale(argv, process.env);
+      const message = error instanceof AppError ? errorMessage(locale, error.code, error.params) : error.message;
+      console.error(format(cliText(locale, 'error'), { message }));
     } else {
       console.error('gridguard:', error instanceof Error ? error.message : error);
       if (process.env.LOG_LEVEL === 'debug') console.error(error);

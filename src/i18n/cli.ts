@@ -1,4 +1,4 @@
-import type { Locale } from './locale.js';
+import { cliLocale, type Locale } from './locale.js';
 
 /** What the import commands print, per language; {name} is filled by `format`. */
 const CLI_TEXTS = {
@@ -14,6 +14,10 @@ const CLI_TEXTS = {
     wroteRejects: '被拒绝的行已写入 {file}',
     onlyFirst: '只列出了 {total} 条拒绝中的前 {listed} 条。',
     error: 'gridguard：{message}',
+    feedSummary:
+      '批次 {batch}：新增 {inserted}，更新 {updated}，未变 {unchanged}，拒绝 {rejected}；匹配 {matched}，{unmatched} 条进入待匹配',
+    leadSummary: '线索（批次“{batch}”）：新增 {inserted}，未变 {unchanged}，拒绝 {rejected}',
+    leadRouted: '  按人员分派 {person}，按地址分派 {address}，进入社区待分派 {inbox}',
     persons: '实有人口',
     houses: '实有房屋',
     units: '实有单位',
@@ -33,6 +37,10 @@ const CLI_TEXTS = {
     wroteRejects: 'Rejected rows written to {file}',
     onlyFirst: 'Only the first {listed} of {total} rejects are listed.',
     error: 'gridguard: {message}',
+    feedSummary:
+      'Batch {batch}: {inserted} inserted, {updated} updated, {unchanged} unchanged, {rejected} rejected; {matched} matched, {unmatched} to the unmatched inbox',
+    leadSummary: 'Leads (batch "{batch}"): {inserted} inserted, {unchanged} unchanged, {rejected} rejected',
+    leadRouted: '  routed by person {person}, by address {address}, to the community inbox {inbox}',
     persons: 'persons',
     houses: 'houses',
     units: 'units',
@@ -43,6 +51,11 @@ const CLI_TEXTS = {
 } as const satisfies Record<Locale, Record<string, string>>;
 
 export type CliTextKey = keyof (typeof CLI_TEXTS)['zh-CN'];
+
+/** The locale of this command line run (`--lang`, else LANG and friends). */
+export function commandLocale(lang: string | undefined): Locale {
+  return cliLocale(lang ? ['--lang', lang] : process.argv, process.env);
+}
 
 /** A command line text in a language; the en record has every zh-CN key by type. */
 export function cliText(locale: Locale, key: CliTextKey): string {

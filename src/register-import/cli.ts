@@ -6,8 +6,8 @@ import { migrateToLatest } from '../db/migrate.js';
 import type { EncodingOption } from '../imports/encoding.js';
 import { createCliProgress } from '../imports/progress.js';
 import { createFieldCipher } from '../privacy/field-crypto.js';
-import { type CliTextKey, cliText } from '../i18n/cli.js';
-import { cliLocale, format, type Params } from '../i18n/locale.js';
+import { type CliTextKey, cliText, commandLocale } from '../i18n/cli.js';
+import { format, type Params } from '../i18n/locale.js';
 import { localizeRejects } from '../imports/report.js';
 import { IMPORT_KINDS, type ImportKind } from './columns.js';
 import { importRegisterFile } from './service.js';
@@ -30,7 +30,7 @@ const LABELS: Record<ImportKind, string> = {
 };
 
 async function runImport(kind: ImportKind, file: string | undefined, flags: ImportFlags): Promise<void> {
-  const locale = cliLocale(flags.lang ? ['--lang', flags.lang] : process.argv, process.env);
+  const locale = commandLocale(flags.lang);
   const say = (key: CliTextKey, params?: Params) => format(cliText(locale, key), params);
   const what = cliText(locale, kind);
   if (flags.template) {
@@ -61,7 +61,8 @@ async function runImport(kind: ImportKind, file: string | undefined, flags: Impo
       const summary = say('summary', { ...report, rejected: result.rejectedTotal });
       console.log(`${flags.dryRun ? say('dryRun') : ''}${summary}`);
       const shown = report.rejected.slice(0, 20);
-      for (const r of shown) console.log(say('rejectLine', { row: r.row, field: r.field, code: r.code, message: r.message }));
+      for (const r of shown)
+        console.log(say('rejectLine', { row: r.row, field: r.field, code: r.code, message: r.message }));
       if (report.rejected.length > shown.length || result.rejectedTotal > shown.length)
         console.log(
           say('more', { count: result.rejectedTotal - shown.length }) +

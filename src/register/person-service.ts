@@ -100,7 +100,7 @@ export async function resolvePlace(
   }
   if (input.areaId === undefined)
     throw invalid('VALIDATION_FAILED', `${field}.areaId or ${field}.houseId is required`, [
-      { field: `${field}.areaId`, message: 'is required' },
+      { field: `${field}.areaId`, code: 'required', message: 'is required' },
     ]);
   const area = await findAreaInScope(db, viewer, 'person.write', input.areaId);
   if (!area)
@@ -126,7 +126,9 @@ export function checkedDocument(
 ) {
   const parsed = parseDocument(type, number, today ? { today } : {});
   if (!parsed.ok)
-    throw invalid(parsed.code, `${field} ${parsed.message}`, [{ field, message: parsed.message }]);
+    throw invalid(parsed.code, `${field} ${parsed.message}`, [
+      { field, code: parsed.problem, ...(parsed.params ? { params: parsed.params } : {}), message: parsed.message },
+    ]);
   return parsed.value;
 }
 
@@ -135,7 +137,7 @@ export function checkedPhone(phone: string | null | undefined, field = 'body.pho
   const normalised = normalisePhone(phone);
   if (!normalised.ok)
     throw invalid('PHONE_INVALID', `${field} ${normalised.message}`, [
-      { field, message: normalised.message },
+      { field, code: 'phone', message: normalised.message },
     ]);
   return normalised.value;
 }
@@ -170,14 +172,14 @@ export async function registerPerson(
   const document = checkedDocument(type, body.documentNumber, 'body.documentNumber', actor.now());
   if (document.sex && body.sex && body.sex !== 'unknown' && body.sex !== document.sex) {
     throw invalid('PERSON_SEX_MISMATCH', `body.sex is ${body.sex} but the ID number says ${document.sex}`, [
-      { field: 'body.sex', message: 'contradicts the ID number' },
+      { field: 'body.sex', code: 'sexMismatch', message: 'contradicts the ID number' },
     ]);
   }
   if (document.birthDate && body.birthDate && body.birthDate !== document.birthDate) {
     throw invalid(
       'PERSON_BIRTH_DATE_MISMATCH',
       `body.birthDate is ${body.birthDate} but the ID number says ${document.birthDate}`,
-      [{ field: 'body.birthDate', message: 'contradicts the ID number' }],
+      [{ field: 'body.birthDate', code: 'birthDateMismatch', message: 'contradicts the ID number' }],
     );
   }
   const phone = checkedPhone(body.phone);

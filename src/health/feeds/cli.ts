@@ -10,9 +10,14 @@ import { createFieldCipher } from '../../privacy/field-crypto.js';
 import { DEFAULT_SOURCE, importHealthFile } from './file-import.js';
 import { HEALTH_CODE_SOURCES } from './health-codes.js';
 import { FEED_KINDS, type FeedKind, KIND_LABELS } from './kinds.js';
+import { type CliTextKey, cliText, commandLocale } from '../../i18n/cli.js';
+import { format, type Params } from '../../i18n/locale.js';
+import { problemMessage } from '../../i18n/messages.js';
+import { localizeRejects } from '../../imports/report.js';
 
 interface HealthImportFlags {
   json?: boolean;
+  lang?: string;
   source: string;
   area?: string;
   sheet?: string;
@@ -23,6 +28,8 @@ interface HealthImportFlags {
 async function runImport(kind: FeedKind, file: string, flags: HealthImportFlags): Promise<void> {
   if (!/^[\p{L}\p{N}_.:-]{1,64}$/u.test(flags.source))
     throw new InvalidArgumentError('--source must be 1-64 letters, digits, _ . : or -');
+  const locale = commandLocale(flags.lang);
+  const say = (key: CliTextKey, params?: Params) => format(cliText(locale, key), params);
   const config = loadConfig();
   const database = await openDatabase(config, `gridguard import ${kind}`);
   try {
@@ -30,7 +37,7 @@ async function runImport(kind: FeedKind, file: string, flags: HealthImportFlags)
     let areaId: number | undefined;
     if (flags.area) {
       const area = await findAreaByCode(database.db, flags.area.trim());
-      if (!area) throw new InvalidArgumentError(`no area has the code ${flags.area}`);
+      if (!area) throw new InvalidArgumentError(problemMessage(locale, 'unknownArea', { code: flags.area }));
       areaId = area.id;
     }
     const result = await importHealthFile(
@@ -44,25 +51,34 @@ async function runImport(kind: FeedKind, file: string, flags: HealthImportFlags)
         file: { path: file },
         sheet: flags.sheet,
         encoding: flags.encoding,
-        progress: createCliProgress({ label: `Importing ${kind}`, unit: 'bytes' }),
+        progress: createCliProgress({ label: say('importing', { what: say('records') }), unit: 'bytes' }),
       },
     );
-    if (flags.rejects) await result.rejects.writeXlsx(flags.rejects, result.headers);
-    const { inserted, updated, unchanged, rejected, matched, unmatched } = result.report;
+    if (flags.rejects) await result.rejects.writeXlsx(flags.rejects, result.headers, locale);
+    const { inserted, updated, unchanged, matched, unmatched } = result.report;
+    const rejected = localizeRejects(locale, result.report.rejected);
     if (flags.json) {
       console.log(JSON.stringify({ inserted, updated, unchanged, rejected, matched, unmatched }));
     } else {
       console.log(
-        `Batch ${result.batchId}: ${inserted} inserted, ${updated} updated, ${unchanged} unchanged, ${result.rejectedTotal} rejected; ${matched} matched, ${unmatched} to the unmatched inbox`,
+        say('feedSummary', {
+          batch: result.batchId,
+          inserted,
+          updated,
+          unchanged,
+          rejected: result.rejectedTotal,
+          matched,
+          unmatched,
+        }),
       );
       for (const r of rejected.slice(0, 20))
-        console.log(`  row ${r.row}  ${r.field}  ${r.code}  ${r.message}`);
+        console.log(say('rejectLine', { row: r.row, field: r.field, code: r.code, message: r.message }));
       if (result.rejectedTotal > 20)
         console.log(
-          `  … ${result.rejectedTotal - 20} more${flags.rejects ? '' : ' (write them all with --rejects OUT.xlsx)'}`,
+          say('more', { count: result.rejectedTotal - 20 }) + (flags.rejects ? '' : say('moreHint')),
         );
     }
-    if (flags.rejects) console.error(`Rejected rows written to ${flags.rejects}`);
+    if (flags.rejects) console.error(say('wroteRejects', { file: flags.rejects }));
   } finally {
     await database.close();
   }
@@ -89,6 +105,8 @@ export function registerHealthImportCommands(program: Command): void {
       )
       .option('--area <code>', 'the area the feed belongs to (default: the top area)')
       .option('--json', 'print only the report as one JSON object')
+      .option('--lang <locale>', 'language of messages: zh-CN or en (default: LANG, else zh-CN)')
+      .option('--lang <locale>', 'language of messages: zh-CN or en (default: LANG, else zh-CN)')
       .option('--sheet <name>', 'the worksheet to read (default: the first visible one)')
       .addOption(
         new Option('--encoding <encoding>', 'CSV text encoding')

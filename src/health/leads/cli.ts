@@ -8,23 +8,30 @@ import type { EncodingOption } from '../../imports/encoding.js';
 import { createCliProgress } from '../../imports/progress.js';
 import { createFieldCipher } from '../../privacy/field-crypto.js';
 import { importLeadFile } from './import.js';
+import { type CliTextKey, cliText, commandLocale } from '../../i18n/cli.js';
+import { format, type Params } from '../../i18n/locale.js';
+import { problemMessage } from '../../i18n/messages.js';
+import { localizeRejects } from '../../imports/report.js';
 
 interface LeadImportFlags {
   area: string;
   batch?: string;
   json?: boolean;
+  lang?: string;
   sheet?: string;
   encoding: EncodingOption;
   rejects?: string;
 }
 
 async function runLeadImport(file: string, flags: LeadImportFlags): Promise<void> {
+  const locale = commandLocale(flags.lang);
+  const say = (key: CliTextKey, params?: Params) => format(cliText(locale, key), params);
   const config = loadConfig();
   const database = await openDatabase(config, 'gridguard import leads');
   try {
     await migrateToLatest(database.db);
     const area = await findAreaByCode(database.db, flags.area);
-    if (!area) throw new InvalidArgumentError(`No area with code ${flags.area}`);
+    if (!area) throw new InvalidArgumentError(problemMessage(locale, 'unknownArea', { code: flags.area }));
     const actor = { viewer: SYSTEM_VIEWER, ip: null, now: () => new Date() };
     const result = await importLeadFile(database.db, actor, createFieldCipher(config.keys), {
       source: { path: file },
@@ -32,27 +39,32 @@ async function runLeadImport(file: string, flags: LeadImportFlags): Promise<void
       batchReference: flags.batch,
       sheet: flags.sheet,
       encoding: flags.encoding,
-      progress: flags.json ? undefined : createCliProgress({ label: 'Importing leads', unit: 'bytes' }),
+      progress: flags.json
+        ? undefined
+        : createCliProgress({ label: say('importing', { what: say('leads') }), unit: 'bytes' }),
     });
-    if (flags.rejects) await result.rejects.writeXlsx(flags.rejects, result.headers);
-    const { report } = result;
+    if (flags.rejects) await result.rejects.writeXlsx(flags.rejects, result.headers, locale);
+    const report = { ...result.report, rejected: localizeRejects(locale, result.report.rejected) };
     if (flags.json) {
       console.log(JSON.stringify(report));
     } else {
       console.log(
-        `Leads (batch "${result.batchReference}"): ${report.inserted} inserted, ${report.unchanged} unchanged, ${report.rejectedTotal} rejected`,
+        say('leadSummary', {
+          batch: result.batchReference,
+          inserted: report.inserted,
+          unchanged: report.unchanged,
+          rejected: report.rejectedTotal,
+        }),
       );
-      console.log(
-        `  routed by person ${report.routed.person}, by address ${report.routed.address}, to the community inbox ${report.routed.inbox}`,
-      );
+      console.log(say('leadRouted', { ...report.routed }));
       for (const r of report.rejected.slice(0, 20))
-        console.log(`  row ${r.row}  ${r.field}  ${r.code}  ${r.message}`);
+        console.log(say('rejectLine', { row: r.row, field: r.field, code: r.code, message: r.message }));
       if (report.rejectedTotal > 20)
         console.log(
-          `  … ${report.rejectedTotal - 20} more${flags.rejects ? '' : ' (write them all with --rejects OUT.xlsx)'}`,
+          say('more', { count: report.rejectedTotal - 20 }) + (flags.rejects ? '' : say('moreHint')),
         );
     }
-    if (flags.rejects) console.error(`Rejected rows written to ${flags.rejects}`);
+    if (flags.rejects) console.error(say('wroteRejects', { file: flags.rejects }));
     if (report.rejectedTotal > 0) process.exitCode = 2;
   } finally {
     await database.close();
@@ -79,6 +91,7 @@ export function registerLeadImportCommand(program: Command): void {
       'names the list (default: file name and date); re-importing a batch stores nothing twice',
     )
     .option('--json', 'print only the report as one JSON object')
+    .option('--lang <locale>', 'language of messages: zh-CN or en (default: LANG, else zh-CN)')
     .option('--sheet <name>', 'the worksheet to read (default: the first visible one)')
     .addOption(
       new Option('--encoding <encoding>', 'CSV text encoding')
