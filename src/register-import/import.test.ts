@@ -98,15 +98,15 @@ describeEachDatabase('register import (persons, houses, units)', (database) => {
     const { report } = await importPersons(file, { ...system, viewer: worker });
     expect(report).toMatchObject({ inserted: 2, updated: 0, unchanged: 0 });
     expect(report.rejected.map((r) => [r.row, r.field, r.code])).toEqual([
-      [4, '身份证号', 'DOC_CHECKSUM'],
-      [5, '手机号码', 'PHONE_INVALID'],
-      [6, '所属网格', 'AREA_NOT_FOUND'],
-      [7, '所属网格', 'FORBIDDEN'],
-      [8, '性别', 'PERSON_SEX_MISMATCH'],
-      [9, '身份证号', 'DUPLICATE_IN_FILE'],
-      [10, '人员类型', 'IMPORT_ROW_INVALID'],
+      [4, '身份证号', 'checksum'],
+      [5, '手机号码', 'phone'],
+      [6, '所属网格', 'unknownArea'],
+      [7, '所属网格', 'areaForbidden'],
+      [8, '性别', 'sexMismatch'],
+      [9, '身份证号', 'duplicateInFile'],
+      [10, '人员类型', 'residenceType'],
     ]);
-    expect(report.rejected[5]!.message).toContain('row 2');
+    expect(report.rejected[5]!.params).toEqual({ row: 2 });
 
     const rows = await database()
       .db.selectFrom('persons')
@@ -366,9 +366,7 @@ describeEachDatabase('register import (persons, houses, units)', (database) => {
       source: { path: houses },
     });
     expect(first.report).toMatchObject({ inserted: 2, updated: 0, unchanged: 0 });
-    expect(first.report.rejected.map((r) => [r.row, r.field, r.code])).toEqual([
-      [4, '用途', 'IMPORT_ROW_INVALID'],
-    ]);
+    expect(first.report.rejected.map((r) => [r.row, r.field, r.code])).toEqual([[4, '用途', 'unknownWord']]);
     expect(
       (await importRegisterFile(database().db, system, cipher, { kind: 'houses', source: { path: houses } }))
         .report,
@@ -381,7 +379,7 @@ describeEachDatabase('register import (persons, houses, units)', (database) => {
     ]);
     const linked = await importPersons(people);
     expect(linked.report.inserted).toBe(1);
-    expect(linked.report.rejected.map((r) => r.code)).toEqual(['HOUSE_NOT_FOUND']);
+    expect(linked.report.rejected.map((r) => r.code)).toEqual(['houseNotFound']);
     const tenant = await database()
       .db.selectFrom('persons')
       .innerJoin('houses', 'houses.id', 'persons.house_id')
@@ -402,8 +400,8 @@ describeEachDatabase('register import (persons, houses, units)', (database) => {
     ).report;
     expect(unitReport).toMatchObject({ inserted: 2 });
     expect(unitReport.rejected.map((r) => [r.row, r.code])).toEqual([
-      [4, 'CREDIT_CODE_INVALID'],
-      [5, 'AREA_LEVEL_INVALID'],
+      [4, 'creditCode'],
+      [5, 'areaLevel'],
     ]);
     expect(
       (await importRegisterFile(database().db, system, cipher, { kind: 'units', source: { path: units } }))

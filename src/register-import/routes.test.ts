@@ -124,7 +124,7 @@ describeEachDatabase('register import API and persons export', (database) => {
       inserted: 2,
       updated: 0,
       unchanged: 0,
-      rejected: [{ row: 4, field: '手机号码', code: 'PHONE_INVALID', message: expect.any(String) }],
+      rejected: [{ row: 4, field: '手机号码', code: 'phone', message: expect.any(String) }],
     });
 
     const rejects = await app.inject({
@@ -146,7 +146,7 @@ describeEachDatabase('register import API and persons export', (database) => {
       '人员类型',
       '备注',
     ]);
-    expect(rows[1]!.slice(0, 3)).toEqual(['4', '手机号码', 'PHONE_INVALID']);
+    expect(rows[1]!.slice(0, 3)).toEqual(['4', '手机号码', 'phone']);
     expect(rows[1]!.slice(4, 6)).toEqual(['陈三', IDS[2]]);
     const audit = await database()
       .db.selectFrom('audit_log')

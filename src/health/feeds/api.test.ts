@@ -135,7 +135,15 @@ describeEachDatabase(
           unchanged: 0,
           matched: 2,
           unmatched: 1,
-          rejected: [{ row: 4, field: 'result', code: 'RESULT_UNKNOWN', message: expect.any(String) }],
+          rejected: [
+            {
+              row: 4,
+              field: 'result',
+              code: 'testResult',
+              params: expect.objectContaining({ value: expect.any(String) }),
+              message: expect.any(String),
+            },
+          ],
         },
       });
       const payloads = await database().db.selectFrom('feed_batch_payloads').select('batch_id').execute();
@@ -301,7 +309,7 @@ describeEachDatabase(
         status: 'done',
         fileName: '体温.csv',
         channel: 'file',
-        report: { inserted: 1, matched: 1, rejected: [{ row: 3, code: 'TEMPERATURE_OUT_OF_RANGE' }] },
+        report: { inserted: 1, matched: 1, rejected: [{ row: 3, code: 'temperature' }] },
       });
       const elsewhere = await multipart([{ name: 't.csv', content: csv }], { areaId: String(tree.gridB.id) });
       const refused = await app.inject({

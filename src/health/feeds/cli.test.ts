@@ -48,7 +48,15 @@ describe('gridguard import tests (CLI)', () => {
       inserted: 1,
       updated: 0,
       unchanged: 0,
-      rejected: [{ row: 3, field: '检测结果', code: 'RESULT_UNKNOWN', message: expect.any(String) }],
+      rejected: [
+        {
+          row: 3,
+          field: '检测结果',
+          code: 'testResult',
+          params: expect.objectContaining({ value: expect.any(String) }),
+          message: expect.any(String),
+        },
+      ],
       matched: 0,
       unmatched: 1,
     });

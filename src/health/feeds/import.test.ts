@@ -119,10 +119,22 @@ describeEachDatabase('health feeds: file imports, matching, unmatched inbox', (d
       matched: 2,
       unmatched: 2,
       rejected: [
-        { row: 6, field: '检测结果', code: 'RESULT_UNKNOWN', message: expect.any(String) },
-        { row: 7, field: '采样时间', code: 'TIME_MISSING', message: expect.any(String) },
-        { row: 8, field: '身份证号', code: 'REQUIRED', message: expect.any(String) },
-        { row: 9, field: '样本编号', code: 'DUPLICATE_IN_FILE', message: expect.stringContaining('row 2') },
+        {
+          row: 6,
+          field: '检测结果',
+          code: 'testResult',
+          params: expect.objectContaining({ value: expect.any(String) }),
+          message: expect.any(String),
+        },
+        { row: 7, field: '采样时间', code: 'timeMissing', message: expect.any(String) },
+        { row: 8, field: '身份证号', code: 'required', message: expect.any(String) },
+        {
+          row: 9,
+          field: '样本编号',
+          code: 'duplicateInFile',
+          params: { row: 2 },
+          message: expect.any(String),
+        },
       ],
     });
     expect(await health(persons.A1!)).toMatchObject({
@@ -215,7 +227,7 @@ describeEachDatabase('health feeds: file imports, matching, unmatched inbox', (d
     const result = await importFile('vaccinations', 'cdc', xlsx);
     expect(result.report).toMatchObject({ inserted: 2, matched: 2, unmatched: 0 });
     expect(result.report.rejected).toEqual([
-      { row: 4, field: '剂次', code: 'DOSE_INVALID', message: expect.any(String) },
+      { row: 4, field: '剂次', code: 'dose', message: expect.any(String) },
     ]);
     expect(await health(persons.A2!)).toMatchObject({
       vaccination_doses: 2,
@@ -237,13 +249,19 @@ describeEachDatabase('health feeds: file imports, matching, unmatched inbox', (d
     const numeric = await importFile('healthcodes', 'status-012', file('codes', codes));
     expect(numeric.report).toMatchObject({ inserted: 2, matched: 2 });
     expect(numeric.report.rejected).toEqual([
-      { row: 4, field: '健康码状态', code: 'HEALTH_CODE_UNKNOWN', message: expect.any(String) },
+      {
+        row: 4,
+        field: '健康码状态',
+        code: 'healthCode',
+        params: expect.objectContaining({ value: expect.any(String) }),
+        message: expect.any(String),
+      },
     ]);
     expect((await health(persons.A1!)).health_code).toBe('GREEN');
     expect((await health(persons.A2!)).health_code).toBe('RED');
     // Another source's "0" means nothing known: rejected, not guessed.
     const other = await importFile('healthcodes', 'scanner-x', file('codes-x', codes.slice(0, 2)));
-    expect(other.report.rejected.map((r) => r.code)).toEqual(['HEALTH_CODE_UNKNOWN']);
+    expect(other.report.rejected.map((r) => r.code)).toEqual(['healthCode']);
 
     const temperatures = await importFile(
       'temperatures',
@@ -255,9 +273,7 @@ describeEachDatabase('health feeds: file imports, matching, unmatched inbox', (d
         `王二,${A2},2026-11-01 08:00,34.0,额温`,
       ]),
     );
-    expect(temperatures.report.rejected.map((r) => [r.row, r.code])).toEqual([
-      [4, 'TEMPERATURE_OUT_OF_RANGE'],
-    ]);
+    expect(temperatures.report.rejected.map((r) => [r.row, r.code])).toEqual([[4, 'temperature']]);
     expect(await health(persons.A1!)).toMatchObject({ last_temperature: '37.9' });
   });
 
@@ -270,7 +286,7 @@ describeEachDatabase('health feeds: file imports, matching, unmatched inbox', (d
     ];
     const first = await importFile('riskareas', 'nhc', file('risk', lines));
     expect(first.report).toMatchObject({ inserted: 2, unchanged: 0 });
-    expect(first.report.rejected.map((r) => r.code)).toEqual(['REGION_CODE_INVALID']);
+    expect(first.report.rejected.map((r) => r.code)).toEqual(['regionCode']);
     expect((await importFile('riskareas', 'nhc', file('risk', lines))).report).toMatchObject({
       inserted: 0,
       unchanged: 2,

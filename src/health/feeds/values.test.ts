@@ -25,14 +25,14 @@ describe('feed values', () => {
       '２０２６-１１-０１ ０９:３０',
     ])
       expect(moment(text), text).toBe('2026-11-01T01:30:00.000Z');
-    expect(moment('2026-11-01')).toBe('TIME_MISSING');
+    expect(moment('2026-11-01')).toBe('timeMissing');
     expect(moment('2026-11-01', 'start-of-day')).toBe('2026-10-31T16:00:00.000Z');
     expect(moment('2026-11-01', 'end-of-day')).toBe('2026-11-01T16:00:00.000Z');
-    expect(moment('2026-02-30 08:00')).toBe('TIME_INVALID');
-    expect(moment('2026-11-01 24:00')).toBe('TIME_INVALID');
-    expect(moment('昨天')).toBe('TIME_INVALID');
-    expect(moment('2026-11-03 08:00')).toBe('TIME_IN_FUTURE');
-    expect(moment('2019-01-01 08:00')).toBe('TIME_TOO_EARLY');
+    expect(moment('2026-02-30 08:00')).toBe('time');
+    expect(moment('2026-11-01 24:00')).toBe('time');
+    expect(moment('昨天')).toBe('time');
+    expect(moment('2026-11-03 08:00')).toBe('timeInFuture');
+    expect(moment('2019-01-01 08:00')).toBe('timeTooEarly');
   });
 
   it('maps health-code colours per source and knows nothing else', () => {

@@ -33,14 +33,14 @@ describe('lead rows', () => {
   });
   it('needs an ID number, a phone or a name with an address, and a reason', () => {
     expect(validateLeadRow({ name: '张三', reason: 'x' }, 2, now)).toMatchObject({
-      code: 'LEAD_IDENTITY_MISSING',
+      code: 'leadIdentity',
     });
-    expect(validateLeadRow({ phone: '138', reason: 'x' }, 2, now)).toMatchObject({ code: 'PHONE_INVALID' });
+    expect(validateLeadRow({ phone: '138', reason: 'x' }, 2, now)).toMatchObject({ code: 'phone' });
     expect(validateLeadRow({ documentNumber: '36042619910102009X', reason: 'x' }, 2, now)).toMatchObject({
       field: 'documentNumber',
-      code: 'DOC_CHECKSUM',
+      code: 'checksum',
     });
-    expect(validateLeadRow({ phone: '13800000000' }, 2, now)).toMatchObject({ code: 'LEAD_REASON_MISSING' });
+    expect(validateLeadRow({ phone: '13800000000' }, 2, now)).toMatchObject({ code: 'required' });
     expect(
       validateLeadRow({ name: '张三', address: '星火路8号', reason: '涉疫', deadline: '48h' }, 2, now),
     ).toMatchObject({
@@ -127,11 +127,11 @@ describeEachDatabase('lead verification', (database, backend) => {
     expect(
       report.rejected.map((r: { row: number; field: string; code: string }) => [r.row, r.field, r.code]),
     ).toEqual([
-      [6, '身份证号', 'DOC_CHECKSUM'],
-      [7, '身份证号', 'LEAD_IDENTITY_MISSING'],
-      [8, '核查时限', 'LEAD_DEADLINE_PAST'],
-      [9, '核查事由', 'DUPLICATE_IN_FILE'],
-      [10, '核查事由', 'LEAD_REASON_MISSING'],
+      [6, '身份证号', 'checksum'],
+      [7, '身份证号', 'leadIdentity'],
+      [8, '核查时限', 'deadlinePast'],
+      [9, '核查事由', 'duplicateInFile'],
+      [10, '核查事由', 'required'],
     ]);
 
     const leads = await database()
@@ -187,7 +187,7 @@ describeEachDatabase('lead verification', (database, backend) => {
       routed: { person: 1, address: 0, inbox: 1 },
     });
     expect(body.rejected).toEqual([
-      { row: 2, field: 'documentNumber', code: 'LEAD_IDENTITY_MISSING', message: expect.any(String) },
+      { row: 2, field: 'documentNumber', code: 'leadIdentity', message: expect.any(String) },
     ]);
     expect(body.leads[0]).toMatchObject({ row: 0, routedBy: 'person', area: { id: tree.microA.id } });
     // The worker may not read the village inbox, so its area is not shown.
