@@ -18,7 +18,7 @@ describe('the generated API contract', () => {
       })),
     );
 
-  it('openapi.json and web/src/api/schema.gen.ts match the code', async () => {
+  it('openapi.json, web/src/api/schema.gen.ts and model.ts match the code', async () => {
     const stale = await staleContractFiles(document);
     expect(stale, `${stale.join(', ')} out of date: run \`npm run contract\` and commit the result`).toEqual(
       [],
