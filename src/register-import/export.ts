@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/repository.js';
 import { can } from '../auth/scope.js';
 import type { Actor } from '../core/context.js';
 import { forbidden, invalid, notFound } from '../core/errors.js';
+import type { PersonStatus } from '../core/vocabulary.js';
 import type { DB } from '../db/schema.js';
 import { findAreaInScope } from '../hierarchy/repository.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
@@ -22,7 +23,8 @@ const RESIDENCE_LABELS: Record<string, string> = {
   temporary: '暂住',
 };
 const SEX_LABELS: Record<string, string> = { male: '男', female: '女', unknown: '未知' };
-const STATUS_LABELS: Record<string, string> = { active: '在住', departed: '已离开', deceased: '已故' };
+// Typed by the vocabulary: a new person status fails the build until the export names it.
+const STATUS_LABELS: Record<PersonStatus, string> = { active: '在住', departed: '已离开', deceased: '已故' };
 
 const label = (field: Parameters<typeof PERSON_COLUMNS.label>[0]) => PERSON_COLUMNS.label(field);
 

@@ -4,6 +4,7 @@ import { recordAudit } from '../../audit/repository.js';
 import { can } from '../../auth/scope.js';
 import type { Actor, Db } from '../../core/context.js';
 import { forbidden, invalid, notFound } from '../../core/errors.js';
+import type { KeyPersonStatus, PersonStatus } from '../../core/vocabulary.js';
 import type { KeyPersonCategory } from '../../db/schema.js';
 import { type AreaRow, findAreaInScope } from '../../hierarchy/repository.js';
 import type { FieldCipher } from '../../privacy/field-crypto.js';
@@ -29,7 +30,11 @@ export const CATEGORY_LABELS: Record<KeyPersonCategory, string> = {
   fever: '发热人员',
 };
 const CATEGORIES = Object.keys(CATEGORY_LABELS) as KeyPersonCategory[];
-const KEY_STATUS_LABELS: Record<string, string> = { active: '在管', ended: '已解除', transferred: '已转出' };
+const KEY_STATUS_LABELS: Record<KeyPersonStatus, string> = {
+  active: '在管',
+  ended: '已解除',
+  transferred: '已转出',
+};
 const SEX_LABELS: Record<string, string> = { male: '男', female: '女', unknown: '未知' };
 const RESIDENCE_LABELS: Record<string, string> = {
   registered: '户籍',
@@ -37,7 +42,11 @@ const RESIDENCE_LABELS: Record<string, string> = {
   floating: '流动',
   temporary: '暂住',
 };
-const PERSON_STATUS_LABELS: Record<string, string> = { active: '在住', departed: '已离开', deceased: '已故' };
+const PERSON_STATUS_LABELS: Record<PersonStatus, string> = {
+  active: '在住',
+  departed: '已离开',
+  deceased: '已故',
+};
 
 export const SHEET_NAMES = ['重点人员统计', '重点人员名单', '筛查覆盖', '线索核查', '新增来人'] as const;
 
