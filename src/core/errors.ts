@@ -44,8 +44,8 @@ export class AppError extends Error {
 export const notFound = (code: ErrorCode, message: string) => new AppError(code, 404, message);
 export const forbidden = (message = 'You do not have the right to do this here') =>
   new AppError('FORBIDDEN', 403, message);
-export const conflict = (code: ErrorCode, message: string, details?: unknown) =>
-  new AppError(code, 409, message, details);
+export const conflict = (code: ErrorCode, message: string, details?: unknown, params?: Params) =>
+  new AppError(code, 409, message, details, params);
 export const invalid = (code: ErrorCode, message: string, details?: FieldProblemInput[]) =>
   new AppError(code, 400, message, details);
 
@@ -63,7 +63,7 @@ export function problemOfAjv(item: {
   schema?: unknown;
 }): { code: ProblemCode; params?: Params } {
   const p = item.params ?? {};
-  const limit = typeof p.limit === 'number' || typeof p.limit === 'string' ? p.limit : undefined;
+  const limit = typeof p.limit === 'number' || typeof p.limit === 'string' ? p.limit : null;
   switch (item.keyword) {
     case 'required':
       return { code: 'required' };
@@ -75,18 +75,24 @@ export function problemOfAjv(item: {
       return limit === 1 ? { code: 'blank' } : { code: 'minLength', params: { min: limit } };
     case 'pattern':
       // RequiredText's pattern asks for one non-space character: failing it means blank.
-      return typeof p.pattern === 'string' && p.pattern.includes('\\S') ? { code: 'blank' } : { code: 'pattern' };
+      return typeof p.pattern === 'string' && p.pattern.includes('\\S')
+        ? { code: 'blank' }
+        : { code: 'pattern' };
     case 'format':
       return p.format === 'date' || p.format === 'date-time'
         ? { code: 'date' }
-        : { code: 'format', params: { format: typeof p.format === 'string' ? p.format : undefined } };
+        : { code: 'format', params: { format: typeof p.format === 'string' ? p.format : null } };
     case 'enum':
     case 'const':
     case 'anyOf':
     case 'oneOf':
       return { code: 'oneOf' };
     case 'type':
-      return p.type === 'integer' ? { code: 'integer' } : p.type === 'number' ? { code: 'number' } : { code: 'type' };
+      return p.type === 'integer'
+        ? { code: 'integer' }
+        : p.type === 'number'
+          ? { code: 'number' }
+          : { code: 'type' };
     case 'minimum':
       return { code: 'minimum', params: { limit } };
     case 'maximum':
@@ -156,6 +162,16 @@ export function inputDatabaseError(error: unknown): AppError | undefined {
   return new AppError('VALIDATION_FAILED', 400, 'A value in the request is not acceptable');
 }
 
+/** The sentence with the first field problem named, so a message alone says where to look. */
+function withFirstProblem(sentence: string, details: unknown): string {
+  const first: unknown = Array.isArray(details) ? details[0] : undefined;
+  if (typeof first !== 'object' || first === null) return sentence;
+  const { field, message } = first as { field?: unknown; message?: unknown };
+  return typeof field === 'string' && typeof message === 'string'
+    ? `${sentence} (${field}: ${message})`
+    : sentence;
+}
+
 /** The one error serializer: stable code + message; unknown errors never leak internals. */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
@@ -167,9 +183,15 @@ export function registerErrorHandler(app: FastifyInstance): void {
         reply.header('retry-after', String(retryAfter));
       // The developer's English message goes to the log only; the caller reads the catalog's sentence.
       request.log[error.statusCode >= 500 ? 'error' : 'debug']({ code: error.code }, error.message);
-      const body: ErrorBody = { error: { code: error.code, message: errorMessage(locale, error.code, error.params) } };
+      const details = error.details === undefined ? undefined : localizeProblems(locale, error.details);
+      const body: ErrorBody = {
+        error: {
+          code: error.code,
+          message: withFirstProblem(errorMessage(locale, error.code, error.params), details),
+        },
+      };
       if (error.params !== undefined) body.error.params = error.params;
-      if (error.details !== undefined) body.error.details = localizeProblems(locale, error.details);
+      if (details !== undefined) body.error.details = details;
       return reply.status(error.statusCode).send(body);
     }
     const fastifyError = error as FastifyError & {
@@ -192,12 +214,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
         if (params) problem.params = params;
         return problem;
       });
-      const first = details[0];
-      const summary = errorMessage(locale, 'VALIDATION_FAILED');
       return reply.status(400).send({
         error: {
           code: 'VALIDATION_FAILED',
-          message: first ? `${summary} (${first.field}: ${first.message})` : summary,
+          message: withFirstProblem(errorMessage(locale, 'VALIDATION_FAILED'), details),
           details,
         },
       } satisfies ErrorBody);
@@ -211,7 +231,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (status === 415) {
       return reply
         .status(415)
-        .send({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: errorMessage(locale, 'UNSUPPORTED_MEDIA_TYPE') } });
+        .send({
+          error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: errorMessage(locale, 'UNSUPPORTED_MEDIA_TYPE') },
+        });
     }
     if (status === 429) {
       return reply
@@ -221,7 +243,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (status >= 400 && status < 500) {
       return reply
         .status(status)
-        .send({ error: { code: fastifyError.code ?? 'BAD_REQUEST', message: errorMessage(locale, 'BAD_REQUEST') } });
+        .send({
+          error: { code: fastifyError.code ?? 'BAD_REQUEST', message: errorMessage(locale, 'BAD_REQUEST') },
+        });
     }
     const refused = inputDatabaseError(error);
     if (refused) {

@@ -71,7 +71,7 @@ describeEachDatabase('input guard and bounded schemas', (database) => {
       expect(response.statusCode, response.body).toBe(400);
       expect(response.json().error).toMatchObject({
         code: 'VALIDATION_FAILED',
-        details: [{ field: 'body.name', message: 'must not contain control characters' }],
+        details: [{ field: 'body.name', code: 'controlChars', message: '不能包含控制字符或尖括号' }],
       });
     }
     expect(await storedName()).toBe('甲网格');

@@ -156,6 +156,6 @@ export const ERRORS_EN: Record<ErrorCode, string> = {
   USER_NOT_IN_AREA: 'This user holds no role in this area and cannot join',
   VALIDATION_FAILED: 'Some input is invalid; check and try again',
   VISIT_PERSON_NOT_RESIDENT: 'A chosen person does not live in this house',
-  VOLUNTEER_FULL: 'This volunteer already covers 5 households',
+  VOLUNTEER_FULL: 'Volunteer {name} already covers {households} households; the maximum is {maximum}',
   VOLUNTEER_NOT_IN_AREA: 'This volunteer does not belong to this micro-grid or its grid',
 };

@@ -152,6 +152,6 @@ export const ERRORS_ZH_CN: Record<ErrorCode, string> = {
   USER_NOT_IN_AREA: '该用户在此区域没有岗位，不能加入',
   VALIDATION_FAILED: '输入有误，请检查后重试',
   VISIT_PERSON_NOT_RESIDENT: '所选人员不住在该房屋',
-  VOLUNTEER_FULL: '该志愿者已包联 5 户，不能再增加',
+  VOLUNTEER_FULL: '志愿者{name}已包联 {households} 户，最多 {maximum} 户，不能再增加',
   VOLUNTEER_NOT_IN_AREA: '该志愿者不属于此微网格或其上级网格',
 };

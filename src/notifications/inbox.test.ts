@@ -202,7 +202,10 @@ describeEachDatabase('notification inbox and channel preferences', (database) =>
     const otherHost = await attempt([
       { channel: 'webhook', enabled: true, address: 'https://10.0.0.5/hook' },
     ]);
-    expect(otherHost.json().error.message).toBe('body.channels.0.address must point to qyapi.weixin.qq.com');
+    expect(otherHost.json().error).toMatchObject({
+      code: 'NOTIFICATION_ADDRESS_INVALID',
+      details: [{ field: 'body.channels.0.address' }],
+    });
     const noAddress = await attempt([{ channel: 'voice', enabled: true }]);
     expect(noAddress.json().error.code).toBe('NOTIFICATION_ADDRESS_REQUIRED');
     const twice = await attempt([

@@ -106,7 +106,6 @@ export function registerHealthImportCommands(program: Command): void {
       .option('--area <code>', 'the area the feed belongs to (default: the top area)')
       .option('--json', 'print only the report as one JSON object')
       .option('--lang <locale>', 'language of messages: zh-CN or en (default: LANG, else zh-CN)')
-      .option('--lang <locale>', 'language of messages: zh-CN or en (default: LANG, else zh-CN)')
       .option('--sheet <name>', 'the worksheet to read (default: the first visible one)')
       .addOption(
         new Option('--encoding <encoding>', 'CSV text encoding')

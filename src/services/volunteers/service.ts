@@ -140,6 +140,7 @@ export async function assignHouses(db: Db, actor: Actor, body: AssignBody): Prom
       'VOLUNTEER_FULL',
       `Volunteer ${name} (user ${body.volunteerUserId}) covers ${current} households; ${fresh.length} more would exceed the maximum of ${MAX_HOUSEHOLDS}`,
       { volunteerUserId: body.volunteerUserId, name, households: current, maximum: MAX_HOUSEHOLDS },
+      { name, households: current, maximum: MAX_HOUSEHOLDS },
     );
   const now = actor.now();
   const inserted = await repo.insertCoverage(

@@ -141,11 +141,24 @@ export function codeText(i18n: Translator, code: string): string | null {
   return null;
 }
 
+/** The values an error's sentence names ({name}, {maximum}), when the server sent them. */
+function paramsOf(error: object): Record<string, string | number> {
+  const params = (error as { params?: unknown }).params;
+  const result: Record<string, string | number> = {};
+  if (typeof params === 'object' && params !== null)
+    for (const [name, value] of Object.entries(params))
+      if (typeof value === 'string' || typeof value === 'number') result[name] = value;
+  return result;
+}
+
 /** A user-facing sentence for any thrown error: translated by code, else the server's own message. */
 export function errorText(i18n: Translator, error: unknown): string {
   if (isApiError(error)) {
     const key = `error.${error.code}`;
-    return i18n.has(key) ? i18n.t(key) : i18n.t('error.unknown', { message: error.message });
+    if (!i18n.has(key)) return i18n.t('error.unknown', { message: error.message });
+    const text = i18n.t(key, paramsOf(error));
+    // A sentence whose values the error did not carry reads better as the server worded it.
+    return /\{\w+\}/.test(text) ? error.message : text;
   }
   return i18n.t('error.unknown', { message: error instanceof Error ? error.message : String(error) });
 }
