@@ -3,6 +3,7 @@ import type { Db } from '../core/context.js';
 import type { DB, NotificationChannel } from '../db/schema.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { type ChannelAdapters, type ChannelMessage, ChannelSendError } from './channels/types.js';
+import { claimDeliveryRows, deliveryMessageRows, settleDelivery } from './repository.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -66,24 +67,7 @@ export async function claimDueDeliveries(
   lease: Date,
   batch: number,
 ): Promise<ClaimedDelivery[]> {
-  const rows = await db
-    .updateTable('notification_deliveries')
-    .set({ locked_until: lease })
-    .where('id', 'in', (eb) =>
-      eb
-        .selectFrom('notification_deliveries')
-        .select('id')
-        .where('status', '=', 'pending')
-        .where('next_attempt_at', '<=', now)
-        .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<=', now)]))
-        .orderBy('next_attempt_at')
-        .orderBy('id')
-        .limit(batch)
-        .forUpdate()
-        .skipLocked(),
-    )
-    .returning(['id', 'notification_id', 'channel', 'attempts'])
-    .execute();
+  const rows = await claimDeliveryRows(db, now, lease, batch);
   return rows.map((r) => ({
     id: r.id,
     notificationId: r.notification_id,
@@ -122,38 +106,36 @@ export async function deliverDueNotifications(
   await forEachLimited(claimed, options.concurrency ?? 8, async (delivery) => {
     const outcome = await attempt(delivery, messages.get(delivery.id), adapters, options.cipher);
     const attempts = delivery.attempts + 1;
-    const mine = (qb: ReturnType<typeof updateDelivery>) =>
-      qb
-        .where('id', '=', delivery.id)
-        .where('status', '=', 'pending')
-        // A claim that outlived its lease may have been taken over: the new holder decides.
-        .where('locked_until', '=', lease);
     switch (outcome.kind) {
       case 'sent':
         run.sent += 1;
-        await mine(updateDelivery(db))
-          .set({ status: 'sent', attempts, sent_at: now, locked_until: null, last_error: null })
-          .execute();
+        await settleDelivery(db, delivery.id, lease, {
+          status: 'sent',
+          attempts,
+          sent_at: now,
+          locked_until: null,
+          last_error: null,
+        });
         return;
       case 'skipped':
         run.failed += 1;
-        await mine(updateDelivery(db))
-          .set({ status: 'failed', locked_until: null, last_error: outcome.error })
-          .execute();
+        await settleDelivery(db, delivery.id, lease, {
+          status: 'failed',
+          locked_until: null,
+          last_error: outcome.error,
+        });
         return;
       case 'failed': {
         const giveUp = outcome.permanent || attempts >= maxAttempts;
         if (giveUp) run.failed += 1;
         else run.retrying += 1;
-        await mine(updateDelivery(db))
-          .set({
-            status: giveUp ? 'failed' : 'pending',
-            attempts,
-            locked_until: null,
-            last_error: outcome.error,
-            next_attempt_at: giveUp ? now : new Date(now.getTime() + retryDelay(attempts, delays)),
-          })
-          .execute();
+        await settleDelivery(db, delivery.id, lease, {
+          status: giveUp ? 'failed' : 'pending',
+          attempts,
+          locked_until: null,
+          last_error: outcome.error,
+          next_attempt_at: giveUp ? now : new Date(now.getTime() + retryDelay(attempts, delays)),
+        });
         return;
       }
       default: {
@@ -165,8 +147,6 @@ export async function deliverDueNotifications(
   return run;
 }
 
-const updateDelivery = (db: Db) => db.updateTable('notification_deliveries');
-
 interface PendingMessage {
   message: Omit<ChannelMessage, 'address'>;
   enabled: boolean;
@@ -175,32 +155,10 @@ interface PendingMessage {
 
 /** The notification and the user's current setting for each claimed delivery's channel. */
 async function messagesFor(db: Db, claimed: ClaimedDelivery[]): Promise<Map<number, PendingMessage>> {
-  const rows = await db
-    .selectFrom('notification_deliveries as d')
-    .innerJoin('notifications as n', 'n.id', 'd.notification_id')
-    .leftJoin('notification_preferences as p', (join) =>
-      join.onRef('p.user_id', '=', 'n.user_id').onRef('p.channel', '=', 'd.channel'),
-    )
-    .select([
-      'd.id as delivery_id',
-      'd.channel',
-      'd.attempts',
-      'n.id as notification_id',
-      'n.user_id',
-      'n.kind',
-      'n.priority',
-      'n.title',
-      'n.body',
-      'n.link',
-      'p.enabled',
-      'p.address_secret',
-    ])
-    .where(
-      'd.id',
-      'in',
-      claimed.map((c) => c.id),
-    )
-    .execute();
+  const rows = await deliveryMessageRows(
+    db,
+    claimed.map((c) => c.id),
+  );
   return new Map(
     rows.map((row) => [
       row.delivery_id,

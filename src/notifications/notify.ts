@@ -1,7 +1,6 @@
-import { sql } from 'kysely';
 import type { Db } from '../core/context.js';
-import type { NotificationChannel } from '../db/schema.js';
 import { type ReadRule, readersAmong } from './readers.js';
+import { insertNotifications } from './repository.js';
 
 /** The PostgreSQL channel on which committed notifications are announced to every app process. */
 export const NOTIFICATION_CHANNEL = 'gridguard_notifications';
@@ -88,59 +87,19 @@ export async function notify(db: Db, input: NotifyInput): Promise<NotificationAn
     createdAt: input.now.toISOString(),
   };
   const contentJson = JSON.stringify(content);
-  const entry =
-    Buffer.byteLength(contentJson) < CONTENT_LIMIT_BYTES
-      ? sql`json_build_array(json_build_array(created.id, created.user_id, ${contentJson}::json))`
-      : sql`json_build_array(json_build_array(created.id, created.user_id))`;
-
-  const created = await db
-    .with('created', (qb) =>
-      qb
-        .insertInto('notifications')
-        .values(
-          userIds.map((userId) => ({
-            user_id: userId,
-            kind: input.kind,
-            priority,
-            title: input.title,
-            body: input.body ?? null,
-            link: input.link ?? null,
-            entity_type: entityType,
-            entity_id: entityId,
-            dedupe_key: input.dedupeKey ? `${input.dedupeKey}:${userId}` : null,
-            created_at: input.now,
-          })),
-        )
-        .onConflict((oc) => oc.column('dedupe_key').doNothing())
-        .returning(['id', 'user_id', 'priority']),
-    )
-    // A delivery per enabled channel; urgent-only channels (voice calls) only for urgent ones.
-    .with('queued', (qb) =>
-      qb
-        .insertInto('notification_deliveries')
-        .columns(['notification_id', 'channel', 'next_attempt_at'])
-        .expression((eb) =>
-          eb
-            .selectFrom('created as n')
-            .innerJoin('notification_preferences as p', 'p.user_id', 'n.user_id')
-            .select([
-              'n.id',
-              sql<NotificationChannel>`p.channel`.as('channel'),
-              sql<Date>`${input.now}::timestamptz`.as('next_attempt_at'),
-            ])
-            .where('p.enabled', '=', true)
-            .where((w) => w.or([w('p.urgent_only', '=', false), w('n.priority', '=', 'urgent')])),
-        )
-        .returning('notification_deliveries.id'),
-    )
-    .selectFrom('created')
-    // Delivered to listeners only when the transaction commits.
-    .select([
-      'created.id',
-      'created.user_id',
-      sql`pg_notify(${NOTIFICATION_CHANNEL}, ${entry}::text)`.as('announced'),
-    ])
-    .orderBy('created.id')
-    .execute();
+  const created = await insertNotifications(db, {
+    userIds,
+    kind: input.kind,
+    priority,
+    title: input.title,
+    body: input.body ?? null,
+    link: input.link ?? null,
+    entityType,
+    entityId,
+    dedupeKey: input.dedupeKey ?? null,
+    now: input.now,
+    channel: NOTIFICATION_CHANNEL,
+    announced: Buffer.byteLength(contentJson) < CONTENT_LIMIT_BYTES ? contentJson : null,
+  });
   return created.map((row) => ({ id: row.id, userId: row.user_id }));
 }

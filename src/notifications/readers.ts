@@ -1,7 +1,8 @@
-import { type Expression, type SqlBool, sql } from 'kysely';
+import type { Expression, SqlBool } from 'kysely';
 import type { Right, Role } from '../auth/rights.js';
 import { type Assignment, canAnywhere, type Viewer } from '../auth/scope.js';
 import type { Db } from '../core/context.js';
+import { activeRolesOf, whoPasses } from './repository.js';
 
 /**
  * How the page a notification links to decides who may open it. The module that owns the object
@@ -23,17 +24,7 @@ export interface ReadRule {
 type UserViewer = Extract<Viewer, { kind: 'user' }>;
 
 async function viewersOf(db: Db, userIds: readonly number[]): Promise<UserViewer[]> {
-  const rows = await db
-    .selectFrom('role_assignments as r')
-    .innerJoin('areas as a', 'a.id', 'r.area_id')
-    .innerJoin('users as u', 'u.id', 'r.user_id')
-    .select(['r.user_id', 'u.username', 'u.display_name', 'r.role', 'r.area_id', 'a.path', 'r.categories'])
-    .where('r.user_id', 'in', [...userIds])
-    .where('u.disabled_at', 'is', null)
-    .where('a.retired_at', 'is', null)
-    .orderBy('r.user_id')
-    .orderBy('a.path')
-    .execute();
+  const rows = await activeRolesOf(db, userIds);
   const viewers = new Map<number, UserViewer>();
   for (const row of rows) {
     let viewer = viewers.get(row.user_id);
@@ -71,14 +62,12 @@ export async function readersAmong(
   const { rule } = entity;
   const viewers = (await viewersOf(db, userIds)).filter((v) => canAnywhere(v, rule.gate));
   if (viewers.length === 0) return [];
-  const from = sql`${sql.table(rule.table)} as ${sql.raw(rule.alias)}`;
-  const id = sql.ref(`${rule.alias}.id`);
-  const branches = viewers.map(
-    (viewer) =>
-      sql`select ${viewer.userId}::int as user_id from ${from}
-          where ${id} = ${entity.id} and ${rule.visible(viewer)}`,
-  );
-  const result = await sql<{ user_id: number }>`${sql.join(branches, sql` union all `)}`.execute(db);
-  const readers = new Set(result.rows.map((r) => Number(r.user_id)));
+  const result = await whoPasses(db, {
+    table: rule.table,
+    alias: rule.alias,
+    id: entity.id,
+    checks: viewers.map((viewer) => ({ userId: viewer.userId, visible: rule.visible(viewer) })),
+  });
+  const readers = new Set(result);
   return userIds.filter((u) => readers.has(u));
 }

@@ -1,6 +1,11 @@
-import type { Selectable } from 'kysely';
+import { type Expression, type Selectable, type SqlBool, sql, type Updateable } from 'kysely';
 import type { Db } from '../core/context.js';
-import type { NotificationChannel, NotificationPreferencesTable, NotificationsTable } from '../db/schema.js';
+import type {
+  NotificationChannel,
+  NotificationDeliveriesTable,
+  NotificationPreferencesTable,
+  NotificationsTable,
+} from '../db/schema.js';
 import type { DeliveryState, NotificationView } from './schema.js';
 
 export type NotificationRow = Selectable<NotificationsTable>;
@@ -191,5 +196,192 @@ export async function upsertPreferences(
         updated_at: eb.ref('excluded.updated_at'),
       })),
     )
+    .execute();
+}
+
+export interface NewNotifications {
+  userIds: readonly number[];
+  kind: string;
+  priority: 'normal' | 'urgent';
+  title: string;
+  body: string | null;
+  link: string | null;
+  entityType: string | null;
+  entityId: string | null;
+  dedupeKey: string | null;
+  now: Date;
+  /** The NOTIFY channel, and the content announced with each id (null: listeners load the row). */
+  channel: string;
+  announced: string | null;
+}
+
+/**
+ * One inbox row per user, a delivery per channel the user enabled (urgent-only channels only for
+ * urgent ones), and one announcement per row, in one statement; announced only on commit.
+ */
+export async function insertNotifications(db: Db, input: NewNotifications) {
+  const entry =
+    input.announced !== null
+      ? sql`json_build_array(json_build_array(created.id, created.user_id, ${input.announced}::json))`
+      : sql`json_build_array(json_build_array(created.id, created.user_id))`;
+  return (
+    db
+      .with('created', (qb) =>
+        qb
+          .insertInto('notifications')
+          .values(
+            input.userIds.map((userId) => ({
+              user_id: userId,
+              kind: input.kind,
+              priority: input.priority,
+              title: input.title,
+              body: input.body,
+              link: input.link,
+              entity_type: input.entityType,
+              entity_id: input.entityId,
+              dedupe_key: input.dedupeKey ? `${input.dedupeKey}:${userId}` : null,
+              created_at: input.now,
+            })),
+          )
+          .onConflict((oc) => oc.column('dedupe_key').doNothing())
+          .returning(['id', 'user_id', 'priority']),
+      )
+      // A delivery per enabled channel; urgent-only channels (voice calls) only for urgent ones.
+      .with('queued', (qb) =>
+        qb
+          .insertInto('notification_deliveries')
+          .columns(['notification_id', 'channel', 'next_attempt_at'])
+          .expression((eb) =>
+            eb
+              .selectFrom('created as n')
+              .innerJoin('notification_preferences as p', 'p.user_id', 'n.user_id')
+              .select([
+                'n.id',
+                sql<NotificationChannel>`p.channel`.as('channel'),
+                sql<Date>`${input.now}::timestamptz`.as('next_attempt_at'),
+              ])
+              .where('p.enabled', '=', true)
+              .where((w) => w.or([w('p.urgent_only', '=', false), w('n.priority', '=', 'urgent')])),
+          )
+          .returning('notification_deliveries.id'),
+      )
+      .selectFrom('created')
+      // Delivered to listeners only when the transaction commits.
+      .select([
+        'created.id',
+        'created.user_id',
+        sql`pg_notify(${input.channel}, ${entry}::text)`.as('announced'),
+      ])
+      .orderBy('created.id')
+      .execute()
+  );
+}
+
+/** Everyone's roles at live areas, for active accounts only: what the auth plugin would load. */
+export async function activeRolesOf(db: Db, userIds: readonly number[]) {
+  return db
+    .selectFrom('role_assignments as r')
+    .innerJoin('areas as a', 'a.id', 'r.area_id')
+    .innerJoin('users as u', 'u.id', 'r.user_id')
+    .select(['r.user_id', 'u.username', 'u.display_name', 'r.role', 'r.area_id', 'a.path', 'r.categories'])
+    .where('r.user_id', 'in', [...userIds])
+    .where('u.disabled_at', 'is', null)
+    .where('a.retired_at', 'is', null)
+    .orderBy('r.user_id')
+    .orderBy('a.path')
+    .execute();
+}
+
+/**
+ * Which of the candidates pass their own visibility check on one row: one statement, a branch per
+ * candidate (`visible` is the object's own predicate, written against `alias`).
+ */
+export async function whoPasses(
+  db: Db,
+  input: {
+    table: string;
+    alias: string;
+    id: number;
+    checks: { userId: number; visible: Expression<SqlBool> }[];
+  },
+): Promise<number[]> {
+  const from = sql`${sql.table(input.table)} as ${sql.raw(input.alias)}`;
+  const id = sql.ref(`${input.alias}.id`);
+  const branches = input.checks.map(
+    (check) =>
+      sql`select ${check.userId}::int as user_id from ${from}
+          where ${id} = ${input.id} and ${check.visible}`,
+  );
+  const result = await sql<{ user_id: number }>`${sql.join(branches, sql` union all `)}`.execute(db);
+  return result.rows.map((r) => Number(r.user_id));
+}
+
+/**
+ * Claims due pending deliveries with one statement: the rows are locked `for update skip locked`
+ * (two workers never take the same row) and leased until `lease`.
+ */
+export async function claimDeliveryRows(db: Db, now: Date, lease: Date, batch: number) {
+  return db
+    .updateTable('notification_deliveries')
+    .set({ locked_until: lease })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('notification_deliveries')
+        .select('id')
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '<=', now)
+        .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<=', now)]))
+        .orderBy('next_attempt_at')
+        .orderBy('id')
+        .limit(batch)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .returning(['id', 'notification_id', 'channel', 'attempts'])
+    .execute();
+}
+
+/**
+ * Records a delivery's outcome, only while this worker still holds its claim: a claim that
+ * outlived its lease may have been taken over, and the new holder decides.
+ */
+export async function settleDelivery(
+  db: Db,
+  id: number,
+  lease: Date,
+  changes: Updateable<NotificationDeliveriesTable>,
+): Promise<void> {
+  await db
+    .updateTable('notification_deliveries')
+    .set(changes)
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('locked_until', '=', lease)
+    .execute();
+}
+
+/** The notification and the user's current setting for each claimed delivery's channel. */
+export async function deliveryMessageRows(db: Db, deliveryIds: number[]) {
+  return db
+    .selectFrom('notification_deliveries as d')
+    .innerJoin('notifications as n', 'n.id', 'd.notification_id')
+    .leftJoin('notification_preferences as p', (join) =>
+      join.onRef('p.user_id', '=', 'n.user_id').onRef('p.channel', '=', 'd.channel'),
+    )
+    .select([
+      'd.id as delivery_id',
+      'd.channel',
+      'd.attempts',
+      'n.id as notification_id',
+      'n.user_id',
+      'n.kind',
+      'n.priority',
+      'n.title',
+      'n.body',
+      'n.link',
+      'p.enabled',
+      'p.address_secret',
+    ])
+    .where('d.id', 'in', deliveryIds)
     .execute();
 }
