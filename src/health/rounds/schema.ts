@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../../core/pagination.js';
 import { Id, RequiredText } from '../../core/schemas.js';
+import { LEVELS } from '../../core/vocabulary.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -14,7 +15,7 @@ export const RoundArea = Type.Object(
     id: Type.Integer(),
     code: Type.String(),
     name: Type.String(),
-    level: Type.String(),
+    level: Type.Enum(LEVELS),
     /** "/1/5/23/": the web checks the caller's grants against it before offering an action. */
     path: Type.String(),
   },

@@ -1,26 +1,26 @@
 // Small data hooks: components ask for a resource, never call fetch themselves.
 import { type DependencyList, useCallback, useEffect, useState } from 'react';
-import { api } from './client';
+import { api, call } from './client';
 import type {
   AreaListQuery,
   AuditQuery,
   CodeQuery,
-  ContactWindow,
+  ContactQuery,
   CoverageQuery,
-  FeedEvent,
+  HealthInboxQuery,
   HouseQuery,
-  InboxQuery,
   KeyPersonQuery,
-  KeyPersonTaskQuery,
   LeadQuery,
   PendingQuery,
   PersonQuery,
   RoundQuery,
+  TaskQuery,
   UnitQuery,
   UntestedQuery,
   UserListQuery,
   VisitQuery,
-} from './types';
+} from './model';
+import type { FeedEvent } from './types';
 
 export interface Resource<T> {
   data: T | undefined;
@@ -57,79 +57,140 @@ export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, deps: 
   return { ...state, reload };
 }
 
-export const useAreaRoots = () => useResource((signal) => api.areas.roots(signal), []);
+export const useAreaRoots = () => useResource((signal) => call(api.GET('/api/areas/roots', { signal })), []);
 
-export const useAreaDetail = (id: number) => useResource((signal) => api.areas.get(id, signal), [id]);
+export const useAreaDetail = (id: number) =>
+  useResource((signal) => call(api.GET('/api/areas/{id}', { params: { path: { id } }, signal })), [id]);
 
 /** An area named by the page address, when there is one. */
 export const useOptionalArea = (id: number | undefined) =>
-  useResource((signal) => (id === undefined ? Promise.resolve(null) : api.areas.get(id, signal)), [id]);
+  useResource(
+    (signal) =>
+      id === undefined
+        ? Promise.resolve(null)
+        : call(api.GET('/api/areas/{id}', { params: { path: { id } }, signal })),
+    [id],
+  );
 
 /** `version`: bump it to load again after a change elsewhere on the page. */
 export const useAreaList = (query: AreaListQuery, version = 0) =>
-  useResource((signal) => api.areas.list(query, signal), [JSON.stringify(query), version]);
+  useResource(
+    (signal) => call(api.GET('/api/areas', { params: { query }, signal })),
+    [JSON.stringify(query), version],
+  );
 
 export const useChildFeatures = (id: number, enabled: boolean, version = 0) =>
   useResource(
-    (signal) => (enabled ? api.areas.childrenGeoJson(id, signal) : Promise.resolve(null)),
+    (signal) =>
+      enabled
+        ? call(api.GET('/api/areas/{id}/children.geojson', { params: { path: { id } }, signal }))
+        : Promise.resolve(null),
     [id, enabled, version],
   );
 
 export const useUserList = (query: UserListQuery, version = 0) =>
-  useResource((signal) => api.users.list(query, signal), [JSON.stringify(query), version]);
+  useResource(
+    (signal) => call(api.GET('/api/users', { params: { query }, signal })),
+    [JSON.stringify(query), version],
+  );
 
 export const useAuditList = (query: AuditQuery) =>
-  useResource((signal) => api.audit.list(query, signal), [JSON.stringify(query)]);
+  useResource(
+    (signal) => call(api.GET('/api/audit', { params: { query }, signal })),
+    [JSON.stringify(query)],
+  );
 
 export const usePersonList = (query: PersonQuery, version = 0) =>
-  useResource((signal) => api.persons.list(query, signal), [JSON.stringify(query), version]);
+  useResource(
+    (signal) => call(api.GET('/api/persons', { params: { query }, signal })),
+    [JSON.stringify(query), version],
+  );
 
 export const usePerson = (id: number, version = 0) =>
-  useResource((signal) => api.persons.get(id, signal), [id, version]);
+  useResource(
+    (signal) => call(api.GET('/api/persons/{id}', { params: { path: { id } }, signal })),
+    [id, version],
+  );
 
 export const useHouseList = (query: HouseQuery, version = 0) =>
-  useResource((signal) => api.houses.list(query, signal), [JSON.stringify(query), version]);
+  useResource(
+    (signal) => call(api.GET('/api/houses', { params: { query }, signal })),
+    [JSON.stringify(query), version],
+  );
 
 /** `id` null: nothing to load yet (the visit form before a house is chosen). */
 export const useHouse = (id: number | null, version = 0) =>
-  useResource((signal) => (id === null ? Promise.resolve(null) : api.houses.get(id, signal)), [id, version]);
+  useResource(
+    (signal) =>
+      id === null
+        ? Promise.resolve(null)
+        : call(api.GET('/api/houses/{id}', { params: { path: { id } }, signal })),
+    [id, version],
+  );
 
 export const useUnitList = (query: UnitQuery, version = 0) =>
-  useResource((signal) => api.units.list(query, signal), [JSON.stringify(query), version]);
+  useResource(
+    (signal) => call(api.GET('/api/units', { params: { query }, signal })),
+    [JSON.stringify(query), version],
+  );
 
 export const useCodeList = (query: CodeQuery, version = 0) =>
-  useResource((signal) => api.codes.list(query, signal), [JSON.stringify(query), version]);
+  useResource(
+    (signal) => call(api.GET('/api/codes', { params: { query }, signal })),
+    [JSON.stringify(query), version],
+  );
 
 export const usePendingList = (query: PendingQuery, version = 0) =>
-  useResource((signal) => api.pending.list(query, signal), [JSON.stringify(query), version]);
+  useResource(
+    (signal) => call(api.GET('/api/pending-changes', { params: { query }, signal })),
+    [JSON.stringify(query), version],
+  );
 
 /** How many submissions wait for the user, asked again on every navigation (`key`). */
 export const usePendingCount = (enabled: boolean, key: string) =>
   useResource(
     (signal) =>
       enabled
-        ? api.pending.list({ status: 'pending', pageSize: 1 }, signal).then((page) => page.total)
+        ? call(
+            api.GET('/api/pending-changes', {
+              params: { query: { status: 'pending', pageSize: 1 } },
+              signal,
+            }),
+          ).then((page) => page.total)
         : Promise.resolve(0),
     [enabled, key],
   );
 
 export const useVisitList = (query: VisitQuery, version = 0) =>
-  useResource((signal) => api.visits.list(query, signal), [JSON.stringify(query), version]);
+  useResource(
+    (signal) => call(api.GET('/api/visits', { params: { query }, signal })),
+    [JSON.stringify(query), version],
+  );
 
 export const useCoverage = (query: CoverageQuery | null) =>
   useResource(
-    (signal) => (query ? api.visits.coverage(query, signal) : Promise.resolve(null)),
+    (signal) =>
+      query ? call(api.GET('/api/visits/coverage', { params: { query }, signal })) : Promise.resolve(null),
     [JSON.stringify(query)],
   );
 
 export const useDoorPage = (token: string) =>
-  useResource((signal) => api.public.household(token, signal), [token]);
+  useResource(
+    (signal) => call(api.GET('/api/public/households/{token}', { params: { path: { token } }, signal })),
+    [token],
+  );
 
 export const useSelfReportPage = (token: string) =>
-  useResource((signal) => api.public.selfReport(token, signal), [token]);
+  useResource(
+    (signal) => call(api.GET('/api/public/self-report/{token}', { params: { path: { token } }, signal })),
+    [token],
+  );
 
 export const usePlacePage = (token: string) =>
-  useResource((signal) => api.public.place(token, signal), [token]);
+  useResource(
+    (signal) => call(api.GET('/api/public/places/{token}', { params: { path: { token } }, signal })),
+    [token],
+  );
 
 const IMPORT_POLL_MS = 1000;
 
@@ -137,7 +198,10 @@ const IMPORT_POLL_MS = 1000;
 export function useImportJob(id: string | null) {
   const [tick, setTick] = useState(0);
   const job = useResource(
-    (signal) => (id === null ? Promise.resolve(null) : api.imports.get(id, signal)),
+    (signal) =>
+      id === null
+        ? Promise.resolve(null)
+        : call(api.GET('/api/imports/{id}', { params: { path: { id } }, signal })),
     [id, tick],
   );
   const running = job.data?.status === 'running' || (id !== null && !job.data && !job.error);
@@ -152,64 +216,116 @@ export function useImportJob(id: string | null) {
 // ---- Epidemic prevention ----
 
 export const useRoundList = (query: RoundQuery, version = 0) =>
-  useResource((signal) => api.rounds.list(query, signal), [JSON.stringify(query), version]);
+  useResource(
+    (signal) => call(api.GET('/api/rounds', { params: { query }, signal })),
+    [JSON.stringify(query), version],
+  );
 
 export const useRound = (id: number, version = 0) =>
-  useResource((signal) => api.rounds.get(id, signal), [id, version]);
+  useResource(
+    (signal) => call(api.GET('/api/rounds/{id}', { params: { path: { id } }, signal })),
+    [id, version],
+  );
 
+/** `node`: the area whose figures and children to show (default the round's area, or yours in it). */
 export const useRoundCoverage = (id: number, node: number | undefined, version = 0) =>
-  useResource((signal) => api.rounds.coverage(id, node, signal), [id, node, version]);
+  useResource(
+    (signal) =>
+      call(api.GET('/api/rounds/{id}/coverage', { params: { path: { id }, query: { node } }, signal })),
+    [id, node, version],
+  );
 
 /** `id` null: no open round to list. */
 export const useUntested = (id: number | null, query: UntestedQuery, version = 0) =>
   useResource(
-    (signal) => (id === null ? Promise.resolve(null) : api.rounds.untested(id, query, signal)),
+    (signal) =>
+      id === null
+        ? Promise.resolve(null)
+        : call(api.GET('/api/rounds/{id}/untested', { params: { path: { id }, query }, signal })),
     [id, JSON.stringify(query), version],
   );
 
 export const useKeyPersonList = (query: KeyPersonQuery, version = 0) =>
-  useResource((signal) => api.keyPersons.list(query, signal), [JSON.stringify(query), version]);
+  useResource(
+    (signal) => call(api.GET('/api/key-persons', { params: { query }, signal })),
+    [JSON.stringify(query), version],
+  );
 
 /** `id` null: nothing to load yet. */
 export const useKeyPerson = (id: number | null, version = 0) =>
   useResource(
-    (signal) => (id === null ? Promise.resolve(null) : api.keyPersons.get(id, signal)),
+    (signal) =>
+      id === null
+        ? Promise.resolve(null)
+        : call(api.GET('/api/key-persons/{id}', { params: { path: { id } }, signal })),
     [id, version],
   );
 
-export const useKeyPersonTasks = (query: KeyPersonTaskQuery, version = 0) =>
-  useResource((signal) => api.keyPersons.tasks(query, signal), [JSON.stringify(query), version]);
+export const useKeyPersonTasks = (query: TaskQuery, version = 0) =>
+  useResource(
+    (signal) => call(api.GET('/api/key-persons/tasks', { params: { query }, signal })),
+    [JSON.stringify(query), version],
+  );
 
 export const useCurrentRiskAreas = (enabled: boolean) =>
   useResource(
-    (signal) => (enabled ? api.riskAreas.current(signal).then((list) => list.items) : Promise.resolve([])),
+    (signal) =>
+      enabled
+        ? call(api.GET('/api/health/risk-areas', { params: { query: { current: true } }, signal })).then(
+            (list) => list.items,
+          )
+        : Promise.resolve([]),
     [enabled],
   );
 
 export const useLeadList = (query: LeadQuery, version = 0) =>
-  useResource((signal) => api.leads.list(query, signal), [JSON.stringify(query), version]);
+  useResource(
+    (signal) => call(api.GET('/api/leads', { params: { query }, signal })),
+    [JSON.stringify(query), version],
+  );
 
 export const useLead = (id: number | null, version = 0) =>
-  useResource((signal) => (id === null ? Promise.resolve(null) : api.leads.get(id, signal)), [id, version]);
+  useResource(
+    (signal) =>
+      id === null
+        ? Promise.resolve(null)
+        : call(api.GET('/api/leads/{id}', { params: { path: { id } }, signal })),
+    [id, version],
+  );
 
 export const useLeadProgress = (node: number | null, version = 0) =>
   useResource(
-    (signal) => (node === null ? Promise.resolve(null) : api.leads.progress(node, signal)),
+    (signal) =>
+      node === null
+        ? Promise.resolve(null)
+        : call(api.GET('/api/leads/progress', { params: { query: { node } }, signal })),
     [node, version],
   );
 
-export const useInbox = (query: InboxQuery, version = 0) =>
-  useResource((signal) => api.inbox.list(query, signal), [JSON.stringify(query), version]);
+export const useInbox = (query: HealthInboxQuery, version = 0) =>
+  useResource(
+    (signal) => call(api.GET('/api/health/unmatched', { params: { query }, signal })),
+    [JSON.stringify(query), version],
+  );
 
 /** `window` null: the user has not asked yet (the search is audit-logged). */
-export const useContacts = (personId: number, window: ContactWindow | null, version = 0) =>
+export const useContacts = (personId: number, window: ContactQuery | null, version = 0) =>
   useResource(
-    (signal) => (window === null ? Promise.resolve(null) : api.contacts.find(personId, window, signal)),
+    (signal) =>
+      window === null
+        ? Promise.resolve(null)
+        : call(
+            api.GET('/api/contacts/{personId}', { params: { path: { personId }, query: window }, signal }),
+          ),
     [personId, JSON.stringify(window), version],
   );
 
+/** `node` undefined: the top of the user's area. */
 export const useDashboard = (node: number | undefined, version = 0) =>
-  useResource((signal) => api.dashboard.get(node, signal), [node, version]);
+  useResource(
+    (signal) => call(api.GET('/api/dashboard', { params: { query: { node } }, signal })),
+    [node, version],
+  );
 
 /** The newest events of a node's live feed, newest first, at most `cap`; `node` null: not listening. */
 export function useLiveFeed(node: number | null, cap = 50) {

@@ -3483,7 +3483,8 @@ export interface components {
                 id: number;
                 code: string;
                 name: string;
-                level: string;
+                /** @enum {unknown} */
+                level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
             } & {
                 hasBoundary: boolean;
                 childCount: number;
@@ -3912,7 +3913,8 @@ export interface components {
                 id: number;
                 code: string;
                 name: string;
-                level: string;
+                /** @enum {unknown} */
+                level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
             };
             /** Format: date-time */
             startsAt: string;
@@ -3926,7 +3928,8 @@ export interface components {
                 id: number;
                 code: string;
                 name: string;
-                level: string;
+                /** @enum {unknown} */
+                level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
             } & {
                 hasBoundary: boolean;
                 childCount: number;
@@ -3935,7 +3938,8 @@ export interface components {
                 id: number;
                 code: string;
                 name: string;
-                level: string;
+                /** @enum {unknown} */
+                level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
             }[];
             /** Format: date-time */
             asOf: string;
@@ -5729,7 +5733,8 @@ export interface components {
             id: number;
             code: string;
             name: string;
-            level: string;
+            /** @enum {unknown} */
+            level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
             path: string;
         };
         RoundPage: {

@@ -2,6 +2,7 @@
 
 // Closed vocabularies come from the server's own list (src/core/vocabulary.ts).
 import type { AreaKind as Kind, DepartmentCategory, Level, Role } from './vocabulary';
+import type { Geometry } from './model';
 
 export {
   LEVELS,
@@ -81,15 +82,8 @@ export interface LngLat {
   /** "/1/5/23/" where the server tells it: for useAuth().canAt. */
   path?: string;
 
-export interface Polygon {
-  type: 'Polygon';
-  coordinates: number[][][];
-}
-export interface MultiPolygon {
-  type: 'MultiPolygon';
-  coordinates: number[][][][];
-}
-export type AreaGeometry = Polygon | MultiPolygon;
+/** The server's GeoJSON Polygon or MultiPolygon (rings are checked by the server). */
+export type AreaGeometry = Geometry;
 
 export interface Area {
   id: number;

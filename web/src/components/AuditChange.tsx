@@ -1,11 +1,11 @@
 import { Col, Row, Typography } from 'antd';
-import type { AuditEntry } from '../api/types';
+import type { AuditEntryView } from '../api/model';
 import { useI18n } from '../i18n/context';
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
 /** The recorded state before and after a change, side by side. */
-export function AuditChange({ entry }: { entry: AuditEntry }) {
+export function AuditChange({ entry }: { entry: AuditEntryView }) {
   const { t } = useI18n();
   const sides = [
     { key: 'before', title: t('audit.before'), value: entry.before },

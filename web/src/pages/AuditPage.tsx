@@ -2,7 +2,7 @@ import { Button, Card, DatePicker, Form, Input, Select, Table, type TableProps, 
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useAuditList } from '../api/hooks';
-import type { AuditEntry, AuditQuery } from '../api/types';
+import type { AuditEntryView, AuditQuery } from '../api/model';
 import { AUDIT_ACTIONS, ENTITY_TYPES } from '../api/vocabulary';
 import { AuditChange } from '../components/AuditChange';
 import { useI18n } from '../i18n/context';
@@ -11,7 +11,7 @@ import { tablePaging } from '../components/paging';
 
 interface FilterValues {
   action?: string;
-  entityType?: string;
+  entityType?: AuditQuery['entityType'];
   actor?: string;
   range?: [Dayjs | null, Dayjs | null] | null;
 }
@@ -40,7 +40,7 @@ export function AuditPage() {
     setPaging((current) => ({ ...current, page: 1 }));
   };
 
-  const columns: TableProps<AuditEntry>['columns'] = [
+  const columns: TableProps<AuditEntryView>['columns'] = [
     {
       title: t('audit.time'),
       dataIndex: 'at',
@@ -115,7 +115,7 @@ export function AuditPage() {
             </Button>
           </Form.Item>
         </Form>
-        <Table<AuditEntry>
+        <Table<AuditEntryView>
           size="small"
           rowKey="id"
           columns={columns}
