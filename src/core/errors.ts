@@ -64,7 +64,7 @@ export function problemOfAjv(item: {
 }): { code: ProblemCode; params?: Params } {
   const p = item.params ?? {};
   const limit = typeof p.limit === 'number' || typeof p.limit === 'string' ? p.limit : null;
-  switch (item.keyword) {
+  switch (item.keyword ?? '') {
     case 'required':
       return { code: 'required' };
     case 'additionalProperties':
