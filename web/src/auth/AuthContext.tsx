@@ -1,6 +1,7 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { api, configureClient, isApiError, setCsrfToken } from '../api/client';
-import type { Me, MfaChallenge, Right } from '../api/types';
+import { api, call, configureClient, isApiError, setCsrfToken } from '../api/client';
+import type { MeResponse as Me, MfaChallengeResponse as MfaChallenge } from '../api/model';
+import type { Right } from '../api/vocabulary';
 
 export interface Auth {
   /** null: not signed in. */
@@ -52,7 +53,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(async () => {
     try {
-      setMe(await api.auth.me());
+      setMe(await call(api.GET('/api/auth/me')));
       setStatus('ready');
     } catch (error) {
       if (isApiError(error) && error.status === 401) {
@@ -77,7 +78,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(
     async (username: string, password: string) => {
-      const answer = await api.auth.login(username, password);
+      const answer = await call(api.POST('/api/auth/login', { body: { username, password } }));
       if ('mfaRequired' in answer) return answer;
       setMe(answer);
       setStatus('ready');
@@ -88,7 +89,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const completeSignIn = useCallback(
     async (challenge: string, code: string) => {
-      const signedIn = await api.auth.loginMfa(challenge, code);
+      const signedIn = await call(api.POST('/api/auth/login/mfa', { body: { challenge, code } }));
       setMe(signedIn);
       setStatus('ready');
       return signedIn;
@@ -98,7 +99,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback(async () => {
     try {
-      await api.auth.logout();
+      await call(api.POST('/api/auth/logout'));
     } finally {
       setMe(null);
     }
