@@ -1,9 +1,10 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { App, Button, Card, Input, Select, Space, Table, type TableProps, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { api } from '../api/client';
+import { api, call } from '../api/client';
 import { useUserList } from '../api/hooks';
-import { type Role, ROLES, type User, type UserAssignment } from '../api/types';
+import type { Role, UserAssignmentView as UserAssignment, UserView as User } from '../api/model';
+import { ROLES } from '../api/vocabulary';
 import { useAuth } from '../auth/AuthContext';
 import { CreateUserDrawer } from '../components/users/CreateUserDrawer';
 import { UserActions } from '../components/users/UserActions';
@@ -40,7 +41,11 @@ export function UsersPage() {
       cancelText: t('common.cancel'),
       onOk: async () => {
         try {
-          await api.users.removeAssignment(user.id, assignment.id);
+          await call(
+            api.DELETE('/api/users/{id}/assignments/{assignmentId}', {
+              params: { path: { id: user.id, assignmentId: assignment.id } },
+            }),
+          );
           void message.success(t('users.roleRemoved'));
           reload();
         } catch (error) {

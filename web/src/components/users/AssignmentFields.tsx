@@ -1,5 +1,5 @@
 import { Form, Select } from 'antd';
-import { DEPARTMENT_CATEGORIES } from '../../api/types';
+import { DEPARTMENT_CATEGORY_NAMES as DEPARTMENT_CATEGORIES } from '../../api/vocabulary';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n/context';
 import { categoryLabel, roleLabel } from '../../i18n/labels';

@@ -1,8 +1,8 @@
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { App, Button, Card, Drawer, Form, Input, Space } from 'antd';
 import { useState } from 'react';
-import { api } from '../../api/client';
-import type { AssignmentInput } from '../../api/types';
+import { api, call } from '../../api/client';
+import type { AssignmentInput } from '../../api/model';
 import { useI18n } from '../../i18n/context';
 import { showFormError } from '../forms';
 import { AssignmentFields } from './AssignmentFields';
@@ -32,16 +32,20 @@ export function CreateUserDrawer({ open, narrow, onClose, onCreated }: CreateUse
   const submit = async (values: CreateUserValues) => {
     setSubmitting(true);
     try {
-      const created = await api.users.create({
-        username: values.username.trim(),
-        displayName: values.displayName.trim(),
-        password: values.password,
-        assignments: values.assignments.map(({ role, areaId, categories }) => ({
-          role,
-          areaId,
-          ...(role === 'department' && categories?.length ? { categories } : {}),
-        })),
-      });
+      const created = await call(
+        api.POST('/api/users', {
+          body: {
+            username: values.username.trim(),
+            displayName: values.displayName.trim(),
+            password: values.password,
+            assignments: values.assignments.map(({ role, areaId, categories }) => ({
+              role,
+              areaId,
+              ...(role === 'department' && categories?.length ? { categories } : {}),
+            })),
+          },
+        }),
+      );
       void message.success(t('users.created', { username: created.username }));
       form.resetFields();
       onCreated();

@@ -1,8 +1,8 @@
 import { MoreOutlined } from '@ant-design/icons';
 import { App, Button, Dropdown, type MenuProps } from 'antd';
 import { useState } from 'react';
-import { api } from '../../api/client';
-import type { User } from '../../api/types';
+import { api, call } from '../../api/client';
+import type { UserView as User } from '../../api/model';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n/context';
 import { errorText } from '../../i18n/labels';
@@ -46,7 +46,8 @@ export function UserActions({ user, onChanged }: { user: User; onChanged: () => 
         break;
       case 'unlock':
         void run(
-          () => api.users.update(user.id, { unlock: true }),
+          () =>
+            call(api.PATCH('/api/users/{id}', { params: { path: { id: user.id } }, body: { unlock: true } })),
           t('users.unlocked', { name: user.displayName }),
         );
         break;
@@ -58,12 +59,18 @@ export function UserActions({ user, onChanged }: { user: User; onChanged: () => 
           okText: t('users.resetMfa'),
           cancelText: t('common.cancel'),
           onOk: () =>
-            run(() => api.users.resetMfa(user.id), t('users.resetMfaDone', { name: user.displayName })),
+            run(
+              () => call(api.DELETE('/api/users/{id}/mfa', { params: { path: { id: user.id } } })),
+              t('users.resetMfaDone', { name: user.displayName }),
+            ),
         });
         break;
       case 'enable':
         void run(
-          () => api.users.update(user.id, { disabled: false }),
+          () =>
+            call(
+              api.PATCH('/api/users/{id}', { params: { path: { id: user.id } }, body: { disabled: false } }),
+            ),
           t('users.enabledDone', { name: user.displayName }),
         );
         break;
@@ -75,7 +82,13 @@ export function UserActions({ user, onChanged }: { user: User; onChanged: () => 
           cancelText: t('common.cancel'),
           onOk: () =>
             run(
-              () => api.users.update(user.id, { disabled: true }),
+              () =>
+                call(
+                  api.PATCH('/api/users/{id}', {
+                    params: { path: { id: user.id } },
+                    body: { disabled: true },
+                  }),
+                ),
               t('users.disabledDone', { name: user.displayName }),
             ),
         });

@@ -1,6 +1,6 @@
 import { App, Form, Input } from 'antd';
-import { api } from '../../api/client';
-import type { AssignmentInput, User } from '../../api/types';
+import { api, call } from '../../api/client';
+import type { AssignmentInput, UserView as User } from '../../api/model';
 import { useI18n } from '../../i18n/context';
 import { FormModal } from '../FormModal';
 import { AssignmentFields } from './AssignmentFields';
@@ -22,7 +22,12 @@ export function ResetPasswordDialog({ user, onClose, onDone }: UserDialogProps) 
       okText={t('users.resetPassword')}
       onCancel={onClose}
       onSubmit={async (values) => {
-        await api.users.resetPassword(user.id, values.newPassword);
+        await call(
+          api.POST('/api/users/{id}/password', {
+            params: { path: { id: user.id } },
+            body: { newPassword: values.newPassword },
+          }),
+        );
         void message.success(t('users.passwordReset'));
         onDone();
       }}
@@ -49,11 +54,16 @@ export function AddRoleDialog({ user, onClose, onDone }: UserDialogProps) {
       okText={t('users.addAssignment')}
       onCancel={onClose}
       onSubmit={async ({ role, areaId, categories }) => {
-        await api.users.addAssignment(user.id, {
-          role,
-          areaId,
-          ...(role === 'department' && categories?.length ? { categories } : {}),
-        });
+        await call(
+          api.POST('/api/users/{id}/assignments', {
+            params: { path: { id: user.id } },
+            body: {
+              role,
+              areaId,
+              ...(role === 'department' && categories?.length ? { categories } : {}),
+            },
+          }),
+        );
         void message.success(t('users.roleAdded'));
         onDone();
       }}
