@@ -17,7 +17,7 @@ import {
 import { lazy, type ReactNode, Suspense, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useChildFeatures, useDashboard, useLiveFeed } from '../api/hooks';
-import type { Dashboard, DashboardChild } from '../api/types';
+import type { ChildFigures, DashboardView } from '../api/model';
 import { EventsPanel } from '../components/dashboard/EventsPanel';
 import { CategoryBars, Panel, RoundPanel } from '../components/dashboard/Panels';
 import { FigureTiles, formatCount } from '../components/dashboard/FigureTiles';
@@ -54,7 +54,7 @@ const AFTER_EVENT_MS = 3000;
 
 type Measure = 'untested' | 'keyPersons' | 'openLeads' | 'openEvents';
 
-function measureValue(child: DashboardChild, measure: Measure): number | null {
+function measureValue(child: ChildFigures, measure: Measure): number | null {
   switch (measure) {
     case 'untested':
       return child.untestedShare === null ? null : Math.round(child.untestedShare * 1000) / 10;
@@ -101,7 +101,7 @@ function DashboardScreen({ node }: { node: number | undefined }) {
   const [version, setVersion] = useState(0);
   const dashboard = useDashboard(node, version);
   // A failed refresh keeps the last figures on the wall (marked stale) rather than a blank screen.
-  const [shown, setShown] = useState<Dashboard | null>(null);
+  const [shown, setShown] = useState<DashboardView | null>(null);
   useEffect(() => {
     if (dashboard.data) setShown(dashboard.data);
   }, [dashboard.data]);
@@ -185,7 +185,15 @@ function Stage({ children }: { children: ReactNode }) {
   );
 }
 
-function ScreenHeader({ data, stale, onReload }: { data: Dashboard; stale: boolean; onReload: () => void }) {
+function ScreenHeader({
+  data,
+  stale,
+  onReload,
+}: {
+  data: DashboardView;
+  stale: boolean;
+  onReload: () => void;
+}) {
   const i18n = useI18n();
   const { t } = i18n;
   const navigate = useNavigate();
@@ -249,7 +257,7 @@ function ScreenHeader({ data, stale, onReload }: { data: Dashboard; stale: boole
   );
 }
 
-function MapPanel({ data }: { data: Dashboard }) {
+function MapPanel({ data }: { data: DashboardView }) {
   const i18n = useI18n();
   const { t, locale } = i18n;
   const navigate = useNavigate();
@@ -383,7 +391,7 @@ function MapPanel({ data }: { data: Dashboard }) {
   );
 }
 
-function TestsTrend({ data }: { data: Dashboard }) {
+function TestsTrend({ data }: { data: DashboardView }) {
   const { t } = useI18n();
   const series = useMemo<TrendSeries[]>(
     () => [{ name: t('dashboard.trend.tests'), values: data.trend.tests, colour: '#2f81f7', kind: 'bar' }],
@@ -396,7 +404,7 @@ function TestsTrend({ data }: { data: Dashboard }) {
   );
 }
 
-function WorkTrend({ data }: { data: Dashboard }) {
+function WorkTrend({ data }: { data: DashboardView }) {
   const { t } = useI18n();
   const series = useMemo<TrendSeries[]>(
     () => [

@@ -10,7 +10,7 @@ import * as echarts from 'echarts/core';
 import { LabelLayout } from 'echarts/features';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
-import type { AreaFeatureCollection } from '../../api/types';
+import type { ChildFeatures } from '../../api/model';
 import { registerChildMap } from '../area/childMap';
 
 echarts.use([MapChart, TooltipComponent, VisualMapContinuousComponent, LabelLayout, CanvasRenderer]);
@@ -29,7 +29,7 @@ export interface MapRegion {
 interface DashboardMapProps {
   /** Names the registered map; one per node. */
   mapName: string;
-  collection: AreaFeatureCollection;
+  collection: ChildFeatures;
   regions: MapRegion[];
   /** Good is low (green) for shares of untested; counts go from calm blue to red. */
   scale: 'share' | 'count';

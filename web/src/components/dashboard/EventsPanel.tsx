@@ -1,6 +1,7 @@
 import { lazy, Suspense, useMemo } from 'react';
 import { Spin } from 'antd';
-import { DASHBOARD_EVENT_TIERS, type DashboardEventFigures } from '../../api/types';
+import type { EventFigures } from '../../api/model';
+import { DASHBOARD_EVENT_TIERS } from '../health/vocabulary';
 import { useI18n } from '../../i18n/context';
 import { formatCount } from './FigureTiles';
 import './events.css';
@@ -19,7 +20,7 @@ interface Stat {
  * Events and resident requests of the node: what is open, what is overdue (in red), what came
  * and went today, device alerts of the last hour, and the open events per tier.
  */
-export function EventsPanel({ figures }: { figures: DashboardEventFigures }) {
+export function EventsPanel({ figures }: { figures: EventFigures }) {
   const { t, locale } = useI18n();
   const stats: Stat[] = [
     { key: 'open', label: t('dashboard.events.open'), value: figures.open },

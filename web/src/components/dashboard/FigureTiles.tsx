@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { Dashboard } from '../../api/types';
+import type { DashboardView } from '../../api/model';
 import { useI18n } from '../../i18n/context';
 
 interface Tile {
@@ -15,7 +15,7 @@ export const formatShare = (share: number | null) =>
   share === null ? '—' : `${(Math.round(share * 1000) / 10).toFixed(1)}%`;
 
 /** The headline figures of the node in one row. */
-export function FigureTiles({ data }: { data: Dashboard }) {
+export function FigureTiles({ data }: { data: DashboardView }) {
   const { t, locale } = useI18n();
   const count = (value: number) => formatCount(value, locale);
   const coverage = data.round?.coverage ?? null;

@@ -1,7 +1,10 @@
 import { Empty } from 'antd';
-import type { FeedEvent } from '../../api/types';
+import type { useLiveFeed } from '../../api/hooks';
 import { useI18n } from '../../i18n/context';
 import { feedEventText } from '../../i18n/labels';
+
+/** One item of the live feed, as the dashboard's stream delivers it (api/client.ts listens). */
+type FeedEvent = ReturnType<typeof useLiveFeed>['events'][number];
 
 const TYPE_CLASS: Record<FeedEvent['type'], string> = {
   key_person: 'feed-warn',

@@ -1,8 +1,9 @@
 import { Empty, Progress } from 'antd';
 import type { ReactNode } from 'react';
-import { type Dashboard, KEY_PERSON_CATEGORIES } from '../../api/types';
+import type { DashboardView } from '../../api/model';
 import { useI18n } from '../../i18n/context';
 import { keyPersonCategoryLabel } from '../../i18n/labels';
+import { KEY_PERSON_CATEGORIES } from '../health/vocabulary';
 import { formatCount, formatShare } from './FigureTiles';
 
 /** A framed block of the big screen with its title. */
@@ -36,7 +37,7 @@ const dateOf = (iso: string, locale: string) =>
   );
 
 /** The open round: how much of the node is tested. */
-export function RoundPanel({ data }: { data: Dashboard }) {
+export function RoundPanel({ data }: { data: DashboardView }) {
   const { t, locale } = useI18n();
   const round = data.round;
   if (!round) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('dashboard.noRound')} />;
@@ -96,7 +97,7 @@ const CATEGORY_COLOURS: Record<(typeof KEY_PERSON_CATEGORIES)[number], string> =
 };
 
 /** Key persons under follow-up, one bar per category. */
-export function CategoryBars({ data }: { data: Dashboard }) {
+export function CategoryBars({ data }: { data: DashboardView }) {
   const i18n = useI18n();
   const counts = data.figures.keyPersons.byCategory;
   const max = Math.max(1, ...KEY_PERSON_CATEGORIES.map((category) => counts[category]));

@@ -2,7 +2,8 @@ import { FileExcelOutlined } from '@ant-design/icons';
 import { App, Button, DatePicker, Space } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { api } from '../../api/client';
+import { http } from '../../api/client';
+import type { DailyReportQuery } from '../../api/model';
 import { useI18n } from '../../i18n/context';
 import { errorText } from '../../i18n/labels';
 import { saveFile } from '../files';
@@ -24,7 +25,10 @@ export function DailyReportButton({ areaId, compact = false }: DailyReportButton
   const download = async () => {
     setBusy(true);
     try {
-      const file = await api.reports.daily(areaId, date.format('YYYY-MM-DD'));
+      const day = date.format('YYYY-MM-DD');
+      // A download, not a JSON answer: the query is still checked against the server's schema.
+      const query: DailyReportQuery = { node: areaId, date: day };
+      const file = await http.download('/reports/daily.xlsx', `daily-${day}.xlsx`, query);
       saveFile(file);
       void message.success(t('export.done', { file: file.fileName }));
     } catch (error) {

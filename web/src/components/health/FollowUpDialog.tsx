@@ -1,9 +1,9 @@
 import { Alert, App, Checkbox, Empty, Form, type FormInstance, Input, InputNumber, Radio, Spin } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect } from 'react';
-import { api } from '../../api/client';
+import { api, call } from '../../api/client';
 import { useKeyPerson } from '../../api/hooks';
-import type { FollowUp, KeyPerson } from '../../api/types';
+import type { FollowUpView, KeyPersonView } from '../../api/model';
 import { useI18n } from '../../i18n/context';
 import { errorText, followUpKindLabel, followUpSlotLabel } from '../../i18n/labels';
 import { zhCN } from '../../i18n/zh-CN';
@@ -28,14 +28,14 @@ interface FollowUpValues {
 }
 
 interface FollowUpDialogProps {
-  keyPerson: Pick<KeyPerson, 'id' | 'person'>;
+  keyPerson: Pick<KeyPersonView, 'id' | 'person'>;
   /** Preselects this follow-up (from a schedule); otherwise the first one due. */
   followUpId?: number;
   onClose: () => void;
-  onDone: (followUp: FollowUp) => void;
+  onDone: (followUp: FollowUpView) => void;
 }
 
-const label = (i18n: ReturnType<typeof useI18n>, followUp: FollowUp) =>
+const label = (i18n: ReturnType<typeof useI18n>, followUp: FollowUpView) =>
   `${followUp.dueOn.slice(5)} ${
     followUp.kind === 'temperature' ? followUpSlotLabel(i18n, followUp.slot) : ''
   }${followUpKindLabel(i18n, followUp.kind)}`;
@@ -59,13 +59,18 @@ export function FollowUpDialog({ keyPerson, followUpId, onClose, onDone }: Follo
       onSubmit={async (values) => {
         // Kept in Chinese whatever the screen's language, like the reports that list them.
         const symptoms = (values.symptoms ?? []).map((value) => zhCN[`symptom.${value}`]).join('、');
-        const done = await api.keyPersons.recordFollowUp(keyPerson.id, values.followUpId, {
-          ...(values.temperature !== undefined && values.temperature !== null
-            ? { temperature: values.temperature }
-            : {}),
-          ...(symptoms ? { symptoms } : {}),
-          ...(values.note?.trim() ? { note: values.note.trim() } : {}),
-        });
+        const done = await call(
+          api.POST('/api/key-persons/{id}/follow-ups/{followUpId}', {
+            params: { path: { id: keyPerson.id, followUpId: values.followUpId } },
+            body: {
+              ...(values.temperature !== undefined && values.temperature !== null
+                ? { temperature: values.temperature }
+                : {}),
+              ...(symptoms ? { symptoms } : {}),
+              ...(values.note?.trim() ? { note: values.note.trim() } : {}),
+            },
+          }),
+        );
         void message.success(t('followUp.recorded'));
         onDone(done);
       }}

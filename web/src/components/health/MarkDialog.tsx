@@ -1,16 +1,10 @@
 import { App, Form, type FormInstance, Input, Radio } from 'antd';
-import { api } from '../../api/client';
-import {
-  EXEMPT_REASONS,
-  type MarkKind,
-  type MarkReason,
-  OUTCOME_REASONS,
-  type RoundMark,
-  type UntestedPerson,
-} from '../../api/types';
+import { api, call } from '../../api/client';
+import type { MarkView, UntestedPerson } from '../../api/model';
 import { useI18n } from '../../i18n/context';
 import { markKindLabel, markReasonLabel } from '../../i18n/labels';
 import { FormModal } from '../FormModal';
+import { EXEMPT_REASONS, isMarkReason, type MarkKind, type MarkReason, OUTCOME_REASONS } from './vocabulary';
 
 interface MarkValues {
   kind: MarkKind;
@@ -23,7 +17,7 @@ interface MarkDialogProps {
   person: Pick<UntestedPerson, 'personId' | 'name' | 'mark'>;
   onClose: () => void;
   /** The new mark, or null when it was removed. */
-  onDone: (mark: RoundMark | null) => void;
+  onDone: (mark: MarkView | null) => void;
 }
 
 /** Records why someone is not tested: an exemption takes them off the list, an outcome stays on it. */
@@ -39,18 +33,23 @@ export function MarkDialog({ roundId, person, onClose, onDone }: MarkDialogProps
         person.mark
           ? {
               kind: person.mark.kind,
-              reason: person.mark.reason as MarkReason,
+              ...(isMarkReason(person.mark.reason) ? { reason: person.mark.reason } : {}),
               note: person.mark.note ?? undefined,
             }
           : { kind: 'outcome' }
       }
       onCancel={onClose}
       onSubmit={async (values) => {
-        const mark = await api.rounds.mark(roundId, person.personId, {
-          kind: values.kind,
-          reason: values.reason,
-          ...(values.note?.trim() ? { note: values.note.trim() } : {}),
-        });
+        const mark = await call(
+          api.PUT('/api/rounds/{id}/marks/{personId}', {
+            params: { path: { id: roundId, personId: person.personId } },
+            body: {
+              kind: values.kind,
+              reason: values.reason,
+              ...(values.note?.trim() ? { note: values.note.trim() } : {}),
+            },
+          }),
+        );
         void message.success(t('rounds.marked', { name: person.name }));
         onDone(mark);
       }}

@@ -1,18 +1,17 @@
 import { Alert, App, Checkbox, Form, Input, Radio, Select } from 'antd';
-import { api } from '../../api/client';
+import { api, call } from '../../api/client';
+import type { LeadView, VerifyResult } from '../../api/model';
+import { useI18n } from '../../i18n/context';
+import { keyPersonCategoryLabel, leadMeasureLabel, leadOutcomeLabel } from '../../i18n/labels';
+import { FormModal } from '../FormModal';
 import {
   KEY_PERSON_CATEGORIES,
   type KeyPersonCategory,
-  type Lead,
   LEAD_MEASURES,
   LEAD_OUTCOMES,
   type LeadMeasure,
   type LeadOutcome,
-  type VerifyLeadResult,
-} from '../../api/types';
-import { useI18n } from '../../i18n/context';
-import { keyPersonCategoryLabel, leadMeasureLabel, leadOutcomeLabel } from '../../i18n/labels';
-import { FormModal } from '../FormModal';
+} from './vocabulary';
 
 interface VerifyValues {
   outcome: LeadOutcome;
@@ -22,9 +21,9 @@ interface VerifyValues {
 }
 
 interface VerifyLeadDialogProps {
-  lead: Lead;
+  lead: LeadView;
   onClose: () => void;
-  onDone: (result: VerifyLeadResult) => void;
+  onDone: (result: VerifyResult) => void;
 }
 
 /** What the worker found on the ground, and what they arranged; may also start key-person follow-up. */
@@ -40,12 +39,17 @@ export function VerifyLeadDialog({ lead, onClose, onDone }: VerifyLeadDialogProp
       initialValues={{ outcome: 'found_here', measures: [] }}
       onCancel={onClose}
       onSubmit={async (values) => {
-        const result = await api.leads.verify(lead.id, {
-          outcome: values.outcome,
-          measures: values.measures,
-          ...(values.note?.trim() ? { note: values.note.trim() } : {}),
-          ...(values.keyPerson ? { keyPerson: { category: values.keyPerson } } : {}),
-        });
+        const result = await call(
+          api.POST('/api/leads/{id}/verify', {
+            params: { path: { id: lead.id } },
+            body: {
+              outcome: values.outcome,
+              measures: values.measures,
+              ...(values.note?.trim() ? { note: values.note.trim() } : {}),
+              ...(values.keyPerson ? { keyPerson: { category: values.keyPerson } } : {}),
+            },
+          }),
+        );
         void message.success(t('leads.verified'));
         onDone(result);
       }}

@@ -1,7 +1,8 @@
 import { Tag } from 'antd';
-import type { KeyPersonCategory, Lead, RoundMark } from '../../api/types';
+import type { LeadView, MarkView } from '../../api/model';
 import { useI18n } from '../../i18n/context';
 import { keyPersonCategoryLabel, leadStatusLabel, markReasonLabel } from '../../i18n/labels';
+import type { KeyPersonCategory } from './vocabulary';
 
 const CATEGORY_COLOURS: Record<KeyPersonCategory, string> = {
   positive: 'red',
@@ -19,7 +20,7 @@ export function CategoryTag({ category }: { category: KeyPersonCategory }) {
 }
 
 /** Open, overdue (red) or verified. */
-export function LeadStatusTag({ lead }: { lead: Pick<Lead, 'status' | 'overdue'> }) {
+export function LeadStatusTag({ lead }: { lead: Pick<LeadView, 'status' | 'overdue'> }) {
   const i18n = useI18n();
   if (lead.status === 'open' && lead.overdue) return <Tag color="red">{i18n.t('leads.overdue')}</Tag>;
   return (
@@ -28,7 +29,7 @@ export function LeadStatusTag({ lead }: { lead: Pick<Lead, 'status' | 'overdue'>
 }
 
 /** A worker's mark on an untested person: an exemption (grey) or an outcome (orange). */
-export function MarkTag({ mark }: { mark: RoundMark }) {
+export function MarkTag({ mark }: { mark: MarkView }) {
   const i18n = useI18n();
   return (
     <Tag color={mark.kind === 'exempt' ? 'default' : 'orange'} title={mark.note ?? undefined}>
