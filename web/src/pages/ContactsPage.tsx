@@ -19,9 +19,9 @@ import {
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { api } from '../api/client';
+import { api, call } from '../api/client';
 import { useContacts, usePerson } from '../api/hooks';
-import type { Contact, ContactWindow } from '../api/types';
+import type { ContactQuery, ContactView } from '../api/model';
 import { useAuth } from '../auth/AuthContext';
 import { ErrorResult } from '../components/ErrorResult';
 import { useI18n } from '../i18n/context';
@@ -51,7 +51,7 @@ function ContactsScreen({ personId }: { personId: number }) {
   const { can } = useAuth();
   const { message } = App.useApp();
   const person = usePerson(personId);
-  const [searchWindow, setSearchWindow] = useState<ContactWindow | null>(null);
+  const [searchWindow, setSearchWindow] = useState<ContactQuery | null>(null);
   const contacts = useContacts(personId, searchWindow);
   const [selected, setSelected] = useState<string[]>([]);
   const [sending, setSending] = useState(false);
@@ -71,7 +71,12 @@ function ContactsScreen({ personId }: { personId: number }) {
     if (!searchWindow) return;
     setSending(true);
     try {
-      const result = await api.contacts.makeLeads(personId, { ...searchWindow, refs: selected });
+      const result = await call(
+        api.POST('/api/contacts/{personId}/leads', {
+          params: { path: { personId } },
+          body: { ...searchWindow, refs: selected },
+        }),
+      );
       void message.success(
         t('contacts.leadsMade', {
           inserted: result.inserted,
@@ -188,7 +193,7 @@ function ContactsScreen({ personId }: { personId: number }) {
               )
             }
           >
-            <Table<Contact>
+            <Table<ContactView>
               rowKey="ref"
               size="middle"
               dataSource={data.contacts}

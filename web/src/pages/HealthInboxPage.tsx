@@ -2,20 +2,19 @@ import { DeleteOutlined, FileSearchOutlined, LinkOutlined, ReloadOutlined } from
 import { Alert, App, Button, Card, Form, Input, Radio, Select, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api } from '../api/client';
+import { api, call } from '../api/client';
 import { useInbox } from '../api/hooks';
-import {
-  INBOX_REASONS,
-  INBOX_STATUSES,
-  type InboxReason,
-  type InboxRecord,
-  type InboxStatus,
-  RECORD_KINDS,
-  type RecordKind,
-} from '../api/types';
+import type { HealthInboxItem } from '../api/model';
+import { INBOX_STATUSES, type InboxStatus } from '../api/vocabulary';
 import { useAuth } from '../auth/AuthContext';
 import { AreaSelect } from '../components/AreaSelect';
 import { FormModal } from '../components/FormModal';
+import {
+  INBOX_REASONS,
+  type InboxReason,
+  RECORD_KINDS,
+  type RecordKind,
+} from '../components/health/vocabulary';
 import { PersonSelect } from '../components/register/pickers';
 import { useI18n } from '../i18n/context';
 import {
@@ -27,18 +26,22 @@ import {
 } from '../i18n/labels';
 import { tablePaging } from '../components/paging';
 
-type Dialog = { kind: 'match' | 'dismiss' | 'lead'; record: InboxRecord } | null;
+type Dialog = { kind: 'match' | 'dismiss' | 'lead'; record: HealthInboxItem } | null;
 
 /** What a health record says, in a few words: a test result, a temperature, a dose, a code colour. */
-function RecordValue({ record }: { record: InboxRecord }) {
+function RecordValue({ record }: { record: HealthInboxItem }) {
   const i18n = useI18n();
-  if (record.kind === 'tests' || record.kind === 'test')
-    return <span>{record.result ? testResultLabel(i18n, record.result) : '—'}</span>;
-  if (record.kind === 'temperatures' || record.kind === 'temperature')
-    return <span>{record.value === null ? '—' : `${record.value.toFixed(1)}°C`}</span>;
-  if (record.kind === 'vaccinations' || record.kind === 'vaccination')
-    return <span>{record.value === null ? '—' : i18n.t('tasks.doses', { count: record.value })}</span>;
-  return <span>{record.result ?? '—'}</span>;
+  switch (record.kind) {
+    case 'tests':
+      return <span>{record.result ? testResultLabel(i18n, record.result) : '—'}</span>;
+    case 'temperatures':
+      return <span>{record.value === null ? '—' : `${record.value.toFixed(1)}°C`}</span>;
+    case 'vaccinations':
+      return <span>{record.value === null ? '—' : i18n.t('tasks.doses', { count: record.value })}</span>;
+    case 'healthcodes':
+    case 'riskareas':
+      return <span>{record.result ?? '—'}</span>;
+  }
 }
 
 /** Health records no registered person matched: match by hand, dismiss, or turn into a lead to verify. */
@@ -116,7 +119,7 @@ export function HealthInboxPage() {
             />
           </div>
         </Space>
-        <Table<InboxRecord>
+        <Table<HealthInboxItem>
           rowKey="id"
           size="middle"
           loading={list.loading}
@@ -180,7 +183,7 @@ export function HealthInboxPage() {
                   {
                     key: 'actions',
                     title: t('common.actions'),
-                    render: (_: unknown, record: InboxRecord) => (
+                    render: (_: unknown, record: HealthInboxItem) => (
                       <Space size={4} wrap>
                         <Button
                           size="small"
@@ -223,7 +226,12 @@ export function HealthInboxPage() {
           danger
           onCancel={() => setDialog(null)}
           onSubmit={async (values) => {
-            await api.inbox.dismiss(dialog.record.id, values.reason.trim());
+            await call(
+              api.POST('/api/health/unmatched/{id}/dismiss', {
+                params: { path: { id: dialog.record.id } },
+                body: { reason: values.reason.trim() },
+              }),
+            );
             void message.success(t('inbox.dismissed'));
             done();
           }}
@@ -247,7 +255,13 @@ export function HealthInboxPage() {
           okText={t('inbox.lead')}
           onCancel={() => setDialog(null)}
           onSubmit={async (values) => {
-            const result = await api.inbox.lead(dialog.record.id, values.note?.trim() || undefined);
+            const note = values.note?.trim();
+            const result = await call(
+              api.POST('/api/health/unmatched/{id}/lead', {
+                params: { path: { id: dialog.record.id } },
+                body: note ? { note } : {},
+              }),
+            );
             void message.success(t('inbox.leadCreated', { id: result.leadId }));
             done();
           }}
@@ -267,7 +281,7 @@ function MatchDialog({
   onClose,
   onDone,
 }: {
-  record: InboxRecord;
+  record: HealthInboxItem;
   onClose: () => void;
   onDone: () => void;
 }) {
@@ -279,7 +293,12 @@ function MatchDialog({
       okText={t('inbox.match')}
       onCancel={onClose}
       onSubmit={async (values) => {
-        await api.inbox.match(record.id, values.personId);
+        await call(
+          api.POST('/api/health/unmatched/{id}/match', {
+            params: { path: { id: record.id } },
+            body: { personId: values.personId },
+          }),
+        );
         void message.success(t('inbox.matched'));
         onDone();
       }}

@@ -19,9 +19,9 @@ import {
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { api, isApiError } from '../api/client';
+import { api, call, isApiError } from '../api/client';
 import { useKeyPerson } from '../api/hooks';
-import type { FollowUp, FollowUpPlan, KeyPersonDetail } from '../api/types';
+import type { FollowUpPlan, FollowUpView, KeyPersonDetail } from '../api/model';
 import { useAuth } from '../auth/AuthContext';
 import { ErrorResult } from '../components/ErrorResult';
 import { FormModal } from '../components/FormModal';
@@ -134,7 +134,10 @@ function KeyPersonScreen({ id }: { id: number }) {
           okText={t('keyPersons.end')}
           onCancel={() => setDialog(null)}
           onSubmit={async (values) => {
-            await api.keyPersons.end(id, values.note?.trim() || undefined);
+            const note = values.note?.trim();
+            await call(
+              api.POST('/api/key-persons/{id}/end', { params: { path: { id } }, body: note ? { note } : {} }),
+            );
             void message.success(t('keyPersons.ended'));
             done();
           }}
@@ -150,7 +153,12 @@ function KeyPersonScreen({ id }: { id: number }) {
           okText={t('keyPersons.transfer')}
           onCancel={() => setDialog(null)}
           onSubmit={async (values) => {
-            await api.keyPersons.transfer(id, values.destination.trim());
+            await call(
+              api.POST('/api/key-persons/{id}/transfer', {
+                params: { path: { id } },
+                body: { destination: values.destination.trim() },
+              }),
+            );
             void message.success(t('keyPersons.transferred'));
             done();
           }}
@@ -229,14 +237,14 @@ function Schedule({
   schedule,
   onRecord,
 }: {
-  schedule: FollowUp[];
+  schedule: FollowUpView[];
   onRecord: ((id: number) => void) | undefined;
 }) {
   const i18n = useI18n();
   const { t } = i18n;
   const today = dayjs().format('YYYY-MM-DD');
   return (
-    <Table<FollowUp>
+    <Table<FollowUpView>
       rowKey="id"
       size="small"
       dataSource={schedule}
@@ -285,7 +293,7 @@ function Schedule({
               {
                 key: 'actions',
                 title: t('common.actions'),
-                render: (_: unknown, item: FollowUp) =>
+                render: (_: unknown, item: FollowUpView) =>
                   !item.done && item.dueOn <= today ? (
                     <Button
                       size="small"

@@ -17,20 +17,15 @@ import {
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { api } from '../api/client';
+import { api, call } from '../api/client';
 import { useCurrentRiskAreas, useKeyPersonList } from '../api/hooks';
-import {
-  KEY_PERSON_CATEGORIES,
-  KEY_PERSON_STATUSES,
-  type KeyPerson,
-  type KeyPersonCategory,
-  type KeyPersonStatus,
-  type RiskArea,
-} from '../api/types';
+import type { KeyPersonView, RiskAreaView } from '../api/model';
+import { KEY_PERSON_STATUSES, type KeyPersonStatus } from '../api/vocabulary';
 import { useAuth } from '../auth/AuthContext';
 import { AreaSelect } from '../components/AreaSelect';
 import { FormModal } from '../components/FormModal';
 import { CategoryTag } from '../components/health/tags';
+import { KEY_PERSON_CATEGORIES, type KeyPersonCategory } from '../components/health/vocabulary';
 import { PersonSelect } from '../components/register/pickers';
 import { useI18n } from '../i18n/context';
 import { errorText, keyPersonCategoryLabel, keyPersonStatusLabel } from '../i18n/labels';
@@ -59,7 +54,7 @@ export function KeyPersonsPage() {
   const scan = async () => {
     setScanning(true);
     try {
-      const result = await api.keyPersons.scanReturnees();
+      const result = await call(api.POST('/api/key-persons/scan-returnees'));
       void message.success(t('keyPersons.scanned', { count: result.flagged }));
       setVersion((v) => v + 1);
     } catch (error) {
@@ -144,7 +139,7 @@ export function KeyPersonsPage() {
             {t('keyPersons.mine')}
           </Space>
         </Space>
-        <Table<KeyPerson>
+        <Table<KeyPersonView>
           rowKey="id"
           size="middle"
           loading={list.loading}
@@ -225,7 +220,7 @@ function CreateKeyPersonDialog({
   onCreated,
 }: {
   onClose: () => void;
-  onCreated: (item: KeyPerson) => void;
+  onCreated: (item: KeyPersonView) => void;
 }) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -238,13 +233,17 @@ function CreateKeyPersonDialog({
       onCancel={onClose}
       onSubmit={async (values) => {
         const [startsOn, endsOn] = values.period ?? [null, null];
-        const item = await api.keyPersons.create({
-          personId: values.personId,
-          category: values.category,
-          ...(startsOn ? { startsOn: startsOn.format('YYYY-MM-DD') } : {}),
-          ...(endsOn ? { endsOn: endsOn.format('YYYY-MM-DD') } : {}),
-          ...(values.reason?.trim() ? { reason: values.reason.trim() } : {}),
-        });
+        const item = await call(
+          api.POST('/api/key-persons', {
+            body: {
+              personId: values.personId,
+              category: values.category,
+              ...(startsOn ? { startsOn: startsOn.format('YYYY-MM-DD') } : {}),
+              ...(endsOn ? { endsOn: endsOn.format('YYYY-MM-DD') } : {}),
+              ...(values.reason?.trim() ? { reason: values.reason.trim() } : {}),
+            },
+          }),
+        );
         void message.success(t('keyPersons.created', { name: item.person.name }));
         onCreated(item);
       }}
@@ -280,7 +279,7 @@ function CreateKeyPersonDialog({
   );
 }
 
-const RISK_COLOURS: Record<RiskArea['level'], string> = { high: 'red', medium: 'orange', low: 'gold' };
+const RISK_COLOURS: Record<RiskAreaView['level'], string> = { high: 'red', medium: 'orange', low: 'gold' };
 
 /** The risk areas in force now: what returnees are flagged against. */
 function RiskAreasCard() {
@@ -298,7 +297,7 @@ function RiskAreasCard() {
           key: 'risk',
           label: t('riskAreas.title'),
           children: (
-            <Table<RiskArea>
+            <Table<RiskAreaView>
               rowKey="id"
               size="small"
               loading={areas.loading}

@@ -27,22 +27,15 @@ import {
   Upload,
 } from 'antd';
 import { useState } from 'react';
-import { api } from '../api/client';
+import { api, call } from '../api/client';
 import { useAreaRoots, useLead, useLeadList, useLeadProgress, useOptionalArea } from '../api/hooks';
-import {
-  type Area,
-  LEAD_TIERS,
-  type Lead,
-  type LeadImportReport,
-  type LeadProgress,
-  type LeadStatus,
-  type LeadTier,
-  type ProgressCounts,
-} from '../api/types';
+import type { AreaDetail, LeadImportReport, LeadProgress, LeadView, ProgressCounts } from '../api/model';
+import type { LeadStatus } from '../api/vocabulary';
 import { useAuth } from '../auth/AuthContext';
 import { AreaSelect } from '../components/AreaSelect';
 import { FormModal } from '../components/FormModal';
 import { LeadStatusTag } from '../components/health/tags';
+import { LEAD_TIERS, type LeadTier } from '../components/health/vocabulary';
 import { VerifyLeadDialog } from '../components/health/VerifyLeadDialog';
 import { useI18n } from '../i18n/context';
 import {
@@ -68,15 +61,15 @@ export function LeadsPage() {
   const [chosen, setChosen] = useState<number | undefined>();
   const nodeId = chosen ?? roots.data?.items[0]?.id;
   const nodeArea = useOptionalArea(nodeId);
-  const node: Area | null = nodeArea.data ?? null;
+  const node: AreaDetail | null = nodeArea.data ?? null;
   const [status, setStatus] = useState<StatusFilter>('open');
   const [tier, setTier] = useState<LeadTier | undefined>();
   const [overdue, setOverdue] = useState(false);
   const [mine, setMine] = useState(false);
   const [paging, setPaging] = useState({ page: 1, pageSize: 20 });
   const [version, setVersion] = useState(0);
-  const [verifying, setVerifying] = useState<Lead | null>(null);
-  const [routing, setRouting] = useState<Lead | null>(null);
+  const [verifying, setVerifying] = useState<LeadView | null>(null);
+  const [routing, setRouting] = useState<LeadView | null>(null);
   const [showing, setShowing] = useState<number | null>(null);
   const [importing, setImporting] = useState(false);
   const progress = useLeadProgress(nodeId ?? null, version);
@@ -175,7 +168,7 @@ export function LeadsPage() {
             {t('leads.mine')}
           </Checkbox>
         </Space>
-        <Table<Lead>
+        <Table<LeadView>
           rowKey="id"
           size="middle"
           loading={list.loading}
@@ -373,7 +366,7 @@ function ProgressCard({
   );
 }
 
-function RouteDialog({ lead, onClose, onDone }: { lead: Lead; onClose: () => void; onDone: () => void }) {
+function RouteDialog({ lead, onClose, onDone }: { lead: LeadView; onClose: () => void; onDone: () => void }) {
   const { t } = useI18n();
   const { message } = App.useApp();
   return (
@@ -382,7 +375,13 @@ function RouteDialog({ lead, onClose, onDone }: { lead: Lead; onClose: () => voi
       okText={t('leads.route')}
       onCancel={onClose}
       onSubmit={async (values) => {
-        await api.leads.route(lead.id, values.areaId, values.note?.trim() || undefined);
+        const note = values.note?.trim();
+        await call(
+          api.POST('/api/leads/{id}/route', {
+            params: { path: { id: lead.id } },
+            body: { areaId: values.areaId, ...(note ? { note } : {}) },
+          }),
+        );
         void message.success(t('leads.routed'));
         onDone();
       }}
@@ -407,7 +406,7 @@ function ImportLeadsDialog({
   onClose,
   onImported,
 }: {
-  area: Area;
+  area: AreaDetail;
   onClose: () => void;
   onImported: () => void;
 }) {

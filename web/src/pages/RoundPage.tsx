@@ -18,9 +18,9 @@ import {
 } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
-import { api, isApiError } from '../api/client';
+import { api, call, isApiError } from '../api/client';
 import { useOptionalArea, useRound, useRoundCoverage, useUntested } from '../api/hooks';
-import type { AreaCoverage, RoundMark, UntestedPerson } from '../api/types';
+import type { AreaFigures, MarkView, UntestedPerson } from '../api/model';
 import { useAuth } from '../auth/AuthContext';
 import { ErrorResult } from '../components/ErrorResult';
 import { DailyReportButton } from '../components/health/DailyReportButton';
@@ -90,7 +90,7 @@ function RoundScreen({ id }: { id: number }) {
       cancelText: t('common.cancel'),
       onOk: async () => {
         try {
-          await api.rounds.close(id);
+          await call(api.POST('/api/rounds/{id}/close', { params: { path: { id } } }));
           void message.success(t('rounds.closed'));
           setVersion((v) => v + 1);
         } catch (error) {
@@ -202,10 +202,10 @@ function RoundScreen({ id }: { id: number }) {
   );
 }
 
-function CoverageTable({ rows, onDrill }: { rows: AreaCoverage[]; onDrill: (areaId: number) => void }) {
+function CoverageTable({ rows, onDrill }: { rows: AreaFigures[]; onDrill: (areaId: number) => void }) {
   const { t } = useI18n();
   return (
-    <Table<AreaCoverage>
+    <Table<AreaFigures>
       rowKey={(row) => row.area.id}
       size="middle"
       pagination={false}
@@ -267,7 +267,7 @@ function UntestedTable({
   const [paging, setPaging] = useState({ page: 1, pageSize: 20 });
   const [version, setVersion] = useState(0);
   const list = useUntested(roundId, { within: node, ...paging }, version);
-  const [marks, setMarks] = useState<Record<number, RoundMark | null>>({});
+  const [marks, setMarks] = useState<Record<number, MarkView | null>>({});
   const [marking, setMarking] = useState<UntestedPerson | null>(null);
   useEffect(() => setMarks({}), [list.data]);
 

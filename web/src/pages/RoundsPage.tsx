@@ -3,9 +3,9 @@ import { App, Button, Card, DatePicker, Form, Input, Radio, Space, Table, Tag } 
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { api } from '../api/client';
+import { api, call } from '../api/client';
 import { useRoundList } from '../api/hooks';
-import type { Round } from '../api/types';
+import type { RoundView } from '../api/model';
 import { useAuth } from '../auth/AuthContext';
 import { AreaSelect } from '../components/AreaSelect';
 import { FormModal } from '../components/FormModal';
@@ -69,7 +69,7 @@ export function RoundsPage() {
             />
           </div>
         </Space>
-        <Table<Round>
+        <Table<RoundView>
           rowKey="id"
           size="middle"
           loading={rounds.loading}
@@ -132,7 +132,7 @@ function CreateRoundDialog({
   onCreated,
 }: {
   onClose: () => void;
-  onCreated: (round: Round) => void;
+  onCreated: (round: RoundView) => void;
 }) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -150,12 +150,16 @@ function CreateRoundDialog({
       onCancel={onClose}
       onSubmit={async (values) => {
         try {
-          const round = await api.rounds.create({
-            areaId: values.areaId,
-            name: values.name.trim(),
-            startsAt: values.window[0].toISOString(),
-            endsAt: values.window[1].toISOString(),
-          });
+          const round = await call(
+            api.POST('/api/rounds', {
+              body: {
+                areaId: values.areaId,
+                name: values.name.trim(),
+                startsAt: values.window[0].toISOString(),
+                endsAt: values.window[1].toISOString(),
+              },
+            }),
+          );
           void message.success(t('rounds.created', { name: round.name }));
           onCreated(round);
         } catch (error) {

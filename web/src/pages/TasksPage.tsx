@@ -16,18 +16,16 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api } from '../api/client';
+import { api, call } from '../api/client';
 import { usePendingList } from '../api/hooks';
+import type { ConfirmBody, PendingChangeView } from '../api/model';
 import {
-  type ConfirmInput,
-  PENDING_KINDS,
-  PENDING_STATUSES,
-  type PendingChange,
-  type PendingKind,
-  type PendingStatus,
+  PENDING_CHANGE_STATUSES,
+  type PendingChangeStatus,
   RESIDENCE_TYPES,
   type ResidenceType,
-} from '../api/types';
+} from '../api/vocabulary';
+import { everyOf } from '../components/health/vocabulary';
 import { AreaSelect } from '../components/AreaSelect';
 import { FormModal } from '../components/FormModal';
 import { HouseSelect } from '../components/register/pickers';
@@ -41,12 +39,15 @@ import {
   residenceLabel,
 } from '../i18n/labels';
 
+type PendingKind = PendingChangeView['kind'];
+const PENDING_KINDS = everyOf<PendingKind>()(['arrival', 'departure', 'self_report']);
+
 const KIND_COLOURS: Record<PendingKind, string> = {
   arrival: 'green',
   departure: 'orange',
   self_report: 'blue',
 };
-const STATUS_COLOURS: Record<PendingStatus, string> = {
+const STATUS_COLOURS: Record<PendingChangeStatus, string> = {
   pending: 'gold',
   confirmed: 'green',
   rejected: 'red',
@@ -57,14 +58,14 @@ const HEALTH_COLOURS: Record<string, string> = { GREEN: 'green', YELLOW: 'gold',
 export function TasksPage() {
   const i18n = useI18n();
   const { t } = i18n;
-  const [status, setStatus] = useState<PendingStatus | 'all'>('pending');
+  const [status, setStatus] = useState<PendingChangeStatus | 'all'>('pending');
   const [kind, setKind] = useState<PendingKind | undefined>();
   const [paging, setPaging] = useState({ page: 1, pageSize: 20 });
   const [version, setVersion] = useState(0);
   // Decided here: shown in place (with a link to the person) until the list is loaded again.
-  const [decided, setDecided] = useState<Record<number, PendingChange>>({});
-  const [confirming, setConfirming] = useState<PendingChange | null>(null);
-  const [rejecting, setRejecting] = useState<PendingChange | null>(null);
+  const [decided, setDecided] = useState<Record<number, PendingChangeView>>({});
+  const [confirming, setConfirming] = useState<PendingChangeView | null>(null);
+  const [rejecting, setRejecting] = useState<PendingChangeView | null>(null);
   const list = usePendingList({ status, kind, ...paging }, version);
   const items = (list.data?.items ?? []).map((change) => decided[change.id] ?? change);
 
@@ -72,7 +73,8 @@ export function TasksPage() {
     setDecided({});
     setVersion((v) => v + 1);
   };
-  const record = (change: PendingChange) => setDecided((current) => ({ ...current, [change.id]: change }));
+  const record = (change: PendingChangeView) =>
+    setDecided((current) => ({ ...current, [change.id]: change }));
 
   return (
     <div className="page narrow-list-page" data-testid="tasks-page">
@@ -89,11 +91,11 @@ export function TasksPage() {
             optionType="button"
             value={status}
             onChange={(event) => {
-              setStatus(event.target.value as PendingStatus | 'all');
+              setStatus(event.target.value as PendingChangeStatus | 'all');
               setPaging((current) => ({ ...current, page: 1 }));
               setDecided({});
             }}
-            options={[...PENDING_STATUSES, 'all' as const].map((value) => ({
+            options={[...PENDING_CHANGE_STATUSES, 'all' as const].map((value) => ({
               value,
               label: pendingStatusLabel(i18n, value),
             }))}
@@ -110,7 +112,7 @@ export function TasksPage() {
             options={PENDING_KINDS.map((value) => ({ value, label: pendingKindLabel(i18n, value) }))}
           />
         </Space>
-        <List<PendingChange>
+        <List<PendingChangeView>
           loading={list.loading}
           dataSource={items}
           data-testid="task-list"
@@ -162,10 +164,10 @@ export function TasksPage() {
 }
 
 interface TaskCardProps {
-  change: PendingChange;
-  onConfirm: (change: PendingChange) => void;
-  onReject: (change: PendingChange) => void;
-  onDecided: (change: PendingChange) => void;
+  change: PendingChangeView;
+  onConfirm: (change: PendingChangeView) => void;
+  onReject: (change: PendingChangeView) => void;
+  onDecided: (change: PendingChangeView) => void;
 }
 
 function TaskCard({ change, onConfirm, onReject, onDecided }: TaskCardProps) {
@@ -192,7 +194,9 @@ function TaskCard({ change, onConfirm, onReject, onDecided }: TaskCardProps) {
       cancelText: t('common.cancel'),
       onOk: async () => {
         try {
-          const result = await api.pending.confirm(change.id);
+          const result = await call(
+            api.POST('/api/pending-changes/{id}/confirm', { params: { path: { id: change.id } }, body: {} }),
+          );
           void message.success(t('tasks.confirmedDeparture', { name: result.person.name }));
           onDecided(result.change);
         } catch (error) {
@@ -314,9 +318,9 @@ function TaskCard({ change, onConfirm, onReject, onDecided }: TaskCardProps) {
 }
 
 interface DecisionDialogProps {
-  change: PendingChange;
+  change: PendingChangeView;
   onClose: () => void;
-  onDone: (change: PendingChange) => void;
+  onDone: (change: PendingChangeView) => void;
 }
 
 interface ConfirmValues {
@@ -340,12 +344,14 @@ function ConfirmDialog({ change, onClose, onDone }: DecisionDialogProps) {
       initialValues={{ residenceType: 'floating', target: 'house' }}
       onCancel={onClose}
       onSubmit={async (values) => {
-        const input: ConfirmInput = { residenceType: values.residenceType };
+        const input: ConfirmBody = { residenceType: values.residenceType };
         if (selfReport) {
           if (values.target === 'area') input.areaId = values.areaId;
           else input.houseId = values.houseId;
         }
-        const result = await api.pending.confirm(change.id, input);
+        const result = await call(
+          api.POST('/api/pending-changes/{id}/confirm', { params: { path: { id: change.id } }, body: input }),
+        );
         void message.success(t('tasks.confirmed', { name: result.person.name }));
         onDone(result.change);
       }}
@@ -409,7 +415,12 @@ function RejectDialog({ change, onClose, onDone }: DecisionDialogProps) {
       danger
       onCancel={onClose}
       onSubmit={async (values) => {
-        const rejected = await api.pending.reject(change.id, values.reason.trim());
+        const rejected = await call(
+          api.POST('/api/pending-changes/{id}/reject', {
+            params: { path: { id: change.id } },
+            body: { reason: values.reason.trim() },
+          }),
+        );
         void message.success(t('tasks.rejected'));
         onDone(rejected);
       }}

@@ -23,7 +23,7 @@ import {
   useRoundList,
   useUntested,
 } from '../api/hooks';
-import type { KeyPerson, Lead, RevealedPerson, RoundMark, UntestedPerson } from '../api/types';
+import type { KeyPersonView, LeadView, MarkView, RevealResponse, UntestedPerson } from '../api/model';
 import { useAuth } from '../auth/AuthContext';
 import { FollowUpDialog } from '../components/health/FollowUpDialog';
 import { MarkDialog } from '../components/health/MarkDialog';
@@ -162,8 +162,8 @@ function ErrorLine({ error }: { error: unknown }) {
 
 /** Phone numbers revealed for a minute, by person. */
 function useRevealed() {
-  const [revealed, setRevealed] = useState<Record<number, RevealedPerson>>({});
-  const reveal = (personId: number, secrets: RevealedPerson) => {
+  const [revealed, setRevealed] = useState<Record<number, RevealResponse>>({});
+  const reveal = (personId: number, secrets: RevealResponse) => {
     setRevealed((current) => ({ ...current, [personId]: secrets }));
     setTimeout(
       () =>
@@ -187,7 +187,7 @@ function UntestedSection({ version, write, onCount }: SectionProps & { write: bo
   const [page, setPage] = useState(1);
   const [local, setLocal] = useState(0);
   const untested = useUntested(round?.id ?? null, { page, pageSize: 10 }, version + local);
-  const [marks, setMarks] = useState<Record<number, RoundMark | null>>({});
+  const [marks, setMarks] = useState<Record<number, MarkView | null>>({});
   const [marking, setMarking] = useState<UntestedPerson | null>(null);
   const [revealing, setRevealing] = useState<UntestedPerson | null>(null);
   const { revealed, reveal } = useRevealed();
@@ -331,7 +331,7 @@ function LeadsSection({ version, write, onCount }: SectionProps & { write: boole
   const { t } = i18n;
   const [local, setLocal] = useState(0);
   const leads = useLeadList({ mine: true, status: 'open', pageSize: 50 }, version + local);
-  const [verifying, setVerifying] = useState<Lead | null>(null);
+  const [verifying, setVerifying] = useState<LeadView | null>(null);
   return (
     <Section
       name="leads"
@@ -345,7 +345,7 @@ function LeadsSection({ version, write, onCount }: SectionProps & { write: boole
         </Link>
       }
     >
-      <List<Lead>
+      <List<LeadView>
         loading={leads.loading}
         dataSource={leads.data?.items ?? []}
         locale={{
@@ -404,7 +404,7 @@ function FollowUpsSection({ version, write, onCount }: SectionProps & { write: b
   const { t } = useI18n();
   const [local, setLocal] = useState(0);
   const list = useKeyPersonList({ responsible: 'me', status: 'active', pageSize: 200 }, version + local);
-  const [recording, setRecording] = useState<KeyPerson | null>(null);
+  const [recording, setRecording] = useState<KeyPersonView | null>(null);
   const due = (list.data?.items ?? []).filter(
     (item) => item.followUps.dueToday > item.followUps.doneToday || item.followUps.missing > 0,
   );
@@ -425,7 +425,7 @@ function FollowUpsSection({ version, write, onCount }: SectionProps & { write: b
         </Link>
       }
     >
-      <List<KeyPerson>
+      <List<KeyPersonView>
         loading={list.loading}
         dataSource={due}
         locale={{
