@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { Db } from '../core/context.js';
+import { type Kysely, sql } from 'kysely';
+import type { DB } from '../db/schema.js';
 import type { FieldCipher } from './field-crypto.js';
 import { protectName } from './protect.js';
 
@@ -21,7 +21,7 @@ const CLEAR_NAMES = [
  * the mask beside it, then empties the clear column (the migration cannot: it has no cipher).
  * Runs after migrating, on every start; a no-op once done. Returns how many names were sealed.
  */
-export async function sealClearNames(db: Db, cipher: FieldCipher): Promise<number> {
+export async function sealClearNames(db: Kysely<DB>, cipher: FieldCipher): Promise<number> {
   let sealed = 0;
   for (const { table, clear, secret, masked } of CLEAR_NAMES) {
     for (;;) {
