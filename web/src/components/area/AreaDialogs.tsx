@@ -1,6 +1,7 @@
 import { Alert, App, Form, Input, Select, type SelectProps } from 'antd';
-import { api } from '../../api/client';
-import { type AreaDetail, type Kind, KINDS } from '../../api/types';
+import { api, call } from '../../api/client';
+import type { AreaDetail, Kind } from '../../api/model';
+import { AREA_KINDS as KINDS } from '../../api/vocabulary';
 import { useI18n } from '../../i18n/context';
 import { kindLabel, levelLabel } from '../../i18n/labels';
 import { AreaSelect } from '../AreaSelect';
@@ -39,12 +40,16 @@ export function CreateAreaDialog({ area, onClose, onDone }: DialogProps) {
       onCancel={onClose}
       onSubmit={async (values) => {
         const code = values.code?.trim();
-        const created = await api.areas.create({
-          parentId: area.id,
-          name: values.name.trim(),
-          kind: values.kind,
-          ...(code ? { code } : {}),
-        });
+        const created = await call(
+          api.POST('/api/areas', {
+            body: {
+              parentId: area.id,
+              name: values.name.trim(),
+              kind: values.kind,
+              ...(code ? { code } : {}),
+            },
+          }),
+        );
         void message.success(t('area.created', { name: created.name }));
         onDone([area.id]);
       }}
@@ -90,7 +95,7 @@ export function EditAreaDialog({ area, onClose, onDone }: DialogProps) {
           ...(values.kind !== area.kind ? { kind: values.kind } : {}),
         };
         if (Object.keys(changes).length === 0) return onClose();
-        await api.areas.update(area.id, changes);
+        await call(api.PATCH('/api/areas/{id}', { params: { path: { id: area.id } }, body: changes }));
         void message.success(t('area.updated'));
         onDone([area.parentId, area.id]);
       }}
@@ -122,7 +127,12 @@ export function MoveAreaDialog({ area, onClose, onDone }: DialogProps) {
       title={t('area.moveTitle', { name: area.name })}
       onCancel={onClose}
       onSubmit={async (values) => {
-        const moved = await api.areas.move(area.id, values.parentId);
+        const moved = await call(
+          api.POST('/api/areas/{id}/move', {
+            params: { path: { id: area.id } },
+            body: { parentId: values.parentId },
+          }),
+        );
         void message.success(t('area.moved'));
         onDone([area.parentId, moved.parentId, area.id]);
       }}
@@ -150,7 +160,12 @@ export function RetireAreaDialog({ area, onClose, onDone }: DialogProps) {
       danger
       onCancel={onClose}
       onSubmit={async (values) => {
-        const result = await api.areas.retire(area.id, values.reason.trim());
+        const result = await call(
+          api.POST('/api/areas/{id}/retire', {
+            params: { path: { id: area.id } },
+            body: { reason: values.reason.trim() },
+          }),
+        );
         void message.success(t('area.retiredDone', { count: result.retired }));
         onDone([area.parentId, area.id]);
       }}

@@ -10,8 +10,9 @@ import {
 import { App, Breadcrumb, Button, Space, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { api } from '../../api/client';
-import { type AreaDetail, RESIDENT_LEVELS } from '../../api/types';
+import { api, call } from '../../api/client';
+import type { AreaDetail } from '../../api/model';
+import { RESIDENT_LEVELS } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n/context';
 import { errorText, levelLabel } from '../../i18n/labels';
@@ -62,7 +63,12 @@ export function AreaHeader({ area, onChanged }: AreaHeaderProps) {
   const issueCodes = async () => {
     setIssuing(true);
     try {
-      const { houses, issued, alreadyHad } = await api.codes.issueDoorCodes(area.id);
+      const { houses, issued, alreadyHad } = await call(
+        api.POST('/api/areas/{id}/household-codes', {
+          params: { path: { id: area.id } },
+          body: { reissue: false },
+        }),
+      );
       void message.success(t('doorLabels.issued', { houses, issued, alreadyHad }));
     } catch (error) {
       void message.error(errorText(i18n, error));

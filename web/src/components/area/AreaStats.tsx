@@ -1,5 +1,5 @@
 import { Card, Col, Row, Statistic } from 'antd';
-import type { AreaDetail } from '../../api/types';
+import type { AreaDetail } from '../../api/model';
 import { useI18n } from '../../i18n/context';
 import { levelLabel } from '../../i18n/labels';
 import { levelIcon } from '../LevelTag';

@@ -5,7 +5,7 @@ import * as echarts from 'echarts/core';
 import { LabelLayout } from 'echarts/features';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
-import type { AreaFeatureCollection } from '../../api/types';
+import type { ChildFeatures as AreaFeatureCollection } from '../../api/model';
 import { registerChildMap } from './childMap';
 
 echarts.use([MapChart, TooltipComponent, LabelLayout, CanvasRenderer]);

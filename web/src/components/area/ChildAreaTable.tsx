@@ -2,7 +2,7 @@ import { Card, Input, Space, Switch, Table, Tag, type TableProps } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { useAreaList } from '../../api/hooks';
-import type { Area, AreaDetail } from '../../api/types';
+import type { AreaDetail, AreaView as Area } from '../../api/model';
 import { useI18n } from '../../i18n/context';
 import { errorText } from '../../i18n/labels';
 import { KindTag, LevelTag } from '../LevelTag';

@@ -2,7 +2,7 @@ import { Card, Spin } from 'antd';
 import { lazy, Suspense } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { useChildFeatures } from '../../api/hooks';
-import type { AreaDetail } from '../../api/types';
+import type { AreaDetail } from '../../api/model';
 import { useI18n } from '../../i18n/context';
 
 const ChildAreaMap = lazy(() =>

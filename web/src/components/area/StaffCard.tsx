@@ -1,6 +1,8 @@
 import { UserOutlined } from '@ant-design/icons';
 import { Card, Empty, List, Tag } from 'antd';
-import type { StaffMember } from '../../api/types';
+import type { AreaDetail } from '../../api/model';
+
+type StaffMember = AreaDetail['staff'][number];
 import { useI18n } from '../../i18n/context';
 import { roleLabel } from '../../i18n/labels';
 

@@ -1,6 +1,8 @@
 // Loaded on demand with ECharts: registers the child areas' boundaries as a map ECharts can draw.
 import * as echarts from 'echarts/core';
-import type { AreaFeature, AreaFeatureCollection } from '../../api/types';
+import type { ChildFeatures as AreaFeatureCollection } from '../../api/model';
+
+type AreaFeature = AreaFeatureCollection['features'][number];
 
 type GeoJsonInput = Parameters<typeof echarts.registerMap>[1];
 export type DrawnFeature = AreaFeature & { geometry: NonNullable<AreaFeature['geometry']> };

@@ -1,4 +1,5 @@
-import { LEVELS, type Level } from '../../api/types';
+import type { Level } from '../../api/model';
+import { LEVELS } from '../../api/vocabulary';
 
 export function childLevelOf(level: Level): Level | null {
   return LEVELS[LEVELS.indexOf(level) + 1] ?? null;
