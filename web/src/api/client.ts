@@ -16,41 +16,7 @@ import type {
   AuditQuery,
   CodeQuery,
   DoorCodesIssued,
-  ConfirmInput,
-  ContactLeadsInput,
-  ContactLeadsResult,
-  ContactList,
-  ContactWindow,
-  CreateKeyPersonInput,
-  CreateRoundInput,
-  Dashboard,
   FeedEvent,
-  FollowUp,
-  InboxQuery,
-  InboxRecord,
-  KeyPerson,
-  KeyPersonDetail,
-  KeyPersonQuery,
-  KeyPersonTask,
-  KeyPersonTaskQuery,
-  Lead,
-  LeadDetail,
-  LeadIdentity,
-  LeadImportReport,
-  LeadProgress,
-  LeadQuery,
-  MarkInput,
-  RecordFollowUpInput,
-  RiskArea,
-  Round,
-  RoundCoverage,
-  RoundMark,
-  RoundQuery,
-  UntestedPerson,
-  UntestedQuery,
-  VerifyLeadInput,
-  VerifyLeadResult,
-  ConfirmResult,
   Coverage,
   CoverageQuery,
   CreateAreaInput,
@@ -74,8 +40,6 @@ import type {
   MfaSetup,
   MovePersonInput,
   Page,
-  PendingChange,
-  PendingQuery,
   Person,
   PersonDetail,
   PersonExportQuery,
@@ -270,6 +234,9 @@ async function allPages<T>(load: (page: number) => Promise<Page<T>>): Promise<T[
   }
 }
 
+/** What a lead-list upload answers (multipart, so outside the typed client). */
+type LeadImportAnswer = paths['/api/leads/import']['post']['responses'][200]['content']['application/json'];
+
 /** The transport, for the per-module API files (api/events.ts, api/services.ts). */
 export const http = { request, send, download, queryString };
 
@@ -462,14 +429,6 @@ export const api = Object.assign(typed, {
     },
   },
 
-  pending: {
-    list: (query: PendingQuery, signal?: AbortSignal) =>
-      get<Page<PendingChange>>('/pending-changes', query, signal),
-    confirm: (id: number, input: ConfirmInput = {}) =>
-      post<ConfirmResult>(`/pending-changes/${id}/confirm`, input),
-    reject: (id: number, reason: string) => post<PendingChange>(`/pending-changes/${id}/reject`, { reason }),
-  },
-
   visits: {
     list: (query: VisitQuery, signal?: AbortSignal) => get<Page<Visit>>('/visits', query, signal),
     create: (input: VisitInput) => post<VisitResult>('/visits', input),
@@ -495,85 +454,16 @@ export const api = Object.assign(typed, {
     rejects: (id: string) => download(`/imports/${id}/rejects.xlsx`, `rejects-${id}.xlsx`),
   },
 
-  rounds: {
-    list: (query: RoundQuery, signal?: AbortSignal) => get<Page<Round>>('/rounds', query, signal),
-    get: (id: number, signal?: AbortSignal) => get<Round>(`/rounds/${id}`, undefined, signal),
-    create: (input: CreateRoundInput) => post<Round>('/rounds', input),
-    close: (id: number) => post<Round>(`/rounds/${id}/close`),
-    /** `node`: the area whose figures and children to show (default the round's area, or yours in it). */
-    coverage: (id: number, node: number | undefined, signal?: AbortSignal) =>
-      get<RoundCoverage>(`/rounds/${id}/coverage`, { node }, signal),
-    untested: (id: number, query: UntestedQuery, signal?: AbortSignal) =>
-      get<Page<UntestedPerson>>(`/rounds/${id}/untested`, query, signal),
-    mark: (id: number, personId: number, input: MarkInput) =>
-      request<RoundMark>('PUT', `/rounds/${id}/marks/${personId}`, { body: input }),
-    unmark: (id: number, personId: number) => del<void>(`/rounds/${id}/marks/${personId}`),
-  },
-
-  keyPersons: {
-    list: (query: KeyPersonQuery, signal?: AbortSignal) =>
-      get<Page<KeyPerson>>('/key-persons', query, signal),
-    get: (id: number, signal?: AbortSignal) => get<KeyPersonDetail>(`/key-persons/${id}`, undefined, signal),
-    create: (input: CreateKeyPersonInput) => post<KeyPerson>('/key-persons', input),
-    recordFollowUp: (id: number, followUpId: number, input: RecordFollowUpInput) =>
-      post<FollowUp>(`/key-persons/${id}/follow-ups/${followUpId}`, input),
-    end: (id: number, note?: string) => post<KeyPerson>(`/key-persons/${id}/end`, note ? { note } : {}),
-    transfer: (id: number, destination: string) =>
-      post<KeyPerson>(`/key-persons/${id}/transfer`, { destination }),
-    tasks: (query: KeyPersonTaskQuery, signal?: AbortSignal) =>
-      get<Page<KeyPersonTask>>('/key-persons/tasks', query, signal),
-    /** Flags returnees from current risk areas now (the server also does it every few minutes). */
-    scanReturnees: () => post<{ flagged: number }>('/key-persons/scan-returnees'),
-  },
-
-  riskAreas: {
-    current: (signal?: AbortSignal) =>
-      get<{ items: RiskArea[] }>('/health/risk-areas', { current: true }, signal),
-  },
-
   leads: {
-    list: (query: LeadQuery, signal?: AbortSignal) => get<Page<Lead>>('/leads', query, signal),
-    get: (id: number, signal?: AbortSignal) => get<LeadDetail>(`/leads/${id}`, undefined, signal),
-    verify: (id: number, input: VerifyLeadInput) => post<VerifyLeadResult>(`/leads/${id}/verify`, input),
-    route: (id: number, areaId: number, note?: string) =>
-      post<LeadDetail>(`/leads/${id}/route`, { areaId, ...(note ? { note } : {}) }),
-    /** Audit-logged with the reason. */
-    reveal: (id: number, reason: string) => post<LeadIdentity>(`/leads/${id}/reveal`, { reason }),
-    progress: (node: number, signal?: AbortSignal) => get<LeadProgress>('/leads/progress', { node }, signal),
+    /** A lead list as a file (XLSX/CSV); the answer is the generated LeadImportReport. */
     import: (areaId: number, file: File, batch?: string) => {
       const form = new FormData();
       form.append('file', file);
-      return request<LeadImportReport>('POST', '/leads/import', { form, query: { areaId, batch } });
+      return request<LeadImportAnswer>('POST', '/leads/import', { form, query: { areaId, batch } });
     },
   },
 
-  /** Health records no registered person matched: match by hand, dismiss, or turn into a lead. */
-  inbox: {
-    list: (query: InboxQuery, signal?: AbortSignal) =>
-      get<Page<InboxRecord>>('/health/unmatched', query, signal),
-    match: (id: number, personId: number) => post<InboxRecord>(`/health/unmatched/${id}/match`, { personId }),
-    dismiss: (id: number, reason: string) => post<InboxRecord>(`/health/unmatched/${id}/dismiss`, { reason }),
-    lead: (id: number, note?: string) =>
-      post<{ record: InboxRecord; leadId: number }>(`/health/unmatched/${id}/lead`, note ? { note } : {}),
-  },
-
-  contacts: {
-    /** Audit-logged: who looked for whose contacts. */
-    find: (personId: number, window: ContactWindow, signal?: AbortSignal) =>
-      get<ContactList>(`/contacts/${personId}`, window, signal),
-    makeLeads: (personId: number, input: ContactLeadsInput) =>
-      post<ContactLeadsResult>(`/contacts/${personId}/leads`, input),
-  },
-
-  reports: {
-    /** The daily epidemic report of an area (XLSX, masked); audit-logged. */
-    daily: (node: number, date: string) =>
-      download('/reports/daily.xlsx', `daily-${date}.xlsx`, { node, date }),
-  },
-
   dashboard: {
-    /** `node` undefined: the top of the user's area. */
-    get: (node: number | undefined, signal?: AbortSignal) => get<Dashboard>('/dashboard', { node }, signal),
     /**
      * Listens to the node's live feed (server-sent events). The browser resumes after a dropped
      * connection by itself; when the server refuses it (signed out, an error page) a new
