@@ -118,9 +118,65 @@ export type ServiceRequestStatus = (typeof SERVICE_REQUEST_STATUSES)[number];
 export const ANNOUNCEMENT_STATUSES = ['draft', 'published', 'withdrawn'] as const;
 export type AnnouncementStatus = (typeof ANNOUNCEMENT_STATUSES)[number];
 
+/** What a register import file holds. */
+export const IMPORT_KINDS = ['persons', 'houses', 'units'] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+
 /** A register import job. */
 export const IMPORT_STATUSES = ['running', 'done', 'failed'] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+
+// Words of the register (residents, houses, units): the forms offer them, the schemas close on them.
+
+/** Identity documents a registered person may hold. */
+export const DOCUMENT_TYPES = [
+  'resident_id',
+  'passport',
+  'hk_macao_permit',
+  'taiwan_permit',
+  'foreign_permanent_resident',
+  'hmt_residence_permit',
+] as const;
+export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+
+/** A person's sex as the register records it (an ID number tells it; other documents may not). */
+export const SEXES = ['male', 'female', 'unknown'] as const;
+export type Sex = (typeof SEXES)[number];
+
+/** How a person lives in the area (户籍, 常住, 流动, 暂住). */
+export const RESIDENCE_TYPES = ['registered', 'permanent', 'floating', 'temporary'] as const;
+export type ResidenceType = (typeof RESIDENCE_TYPES)[number];
+
+/** Tags grid workers keep on people who need attention. */
+export const PERSON_TAGS = [
+  'elderly_alone',
+  'elderly',
+  'disabled',
+  'pregnant',
+  'bedridden',
+  'infant',
+  'chronic_disease',
+  'low_income',
+  'veteran',
+  'key_youth',
+] as const;
+export type PersonTag = (typeof PERSON_TAGS)[number];
+
+/** A house: what it is used for, who holds it, what kind of building it is. */
+export const HOUSE_USES = ['residential', 'commercial', 'mixed', 'industrial', 'public', 'other'] as const;
+export type HouseUse = (typeof HOUSE_USES)[number];
+export const HOUSE_TENURES = ['owned', 'rented', 'public', 'collective', 'other'] as const;
+export type HouseTenure = (typeof HOUSE_TENURES)[number];
+export const HOUSE_TYPES = ['house', 'apartment', 'villa', 'dormitory', 'shop', 'other'] as const;
+export type HouseType = (typeof HOUSE_TYPES)[number];
+
+/** A registered unit (enterprise, shop, school…). */
+export const UNIT_CATEGORIES = ['enterprise', 'shop', 'school', 'site', 'hotel', 'office', 'other'] as const;
+export type UnitCategory = (typeof UNIT_CATEGORIES)[number];
+
+/** Suggestions the arrival forms offer (any short text is accepted), as residents write them. */
+export const ARRIVAL_REASONS = ['务工', '经商', '探亲访友', '就学', '返乡', '租住', '其他'] as const;
+export const RELATIONS = ['户主', '配偶', '子女', '父母', '其他亲属', '租客', '其他'] as const;
 
 /** Every action the audit log records; `recordAudit` takes only these. */
 export const AUDIT_ACTIONS = [

@@ -15,9 +15,8 @@ export const HEALTH_CODE_LABELS: Readonly<Record<HealthCodeColour, string>> = {
   RED: '红码',
   UNKNOWN: '不清楚',
 };
-/** Suggestions the door page offers; any short text is accepted. */
-export const ARRIVAL_REASONS = ['务工', '经商', '探亲访友', '就学', '返乡', '租住', '其他'] as const;
-export const RELATIONS = ['户主', '配偶', '子女', '父母', '其他亲属', '租客', '其他'] as const;
+/** Suggestions the door page offers; any short text is accepted (shared with the staff forms). */
+export { ARRIVAL_REASONS, RELATIONS } from '../core/vocabulary.js';
 export const DOOR_INSTRUCTION = '扫码登记：来时登记、走时注销';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>

@@ -118,7 +118,7 @@ export const UNIT_COLUMNS = defineColumns({
 });
 export type UnitField = (typeof UNIT_COLUMNS.fields)[number];
 
-export const IMPORT_KINDS = ['persons', 'houses', 'units'] as const;
-export type ImportKind = (typeof IMPORT_KINDS)[number];
+// The kinds live in the shared vocabulary (the import page offers the same list).
+export { IMPORT_KINDS, type ImportKind } from '../core/vocabulary.js';
 
 export const COLUMNS_OF = { persons: PERSON_COLUMNS, houses: HOUSE_COLUMNS, units: UNIT_COLUMNS } as const;

@@ -2,26 +2,26 @@ import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../core/pagination.js';
 import { DOCUMENT_TYPES } from './identity/documents.js';
 import { Id, RequiredParagraph, RequiredText } from '../core/schemas.js';
-import { PERSON_STATUSES } from '../core/vocabulary.js';
+import {
+  HOUSE_TENURES,
+  HOUSE_TYPES,
+  HOUSE_USES,
+  PERSON_STATUSES,
+  PERSON_TAGS,
+  RESIDENCE_TYPES,
+  SEXES,
+  UNIT_CATEGORIES,
+} from '../core/vocabulary.js';
 
-export const RESIDENCE_TYPES = ['registered', 'permanent', 'floating', 'temporary'] as const;
-/** Tags grid workers keep on people who need attention. */
-export const PERSON_TAGS = [
-  'elderly_alone',
-  'elderly',
-  'disabled',
-  'pregnant',
-  'bedridden',
-  'infant',
-  'chronic_disease',
-  'low_income',
-  'veteran',
-  'key_youth',
-] as const;
-export const HOUSE_USES = ['residential', 'commercial', 'mixed', 'industrial', 'public', 'other'] as const;
-export const HOUSE_TENURES = ['owned', 'rented', 'public', 'collective', 'other'] as const;
-export const HOUSE_TYPES = ['house', 'apartment', 'villa', 'dormitory', 'shop', 'other'] as const;
-export const UNIT_CATEGORIES = ['enterprise', 'shop', 'school', 'site', 'hotel', 'office', 'other'] as const;
+// The register's words live in the shared vocabulary (the web offers the same lists).
+export {
+  HOUSE_TENURES,
+  HOUSE_TYPES,
+  HOUSE_USES,
+  PERSON_TAGS,
+  RESIDENCE_TYPES,
+  UNIT_CATEGORIES,
+} from '../core/vocabulary.js';
 
 const DateString = Type.String({ format: 'date' });
 const Text = (max: number) => Type.String({ maxLength: max });
@@ -94,7 +94,7 @@ export type PersonDetail = Static<typeof PersonDetail>;
 
 export const PersonFields = {
   name: RequiredText(100),
-  sex: Type.Enum(['male', 'female', 'unknown']),
+  sex: Type.Enum(SEXES),
   birthDate: DateString,
   phone: Type.String({ maxLength: 30 }),
   hukouAddress: Text(200),

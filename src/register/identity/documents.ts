@@ -8,18 +8,10 @@ import {
   type IdProblemCode,
   type ParseIdOptions,
 } from './identity-number.js';
+import { DOCUMENT_TYPES, type DocumentType } from '../../core/vocabulary.js';
 
-/** Identity documents a registered person may hold. */
-export const DOCUMENT_TYPES = [
-  'resident_id',
-  'passport',
-  'hk_macao_permit',
-  'taiwan_permit',
-  'foreign_permanent_resident',
-  'hmt_residence_permit',
-] as const;
-
-export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+// The document types live in the shared vocabulary (the web offers the same list).
+export { DOCUMENT_TYPES, type DocumentType };
 
 /** Official Chinese names, as printed on the documents and in government templates. */
 export const DOCUMENT_TYPE_LABELS: Readonly<Record<DocumentType, string>> = {
