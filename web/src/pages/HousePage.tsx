@@ -19,7 +19,7 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { isApiError } from '../api/client';
 import { useHouse } from '../api/hooks';
-import type { HouseDetail, Person, Tenancy } from '../api/types';
+import type { HouseDetail, PersonView } from '../api/model';
 import { useAuth } from '../auth/AuthContext';
 import { ErrorResult } from '../components/ErrorResult';
 import { AddTenancyDialog, EditHouseDialog } from '../components/register/HouseDialogs';
@@ -31,6 +31,7 @@ import { useI18n } from '../i18n/context';
 import { houseTypeLabel, houseUseLabel, sexLabel, tenancyStatusLabel, tenureLabel } from '../i18n/labels';
 
 type Dialog = 'edit' | 'tenancy' | 'register' | null;
+type Tenancy = HouseDetail['tenancies'][number];
 
 function HouseNotFound() {
   const { t } = useI18n();
@@ -208,11 +209,11 @@ function HouseDescriptions({ house }: { house: HouseDetail }) {
   return <Descriptions size="small" column={1} items={items} />;
 }
 
-function ResidentTable({ residents }: { residents: Person[] }) {
+function ResidentTable({ residents }: { residents: PersonView[] }) {
   const i18n = useI18n();
   const { t } = i18n;
   const navigate = useNavigate();
-  const columns: TableProps<Person>['columns'] = [
+  const columns: TableProps<PersonView>['columns'] = [
     {
       title: t('field.name'),
       key: 'name',
@@ -256,7 +257,7 @@ function ResidentTable({ residents }: { residents: Person[] }) {
     },
   ];
   return (
-    <Table<Person>
+    <Table<PersonView>
       size="small"
       rowKey="id"
       columns={columns}

@@ -21,15 +21,10 @@ import {
   Upload,
 } from 'antd';
 import { useMemo, useState } from 'react';
-import { api } from '../api/client';
+import { api, http } from '../api/client';
 import { useImportJob } from '../api/hooks';
-import {
-  IMPORT_KINDS,
-  type ImportJob,
-  type ImportKind,
-  type ImportPreview,
-  type RowReject,
-} from '../api/types';
+import type { ImportJobView, ImportPreview, RowRejectSchema } from '../api/model';
+import { IMPORT_KINDS, type ImportKind } from '../api/vocabulary';
 import { saveFile } from '../components/files';
 import { useI18n } from '../i18n/context';
 import { fieldProblemText, errorText, fieldLabel } from '../i18n/labels';
@@ -183,7 +178,7 @@ function FileStep({ kind, onKind, onPreview }: FileStepProps) {
 interface MappingStepProps {
   draft: Draft;
   onMapping: (mapping: Mapping) => void;
-  onStarted: (job: ImportJob) => void;
+  onStarted: (job: ImportJobView) => void;
   onBack: () => void;
 }
 
@@ -329,7 +324,7 @@ function MappingStep({ draft, onMapping, onStarted, onBack }: MappingStepProps) 
 }
 
 interface RunningStepProps {
-  job: ImportJob | null;
+  job: ImportJobView | null;
   error: unknown;
   fileName: string;
   onRetry: () => void;
@@ -364,7 +359,7 @@ function RunningStep({ job, error, fileName, onRetry }: RunningStepProps) {
   );
 }
 
-function ResultStep({ job, onAgain }: { job: ImportJob; onAgain: () => void }) {
+function ResultStep({ job, onAgain }: { job: ImportJobView; onAgain: () => void }) {
   const i18n = useI18n();
   const { t } = i18n;
   const { message } = App.useApp();
@@ -373,13 +368,13 @@ function ResultStep({ job, onAgain }: { job: ImportJob; onAgain: () => void }) {
 
   const downloadRejects = async () => {
     try {
-      saveFile(await api.imports.rejects(job.id));
+      saveFile(await http.download(`/imports/${job.id}/rejects.xlsx`, `rejects-${job.id}.xlsx`));
     } catch (error) {
       void message.error(errorText(i18n, error));
     }
   };
 
-  const columns: TableProps<RowReject>['columns'] = [
+  const columns: TableProps<RowRejectSchema>['columns'] = [
     { title: t('import.row'), dataIndex: 'row', width: 80, align: 'right' },
     { title: t('import.fileHeader'), dataIndex: 'field', className: 'nowrap' },
     {
@@ -455,7 +450,7 @@ function ResultStep({ job, onAgain }: { job: ImportJob; onAgain: () => void }) {
               {t('import.rejectsShown', { shown: report.rejected.length, total: job.rejectedTotal })}
             </Typography.Paragraph>
           )}
-          <Table<RowReject>
+          <Table<RowRejectSchema>
             size="small"
             rowKey={(reject) => `${reject.row}-${reject.field}-${reject.code}`}
             columns={columns}

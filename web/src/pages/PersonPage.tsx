@@ -24,7 +24,7 @@ import { type ReactNode, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { isApiError } from '../api/client';
 import { usePerson } from '../api/hooks';
-import type { PersonDetail, RevealedPerson } from '../api/types';
+import type { PersonDetail, RevealResponse } from '../api/model';
 import { useAuth } from '../auth/AuthContext';
 import { ErrorResult } from '../components/ErrorResult';
 import { ageOf } from '../components/register/identity';
@@ -67,7 +67,7 @@ export function PersonPage() {
   return <PersonScreen key={personId} id={personId} />;
 }
 
-function useCountdown(revealed: RevealedPerson | null, onEnd: () => void): number {
+function useCountdown(revealed: RevealResponse | null, onEnd: () => void): number {
   const [left, setLeft] = useState(REVEAL_SECONDS);
   useEffect(() => {
     if (!revealed) return;
@@ -91,7 +91,7 @@ function PersonScreen({ id }: { id: number }) {
   const [version, setVersion] = useState(0);
   const person = usePerson(id, version);
   const [dialog, setDialog] = useState<Dialog>(null);
-  const [revealed, setRevealed] = useState<RevealedPerson | null>(null);
+  const [revealed, setRevealed] = useState<RevealResponse | null>(null);
   const secondsLeft = useCountdown(revealed, () => setRevealed(null));
 
   if (person.error) {
@@ -215,7 +215,7 @@ function PersonScreen({ id }: { id: number }) {
 
 interface PersonDescriptionsProps {
   person: PersonDetail;
-  revealed: RevealedPerson | null;
+  revealed: RevealResponse | null;
   secondsLeft: number;
 }
 

@@ -3,7 +3,7 @@ import { Card, Tabs } from 'antd';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useOptionalArea } from '../api/hooks';
-import type { Area } from '../api/types';
+import type { AreaView } from '../api/model';
 import { HouseList } from '../components/register/HouseList';
 import { PersonList } from '../components/register/PersonList';
 import { UnitList } from '../components/register/UnitList';
@@ -22,7 +22,7 @@ export function RegisterPage() {
   const tab: Tab = TABS.find((candidate) => candidate === tabParam) ?? 'persons';
   const withinParam = Number(params.get('within'));
   const within = Number.isInteger(withinParam) && withinParam > 0 ? withinParam : undefined;
-  const [picked, setPicked] = useState<Area | null>(null);
+  const [picked, setPicked] = useState<AreaView | null>(null);
   // Opened from an area page (?within=): the filter names that area.
   const linked = useOptionalArea(picked?.id === within ? undefined : within);
   const withinArea = picked?.id === within ? picked : (linked.data ?? null);
@@ -39,7 +39,7 @@ export function RegisterPage() {
   const filterProps = {
     within,
     withinArea,
-    onWithinChange: (id: number | undefined, area: Area | null) => {
+    onWithinChange: (id: number | undefined, area: AreaView | null) => {
       setPicked(area);
       update({ within: id });
     },

@@ -1,6 +1,6 @@
 import { Alert, App, Checkbox, Form, Input } from 'antd';
-import { api } from '../../api/client';
-import type { Area } from '../../api/types';
+import { http } from '../../api/client';
+import type { AreaView, ExportQuery } from '../../api/model';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n/context';
 import { AreaSelect } from '../AreaSelect';
@@ -9,7 +9,7 @@ import { FormModal } from '../FormModal';
 
 interface ExportDialogProps {
   /** The area filter of the list, else the top of the user's own area. */
-  area: Area | null;
+  area: AreaView | null;
   onClose: () => void;
 }
 
@@ -33,11 +33,12 @@ export function ExportDialog({ area, onClose }: ExportDialogProps) {
       initialValues={{ within: area?.id, includeDeparted: false, reveal: false }}
       onCancel={onClose}
       onSubmit={async (values) => {
-        const file = await api.persons.exportXlsx({
+        const query: ExportQuery = {
           within: values.within!,
           status: values.includeDeparted ? 'all' : 'active',
           ...(values.reveal ? { reveal: true, reason: values.reason?.trim() } : {}),
-        });
+        };
+        const file = await http.download('/persons/export.xlsx', 'persons.xlsx', query);
         saveFile(file);
         void message.success(t('export.done', { file: file.fileName }));
         onClose();
@@ -48,7 +49,7 @@ export function ExportDialog({ area, onClose }: ExportDialogProps) {
   );
 }
 
-function ExportFields({ area, mayReveal }: { area: Area | null; mayReveal: boolean }) {
+function ExportFields({ area, mayReveal }: { area: AreaView | null; mayReveal: boolean }) {
   const { t } = useI18n();
   const reveal = Boolean(Form.useWatch('reveal', Form.useFormInstance()));
   return (

@@ -1,9 +1,9 @@
 import { PrinterOutlined, QrcodeOutlined, ReloadOutlined, StopOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Empty, Form, Input, Space, Spin, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { api } from '../../api/client';
+import { api, call, http } from '../../api/client';
 import { useCodeList } from '../../api/hooks';
-import type { AccessCode } from '../../api/types';
+import type { CodeView } from '../../api/model';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n/context';
 import { codeStatusLabel, errorText } from '../../i18n/labels';
@@ -19,8 +19,8 @@ export function HouseCodeCard({ houseId }: { houseId: number }) {
   const write = can('person.write');
   const [version, setVersion] = useState(0);
   const [busy, setBusy] = useState(false);
-  const [issued, setIssued] = useState<AccessCode | null>(null);
-  const [revoking, setRevoking] = useState<AccessCode | null>(null);
+  const [issued, setIssued] = useState<CodeView | null>(null);
+  const [revoking, setRevoking] = useState<CodeView | null>(null);
   const codes = useCodeList({ kind: 'household', houseId, status: 'all', pageSize: 20 }, version);
   const items = codes.data?.items ?? [];
   const active = items.find((code) => code.status === 'active') ?? null;
@@ -38,13 +38,15 @@ export function HouseCodeCard({ houseId }: { houseId: number }) {
   };
   const issue = () =>
     run(async () => {
-      setIssued(await api.houses.issueCode(houseId));
+      setIssued(
+        await call(api.POST('/api/houses/{id}/household-code', { params: { path: { id: houseId } } })),
+      );
       void message.success(t('code.issued'));
       setVersion((v) => v + 1);
     });
   const print = () =>
     run(async () => {
-      const file = await api.houses.doorLabel(houseId);
+      const file = await http.download(`/houses/${houseId}/door-label.pdf`, `door-label-${houseId}.pdf`);
       saveFile(file);
       void message.success(t('code.downloaded', { file: file.fileName }));
       setVersion((v) => v + 1);
@@ -160,7 +162,13 @@ export function HouseCodeCard({ houseId }: { houseId: number }) {
           danger
           onCancel={() => setRevoking(null)}
           onSubmit={async (values) => {
-            await api.codes.revoke(revoking.id, values.reason?.trim() || undefined);
+            const reason = values.reason?.trim();
+            await call(
+              api.POST('/api/codes/{id}/revoke', {
+                params: { path: { id: revoking.id } },
+                body: reason ? { reason } : {},
+              }),
+            );
             void message.success(t('code.revoked'));
             setRevoking(null);
             setIssued(null);

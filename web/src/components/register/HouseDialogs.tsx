@@ -1,18 +1,16 @@
 import { App, Col, DatePicker, Form, Input, InputNumber, Row, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { api } from '../../api/client';
+import { api, call } from '../../api/client';
+import type { HouseBody, HouseDetail, HouseView, PersonView } from '../../api/model';
 import {
-  type House,
   HOUSE_TENURES,
   HOUSE_TYPES,
   HOUSE_USES,
-  type HouseDetail,
-  type HouseInput,
   type HouseTenure,
   type HouseType,
   type HouseUse,
-  type Person,
-} from '../../api/types';
+  isOneOf,
+} from '../../api/vocabulary';
 import { useI18n } from '../../i18n/context';
 import { houseTypeLabel, houseUseLabel, tenureLabel } from '../../i18n/labels';
 import { AreaSelect } from '../AreaSelect';
@@ -28,22 +26,20 @@ interface HouseValues {
   building?: string;
   unitNumber?: string;
   room?: string;
-  use: HouseUse;
-  tenure: HouseTenure;
-  houseType: HouseType;
+  use?: HouseUse;
+  tenure?: HouseTenure;
+  houseType?: HouseType;
   rooms?: number | null;
   floorArea?: number | null;
 }
 
 const PARTS = ['road', 'doorNumber', 'building', 'unitNumber', 'room'] as const;
 
-function toInput(values: HouseValues): Omit<HouseInput, 'areaId'> {
-  const input: Omit<HouseInput, 'areaId'> = {
-    address: values.address.trim(),
-    use: values.use,
-    tenure: values.tenure,
-    houseType: values.houseType,
-  };
+function toInput(values: HouseValues): Omit<HouseBody, 'areaId'> {
+  const input: Omit<HouseBody, 'areaId'> = { address: values.address.trim() };
+  if (values.use) input.use = values.use;
+  if (values.tenure) input.tenure = values.tenure;
+  if (values.houseType) input.houseType = values.houseType;
   for (const part of [...PARTS, 'addressCode'] as const) {
     const value = values[part]?.trim();
     if (value) input[part] = value;
@@ -126,7 +122,7 @@ function HouseFields({ withArea }: { withArea: boolean }) {
 
 interface CreateHouseDialogProps {
   onClose: () => void;
-  onCreated: (house: House) => void;
+  onCreated: (house: HouseView) => void;
 }
 
 export function CreateHouseDialog({ onClose, onCreated }: CreateHouseDialogProps) {
@@ -140,7 +136,9 @@ export function CreateHouseDialog({ onClose, onCreated }: CreateHouseDialogProps
       initialValues={{ use: 'residential', tenure: 'owned', houseType: 'house' }}
       onCancel={onClose}
       onSubmit={async (values) => {
-        const house = await api.houses.create({ areaId: values.areaId!, ...toInput(values) });
+        const house = await call(
+          api.POST('/api/houses', { body: { areaId: values.areaId!, ...toInput(values) } }),
+        );
         void message.success(t('house.created', { address: house.address }));
         onCreated(house);
       }}
@@ -151,7 +149,7 @@ export function CreateHouseDialog({ onClose, onCreated }: CreateHouseDialogProps
 }
 
 interface EditHouseDialogProps {
-  house: House;
+  house: HouseView;
   onClose: () => void;
   onDone: () => void;
 }
@@ -171,15 +169,18 @@ export function EditHouseDialog({ house, onClose, onDone }: EditHouseDialogProps
         building: house.building ?? undefined,
         unitNumber: house.unitNumber ?? undefined,
         room: house.room ?? undefined,
-        use: house.use as HouseUse,
-        tenure: house.tenure as HouseTenure,
-        houseType: house.houseType as HouseType,
+        // A word this page does not know yet leaves the field empty rather than sending it back.
+        use: isOneOf(HOUSE_USES, house.use) ? house.use : undefined,
+        tenure: isOneOf(HOUSE_TENURES, house.tenure) ? house.tenure : undefined,
+        houseType: isOneOf(HOUSE_TYPES, house.houseType) ? house.houseType : undefined,
         rooms: house.rooms,
         floorArea: house.floorArea,
       }}
       onCancel={onClose}
       onSubmit={async (values) => {
-        await api.houses.update(house.id, toInput(values));
+        await call(
+          api.PATCH('/api/houses/{id}', { params: { path: { id: house.id } }, body: toInput(values) }),
+        );
         void message.success(t('house.updated'));
         onDone();
       }}
@@ -207,7 +208,7 @@ interface AddTenancyDialogProps {
 export function AddTenancyDialog({ house, onClose, onDone }: AddTenancyDialogProps) {
   const { t } = useI18n();
   const { message } = App.useApp();
-  const landlord: Person | null = house.residents.find((p) => p.id === house.landlordPersonId) ?? null;
+  const landlord: PersonView | null = house.residents.find((p) => p.id === house.landlordPersonId) ?? null;
   return (
     <FormModal<TenancyValues>
       testId="add-tenancy-dialog"
@@ -216,13 +217,18 @@ export function AddTenancyDialog({ house, onClose, onDone }: AddTenancyDialogPro
       onCancel={onClose}
       onSubmit={async (values) => {
         const reference = values.leaseReference?.trim();
-        await api.houses.addTenancy(house.id, {
-          tenantPersonId: values.tenantPersonId,
-          startsOn: values.startsOn.format('YYYY-MM-DD'),
-          ...(values.landlordPersonId ? { landlordPersonId: values.landlordPersonId } : {}),
-          ...(values.endsOn ? { endsOn: values.endsOn.format('YYYY-MM-DD') } : {}),
-          ...(reference ? { leaseReference: reference } : {}),
-        });
+        await call(
+          api.POST('/api/houses/{id}/tenancies', {
+            params: { path: { id: house.id } },
+            body: {
+              tenantPersonId: values.tenantPersonId,
+              startsOn: values.startsOn.format('YYYY-MM-DD'),
+              ...(values.landlordPersonId ? { landlordPersonId: values.landlordPersonId } : {}),
+              ...(values.endsOn ? { endsOn: values.endsOn.format('YYYY-MM-DD') } : {}),
+              ...(reference ? { leaseReference: reference } : {}),
+            },
+          }),
+        );
         void message.success(t('house.tenancyAdded'));
         onDone();
       }}

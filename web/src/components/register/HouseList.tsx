@@ -3,7 +3,7 @@ import { Button, Input, Space, Table, type TableProps } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { useHouseList } from '../../api/hooks';
-import type { Area, House } from '../../api/types';
+import type { AreaView, HouseView } from '../../api/model';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n/context';
 import { errorText, houseTypeLabel, houseUseLabel, tenureLabel } from '../../i18n/labels';
@@ -13,8 +13,8 @@ import { tablePaging } from '../paging';
 
 interface HouseListProps {
   within: number | undefined;
-  withinArea: Area | null;
-  onWithinChange: (id: number | undefined, area: Area | null) => void;
+  withinArea: AreaView | null;
+  onWithinChange: (id: number | undefined, area: AreaView | null) => void;
 }
 
 /** Houses (实有房屋) in scope, by address. */
@@ -28,7 +28,7 @@ export function HouseList({ within, withinArea, onWithinChange }: HouseListProps
   const [creating, setCreating] = useState(false);
   const list = useHouseList({ q: q || undefined, within, ...paging });
 
-  const columns: TableProps<House>['columns'] = [
+  const columns: TableProps<HouseView>['columns'] = [
     {
       title: t('field.address'),
       dataIndex: 'address',
@@ -92,7 +92,7 @@ export function HouseList({ within, withinArea, onWithinChange }: HouseListProps
           </Button>
         )}
       </div>
-      <Table<House>
+      <Table<HouseView>
         size="small"
         rowKey="id"
         columns={columns}

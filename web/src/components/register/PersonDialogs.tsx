@@ -1,15 +1,15 @@
 import { Alert, App, DatePicker, Form, Input, Radio } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { api } from '../../api/client';
+import { api, call } from '../../api/client';
+import type { PersonView, RevealResponse, UpdatePersonBody } from '../../api/model';
 import {
-  type Person,
+  isOneOf,
+  PERSON_TAGS,
   type PersonTag,
   RELATIONS,
   RESIDENCE_TYPES,
   type ResidenceType,
-  type RevealedPerson,
-  type UpdatePersonInput,
-} from '../../api/types';
+} from '../../api/vocabulary';
 import { useI18n } from '../../i18n/context';
 import { residenceLabel } from '../../i18n/labels';
 import { AreaSelect } from '../AreaSelect';
@@ -18,7 +18,7 @@ import { HouseSelect } from './pickers';
 import { TagPicker } from './TagPicker';
 
 interface DialogProps {
-  person: Person;
+  person: PersonView;
   onClose: () => void;
   onDone: () => void;
 }
@@ -26,7 +26,7 @@ interface DialogProps {
 interface EditValues {
   name: string;
   phone?: string;
-  residenceType: ResidenceType;
+  residenceType?: ResidenceType;
   relation?: string;
   hukouAddress?: string;
   currentAddress?: string;
@@ -38,12 +38,13 @@ interface EditValues {
 const orNull = (value: string | undefined) => value?.trim() || null;
 
 /** Sends only what changed: the history then names exactly those fields. */
-function changes(person: Person, values: EditValues): UpdatePersonInput {
-  const next: UpdatePersonInput = {};
+function changes(person: PersonView, values: EditValues): UpdatePersonBody {
+  const next: UpdatePersonBody = {};
   if (values.name.trim() !== person.name) next.name = values.name.trim();
   // Only the mask of the phone is known here: an empty field keeps the number.
   if (values.phone?.trim()) next.phone = values.phone.trim();
-  if (values.residenceType !== person.residenceType) next.residenceType = values.residenceType;
+  if (values.residenceType && values.residenceType !== person.residenceType)
+    next.residenceType = values.residenceType;
   for (const field of ['relation', 'hukouAddress', 'currentAddress', 'workplace'] as const) {
     if (orNull(values[field]) !== person[field]) next[field] = orNull(values[field]);
   }
@@ -62,13 +63,13 @@ export function EditPersonDialog({ person, onClose, onDone }: DialogProps) {
       title={t('person.editTitle', { name: person.name })}
       initialValues={{
         name: person.name,
-        residenceType: person.residenceType as ResidenceType,
+        residenceType: isOneOf(RESIDENCE_TYPES, person.residenceType) ? person.residenceType : undefined,
         relation: person.relation ?? '',
         hukouAddress: person.hukouAddress ?? '',
         currentAddress: person.currentAddress ?? '',
         workplace: person.workplace ?? '',
         expectedDeparture: person.expectedDeparture ? dayjs(person.expectedDeparture) : null,
-        tags: person.tags as PersonTag[],
+        tags: person.tags.filter((tag): tag is PersonTag => isOneOf(PERSON_TAGS, tag)),
       }}
       onCancel={onClose}
       onSubmit={async (values) => {
@@ -78,7 +79,7 @@ export function EditPersonDialog({ person, onClose, onDone }: DialogProps) {
           onClose();
           return;
         }
-        await api.persons.update(person.id, input);
+        await call(api.PATCH('/api/persons/{id}', { params: { path: { id: person.id } }, body: input }));
         void message.success(t('person.updated'));
         onDone();
       }}
@@ -159,10 +160,15 @@ export function MovePersonDialog({ person, onClose, onDone }: DialogProps) {
       onCancel={onClose}
       onSubmit={async (values) => {
         const reason = values.reason?.trim();
-        const moved = await api.persons.move(person.id, {
-          ...(values.target === 'house' ? { houseId: values.houseId } : { areaId: values.areaId }),
-          ...(reason ? { reason } : {}),
-        });
+        const moved = await call(
+          api.POST('/api/persons/{id}/move', {
+            params: { path: { id: person.id } },
+            body: {
+              ...(values.target === 'house' ? { houseId: values.houseId } : { areaId: values.areaId }),
+              ...(reason ? { reason } : {}),
+            },
+          }),
+        );
         void message.success(t('person.moved', { place: moved.house?.address ?? moved.area?.name ?? '' }));
         onDone();
       }}
@@ -216,10 +222,15 @@ export function DepartPersonDialog({ person, onClose, onDone }: DialogProps) {
       onCancel={onClose}
       onSubmit={async (values) => {
         const destination = values.destination?.trim();
-        await api.persons.depart(person.id, {
-          departedOn: values.departedOn.format('YYYY-MM-DD'),
-          ...(destination ? { destination } : {}),
-        });
+        await call(
+          api.POST('/api/persons/{id}/depart', {
+            params: { path: { id: person.id } },
+            body: {
+              departedOn: values.departedOn.format('YYYY-MM-DD'),
+              ...(destination ? { destination } : {}),
+            },
+          }),
+        );
         void message.success(t('person.departed', { name: person.name }));
         onDone();
       }}
@@ -240,9 +251,9 @@ export function DepartPersonDialog({ person, onClose, onDone }: DialogProps) {
 }
 
 interface RevealDialogProps {
-  person: Pick<Person, 'id' | 'name'>;
+  person: Pick<PersonView, 'id' | 'name'>;
   onClose: () => void;
-  onRevealed: (revealed: RevealedPerson) => void;
+  onRevealed: (revealed: RevealResponse) => void;
 }
 
 /** The full numbers, for a stated reason that the audit log keeps. */
@@ -255,7 +266,14 @@ export function RevealDialog({ person, onClose, onRevealed }: RevealDialogProps)
       okText={t('person.reveal')}
       onCancel={onClose}
       onSubmit={async (values) => {
-        onRevealed(await api.persons.reveal(person.id, values.reason.trim()));
+        onRevealed(
+          await call(
+            api.POST('/api/persons/{id}/reveal', {
+              params: { path: { id: person.id } },
+              body: { reason: values.reason.trim() },
+            }),
+          ),
+        );
       }}
     >
       <Alert type="warning" showIcon className="dialog-hint" title={t('person.revealHint')} />

@@ -1,6 +1,6 @@
 import { Empty, Timeline, Typography } from 'antd';
 import type { ReactNode } from 'react';
-import type { PersonHistoryEntry } from '../../api/types';
+import type { PersonHistoryEntry } from '../../api/model';
 import type { I18n } from '../../i18n/context';
 import { useI18n } from '../../i18n/context';
 import {

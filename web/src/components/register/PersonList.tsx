@@ -3,16 +3,15 @@ import { Badge, Button, Input, List, Select, Space, Table, type TableProps, Typo
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { useAreaRoots, usePersonList } from '../../api/hooks';
+import type { AreaView, PersonView } from '../../api/model';
 import {
-  type Area,
   PERSON_STATUSES,
   PERSON_TAGS,
-  type Person,
   type PersonStatus,
   type PersonTag,
   RESIDENCE_TYPES,
   type ResidenceType,
-} from '../../api/types';
+} from '../../api/vocabulary';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n/context';
 import { errorText, personStatusLabel, residenceLabel, sexLabel, tagLabel } from '../../i18n/labels';
@@ -24,8 +23,8 @@ import { RegisterPersonDrawer } from './RegisterPersonDrawer';
 interface PersonListProps {
   /** Area filter (subtree), kept in the page address. */
   within: number | undefined;
-  withinArea: Area | null;
-  onWithinChange: (id: number | undefined, area: Area | null) => void;
+  withinArea: AreaView | null;
+  onWithinChange: (id: number | undefined, area: AreaView | null) => void;
   narrow: boolean;
 }
 
@@ -47,7 +46,7 @@ export function PersonList({ within, withinArea, onWithinChange, narrow }: Perso
   const list = usePersonList({ q: q || undefined, within, tag, residenceType, status, ...paging }, version);
   const firstPage = () => setPaging((current) => ({ ...current, page: 1 }));
 
-  const columns: TableProps<Person>['columns'] = [
+  const columns: TableProps<PersonView>['columns'] = [
     {
       title: t('field.name'),
       key: 'name',
@@ -234,7 +233,7 @@ export function PersonList({ within, withinArea, onWithinChange, narrow }: Perso
         </Space>
       )}
       {narrow ? (
-        <List<Person>
+        <List<PersonView>
           className="person-list"
           dataSource={list.data?.items ?? []}
           loading={list.loading}
@@ -244,7 +243,7 @@ export function PersonList({ within, withinArea, onWithinChange, narrow }: Perso
           renderItem={(person) => <PersonItem person={person} />}
         />
       ) : (
-        <Table<Person>
+        <Table<PersonView>
           size="small"
           rowKey="id"
           columns={columns}
@@ -283,7 +282,7 @@ export function PersonList({ within, withinArea, onWithinChange, narrow }: Perso
 }
 
 /** A person as a phone shows them: name and marks, then who, then where. */
-function PersonItem({ person }: { person: Person }) {
+function PersonItem({ person }: { person: PersonView }) {
   const i18n = useI18n();
   const { t } = i18n;
   const navigate = useNavigate();

@@ -16,20 +16,21 @@ import {
 import dayjs, { type Dayjs } from 'dayjs';
 import { useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api } from '../../api/client';
+import { answer, api, call } from '../../api/client';
+import type { LookupResponse, PersonView, VisitArrival } from '../../api/model';
 import {
   ARRIVAL_REASONS,
   DOCUMENT_TYPES,
-  type DocumentLookup,
   type DocumentType,
-  type Person,
+  isOneOf,
+  PERSON_TAGS,
   type PersonTag,
   RELATIONS,
   RESIDENCE_TYPES,
   type ResidenceType,
   type Sex,
-  type VisitArrivalInput,
-} from '../../api/types';
+  SEXES,
+} from '../../api/vocabulary';
 import { useI18n } from '../../i18n/context';
 import {
   arrivalReasonLabel,
@@ -77,9 +78,9 @@ interface RegisterPersonDrawerProps {
   narrow: boolean;
   onClose: () => void;
   /** After the register took the person (created, or merged into the one with that document). */
-  onRegistered?: (person: Person, created: boolean) => void;
+  onRegistered?: (person: PersonView, created: boolean) => void;
   /** Visit form: the newcomer to add to the visit (registered when the visit is recorded). */
-  onArrival?: (arrival: VisitArrivalInput) => void;
+  onArrival?: (arrival: VisitArrival) => void;
 }
 
 const DATE = 'YYYY-MM-DD';
@@ -111,7 +112,7 @@ export function RegisterPersonDrawer({
   const { t } = i18n;
   const { message } = App.useApp();
   const [form] = Form.useForm<PersonFormValues>();
-  const [lookup, setLookup] = useState<DocumentLookup | null>(null);
+  const [lookup, setLookup] = useState<LookupResponse | null>(null);
   const [checking, setChecking] = useState(false);
   const [submitting, setSubmitting] = useState(false);
   const lastChecked = useRef('');
@@ -141,12 +142,14 @@ export function RegisterPersonDrawer({
     lastChecked.current = key;
     setChecking(true);
     try {
-      const result = await api.persons.lookup(number, type);
+      const result = await call(
+        api.POST('/api/persons/lookup', { body: { documentNumber: number, documentType: type } }),
+      );
       if (lastChecked.current !== key) return;
       setLookup(result);
       form.setFieldsValue({
         documentNumber: number,
-        ...(result.sex ? { sex: result.sex as Sex } : {}),
+        ...(result.sex !== null && isOneOf(SEXES, result.sex) ? { sex: result.sex } : {}),
         ...(result.birthDate ? { birthDate: dayjs(result.birthDate) } : {}),
       });
       // A known person: fill what is still empty, as grid workers expect of an ID number.
@@ -155,7 +158,9 @@ export function RegisterPersonDrawer({
         const current = form.getFieldsValue();
         form.setFieldsValue({
           ...(current.name ? {} : { name: existing.name }),
-          ...(current.residenceType ? {} : { residenceType: existing.residenceType as ResidenceType }),
+          ...(current.residenceType || !isOneOf(RESIDENCE_TYPES, existing.residenceType)
+            ? {}
+            : { residenceType: existing.residenceType }),
           ...(current.hukouAddress
             ? {}
             : existing.hukouAddress
@@ -163,7 +168,9 @@ export function RegisterPersonDrawer({
               : {}),
           ...(current.workplace ? {} : existing.workplace ? { workplace: existing.workplace } : {}),
           ...(current.relation ? {} : existing.relation ? { relation: existing.relation } : {}),
-          ...(current.tags?.length ? {} : { tags: existing.tags as PersonTag[] }),
+          ...(current.tags?.length
+            ? {}
+            : { tags: existing.tags.filter((tag): tag is PersonTag => isOneOf(PERSON_TAGS, tag)) }),
         });
       }
     } catch (error) {
@@ -175,7 +182,7 @@ export function RegisterPersonDrawer({
     }
   };
 
-  const toArrival = (values: PersonFormValues): VisitArrivalInput =>
+  const toArrival = (values: PersonFormValues): VisitArrival =>
     compact({
       documentType: values.documentType,
       documentNumber: normaliseDocumentNumber(values.documentNumber),
@@ -209,7 +216,11 @@ export function RegisterPersonDrawer({
         : values.placeKind === 'house'
           ? { houseId: values.houseId }
           : { areaId: values.areaId };
-      const { person, created } = await api.persons.register({ ...arrival, ...place });
+      const { data: person, response } = await answer(
+        api.POST('/api/persons', { body: { ...arrival, ...place } }),
+      );
+      // 201: a new person; 200: the document was known and that person was updated (merged).
+      const created = response.status === 201;
       void message.success(t(created ? 'personForm.registered' : 'personForm.merged', { name: person.name }));
       reset();
       onRegistered?.(person, created);

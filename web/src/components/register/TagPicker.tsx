@@ -1,5 +1,5 @@
 import { Space, Tag } from 'antd';
-import { PERSON_TAGS, type PersonTag } from '../../api/types';
+import { PERSON_TAGS, type PersonTag } from '../../api/vocabulary';
 import { useI18n } from '../../i18n/context';
 import { tagLabel } from '../../i18n/labels';
 

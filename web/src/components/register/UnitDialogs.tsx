@@ -1,6 +1,7 @@
 import { App, Col, Form, Input, InputNumber, Row, Select } from 'antd';
-import { api } from '../../api/client';
-import { UNIT_CATEGORIES, type Unit, type UnitCategory, type UnitInput } from '../../api/types';
+import { api, call } from '../../api/client';
+import type { UnitBody, UnitView } from '../../api/model';
+import { UNIT_CATEGORIES, type UnitCategory } from '../../api/vocabulary';
 import { useI18n } from '../../i18n/context';
 import { unitCategoryLabel } from '../../i18n/labels';
 import { AreaSelect } from '../AreaSelect';
@@ -22,7 +23,7 @@ const OPTIONAL_TEXT = ['creditCode', 'legalPerson', 'contactName', 'contactPhone
 
 interface CreateUnitDialogProps {
   onClose: () => void;
-  onCreated: (unit: Unit) => void;
+  onCreated: (unit: UnitView) => void;
 }
 
 /** Registers an enterprise, shop, school, site or hotel (实有单位). */
@@ -38,7 +39,7 @@ export function CreateUnitDialog({ onClose, onCreated }: CreateUnitDialogProps) 
       initialValues={{ category: 'enterprise' }}
       onCancel={onClose}
       onSubmit={async (values) => {
-        const input: UnitInput = {
+        const input: UnitBody = {
           areaId: values.areaId,
           name: values.name.trim(),
           category: values.category,
@@ -48,7 +49,7 @@ export function CreateUnitDialog({ onClose, onCreated }: CreateUnitDialogProps) 
           if (value) input[field] = field === 'creditCode' ? value.toUpperCase() : value;
         }
         if (values.employees !== undefined && values.employees !== null) input.employees = values.employees;
-        const unit = await api.units.create(input);
+        const unit = await call(api.POST('/api/units', { body: input }));
         void message.success(t('unit.created', { name: unit.name }));
         onCreated(unit);
       }}

@@ -3,7 +3,8 @@ import { Button, Input, Select, Space, Table, type TableProps } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useUnitList } from '../../api/hooks';
-import { type Area, type Unit, UNIT_CATEGORIES, type UnitCategory } from '../../api/types';
+import type { AreaView, UnitView } from '../../api/model';
+import { UNIT_CATEGORIES, type UnitCategory } from '../../api/vocabulary';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n/context';
 import { errorText, unitCategoryLabel } from '../../i18n/labels';
@@ -13,8 +14,8 @@ import { tablePaging } from '../paging';
 
 interface UnitListProps {
   within: number | undefined;
-  withinArea: Area | null;
-  onWithinChange: (id: number | undefined, area: Area | null) => void;
+  withinArea: AreaView | null;
+  onWithinChange: (id: number | undefined, area: AreaView | null) => void;
 }
 
 /** Units (实有单位): enterprises, shops, schools, sites, hotels. */
@@ -29,7 +30,7 @@ export function UnitList({ within, withinArea, onWithinChange }: UnitListProps) 
   const [creating, setCreating] = useState(false);
   const list = useUnitList({ q: q || undefined, within, category, ...paging }, version);
 
-  const columns: TableProps<Unit>['columns'] = [
+  const columns: TableProps<UnitView>['columns'] = [
     { title: t('field.unitName'), dataIndex: 'name', render: (_v, unit) => <strong>{unit.name}</strong> },
     {
       title: t('field.category'),
@@ -116,7 +117,7 @@ export function UnitList({ within, withinArea, onWithinChange }: UnitListProps) 
           </Button>
         )}
       </div>
-      <Table<Unit>
+      <Table<UnitView>
         size="small"
         rowKey="id"
         columns={columns}

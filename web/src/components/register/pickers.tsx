@@ -1,5 +1,5 @@
-import { api } from '../../api/client';
-import type { House, Person } from '../../api/types';
+import { api, call } from '../../api/client';
+import type { HouseView, PersonView } from '../../api/model';
 import { useI18n } from '../../i18n/context';
 import { SearchSelect } from '../SearchSelect';
 
@@ -15,15 +15,17 @@ interface PickerProps<T> {
 }
 
 /** Finds a house by part of its address. */
-export function HouseSelect({ within, placeholder, ...props }: PickerProps<House>) {
+export function HouseSelect({ within, placeholder, ...props }: PickerProps<HouseView>) {
   const { t } = useI18n();
   return (
-    <SearchSelect<House>
+    <SearchSelect<HouseView>
       {...props}
       testId="house-select"
       placeholder={placeholder ?? t('houseSelect.placeholder')}
       search={(q, signal) =>
-        api.houses.list({ q: q || undefined, within, pageSize: 20 }, signal).then((page) => page.items)
+        call(
+          api.GET('/api/houses', { params: { query: { q: q || undefined, within, pageSize: 20 } }, signal }),
+        ).then((page) => page.items)
       }
       render={(house) => (
         <span className="option-line">
@@ -36,13 +38,15 @@ export function HouseSelect({ within, placeholder, ...props }: PickerProps<House
 }
 
 /** Finds a registered person by name, ID number or phone. */
-export function PersonSelect({ within, placeholder, ...props }: PickerProps<Person>) {
+export function PersonSelect({ within, placeholder, ...props }: PickerProps<PersonView>) {
   return (
-    <SearchSelect<Person>
+    <SearchSelect<PersonView>
       {...props}
       placeholder={placeholder}
       search={(q, signal) =>
-        api.persons.list({ q: q || undefined, within, pageSize: 20 }, signal).then((page) => page.items)
+        call(
+          api.GET('/api/persons', { params: { query: { q: q || undefined, within, pageSize: 20 } }, signal }),
+        ).then((page) => page.items)
       }
       render={(person) => (
         <span className="option-line">
