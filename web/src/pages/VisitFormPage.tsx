@@ -17,9 +17,10 @@ import {
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { api } from '../api/client';
+import { api, call } from '../api/client';
 import { useHouse } from '../api/hooks';
-import type { Person, PersonTag, VisitArrivalInput, VisitInput, VisitResult } from '../api/types';
+import type { PersonView, VisitArrival, VisitBody, VisitResult } from '../api/model';
+import { isOneOf, PERSON_TAGS, type PersonTag } from '../api/vocabulary';
 import { ErrorResult } from '../components/ErrorResult';
 import { FormModal } from '../components/FormModal';
 import { showFormError } from '../components/forms';
@@ -37,12 +38,12 @@ interface Findings {
   phones: Record<number, string | null>;
   tags: Record<number, PersonTag[]>;
   departures: Record<number, { departedOn: string; destination?: string }>;
-  arrivals: VisitArrivalInput[];
+  arrivals: VisitArrival[];
 }
 
 const NO_FINDINGS: Findings = { seen: [], phones: {}, tags: {}, departures: {}, arrivals: [] };
 
-type QuickAction = { kind: 'phone' | 'tags' | 'leave'; person: Person } | null;
+type QuickAction = { kind: 'phone' | 'tags' | 'leave'; person: PersonView } | null;
 
 /** 智慧走访: a phone-first form — who was met, what changed, notes — recorded against the house. */
 export function VisitFormPage() {
@@ -119,8 +120,8 @@ function VisitForm({ houseId }: { houseId: number }) {
   const without = <T,>(record: Record<number, T>, id: number) =>
     Object.fromEntries(Object.entries(record).filter(([key]) => Number(key) !== id)) as Record<number, T>;
 
-  const body = (notes: string | undefined): VisitInput => {
-    const changes: NonNullable<VisitInput['changes']> = {};
+  const body = (notes: string | undefined): VisitBody => {
+    const changes: NonNullable<VisitBody['changes']> = {};
     if (findings.arrivals.length) changes.arrivals = findings.arrivals;
     const departures = Object.entries(findings.departures).map(([id, departure]) => ({
       personId: Number(id),
@@ -142,7 +143,7 @@ function VisitForm({ houseId }: { houseId: number }) {
   const submit = async (values: { notes?: string }) => {
     setSubmitting(true);
     try {
-      setResult(await api.visits.create(body(values.notes)));
+      setResult(await call(api.POST('/api/visits', { body: body(values.notes) })));
       void message.success(t('visits.recorded'));
     } catch (error) {
       showFormError(form, error, i18n, message);
@@ -293,7 +294,7 @@ function VisitForm({ houseId }: { houseId: number }) {
 }
 
 interface ResidentRowProps {
-  person: Person;
+  person: PersonView;
   findings: Findings;
   onToggle: (checked: boolean) => void;
   onAction: (kind: 'phone' | 'tags' | 'leave') => void;
@@ -381,7 +382,11 @@ function QuickActionDialog({ action, findings, onClose, onDone }: QuickActionDia
       return (
         <FormModal<{ tags: PersonTag[] }>
           title={t('visits.tagsTitle', { name: person.name })}
-          initialValues={{ tags: findings.tags[person.id] ?? (person.tags as PersonTag[]) }}
+          initialValues={{
+            tags:
+              findings.tags[person.id] ??
+              person.tags.filter((tag): tag is PersonTag => isOneOf(PERSON_TAGS, tag)),
+          }}
           onCancel={onClose}
           onSubmit={async (values) => {
             onDone((current) => ({ ...current, tags: { ...current.tags, [person.id]: values.tags } }));

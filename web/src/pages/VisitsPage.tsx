@@ -17,7 +17,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { useAreaRoots, useCoverage, useVisitList } from '../api/hooks';
-import type { Area, CoverageRow, Visit } from '../api/types';
+import type { AreaView, CoverageRow, VisitView } from '../api/model';
 import { useAuth } from '../auth/AuthContext';
 import { AreaSelect } from '../components/AreaSelect';
 import { useI18n } from '../i18n/context';
@@ -51,7 +51,7 @@ export function VisitsPage() {
   const { can } = useAuth();
   const navigate = useNavigate();
   const roots = useAreaRoots();
-  const [picked, setPicked] = useState<Area | null>(null);
+  const [picked, setPicked] = useState<AreaView | null>(null);
   const [month, setMonth] = useState<Dayjs>(dayjs().startOf('month'));
   const area = picked ?? roots.data?.items[0] ?? null;
 
@@ -87,7 +87,7 @@ export function VisitsPage() {
   );
 }
 
-function CoverageCard({ area, month }: { area: Area; month: Dayjs }) {
+function CoverageCard({ area, month }: { area: AreaView; month: Dayjs }) {
   const i18n = useI18n();
   const { t } = i18n;
   const coverage = useCoverage({
@@ -208,7 +208,7 @@ function VisitTable({ within, month }: { within: number | undefined; month: Dayj
     ...paging,
   });
 
-  const columns: TableProps<Visit>['columns'] = [
+  const columns: TableProps<VisitView>['columns'] = [
     {
       title: t('visits.visitedAt'),
       dataIndex: 'visitedAt',
@@ -258,7 +258,7 @@ function VisitTable({ within, month }: { within: number | undefined; month: Dayj
 
   return (
     <Card size="small" title={t('visits.list')} className="side-card" data-testid="visit-list">
-      <Table<Visit>
+      <Table<VisitView>
         size="small"
         rowKey="id"
         columns={columns}

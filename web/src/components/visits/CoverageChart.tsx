@@ -9,7 +9,7 @@ import {
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
-import type { CoverageRow } from '../../api/types';
+import type { CoverageRow } from '../../api/model';
 
 echarts.use([BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
 
