@@ -2,7 +2,7 @@ import { Alert, App, Form, type FormInstance, Input, Radio, Select } from 'antd'
 import type { FormRule as Rule } from 'antd';
 import { useState } from 'react';
 import { isApiError } from '../../api/client';
-import type { FormOptions } from '../../api/types';
+import type { FormOptions } from '../../api/model';
 import { useI18n } from '../../i18n/context';
 import { documentTypeLabel, errorText, healthColourLabel } from '../../i18n/labels';
 import { showFormError } from '../forms';

@@ -2,9 +2,9 @@ import { HomeOutlined, LoginOutlined, LogoutOutlined } from '@ant-design/icons';
 import { Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
-import { api } from '../../api/client';
+import { api, call } from '../../api/client';
 import { useDoorPage } from '../../api/hooks';
-import type { ArrivalInput, DepartureInput, HouseholdDoorPage } from '../../api/types';
+import type { ArrivalBody, DepartureBody, HouseholdDoorPage } from '../../api/model';
 import {
   ChoiceChips,
   DateInput,
@@ -128,14 +128,14 @@ interface FormProps {
 function ArrivalForm({ token, page, onBack, onDone }: FormProps) {
   const i18n = useI18n();
   const { t } = i18n;
-  const [form] = Form.useForm<ArrivalInput>();
+  const [form] = Form.useForm<ArrivalBody>();
   const { submitting, problem, submit } = usePublicSubmit(form);
   const limits = page.forms.dateLimits.arrivalDate;
 
   return (
     <Card className="public-card" data-testid="arrival-form">
       <PublicFormHeader title={t('public.arrival')} onBack={onBack} />
-      <Form<ArrivalInput>
+      <Form<ArrivalBody>
         form={form}
         layout="vertical"
         size="large"
@@ -145,18 +145,23 @@ function ArrivalForm({ token, page, onBack, onDone }: FormProps) {
         onFinish={(values) =>
           void submit(async () => {
             const relation = values.relation?.trim();
-            await api.public.arrive(token, {
-              documentType: values.documentType,
-              documentNumber: normalisedDocument(values.documentNumber),
-              name: values.name.trim(),
-              phone: values.phone.replace(/[\s-]/g, ''),
-              arrivedFrom: values.arrivedFrom.trim(),
-              arrivalDate: values.arrivalDate,
-              arrivalReason: values.arrivalReason,
-              healthCodeColour: values.healthCodeColour,
-              vaccinationDoses: values.vaccinationDoses,
-              ...(relation ? { relation } : {}),
-            });
+            await call(
+              api.POST('/api/public/households/{token}/arrivals', {
+                params: { path: { token } },
+                body: {
+                  documentType: values.documentType,
+                  documentNumber: normalisedDocument(values.documentNumber),
+                  name: values.name.trim(),
+                  phone: values.phone.replace(/[\s-]/g, ''),
+                  arrivedFrom: values.arrivedFrom.trim(),
+                  arrivalDate: values.arrivalDate,
+                  arrivalReason: values.arrivalReason,
+                  healthCodeColour: values.healthCodeColour,
+                  vaccinationDoses: values.vaccinationDoses,
+                  ...(relation ? { relation } : {}),
+                },
+              }),
+            );
             onDone();
           })
         }
@@ -218,14 +223,14 @@ function ArrivalForm({ token, page, onBack, onDone }: FormProps) {
 
 function DepartureForm({ token, page, onBack, onDone }: FormProps) {
   const { t } = useI18n();
-  const [form] = Form.useForm<DepartureInput>();
+  const [form] = Form.useForm<DepartureBody>();
   const { submitting, problem, submit } = usePublicSubmit(form);
   const limits = page.forms.dateLimits.departedOn;
 
   return (
     <Card className="public-card" data-testid="departure-form">
       <PublicFormHeader title={t('public.departure')} onBack={onBack} />
-      <Form<DepartureInput>
+      <Form<DepartureBody>
         form={form}
         layout="vertical"
         size="large"
@@ -234,13 +239,18 @@ function DepartureForm({ token, page, onBack, onDone }: FormProps) {
         initialValues={{ documentType: 'resident_id', departedOn: todayText() }}
         onFinish={(values) =>
           void submit(async () => {
-            await api.public.depart(token, {
-              documentType: values.documentType,
-              documentNumber: normalisedDocument(values.documentNumber),
-              name: values.name.trim(),
-              departedOn: values.departedOn,
-              destination: values.destination.trim(),
-            });
+            await call(
+              api.POST('/api/public/households/{token}/departures', {
+                params: { path: { token } },
+                body: {
+                  documentType: values.documentType,
+                  documentNumber: normalisedDocument(values.documentNumber),
+                  name: values.name.trim(),
+                  departedOn: values.departedOn,
+                  destination: values.destination.trim(),
+                },
+              }),
+            );
             onDone();
           })
         }

@@ -2,9 +2,10 @@ import { CheckCircleFilled, ShopOutlined } from '@ant-design/icons';
 import { Button, Card, Form, Input, Result, Select, Typography } from 'antd';
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
-import { api } from '../../api/client';
+import { api, call } from '../../api/client';
 import { usePlacePage } from '../../api/hooks';
-import { DOCUMENT_TYPES, type DocumentType, type PlacePublicPage, type ScanReceipt } from '../../api/types';
+import type { PlacePublicPage, ScanReceipt } from '../../api/model';
+import { DOCUMENT_TYPES, type DocumentType } from '../../api/vocabulary';
 import {
   normalisedDocument,
   PHONE_PATTERN,
@@ -111,11 +112,16 @@ function ScanForm({
             const phone = values.phone?.replace(/[\s-]/g, '') ?? '';
             const name = values.name?.trim();
             onDone(
-              await api.public.scan(token, {
-                ...(documentNumber ? { documentType: values.documentType, documentNumber } : {}),
-                ...(phone ? { phone } : {}),
-                ...(name ? { name } : {}),
-              }),
+              await call(
+                api.POST('/api/public/places/{token}/scans', {
+                  params: { path: { token } },
+                  body: {
+                    ...(documentNumber ? { documentType: values.documentType, documentNumber } : {}),
+                    ...(phone ? { phone } : {}),
+                    ...(name ? { name } : {}),
+                  },
+                }),
+              ),
             );
             form.resetFields();
           })

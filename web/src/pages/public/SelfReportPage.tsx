@@ -2,9 +2,9 @@ import { TeamOutlined } from '@ant-design/icons';
 import { Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
-import { api } from '../../api/client';
+import { api, call } from '../../api/client';
 import { useSelfReportPage } from '../../api/hooks';
-import type { SelfReportInput, SelfReportPage as SelfReportPageData } from '../../api/types';
+import type { SelfReportBody, SelfReportPage as SelfReportPageData } from '../../api/model';
 import {
   DateInput,
   dateRules,
@@ -66,7 +66,7 @@ function SelfReportForm({
   onDone: () => void;
 }) {
   const { t } = useI18n();
-  const [form] = Form.useForm<SelfReportInput>();
+  const [form] = Form.useForm<SelfReportBody>();
   const { submitting, problem, submit } = usePublicSubmit(form);
   const limits = page.forms.dateLimits;
 
@@ -74,7 +74,7 @@ function SelfReportForm({
     <Card className="public-card" data-testid="self-report-form">
       <PublicFormHeader title={t('public.selfReportTitle')} />
       <Typography.Paragraph type="secondary">{t('public.selfReportHint')}</Typography.Paragraph>
-      <Form<SelfReportInput>
+      <Form<SelfReportBody>
         form={form}
         layout="vertical"
         size="large"
@@ -84,19 +84,26 @@ function SelfReportForm({
         onFinish={(values) =>
           void submit(async () => {
             const transport = values.transport?.trim();
-            await api.public.submitSelfReport(token, {
-              documentType: values.documentType,
-              documentNumber: normalisedDocument(values.documentNumber),
-              name: values.name.trim(),
-              phone: values.phone.replace(/[\s-]/g, ''),
-              arrivedFrom: values.arrivedFrom.trim(),
-              travelStartedOn: values.travelStartedOn,
-              arrivalDate: values.arrivalDate,
-              address: values.address.trim(),
-              healthCodeColour: values.healthCodeColour,
-              ...(transport ? { transport } : {}),
-              ...(values.vaccinationDoses !== undefined ? { vaccinationDoses: values.vaccinationDoses } : {}),
-            });
+            await call(
+              api.POST('/api/public/self-report/{token}', {
+                params: { path: { token } },
+                body: {
+                  documentType: values.documentType,
+                  documentNumber: normalisedDocument(values.documentNumber),
+                  name: values.name.trim(),
+                  phone: values.phone.replace(/[\s-]/g, ''),
+                  arrivedFrom: values.arrivedFrom.trim(),
+                  travelStartedOn: values.travelStartedOn,
+                  arrivalDate: values.arrivalDate,
+                  address: values.address.trim(),
+                  healthCodeColour: values.healthCodeColour,
+                  ...(transport ? { transport } : {}),
+                  ...(values.vaccinationDoses !== undefined
+                    ? { vaccinationDoses: values.vaccinationDoses }
+                    : {}),
+                },
+              }),
+            );
             form.resetFields();
             onDone();
           })
