@@ -8,7 +8,7 @@ describeEachDatabase('the API answers in the caller’s language', (database) =>
 
   beforeAll(async () => {
     app = await testApp(database());
-  });
+  }, 180_000);
 
   // A user name longer than the schema allows: the same bad request each time.
   const badLogin = (headers: Record<string, string> = {}) =>
@@ -41,7 +41,7 @@ describeEachDatabase('the API answers in the caller’s language', (database) =>
     ]);
     expect(zhError.message).toMatch(/^输入有误/);
     expect(enError.message).not.toMatch(/\p{Script=Han}/u);
-  });
+  }, 180_000);
 
   it('words an AppError from its code, never the developer’s English', async () => {
     const wrong = { username: 'nobody-here', password: 'wrong-password-1' };
@@ -52,7 +52,7 @@ describeEachDatabase('the API answers in the caller’s language', (database) =>
       headers: { 'accept-language': 'en' },
       payload: wrong,
     });
-    expect(zh.json()).toEqual({ error: { code: 'LOGIN_FAILED', message: '用户名或密码错误' } });
+    expect(zh.json()).toMatchObject({ error: { code: 'LOGIN_FAILED', message: '用户名或密码错误' } });
     expect(en.json<{ error: { code: string; message: string } }>().error.code).toBe('LOGIN_FAILED');
     expect(en.json<{ error: { message: string } }>().error.message).not.toMatch(/\p{Script=Han}/u);
   });

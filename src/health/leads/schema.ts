@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { ProblemParams } from '../../register-import/schema.js';
 import { Page, PageQuery } from '../../core/pagination.js';
 import { KEY_PERSON_CATEGORIES } from '../key-persons/plan.js';
 import { Id, RequiredText } from '../../core/schemas.js';
@@ -159,8 +160,9 @@ export type LeadBatchBody = Static<typeof LeadBatchBody>;
 const RowReject = Type.Object({
   row: Type.Integer({ description: 'File: the spreadsheet row (header is row 1). JSON: index in leads' }),
   field: Type.String(),
-  code: Type.String(),
-  message: Type.String(),
+  code: Type.String({ description: 'Stable field problem code (src/i18n/problem-codes.ts)' }),
+  params: Type.Optional(ProblemParams),
+  message: Type.String({ description: "Made from code and params in the caller's language" }),
 });
 
 export const RoutedCounts = Type.Object(
