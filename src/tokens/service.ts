@@ -1,29 +1,11 @@
 import { recordAudit } from '../audit/repository.js';
 import { createApiToken } from '../auth/repository.js';
-import { can, inScope } from '../auth/scope.js';
+import { can } from '../auth/scope.js';
 import type { Actor, Db } from '../core/context.js';
 import { forbidden, notFound } from '../core/errors.js';
 import { findAreaInScope } from '../hierarchy/repository.js';
+import { markTokenRevoked, tokensInScope } from './repository.js';
 import type { CreateTokenBody, TokenView } from './schema.js';
-
-function tokensInScope(db: Db, actor: Actor) {
-  return db
-    .selectFrom('api_tokens as t')
-    .innerJoin('areas as a', 'a.id', 't.area_id')
-    .select([
-      't.id',
-      't.name',
-      't.capability',
-      't.created_at',
-      't.last_used_at',
-      't.revoked_at',
-      'a.id as area_id',
-      'a.code',
-      'a.name as area_name',
-      'a.path',
-    ])
-    .where(inScope(actor.viewer, 'token.manage', 'a.path'));
-}
 
 type TokenRow = Awaited<ReturnType<ReturnType<typeof tokensInScope>['executeTakeFirstOrThrow']>>;
 
@@ -38,7 +20,7 @@ const present = (row: TokenRow): TokenView => ({
 });
 
 export async function listTokens(db: Db, actor: Actor): Promise<TokenView[]> {
-  return (await tokensInScope(db, actor).orderBy('t.id', 'desc').execute()).map(present);
+  return (await tokensInScope(db, actor.viewer).orderBy('t.id', 'desc').execute()).map(present);
 }
 
 /** Issues a token for a data feed, device or Open311 client, bound to an area of the caller's scope. */
@@ -68,15 +50,15 @@ export async function createToken(
     areaPath: area.path,
     after: { name: body.name, capability: body.capability },
   });
-  const row = await tokensInScope(db, actor).where('t.id', '=', created.id).executeTakeFirstOrThrow();
+  const row = await tokensInScope(db, actor.viewer).where('t.id', '=', created.id).executeTakeFirstOrThrow();
   return { ...present(row), token: created.token };
 }
 
 export async function revokeToken(db: Db, actor: Actor, id: number): Promise<void> {
-  const row = await tokensInScope(db, actor).where('t.id', '=', id).executeTakeFirst();
+  const row = await tokensInScope(db, actor.viewer).where('t.id', '=', id).executeTakeFirst();
   if (!row) throw notFound('TOKEN_NOT_FOUND', `API token ${id} does not exist or is outside your area`);
   if (row.revoked_at) return;
-  await db.updateTable('api_tokens').set({ revoked_at: actor.now() }).where('id', '=', id).execute();
+  await markTokenRevoked(db, id, actor.now());
   await recordAudit(db, actor, {
     action: 'token.revoke',
     entityType: 'api_token',
