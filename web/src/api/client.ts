@@ -3,69 +3,31 @@
 // and `call(...)`, which returns the data or throws ApiError. The per-module objects below
 // (api.persons, api.users, …) are the hand-written layer pages are being moved off.
 import createClient, { type Middleware } from 'openapi-fetch';
+import type { ImportJobView, ImportPreview } from './model';
 import type { paths } from './schema.gen';
+import type { ImportKind } from './vocabulary';
 import type {
-  AccessCode,
   Area,
   AreaDetail,
   AreaFeatureCollection,
   AreaListQuery,
-  ArrivalInput,
   AssignmentInput,
   AuditEntry,
   AuditQuery,
-  CodeQuery,
   DoorCodesIssued,
   FeedEvent,
-  Coverage,
-  CoverageQuery,
   CreateAreaInput,
   CreateUserInput,
-  DepartPersonInput,
-  DepartureInput,
-  DocumentLookup,
-  DocumentType,
   FieldProblem,
   Health,
-  House,
-  HouseDetail,
-  HouseholdDoorPage,
-  HouseInput,
-  HouseQuery,
-  ImportJob,
-  ImportKind,
-  ImportPreview,
   Me,
   MfaChallenge,
   MfaSetup,
-  MovePersonInput,
   Page,
-  Person,
-  PersonDetail,
-  PersonExportQuery,
-  PersonQuery,
-  PlacePublicPage,
-  PlaceScanInput,
-  RegisterPersonInput,
-  RevealedPerson,
-  ScanReceipt,
-  SelfReportInput,
-  SelfReportPage,
-  SubmissionReceipt,
-  TenancyInput,
-  Unit,
-  UnitInput,
-  UnitQuery,
   UpdateAreaInput,
-  UpdateHouseInput,
-  UpdatePersonInput,
   UpdateUserInput,
   User,
   UserListQuery,
-  Visit,
-  VisitInput,
-  VisitQuery,
-  VisitResult,
 } from './types';
 
 /** A failed API call: `code` is the server's stable error code; branch on it, never on `message`. */
@@ -376,45 +338,7 @@ export const api = Object.assign(typed, {
     list: (query: AuditQuery, signal?: AbortSignal) => get<Page<AuditEntry>>('/audit', query, signal),
   },
 
-  persons: {
-    list: (query: PersonQuery, signal?: AbortSignal) => get<Page<Person>>('/persons', query, signal),
-    get: (id: number, signal?: AbortSignal) => get<PersonDetail>(`/persons/${id}`, undefined, signal),
-    lookup: (documentNumber: string, documentType?: DocumentType) =>
-      post<DocumentLookup>('/persons/lookup', { documentNumber, ...(documentType ? { documentType } : {}) }),
-    /** `created` is false when the document was known: that same person was updated (merged). */
-    register: async (input: RegisterPersonInput) => {
-      const response = await send('POST', '/persons', { body: input });
-      return { person: (await response.json()) as Person, created: response.status === 201 };
-    },
-    update: (id: number, input: UpdatePersonInput) => patch<Person>(`/persons/${id}`, input),
-    move: (id: number, input: MovePersonInput) => post<Person>(`/persons/${id}/move`, input),
-    depart: (id: number, input: DepartPersonInput) => post<Person>(`/persons/${id}/depart`, input),
-    /** Audit-logged with the reason. */
-    reveal: (id: number, reason: string) => post<RevealedPerson>(`/persons/${id}/reveal`, { reason }),
-    exportXlsx: (query: PersonExportQuery) => download('/persons/export.xlsx', 'persons.xlsx', query),
-  },
-
-  houses: {
-    list: (query: HouseQuery, signal?: AbortSignal) => get<Page<House>>('/houses', query, signal),
-    get: (id: number, signal?: AbortSignal) => get<HouseDetail>(`/houses/${id}`, undefined, signal),
-    create: (input: HouseInput) => post<House>('/houses', input),
-    update: (id: number, input: UpdateHouseInput) => patch<House>(`/houses/${id}`, input),
-    addTenancy: (id: number, input: TenancyInput) => post<HouseDetail>(`/houses/${id}/tenancies`, input),
-    /** Issues the door code; an earlier one stops working at once. */
-    issueCode: (id: number) => post<AccessCode>(`/houses/${id}/household-code`),
-    doorLabel: (id: number) => download(`/houses/${id}/door-label.pdf`, `door-label-${id}.pdf`),
-  },
-
-  units: {
-    list: (query: UnitQuery, signal?: AbortSignal) => get<Page<Unit>>('/units', query, signal),
-    get: (id: number, signal?: AbortSignal) => get<Unit>(`/units/${id}`, undefined, signal),
-    create: (input: UnitInput) => post<Unit>('/units', input),
-  },
-
   codes: {
-    list: (query: CodeQuery, signal?: AbortSignal) => get<Page<AccessCode>>('/codes', query, signal),
-    revoke: (id: number, reason?: string) =>
-      post<AccessCode>(`/codes/${id}/revoke`, reason ? { reason } : {}),
     /** Issues door codes for the houses of an area that have none (the old ones on doors keep working). */
     issueDoorCodes: (areaId: number) =>
       post<DoorCodesIssued>(`/areas/${areaId}/household-codes`, { reissue: false }),
@@ -429,13 +353,6 @@ export const api = Object.assign(typed, {
     },
   },
 
-  visits: {
-    list: (query: VisitQuery, signal?: AbortSignal) => get<Page<Visit>>('/visits', query, signal),
-    create: (input: VisitInput) => post<VisitResult>('/visits', input),
-    coverage: (query: CoverageQuery, signal?: AbortSignal) =>
-      get<Coverage>('/visits/coverage', query, signal),
-  },
-
   imports: {
     preview: (kind: ImportKind, file: File) => {
       const form = new FormData();
@@ -448,10 +365,8 @@ export const api = Object.assign(typed, {
       // Fields before the file: the server reads the multipart stream in order.
       if (mapping) form.append('mapping', JSON.stringify(mapping));
       form.append('file', file);
-      return upload<ImportJob>(`/imports/${kind}`, form);
+      return upload<ImportJobView>(`/imports/${kind}`, form);
     },
-    get: (id: string, signal?: AbortSignal) => get<ImportJob>(`/imports/${id}`, undefined, signal),
-    rejects: (id: string) => download(`/imports/${id}/rejects.xlsx`, `rejects-${id}.xlsx`),
   },
 
   leads: {
@@ -511,23 +426,5 @@ export const api = Object.assign(typed, {
         source?.close();
       };
     },
-  },
-
-  /** The pages a QR code opens: no sign-in, no cookies needed. */
-  public: {
-    household: (token: string, signal?: AbortSignal) =>
-      get<HouseholdDoorPage>(`/public/households/${encodeURIComponent(token)}`, undefined, signal),
-    arrive: (token: string, input: ArrivalInput) =>
-      post<SubmissionReceipt>(`/public/households/${encodeURIComponent(token)}/arrivals`, input),
-    depart: (token: string, input: DepartureInput) =>
-      post<SubmissionReceipt>(`/public/households/${encodeURIComponent(token)}/departures`, input),
-    selfReport: (token: string, signal?: AbortSignal) =>
-      get<SelfReportPage>(`/public/self-report/${encodeURIComponent(token)}`, undefined, signal),
-    submitSelfReport: (token: string, input: SelfReportInput) =>
-      post<SubmissionReceipt>(`/public/self-report/${encodeURIComponent(token)}`, input),
-    place: (token: string, signal?: AbortSignal) =>
-      get<PlacePublicPage>(`/public/places/${encodeURIComponent(token)}`, undefined, signal),
-    scan: (token: string, input: PlaceScanInput) =>
-      post<ScanReceipt>(`/public/places/${encodeURIComponent(token)}/scans`, input),
   },
 });
