@@ -5,6 +5,7 @@ import { AppError, conflict, forbidden, invalid, notFound } from '../../core/err
 import type { PageOf } from '../../core/pagination.js';
 import { findAreaInScope } from '../../hierarchy/repository.js';
 import { levelIndex } from '../../hierarchy/codes.js';
+import type { Level } from '../../core/vocabulary.js';
 import { type Coverage, initialiseRound, nodeCoverage, recountAreas, withUntested } from './counters.js';
 import * as repo from './repository.js';
 import type { RoundRow } from './repository.js';
@@ -189,7 +190,7 @@ export async function roundCoverage(
     id: a.id,
     code: a.code,
     name: a.name,
-    level: a.level,
+    level: a.level as Level,
     path,
   });
   return {
