@@ -54,6 +54,14 @@ const ALLOWED_WORDS = new Set([
 
 const SETTLE_TIMEOUT = 5_000;
 
+/** The little of the page's globals the sweep touches (the server's TypeScript has no DOM types; the page's CSP forbids strings). */
+interface BrowserGlobals {
+  document: { querySelector(selector: string): unknown };
+  history: { pushState(state: object, unused: string, url: string): void };
+  dispatchEvent(event: unknown): boolean;
+  PopStateEvent: new (type: string) => unknown;
+}
+
 interface Finding {
   role: string;
   url: string;
@@ -76,8 +84,13 @@ describe.skipIf(!chromiumPath)('every page as every role', { timeout: 600_000 },
     await page.waitForLoadState('domcontentloaded');
     await page
       .waitForFunction(
-        `document.querySelector('.app-content') !== null &&
-         document.querySelector('.ant-spin-spinning, .ant-skeleton-active, .page-spin') === null`,
+        () => {
+          const { document } = globalThis as unknown as BrowserGlobals;
+          return (
+            document.querySelector('.app-content') !== null &&
+            document.querySelector('.ant-spin-spinning, .ant-skeleton-active, .page-spin') === null
+          );
+        },
         undefined,
         // A page that keeps a spinner (a live stream, a map) is inspected as it stands after a while.
         { timeout: SETTLE_TIMEOUT },
@@ -88,10 +101,11 @@ describe.skipIf(!chromiumPath)('every page as every role', { timeout: 600_000 },
 
   /** Opens a path inside the running app (the router's own navigation): no reload of the bundle or the session. */
   async function open(page: Page, target: string): Promise<void> {
-    await page.evaluate(
-      `window.history.pushState({}, '', ${JSON.stringify(target)});
-       window.dispatchEvent(new PopStateEvent('popstate'));`,
-    );
+    await page.evaluate((path) => {
+      const browser = globalThis as unknown as BrowserGlobals;
+      browser.history.pushState({}, '', path);
+      browser.dispatchEvent(new browser.PopStateEvent('popstate'));
+    }, target);
     await settle(page);
   }
 
