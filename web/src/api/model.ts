@@ -99,6 +99,7 @@ export type EventSummary = Schemas['EventSummary'];
 export type EventSummaryQuery = Schemas['EventSummaryQuery'];
 export type ExportQuery = Schemas['ExportQuery'];
 export type FeedBatchView = Schemas['FeedBatchView'];
+export type FeedEvent = Schemas['FeedEvent'];
 export type FeedKindParams = Schemas['FeedKindParams'];
 export type FeedReport = Schemas['FeedReport'];
 export type Figures = Schemas['Figures'];

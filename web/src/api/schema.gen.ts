@@ -4259,6 +4259,30 @@ export interface components {
             /** Format: date-time */
             finishedAt: string | null;
         };
+        FeedEvent: {
+            /** @description Unique per item: a123 (audit), e45 (lead escalation), b6 (feed batch), s78 (event step) */
+            id: string;
+            /** @enum {unknown} */
+            type: "key_person" | "lead_verified" | "lead_escalated" | "arrival_confirmed" | "feed_done" | "round_created" | "event_new" | "event_escalated" | "event_closed";
+            /** Format: date-time */
+            at: string;
+            area: {
+                id: number;
+                name: string;
+            } | null;
+            detail: string | null;
+            counts: {
+                inserted: number;
+                matched: number;
+                unmatched: number;
+            } | null;
+            status: string | null;
+            category: {
+                code: string;
+                nameZh: string;
+                nameEn: string;
+            } | null;
+        };
         FeedKindParams: {
             /** @enum {unknown} */
             kind: "tests" | "vaccinations" | "temperatures" | "healthcodes" | "riskareas";

@@ -263,28 +263,5 @@ export interface DoorCodesIssued {
 
 // ---- Epidemic prevention: the dashboard's live feed (server-sent events, outside the typed client) ----
 
-export const FEED_EVENT_TYPES = [
-  'key_person',
-  'lead_verified',
-  'lead_escalated',
-  'arrival_confirmed',
-  'feed_done',
-  'round_created',
-  'event_new',
-  'event_escalated',
-  'event_closed',
-] as const;
-export type FeedEventType = (typeof FEED_EVENT_TYPES)[number];
-
-/** One item of the dashboard's live feed; never names a person. */
-export interface FeedEvent {
-  id: string;
-  type: FeedEventType;
-  at: string;
-  area: { id: number; name: string } | null;
-  detail: string | null;
-  counts: { inserted: number; matched: number; unmatched: number } | null;
-  status: string | null;
-  /** event_*: the event's category (never its title). */
-  category: { code: string; nameZh: string; nameEn: string } | null;
-}
+/** One item of the dashboard's live feed, as the contract names it (import it from ./model). */
+export type { FeedEvent } from './model';
