@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../core/errors.js';
+import type { ErrorCode } from '../core/vocabulary.js';
 
 /** Every error code in English; {name} is filled from the error's params. */
 export const ERRORS_EN: Record<ErrorCode, string> = {

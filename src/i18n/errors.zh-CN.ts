@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../core/errors.js';
+import type { ErrorCode } from '../core/vocabulary.js';
 
 /** 每个错误代码的中文说明；{名称} 由错误的参数填入。 */
 export const ERRORS_ZH_CN: Record<ErrorCode, string> = {
