@@ -101,6 +101,9 @@ export async function publicCommunity(db: Db, code: string) {
       community.centre_lng !== null && community.centre_lat !== null
         ? { lng: community.centre_lng, lat: community.centre_lat }
         : null,
-    areas: inside.map((a) => ({ code: a.code, name: a.name, level: a.level, boundary: a.boundary })),
+    // The query keeps only mapped areas; the filter tells the compiler so.
+    areas: inside.flatMap((a) =>
+      a.boundary ? [{ code: a.code, name: a.name, level: a.level, boundary: a.boundary }] : [],
+    ),
   };
 }

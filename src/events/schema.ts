@@ -1,6 +1,7 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import { Id, RequiredParagraph, RequiredText } from '../core/schemas.js';
 import { EVENT_STATUSES, LEVELS } from '../core/vocabulary.js';
+import { Geometry } from '../hierarchy/schema.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
@@ -499,14 +500,14 @@ export const PublicCommunity = Type.Object(
     code: Type.String(),
     name: Type.String(),
     path: Type.Array(Type.String(), { description: 'names from the top area down to the community' }),
-    boundary: Type.Union([Type.Unknown(), Type.Null()], { description: 'GeoJSON geometry' }),
+    boundary: Type.Union([Geometry, Type.Null()]),
     centre: Type.Union([Type.Object({ lng: Type.Number(), lat: Type.Number() }), Type.Null()]),
     areas: Type.Array(
       Type.Object({
         code: Type.String(),
         name: Type.String(),
         level: Type.Enum(LEVELS),
-        boundary: Type.Unknown(),
+        boundary: Geometry,
       }),
     ),
   },

@@ -3,7 +3,7 @@
 // and `call(...)`, which returns the data or throws ApiError. The per-module objects below
 // (api.persons, api.users, …) are the hand-written layer pages are being moved off.
 import createClient, { type Middleware } from 'openapi-fetch';
-import type { ImportJobView, ImportPreview } from './model';
+import type { EventDetail, ImportJobView, ImportPreview, PublicReportReceipt } from './model';
 import type { paths } from './schema.gen';
 import type { ImportKind } from './vocabulary';
 import type {
@@ -194,6 +194,28 @@ async function allPages<T>(load: (page: number) => Promise<Page<T>>): Promise<T[
     items.push(...result.items);
     if (items.length >= result.total || result.items.length === 0) return items;
   }
+}
+
+/** The text fields of a resident's report (随手拍): the server reads them from the multipart form. */
+export interface PublicReportFields {
+  category: string;
+  community: string;
+  description: string;
+  lng?: number;
+  lat?: number;
+  address?: string;
+  name?: string;
+  phone?: string;
+}
+
+function photoForm(fields: Record<string, string | number | undefined>, photos: File[]): FormData {
+  const form = new FormData();
+  // Fields first: the server reads the multipart stream in order.
+  for (const [key, value] of Object.entries(fields)) {
+    if (value !== undefined && value !== '') form.append(key, String(value));
+  }
+  for (const photo of photos) form.append('photos', photo, photo.name);
+  return form;
 }
 
 /** What a lead-list upload answers (multipart, so outside the typed client). */
@@ -426,5 +448,15 @@ export const api = Object.assign(typed, {
         source?.close();
       };
     },
+  },
+
+  /** Uploads with photos (multipart): fields first, then the file parts "photos". */
+  eventPhotos: {
+    /** Report back the handling (反馈) with up to 4 photos. */
+    reportBack: (id: number, note: string, photos: File[]) =>
+      upload<EventDetail>(`/events/${id}/actions/report`, photoForm({ note }, photos)),
+    /** A resident's report (随手拍); the receipt holds the follow-and-rate token, given once. */
+    submitPublic: (fields: PublicReportFields, photos: File[]) =>
+      upload<PublicReportReceipt>('/public/reports', photoForm({ ...fields }, photos)),
   },
 });

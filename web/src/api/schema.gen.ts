@@ -5336,8 +5336,7 @@ export interface components {
             name: string;
             /** @description names from the top area down to the community */
             path: string[];
-            /** @description GeoJSON geometry */
-            boundary: unknown | (never | null);
+            boundary: components["schemas"]["Geometry"] | (never | null);
             centre: {
                 lng: number;
                 lat: number;
@@ -5347,7 +5346,7 @@ export interface components {
                 name: string;
                 /** @enum {unknown} */
                 level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
-                boundary: unknown;
+                boundary: components["schemas"]["Geometry"];
             }[];
         };
         PublicEventView: {

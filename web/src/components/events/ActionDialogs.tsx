@@ -1,21 +1,14 @@
 // One dialog per workflow action: what the server needs for it, nothing more.
 import { Form, Input, Radio, Rate, Select, Space } from 'antd';
-import { api } from '../../api/client';
-import {
-  type AreaBrief,
-  type EventAction,
-  type EventDetail,
-  type EventListItem,
-  eventsApi,
-  OPEN_STATUSES,
-} from '../../api/events';
+import { api, call } from '../../api/client';
 import { useResource } from '../../api/hooks';
-import type { User } from '../../api/types';
+import type { EventAssignBody, EventDetail, EventListItem, UserView } from '../../api/model';
 import { useI18n } from '../../i18n/context';
 import { FormModal } from '../FormModal';
 import { SearchSelect } from '../SearchSelect';
 import { PhotoPicker } from './EventInputs';
 import { eventActionLabel } from './labels';
+import { type EventAction, OPEN_STATUSES } from './vocabulary';
 
 const NOTE_MAX = 2000;
 
@@ -23,7 +16,7 @@ const NOTE_MAX = 2000;
 export interface ActionTarget {
   id: number;
   code: string;
-  tierArea?: AreaBrief;
+  tierArea?: EventDetail['tierArea'];
 }
 
 interface ActionDialogProps {
@@ -60,46 +53,74 @@ export function ActionDialog({ event, action, onCancel, onDone }: ActionDialogPr
 
   const submit = async (values: ActionValues) => {
     const note = trimmed(values.note);
+    const params = { path: { id: event.id } };
+    const noteBody = note ? { note } : {};
+    const target = values.target ?? 'user';
+    const assign: EventAssignBody = {
+      ...(target === 'user' ? { userId: values.userId } : {}),
+      ...(target === 'team' ? { teamId: values.teamId } : {}),
+      ...(target === 'department' ? { department: trimmed(values.department) } : {}),
+      ...noteBody,
+    };
     let updated: EventDetail;
     switch (action) {
       case 'report':
-        updated = await eventsApi.reportBack(event.id, note ?? '', values.photos ?? []);
+        updated = await api.eventPhotos.reportBack(event.id, note ?? '', values.photos ?? []);
         break;
       case 'dispatch':
-      case 'reassign': {
-        const target = values.target ?? 'user';
-        updated = await eventsApi.act(event.id, action, {
-          ...(target === 'user' ? { userId: values.userId } : {}),
-          ...(target === 'team' ? { teamId: values.teamId } : {}),
-          ...(target === 'department' ? { department: trimmed(values.department) } : {}),
-          ...(note ? { note } : {}),
-        });
+        updated = await call(api.POST('/api/events/{id}/actions/dispatch', { params, body: assign }));
         break;
-      }
+      case 'reassign':
+        updated = await call(api.POST('/api/events/{id}/actions/reassign', { params, body: assign }));
+        break;
       case 'reject':
+        updated = await call(
+          api.POST('/api/events/{id}/actions/reject', { params, body: { note: note ?? '' } }),
+        );
+        break;
       case 'return':
-        updated = await eventsApi.act(event.id, action, { note: note ?? '' });
+        updated = await call(
+          api.POST('/api/events/{id}/actions/return', { params, body: { note: note ?? '' } }),
+        );
         break;
       case 'suspend':
-        updated = await eventsApi.act(event.id, 'suspend', { reason: trimmed(values.reason) ?? '' });
+        updated = await call(
+          api.POST('/api/events/{id}/actions/suspend', {
+            params,
+            body: { reason: trimmed(values.reason) ?? '' },
+          }),
+        );
         break;
       case 'merge':
-        updated = await eventsApi.act(event.id, 'merge', {
-          intoEventId: values.intoEventId ?? 0,
-          ...(note ? { note } : {}),
-        });
+        updated = await call(
+          api.POST('/api/events/{id}/actions/merge', {
+            params,
+            body: { intoEventId: values.intoEventId ?? 0, ...noteBody },
+          }),
+        );
         break;
-      case 'evaluate':
-        updated = await eventsApi.act(event.id, 'evaluate', {
-          rating: values.rating ?? 0,
-          ...(trimmed(values.comment) ? { comment: trimmed(values.comment) } : {}),
-        });
+      case 'evaluate': {
+        const comment = trimmed(values.comment);
+        updated = await call(
+          api.POST('/api/events/{id}/actions/evaluate', {
+            params,
+            body: { rating: values.rating ?? 0, ...(comment ? { comment } : {}) },
+          }),
+        );
         break;
+      }
       case 'register':
+        updated = await call(api.POST('/api/events/{id}/actions/register', { params, body: noteBody }));
+        break;
       case 'accept':
+        updated = await call(api.POST('/api/events/{id}/actions/accept', { params, body: noteBody }));
+        break;
       case 'close':
+        updated = await call(api.POST('/api/events/{id}/actions/close', { params, body: noteBody }));
+        break;
       case 'resume':
-        updated = await eventsApi.act(event.id, action, note ? { note } : {});
+        updated = await call(api.POST('/api/events/{id}/actions/resume', { params, body: noteBody }));
+        break;
     }
     onDone(updated);
   };
@@ -138,9 +159,12 @@ export function ActionDialog({ event, action, onCancel, onDone }: ActionDialogPr
           <SearchSelect<EventListItem>
             placeholder={t('events.form.mergePlaceholder')}
             search={(q, signal) =>
-              eventsApi
-                .board({ q: q || undefined, status: [...OPEN_STATUSES], limit: 20 }, signal)
-                .then((page) => page.items.filter((item) => item.id !== event.id))
+              call(
+                api.GET('/api/events', {
+                  params: { query: { q: q || undefined, status: [...OPEN_STATUSES], limit: 20 } },
+                  signal,
+                }),
+              ).then((page) => page.items.filter((item) => item.id !== event.id))
             }
             render={(item) => (
               <span>
@@ -200,7 +224,11 @@ function AssignFields({ tierAreaId }: { tierAreaId: number }) {
   const { t } = useI18n();
   const form = Form.useFormInstance<ActionValues>();
   const target = (Form.useWatch('target', form) as ActionValues['target']) ?? 'user';
-  const teams = useResource((signal) => eventsApi.teams(tierAreaId, signal), [tierAreaId]);
+  const teams = useResource(
+    (signal) =>
+      call(api.GET('/api/teams', { params: { query: { areaId: tierAreaId, pageSize: 100 } }, signal })),
+    [tierAreaId],
+  );
   return (
     <>
       <Form.Item name="target" label={t('events.form.assignTo')}>
@@ -219,13 +247,16 @@ function AssignFields({ tierAreaId }: { tierAreaId: number }) {
           label={t('events.form.assignUser')}
           rules={[{ required: true, message: t('problem.required') }]}
         >
-          <SearchSelect<User>
+          <SearchSelect<UserView>
             testId="assign-user"
             placeholder={t('events.form.userPlaceholder')}
             search={(q, signal) =>
-              api.users
-                .list({ areaId: tierAreaId, q: q || undefined, pageSize: 20 }, signal)
-                .then((page) => page.items.filter((user) => !user.disabled))
+              call(
+                api.GET('/api/users', {
+                  params: { query: { areaId: tierAreaId, q: q || undefined, pageSize: 20 } },
+                  signal,
+                }),
+              ).then((page) => page.items.filter((user) => !user.disabled))
             }
             render={(user) => (
               <Space size={4}>

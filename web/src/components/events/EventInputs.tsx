@@ -2,7 +2,9 @@
 import { CameraOutlined, DeleteOutlined } from '@ant-design/icons';
 import { Button, Image, Space, TreeSelect, Typography } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { type EventCategoryClass, useEventCategories } from '../../api/events';
+import { api, call } from '../../api/client';
+import { useResource } from '../../api/hooks';
+import type { CategoryClassView } from '../../api/model';
 import { useI18n } from '../../i18n/context';
 import { localName } from './labels';
 
@@ -20,7 +22,7 @@ interface CategoryTreeSelectProps {
   className?: string;
 }
 
-export function categoryTreeData(items: EventCategoryClass[], locale: 'zh-CN' | 'en', leavesOnly: boolean) {
+export function categoryTreeData(items: CategoryClassView[], locale: 'zh-CN' | 'en', leavesOnly: boolean) {
   return items
     .filter((item) => !item.retired)
     .map((item) => ({
@@ -43,7 +45,11 @@ export function CategoryTreeSelect({
   className,
 }: CategoryTreeSelectProps) {
   const { locale, t } = useI18n();
-  const categories = useEventCategories();
+  const categories = useResource(
+    (signal) =>
+      call(api.GET('/api/events/categories', { params: { query: { includeRetired: false } }, signal })),
+    [],
+  );
   const treeData = useMemo(
     () => categoryTreeData(categories.data?.items ?? [], locale, leavesOnly),
     [categories.data, locale, leavesOnly],

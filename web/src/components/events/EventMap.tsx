@@ -5,7 +5,7 @@ import { GeoComponent, type GeoComponentOption } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
-import type { AreaGeometry } from '../../api/types';
+import type { Geometry } from '../../api/model';
 
 echarts.use([GeoComponent, EffectScatterChart, CanvasRenderer]);
 
@@ -18,14 +18,14 @@ const SPAN = 0.002;
 interface EventMapProps {
   /** Names the registered map (one per area and point). */
   mapName: string;
-  boundary: AreaGeometry | null;
+  boundary: Geometry | null;
   point: { lng: number; lat: number } | null;
   /** Given: a click on the map picks the point. */
   onPick?: (point: { lng: number; lat: number }) => void;
   height?: number;
 }
 
-function squareAround(point: { lng: number; lat: number }): AreaGeometry {
+function squareAround(point: { lng: number; lat: number }): Geometry {
   const { lng, lat } = point;
   return {
     type: 'Polygon',
@@ -38,7 +38,7 @@ function squareAround(point: { lng: number; lat: number }): AreaGeometry {
         [lng - SPAN, lat - SPAN],
       ],
     ],
-  } as AreaGeometry;
+  };
 }
 
 export function EventMap({ mapName, boundary, point, onPick, height = 260 }: EventMapProps) {

@@ -1,8 +1,8 @@
 // Pieces of the event detail: the timeline, photos and the map card.
 import { Card, Image, Space, Spin, Timeline, Typography } from 'antd';
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { api } from '../../api/client';
-import type { EventDetail, EventPhoto, EventStepView } from '../../api/events';
+import { api, call } from '../../api/client';
+import type { EventDetail, EventPhotoView, StepView } from '../../api/model';
 import { useResource } from '../../api/hooks';
 import { useI18n } from '../../i18n/context';
 import { actorLabel } from '../../i18n/labels';
@@ -35,8 +35,8 @@ export function EventTimeline({
   photos,
   photoUrl,
 }: {
-  steps: EventStepView[];
-  photos: EventPhoto[];
+  steps: StepView[];
+  photos: EventPhotoView[];
   photoUrl: (photoId: number) => string;
 }) {
   const i18n = useI18n();
@@ -118,7 +118,8 @@ export function EventMapCard({ event }: { event: EventDetail }) {
   const { t } = useI18n();
   // The boundary is a nicety: an area the viewer cannot open still shows the point.
   const area = useResource(
-    (signal) => api.areas.get(event.area.id, signal).catch(() => null),
+    (signal) =>
+      call(api.GET('/api/areas/{id}', { params: { path: { id: event.area.id } }, signal })).catch(() => null),
     [event.area.id],
   );
   const point = event.lng !== null && event.lat !== null ? { lng: event.lng, lat: event.lat } : null;

@@ -3,13 +3,19 @@ import { BellOutlined } from '@ant-design/icons';
 import { Badge, Button, Drawer, List, Space, Tag } from 'antd';
 import { useEffect, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router-dom';
-import { type InboxItem, type NotificationView, notificationsApi } from '../../api/events';
+import { api, call } from '../../api/client';
 import { useResource } from '../../api/hooks';
 import { useI18n } from '../../i18n/context';
-import { useNotificationListener } from './notificationStream';
+import type { NotificationInboxItem } from '../../api/model';
+import { type NotificationView, useNotificationListener } from './notificationStream';
+
+const markRead = (id: number) => call(api.POST('/api/notifications/{id}/read', { params: { path: { id } } }));
+/** Marks every notification read up to the newest the user has seen. */
+export const markAllRead = (upToId: number | undefined) =>
+  call(api.POST('/api/notifications/read-all', { body: upToId ? { upToId } : {} }));
 
 interface NotificationListProps {
-  items: Array<NotificationView & Partial<Pick<InboxItem, 'deliveries'>>>;
+  items: Array<NotificationView & Partial<Pick<NotificationInboxItem, 'deliveries'>>>;
   loading?: boolean;
   onOpen: (item: NotificationView) => void;
   onRead?: (item: NotificationView) => void;
@@ -89,7 +95,7 @@ export function NotificationList({ items, loading = false, onOpen, onRead }: Not
 export function useOpenNotification() {
   const navigate = useNavigate();
   return async (item: NotificationView) => {
-    if (item.readAt === null) await notificationsApi.read(item.id).catch(() => undefined);
+    if (item.readAt === null) await markRead(item.id).catch(() => undefined);
     if (item.link?.startsWith('/')) void navigate(item.link);
   };
 }
@@ -102,9 +108,15 @@ export function NotificationBell({ compact }: { compact: boolean }) {
   const open = useOpenNotification();
   const [showing, setShowing] = useState(false);
   const [version, setVersion] = useState(0);
-  const unread = useResource((signal) => notificationsApi.unreadCount(signal), [version, pathname]);
+  const unread = useResource(
+    (signal) => call(api.GET('/api/notifications/unread-count', { signal })),
+    [version, pathname],
+  );
   const recent = useResource(
-    (signal) => (showing ? notificationsApi.list({ limit: 10 }, signal) : Promise.resolve(null)),
+    (signal) =>
+      showing
+        ? call(api.GET('/api/notifications', { params: { query: { limit: 10 } }, signal }))
+        : Promise.resolve(null),
     [showing, version],
   );
   useNotificationListener(() => setVersion((v) => v + 1));
@@ -133,9 +145,7 @@ export function NotificationBell({ compact }: { compact: boolean }) {
           <Button
             size="small"
             disabled={count === 0}
-            onClick={() =>
-              void notificationsApi.readAll(recent.data?.items[0]?.id).then(() => setVersion((v) => v + 1))
-            }
+            onClick={() => void markAllRead(recent.data?.items[0]?.id).then(() => setVersion((v) => v + 1))}
           >
             {t('notifications.markAllRead')}
           </Button>

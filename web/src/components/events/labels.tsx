@@ -1,9 +1,10 @@
 // Names and colours of the event codes (status, tier, source, actions) in the user's language.
 import { Tag } from 'antd';
-import type { Assignee, CategoryBrief, EventStatus, EventTier } from '../../api/events';
 import { isApiError } from '../../api/client';
+import type { AssigneeView, EventListItem } from '../../api/model';
 import type { I18n } from '../../i18n/context';
 import { errorText } from '../../i18n/labels';
+import type { EventStatus, EventTier } from './vocabulary';
 
 type Translator = Pick<I18n, 't' | 'has' | 'locale'>;
 
@@ -22,7 +23,7 @@ export const eventActionLabel = (i18n: Translator, action: string) => named(i18n
 /** A category (or anything with both names) in the user's language. */
 export const localName = (i18n: Pick<I18n, 'locale'>, named: { nameZh: string; nameEn: string }) =>
   i18n.locale === 'zh-CN' ? named.nameZh : named.nameEn;
-export const categoryName = (i18n: Pick<I18n, 'locale'>, category: CategoryBrief) =>
+export const categoryName = (i18n: Pick<I18n, 'locale'>, category: EventListItem['category']) =>
   localName(i18n, category);
 
 /** Event errors in plain words; anything else as the app words errors. */
@@ -67,7 +68,7 @@ export function EventTierTag({ tier, i18n }: { tier: EventTier; i18n: Translator
 }
 
 /** Who holds the event: a person, a team or a department. */
-export function assigneeText(i18n: Translator, assignee: Assignee | null): string {
+export function assigneeText(i18n: Translator, assignee: AssigneeView | null): string {
   if (!assignee) return i18n.t('events.unassigned');
   if (assignee.userName) return assignee.userName;
   if (assignee.teamName) return i18n.t('events.team', { name: assignee.teamName });

@@ -1,6 +1,9 @@
 // One EventSource on /api/notifications/stream for the whole app, shared by the bell, the inbox and the board.
 import { useEffect, useRef, useState } from 'react';
-import type { NotificationView } from '../../api/events';
+import type { NotificationInboxItem } from '../../api/model';
+
+/** A notification as the stream sends it: an inbox item without its delivery states. */
+export type NotificationView = Omit<NotificationInboxItem, 'deliveries'>;
 
 type Listener = (notification: NotificationView) => void;
 

@@ -2,7 +2,9 @@ import { ArrowLeftOutlined, ReloadOutlined } from '@ant-design/icons';
 import { App, Button, Card, Col, Descriptions, Rate, Row, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { EVENT_ACTIONS, type EventAction, type EventDetail, eventsApi, useEvent } from '../../api/events';
+import { api, call } from '../../api/client';
+import { useResource } from '../../api/hooks';
+import type { EventDetail } from '../../api/model';
 import { ErrorResult } from '../../components/ErrorResult';
 import { ActionDialog } from '../../components/events/ActionDialogs';
 import { EventMapCard, EventTimeline, PhotoStrip, useNow } from '../../components/events/EventParts';
@@ -17,6 +19,7 @@ import {
   EventTierTag,
 } from '../../components/events/labels';
 import { useNotificationListener } from '../../components/events/notificationStream';
+import { EVENT_ACTIONS, type EventAction, eventPhotoUrl } from '../../components/events/vocabulary';
 import { useI18n } from '../../i18n/context';
 
 /** The actions shown first, in the order a handler meets them; the rest follow. */
@@ -37,7 +40,10 @@ export function EventDetailPage() {
   const navigate = useNavigate();
   const id = Number(useParams().id);
   const [version, setVersion] = useState(0);
-  const loaded = useEvent(id, version);
+  const loaded = useResource(
+    (signal) => call(api.GET('/api/events/{id}', { params: { path: { id } }, signal })),
+    [id, version],
+  );
   const [fresh, setFresh] = useState<EventDetail | null>(null);
   const [acting, setActing] = useState<EventAction | null>(null);
   const now = useNow();
@@ -61,7 +67,7 @@ export function EventDetailPage() {
   const feedbackPhotos = event.photos
     .filter((photo) => photo.purpose === 'feedback')
     .map((photo) => photo.id);
-  const photoUrl = (photoId: number) => eventsApi.photoUrl(event.id, photoId);
+  const photoUrl = (photoId: number) => eventPhotoUrl(event.id, photoId);
 
   return (
     <div className="page" data-testid="event-detail">

@@ -20,21 +20,9 @@ import {
 } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
-import {
-  type CalendarKind,
-  EVENT_STEPS,
-  EVENT_TIERS,
-  type EventCategory,
-  type EventCategoryClass,
-  type EventStep,
-  type EventTier,
-  eventsApi,
-  LIMIT_UNITS,
-  type LimitUnit,
-  type StepLimits,
-  useCalendar,
-  useEventCategories,
-} from '../../api/events';
+import { api, call } from '../../api/client';
+import { useResource } from '../../api/hooks';
+import type { CalendarDayBody, CategoryClassView } from '../../api/model';
 import { FormModal } from '../../components/FormModal';
 import {
   eventErrorText,
@@ -43,6 +31,16 @@ import {
   EventTierTag,
   localName,
 } from '../../components/events/labels';
+import {
+  EVENT_STEPS,
+  EVENT_TIERS,
+  type EventCategory,
+  type EventStep,
+  type EventTier,
+  LIMIT_UNITS,
+  type LimitUnit,
+  type StepLimits,
+} from '../../components/events/vocabulary';
 import { useI18n } from '../../i18n/context';
 
 /** Event configuration (/events/settings, event.configure): categories with time limits, the working calendar. */
@@ -95,9 +93,13 @@ function CategoriesCard() {
   const { message } = App.useApp();
   const [showRetired, setShowRetired] = useState(false);
   const [version, setVersion] = useState(0);
-  const categories = useEventCategories(showRetired, version);
+  const categories = useResource(
+    (signal) =>
+      call(api.GET('/api/events/categories', { params: { query: { includeRetired: showRetired } }, signal })),
+    [showRetired, version],
+  );
   const [editing, setEditing] = useState<
-    { mode: 'edit'; category: EventCategory } | { mode: 'create'; parent: EventCategoryClass | null } | null
+    { mode: 'edit'; category: EventCategory } | { mode: 'create'; parent: CategoryClassView | null } | null
   >(null);
 
   const limitText = (category: EventCategory, step: EventStep) => {
@@ -195,7 +197,9 @@ function CategoriesCard() {
                   <Popconfirm
                     title={t('events.settings.retireConfirm')}
                     onConfirm={() =>
-                      eventsApi.retireCategory(row.id).then(
+                      call(
+                        api.POST('/api/events/categories/{id}/retire', { params: { path: { id: row.id } } }),
+                      ).then(
                         () => setVersion((v) => v + 1),
                         (error: unknown) => void message.error(eventErrorText(i18n, error)),
                       )
@@ -230,7 +234,7 @@ function CategoryDialog({
   onCancel,
   onSaved,
 }: {
-  editing: { mode: 'edit'; category: EventCategory } | { mode: 'create'; parent: EventCategoryClass | null };
+  editing: { mode: 'edit'; category: EventCategory } | { mode: 'create'; parent: CategoryClassView | null };
   onCancel: () => void;
   onSaved: () => void;
 }) {
@@ -283,13 +287,16 @@ function CategoryDialog({
           limits: limitsOf(values.limits ?? {}),
           ...(values.sort !== undefined && values.sort !== null ? { sort: values.sort } : {}),
         };
-        if (existing) await eventsApi.updateCategory(existing.id, common);
+        if (existing)
+          await call(
+            api.PATCH('/api/events/categories/{id}', { params: { path: { id: existing.id } }, body: common }),
+          );
         else
-          await eventsApi.createCategory({
-            ...common,
-            code: values.code.trim(),
-            ...(parent ? { parentId: parent.id } : {}),
-          });
+          await call(
+            api.POST('/api/events/categories', {
+              body: { ...common, code: values.code.trim(), ...(parent ? { parentId: parent.id } : {}) },
+            }),
+          );
         onSaved();
       }}
       testId="category-dialog"
@@ -360,7 +367,7 @@ function CategoryDialog({
 
 interface DayValues {
   day: Dayjs;
-  kind: CalendarKind;
+  kind: CalendarDayBody['kind'];
   name: string;
 }
 
@@ -371,7 +378,10 @@ function CalendarCard() {
   const { message } = App.useApp();
   const [year, setYear] = useState(() => new Date().getFullYear());
   const [version, setVersion] = useState(0);
-  const calendar = useCalendar(year, version);
+  const calendar = useResource(
+    (signal) => call(api.GET('/api/events/calendar', { params: { query: { year } }, signal })),
+    [year, version],
+  );
   const [adding, setAdding] = useState(false);
   const years = Array.from({ length: 5 }, (_, index) => new Date().getFullYear() - 1 + index);
 
@@ -427,7 +437,7 @@ function CalendarCard() {
               <Popconfirm
                 title={`${t('events.settings.removeDay')} ${row.day}?`}
                 onConfirm={() =>
-                  eventsApi.deleteCalendarDay(row.day).then(
+                  call(api.DELETE('/api/events/calendar/{day}', { params: { path: { day: row.day } } })).then(
                     () => setVersion((v) => v + 1),
                     (error: unknown) => void message.error(eventErrorText(i18n, error)),
                   )
@@ -448,7 +458,12 @@ function CalendarCard() {
           onCancel={() => setAdding(false)}
           onSubmit={async (values) => {
             const day = values.day.format('YYYY-MM-DD');
-            await eventsApi.setCalendarDay(day, values.kind, values.name.trim());
+            await call(
+              api.PUT('/api/events/calendar/{day}', {
+                params: { path: { day } },
+                body: { kind: values.kind, name: values.name.trim() },
+              }),
+            );
             setAdding(false);
             if (values.day.year() !== year) setYear(values.day.year());
             setVersion((v) => v + 1);

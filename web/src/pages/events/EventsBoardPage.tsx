@@ -2,20 +2,9 @@ import { PlusOutlined, ReloadOutlined, SettingOutlined } from '@ant-design/icons
 import { Button, Card, Checkbox, Col, Input, Row, Select, Space, Statistic, Table, Typography } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import {
-  EVENT_SOURCES,
-  EVENT_STATUSES,
-  EVENT_TIERS,
-  type EventBoardQuery,
-  type EventListItem,
-  type EventSource,
-  type EventStatus,
-  type EventTier,
-  EVENT_CONFIGURE,
-  eventsApi,
-  OPEN_STATUSES,
-  useEventSummary,
-} from '../../api/events';
+import { api, call } from '../../api/client';
+import { useResource } from '../../api/hooks';
+import type { EventBoardQuery, EventListItem } from '../../api/model';
 import { useAuth } from '../../auth/AuthContext';
 import { AreaSelect } from '../../components/AreaSelect';
 import { CategoryTreeSelect } from '../../components/events/EventInputs';
@@ -31,6 +20,15 @@ import {
   EventTierTag,
 } from '../../components/events/labels';
 import { useEventNotificationVersion } from '../../components/events/notificationStream';
+import {
+  EVENT_SOURCES,
+  EVENT_STATUSES,
+  EVENT_TIERS,
+  type EventSource,
+  type EventStatus,
+  type EventTier,
+  OPEN_STATUSES,
+} from '../../components/events/vocabulary';
 import { useI18n } from '../../i18n/context';
 
 const PAGE_SIZE = 30;
@@ -80,7 +78,11 @@ export function EventsBoardPage() {
   const [error, setError] = useState<unknown>(null);
   const [version, setVersion] = useState(0);
   const live = useEventNotificationVersion();
-  const summary = useEventSummary(filters.areaId, version + live);
+  const summary = useResource(
+    (signal) =>
+      call(api.GET('/api/events/summary', { params: { query: { areaId: filters.areaId } }, signal })),
+    [filters.areaId, version + live],
+  );
   const request = useRef(0);
 
   const load = useCallback(
@@ -89,7 +91,8 @@ export function EventsBoardPage() {
       setLoading(true);
       setError(null);
       try {
-        const page = await eventsApi.board({ ...boardQuery(filters), cursor: after ?? undefined });
+        const query = { ...boardQuery(filters), cursor: after ?? undefined };
+        const page = await call(api.GET('/api/events', { params: { query } }));
         if (mine !== request.current) return;
         setItems((current) => (after ? [...current, ...page.items] : page.items));
         setCursor(page.nextCursor);
@@ -119,7 +122,7 @@ export function EventsBoardPage() {
           <Button icon={<ReloadOutlined />} onClick={() => setVersion((v) => v + 1)}>
             {t('common.refresh')}
           </Button>
-          {can(EVENT_CONFIGURE) && (
+          {can('event.configure') && (
             <Button icon={<SettingOutlined />} onClick={() => void navigate('/events/settings')}>
               {t('events.settings')}
             </Button>
@@ -152,15 +155,13 @@ export function EventsBoardPage() {
             />
           </Card>
         </Col>
-        {(['collected', 'registered', 'dispatched', 'handling', 'reported', 'suspended'] as const).map(
-          (status) => (
-            <Col xs={12} sm={8} md={6} lg={3} key={status}>
-              <Card size="small" hoverable onClick={() => change({ status, overdue: false })}>
-                <Statistic title={eventStatusLabel(i18n, status)} value={byStatus?.[status] ?? '-'} />
-              </Card>
-            </Col>
-          ),
-        )}
+        {OPEN_STATUSES.map((status) => (
+          <Col xs={12} sm={8} md={6} lg={3} key={status}>
+            <Card size="small" hoverable onClick={() => change({ status, overdue: false })}>
+              <Statistic title={eventStatusLabel(i18n, status)} value={byStatus?.[status] ?? '-'} />
+            </Card>
+          </Col>
+        ))}
       </Row>
 
       <Card size="small">

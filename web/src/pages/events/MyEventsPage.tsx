@@ -2,7 +2,9 @@ import { CameraOutlined, CheckOutlined, EnvironmentOutlined, ReloadOutlined } fr
 import { App, Button, Card, Empty, Space, Spin, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { type EventAction, type EventListItem, useMyEvents } from '../../api/events';
+import { api, call } from '../../api/client';
+import { useResource } from '../../api/hooks';
+import type { EventListItem } from '../../api/model';
 import { ErrorResult } from '../../components/ErrorResult';
 import { ActionDialog } from '../../components/events/ActionDialogs';
 import { useNow } from '../../components/events/EventParts';
@@ -14,6 +16,7 @@ import {
   EventTierTag,
 } from '../../components/events/labels';
 import { useEventNotificationVersion } from '../../components/events/notificationStream';
+import type { EventAction } from '../../components/events/vocabulary';
 import { useI18n } from '../../i18n/context';
 
 /** The worker's phone view (/my-events): open events assigned to me, most urgent first. */
@@ -24,7 +27,7 @@ export function MyEventsPage() {
   const navigate = useNavigate();
   const [version, setVersion] = useState(0);
   const live = useEventNotificationVersion();
-  const mine = useMyEvents(version + live);
+  const mine = useResource((signal) => call(api.GET('/api/events/mine', { signal })), [version + live]);
   const [acting, setActing] = useState<{ event: EventListItem; action: EventAction } | null>(null);
   const now = useNow();
 

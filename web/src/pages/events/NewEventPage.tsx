@@ -2,11 +2,12 @@ import { AimOutlined } from '@ant-design/icons';
 import { App, Button, Card, Form, Input, InputNumber, Radio, Space, Spin, Typography } from 'antd';
 import { lazy, Suspense, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { STAFF_SOURCES, type StaffSource, eventsApi } from '../../api/events';
+import { api, call } from '../../api/client';
 import { useOptionalArea } from '../../api/hooks';
 import { AreaSelect } from '../../components/AreaSelect';
 import { CategoryTreeSelect } from '../../components/events/EventInputs';
 import { eventErrorText, eventSourceLabel } from '../../components/events/labels';
+import { STAFF_SOURCES, type StaffSource } from '../../components/events/vocabulary';
 import { showFormError } from '../../components/forms';
 import { phoneRules } from '../../components/public/fields';
 import { useI18n } from '../../i18n/context';
@@ -67,23 +68,27 @@ export function NewEventPage() {
     setSubmitting(true);
     try {
       const text = (value?: string) => value?.trim() || undefined;
-      const created = await eventsApi.create({
-        source: values.source,
-        categoryId: values.categoryId,
-        areaId: values.areaId,
-        title: values.title.trim(),
-        description: text(values.description),
-        address: text(values.address),
-        ...(typeof values.lng === 'number' && typeof values.lat === 'number'
-          ? { lng: values.lng, lat: values.lat }
-          : {}),
-        ...(values.source !== 'patrol'
-          ? {
-              reporterName: text(values.reporterName),
-              reporterPhone: values.reporterPhone?.replace(/[\s-]/g, '') || undefined,
-            }
-          : {}),
-      });
+      const created = await call(
+        api.POST('/api/events', {
+          body: {
+            source: values.source,
+            categoryId: values.categoryId,
+            areaId: values.areaId,
+            title: values.title.trim(),
+            description: text(values.description),
+            address: text(values.address),
+            ...(typeof values.lng === 'number' && typeof values.lat === 'number'
+              ? { lng: values.lng, lat: values.lat }
+              : {}),
+            ...(values.source !== 'patrol'
+              ? {
+                  reporterName: text(values.reporterName),
+                  reporterPhone: values.reporterPhone?.replace(/[\s-]/g, '') || undefined,
+                }
+              : {}),
+          },
+        }),
+      );
       void message.success(t('events.create.done', { code: created.code }));
       void navigate(`/events/${created.id}`);
     } catch (error) {

@@ -1,15 +1,11 @@
 import { CheckOutlined, ReloadOutlined } from '@ant-design/icons';
 import { App, Button, Card, Input, Radio, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import {
-  type Channel,
-  type ChannelPreference,
-  type InboxItem,
-  notificationsApi,
-  useNotificationPreferences,
-} from '../../api/events';
+import { api, call } from '../../api/client';
+import { useResource } from '../../api/hooks';
+import type { ChannelPreferenceView, NotificationInboxItem } from '../../api/model';
 import { eventErrorText } from '../../components/events/labels';
-import { NotificationList, useOpenNotification } from '../../components/events/NotificationList';
+import { markAllRead, NotificationList, useOpenNotification } from '../../components/events/NotificationList';
 import { useNotificationListener } from '../../components/events/notificationStream';
 import { useI18n } from '../../i18n/context';
 
@@ -22,7 +18,7 @@ export function NotificationsPage() {
   const { message } = App.useApp();
   const open = useOpenNotification();
   const [unreadOnly, setUnreadOnly] = useState(false);
-  const [items, setItems] = useState<InboxItem[]>([]);
+  const [items, setItems] = useState<NotificationInboxItem[]>([]);
   const [before, setBefore] = useState<number | null>(null);
   const [loading, setLoading] = useState(false);
   const request = useRef(0);
@@ -32,11 +28,12 @@ export function NotificationsPage() {
       const mine = ++request.current;
       setLoading(true);
       try {
-        const page = await notificationsApi.list({
+        const query = {
           limit: PAGE_SIZE,
           ...(unreadOnly ? { unread: true } : {}),
           ...(after ? { before: after } : {}),
-        });
+        };
+        const page = await call(api.GET('/api/notifications', { params: { query } }));
         if (mine !== request.current) return;
         setItems((current) => (after ? [...current, ...page.items] : page.items));
         setBefore(page.nextBefore);
@@ -63,7 +60,7 @@ export function NotificationsPage() {
   );
 
   const markRead = async (id: number) => {
-    const result = await notificationsApi.read(id);
+    const result = await call(api.POST('/api/notifications/{id}/read', { params: { path: { id } } }));
     setItems((current) =>
       current.map((item) => (item.id === id ? { ...item, readAt: result.readAt } : item)),
     );
@@ -92,7 +89,7 @@ export function NotificationsPage() {
             icon={<CheckOutlined />}
             data-testid="notifications-read-all"
             onClick={() =>
-              void notificationsApi.readAll(items[0]?.id).then((result) => {
+              void markAllRead(items[0]?.id).then((result) => {
                 void message.success(t('notifications.markedAll', { count: result.updated }));
                 return load(null);
               })
@@ -122,7 +119,7 @@ export function NotificationsPage() {
   );
 }
 
-interface PreferenceRow extends ChannelPreference {
+interface PreferenceRow extends ChannelPreferenceView {
   /** What the user typed: undefined keeps the stored address. */
   newAddress?: string;
   forget?: boolean;
@@ -134,31 +131,33 @@ function PreferencesCard() {
   const { t } = i18n;
   const { message } = App.useApp();
   const [version, setVersion] = useState(0);
-  const loaded = useNotificationPreferences(version);
+  const loaded = useResource(
+    (signal) => call(api.GET('/api/notifications/preferences', { signal })),
+    [version],
+  );
   const [rows, setRows] = useState<PreferenceRow[]>([]);
   const [saving, setSaving] = useState(false);
   useEffect(() => {
     if (loaded.data) setRows(loaded.data.channels.map((channel) => ({ ...channel })));
   }, [loaded.data]);
 
-  const change = (channel: Channel, next: Partial<PreferenceRow>) =>
+  const change = (channel: ChannelPreferenceView['channel'], next: Partial<PreferenceRow>) =>
     setRows((current) => current.map((row) => (row.channel === channel ? { ...row, ...next } : row)));
 
   const save = async () => {
     setSaving(true);
     try {
-      await notificationsApi.savePreferences(
-        rows.map((row) => ({
-          channel: row.channel,
-          enabled: row.enabled,
-          urgentOnly: row.urgentOnly,
-          ...(row.forget
-            ? { address: null }
-            : row.newAddress?.trim()
-              ? { address: row.newAddress.trim() }
-              : {}),
-        })),
-      );
+      const channels = rows.map((row) => ({
+        channel: row.channel,
+        enabled: row.enabled,
+        urgentOnly: row.urgentOnly,
+        ...(row.forget
+          ? { address: null }
+          : row.newAddress?.trim()
+            ? { address: row.newAddress.trim() }
+            : {}),
+      }));
+      await call(api.PUT('/api/notifications/preferences', { body: { channels } }));
       void message.success(t('notifications.saved'));
       setVersion((v) => v + 1);
     } catch (error) {

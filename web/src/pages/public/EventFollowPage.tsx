@@ -2,7 +2,9 @@ import { FileSearchOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Form, Input, Rate, Space, Timeline, Typography } from 'antd';
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
-import { type PublicEventView, publicEventsApi, useFollowedEvent } from '../../api/events';
+import { api, call } from '../../api/client';
+import { useResource } from '../../api/hooks';
+import type { PublicEventView } from '../../api/model';
 import { PhotoStrip } from '../../components/events/EventParts';
 import {
   eventActionLabel,
@@ -20,7 +22,10 @@ export function EventFollowPage() {
   const { t } = i18n;
   const { token = '' } = useParams();
   const [version, setVersion] = useState(0);
-  const loaded = useFollowedEvent(token, version);
+  const loaded = useResource(
+    (signal) => call(api.GET('/api/public/events/{token}', { params: { path: { token } }, signal })),
+    [token, version],
+  );
   const [rated, setRated] = useState<PublicEventView | null>(null);
   const view = rated ?? loaded.data;
   return (
@@ -60,7 +65,7 @@ export function EventFollowPage() {
                 <Typography.Text strong>{t('report.photosTitle')}</Typography.Text>
                 <PhotoStrip
                   photos={view.photos.map((photo) => photo.id)}
-                  photoUrl={(id) => publicEventsApi.photoUrl(token, id)}
+                  photoUrl={(id) => `/api/public/events/${encodeURIComponent(token)}/photos/${id}`}
                 />
               </>
             )}
@@ -101,8 +106,13 @@ function RatingForm({ token, onRated }: { token: string; onRated: (view: PublicE
         onFinish={(values) => {
           setSubmitting(true);
           setProblem(null);
-          publicEventsApi
-            .rate(token, values.rating, values.comment?.trim() || undefined)
+          const comment = values.comment?.trim();
+          call(
+            api.POST('/api/public/events/{token}/rating', {
+              params: { path: { token } },
+              body: { rating: values.rating, ...(comment ? { comment } : {}) },
+            }),
+          )
             .then(onRated, (error: unknown) => setProblem(eventErrorText(i18n, error)))
             .finally(() => setSubmitting(false));
         }}

@@ -2,14 +2,9 @@ import { AimOutlined, CameraOutlined, CopyOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Form, Input, Result, Select, Space, Spin, Typography } from 'antd';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { isApiError } from '../../api/client';
-import {
-  type PublicCommunity,
-  type PublicReportReceipt,
-  publicEventsApi,
-  usePublicCategories,
-  usePublicCommunity,
-} from '../../api/events';
+import { api, call, isApiError } from '../../api/client';
+import { useResource } from '../../api/hooks';
+import type { PublicCategoryTree, PublicCommunity, PublicReportReceipt } from '../../api/model';
 import { PhotoPicker } from '../../components/events/EventInputs';
 import { eventErrorText, localName } from '../../components/events/labels';
 import { showFormError } from '../../components/forms';
@@ -37,8 +32,12 @@ type Place = { lng: number; lat: number } | null;
 export function ReportPage() {
   const { t } = useI18n();
   const { communityCode = '' } = useParams();
-  const categories = usePublicCategories();
-  const community = usePublicCommunity(communityCode);
+  const categories = useResource((signal) => call(api.GET('/api/public/event-categories', { signal })), []);
+  const community = useResource(
+    (signal) =>
+      call(api.GET('/api/public/communities/{code}', { params: { path: { code: communityCode } }, signal })),
+    [communityCode],
+  );
   const [receipt, setReceipt] = useState<PublicReportReceipt | null>(null);
   return (
     <PublicLayout>
@@ -81,7 +80,7 @@ function ReportForm({
 }: {
   community: string;
   map: PublicCommunity | null;
-  categories: Awaited<ReturnType<typeof publicEventsApi.categories>>['items'];
+  categories: PublicCategoryTree['items'];
   onDone: (receipt: PublicReportReceipt) => void;
 }) {
   const i18n = useI18n();
@@ -141,7 +140,7 @@ function ReportForm({
     try {
       const name = values.name?.trim();
       const phone = values.phone?.replace(/[\s-]/g, '');
-      const result = await publicEventsApi.report(
+      const result = await api.eventPhotos.submitPublic(
         {
           category: values.category,
           community,
