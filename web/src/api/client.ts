@@ -6,29 +6,7 @@ import createClient, { type Middleware } from 'openapi-fetch';
 import type { EventDetail, ImportJobView, ImportPreview, PublicReportReceipt } from './model';
 import type { paths } from './schema.gen';
 import type { ImportKind } from './vocabulary';
-import type {
-  Area,
-  AreaDetail,
-  AreaFeatureCollection,
-  AreaListQuery,
-  AssignmentInput,
-  AuditEntry,
-  AuditQuery,
-  DoorCodesIssued,
-  FeedEvent,
-  CreateAreaInput,
-  CreateUserInput,
-  FieldProblem,
-  Health,
-  Me,
-  MfaChallenge,
-  MfaSetup,
-  Page,
-  UpdateAreaInput,
-  UpdateUserInput,
-  User,
-  UserListQuery,
-} from './types';
+import type { Area, FeedEvent, FieldProblem, Health, MfaSetup, Page, User, UserListQuery } from './types';
 
 /** A failed API call: `code` is the server's stable error code; branch on it, never on `message`. */
 export class ApiError extends Error {
@@ -182,8 +160,6 @@ async function download(path: string, fallbackName: string, query?: object): Pro
 const get = <T>(path: string, query?: object, signal?: AbortSignal) =>
   request<T>('GET', path, { query, ...(signal ? { signal } : {}) });
 const post = <T>(path: string, body?: unknown) => request<T>('POST', path, { body: body ?? {} });
-const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, { body });
-const del = <T>(path: string) => request<T>('DELETE', path);
 const upload = <T>(path: string, form: FormData) => request<T>('POST', path, { form });
 
 /** The server caps pageSize at 500; the navigator wants every child of a node. */
@@ -316,54 +292,23 @@ export const api = Object.assign(typed, {
   health: (signal?: AbortSignal) => get<Health>('/health', undefined, signal),
 
   auth: {
-    me: (signal?: AbortSignal) => get<Me>('/auth/me', undefined, signal),
-    /** Signs in, or answers a challenge when the account's second factor is owed. */
-    login: (username: string, password: string) =>
-      post<Me | MfaChallenge>('/auth/login', { username, password }),
-    /** The second step: a code from the authenticator app or a recovery code. */
-    loginMfa: (challenge: string, code: string) => post<Me>('/auth/login/mfa', { challenge, code }),
     mfaSetup: () => post<MfaSetup>('/auth/mfa/setup'),
     mfaConfirm: (code: string) => post<{ recoveryCodes: string[] }>('/auth/mfa/confirm', { code }),
-    logout: () => post<void>('/auth/logout'),
     changePassword: (currentPassword: string, newPassword: string) =>
       post<void>('/auth/password', { currentPassword, newPassword }),
   },
 
   areas: {
     roots: (signal?: AbortSignal) => get<{ items: Area[] }>('/areas/roots', undefined, signal),
-    list: (query: AreaListQuery, signal?: AbortSignal) => get<Page<Area>>('/areas', query, signal),
     children: (parentId: number, signal?: AbortSignal) =>
       allPages((page) => get<Page<Area>>('/areas', { parentId, page, pageSize: 500 }, signal)),
-    get: (id: number, signal?: AbortSignal) => get<AreaDetail>(`/areas/${id}`, undefined, signal),
-    childrenGeoJson: (id: number, signal?: AbortSignal) =>
-      get<AreaFeatureCollection>(`/areas/${id}/children.geojson`, undefined, signal),
-    create: (input: CreateAreaInput) => post<Area>('/areas', input),
-    update: (id: number, input: UpdateAreaInput) => patch<Area>(`/areas/${id}`, input),
-    move: (id: number, parentId: number) => post<Area>(`/areas/${id}/move`, { parentId }),
-    retire: (id: number, reason: string) => post<{ retired: number }>(`/areas/${id}/retire`, { reason }),
   },
 
   users: {
     list: (query: UserListQuery, signal?: AbortSignal) => get<Page<User>>('/users', query, signal),
-    get: (id: number, signal?: AbortSignal) => get<User>(`/users/${id}`, undefined, signal),
-    create: (input: CreateUserInput) => post<User>('/users', input),
-    update: (id: number, input: UpdateUserInput) => patch<User>(`/users/${id}`, input),
-    resetPassword: (id: number, newPassword: string) => post<void>(`/users/${id}/password`, { newPassword }),
-    /** Removes the account's second factor (lost phone); audited. */
-    resetMfa: (id: number) => del<User>(`/users/${id}/mfa`),
-    addAssignment: (id: number, input: AssignmentInput) => post<User>(`/users/${id}/assignments`, input),
-    removeAssignment: (id: number, assignmentId: number) =>
-      del<User>(`/users/${id}/assignments/${assignmentId}`),
-  },
-
-  audit: {
-    list: (query: AuditQuery, signal?: AbortSignal) => get<Page<AuditEntry>>('/audit', query, signal),
   },
 
   codes: {
-    /** Issues door codes for the houses of an area that have none (the old ones on doors keep working). */
-    issueDoorCodes: (areaId: number) =>
-      post<DoorCodesIssued>(`/areas/${areaId}/household-codes`, { reissue: false }),
     /** A4 sheet reprinting the door codes of an area; issues none (`notIssued` houses are left off). */
     doorLabels: async (areaId: number): Promise<DownloadedFile & { notIssued: number }> => {
       const response = await send('GET', `/areas/${areaId}/door-labels.pdf`);

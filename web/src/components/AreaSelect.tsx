@@ -1,6 +1,6 @@
 import { Select, Space } from 'antd';
 import { useEffect, useState } from 'react';
-import { api } from '../api/client';
+import { api, call } from '../api/client';
 import type { Area, Level } from '../api/types';
 import { useI18n } from '../i18n/context';
 import { LevelTag } from './LevelTag';
@@ -43,8 +43,12 @@ export function AreaSelect({
     const controller = new AbortController();
     const timer = setTimeout(() => {
       setLoading(true);
-      api.areas
-        .list({ q: query.trim() || undefined, level, pageSize: 20 }, controller.signal)
+      call(
+        api.GET('/api/areas', {
+          params: { query: { q: query.trim() || undefined, level, pageSize: 20 } },
+          signal: controller.signal,
+        }),
+      )
         .then((page) => setOptions(page.items))
         .catch(() => setOptions([]))
         .finally(() => {
