@@ -41,7 +41,7 @@ const LAYERS = [
   ['privacy'],
   ['auth/rights.ts', 'auth/scope.ts', 'auth/password.ts', 'auth/username.ts'],
   // The types every service takes: the database handle (db/schema) and the caller (auth/scope's Viewer).
-  ['core/context.ts', 'core/person-hooks.ts'],
+  ['auth/context.ts'],
   // Sessions, API tokens and the lock-out counters: what the auth plugin reads on every request.
   ['auth'],
   // The generic table toolkit (CSV/XLSX, columns, progress): the hierarchy, register and health import with it.

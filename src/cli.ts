@@ -24,7 +24,7 @@ import { registerHealthImportCommands } from './health/feeds/cli.js';
 import { matchRecordsOnRegistration } from './health/feeds/service.js';
 import { createFieldCipher } from './privacy/field-crypto.js';
 import { registerKeyCommands } from './key-rotation/cli.js';
-import { sealClearNames } from './privacy/seal-names.js';
+import { sealClearNames } from './key-rotation/seal-names.js';
 import { sealBirthDates } from './register/seal.js';
 import { startServer } from './server.js';
 import { cliText } from './i18n/cli.js';

@@ -24,7 +24,6 @@ it('imports run one way down: no circle, at most 1 upward import, no test helper
   const graph = measure();
   expect(graph.lines.filter((line) => line.startsWith('circle'))).toEqual([]);
   expect(graph.circles).toBe(0);
-  // The one left: privacy/seal-names.ts takes the Db type from core/context.ts.
   expect(graph.upward, graph.lines.join('\n')).toBeLessThanOrEqual(1);
   expect(graph.lines.filter((line) => line.startsWith('test-only import'))).toEqual([]);
   expect(graph.testOnly).toBe(0);

@@ -6,7 +6,7 @@ import { type Database, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createFieldCipher } from './privacy/field-crypto.js';
 import { isEmptyInstallation, seedDemo, type DemoLogin } from './demo/seed.js';
-import { sealClearNames } from './privacy/seal-names.js';
+import { sealClearNames } from './key-rotation/seal-names.js';
 import { sealBirthDates } from './register/seal.js';
 
 export interface RunningServer {

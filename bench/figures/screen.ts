@@ -4,7 +4,7 @@
 // PostgreSQL server.
 import { sql } from 'kysely';
 import type { Viewer } from '../../src/auth/scope.js';
-import type { Actor } from '../../src/core/context.js';
+import type { Actor } from '../../src/auth/context.js';
 import type { Database } from '../../src/db/database.js';
 import { SeededRandom } from '../../src/core/random.js';
 import { generateCity } from '../../src/generate/city.js';

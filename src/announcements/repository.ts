@@ -15,7 +15,7 @@ import {
   scopePaths,
   type Viewer,
 } from '../auth/scope.js';
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import { pageWindow } from '../core/pagination.js';
 import type { AnnouncementsTable } from '../db/schema.js';
 import type { ReadRule } from '../notifications/readers.js';

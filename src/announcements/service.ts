@@ -1,5 +1,5 @@
 import { recordAudit } from '../audit/repository.js';
-import type { Actor, Db } from '../core/context.js';
+import type { Actor, Db } from '../auth/context.js';
 import { conflict, invalid, notFound } from '../core/errors.js';
 import type { PageOf } from '../core/pagination.js';
 import { findAreaInScope } from '../hierarchy/repository.js';

@@ -1,5 +1,5 @@
 import { inScope, scopePaths, viewerName } from '../auth/scope.js';
-import { type Actor, type Db } from '../core/context.js';
+import { type Actor, type Db } from '../auth/context.js';
 import { type PageOf, pageWindow } from '../core/pagination.js';
 import { AUDIT_ACTIONS, type AuditAction, type EntityType, isOneOf } from '../core/vocabulary.js';
 import type { AuditLogTable } from '../db/schema.js';

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Viewer } from '../auth/scope.js';
+import type { Viewer } from './scope.js';
 import type { DB } from '../db/schema.js';
 
 export type Db = Kysely<DB> | Transaction<DB>;

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Db } from '../core/context.js';
+import type { Db } from './context.js';
 import { AppError } from '../core/errors.js';
 import { countLoginFailure, pruneLoginThrottle, returnLoginBudget, takeLoginBudget } from './repository.js';
 

@@ -2,7 +2,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
 import { recordAudit } from '../audit/repository.js';
-import type { Actor, Db } from '../core/context.js';
+import type { Actor, Db } from './context.js';
 import { AppError } from '../core/errors.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import {

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { AppError, forbidden } from '../core/errors.js';
-import type { Actor } from '../core/context.js';
+import type { Actor } from './context.js';
 import { resolveApiToken, resolveSession } from './repository.js';
 import { type Capability, mfaEnrolmentRequired, type Right } from './rights.js';
 import { canAnywhere, type Viewer } from './scope.js';

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db } from '../core/context.js';
+import type { Db } from './context.js';
 import type { Capability, Role } from './rights.js';
 import { type Assignment, inOrAbove, type Viewer } from './scope.js';
 

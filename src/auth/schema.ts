@@ -35,7 +35,7 @@ export const GrantView = Type.Object(
   {
     areaId: Type.Integer(),
     areaPath: Type.String({ description: 'e.g. "/1/5/23/": the ids from the top area down to this one' }),
-    rights: Type.Array(Type.String()),
+    rights: Type.Array(Type.Enum(RIGHTS)),
   },
   { $id: 'GrantView' },
 );

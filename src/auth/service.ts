@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { recordAnonymousAudit, recordAudit } from '../audit/repository.js';
-import type { Actor } from '../core/context.js';
+import type { Actor } from './context.js';
 import { AppError } from '../core/errors.js';
 import type { DB } from '../db/schema.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';

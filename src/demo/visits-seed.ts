@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { prefixUpperBound } from '../auth/scope.js';
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import type { AreaRow } from '../hierarchy/repository.js';
 
 /**

@@ -1,6 +1,6 @@
 import { type Insertable, sql } from 'kysely';
 import { inSubtrees } from '../auth/scope.js';
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import type {
   AlertKind,
   EventSource,

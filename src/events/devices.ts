@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { inSubtrees } from '../auth/scope.js';
-import type { Actor, Db } from '../core/context.js';
+import type { Actor, Db } from '../auth/context.js';
 import { conflict, forbidden, invalid, notFound } from '../core/errors.js';
 import type { AlertKind } from '../db/schema.js';
 import * as repo from './repository.js';

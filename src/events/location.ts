@@ -1,5 +1,5 @@
 import { inSubtrees } from '../auth/scope.js';
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import { invalid, notFound } from '../core/errors.js';
 import type { GeoJsonGeometry } from '../db/schema.js';
 import { type AreaRow, findAreaByCode } from '../hierarchy/repository.js';

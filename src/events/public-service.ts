@@ -1,4 +1,4 @@
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import { invalid } from '../core/errors.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { resolveReportArea } from './location.js';

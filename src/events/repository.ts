@@ -1,6 +1,6 @@
 import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
 import { inScope, inSubtrees, type Viewer } from '../auth/scope.js';
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import type { ReadRule } from '../notifications/readers.js';
 import type {
   EventCategoriesTable,

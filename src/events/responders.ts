@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { rightsOf, type Role } from '../auth/rights.js';
 import { inSubtrees } from '../auth/scope.js';
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import type { AreaLevel, EventTier } from '../db/schema.js';
 
 /**

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Right } from '../auth/rights.js';
 import { can, type Viewer } from '../auth/scope.js';
-import type { Actor, Db } from '../core/context.js';
+import type { Actor, Db } from '../auth/context.js';
 import { conflict, forbidden, invalid, notFound } from '../core/errors.js';
 import type { Level } from '../core/vocabulary.js';
 import type {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import { SeededRandom, chineseName } from '../core/random.js';
 import { type AreaRow, insertAreas, type NewArea } from '../hierarchy/repository.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';

@@ -1,6 +1,6 @@
 import { recordAudit } from '../audit/repository.js';
 import { can } from '../auth/scope.js';
-import type { Actor, Db } from '../core/context.js';
+import type { Actor, Db } from '../auth/context.js';
 import type { AreaKind, AreaLevel, GeoJsonGeometry } from '../db/schema.js';
 import { childLevelOf, codeProblem } from './codes.js';
 import { geometryProblem, roughCentre } from './geometry.js';

@@ -1,7 +1,7 @@
 import { type Selectable, sql } from 'kysely';
 import type { Right } from '../auth/rights.js';
 import { ancestorOrSelfPaths, inScope, inSubtrees, scopePaths, type Viewer } from '../auth/scope.js';
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import { pageWindow } from '../core/pagination.js';
 import type { AreasTable, AreaKind, AreaLevel } from '../db/schema.js';
 import { AREA_PATH_TABLES } from '../db/scoped-tables.js';

@@ -1,6 +1,6 @@
 import { recordAudit } from '../audit/repository.js';
 import { can, type Viewer } from '../auth/scope.js';
-import type { Actor, Db } from '../core/context.js';
+import type { Actor, Db } from '../auth/context.js';
 import { AppError, conflict, forbidden, invalid, notFound } from '../core/errors.js';
 import type { AreaKind, AreaLevel, GeoJsonGeometry } from '../db/schema.js';
 import { childLevelOf, codeProblem, isPrefixDerived, nextChildCode, rebasedCode } from './codes.js';

@@ -1,4 +1,4 @@
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import { notFound } from '../core/errors.js';
 import { findLiveHouse } from '../register/repository.js';
 import { findActiveCode } from './repository.js';

@@ -1,4 +1,4 @@
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import { notFound } from '../core/errors.js';
 import type { AccessCodesTable, PendingChangeKind } from '../db/schema.js';
 import type { EncryptedRecordFields, FieldCipher } from '../privacy/field-crypto.js';

@@ -1,8 +1,8 @@
 import { type Kysely, sql, type RawBuilder } from 'kysely';
 import { recordAudit } from '../audit/repository.js';
-import type { Actor, Db } from '../core/context.js';
+import type { Actor, Db } from '../auth/context.js';
 import type { DB } from '../db/schema.js';
-import { personsRegistered } from '../core/person-hooks.js';
+import { personsRegistered } from '../register/person-hooks.js';
 import type { ProgressReporter } from '../imports/progress.js';
 import { documentHash, phoneHash } from '../privacy/protect.js';
 import type { EncryptedRecordFields, FieldCipher } from '../privacy/field-crypto.js';

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../db/schema.js';
-import type { FieldCipher } from './field-crypto.js';
-import { protectName } from './protect.js';
+import type { FieldCipher } from '../privacy/field-crypto.js';
+import { protectName } from '../privacy/protect.js';
 
 const BATCH = 500;
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import type { DB, NotificationChannel } from '../db/schema.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { type ChannelAdapters, type ChannelMessage, ChannelSendError } from './channels/types.js';

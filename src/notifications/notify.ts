@@ -1,4 +1,4 @@
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import { type ReadRule, readersAmong } from './readers.js';
 import { insertNotifications } from './repository.js';
 

@@ -1,7 +1,7 @@
 import type { Expression, SqlBool } from 'kysely';
 import type { Right, Role } from '../auth/rights.js';
 import { type Assignment, canAnywhere, type Viewer } from '../auth/scope.js';
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import { activeRolesOf, whoPasses } from './repository.js';
 
 /**

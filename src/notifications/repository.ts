@@ -1,5 +1,5 @@
 import { type Expression, type Selectable, type SqlBool, sql, type Updateable } from 'kysely';
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import type {
   NotificationChannel,
   NotificationDeliveriesTable,

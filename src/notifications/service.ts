@@ -1,5 +1,5 @@
 import { recordAudit } from '../audit/repository.js';
-import type { Actor, Db } from '../core/context.js';
+import type { Actor, Db } from '../auth/context.js';
 import { AppError, forbidden, invalid, notFound } from '../core/errors.js';
 import type { NotificationChannel } from '../db/schema.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';

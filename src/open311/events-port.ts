@@ -1,6 +1,6 @@
 import { inSubtrees } from '../auth/scope.js';
 import type { Viewer } from '../auth/scope.js';
-import type { Actor, Db } from '../core/context.js';
+import type { Actor, Db } from '../auth/context.js';
 import { AppError } from '../core/errors.js';
 import { findCategoryByCode } from '../events/repository.js';
 import { deepestMappedAreaAt } from '../events/location.js';

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApiToken } from '../auth/repository.js';
 import type { Viewer } from '../auth/scope.js';
-import type { Actor } from '../core/context.js';
+import type { Actor } from '../auth/context.js';
 import { applyAction } from '../events/service.js';
 import { type AreaTree, createAreaTree, createUser, TestClock, testApp } from '../test-support/factories.js';
 import { describeEachDatabase } from '../test-support/database.js';

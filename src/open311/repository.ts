@@ -1,6 +1,6 @@
 import { type SqlBool, sql } from 'kysely';
 import { inSubtrees } from '../auth/scope.js';
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import type { EventStatus } from '../db/schema.js';
 
 /** Event statuses an Open311 client sees as "closed"; everything else is "open". */

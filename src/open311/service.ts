@@ -1,5 +1,5 @@
 import type { Viewer } from '../auth/scope.js';
-import type { Actor, Db } from '../core/context.js';
+import type { Actor, Db } from '../auth/context.js';
 import { AppError } from '../core/errors.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import {

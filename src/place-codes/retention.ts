@@ -1,4 +1,4 @@
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import { deleteScansBefore } from './repository.js';
 
 const DAY_MS = 24 * 3600 * 1000;

@@ -10,7 +10,7 @@ import { signIn, testApp, type Session } from '../test-support/factories.js';
 import { nextIdNumber } from '../test-support/health-leads-fixtures.js';
 import { countCandidates, emptyKnowledge, type Knowledge } from '../test-support/id-rebuild.js';
 import { createHouse, issueDoorToken } from '../test-support/services-fixtures.js';
-import { sealClearNames } from './seal-names.js';
+import { sealClearNames } from '../key-rotation/seal-names.js';
 
 /*
  * Issue #9, item 1: nothing a viewer without person.reveal receives, and no set of clear columns

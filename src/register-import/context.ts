@@ -1,5 +1,5 @@
 import { can } from '../auth/scope.js';
-import type { Actor, Db } from '../core/context.js';
+import type { Actor, Db } from '../auth/context.js';
 import type { AreaLevel } from '../db/schema.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { type AreaRef, areasByCode } from './repository.js';

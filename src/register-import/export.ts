@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/repository.js';
 import { can } from '../auth/scope.js';
-import type { Actor } from '../core/context.js';
+import type { Actor } from '../auth/context.js';
 import { forbidden, invalid, notFound } from '../core/errors.js';
 import type { PersonStatus } from '../core/vocabulary.js';
 import type { DB } from '../db/schema.js';

@@ -1,4 +1,4 @@
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import { RESIDENT_LEVELS } from '../hierarchy/codes.js';
 import type { HouseField } from './columns.js';
 import { type BatchCounts, column, type ImportContext, type RejectSink } from './context.js';

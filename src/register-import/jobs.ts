@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { can, scopePaths, type Viewer, viewerName } from '../auth/scope.js';
-import type { Actor } from '../core/context.js';
+import type { Actor } from '../auth/context.js';
 import { AppError, notFound } from '../core/errors.js';
 import type { DB } from '../db/schema.js';
 import type { EncodingOption } from '../imports/encoding.js';

@@ -1,6 +1,6 @@
 import { can } from '../auth/scope.js';
-import type { Db } from '../core/context.js';
-import { personsRegistered } from '../core/person-hooks.js';
+import type { Db } from '../auth/context.js';
+import { personsRegistered } from '../register/person-hooks.js';
 import { RESIDENT_LEVELS } from '../hierarchy/codes.js';
 import {
   type AreaRef,

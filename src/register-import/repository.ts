@@ -1,6 +1,6 @@
 import { type Insertable, type RawBuilder, type Selectable, sql, type Updateable } from 'kysely';
 import { inScope, inSubtrees, type Viewer } from '../auth/scope.js';
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import type { AreaLevel, HousesTable, ImportJobsTable, PersonsTable, UnitsTable } from '../db/schema.js';
 
 // All SQL of the register import: set-based, one statement per batch and purpose, never one per row.

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/repository.js';
 import { viewerName } from '../auth/scope.js';
-import type { Actor, Db } from '../core/context.js';
+import type { Actor, Db } from '../auth/context.js';
 import { AppError } from '../core/errors.js';
 import type { AuditAction, EntityType } from '../core/vocabulary.js';
 import type { DB } from '../db/schema.js';

@@ -1,4 +1,4 @@
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import type { AreaLevel } from '../db/schema.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { phoneInClear } from '../privacy/protect.js';

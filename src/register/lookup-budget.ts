@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Viewer } from '../auth/scope.js';
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import { AppError } from '../core/errors.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Db } from './context.js';
+import type { Db } from '../auth/context.js';
 
 /** Persons just registered, moved or given a new document hash: by id, or by document hash. */
 export type RegisteredPersons = readonly number[] | { documentHashes: readonly string[] };

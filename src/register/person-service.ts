@@ -1,8 +1,8 @@
 import { recordAudit } from '../audit/repository.js';
 import { can, canAnywhere, type Viewer, viewerName } from '../auth/scope.js';
-import type { Actor, Db } from '../core/context.js';
+import type { Actor, Db } from '../auth/context.js';
 import { AppError, forbidden, invalid, notFound } from '../core/errors.js';
-import { personsRegistered } from '../core/person-hooks.js';
+import { personsRegistered } from './person-hooks.js';
 import type { PageOf } from '../core/pagination.js';
 import { RESIDENT_LEVELS } from '../hierarchy/codes.js';
 import { findAreaInScope } from '../hierarchy/repository.js';

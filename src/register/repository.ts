@@ -1,7 +1,7 @@
 import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import type { Right } from '../auth/rights.js';
 import { inScope, inSubtrees, type Viewer } from '../auth/scope.js';
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import { pageWindow } from '../core/pagination.js';
 import type { DB, PersonsTable } from '../db/schema.js';
 import { escapeLike } from '../hierarchy/repository.js';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { revealPerson } from './protect.js';
 

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import { recordAudit } from '../audit/repository.js';
 import { can, inScope, inSubtrees } from '../auth/scope.js';
-import type { Actor, Db } from '../core/context.js';
+import type { Actor, Db } from '../auth/context.js';
 import { conflict, forbidden, invalid, notFound } from '../core/errors.js';
 import { type PageOf, pageWindow } from '../core/pagination.js';
 import type { UnitsTable } from '../db/schema.js';

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { recordAudit } from '../audit/repository.js';
-import type { Actor, Db } from '../core/context.js';
+import type { Actor, Db } from '../auth/context.js';
 import type { AreaReview, AreaReviewList, ReviewExportQuery, WorkerReview } from './schema.js';
 import { areaReviewRows, reviewContext, workerReviewRows } from './service.js';
 

@@ -1,6 +1,6 @@
 import { type RawBuilder, type Selectable, sql } from 'kysely';
 import { inSubtrees } from '../auth/scope.js';
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import type { Role } from '../core/vocabulary.js';
 import type { AreasTable } from '../db/schema.js';
 

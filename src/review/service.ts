@@ -1,5 +1,5 @@
 import type { Viewer } from '../auth/scope.js';
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import { invalid, notFound } from '../core/errors.js';
 import { pageWindow } from '../core/pagination.js';
 import { type AreaRow, findAreaInScope } from '../hierarchy/repository.js';

@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import { recordAuditMany } from '../audit/repository.js';
 import { DEMO_VIEWER } from '../auth/scope.js';
-import type { Actor } from '../core/context.js';
+import type { Actor } from '../auth/context.js';
 import type { DB, ResidentRequestKind, ResidentRequestStatus, TeamDuty } from '../db/schema.js';
 import type { SeededRandom } from '../core/random.js';
 import type { AreaRow } from '../hierarchy/repository.js';

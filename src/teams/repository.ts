@@ -1,7 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { Right } from '../auth/rights.js';
 import { inOrAbove, inScope, inSubtrees, type Viewer } from '../auth/scope.js';
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import { pageWindow } from '../core/pagination.js';
 import type { ResponsibilitiesTable, TeamDuty, TeamsTable } from '../db/schema.js';
 

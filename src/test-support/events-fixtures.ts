@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Role } from '../auth/rights.js';
 import type { Viewer } from '../auth/scope.js';
-import type { Actor } from '../core/context.js';
+import type { Actor } from '../auth/context.js';
 import type { DB } from '../db/schema.js';
 import { type AreaTree, createAreaTree, createUser } from './factories.js';
 import { loadAssignments } from '../auth/repository.js';

@@ -1,7 +1,7 @@
 // Test data for the lead, contact and report tests: persons and houses through the register's
 // own services, place scans stored the way the place-code service stores them.
 import { SYSTEM_VIEWER } from '../auth/scope.js';
-import type { Actor, Db } from '../core/context.js';
+import type { Actor, Db } from '../auth/context.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { protectIdentity } from '../privacy/protect.js';
 import { createHouse } from '../register/house-service.js';

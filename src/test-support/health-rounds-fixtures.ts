@@ -2,7 +2,7 @@
 // service (so the counter triggers fire as in production) and test records stored the way the
 // feed importer stores them, then counted.
 import { SYSTEM_VIEWER } from '../auth/scope.js';
-import type { Actor, Db } from '../core/context.js';
+import type { Actor, Db } from '../auth/context.js';
 import { createFieldCipher } from '../privacy/field-crypto.js';
 import { residentIdCheckCharacter } from '../register/identity/identity-number.js';
 import { registerPerson } from '../register/person-service.js';

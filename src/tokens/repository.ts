@@ -1,5 +1,5 @@
 import { inScope, type Viewer } from '../auth/scope.js';
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 
 /** API tokens of areas where the viewer holds token.manage, with their area. */
 export function tokensInScope(db: Db, viewer: Viewer) {

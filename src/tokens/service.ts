@@ -1,7 +1,7 @@
 import { recordAudit } from '../audit/repository.js';
 import { createApiToken } from '../auth/repository.js';
 import { can } from '../auth/scope.js';
-import type { Actor, Db } from '../core/context.js';
+import type { Actor, Db } from '../auth/context.js';
 import { forbidden, notFound } from '../core/errors.js';
 import { findAreaInScope } from '../hierarchy/repository.js';
 import { markTokenRevoked, tokensInScope } from './repository.js';

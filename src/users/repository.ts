@@ -1,5 +1,5 @@
 import { inScope, inSubtrees, type Viewer } from '../auth/scope.js';
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import { pageWindow } from '../core/pagination.js';
 import { escapeLike } from '../hierarchy/repository.js';
 import type { UserListQuery } from './schema.js';

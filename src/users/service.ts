@@ -4,7 +4,7 @@ import { deleteSessionsOfUser, lockedNames, removeMfa, unlockName } from '../aut
 import { normaliseUsername } from '../auth/username.js';
 import { grantableRoles, type Role } from '../auth/rights.js';
 import { can, scopePaths, type Viewer } from '../auth/scope.js';
-import type { Actor, Db } from '../core/context.js';
+import type { Actor, Db } from '../auth/context.js';
 import { AppError, conflict, forbidden, invalid, notFound } from '../core/errors.js';
 import type { PageOf } from '../core/pagination.js';
 import { findAreaInScope } from '../hierarchy/repository.js';

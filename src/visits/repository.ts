@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import { inScope, inSubtrees, type Viewer } from '../auth/scope.js';
-import type { Db } from '../core/context.js';
+import type { Db } from '../auth/context.js';
 import { pageWindow } from '../core/pagination.js';
 import type { HouseholdVisitsTable } from '../db/schema.js';
 

@@ -4,7 +4,7 @@ import { type Kysely, sql } from 'kysely';
  * Names given outside the register (an event's reporter, a request's requester) follow the rule
  * place scans, door-code submissions, health records and leads already kept: the whole name only
  * encrypted, its mask beside it. These columns receive them; the migration has no cipher, so
- * `sealClearNames` (src/privacy/seal-names.ts) moves each clear name in at every start and empties
+ * `sealClearNames` (src/key-rotation/seal-names.ts) moves each clear name in at every start and empties
  * the old column.
  */
 

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import { inScope, type Viewer } from '../../auth/scope.js';
-import type { Db } from '../../core/context.js';
+import type { Db } from '../../auth/context.js';
 import type { EventPhotosTable } from '../../db/schema.js';
 import type { PreparedPhoto } from './photos.js';
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../../core/context.js';
+import type { Db } from '../../auth/context.js';
 
 export async function latestPositiveTest(db: Db, personId: number) {
   return db

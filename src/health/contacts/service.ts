@@ -1,7 +1,7 @@
 import { recordAudit } from '../../audit/repository.js';
 import type { Right } from '../../auth/rights.js';
 import { can, scopePaths, type Viewer } from '../../auth/scope.js';
-import type { Actor, Db } from '../../core/context.js';
+import type { Actor, Db } from '../../auth/context.js';
 import { invalid, notFound } from '../../core/errors.js';
 import type { FieldCipher } from '../../privacy/field-crypto.js';
 import { presentPersonName } from '../../privacy/present.js';

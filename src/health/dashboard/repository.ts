@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { inSubtrees, prefixUpperBound } from '../../auth/scope.js';
-import type { Db } from '../../core/context.js';
+import type { Db } from '../../auth/context.js';
 import type { AreaLevel, EventTier, KeyPersonCategory } from '../../db/schema.js';
 import { CLOCKED_STATUSES } from '../../events/transitions.js';
 import { pathAndAncestors, type RoundRow } from '../rounds/repository.js';

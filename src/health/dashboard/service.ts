@@ -1,5 +1,5 @@
 import { can, scopePaths, type Viewer } from '../../auth/scope.js';
-import type { Actor, Db } from '../../core/context.js';
+import type { Actor, Db } from '../../auth/context.js';
 import { notFound } from '../../core/errors.js';
 import { addDays, chinaDate } from '../../household-codes/dates.js';
 import { EVENT_TIERS } from '../../events/schema.js';

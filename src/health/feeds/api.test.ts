@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { maskIdNumber } from '../../privacy/masking.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApiToken } from '../../auth/repository.js';
-import type { Db } from '../../core/context.js';
+import type { Db } from '../../auth/context.js';
 import type { AreaRow } from '../../hierarchy/repository.js';
 import { createFieldCipher } from '../../privacy/field-crypto.js';
 import { residentIdCheckCharacter } from '../../register/identity/identity-number.js';

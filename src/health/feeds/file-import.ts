@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { recordAudit } from '../../audit/repository.js';
-import type { Actor } from '../../core/context.js';
+import type { Actor } from '../../auth/context.js';
 import { AppError } from '../../core/errors.js';
 import type { DB } from '../../db/schema.js';
 import { assertMappingComplete, type Columns, mapHeaders, mapRow } from '../../imports/columns.js';

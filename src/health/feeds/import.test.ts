@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadAssignments } from '../../auth/repository.js';
 import { SYSTEM_VIEWER } from '../../auth/scope.js';
-import type { Actor, Db } from '../../core/context.js';
+import type { Actor, Db } from '../../auth/context.js';
 import type { AreaRow } from '../../hierarchy/repository.js';
 import { createFieldCipher } from '../../privacy/field-crypto.js';
 import { residentIdCheckCharacter } from '../../register/identity/identity-number.js';

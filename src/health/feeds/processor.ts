@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
-import type { Actor } from '../../core/context.js';
+import type { Actor } from '../../auth/context.js';
 import { AppError } from '../../core/errors.js';
 import type { DB } from '../../db/schema.js';
 import type { EncodingOption } from '../../imports/encoding.js';

@@ -1,6 +1,6 @@
 import { type Insertable, type RawBuilder, type Selectable, sql, type Updateable } from 'kysely';
 import { inScope, inSubtrees, prefixUpperBound, type Viewer } from '../../auth/scope.js';
-import type { Db } from '../../core/context.js';
+import type { Db } from '../../auth/context.js';
 import { pageWindow } from '../../core/pagination.js';
 import type {
   FeedBatchesTable,

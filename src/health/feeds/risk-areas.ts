@@ -1,4 +1,4 @@
-import type { Db } from '../../core/context.js';
+import type { Db } from '../../auth/context.js';
 import { listRiskAreas, type RiskAreaRow } from './repository.js';
 
 export type { RiskAreaRow };

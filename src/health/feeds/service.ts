@@ -1,8 +1,8 @@
 import { PROCESS_OWNER } from '../../imports/staging.js';
 import { recordAudit } from '../../audit/repository.js';
 import { can, inScope, scopePaths, type Viewer, viewerName } from '../../auth/scope.js';
-import type { Actor, Db } from '../../core/context.js';
-import { onPersonsRegistered, type RegisteredPersons } from '../../core/person-hooks.js';
+import type { Actor, Db } from '../../auth/context.js';
+import { onPersonsRegistered, type RegisteredPersons } from '../../register/person-hooks.js';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../core/errors.js';
 import type { PageOf } from '../../core/pagination.js';
 import type { HealthRecordKind } from '../../db/schema.js';

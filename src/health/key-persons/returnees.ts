@@ -1,5 +1,5 @@
 import { recordAuditMany } from '../../audit/repository.js';
-import type { Actor, Db } from '../../core/context.js';
+import type { Actor, Db } from '../../auth/context.js';
 import { chinaDate } from '../../household-codes/dates.js';
 import { CATEGORY_DEFAULTS } from './plan.js';
 import * as repo from './repository.js';

@@ -2,7 +2,7 @@ import { recordAudit } from '../../audit/repository.js';
 import { loadAssignments } from '../../auth/repository.js';
 import { rightsOf } from '../../auth/rights.js';
 import { can, scopePaths, type Viewer, viewerName } from '../../auth/scope.js';
-import type { Actor, Db } from '../../core/context.js';
+import type { Actor, Db } from '../../auth/context.js';
 import { conflict, forbidden, invalid, notFound } from '../../core/errors.js';
 import type { PageOf } from '../../core/pagination.js';
 import { findAreaInScope } from '../../hierarchy/repository.js';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../../core/context.js';
+import type { Db } from '../../auth/context.js';
 import { escalateStep } from './repository.js';
 
 const HOUR_MS = 3600 * 1000;

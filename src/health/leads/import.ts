@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../../audit/repository.js';
-import type { Actor } from '../../core/context.js';
+import type { Actor } from '../../auth/context.js';
 import type { DB } from '../../db/schema.js';
 import { chinaDate } from '../../household-codes/dates.js';
 import { assertMappingComplete, mapHeaders, mapRow } from '../../imports/columns.js';

@@ -2,7 +2,7 @@ import { type Expression, type Insertable, type Selectable, type SqlBool, sql } 
 import type { Right, Role } from '../../auth/rights.js';
 import type { Level } from '../../core/vocabulary.js';
 import { inScope, inSubtrees, prefixUpperBound, type Viewer } from '../../auth/scope.js';
-import type { Db } from '../../core/context.js';
+import type { Db } from '../../auth/context.js';
 import { pageWindow } from '../../core/pagination.js';
 import type { LeadEventsTable, LeadsTable, LeadTier } from '../../db/schema.js';
 

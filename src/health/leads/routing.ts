@@ -1,4 +1,4 @@
-import type { Db } from '../../core/context.js';
+import type { Db } from '../../auth/context.js';
 import type { AreaRow } from '../../hierarchy/repository.js';
 import * as repo from './repository.js';
 

@@ -3,7 +3,7 @@ import type { Insertable } from 'kysely';
 import { recordAudit } from '../../audit/repository.js';
 import type { Role } from '../../auth/rights.js';
 import { can, viewerName, type Viewer } from '../../auth/scope.js';
-import type { Actor, Db } from '../../core/context.js';
+import type { Actor, Db } from '../../auth/context.js';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../core/errors.js';
 import type { PageOf } from '../../core/pagination.js';
 import type { LeadEventsTable, LeadsTable, LeadTier } from '../../db/schema.js';

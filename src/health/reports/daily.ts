@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { recordAudit } from '../../audit/repository.js';
 import { can } from '../../auth/scope.js';
-import type { Actor, Db } from '../../core/context.js';
+import type { Actor, Db } from '../../auth/context.js';
 import { forbidden, invalid, notFound } from '../../core/errors.js';
 import type { KeyPersonStatus, PersonStatus } from '../../core/vocabulary.js';
 import type { KeyPersonCategory } from '../../db/schema.js';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { inSubtrees } from '../../auth/scope.js';
-import type { Db } from '../../core/context.js';
+import type { Db } from '../../auth/context.js';
 import type { KeyPersonCategory } from '../../db/schema.js';
 
 /** The node's live children, in code order: the rows of every per-area table. */

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../../core/context.js';
+import type { Db } from '../../auth/context.js';
 
 /**
  * Round coverage is kept in `round_counters`: per open round and per area where people live,

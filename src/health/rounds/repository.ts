@@ -1,6 +1,6 @@
 import { type Expression, type Insertable, type Selectable, type SqlBool, sql } from 'kysely';
 import { inSubtrees, prefixUpperBound } from '../../auth/scope.js';
-import type { Db } from '../../core/context.js';
+import type { Db } from '../../auth/context.js';
 import { pageWindow } from '../../core/pagination.js';
 import type { AreaLevel, RoundMarksTable, ScreeningRoundsTable } from '../../db/schema.js';
 import type { CounterSums } from './counters.js';

@@ -1,6 +1,6 @@
 import { type Expression, type Insertable, type SqlBool, sql, type Updateable } from 'kysely';
 import { ancestorOrSelfPaths, inSubtrees, rolesWith, staffPaths, type Viewer } from '../../auth/scope.js';
-import type { Db } from '../../core/context.js';
+import type { Db } from '../../auth/context.js';
 import { pageWindow } from '../../core/pagination.js';
 import type { ResidentRequestsTable, ResidentRequestStatus } from '../../db/schema.js';
 import type { ReadRule } from '../../notifications/readers.js';

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { recordAnonymousAudit, recordAudit } from '../../audit/repository.js';
-import type { Actor, Db } from '../../core/context.js';
+import type { Actor, Db } from '../../auth/context.js';
 import { AppError, conflict, forbidden, notFound } from '../../core/errors.js';
 import type { PageOf } from '../../core/pagination.js';
 import type { ResidentRequestStatus } from '../../db/schema.js';

@@ -1,6 +1,6 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
 import { inOrAbove, inScope, inSubtrees, scopePaths, type Viewer } from '../../auth/scope.js';
-import type { Db } from '../../core/context.js';
+import type { Db } from '../../auth/context.js';
 import { pageWindow } from '../../core/pagination.js';
 import type { ServiceResourcesTable } from '../../db/schema.js';
 import { escapeLike } from '../../hierarchy/repository.js';

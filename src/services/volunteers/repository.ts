@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Right } from '../../auth/rights.js';
 import { inScope, inSubtrees, type Viewer } from '../../auth/scope.js';
-import type { Db } from '../../core/context.js';
+import type { Db } from '../../auth/context.js';
 
 export async function housesInScope(db: Db, viewer: Viewer, right: Right, ids: readonly number[]) {
   if (ids.length === 0) return [];

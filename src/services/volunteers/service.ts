@@ -1,6 +1,6 @@
 import { recordAuditMany } from '../../audit/repository.js';
 import { isStaffAt, rolesWith, viewerName } from '../../auth/scope.js';
-import type { Actor, Db } from '../../core/context.js';
+import type { Actor, Db } from '../../auth/context.js';
 import { conflict, invalid, notFound } from '../../core/errors.js';
 import type { Level } from '../../core/vocabulary.js';
 import { findAreaInScope, gridAndMicrogridOf } from '../../hierarchy/repository.js';
