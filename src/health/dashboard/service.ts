@@ -1,6 +1,7 @@
 import { can, scopePaths, type Viewer } from '../../auth/scope.js';
 import type { Actor, Db } from '../../auth/context.js';
 import { notFound } from '../../core/errors.js';
+import type { Level } from '../../core/vocabulary.js';
 import { addDays, chinaDate } from '../../household-codes/dates.js';
 import { EVENT_TIERS } from '../../events/schema.js';
 import { KEY_PERSON_CATEGORIES } from '../key-persons/plan.js';
@@ -22,7 +23,7 @@ import {
 const AREA_NOT_FOUND = (id: number) =>
   notFound('AREA_NOT_FOUND', `Area ${id} does not exist or is outside your area`);
 
-const areaRef = (a: { id: number; code: string; name: string; level: string }) => ({
+const areaRef = (a: { id: number; code: string; name: string; level: Level }) => ({
   id: a.id,
   code: a.code,
   name: a.name,
