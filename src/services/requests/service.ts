@@ -162,7 +162,7 @@ async function createAndRoute(
     title,
     body: `${house.address}：${input.details.slice(0, 200)}`,
     link: `/service-requests/${id}`,
-    entityType: 'service_request',
+    readRule: repo.REQUEST_READ_RULE,
     entityId: id,
     now,
   } as const;
