@@ -5,8 +5,6 @@ import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { lazy, type ReactNode, Suspense, useEffect } from 'react';
 import { BrowserRouter, Outlet, Route, Routes } from 'react-router-dom';
-import { EVENT_CONFIGURE } from './api/events';
-import { serviceRight } from './api/services';
 import { AuthProvider } from './auth/AuthContext';
 import { AppLayout } from './components/AppLayout';
 import { RequireAuth, RequireRight } from './components/RequireAuth';
@@ -194,27 +192,15 @@ function AppRoutes() {
             />
             <Route
               path="requests"
-              element={
-                <RequireRight right={serviceRight('service.handle')}>
-                  {lazyPage(<RequestsPage />)}
-                </RequireRight>
-              }
+              element={<RequireRight right="service.handle">{lazyPage(<RequestsPage />)}</RequireRight>}
             />
             <Route
               path="service-requests/:id"
-              element={
-                <RequireRight right={serviceRight('service.handle')}>
-                  {lazyPage(<RequestsPage />)}
-                </RequireRight>
-              }
+              element={<RequireRight right="service.handle">{lazyPage(<RequestsPage />)}</RequireRight>}
             />
             <Route
               path="volunteers"
-              element={
-                <RequireRight right={serviceRight('service.handle')}>
-                  {lazyPage(<VolunteersPage />)}
-                </RequireRight>
-              }
+              element={<RequireRight right="service.handle">{lazyPage(<VolunteersPage />)}</RequireRight>}
             />
             <Route
               path="teams"
@@ -222,11 +208,7 @@ function AppRoutes() {
             />
             <Route
               path="resources"
-              element={
-                <RequireRight right={serviceRight('service.handle')}>
-                  {lazyPage(<ResourcesPage />)}
-                </RequireRight>
-              }
+              element={<RequireRight right="service.handle">{lazyPage(<ResourcesPage />)}</RequireRight>}
             />
             <Route
               path="announcements"
@@ -234,9 +216,7 @@ function AppRoutes() {
             />
             <Route
               path="review"
-              element={
-                <RequireRight right={serviceRight('review.read')}>{lazyPage(<ReviewPage />)}</RequireRight>
-              }
+              element={<RequireRight right="review.read">{lazyPage(<ReviewPage />)}</RequireRight>}
             />
             <Route
               path="events"
@@ -248,7 +228,7 @@ function AppRoutes() {
             />
             <Route
               path="events/settings"
-              element={<RequireRight right={EVENT_CONFIGURE}>{lazyPage(<EventSettingsPage />)}</RequireRight>}
+              element={<RequireRight right="event.configure">{lazyPage(<EventSettingsPage />)}</RequireRight>}
             />
             <Route
               path="events/:id"

@@ -26,8 +26,6 @@ import {
 import { Badge, Menu, type MenuProps } from 'antd';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { usePendingCount } from '../api/hooks';
-import { serviceRight } from '../api/services';
-import { EVENT_CONFIGURE } from '../api/events';
 import { useAuth } from '../auth/AuthContext';
 import { useI18n } from '../i18n/context';
 
@@ -76,30 +74,30 @@ export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
     { key: '/health/inbox', icon: <InboxOutlined />, label: t('nav.inbox') },
   ];
   const services: NonNullable<MenuProps['items']> = [
-    can(serviceRight('service.handle')) && {
+    can('service.handle') && {
       key: '/requests',
       icon: <CustomerServiceOutlined />,
       label: t('requests.nav.requests'),
     },
-    can(serviceRight('service.handle')) &&
+    can('service.handle') &&
       can('person.read') && {
         key: '/volunteers',
         icon: <HeartOutlined />,
         label: t('volunteers.nav'),
       },
-    can(serviceRight('team.manage')) && { key: '/teams', icon: <ClusterOutlined />, label: t('teams.nav') },
-    can(serviceRight('service.handle')) &&
+    can('team.manage') && { key: '/teams', icon: <ClusterOutlined />, label: t('teams.nav') },
+    can('service.handle') &&
       can('person.read') && {
         key: '/resources',
         icon: <ShopOutlined />,
         label: t('resources.nav'),
       },
-    can(serviceRight('announcement.write')) && {
+    can('announcement.write') && {
       key: '/announcements',
       icon: <NotificationOutlined />,
       label: t('announcements.nav'),
     },
-    can(serviceRight('review.read')) && { key: '/review', icon: <TrophyOutlined />, label: t('review.nav') },
+    can('review.read') && { key: '/review', icon: <TrophyOutlined />, label: t('review.nav') },
   ].filter((item) => item !== false);
   const items: NonNullable<MenuProps['items']> = [
     (can('health.write') || can('person.write')) && {
@@ -110,7 +108,7 @@ export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
     can('area.read') && { key: '/areas', icon: <EnvironmentOutlined />, label: t('nav.areas') },
     can('event.read') && { key: '/events', icon: <ProfileOutlined />, label: t('events.nav.board') },
     can('event.handle') && { key: '/my-events', icon: <ToolOutlined />, label: t('events.nav.mine') },
-    can(EVENT_CONFIGURE) && {
+    can('event.configure') && {
       key: '/events/settings',
       icon: <SettingOutlined />,
       label: t('events.nav.settings'),

@@ -2,13 +2,9 @@ import { BellOutlined, CustomerServiceOutlined, NotificationOutlined } from '@an
 import { Alert, Badge, Button, Card, Collapse, Form, Input, List, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import {
-  type PublicAnnouncement,
-  type PublicReceipt,
-  type RequestInput,
-  servicesApi,
-  useHouseholdAnnouncements,
-} from '../../api/services';
+import { api, call } from '../../api/client';
+import { useResource } from '../../api/hooks';
+import type { PublicAnnouncement, PublicReceipt, PublicRequestBody } from '../../api/model';
 import { useI18n } from '../../i18n/context';
 import { phoneRules, SubmitProblemAlert, usePublicSubmit } from '../public/fields';
 import { PublicFormHeader } from '../public/PublicLayout';
@@ -135,7 +131,11 @@ function SavedHelpLinks({ links }: { links: SavedHelpLink[] }) {
 function DoorAnnouncements({ token }: { token: string }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const list = useHouseholdAnnouncements(token);
+  const list = useResource(
+    (signal) =>
+      call(api.GET('/api/public/households/{token}/announcements', { params: { path: { token } }, signal })),
+    [token],
+  );
   const [read, setRead] = useState<Set<number>>(new Set());
   const [opened, setOpened] = useState<string[]>([]);
   const items = list.data?.items ?? [];
@@ -151,7 +151,11 @@ function DoorAnnouncements({ token }: { token: string }) {
       if (!item || isRead(item)) continue;
       setRead((current) => new Set(current).add(id));
       // Best effort: a failed mark only leaves the count a little low.
-      servicesApi.household.markRead(token, id).catch(() => undefined);
+      call(
+        api.POST('/api/public/households/{token}/announcements/{id}/read', {
+          params: { path: { token, id } },
+        }),
+      ).catch(() => undefined);
     }
   };
 
@@ -204,7 +208,7 @@ function DoorAnnouncements({ token }: { token: string }) {
   );
 }
 
-interface HelpValues extends RequestInput {
+interface HelpValues extends PublicRequestBody {
   requesterName?: string;
   contactPhone?: string;
 }
@@ -216,7 +220,7 @@ function HelpForm({
 }: {
   token: string;
   onBack: () => void;
-  onDone: (receipt: PublicReceipt, kind: RequestInput['kind']) => void;
+  onDone: (receipt: PublicReceipt, kind: PublicRequestBody['kind']) => void;
 }) {
   const { t } = useI18n();
   const [form] = Form.useForm<HelpValues>();
@@ -235,13 +239,18 @@ function HelpForm({
           void submit(async () => {
             const name = values.requesterName?.trim();
             const phone = values.contactPhone?.replace(/[\s-]/g, '');
-            const receipt = await servicesApi.household.ask(token, {
-              kind: values.kind,
-              details: values.details.trim(),
-              urgency: values.urgency,
-              ...(name ? { requesterName: name } : {}),
-              ...(phone ? { contactPhone: phone } : {}),
-            });
+            const receipt = await call(
+              api.POST('/api/public/households/{token}/requests', {
+                params: { path: { token } },
+                body: {
+                  kind: values.kind,
+                  details: values.details.trim(),
+                  urgency: values.urgency,
+                  ...(name ? { requesterName: name } : {}),
+                  ...(phone ? { contactPhone: phone } : {}),
+                },
+              }),
+            );
             onDone(receipt, values.kind);
           })
         }

@@ -1,5 +1,5 @@
 import { Form, Input, Radio } from 'antd';
-import { REQUEST_KINDS, URGENCIES } from '../../api/services';
+import { REQUEST_KINDS, URGENCIES } from './vocabulary';
 import { useI18n } from '../../i18n/context';
 
 /** Kind chips, details, urgency: the same on the worker's form and the door page. */

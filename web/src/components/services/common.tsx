@@ -1,19 +1,13 @@
 import { Space, Tag } from 'antd';
 import { useState } from 'react';
-import { api } from '../../api/client';
+import { api, call } from '../../api/client';
 import { useAreaRoots, useOptionalArea } from '../../api/hooks';
-import type {
-  AnnouncementKind,
-  AnnouncementStatus,
-  RequestKind,
-  RequestStatus,
-  Urgency,
-} from '../../api/services';
-import type { Area, Me, User } from '../../api/types';
+import type { AreaDetail, MeResponse, UserView } from '../../api/model';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n/context';
 import { errorText, roleLabel } from '../../i18n/labels';
 import { SearchSelect } from '../SearchSelect';
+import type { AnnouncementKind, AnnouncementStatus, RequestKind, RequestStatus, Urgency } from './vocabulary';
 
 const STATUS_COLOURS: Record<RequestStatus, string> = {
   open: 'orange',
@@ -63,7 +57,7 @@ export function AnnouncementStatusTag({ status, expired }: { status: Announcemen
 }
 
 /** Whether the user serves as staff somewhere (any role but volunteer holding the right). */
-export function isServiceStaff(me: Me | null | undefined): boolean {
+export function isServiceStaff(me: MeResponse | null | undefined): boolean {
   return (me?.assignments ?? []).some((assignment) => assignment.role !== 'volunteer');
 }
 
@@ -78,7 +72,7 @@ export function usePageArea(preferred: readonly string[] = []) {
   const assigned = me?.assignments.find((assignment) => preferred.includes(assignment.areaLevel))?.areaId;
   const areaId = chosen ?? assigned ?? roots.data?.items[0]?.id;
   const area = useOptionalArea(areaId);
-  const current: Area | null = area.data && area.data.id === areaId ? area.data : null;
+  const current: AreaDetail | null = area.data && area.data.id === areaId ? area.data : null;
   return { areaId, area: current, setArea: setChosen, loading: roots.loading || area.loading };
 }
 
@@ -92,7 +86,7 @@ export function UserSelect({
   testId,
 }: {
   value?: number;
-  onChange?: (id: number | undefined, user: User | undefined) => void;
+  onChange?: (id: number | undefined, user: UserView | undefined) => void;
   areaId?: number;
   placeholder?: string;
   id?: string;
@@ -100,14 +94,16 @@ export function UserSelect({
 }) {
   const i18n = useI18n();
   return (
-    <SearchSelect<User>
+    <SearchSelect<UserView>
       id={id}
       value={value}
       onChange={onChange}
       testId={testId}
       placeholder={placeholder ?? i18n.t('teams.userPlaceholder')}
       search={(q, signal) =>
-        api.users.list({ q: q || undefined, areaId, pageSize: 20 }, signal).then((page) => page.items)
+        call(
+          api.GET('/api/users', { params: { query: { q: q || undefined, areaId, pageSize: 20 } }, signal }),
+        ).then((page) => page.items)
       }
       render={(user) => (
         <Space size={4}>

@@ -1,4 +1,4 @@
-import type { RequestKind } from '../../api/services';
+import type { RequestKind } from './vocabulary';
 
 /**
  * The follow links of the help asked for from this browser, so the same phone finds them again on

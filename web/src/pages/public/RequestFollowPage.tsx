@@ -2,8 +2,9 @@ import { CustomerServiceOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Popconfirm, Result, Space, Timeline, Typography } from 'antd';
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
-import { isApiError } from '../../api/client';
-import { type PublicRequest, servicesApi, useFollowedRequest } from '../../api/services';
+import { api, call, isApiError } from '../../api/client';
+import { useResource } from '../../api/hooks';
+import type { PublicRequestView } from '../../api/model';
 import { PublicLayout, PublicLoadState } from '../../components/public/PublicLayout';
 import { RequestKindTag, RequestStatusTag, UrgencyTag } from '../../components/services/common';
 import { useI18n } from '../../i18n/context';
@@ -19,13 +20,15 @@ export function RequestFollowPage() {
   const { message } = App.useApp();
   const { token = '' } = useParams();
   const [version, setVersion] = useState(0);
-  const loaded = useFollowedRequest(token, version);
-  const [withdrawn, setWithdrawn] = useState<PublicRequest | null>(null);
+  const loaded = useResource(
+    (signal) => call(api.GET('/api/public/requests/{token}', { params: { path: { token } }, signal })),
+    [token, version],
+  );
+  const [withdrawn, setWithdrawn] = useState<PublicRequestView | null>(null);
   const view = withdrawn ?? loaded.data;
   const notFound = isApiError(loaded.error) && (loaded.error.status === 404 || loaded.error.status === 400);
   const withdraw = () =>
-    servicesApi.followedRequest
-      .withdraw(token)
+    call(api.POST('/api/public/requests/{token}/cancel', { params: { path: { token } } }))
       .then((next) => {
         setWithdrawn(next);
         setVersion((v) => v + 1);

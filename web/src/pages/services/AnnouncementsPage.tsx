@@ -25,18 +25,10 @@ import {
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { lazy, Suspense, useState } from 'react';
-import {
-  ANNOUNCEMENT_KINDS,
-  ANNOUNCEMENT_STATUSES,
-  type Announcement,
-  type AnnouncementKind,
-  type AnnouncementStatus,
-  serviceRight,
-  servicesApi,
-  useAnnouncementReads,
-  useAnnouncements,
-} from '../../api/services';
-import type { Area, PersonTag } from '../../api/types';
+import { api, call } from '../../api/client';
+import { useResource } from '../../api/hooks';
+import type { AnnouncementView as Announcement, AreaDetail } from '../../api/model';
+import { isOneOf, PERSON_TAGS, type PersonTag } from '../../api/vocabulary';
 import { useAuth } from '../../auth/AuthContext';
 import { AreaSelect } from '../../components/AreaSelect';
 import { FormModal } from '../../components/FormModal';
@@ -48,9 +40,18 @@ import {
   ErrorText,
   usePageArea,
 } from '../../components/services/common';
+import {
+  ANNOUNCEMENT_KINDS,
+  ANNOUNCEMENT_STATUSES,
+  type AnnouncementKind,
+  type AnnouncementStatus,
+} from '../../components/services/vocabulary';
 import { useI18n } from '../../i18n/context';
 import { errorText } from '../../i18n/labels';
 import { tablePaging } from '../../components/paging';
+
+const publish = (id: number) =>
+  call(api.POST('/api/announcements/{id}/publish', { params: { path: { id } } }));
 
 const ReadsChart = lazy(() =>
   import('../../components/services/ServiceCharts').then((module) => ({ default: module.ReadsChart })),
@@ -62,7 +63,7 @@ export function AnnouncementsPage() {
   const { t } = i18n;
   const { message } = App.useApp();
   const { can } = useAuth();
-  const write = can(serviceRight('announcement.write'));
+  const write = can('announcement.write');
   const { areaId, area, setArea } = usePageArea();
   const [status, setStatus] = useState<AnnouncementStatus | undefined>();
   const [kind, setKind] = useState<AnnouncementKind | undefined>();
@@ -70,7 +71,11 @@ export function AnnouncementsPage() {
   const [version, setVersion] = useState(0);
   const [editing, setEditing] = useState<Announcement | 'new' | null>(null);
   const [reads, setReads] = useState<Announcement | null>(null);
-  const list = useAnnouncements({ areaId, status, kind, ...paging }, version);
+  const query = { areaId, status, kind, ...paging };
+  const list = useResource(
+    (signal) => call(api.GET('/api/announcements', { params: { query }, signal })),
+    [JSON.stringify(query), version],
+  );
   const reload = () => setVersion((v) => v + 1);
   const firstPage = () => setPaging((current) => ({ ...current, page: 1 }));
 
@@ -214,9 +219,7 @@ export function AnnouncementsPage() {
                       title={t('announcements.publishConfirm')}
                       okText={t('common.confirm')}
                       cancelText={t('common.cancel')}
-                      onConfirm={() =>
-                        act(servicesApi.announcements.publish(item.id), t('announcements.publishedDone'))
-                      }
+                      onConfirm={() => act(publish(item.id), t('announcements.publishedDone'))}
                     >
                       <Button
                         size="small"
@@ -234,7 +237,14 @@ export function AnnouncementsPage() {
                       okText={t('common.confirm')}
                       cancelText={t('common.cancel')}
                       onConfirm={() =>
-                        act(servicesApi.announcements.withdraw(item.id), t('announcements.withdrawnDone'))
+                        act(
+                          call(
+                            api.POST('/api/announcements/{id}/withdraw', {
+                              params: { path: { id: item.id } },
+                            }),
+                          ),
+                          t('announcements.withdrawnDone'),
+                        )
                       }
                     >
                       <Button size="small" danger icon={<StopOutlined />}>
@@ -281,7 +291,7 @@ function AnnouncementEditor({
   onDone,
 }: {
   announcement: Announcement | null;
-  area: Area | null;
+  area: AreaDetail | null;
   onCancel: () => void;
   onDone: () => void;
 }) {
@@ -296,7 +306,8 @@ function AnnouncementEditor({
               kind: announcement.kind,
               title: announcement.title,
               body: announcement.body,
-              tags: announcement.tags as PersonTag[],
+              // A tag the register no longer knows is left out rather than offered.
+              tags: announcement.tags.filter((tag): tag is PersonTag => isOneOf(PERSON_TAGS, tag)),
               expiresAt: announcement.expiresAt ? dayjs(announcement.expiresAt) : null,
             }
           : { areaId: area?.id, kind: 'notice', tags: [], expiresAt: null, publish: false }
@@ -311,12 +322,16 @@ function AnnouncementEditor({
           expiresAt: values.expiresAt ? values.expiresAt.toISOString() : null,
         };
         if (announcement) {
-          await servicesApi.announcements.update(announcement.id, fields);
+          await call(
+            api.PATCH('/api/announcements/{id}', { params: { path: { id: announcement.id } }, body: fields }),
+          );
           void message.success(t('announcements.savedDone'));
         } else {
-          const created = await servicesApi.announcements.create({ areaId: values.areaId, ...fields });
+          const created = await call(
+            api.POST('/api/announcements', { body: { areaId: values.areaId, ...fields } }),
+          );
           if (values.publish) {
-            await servicesApi.announcements.publish(created.id);
+            await publish(created.id);
             void message.success(t('announcements.publishedDone'));
           } else void message.success(t('announcements.savedDraft'));
         }
@@ -389,7 +404,14 @@ function AnnouncementEditor({
 
 function ReadsDrawer({ announcement, onClose }: { announcement: Announcement | null; onClose: () => void }) {
   const { t } = useI18n();
-  const reads = useAnnouncementReads(announcement?.id ?? null);
+  const id = announcement?.id ?? null;
+  const reads = useResource(
+    (signal) =>
+      id === null
+        ? Promise.resolve(null)
+        : call(api.GET('/api/announcements/{id}/reads', { params: { path: { id } }, signal })),
+    [id],
+  );
   const report = reads.data;
   return (
     <Drawer

@@ -28,19 +28,10 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import {
-  REQUEST_KINDS,
-  REQUEST_STATUSES,
-  type RequestAction,
-  type RequestKind,
-  type RequestQuery,
-  type RequestStatus,
-  type ServiceRequest,
-  servicesApi,
-  useServiceRequest,
-  useServiceRequests,
-  type WorkerRequestInput,
-} from '../../api/services';
+import { api, call } from '../../api/client';
+import { useResource } from '../../api/hooks';
+import type { RequestQuery, RequestView as ServiceRequest, WorkerRequestBody } from '../../api/model';
+import { isOneOf } from '../../api/vocabulary';
 import { useAuth } from '../../auth/AuthContext';
 import { AreaSelect } from '../../components/AreaSelect';
 import { FormModal } from '../../components/FormModal';
@@ -55,10 +46,35 @@ import {
   UserSelect,
 } from '../../components/services/common';
 import { KindAndDetails } from '../../components/services/RequestFields';
+import {
+  REQUEST_KINDS,
+  REQUEST_STATUSES,
+  type RequestKind,
+  type RequestStatus,
+} from '../../components/services/vocabulary';
 import { useI18n } from '../../i18n/context';
 import { actorLabel, auditActionLabel, errorText } from '../../i18n/labels';
 
 type View = 'mine' | 'all';
+/** The moves on a request that change its status; each has its own route. */
+type RequestAction = 'accept' | 'deliver' | 'close' | 'cancel';
+/** What `allowedActions` may name: those moves, handing it to another volunteer, showing the phone. */
+type RequestMove = RequestAction | 'reassign' | 'reveal';
+
+function actOn(id: number, action: RequestAction, note?: string) {
+  const params = { path: { id } };
+  const body = note?.trim() ? { note: note.trim() } : {};
+  switch (action) {
+    case 'accept':
+      return call(api.POST('/api/service-requests/{id}/accept', { params, body }));
+    case 'deliver':
+      return call(api.POST('/api/service-requests/{id}/deliver', { params, body }));
+    case 'close':
+      return call(api.POST('/api/service-requests/{id}/close', { params, body }));
+    case 'cancel':
+      return call(api.POST('/api/service-requests/{id}/cancel', { params, body }));
+  }
+}
 type StatusFilter = RequestStatus | 'active' | 'any';
 
 /** 居民求助: a volunteer's queue on the phone; staff see every request of their area, reassign and file new ones. */
@@ -89,7 +105,10 @@ export function RequestsPage() {
     unassigned: !mine && unassigned ? true : undefined,
     ...paging,
   };
-  const list = useServiceRequests(query, version);
+  const list = useResource(
+    (signal) => call(api.GET('/api/service-requests', { params: { query }, signal })),
+    [JSON.stringify(query), version],
+  );
 
   return (
     <div className="page requests-page" data-testid="requests-page">
@@ -303,7 +322,7 @@ function RequestActions({ request, onChanged }: Omit<CardProps, 'onOpen'>) {
   const act = async (action: RequestAction, note?: string) => {
     setBusy(action);
     try {
-      await servicesApi.requests.act(request.id, action, note);
+      await actOn(request.id, action, note);
       void message.success(t(`requests.done.${action}`));
       onChanged();
     } catch (error) {
@@ -315,7 +334,7 @@ function RequestActions({ request, onChanged }: Omit<CardProps, 'onOpen'>) {
   };
 
   // The server says which moves it would take from this caller (allowedActions).
-  const allowed = (move: ServiceRequest['allowedActions'][number]) => request.allowedActions.includes(move);
+  const allowed = (move: RequestMove) => request.allowedActions.includes(move);
   const canAccept = allowed('accept');
   const canDeliver = allowed('deliver');
   const canClose = allowed('close');
@@ -413,7 +432,13 @@ function RequestActions({ request, onChanged }: Omit<CardProps, 'onOpen'>) {
           title={t('requests.reassignTitle', { code: request.code })}
           onCancel={() => setDialog(null)}
           onSubmit={async (values) => {
-            await servicesApi.requests.reassign(request.id, values.volunteerUserId, values.note);
+            const note = values.note?.trim();
+            await call(
+              api.POST('/api/service-requests/{id}/reassign', {
+                params: { path: { id: request.id } },
+                body: { volunteerUserId: values.volunteerUserId, ...(note ? { note } : {}) },
+              }),
+            );
             void message.success(t('requests.done.reassign'));
             setDialog(null);
             onChanged();
@@ -438,7 +463,12 @@ function RequestActions({ request, onChanged }: Omit<CardProps, 'onOpen'>) {
           onCancel={() => setDialog(null)}
           initialValues={{ reason: t('requests.revealDefault') }}
           onSubmit={async (values) => {
-            const result = await servicesApi.requests.revealContact(request.id, values.reason.trim());
+            const result = await call(
+              api.POST('/api/service-requests/{id}/contact', {
+                params: { path: { id: request.id } },
+                body: { reason: values.reason.trim() },
+              }),
+            );
             setPhone(result.phone);
             if (!result.phone) void message.info(t('requests.noPhone'));
             setDialog(null);
@@ -478,7 +508,13 @@ function RequestDrawer({
 }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const detail = useServiceRequest(id, version);
+  const detail = useResource(
+    (signal) =>
+      id === null
+        ? Promise.resolve(null)
+        : call(api.GET('/api/service-requests/{id}', { params: { path: { id } }, signal })),
+    [id, version],
+  );
   const request = detail.data;
   return (
     <Drawer
@@ -509,8 +545,8 @@ function RequestDrawer({
               children: (
                 <div>
                   <div>
-                    {entry.toStatus && i18n.has(`requests.status.${entry.toStatus}`)
-                      ? t(`requests.status.${entry.toStatus as RequestStatus}`)
+                    {entry.toStatus !== null && isOneOf(REQUEST_STATUSES, entry.toStatus)
+                      ? t(`requests.status.${entry.toStatus}`)
                       : auditActionLabel(i18n, `service_request.${entry.action}`)}{' '}
                     <span className="muted">
                       {actorLabel(i18n, entry.actor)} · {i18n.formatDateTime(entry.at)}
@@ -532,20 +568,26 @@ function NewRequestDialog({ onCancel, onDone }: { onCancel: () => void; onDone: 
   const { t } = useI18n();
   const { message } = App.useApp();
   return (
-    <FormModal<WorkerRequestInput>
+    <FormModal<WorkerRequestBody>
       title={t('requests.newTitle')}
       okText={t('common.submit')}
       initialValues={{ urgency: 'normal' }}
       onCancel={onCancel}
       onSubmit={async (values) => {
-        const created = await servicesApi.requests.create({
-          houseId: values.houseId,
-          kind: values.kind,
-          details: values.details.trim(),
-          urgency: values.urgency,
-          ...(values.requesterName?.trim() ? { requesterName: values.requesterName.trim() } : {}),
-          ...(values.contactPhone?.trim() ? { contactPhone: values.contactPhone.replace(/[\s-]/g, '') } : {}),
-        });
+        const created = await call(
+          api.POST('/api/service-requests', {
+            body: {
+              houseId: values.houseId,
+              kind: values.kind,
+              details: values.details.trim(),
+              urgency: values.urgency,
+              ...(values.requesterName?.trim() ? { requesterName: values.requesterName.trim() } : {}),
+              ...(values.contactPhone?.trim()
+                ? { contactPhone: values.contactPhone.replace(/[\s-]/g, '') }
+                : {}),
+            },
+          }),
+        );
         void message.success(
           created.volunteer
             ? t('requests.routedTo', { name: created.volunteer.name })

@@ -18,23 +18,15 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import {
-  type ListName,
-  RESOURCE_KINDS,
-  SERVICE_KINDS,
-  serviceRight,
-  type ServiceResource,
-  servicesApi,
-  type ThreeLists,
-  useResources,
-  useThreeLists,
-} from '../../api/services';
-import type { Area } from '../../api/types';
+import { api, call } from '../../api/client';
+import { useResource } from '../../api/hooks';
+import type { AreaDetail, ResourceView, ThreeLists } from '../../api/model';
 import { useAuth } from '../../auth/AuthContext';
 import { AreaSelect } from '../../components/AreaSelect';
 import { FormModal } from '../../components/FormModal';
 import { phoneRules } from '../../components/public/fields';
 import { ErrorText, usePageArea } from '../../components/services/common';
+import { type ListName, RESOURCE_KINDS, SERVICE_KINDS } from '../../components/services/vocabulary';
 import { type I18n, useI18n } from '../../i18n/context';
 import { errorText } from '../../i18n/labels';
 import { ConfirmAction } from '../../components/ConfirmAction';
@@ -49,7 +41,7 @@ export function resourceKindLabel(i18n: Pick<I18n, 't' | 'has'>, kind: string): 
 export function ResourcesPage() {
   const { t } = useI18n();
   const { can } = useAuth();
-  const manage = can(serviceRight('service.manage'));
+  const manage = can('service.manage');
   const { areaId, area, setArea } = usePageArea(['village']);
   const [version, setVersion] = useState(0);
   const reload = () => setVersion((v) => v + 1);
@@ -91,8 +83,11 @@ function KindCounts({ counts, label }: { counts: Record<string, number>; label: 
 function ThreeListsCard({ areaId, version }: { areaId: number; version: number }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const lists = useThreeLists(areaId, version);
-  const data: ThreeLists | null | undefined = lists.data;
+  const lists = useResource(
+    (signal) => call(api.GET('/api/areas/{id}/three-lists', { params: { path: { id: areaId } }, signal })),
+    [areaId, version],
+  );
+  const data: ThreeLists | undefined = lists.data;
   return (
     <Card
       size="small"
@@ -197,7 +192,7 @@ function ResourceList({
   version,
   onChanged,
 }: {
-  area: Area;
+  area: AreaDetail;
   manage: boolean;
   version: number;
   onChanged: () => void;
@@ -208,10 +203,17 @@ function ResourceList({
   const [q, setQ] = useState('');
   const [retired, setRetired] = useState(false);
   const [paging, setPaging] = useState({ page: 1, pageSize: 20 });
-  const [editing, setEditing] = useState<ServiceResource | 'new' | null>(null);
-  const entries = useResources(
-    { list, areaId: area.id, q: q.trim() || undefined, includeRetired: retired || undefined, ...paging },
-    version,
+  const [editing, setEditing] = useState<ResourceView | 'new' | null>(null);
+  const query = {
+    list,
+    areaId: area.id,
+    q: q.trim() || undefined,
+    includeRetired: retired || undefined,
+    ...paging,
+  };
+  const entries = useResource(
+    (signal) => call(api.GET('/api/service-resources', { params: { query }, signal })),
+    [JSON.stringify(query), version],
   );
   const kinds = list === 'resource' ? RESOURCE_KINDS : SERVICE_KINDS;
   const text = (value: string | undefined) => (value?.trim() ? value.trim() : null);
@@ -259,7 +261,7 @@ function ResourceList({
           {t('resources.includeRetired')}
         </Checkbox>
       </Space>
-      <Table<ServiceResource>
+      <Table<ResourceView>
         rowKey="id"
         size="small"
         loading={entries.loading}
@@ -303,13 +305,19 @@ function ResourceList({
                 {
                   key: 'actions',
                   title: t('common.actions'),
-                  render: (_: unknown, entry: ServiceResource) =>
+                  render: (_: unknown, entry: ResourceView) =>
                     !entry.retiredAt && (
                       <Space size={4}>
                         <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(entry)} />
                         <ConfirmAction
                           title={t('resources.retireConfirm', { name: entry.name })}
-                          run={() => servicesApi.resources.retire(entry.id)}
+                          run={() =>
+                            call(
+                              api.POST('/api/service-resources/{id}/retire', {
+                                params: { path: { id: entry.id } },
+                              }),
+                            )
+                          }
                           onDone={onChanged}
                         >
                           <Button size="small" danger>
@@ -352,13 +360,18 @@ function ResourceList({
             };
             const phone = values.phone?.replace(/[\s-]/g, '');
             if (editing === 'new')
-              await servicesApi.resources.create({
-                areaId: values.areaId,
-                list,
-                ...fields,
-                ...(phone ? { phone } : {}),
-              });
-            else await servicesApi.resources.update(editing.id, { ...fields, ...(phone ? { phone } : {}) });
+              await call(
+                api.POST('/api/service-resources', {
+                  body: { areaId: values.areaId, list, ...fields, ...(phone ? { phone } : {}) },
+                }),
+              );
+            else
+              await call(
+                api.PATCH('/api/service-resources/{id}', {
+                  params: { path: { id: editing.id } },
+                  body: { ...fields, ...(phone ? { phone } : {}) },
+                }),
+              );
             setEditing(null);
             onChanged();
           }}

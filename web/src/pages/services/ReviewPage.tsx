@@ -14,15 +14,9 @@ import {
 import dayjs, { type Dayjs } from 'dayjs';
 import { lazy, Suspense, useState } from 'react';
 import { saveFile } from '../../components/files';
-import {
-  type AreaReview,
-  type ReviewFigures,
-  type ReviewQuery,
-  servicesApi,
-  useAreaReview,
-  useWorkerReview,
-  type WorkerReview,
-} from '../../api/services';
+import { api, call, http } from '../../api/client';
+import { useResource } from '../../api/hooks';
+import type { AreaReview, ReviewExportQuery, ReviewQuery, WorkerReview } from '../../api/model';
 import { AreaSelect } from '../../components/AreaSelect';
 import { ErrorText, percent, useMinutes, usePageArea } from '../../components/services/common';
 import { useI18n } from '../../i18n/context';
@@ -33,6 +27,19 @@ const ReviewChart = lazy(() =>
 );
 
 const DAY = 'YYYY-MM-DD';
+
+/** The figures a worker's row and an area's row share. */
+type ReviewFigures = Pick<
+  AreaReview & WorkerReview,
+  | 'eventsHandled'
+  | 'medianRespondMinutes'
+  | 'medianCloseMinutes'
+  | 'overdueEvents'
+  | 'overdueShare'
+  | 'ratingAverage'
+  | 'ratingCount'
+  | 'visits'
+>;
 
 /** A child area's row, or the subtree's total at the bottom. */
 type AreaRow = AreaReview & { total?: boolean };
@@ -50,8 +57,20 @@ export function ReviewPage() {
   const minutes = useMinutes();
   const query: ReviewQuery | null =
     areaId === undefined ? null : { areaId, from: range[0].format(DAY), to: range[1].format(DAY) };
-  const areas = useAreaReview(query, version);
-  const workers = useWorkerReview(query && { ...query, ...page }, version);
+  const areas = useResource(
+    (signal) =>
+      query === null
+        ? Promise.resolve(null)
+        : call(api.GET('/api/review/areas', { params: { query }, signal })),
+    [JSON.stringify(query), version],
+  );
+  const workers = useResource(
+    (signal) =>
+      query === null
+        ? Promise.resolve(null)
+        : call(api.GET('/api/review/workers', { params: { query: { ...query, ...page } }, signal })),
+    [JSON.stringify(query), JSON.stringify(page), version],
+  );
 
   const figures = <T extends ReviewFigures>(): ColumnsType<T> => [
     { key: 'handled', title: t('review.eventsHandled'), dataIndex: 'eventsHandled', align: 'right' },
@@ -92,7 +111,12 @@ export function ReviewPage() {
     if (!query) return;
     setExporting(true);
     try {
-      const file = await servicesApi.review.exportXlsx(query, i18n.locale);
+      const exportQuery: ReviewExportQuery = { ...query, lang: i18n.locale };
+      const file = await http.download(
+        '/review/export.xlsx',
+        `review-${query.from}-${query.to}.xlsx`,
+        exportQuery,
+      );
       saveFile(file);
     } catch (error) {
       void message.error(errorText(i18n, error));

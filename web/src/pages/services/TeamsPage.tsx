@@ -19,29 +19,22 @@ import {
   Typography,
 } from 'antd';
 import { useState } from 'react';
-import {
-  type GridPerson,
-  type GridTeam,
-  type Responsibility,
-  serviceRight,
-  servicesApi,
-  TEAM_DUTIES,
-  TEAM_KINDS,
-  type Team,
-  type TeamDuty,
-  type TeamKind,
-  useGridTeam,
-  useResponsibilities,
-  useTeam,
-  useTeams,
-} from '../../api/services';
-import type { Area } from '../../api/types';
+import { api, call } from '../../api/client';
+import { useResource } from '../../api/hooks';
+import type {
+  AreaDetail as Area,
+  GridPerson,
+  GridTeamView as GridTeam,
+  ResponsibilityView as Responsibility,
+  TeamView as Team,
+} from '../../api/model';
 import { useAuth } from '../../auth/AuthContext';
 import { AreaSelect } from '../../components/AreaSelect';
 import { FormModal } from '../../components/FormModal';
 import { LevelTag } from '../../components/LevelTag';
 import { HouseSelect } from '../../components/register/pickers';
 import { ErrorText, usePageArea, UserSelect } from '../../components/services/common';
+import { TEAM_DUTIES, TEAM_KINDS, type TeamDuty, type TeamKind } from '../../components/services/vocabulary';
 import { useI18n } from '../../i18n/context';
 import { errorText } from '../../i18n/labels';
 import { tablePaging } from '../../components/paging';
@@ -53,7 +46,7 @@ const GRID_LEVELS = ['grid', 'microgrid', 'cell'];
 export function TeamsPage() {
   const { t } = useI18n();
   const { can } = useAuth();
-  const manage = can(serviceRight('team.manage'));
+  const manage = can('team.manage');
   const { areaId, area, setArea } = usePageArea(['grid', 'microgrid']);
   const [version, setVersion] = useState(0);
   const reload = () => setVersion((v) => v + 1);
@@ -81,6 +74,9 @@ export function TeamsPage() {
   );
 }
 
+const setMember = (id: number, userId: number, duty: TeamDuty) =>
+  call(api.PUT('/api/teams/{id}/members/{userId}', { params: { path: { id, userId } }, body: { duty } }));
+
 function People({ people, extra }: { people: GridPerson[]; extra?: (person: GridPerson) => string }) {
   const { t } = useI18n();
   if (people.length === 0) return <span className="text-alert">{t('teams.missing')}</span>;
@@ -99,7 +95,13 @@ function People({ people, extra }: { people: GridPerson[]; extra?: (person: Grid
 
 function GridTeamPanel({ areaId, version }: { areaId: number; version: number }) {
   const { t } = useI18n();
-  const team = useGridTeam(areaId, version);
+  const team = useResource(
+    (signal) =>
+      areaId === null
+        ? Promise.resolve(null)
+        : call(api.GET('/api/areas/{id}/grid-team', { params: { path: { id: areaId } }, signal })),
+    [areaId, version],
+  );
   const data: GridTeam | null | undefined = team.data;
   return (
     <Card
@@ -199,7 +201,11 @@ function TeamList({
   const [paging, setPaging] = useState({ page: 1, pageSize: 20 });
   const [editing, setEditing] = useState<Team | 'new' | null>(null);
   const [showing, setShowing] = useState<number | null>(null);
-  const list = useTeams({ areaId: area.id, kind, includeRetired: retired || undefined, ...paging }, version);
+  const query = { areaId: area.id, kind, includeRetired: retired || undefined, ...paging };
+  const list = useResource(
+    (signal) => call(api.GET('/api/teams', { params: { query }, signal })),
+    [JSON.stringify(query), version],
+  );
 
   return (
     <Card
@@ -258,7 +264,7 @@ function TeamList({
             title: t('field.area'),
             render: (_, team) => (
               <Space size={4}>
-                <LevelTag level={team.area.level as Area['level']} />
+                <LevelTag level={team.area.level} />
                 {team.area.name}
               </Space>
             ),
@@ -278,7 +284,9 @@ function TeamList({
                     <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(team)} />
                     <ConfirmAction
                       title={t('teams.retireConfirm', { name: team.name })}
-                      run={() => servicesApi.teams.retire(team.id)}
+                      run={() =>
+                        call(api.POST('/api/teams/{id}/retire', { params: { path: { id: team.id } } }))
+                      }
                       onDone={onChanged}
                     >
                       <Button size="small" danger>
@@ -303,17 +311,23 @@ function TeamList({
           onCancel={() => setEditing(null)}
           onSubmit={async (values) => {
             if (editing === 'new')
-              await servicesApi.teams.create({
-                areaId: values.areaId,
-                name: values.name.trim(),
-                kind: values.kind,
-                ...(values.leaderUserId ? { leaderUserId: values.leaderUserId } : {}),
-              });
+              await call(
+                api.POST('/api/teams', {
+                  body: {
+                    areaId: values.areaId,
+                    name: values.name.trim(),
+                    kind: values.kind,
+                    ...(values.leaderUserId ? { leaderUserId: values.leaderUserId } : {}),
+                  },
+                }),
+              );
             else
-              await servicesApi.teams.update(editing.id, {
-                name: values.name.trim(),
-                leaderUserId: values.leaderUserId ?? null,
-              });
+              await call(
+                api.PATCH('/api/teams/{id}', {
+                  params: { path: { id: editing.id } },
+                  body: { name: values.name.trim(), leaderUserId: values.leaderUserId ?? null },
+                }),
+              );
             setEditing(null);
             onChanged();
           }}
@@ -371,7 +385,13 @@ function TeamDrawer({
   const { t } = i18n;
   const { message } = App.useApp();
   const [version, setVersion] = useState(0);
-  const team = useTeam(id, version);
+  const team = useResource(
+    (signal) =>
+      id === null
+        ? Promise.resolve(null)
+        : call(api.GET('/api/teams/{id}', { params: { path: { id } }, signal })),
+    [id, version],
+  );
   const [adding, setAdding] = useState<{ userId?: number; duty: TeamDuty }>({ duty: 'member' });
   const detail = team.data;
   const editable = manage && detail && !detail.retiredAt;
@@ -413,15 +433,21 @@ function TeamDrawer({
                         value={member.duty}
                         style={{ width: 110 }}
                         options={dutyOptions}
-                        onChange={(duty) =>
-                          void change(servicesApi.teams.setMember(detail.id, member.userId, duty))
-                        }
+                        onChange={(duty) => void change(setMember(detail.id, member.userId, duty))}
                       />
                       <Popconfirm
                         title={t('teams.removeConfirm', { name: member.name })}
                         okText={t('common.confirm')}
                         cancelText={t('common.cancel')}
-                        onConfirm={() => change(servicesApi.teams.removeMember(detail.id, member.userId))}
+                        onConfirm={() =>
+                          change(
+                            call(
+                              api.DELETE('/api/teams/{id}/members/{userId}', {
+                                params: { path: { id: detail.id, userId: member.userId } },
+                              }),
+                            ),
+                          )
+                        }
                       >
                         <Button size="small" type="text" danger icon={<DeleteOutlined />} />
                       </Popconfirm>
@@ -456,7 +482,7 @@ function TeamDrawer({
                   disabled={!adding.userId}
                   onClick={() =>
                     adding.userId &&
-                    void change(servicesApi.teams.setMember(detail.id, adding.userId, adding.duty)).then(() =>
+                    void change(setMember(detail.id, adding.userId, adding.duty)).then(() =>
                       setAdding({ duty: 'member' }),
                     )
                   }
@@ -498,7 +524,16 @@ function Responsibilities({
   const { can } = useAuth();
   const [page, setPage] = useState(1);
   const [adding, setAdding] = useState(false);
-  const list = useResponsibilities({ areaId: area.id, page, pageSize: 20 }, version);
+  const list = useResource(
+    (signal) =>
+      call(
+        api.GET('/api/responsibilities', {
+          params: { query: { areaId: area.id, page, pageSize: 20 } },
+          signal,
+        }),
+      ),
+    [area.id, page, version],
+  );
 
   return (
     <Card
@@ -558,7 +593,9 @@ function Responsibilities({
                   render: (_: unknown, row: Responsibility) => (
                     <ConfirmAction
                       title={t('teams.endConfirm')}
-                      run={() => servicesApi.responsibilities.remove(row.id)}
+                      run={() =>
+                        call(api.DELETE('/api/responsibilities/{id}', { params: { path: { id: row.id } } }))
+                      }
                       onDone={onChanged}
                     >
                       <Button size="small" type="text" danger icon={<DeleteOutlined />} />
@@ -575,10 +612,14 @@ function Responsibilities({
           initialValues={{ scope: 'area', areaId: area.id }}
           onCancel={() => setAdding(false)}
           onSubmit={async (values) => {
-            await servicesApi.responsibilities.create({
-              userId: values.userId,
-              ...(values.scope === 'house' ? { houseId: values.houseId } : { areaId: values.areaId }),
-            });
+            await call(
+              api.POST('/api/responsibilities', {
+                body: {
+                  userId: values.userId,
+                  ...(values.scope === 'house' ? { houseId: values.houseId } : { areaId: values.areaId }),
+                },
+              }),
+            );
             setAdding(false);
             onChanged();
           }}

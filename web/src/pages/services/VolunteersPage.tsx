@@ -18,7 +18,9 @@ import {
   Typography,
 } from 'antd';
 import { useState } from 'react';
-import { serviceRight, servicesApi, useVolunteerCoverage, type VolunteerCoverage } from '../../api/services';
+import { api, call } from '../../api/client';
+import { useResource } from '../../api/hooks';
+import type { VolunteerCoverage } from '../../api/model';
 import { useAuth } from '../../auth/AuthContext';
 import { AreaSelect } from '../../components/AreaSelect';
 import { ErrorText, usePageArea } from '../../components/services/common';
@@ -31,11 +33,17 @@ export function VolunteersPage() {
   const { t } = i18n;
   const { message } = App.useApp();
   const { can } = useAuth();
-  const manage = can(serviceRight('service.manage'));
+  const manage = can('service.manage');
   const { areaId, area, setArea } = usePageArea(['microgrid']);
   const micro = area?.level === 'microgrid' ? area.id : null;
   const [version, setVersion] = useState(0);
-  const coverage = useVolunteerCoverage(micro, version);
+  const coverage = useResource(
+    (signal) =>
+      micro === null
+        ? Promise.resolve(null)
+        : call(api.GET('/api/areas/{id}/volunteer-coverage', { params: { path: { id: micro } }, signal })),
+    [micro, version],
+  );
   const [selected, setSelected] = useState<number[]>([]);
   const [target, setTarget] = useState<number | undefined>();
   const [busy, setBusy] = useState(false);
@@ -87,7 +95,11 @@ export function VolunteersPage() {
               cancelText={t('common.cancel')}
               onConfirm={() =>
                 run(async () => {
-                  const result = await servicesApi.volunteers.autoAssign(micro);
+                  const result = await call(
+                    api.POST('/api/areas/{id}/volunteer-coverage/auto-assign', {
+                      params: { path: { id: micro } },
+                    }),
+                  );
                   return t('volunteers.autoDone', { n: result.assigned.length });
                 })
               }
@@ -197,7 +209,11 @@ export function VolunteersPage() {
                                 onClose={(event) => {
                                   event.preventDefault();
                                   void run(async () => {
-                                    await servicesApi.volunteers.unassign(house.id);
+                                    await call(
+                                      api.DELETE('/api/volunteer-households/{houseId}', {
+                                        params: { path: { houseId: house.id } },
+                                      }),
+                                    );
                                     return t('volunteers.unassigned', { address: house.address });
                                   });
                                 }}
@@ -242,7 +258,11 @@ export function VolunteersPage() {
                       onClick={() =>
                         chosen &&
                         void run(async () => {
-                          const result = await servicesApi.volunteers.assign(chosen.userId, selected);
+                          const result = await call(
+                            api.POST('/api/volunteer-households', {
+                              body: { volunteerUserId: chosen.userId, houseIds: selected },
+                            }),
+                          );
                           return t('volunteers.assigned', {
                             n: result.assigned.length,
                             name: result.volunteer.name,
