@@ -18,6 +18,7 @@ import {
 import { PersonSelect } from '../components/register/pickers';
 import { useI18n } from '../i18n/context';
 import {
+  actorLabel,
   errorText,
   inboxReasonLabel,
   inboxStatusLabel,
@@ -172,7 +173,7 @@ export function HealthInboxPage() {
                   )}
                   {record.resolvedBy && (
                     <span className="muted">
-                      {record.resolvedBy} {record.note ? `· ${record.note}` : ''}
+                      {actorLabel(i18n, record.resolvedBy)} {record.note ? `· ${record.note}` : ''}
                     </span>
                   )}
                 </Space>

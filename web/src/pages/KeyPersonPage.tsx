@@ -28,7 +28,7 @@ import { FormModal } from '../components/FormModal';
 import { FollowUpDialog } from '../components/health/FollowUpDialog';
 import { CategoryTag } from '../components/health/tags';
 import { type I18n, useI18n } from '../i18n/context';
-import { followUpKindLabel, followUpSlotLabel, keyPersonStatusLabel } from '../i18n/labels';
+import { actorLabel, followUpKindLabel, followUpSlotLabel, keyPersonStatusLabel } from '../i18n/labels';
 
 export function KeyPersonPage() {
   const { id } = useParams();
@@ -224,7 +224,7 @@ function KeyPersonFacts({ data }: { data: KeyPersonDetail }) {
               {
                 key: 'ended',
                 label: t('keyPersons.endedAt'),
-                children: `${i18n.formatDateTime(data.endedAt)} · ${data.endedBy ?? ''}${data.endNote ? ` · ${data.endNote}` : ''}`,
+                children: `${i18n.formatDateTime(data.endedAt)} · ${data.endedBy ? actorLabel(i18n, data.endedBy) : ''}${data.endNote ? ` · ${data.endNote}` : ''}`,
               },
             ]
           : []),
@@ -286,7 +286,9 @@ function Schedule({
           key: 'by',
           title: t('followUp.by'),
           render: (_, item) =>
-            item.doneAt ? `${item.doneBy ?? ''} ${i18n.formatDateTime(item.doneAt)}` : '—',
+            item.doneAt
+              ? `${item.doneBy ? actorLabel(i18n, item.doneBy) : ''} ${i18n.formatDateTime(item.doneAt)}`
+              : '—',
         },
         ...(onRecord
           ? [

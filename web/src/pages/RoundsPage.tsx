@@ -10,7 +10,7 @@ import { useAuth } from '../auth/AuthContext';
 import { AreaSelect } from '../components/AreaSelect';
 import { FormModal } from '../components/FormModal';
 import { useI18n } from '../i18n/context';
-import { errorText, roundStatusLabel } from '../i18n/labels';
+import { actorLabel, errorText, roundStatusLabel } from '../i18n/labels';
 import { tablePaging } from '../components/paging';
 
 type StatusFilter = 'open' | 'closed' | 'all';
@@ -104,7 +104,11 @@ export function RoundsPage() {
                 </Tag>
               ),
             },
-            { key: 'createdBy', title: t('rounds.createdBy'), dataIndex: 'createdBy' },
+            {
+              key: 'createdBy',
+              title: t('rounds.createdBy'),
+              render: (_, round) => actorLabel(i18n, round.createdBy),
+            },
           ]}
         />
       </Card>

@@ -31,6 +31,7 @@ import { FormModal } from '../components/FormModal';
 import { HouseSelect } from '../components/register/pickers';
 import { useI18n } from '../i18n/context';
 import {
+  actorLabel,
   arrivalReasonLabel,
   errorText,
   healthColourLabel,
@@ -281,7 +282,10 @@ function TaskCard({ change, onConfirm, onReject, onDecided }: TaskCardProps) {
           <div className="task-decision">
             {change.decidedBy && change.decidedAt && (
               <span className="muted">
-                {t('tasks.decidedBy', { by: change.decidedBy, at: i18n.formatDateTime(change.decidedAt) })}
+                {t('tasks.decidedBy', {
+                  by: actorLabel(i18n, change.decidedBy),
+                  at: i18n.formatDateTime(change.decidedAt),
+                })}
               </span>
             )}
             {change.rejectReason && <span className="muted"> · {change.rejectReason}</span>}

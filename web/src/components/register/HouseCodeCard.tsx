@@ -6,7 +6,7 @@ import { useCodeList } from '../../api/hooks';
 import type { CodeView } from '../../api/model';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n/context';
-import { codeStatusLabel, errorText } from '../../i18n/labels';
+import { actorLabel, codeStatusLabel, errorText } from '../../i18n/labels';
 import { saveFile } from '../files';
 import { FormModal } from '../FormModal';
 
@@ -74,7 +74,10 @@ export function HouseCodeCard({ houseId }: { houseId: number }) {
             <div>
               <Tag color="green">{codeStatusLabel(i18n, active.status)}</Tag>
               <span className="muted">
-                {t('code.issuedBy', { by: active.issuedBy, at: i18n.formatDateTime(active.issuedAt) })}
+                {t('code.issuedBy', {
+                  by: actorLabel(i18n, active.issuedBy),
+                  at: i18n.formatDateTime(active.issuedAt),
+                })}
               </span>
             </div>
           ) : (
@@ -143,7 +146,7 @@ export function HouseCodeCard({ houseId }: { houseId: number }) {
                 {earlier.map((code) => (
                   <li key={code.id} className="muted">
                     {t('code.revokedBy', {
-                      by: code.revokedBy ?? '',
+                      by: code.revokedBy ? actorLabel(i18n, code.revokedBy) : '',
                       at: code.revokedAt ? i18n.formatDateTime(code.revokedAt) : '',
                     })}
                     {code.revokeReason ? ` · ${code.revokeReason}` : ''}

@@ -47,7 +47,7 @@ import {
   type AnnouncementStatus,
 } from '../../components/services/vocabulary';
 import { useI18n } from '../../i18n/context';
-import { errorText } from '../../i18n/labels';
+import { actorLabel, errorText } from '../../i18n/labels';
 import { tablePaging } from '../../components/paging';
 
 const publish = (id: number) =>
@@ -200,7 +200,11 @@ export function AnnouncementsPage() {
                 </Space>
               ),
             },
-            { key: 'by', title: t('announcements.by'), render: (_, item) => item.createdBy ?? '—' },
+            {
+              key: 'by',
+              title: t('announcements.by'),
+              render: (_, item) => (item.createdBy ? actorLabel(i18n, item.createdBy) : '—'),
+            },
             {
               key: 'actions',
               title: t('common.actions'),

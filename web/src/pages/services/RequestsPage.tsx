@@ -535,7 +535,9 @@ function RequestDrawer({
             <Descriptions.Item label={t('requests.channel')}>
               {t(`requests.channel.${request.channel}`)}
             </Descriptions.Item>
-            <Descriptions.Item label={t('requests.createdBy')}>{request.createdBy ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('requests.createdBy')}>
+              {request.createdBy ? actorLabel(i18n, request.createdBy) : '—'}
+            </Descriptions.Item>
             {request.note && <Descriptions.Item label={t('requests.note')}>{request.note}</Descriptions.Item>}
           </Descriptions>
           <Typography.Title level={5}>{t('requests.history')}</Typography.Title>
