@@ -45,7 +45,7 @@ function checkedExpiry(value: string | null | undefined, now: Date): Date | null
   const at = new Date(value);
   if (at.getTime() <= now.getTime())
     throw invalid('VALIDATION_FAILED', 'body.expiresAt must be in the future', [
-      { field: 'body.expiresAt', message: 'must be in the future' },
+      { field: 'body.expiresAt', code: 'mustBeFuture', message: 'must be in the future' },
     ]);
   return at;
 }
@@ -56,7 +56,7 @@ function checkedBody(value: string): string {
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   if (trimmed === '' || /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(trimmed))
     throw invalid('VALIDATION_FAILED', 'body.body must not be blank or contain control characters', [
-      { field: 'body.body', message: 'must not be blank or contain control characters' },
+      { field: 'body.body', code: trimmed === '' ? 'blank' : 'controlChars', message: 'must not be blank or contain control characters' },
     ]);
   return trimmed;
 }

@@ -18,12 +18,12 @@ export interface LoginBudgets {
 }
 
 /** Details every refused sign-in carries, whatever the reason: an outsider learns the same from each. */
-export interface LoginFailureDetails {
+export type LoginFailureDetails = {
   triesLeft: number;
   /** How long a lock lasts; when locked, the minutes still to wait. */
   lockMinutes: number;
   locked: boolean;
-}
+};
 
 const minutesUntil = (until: Date, now: Date) =>
   Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 60_000));

@@ -116,7 +116,7 @@ export async function confirmEnrolment(
       'MFA_CODE_INVALID',
       400,
       'The code does not match; check the phone’s time and try the current code',
-      [{ field: 'body.code', message: 'does not match' }],
+      [{ field: 'body.code', code: 'mfaCode', message: 'does not match' }],
     );
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
   await confirmMfa(db, userId, step, now);

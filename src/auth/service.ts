@@ -212,22 +212,22 @@ export async function changePassword(
     .executeTakeFirstOrThrow();
   if (!(await verifyPassword(input.currentPassword, user.password_hash))) {
     throw new AppError('LOGIN_FAILED', 400, 'The current password is wrong', [
-      { field: 'body.currentPassword', message: 'is wrong' },
+      { field: 'body.currentPassword', code: 'passwordWrong', message: 'is wrong' },
     ]);
   }
   const problem = passwordProblem(input.newPassword, user.username);
   if (problem)
     throw new AppError('PASSWORD_TOO_WEAK', 400, `The new password ${problem}`, [
-      { field: 'body.newPassword', message: problem },
+      { field: 'body.newPassword', code: 'passwordWeak', message: problem },
     ]);
   if (isDemoPassword(input.newPassword, input.demoPassword)) {
     throw new AppError('PASSWORD_IS_DEMO', 400, 'The new password is the published demo password', [
-      { field: 'body.newPassword', message: 'is the published demo password' },
+      { field: 'body.newPassword', code: 'demoPassword', message: 'is the published demo password' },
     ]);
   }
   if (input.newPassword === input.currentPassword) {
     throw new AppError('PASSWORD_TOO_WEAK', 400, 'The new password must differ from the current one', [
-      { field: 'body.newPassword', message: 'must differ from the current one' },
+      { field: 'body.newPassword', code: 'samePassword', message: 'must differ from the current one' },
     ]);
   }
   const hash = await hashPassword(input.newPassword);

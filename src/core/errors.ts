@@ -20,11 +20,14 @@ export interface FieldProblem {
   message: string;
 }
 
-/** A field problem as a throw site states it; `message` (English, for logs) is optional. */
-export type FieldProblemInput = Omit<FieldProblem, 'message' | 'code'> & {
-  code?: ProblemCode;
-  message?: string;
-};
+/**
+ * A field problem as a throw site states it: the code is required, so every reader gets a sentence
+ * in their language; `message` (English, for logs) is optional.
+ */
+export type FieldProblemInput = Omit<FieldProblem, 'message'> & { message?: string };
+
+/** What an error carries besides its code: field problems (each with a code), or facts such as `retryAfterSeconds`. */
+export type ErrorDetails = readonly FieldProblemInput[] | { readonly length?: never; readonly [key: string]: unknown };
 
 export class AppError extends Error {
   constructor(
@@ -32,7 +35,7 @@ export class AppError extends Error {
     readonly statusCode: number,
     /** English, for developers and logs; the caller reads the catalog's sentence for `code`. */
     message: string,
-    readonly details?: unknown,
+    readonly details?: ErrorDetails,
     /** Values the catalog's sentence names ({max}, {code}); also sent to the client. */
     readonly params?: Params,
   ) {
@@ -44,7 +47,7 @@ export class AppError extends Error {
 export const notFound = (code: ErrorCode, message: string) => new AppError(code, 404, message);
 export const forbidden = (message = 'You do not have the right to do this here') =>
   new AppError('FORBIDDEN', 403, message);
-export const conflict = (code: ErrorCode, message: string, details?: unknown, params?: Params) =>
+export const conflict = (code: ErrorCode, message: string, details?: ErrorDetails, params?: Params) =>
   new AppError(code, 409, message, details, params);
 export const invalid = (code: ErrorCode, message: string, details?: FieldProblemInput[]) =>
   new AppError(code, 400, message, details);

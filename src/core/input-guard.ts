@@ -79,7 +79,7 @@ function asMultipartRefusal(error: unknown): unknown {
   if (error instanceof AppError || (error as { statusCode?: unknown } | null)?.statusCode) return error;
   const reason = error instanceof Error ? error.message : String(error);
   return new AppError('VALIDATION_FAILED', 400, `body is not valid multipart/form-data: ${reason}`, [
-    { field: 'body', message: 'is not valid multipart/form-data' },
+    { field: 'body', code: 'format', params: { format: 'multipart/form-data' }, message: 'is not valid multipart/form-data' },
   ]);
 }
 

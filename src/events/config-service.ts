@@ -82,7 +82,7 @@ function checkLimits(limits: StepLimits): void {
       throw invalid(
         'EVENT_LIMIT_INVALID',
         `limits.${step}.amount may be at most ${ceilings[limit.unit]} ${limit.unit}`,
-        [{ field: `limits.${step}.amount`, message: `at most ${ceilings[limit.unit]} ${limit.unit}` }],
+        [{ field: `limits.${step}.amount`, code: 'maximum', params: { limit: ceilings[limit.unit] }, message: `at most ${ceilings[limit.unit]} ${limit.unit}` }],
       );
   }
 }
@@ -96,13 +96,13 @@ export async function createCategory(db: Db, actor: Actor, body: CreateCategoryB
       throw invalid(
         'EVENT_CATEGORY_INVALID',
         `parentId: category ${body.parentId} does not exist or is retired`,
-        [{ field: 'parentId', message: 'is not an active category' }],
+        [{ field: 'parentId', code: 'inactiveCategory', message: 'is not an active category' }],
       );
     if (parent.parent_id !== null)
       throw invalid(
         'EVENT_CATEGORY_INVALID',
         'parentId must be a top-level class (the tree has two levels)',
-        [{ field: 'parentId', message: 'must be a top-level class' }],
+        [{ field: 'parentId', code: 'topLevelCategory', message: 'must be a top-level class' }],
       );
   }
   if (await repo.findCategoryByCode(db, body.code))
@@ -195,7 +195,7 @@ function checkDay(day: string): void {
   const parsed = new Date(`${day}T00:00:00Z`);
   if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== day)
     throw invalid('CALENDAR_DAY_INVALID', `day ${day} is not a calendar date`, [
-      { field: 'day', message: 'is not a date' },
+      { field: 'day', code: 'date', message: 'is not a date' },
     ]);
 }
 
@@ -212,7 +212,7 @@ export async function setCalendarDay(
     throw invalid(
       'CALENDAR_DAY_INVALID',
       `day ${day} is a weekday already: only a weekend day can be a swapped working day`,
-      [{ field: 'kind', message: 'workday only on a Saturday or Sunday' }],
+      [{ field: 'kind', code: 'weekendOnly', message: 'workday only on a Saturday or Sunday' }],
     );
   const before = await repo.findCalendarDay(db, day);
   const row = await repo.upsertCalendarDay(db, {

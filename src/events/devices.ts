@@ -56,7 +56,7 @@ export async function receiveDeviceAlert(
   const occurredAt = new Date(body.occurredAt);
   if (occurredAt.getTime() > now.getTime() + CLOCK_SKEW_MS)
     throw invalid('ALERT_TIME_INVALID', 'occurredAt lies in the future (check the device clock)', [
-      { field: 'occurredAt', message: 'is in the future' },
+      { field: 'occurredAt', code: 'timeInFuture', message: 'is in the future' },
     ]);
 
   await sql`select pg_advisory_xact_lock(${CAMERA_LOCK_SPACE}::int4, ${camera.id}::int4)`.execute(db);

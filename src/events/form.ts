@@ -1,6 +1,6 @@
 import type { TSchema, Static } from 'typebox';
 import { Value } from 'typebox/value';
-import { invalid } from '../core/errors.js';
+import { invalid, problemOfAjv } from '../core/errors.js';
 
 /**
  * Validates the text fields of a multipart form against a schema (Fastify validates JSON bodies
@@ -13,7 +13,12 @@ export function checkForm<T extends TSchema>(schema: T, fields: Record<string, s
       (error.params as { additionalProperties?: string[]; requiredProperties?: string[] } | undefined) ?? {};
     const named = extra.additionalProperties?.[0] ?? extra.requiredProperties?.[0] ?? '';
     const path = error.instancePath.replace(/^\//, '').replaceAll('/', '.');
-    return { field: ['body', path || named].filter(Boolean).join('.'), message: error.message };
+    // TypeBox reports AJV's keywords and params, so the problem is the same data a JSON body gives.
+    return {
+      field: ['body', path || named].filter(Boolean).join('.'),
+      ...problemOfAjv(error),
+      message: error.message,
+    };
   });
   const first = details.find((d) => d.field !== 'body') ?? details[0]!;
   throw invalid('VALIDATION_FAILED', `${first.field} ${first.message}`, details);

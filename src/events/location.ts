@@ -46,7 +46,7 @@ export async function resolveReportArea(
   if (!point) return community;
   if (community.boundary && !containsPoint(community.boundary, point.lng, point.lat))
     throw invalid('REPORT_LOCATION_OUTSIDE', 'lng/lat: the point lies outside this community', [
-      { field: 'lng', message: 'outside the community of this page' },
+      { field: 'lng', code: 'outsideCommunity', message: 'outside the community of this page' },
     ]);
   return (await deepestMappedAreaAt(db, community.path, point)) ?? community;
 }

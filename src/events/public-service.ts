@@ -24,22 +24,22 @@ export async function submitPublicReport(
   const category = await repo.findCategoryByCode(db, fields.category);
   if (!category || category.retired_at || !category.public)
     throw invalid('EVENT_CATEGORY_INVALID', `category: ${fields.category} is not offered on this page`, [
-      { field: 'category', message: 'is not a public category' },
+      { field: 'category', code: 'notPublicCategory', message: 'is not a public category' },
     ]);
   const lng = coordinate(fields.lng);
   const lat = coordinate(fields.lat);
   if ((lng === null) !== (lat === null))
     throw invalid('REPORT_LOCATION_INVALID', 'lng and lat go together', [
-      { field: lng === null ? 'lng' : 'lat', message: 'is required with the other coordinate' },
+      { field: lng === null ? 'lng' : 'lat', code: 'requiredWith', params: { other: lng === null ? 'lng' : 'lat' }, message: 'is required with the other coordinate' },
     ]);
   if (lng !== null && lat !== null && (Math.abs(lng) > 180 || Math.abs(lat) > 90))
     throw invalid('REPORT_LOCATION_INVALID', 'lng/lat are out of range', [
-      { field: 'lng', message: 'out of range' },
+      { field: 'lng', code: 'coordinate', message: 'out of range' },
     ]);
   const address = fields.address?.trim() || null;
   if (lng === null && !address)
     throw invalid('REPORT_LOCATION_MISSING', 'Give the place: a point on the map (lng, lat) or an address', [
-      { field: 'address', message: 'or lng/lat is required' },
+      { field: 'address', code: 'requiredOr', params: { other: 'lng/lat' }, message: 'or lng/lat is required' },
     ]);
   const area = await resolveReportArea(
     db,

@@ -166,7 +166,7 @@ export async function createEvent(
     throw invalid(
       'EVENT_CATEGORY_INVALID',
       `categoryId: category ${input.categoryId} does not exist or is retired`,
-      [{ field: 'categoryId', message: 'is not an active category' }],
+      [{ field: 'categoryId', code: 'inactiveCategory', message: 'is not an active category' }],
     );
   const area = await findAreaById(db, input.areaId);
   if (
@@ -182,7 +182,7 @@ export async function createEvent(
     const normalised = normalisePhone(input.reporterPhone);
     if (!normalised.ok)
       throw invalid('PHONE_INVALID', `reporterPhone ${normalised.message}`, [
-        { field: 'reporterPhone', message: normalised.message },
+        { field: 'reporterPhone', code: 'phone', message: normalised.message },
       ]);
     if (!options.cipher) throw new Error('createEvent: a reporter phone needs options.cipher');
     phone = protectPhone(options.cipher, normalised.value);
@@ -310,7 +310,7 @@ async function resolveAssignee(db: Db, event: repo.EventRow, body: AssignBody): 
   const given = [body.userId, body.teamId, body.department].filter((v) => v !== undefined);
   if (given.length !== 1)
     throw invalid('EVENT_ASSIGNEE_INVALID', 'Give exactly one of userId, teamId, department', [
-      { field: 'userId', message: 'exactly one of userId, teamId, department' },
+      { field: 'userId', code: 'exactlyOne', params: { fields: 'userId, teamId, department' }, message: 'exactly one of userId, teamId, department' },
     ]);
   const tierArea = await findAreaById(db, event.tier_area_id);
   if (!tierArea) throw new Error(`Tier area ${event.tier_area_id} vanished`);
@@ -319,13 +319,13 @@ async function resolveAssignee(db: Db, event: repo.EventRow, body: AssignBody): 
       throw invalid(
         'EVENT_ASSIGNEE_INVALID',
         `userId: user ${body.userId} is not a responder within ${tierArea.name}, the tier holding the event`,
-        [{ field: 'userId', message: 'is not a responder within the event’s tier area' }],
+        [{ field: 'userId', code: 'notResponder', message: 'is not a responder within the event’s tier area' }],
       );
     if (!(await canHandleAt(db, body.userId, event.area_path)))
       throw invalid(
         'EVENT_ASSIGNEE_INVALID',
         `userId: user ${body.userId} does not handle events in the event's area; dispatch to someone whose area holds it`,
-        [{ field: 'userId', message: 'cannot handle events in the event’s area' }],
+        [{ field: 'userId', code: 'notResponder', message: 'cannot handle events in the event’s area' }],
       );
     return {
       assignee_user_id: body.userId,
@@ -346,7 +346,7 @@ async function resolveAssignee(db: Db, event: repo.EventRow, body: AssignBody): 
       throw invalid(
         'EVENT_ASSIGNEE_INVALID',
         `teamId: team ${body.teamId} does not serve this event’s area`,
-        [{ field: 'teamId', message: 'is not an active team of the event’s area' }],
+        [{ field: 'teamId', code: 'inactiveTeam', message: 'is not an active team of the event’s area' }],
       );
     return {
       assignee_user_id: null,
@@ -359,7 +359,7 @@ async function resolveAssignee(db: Db, event: repo.EventRow, body: AssignBody): 
   const department = body.department!.trim();
   if (!department)
     throw invalid('EVENT_ASSIGNEE_INVALID', 'department must not be blank', [
-      { field: 'department', message: 'must not be blank' },
+      { field: 'department', code: 'blank', message: 'must not be blank' },
     ]);
   return {
     assignee_user_id: null,
@@ -703,7 +703,7 @@ function decodeCursor(cursor: string): { createdAt: Date; id: number } {
   const createdAt = match ? new Date(match[1]!) : null;
   if (!match || !createdAt || Number.isNaN(createdAt.getTime()))
     throw invalid('EVENT_CURSOR_INVALID', 'cursor is not one this board gave out', [
-      { field: 'cursor', message: 'is invalid' },
+      { field: 'cursor', code: 'invalid', message: 'is invalid' },
     ]);
   return { createdAt, id: Number(match[2]) };
 }

@@ -100,7 +100,7 @@ function checkedGeometry(input: AreaInput, field: string) {
     const problem = geometryProblem(input.boundary);
     if (problem)
       throw invalid('GEOJSON_INVALID', `${field}.boundary ${problem}`, [
-        { field: `${field}.boundary`, message: problem },
+        { field: `${field}.boundary`, code: 'geometry', message: problem },
       ]);
   }
   const centre = input.centre ?? (input.boundary ? roughCentre(input.boundary) : null);
@@ -129,7 +129,7 @@ export async function createArea(
       throw forbidden('You may not add areas under this parent');
     if (found.retired_at)
       throw invalid('AREA_RETIRED', `Parent area ${found.code} is retired`, [
-        { field: 'body.parentId', message: 'is retired' },
+        { field: 'body.parentId', code: 'areaRetired', params: { code: found.code }, message: 'is retired' },
       ]);
     parent = found;
   } else if (!mayCreateRoot(actor.viewer)) {
@@ -140,21 +140,21 @@ export async function createArea(
     throw invalid(
       'AREA_LEVEL_INVALID',
       parent ? `A ${parent.level} cannot have children` : 'body.level is required for a top-level area',
-      [{ field: 'body.level', message: 'is required' }],
+      [{ field: 'body.level', code: 'required', message: 'is required' }],
     );
   }
   if (body.level && body.level !== expectedLevel) {
     throw invalid(
       'AREA_LEVEL_INVALID',
       `body.level must be ${expectedLevel} under a ${parent?.level ?? 'top level'}`,
-      [{ field: 'body.level', message: `must be ${expectedLevel}` }],
+      [{ field: 'body.level', code: 'wrongLevel', message: `must be ${expectedLevel}` }],
     );
   }
   let code = body.code;
   if (!code) {
     if (!parent || !isPrefixDerived(expectedLevel))
       throw invalid('AREA_CODE_INVALID', 'body.code is required at this level', [
-        { field: 'body.code', message: 'is required' },
+        { field: 'body.code', code: 'required', message: 'is required' },
       ]);
     code =
       nextChildCode(
@@ -167,11 +167,11 @@ export async function createArea(
   }
   const problem = codeProblem(expectedLevel, code, parent, settings.gridCodeWidth);
   if (problem)
-    throw invalid('AREA_CODE_INVALID', `body.code ${problem}`, [{ field: 'body.code', message: problem }]);
+    throw invalid('AREA_CODE_INVALID', `body.code ${problem}`, [{ field: 'body.code', code: 'areaCode', message: problem }]);
   const existing = await repo.findAreaByCode(db, code);
   if (existing)
     throw conflict('AREA_CODE_CONFLICT', `The code ${code} is already used by ${existing.name}`, [
-      { field: 'body.code', message: 'is already used' },
+      { field: 'body.code', code: 'taken', message: 'is already used' },
     ]);
   const geometry = checkedGeometry(body, 'body');
   const [row] = await repo.insertAreas(
@@ -246,7 +246,7 @@ export async function moveArea(db: Db, actor: Actor, id: number, newParentId: nu
   const field = [{ field: 'body.parentId', message: '' }];
   if (newParent.path.startsWith(area.path))
     throw invalid('AREA_MOVE_INVALID', 'An area cannot move under itself or its own descendants', [
-      { ...field[0]!, message: 'is inside the moved subtree' },
+      { ...field[0]!, code: 'insideSubtree', message: 'is inside the moved subtree' },
     ]);
   if (area.retired_at || newParent.retired_at)
     throw invalid('AREA_RETIRED', 'Retired areas cannot be moved or receive children');
@@ -254,7 +254,7 @@ export async function moveArea(db: Db, actor: Actor, id: number, newParentId: nu
     throw invalid(
       'AREA_LEVEL_INVALID',
       `A ${area.level} must sit under a ${area.level === 'city' ? 'nothing' : 'parent one level up'}, not a ${newParent.level}`,
-      [{ field: 'body.parentId', message: `is a ${newParent.level}` }],
+      [{ field: 'body.parentId', code: 'wrongLevel', message: `is a ${newParent.level}` }],
     );
   }
   if (area.parent_id === newParent.id) return presentArea(area);

@@ -194,7 +194,7 @@ export async function issueSelfReportCode(
     throw invalid(
       'AREA_LEVEL_INVALID',
       `Self-report codes belong to a village or community, not a ${area.level}`,
-      [{ field: 'params.id', message: `is a ${area.level}` }],
+      [{ field: 'params.id', code: 'wrongLevel', message: `is a ${area.level}` }],
     );
   }
   return issueOne(

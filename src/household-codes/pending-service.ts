@@ -119,7 +119,7 @@ async function selfReportPlace(db: Db, actor: Actor, row: PendingRow, body: Conf
       [
         {
           field: body.houseId === undefined ? 'body.houseId' : 'body.areaId',
-          message: 'give exactly one of houseId, areaId',
+          code: 'exactlyOne', params: { fields: 'houseId, areaId' }, message: 'give exactly one of houseId, areaId',
         },
       ],
     );
@@ -133,7 +133,7 @@ async function selfReportPlace(db: Db, actor: Actor, row: PendingRow, body: Conf
       );
     if (!house.area_path.startsWith(row.area_path)) {
       throw invalid('VALIDATION_FAILED', 'body.houseId is not in the community the report was sent to', [
-        { field: 'body.houseId', message: 'is outside the community' },
+        { field: 'body.houseId', code: 'outsideCommunity', message: 'is outside the community' },
       ]);
     }
     return { houseId: house.id };
@@ -146,7 +146,7 @@ async function selfReportPlace(db: Db, actor: Actor, row: PendingRow, body: Conf
     );
   if (!area.path.startsWith(row.area_path)) {
     throw invalid('VALIDATION_FAILED', 'body.areaId is not in the community the report was sent to', [
-      { field: 'body.areaId', message: 'is outside the community' },
+      { field: 'body.areaId', code: 'outsideCommunity', message: 'is outside the community' },
     ]);
   }
   return { areaId: area.id };
@@ -181,7 +181,7 @@ export async function confirmPendingChange(
             [
               {
                 field: body.houseId !== undefined ? 'body.houseId' : 'body.areaId',
-                message: 'only for self-reports',
+                code: 'selfReportOnly', message: 'only for self-reports',
               },
             ],
           );
@@ -221,7 +221,7 @@ export async function confirmPendingChange(
     case 'departure': {
       if (body.houseId !== undefined || body.areaId !== undefined || body.residenceType !== undefined) {
         throw invalid('VALIDATION_FAILED', 'A departure is confirmed with an empty body', [
-          { field: 'body', message: 'must be empty for a departure' },
+          { field: 'body', code: 'mustBeEmpty', message: 'must be empty for a departure' },
         ]);
       }
       const resident = await repo.activeResident(db, row.house_id!, row.document_hash);

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { AppError, type ErrorCode } from '../core/errors.js';
+import { AppError, type ErrorCode, type ErrorDetails } from '../core/errors.js';
 import type { TextEncodingName } from './encoding.js';
 import { ImportFileError, type ImportFileProblem } from './errors.js';
 import { type ImportLimit, ImportLimitError } from './limits.js';
@@ -70,7 +70,7 @@ function revive(error: SerializedError): Error {
     case 'limit':
       return new ImportLimitError(error.limit, error.max, error.message);
     case 'app':
-      return new AppError(error.code, error.statusCode, error.message, error.details);
+      return new AppError(error.code, error.statusCode, error.message, error.details as ErrorDetails | undefined);
     case 'other':
       return new Error(error.message);
   }

@@ -96,7 +96,7 @@ function checkAddress(channel: NotificationChannel, raw: string, field: string, 
   if (channel === 'webhook') {
     const problem = webhookUrlProblem(raw.trim(), context.webhookHosts);
     if (problem)
-      throw invalid('NOTIFICATION_ADDRESS_INVALID', `${field} ${problem}`, [{ field, message: problem }]);
+      throw invalid('NOTIFICATION_ADDRESS_INVALID', `${field} ${problem}`, [{ field, code: 'webhookUrl', message: problem }]);
     return raw.trim();
   }
   // Mobiles are often written in groups (138-1234-5678); landlines keep their hyphen for the area code.
@@ -110,7 +110,7 @@ function checkAddress(channel: NotificationChannel, raw: string, field: string, 
         : phone.ok
           ? 'is not a phone number'
           : phone.message;
-    throw invalid('NOTIFICATION_ADDRESS_INVALID', `${field} ${message}`, [{ field, message }]);
+    throw invalid('NOTIFICATION_ADDRESS_INVALID', `${field} ${message}`, [{ field, code: 'phone', message }]);
   }
   return phone.value;
 }
@@ -131,7 +131,7 @@ export async function updatePreferences(
   body.channels.forEach((entry, index) => {
     if (seen.has(entry.channel)) {
       throw invalid('VALIDATION_FAILED', `body.channels.${index}.channel ${entry.channel} is listed twice`, [
-        { field: `body.channels.${index}.channel`, message: 'is listed twice' },
+        { field: `body.channels.${index}.channel`, code: 'uniqueItems', message: 'is listed twice' },
       ]);
     }
     seen.add(entry.channel);
@@ -156,7 +156,9 @@ export async function updatePreferences(
         entry.channel === 'webhook'
           ? 'is required to turn on the webhook'
           : 'is required to turn on this channel';
-      throw new AppError('NOTIFICATION_ADDRESS_REQUIRED', 400, `${field} ${message}`, [{ field, message }]);
+      throw new AppError('NOTIFICATION_ADDRESS_REQUIRED', 400, `${field} ${message}`, [
+        { field, code: 'required', message },
+      ]);
     }
     return {
       channel: entry.channel,

@@ -47,7 +47,7 @@ export async function createPlace(
     );
   if (['city', 'county', 'township'].includes(area.level)) {
     throw invalid('AREA_LEVEL_INVALID', 'body.areaId must be a village/community or below', [
-      { field: 'body.areaId', message: `is a ${area.level}` },
+      { field: 'body.areaId', code: 'wrongLevel', message: `is a ${area.level}` },
     ]);
   }
   if (body.unitId !== undefined) {
@@ -150,7 +150,7 @@ export async function recordScan(db: Db, cipher: FieldCipher, now: Date, token: 
   const phone = checkedPhone(body.phone, 'body.phone');
   if (!hasDocument && !phone) {
     throw invalid('VALIDATION_FAILED', 'body.documentNumber or body.phone is required', [
-      { field: 'body.documentNumber', message: 'or body.phone is required' },
+      { field: 'body.documentNumber', code: 'requiredOr', params: { other: 'phone' }, message: 'or body.phone is required' },
     ]);
   }
   const document = hasDocument

@@ -81,7 +81,7 @@ async function duplicateAddress(db: Db, areaId: number, address: string, exceptI
     throw conflict(
       'HOUSE_ADDRESS_TAKEN',
       `A house with the address ${address} is already registered in this area`,
-      [{ field: 'body.address', message: 'is already registered' }],
+      [{ field: 'body.address', code: 'taken', message: 'is already registered' }],
     );
 }
 
@@ -230,7 +230,7 @@ export async function createTenancy(db: Db, actor: Actor, houseId: number, body:
   await checkLandlord(db, actor.viewer, body.landlordPersonId);
   if (body.endsOn && body.endsOn < body.startsOn)
     throw invalid('VALIDATION_FAILED', 'body.endsOn is before body.startsOn', [
-      { field: 'body.endsOn', message: 'is before the start' },
+      { field: 'body.endsOn', code: 'periodInvalid', message: 'is before the start' },
     ]);
   const inserted = await db
     .insertInto('tenancies')

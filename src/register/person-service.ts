@@ -93,7 +93,7 @@ export async function resolvePlace(
       );
     if (input.areaId !== undefined && input.areaId !== house.area_id) {
       throw invalid('VALIDATION_FAILED', `${field}.areaId does not match the house's area`, [
-        { field: `${field}.areaId`, message: 'does not match the house' },
+        { field: `${field}.areaId`, code: 'notHouseArea', message: 'does not match the house' },
       ]);
     }
     return { areaId: house.area_id, areaPath: house.area_path, houseId: house.id, address: house.address };
@@ -112,7 +112,7 @@ export async function resolvePlace(
     throw invalid(
       'AREA_LEVEL_INVALID',
       `${field}.areaId must be a grid, micro-grid or row cell, not a ${area.level}`,
-      [{ field: `${field}.areaId`, message: `is a ${area.level}` }],
+      [{ field: `${field}.areaId`, code: 'wrongLevel', message: `is a ${area.level}` }],
     );
   }
   return { areaId: area.id, areaPath: area.path, houseId: null, address: null };

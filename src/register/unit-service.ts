@@ -54,14 +54,14 @@ export async function createUnit(
     );
   if (['city', 'county', 'township'].includes(area.level))
     throw invalid('AREA_LEVEL_INVALID', 'body.areaId must be a village/community or below', [
-      { field: 'body.areaId', message: `is a ${area.level}` },
+      { field: 'body.areaId', code: 'wrongLevel', message: `is a ${area.level}` },
     ]);
   let creditCode: string | null = null;
   if (body.creditCode) {
     const parsed = parseCreditCode(body.creditCode);
     if (!parsed.ok)
       throw invalid('CREDIT_CODE_INVALID', `body.creditCode ${parsed.message}`, [
-        { field: 'body.creditCode', message: parsed.message },
+        { field: 'body.creditCode', code: 'creditCode', message: parsed.message },
       ]);
     creditCode = parsed.value;
     const taken = await db
@@ -73,7 +73,7 @@ export async function createUnit(
       throw conflict(
         'UNIT_CREDIT_CODE_TAKEN',
         `A unit with the credit code ${creditCode} is already registered`,
-        [{ field: 'body.creditCode', message: 'is already registered' }],
+        [{ field: 'body.creditCode', code: 'taken', message: 'is already registered' }],
       );
   }
   if (body.houseId !== undefined) await resolvePlace(db, actor.viewer, { houseId: body.houseId }, 'body');

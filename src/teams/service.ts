@@ -65,7 +65,7 @@ async function checkServesArea(db: Db, userId: number, areaPath: string, field: 
     throw invalid(
       'USER_NOT_IN_AREA',
       `${field}: user ${userId} holds no role in this area, below it or above it`,
-      [{ field, message: 'holds no role in this area, below it or above it' }],
+      [{ field, code: 'noRoleInArea', message: 'holds no role in this area, below it or above it' }],
     );
 }
 
@@ -271,7 +271,7 @@ export async function createResponsibility(
 ): Promise<ResponsibilityView> {
   if ((body.areaId === undefined) === (body.houseId === undefined))
     throw invalid('VALIDATION_FAILED', 'Give either areaId (包片) or houseId (包户), not both', [
-      { field: 'body.areaId', message: 'give either areaId or houseId' },
+      { field: 'body.areaId', code: 'exactlyOne', params: { fields: 'areaId, houseId' }, message: 'give either areaId or houseId' },
     ]);
   let areaId: number;
   let areaPath: string;
@@ -358,7 +358,7 @@ async function gridOf(db: Db, actor: Actor, areaId: number) {
   const { grid } = await gridAndMicrogridOf(db, area.path);
   if (grid && ['grid', 'microgrid', 'cell'].includes(area.level)) return grid;
   throw invalid('AREA_LEVEL_INVALID', `id: area ${areaId} is a ${area.level}, not a grid or below one`, [
-    { field: 'params.id', message: 'must be a grid, micro-grid or row cell' },
+    { field: 'params.id', code: 'wrongLevel', message: 'must be a grid, micro-grid or row cell' },
   ]);
 }
 

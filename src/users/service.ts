@@ -132,7 +132,7 @@ async function checkGrant(db: Db, viewer: Viewer, input: AssignmentInput, field:
   }
   if (input.role !== 'department' && input.categories?.length) {
     throw invalid('VALIDATION_FAILED', `${field}.categories only apply to the department role`, [
-      { field: `${field}.categories`, message: 'only apply to department' },
+      { field: `${field}.categories`, code: 'departmentOnly', message: 'only apply to department' },
     ]);
   }
   return area;
@@ -142,11 +142,11 @@ export async function createUser(db: Db, actor: Actor, body: CreateUserBody): Pr
   const problem = passwordProblem(body.password, body.username);
   if (problem)
     throw invalid('PASSWORD_TOO_WEAK', `body.password ${problem}`, [
-      { field: 'body.password', message: problem },
+      { field: 'body.password', code: 'passwordWeak', message: problem },
     ]);
   if (await repo.usernameTaken(db, normaliseUsername(body.username)))
     throw conflict('USERNAME_TAKEN', `The username ${body.username} is taken`, [
-      { field: 'body.username', message: 'is taken' },
+      { field: 'body.username', code: 'taken', message: 'is taken' },
     ]);
   const areas = [];
   for (const [i, assignment] of body.assignments.entries())
@@ -221,7 +221,7 @@ export async function resetPassword(db: Db, actor: Actor, id: number, newPasswor
   const problem = passwordProblem(newPassword, user.username);
   if (problem)
     throw invalid('PASSWORD_TOO_WEAK', `body.newPassword ${problem}`, [
-      { field: 'body.newPassword', message: problem },
+      { field: 'body.newPassword', code: 'passwordWeak', message: problem },
     ]);
   await db
     .updateTable('users')

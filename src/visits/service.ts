@@ -52,7 +52,7 @@ async function atField<T>(prefix: string, work: () => Promise<T>): Promise<T> {
     const message = rename(error.message);
     const details = Array.isArray(error.details)
       ? (error.details as FieldProblem[]).map((d) => ({ ...d, field: rename(d.field) }))
-      : [{ field: prefix, message }];
+      : [{ field: prefix, code: 'invalid' as const, message }];
     throw new AppError(
       error.code,
       error.statusCode,
@@ -66,7 +66,7 @@ function notResident(field: string, personId: number) {
   return invalid(
     'VISIT_PERSON_NOT_RESIDENT',
     `${field}: person ${personId} is not an active resident of this house`,
-    [{ field, message: 'is not a resident of this house' }],
+    [{ field, code: 'notResident', message: 'is not a resident of this house' }],
   );
 }
 
@@ -90,12 +90,12 @@ export async function recordVisit(
   const visitedAt = body.visitedAt ? new Date(body.visitedAt) : now;
   if (visitedAt.getTime() > now.getTime() + 5 * 60 * 1000) {
     throw invalid('VALIDATION_FAILED', 'body.visitedAt is in the future', [
-      { field: 'body.visitedAt', message: 'is in the future' },
+      { field: 'body.visitedAt', code: 'timeInFuture', message: 'is in the future' },
     ]);
   }
   if (visitedAt.getTime() < now.getTime() - MAX_BACKDATE_DAYS * DAY_MS) {
     throw invalid('VALIDATION_FAILED', `body.visitedAt is more than ${MAX_BACKDATE_DAYS} days ago`, [
-      { field: 'body.visitedAt', message: `is more than ${MAX_BACKDATE_DAYS} days ago` },
+      { field: 'body.visitedAt', code: 'tooLongAgo', params: { days: MAX_BACKDATE_DAYS }, message: `is more than ${MAX_BACKDATE_DAYS} days ago` },
     ]);
   }
 
@@ -232,7 +232,7 @@ export async function visitCoverage(db: Db, actor: Actor, query: CoverageQuery):
   const to = query.to ? new Date(query.to) : month.to;
   if (from >= to) {
     throw invalid('VALIDATION_FAILED', 'querystring.to must be after querystring.from', [
-      { field: 'querystring.to', message: 'is not after from' },
+      { field: 'querystring.to', code: 'periodInvalid', message: 'is not after from' },
     ]);
   }
   const [areas, houses, visited, workers] = await Promise.all([

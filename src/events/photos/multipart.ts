@@ -18,7 +18,7 @@ export interface PhotoForm {
 
 const tooMany = (maxPhotos: number) =>
   new AppError('PHOTO_TOO_MANY', 400, `At most ${maxPhotos} photos may be attached`, [
-    { field: 'photos', message: `at most ${maxPhotos}` },
+    { field: 'photos', code: 'maxItems', params: { max: maxPhotos }, message: `at most ${maxPhotos}` },
   ]);
 
 /**
@@ -58,7 +58,7 @@ export async function readFormWithPhotos(
       if (part.type === 'field') {
         if (part.valueTruncated)
           throw new AppError('FORM_FIELD_TOO_LONG', 400, `${part.fieldname} is too long`, [
-            { field: part.fieldname, message: 'is too long' },
+            { field: part.fieldname, code: 'tooLong', message: 'is too long' },
           ]);
         fields[part.fieldname] = String(part.value);
         continue;
@@ -90,7 +90,12 @@ function translateParserError(error: unknown, photo: string, options: PhotoFormO
   switch (code) {
     case 'FST_REQ_FILE_TOO_LARGE':
       return new AppError('PHOTO_TOO_LARGE', 413, `${photo} is larger than ${options.maxPhotoBytes} bytes`, [
-        { field: photo, message: `must be at most ${options.maxPhotoBytes} bytes` },
+        {
+          field: photo,
+          code: 'fileTooLarge',
+          params: { max: options.maxPhotoBytes },
+          message: `must be at most ${options.maxPhotoBytes} bytes`,
+        },
       ]);
     case 'FST_FILES_LIMIT':
       return tooMany(options.maxPhotos);

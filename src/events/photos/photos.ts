@@ -49,7 +49,7 @@ export function sniffPhotoType(data: Buffer): PhotoMime | null {
 
 const notImage = (field: string, why: string) =>
   new AppError('PHOTO_NOT_IMAGE', 400, `${field} is not a JPEG, PNG or WebP image (${why})`, [
-    { field, message: why },
+    { field, code: 'notImage', message: why },
   ]);
 
 /**
@@ -68,7 +68,7 @@ const notImage = (field: string, why: string) =>
 export async function preparePhoto(data: Buffer, field: string, maxBytes: number): Promise<PreparedPhoto> {
   if (data.length > maxBytes)
     throw new AppError('PHOTO_TOO_LARGE', 413, `${field} is larger than ${maxBytes} bytes`, [
-      { field, message: `must be at most ${maxBytes} bytes` },
+      { field, code: 'fileTooLarge', params: { max: maxBytes }, message: `must be at most ${maxBytes} bytes` },
     ]);
   if (data.length === 0) throw notImage(field, 'the file is empty');
   const mime = sniffPhotoType(data);
@@ -89,7 +89,14 @@ export async function preparePhoto(data: Buffer, field: string, maxBytes: number
       'PHOTO_DIMENSIONS_TOO_LARGE',
       400,
       `${field} is ${width} × ${height} pixels; at most ${MAX_INPUT_PIXELS} pixels are accepted`,
-      [{ field, message: `must have at most ${MAX_INPUT_PIXELS} pixels` }],
+      [
+        {
+          field,
+          code: 'tooManyPixels',
+          params: { max: MAX_INPUT_PIXELS },
+          message: `must have at most ${MAX_INPUT_PIXELS} pixels`,
+        },
+      ],
     );
   if (width < 1 || height < 1) throw notImage(field, 'the image has no pixels');
 

@@ -67,11 +67,11 @@ function windowOf(query: ContactQuery, positiveAt: Date | undefined, now: Date, 
     : new Date((positiveAt ?? now).getTime() - DEFAULT_LOOKBACK_DAYS * DAY_MS);
   if (from >= to)
     throw invalid('VALIDATION_FAILED', `${field}.to must be after ${field}.from`, [
-      { field: `${field}.to`, message: 'is not after from' },
+      { field: `${field}.to`, code: 'periodInvalid', message: 'is not after from' },
     ]);
   if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * DAY_MS)
     throw invalid('VALIDATION_FAILED', `${field}: the period is longer than ${MAX_PERIOD_DAYS} days`, [
-      { field: `${field}.from`, message: `is more than ${MAX_PERIOD_DAYS} days before to` },
+      { field: `${field}.from`, code: 'periodTooLong', params: { days: MAX_PERIOD_DAYS }, message: `is more than ${MAX_PERIOD_DAYS} days before to` },
     ]);
   return { from, to, hours: query.hours ?? DEFAULT_CONTACT_HOURS };
 }
@@ -296,7 +296,7 @@ export async function createContactLeads(
     throw invalid(
       'CONTACT_NOT_FOUND',
       `body.refs.${unknown}: ${body.refs[unknown]} is not a contact in this window`,
-      [{ field: `body.refs.${unknown}`, message: 'is not a contact in this window' }],
+      [{ field: `body.refs.${unknown}`, code: 'notContact', message: 'is not a contact in this window' }],
     );
   const person = found.person;
   const caseLabel = `病例#${person.id}（${presentPersonName(person.name)}，${person.document_masked}）`;

@@ -35,18 +35,18 @@ function uploadOptions(fields: Record<string, string>) {
   const source = fields.source?.trim() || DEFAULT_SOURCE;
   if (!Value.Check(SourceName, source))
     throw invalid('VALIDATION_FAILED', 'source must be 1-64 letters, digits, _ . : or -', [
-      { field: 'body.source', message: 'is not a source name' },
+      { field: 'body.source', code: 'pattern', message: 'is not a source name' },
     ]);
   const encoding = fields.encoding?.trim() || 'auto';
   if (!['auto', 'utf-8', 'gbk'].includes(encoding))
     throw invalid('VALIDATION_FAILED', 'encoding must be auto, utf-8 or gbk', [
-      { field: 'body.encoding', message: 'is not auto, utf-8 or gbk' },
+      { field: 'body.encoding', code: 'unknownWord', params: { value: encoding, allowed: 'auto, utf-8, gbk' }, message: 'is not auto, utf-8 or gbk' },
     ]);
   const areaText = fields.areaId?.trim();
   const areaId = areaText ? Number(areaText) : undefined;
   if (areaId !== undefined && !(Number.isInteger(areaId) && areaId >= 1 && areaId <= 2147483647))
     throw invalid('VALIDATION_FAILED', 'areaId must be an area id', [
-      { field: 'body.areaId', message: 'is not an area id' },
+      { field: 'body.areaId', code: 'integer', message: 'is not an area id' },
     ]);
   return { source, areaId, encoding: encoding as EncodingOption, sheet: fields.sheet?.trim() || undefined };
 }

@@ -202,7 +202,7 @@ export async function resolveFeedArea(db: Db, actor: Actor, areaId: number | und
       roots.length === 0
         ? 'there is no area to import into; create the hierarchy first'
         : 'there are several top areas: say which one the feed belongs to',
-      [{ field: 'area', message: 'is required' }],
+      [{ field: 'area', code: 'required', message: 'is required' }],
     );
   return roots[0]!;
 }

@@ -107,7 +107,7 @@ async function checkedResponsible(db: Db, userId: number, areaPath: string): Pro
     throw invalid(
       'RESPONSIBLE_INVALID',
       `body.responsibleUserId: user ${userId} has no role for health work over this person’s area`,
-      [{ field: 'body.responsibleUserId', message: 'has no role over the person’s area' }],
+      [{ field: 'body.responsibleUserId', code: 'noRoleInArea', message: 'has no role over the person’s area' }],
     );
   }
   return userId;
@@ -197,7 +197,7 @@ function checkPeriod(startsOn: string, endsOn: string) {
       [
         {
           field: 'body.endsOn',
-          message: days >= 0 ? `is more than ${MAX_PERIOD_DAYS} days on` : 'is before startsOn',
+          code: days >= 0 ? 'periodTooLong' : 'periodInvalid', params: { days: MAX_PERIOD_DAYS }, message: days >= 0 ? `is more than ${MAX_PERIOD_DAYS} days on` : 'is before startsOn',
         },
       ],
     );
@@ -333,7 +333,7 @@ export async function recordFollowUp(
   if (followUp.done_at) throw conflict('FOLLOW_UP_DONE', `Follow-up ${followUpId} was already recorded`);
   if (followUp.kind === 'temperature' && body.temperature === undefined)
     throw invalid('VALIDATION_FAILED', 'body.temperature is required for a temperature follow-up', [
-      { field: 'body.temperature', message: 'is required' },
+      { field: 'body.temperature', code: 'required', message: 'is required' },
     ]);
   const saved = await repo.recordFollowUp(db, followUpId, {
     done_at: now,

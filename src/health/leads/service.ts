@@ -429,7 +429,7 @@ export async function verifyLead(db: Db, actor: Actor, id: number, body: VerifyB
   }
   if (body.keyPerson && personId === null) {
     throw invalid('LEAD_PERSON_REQUIRED', 'body.keyPerson needs a registered person: give body.personId', [
-      { field: 'body.personId', message: 'is required with keyPerson' },
+      { field: 'body.personId', code: 'requiredWith', params: { other: 'keyPerson' }, message: 'is required with keyPerson' },
     ]);
   }
   const now = actor.now();
@@ -486,7 +486,7 @@ export async function routeLead(db: Db, actor: Actor, id: number, body: RouteBod
     throw invalid(
       'AREA_LEVEL_INVALID',
       `body.areaId must be a grid, micro-grid or row cell, not a ${target.level}`,
-      [{ field: 'body.areaId', message: `is a ${target.level}` }],
+      [{ field: 'body.areaId', code: 'wrongLevel', message: `is a ${target.level}` }],
     );
   }
   if (!(await repo.moveLead(db, id, { areaId: target.id, areaPath: target.path })))

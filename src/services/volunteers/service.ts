@@ -30,7 +30,7 @@ async function microgridInScope(
   if (!area || !isStaffAt(actor.viewer, area.path, right)) throw AREA_NOT_FOUND(areaId);
   if (area.level !== 'microgrid')
     throw invalid('AREA_LEVEL_INVALID', `id: area ${areaId} is a ${area.level}, not a micro-grid`, [
-      { field: 'params.id', message: 'must be a micro-grid' },
+      { field: 'params.id', code: 'wrongLevel', message: 'must be a micro-grid' },
     ]);
   const { grid } = await gridAndMicrogridOf(db, area.path);
   return { area, gridId: grid?.id ?? null };
@@ -101,7 +101,7 @@ async function checkVolunteerServes(db: Db, userId: number, microPath: string): 
       [
         {
           field: 'body.volunteerUserId',
-          message: 'holds no volunteer or worker role in or above the micro-grid',
+          code: 'volunteerRole', message: 'holds no volunteer or worker role in or above the micro-grid',
         },
       ],
     );
@@ -117,7 +117,7 @@ export async function assignHouses(db: Db, actor: Actor, body: AssignBody): Prom
     const { microgrid } = await gridAndMicrogridOf(db, house.area_path);
     if (!microgrid)
       throw invalid('HOUSE_NOT_IN_MICROGRID', `houseIds: house ${house.id} lies in no micro-grid`, [
-        { field: 'body.houseIds', message: `house ${house.id} lies in no micro-grid` },
+        { field: 'body.houseIds', code: 'noMicrogrid', params: { house: house.id }, message: `house ${house.id} lies in no micro-grid` },
       ]);
     micros.set(microgrid.path, microgrid.name);
   }
