@@ -2,14 +2,13 @@ import { type Static, Type } from 'typebox';
 import { Page, PageQuery } from '../core/pagination.js';
 import { PERSON_TAGS } from '../register/schema.js';
 import { Id, RequiredParagraph, RequiredText } from '../core/schemas.js';
-import { ANNOUNCEMENT_STATUSES } from '../core/vocabulary.js';
+import { ANNOUNCEMENT_KINDS, ANNOUNCEMENT_STATUSES } from '../core/vocabulary.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
 
-export const ANNOUNCEMENT_KINDS = ['policy', 'rumour_rebuttal', 'alert', 'notice'] as const;
-export { ANNOUNCEMENT_STATUSES };
+export { ANNOUNCEMENT_KINDS, ANNOUNCEMENT_STATUSES };
 export const KIND_LABELS: Record<(typeof ANNOUNCEMENT_KINDS)[number], string> = {
   policy: '政策通知',
   rumour_rebuttal: '辟谣',

@@ -9,6 +9,9 @@
 export const LEVELS = ['city', 'county', 'township', 'village', 'grid', 'microgrid', 'cell'] as const;
 export type Level = (typeof LEVELS)[number];
 
+/** Levels a person or house can be registered at: where people live. */
+export const RESIDENT_LEVELS: readonly Level[] = ['grid', 'microgrid', 'cell'];
+
 /** What an area is besides its level: a school or a building site is managed as a grid of its own. */
 export const AREA_KINDS = ['ordinary', 'enterprise', 'site', 'school', 'hotel'] as const;
 export type AreaKind = (typeof AREA_KINDS)[number];
@@ -494,3 +497,168 @@ export const ERROR_CODES = [
   'VOLUNTEER_NOT_IN_AREA',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+// Words of the event workflow (事件): the schemas close on them, the board and forms offer them.
+
+/** The tiers an event climbs through when it escalates, from the smallest. */
+export const EVENT_TIERS = ['microgrid', 'grid', 'village', 'township', 'county'] as const;
+export type EventTier = (typeof EVENT_TIERS)[number];
+
+/** Where an event came from. */
+export const EVENT_SOURCES = ['citizen', 'patrol', 'hotline', 'resident_group', 'device', 'open311'] as const;
+export type EventSource = (typeof EVENT_SOURCES)[number];
+
+/** The sources a staff member may name when entering an event by hand. */
+export const STAFF_SOURCES = ['patrol', 'hotline', 'resident_group'] as const;
+export type StaffSource = (typeof STAFF_SOURCES)[number];
+
+/** The workflow steps that each have a time limit. */
+export const EVENT_STEPS = ['register', 'dispatch', 'handle', 'check'] as const;
+export type EventStep = (typeof EVENT_STEPS)[number];
+
+/** Units a step's time limit is counted in (work hours and days follow the work calendar). */
+export const LIMIT_UNITS = ['minutes', 'work_hours', 'work_days'] as const;
+export type LimitUnit = (typeof LIMIT_UNITS)[number];
+
+/** What a camera or sensor alert reports. */
+export const ALERT_KINDS = ['gathering', 'isolation_door_opened', 'fever_at_gate', 'loitering'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** The workflow actions, in the order a handler meets them: one route each. */
+export const WORKFLOW_ACTIONS = [
+  'register',
+  'reject',
+  'dispatch',
+  'reassign',
+  'accept',
+  'report',
+  'return',
+  'close',
+  'evaluate',
+  'suspend',
+  'resume',
+  'merge',
+] as const;
+export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
+
+/** Statuses whose step clock runs (and can escalate). */
+export const CLOCKED_EVENT_STATUSES = [
+  'collected',
+  'registered',
+  'dispatched',
+  'handling',
+  'reported',
+] as const;
+
+/** Statuses still being worked on: the clocked ones and a suspended event. */
+export const OPEN_EVENT_STATUSES = [...CLOCKED_EVENT_STATUSES, 'suspended'] as const;
+
+// Words of community services: teams, residents' requests, resources, announcements.
+
+/** What a team is for. */
+export const TEAM_KINDS = ['grid', 'service', 'checkpoint', 'department'] as const;
+export type TeamKind = (typeof TEAM_KINDS)[number];
+
+/** A member's duty in a team. */
+export const TEAM_DUTIES = [
+  'leader',
+  'grid_worker',
+  'police',
+  'doctor',
+  'volunteer',
+  'checkpoint',
+  'member',
+] as const;
+export type TeamDuty = (typeof TEAM_DUTIES)[number];
+
+/** What a resident asks for. */
+export const REQUEST_KINDS = ['medicine', 'groceries', 'gas', 'doctor_visit', 'transport', 'other'] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+
+/** How soon a request needs an answer. */
+export const URGENCIES = ['normal', 'urgent'] as const;
+export type Urgency = (typeof URGENCIES)[number];
+
+/** The two lists of community resources: things (pharmacies, vehicles…) and services (care, repair…). */
+export const RESOURCE_LISTS = ['resource', 'service'] as const;
+export type ResourceList = (typeof RESOURCE_LISTS)[number];
+
+/** Suggested kinds for the forms; the kind is free (lower-case words) so a community may add its own. */
+export const RESOURCE_KINDS = [
+  'pharmacy',
+  'shop',
+  'supermarket',
+  'donor',
+  'vehicle',
+  'clinic',
+  'warehouse',
+  'other',
+] as const;
+export const SERVICE_KINDS = [
+  'elderly_care',
+  'medical',
+  'delivery',
+  'psychological',
+  'legal',
+  'repair',
+  'childcare',
+  'other',
+] as const;
+
+/** What an announcement is. */
+export const ANNOUNCEMENT_KINDS = ['policy', 'rumour_rebuttal', 'alert', 'notice'] as const;
+export type AnnouncementKind = (typeof ANNOUNCEMENT_KINDS)[number];
+
+// Words of health work: key persons, leads, screening rounds, health records.
+
+/** Why a person is under watch (重点人员). */
+export const KEY_PERSON_CATEGORIES = [
+  'returnee',
+  'close_contact',
+  'secondary_contact',
+  'home_quarantine',
+  'home_monitoring',
+  'positive',
+  'fever',
+] as const;
+export type KeyPersonCategory = (typeof KEY_PERSON_CATEGORIES)[number];
+
+/** Who a lead waits with, from the bottom; an unchecked lead climbs. */
+export const LEAD_TIERS = ['worker', 'grid_leader', 'community'] as const;
+export type LeadTier = (typeof LEAD_TIERS)[number];
+
+/** How a lead found its area. */
+export const LEAD_ROUTES = ['person', 'address', 'manual', 'inbox'] as const;
+export type LeadRoute = (typeof LEAD_ROUTES)[number];
+
+/** What the worker found when checking a lead. */
+export const LEAD_OUTCOMES = ['found_here', 'moved', 'not_found', 'wrong_data'] as const;
+export type LeadOutcome = (typeof LEAD_OUTCOMES)[number];
+
+/** What the worker arranged; stored as codes, shown with the labels in reports. */
+export const LEAD_MEASURES = [
+  'home_quarantine',
+  'home_monitoring',
+  'centralised_quarantine',
+  'test_arranged',
+  'health_code_managed',
+  'referred',
+  'none',
+] as const;
+export type LeadMeasure = (typeof LEAD_MEASURES)[number];
+
+/** A mark on a person in a screening round: exempt from it, or an outcome other than a test. */
+export const MARK_KINDS = ['exempt', 'outcome'] as const;
+export type MarkKind = (typeof MARK_KINDS)[number];
+export const EXEMPT_REASONS = ['bedridden', 'infant', 'away', 'other'] as const;
+export const OUTCOME_REASONS = ['refused', 'tested_elsewhere', 'unreachable', 'scheduled'] as const;
+export const MARK_REASONS = [...EXEMPT_REASONS, ...OUTCOME_REASONS] as const;
+export type MarkReason = (typeof MARK_REASONS)[number];
+
+/** Why a health record waits in the inbox instead of on a person. */
+export const INBOX_REASONS = ['unknown_number', 'invalid_number'] as const;
+export type InboxReason = (typeof INBOX_REASONS)[number];
+
+/** The kinds of health record a feed carries to people (risk-area lists are not about people). */
+export const RECORD_KINDS = ['tests', 'vaccinations', 'temperatures', 'healthcodes'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];

@@ -1,18 +1,22 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import { Id, RequiredParagraph, RequiredText } from '../core/schemas.js';
-import { EVENT_STATUSES, LEVELS } from '../core/vocabulary.js';
+import {
+  ALERT_KINDS,
+  EVENT_SOURCES,
+  EVENT_STATUSES,
+  EVENT_STEPS,
+  EVENT_TIERS,
+  LEVELS,
+  LIMIT_UNITS,
+  STAFF_SOURCES,
+} from '../core/vocabulary.js';
 import { Geometry } from '../hierarchy/schema.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
 
-export const EVENT_TIERS = ['microgrid', 'grid', 'village', 'township', 'county'] as const;
-export { EVENT_STATUSES };
-export const EVENT_SOURCES = ['citizen', 'patrol', 'hotline', 'resident_group', 'device', 'open311'] as const;
-export const STAFF_SOURCES = ['patrol', 'hotline', 'resident_group'] as const;
-export const EVENT_STEPS = ['register', 'dispatch', 'handle', 'check'] as const;
-export const ALERT_KINDS = ['gathering', 'isolation_door_opened', 'fever_at_gate', 'loitering'] as const;
-export const LIMIT_UNITS = ['minutes', 'work_hours', 'work_days'] as const;
+// The event words are named once in core/vocabulary.ts (the web offers the same lists).
+export { ALERT_KINDS, EVENT_SOURCES, EVENT_STATUSES, EVENT_STEPS, EVENT_TIERS, LIMIT_UNITS, STAFF_SOURCES };
 
 // ---- categories and limits ----
 

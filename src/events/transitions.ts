@@ -1,30 +1,17 @@
 import type { Right } from '../auth/rights.js';
 import { conflict } from '../core/errors.js';
 import type { EventStatus, EventStep } from '../db/schema.js';
+import { CLOCKED_EVENT_STATUSES, WORKFLOW_ACTIONS, type WorkflowAction } from '../core/vocabulary.js';
 
 /**
  * The event workflow as data: collect → register → dispatch → handle → report back → check and
  * close → evaluate, with reject, reassign, return, suspend/resume and merge. Every action names the
  * statuses it may start from and where it leads; anything else is refused with 409.
  */
-export const WORKFLOW_ACTIONS = [
-  'register',
-  'reject',
-  'dispatch',
-  'reassign',
-  'accept',
-  'report',
-  'return',
-  'close',
-  'evaluate',
-  'suspend',
-  'resume',
-  'merge',
-] as const;
-export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
+export { WORKFLOW_ACTIONS, type WorkflowAction };
 
 /** Statuses whose step clock runs (and can escalate). */
-export const CLOCKED_STATUSES = ['collected', 'registered', 'dispatched', 'handling', 'reported'] as const;
+export const CLOCKED_STATUSES = CLOCKED_EVENT_STATUSES;
 export const isClocked = (status: EventStatus) => (CLOCKED_STATUSES as readonly string[]).includes(status);
 
 /** 'previous': back to the status held before the suspension. */

@@ -1,21 +1,12 @@
 import { type Static, Type } from 'typebox';
 import { Page, PageQuery } from '../core/pagination.js';
 import { Id, RequiredText } from '../core/schemas.js';
-import { LEVELS } from '../core/vocabulary.js';
+import { LEVELS, TEAM_DUTIES, TEAM_KINDS } from '../core/vocabulary.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
 
-export const TEAM_KINDS = ['grid', 'service', 'checkpoint', 'department'] as const;
-export const TEAM_DUTIES = [
-  'leader',
-  'grid_worker',
-  'police',
-  'doctor',
-  'volunteer',
-  'checkpoint',
-  'member',
-] as const;
+export { TEAM_DUTIES, TEAM_KINDS };
 
 const Name = RequiredText(60);
 const UserId = Type.Integer({ minimum: 1, maximum: 2147483647 });

@@ -3,6 +3,7 @@ import { Page, PageQuery } from '../../core/pagination.js';
 import { RowRejectSchema } from '../../register-import/schema.js';
 import { FEED_KINDS } from './kinds.js';
 import { Id } from '../../core/schemas.js';
+import { INBOX_REASONS, INBOX_STATUSES, RECORD_KINDS } from '../../core/vocabulary.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -10,7 +11,7 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T)
 /** The most records one pushed batch may hold. */
 export const MAX_BATCH_RECORDS = 10_000;
 
-export const RECORD_KINDS = ['tests', 'vaccinations', 'temperatures', 'healthcodes'] as const;
+export { RECORD_KINDS };
 
 export const FeedKindParams = Type.Object({ kind: Type.Enum(FEED_KINDS) }, { $id: 'FeedKindParams' });
 export const BatchParams = Type.Object(
@@ -158,9 +159,9 @@ export const InboxQuery = Type.Object(
   {
     ...PageQuery.properties,
     within: Type.Optional(Id({ description: 'Only records of this area’s subtree' })),
-    reason: Type.Optional(Type.Enum(['unknown_number', 'invalid_number'])),
+    reason: Type.Optional(Type.Enum(INBOX_REASONS)),
     kind: Type.Optional(Type.Enum(RECORD_KINDS)),
-    status: Type.Optional(Type.Enum(['open', 'matched', 'lead', 'dismissed'], { default: 'open' })),
+    status: Type.Optional(Type.Enum(INBOX_STATUSES, { default: 'open' })),
   },
   { $id: 'HealthInboxQuery' },
 );
@@ -172,8 +173,8 @@ export const InboxItem = Type.Object(
     kind: Type.Enum(FEED_KINDS),
     source: Type.String(),
     batchId: Nullable(Type.Integer()),
-    reason: Nullable(Type.Enum(['unknown_number', 'invalid_number'])),
-    status: Type.Enum(['open', 'matched', 'lead', 'dismissed']),
+    reason: Nullable(Type.Enum(INBOX_REASONS)),
+    status: Type.Enum(INBOX_STATUSES),
     areaId: Type.Integer(),
     personId: Nullable(Type.Integer()),
     occurredAt: Type.String({ format: 'date-time' }),

@@ -1,4 +1,5 @@
 import type { KeyPersonCategory } from '../../db/schema.js';
+import { KEY_PERSON_CATEGORIES } from '../../core/vocabulary.js';
 
 /**
  * A follow-up plan: what the responsible worker checks each day of the period. Day 1 is the
@@ -16,15 +17,7 @@ export interface FollowUpPlan {
   visitDays?: number[];
 }
 
-export const KEY_PERSON_CATEGORIES = [
-  'returnee',
-  'close_contact',
-  'secondary_contact',
-  'home_quarantine',
-  'home_monitoring',
-  'positive',
-  'fever',
-] as const satisfies readonly KeyPersonCategory[];
+export { KEY_PERSON_CATEGORIES };
 
 /** What a category gets when the caller names no plan or period (local practice may differ). */
 export const CATEGORY_DEFAULTS: Record<KeyPersonCategory, { days: number; plan: FollowUpPlan }> = {

@@ -1,31 +1,23 @@
 import { type Static, Type } from 'typebox';
 import { ProblemParams } from '../../register-import/schema.js';
 import { Page, PageQuery } from '../../core/pagination.js';
-import { KEY_PERSON_CATEGORIES } from '../key-persons/plan.js';
 import { Id, RequiredText } from '../../core/schemas.js';
-import { LEAD_STATUSES, LEVELS, ROLES } from '../../core/vocabulary.js';
+import {
+  KEY_PERSON_CATEGORIES,
+  LEAD_MEASURES,
+  LEAD_OUTCOMES,
+  LEAD_ROUTES,
+  LEAD_STATUSES,
+  LEAD_TIERS,
+  LEVELS,
+  ROLES,
+} from '../../core/vocabulary.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
 
-export const LEAD_TIERS = ['worker', 'grid_leader', 'community'] as const;
-export type LeadTier = (typeof LEAD_TIERS)[number];
-export { LEAD_STATUSES };
-export const LEAD_ROUTES = ['person', 'address', 'manual', 'inbox'] as const;
-export type LeadRoute = (typeof LEAD_ROUTES)[number];
-export const LEAD_OUTCOMES = ['found_here', 'moved', 'not_found', 'wrong_data'] as const;
-export type LeadOutcome = (typeof LEAD_OUTCOMES)[number];
-/** What the worker arranged; stored as codes, shown with the labels in reports. */
-export const LEAD_MEASURES = [
-  'home_quarantine',
-  'home_monitoring',
-  'centralised_quarantine',
-  'test_arranged',
-  'health_code_managed',
-  'referred',
-  'none',
-] as const;
-export type LeadMeasure = (typeof LEAD_MEASURES)[number];
+export { LEAD_MEASURES, LEAD_OUTCOMES, LEAD_ROUTES, LEAD_STATUSES, LEAD_TIERS };
+export type { LeadMeasure, LeadOutcome, LeadRoute, LeadTier } from '../../core/vocabulary.js';
 const AreaRef = Type.Object({
   id: Type.Integer(),
   code: Type.String(),

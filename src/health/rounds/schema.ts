@@ -1,14 +1,12 @@
 import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../../core/pagination.js';
 import { Id, RequiredText } from '../../core/schemas.js';
-import { LEVELS } from '../../core/vocabulary.js';
+import { EXEMPT_REASONS, LEVELS, MARK_KINDS, OUTCOME_REASONS } from '../../core/vocabulary.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
 
-export const EXEMPT_REASONS = ['bedridden', 'infant', 'away', 'other'] as const;
-export const OUTCOME_REASONS = ['refused', 'tested_elsewhere', 'unreachable', 'scheduled'] as const;
-export const MARK_KINDS = ['exempt', 'outcome'] as const;
+export { EXEMPT_REASONS, MARK_KINDS, OUTCOME_REASONS };
 
 export const RoundArea = Type.Object(
   {

@@ -1,15 +1,17 @@
 import { type Static, Type } from 'typebox';
 import { Page, PageQuery } from '../../core/pagination.js';
 import { Id, RequiredParagraph } from '../../core/schemas.js';
-import { SERVICE_REQUEST_STATUSES as REQUEST_STATUSES } from '../../core/vocabulary.js';
+import {
+  REQUEST_KINDS,
+  SERVICE_REQUEST_STATUSES as REQUEST_STATUSES,
+  URGENCIES,
+} from '../../core/vocabulary.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
 
-export const REQUEST_KINDS = ['medicine', 'groceries', 'gas', 'doctor_visit', 'transport', 'other'] as const;
-export { REQUEST_STATUSES };
-export const URGENCIES = ['normal', 'urgent'] as const;
+export { REQUEST_KINDS, REQUEST_STATUSES, URGENCIES };
 
 /** Shown to residents and in notifications. */
 export const KIND_LABELS: Record<(typeof REQUEST_KINDS)[number], string> = {

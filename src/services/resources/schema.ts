@@ -1,34 +1,14 @@
 import { type Static, Type } from 'typebox';
 import { Page, PageQuery } from '../../core/pagination.js';
 import { Id, RequiredText } from '../../core/schemas.js';
-import { LEVELS } from '../../core/vocabulary.js';
+import { LEVELS, RESOURCE_KINDS, RESOURCE_LISTS, SERVICE_KINDS } from '../../core/vocabulary.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
 
-export const LISTS = ['resource', 'service'] as const;
-
-/** Suggested kinds for the web form; the kind is free (lower-case words) so communities can add their own. */
-export const RESOURCE_KINDS = [
-  'pharmacy',
-  'shop',
-  'supermarket',
-  'donor',
-  'vehicle',
-  'clinic',
-  'warehouse',
-  'other',
-];
-export const SERVICE_KINDS = [
-  'elderly_care',
-  'medical',
-  'delivery',
-  'psychological',
-  'legal',
-  'repair',
-  'childcare',
-  'other',
-];
+/** The lists and suggested kinds live in core/vocabulary.ts; the kind itself is free (lower-case words). */
+export { RESOURCE_KINDS, SERVICE_KINDS };
+export const LISTS = RESOURCE_LISTS;
 
 const Kind = Type.String({
   pattern: '^[a-z_]{1,30}$',
