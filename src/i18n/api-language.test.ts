@@ -57,6 +57,26 @@ describeEachDatabase('the API answers in the caller’s language', (database) =>
     expect(en.json<{ error: { message: string } }>().error.message).not.toMatch(/\p{Script=Han}/u);
   });
 
+  it('words a service’s field problem from its code and params, in each language', async () => {
+    const tree = await createAreaTree(database().db);
+    const chinese = await createUser(database().db, [{ role: 'grid_worker', area: tree.microA }]);
+    const english = await createUser(database().db, [{ role: 'grid_worker', area: tree.microA }]);
+    await database().db.updateTable('users').set({ locale: 'en' }).where('id', '=', english.id).execute();
+    const change = async (username: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/auth/password',
+        headers: (await signIn(app, username)).headers,
+        payload: { currentPassword: 'not-the-password-1', newPassword: 'another-pass-2' },
+      });
+    expect((await change(chinese.username)).json().error.details).toEqual([
+      { field: 'body.currentPassword', code: 'passwordWrong', message: '不正确' },
+    ]);
+    expect((await change(english.username)).json().error.details).toEqual([
+      { field: 'body.currentPassword', code: 'passwordWrong', message: 'Is wrong' },
+    ]);
+  });
+
   it('follows a signed-in user’s language setting over the browser’s', async () => {
     const tree = await createAreaTree(database().db);
     const user = await createUser(database().db, [{ role: 'grid_worker', area: tree.microA }]);
