@@ -2,22 +2,10 @@
 // and no action the page offers that the server then refuses with 403 (issue 10, item 5).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, STAGE_START_TIMEOUT, signIn } from './browser.js';
-import { apiAs, DESK, type DemoStage, PASSWORD, startDemoStage } from './stage.js';
-
-/** The demo's roles, weakest first: what they click (and should be refused) runs before the strong change things. */
-const ROLES = [
-  'volunteer001',
-  'health01',
-  'police_dept01',
-  'police01',
-  'doctor01',
-  'worker01',
-  'leader01',
-  'staff01',
-  'commander',
-  'admin',
-];
+import { rightsOf } from '../auth/rights.js';
+import type { Role } from '../core/vocabulary.js';
+import { chromiumPath, exactly, STAGE_START_TIMEOUT, signIn } from './browser.js';
+import { type Api, apiAs, DESK, type DemoStage, PASSWORD, startDemoStage } from './stage.js';
 
 /** Detail pages: the API list to pick a first visible object from, and the page that shows it. */
 const DETAILS: Array<{ kind: string; list: string; page: (id: number) => string }> = [
@@ -52,7 +40,55 @@ const ALLOWED_WORDS = new Set([
   'GBK',
 ]);
 
-const SETTLE_TIMEOUT = 5_000;
+/**
+ * A page is ready when its marker is on screen, no spinner or skeleton is left and none of its
+ * requests to the app has been under way for QUIET_MS; a page that never gets there (a map still
+ * drawing) is inspected as it stands after SETTLE_CAP_MS.
+ */
+const QUIET_MS = 120;
+const SETTLE_CAP_MS = 4_000;
+
+/** Pages that are not drawn inside the app's frame, with what shows they have their data. */
+const READY_MARKERS: Array<{ path: RegExp; ready: string; busy: string }> = [
+  // The dashboard keeps its live stream (SSE) open and draws its map lazily: its figures are the data.
+  { path: /^\/dashboard/, ready: '[data-testid=dashboard-title]', busy: '.bigscreen-spin' },
+];
+const FRAME = {
+  ready: '.app-content',
+  busy: '.app-content .ant-spin-spinning, .app-content .ant-skeleton-active, .page-spin',
+};
+
+interface Sweeper {
+  username: string;
+  roles: Role[];
+  rights: string[];
+}
+
+/**
+ * One demo account per distinct set of roles and rights: accounts that share both see the same
+ * navigation and are offered the same actions (the village's commander sweeps what the township's
+ * does), so each set is swept once. Weakest first: what they press (and should be refused) runs
+ * before the strong change things.
+ */
+async function distinctRoleSets(admin: Api): Promise<Sweeper[]> {
+  const answer = await admin('GET', '/api/users?pageSize=500');
+  expect(answer.statusCode).toBe(200);
+  const users = (
+    answer.json() as {
+      items: Array<{ username: string; assignments: Array<{ role: Role; categories: string[] }> }>;
+    }
+  ).items;
+  const sets = new Map<string, Sweeper>();
+  for (const user of users) {
+    const roles = [...new Set(user.assignments.map((a) => a.role))].sort();
+    const rights = [...new Set(user.assignments.flatMap((a) => rightsOf(a.role, a.categories)))].sort();
+    const key = `${roles.join('+')} ${rights.join(',')}`;
+    if (!sets.has(key)) sets.set(key, { username: user.username, roles, rights });
+  }
+  return [...sets.values()].sort(
+    (a, b) => a.rights.length - b.rights.length || a.username.localeCompare(b.username),
+  );
+}
 
 /** The little of the page's globals the sweep touches (the server's TypeScript has no DOM types; the page's CSP forbids strings). */
 interface BrowserGlobals {
@@ -79,44 +115,87 @@ describe.skipIf(!chromiumPath)('every page as every role', { timeout: 600_000 },
     await stage?.close();
   });
 
-  /** Waits for the page's data: no spinner and no skeleton left (SSE streams keep the network busy). */
-  async function settle(page: Page): Promise<void> {
-    await page.waitForLoadState('domcontentloaded');
-    await page
-      .waitForFunction(
-        () => {
-          const { document } = globalThis as unknown as BrowserGlobals;
-          return (
-            document.querySelector('.app-content') !== null &&
-            document.querySelector('.ant-spin-spinning, .ant-skeleton-active, .page-spin') === null
-          );
-        },
-        undefined,
-        // A page that keeps a spinner (a live stream, a map) is inspected as it stands after a while.
-        { timeout: SETTLE_TIMEOUT },
+  /**
+   * Counts the page's requests to the app still under way. Live streams (the dashboard's and the
+   * notifications' SSE) never finish and are not counted; nor is anything from another origin.
+   */
+  function trackRequests(page: Page): { busy(): number; lastChange(): number } {
+    const open = new Set<unknown>();
+    let changed = Date.now();
+    const counted = (url: string, type: string) =>
+      url.startsWith(stage.baseUrl) && type !== 'eventsource' && !/\/stream\b/.test(url);
+    page.on('request', (request) => {
+      if (!counted(request.url(), request.resourceType())) return;
+      open.add(request);
+      changed = Date.now();
+    });
+    const done = (request: unknown) => {
+      if (open.delete(request)) changed = Date.now();
+    };
+    page.on('requestfinished', done);
+    page.on('requestfailed', done);
+    return { busy: () => open.size, lastChange: () => changed };
+  }
+
+  /**
+   * Waits until the page is ready (see QUIET_MS), counting the quiet from `since` at the earliest:
+   * the router renders the next page, and its requests start, a moment after the navigation.
+   * True when it was ready, false when the cap ran out.
+   */
+  async function settle(
+    page: Page,
+    requests: ReturnType<typeof trackRequests>,
+    since = Date.now(),
+  ): Promise<boolean> {
+    const path = new URL(page.url()).pathname;
+    const marker = READY_MARKERS.find((m) => m.path.test(path)) ?? FRAME;
+    const deadline = since + SETTLE_CAP_MS;
+    while (Date.now() < deadline) {
+      const quiet = requests.busy() === 0 && Date.now() - Math.max(requests.lastChange(), since) >= QUIET_MS;
+      if (
+        quiet &&
+        (await page.evaluate(
+          ({ ready, busy }) => {
+            const { document } = globalThis as unknown as BrowserGlobals;
+            return document.querySelector(ready) !== null && document.querySelector(busy) === null;
+          },
+          { ready: marker.ready, busy: marker.busy },
+        ))
       )
-      .catch(() => undefined);
-    await page.waitForTimeout(150);
+        return true;
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    return false;
   }
 
   /** Opens a path inside the running app (the router's own navigation): no reload of the bundle or the session. */
-  async function open(page: Page, target: string): Promise<void> {
+  async function open(
+    page: Page,
+    target: string,
+    requests: ReturnType<typeof trackRequests>,
+  ): Promise<boolean> {
+    const since = Date.now();
     await page.evaluate((path) => {
       const browser = globalThis as unknown as BrowserGlobals;
       browser.history.pushState({}, '', path);
       browser.dispatchEvent(new browser.PopStateEvent('popstate'));
     }, target);
-    await settle(page);
+    return settle(page, requests, since);
   }
 
   /** The words on screen that are raw codes or English. */
   async function inspect(page: Page, role: string, findings: Finding[]): Promise<void> {
     const url = new URL(page.url()).pathname;
     const text = await page.locator('body').innerText();
+    // With the words around it, so a finding says where on the page it is.
+    const around = (word: string) => {
+      const at = text.indexOf(word);
+      return text.slice(Math.max(0, at - 30), at + word.length + 30).replace(/\s+/g, ' ');
+    };
     for (const code of new Set(text.match(RAW_CODE) ?? []))
-      findings.push({ role, url, what: `raw code ${code}` });
+      findings.push({ role, url, what: `raw code ${code} («${around(code)}»)` });
     for (const word of new Set(text.match(LATIN_WORD) ?? []))
-      if (!ALLOWED_WORDS.has(word)) findings.push({ role, url, what: `English ${word}` });
+      if (!ALLOWED_WORDS.has(word)) findings.push({ role, url, what: `English ${word} («${around(word)}»)` });
   }
 
   /** The navigation's targets, from the menu's item keys (the paths it navigates to). */
@@ -132,19 +211,26 @@ describe.skipIf(!chromiumPath)('every page as every role', { timeout: 600_000 },
    * Presses every action the page's content offers, confirming its dialog (a popconfirm, a confirm,
    * or a form's OK with what the form holds); what the server answers is recorded by the caller.
    */
-  async function pressActions(page: Page, target: string): Promise<number> {
+  async function pressActions(
+    page: Page,
+    target: string,
+    requests: ReturnType<typeof trackRequests>,
+  ): Promise<number> {
     const actions = page.locator(
       '.app-content .page-title-row button, .app-content [data-testid$=-actions] button',
     );
     const labels = (await actions.allInnerTexts()).map((label) => label.trim());
     let pressed = 0;
-    for (const [index, label] of labels.entries()) {
+    for (const label of new Set(labels)) {
       if (!label) continue; // icon-only: refresh and the like
-      const button = actions.nth(index);
-      if (!(await button.isVisible().catch(() => false)) || (await button.isDisabled())) continue;
+      // By its label: an action pressed before may have taken its own button off the page.
+      const button = actions.filter({ hasText: exactly(label) }).first();
+      if (!(await button.isVisible()) || (await button.isDisabled({ timeout: 1_000 }).catch(() => true)))
+        continue;
+      const pressedAt = Date.now();
       await button.click({ timeout: 5_000 }).catch(() => undefined);
       pressed++;
-      await page.waitForTimeout(300);
+      await settle(page, requests, pressedAt);
       const confirm = page.locator(
         '.ant-popconfirm:visible .ant-btn-primary, .ant-modal-confirm-btns .ant-btn-primary, .ant-modal-footer .ant-btn-primary',
       );
@@ -154,27 +240,45 @@ describe.skipIf(!chromiumPath)('every page as every role', { timeout: 600_000 },
           .isVisible()
           .catch(() => false)
       ) {
+        const confirmedAt = Date.now();
         await confirm
           .first()
           .click({ timeout: 5_000 })
           .catch(() => undefined);
-        await page.waitForTimeout(500);
+        await settle(page, requests, confirmedAt);
       }
       // Back to the page as it was: a dialog left open (its form wants more) or a link followed.
       await page.keyboard.press('Escape');
       if (new URL(page.url()).pathname !== target || (await page.locator('.ant-modal:visible').count()) > 0) {
-        await open(page, target);
+        await open(page, target, requests);
       }
     }
     return pressed;
   }
 
   it('shows no raw code, no English and offers no action the server refuses', async () => {
+    const started = Date.now();
     const findings: Finding[] = [];
     const refused: Finding[] = [];
+    const unsettled: string[] = [];
     let pagesSeen = 0;
     let actionsPressed = 0;
-    for (const role of ROLES) {
+    const sweepers = await distinctRoleSets(await apiAs(stage.app, 'admin'));
+    // Every role of the demo has its sweep (and each once: no two accounts share roles and rights).
+    expect(new Set(sweepers.flatMap((s) => s.roles))).toEqual(
+      new Set([
+        'admin',
+        'commander',
+        'community_staff',
+        'grid_leader',
+        'grid_worker',
+        'volunteer',
+        'doctor',
+        'police',
+        'department',
+      ]),
+    );
+    for (const { username: role } of sweepers) {
       const api = await apiAs(stage.app, role);
       const details: string[] = [];
       for (const detail of DETAILS) {
@@ -186,7 +290,9 @@ describe.skipIf(!chromiumPath)('every page as every role', { timeout: 600_000 },
       const me = (await api('GET', '/api/auth/me')).json() as { assignments: Array<{ areaId: number }> };
       details.push(`/areas/${me.assignments[0]!.areaId}`);
 
+      const roleStarted = Date.now();
       await stage.withPage(`sweep-${role}`, DESK, async (page) => {
+        const requests = trackRequests(page);
         page.on('response', (response) => {
           if (response.status() === 403 && response.url().includes('/api/'))
             refused.push({
@@ -197,19 +303,22 @@ describe.skipIf(!chromiumPath)('every page as every role', { timeout: 600_000 },
         });
         await signIn(page, stage.baseUrl, role, PASSWORD);
         const listed = await navTargets(page);
-        for (const target of [...listed, ...details]) {
-          await open(page, target);
+        for (const target of [...new Set([...listed, ...details])]) {
+          if (!(await open(page, target, requests))) unsettled.push(`${target} as ${role}`);
           await inspect(page, role, findings);
           pagesSeen++;
           // The administrator holds every right everywhere: nothing offered to it can be refused.
           if (details.includes(target) && role !== 'admin')
-            actionsPressed += await pressActions(page, target);
+            actionsPressed += await pressActions(page, target, requests);
         }
       });
+      console.info(`role sweep: ${role} in ${Math.round((Date.now() - roleStarted) / 1000)} s`);
     }
     console.info(
-      `role sweep: ${ROLES.length} roles, ${pagesSeen} pages, ${actionsPressed} actions pressed, ` +
-        `${findings.length} words flagged, ${refused.length} refusals`,
+      `role sweep: ${sweepers.length} role sets (${sweepers.map((s) => s.username).join(', ')}), ` +
+        `${pagesSeen} pages, ${actionsPressed} actions pressed, ${findings.length} words flagged, ` +
+        `${refused.length} refusals, ${Math.round((Date.now() - started) / 1000)} s` +
+        (unsettled.length ? `; inspected unsettled after ${SETTLE_CAP_MS} ms: ${unsettled.join('; ')}` : ''),
     );
     const unique = (list: Finding[]) => [...new Set(list.map((f) => `${f.what} — ${f.url} as ${f.role}`))];
     expect.soft(unique(refused), 'offered actions the server refused (403)').toEqual([]);

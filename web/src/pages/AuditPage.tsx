@@ -40,6 +40,10 @@ export function AuditPage() {
     setPaging((current) => ({ ...current, page: 1 }));
   };
 
+  // A report's id starts with its kind (daily:<area code>:<day>), which the action already names.
+  const entityIdText = (entry: AuditEntryView) =>
+    entry.entityType === 'report' ? entry.entityId!.replace(/^[a-z]+:/, '') : entry.entityId;
+
   const columns: TableProps<AuditEntryView>['columns'] = [
     {
       title: t('audit.time'),
@@ -61,7 +65,7 @@ export function AuditPage() {
       title: t('audit.entityType'),
       dataIndex: 'entityType',
       render: (_v, entry) =>
-        `${entityTypeLabel(i18n, entry.entityType)}${entry.entityId ? ` #${entry.entityId}` : ''}`,
+        `${entityTypeLabel(i18n, entry.entityType)}${entry.entityId ? ` #${entityIdText(entry)}` : ''}`,
     },
     { title: t('audit.reason'), dataIndex: 'reason', render: (_v, entry) => entry.reason ?? '' },
     { title: t('audit.ip'), dataIndex: 'ip', render: (_v, entry) => entry.ip ?? '' },
