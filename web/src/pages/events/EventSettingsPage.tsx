@@ -146,8 +146,10 @@ function CategoriesCard() {
             title: t('events.category'),
             render: (_, row) => (
               <Space size={4}>
-                <span className={row.retired ? 'retired' : undefined}>{localName(i18n, row)}</span>
-                <span className="muted code-text">{row.code}</span>
+                {/* The code is for feeds and the API: a hover shows it, the page names the category. */}
+                <span className={row.retired ? 'retired' : undefined} title={row.code}>
+                  {localName(i18n, row)}
+                </span>
                 {row.retired && <Tag>{t('events.settings.retired')}</Tag>}
               </Space>
             ),
