@@ -120,7 +120,7 @@ export function problemOfAjv(item: {
  * (English) words for English readers and reads as the generic problem in other languages.
  */
 export function localizeProblems(locale: Locale, details: unknown): unknown {
-  if (!Array.isArray(details)) return details;
+  if (!Array.isArray(details)) return localizeFileProblem(locale, details);
   return details.map((item: unknown) => {
     if (typeof item !== 'object' || item === null || typeof (item as { field?: unknown }).field !== 'string')
       return item;
@@ -134,6 +134,17 @@ export function localizeProblems(locale: Locale, details: unknown): unknown {
     if (given.params) problem.params = given.params;
     return problem;
   });
+}
+
+/**
+ * A whole-file problem (an import that cannot be read: `{problem, code, ...params}`) gets its
+ * sentence in the caller's language beside the stable codes.
+ */
+function localizeFileProblem(locale: Locale, details: unknown): unknown {
+  if (typeof details !== 'object' || details === null) return details;
+  const { code, problem, ...params } = details as { code?: unknown; problem?: unknown };
+  if (typeof problem !== 'string' || !isProblemCode(code)) return details;
+  return { ...details, message: problemMessage(locale, code, params as Params) };
 }
 
 /** Turns AJV's instancePath/params into the name of the offending field ("body.parentId"). */
@@ -167,8 +178,10 @@ export function inputDatabaseError(error: unknown): AppError | undefined {
 
 /** The sentence with the first field problem named, so a message alone says where to look. */
 function withFirstProblem(sentence: string, details: unknown): string {
-  const first: unknown = Array.isArray(details) ? details[0] : undefined;
+  const first: unknown = Array.isArray(details) ? details[0] : details;
   if (typeof first !== 'object' || first === null) return sentence;
+  const { problem, message: fileMessage } = first as { problem?: unknown; message?: unknown };
+  if (typeof problem === 'string' && typeof fileMessage === 'string') return `${sentence}: ${fileMessage}`;
   const { field, message } = first as { field?: unknown; message?: unknown };
   return typeof field === 'string' && typeof message === 'string'
     ? `${sentence} (${field}: ${message})`

@@ -122,6 +122,17 @@ export const PROBLEM_CODES = [
   'fileTooLarge',
   'notImage',
   'tooManyPixels',
+  // A whole import file that cannot be read (ImportFileProblem).
+  'fileNotTabular',
+  'fileLegacyXls',
+  'fileHtmlDisguised',
+  'fileDamaged',
+  'fileNoHeader',
+  'fileDuplicateColumn',
+  'fileSheetNotFound',
+  'fileEncoding',
+  'fileCsvMalformed',
+  'fileMappingInvalid',
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
