@@ -1,11 +1,8 @@
-import { LEVELS } from '../core/vocabulary.js';
+import { LEVELS, RESIDENT_LEVELS } from '../core/vocabulary.js';
 import type { AreaLevel } from '../db/schema.js';
 
 /** The tree, top to bottom: 市 › 县/区 › 乡镇/街道 › 村/社区 › 网格 › 微网格 › 埭/楼栋. */
-export { LEVELS };
-
-/** Levels a person or house can be registered at: where people live. */
-export const RESIDENT_LEVELS: readonly AreaLevel[] = ['grid', 'microgrid', 'cell'];
+export { LEVELS, RESIDENT_LEVELS };
 
 export function levelIndex(level: AreaLevel): number {
   return LEVELS.indexOf(level);

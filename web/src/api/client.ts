@@ -1,12 +1,19 @@
 // The one place the web app talks HTTP: credentials, JSON, CSRF header on writes, error shape.
 // Pages call the API through `api.GET/POST/…` (openapi-fetch, typed by the generated schema.gen.ts)
-// and `call(...)`, which returns the data or throws ApiError. The per-module objects below
-// (api.persons, api.users, …) are the hand-written layer pages are being moved off.
+// and `call(...)`, which returns the data or throws ApiError. What openapi-fetch cannot type —
+// multipart uploads, file downloads, the live feed — are the few special cases below.
 import createClient, { type Middleware } from 'openapi-fetch';
-import type { EventDetail, ImportJobView, ImportPreview, PublicReportReceipt } from './model';
+import type { FieldProblem } from '../../../src/i18n/problem-codes';
+import type {
+  AreaView,
+  EventDetail,
+  FeedEvent,
+  ImportJobView,
+  ImportPreview,
+  PublicReportReceipt,
+} from './model';
 import type { paths } from './schema.gen';
 import type { ImportKind } from './vocabulary';
-import type { Area, FeedEvent, FieldProblem, Health, MfaSetup, Page, User, UserListQuery } from './types';
 
 /** A failed API call: `code` is the server's stable error code; branch on it, never on `message`. */
 export class ApiError extends Error {
@@ -157,16 +164,15 @@ async function download(path: string, fallbackName: string, query?: object): Pro
   return { blob: await response.blob(), fileName: fileNameOf(response, fallbackName) };
 }
 
-const get = <T>(path: string, query?: object, signal?: AbortSignal) =>
-  request<T>('GET', path, { query, ...(signal ? { signal } : {}) });
-const post = <T>(path: string, body?: unknown) => request<T>('POST', path, { body: body ?? {} });
 const upload = <T>(path: string, form: FormData) => request<T>('POST', path, { form });
 
-/** The server caps pageSize at 500; the navigator wants every child of a node. */
-async function allPages<T>(load: (page: number) => Promise<Page<T>>): Promise<T[]> {
-  const items: T[] = [];
+/** Every child of an area: the server caps pageSize at 500, the navigator wants them all. */
+export async function allChildAreas(parentId: number, signal?: AbortSignal): Promise<AreaView[]> {
+  const items: AreaView[] = [];
   for (let page = 1; ; page += 1) {
-    const result = await load(page);
+    const result = await call(
+      typed.GET('/api/areas', { params: { query: { parentId, page, pageSize: 500 } }, signal }),
+    );
     items.push(...result.items);
     if (items.length >= result.total || result.items.length === 0) return items;
   }
@@ -289,25 +295,6 @@ function errorFrom(response: Response, body: unknown): ApiError {
  * File uploads, downloads and live feeds stay below (api.imports, download, api.dashboard.listen).
  */
 export const api = Object.assign(typed, {
-  health: (signal?: AbortSignal) => get<Health>('/health', undefined, signal),
-
-  auth: {
-    mfaSetup: () => post<MfaSetup>('/auth/mfa/setup'),
-    mfaConfirm: (code: string) => post<{ recoveryCodes: string[] }>('/auth/mfa/confirm', { code }),
-    changePassword: (currentPassword: string, newPassword: string) =>
-      post<void>('/auth/password', { currentPassword, newPassword }),
-  },
-
-  areas: {
-    roots: (signal?: AbortSignal) => get<{ items: Area[] }>('/areas/roots', undefined, signal),
-    children: (parentId: number, signal?: AbortSignal) =>
-      allPages((page) => get<Page<Area>>('/areas', { parentId, page, pageSize: 500 }, signal)),
-  },
-
-  users: {
-    list: (query: UserListQuery, signal?: AbortSignal) => get<Page<User>>('/users', query, signal),
-  },
-
   codes: {
     /** A4 sheet reprinting the door codes of an area; issues none (`notIssued` houses are left off). */
     doorLabels: async (areaId: number): Promise<DownloadedFile & { notIssued: number }> => {

@@ -20,7 +20,7 @@ import type {
   UserListQuery,
   VisitQuery,
 } from './model';
-import type { FeedEvent } from './types';
+import type { FeedEvent } from './model';
 
 export interface Resource<T> {
   data: T | undefined;

@@ -1,7 +1,8 @@
 import { Select, Space } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, call } from '../api/client';
-import type { Area, Level } from '../api/types';
+import type { AreaView as Area } from '../api/model';
+import type { Level } from '../api/vocabulary';
 import { useI18n } from '../i18n/context';
 import { LevelTag } from './LevelTag';
 

@@ -1,8 +1,8 @@
 import { Alert, Spin, Tree, type TreeDataNode } from 'antd';
 import { type Key, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api } from '../api/client';
-import type { Area } from '../api/types';
+import { allChildAreas, api, call } from '../api/client';
+import type { AreaView as Area } from '../api/model';
 import { useI18n } from '../i18n/context';
 import { errorText } from '../i18n/labels';
 import { levelIcon } from './LevelTag';
@@ -36,7 +36,7 @@ export function AreaTree({ onNavigate }: AreaTreeProps) {
 
   const loadRoots = useCallback(async () => {
     try {
-      const { items } = await api.areas.roots();
+      const { items } = await call(api.GET('/api/areas/roots'));
       remember(items);
       setRoots(items.map((area) => area.id));
       setError(null);
@@ -50,8 +50,7 @@ export function AreaTree({ onNavigate }: AreaTreeProps) {
       const running = pending.current.get(id);
       if (running) return running;
       if (loaded.current.has(id) && !force) return Promise.resolve();
-      const job = api.areas
-        .children(id)
+      const job = allChildAreas(id)
         .then((items) => {
           loaded.current.add(id);
           remember(items);

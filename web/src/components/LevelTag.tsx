@@ -9,7 +9,7 @@ import {
 } from '@ant-design/icons';
 import { Tag } from 'antd';
 import type { ReactNode } from 'react';
-import type { Kind, Level } from '../api/types';
+import type { AreaKind as Kind, Level } from '../api/vocabulary';
 import { useI18n } from '../i18n/context';
 import { kindLabel, levelLabel } from '../i18n/labels';
 

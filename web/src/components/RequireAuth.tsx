@@ -1,7 +1,7 @@
 import { Button, Result, Spin } from 'antd';
 import type { ReactNode } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router-dom';
-import type { Right } from '../api/types';
+import type { Right } from '../api/vocabulary';
 import { useAuth } from '../auth/AuthContext';
 import { useI18n } from '../i18n/context';
 import { ChangePasswordPage } from '../pages/ChangePasswordPage';

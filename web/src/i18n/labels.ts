@@ -1,6 +1,6 @@
 // Names of the server's codes (roles, levels, error codes…) in the current language.
 import { isApiError } from '../api/client';
-import type { FeedEvent } from '../api/types';
+import type { FeedEvent } from '../api/model';
 import { isSystemActor } from '../api/vocabulary';
 import type { I18n } from './context';
 

@@ -2,7 +2,7 @@ import { KeyOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Form, Input, Space } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api } from '../api/client';
+import { api, call } from '../api/client';
 import { useAuth } from '../auth/AuthContext';
 import { showFormError } from '../components/forms';
 import { ForcedStepFrame } from '../components/ForcedStepFrame';
@@ -28,7 +28,11 @@ export function ChangePasswordPage({ forced = false }: { forced?: boolean }) {
   const submit = async (values: PasswordValues) => {
     setSubmitting(true);
     try {
-      await api.auth.changePassword(values.currentPassword, values.newPassword);
+      await call(
+        api.POST('/api/auth/password', {
+          body: { currentPassword: values.currentPassword, newPassword: values.newPassword },
+        }),
+      );
       void message.success(t('password.changed'));
       form.resetFields();
       await refresh();

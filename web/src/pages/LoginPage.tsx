@@ -3,7 +3,6 @@ import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { isApiError } from '../api/client';
-import type { LoginFailureDetails } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import type { LoginRedirectState } from '../components/RequireAuth';
 import { LanguageSwitch } from '../components/LanguageSwitch';
@@ -17,6 +16,13 @@ interface LoginValues {
 
 interface CodeValues {
   code: string;
+}
+
+/** What a refused sign-in's details tell (the server's LoginFailureDetails, src/auth/lockout.ts). */
+interface LoginFailureDetails {
+  triesLeft: number;
+  lockMinutes: number;
+  locked: boolean;
 }
 
 function isFailureDetails(value: unknown): value is LoginFailureDetails {

@@ -2,8 +2,8 @@ import { CopyOutlined, DownloadOutlined, SafetyOutlined } from '@ant-design/icon
 import { Alert, App, Button, Card, Form, Input, Space, Steps, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api } from '../api/client';
-import type { MfaSetup } from '../api/types';
+import { api, call } from '../api/client';
+import type { MfaSetupResponse as MfaSetup } from '../api/model';
 import { useAuth } from '../auth/AuthContext';
 import { saveFile } from '../components/files';
 import { showFormError } from '../components/forms';
@@ -36,7 +36,7 @@ export function MfaPage({ forced = false }: { forced?: boolean }) {
     setBusy(true);
     setError(null);
     try {
-      setSetup(await api.auth.mfaSetup());
+      setSetup(await call(api.POST('/api/auth/mfa/setup')));
     } catch (failure) {
       setError(failure);
     } finally {
@@ -47,7 +47,7 @@ export function MfaPage({ forced = false }: { forced?: boolean }) {
   const confirm = async (values: CodeValues) => {
     setBusy(true);
     try {
-      const result = await api.auth.mfaConfirm(values.code.trim());
+      const result = await call(api.POST('/api/auth/mfa/confirm', { body: { code: values.code.trim() } }));
       setRecoveryCodes(result.recoveryCodes);
       void message.success(t('mfa.enabled'));
     } catch (failure) {

@@ -12,7 +12,7 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { api, call } from '../../api/client';
 import type { AreaDetail } from '../../api/model';
-import { RESIDENT_LEVELS } from '../../api/types';
+import { RESIDENT_LEVELS } from '../../api/vocabulary';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n/context';
 import { errorText, levelLabel } from '../../i18n/labels';

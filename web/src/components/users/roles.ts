@@ -1,4 +1,5 @@
-import { type Me, ROLES, type Role } from '../../api/types';
+import type { MeResponse as Me } from '../../api/model';
+import { ROLES, type Role } from '../../api/vocabulary';
 
 /** Mirrors the server's rule (it decides anyway): only admins grant admin and commander. */
 export function grantableRoles(me: Me | null): readonly Role[] {
