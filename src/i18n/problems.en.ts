@@ -116,4 +116,17 @@ export const PROBLEMS_EN: Record<ProblemCode, string> = {
   fileTooLarge: 'Must be at most {max} bytes',
   notImage: 'Is not a JPEG, PNG or WebP image',
   tooManyPixels: 'May have at most {max} pixels',
+  fileNotTabular: 'The file is not an XLSX or CSV file',
+  fileLegacyXls:
+    'The file is an Excel 97-2003 (.xls) or password-protected workbook; open it in Excel and save it as .xlsx or CSV',
+  fileHtmlDisguised:
+    'The file is a web page or XML export, not a table; open it in Excel and save it as .xlsx',
+  fileDamaged: 'The file is damaged or not a real XLSX file',
+  fileNoHeader: 'The file has no header row',
+  fileDuplicateColumn: 'The column “{column}” appears twice',
+  fileSheetNotFound: 'The workbook has no sheet of that name',
+  fileEncoding: 'The file is not valid UTF-8 (near byte {byte}); save it again as “CSV UTF-8” or as .xlsx',
+  fileCsvMalformed: 'The CSV file is malformed: a quoted field is never closed or a row is far too long',
+  fileMappingInvalid:
+    'The columns do not match the fields: a required column is missing, or two columns mean the same field',
 };

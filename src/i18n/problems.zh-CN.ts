@@ -113,4 +113,15 @@ export const PROBLEMS_ZH_CN: Record<ProblemCode, string> = {
   fileTooLarge: '文件不能超过 {max} 字节',
   notImage: '不是 JPEG、PNG 或 WebP 图片',
   tooManyPixels: '像素不能超过 {max}',
+  fileNotTabular: '文件不是 XLSX 或 CSV 文件',
+  fileLegacyXls:
+    '文件是 Excel 97-2003（.xls）格式或受密码保护的工作簿，请在 Excel 中打开并另存为 .xlsx 或 CSV',
+  fileHtmlDisguised: '文件是网页或 XML 导出，并非表格，请在 Excel 中打开并另存为 .xlsx',
+  fileDamaged: '文件已损坏或不是真正的 XLSX 文件',
+  fileNoHeader: '文件没有表头行',
+  fileDuplicateColumn: '列“{column}”出现了两次',
+  fileSheetNotFound: '工作簿中没有指定名称的工作表',
+  fileEncoding: '文件不是有效的 UTF-8 编码（约第 {byte} 字节），请另存为“CSV UTF-8”或 .xlsx',
+  fileCsvMalformed: 'CSV 文件格式错误：有引号未闭合，或某一行过长',
+  fileMappingInvalid: '表格的列无法对应到字段：缺少必需的列，或两列表示同一字段',
 };
