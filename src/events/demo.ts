@@ -1,5 +1,4 @@
-import { type Insertable, sql } from 'kysely';
-import { inSubtrees } from '../auth/scope.js';
+import type { Insertable } from 'kysely';
 import type { Db } from '../auth/context.js';
 import type {
   AlertKind,
@@ -14,7 +13,16 @@ import type {
 import type { SeededRandom } from '../core/random.js';
 import type { AreaRow } from '../hierarchy/repository.js';
 import { chinaDate, deadlineFor } from './calendar.js';
-import { loadCalendar } from './repository.js';
+import {
+  areasWithin,
+  camerasWithin,
+  categoriesByCodes,
+  demoParticipants,
+  insertEvents,
+  insertSteps,
+  loadCalendar,
+  nextEventIds,
+} from './repository.js';
 import { DEFAULT_LIMITS } from './service.js';
 import { STEP_OF } from './transitions.js';
 
@@ -52,15 +60,7 @@ interface Participants {
 }
 
 async function participants(db: Db, village: AreaRow): Promise<Participants> {
-  const rows = await db
-    .selectFrom('role_assignments as r')
-    .innerJoin('users as u', 'u.id', 'r.user_id')
-    .innerJoin('areas as a', 'a.id', 'r.area_id')
-    .select(['r.role', 'r.area_id', 'u.id', 'u.display_name'])
-    .where(inSubtrees([village.path], 'a.path'))
-    .where('r.role', 'in', ['grid_worker', 'grid_leader', 'community_staff'])
-    .orderBy('u.id')
-    .execute();
+  const rows = await demoParticipants(db, village.path);
   const pick = (role: string) => {
     const map = new Map<number, { id: number; name: string }>();
     for (const r of rows)
@@ -151,33 +151,13 @@ export async function seedDemoEvents(
   const count = options.count ?? 300;
   const people = await participants(db, village);
   const calendar = await loadCalendar(db);
-  const areas = await db
-    .selectFrom('areas')
-    .select(['id', 'path', 'level', 'parent_id', 'name'])
-    .where(inSubtrees([village.path], 'areas.path'))
-    .execute();
+  const areas = await areasWithin(db, village.path);
   const byId = new Map(areas.map((a) => [a.id, a]));
   const cells = areas.filter((a) => a.level === 'cell');
-  const cameras = await db
-    .selectFrom('cameras')
-    .select(['id', 'area_id', 'name'])
-    .where(inSubtrees([village.path], 'cameras.area_path'))
-    .orderBy('id')
-    .execute();
-  const categories = await db
-    .selectFrom('event_categories as c')
-    .leftJoin('event_categories as p', 'p.id', 'c.parent_id')
-    .select(['c.id', 'c.code', 'c.name_zh', 'c.start_tier', 'c.limits', 'p.limits as parent_limits'])
-    .where('c.code', 'in', Object.keys(TITLES))
-    .execute();
+  const cameras = await camerasWithin(db, village.path);
+  const categories = await categoriesByCodes(db, Object.keys(TITLES));
   if (categories.length === 0 || cells.length === 0) return { events: 0, open: 0 };
-  const ids = (
-    await sql<{
-      id: number;
-    }>`select nextval(pg_get_serial_sequence('events', 'id'))::int8 as id from generate_series(1, ${count})`.execute(
-      db,
-    )
-  ).rows.map((r) => Number(r.id));
+  const ids = await nextEventIds(db, count);
 
   const events: Insertable<EventsTable>[] = [];
   const steps: Insertable<EventStepsTable>[] = [];
@@ -327,15 +307,7 @@ export async function seedDemoEvents(
     const others = events.filter((e) => e.id !== event.id && e.status !== 'merged');
     event.merged_into_id = (others.find((e) => e.category_id === event.category_id) ?? others[0])?.id ?? null;
   }
-  for (let i = 0; i < events.length; i += 100)
-    await db
-      .insertInto('events')
-      .values(events.slice(i, i + 100))
-      .execute();
-  for (let i = 0; i < steps.length; i += 500)
-    await db
-      .insertInto('event_steps')
-      .values(steps.slice(i, i + 500))
-      .execute();
+  for (let i = 0; i < events.length; i += 100) await insertEvents(db, events.slice(i, i + 100));
+  for (let i = 0; i < steps.length; i += 500) await insertSteps(db, steps.slice(i, i + 500));
   return { events: events.length, open };
 }

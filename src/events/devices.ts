@@ -1,12 +1,9 @@
-import { sql } from 'kysely';
-import { inSubtrees } from '../auth/scope.js';
 import type { Actor, Db } from '../auth/context.js';
 import { conflict, forbidden, invalid, notFound } from '../core/errors.js';
 import type { AlertKind } from '../db/schema.js';
 import * as repo from './repository.js';
 import type { DeviceAlertBody, DeviceAlertResult } from './schema.js';
 import { createEvent } from './service.js';
-import { CLOCKED_STATUSES } from './transitions.js';
 
 /** Which category an alert opens an event in (codes of the default category tree). */
 export const ALERT_CATEGORY: Readonly<Record<AlertKind, string>> = {
@@ -42,12 +39,7 @@ export async function receiveDeviceAlert(
   const viewer = actor.viewer;
   if (viewer.kind !== 'token' || viewer.capability !== 'device.alerts')
     throw forbidden('Device alerts need an API token with the capability device.alerts');
-  const camera = await db
-    .selectFrom('cameras')
-    .selectAll()
-    .where('code', '=', body.camera)
-    .where(inSubtrees([viewer.areaPath], 'cameras.area_path'))
-    .executeTakeFirst();
+  const camera = await repo.findCameraWithin(db, body.camera, viewer.areaPath);
   if (!camera) throw notFound('CAMERA_NOT_FOUND', `camera: no camera ${body.camera} in this token's area`);
   if (viewer.cameraId !== null && viewer.cameraId !== camera.id)
     throw forbidden(`camera: this token belongs to another camera than ${body.camera}`);
@@ -59,68 +51,33 @@ export async function receiveDeviceAlert(
       { field: 'occurredAt', code: 'timeInFuture', message: 'is in the future' },
     ]);
 
-  await sql`select pg_advisory_xact_lock(${CAMERA_LOCK_SPACE}::int4, ${camera.id}::int4)`.execute(db);
+  await repo.lockCamera(db, CAMERA_LOCK_SPACE, camera.id);
 
   const externalId = body.externalId ?? null;
   if (externalId !== null) {
-    const seen = await db
-      .selectFrom('device_alerts as d')
-      .innerJoin('events as e', 'e.id', 'd.event_id')
-      .select([
-        'd.id',
-        'e.id as event_id',
-        'e.code',
-        (eb) =>
-          eb
-            .exists(
-              eb
-                .selectFrom('device_alerts as earlier')
-                .select('earlier.id')
-                .whereRef('earlier.event_id', '=', 'd.event_id')
-                .whereRef('earlier.id', '<', 'd.id'),
-            )
-            .as('merged'),
-      ])
-      .where('d.camera_id', '=', camera.id)
-      .where('d.external_id', '=', externalId)
-      .executeTakeFirst();
+    const seen = await repo.findDeviceAlert(db, camera.id, externalId);
     if (seen) return { eventId: seen.event_id, code: seen.code, merged: Boolean(seen.merged) };
   }
 
   const record = async (eventId: number) =>
-    db
-      .insertInto('device_alerts')
-      .values({
-        camera_id: camera.id,
-        external_id: externalId,
-        kind: body.kind,
-        occurred_at: occurredAt,
-        received_at: now,
-        event_id: eventId,
-        details: body.details ? JSON.stringify(body.details) : null,
-      })
-      .execute();
+    repo.insertDeviceAlert(db, {
+      camera_id: camera.id,
+      external_id: externalId,
+      kind: body.kind,
+      occurred_at: occurredAt,
+      received_at: now,
+      event_id: eventId,
+      details: body.details ? JSON.stringify(body.details) : null,
+    });
 
-  const open = await db
-    .selectFrom('events')
-    .select(['id', 'code'])
-    .where('camera_id', '=', camera.id)
-    .where('alert_kind', '=', body.kind)
-    .where('status', 'in', [...CLOCKED_STATUSES])
-    .where('last_alert_at', '>=', new Date(occurredAt.getTime() - options.mergeWindowSeconds * 1000))
-    .orderBy('last_alert_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const open = await repo.openAlertEvent(
+    db,
+    camera.id,
+    body.kind,
+    new Date(occurredAt.getTime() - options.mergeWindowSeconds * 1000),
+  );
   if (open) {
-    await db
-      .updateTable('events')
-      .set({
-        alert_count: sql`alert_count + 1`,
-        last_alert_at: sql`greatest(last_alert_at, ${occurredAt}::timestamptz)`,
-        updated_at: now,
-      })
-      .where('id', '=', open.id)
-      .execute();
+    await repo.countMergedAlert(db, open.id, occurredAt, now);
     await repo.insertStep(db, {
       event_id: open.id,
       at: now,

@@ -5,7 +5,6 @@ import { deadlineFor } from './calendar.js';
 import * as repo from './repository.js';
 import { respondersAt, tierAbove, tierChain } from './responders.js';
 import { stepLimit } from './service.js';
-import { CLOCKED_STATUSES } from './transitions.js';
 
 /** Events claimed per transaction: short transactions, and other processes take the rest meanwhile. */
 const BATCH = 50;
@@ -32,19 +31,7 @@ export async function escalateOverdueEvents(db: Kysely<DB>, now: Date): Promise<
   const atTop = new Set<number>([0]);
   for (;;) {
     const { moved, claimed } = await db.transaction().execute(async (trx) => {
-      const due = await trx
-        .selectFrom('events')
-        .select(['id', 'code', 'title', 'tier', 'area_path', 'category_id', 'step', 'escalation_count'])
-        .where('step_deadline', 'is not', null)
-        .where('step_deadline', '<=', now)
-        .where('status', 'in', [...CLOCKED_STATUSES])
-        .where('tier', '<>', 'county')
-        .where('id', 'not in', [...atTop])
-        .orderBy('step_deadline')
-        .limit(BATCH)
-        .forUpdate()
-        .skipLocked()
-        .execute();
+      const due = await repo.claimOverdueEvents(trx, { now, skipIds: [...atTop], limit: BATCH });
       if (due.length === 0) return { moved: [] as Escalated[], claimed: 0 };
       const calendar = await repo.loadCalendar(trx);
       const moved: Escalated[] = [];
@@ -57,21 +44,12 @@ export async function escalateOverdueEvents(db: Kysely<DB>, now: Date): Promise<
         const step = event.step as EventStep;
         const deadline = deadlineFor(now, await stepLimit(trx, event.category_id, step), calendar);
         const count = event.escalation_count + 1;
-        const updated = await trx
-          .updateTable('events')
-          .set({
-            tier: next.tier,
-            tier_area_id: next.areaId,
-            escalation_count: count,
-            escalated_at: now,
-            step_deadline: deadline,
-            updated_at: now,
-          })
-          .where('id', '=', event.id)
-          .where('tier', '=', event.tier)
-          .where('escalation_count', '=', event.escalation_count)
-          .executeTakeFirst();
-        if (Number(updated.numUpdatedRows) !== 1) continue;
+        const wasMoved = await repo.moveEventTier(
+          trx,
+          { id: event.id, tier: event.tier, escalationCount: event.escalation_count },
+          { tier: next.tier, areaId: next.areaId, stepDeadline: deadline, now },
+        );
+        if (!wasMoved) continue;
         await repo.insertStep(trx, {
           event_id: event.id,
           at: now,

@@ -1,8 +1,8 @@
-import { inSubtrees } from '../auth/scope.js';
 import type { Db } from '../auth/context.js';
 import { invalid, notFound } from '../core/errors.js';
 import type { GeoJsonGeometry } from '../db/schema.js';
 import { type AreaRow, findAreaByCode } from '../hierarchy/repository.js';
+import * as repo from './repository.js';
 
 type Ring = number[][];
 
@@ -60,14 +60,7 @@ export async function deepestMappedAreaAt(
   path: string,
   point: { lng: number; lat: number },
 ): Promise<AreaRow | undefined> {
-  const mapped = await db
-    .selectFrom('areas')
-    .selectAll()
-    .where(inSubtrees([path], 'areas.path'))
-    .where('boundary', 'is not', null)
-    .where('retired_at', 'is', null)
-    .orderBy('depth', 'desc')
-    .execute();
+  const mapped = await repo.mappedAreasWithin(db, path);
   return mapped.find((a) => a.boundary && containsPoint(a.boundary, point.lng, point.lat));
 }
 
@@ -77,21 +70,8 @@ export async function publicCommunity(db: Db, code: string) {
   if (!community || community.retired_at || !PAGE_LEVELS.has(community.level))
     throw notFound('COMMUNITY_NOT_FOUND', `code: no community with code ${code}`);
   const ids = community.path.split('/').filter(Boolean).map(Number);
-  const ancestors = await db
-    .selectFrom('areas')
-    .select(['name', 'depth'])
-    .where('id', 'in', ids)
-    .orderBy('depth')
-    .execute();
-  const inside = await db
-    .selectFrom('areas')
-    .select(['code', 'name', 'level', 'boundary'])
-    .where(inSubtrees([community.path], 'areas.path'))
-    .where('boundary', 'is not', null)
-    .where('retired_at', 'is', null)
-    .where('level', 'in', ['grid', 'microgrid'])
-    .orderBy('path')
-    .execute();
+  const ancestors = await repo.areaNamesByDepth(db, ids);
+  const inside = await repo.mappedGridsWithin(db, community.path);
   return {
     code: community.code,
     name: community.name,

@@ -2,11 +2,16 @@ import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
 import { inScope, inSubtrees, type Viewer } from '../auth/scope.js';
 import type { Db } from '../auth/context.js';
 import type { ReadRule } from '../notifications/readers.js';
+import type { Role } from '../core/vocabulary.js';
 import type {
+  AlertKind,
+  AreaLevel,
+  DeviceAlertsTable,
   EventCategoriesTable,
   EventsTable,
   EventStatus,
   EventStepsTable,
+  EventTier,
   WorkCalendarDaysTable,
 } from '../db/schema.js';
 import { calendarOf, type WorkCalendar } from './calendar.js';
@@ -399,4 +404,312 @@ export async function categoryLimits(db: Db, categoryId: number) {
     .select(['c.limits as own', 'p.limits as parent'])
     .where('c.id', '=', categoryId)
     .executeTakeFirst();
+}
+
+// ---- tiers and responders ----
+
+/** The areas among `ids` at one of `levels` (a path's ancestors at tier levels). */
+export async function areasAtLevels(db: Db, ids: readonly number[], levels: readonly AreaLevel[]) {
+  return db
+    .selectFrom('areas')
+    .select(['id', 'path', 'name', 'level'])
+    .where('id', 'in', [...ids])
+    .where('level', 'in', [...levels])
+    .execute();
+}
+
+/**
+ * One round trip: the role holders exactly at the areas (active users), and the members of the
+ * areas' live teams with role null (typed as the column it unites with) and no categories.
+ */
+export async function responderRows(db: Db, areaIds: readonly number[]) {
+  return db
+    .selectFrom('role_assignments as r')
+    .innerJoin('users as u', 'u.id', 'r.user_id')
+    .select(['r.area_id', 'r.user_id', 'r.role', 'r.categories'])
+    .where('r.area_id', 'in', [...areaIds])
+    .where('u.disabled_at', 'is', null)
+    .unionAll(
+      db
+        .selectFrom('team_members as m')
+        .innerJoin('teams as t', 't.id', 'm.team_id')
+        .innerJoin('users as u', 'u.id', 'm.user_id')
+        .select([
+          't.area_id',
+          'm.user_id',
+          sql<Role>`null`.as('role'),
+          sql<string[]>`'{}'::text[]`.as('categories'),
+        ])
+        .where('t.area_id', 'in', [...areaIds])
+        .where('t.retired_at', 'is', null)
+        .where('u.disabled_at', 'is', null),
+    )
+    .execute();
+}
+
+/** The user's role assignments (active user, live area) in the subtree of `path`. */
+export async function rolesWithin(db: Db, userId: number, path: string) {
+  return db
+    .selectFrom('role_assignments as r')
+    .innerJoin('areas as a', 'a.id', 'r.area_id')
+    .innerJoin('users as u', 'u.id', 'r.user_id')
+    .select(['r.role', 'r.categories'])
+    .where('r.user_id', '=', userId)
+    .where('u.disabled_at', 'is', null)
+    .where('a.retired_at', 'is', null)
+    .where(inSubtrees([path], 'a.path'))
+    .execute();
+}
+
+/** Whether the (active) user belongs to a live team in the subtree of `path`. */
+export async function isTeamMemberWithin(db: Db, userId: number, path: string): Promise<boolean> {
+  const rows = await db
+    .selectFrom('team_members as m')
+    .innerJoin('teams as t', 't.id', 'm.team_id')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select('t.id')
+    .where('m.user_id', '=', userId)
+    .where('u.disabled_at', 'is', null)
+    .where('t.retired_at', 'is', null)
+    .where(inSubtrees([path], 't.area_path'))
+    .limit(1)
+    .execute();
+  return rows.length > 0;
+}
+
+/** Active members of a team. */
+export async function activeTeamMemberIds(db: Db, teamId: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('team_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select('m.user_id')
+    .where('m.team_id', '=', teamId)
+    .where('u.disabled_at', 'is', null)
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
+/** The (active) user's role assignments at exactly the areas of `paths`. */
+export async function rolesAtPaths(db: Db, userId: number, paths: readonly string[]) {
+  return db
+    .selectFrom('role_assignments as r')
+    .innerJoin('areas as a', 'a.id', 'r.area_id')
+    .innerJoin('users as u', 'u.id', 'r.user_id')
+    .select(['r.role', 'r.categories'])
+    .where('r.user_id', '=', userId)
+    .where('u.disabled_at', 'is', null)
+    .where('a.path', 'in', [...paths])
+    .execute();
+}
+
+// ---- overdue escalation ----
+
+/** Claims a batch of overdue events below the top tier (`for update skip locked`: each process its own rows). */
+export async function claimOverdueEvents(
+  db: Db,
+  options: { now: Date; skipIds: readonly number[]; limit: number },
+) {
+  return db
+    .selectFrom('events')
+    .select(['id', 'code', 'title', 'tier', 'area_path', 'category_id', 'step', 'escalation_count'])
+    .where('step_deadline', 'is not', null)
+    .where('step_deadline', '<=', options.now)
+    .where('status', 'in', [...CLOCKED_STATUSES])
+    .where('tier', '<>', 'county')
+    .where('id', 'not in', [...options.skipIds])
+    .orderBy('step_deadline')
+    .limit(options.limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+}
+
+/** Moves an event one tier up, guarded by the claimed tier and count; true when this call moved it. */
+export async function moveEventTier(
+  db: Db,
+  event: { id: number; tier: EventTier; escalationCount: number },
+  next: { tier: EventTier; areaId: number; stepDeadline: Date | null; now: Date },
+): Promise<boolean> {
+  const updated = await db
+    .updateTable('events')
+    .set({
+      tier: next.tier,
+      tier_area_id: next.areaId,
+      escalation_count: event.escalationCount + 1,
+      escalated_at: next.now,
+      step_deadline: next.stepDeadline,
+      updated_at: next.now,
+    })
+    .where('id', '=', event.id)
+    .where('tier', '=', event.tier)
+    .where('escalation_count', '=', event.escalationCount)
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
+
+// ---- device alerts ----
+
+/** The camera of that code inside the token's subtree. */
+export async function findCameraWithin(db: Db, code: string, path: string) {
+  return db
+    .selectFrom('cameras')
+    .selectAll()
+    .where('code', '=', code)
+    .where(inSubtrees([path], 'cameras.area_path'))
+    .executeTakeFirst();
+}
+
+/** Keys of the advisory lock that serialises one camera's alerts. */
+export async function lockCamera(db: Db, lockSpace: number, cameraId: number): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${lockSpace}::int4, ${cameraId}::int4)`.execute(db);
+}
+
+/** An alert already received from the camera under that external id, with whether it was merged. */
+export async function findDeviceAlert(db: Db, cameraId: number, externalId: string) {
+  return db
+    .selectFrom('device_alerts as d')
+    .innerJoin('events as e', 'e.id', 'd.event_id')
+    .select([
+      'd.id',
+      'e.id as event_id',
+      'e.code',
+      (eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('device_alerts as earlier')
+              .select('earlier.id')
+              .whereRef('earlier.event_id', '=', 'd.event_id')
+              .whereRef('earlier.id', '<', 'd.id'),
+          )
+          .as('merged'),
+    ])
+    .where('d.camera_id', '=', cameraId)
+    .where('d.external_id', '=', externalId)
+    .executeTakeFirst();
+}
+
+export async function insertDeviceAlert(db: Db, values: Insertable<DeviceAlertsTable>): Promise<void> {
+  await db.insertInto('device_alerts').values(values).execute();
+}
+
+/** The camera's open event of that alert kind whose last alert is at or after `since`. */
+export async function openAlertEvent(db: Db, cameraId: number, kind: AlertKind, since: Date) {
+  return db
+    .selectFrom('events')
+    .select(['id', 'code'])
+    .where('camera_id', '=', cameraId)
+    .where('alert_kind', '=', kind)
+    .where('status', 'in', [...CLOCKED_STATUSES])
+    .where('last_alert_at', '>=', since)
+    .orderBy('last_alert_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** Counts one more alert on an event (last alert time never moves back). */
+export async function countMergedAlert(db: Db, eventId: number, occurredAt: Date, now: Date): Promise<void> {
+  await db
+    .updateTable('events')
+    .set({
+      alert_count: sql`alert_count + 1`,
+      last_alert_at: sql`greatest(last_alert_at, ${occurredAt}::timestamptz)`,
+      updated_at: now,
+    })
+    .where('id', '=', eventId)
+    .execute();
+}
+
+// ---- report locations ----
+
+/** The live mapped areas of the subtree at `path`, deepest first. */
+export async function mappedAreasWithin(db: Db, path: string) {
+  return db
+    .selectFrom('areas')
+    .selectAll()
+    .where(inSubtrees([path], 'areas.path'))
+    .where('boundary', 'is not', null)
+    .where('retired_at', 'is', null)
+    .orderBy('depth', 'desc')
+    .execute();
+}
+
+/** Names of the areas of `ids`, top first (an area's path of names). */
+export async function areaNamesByDepth(db: Db, ids: readonly number[]) {
+  return db
+    .selectFrom('areas')
+    .select(['name', 'depth'])
+    .where('id', 'in', [...ids])
+    .orderBy('depth')
+    .execute();
+}
+
+/** The live mapped grids and micro-grids of the subtree at `path` (a report page's map). */
+export async function mappedGridsWithin(db: Db, path: string) {
+  return db
+    .selectFrom('areas')
+    .select(['code', 'name', 'level', 'boundary'])
+    .where(inSubtrees([path], 'areas.path'))
+    .where('boundary', 'is not', null)
+    .where('retired_at', 'is', null)
+    .where('level', 'in', ['grid', 'microgrid'])
+    .orderBy('path')
+    .execute();
+}
+
+// ---- demo data ----
+
+/** Grid workers, grid leaders and community staff assigned in the subtree at `path`. */
+export async function demoParticipants(db: Db, path: string) {
+  return db
+    .selectFrom('role_assignments as r')
+    .innerJoin('users as u', 'u.id', 'r.user_id')
+    .innerJoin('areas as a', 'a.id', 'r.area_id')
+    .select(['r.role', 'r.area_id', 'u.id', 'u.display_name'])
+    .where(inSubtrees([path], 'a.path'))
+    .where('r.role', 'in', ['grid_worker', 'grid_leader', 'community_staff'])
+    .orderBy('u.id')
+    .execute();
+}
+
+export async function areasWithin(db: Db, path: string) {
+  return db
+    .selectFrom('areas')
+    .select(['id', 'path', 'level', 'parent_id', 'name'])
+    .where(inSubtrees([path], 'areas.path'))
+    .execute();
+}
+
+export async function camerasWithin(db: Db, path: string) {
+  return db
+    .selectFrom('cameras')
+    .select(['id', 'area_id', 'name'])
+    .where(inSubtrees([path], 'cameras.area_path'))
+    .orderBy('id')
+    .execute();
+}
+
+/** Categories of those codes with their class's limits. */
+export async function categoriesByCodes(db: Db, codes: readonly string[]) {
+  return db
+    .selectFrom('event_categories as c')
+    .leftJoin('event_categories as p', 'p.id', 'c.parent_id')
+    .select(['c.id', 'c.code', 'c.name_zh', 'c.start_tier', 'c.limits', 'p.limits as parent_limits'])
+    .where('c.code', 'in', [...codes])
+    .execute();
+}
+
+/** Reserves `count` event ids at once. */
+export async function nextEventIds(db: Db, count: number): Promise<number[]> {
+  const result = await sql<{
+    id: number;
+  }>`select nextval(pg_get_serial_sequence('events', 'id'))::int8 as id from generate_series(1, ${count})`.execute(
+    db,
+  );
+  return result.rows.map((r) => Number(r.id));
+}
+
+/** Many events in one statement. */
+export async function insertEvents(db: Db, values: Array<Insertable<EventsTable>>): Promise<void> {
+  if (values.length > 0) await db.insertInto('events').values(values).execute();
 }

@@ -1,8 +1,7 @@
-import { sql } from 'kysely';
 import { rightsOf, type Role } from '../auth/rights.js';
-import { inSubtrees } from '../auth/scope.js';
 import type { Db } from '../auth/context.js';
 import type { AreaLevel, EventTier } from '../db/schema.js';
+import * as repo from './repository.js';
 
 /**
  * "Small matters stay in the micro-grid, ordinary ones in the community, big ones in the street":
@@ -23,12 +22,7 @@ export interface TierArea {
 export async function tierChain(db: Db, areaPath: string): Promise<TierArea[]> {
   const ids = areaPath.split('/').filter(Boolean).map(Number);
   if (ids.length === 0) return [];
-  const rows = await db
-    .selectFrom('areas')
-    .select(['id', 'path', 'name', 'level'])
-    .where('id', 'in', ids)
-    .where('level', 'in', TIERS as AreaLevel[])
-    .execute();
+  const rows = await repo.areasAtLevels(db, ids, TIERS as AreaLevel[]);
   return rows
     .map((r) => ({ tier: r.level as EventTier, areaId: r.id, path: r.path, name: r.name }))
     .sort((a, b) => tierRank(a.tier) - tierRank(b.tier));
@@ -47,29 +41,7 @@ export async function respondersOf(db: Db, areaIds: readonly number[]): Promise<
   const result = new Map<number, Set<number>>(areaIds.map((id) => [id, new Set()]));
   if (areaIds.length === 0) return new Map();
   // One round trip: role holders at the areas, and members of the areas' teams (role null).
-  const rows = await db
-    .selectFrom('role_assignments as r')
-    .innerJoin('users as u', 'u.id', 'r.user_id')
-    .select(['r.area_id', 'r.user_id', 'r.role', 'r.categories'])
-    .where('r.area_id', 'in', [...areaIds])
-    .where('u.disabled_at', 'is', null)
-    .unionAll(
-      db
-        .selectFrom('team_members as m')
-        .innerJoin('teams as t', 't.id', 'm.team_id')
-        .innerJoin('users as u', 'u.id', 'm.user_id')
-        .select([
-          't.area_id',
-          'm.user_id',
-          // Team members hold no role here: null, told apart below (typed as the column it unites with).
-          sql<Role>`null`.as('role'),
-          sql<string[]>`'{}'::text[]`.as('categories'),
-        ])
-        .where('t.area_id', 'in', [...areaIds])
-        .where('t.retired_at', 'is', null)
-        .where('u.disabled_at', 'is', null),
-    )
-    .execute();
+  const rows = await repo.responderRows(db, areaIds);
   const assignments = rows.filter((r) => r.role !== null);
   const members = rows.filter((r) => r.role === null);
   for (const a of assignments) if (handles(a.role, a.categories)) result.get(a.area_id)?.add(a.user_id);
@@ -111,42 +83,16 @@ export function tierAbove(chain: readonly TierArea[], current: EventTier): TierA
 
 /** Whether the user responds to events somewhere in the subtree of `tierPath` (dispatch targets). */
 export async function isResponderWithin(db: Db, userId: number, tierPath: string): Promise<boolean> {
-  const [assignments, teams] = await Promise.all([
-    db
-      .selectFrom('role_assignments as r')
-      .innerJoin('areas as a', 'a.id', 'r.area_id')
-      .innerJoin('users as u', 'u.id', 'r.user_id')
-      .select(['r.role', 'r.categories'])
-      .where('r.user_id', '=', userId)
-      .where('u.disabled_at', 'is', null)
-      .where('a.retired_at', 'is', null)
-      .where(inSubtrees([tierPath], 'a.path'))
-      .execute(),
-    db
-      .selectFrom('team_members as m')
-      .innerJoin('teams as t', 't.id', 'm.team_id')
-      .innerJoin('users as u', 'u.id', 'm.user_id')
-      .select('t.id')
-      .where('m.user_id', '=', userId)
-      .where('u.disabled_at', 'is', null)
-      .where('t.retired_at', 'is', null)
-      .where(inSubtrees([tierPath], 't.area_path'))
-      .limit(1)
-      .execute(),
+  const [assignments, inTeam] = await Promise.all([
+    repo.rolesWithin(db, userId, tierPath),
+    repo.isTeamMemberWithin(db, userId, tierPath),
   ]);
-  return teams.length > 0 || assignments.some((a) => handles(a.role, a.categories));
+  return inTeam || assignments.some((a) => handles(a.role, a.categories));
 }
 
 /** Active members of a team (dispatch to a team notifies them all). */
 export async function teamMembers(db: Db, teamId: number): Promise<number[]> {
-  const rows = await db
-    .selectFrom('team_members as m')
-    .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select('m.user_id')
-    .where('m.team_id', '=', teamId)
-    .where('u.disabled_at', 'is', null)
-    .execute();
-  return rows.map((r) => r.user_id);
+  return repo.activeTeamMemberIds(db, teamId);
 }
 
 /**
@@ -157,14 +103,6 @@ export async function canHandleAt(db: Db, userId: number, eventPath: string): Pr
   const ids = eventPath.split('/').filter(Boolean);
   const ancestors = ids.map((_, i) => `/${ids.slice(0, i + 1).join('/')}/`);
   if (ancestors.length === 0) return false;
-  const roles = await db
-    .selectFrom('role_assignments as r')
-    .innerJoin('areas as a', 'a.id', 'r.area_id')
-    .innerJoin('users as u', 'u.id', 'r.user_id')
-    .select(['r.role', 'r.categories'])
-    .where('r.user_id', '=', userId)
-    .where('u.disabled_at', 'is', null)
-    .where('a.path', 'in', ancestors)
-    .execute();
+  const roles = await repo.rolesAtPaths(db, userId, ancestors);
   return roles.some((r) => rightsOf(r.role as Role, r.categories).includes('event.handle'));
 }
