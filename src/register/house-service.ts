@@ -1,9 +1,9 @@
 import { recordAudit } from '../audit/repository.js';
-import { can, inScope, inSubtrees, type Viewer } from '../auth/scope.js';
+import { can, type Viewer } from '../auth/scope.js';
 import type { Actor, Db } from '../auth/context.js';
 import { conflict, forbidden, invalid, notFound } from '../core/errors.js';
 import { type PageOf, pageWindow } from '../core/pagination.js';
-import { escapeLike, findAreaInScope } from '../hierarchy/repository.js';
+import { findAreaInScope } from '../hierarchy/repository.js';
 import { presentPerson, resolvePlace } from './person-service.js';
 import * as repo from './repository.js';
 import type { HouseRow } from './repository.js';
@@ -70,14 +70,7 @@ async function checkLandlord(db: Db, viewer: Viewer, landlordPersonId: number | 
 }
 
 async function duplicateAddress(db: Db, areaId: number, address: string, exceptId?: number) {
-  let query = db
-    .selectFrom('houses')
-    .select('id')
-    .where('area_id', '=', areaId)
-    .where('address', '=', address)
-    .where('retired_at', 'is', null);
-  if (exceptId) query = query.where('id', '<>', exceptId);
-  if (await query.executeTakeFirst())
+  if (await repo.findHouseByAddress(db, areaId, address, exceptId))
     throw conflict(
       'HOUSE_ADDRESS_TAKEN',
       `A house with the address ${address} is already registered in this area`,
@@ -90,26 +83,22 @@ export async function createHouse(db: Db, actor: Actor, body: HouseBody): Promis
   await checkLandlord(db, actor.viewer, body.landlordPersonId);
   await duplicateAddress(db, place.areaId, body.address.trim());
   const now = actor.now();
-  const inserted = await db
-    .insertInto('houses')
-    .values({
-      ...houseColumns(body),
-      address: body.address.trim(),
-      area_id: place.areaId,
-      area_path: place.areaPath,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const insertedId = await repo.insertHouse(db, {
+    ...houseColumns(body),
+    address: body.address.trim(),
+    area_id: place.areaId,
+    area_path: place.areaPath,
+    created_at: now,
+    updated_at: now,
+  });
   await recordAudit(db, actor, {
     action: 'house.create',
     entityType: 'house',
-    entityId: inserted.id,
+    entityId: insertedId,
     areaPath: place.areaPath,
     after: { address: body.address },
   });
-  return presentHouse((await repo.findHouseInScope(db, actor.viewer, 'person.read', inserted.id))!);
+  return presentHouse((await repo.findHouseInScope(db, actor.viewer, 'person.read', insertedId))!);
 }
 
 export async function updateHouse(
@@ -124,11 +113,7 @@ export async function updateHouse(
     throw forbidden('You may view this house but not change it');
   await checkLandlord(db, actor.viewer, body.landlordPersonId);
   if (body.address) await duplicateAddress(db, house.area_id, body.address.trim(), id);
-  await db
-    .updateTable('houses')
-    .set({ ...houseColumns(body), updated_at: actor.now() })
-    .where('id', '=', id)
-    .execute();
+  await repo.updateHouseRow(db, id, { ...houseColumns(body), updated_at: actor.now() });
   await recordAudit(db, actor, {
     action: 'house.update',
     entityType: 'house',
@@ -146,29 +131,19 @@ export async function updateHouse(
 
 export async function listHouses(db: Db, actor: Actor, query: HouseQuery): Promise<PageOf<HouseView>> {
   const { page, pageSize, offset } = pageWindow(query);
-  let base = db
-    .selectFrom('houses as h')
-    .innerJoin('areas as a', 'a.id', 'h.area_id')
-    .where('h.retired_at', 'is', null)
-    .where(inScope(actor.viewer, 'person.read', 'h.area_path'));
+  let withinPath: string | undefined;
   if (query.within !== undefined) {
     const area = await findAreaInScope(db, actor.viewer, 'person.read', query.within);
     if (!area)
       throw notFound('AREA_NOT_FOUND', `Area ${query.within} does not exist or is outside your area`);
-    base = base.where(inSubtrees([area.path], 'h.area_path'));
+    withinPath = area.path;
   }
-  if (query.q?.trim()) base = base.where('h.address', 'like', `%${escapeLike(query.q.trim())}%`);
-  const [rows, count] = await Promise.all([
-    base
-      .selectAll('h')
-      .select(['a.code as area_code', 'a.name as area_name'])
-      .orderBy('h.area_path')
-      .orderBy('h.address')
-      .limit(pageSize)
-      .offset(offset)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
+  const { rows, total } = await repo.listHousesInScope(db, actor.viewer, {
+    withinPath,
+    q: query.q?.trim() || undefined,
+    limit: pageSize,
+    offset,
+  });
   const counts = await repo.occupantCounts(
     db,
     rows.map((r) => r.id),
@@ -177,7 +152,7 @@ export async function listHouses(db: Db, actor: Actor, query: HouseQuery): Promi
     items: rows.map((r) => presentHouse(r, counts.get(r.id) ?? 0)),
     page,
     pageSize,
-    total: Number(count.n),
+    total,
   };
 }
 
@@ -185,22 +160,7 @@ export async function getHouse(db: Db, actor: Actor, id: number): Promise<HouseD
   const house = await repo.findHouseInScope(db, actor.viewer, 'person.read', id);
   if (!house) throw HOUSE_NOT_FOUND(id);
   const residents = await repo.searchPersons(db, actor.viewer, { houseId: id, pageSize: 500 });
-  const tenancies = await db
-    .selectFrom('tenancies as t')
-    .innerJoin('persons as p', 'p.id', 't.tenant_person_id')
-    .select([
-      't.id',
-      't.tenant_person_id',
-      'p.name',
-      't.landlord_person_id',
-      't.starts_on',
-      't.ends_on',
-      't.lease_reference',
-      't.status',
-    ])
-    .where('t.house_id', '=', id)
-    .orderBy('t.starts_on', 'desc')
-    .execute();
+  const tenancies = await repo.houseTenancies(db, id);
   return {
     ...presentHouse(house, residents.total),
     residents: residents.items.map(presentPerson),
@@ -232,24 +192,20 @@ export async function createTenancy(db: Db, actor: Actor, houseId: number, body:
     throw invalid('VALIDATION_FAILED', 'body.endsOn is before body.startsOn', [
       { field: 'body.endsOn', code: 'periodInvalid', message: 'is before the start' },
     ]);
-  const inserted = await db
-    .insertInto('tenancies')
-    .values({
-      house_id: houseId,
-      area_path: house.area_path,
-      tenant_person_id: body.tenantPersonId,
-      landlord_person_id: body.landlordPersonId ?? house.landlord_person_id,
-      starts_on: body.startsOn,
-      ends_on: body.endsOn ?? null,
-      lease_reference: body.leaseReference ?? null,
-      created_at: actor.now(),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const tenancyId = await repo.insertTenancy(db, {
+    house_id: houseId,
+    area_path: house.area_path,
+    tenant_person_id: body.tenantPersonId,
+    landlord_person_id: body.landlordPersonId ?? house.landlord_person_id,
+    starts_on: body.startsOn,
+    ends_on: body.endsOn ?? null,
+    lease_reference: body.leaseReference ?? null,
+    created_at: actor.now(),
+  });
   await recordAudit(db, actor, {
     action: 'tenancy.create',
     entityType: 'tenancy',
-    entityId: inserted.id,
+    entityId: tenancyId,
     areaPath: house.area_path,
     after: body,
   });

@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import type { Viewer } from '../auth/scope.js';
 import type { Db } from '../auth/context.js';
 import { AppError } from '../core/errors.js';
+import { deleteBudgetWindowsBefore, spendBudgetWindows } from './repository.js';
 
 /**
  * How many full document or phone numbers one caller may test against the register. A grid
@@ -50,13 +50,8 @@ export async function spendLookup(db: Db, viewer: Viewer, now: Date): Promise<Lo
   const starts = LOOKUP_LIMITS.map((l) =>
     new Date(Math.floor(now.getTime() / (l.windowSeconds * 1000)) * l.windowSeconds * 1000).toISOString(),
   );
-  const result = await sql<{ window_seconds: number; window_start: Date; used: number }>`
-    insert into lookup_budgets (caller, window_seconds, window_start, used)
-    select ${caller}, w.seconds, w.start, 1
-    from unnest(${seconds}::int[], ${starts}::timestamptz[]) as w(seconds, start)
-    on conflict (caller, window_seconds, window_start) do update set used = lookup_budgets.used + 1
-    returning window_seconds, window_start, used`.execute(db);
-  const refusals = result.rows.flatMap((row) => {
+  const rows = await spendBudgetWindows(db, caller, { seconds, starts });
+  const refusals = rows.flatMap((row) => {
     const limit = LOOKUP_LIMITS.find((l) => l.windowSeconds === row.window_seconds)!.limit;
     if (row.used <= limit) return [];
     const ends = new Date(row.window_start).getTime() + row.window_seconds * 1000;
@@ -75,9 +70,7 @@ export async function spendLookup(db: Db, viewer: Viewer, now: Date): Promise<Lo
           firstRefusal: refusals.some((r) => r.firstRefusal),
         };
   // Old windows are of no use; the caller's own are few, so this stays cheap.
-  if (result.rows.some((r) => r.used === 1 && r.window_seconds === 86_400))
-    await sql`delete from lookup_budgets where caller = ${caller} and window_start < ${new Date(now.getTime() - 2 * 86_400_000)}`.execute(
-      db,
-    );
+  if (rows.some((r) => r.used === 1 && r.window_seconds === 86_400))
+    await deleteBudgetWindowsBefore(db, caller, new Date(now.getTime() - 2 * 86_400_000));
   return refusal;
 }

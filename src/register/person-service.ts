@@ -127,7 +127,12 @@ export function checkedDocument(
   const parsed = parseDocument(type, number, today ? { today } : {});
   if (!parsed.ok)
     throw invalid(parsed.code, `${field} ${parsed.message}`, [
-      { field, code: parsed.problem, ...(parsed.params ? { params: parsed.params } : {}), message: parsed.message },
+      {
+        field,
+        code: parsed.problem,
+        ...(parsed.params ? { params: parsed.params } : {}),
+        message: parsed.message,
+      },
     ]);
   return parsed.value;
 }
@@ -229,25 +234,21 @@ export async function registerPerson(
     if (nextBirthDate !== secrets.birthDate)
       changes.birthDate = { from: secrets.birthDate ? 'previous' : null, to: 'new' };
     if (Object.keys(changes).length > 0) {
-      await db
-        .updateTable('persons')
-        .set({
-          ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
-          ...protectPerson(cipher, type, {
-            documentNumber: document.number,
-            phone: nextPhone,
-            birthDate: nextBirthDate,
-          }),
-          area_id: place.areaId,
-          area_path: place.areaPath,
-          house_id: place.houseId,
-          status: 'active',
-          departed_on: null,
-          departure_destination: null,
-          updated_at: now,
-        })
-        .where('id', '=', existing.id)
-        .execute();
+      await repo.updatePersonRow(db, existing.id, {
+        ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
+        ...protectPerson(cipher, type, {
+          documentNumber: document.number,
+          phone: nextPhone,
+          birthDate: nextBirthDate,
+        }),
+        area_id: place.areaId,
+        area_path: place.areaPath,
+        house_id: place.houseId,
+        status: 'active',
+        departed_on: null,
+        departure_destination: null,
+        updated_at: now,
+      });
       const moved = existing.area_id !== place.areaId || existing.house_id !== place.houseId;
       await repo.recordHistory(db, [
         {
@@ -276,24 +277,20 @@ export async function registerPerson(
     return { person: presentPerson(row!), created: false };
   }
 
-  const inserted = await db
-    .insertInto('persons')
-    .values({
-      ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
-      name: fields.name,
-      document_type: type,
-      ...protectPerson(cipher, type, { documentNumber: document.number, phone, birthDate }),
-      area_id: place.areaId,
-      area_path: place.areaPath,
-      house_id: place.houseId,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const insertedId = await repo.insertPerson(db, {
+    ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
+    name: fields.name,
+    document_type: type,
+    ...protectPerson(cipher, type, { documentNumber: document.number, phone, birthDate }),
+    area_id: place.areaId,
+    area_path: place.areaPath,
+    house_id: place.houseId,
+    created_at: now,
+    updated_at: now,
+  });
   await repo.recordHistory(db, [
     {
-      personId: inserted.id,
+      personId: insertedId,
       kind: 'registered',
       at: now,
       actorName: viewerName(actor.viewer),
@@ -305,13 +302,13 @@ export async function registerPerson(
   await recordAudit(db, actor, {
     action: 'person.register',
     entityType: 'person',
-    entityId: inserted.id,
+    entityId: insertedId,
     areaPath: place.areaPath,
     after: { name: fields.name, documentMasked: idNumberInClear(cipher, type, document.number).masked },
   });
   // Health records that arrived before the person was registered find them now.
-  await personsRegistered(db, [inserted.id], now);
-  const row = await repo.findPersonInScope(db, actor.viewer, 'person.read', inserted.id);
+  await personsRegistered(db, [insertedId], now);
+  const row = await repo.findPersonInScope(db, actor.viewer, 'person.read', insertedId);
   return { person: presentPerson(row!), created: true };
 }
 
@@ -496,15 +493,11 @@ export async function updatePerson(
   }
   if (Object.keys(changes).length === 0) return presentPerson(row);
   const now = actor.now();
-  await db
-    .updateTable('persons')
-    .set({
-      ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
-      ...secretColumns,
-      updated_at: now,
-    })
-    .where('id', '=', id)
-    .execute();
+  await repo.updatePersonRow(db, id, {
+    ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
+    ...secretColumns,
+    updated_at: now,
+  });
   await repo.recordHistory(db, [
     { personId: id, kind: 'updated', at: now, actorName: viewerName(actor.viewer), changes, source: 'api' },
   ]);
@@ -528,17 +521,13 @@ export async function movePerson(
   const row = await personToWrite(db, actor.viewer, id);
   const place = await resolvePlace(db, actor.viewer, body);
   const now = actor.now();
-  await db
-    .updateTable('persons')
-    .set({
-      area_id: place.areaId,
-      area_path: place.areaPath,
-      house_id: place.houseId,
-      current_address: place.address ?? row.current_address,
-      updated_at: now,
-    })
-    .where('id', '=', id)
-    .execute();
+  await repo.updatePersonRow(db, id, {
+    area_id: place.areaId,
+    area_path: place.areaPath,
+    house_id: place.houseId,
+    current_address: place.address ?? row.current_address,
+    updated_at: now,
+  });
   await repo.recordHistory(db, [
     {
       personId: id,
@@ -576,17 +565,13 @@ export async function departPerson(
   const row = await personToWrite(db, actor.viewer, id);
   if (row.status !== 'active') throw invalid('PERSON_NOT_ACTIVE', `Person ${id} is already ${row.status}`);
   const now = actor.now();
-  await db
-    .updateTable('persons')
-    .set({
-      status: 'departed',
-      departed_on: body.departedOn,
-      departure_destination: body.destination?.trim() || null,
-      house_id: null,
-      updated_at: now,
-    })
-    .where('id', '=', id)
-    .execute();
+  await repo.updatePersonRow(db, id, {
+    status: 'departed',
+    departed_on: body.departedOn,
+    departure_destination: body.destination?.trim() || null,
+    house_id: null,
+    updated_at: now,
+  });
   await repo.recordHistory(db, [
     {
       personId: id,

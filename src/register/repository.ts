@@ -1,9 +1,9 @@
-import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
+import { type ExpressionBuilder, type Insertable, type Selectable, sql, type Updateable } from 'kysely';
 import type { Right } from '../auth/rights.js';
 import { inScope, inSubtrees, type Viewer } from '../auth/scope.js';
 import type { Db } from '../auth/context.js';
 import { pageWindow } from '../core/pagination.js';
-import type { DB, PersonsTable } from '../db/schema.js';
+import type { DB, HousesTable, PersonsTable, TenanciesTable, UnitsTable } from '../db/schema.js';
 import { escapeLike } from '../hierarchy/repository.js';
 import type { PersonQuery } from './schema.js';
 
@@ -175,4 +175,195 @@ export async function occupantCounts(db: Db, houseIds: number[]): Promise<Map<nu
     .groupBy('house_id')
     .execute();
   return new Map(rows.map((r) => [r.house_id as number, Number(r.n)]));
+}
+
+// ---- persons: writes ----
+
+export async function insertPerson(db: Db, values: Insertable<PersonsTable>): Promise<number> {
+  const row = await db.insertInto('persons').values(values).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function updatePersonRow(db: Db, id: number, values: Updateable<PersonsTable>): Promise<void> {
+  await db.updateTable('persons').set(values).where('id', '=', id).execute();
+}
+
+/** A batch of people whose birth date still sits in the clear column (before issue #9's sealing). */
+export async function personsWithClearBirthDate(db: Db, limit: number) {
+  return db
+    .selectFrom('persons')
+    .select(['id', 'secret', 'birth_date'])
+    .where('birth_date', 'is not', null)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** Writes the sealed records and birth years of those people in one statement, emptying the clear column. */
+export async function sealBirthDateRows(
+  db: Db,
+  rows: { ids: number[]; secrets: string[]; years: number[] },
+): Promise<void> {
+  await sql`
+    update persons p set secret = i.secret, birth_year = i.birth_year, birth_date = null
+    from unnest(${rows.ids}::int[], ${rows.secrets}::text[], ${rows.years}::int[]) as i(id, secret, birth_year)
+    where p.id = i.id`.execute(db);
+}
+
+// ---- houses and tenancies ----
+
+/** A live house of that address in the area (other than `exceptId`), if any. */
+export async function findHouseByAddress(db: Db, areaId: number, address: string, exceptId?: number) {
+  let query = db
+    .selectFrom('houses')
+    .select('id')
+    .where('area_id', '=', areaId)
+    .where('address', '=', address)
+    .where('retired_at', 'is', null);
+  if (exceptId) query = query.where('id', '<>', exceptId);
+  return query.executeTakeFirst();
+}
+
+export async function insertHouse(db: Db, values: Insertable<HousesTable>): Promise<number> {
+  const row = await db.insertInto('houses').values(values).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function updateHouseRow(db: Db, id: number, values: Updateable<HousesTable>): Promise<void> {
+  await db.updateTable('houses').set(values).where('id', '=', id).execute();
+}
+
+/** A page of the live houses the viewer may read (optionally under `withinPath`, address containing `q`), and the total. */
+export async function listHousesInScope(
+  db: Db,
+  viewer: Viewer,
+  filter: { withinPath?: string; q?: string; limit: number; offset: number },
+) {
+  let base = db
+    .selectFrom('houses as h')
+    .innerJoin('areas as a', 'a.id', 'h.area_id')
+    .where('h.retired_at', 'is', null)
+    .where(inScope(viewer, 'person.read', 'h.area_path'));
+  if (filter.withinPath !== undefined) base = base.where(inSubtrees([filter.withinPath], 'h.area_path'));
+  if (filter.q) base = base.where('h.address', 'like', `%${escapeLike(filter.q)}%`);
+  const [rows, count] = await Promise.all([
+    base
+      .selectAll('h')
+      .select(['a.code as area_code', 'a.name as area_name'])
+      .orderBy('h.area_path')
+      .orderBy('h.address')
+      .limit(filter.limit)
+      .offset(filter.offset)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+/** A house's tenancies with the tenant's name, newest first. */
+export async function houseTenancies(db: Db, houseId: number) {
+  return db
+    .selectFrom('tenancies as t')
+    .innerJoin('persons as p', 'p.id', 't.tenant_person_id')
+    .select([
+      't.id',
+      't.tenant_person_id',
+      'p.name',
+      't.landlord_person_id',
+      't.starts_on',
+      't.ends_on',
+      't.lease_reference',
+      't.status',
+    ])
+    .where('t.house_id', '=', houseId)
+    .orderBy('t.starts_on', 'desc')
+    .execute();
+}
+
+export async function insertTenancy(db: Db, values: Insertable<TenanciesTable>): Promise<number> {
+  const row = await db.insertInto('tenancies').values(values).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+// ---- units ----
+
+export function unitsWithArea(db: Db) {
+  return db
+    .selectFrom('units as u')
+    .innerJoin('areas as a', 'a.id', 'u.area_id')
+    .selectAll('u')
+    .select(['a.code as area_code', 'a.name as area_name'])
+    .where('u.retired_at', 'is', null);
+}
+
+/** A live unit with its area, whoever asks (right after the caller created it). */
+export async function findUnit(db: Db, id: number) {
+  return unitsWithArea(db).where('u.id', '=', id).executeTakeFirst();
+}
+
+export async function findUnitInScope(db: Db, viewer: Viewer, right: Right, id: number) {
+  return unitsWithArea(db)
+    .where('u.id', '=', id)
+    .where(inScope(viewer, right, 'u.area_path'))
+    .executeTakeFirst();
+}
+export type UnitRow = NonNullable<Awaited<ReturnType<typeof findUnit>>>;
+
+/** A page of the live units the viewer may read, filtered, and the total. */
+export async function listUnitsInScope(
+  db: Db,
+  viewer: Viewer,
+  filter: { withinPath?: string; category?: UnitRow['category']; q?: string; limit: number; offset: number },
+) {
+  let base = unitsWithArea(db).where(inScope(viewer, 'person.read', 'u.area_path'));
+  if (filter.withinPath !== undefined) base = base.where(inSubtrees([filter.withinPath], 'u.area_path'));
+  if (filter.category) base = base.where('u.category', '=', filter.category);
+  if (filter.q) base = base.where('u.name', 'like', `%${escapeLike(filter.q)}%`);
+  const [rows, count] = await Promise.all([
+    base.orderBy('u.name').limit(filter.limit).offset(filter.offset).execute(),
+    base
+      .clearSelect()
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+export async function findUnitByCreditCode(db: Db, creditCode: string) {
+  return db.selectFrom('units').select('id').where('credit_code', '=', creditCode).executeTakeFirst();
+}
+
+export async function insertUnit(db: Db, values: Insertable<UnitsTable>): Promise<number> {
+  const row = await db.insertInto('units').values(values).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function unitAreaPath(db: Db, id: number): Promise<string> {
+  return (await db.selectFrom('units').select('area_path').where('id', '=', id).executeTakeFirstOrThrow())
+    .area_path;
+}
+
+export async function markUnitRetired(db: Db, id: number, now: Date): Promise<void> {
+  await db.updateTable('units').set({ retired_at: now }).where('id', '=', id).execute();
+}
+
+// ---- lookup budgets ----
+
+/** Counts one use in each of the caller's windows (upsert), answering the counts after it. */
+export async function spendBudgetWindows(
+  db: Db,
+  caller: string,
+  windows: { seconds: number[]; starts: string[] },
+) {
+  const result = await sql<{ window_seconds: number; window_start: Date; used: number }>`
+    insert into lookup_budgets (caller, window_seconds, window_start, used)
+    select ${caller}, w.seconds, w.start, 1
+    from unnest(${windows.seconds}::int[], ${windows.starts}::timestamptz[]) as w(seconds, start)
+    on conflict (caller, window_seconds, window_start) do update set used = lookup_budgets.used + 1
+    returning window_seconds, window_start, used`.execute(db);
+  return result.rows;
+}
+
+export async function deleteBudgetWindowsBefore(db: Db, caller: string, before: Date): Promise<void> {
+  await sql`delete from lookup_budgets where caller = ${caller} and window_start < ${before}`.execute(db);
 }

@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import type { Db } from '../auth/context.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { revealPerson } from './protect.js';
+import { personsWithClearBirthDate, sealBirthDateRows } from './repository.js';
 
 const BATCH = 500;
 
@@ -14,13 +14,7 @@ const BATCH = 500;
 export async function sealBirthDates(db: Db, cipher: FieldCipher): Promise<number> {
   let sealed = 0;
   for (;;) {
-    const rows = await db
-      .selectFrom('persons')
-      .select(['id', 'secret', 'birth_date'])
-      .where('birth_date', 'is not', null)
-      .orderBy('id')
-      .limit(BATCH)
-      .execute();
+    const rows = await personsWithClearBirthDate(db, BATCH);
     if (rows.length === 0) return sealed;
     const ids: number[] = [];
     const secrets: string[] = [];
@@ -32,10 +26,7 @@ export async function sealBirthDates(db: Db, cipher: FieldCipher): Promise<numbe
       secrets.push(cipher.encryptRecord({ ...current, birthDate }));
       years.push(Number(birthDate.slice(0, 4)));
     }
-    await sql`
-      update persons p set secret = i.secret, birth_year = i.birth_year, birth_date = null
-      from unnest(${ids}::int[], ${secrets}::text[], ${years}::int[]) as i(id, secret, birth_year)
-      where p.id = i.id`.execute(db);
+    await sealBirthDateRows(db, { ids, secrets, years });
     sealed += rows.length;
   }
 }

@@ -1,15 +1,16 @@
 import type { Selectable } from 'kysely';
 import { recordAudit } from '../audit/repository.js';
-import { can, inScope, inSubtrees } from '../auth/scope.js';
+import { can } from '../auth/scope.js';
 import type { Actor, Db } from '../auth/context.js';
 import { conflict, forbidden, invalid, notFound } from '../core/errors.js';
 import { type PageOf, pageWindow } from '../core/pagination.js';
 import type { UnitsTable } from '../db/schema.js';
-import { escapeLike, findAreaInScope } from '../hierarchy/repository.js';
+import { findAreaInScope } from '../hierarchy/repository.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { phoneInClear } from '../privacy/protect.js';
 import { parseCreditCode } from './identity/credit-code.js';
 import { checkedPhone, resolvePlace } from './person-service.js';
+import * as repo from './repository.js';
 import type { UnitBody, UnitQuery, UnitView } from './schema.js';
 
 type UnitRow = Selectable<UnitsTable> & { area_code: string; area_name: string };
@@ -28,15 +29,6 @@ export function presentUnit(row: UnitRow): UnitView {
     area: { id: row.area_id, code: row.area_code, name: row.area_name },
     houseId: row.house_id,
   };
-}
-
-function unitsWithArea(db: Db) {
-  return db
-    .selectFrom('units as u')
-    .innerJoin('areas as a', 'a.id', 'u.area_id')
-    .selectAll('u')
-    .select(['a.code as area_code', 'a.name as area_name'])
-    .where('u.retired_at', 'is', null);
 }
 
 /** Units (enterprises, shops, schools, sites, hotels) may sit at any area level from the village down. */
@@ -64,11 +56,7 @@ export async function createUnit(
         { field: 'body.creditCode', code: 'creditCode', message: parsed.message },
       ]);
     creditCode = parsed.value;
-    const taken = await db
-      .selectFrom('units')
-      .select('id')
-      .where('credit_code', '=', creditCode)
-      .executeTakeFirst();
+    const taken = await repo.findUnitByCreditCode(db, creditCode);
     if (taken)
       throw conflict(
         'UNIT_CREDIT_CODE_TAKEN',
@@ -80,78 +68,69 @@ export async function createUnit(
   const phone = checkedPhone(body.contactPhone, 'body.contactPhone');
   const contact = phone ? phoneInClear(cipher, phone) : null;
   const now = actor.now();
-  const inserted = await db
-    .insertInto('units')
-    .values({
-      area_id: area.id,
-      area_path: area.path,
-      house_id: body.houseId ?? null,
-      name: body.name.trim(),
-      category: body.category,
-      credit_code: creditCode,
-      legal_person: body.legalPerson?.trim() || null,
-      contact_name: body.contactName?.trim() || null,
-      contact_phone_hash: contact?.hash ?? null,
-      contact_phone_masked: contact?.masked ?? null,
-      secret: phone ? cipher.encryptRecord({ contactPhone: phone }) : null,
-      employees: body.employees ?? null,
-      address: body.address?.trim() || null,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const insertedId = await repo.insertUnit(db, {
+    area_id: area.id,
+    area_path: area.path,
+    house_id: body.houseId ?? null,
+    name: body.name.trim(),
+    category: body.category,
+    credit_code: creditCode,
+    legal_person: body.legalPerson?.trim() || null,
+    contact_name: body.contactName?.trim() || null,
+    contact_phone_hash: contact?.hash ?? null,
+    contact_phone_masked: contact?.masked ?? null,
+    secret: phone ? cipher.encryptRecord({ contactPhone: phone }) : null,
+    employees: body.employees ?? null,
+    address: body.address?.trim() || null,
+    created_at: now,
+    updated_at: now,
+  });
   await recordAudit(db, actor, {
     action: 'unit.create',
     entityType: 'unit',
-    entityId: inserted.id,
+    entityId: insertedId,
     areaPath: area.path,
     after: { name: body.name, category: body.category, creditCode },
   });
-  return presentUnit((await unitsWithArea(db).where('u.id', '=', inserted.id).executeTakeFirst())!);
+  return presentUnit((await repo.findUnit(db, insertedId))!);
 }
 
 export async function getUnit(db: Db, actor: Actor, id: number): Promise<UnitView> {
-  const row = await unitsWithArea(db)
-    .where('u.id', '=', id)
-    .where(inScope(actor.viewer, 'person.read', 'u.area_path'))
-    .executeTakeFirst();
+  const row = await repo.findUnitInScope(db, actor.viewer, 'person.read', id);
   if (!row) throw notFound('UNIT_NOT_FOUND', `Unit ${id} does not exist or is outside your area`);
   return presentUnit(row);
 }
 
 export async function listUnits(db: Db, actor: Actor, query: UnitQuery): Promise<PageOf<UnitView>> {
   const { page, pageSize, offset } = pageWindow(query);
-  let base = unitsWithArea(db).where(inScope(actor.viewer, 'person.read', 'u.area_path'));
+  let withinPath: string | undefined;
   if (query.within !== undefined) {
     const area = await findAreaInScope(db, actor.viewer, 'person.read', query.within);
     if (!area)
       throw notFound('AREA_NOT_FOUND', `Area ${query.within} does not exist or is outside your area`);
-    base = base.where(inSubtrees([area.path], 'u.area_path'));
+    withinPath = area.path;
   }
-  if (query.category) base = base.where('u.category', '=', query.category);
-  if (query.q?.trim()) base = base.where('u.name', 'like', `%${escapeLike(query.q.trim())}%`);
-  const [rows, count] = await Promise.all([
-    base.orderBy('u.name').limit(pageSize).offset(offset).execute(),
-    base
-      .clearSelect()
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow(),
-  ]);
-  return { items: rows.map(presentUnit), page, pageSize, total: Number(count.n) };
+  const { rows, total } = await repo.listUnitsInScope(db, actor.viewer, {
+    withinPath,
+    category: query.category,
+    q: query.q?.trim() || undefined,
+    limit: pageSize,
+    offset,
+  });
+  return { items: rows.map(presentUnit), page, pageSize, total };
 }
 
 export async function retireUnit(db: Db, actor: Actor, id: number, reason: string): Promise<void> {
   const unit = await getUnit(db, actor, id);
-  const row = await db.selectFrom('units').select('area_path').where('id', '=', id).executeTakeFirstOrThrow();
-  if (!can(actor.viewer, 'person.write', row.area_path))
+  const areaPath = await repo.unitAreaPath(db, id);
+  if (!can(actor.viewer, 'person.write', areaPath))
     throw forbidden('You may view this unit but not change it');
-  await db.updateTable('units').set({ retired_at: actor.now() }).where('id', '=', id).execute();
+  await repo.markUnitRetired(db, id, actor.now());
   await recordAudit(db, actor, {
     action: 'unit.retire',
     entityType: 'unit',
     entityId: id,
-    areaPath: row.area_path,
+    areaPath,
     before: { name: unit.name },
     reason,
   });
