@@ -433,3 +433,51 @@ export async function holdsRoleInOrAbove(
   }
   return (await query.limit(1).executeTakeFirst()) !== undefined;
 }
+
+// ---- the signed-in user ----
+
+export async function markLastLogin(db: Db, userId: number, now: Date): Promise<void> {
+  await db.updateTable('users').set({ last_login_at: now }).where('id', '=', userId).execute();
+}
+
+/** Who a second sign-in step belongs to. */
+export async function findUserBrief(db: Db, userId: number) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'username', 'disabled_at'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+}
+
+export async function findUserRow(db: Db, userId: number) {
+  return db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
+}
+
+/** The new password, no longer to be changed on next sign-in. */
+export async function setOwnPassword(db: Db, userId: number, hash: string, now: Date): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ password_hash: hash, must_change_password: false, updated_at: now })
+    .where('id', '=', userId)
+    .execute();
+}
+
+export async function findUserProfile(db: Db, userId: number) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'username', 'display_name', 'locale', 'must_change_password'])
+    .where('id', '=', userId)
+    .executeTakeFirstOrThrow();
+}
+
+/** The user's role assignments at live areas, with the areas, in path order. */
+export async function assignmentsWithAreas(db: Db, userId: number) {
+  return db
+    .selectFrom('role_assignments as r')
+    .innerJoin('areas as a', 'a.id', 'r.area_id')
+    .select(['r.role', 'r.area_id', 'a.code', 'a.name', 'a.level', 'a.path', 'r.categories'])
+    .where('r.user_id', '=', userId)
+    .where('a.retired_at', 'is', null)
+    .orderBy('a.path')
+    .execute();
+}

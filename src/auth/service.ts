@@ -18,6 +18,7 @@ import { mfaEnrolmentRequired, RIGHTS, type Role } from './rights.js';
 import { canAnywhere, grantsOf } from './scope.js';
 import {
   activeLock,
+  assignmentsWithAreas,
   clearLoginFailures,
   createMfaChallenge,
   createSession,
@@ -25,7 +26,12 @@ import {
   deleteSessionsOfUser,
   findMfa,
   findMfaChallenge,
+  findUserBrief,
   findUserForLogin,
+  findUserProfile,
+  findUserRow,
+  markLastLogin,
+  setOwnPassword,
 } from './repository.js';
 import { normaliseUsername } from './username.js';
 
@@ -66,7 +72,7 @@ async function openSession(
     const lockedUntil = await clearLoginFailures(trx, nameKey, input.now);
     if (lockedUntil) return { lockedUntil, session: null };
     if (audit.challengeHash) await deleteMfaChallenge(trx, audit.challengeHash);
-    await trx.updateTable('users').set({ last_login_at: input.now }).where('id', '=', user.id).execute();
+    await markLastLogin(trx, user.id, input.now);
     const session = await createSession(trx, {
       userId: user.id,
       ip: input.ip,
@@ -157,13 +163,7 @@ export async function completeLogin(
 ): Promise<LoginResult> {
   const ticket = await takeSignInBudget(db, input.ip, input.now, input.budgets);
   const challenge = await findMfaChallenge(db, input.challenge, input.now);
-  const user = challenge
-    ? await db
-        .selectFrom('users')
-        .select(['id', 'username', 'disabled_at'])
-        .where('id', '=', challenge.user_id)
-        .executeTakeFirst()
-    : undefined;
+  const user = challenge ? await findUserBrief(db, challenge.user_id) : undefined;
   if (!challenge || !user || user.disabled_at)
     throw new AppError('MFA_CHALLENGE_EXPIRED', 401, 'The sign-in took too long; enter the password again');
   const nameKey = normaliseUsername(user.username);
@@ -205,11 +205,7 @@ export async function changePassword(
 ): Promise<void> {
   if (actor.viewer.kind !== 'user') throw new AppError('FORBIDDEN', 403, 'Only users have passwords');
   const viewer = actor.viewer;
-  const user = await db
-    .selectFrom('users')
-    .selectAll()
-    .where('id', '=', viewer.userId)
-    .executeTakeFirstOrThrow();
+  const user = await findUserRow(db, viewer.userId);
   if (!(await verifyPassword(input.currentPassword, user.password_hash))) {
     throw new AppError('LOGIN_FAILED', 400, 'The current password is wrong', [
       { field: 'body.currentPassword', code: 'passwordWrong', message: 'is wrong' },
@@ -232,11 +228,7 @@ export async function changePassword(
   }
   const hash = await hashPassword(input.newPassword);
   await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('users')
-      .set({ password_hash: hash, must_change_password: false, updated_at: actor.now() })
-      .where('id', '=', user.id)
-      .execute();
+    await setOwnPassword(trx, user.id, hash, actor.now());
     // Other sessions may belong to whoever knew the old password.
     await deleteSessionsOfUser(trx, user.id, input.keepSessionToken ?? undefined);
     await recordAudit(trx, actor, { action: 'auth.password_changed', entityType: 'user', entityId: user.id });
@@ -245,19 +237,8 @@ export async function changePassword(
 
 /** What the web app needs about the signed-in user: assignments with their areas, and rights held anywhere. */
 export async function describeUser(db: Kysely<DB>, userId: number, csrfToken: string, mfaMode: MfaMode) {
-  const user = await db
-    .selectFrom('users')
-    .select(['id', 'username', 'display_name', 'locale', 'must_change_password'])
-    .where('id', '=', userId)
-    .executeTakeFirstOrThrow();
-  const assignments = await db
-    .selectFrom('role_assignments as r')
-    .innerJoin('areas as a', 'a.id', 'r.area_id')
-    .select(['r.role', 'r.area_id', 'a.code', 'a.name', 'a.level', 'a.path', 'r.categories'])
-    .where('r.user_id', '=', userId)
-    .where('a.retired_at', 'is', null)
-    .orderBy('a.path')
-    .execute();
+  const user = await findUserProfile(db, userId);
+  const assignments = await assignmentsWithAreas(db, userId);
   const mfaEnabled = Boolean((await findMfa(db, userId))?.confirmed_at);
   const viewer = {
     kind: 'user' as const,

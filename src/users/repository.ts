@@ -1,7 +1,9 @@
+import type { Insertable, Updateable } from 'kysely';
 import { inScope, inSubtrees, type Viewer } from '../auth/scope.js';
 import type { Db } from '../auth/context.js';
 import { pageWindow } from '../core/pagination.js';
 import { escapeLike } from '../hierarchy/repository.js';
+import type { RoleAssignmentsTable, UsersTable } from '../db/schema.js';
 import type { UserListQuery } from './schema.js';
 
 /** Users with at least one role assignment inside the viewer's user.read scope. */
@@ -81,4 +83,29 @@ export async function usersWithMfa(db: Db, userIds: number[]): Promise<Set<numbe
     .where('confirmed_at', 'is not', null)
     .execute();
   return new Set(rows.map((r) => r.user_id));
+}
+
+export async function insertUser(db: Db, values: Insertable<UsersTable>) {
+  return db.insertInto('users').values(values).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function updateUserRow(db: Db, id: number, values: Updateable<UsersTable>): Promise<void> {
+  await db.updateTable('users').set(values).where('id', '=', id).execute();
+}
+
+/** Grants roles; a grant the user already holds is left as it is. Answers how many were new. */
+export async function insertAssignments(
+  db: Db,
+  values: Array<Insertable<RoleAssignmentsTable>>,
+): Promise<number> {
+  const result = await db
+    .insertInto('role_assignments')
+    .values(values)
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0);
+}
+
+export async function deleteAssignment(db: Db, assignmentId: number): Promise<void> {
+  await db.deleteFrom('role_assignments').where('id', '=', assignmentId).execute();
 }

@@ -152,31 +152,24 @@ export async function createUser(db: Db, actor: Actor, body: CreateUserBody): Pr
   for (const [i, assignment] of body.assignments.entries())
     areas.push(await checkGrant(db, actor.viewer, assignment, `body.assignments.${i}`));
   const now = actor.now();
-  const user = await db
-    .insertInto('users')
-    .values({
-      username: body.username,
-      display_name: body.displayName.trim(),
-      password_hash: await hashPassword(body.password),
-      must_change_password: true,
+  const user = await repo.insertUser(db, {
+    username: body.username,
+    display_name: body.displayName.trim(),
+    password_hash: await hashPassword(body.password),
+    must_change_password: true,
+    created_at: now,
+    updated_at: now,
+  });
+  await repo.insertAssignments(
+    db,
+    body.assignments.map((a) => ({
+      user_id: user.id,
+      role: a.role,
+      area_id: a.areaId,
+      categories: a.categories ?? [],
       created_at: now,
-      updated_at: now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await db
-    .insertInto('role_assignments')
-    .values(
-      body.assignments.map((a) => ({
-        user_id: user.id,
-        role: a.role,
-        area_id: a.areaId,
-        categories: a.categories ?? [],
-        created_at: now,
-      })),
-    )
-    .onConflict((oc) => oc.doNothing())
-    .execute();
+    })),
+  );
   await recordAudit(db, actor, {
     action: 'user.create',
     entityType: 'user',
@@ -192,17 +185,11 @@ export async function updateUser(db: Db, actor: Actor, id: number, body: UpdateU
   if (actor.viewer.kind === 'user' && actor.viewer.userId === id && body.disabled)
     throw forbidden('You cannot disable your own account');
   const now = actor.now();
-  await db
-    .updateTable('users')
-    .set({
-      ...(body.displayName !== undefined ? { display_name: body.displayName.trim() } : {}),
-      ...(body.disabled !== undefined
-        ? { disabled_at: body.disabled ? (user.disabled_at ?? now) : null }
-        : {}),
-      updated_at: now,
-    })
-    .where('id', '=', id)
-    .execute();
+  await repo.updateUserRow(db, id, {
+    ...(body.displayName !== undefined ? { display_name: body.displayName.trim() } : {}),
+    ...(body.disabled !== undefined ? { disabled_at: body.disabled ? (user.disabled_at ?? now) : null } : {}),
+    updated_at: now,
+  });
   if (body.unlock) await unlockName(db, normaliseUsername(user.username));
   if (body.disabled) await deleteSessionsOfUser(db, id);
   await recordAudit(db, actor, {
@@ -223,15 +210,11 @@ export async function resetPassword(db: Db, actor: Actor, id: number, newPasswor
     throw invalid('PASSWORD_TOO_WEAK', `body.newPassword ${problem}`, [
       { field: 'body.newPassword', code: 'passwordWeak', message: problem },
     ]);
-  await db
-    .updateTable('users')
-    .set({
-      password_hash: await hashPassword(newPassword),
-      must_change_password: true,
-      updated_at: actor.now(),
-    })
-    .where('id', '=', id)
-    .execute();
+  await repo.updateUserRow(db, id, {
+    password_hash: await hashPassword(newPassword),
+    must_change_password: true,
+    updated_at: actor.now(),
+  });
   await unlockName(db, normaliseUsername(user.username));
   await deleteSessionsOfUser(db, id);
   await recordAudit(db, actor, {
@@ -250,18 +233,16 @@ export async function addAssignment(
 ): Promise<UserView> {
   await visibleUserOrNew(db, actor.viewer, id);
   const area = await checkGrant(db, actor.viewer, input, 'body');
-  const result = await db
-    .insertInto('role_assignments')
-    .values({
+  const added = await repo.insertAssignments(db, [
+    {
       user_id: id,
       role: input.role,
       area_id: input.areaId,
       categories: input.categories ?? [],
       created_at: actor.now(),
-    })
-    .onConflict((oc) => oc.doNothing())
-    .executeTakeFirst();
-  if (Number(result.numInsertedOrUpdatedRows ?? 0) > 0) {
+    },
+  ]);
+  if (added > 0) {
     await recordAudit(db, actor, {
       action: 'user.assignment_add',
       entityType: 'user',
@@ -294,7 +275,7 @@ export async function removeAssignment(
     throw forbidden('This role is outside the areas you manage');
   if (actor.viewer.kind === 'user' && actor.viewer.userId === id && assignment.role === 'admin')
     throw forbidden('You cannot remove your own admin role');
-  await db.deleteFrom('role_assignments').where('id', '=', assignmentId).execute();
+  await repo.deleteAssignment(db, assignmentId);
   await recordAudit(db, actor, {
     action: 'user.assignment_remove',
     entityType: 'user',
