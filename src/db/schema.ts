@@ -403,7 +403,7 @@ export interface HealthRecordsTable {
   result: string | null;
   value: ColumnType<string | null, string | number | null | undefined, string | number | null>;
   details: JSONColumnType<object | null, string | null | undefined, string | null>;
-  unmatched_reason: 'unknown_number' | 'invalid_number' | null;
+  unmatched_reason: V.InboxReason | null;
   inbox_status: V.InboxStatus | null;
   identity_secret: string | null;
   document_masked: string | null;
@@ -456,7 +456,7 @@ export interface ScreeningRoundsTable {
 export interface RoundMarksTable {
   round_id: number;
   person_id: number;
-  kind: 'exempt' | 'outcome';
+  kind: V.MarkKind;
   reason: string;
   note: string | null;
   marked_by: string;
@@ -473,14 +473,7 @@ export interface RoundCountersTable {
   departed: number;
 }
 
-export type KeyPersonCategory =
-  | 'returnee'
-  | 'close_contact'
-  | 'secondary_contact'
-  | 'home_quarantine'
-  | 'home_monitoring'
-  | 'positive'
-  | 'fever';
+export type KeyPersonCategory = V.KeyPersonCategory;
 
 export interface KeyPersonsTable {
   id: Generated<number>;
@@ -528,10 +521,10 @@ export interface LeadsTable {
   person_id: number | null;
   area_id: number;
   area_path: string;
-  routed_by: 'person' | 'address' | 'manual' | 'inbox';
-  tier: Generated<'worker' | 'grid_leader' | 'community'>;
+  routed_by: V.LeadRoute;
+  tier: Generated<LeadTier>;
   status: Generated<V.LeadStatus>;
-  outcome: 'found_here' | 'moved' | 'not_found' | 'wrong_data' | null;
+  outcome: V.LeadOutcome | null;
   measures: string | null;
   verified_at: NullableTimestamp;
   verified_by: string | null;
@@ -543,7 +536,7 @@ export interface LeadsTable {
   verification_note: string | null;
 }
 
-export type LeadTier = 'worker' | 'grid_leader' | 'community';
+export type LeadTier = V.LeadTier;
 
 /** The history of a lead: created, routed (by hand), escalated, verified. */
 export interface LeadEventsTable {
@@ -572,12 +565,12 @@ export interface CamerasTable {
   created_at: Timestamp;
 }
 
-export type EventTier = 'microgrid' | 'grid' | 'village' | 'township' | 'county';
+export type EventTier = V.EventTier;
 export type EventStatus = V.EventStatus;
-export type EventSource = 'citizen' | 'patrol' | 'hotline' | 'resident_group' | 'device' | 'open311';
-export type EventStep = 'register' | 'dispatch' | 'handle' | 'check';
-export type AlertKind = 'gathering' | 'isolation_door_opened' | 'fever_at_gate' | 'loitering';
-export type TimeLimitUnit = 'minutes' | 'work_hours' | 'work_days';
+export type EventSource = V.EventSource;
+export type EventStep = V.EventStep;
+export type AlertKind = V.AlertKind;
+export type TimeLimitUnit = V.LimitUnit;
 export interface TimeLimit {
   amount: number;
   unit: TimeLimitUnit;
@@ -628,13 +621,13 @@ export interface TeamsTable {
   area_id: number;
   area_path: string;
   name: string;
-  kind: 'grid' | 'service' | 'checkpoint' | 'department';
+  kind: V.TeamKind;
   leader_user_id: number | null;
   retired_at: NullableTimestamp;
   created_at: Timestamp;
 }
 
-export type TeamDuty = 'leader' | 'grid_worker' | 'police' | 'doctor' | 'volunteer' | 'checkpoint' | 'member';
+export type TeamDuty = V.TeamDuty;
 
 export interface TeamMembersTable {
   team_id: number;
@@ -750,7 +743,7 @@ export interface VolunteerHouseholdsTable {
   assigned_by: string;
 }
 
-export type ResidentRequestKind = 'medicine' | 'groceries' | 'gas' | 'doctor_visit' | 'transport' | 'other';
+export type ResidentRequestKind = V.RequestKind;
 export type ResidentRequestStatus = V.ServiceRequestStatus;
 
 export interface ResidentRequestsTable {
@@ -761,7 +754,7 @@ export interface ResidentRequestsTable {
   area_path: string;
   kind: ResidentRequestKind;
   details: string;
-  urgency: Generated<'normal' | 'urgent'>;
+  urgency: Generated<V.Urgency>;
   status: Generated<ResidentRequestStatus>;
   channel: 'household_code' | 'worker';
   /** Legacy clear name: emptied at start (sealClearNames); the name lives in requester_name_secret. */
@@ -802,7 +795,7 @@ export interface AnnouncementsTable {
   id: Generated<number>;
   area_id: number;
   area_path: string;
-  kind: 'policy' | 'rumour_rebuttal' | 'alert' | 'notice';
+  kind: V.AnnouncementKind;
   title: string;
   body: string;
   tags: ColumnType<string[], string[] | undefined, string[]>;
