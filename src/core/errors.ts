@@ -3,22 +3,12 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ErrorCode } from './vocabulary.js';
 import { type Locale, type Params, requestLocale } from '../i18n/locale.js';
 import { errorMessage, problemMessage } from '../i18n/messages.js';
-import { isProblemCode, type ProblemCode } from '../i18n/problem-codes.js';
+import { type FieldProblem, isProblemCode, type ProblemCode } from '../i18n/problem-codes.js';
 
 /** Stable error codes (a closed union, listed in vocabulary.ts): clients branch on these, never on the human message. */
 export type { ErrorCode } from './vocabulary.js';
 
-/**
- * A field the request or an import row got wrong: a stable code with its params (a limit, a value),
- * and the sentence made from them in the caller's language. Throw sites may give only a code;
- * the serializer writes the message.
- */
-export interface FieldProblem {
-  field: string;
-  code: ProblemCode;
-  params?: Params;
-  message: string;
-}
+export type { FieldProblem };
 
 /**
  * A field problem as a throw site states it: the code is required, so every reader gets a sentence

@@ -142,3 +142,14 @@ const KNOWN: ReadonlySet<string> = new Set(PROBLEM_CODES);
 export function isProblemCode(value: unknown): value is ProblemCode {
   return typeof value === 'string' && KNOWN.has(value);
 }
+
+/**
+ * A field the request or an import row got wrong: a stable code with its params (a limit, a value),
+ * and the sentence made from them in the caller's language. The web reads the same shape.
+ */
+export interface FieldProblem {
+  field: string;
+  code: ProblemCode;
+  params?: Readonly<Record<string, string | number | boolean | null>>;
+  message: string;
+}
