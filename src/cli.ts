@@ -103,7 +103,8 @@ export function buildCli(): Command {
         const sealed = await sealBirthDates(database.db, createFieldCipher(config.keys));
         if (sealed > 0) console.log(`Moved ${sealed} clear birth dates into the encrypted register records.`);
         const names = await sealClearNames(database.db, createFieldCipher(config.keys));
-        if (names > 0) console.log(`Moved ${names} clear reporter and requester names into encrypted columns.`);
+        if (names > 0)
+          console.log(`Moved ${names} clear reporter and requester names into encrypted columns.`);
       } finally {
         await database.close();
       }
@@ -320,7 +321,8 @@ export async function runCli(argv: string[]): Promise<void> {
     ) {
       // An AppError is worded from its code in the caller's language; the others are already sentences.
       const locale = cliLocale(argv, process.env);
-      const message = error instanceof AppError ? errorMessage(locale, error.code, error.params) : error.message;
+      const message =
+        error instanceof AppError ? errorMessage(locale, error.code, error.params) : error.message;
       console.error(format(cliText(locale, 'error'), { message }));
     } else {
       console.error('gridguard:', error instanceof Error ? error.message : error);

@@ -56,7 +56,11 @@ function checkedBody(value: string): string {
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   if (trimmed === '' || /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(trimmed))
     throw invalid('VALIDATION_FAILED', 'body.body must not be blank or contain control characters', [
-      { field: 'body.body', code: trimmed === '' ? 'blank' : 'controlChars', message: 'must not be blank or contain control characters' },
+      {
+        field: 'body.body',
+        code: trimmed === '' ? 'blank' : 'controlChars',
+        message: 'must not be blank or contain control characters',
+      },
     ]);
   return trimmed;
 }

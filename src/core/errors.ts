@@ -17,7 +17,8 @@ export type { FieldProblem };
 export type FieldProblemInput = Omit<FieldProblem, 'message'> & { message?: string };
 
 /** What an error carries besides its code: field problems (each with a code), or facts such as `retryAfterSeconds`. */
-export type ErrorDetails = readonly FieldProblemInput[] | { readonly length?: never; readonly [key: string]: unknown };
+export type ErrorDetails =
+  readonly FieldProblemInput[] | { readonly length?: never; readonly [key: string]: unknown };
 
 export class AppError extends Error {
   constructor(
@@ -235,11 +236,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
         .send({ error: { code: 'PAYLOAD_TOO_LARGE', message: errorMessage(locale, 'PAYLOAD_TOO_LARGE') } });
     }
     if (status === 415) {
-      return reply
-        .status(415)
-        .send({
-          error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: errorMessage(locale, 'UNSUPPORTED_MEDIA_TYPE') },
-        });
+      return reply.status(415).send({
+        error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: errorMessage(locale, 'UNSUPPORTED_MEDIA_TYPE') },
+      });
     }
     if (status === 429) {
       return reply
@@ -247,11 +246,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
         .send({ error: { code: 'RATE_LIMITED', message: errorMessage(locale, 'RATE_LIMITED') } });
     }
     if (status >= 400 && status < 500) {
-      return reply
-        .status(status)
-        .send({
-          error: { code: fastifyError.code ?? 'BAD_REQUEST', message: errorMessage(locale, 'BAD_REQUEST') },
-        });
+      return reply.status(status).send({
+        error: { code: fastifyError.code ?? 'BAD_REQUEST', message: errorMessage(locale, 'BAD_REQUEST') },
+      });
     }
     const refused = inputDatabaseError(error);
     if (refused) {

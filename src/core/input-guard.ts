@@ -16,8 +16,10 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const MAX_DEPTH = 32;
 
 function textProblem(text: string, field: string): FieldProblem | undefined {
-  if (CONTROL.test(text)) return { field, code: 'controlChars', message: 'must not contain control characters' };
-  if (LONE_SURROGATE.test(text)) return { field, code: 'invalid', message: 'must be well-formed Unicode text' };
+  if (CONTROL.test(text))
+    return { field, code: 'controlChars', message: 'must not contain control characters' };
+  if (LONE_SURROGATE.test(text))
+    return { field, code: 'invalid', message: 'must be well-formed Unicode text' };
   return undefined;
 }
 
@@ -79,7 +81,12 @@ function asMultipartRefusal(error: unknown): unknown {
   if (error instanceof AppError || (error as { statusCode?: unknown } | null)?.statusCode) return error;
   const reason = error instanceof Error ? error.message : String(error);
   return new AppError('VALIDATION_FAILED', 400, `body is not valid multipart/form-data: ${reason}`, [
-    { field: 'body', code: 'format', params: { format: 'multipart/form-data' }, message: 'is not valid multipart/form-data' },
+    {
+      field: 'body',
+      code: 'format',
+      params: { format: 'multipart/form-data' },
+      message: 'is not valid multipart/form-data',
+    },
   ]);
 }
 

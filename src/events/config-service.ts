@@ -82,7 +82,14 @@ function checkLimits(limits: StepLimits): void {
       throw invalid(
         'EVENT_LIMIT_INVALID',
         `limits.${step}.amount may be at most ${ceilings[limit.unit]} ${limit.unit}`,
-        [{ field: `limits.${step}.amount`, code: 'maximum', params: { limit: ceilings[limit.unit] }, message: `at most ${ceilings[limit.unit]} ${limit.unit}` }],
+        [
+          {
+            field: `limits.${step}.amount`,
+            code: 'maximum',
+            params: { limit: ceilings[limit.unit] },
+            message: `at most ${ceilings[limit.unit]} ${limit.unit}`,
+          },
+        ],
       );
   }
 }

@@ -30,7 +30,12 @@ export async function submitPublicReport(
   const lat = coordinate(fields.lat);
   if ((lng === null) !== (lat === null))
     throw invalid('REPORT_LOCATION_INVALID', 'lng and lat go together', [
-      { field: lng === null ? 'lng' : 'lat', code: 'requiredWith', params: { other: lng === null ? 'lng' : 'lat' }, message: 'is required with the other coordinate' },
+      {
+        field: lng === null ? 'lng' : 'lat',
+        code: 'requiredWith',
+        params: { other: lng === null ? 'lng' : 'lat' },
+        message: 'is required with the other coordinate',
+      },
     ]);
   if (lng !== null && lat !== null && (Math.abs(lng) > 180 || Math.abs(lat) > 90))
     throw invalid('REPORT_LOCATION_INVALID', 'lng/lat are out of range', [
@@ -39,7 +44,12 @@ export async function submitPublicReport(
   const address = fields.address?.trim() || null;
   if (lng === null && !address)
     throw invalid('REPORT_LOCATION_MISSING', 'Give the place: a point on the map (lng, lat) or an address', [
-      { field: 'address', code: 'requiredOr', params: { other: 'lng/lat' }, message: 'or lng/lat is required' },
+      {
+        field: 'address',
+        code: 'requiredOr',
+        params: { other: 'lng/lat' },
+        message: 'or lng/lat is required',
+      },
     ]);
   const area = await resolveReportArea(
     db,

@@ -310,7 +310,12 @@ async function resolveAssignee(db: Db, event: repo.EventRow, body: AssignBody): 
   const given = [body.userId, body.teamId, body.department].filter((v) => v !== undefined);
   if (given.length !== 1)
     throw invalid('EVENT_ASSIGNEE_INVALID', 'Give exactly one of userId, teamId, department', [
-      { field: 'userId', code: 'exactlyOne', params: { fields: 'userId, teamId, department' }, message: 'exactly one of userId, teamId, department' },
+      {
+        field: 'userId',
+        code: 'exactlyOne',
+        params: { fields: 'userId, teamId, department' },
+        message: 'exactly one of userId, teamId, department',
+      },
     ]);
   const tierArea = await findAreaById(db, event.tier_area_id);
   if (!tierArea) throw new Error(`Tier area ${event.tier_area_id} vanished`);
@@ -319,7 +324,13 @@ async function resolveAssignee(db: Db, event: repo.EventRow, body: AssignBody): 
       throw invalid(
         'EVENT_ASSIGNEE_INVALID',
         `userId: user ${body.userId} is not a responder within ${tierArea.name}, the tier holding the event`,
-        [{ field: 'userId', code: 'notResponder', message: 'is not a responder within the event’s tier area' }],
+        [
+          {
+            field: 'userId',
+            code: 'notResponder',
+            message: 'is not a responder within the event’s tier area',
+          },
+        ],
       );
     if (!(await canHandleAt(db, body.userId, event.area_path)))
       throw invalid(

@@ -167,7 +167,9 @@ export async function createArea(
   }
   const problem = codeProblem(expectedLevel, code, parent, settings.gridCodeWidth);
   if (problem)
-    throw invalid('AREA_CODE_INVALID', `body.code ${problem}`, [{ field: 'body.code', code: 'areaCode', message: problem }]);
+    throw invalid('AREA_CODE_INVALID', `body.code ${problem}`, [
+      { field: 'body.code', code: 'areaCode', message: problem },
+    ]);
   const existing = await repo.findAreaByCode(db, code);
   if (existing)
     throw conflict('AREA_CODE_CONFLICT', `The code ${code} is already used by ${existing.name}`, [

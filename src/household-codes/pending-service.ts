@@ -119,7 +119,9 @@ async function selfReportPlace(db: Db, actor: Actor, row: PendingRow, body: Conf
       [
         {
           field: body.houseId === undefined ? 'body.houseId' : 'body.areaId',
-          code: 'exactlyOne', params: { fields: 'houseId, areaId' }, message: 'give exactly one of houseId, areaId',
+          code: 'exactlyOne',
+          params: { fields: 'houseId, areaId' },
+          message: 'give exactly one of houseId, areaId',
         },
       ],
     );
@@ -181,7 +183,8 @@ export async function confirmPendingChange(
             [
               {
                 field: body.houseId !== undefined ? 'body.houseId' : 'body.areaId',
-                code: 'selfReportOnly', message: 'only for self-reports',
+                code: 'selfReportOnly',
+                message: 'only for self-reports',
               },
             ],
           );

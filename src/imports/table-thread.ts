@@ -70,7 +70,12 @@ function revive(error: SerializedError): Error {
     case 'limit':
       return new ImportLimitError(error.limit, error.max, error.message);
     case 'app':
-      return new AppError(error.code, error.statusCode, error.message, error.details as ErrorDetails | undefined);
+      return new AppError(
+        error.code,
+        error.statusCode,
+        error.message,
+        error.details as ErrorDetails | undefined,
+      );
     case 'other':
       return new Error(error.message);
   }

@@ -96,7 +96,9 @@ function checkAddress(channel: NotificationChannel, raw: string, field: string, 
   if (channel === 'webhook') {
     const problem = webhookUrlProblem(raw.trim(), context.webhookHosts);
     if (problem)
-      throw invalid('NOTIFICATION_ADDRESS_INVALID', `${field} ${problem}`, [{ field, code: 'webhookUrl', message: problem }]);
+      throw invalid('NOTIFICATION_ADDRESS_INVALID', `${field} ${problem}`, [
+        { field, code: 'webhookUrl', message: problem },
+      ]);
     return raw.trim();
   }
   // Mobiles are often written in groups (138-1234-5678); landlines keep their hyphen for the area code.

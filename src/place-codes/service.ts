@@ -150,7 +150,12 @@ export async function recordScan(db: Db, cipher: FieldCipher, now: Date, token: 
   const phone = checkedPhone(body.phone, 'body.phone');
   if (!hasDocument && !phone) {
     throw invalid('VALIDATION_FAILED', 'body.documentNumber or body.phone is required', [
-      { field: 'body.documentNumber', code: 'requiredOr', params: { other: 'phone' }, message: 'or body.phone is required' },
+      {
+        field: 'body.documentNumber',
+        code: 'requiredOr',
+        params: { other: 'phone' },
+        message: 'or body.phone is required',
+      },
     ]);
   }
   const document = hasDocument

@@ -108,7 +108,12 @@ export async function prepareExport(
   const reason = query.reason?.trim();
   if (reveal && !reason)
     throw invalid('VALIDATION_FAILED', 'querystring.reason is required to export unmasked data', [
-      { field: 'querystring.reason', code: 'requiredWith', params: { other: 'reveal=true' }, message: 'is required with reveal=true' },
+      {
+        field: 'querystring.reason',
+        code: 'requiredWith',
+        params: { other: 'reveal=true' },
+        message: 'is required with reveal=true',
+      },
     ]);
   const status = query.status ?? 'active';
   const count = await exportCount(db, actor.viewer, area.path, status);

@@ -177,7 +177,10 @@ export async function writeHouseBatch(
     if (!house) {
       const placeKey = `${p.area.id}\u0000${p.c.values.address}`;
       if (newPlaces.has(placeKey)) {
-        reject(p.c.row, new CellProblem('address', 'duplicateInFile', { row: newPlaces.get(placeKey) ?? null }));
+        reject(
+          p.c.row,
+          new CellProblem('address', 'duplicateInFile', { row: newPlaces.get(placeKey) ?? null }),
+        );
         continue;
       }
       newPlaces.set(placeKey, p.c.row);

@@ -180,10 +180,7 @@ export async function writeUnitBatch(
       continue;
     }
     if (unit.area_id !== p.area.id) {
-      reject(
-        p.c.row,
-        new CellProblem('gridCode', 'unitAreaMismatch'),
-      );
+      reject(p.c.row, new CellProblem('gridCode', 'unitAreaMismatch'));
       continue;
     }
     ctx.touched.add(p.area.path);

@@ -42,7 +42,12 @@ export async function reviewContext(db: Db, viewer: Viewer, query: ReviewQuery):
     );
   if ((to.getTime() - from.getTime()) / DAY_MS > MAX_PERIOD_DAYS)
     throw invalid('REVIEW_PERIOD_INVALID', `The period may span at most ${MAX_PERIOD_DAYS} days`, [
-      { field: 'querystring.from', code: 'periodTooLong', params: { days: MAX_PERIOD_DAYS }, message: `at most ${MAX_PERIOD_DAYS} days before to` },
+      {
+        field: 'querystring.from',
+        code: 'periodTooLong',
+        params: { days: MAX_PERIOD_DAYS },
+        message: `at most ${MAX_PERIOD_DAYS} days before to`,
+      },
     ]);
   const area = await findAreaInScope(db, viewer, 'review.read', query.areaId);
   if (!area) throw notFound('AREA_NOT_FOUND', `Area ${query.areaId} does not exist or is outside your area`);

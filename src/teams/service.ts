@@ -271,7 +271,12 @@ export async function createResponsibility(
 ): Promise<ResponsibilityView> {
   if ((body.areaId === undefined) === (body.houseId === undefined))
     throw invalid('VALIDATION_FAILED', 'Give either areaId (包片) or houseId (包户), not both', [
-      { field: 'body.areaId', code: 'exactlyOne', params: { fields: 'areaId, houseId' }, message: 'give either areaId or houseId' },
+      {
+        field: 'body.areaId',
+        code: 'exactlyOne',
+        params: { fields: 'areaId, houseId' },
+        message: 'give either areaId or houseId',
+      },
     ]);
   let areaId: number;
   let areaPath: string;

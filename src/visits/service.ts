@@ -95,7 +95,12 @@ export async function recordVisit(
   }
   if (visitedAt.getTime() < now.getTime() - MAX_BACKDATE_DAYS * DAY_MS) {
     throw invalid('VALIDATION_FAILED', `body.visitedAt is more than ${MAX_BACKDATE_DAYS} days ago`, [
-      { field: 'body.visitedAt', code: 'tooLongAgo', params: { days: MAX_BACKDATE_DAYS }, message: `is more than ${MAX_BACKDATE_DAYS} days ago` },
+      {
+        field: 'body.visitedAt',
+        code: 'tooLongAgo',
+        params: { days: MAX_BACKDATE_DAYS },
+        message: `is more than ${MAX_BACKDATE_DAYS} days ago`,
+      },
     ]);
   }
 

@@ -68,7 +68,12 @@ const notImage = (field: string, why: string) =>
 export async function preparePhoto(data: Buffer, field: string, maxBytes: number): Promise<PreparedPhoto> {
   if (data.length > maxBytes)
     throw new AppError('PHOTO_TOO_LARGE', 413, `${field} is larger than ${maxBytes} bytes`, [
-      { field, code: 'fileTooLarge', params: { max: maxBytes }, message: `must be at most ${maxBytes} bytes` },
+      {
+        field,
+        code: 'fileTooLarge',
+        params: { max: maxBytes },
+        message: `must be at most ${maxBytes} bytes`,
+      },
     ]);
   if (data.length === 0) throw notImage(field, 'the file is empty');
   const mime = sniffPhotoType(data);

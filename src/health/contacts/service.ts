@@ -71,7 +71,12 @@ function windowOf(query: ContactQuery, positiveAt: Date | undefined, now: Date, 
     ]);
   if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * DAY_MS)
     throw invalid('VALIDATION_FAILED', `${field}: the period is longer than ${MAX_PERIOD_DAYS} days`, [
-      { field: `${field}.from`, code: 'periodTooLong', params: { days: MAX_PERIOD_DAYS }, message: `is more than ${MAX_PERIOD_DAYS} days before to` },
+      {
+        field: `${field}.from`,
+        code: 'periodTooLong',
+        params: { days: MAX_PERIOD_DAYS },
+        message: `is more than ${MAX_PERIOD_DAYS} days before to`,
+      },
     ]);
   return { from, to, hours: query.hours ?? DEFAULT_CONTACT_HOURS };
 }

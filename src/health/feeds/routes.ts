@@ -40,7 +40,12 @@ function uploadOptions(fields: Record<string, string>) {
   const encoding = fields.encoding?.trim() || 'auto';
   if (!['auto', 'utf-8', 'gbk'].includes(encoding))
     throw invalid('VALIDATION_FAILED', 'encoding must be auto, utf-8 or gbk', [
-      { field: 'body.encoding', code: 'unknownWord', params: { value: encoding, allowed: 'auto, utf-8, gbk' }, message: 'is not auto, utf-8 or gbk' },
+      {
+        field: 'body.encoding',
+        code: 'unknownWord',
+        params: { value: encoding, allowed: 'auto, utf-8, gbk' },
+        message: 'is not auto, utf-8 or gbk',
+      },
     ]);
   const areaText = fields.areaId?.trim();
   const areaId = areaText ? Number(areaText) : undefined;

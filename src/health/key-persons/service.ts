@@ -107,7 +107,13 @@ async function checkedResponsible(db: Db, userId: number, areaPath: string): Pro
     throw invalid(
       'RESPONSIBLE_INVALID',
       `body.responsibleUserId: user ${userId} has no role for health work over this person’s area`,
-      [{ field: 'body.responsibleUserId', code: 'noRoleInArea', message: 'has no role over the person’s area' }],
+      [
+        {
+          field: 'body.responsibleUserId',
+          code: 'noRoleInArea',
+          message: 'has no role over the person’s area',
+        },
+      ],
     );
   }
   return userId;
@@ -197,7 +203,9 @@ function checkPeriod(startsOn: string, endsOn: string) {
       [
         {
           field: 'body.endsOn',
-          code: days >= 0 ? 'periodTooLong' : 'periodInvalid', params: { days: MAX_PERIOD_DAYS }, message: days >= 0 ? `is more than ${MAX_PERIOD_DAYS} days on` : 'is before startsOn',
+          code: days >= 0 ? 'periodTooLong' : 'periodInvalid',
+          params: { days: MAX_PERIOD_DAYS },
+          message: days >= 0 ? `is more than ${MAX_PERIOD_DAYS} days on` : 'is before startsOn',
         },
       ],
     );

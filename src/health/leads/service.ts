@@ -429,7 +429,12 @@ export async function verifyLead(db: Db, actor: Actor, id: number, body: VerifyB
   }
   if (body.keyPerson && personId === null) {
     throw invalid('LEAD_PERSON_REQUIRED', 'body.keyPerson needs a registered person: give body.personId', [
-      { field: 'body.personId', code: 'requiredWith', params: { other: 'keyPerson' }, message: 'is required with keyPerson' },
+      {
+        field: 'body.personId',
+        code: 'requiredWith',
+        params: { other: 'keyPerson' },
+        message: 'is required with keyPerson',
+      },
     ]);
   }
   const now = actor.now();

@@ -113,7 +113,12 @@ export async function prepareDailyReport(
   const reason = query.reason?.trim();
   if (reveal && !reason)
     throw invalid('VALIDATION_FAILED', 'querystring.reason is required to export unmasked data', [
-      { field: 'querystring.reason', code: 'requiredWith', params: { other: 'reveal=true' }, message: 'is required with reveal=true' },
+      {
+        field: 'querystring.reason',
+        code: 'requiredWith',
+        params: { other: 'reveal=true' },
+        message: 'is required with reveal=true',
+      },
     ]);
   const date = query.date;
   const day = chinaDay(date);

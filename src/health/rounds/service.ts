@@ -113,7 +113,9 @@ export async function createRound(db: Db, actor: Actor, body: CreateRoundBody): 
       [
         {
           field: 'body.endsAt',
-          code: days > 0 ? 'periodTooLong' : 'periodInvalid', params: { days: MAX_WINDOW_DAYS }, message: days > 0 ? `is more than ${MAX_WINDOW_DAYS} days later` : 'is not after startsAt',
+          code: days > 0 ? 'periodTooLong' : 'periodInvalid',
+          params: { days: MAX_WINDOW_DAYS },
+          message: days > 0 ? `is more than ${MAX_WINDOW_DAYS} days later` : 'is not after startsAt',
         },
       ],
     );
@@ -290,7 +292,14 @@ export async function setMark(
     throw invalid(
       'MARK_REASON_INVALID',
       `body.reason must be one of ${allowed.join(', ')} for ${body.kind}`,
-      [{ field: 'body.reason', code: 'unknownWord', params: { value: body.reason, allowed: allowed.join(', ') }, message: `must be one of ${allowed.join(', ')}` }],
+      [
+        {
+          field: 'body.reason',
+          code: 'unknownWord',
+          params: { value: body.reason, allowed: allowed.join(', ') },
+          message: `must be one of ${allowed.join(', ')}`,
+        },
+      ],
     );
   }
   const { round, person } = await markTarget(db, actor.viewer, roundId, personId);

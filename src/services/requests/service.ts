@@ -571,7 +571,13 @@ export async function reassignRequest(
       'VOLUNTEER_NOT_IN_AREA',
       400,
       `volunteerUserId: user ${body.volunteerUserId} holds no volunteer or worker role in or above this house’s micro-grid`,
-      [{ field: 'body.volunteerUserId', code: 'volunteerRole', message: 'holds no volunteer or worker role near the house' }],
+      [
+        {
+          field: 'body.volunteerUserId',
+          code: 'volunteerRole',
+          message: 'holds no volunteer or worker role near the house',
+        },
+      ],
     );
   await transition(db, row, 'reassign', {
     status: 'open',

@@ -67,7 +67,13 @@ export async function createResource(
     throw invalid(
       'AREA_LEVEL_INVALID',
       `areaId: lists are kept per community; area ${area.id} is a ${area.level}`,
-      [{ field: 'body.areaId', code: 'wrongLevel', message: 'must be a village (community) or an area above it' }],
+      [
+        {
+          field: 'body.areaId',
+          code: 'wrongLevel',
+          message: 'must be a village (community) or an area above it',
+        },
+      ],
     );
   if (area.retired_at) throw conflict('AREA_RETIRED', `areaId: area ${area.id} is retired`);
   const now = actor.now();

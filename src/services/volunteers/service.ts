@@ -101,7 +101,8 @@ async function checkVolunteerServes(db: Db, userId: number, microPath: string): 
       [
         {
           field: 'body.volunteerUserId',
-          code: 'volunteerRole', message: 'holds no volunteer or worker role in or above the micro-grid',
+          code: 'volunteerRole',
+          message: 'holds no volunteer or worker role in or above the micro-grid',
         },
       ],
     );
@@ -117,7 +118,12 @@ export async function assignHouses(db: Db, actor: Actor, body: AssignBody): Prom
     const { microgrid } = await gridAndMicrogridOf(db, house.area_path);
     if (!microgrid)
       throw invalid('HOUSE_NOT_IN_MICROGRID', `houseIds: house ${house.id} lies in no micro-grid`, [
-        { field: 'body.houseIds', code: 'noMicrogrid', params: { house: house.id }, message: `house ${house.id} lies in no micro-grid` },
+        {
+          field: 'body.houseIds',
+          code: 'noMicrogrid',
+          params: { house: house.id },
+          message: `house ${house.id} lies in no micro-grid`,
+        },
       ]);
     micros.set(microgrid.path, microgrid.name);
   }
