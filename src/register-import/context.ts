@@ -44,7 +44,7 @@ export class AreaResolver {
   }
 
   /** The area of a loaded code, or the problem that rejects the row. */
-  check(code: string, levels: readonly AreaLevel[], what: string): AreaRef | CellProblem {
+  check(code: string, levels: readonly AreaLevel[]): AreaRef | CellProblem {
     const area = this.cache.get(code);
     if (!area) return new CellProblem('gridCode', 'unknownArea', { code });
     if (!area.writable) return new CellProblem('gridCode', 'areaForbidden', { code });

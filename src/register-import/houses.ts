@@ -141,7 +141,7 @@ export async function writeHouseBatch(
   );
   const placed: Array<{ c: HouseCandidate; area: AreaRef }> = [];
   for (const c of batch) {
-    const area = ctx.areas.check(c.gridCode, RESIDENT_LEVELS, 'houses');
+    const area = ctx.areas.check(c.gridCode, RESIDENT_LEVELS);
     if (area instanceof CellProblem) reject(c.row, area);
     else placed.push({ c, area });
   }

@@ -56,7 +56,7 @@ async function place(
   const placed: Placed[] = [];
   const wanted: Array<{ areaId: number; address: string }> = [];
   for (const c of batch) {
-    const area = ctx.areas.check(c.gridCode, RESIDENT_LEVELS, 'persons');
+    const area = ctx.areas.check(c.gridCode, RESIDENT_LEVELS);
     if (area instanceof CellProblem) {
       reject(c.row, area);
       continue;

@@ -152,7 +152,7 @@ export async function writeUnitBatch(
   );
   const placed: Array<{ c: UnitCandidate; area: AreaRef }> = [];
   for (const c of batch) {
-    const area = ctx.areas.check(c.gridCode, UNIT_LEVELS, 'units');
+    const area = ctx.areas.check(c.gridCode, UNIT_LEVELS);
     if (area instanceof CellProblem) reject(c.row, area);
     else placed.push({ c, area });
   }
