@@ -221,7 +221,7 @@ describeEachDatabase('events: lifecycle, rules and scope', (database) => {
     expect(response.statusCode).toBe(409);
     expect(response.json().error).toMatchObject({
       code: 'EVENT_TRANSITION_INVALID',
-      message: expect.stringContaining('Cannot dispatch an event that is evaluated'),
+      details: { action: 'dispatch', status: 'evaluated' },
     });
     const badBody = await act(sessions.leaderA, eventId, 'evaluate', { rating: 9 });
     expect(badBody.statusCode).toBe(400);

@@ -249,7 +249,7 @@ describeEachDatabase('event photos', (database) => {
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toMatchObject({
       code: 'FORM_FIELD_TOO_LONG',
-      message: 'description is too long',
+      details: [expect.objectContaining({ field: 'description' })],
     });
   });
 
