@@ -193,7 +193,7 @@ describeEachDatabase('notification inbox and channel preferences', (database) =>
     expect(landlineSms.statusCode).toBe(400);
     expect(landlineSms.json().error).toMatchObject({
       code: 'NOTIFICATION_ADDRESS_INVALID',
-      message: 'body.channels.0.address must be an 11-digit mainland mobile number (1xxxxxxxxxx)',
+      details: [{ field: 'body.channels.0.address' }],
     });
     const plainHttp = await attempt([
       { channel: 'webhook', enabled: true, address: 'http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x' },
