@@ -135,10 +135,10 @@ describeEachDatabase('register import API and persons export', (database) => {
     expect(rejects.statusCode).toBe(200);
     const rows = await sheetRows(rejects.rawPayload);
     expect(rows[0]).toEqual([
-      '行号 Row',
-      '字段 Field',
-      '错误代码 Code',
-      '错误说明 Message',
+      '行号',
+      '字段',
+      '错误代码',
+      '错误说明',
       '户主姓名',
       '证件',
       '手机号码',
