@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/repository.js';
 import { hashPassword } from '../auth/password.js';
 import type { Role } from '../auth/rights.js';
+import { ROLES } from '../core/vocabulary.js';
 import { DEMO_VIEWER } from '../auth/scope.js';
 import type { DB, GeoJsonGeometry } from '../db/schema.js';
 import { insertAreas, type AreaRow, type NewArea } from '../hierarchy/repository.js';
@@ -296,19 +297,7 @@ export async function seedDemo(db: Kysely<DB>, options: DemoOptions): Promise<{ 
     );
 
     const firstOf = (role: Role) => accounts.find((a) => a.role === role)!;
-    const logins = (
-      [
-        'admin',
-        'commander',
-        'community_staff',
-        'grid_leader',
-        'grid_worker',
-        'volunteer',
-        'doctor',
-        'police',
-        'department',
-      ] as Role[]
-    ).map((role) => {
+    const logins = ROLES.map((role) => {
       const account = firstOf(role);
       return { role, username: account.username, displayName: account.displayName, area: account.area.name };
     });

@@ -3,7 +3,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rightsOf } from '../auth/rights.js';
-import type { Role } from '../core/vocabulary.js';
+import { ROLES, type Role } from '../core/vocabulary.js';
 import { chromiumPath, exactly, STAGE_START_TIMEOUT, signIn } from './browser.js';
 import { type Api, apiAs, DESK, type DemoStage, PASSWORD, startDemoStage } from './stage.js';
 
@@ -265,19 +265,7 @@ describe.skipIf(!chromiumPath)('every page as every role', { timeout: 600_000 },
     let actionsPressed = 0;
     const sweepers = await distinctRoleSets(await apiAs(stage.app, 'admin'));
     // Every role of the demo has its sweep (and each once: no two accounts share roles and rights).
-    expect(new Set(sweepers.flatMap((s) => s.roles))).toEqual(
-      new Set([
-        'admin',
-        'commander',
-        'community_staff',
-        'grid_leader',
-        'grid_worker',
-        'volunteer',
-        'doctor',
-        'police',
-        'department',
-      ]),
-    );
+    expect(new Set(sweepers.flatMap((s) => s.roles))).toEqual(new Set(ROLES));
     for (const { username: role } of sweepers) {
       const api = await apiAs(stage.app, role);
       const details: string[] = [];
