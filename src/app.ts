@@ -1,3 +1,4 @@
+import { buildSerializerFactory } from './core/serializer.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,6 +87,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger === false ? false : loggerOptions(config.logLevel, options.logStream),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: process.env.GRIDGUARD_TRUST_PROXY === 'true',
+    // Response serializers see only the named schemas they reference (see core/serializer.ts).
+    schemaController: { compilersFactory: { buildSerializer: buildSerializerFactory } },
     ajv: {
       customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: false },
       plugins: [trimKeyword],

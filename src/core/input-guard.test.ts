@@ -17,6 +17,7 @@ describe('findBadText', () => {
     expect(findBadText({ note: 'line one\r\nline two\tend', name: '王小明' }, 'body')).toBeUndefined();
     expect(findBadText({ a: [{ b: 'x\u0000' }] }, 'body')).toEqual({
       field: 'body.a.0.b',
+      code: 'controlChars',
       message: 'must not contain control characters',
     });
     expect(findBadText({ 'k\u0007': 1 }, 'query')?.field).toBe('query.k\u0007');
