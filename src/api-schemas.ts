@@ -2,6 +2,7 @@
 // registers each schema with an `$id` once; a route using a named schema from a module missing here fails at start.
 import type { FastifyInstance } from 'fastify';
 import { registerNamedSchemas } from './core/named-schemas.js';
+import * as closedLists from './core/closed-schemas.js';
 import * as core from './core/schemas.js';
 import * as pagination from './core/pagination.js';
 import * as announcements from './announcements/schema.js';
@@ -32,6 +33,7 @@ import * as users from './users/schema.js';
 import * as visits from './visits/schema.js';
 
 const MODULES = [
+  closedLists,
   core,
   pagination,
   announcements,

@@ -1,6 +1,6 @@
+import { AnnouncementKind, AnnouncementStatus, PersonTag } from '../core/closed-schemas.js';
 import { type Static, Type } from 'typebox';
 import { Page, PageQuery } from '../core/pagination.js';
-import { PERSON_TAGS } from '../register/schema.js';
 import { Id, RequiredParagraph, RequiredText } from '../core/schemas.js';
 import { ANNOUNCEMENT_KINDS, ANNOUNCEMENT_STATUSES } from '../core/vocabulary.js';
 
@@ -17,17 +17,17 @@ export const KIND_LABELS: Record<(typeof ANNOUNCEMENT_KINDS)[number], string> = 
 };
 
 /** Addressed to households with a resident holding one of these register tags (e.g. elderly_alone 独居老人). */
-const Tags = Type.Array(Type.Enum(PERSON_TAGS), { maxItems: 10, uniqueItems: true });
+const Tags = Type.Array(PersonTag, { maxItems: 10, uniqueItems: true });
 
 export const AnnouncementView = Type.Object(
   {
     id: Type.Integer(),
     area: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), level: Type.String() }),
-    kind: Type.Enum(ANNOUNCEMENT_KINDS),
+    kind: AnnouncementKind,
     title: Type.String(),
     body: Type.String(),
     tags: Type.Array(Type.String()),
-    status: Type.Enum(ANNOUNCEMENT_STATUSES),
+    status: AnnouncementStatus,
     /** Published and past its expiry. */
     expired: Type.Boolean(),
     publishedAt: Nullable(DateTime),
@@ -44,7 +44,7 @@ export const AnnouncementPage = Type.With(Page(AnnouncementView), { $id: 'Announ
 export const CreateAnnouncementBody = Type.Object(
   {
     areaId: Id({ description: 'Addressed to every household of this subtree' }),
-    kind: Type.Enum(ANNOUNCEMENT_KINDS),
+    kind: AnnouncementKind,
     title: RequiredText(100),
     body: RequiredParagraph(10000),
     tags: Type.Optional(Tags),
@@ -56,7 +56,7 @@ export type CreateAnnouncementBody = Static<typeof CreateAnnouncementBody>;
 
 export const UpdateAnnouncementBody = Type.Object(
   {
-    kind: Type.Optional(Type.Enum(ANNOUNCEMENT_KINDS)),
+    kind: Type.Optional(AnnouncementKind),
     title: Type.Optional(RequiredText(100)),
     body: Type.Optional(RequiredParagraph(10000)),
     tags: Type.Optional(Tags),
@@ -71,8 +71,8 @@ export const AnnouncementQuery = Type.Intersect(
     PageQuery,
     Type.Object({
       areaId: Type.Optional(Id({ description: 'Addressed to this area: kept at it, above or below it' })),
-      status: Type.Optional(Type.Enum(ANNOUNCEMENT_STATUSES)),
-      kind: Type.Optional(Type.Enum(ANNOUNCEMENT_KINDS)),
+      status: Type.Optional(AnnouncementStatus),
+      kind: Type.Optional(AnnouncementKind),
     }),
   ],
   { $id: 'AnnouncementQuery' },
@@ -84,7 +84,7 @@ export const ReadsReport = Type.Object(
     announcement: Type.Object({
       id: Type.Integer(),
       title: Type.String(),
-      status: Type.Enum(ANNOUNCEMENT_STATUSES),
+      status: AnnouncementStatus,
       tags: Type.Array(Type.String()),
     }),
     /** Per grid of your area the announcement reaches: households addressed, and those that opened it. */
@@ -104,7 +104,7 @@ export type ReadsReport = Static<typeof ReadsReport>;
 export const PublicAnnouncement = Type.Object(
   {
     id: Type.Integer(),
-    kind: Type.Enum(ANNOUNCEMENT_KINDS),
+    kind: AnnouncementKind,
     kindLabel: Type.String(),
     title: Type.String(),
     body: Type.String(),

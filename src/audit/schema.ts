@@ -1,6 +1,7 @@
+import { EntityType } from '../core/closed-schemas.js';
 import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../core/pagination.js';
-import { AUDIT_ACTIONS, ENTITY_TYPES } from '../core/vocabulary.js';
+import { AUDIT_ACTIONS } from '../core/vocabulary.js';
 
 export const AuditQuery = Type.Intersect(
   [
@@ -9,7 +10,7 @@ export const AuditQuery = Type.Intersect(
       action: Type.Optional(
         Type.String({ maxLength: 64, description: 'An audit action, or the start of one ("person.")' }),
       ),
-      entityType: Type.Optional(Type.Enum(ENTITY_TYPES)),
+      entityType: Type.Optional(EntityType),
       entityId: Type.Optional(Type.String({ maxLength: 64 })),
       actor: Type.Optional(Type.String({ maxLength: 64 })),
       from: Type.Optional(Type.String({ format: 'date-time' })),
@@ -27,7 +28,7 @@ export const AuditEntryView = Type.Object(
     actor: Type.String(),
     ip: Type.Union([Type.String(), Type.Null()]),
     action: Type.Enum(AUDIT_ACTIONS),
-    entityType: Type.Enum(ENTITY_TYPES),
+    entityType: EntityType,
     entityId: Type.Union([Type.String(), Type.Null()]),
     before: Type.Unknown(),
     after: Type.Unknown(),

@@ -1,5 +1,5 @@
+import { AreaLevel, Right, Role } from '../core/closed-schemas.js';
 import { Type, type Static } from 'typebox';
-import { LEVELS, RIGHTS, ROLES } from '../core/vocabulary.js';
 
 export const LoginBody = Type.Object(
   {
@@ -19,11 +19,11 @@ export const ChangePasswordBody = Type.Object(
 
 export const AssignmentView = Type.Object(
   {
-    role: Type.Enum(ROLES),
+    role: Role,
     areaId: Type.Integer(),
     areaCode: Type.String(),
     areaName: Type.String(),
-    areaLevel: Type.Enum(LEVELS),
+    areaLevel: AreaLevel,
     categories: Type.Array(Type.String()),
   },
   { $id: 'AssignmentView' },
@@ -35,7 +35,7 @@ export const GrantView = Type.Object(
   {
     areaId: Type.Integer(),
     areaPath: Type.String({ description: 'e.g. "/1/5/23/": the ids from the top area down to this one' }),
-    rights: Type.Array(Type.Enum(RIGHTS)),
+    rights: Type.Array(Right),
   },
   { $id: 'GrantView' },
 );
@@ -56,7 +56,7 @@ export const MeResponse = Type.Object(
     csrfToken: Type.String(),
     assignments: Type.Array(AssignmentView),
     /** Rights held anywhere; the server still checks each record's area. */
-    rights: Type.Array(Type.Enum(RIGHTS)),
+    rights: Type.Array(Right),
     /** Where each right holds: a right applies to an object when a grant holding it has a prefix of the object's area path. */
     grants: Type.Array(GrantView),
   },

@@ -1,3 +1,4 @@
+import { AlertKind, AreaLevel, EventSource, EventStatus, EventTier } from '../core/closed-schemas.js';
 import { type Static, type TSchema, Type } from 'typebox';
 import { Id, RequiredParagraph, RequiredText } from '../core/schemas.js';
 import {
@@ -6,7 +7,6 @@ import {
   EVENT_STATUSES,
   EVENT_STEPS,
   EVENT_TIERS,
-  LEVELS,
   LIMIT_UNITS,
   STAFF_SOURCES,
 } from '../core/vocabulary.js';
@@ -51,7 +51,7 @@ export const CategoryView = Type.Object(
     code: Type.String(),
     nameZh: Type.String(),
     nameEn: Type.String(),
-    startTier: Type.Enum(EVENT_TIERS),
+    startTier: EventTier,
     limits: StepLimitsSchema,
     public: Type.Boolean(),
     sort: Type.Integer(),
@@ -88,7 +88,7 @@ export const CreateCategoryBody = Type.Object(
     code: CategoryCode,
     nameZh: RequiredText(60),
     nameEn: RequiredText(80),
-    startTier: Type.Enum(EVENT_TIERS),
+    startTier: EventTier,
     limits: StepLimitsSchema,
     public: Type.Optional(Type.Boolean({ default: false })),
     sort: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000, default: 0 })),
@@ -100,7 +100,7 @@ export const UpdateCategoryBody = Type.Object(
   {
     nameZh: Type.Optional(RequiredText(60)),
     nameEn: Type.Optional(RequiredText(80)),
-    startTier: Type.Optional(Type.Enum(EVENT_TIERS)),
+    startTier: Type.Optional(EventTier),
     limits: Type.Optional(StepLimitsSchema),
     public: Type.Optional(Type.Boolean()),
     sort: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })),
@@ -151,7 +151,7 @@ const AreaBrief = Type.Object({
   id: Type.Integer(),
   code: Type.String(),
   name: Type.String(),
-  level: Type.Enum(LEVELS),
+  level: AreaLevel,
 });
 const CategoryBrief = Type.Object({
   id: Type.Integer(),
@@ -175,9 +175,9 @@ export const EventListItem = Type.Object(
     id: Type.Integer(),
     code: Type.String({ description: 'EV + China date + sequence, e.g. EV20261122000123' }),
     title: Type.String(),
-    status: Type.Enum(EVENT_STATUSES),
-    source: Type.Enum(EVENT_SOURCES),
-    tier: Type.Enum(EVENT_TIERS),
+    status: EventStatus,
+    source: EventSource,
+    tier: EventTier,
     category: CategoryBrief,
     area: AreaBrief,
     assignee: Nullable(AssigneeView),
@@ -206,13 +206,11 @@ export type EventBoard = Static<typeof EventBoard>;
 
 export const EventBoardQuery = Type.Object(
   {
-    status: Type.Optional(
-      Type.Array(Type.Enum(EVENT_STATUSES), { maxItems: 10, description: 'Any of these' }),
-    ),
+    status: Type.Optional(Type.Array(EventStatus, { maxItems: 10, description: 'Any of these' })),
     category: Type.Optional(Id({ description: 'A category id; a class includes its sub-categories' })),
-    tier: Type.Optional(Type.Enum(EVENT_TIERS)),
+    tier: Type.Optional(EventTier),
     overdue: Type.Optional(Type.Boolean({ description: 'true: open steps past their deadline' })),
-    source: Type.Optional(Type.Enum(EVENT_SOURCES)),
+    source: Type.Optional(EventSource),
     areaId: Type.Optional(Id({ description: 'Only events in this area’s subtree' })),
     assignee: Type.Optional(Type.Literal('me', { description: 'me: assigned to me or one of my teams' })),
     q: Type.Optional(RequiredText(50, { description: 'An event code (prefix) or words of the title' })),
@@ -293,7 +291,7 @@ export const EventDetail = Type.Intersect(
       camera: Nullable(
         Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), kind: Type.String() }),
       ),
-      alertKind: Nullable(Type.Enum(ALERT_KINDS)),
+      alertKind: Nullable(AlertKind),
       lastAlertAt: Nullable(DateTime),
       stepStartedAt: Nullable(DateTime),
       escalatedAt: Nullable(DateTime),
@@ -345,8 +343,8 @@ export const CreatedEvent = Type.Object(
   {
     id: Type.Integer(),
     code: Type.String(),
-    status: Type.Enum(EVENT_STATUSES),
-    tier: Type.Enum(EVENT_TIERS),
+    status: EventStatus,
+    tier: EventTier,
     feedbackToken: Nullable(
       Type.String({ description: 'The reporter’s follow-and-rate token; shown once, only its hash is kept' }),
     ),
@@ -437,7 +435,7 @@ export const PublicEventView = Type.Object(
   {
     code: Type.String(),
     category: Type.Object({ nameZh: Type.String(), nameEn: Type.String() }),
-    status: Type.Enum(EVENT_STATUSES),
+    status: EventStatus,
     createdAt: DateTime,
     closedAt: Nullable(DateTime),
     /** What happened, when: no names, no notes. */
@@ -459,7 +457,7 @@ export type PublicEventView = Static<typeof PublicEventView>;
 export const DeviceAlertBody = Type.Object(
   {
     camera: RequiredText(60, { description: 'The camera or gate code' }),
-    kind: Type.Enum(ALERT_KINDS),
+    kind: AlertKind,
     occurredAt: DateTime,
     externalId: Type.Optional(
       RequiredText(100, {
@@ -510,7 +508,7 @@ export const PublicCommunity = Type.Object(
       Type.Object({
         code: Type.String(),
         name: Type.String(),
-        level: Type.Enum(LEVELS),
+        level: AreaLevel,
         boundary: Geometry,
       }),
     ),

@@ -1,13 +1,11 @@
 import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../core/pagination.js';
-import { AREA_KINDS, LEVELS, ROLES } from '../core/vocabulary.js';
+import { AREA_KINDS, LEVELS } from '../core/vocabulary.js';
+import { AreaKind, AreaLevel, Role } from '../core/closed-schemas.js';
 import { Id, RequiredParagraph, RequiredText } from '../core/schemas.js';
 
 export const LEVEL_VALUES = LEVELS;
 export const KIND_VALUES = AREA_KINDS;
-
-export const Level = Type.With(Type.Enum(LEVEL_VALUES), { $id: 'Level' });
-export const Kind = Type.With(Type.Enum(KIND_VALUES), { $id: 'Kind' });
 
 const Position = Type.Number({ minimum: -180, maximum: 180 });
 export const Centre = Type.Object(
@@ -30,8 +28,8 @@ export const AreaView = Type.Object(
     parentId: Type.Union([Type.Integer(), Type.Null()]),
     code: Type.String(),
     name: Type.String(),
-    level: Level,
-    kind: Kind,
+    level: AreaLevel,
+    kind: AreaKind,
     depth: Type.Integer(),
     centre: Type.Union([Centre, Type.Null()]),
     hasBoundary: Type.Boolean(),
@@ -47,7 +45,7 @@ export const AreaRef = Type.Object(
     id: Type.Integer(),
     code: Type.String(),
     name: Type.String(),
-    level: Level,
+    level: AreaLevel,
   },
   { $id: 'AreaRef' },
 );
@@ -65,7 +63,7 @@ export const AreaDetail = Type.Intersect(
           userId: Type.Integer(),
           displayName: Type.String(),
           username: Type.String(),
-          role: Type.Enum(ROLES),
+          role: Role,
         }),
       ),
     }),
@@ -81,8 +79,8 @@ export const AreaListQuery = Type.Intersect(
       parentId: Type.Optional(Id()),
       /** Everything under this area, not only its children. */
       within: Type.Optional(Id()),
-      level: Type.Optional(Level),
-      kind: Type.Optional(Kind),
+      level: Type.Optional(AreaLevel),
+      kind: Type.Optional(AreaKind),
       q: Type.Optional(Type.String({ maxLength: 100, description: 'Matches name or code prefix' })),
       includeRetired: Type.Optional(Type.Boolean()),
     }),
@@ -102,8 +100,8 @@ export const CreateAreaBody = Type.Object(
       }),
     ),
     name: RequiredText(100),
-    level: Type.Optional(Level),
-    kind: Type.Optional(Kind),
+    level: Type.Optional(AreaLevel),
+    kind: Type.Optional(AreaKind),
     boundary: Type.Optional(Type.Union([Geometry, Type.Null()])),
     centre: Type.Optional(Type.Union([Centre, Type.Null()])),
   },
@@ -114,7 +112,7 @@ export type CreateAreaBody = Static<typeof CreateAreaBody>;
 export const UpdateAreaBody = Type.Object(
   {
     name: Type.Optional(RequiredText(100)),
-    kind: Type.Optional(Kind),
+    kind: Type.Optional(AreaKind),
     boundary: Type.Optional(Type.Union([Geometry, Type.Null()])),
     centre: Type.Optional(Type.Union([Centre, Type.Null()])),
   },
@@ -142,8 +140,8 @@ export const ChildFeatures = Type.Object(
           id: Type.Integer(),
           code: Type.String(),
           name: Type.String(),
-          level: Level,
-          kind: Kind,
+          level: AreaLevel,
+          kind: AreaKind,
         }),
         geometry: Type.Union([Geometry, Type.Null()]),
       }),

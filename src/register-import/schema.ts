@@ -1,12 +1,12 @@
+import { ImportKind } from '../core/closed-schemas.js';
 import { type Static, Type } from 'typebox';
-import { IMPORT_KINDS } from './columns.js';
 import { Id, RequiredText } from '../core/schemas.js';
 import { IMPORT_STATUSES } from '../core/vocabulary.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
 
-export const ImportKindParams = Type.Object({ kind: Type.Enum(IMPORT_KINDS) }, { $id: 'ImportKindParams' });
+export const ImportKindParams = Type.Object({ kind: ImportKind }, { $id: 'ImportKindParams' });
 export const ImportJobParams = Type.Object(
   { id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) },
   { $id: 'ImportJobParams' },
@@ -71,7 +71,7 @@ export type ImportPreview = Static<typeof ImportPreview>;
 export const ImportJobView = Type.Object(
   {
     id: Type.String(),
-    kind: Type.Enum(IMPORT_KINDS),
+    kind: ImportKind,
     status: Type.Enum(IMPORT_STATUSES),
     fileName: Type.String(),
     dryRun: Type.Boolean(),

@@ -1,17 +1,8 @@
+import { DocumentType, PersonTag, ResidenceType, UnitCategory } from '../core/closed-schemas.js';
 import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../core/pagination.js';
-import { DOCUMENT_TYPES } from './identity/documents.js';
 import { Id, RequiredParagraph, RequiredText } from '../core/schemas.js';
-import {
-  HOUSE_TENURES,
-  HOUSE_TYPES,
-  HOUSE_USES,
-  PERSON_STATUSES,
-  PERSON_TAGS,
-  RESIDENCE_TYPES,
-  SEXES,
-  UNIT_CATEGORIES,
-} from '../core/vocabulary.js';
+import { HOUSE_TENURES, HOUSE_TYPES, HOUSE_USES, PERSON_STATUSES, SEXES } from '../core/vocabulary.js';
 
 // The register's words live in the shared vocabulary (the web offers the same lists).
 export {
@@ -99,19 +90,19 @@ export const PersonFields = {
   phone: Type.String({ maxLength: 30 }),
   hukouAddress: Text(200),
   currentAddress: Text(200),
-  residenceType: Type.Enum(RESIDENCE_TYPES),
+  residenceType: ResidenceType,
   relation: Text(20),
   arrivalDate: DateString,
   arrivalReason: Text(200),
   arrivedFrom: Text(200),
   expectedDeparture: DateString,
   workplace: Text(200),
-  tags: Type.Array(Type.Enum(PERSON_TAGS), { maxItems: 10, uniqueItems: true }),
+  tags: Type.Array(PersonTag, { maxItems: 10, uniqueItems: true }),
 };
 
 export const RegisterPersonBody = Type.Object(
   {
-    documentType: Type.Optional(Type.Enum(DOCUMENT_TYPES)),
+    documentType: Type.Optional(DocumentType),
     documentNumber: RequiredText(40),
     areaId: Type.Optional(Id({ description: 'Row cell, micro-grid or grid; or give houseId' })),
     houseId: Type.Optional(Id()),
@@ -184,7 +175,7 @@ export const RevealResponse = Type.Object(
 
 export const LookupBody = Type.Object(
   {
-    documentType: Type.Optional(Type.Enum(DOCUMENT_TYPES)),
+    documentType: Type.Optional(DocumentType),
     documentNumber: RequiredText(40),
   },
   { $id: 'LookupBody', additionalProperties: false },
@@ -217,8 +208,8 @@ export const PersonQuery = Type.Intersect(
       ),
       within: Type.Optional(Id()),
       houseId: Type.Optional(Id()),
-      tag: Type.Optional(Type.Enum(PERSON_TAGS)),
-      residenceType: Type.Optional(Type.Enum(RESIDENCE_TYPES)),
+      tag: Type.Optional(PersonTag),
+      residenceType: Type.Optional(ResidenceType),
       status: Type.Optional(Type.Enum([...PERSON_STATUSES, 'all'])),
     }),
   ],
@@ -343,7 +334,7 @@ export const UnitBody = Type.Object(
   {
     areaId: Id(),
     name: RequiredText(200),
-    category: Type.Enum(UNIT_CATEGORIES),
+    category: UnitCategory,
     creditCode: Type.Optional(
       Type.String({
         pattern: '^[0-9A-HJ-NPQRTUWXY]{2}\\d{6}[0-9A-HJ-NPQRTUWXY]{10}$',
@@ -366,7 +357,7 @@ export const UnitQuery = Type.Intersect(
     Type.Object({
       within: Type.Optional(Id()),
       q: Type.Optional(Text(100)),
-      category: Type.Optional(Type.Enum(UNIT_CATEGORIES)),
+      category: Type.Optional(UnitCategory),
     }),
   ],
   { $id: 'UnitQuery' },

@@ -1,6 +1,6 @@
+import { AreaLevel, Role } from '../core/closed-schemas.js';
 import { type Static, Type } from 'typebox';
 import { Page, PageQuery } from '../core/pagination.js';
-import { LEVELS, ROLES } from '../core/vocabulary.js';
 
 const DateString = Type.String({ format: 'date', description: 'YYYY-MM-DD (China time)' });
 
@@ -66,7 +66,7 @@ export const WorkerReview = Type.Object(
     userId: Type.Integer(),
     username: Type.String(),
     displayName: Type.String(),
-    roles: Type.Array(Type.Enum(ROLES), { description: 'Roles held in the reviewed subtree' }),
+    roles: Type.Array(Role, { description: 'Roles held in the reviewed subtree' }),
     areas: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String() }), {
       description: 'Areas of those role assignments',
     }),
@@ -81,7 +81,7 @@ const ReviewedArea = Type.Object({
   id: Type.Integer(),
   code: Type.String(),
   name: Type.String(),
-  level: Type.Enum(LEVELS),
+  level: AreaLevel,
 });
 
 export const WorkerReviewPage = Type.Intersect(
@@ -95,7 +95,7 @@ export const AreaReview = Type.Object(
     areaId: Type.Integer(),
     code: Type.String(),
     name: Type.String(),
-    level: Type.Enum(LEVELS),
+    level: AreaLevel,
     /** The reviewed area itself, for events and visits placed at its own level rather than in a child. */
     ownLevel: Type.Boolean({ description: 'True for the row of events placed on the reviewed area itself' }),
     eventsCreated: Type.Integer({ description: 'Events created in the period' }),

@@ -1,7 +1,8 @@
+import { AreaLevel, TeamDuty, TeamKind } from '../core/closed-schemas.js';
 import { type Static, Type } from 'typebox';
 import { Page, PageQuery } from '../core/pagination.js';
 import { Id, RequiredText } from '../core/schemas.js';
-import { LEVELS, TEAM_DUTIES, TEAM_KINDS } from '../core/vocabulary.js';
+import { TEAM_DUTIES, TEAM_KINDS } from '../core/vocabulary.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -16,7 +17,7 @@ export const AreaRef = Type.Object(
     id: Type.Integer(),
     code: Type.String(),
     name: Type.String(),
-    level: Type.Enum(LEVELS),
+    level: AreaLevel,
   },
   { $id: 'TeamAreaRef' },
 );
@@ -29,7 +30,7 @@ export const TeamView = Type.Object(
   {
     id: Type.Integer(),
     name: Type.String(),
-    kind: Type.Enum(TEAM_KINDS),
+    kind: TeamKind,
     area: AreaRef,
     leader: Nullable(UserRef),
     memberCount: Type.Integer(),
@@ -45,7 +46,7 @@ export const MemberView = Type.Object(
   {
     userId: Type.Integer(),
     name: Type.String(),
-    duty: Type.Enum(TEAM_DUTIES),
+    duty: TeamDuty,
     since: Type.String({ format: 'date-time' }),
   },
   { $id: 'MemberView' },
@@ -62,7 +63,7 @@ export const TeamQuery = Type.Intersect(
     PageQuery,
     Type.Object({
       areaId: Type.Optional(Id({ description: 'Only teams in this area’s subtree' })),
-      kind: Type.Optional(Type.Enum(TEAM_KINDS)),
+      kind: Type.Optional(TeamKind),
       includeRetired: Type.Optional(Type.Boolean()),
     }),
   ],
@@ -74,7 +75,7 @@ export const CreateTeamBody = Type.Object(
   {
     areaId: Id(),
     name: Name,
-    kind: Type.Enum(TEAM_KINDS),
+    kind: TeamKind,
     leaderUserId: Type.Optional(Nullable(UserId)),
   },
   { $id: 'CreateTeamBody', additionalProperties: false },
@@ -99,7 +100,7 @@ export const MemberParams = Type.Object(
 );
 
 export const SetMemberBody = Type.Object(
-  { duty: Type.Enum(TEAM_DUTIES) },
+  { duty: TeamDuty },
   { $id: 'SetMemberBody', additionalProperties: false },
 );
 export type SetMemberBody = Static<typeof SetMemberBody>;
@@ -153,7 +154,7 @@ export const GridPerson = Type.Object(
     userId: Type.Integer(),
     name: Type.String(),
     /** Where their role is held (the grid or one of its micro-grids), if it comes from a role. */
-    area: Nullable(Type.Object({ id: Type.Integer(), name: Type.String(), level: Type.Enum(LEVELS) })),
+    area: Nullable(Type.Object({ id: Type.Integer(), name: Type.String(), level: AreaLevel })),
     /** Named in a team of the grid (not only through a role). */
     inTeam: Type.Boolean(),
   },

@@ -1,10 +1,9 @@
+import { AreaLevel, Role } from '../core/closed-schemas.js';
 import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../core/pagination.js';
-import { ROLES } from '../auth/rights.js';
 import { Id, RequiredText } from '../core/schemas.js';
-import { LEVELS } from '../core/vocabulary.js';
 
-export const RoleSchema = Type.With(Type.Enum(ROLES), { $id: 'Role' });
+export const RoleSchema = Type.With(Role, { $id: 'Role' });
 
 export const UserAssignmentView = Type.Object(
   {
@@ -13,7 +12,7 @@ export const UserAssignmentView = Type.Object(
     areaId: Type.Integer(),
     areaCode: Type.String(),
     areaName: Type.String(),
-    areaLevel: Type.Enum(LEVELS),
+    areaLevel: AreaLevel,
     categories: Type.Array(Type.String()),
   },
   { $id: 'UserAssignmentView' },

@@ -1,6 +1,7 @@
+import { PersonTag } from '../core/closed-schemas.js';
 import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../core/pagination.js';
-import { AreaSummary, PERSON_TAGS, PersonView, RegisterPersonBody } from '../register/schema.js';
+import { AreaSummary, PersonView, RegisterPersonBody } from '../register/schema.js';
 import { Id } from '../core/schemas.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
@@ -29,7 +30,7 @@ export const PhoneUpdate = Type.Object(
 export const TagUpdate = Type.Object(
   {
     personId: PersonId,
-    tags: Type.Array(Type.Enum(PERSON_TAGS), {
+    tags: Type.Array(PersonTag, {
       maxItems: 10,
       uniqueItems: true,
       description: 'The full new set of tags',

@@ -1,8 +1,8 @@
+import { AreaLevel } from '../../core/closed-schemas.js';
 import { type Static, Type } from 'typebox';
 import { EVENT_TIERS } from '../../events/schema.js';
 import { KEY_PERSON_CATEGORIES } from '../key-persons/plan.js';
 import { Figures } from '../rounds/schema.js';
-import { LEVELS } from '../../core/vocabulary.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -28,7 +28,7 @@ const AreaRef = Type.Object({
   id: Type.Integer(),
   code: Type.String(),
   name: Type.String(),
-  level: Type.Enum(LEVELS),
+  level: AreaLevel,
 });
 
 const CategoryCounts = Type.Object(

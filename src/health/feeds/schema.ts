@@ -1,9 +1,10 @@
+import { InboxReason } from '../../core/closed-schemas.js';
 import { type Static, type TProperties, Type } from 'typebox';
 import { Page, PageQuery } from '../../core/pagination.js';
 import { RowRejectSchema } from '../../register-import/schema.js';
 import { FEED_KINDS } from './kinds.js';
 import { Id } from '../../core/schemas.js';
-import { INBOX_REASONS, INBOX_STATUSES, RECORD_KINDS } from '../../core/vocabulary.js';
+import { INBOX_STATUSES, RECORD_KINDS } from '../../core/vocabulary.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -159,7 +160,7 @@ export const InboxQuery = Type.Object(
   {
     ...PageQuery.properties,
     within: Type.Optional(Id({ description: 'Only records of this area’s subtree' })),
-    reason: Type.Optional(Type.Enum(INBOX_REASONS)),
+    reason: Type.Optional(InboxReason),
     kind: Type.Optional(Type.Enum(RECORD_KINDS)),
     status: Type.Optional(Type.Enum(INBOX_STATUSES, { default: 'open' })),
   },
@@ -173,7 +174,7 @@ export const InboxItem = Type.Object(
     kind: Type.Enum(FEED_KINDS),
     source: Type.String(),
     batchId: Nullable(Type.Integer()),
-    reason: Nullable(Type.Enum(INBOX_REASONS)),
+    reason: Nullable(InboxReason),
     status: Type.Enum(INBOX_STATUSES),
     areaId: Type.Integer(),
     personId: Nullable(Type.Integer()),

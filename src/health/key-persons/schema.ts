@@ -1,6 +1,7 @@
+import { KeyPersonCategory } from '../../core/closed-schemas.js';
 import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../../core/pagination.js';
-import { KEY_PERSON_CATEGORIES, MAX_PERIOD_DAYS } from './plan.js';
+import { MAX_PERIOD_DAYS } from './plan.js';
 import { Id, RequiredText } from '../../core/schemas.js';
 import { KEY_PERSON_STATUSES } from '../../core/vocabulary.js';
 
@@ -53,7 +54,7 @@ export const KeyPersonView = Type.Object(
     person: PersonSummary,
     /** The follow-up's area, "/1/5/23/": the web checks the caller's grants against it before offering an action. */
     areaPath: Type.Optional(Type.String()),
-    category: Type.Enum(KEY_PERSON_CATEGORIES),
+    category: KeyPersonCategory,
     status: Type.Enum(KEY_PERSON_STATUSES),
     startsOn: DateString,
     endsOn: DateString,
@@ -102,7 +103,7 @@ export type KeyPersonDetail = Static<typeof KeyPersonDetail>;
 export const CreateKeyPersonBody = Type.Object(
   {
     personId: Id(),
-    category: Type.Enum(KEY_PERSON_CATEGORIES),
+    category: KeyPersonCategory,
     startsOn: Type.Optional(DateOf('Default today')),
     endsOn: Type.Optional(DateOf('Default: the category’s usual period')),
     responsibleUserId: Type.Optional(
@@ -162,7 +163,7 @@ export const KeyPersonQuery = Type.Intersect(
     PageQuery,
     Type.Object({
       within: Type.Optional(Id()),
-      category: Type.Optional(Type.Enum(KEY_PERSON_CATEGORIES)),
+      category: Type.Optional(KeyPersonCategory),
       status: Type.Optional(Type.Enum([...KEY_PERSON_STATUSES, 'all'], { default: 'active' })),
       responsible: Type.Optional(
         Type.Union([Type.Literal('me'), Id()], {
@@ -194,7 +195,7 @@ export const TaskView = Type.Object(
         'follow_up_missing: follow-ups due on an earlier day never recorded; period_ended: the period is over but the key person is still active',
     }),
     keyPersonId: Type.Integer(),
-    category: Type.Enum(KEY_PERSON_CATEGORIES),
+    category: KeyPersonCategory,
     person: PersonSummary,
     responsible: Nullable(Type.Object({ id: Type.Integer(), name: Type.String() })),
     since: DateString,

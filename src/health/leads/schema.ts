@@ -1,16 +1,22 @@
+import {
+  AreaLevel,
+  KeyPersonCategory,
+  LeadOutcome,
+  LeadRoute,
+  LeadStatus,
+  LeadTier,
+  Role,
+} from '../../core/closed-schemas.js';
 import { type Static, Type } from 'typebox';
 import { ProblemParams } from '../../register-import/schema.js';
 import { Page, PageQuery } from '../../core/pagination.js';
 import { Id, RequiredText } from '../../core/schemas.js';
 import {
-  KEY_PERSON_CATEGORIES,
   LEAD_MEASURES,
   LEAD_OUTCOMES,
   LEAD_ROUTES,
   LEAD_STATUSES,
   LEAD_TIERS,
-  LEVELS,
-  ROLES,
 } from '../../core/vocabulary.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
@@ -22,7 +28,7 @@ const AreaRef = Type.Object({
   id: Type.Integer(),
   code: Type.String(),
   name: Type.String(),
-  level: Type.Enum(LEVELS),
+  level: AreaLevel,
   /** "/1/5/23/": the web checks the caller's grants against it before offering an action. */
   path: Type.Optional(Type.String()),
 });
@@ -35,9 +41,9 @@ export const LeadView = Type.Object(
     deadline: Type.String({ format: 'date-time' }),
     /** Open and past its deadline. */
     overdue: Type.Boolean(),
-    status: Type.Enum(LEAD_STATUSES),
-    tier: Type.Enum(LEAD_TIERS),
-    routedBy: Type.Enum(LEAD_ROUTES),
+    status: LeadStatus,
+    tier: LeadTier,
+    routedBy: LeadRoute,
     area: AreaRef,
     /** The registered person the lead was matched to (by ID number or phone), or linked at verification. */
     personId: Nullable(Type.Integer()),
@@ -46,7 +52,7 @@ export const LeadView = Type.Object(
     documentMasked: Nullable(Type.String()),
     phoneMasked: Nullable(Type.String()),
     address: Nullable(Type.String()),
-    outcome: Nullable(Type.Enum(LEAD_OUTCOMES)),
+    outcome: Nullable(LeadOutcome),
     measures: Type.Array(Type.String()),
     note: Nullable(Type.String()),
     verifiedAt: Nullable(Type.String({ format: 'date-time' })),
@@ -64,8 +70,8 @@ export const LeadEventView = Type.Object(
   {
     at: Type.String({ format: 'date-time' }),
     kind: Type.Enum(['created', 'routed', 'escalated', 'verified']),
-    fromTier: Nullable(Type.Enum(LEAD_TIERS)),
-    toTier: Nullable(Type.Enum(LEAD_TIERS)),
+    fromTier: Nullable(LeadTier),
+    toTier: Nullable(LeadTier),
     fromArea: Nullable(Type.Object({ id: Type.Integer(), name: Type.String() })),
     toArea: Nullable(Type.Object({ id: Type.Integer(), name: Type.String() })),
     actor: Type.String(),
@@ -81,9 +87,7 @@ export const LeadDetail = Type.Intersect(
     Type.Object({
       history: Type.Array(LeadEventView),
       /** Who holds the lead now: the users with the tier's role nearest above the lead's area. */
-      responsible: Type.Array(
-        Type.Object({ userId: Type.Integer(), name: Type.String(), role: Type.Enum(ROLES) }),
-      ),
+      responsible: Type.Array(Type.Object({ userId: Type.Integer(), name: Type.String(), role: Role })),
     }),
   ],
   { $id: 'LeadDetail' },
@@ -95,10 +99,10 @@ export const LeadQuery = Type.Intersect(
     PageQuery,
     Type.Object({
       within: Type.Optional(Id({ description: 'Only leads under this area' })),
-      status: Type.Optional(Type.Enum(LEAD_STATUSES)),
-      tier: Type.Optional(Type.Enum(LEAD_TIERS)),
+      status: Type.Optional(LeadStatus),
+      tier: Type.Optional(LeadTier),
       overdue: Type.Optional(Type.Boolean({ description: 'true: open leads past their deadline' })),
-      routedBy: Type.Optional(Type.Enum(LEAD_ROUTES)),
+      routedBy: Type.Optional(LeadRoute),
       batch: Type.Optional(Type.String({ maxLength: 200 })),
       personId: Type.Optional(Id()),
       mine: Type.Optional(
@@ -181,7 +185,7 @@ export const LeadBatchResult = Type.Object(
       Type.Object({
         row: Type.Integer(),
         id: Type.Integer(),
-        routedBy: Type.Enum(LEAD_ROUTES),
+        routedBy: LeadRoute,
         area: Nullable(AreaRef),
       }),
     ),
@@ -220,14 +224,14 @@ export type LeadImportQuery = Static<typeof LeadImportQuery>;
 
 export const VerifyBody = Type.Object(
   {
-    outcome: Type.Enum(LEAD_OUTCOMES),
+    outcome: LeadOutcome,
     measures: Type.Array(Type.Enum(LEAD_MEASURES), { maxItems: LEAD_MEASURES.length, uniqueItems: true }),
     note: Type.Optional(Type.String({ maxLength: 2000 })),
     personId: Type.Optional(Id({ description: 'Link the registered person the worker found' })),
     keyPerson: Type.Optional(
       Type.Object(
         {
-          category: Type.Enum(KEY_PERSON_CATEGORIES),
+          category: KeyPersonCategory,
         },
         {
           additionalProperties: false,
@@ -247,7 +251,7 @@ export const VerifyResult = Type.Object(
     keyPerson: Nullable(
       Type.Object({
         personId: Type.Integer(),
-        category: Type.Enum(KEY_PERSON_CATEGORIES),
+        category: KeyPersonCategory,
         keyPersonId: Type.Integer(),
       }),
     ),

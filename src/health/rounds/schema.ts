@@ -1,7 +1,8 @@
+import { AreaLevel } from '../../core/closed-schemas.js';
 import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../../core/pagination.js';
 import { Id, RequiredText } from '../../core/schemas.js';
-import { EXEMPT_REASONS, LEVELS, MARK_KINDS, OUTCOME_REASONS } from '../../core/vocabulary.js';
+import { EXEMPT_REASONS, MARK_KINDS, OUTCOME_REASONS } from '../../core/vocabulary.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -13,7 +14,7 @@ export const RoundArea = Type.Object(
     id: Type.Integer(),
     code: Type.String(),
     name: Type.String(),
-    level: Type.Enum(LEVELS),
+    level: AreaLevel,
     /** "/1/5/23/": the web checks the caller's grants against it before offering an action. */
     path: Type.String(),
   },

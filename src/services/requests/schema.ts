@@ -1,3 +1,4 @@
+import { RequestKind, ServiceRequestStatus, Urgency } from '../../core/closed-schemas.js';
 import { type Static, Type } from 'typebox';
 import { Page, PageQuery } from '../../core/pagination.js';
 import { Id, RequiredParagraph } from '../../core/schemas.js';
@@ -26,7 +27,7 @@ export const KIND_LABELS: Record<(typeof REQUEST_KINDS)[number], string> = {
 export const REQUEST_CODE_PATTERN = '^RQ[0-9]{8}[0-9A-Z]{6}$';
 
 const RequestFields = {
-  kind: Type.Enum(REQUEST_KINDS),
+  kind: RequestKind,
   details: RequiredParagraph(1000, { description: 'What is needed (药名、数量…)' }),
   urgency: Type.Optional(Type.Enum(URGENCIES, { default: 'normal' })),
   requesterName: Type.Optional(Type.String({ maxLength: 50 })),
@@ -54,11 +55,11 @@ export type WorkerRequestBody = Static<typeof WorkerRequestBody>;
 export const PublicRequestView = Type.Object(
   {
     code: Type.String(),
-    kind: Type.Enum(REQUEST_KINDS),
+    kind: RequestKind,
     kindLabel: Type.String(),
     details: Type.String(),
-    urgency: Type.Enum(URGENCIES),
-    status: Type.Enum(REQUEST_STATUSES),
+    urgency: Urgency,
+    status: ServiceRequestStatus,
     volunteer: Nullable(Type.Object({ name: Type.String() })),
     createdAt: DateTime,
     acceptedAt: Nullable(DateTime),
@@ -82,10 +83,10 @@ export const RequestView = Type.Object(
   {
     id: Type.Integer(),
     code: Type.String(),
-    kind: Type.Enum(REQUEST_KINDS),
+    kind: RequestKind,
     details: Type.String(),
-    urgency: Type.Enum(URGENCIES),
-    status: Type.Enum(REQUEST_STATUSES),
+    urgency: Urgency,
+    status: ServiceRequestStatus,
     channel: Type.Enum(['household_code', 'worker']),
     house: Type.Object({ id: Type.Integer(), address: Type.String() }),
     area: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() }),
@@ -139,8 +140,8 @@ export const RequestQuery = Type.Intersect(
       status: Type.Optional(
         Type.Enum([...REQUEST_STATUSES, 'active'], { description: 'active: open or accepted or delivered' }),
       ),
-      kind: Type.Optional(Type.Enum(REQUEST_KINDS)),
-      urgency: Type.Optional(Type.Enum(URGENCIES)),
+      kind: Type.Optional(RequestKind),
+      urgency: Type.Optional(Urgency),
       areaId: Type.Optional(Id({ description: 'Only requests under this area' })),
       unassigned: Type.Optional(QueryFlag('true or 1: requests no volunteer holds; false or 0: held ones')),
     }),
@@ -173,7 +174,7 @@ export const ContactResponse = Type.Object({ phone: Nullable(Type.String()) }, {
 export const PublicReceipt = Type.Object(
   {
     code: Type.String(),
-    status: Type.Enum(REQUEST_STATUSES),
+    status: ServiceRequestStatus,
     /** Whether a volunteer covers this household (the request went straight to them). */
     routedToVolunteer: Type.Boolean(),
     message: Type.String(),

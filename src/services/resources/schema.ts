@@ -1,7 +1,8 @@
+import { AreaLevel } from '../../core/closed-schemas.js';
 import { type Static, Type } from 'typebox';
 import { Page, PageQuery } from '../../core/pagination.js';
 import { Id, RequiredText } from '../../core/schemas.js';
-import { LEVELS, RESOURCE_KINDS, RESOURCE_LISTS, SERVICE_KINDS } from '../../core/vocabulary.js';
+import { RESOURCE_KINDS, RESOURCE_LISTS, SERVICE_KINDS } from '../../core/vocabulary.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -26,7 +27,7 @@ export const ResourceView = Type.Object(
       id: Type.Integer(),
       code: Type.String(),
       name: Type.String(),
-      level: Type.Enum(LEVELS),
+      level: AreaLevel,
     }),
     contactName: Nullable(Type.String()),
     phoneMasked: Nullable(Type.String()),
@@ -100,7 +101,7 @@ export const ThreeLists = Type.Object(
       id: Type.Integer(),
       code: Type.String(),
       name: Type.String(),
-      level: Type.Enum(LEVELS),
+      level: AreaLevel,
     }),
     /** 问题清单: what residents still wait for and the events still open in the area. */
     problems: Type.Object({

@@ -1,5 +1,5 @@
+import { AreaLevel } from '../../core/closed-schemas.js';
 import { type Static, Type } from 'typebox';
-import { LEVELS } from '../../core/vocabulary.js';
 
 const UserId = Type.Integer({ minimum: 1, maximum: 2147483647 });
 
@@ -7,7 +7,7 @@ const AreaRef = Type.Object({
   id: Type.Integer(),
   code: Type.String(),
   name: Type.String(),
-  level: Type.Enum(LEVELS),
+  level: AreaLevel,
 });
 const HouseRef = Type.Object({ id: Type.Integer(), address: Type.String() });
 

@@ -3089,6 +3089,10 @@ export interface components {
         ActionParams: {
             id: number;
         };
+        /** @enum {unknown} */
+        AlertKind: "gathering" | "isolation_door_opened" | "fever_at_gate" | "loitering";
+        /** @enum {unknown} */
+        AnnouncementKind: "policy" | "rumour_rebuttal" | "alert" | "notice";
         AnnouncementPage: {
             items: components["schemas"]["AnnouncementView"][];
             page: number;
@@ -3103,11 +3107,11 @@ export interface components {
         } & {
             /** @description Addressed to this area: kept at it, above or below it */
             areaId?: number;
-            /** @enum {unknown} */
-            status?: "draft" | "published" | "withdrawn";
-            /** @enum {unknown} */
-            kind?: "policy" | "rumour_rebuttal" | "alert" | "notice";
+            status?: components["schemas"]["AnnouncementStatus"];
+            kind?: components["schemas"]["AnnouncementKind"];
         };
+        /** @enum {unknown} */
+        AnnouncementStatus: "draft" | "published" | "withdrawn";
         AnnouncementView: {
             id: number;
             area: {
@@ -3116,13 +3120,11 @@ export interface components {
                 name: string;
                 level: string;
             };
-            /** @enum {unknown} */
-            kind: "policy" | "rumour_rebuttal" | "alert" | "notice";
+            kind: components["schemas"]["AnnouncementKind"];
             title: string;
             body: string;
             tags: string[];
-            /** @enum {unknown} */
-            status: "draft" | "published" | "withdrawn";
+            status: components["schemas"]["AnnouncementStatus"];
             expired: boolean;
             /** Format: date-time */
             publishedAt: string | null;
@@ -3144,8 +3146,7 @@ export interface components {
                 userId: number;
                 displayName: string;
                 username: string;
-                /** @enum {unknown} */
-                role: "admin" | "commander" | "community_staff" | "grid_leader" | "grid_worker" | "volunteer" | "doctor" | "police" | "department";
+                role: components["schemas"]["Role"];
             }[];
         };
         AreaFigures: {
@@ -3162,6 +3163,10 @@ export interface components {
                 message: string;
             }[];
         };
+        /** @enum {unknown} */
+        AreaKind: "ordinary" | "enterprise" | "site" | "school" | "hotel";
+        /** @enum {unknown} */
+        AreaLevel: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
         AreaListQuery: {
             /** @default 1 */
             page?: number;
@@ -3170,8 +3175,8 @@ export interface components {
         } & {
             parentId?: number;
             within?: number;
-            level?: components["schemas"]["Level"];
-            kind?: components["schemas"]["Kind"];
+            level?: components["schemas"]["AreaLevel"];
+            kind?: components["schemas"]["AreaKind"];
             /** @description Matches name or code prefix */
             q?: string;
             includeRetired?: boolean;
@@ -3186,7 +3191,7 @@ export interface components {
             id: number;
             code: string;
             name: string;
-            level: components["schemas"]["Level"];
+            level: components["schemas"]["AreaLevel"];
         };
         AreaRetired: {
             retired: number;
@@ -3195,8 +3200,7 @@ export interface components {
             areaId: number;
             code: string;
             name: string;
-            /** @enum {unknown} */
-            level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
+            level: components["schemas"]["AreaLevel"];
             /** @description True for the row of events placed on the reviewed area itself */
             ownLevel: boolean;
             /** @description Events created in the period */
@@ -3222,8 +3226,7 @@ export interface components {
                 id: number;
                 code: string;
                 name: string;
-                /** @enum {unknown} */
-                level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
+                level: components["schemas"]["AreaLevel"];
             };
             period: {
                 from: string;
@@ -3236,8 +3239,7 @@ export interface components {
                 areaId: number;
                 code: string;
                 name: string;
-                /** @enum {unknown} */
-                level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
+                level: components["schemas"]["AreaLevel"];
                 /** @description Events created in the period */
                 eventsCreated: number;
                 /** @description Events that reached reported/closed/evaluated in the period and are still there */
@@ -3271,8 +3273,8 @@ export interface components {
             parentId: number | null;
             code: string;
             name: string;
-            level: components["schemas"]["Level"];
-            kind: components["schemas"]["Kind"];
+            level: components["schemas"]["AreaLevel"];
+            kind: components["schemas"]["AreaKind"];
             depth: number;
             centre: components["schemas"]["Centre"] | (never | null);
             hasBoundary: boolean;
@@ -3328,13 +3330,11 @@ export interface components {
             categories?: ("health" | "police" | "industry" | "city_management")[];
         };
         AssignmentView: {
-            /** @enum {unknown} */
-            role: "admin" | "commander" | "community_staff" | "grid_leader" | "grid_worker" | "volunteer" | "doctor" | "police" | "department";
+            role: components["schemas"]["Role"];
             areaId: number;
             areaCode: string;
             areaName: string;
-            /** @enum {unknown} */
-            areaLevel: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
+            areaLevel: components["schemas"]["AreaLevel"];
             categories: string[];
         };
         AuditEntryView: {
@@ -3345,8 +3345,7 @@ export interface components {
             ip: string | null;
             /** @enum {unknown} */
             action: "access_code.issue" | "access_code.issue_area" | "access_code.labels" | "access_code.revoke" | "announcement.create" | "announcement.publish" | "announcement.update" | "announcement.withdraw" | "area.create" | "area.import" | "area.move" | "area.retire" | "area.update" | "auth.locked" | "auth.login" | "auth.login_failed" | "auth.mfa_enrolled" | "auth.mfa_recovery_used" | "auth.password_changed" | "contacts.find" | "contacts.leads" | "demo.seed" | "event_category.create" | "event_category.retire" | "event_category.update" | "health.feed.receive" | "health.import" | "health.unmatched.dismiss" | "health.unmatched.match" | "house.create" | "house.import" | "house.update" | "key_person.create" | "key_person.end" | "key_person.flag" | "key_person.transfer" | "key_person.update" | "keys.rotate" | "lead.create" | "lead.import" | "lead.reveal" | "lead.route" | "lead.verify" | "notification.preferences.update" | "pending_change.confirm" | "pending_change.reject" | "person.depart" | "person.export" | "person.import" | "person.import.rejects" | "person.lookup" | "person.lookup_refused" | "person.merge" | "person.move" | "person.register" | "person.reveal" | "person.search_number" | "person.update" | "place.create" | "report.daily.export" | "responsibility.create" | "responsibility.delete" | "review.export" | "round.close" | "round.create" | "round.mark" | "round.rebuild_counters" | "round.unmark" | "service_request.accept" | "service_request.cancel" | "service_request.close" | "service_request.contact.reveal" | "service_request.create" | "service_request.deliver" | "service_request.reassign" | "service_resource.create" | "service_resource.retire" | "service_resource.update" | "team.create" | "team.member.remove" | "team.member.set" | "team.retire" | "team.update" | "tenancy.create" | "token.create" | "token.revoke" | "unit.create" | "unit.import" | "unit.retire" | "user.assignment_add" | "user.assignment_remove" | "user.create" | "user.mfa_reset" | "user.password_reset" | "user.update" | "visit.record" | "volunteer.assign" | "volunteer.unassign" | "work_calendar.delete" | "work_calendar.set";
-            /** @enum {unknown} */
-            entityType: "access_code" | "announcement" | "api_token" | "area" | "encryption_key" | "event_category" | "feed_batch" | "health_record" | "house" | "household_visit" | "import" | "installation" | "key_person" | "lead" | "pending_change" | "person" | "place" | "report" | "responsibility" | "review" | "round_mark" | "screening_round" | "service_request" | "service_resource" | "team" | "tenancy" | "unit" | "user" | "work_calendar_day";
+            entityType: components["schemas"]["EntityType"];
             entityId: string | null;
             before: unknown;
             after: unknown;
@@ -3366,8 +3365,7 @@ export interface components {
         } & {
             /** @description An audit action, or the start of one ("person.") */
             action?: string;
-            /** @enum {unknown} */
-            entityType?: "access_code" | "announcement" | "api_token" | "area" | "encryption_key" | "event_category" | "feed_batch" | "health_record" | "house" | "household_visit" | "import" | "installation" | "key_person" | "lead" | "pending_change" | "person" | "place" | "report" | "responsibility" | "review" | "round_mark" | "screening_round" | "service_request" | "service_resource" | "team" | "tenancy" | "unit" | "user" | "work_calendar_day";
+            entityType?: components["schemas"]["EntityType"];
             entityId?: string;
             actor?: string;
             /** Format: date-time */
@@ -3430,8 +3428,7 @@ export interface components {
             code: string;
             nameZh: string;
             nameEn: string;
-            /** @enum {unknown} */
-            startTier: "microgrid" | "grid" | "village" | "township" | "county";
+            startTier: components["schemas"]["EventTier"];
             limits: components["schemas"]["StepLimitsSchema"];
             public: boolean;
             sort: number;
@@ -3472,8 +3469,8 @@ export interface components {
                     id: number;
                     code: string;
                     name: string;
-                    level: components["schemas"]["Level"];
-                    kind: components["schemas"]["Kind"];
+                    level: components["schemas"]["AreaLevel"];
+                    kind: components["schemas"]["AreaKind"];
                 };
                 geometry: components["schemas"]["Geometry"] | (never | null);
             }[];
@@ -3483,8 +3480,7 @@ export interface components {
                 id: number;
                 code: string;
                 name: string;
-                /** @enum {unknown} */
-                level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
+                level: components["schemas"]["AreaLevel"];
             } & {
                 hasBoundary: boolean;
                 childCount: number;
@@ -3690,8 +3686,7 @@ export interface components {
                 id: number;
                 code: string;
                 name: string;
-                /** @enum {unknown} */
-                level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
+                level: components["schemas"]["AreaLevel"];
             };
             minimum: number;
             maximum: number;
@@ -3730,11 +3725,10 @@ export interface components {
         CreateAnnouncementBody: {
             /** @description Addressed to every household of this subtree */
             areaId: number;
-            /** @enum {unknown} */
-            kind: "policy" | "rumour_rebuttal" | "alert" | "notice";
+            kind: components["schemas"]["AnnouncementKind"];
             title: string;
             body: string;
-            tags?: ("elderly_alone" | "elderly" | "disabled" | "pregnant" | "bedridden" | "infant" | "chronic_disease" | "low_income" | "veteran" | "key_youth")[];
+            tags?: components["schemas"]["PersonTag"][];
             /** Format: date-time */
             expiresAt?: string | null;
         };
@@ -3743,8 +3737,8 @@ export interface components {
             /** @description Omit for grid levels to take the next free sequence */
             code?: string;
             name: string;
-            level?: components["schemas"]["Level"];
-            kind?: components["schemas"]["Kind"];
+            level?: components["schemas"]["AreaLevel"];
+            kind?: components["schemas"]["AreaKind"];
             boundary?: components["schemas"]["Geometry"] | (never | null);
             centre?: components["schemas"]["Centre"] | (never | null);
         };
@@ -3754,8 +3748,7 @@ export interface components {
             code: string;
             nameZh: string;
             nameEn: string;
-            /** @enum {unknown} */
-            startTier: "microgrid" | "grid" | "village" | "township" | "county";
+            startTier: components["schemas"]["EventTier"];
             limits: components["schemas"]["StepLimitsSchema"];
             /** @default false */
             public?: boolean;
@@ -3780,8 +3773,7 @@ export interface components {
         };
         CreateKeyPersonBody: {
             personId: number;
-            /** @enum {unknown} */
-            category: "returnee" | "close_contact" | "secondary_contact" | "home_quarantine" | "home_monitoring" | "positive" | "fever";
+            category: components["schemas"]["KeyPersonCategory"];
             /**
              * Format: date
              * @description Default today
@@ -3834,8 +3826,7 @@ export interface components {
         CreateTeamBody: {
             areaId: number;
             name: string;
-            /** @enum {unknown} */
-            kind: "grid" | "service" | "checkpoint" | "department";
+            kind: components["schemas"]["TeamKind"];
             leaderUserId?: number | null;
         };
         CreateTokenBody: {
@@ -3853,10 +3844,8 @@ export interface components {
         CreatedEvent: {
             id: number;
             code: string;
-            /** @enum {unknown} */
-            status: "collected" | "registered" | "dispatched" | "handling" | "reported" | "closed" | "evaluated" | "suspended" | "merged" | "rejected";
-            /** @enum {unknown} */
-            tier: "microgrid" | "grid" | "village" | "township" | "county";
+            status: components["schemas"]["EventStatus"];
+            tier: components["schemas"]["EventTier"];
             /** @description The reporter’s follow-and-rate token; shown once, only its hash is kept */
             feedbackToken: string | null;
         };
@@ -3913,8 +3902,7 @@ export interface components {
                 id: number;
                 code: string;
                 name: string;
-                /** @enum {unknown} */
-                level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
+                level: components["schemas"]["AreaLevel"];
             };
             /** Format: date-time */
             startsAt: string;
@@ -3928,8 +3916,7 @@ export interface components {
                 id: number;
                 code: string;
                 name: string;
-                /** @enum {unknown} */
-                level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
+                level: components["schemas"]["AreaLevel"];
             } & {
                 hasBoundary: boolean;
                 childCount: number;
@@ -3938,8 +3925,7 @@ export interface components {
                 id: number;
                 code: string;
                 name: string;
-                /** @enum {unknown} */
-                level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
+                level: components["schemas"]["AreaLevel"];
             }[];
             /** Format: date-time */
             asOf: string;
@@ -3986,8 +3972,7 @@ export interface components {
         DeviceAlertBody: {
             /** @description The camera or gate code */
             camera: string;
-            /** @enum {unknown} */
-            kind: "gathering" | "isolation_door_opened" | "fever_at_gate" | "loitering";
+            kind: components["schemas"]["AlertKind"];
             /** Format: date-time */
             occurredAt: string;
             /** @description The device’s own alert id: resending it is idempotent */
@@ -4006,6 +3991,8 @@ export interface components {
         DismissBody: {
             reason: string;
         };
+        /** @enum {unknown} */
+        DocumentType: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit" | "foreign_permanent_resident" | "hmt_residence_permit";
         Encounter: {
             placeId: number;
             placeName: string;
@@ -4018,6 +4005,8 @@ export interface components {
         EndKeyPersonBody: {
             note?: string;
         };
+        /** @enum {unknown} */
+        EntityType: "access_code" | "announcement" | "api_token" | "area" | "encryption_key" | "event_category" | "feed_batch" | "health_record" | "house" | "household_visit" | "import" | "installation" | "key_person" | "lead" | "pending_change" | "person" | "place" | "report" | "responsibility" | "review" | "round_mark" | "screening_round" | "service_request" | "service_resource" | "team" | "tenancy" | "unit" | "user" | "work_calendar_day";
         ErrorResponse: {
             error: {
                 code: string;
@@ -4045,15 +4034,13 @@ export interface components {
         };
         EventBoardQuery: {
             /** @description Any of these */
-            status?: ("collected" | "registered" | "dispatched" | "handling" | "reported" | "closed" | "evaluated" | "suspended" | "merged" | "rejected")[];
+            status?: components["schemas"]["EventStatus"][];
             /** @description A category id; a class includes its sub-categories */
             category?: number;
-            /** @enum {unknown} */
-            tier?: "microgrid" | "grid" | "village" | "township" | "county";
+            tier?: components["schemas"]["EventTier"];
             /** @description true: open steps past their deadline */
             overdue?: boolean;
-            /** @enum {unknown} */
-            source?: "citizen" | "patrol" | "hotline" | "resident_group" | "device" | "open311";
+            source?: components["schemas"]["EventSource"];
             /** @description Only events in this area’s subtree */
             areaId?: number;
             /**
@@ -4076,15 +4063,13 @@ export interface components {
                 id: number;
                 code: string;
                 name: string;
-                /** @enum {unknown} */
-                level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
+                level: components["schemas"]["AreaLevel"];
             }[];
             tierArea: {
                 id: number;
                 code: string;
                 name: string;
-                /** @enum {unknown} */
-                level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
+                level: components["schemas"]["AreaLevel"];
             };
             /** @description Masked */
             reporterName: string | null;
@@ -4096,7 +4081,7 @@ export interface components {
                 name: string;
                 kind: string;
             } | null;
-            alertKind: ("gathering" | "isolation_door_opened" | "fever_at_gate" | "loitering") | (never | null);
+            alertKind: components["schemas"]["AlertKind"] | (never | null);
             /** Format: date-time */
             lastAlertAt: string | null;
             /** Format: date-time */
@@ -4158,12 +4143,9 @@ export interface components {
             /** @description EV + China date + sequence, e.g. EV20261122000123 */
             code: string;
             title: string;
-            /** @enum {unknown} */
-            status: "collected" | "registered" | "dispatched" | "handling" | "reported" | "closed" | "evaluated" | "suspended" | "merged" | "rejected";
-            /** @enum {unknown} */
-            source: "citizen" | "patrol" | "hotline" | "resident_group" | "device" | "open311";
-            /** @enum {unknown} */
-            tier: "microgrid" | "grid" | "village" | "township" | "county";
+            status: components["schemas"]["EventStatus"];
+            source: components["schemas"]["EventSource"];
+            tier: components["schemas"]["EventTier"];
             category: {
                 id: number;
                 code: string;
@@ -4174,8 +4156,7 @@ export interface components {
                 id: number;
                 code: string;
                 name: string;
-                /** @enum {unknown} */
-                level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
+                level: components["schemas"]["AreaLevel"];
             };
             assignee: components["schemas"]["AssigneeView"] | (never | null);
             step: ("register" | "dispatch" | "handle" | "check") | (never | null);
@@ -4203,6 +4184,10 @@ export interface components {
             height: number;
             bytes: number;
         };
+        /** @enum {unknown} */
+        EventSource: "citizen" | "patrol" | "hotline" | "resident_group" | "device" | "open311";
+        /** @enum {unknown} */
+        EventStatus: "collected" | "registered" | "dispatched" | "handling" | "reported" | "closed" | "evaluated" | "suspended" | "merged" | "rejected";
         EventSummary: {
             byStatus: {
                 collected: number;
@@ -4218,6 +4203,8 @@ export interface components {
         EventSummaryQuery: {
             areaId?: number;
         };
+        /** @enum {unknown} */
+        EventTier: "microgrid" | "grid" | "village" | "township" | "county";
         ExportQuery: {
             /** @description The area whose subtree is exported */
             within: number;
@@ -4374,7 +4361,7 @@ export interface components {
             areaId: number;
             /** @description e.g. "/1/5/23/": the ids from the top area down to this one */
             areaPath: string;
-            rights: ("area.read" | "area.manage" | "user.read" | "user.manage" | "audit.read" | "person.read" | "person.write" | "person.reveal" | "person.export" | "health.read" | "health.write" | "event.read" | "event.handle" | "event.dispatch" | "service.handle" | "service.manage" | "event.configure" | "announcement.write" | "team.manage" | "review.read" | "token.manage")[];
+            rights: components["schemas"]["Right"][];
         };
         GridCoverage: {
             round: components["schemas"]["RoundView"];
@@ -4395,8 +4382,7 @@ export interface components {
             area: {
                 id: number;
                 name: string;
-                /** @enum {unknown} */
-                level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
+                level: components["schemas"]["AreaLevel"];
             } | null;
             inTeam: boolean;
         };
@@ -4434,7 +4420,7 @@ export interface components {
             kind: "tests" | "vaccinations" | "temperatures" | "healthcodes" | "riskareas";
             source: string;
             batchId: number | null;
-            reason: ("unknown_number" | "invalid_number") | (never | null);
+            reason: components["schemas"]["InboxReason"] | (never | null);
             /** @enum {unknown} */
             status: "open" | "matched" | "lead" | "dismissed";
             areaId: number;
@@ -4468,8 +4454,7 @@ export interface components {
             pageSize?: number;
             /** @description Only records of this area’s subtree */
             within?: number;
-            /** @enum {unknown} */
-            reason?: "unknown_number" | "invalid_number";
+            reason?: components["schemas"]["InboxReason"];
             /** @enum {unknown} */
             kind?: "tests" | "vaccinations" | "temperatures" | "healthcodes";
             /**
@@ -4599,8 +4584,7 @@ export interface components {
         };
         ImportJobView: {
             id: string;
-            /** @enum {unknown} */
-            kind: "persons" | "houses" | "units";
+            kind: components["schemas"]["ImportKind"];
             /** @enum {unknown} */
             status: "running" | "done" | "failed";
             fileName: string;
@@ -4617,9 +4601,10 @@ export interface components {
             /** Format: date-time */
             finishedAt: string | null;
         };
+        /** @enum {unknown} */
+        ImportKind: "persons" | "houses" | "units";
         ImportKindParams: {
-            /** @enum {unknown} */
-            kind: "persons" | "houses" | "units";
+            kind: components["schemas"]["ImportKind"];
         };
         ImportPreview: {
             fileName: string;
@@ -4649,6 +4634,10 @@ export interface components {
                 };
             }[];
         };
+        /** @enum {unknown} */
+        InboxReason: "unknown_number" | "invalid_number";
+        /** @enum {unknown} */
+        KeyPersonCategory: "returnee" | "close_contact" | "secondary_contact" | "home_quarantine" | "home_monitoring" | "positive" | "fever";
         KeyPersonDetail: components["schemas"]["KeyPersonView"] & {
             schedule: components["schemas"]["FollowUpView"][];
         };
@@ -4665,8 +4654,7 @@ export interface components {
             pageSize?: number;
         } & {
             within?: number;
-            /** @enum {unknown} */
-            category?: "returnee" | "close_contact" | "secondary_contact" | "home_quarantine" | "home_monitoring" | "positive" | "fever";
+            category?: components["schemas"]["KeyPersonCategory"];
             /**
              * @default active
              * @enum {unknown}
@@ -4679,8 +4667,7 @@ export interface components {
             id: number;
             person: components["schemas"]["PersonSummary"];
             areaPath?: string;
-            /** @enum {unknown} */
-            category: "returnee" | "close_contact" | "secondary_contact" | "home_quarantine" | "home_monitoring" | "positive" | "fever";
+            category: components["schemas"]["KeyPersonCategory"];
             /** @enum {unknown} */
             status: "active" | "ended" | "transferred";
             /** Format: date */
@@ -4707,8 +4694,6 @@ export interface components {
                 missing: number;
             };
         };
-        /** @enum {unknown} */
-        Kind: "ordinary" | "enterprise" | "site" | "school" | "hotel";
         LeadBatchBody: {
             /** @description The importing area: leads are matched to persons and addresses under it; the unmatched go to its community inbox */
             areaId: number;
@@ -4739,14 +4724,12 @@ export interface components {
             leads: {
                 row: number;
                 id: number;
-                /** @enum {unknown} */
-                routedBy: "person" | "address" | "manual" | "inbox";
+                routedBy: components["schemas"]["LeadRoute"];
                 area: {
                     id: number;
                     code: string;
                     name: string;
-                    /** @enum {unknown} */
-                    level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
+                    level: components["schemas"]["AreaLevel"];
                     path?: string;
                 } | null;
             }[];
@@ -4756,8 +4739,7 @@ export interface components {
             responsible: {
                 userId: number;
                 name: string;
-                /** @enum {unknown} */
-                role: "admin" | "commander" | "community_staff" | "grid_leader" | "grid_worker" | "volunteer" | "doctor" | "police" | "department";
+                role: components["schemas"]["Role"];
             }[];
         };
         LeadEventView: {
@@ -4765,8 +4747,8 @@ export interface components {
             at: string;
             /** @enum {unknown} */
             kind: "created" | "routed" | "escalated" | "verified";
-            fromTier: ("worker" | "grid_leader" | "community") | (never | null);
-            toTier: ("worker" | "grid_leader" | "community") | (never | null);
+            fromTier: components["schemas"]["LeadTier"] | (never | null);
+            toTier: components["schemas"]["LeadTier"] | (never | null);
             fromArea: {
                 id: number;
                 name: string;
@@ -4826,6 +4808,8 @@ export interface components {
             /** @description ISO date-time, a China-time "YYYY-MM-DD HH:mm", a date (end of that day, China time) or "48h"; default 24 hours from now */
             deadline?: string;
         };
+        /** @enum {unknown} */
+        LeadOutcome: "found_here" | "moved" | "not_found" | "wrong_data";
         LeadPage: {
             items: components["schemas"]["LeadView"][];
             page: number;
@@ -4837,8 +4821,7 @@ export interface components {
                 id: number;
                 code: string;
                 name: string;
-                /** @enum {unknown} */
-                level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
+                level: components["schemas"]["AreaLevel"];
                 path?: string;
             };
             /** Format: date-time */
@@ -4855,14 +4838,11 @@ export interface components {
         } & {
             /** @description Only leads under this area */
             within?: number;
-            /** @enum {unknown} */
-            status?: "open" | "verified";
-            /** @enum {unknown} */
-            tier?: "worker" | "grid_leader" | "community";
+            status?: components["schemas"]["LeadStatus"];
+            tier?: components["schemas"]["LeadTier"];
             /** @description true: open leads past their deadline */
             overdue?: boolean;
-            /** @enum {unknown} */
-            routedBy?: "person" | "address" | "manual" | "inbox";
+            routedBy?: components["schemas"]["LeadRoute"];
             batch?: string;
             personId?: number;
             /** @description true: the leads waiting for the caller: a grid worker every open lead of their area, a grid leader those escalated to grid leader or community, community staff those at community tier (inbox included) */
@@ -4876,6 +4856,12 @@ export interface components {
             phone: string | null;
             name: string | null;
         };
+        /** @enum {unknown} */
+        LeadRoute: "person" | "address" | "manual" | "inbox";
+        /** @enum {unknown} */
+        LeadStatus: "open" | "verified";
+        /** @enum {unknown} */
+        LeadTier: "worker" | "grid_leader" | "community";
         LeadView: {
             id: number;
             batchReference: string | null;
@@ -4883,18 +4869,14 @@ export interface components {
             /** Format: date-time */
             deadline: string;
             overdue: boolean;
-            /** @enum {unknown} */
-            status: "open" | "verified";
-            /** @enum {unknown} */
-            tier: "worker" | "grid_leader" | "community";
-            /** @enum {unknown} */
-            routedBy: "person" | "address" | "manual" | "inbox";
+            status: components["schemas"]["LeadStatus"];
+            tier: components["schemas"]["LeadTier"];
+            routedBy: components["schemas"]["LeadRoute"];
             area: {
                 id: number;
                 code: string;
                 name: string;
-                /** @enum {unknown} */
-                level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
+                level: components["schemas"]["AreaLevel"];
                 path?: string;
             };
             personId: number | null;
@@ -4902,7 +4884,7 @@ export interface components {
             documentMasked: string | null;
             phoneMasked: string | null;
             address: string | null;
-            outcome: ("found_here" | "moved" | "not_found" | "wrong_data") | (never | null);
+            outcome: components["schemas"]["LeadOutcome"] | (never | null);
             measures: string[];
             note: string | null;
             /** Format: date-time */
@@ -4914,15 +4896,12 @@ export interface components {
             createdAt: string;
             createdBy: string;
         };
-        /** @enum {unknown} */
-        Level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
         LoginBody: {
             username: string;
             password: string;
         };
         LookupBody: {
-            /** @enum {unknown} */
-            documentType?: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit" | "foreign_permanent_resident" | "hmt_residence_permit";
+            documentType?: components["schemas"]["DocumentType"];
             documentNumber: string;
         };
         LookupResponse: {
@@ -4976,7 +4955,7 @@ export interface components {
             mfaMode: "required" | "optional" | "off";
             csrfToken: string;
             assignments: components["schemas"]["AssignmentView"][];
-            rights: ("area.read" | "area.manage" | "user.read" | "user.manage" | "audit.read" | "person.read" | "person.write" | "person.reveal" | "person.export" | "health.read" | "health.write" | "event.read" | "event.handle" | "event.dispatch" | "service.handle" | "service.manage" | "event.configure" | "announcement.write" | "team.manage" | "review.read" | "token.manage")[];
+            rights: components["schemas"]["Right"][];
             grants: components["schemas"]["GrantView"][];
         };
         MemberParams: {
@@ -4986,8 +4965,7 @@ export interface components {
         MemberView: {
             userId: number;
             name: string;
-            /** @enum {unknown} */
-            duty: "leader" | "grid_worker" | "police" | "doctor" | "volunteer" | "checkpoint" | "member";
+            duty: components["schemas"]["TeamDuty"];
             /** Format: date-time */
             since: string;
         };
@@ -5161,10 +5139,8 @@ export interface components {
             q?: string;
             within?: number;
             houseId?: number;
-            /** @enum {unknown} */
-            tag?: "elderly_alone" | "elderly" | "disabled" | "pregnant" | "bedridden" | "infant" | "chronic_disease" | "low_income" | "veteran" | "key_youth";
-            /** @enum {unknown} */
-            residenceType?: "registered" | "permanent" | "floating" | "temporary";
+            tag?: components["schemas"]["PersonTag"];
+            residenceType?: components["schemas"]["ResidenceType"];
             /** @enum {unknown} */
             status?: "active" | "departed" | "deceased" | "all";
         };
@@ -5183,6 +5159,8 @@ export interface components {
                 name: string;
             } | null;
         };
+        /** @enum {unknown} */
+        PersonTag: "elderly_alone" | "elderly" | "disabled" | "pregnant" | "bedridden" | "infant" | "chronic_disease" | "low_income" | "veteran" | "key_youth";
         PersonView: {
             id: number;
             name: string;
@@ -5296,15 +5274,13 @@ export interface components {
                 id: number;
                 code: string;
                 name: string;
-                /** @enum {unknown} */
-                level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
+                level: components["schemas"]["AreaLevel"];
                 path?: string;
             };
         } & components["schemas"]["ProgressCounts"];
         PublicAnnouncement: {
             id: number;
-            /** @enum {unknown} */
-            kind: "policy" | "rumour_rebuttal" | "alert" | "notice";
+            kind: components["schemas"]["AnnouncementKind"];
             kindLabel: string;
             title: string;
             body: string;
@@ -5344,8 +5320,7 @@ export interface components {
             areas: {
                 code: string;
                 name: string;
-                /** @enum {unknown} */
-                level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
+                level: components["schemas"]["AreaLevel"];
                 boundary: components["schemas"]["Geometry"];
             }[];
         };
@@ -5355,8 +5330,7 @@ export interface components {
                 nameZh: string;
                 nameEn: string;
             };
-            /** @enum {unknown} */
-            status: "collected" | "registered" | "dispatched" | "handling" | "reported" | "closed" | "evaluated" | "suspended" | "merged" | "rejected";
+            status: components["schemas"]["EventStatus"];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -5389,8 +5363,7 @@ export interface components {
         };
         PublicReceipt: {
             code: string;
-            /** @enum {unknown} */
-            status: "open" | "accepted" | "delivered" | "closed" | "cancelled";
+            status: components["schemas"]["ServiceRequestStatus"];
             routedToVolunteer: boolean;
             message: string;
             followToken: string;
@@ -5402,8 +5375,7 @@ export interface components {
             photos: number;
         };
         PublicRequestBody: {
-            /** @enum {unknown} */
-            kind: "medicine" | "groceries" | "gas" | "doctor_visit" | "transport" | "other";
+            kind: components["schemas"]["RequestKind"];
             /** @description What is needed (药名、数量…) */
             details: string;
             /**
@@ -5417,14 +5389,11 @@ export interface components {
         };
         PublicRequestView: {
             code: string;
-            /** @enum {unknown} */
-            kind: "medicine" | "groceries" | "gas" | "doctor_visit" | "transport" | "other";
+            kind: components["schemas"]["RequestKind"];
             kindLabel: string;
             details: string;
-            /** @enum {unknown} */
-            urgency: "normal" | "urgent";
-            /** @enum {unknown} */
-            status: "open" | "accepted" | "delivered" | "closed" | "cancelled";
+            urgency: components["schemas"]["Urgency"];
+            status: components["schemas"]["ServiceRequestStatus"];
             volunteer: {
                 name: string;
             } | null;
@@ -5457,8 +5426,7 @@ export interface components {
             announcement: {
                 id: number;
                 title: string;
-                /** @enum {unknown} */
-                status: "draft" | "published" | "withdrawn";
+                status: components["schemas"]["AnnouncementStatus"];
                 tags: string[];
             };
             grids: {
@@ -5493,8 +5461,7 @@ export interface components {
             rejected: components["schemas"]["RowRejectSchema"][];
         };
         RegisterPersonBody: {
-            /** @enum {unknown} */
-            documentType?: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit" | "foreign_permanent_resident" | "hmt_residence_permit";
+            documentType?: components["schemas"]["DocumentType"];
             documentNumber: string;
             /** @description Row cell, micro-grid or grid; or give houseId */
             areaId?: number;
@@ -5507,8 +5474,7 @@ export interface components {
             phone?: string;
             hukouAddress?: string;
             currentAddress?: string;
-            /** @enum {unknown} */
-            residenceType?: "registered" | "permanent" | "floating" | "temporary";
+            residenceType?: components["schemas"]["ResidenceType"];
             relation?: string;
             /** Format: date */
             arrivalDate?: string;
@@ -5517,7 +5483,7 @@ export interface components {
             /** Format: date */
             expectedDeparture?: string;
             workplace?: string;
-            tags?: ("elderly_alone" | "elderly" | "disabled" | "pregnant" | "bedridden" | "infant" | "chronic_disease" | "low_income" | "veteran" | "key_youth")[];
+            tags?: components["schemas"]["PersonTag"][];
         };
         RejectBody: {
             reason: string;
@@ -5528,6 +5494,8 @@ export interface components {
         RequestFollowParams: {
             token: string;
         };
+        /** @enum {unknown} */
+        RequestKind: "medicine" | "groceries" | "gas" | "doctor_visit" | "transport" | "other";
         RequestNoteBody: {
             note?: string;
         };
@@ -5550,10 +5518,8 @@ export interface components {
              * @enum {unknown}
              */
             status?: "open" | "accepted" | "delivered" | "closed" | "cancelled" | "active";
-            /** @enum {unknown} */
-            kind?: "medicine" | "groceries" | "gas" | "doctor_visit" | "transport" | "other";
-            /** @enum {unknown} */
-            urgency?: "normal" | "urgent";
+            kind?: components["schemas"]["RequestKind"];
+            urgency?: components["schemas"]["Urgency"];
             /** @description Only requests under this area */
             areaId?: number;
             /** @description true or 1: requests no volunteer holds; false or 0: held ones */
@@ -5565,13 +5531,10 @@ export interface components {
         RequestView: {
             id: number;
             code: string;
-            /** @enum {unknown} */
-            kind: "medicine" | "groceries" | "gas" | "doctor_visit" | "transport" | "other";
+            kind: components["schemas"]["RequestKind"];
             details: string;
-            /** @enum {unknown} */
-            urgency: "normal" | "urgent";
-            /** @enum {unknown} */
-            status: "open" | "accepted" | "delivered" | "closed" | "cancelled";
+            urgency: components["schemas"]["Urgency"];
+            status: components["schemas"]["ServiceRequestStatus"];
             /** @enum {unknown} */
             channel: "household_code" | "worker";
             house: {
@@ -5607,6 +5570,8 @@ export interface components {
         ResetPasswordBody: {
             newPassword: string;
         };
+        /** @enum {unknown} */
+        ResidenceType: "registered" | "permanent" | "floating" | "temporary";
         ResourcePage: {
             items: components["schemas"]["ResourceView"][];
             page: number;
@@ -5639,8 +5604,7 @@ export interface components {
                 id: number;
                 code: string;
                 name: string;
-                /** @enum {unknown} */
-                level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
+                level: components["schemas"]["AreaLevel"];
             };
             contactName: string | null;
             phoneMasked: string | null;
@@ -5712,6 +5676,8 @@ export interface components {
         RevokeCodeBody: {
             reason?: string;
         };
+        /** @enum {unknown} */
+        Right: "area.read" | "area.manage" | "user.read" | "user.manage" | "audit.read" | "person.read" | "person.write" | "person.reveal" | "person.export" | "health.read" | "health.write" | "event.read" | "event.handle" | "event.dispatch" | "service.handle" | "service.manage" | "event.configure" | "announcement.write" | "team.manage" | "review.read" | "token.manage";
         RiskAreaList: {
             items: components["schemas"]["RiskAreaView"][];
         };
@@ -5756,8 +5722,7 @@ export interface components {
             id: number;
             code: string;
             name: string;
-            /** @enum {unknown} */
-            level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
+            level: components["schemas"]["AreaLevel"];
             path: string;
         };
         RoundPage: {
@@ -5906,9 +5871,10 @@ export interface components {
             instruction: string;
             forms: components["schemas"]["FormOptions"];
         };
+        /** @enum {unknown} */
+        ServiceRequestStatus: "open" | "accepted" | "delivered" | "closed" | "cancelled";
         SetMemberBody: {
-            /** @enum {unknown} */
-            duty: "leader" | "grid_worker" | "police" | "doctor" | "volunteer" | "checkpoint" | "member";
+            duty: components["schemas"]["TeamDuty"];
         };
         /** @description The feed’s source (lab, platform): record ids are unique per source, and it picks the health-code colour table */
         SourceName: string;
@@ -5971,7 +5937,7 @@ export interface components {
         TagUpdate: {
             personId: number;
             /** @description The full new set of tags */
-            tags: ("elderly_alone" | "elderly" | "disabled" | "pregnant" | "bedridden" | "infant" | "chronic_disease" | "low_income" | "veteran" | "key_youth")[];
+            tags: components["schemas"]["PersonTag"][];
         };
         TaskPage: {
             items: components["schemas"]["TaskView"][];
@@ -5995,8 +5961,7 @@ export interface components {
              */
             kind: "follow_up_missing" | "period_ended";
             keyPersonId: number;
-            /** @enum {unknown} */
-            category: "returnee" | "close_contact" | "secondary_contact" | "home_quarantine" | "home_monitoring" | "positive" | "fever";
+            category: components["schemas"]["KeyPersonCategory"];
             person: components["schemas"]["PersonSummary"];
             responsible: {
                 id: number;
@@ -6013,12 +5978,15 @@ export interface components {
             id: number;
             code: string;
             name: string;
-            /** @enum {unknown} */
-            level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
+            level: components["schemas"]["AreaLevel"];
         };
         TeamDetail: components["schemas"]["TeamView"] & {
             members: components["schemas"]["MemberView"][];
         };
+        /** @enum {unknown} */
+        TeamDuty: "leader" | "grid_worker" | "police" | "doctor" | "volunteer" | "checkpoint" | "member";
+        /** @enum {unknown} */
+        TeamKind: "grid" | "service" | "checkpoint" | "department";
         TeamPage: {
             items: components["schemas"]["TeamView"][];
             page: number;
@@ -6033,15 +6001,13 @@ export interface components {
         } & {
             /** @description Only teams in this area’s subtree */
             areaId?: number;
-            /** @enum {unknown} */
-            kind?: "grid" | "service" | "checkpoint" | "department";
+            kind?: components["schemas"]["TeamKind"];
             includeRetired?: boolean;
         };
         TeamView: {
             id: number;
             name: string;
-            /** @enum {unknown} */
-            kind: "grid" | "service" | "checkpoint" | "department";
+            kind: components["schemas"]["TeamKind"];
             area: components["schemas"]["TeamAreaRef"];
             leader: components["schemas"]["UserRef"] | (never | null);
             memberCount: number;
@@ -6098,8 +6064,7 @@ export interface components {
                 id: number;
                 code: string;
                 name: string;
-                /** @enum {unknown} */
-                level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
+                level: components["schemas"]["AreaLevel"];
             };
             problems: {
                 openRequests: number;
@@ -6176,8 +6141,7 @@ export interface components {
         UnitBody: {
             areaId: number;
             name: string;
-            /** @enum {unknown} */
-            category: "enterprise" | "shop" | "school" | "site" | "hotel" | "office" | "other";
+            category: components["schemas"]["UnitCategory"];
             /** @description Unified social credit code (GB 32100-2015) */
             creditCode?: string;
             legalPerson?: string;
@@ -6187,6 +6151,8 @@ export interface components {
             address?: string;
             houseId?: number;
         };
+        /** @enum {unknown} */
+        UnitCategory: "enterprise" | "shop" | "school" | "site" | "hotel" | "office" | "other";
         UnitPage: {
             items: components["schemas"]["UnitView"][];
             page: number;
@@ -6201,8 +6167,7 @@ export interface components {
         } & {
             within?: number;
             q?: string;
-            /** @enum {unknown} */
-            category?: "enterprise" | "shop" | "school" | "site" | "hotel" | "office" | "other";
+            category?: components["schemas"]["UnitCategory"];
         };
         UnitView: {
             id: number;
@@ -6257,25 +6222,23 @@ export interface components {
             within?: number;
         };
         UpdateAnnouncementBody: {
-            /** @enum {unknown} */
-            kind?: "policy" | "rumour_rebuttal" | "alert" | "notice";
+            kind?: components["schemas"]["AnnouncementKind"];
             title?: string;
             body?: string;
-            tags?: ("elderly_alone" | "elderly" | "disabled" | "pregnant" | "bedridden" | "infant" | "chronic_disease" | "low_income" | "veteran" | "key_youth")[];
+            tags?: components["schemas"]["PersonTag"][];
             /** Format: date-time */
             expiresAt?: string | null;
         };
         UpdateAreaBody: {
             name?: string;
-            kind?: components["schemas"]["Kind"];
+            kind?: components["schemas"]["AreaKind"];
             boundary?: components["schemas"]["Geometry"] | (never | null);
             centre?: components["schemas"]["Centre"] | (never | null);
         };
         UpdateCategoryBody: {
             nameZh?: string;
             nameEn?: string;
-            /** @enum {unknown} */
-            startTier?: "microgrid" | "grid" | "village" | "township" | "county";
+            startTier?: components["schemas"]["EventTier"];
             limits?: components["schemas"]["StepLimitsSchema"];
             public?: boolean;
             sort?: number;
@@ -6312,8 +6275,7 @@ export interface components {
             phone?: string | null;
             hukouAddress?: string | null;
             currentAddress?: string | null;
-            /** @enum {unknown} */
-            residenceType?: "registered" | "permanent" | "floating" | "temporary";
+            residenceType?: components["schemas"]["ResidenceType"];
             relation?: string | null;
             /** Format: date */
             arrivalDate?: string | null;
@@ -6322,7 +6284,7 @@ export interface components {
             /** Format: date */
             expectedDeparture?: string | null;
             workplace?: string | null;
-            tags?: ("elderly_alone" | "elderly" | "disabled" | "pregnant" | "bedridden" | "infant" | "chronic_disease" | "low_income" | "veteran" | "key_youth")[];
+            tags?: components["schemas"]["PersonTag"][];
         };
         UpdateResourceBody: {
             /** @description e.g. pharmacy, shop, donor, vehicle; elderly_care, medical */
@@ -6342,14 +6304,15 @@ export interface components {
             disabled?: boolean;
             unlock?: boolean;
         };
+        /** @enum {unknown} */
+        Urgency: "normal" | "urgent";
         UserAssignmentView: {
             id: number;
             role: components["schemas"]["Role"];
             areaId: number;
             areaCode: string;
             areaName: string;
-            /** @enum {unknown} */
-            areaLevel: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
+            areaLevel: components["schemas"]["AreaLevel"];
             categories: string[];
         };
         UserListQuery: {
@@ -6405,30 +6368,26 @@ export interface components {
             }[];
         };
         VerifyBody: {
-            /** @enum {unknown} */
-            outcome: "found_here" | "moved" | "not_found" | "wrong_data";
+            outcome: components["schemas"]["LeadOutcome"];
             measures: ("home_quarantine" | "home_monitoring" | "centralised_quarantine" | "test_arranged" | "health_code_managed" | "referred" | "none")[];
             note?: string;
             /** @description Link the registered person the worker found */
             personId?: number;
             /** @description Also put the person under key-person management (needs a matched or linked person) */
             keyPerson?: {
-                /** @enum {unknown} */
-                category: "returnee" | "close_contact" | "secondary_contact" | "home_quarantine" | "home_monitoring" | "positive" | "fever";
+                category: components["schemas"]["KeyPersonCategory"];
             };
         };
         VerifyResult: {
             lead: components["schemas"]["LeadDetail"];
             keyPerson: {
                 personId: number;
-                /** @enum {unknown} */
-                category: "returnee" | "close_contact" | "secondary_contact" | "home_quarantine" | "home_monitoring" | "positive" | "fever";
+                category: components["schemas"]["KeyPersonCategory"];
                 keyPersonId: number;
             } | null;
         };
         VisitArrival: {
-            /** @enum {unknown} */
-            documentType?: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit" | "foreign_permanent_resident" | "hmt_residence_permit";
+            documentType?: components["schemas"]["DocumentType"];
             documentNumber: string;
             name: string;
             /** @enum {unknown} */
@@ -6438,8 +6397,7 @@ export interface components {
             phone?: string;
             hukouAddress?: string;
             currentAddress?: string;
-            /** @enum {unknown} */
-            residenceType?: "registered" | "permanent" | "floating" | "temporary";
+            residenceType?: components["schemas"]["ResidenceType"];
             relation?: string;
             /** Format: date */
             arrivalDate?: string;
@@ -6448,7 +6406,7 @@ export interface components {
             /** Format: date */
             expectedDeparture?: string;
             workplace?: string;
-            tags?: ("elderly_alone" | "elderly" | "disabled" | "pregnant" | "bedridden" | "infant" | "chronic_disease" | "low_income" | "veteran" | "key_youth")[];
+            tags?: components["schemas"]["PersonTag"][];
         };
         VisitBody: {
             houseId: number;
@@ -6541,8 +6499,7 @@ export interface components {
         };
         WorkerRequestBody: {
             houseId: number;
-            /** @enum {unknown} */
-            kind: "medicine" | "groceries" | "gas" | "doctor_visit" | "transport" | "other";
+            kind: components["schemas"]["RequestKind"];
             /** @description What is needed (药名、数量…) */
             details: string;
             /**
@@ -6559,7 +6516,7 @@ export interface components {
             username: string;
             displayName: string;
             /** @description Roles held in the reviewed subtree */
-            roles: ("admin" | "commander" | "community_staff" | "grid_leader" | "grid_worker" | "volunteer" | "doctor" | "police" | "department")[];
+            roles: components["schemas"]["Role"][];
             /** @description Areas of those role assignments */
             areas: {
                 id: number;
@@ -6591,8 +6548,7 @@ export interface components {
                 id: number;
                 code: string;
                 name: string;
-                /** @enum {unknown} */
-                level: "city" | "county" | "township" | "village" | "grid" | "microgrid" | "cell";
+                level: components["schemas"]["AreaLevel"];
             };
             period: {
                 from: string;
@@ -6621,8 +6577,8 @@ export interface operations {
                 pageSize?: number;
                 /** @description Addressed to this area: kept at it, above or below it */
                 areaId?: number;
-                status?: "draft" | "published" | "withdrawn";
-                kind?: "policy" | "rumour_rebuttal" | "alert" | "notice";
+                status?: components["schemas"]["AnnouncementStatus"];
+                kind?: components["schemas"]["AnnouncementKind"];
             };
             header?: never;
             path?: never;
@@ -7038,8 +6994,8 @@ export interface operations {
                 pageSize?: number;
                 parentId?: number;
                 within?: number;
-                level?: components["schemas"]["Level"];
-                kind?: components["schemas"]["Kind"];
+                level?: components["schemas"]["AreaLevel"];
+                kind?: components["schemas"]["AreaKind"];
                 /** @description Matches name or code prefix */
                 q?: string;
                 includeRetired?: boolean;
@@ -7988,7 +7944,7 @@ export interface operations {
                 pageSize?: number;
                 /** @description An audit action, or the start of one ("person.") */
                 action?: string;
-                entityType?: "access_code" | "announcement" | "api_token" | "area" | "encryption_key" | "event_category" | "feed_batch" | "health_record" | "house" | "household_visit" | "import" | "installation" | "key_person" | "lead" | "pending_change" | "person" | "place" | "report" | "responsibility" | "review" | "round_mark" | "screening_round" | "service_request" | "service_resource" | "team" | "tenancy" | "unit" | "user" | "work_calendar_day";
+                entityType?: components["schemas"]["EntityType"];
                 entityId?: string;
                 actor?: string;
                 from?: string;
@@ -8787,13 +8743,13 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Any of these */
-                status?: ("collected" | "registered" | "dispatched" | "handling" | "reported" | "closed" | "evaluated" | "suspended" | "merged" | "rejected")[];
+                status?: components["schemas"]["EventStatus"][];
                 /** @description A category id; a class includes its sub-categories */
                 category?: number;
-                tier?: "microgrid" | "grid" | "village" | "township" | "county";
+                tier?: components["schemas"]["EventTier"];
                 /** @description true: open steps past their deadline */
                 overdue?: boolean;
-                source?: "citizen" | "patrol" | "hotline" | "resident_group" | "device" | "open311";
+                source?: components["schemas"]["EventSource"];
                 /** @description Only events in this area’s subtree */
                 areaId?: number;
                 /** @description me: assigned to me or one of my teams */
@@ -10874,7 +10830,7 @@ export interface operations {
                 pageSize?: number;
                 /** @description Only records of this area’s subtree */
                 within?: number;
-                reason?: "unknown_number" | "invalid_number";
+                reason?: components["schemas"]["InboxReason"];
                 kind?: "tests" | "vaccinations" | "temperatures" | "healthcodes";
                 status?: "open" | "matched" | "lead" | "dismissed";
             };
@@ -11684,7 +11640,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                kind: "persons" | "houses" | "units";
+                kind: components["schemas"]["ImportKind"];
             };
             cookie?: never;
         };
@@ -11742,7 +11698,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                kind: "persons" | "houses" | "units";
+                kind: components["schemas"]["ImportKind"];
             };
             cookie?: never;
         };
@@ -11800,7 +11756,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                kind: "persons" | "houses" | "units";
+                kind: components["schemas"]["ImportKind"];
             };
             cookie?: never;
         };
@@ -11832,7 +11788,7 @@ export interface operations {
                 page?: number;
                 pageSize?: number;
                 within?: number;
-                category?: "returnee" | "close_contact" | "secondary_contact" | "home_quarantine" | "home_monitoring" | "positive" | "fever";
+                category?: components["schemas"]["KeyPersonCategory"];
                 status?: "active" | "ended" | "transferred" | "all";
                 /** @description "me" or a user id */
                 responsible?: "me" | number;
@@ -12399,11 +12355,11 @@ export interface operations {
                 pageSize?: number;
                 /** @description Only leads under this area */
                 within?: number;
-                status?: "open" | "verified";
-                tier?: "worker" | "grid_leader" | "community";
+                status?: components["schemas"]["LeadStatus"];
+                tier?: components["schemas"]["LeadTier"];
                 /** @description true: open leads past their deadline */
                 overdue?: boolean;
-                routedBy?: "person" | "address" | "manual" | "inbox";
+                routedBy?: components["schemas"]["LeadRoute"];
                 batch?: string;
                 personId?: number;
                 /** @description true: the leads waiting for the caller: a grid worker every open lead of their area, a grid leader those escalated to grid leader or community, community staff those at community tier (inbox included) */
@@ -13475,8 +13431,8 @@ export interface operations {
                 q?: string;
                 within?: number;
                 houseId?: number;
-                tag?: "elderly_alone" | "elderly" | "disabled" | "pregnant" | "bedridden" | "infant" | "chronic_disease" | "low_income" | "veteran" | "key_youth";
-                residenceType?: "registered" | "permanent" | "floating" | "temporary";
+                tag?: components["schemas"]["PersonTag"];
+                residenceType?: components["schemas"]["ResidenceType"];
                 status?: "active" | "departed" | "deceased" | "all";
             };
             header?: never;
@@ -16265,8 +16221,8 @@ export interface operations {
                 mine?: boolean | ("1" | "0");
                 /** @description active: open or accepted or delivered */
                 status?: "open" | "accepted" | "delivered" | "closed" | "cancelled" | "active";
-                kind?: "medicine" | "groceries" | "gas" | "doctor_visit" | "transport" | "other";
-                urgency?: "normal" | "urgent";
+                kind?: components["schemas"]["RequestKind"];
+                urgency?: components["schemas"]["Urgency"];
                 /** @description Only requests under this area */
                 areaId?: number;
                 /** @description true or 1: requests no volunteer holds; false or 0: held ones */
@@ -17172,7 +17128,7 @@ export interface operations {
                 pageSize?: number;
                 /** @description Only teams in this area’s subtree */
                 areaId?: number;
-                kind?: "grid" | "service" | "checkpoint" | "department";
+                kind?: components["schemas"]["TeamKind"];
                 includeRetired?: boolean;
             };
             header?: never;
@@ -17758,7 +17714,7 @@ export interface operations {
                 pageSize?: number;
                 within?: number;
                 q?: string;
-                category?: "enterprise" | "shop" | "school" | "site" | "hotel" | "office" | "other";
+                category?: components["schemas"]["UnitCategory"];
             };
             header?: never;
             path?: never;

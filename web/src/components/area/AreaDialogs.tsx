@@ -1,6 +1,6 @@
 import { Alert, App, Form, Input, Select, type SelectProps } from 'antd';
 import { api, call } from '../../api/client';
-import type { AreaDetail, Kind } from '../../api/model';
+import type { AreaDetail, AreaKind as Kind } from '../../api/model';
 import { AREA_KINDS as KINDS } from '../../api/vocabulary';
 import { useI18n } from '../../i18n/context';
 import { kindLabel, levelLabel } from '../../i18n/labels';

@@ -1,4 +1,4 @@
-import type { Level } from '../../api/model';
+import type { AreaLevel as Level } from '../../api/model';
 import { LEVELS } from '../../api/vocabulary';
 
 export function childLevelOf(level: Level): Level | null {
