@@ -10,7 +10,7 @@ import { recordAudit } from './audit/repository.js';
 import { type Database, openDatabase } from './db/database.js';
 import { DataDirLockedError } from './db/lock.js';
 import { migrateToLatest } from './db/migrate.js';
-import { type DemoLogin, isEmptyInstallation, seedDemo } from './demo/seed.js';
+import { type DemoLogin, demoStepLine, isEmptyInstallation, seedDemo } from './demo/seed.js';
 import { importAreaRows } from './hierarchy/import.js';
 import { readAreaFile } from './hierarchy/import-file.js';
 import { findAreaByCode } from './hierarchy/repository.js';
@@ -200,7 +200,7 @@ export function buildCli(locale: Locale = cliLocale(process.argv, process.env)):
           password: config.demoPassword,
           demoMode: config.demo,
           seed: options.seed,
-          log: console.log,
+          onStep: (step) => console.log(demoStepLine(locale, step)),
         });
         printLogins(
           locale,

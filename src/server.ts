@@ -5,7 +5,7 @@ import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createFieldCipher } from './privacy/field-crypto.js';
-import { isEmptyInstallation, seedDemo, type DemoLogin } from './demo/seed.js';
+import { demoStepLine, isEmptyInstallation, seedDemo, type DemoLogin } from './demo/seed.js';
 import { sealClearNames } from './key-rotation/seal-names.js';
 import { sealBirthDates } from './register/seal.js';
 import { cliSay } from './i18n/cli.js';
@@ -42,7 +42,7 @@ export async function startServer(
         await seedDemo(database.db, {
           password: config.demoPassword,
           demoMode: true,
-          log,
+          onStep: (step) => log(demoStepLine(locale, step)),
           cipher: createFieldCipher(config.keys),
         })
       ).logins;

@@ -4,7 +4,7 @@ import type { Locale } from './locale.js';
  * Commander's descriptions of commands, arguments and options, per language. The locale is known from
  * argv and the environment before parsing, so the commands are built in it; {name} is filled by `format`.
  */
-const CLI_HELP = {
+export const CLI_HELP = {
   'zh-CN': {
     program: '网格卫士：网格化治理与疫情防控',
     lang: '提示语言：zh-CN 或 en（默认取 LC_ALL/LANG，否则为 zh-CN）',

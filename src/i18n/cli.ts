@@ -1,7 +1,7 @@
 import { cliLocale, format, type Locale, type Params } from './locale.js';
 
 /** What the command line prints for a person, per language; {name} is filled by `format`. */
-const CLI_TEXTS = {
+export const CLI_TEXTS = {
   'zh-CN': {
     importing: '正在导入{what}',
     wroteTemplate: '已把{what}模板写入 {file}',
@@ -63,6 +63,14 @@ const CLI_TEXTS = {
       '数据目录 {dir} 正被{holder}使用。请先停止该进程，或把 DATABASE_URL 指向 PostgreSQL 服务器以同时运行多个进程。',
     lockHolderUnknown: '另一个进程（它尚未把名字写入锁文件）',
     lockHolder: '主机 {host} 上的进程 {pid}（“{command}”，自 {since} 起）',
+    demoAreas: '  区域：1 个村，{grids} 个网格，{microGrids} 个微网格，{cells} 个行单元',
+    demoRegister: '  登记：{houses} 处房屋，{persons} 名居民和租户，{units} 家企业，{cameras} 个摄像头',
+    demoEpidemic: '  疫情：一个进行中的筛查轮次，已检测 {tested} 名居民',
+    demoAccounts: '  账号：{accounts} 个（其中志愿者 {volunteers} 个）',
+    demoVisits: '  走访：最近 30 天微网格员入户走访 {visits} 次',
+    demoServices:
+      '  队伍：{teams} 支（{teamMembers} 名成员）；{volunteersCovering} 名志愿者联系 {coveredHouses} 户；{resources} 条资源和服务；{requests} 条求助；{announcements} 条公告',
+    demoEvents: '  事件：最近 30 天 {events} 件，仍有 {open} 件未办结',
   },
   en: {
     importing: 'Importing {what}',
@@ -126,6 +134,15 @@ const CLI_TEXTS = {
       'The data directory {dir} is in use by {holder}. Stop that process first, or point DATABASE_URL at a PostgreSQL server to run several processes.',
     lockHolderUnknown: 'another process (it has not written its name into the lock file yet)',
     lockHolder: 'process {pid} on {host} ("{command}", since {since})',
+    demoAreas: '  areas: 1 village, {grids} grids, {microGrids} micro-grids, {cells} row cells',
+    demoRegister:
+      '  register: {houses} houses, {persons} residents and tenants, {units} enterprises, {cameras} cameras',
+    demoEpidemic: '  epidemic: an open screening round with {tested} residents tested',
+    demoAccounts: '  accounts: {accounts} ({volunteers} volunteers)',
+    demoVisits: "  visits: {visits} household visits by the micro-grids' workers in the last 30 days",
+    demoServices:
+      '  teams: {teams} ({teamMembers} members); {volunteersCovering} volunteers cover {coveredHouses} households; {resources} resource and service entries; {requests} requests; {announcements} announcements',
+    demoEvents: '  events: {events} over the last 30 days, {open} still open',
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 
