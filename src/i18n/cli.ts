@@ -1,4 +1,4 @@
-import { cliLocale, format, type Locale, type Params } from './locale.js';
+import { format, type Locale, type Params } from './locale.js';
 
 /** What the command line prints for a person, per language; {name} is filled by `format`. */
 export const CLI_TEXTS = {
@@ -147,11 +147,6 @@ export const CLI_TEXTS = {
 } as const satisfies Record<Locale, Record<string, string>>;
 
 export type CliTextKey = keyof (typeof CLI_TEXTS)['zh-CN'];
-
-/** The locale of this command line run (`--lang`, else LANG and friends). */
-export function commandLocale(lang: string | undefined): Locale {
-  return cliLocale(lang ? ['--lang', lang] : process.argv, process.env);
-}
 
 /** A command line text in a language; the en record has every zh-CN key by type. */
 export function cliText(locale: Locale, key: CliTextKey): string {
