@@ -37,14 +37,6 @@ import { localizeRejects } from './imports/report.js';
 
 const ROLE_NAMES = { 'zh-CN': rolesZhCN, en: rolesEn } as const satisfies Record<Locale, unknown>;
 
-const HELP_TITLES: Record<string, ((locale: Locale) => string) | undefined> = {
-  'Usage:': (locale) => cliHelp(locale, 'titleUsage'),
-  'Arguments:': (locale) => cliHelp(locale, 'titleArguments'),
-  'Options:': (locale) => cliHelp(locale, 'titleOptions'),
-  'Global Options:': (locale) => cliHelp(locale, 'titleGlobalOptions'),
-  'Commands:': (locale) => cliHelp(locale, 'titleCommands'),
-};
-
 const systemActor = () => ({ viewer: SYSTEM_VIEWER, ip: null, now: () => new Date() });
 
 /** Opens and migrates the database for one command, and always closes it. */
@@ -85,13 +77,20 @@ export function buildCli(locale: Locale = cliLocale(process.argv, process.env)):
   matchRecordsOnRegistration();
   const say = cliSay(locale);
   const help = (key: CliHelpKey, params?: Params) => format(cliHelp(locale, key), params);
+  // Commander hands its section titles to `styleTitle`; subcommands inherit the help configuration.
+  const titles: Record<string, string> = {
+    'Usage:': help('titleUsage'),
+    'Arguments:': help('titleArguments'),
+    'Options:': help('titleOptions'),
+    'Global Options:': help('titleGlobalOptions'),
+    'Commands:': help('titleCommands'),
+  };
   const program = new Command('gridguard')
     .description(help('program'))
     .option('--lang <locale>', help('lang'))
     .helpOption('-h, --help', help('help'))
     .helpCommand('help [command]', help('helpCommand'))
-    // Commander hands its section titles ('Usage:', 'Options:', …) to this hook; subcommands inherit it.
-    .configureHelp({ styleTitle: (title) => HELP_TITLES[title]?.(locale) ?? title })
+    .configureHelp({ styleTitle: (title) => titles[title] ?? title })
     .showHelpAfterError();
 
   program
