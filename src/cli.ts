@@ -10,7 +10,7 @@ import { recordAudit } from './audit/repository.js';
 import { type Database, openDatabase } from './db/database.js';
 import { DataDirLockedError } from './db/lock.js';
 import { migrateToLatest } from './db/migrate.js';
-import { isEmptyInstallation, seedDemo } from './demo/seed.js';
+import { type DemoLogin, demoStepLine, isEmptyInstallation, seedDemo } from './demo/seed.js';
 import { importAreaRows } from './hierarchy/import.js';
 import { readAreaFile } from './hierarchy/import-file.js';
 import { findAreaByCode } from './hierarchy/repository.js';
@@ -27,9 +27,15 @@ import { registerKeyCommands } from './key-rotation/cli.js';
 import { sealClearNames } from './key-rotation/seal-names.js';
 import { sealBirthDates } from './register/seal.js';
 import { startServer } from './server.js';
-import { cliText } from './i18n/cli.js';
-import { cliLocale, format } from './i18n/locale.js';
-import { errorMessage } from './i18n/messages.js';
+import { cliSay } from './i18n/cli.js';
+import { type CliHelpKey, cliHelp } from './i18n/cli-help.js';
+import { cliLocale, format, type Locale, type Params } from './i18n/locale.js';
+import { errorMessage, problemMessage } from './i18n/messages.js';
+import { rolesEn } from './i18n/vocabulary.en.js';
+import { rolesZhCN } from './i18n/vocabulary.zh-CN.js';
+import { localizeRejects } from './imports/report.js';
+
+const ROLE_NAMES = { 'zh-CN': rolesZhCN, en: rolesEn } as const satisfies Record<Locale, unknown>;
 
 const systemActor = () => ({ viewer: SYSTEM_VIEWER, ip: null, now: () => new Date() });
 
@@ -50,39 +56,54 @@ async function withDatabase<T>(
   }
 }
 
-function printLogins(
-  url: string,
-  logins: Array<{ role: string; username: string; displayName: string; area: string }>,
-  password: string,
-) {
-  console.log(`\nDemo sign-ins (password: ${password}):`);
+function printLogins(locale: Locale, url: string, logins: DemoLogin[], password: string) {
+  const say = cliSay(locale);
+  console.log(say('demoSignIns', { password }));
   for (const login of logins)
     console.log(
-      `  ${login.role.padEnd(16)} ${login.username.padEnd(18)} ${login.displayName} @ ${login.area}`,
+      say('demoLoginLine', {
+        role: ROLE_NAMES[locale][login.role].padEnd(16),
+        username: login.username.padEnd(18),
+        displayName: login.displayName,
+        area: login.area,
+      }),
     );
-  console.log(`\nOpen ${url}\n`);
+  console.log(say('openUrl', { url }));
 }
 
-export function buildCli(): Command {
+/** The command line in a language: descriptions, output and refusals (`--lang`, else LC_ALL/LANG, else zh-CN). */
+export function buildCli(locale: Locale = cliLocale(process.argv, process.env)): Command {
   // Imports and key rotation run without the app: health still matches records to whom they register.
   matchRecordsOnRegistration();
+  const say = cliSay(locale);
+  const help = (key: CliHelpKey, params?: Params) => format(cliHelp(locale, key), params);
+  // Commander hands its section titles to `styleTitle`; subcommands inherit the help configuration.
+  const titles: Record<string, string> = {
+    'Usage:': help('titleUsage'),
+    'Arguments:': help('titleArguments'),
+    'Options:': help('titleOptions'),
+    'Global Options:': help('titleGlobalOptions'),
+    'Commands:': help('titleCommands'),
+  };
   const program = new Command('gridguard')
-    .description('Gridguard (网格卫士): grid governance and epidemic prevention')
+    .description(help('program'))
+    .option('--lang <locale>', help('lang'))
+    .helpOption('-h, --help', help('help'))
+    .helpCommand('help [command]', help('helpCommand'))
+    .configureHelp({ styleTitle: (title) => titles[title] ?? title })
     .showHelpAfterError();
 
   program
     .command('serve')
-    .description(
-      'Run the web app and API (migrates first; seeds the demo village into an empty embedded database)',
-    )
+    .description(help('serve'))
     .action(async () => {
       const config = loadConfig();
-      const server = await startServer(config);
-      console.log(`\nGridguard is running at ${server.url}  (database: ${server.database.backend})`);
-      console.log(`API docs: ${server.url}/api/docs`);
-      if (server.demoLogins) printLogins(server.url, server.demoLogins, config.demoPassword);
+      const server = await startServer(config, console.log, locale);
+      console.log(say('running', { url: server.url, backend: server.database.backend }));
+      console.log(say('apiDocs', { url: server.url }));
+      if (server.demoLogins) printLogins(locale, server.url, server.demoLogins, config.demoPassword);
       else if (config.demo && server.database.backend === 'pglite')
-        console.log(`Demo sign-in: admin / ${config.demoPassword} (other demo users: see README)`);
+        console.log(say('demoSignIn', { password: config.demoPassword }));
       const stop = async () => {
         await server.close();
         process.exit(0);
@@ -93,18 +114,19 @@ export function buildCli(): Command {
 
   program
     .command('migrate')
-    .description('Apply pending database migrations')
+    .description(help('migrate'))
     .action(async () => {
       const config = loadConfig();
       const database = await openDatabase(config, 'gridguard migrate');
       try {
         const applied = await migrateToLatest(database.db);
-        console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+        console.log(
+          applied.length ? say('migrationsApplied', { names: applied.join(', ') }) : say('upToDate'),
+        );
         const sealed = await sealBirthDates(database.db, createFieldCipher(config.keys));
-        if (sealed > 0) console.log(`Moved ${sealed} clear birth dates into the encrypted register records.`);
+        if (sealed > 0) console.log(say('sealedBirthDates', { count: sealed }));
         const names = await sealClearNames(database.db, createFieldCipher(config.keys));
-        if (names > 0)
-          console.log(`Moved ${names} clear reporter and requester names into encrypted columns.`);
+        if (names > 0) console.log(say('sealedNames', { count: names }));
       } finally {
         await database.close();
       }
@@ -112,11 +134,15 @@ export function buildCli(): Command {
 
   program
     .command('create-admin')
-    .description('Create a system administrator bound to a top-level area')
-    .requiredOption('--username <name>', 'sign-in name')
-    .option('--area <code>', 'area code the role is bound to (default: the first top-level area)')
-    .option('--password <password>', 'initial password (default: a random one, printed once)')
+    .description(help('createAdmin'))
+    .requiredOption('--username <name>', help('username'))
+    .option('--area <code>', help('adminArea'))
+    .option('--password <password>', help('password'))
     .action(async (options: { username: string; area?: string; password?: string }) => {
+      const password = options.password ?? `${randomBytes(9).toString('base64url')}7a`;
+      // A weak password is refused before the database is opened; the sentence comes from the error catalog.
+      const problem = passwordProblem(password, options.username);
+      if (problem) throw new AppError('PASSWORD_TOO_WEAK', 400, `--password ${problem}`);
       const config = loadConfig();
       await withDatabase(config, 'create-admin', async ({ db }) => {
         const area = options.area
@@ -129,13 +155,8 @@ export function buildCli(): Command {
               .executeTakeFirst();
         if (!area)
           throw new InvalidArgumentError(
-            options.area
-              ? `No area with code ${options.area}`
-              : 'No areas yet: import the hierarchy first (gridguard import areas FILE)',
+            options.area ? problemMessage(locale, 'unknownArea', { code: options.area }) : say('noAreasYet'),
           );
-        const password = options.password ?? `${randomBytes(9).toString('base64url')}7a`;
-        const problem = passwordProblem(password, options.username);
-        if (problem) throw new InvalidArgumentError(`--password ${problem}`);
         await db.transaction().execute(async (trx) => {
           const user = await trx
             .insertInto('users')
@@ -159,47 +180,42 @@ export function buildCli(): Command {
             after: { username: options.username, role: 'admin', area: area.code },
           });
         });
-        console.log(`Created admin ${options.username} on ${area.name} (${area.code}).`);
-        if (!options.password) console.log(`Temporary password (change at first sign-in): ${password}`);
+        console.log(say('adminCreated', { username: options.username, area: area.name, code: area.code }));
+        if (!options.password) console.log(say('temporaryPassword', { password }));
       });
     });
 
-  const seed = program.command('seed').description('Load generated data');
+  const seed = program.command('seed').description(help('seed'));
   seed
     .command('demo')
-    .description('Generate the demo village 星火村 (only into an empty database)')
-    .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10), 20220401)
+    .description(help('seedDemo'))
+    .option('--seed <n>', help('randomSeed'), (v) => Number.parseInt(v, 10), 20220401)
     .action(async (options: { seed: number }) => {
       const config = loadConfig();
       await withDatabase(config, 'seed demo', async ({ db }) => {
-        if (!(await isEmptyInstallation(db)))
-          throw new InvalidArgumentError(
-            'The database already holds areas or users; demo data goes only into an empty one.',
-          );
+        if (!(await isEmptyInstallation(db))) throw new InvalidArgumentError(say('notEmpty'));
         const { logins } = await seedDemo(db, {
           cipher: createFieldCipher(config.keys),
           password: config.demoPassword,
           demoMode: config.demo,
           seed: options.seed,
-          log: console.log,
+          onStep: (step) => console.log(demoStepLine(locale, step)),
         });
         printLogins(
+          locale,
           `http://${config.host}:${config.port}`,
           logins,
-          config.demo ? config.demoPassword : `${config.demoPassword} (must be changed at first sign-in)`,
+          config.demo ? config.demoPassword : say('mustChangePassword', { password: config.demoPassword }),
         );
       });
     });
 
-  const importCommand = program
-    .command('import')
-    .description('Import data files (CSV, XLSX; GeoJSON for areas)');
+  const importCommand = program.command('import').description(help('import'));
   importCommand
-    .command('areas <file>')
-    .description(
-      'Import areas: CSV/XLSX with columns 编码, 名称, 上级编码, 层级, 类型 — or a GeoJSON FeatureCollection',
-    )
-    .option('--json', 'print the report as one JSON object')
+    .command('areas')
+    .argument('<file>', help('file'))
+    .description(help('importAreas'))
+    .option('--json', help('json'))
     .action(async (file: string, options: { json?: boolean }) => {
       const config = loadConfig();
       await withDatabase(config, 'import areas', async ({ db }) => {
@@ -209,14 +225,14 @@ export function buildCli(): Command {
           .execute((trx) =>
             importAreaRows(trx, systemActor(), { gridCodeWidth: config.gridCodeWidth }, rows, file),
           );
-        if (options.json) console.log(JSON.stringify(report));
+        // Codes stay stable; the sentences are the caller's language.
+        const rejected = localizeRejects(locale, report.rejected);
+        if (options.json) console.log(JSON.stringify({ ...report, rejected }));
         else {
-          console.log(
-            `Areas: ${report.inserted} inserted, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected.length} rejected`,
-          );
-          for (const reject of report.rejected.slice(0, 50)) {
-            console.log(`  row ${reject.row} ${reject.field}: ${reject.code} ${reject.message}`);
-          }
+          console.log(say('areasSummary', { ...report, rejected: rejected.length }));
+          for (const r of rejected.slice(0, 50))
+            console.log(say('rejectLine', { row: r.row, field: r.field, code: r.code, message: r.message }));
+          if (rejected.length > 50) console.log(say('more', { count: rejected.length - 50 }));
         }
         if (report.rejected.length > 0) process.exitCode = 2;
       });
@@ -224,18 +240,16 @@ export function buildCli(): Command {
 
   program
     .command('generate')
-    .description(
-      'Build a synthetic city-sized register for benchmarks (valid, unique, fictitious ID numbers)',
-    )
-    .requiredOption('--persons <n>', 'how many persons', (v) => Number.parseInt(v, 10))
-    .requiredOption('--grids <n>', 'how many unit grids', (v) => Number.parseInt(v, 10))
-    .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10), 1)
+    .description(help('generate'))
+    .requiredOption('--persons <n>', help('persons'), (v) => Number.parseInt(v, 10))
+    .requiredOption('--grids <n>', help('grids'), (v) => Number.parseInt(v, 10))
+    .option('--seed <n>', help('randomSeed'), (v) => Number.parseInt(v, 10), 1)
     .action(async (options: { persons: number; grids: number; seed: number }) => {
       if (!(options.persons > 0) || !(options.grids > 0))
-        throw new InvalidArgumentError('--persons and --grids must be positive whole numbers');
+        throw new InvalidArgumentError(say('positiveCounts'));
       const config = loadConfig();
       await withDatabase(config, 'generate', async ({ db }) => {
-        const progress = createCliProgress({ label: 'persons', unit: 'rows' });
+        const progress = createCliProgress({ label: say('generating'), unit: 'rows' });
         const city = await db.transaction().execute((trx) =>
           generateCity(trx, createFieldCipher(config.keys), {
             ...options,
@@ -244,29 +258,34 @@ export function buildCli(): Command {
         );
         progress.finish();
         console.log(
-          `Generated ${city.persons} persons in ${city.grids.length} grids under ${city.city.name} (${city.city.code}).`,
+          say('generated', {
+            persons: city.persons,
+            grids: city.grids.length,
+            city: city.city.name,
+            code: city.city.code,
+          }),
         );
       });
     });
 
-  const token = program
-    .command('token')
-    .description('API tokens for data feeds, devices and Open311 clients');
+  const token = program.command('token').description(help('token'));
   token
     .command('create')
-    .requiredOption('--name <name>', 'what the client is')
-    .requiredOption('--area <code>', 'area code the token is bound to')
-    .requiredOption('--capability <capability>', `one of ${CAPABILITIES.join(', ')}`)
-    .option('--camera <code>', 'device.alerts only: the camera or gate this token belongs to')
+    .description(help('tokenCreate'))
+    .requiredOption('--name <name>', help('tokenName'))
+    .requiredOption('--area <code>', help('tokenArea'))
+    .requiredOption('--capability <capability>', help('capability', { choices: CAPABILITIES.join(', ') }))
+    .option('--camera <code>', help('camera'))
     .action(async (options: { name: string; area: string; capability: string; camera?: string }) => {
       if (!(CAPABILITIES as readonly string[]).includes(options.capability))
-        throw new InvalidArgumentError(`--capability must be one of ${CAPABILITIES.join(', ')}`);
+        throw new InvalidArgumentError(say('capabilityChoice', { choices: CAPABILITIES.join(', ') }));
       if (options.camera !== undefined && options.capability !== 'device.alerts')
-        throw new InvalidArgumentError('--camera goes with --capability device.alerts only');
+        throw new InvalidArgumentError(say('cameraNeedsDeviceAlerts'));
       const config = loadConfig();
       await withDatabase(config, 'token create', async ({ db }) => {
         const area = await findAreaByCode(db, options.area);
-        if (!area) throw new InvalidArgumentError(`No area with code ${options.area}`);
+        if (!area)
+          throw new InvalidArgumentError(problemMessage(locale, 'unknownArea', { code: options.area }));
         let cameraId: number | null = null;
         if (options.camera !== undefined) {
           const camera = await db
@@ -274,9 +293,11 @@ export function buildCli(): Command {
             .select(['id', 'area_path'])
             .where('code', '=', options.camera)
             .executeTakeFirst();
-          if (!camera) throw new InvalidArgumentError(`No camera with code ${options.camera}`);
+          if (!camera) throw new InvalidArgumentError(say('noCamera', { code: options.camera }));
           if (!camera.area_path.startsWith(area.path))
-            throw new InvalidArgumentError(`Camera ${options.camera} is not inside area ${options.area}`);
+            throw new InvalidArgumentError(
+              say('cameraOutsideArea', { camera: options.camera, area: options.area }),
+            );
           cameraId = camera.id;
         }
         const created = await db.transaction().execute(async (trx) => {
@@ -300,32 +321,46 @@ export function buildCli(): Command {
       });
     });
 
-  registerKeyCommands(program);
-  registerImportCommands(program);
-  registerHealthImportCommands(program);
-  registerLabelCommand(program);
-  registerHealthCommands(program);
-  registerLeadImportCommand(program);
+  registerKeyCommands(program, locale);
+  registerImportCommands(program, locale);
+  registerHealthImportCommands(program, locale);
+  registerLabelCommand(program, locale);
+  registerHealthCommands(program, locale);
+  registerLeadImportCommand(program, locale);
   return program;
 }
 
+/** A refusal in the caller's language with a stable code: AppErrors from their code, the known kinds from their fields. */
+function refusal(locale: Locale, error: unknown): { code: string; message: string } | null {
+  const say = cliSay(locale);
+  if (error instanceof AppError)
+    return { code: error.code, message: errorMessage(locale, error.code, error.params) };
+  if (error instanceof ConfigError)
+    return {
+      code: 'CONFIG_INVALID',
+      message: say('configInvalid', { variable: error.variable, detail: error.detail }),
+    };
+  if (error instanceof DataDirLockedError) {
+    const holder = error.holder ? say('lockHolder', { ...error.holder }) : say('lockHolderUnknown');
+    return { code: 'DATA_DIR_LOCKED', message: say('dataDirLocked', { dir: error.dataDir, holder }) };
+  }
+  // Our own InvalidArgumentErrors are worded in the locale already.
+  if (error instanceof InvalidArgumentError) return { code: 'INVALID_ARGUMENT', message: error.message };
+  return null;
+}
+
 export async function runCli(argv: string[]): Promise<void> {
+  const locale = cliLocale(argv, process.env);
+  const say = cliSay(locale);
   try {
-    await buildCli().parseAsync(argv);
+    await buildCli(locale).parseAsync(argv);
   } catch (error) {
-    if (
-      error instanceof ConfigError ||
-      error instanceof DataDirLockedError ||
-      error instanceof InvalidArgumentError ||
-      error instanceof AppError
-    ) {
-      // An AppError is worded from its code in the caller's language; the others are already sentences.
-      const locale = cliLocale(argv, process.env);
-      const message =
-        error instanceof AppError ? errorMessage(locale, error.code, error.params) : error.message;
-      console.error(format(cliText(locale, 'error'), { message }));
-    } else {
-      console.error('gridguard:', error instanceof Error ? error.message : error);
+    const refused = refusal(locale, error);
+    // Machine readers (--json) get the stable code beside the sentence, as one JSON line on stderr.
+    if (refused && argv.includes('--json')) console.error(JSON.stringify({ error: refused }));
+    else if (refused) console.error(say('error', { message: refused.message }));
+    else {
+      console.error(say('error', { message: error instanceof Error ? error.message : String(error) }));
       if (process.env.LOG_LEVEL === 'debug') console.error(error);
     }
     process.exitCode = 1;

@@ -52,9 +52,9 @@ export type { KeyMaterial } from './privacy/suites.js';
 export class ConfigError extends Error {
   constructor(
     readonly variable: string,
-    message: string,
+    readonly detail: string,
   ) {
-    super(`${variable}: ${message}`);
+    super(`${variable}: ${detail}`);
     this.name = 'ConfigError';
   }
 }

@@ -5,9 +5,11 @@ import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createFieldCipher } from './privacy/field-crypto.js';
-import { isEmptyInstallation, seedDemo, type DemoLogin } from './demo/seed.js';
+import { demoStepLine, isEmptyInstallation, seedDemo, type DemoLogin } from './demo/seed.js';
 import { sealClearNames } from './key-rotation/seal-names.js';
 import { sealBirthDates } from './register/seal.js';
+import { cliSay } from './i18n/cli.js';
+import { DEFAULT_LOCALE, type Locale } from './i18n/locale.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -21,24 +23,26 @@ export interface RunningServer {
 export async function startServer(
   config: Config,
   log: (line: string) => void = console.log,
+  locale: Locale = DEFAULT_LOCALE,
 ): Promise<RunningServer> {
+  const say = cliSay(locale);
   const database = await openDatabase(config, 'gridguard serve');
   try {
     const applied = await migrateToLatest(database.db);
-    if (applied.length > 0) log(`Applied migrations: ${applied.join(', ')}`);
+    if (applied.length > 0) log(say('migrationsApplied', { names: applied.join(', ') }));
     const sealed = await sealBirthDates(database.db, createFieldCipher(config.keys));
-    if (sealed > 0) log(`Moved ${sealed} clear birth dates into the encrypted register records`);
+    if (sealed > 0) log(say('sealedBirthDates', { count: sealed }));
     const names = await sealClearNames(database.db, createFieldCipher(config.keys));
-    if (names > 0) log(`Moved ${names} clear reporter and requester names into encrypted columns`);
+    if (names > 0) log(say('sealedNames', { count: names }));
     let demoLogins: DemoLogin[] | null = null;
     // Demo data only ever goes into an empty embedded database; PostgreSQL needs `gridguard seed demo`.
     if (database.backend === 'pglite' && config.demo && (await isEmptyInstallation(database.db))) {
-      log('Empty database: generating the demo village 星火村 …');
+      log(say('generatingDemo'));
       demoLogins = (
         await seedDemo(database.db, {
           password: config.demoPassword,
           demoMode: true,
-          log,
+          onStep: (step) => log(demoStepLine(locale, step)),
           cipher: createFieldCipher(config.keys),
         })
       ).logins;

@@ -13,6 +13,8 @@ import { seedDemoCommunityServices } from '../services/demo.js';
 import { seedDemoEpidemic } from './epidemic-seed.js';
 import { seedDemoRegister } from './register-seed.js';
 import { seedDemoVisits } from './visits-seed.js';
+import { type CliTextKey, cliSay } from '../i18n/cli.js';
+import type { Locale } from '../i18n/locale.js';
 
 export interface DemoLogin {
   role: Role;
@@ -26,9 +28,44 @@ export interface DemoOptions {
   /** In demo mode the accounts keep the demo password; otherwise each must change it at first sign-in. */
   demoMode: boolean;
   seed?: number;
-  log?: (line: string) => void;
+  /** Told what each step made; the caller words it in its language (`demoStepLine`). */
+  onStep?: (step: DemoSeedStep) => void;
   /** Encrypts the demo residents' ID numbers and phones like real ones. */
   cipher: FieldCipher;
+}
+
+/** What one step of the demo seeding made. */
+export type DemoSeedStep =
+  | { step: 'areas'; grids: number; microGrids: number; cells: number }
+  | { step: 'register'; houses: number; persons: number; units: number; cameras: number }
+  | { step: 'epidemic'; tested: number }
+  | { step: 'accounts'; accounts: number; volunteers: number }
+  | { step: 'visits'; visits: number }
+  | {
+      step: 'services';
+      teams: number;
+      teamMembers: number;
+      volunteersCovering: number;
+      coveredHouses: number;
+      resources: number;
+      requests: number;
+      announcements: number;
+    }
+  | { step: 'events'; events: number; open: number };
+
+const DEMO_STEP_TEXTS: Record<DemoSeedStep['step'], CliTextKey> = {
+  areas: 'demoAreas',
+  register: 'demoRegister',
+  epidemic: 'demoEpidemic',
+  accounts: 'demoAccounts',
+  visits: 'demoVisits',
+  services: 'demoServices',
+  events: 'demoEvents',
+};
+
+/** A seeding step as a line in a language. */
+export function demoStepLine(locale: Locale, step: DemoSeedStep): string {
+  return cliSay(locale)(DEMO_STEP_TEXTS[step.step], step);
 }
 
 export async function isEmptyInstallation(db: Kysely<DB>): Promise<boolean> {
@@ -93,7 +130,7 @@ const GRID_NAMES = ['东南网格', '东北网格', '西南网格', '西北网�
  */
 export async function seedDemo(db: Kysely<DB>, options: DemoOptions): Promise<{ logins: DemoLogin[] }> {
   const random = new SeededRandom(options.seed ?? 20220401);
-  const log = options.log ?? (() => undefined);
+  const log = options.onStep ?? (() => undefined);
   const now = new Date();
   const passwordHash = await hashPassword(options.password);
 
@@ -190,13 +227,11 @@ export async function seedDemo(db: Kysely<DB>, options: DemoOptions): Promise<{ 
       }
     }
     const cells = await insertAreas(trx, cellDrafts, now);
-    log(`  areas: 1 village, ${grids.length} grids, ${micros.length} micro-grids, ${cells.length} row cells`);
+    log({ step: 'areas', grids: grids.length, microGrids: micros.length, cells: cells.length });
     const register = await seedDemoRegister(trx, options.cipher, random, cells, village!, now);
-    log(
-      `  register: ${register.houses} houses, ${register.persons} residents and tenants, ${register.units} enterprises, ${register.cameras} cameras`,
-    );
+    log({ step: 'register', ...register });
     const epidemic = await seedDemoEpidemic(trx, village!, now);
-    log(`  epidemic: an open screening round with ${epidemic.tested} residents tested`);
+    log({ step: 'epidemic', tested: epidemic.tested });
 
     // 287 people with accounts, as in 星火村: 45 workers across the roles and 242 volunteers.
     const accounts: Array<{
@@ -257,23 +292,23 @@ export async function seedDemo(db: Kysely<DB>, options: DemoOptions): Promise<{ 
         })),
       )
       .execute();
-    log(
-      `  accounts: ${accounts.length} (${accounts.filter((a) => a.role === 'volunteer').length} volunteers)`,
-    );
+    log({
+      step: 'accounts',
+      accounts: accounts.length,
+      volunteers: accounts.filter((a) => a.role === 'volunteer').length,
+    });
 
     const visits = await seedDemoVisits(trx, village!, now);
-    log(`  visits: ${visits} household visits by the micro-grids' workers in the last 30 days`);
+    log({ step: 'visits', visits });
     const services = await seedDemoCommunityServices(trx, {
       village: village!,
       cipher: options.cipher,
       random,
       now,
     });
-    log(
-      `  teams: ${services.teams} (${services.teamMembers} members); ${services.volunteersCovering} volunteers cover ${services.coveredHouses} households; ${services.resources} resource and service entries; ${services.requests} requests; ${services.announcements} announcements`,
-    );
+    log({ step: 'services', ...services });
     const events = await seedDemoEvents(trx, { village: village!, now, random });
-    log(`  events: ${events.events} over the last 30 days, ${events.open} still open`);
+    log({ step: 'events', events: events.events, open: events.open });
 
     await trx
       .insertInto('app_meta')

@@ -18,7 +18,16 @@ describe('gridguard labels (CLI)', () => {
 
   const cli = (...args: string[]) =>
     run(process.execPath, ['--import', 'tsx', 'src/dev-cli.ts', ...args], {
-      env: { ...process.env, GRIDGUARD_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' },
+      // English output, whatever the machine's locale (zh-CN is the default).
+      env: {
+        ...process.env,
+        GRIDGUARD_DATA_DIR: dataDir,
+        DATABASE_URL: '',
+        LOG_LEVEL: 'warn',
+        LC_ALL: '',
+        LC_MESSAGES: '',
+        LANG: 'en_US.UTF-8',
+      },
       timeout: 90_000,
     });
 

@@ -1,7 +1,7 @@
-import { cliLocale, type Locale } from './locale.js';
+import { format, type Locale, type Params } from './locale.js';
 
-/** What the import commands print, per language; {name} is filled by `format`. */
-const CLI_TEXTS = {
+/** What the command line prints for a person, per language; {name} is filled by `format`. */
+export const CLI_TEXTS = {
   'zh-CN': {
     importing: '正在导入{what}',
     wroteTemplate: '已把{what}模板写入 {file}',
@@ -24,6 +24,53 @@ const CLI_TEXTS = {
     areas: '区域',
     leads: '协查线索',
     records: '健康数据',
+    generating: '正在生成人员',
+    rotating: '正在轮换密钥',
+    demoSignIns: '\n演示账号（密码：{password}）：',
+    demoLoginLine: '  {role} {username} {displayName} @ {area}',
+    mustChangePassword: '{password}（首次登录时须修改）',
+    openUrl: '\n请打开 {url}\n',
+    running: '\n网格卫士已在 {url} 运行（数据库：{backend}）',
+    apiDocs: 'API 文档：{url}/api/docs',
+    demoSignIn: '演示账号：admin / {password}（其他演示用户见 README）',
+    migrationsApplied: '已应用迁移：{names}',
+    upToDate: '数据库已是最新。',
+    sealedBirthDates: '已把 {count} 个明文出生日期移入加密的登记记录。',
+    sealedNames: '已把 {count} 个明文的报告人和申请人姓名移入加密列。',
+    generatingDemo: '数据库为空：正在生成演示村 星火村 ……',
+    noAreasYet: '还没有任何区域：请先导入区域层级（gridguard import areas 文件）',
+    adminCreated: '已在 {area}（{code}）创建系统管理员 {username}。',
+    temporaryPassword: '临时密码（首次登录时须修改）：{password}',
+    notEmpty: '数据库里已有区域或用户；演示数据只能装入空数据库。',
+    areasSummary: '区域：新增 {inserted}，更新 {updated}，未变 {unchanged}，拒绝 {rejected}',
+    positiveCounts: '--persons 和 --grids 必须是正整数',
+    generated: '已在 {city}（{code}）下的 {grids} 个网格中生成 {persons} 名人员。',
+    capabilityChoice: '--capability 必须是以下之一：{choices}',
+    cameraNeedsDeviceAlerts: '--camera 只能与 --capability device.alerts 一起使用',
+    noCamera: '没有编码为 {code} 的摄像头',
+    cameraOutsideArea: '摄像头 {camera} 不在区域 {area} 内',
+    batchSizeRange: '--batch-size 必须在 1 到 100000 之间',
+    rotated: '密钥 {keyId}（{suite}）{resumed}：另有 {carried} 份哈希副本沿用到其他位置',
+    rotationResumed: '，接续上次',
+    rotatedTable: '  {table} {scanned} 行，重新加密 {reencrypted}，重新计算哈希 {rehashed}',
+    wroteLabels: '已把 {area} 的 {labels} 张门牌写入 {file}，共 {pages} 页（新发放户码 {issued} 个）',
+    roundIdInvalid: '--round 必须是轮次编号',
+    countersRebuilt: '已重算 {rounds} 个进行中轮次的计数，用时 {seconds} 秒。',
+    returneesFlagged: '已标记 {count} 名返乡人员。',
+    sourceInvalid: '--source 须为 1–64 个字母、数字或 _ . : -',
+    configInvalid: '环境变量 {variable} 的值无效：{detail}',
+    dataDirLocked:
+      '数据目录 {dir} 正被{holder}使用。请先停止该进程，或把 DATABASE_URL 指向 PostgreSQL 服务器以同时运行多个进程。',
+    lockHolderUnknown: '另一个进程（它尚未把名字写入锁文件）',
+    lockHolder: '主机 {host} 上的进程 {pid}（“{command}”，自 {since} 起）',
+    demoAreas: '  区域：1 个村，{grids} 个网格，{microGrids} 个微网格，{cells} 个行单元',
+    demoRegister: '  登记：{houses} 处房屋，{persons} 名居民和租户，{units} 家企业，{cameras} 个摄像头',
+    demoEpidemic: '  疫情：一个进行中的筛查轮次，已检测 {tested} 名居民',
+    demoAccounts: '  账号：{accounts} 个（其中志愿者 {volunteers} 个）',
+    demoVisits: '  走访：最近 30 天微网格员入户走访 {visits} 次',
+    demoServices:
+      '  队伍：{teams} 支（{teamMembers} 名成员）；{volunteersCovering} 名志愿者联系 {coveredHouses} 户；{resources} 条资源和服务；{requests} 条求助；{announcements} 条公告',
+    demoEvents: '  事件：最近 30 天 {events} 件，仍有 {open} 件未办结',
   },
   en: {
     importing: 'Importing {what}',
@@ -47,18 +94,67 @@ const CLI_TEXTS = {
     areas: 'areas',
     leads: 'leads',
     records: 'health records',
+    generating: 'Generating persons',
+    rotating: 'Rotating',
+    demoSignIns: '\nDemo sign-ins (password: {password}):',
+    demoLoginLine: '  {role} {username} {displayName} @ {area}',
+    mustChangePassword: '{password} (must be changed at first sign-in)',
+    openUrl: '\nOpen {url}\n',
+    running: '\nGridguard is running at {url}  (database: {backend})',
+    apiDocs: 'API docs: {url}/api/docs',
+    demoSignIn: 'Demo sign-in: admin / {password} (other demo users: see README)',
+    migrationsApplied: 'Applied: {names}',
+    upToDate: 'The database is up to date.',
+    sealedBirthDates: 'Moved {count} clear birth dates into the encrypted register records.',
+    sealedNames: 'Moved {count} clear reporter and requester names into encrypted columns.',
+    generatingDemo: 'Empty database: generating the demo village 星火村 …',
+    noAreasYet: 'No areas yet: import the hierarchy first (gridguard import areas FILE)',
+    adminCreated: 'Created admin {username} on {area} ({code}).',
+    temporaryPassword: 'Temporary password (change at first sign-in): {password}',
+    notEmpty: 'The database already holds areas or users; demo data goes only into an empty one.',
+    areasSummary: 'Areas: {inserted} inserted, {updated} updated, {unchanged} unchanged, {rejected} rejected',
+    positiveCounts: '--persons and --grids must be positive whole numbers',
+    generated: 'Generated {persons} persons in {grids} grids under {city} ({code}).',
+    capabilityChoice: '--capability must be one of {choices}',
+    cameraNeedsDeviceAlerts: '--camera goes with --capability device.alerts only',
+    noCamera: 'No camera with code {code}',
+    cameraOutsideArea: 'Camera {camera} is not inside area {area}',
+    batchSizeRange: '--batch-size must be between 1 and 100000',
+    rotated: 'Key {keyId} ({suite}){resumed}: {carried} hash copies carried over elsewhere',
+    rotationResumed: ', resumed',
+    rotatedTable: '  {table} {scanned} rows, {reencrypted} re-encrypted, {rehashed} re-hashed',
+    wroteLabels:
+      'Wrote {labels} door labels of {area} on {pages} page(s) to {file} ({issued} codes newly issued)',
+    roundIdInvalid: '--round must be a round id',
+    countersRebuilt: 'Rebuilt the counters of {rounds} open round(s) in {seconds} s.',
+    returneesFlagged: 'Flagged {count} returnee(s).',
+    sourceInvalid: '--source must be 1-64 letters, digits, _ . : or -',
+    configInvalid: '{variable}: {detail}',
+    dataDirLocked:
+      'The data directory {dir} is in use by {holder}. Stop that process first, or point DATABASE_URL at a PostgreSQL server to run several processes.',
+    lockHolderUnknown: 'another process (it has not written its name into the lock file yet)',
+    lockHolder: 'process {pid} on {host} ("{command}", since {since})',
+    demoAreas: '  areas: 1 village, {grids} grids, {microGrids} micro-grids, {cells} row cells',
+    demoRegister:
+      '  register: {houses} houses, {persons} residents and tenants, {units} enterprises, {cameras} cameras',
+    demoEpidemic: '  epidemic: an open screening round with {tested} residents tested',
+    demoAccounts: '  accounts: {accounts} ({volunteers} volunteers)',
+    demoVisits: "  visits: {visits} household visits by the micro-grids' workers in the last 30 days",
+    demoServices:
+      '  teams: {teams} ({teamMembers} members); {volunteersCovering} volunteers cover {coveredHouses} households; {resources} resource and service entries; {requests} requests; {announcements} announcements',
+    demoEvents: '  events: {events} over the last 30 days, {open} still open',
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 
 export type CliTextKey = keyof (typeof CLI_TEXTS)['zh-CN'];
 
-/** The locale of this command line run (`--lang`, else LANG and friends). */
-export function commandLocale(lang: string | undefined): Locale {
-  return cliLocale(lang ? ['--lang', lang] : process.argv, process.env);
-}
-
 /** A command line text in a language; the en record has every zh-CN key by type. */
 export function cliText(locale: Locale, key: CliTextKey): string {
   const texts: Record<CliTextKey, string> = CLI_TEXTS[locale];
   return texts[key];
+}
+
+/** `say(key, params)` for one locale: the worded, filled line. */
+export function cliSay(locale: Locale): (key: CliTextKey, params?: Params) => string {
+  return (key, params) => format(cliText(locale, key), params);
 }

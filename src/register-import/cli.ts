@@ -6,8 +6,9 @@ import { migrateToLatest } from '../db/migrate.js';
 import type { EncodingOption } from '../imports/encoding.js';
 import { createCliProgress } from '../imports/progress.js';
 import { createFieldCipher } from '../privacy/field-crypto.js';
-import { type CliTextKey, cliText, commandLocale } from '../i18n/cli.js';
-import { format, type Params } from '../i18n/locale.js';
+import { type CliTextKey, cliText } from '../i18n/cli.js';
+import { type CliHelpKey, cliHelp } from '../i18n/cli-help.js';
+import { DEFAULT_LOCALE, format, type Locale, type Params } from '../i18n/locale.js';
 import { localizeRejects } from '../imports/report.js';
 import { IMPORT_KINDS, type ImportKind } from './columns.js';
 import { importRegisterFile } from './service.js';
@@ -15,7 +16,6 @@ import { writeTemplate } from './template.js';
 
 interface ImportFlags {
   json?: boolean;
-  lang?: string;
   sheet?: string;
   encoding: EncodingOption;
   rejects?: string;
@@ -23,14 +23,12 @@ interface ImportFlags {
   dryRun?: boolean;
 }
 
-const LABELS: Record<ImportKind, string> = {
-  persons: 'persons (实有人口)',
-  houses: 'houses (实有房屋)',
-  units: 'units (实有单位)',
-};
-
-async function runImport(kind: ImportKind, file: string | undefined, flags: ImportFlags): Promise<void> {
-  const locale = commandLocale(flags.lang);
+async function runImport(
+  locale: Locale,
+  kind: ImportKind,
+  file: string | undefined,
+  flags: ImportFlags,
+): Promise<void> {
   const say = (key: CliTextKey, params?: Params) => format(cliText(locale, key), params);
   const what = cliText(locale, kind);
   if (flags.template) {
@@ -79,31 +77,26 @@ async function runImport(kind: ImportKind, file: string | undefined, flags: Impo
 }
 
 /** `gridguard import persons|houses|units FILE`: attaches to an existing `import` command if there is one. */
-export function registerImportCommands(program: Command): void {
+export function registerImportCommands(program: Command, locale: Locale = DEFAULT_LOCALE): void {
+  const help = (key: CliHelpKey, params?: Params) => format(cliHelp(locale, key), params);
   const group =
     program.commands.find((c) => c.name() === 'import') ??
-    program.command('import').description('Import data from XLSX or CSV files');
+    program.command('import').description(help('import'));
   for (const kind of IMPORT_KINDS) {
     group
       .command(kind)
-      .description(
-        `Import ${LABELS[kind]} from XLSX or CSV (UTF-8 or GBK); idempotent, invalid rows are reported`,
-      )
-      .argument('[file]', 'the .xlsx or .csv file')
-      .option('--json', 'print only the report as one JSON object')
-      .option('--lang <locale>', 'language of messages: zh-CN or en (default: LANG, else zh-CN)')
-      .option('--sheet <name>', 'the worksheet to read (default: the first visible one)')
+      .description(help('importRegister', { what: cliText(locale, kind) }))
+      .argument('[file]', help('file'))
+      .option('--json', help('jsonOnly'))
+      .option('--sheet <name>', help('sheet'))
       .addOption(
-        new Option('--encoding <encoding>', 'CSV text encoding')
+        new Option('--encoding <encoding>', help('encoding'))
           .choices(['auto', 'utf-8', 'gbk'])
           .default('auto'),
       )
-      .option('--rejects <out.xlsx>', 'write the rejected rows with their reasons to this XLSX file')
-      .option('--dry-run', 'check every row against the register, store nothing')
-      .option(
-        '--template <file.xlsx>',
-        'write a blank template with the Chinese headers instead of importing',
-      )
-      .action((file: string | undefined, flags: ImportFlags) => runImport(kind, file, flags));
+      .option('--rejects <out.xlsx>', help('rejects'))
+      .option('--dry-run', help('dryRun'))
+      .option('--template <file.xlsx>', help('template'))
+      .action((file: string | undefined, flags: ImportFlags) => runImport(locale, kind, file, flags));
   }
 }

@@ -9,15 +9,15 @@ import { createCliProgress } from '../../imports/progress.js';
 import { createFieldCipher } from '../../privacy/field-crypto.js';
 import { DEFAULT_SOURCE, importHealthFile } from './file-import.js';
 import { HEALTH_CODE_SOURCES } from './health-codes.js';
-import { FEED_KINDS, type FeedKind, KIND_LABELS } from './kinds.js';
-import { type CliTextKey, cliText, commandLocale } from '../../i18n/cli.js';
-import { format, type Params } from '../../i18n/locale.js';
+import { FEED_KINDS, type FeedKind } from './kinds.js';
+import { type CliTextKey, cliText } from '../../i18n/cli.js';
+import { type CliHelpKey, cliHelp } from '../../i18n/cli-help.js';
+import { DEFAULT_LOCALE, format, type Locale, type Params } from '../../i18n/locale.js';
 import { problemMessage } from '../../i18n/messages.js';
 import { localizeRejects } from '../../imports/report.js';
 
 interface HealthImportFlags {
   json?: boolean;
-  lang?: string;
   source: string;
   area?: string;
   sheet?: string;
@@ -25,11 +25,14 @@ interface HealthImportFlags {
   rejects?: string;
 }
 
-async function runImport(kind: FeedKind, file: string, flags: HealthImportFlags): Promise<void> {
-  if (!/^[\p{L}\p{N}_.:-]{1,64}$/u.test(flags.source))
-    throw new InvalidArgumentError('--source must be 1-64 letters, digits, _ . : or -');
-  const locale = commandLocale(flags.lang);
+async function runImport(
+  locale: Locale,
+  kind: FeedKind,
+  file: string,
+  flags: HealthImportFlags,
+): Promise<void> {
   const say = (key: CliTextKey, params?: Params) => format(cliText(locale, key), params);
+  if (!/^[\p{L}\p{N}_.:-]{1,64}$/u.test(flags.source)) throw new InvalidArgumentError(say('sourceInvalid'));
   const config = loadConfig();
   const database = await openDatabase(config, `gridguard import ${kind}`);
   try {
@@ -85,34 +88,30 @@ async function runImport(kind: FeedKind, file: string, flags: HealthImportFlags)
 }
 
 /** `gridguard import tests|vaccinations|temperatures|healthcodes|riskareas FILE`, under the existing `import` command. */
-export function registerHealthImportCommands(program: Command): void {
+export function registerHealthImportCommands(program: Command, locale: Locale = DEFAULT_LOCALE): void {
+  const help = (key: CliHelpKey, params?: Params) => format(cliHelp(locale, key), params);
   const group =
     program.commands.find((c) => c.name() === 'import') ??
-    program.command('import').description('Import data from XLSX or CSV files');
+    program.command('import').description(help('import'));
   for (const kind of FEED_KINDS) {
     group
       .command(kind)
-      .description(
-        kind === 'riskareas'
-          ? `Import ${KIND_LABELS[kind]} from XLSX or CSV (UTF-8 or GBK); idempotent per source, name, level and start`
-          : `Import ${KIND_LABELS[kind]} from XLSX or CSV (UTF-8 or GBK); idempotent per source and record id, matched to persons by ID number`,
-      )
-      .argument('<file>', 'the .xlsx or .csv file')
+      .description(help(kind === 'riskareas' ? 'importRiskAreas' : 'importFeed', { what: help(kind) }))
+      .argument('<file>', help('file'))
       .option(
         '--source <name>',
-        `the feed's source: record ids are unique per source; health codes are read with its colour table (${Object.keys(HEALTH_CODE_SOURCES).join(', ')})`,
+        help('feedSource', { sources: Object.keys(HEALTH_CODE_SOURCES).join(', ') }),
         DEFAULT_SOURCE,
       )
-      .option('--area <code>', 'the area the feed belongs to (default: the top area)')
-      .option('--json', 'print only the report as one JSON object')
-      .option('--lang <locale>', 'language of messages: zh-CN or en (default: LANG, else zh-CN)')
-      .option('--sheet <name>', 'the worksheet to read (default: the first visible one)')
+      .option('--area <code>', help('feedArea'))
+      .option('--json', help('jsonOnly'))
+      .option('--sheet <name>', help('sheet'))
       .addOption(
-        new Option('--encoding <encoding>', 'CSV text encoding')
+        new Option('--encoding <encoding>', help('encoding'))
           .choices(['auto', 'utf-8', 'gbk'])
           .default('auto'),
       )
-      .option('--rejects <out.xlsx>', 'write the rejected rows with their reasons to this XLSX file')
-      .action((file: string, flags: HealthImportFlags) => runImport(kind, file, flags));
+      .option('--rejects <out.xlsx>', help('rejects'))
+      .action((file: string, flags: HealthImportFlags) => runImport(locale, kind, file, flags));
   }
 }

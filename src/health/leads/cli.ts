@@ -8,8 +8,9 @@ import type { EncodingOption } from '../../imports/encoding.js';
 import { createCliProgress } from '../../imports/progress.js';
 import { createFieldCipher } from '../../privacy/field-crypto.js';
 import { importLeadFile } from './import.js';
-import { type CliTextKey, cliText, commandLocale } from '../../i18n/cli.js';
-import { format, type Params } from '../../i18n/locale.js';
+import { type CliTextKey, cliText } from '../../i18n/cli.js';
+import { type CliHelpKey, cliHelp } from '../../i18n/cli-help.js';
+import { DEFAULT_LOCALE, format, type Locale, type Params } from '../../i18n/locale.js';
 import { problemMessage } from '../../i18n/messages.js';
 import { localizeRejects } from '../../imports/report.js';
 
@@ -17,14 +18,12 @@ interface LeadImportFlags {
   area: string;
   batch?: string;
   json?: boolean;
-  lang?: string;
   sheet?: string;
   encoding: EncodingOption;
   rejects?: string;
 }
 
-async function runLeadImport(file: string, flags: LeadImportFlags): Promise<void> {
-  const locale = commandLocale(flags.lang);
+async function runLeadImport(locale: Locale, file: string, flags: LeadImportFlags): Promise<void> {
   const say = (key: CliTextKey, params?: Params) => format(cliText(locale, key), params);
   const config = loadConfig();
   const database = await openDatabase(config, 'gridguard import leads');
@@ -72,32 +71,22 @@ async function runLeadImport(file: string, flags: LeadImportFlags): Promise<void
 }
 
 /** `gridguard import leads FILE --area CODE`: attaches to the existing `import` command if there is one. */
-export function registerLeadImportCommand(program: Command): void {
+export function registerLeadImportCommand(program: Command, locale: Locale = DEFAULT_LOCALE): void {
+  const help = (key: CliHelpKey, params?: Params) => format(cliHelp(locale, key), params);
   const group =
     program.commands.find((c) => c.name() === 'import') ??
-    program.command('import').description('Import data from XLSX or CSV files');
+    program.command('import').description(help('import'));
   group
     .command('leads')
-    .description(
-      'Import a big-data lead list (大数据线索) from XLSX or CSV: 身份证号, 手机号, 姓名, 地址, 核查事由, 核查时限; each lead is routed to its grid or the community inbox',
-    )
-    .argument('<file>', 'the .xlsx or .csv file')
-    .requiredOption(
-      '--area <code>',
-      'code of the importing area: leads are matched under it; the unmatched go to its community inbox',
-    )
-    .option(
-      '--batch <reference>',
-      'names the list (default: file name and date); re-importing a batch stores nothing twice',
-    )
-    .option('--json', 'print only the report as one JSON object')
-    .option('--lang <locale>', 'language of messages: zh-CN or en (default: LANG, else zh-CN)')
-    .option('--sheet <name>', 'the worksheet to read (default: the first visible one)')
+    .description(help('importLeads'))
+    .argument('<file>', help('file'))
+    .requiredOption('--area <code>', help('leadsArea'))
+    .option('--batch <reference>', help('leadsBatch'))
+    .option('--json', help('jsonOnly'))
+    .option('--sheet <name>', help('sheet'))
     .addOption(
-      new Option('--encoding <encoding>', 'CSV text encoding')
-        .choices(['auto', 'utf-8', 'gbk'])
-        .default('auto'),
+      new Option('--encoding <encoding>', help('encoding')).choices(['auto', 'utf-8', 'gbk']).default('auto'),
     )
-    .option('--rejects <out.xlsx>', 'write the rejected rows with their reasons to this XLSX file')
-    .action((file: string, flags: LeadImportFlags) => runLeadImport(file, flags));
+    .option('--rejects <out.xlsx>', help('rejects'))
+    .action((file: string, flags: LeadImportFlags) => runLeadImport(locale, file, flags));
 }

@@ -6,6 +6,9 @@ import { type Database, openDatabase } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { flagReturnees } from '../key-persons/returnees.js';
 import { rebuildRoundCounters } from './counters.js';
+import { cliSay } from '../../i18n/cli.js';
+import { cliHelp } from '../../i18n/cli-help.js';
+import { DEFAULT_LOCALE, type Locale } from '../../i18n/locale.js';
 
 async function withDatabase(command: string, work: (database: Database) => Promise<void>): Promise<void> {
   const database = await openDatabase(loadConfig(), `gridguard ${command}`);
@@ -26,15 +29,14 @@ function group(program: Command, name: string, description: string): Command {
  * `gridguard rebuild counters [--round ID]`: recompute screening-round coverage from source;
  * `gridguard scan returnees`: flag returnees from current risk areas now.
  */
-export function registerHealthCommands(program: Command): void {
-  group(program, 'rebuild', 'Recompute precomputed figures from their source data')
+export function registerHealthCommands(program: Command, locale: Locale = DEFAULT_LOCALE): void {
+  const say = cliSay(locale);
+  group(program, 'rebuild', cliHelp(locale, 'rebuild'))
     .command('counters')
-    .description(
-      'Recompute the coverage counters of open screening rounds from the register, test records and marks',
-    )
-    .option('--round <id>', 'only this round', (v) => {
+    .description(cliHelp(locale, 'rebuildCounters'))
+    .option('--round <id>', cliHelp(locale, 'round'), (v) => {
       const id = Number.parseInt(v, 10);
-      if (!(id > 0)) throw new InvalidArgumentError('--round must be a round id');
+      if (!(id > 0)) throw new InvalidArgumentError(say('roundIdInvalid'));
       return id;
     })
     .action(async (options: { round?: number }) => {
@@ -55,19 +57,17 @@ export function registerHealthCommands(program: Command): void {
           return rebuilt;
         });
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
-        console.log(`Rebuilt the counters of ${result.rounds} open round(s) in ${seconds} s.`);
+        console.log(say('countersRebuilt', { rounds: result.rounds, seconds }));
       });
     });
 
-  group(program, 'scan', 'Run a background check now')
+  group(program, 'scan', cliHelp(locale, 'scan'))
     .command('returnees')
-    .description(
-      'Flag persons who arrived in the last 14 days from a current risk area as returnee key persons',
-    )
+    .description(cliHelp(locale, 'scanReturnees'))
     .action(async () => {
       await withDatabase('scan returnees', async ({ db }) => {
         const result = await flagReturnees(db, new Date());
-        console.log(`Flagged ${result.flagged.length} returnee(s).`);
+        console.log(say('returneesFlagged', { count: result.flagged.length }));
       });
     });
 }
