@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { LEVELS, RIGHTS, ROLES } from '../core/vocabulary.js';
+import { LOCALES } from '../i18n/locale.js';
 
 export const LoginBody = Type.Object(
   {
@@ -16,6 +17,13 @@ export const ChangePasswordBody = Type.Object(
   },
   { $id: 'ChangePasswordBody', additionalProperties: false },
 );
+
+/** The signed-in user's own settings; answers are worded in `locale` from then on. */
+export const UpdateMeBody = Type.Object(
+  { locale: Type.Enum(LOCALES) },
+  { $id: 'UpdateMeBody', additionalProperties: false },
+);
+export type UpdateMeBody = Static<typeof UpdateMeBody>;
 
 export const AssignmentView = Type.Object(
   {
@@ -46,7 +54,7 @@ export const MeResponse = Type.Object(
     id: Type.Integer(),
     username: Type.String(),
     displayName: Type.String(),
-    locale: Type.String(),
+    locale: Type.Enum(LOCALES),
     mustChangePassword: Type.Boolean(),
     /** A second factor (TOTP) is set up for this account. */
     mfaEnabled: Type.Boolean(),

@@ -184,6 +184,7 @@ export const auditActionsEn: Readonly<Record<AuditAction, string>> = {
   'area.move': 'Area moved',
   'area.retire': 'Area retired',
   'area.update': 'Area changed',
+  'auth.locale_changed': 'Language changed',
   'auth.locked': 'Account locked',
   'auth.login': 'Signed in',
   'auth.login_failed': 'Sign-in failed',

@@ -184,6 +184,7 @@ export const auditActionsZhCN: Readonly<Record<AuditAction, string>> = {
   'area.move': '迁移区域',
   'area.retire': '撤销区域',
   'area.update': '修改区域',
+  'auth.locale_changed': '更改界面语言',
   'auth.locked': '账户锁定',
   'auth.login': '登录',
   'auth.login_failed': '登录失败',

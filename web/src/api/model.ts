@@ -300,6 +300,7 @@ export type UpdateAreaBody = Schemas['UpdateAreaBody'];
 export type UpdateCategoryBody = Schemas['UpdateCategoryBody'];
 export type UpdateHouseBody = Schemas['UpdateHouseBody'];
 export type UpdateKeyPersonBody = Schemas['UpdateKeyPersonBody'];
+export type UpdateMeBody = Schemas['UpdateMeBody'];
 export type UpdatePersonBody = Schemas['UpdatePersonBody'];
 export type UpdateResourceBody = Schemas['UpdateResourceBody'];
 export type UpdateTeamBody = Schemas['UpdateTeamBody'];
