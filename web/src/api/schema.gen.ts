@@ -4439,6 +4439,7 @@ export interface components {
             /** @enum {unknown} */
             status: "open" | "matched" | "lead" | "dismissed";
             areaId: number;
+            areaPath: string;
             personId: number | null;
             /** Format: date-time */
             occurredAt: string;
@@ -6242,6 +6243,7 @@ export interface components {
                 id: number;
                 code: string;
                 name: string;
+                path?: string;
             };
             tags: string[];
             /** Format: date-time */
