@@ -2,6 +2,7 @@
 // Each record is typed by its vocabulary: a word without a name here fails the build.
 import type {
   AccessCodeStatus,
+  AnnouncementKind,
   AnnouncementStatus,
   AreaKind,
   AuditAction,
@@ -16,6 +17,7 @@ import type {
   Level,
   PendingChangeStatus,
   PersonStatus,
+  RequestKind,
   Right,
   Role,
   RoundStatus,
@@ -156,6 +158,22 @@ export const serviceRequestStatusesEn: Readonly<Record<ServiceRequestStatus, str
   delivered: 'Delivered',
   closed: 'Closed',
   cancelled: 'Cancelled',
+};
+
+export const requestKindsEn: Readonly<Record<RequestKind, string>> = {
+  medicine: 'Buy medicine',
+  groceries: 'Buy groceries',
+  gas: 'Gas delivery',
+  doctor_visit: 'Doctor visit',
+  transport: 'Transport to care',
+  other: 'Other help',
+};
+
+export const announcementKindsEn: Readonly<Record<AnnouncementKind, string>> = {
+  policy: 'Policy',
+  rumour_rebuttal: 'Rumour rebuttal',
+  alert: 'Alert',
+  notice: 'Notice',
 };
 
 export const announcementStatusesEn: Readonly<Record<AnnouncementStatus, string>> = {

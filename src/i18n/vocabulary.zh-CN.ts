@@ -2,6 +2,7 @@
 // Each record is typed by its vocabulary: a word without a name here fails the build.
 import type {
   AccessCodeStatus,
+  AnnouncementKind,
   AnnouncementStatus,
   AreaKind,
   AuditAction,
@@ -16,6 +17,7 @@ import type {
   Level,
   PendingChangeStatus,
   PersonStatus,
+  RequestKind,
   Right,
   Role,
   RoundStatus,
@@ -156,6 +158,22 @@ export const serviceRequestStatusesZhCN: Readonly<Record<ServiceRequestStatus, s
   delivered: '已送达',
   closed: '已办结',
   cancelled: '已取消',
+};
+
+export const requestKindsZhCN: Readonly<Record<RequestKind, string>> = {
+  medicine: '代购药品',
+  groceries: '代购生活物资',
+  gas: '煤气配送',
+  doctor_visit: '上门问诊',
+  transport: '就医出行',
+  other: '其他求助',
+};
+
+export const announcementKindsZhCN: Readonly<Record<AnnouncementKind, string>> = {
+  policy: '政策通知',
+  rumour_rebuttal: '辟谣',
+  alert: '预警',
+  notice: '公告',
 };
 
 export const announcementStatusesZhCN: Readonly<Record<AnnouncementStatus, string>> = {

@@ -1,0 +1,12 @@
+import type { NotificationText } from './notifications.js';
+
+/** Titles of the notifications the server writes, in Chinese; `{kind}` is the vocabulary's name. */
+export const NOTIFICATIONS_ZH_CN: Readonly<Record<NotificationText, string>> = {
+  requestNew: '居民求助：{kind}',
+  requestNewUrgent: '【紧急】居民求助：{kind}',
+  requestWithdrawn: '居民已取消求助：{kind}',
+  requestCancelled: '求助已取消：{kind}',
+  requestReassigned: '转派给您的居民求助：{kind}',
+  requestReassignedUrgent: '【紧急】转派给您的居民求助：{kind}',
+  announcementPublished: '{kind}：{title}',
+};
