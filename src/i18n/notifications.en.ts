@@ -1,4 +1,4 @@
-import type { NotificationText } from './notifications.js';
+import type { NotificationText } from './notifications.zh-CN.js';
 
 /** Titles of the notifications the server writes, in English; `{kind}` is the vocabulary's name. */
 export const NOTIFICATIONS_EN: Readonly<Record<NotificationText, string>> = {

@@ -1,16 +1,8 @@
 import { format, type Locale, type Params } from './locale.js';
 import { NOTIFICATIONS_EN } from './notifications.en.js';
-import { NOTIFICATIONS_ZH_CN } from './notifications.zh-CN.js';
+import { NOTIFICATIONS_ZH_CN, type NotificationText } from './notifications.zh-CN.js';
 
-/** The texts of notifications the server words itself, each in every language (a missing one fails the build). */
-export type NotificationText =
-  | 'requestNew'
-  | 'requestNewUrgent'
-  | 'requestWithdrawn'
-  | 'requestCancelled'
-  | 'requestReassigned'
-  | 'requestReassignedUrgent'
-  | 'announcementPublished';
+export type { NotificationText };
 
 const TEXTS: Record<Locale, Readonly<Record<NotificationText, string>>> = {
   'zh-CN': NOTIFICATIONS_ZH_CN,
