@@ -13,6 +13,7 @@ import {
   ReadsReport,
   UpdateAnnouncementBody,
 } from './schema.js';
+import { requestLocale } from '../i18n/locale.js';
 import * as service from './service.js';
 
 /** Announcements (policy notices, rumour rebuttals, alerts) to a subtree, read on the household page. */
@@ -161,7 +162,8 @@ export const announcementRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       onRequest: pageLimit,
     },
-    async (request) => service.publicAnnouncements(app.db, app.clock(), request.params.token),
+    async (request) =>
+      service.publicAnnouncements(app.db, app.clock(), request.params.token, requestLocale(request)),
   );
 
   app.post(

@@ -9,12 +9,6 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T)
 const DateTime = Type.String({ format: 'date-time' });
 
 export { ANNOUNCEMENT_KINDS, ANNOUNCEMENT_STATUSES };
-export const KIND_LABELS: Record<(typeof ANNOUNCEMENT_KINDS)[number], string> = {
-  policy: '政策通知',
-  rumour_rebuttal: '辟谣',
-  alert: '预警',
-  notice: '公告',
-};
 
 /** Addressed to households with a resident holding one of these register tags (e.g. elderly_alone 独居老人). */
 const Tags = Type.Array(PersonTag, { maxItems: 10, uniqueItems: true });

@@ -4,14 +4,16 @@ import { conflict, invalid, notFound } from '../core/errors.js';
 import type { PageOf } from '../core/pagination.js';
 import { findAreaInScope } from '../hierarchy/repository.js';
 import { checkedText } from '../household-codes/validation.js';
-import { notify } from '../notifications/notify.js';
+import type { Locale } from '../i18n/locale.js';
+import { announcementKindName } from '../i18n/messages.js';
+import { notificationText } from '../i18n/notifications.js';
+import { notifyInTheirLanguage } from '../notifications/notify.js';
 import { houseByToken } from '../household-codes/house-by-token.js';
 import * as repo from './repository.js';
 import {
   type AnnouncementQuery,
   type AnnouncementView,
   type CreateAnnouncementBody,
-  KIND_LABELS,
   type PublicAnnouncementList,
   type PublicReadReceipt,
   type ReadsReport,
@@ -178,11 +180,15 @@ export async function publishAnnouncement(db: Db, actor: Actor, id: number): Pro
     after: { status: 'published' },
   });
   const self = actor.viewer.kind === 'user' ? actor.viewer.userId : null;
-  await notify(db, {
+  await notifyInTheirLanguage(db, {
     userIds: (await repo.workersOf(db, row.area_path)).filter((u) => u !== self),
     kind: 'announcement.published',
     priority: row.kind === 'alert' ? 'urgent' : 'normal',
-    title: `${KIND_LABELS[row.kind]}：${row.title}`,
+    title: (locale) =>
+      notificationText(locale, 'announcementPublished', {
+        kind: announcementKindName(locale, row.kind),
+        title: row.title,
+      }),
     body: row.body.slice(0, 200),
     link: `/announcements/${id}`,
     readRule: repo.ANNOUNCEMENT_READ_RULE,
@@ -259,14 +265,19 @@ export async function readsReport(db: Db, actor: Actor, id: number): Promise<Rea
 
 // ---- the household page ----
 
-export async function publicAnnouncements(db: Db, now: Date, token: string): Promise<PublicAnnouncementList> {
+export async function publicAnnouncements(
+  db: Db,
+  now: Date,
+  token: string,
+  locale: Locale,
+): Promise<PublicAnnouncementList> {
   const house = await houseByToken(db, token);
   const rows = await repo.announcementsForHouse(db, house, now, PUBLIC_LIST_LIMIT);
   return {
     items: rows.map((r) => ({
       id: r.id,
       kind: r.kind,
-      kindLabel: KIND_LABELS[r.kind],
+      kindLabel: announcementKindName(locale, r.kind),
       title: r.title,
       body: r.body,
       from: r.area_name,

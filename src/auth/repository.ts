@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from './context.js';
+import type { Locale } from '../i18n/locale.js';
 import type { Capability, Role } from './rights.js';
 import { type Assignment, inOrAbove, type Viewer } from './scope.js';
 
@@ -460,6 +461,11 @@ export async function setOwnPassword(db: Db, userId: number, hash: string, now: 
     .set({ password_hash: hash, must_change_password: false, updated_at: now })
     .where('id', '=', userId)
     .execute();
+}
+
+/** The language the user's answers are worded in. */
+export async function setOwnLocale(db: Db, userId: number, locale: Locale, now: Date): Promise<void> {
+  await db.updateTable('users').set({ locale, updated_at: now }).where('id', '=', userId).execute();
 }
 
 export async function findUserProfile(db: Db, userId: number) {

@@ -15,8 +15,16 @@ import {
   MfaConfirmResponse,
   MfaSetupResponse,
   SecondStepBody,
+  UpdateMeBody,
 } from './schema.js';
-import { changePassword, completeLogin, describeUser, login, type LoginResult } from './service.js';
+import {
+  changeOwnLocale,
+  changePassword,
+  completeLogin,
+  describeUser,
+  login,
+  type LoginResult,
+} from './service.js';
 
 export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const cookieOptions = { path: '/', sameSite: 'strict' as const, secure: app.config.cookieSecure };
@@ -166,6 +174,27 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const viewer = request.viewer;
       if (viewer?.kind !== 'user' || !request.csrfToken)
         throw new AppError('UNAUTHENTICATED', 401, 'Sign in first');
+      return describeUser(app.db, viewer.userId, request.csrfToken, app.config.mfa);
+    },
+  );
+
+  app.patch(
+    '/api/auth/me',
+    {
+      schema: {
+        operationId: 'updateMe',
+        tags: ['auth'],
+        summary: 'Change the own settings (the language answers are worded in); answers the signed-in user',
+        body: UpdateMeBody,
+        response: { 200: MeResponse, ...errors(400, 401) },
+      },
+      preHandler: app.requireUser,
+    },
+    async (request) => {
+      const viewer = request.viewer;
+      if (viewer?.kind !== 'user' || !request.csrfToken)
+        throw new AppError('UNAUTHENTICATED', 401, 'Sign in first');
+      await changeOwnLocale(app.db, request.actor(), request.body.locale);
       return describeUser(app.db, viewer.userId, request.csrfToken, app.config.mfa);
     },
   );

@@ -1,5 +1,6 @@
 import { AreaLevel, Right, Role } from '../core/closed-schemas.js';
 import { Type, type Static } from 'typebox';
+import { LOCALES } from '../i18n/locale.js';
 
 export const LoginBody = Type.Object(
   {
@@ -16,6 +17,16 @@ export const ChangePasswordBody = Type.Object(
   },
   { $id: 'ChangePasswordBody', additionalProperties: false },
 );
+
+/** A language the API and the web speak. */
+export const Locale = Type.Enum(LOCALES, { $id: 'Locale' });
+
+/** The signed-in user's own settings; answers are worded in `locale` from then on. */
+export const UpdateMeBody = Type.Object(
+  { locale: Locale },
+  { $id: 'UpdateMeBody', additionalProperties: false },
+);
+export type UpdateMeBody = Static<typeof UpdateMeBody>;
 
 export const AssignmentView = Type.Object(
   {
@@ -46,7 +57,7 @@ export const MeResponse = Type.Object(
     id: Type.Integer(),
     username: Type.String(),
     displayName: Type.String(),
-    locale: Type.String(),
+    locale: Locale,
     mustChangePassword: Type.Boolean(),
     /** A second factor (TOTP) is set up for this account. */
     mfaEnabled: Type.Boolean(),

@@ -3,6 +3,7 @@ import { recordAnonymousAudit, recordAudit } from '../audit/repository.js';
 import type { Actor } from './context.js';
 import { AppError } from '../core/errors.js';
 import type { DB } from '../db/schema.js';
+import { DEFAULT_LOCALE, type Locale, localeOf } from '../i18n/locale.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import {
   failLogin,
@@ -31,6 +32,7 @@ import {
   findUserProfile,
   findUserRow,
   markLastLogin,
+  setOwnLocale,
   setOwnPassword,
 } from './repository.js';
 import { normaliseUsername } from './username.js';
@@ -235,6 +237,24 @@ export async function changePassword(
   });
 }
 
+/** The user's language setting: answers (errors, notifications, exports) are worded in it from the next request on. */
+export async function changeOwnLocale(db: Kysely<DB>, actor: Actor, locale: Locale): Promise<void> {
+  const viewer = actor.viewer;
+  if (viewer.kind !== 'user') throw new AppError('UNAUTHENTICATED', 401, 'Sign in first');
+  await db.transaction().execute(async (trx) => {
+    const before = await findUserProfile(trx, viewer.userId);
+    if (before.locale === locale) return;
+    await setOwnLocale(trx, viewer.userId, locale, actor.now());
+    await recordAudit(trx, actor, {
+      action: 'auth.locale_changed',
+      entityType: 'user',
+      entityId: viewer.userId,
+      before: { locale: before.locale },
+      after: { locale },
+    });
+  });
+}
+
 /** What the web app needs about the signed-in user: assignments with their areas, and rights held anywhere. */
 export async function describeUser(db: Kysely<DB>, userId: number, csrfToken: string, mfaMode: MfaMode) {
   const user = await findUserProfile(db, userId);
@@ -256,7 +276,7 @@ export async function describeUser(db: Kysely<DB>, userId: number, csrfToken: st
     id: user.id,
     username: user.username,
     displayName: user.display_name,
-    locale: user.locale,
+    locale: localeOf(user.locale) ?? DEFAULT_LOCALE,
     mustChangePassword: user.must_change_password,
     mfaEnabled,
     mfaEnrolmentRequired: mfaEnrolmentRequired(mfaMode, mfaEnabled, viewer.assignments),

@@ -196,6 +196,7 @@ export const AUDIT_ACTIONS = [
   'area.move',
   'area.retire',
   'area.update',
+  'auth.locale_changed',
   'auth.locked',
   'auth.login',
   'auth.login_failed',

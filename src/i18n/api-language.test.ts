@@ -92,4 +92,41 @@ describeEachDatabase('the API answers in the caller’s language', (database) =>
     expect(error.message).not.toMatch(/\p{Script=Han}/u);
     expect(error.details[0]!.message).not.toMatch(/\p{Script=Han}/u);
   });
+
+  it('remembers the language a user picks: later answers without Accept-Language are in it, and the change is audited', async () => {
+    const tree = await createAreaTree(database().db);
+    const user = await createUser(database().db, [{ role: 'grid_worker', area: tree.microA }]);
+    const session = await signIn(app, user.username);
+    const setLocale = (locale: string) =>
+      app.inject({ method: 'PATCH', url: '/api/auth/me', headers: session.headers, payload: { locale } });
+    const refused = await setLocale('fr');
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.details).toMatchObject([{ field: 'body.locale', code: 'oneOf' }]);
+    const english = await setLocale('en');
+    expect(english.statusCode, english.body).toBe(200);
+    expect(english.json()).toMatchObject({ id: user.id, locale: 'en' });
+    const notANumber = await app.inject({
+      method: 'GET',
+      url: '/api/persons/not-a-number',
+      headers: { cookie: session.cookie },
+    });
+    expect(notANumber.statusCode).toBe(400);
+    const error = notANumber.json<{ error: { message: string; details: Array<{ message: string }> } }>()
+      .error;
+    expect(error.message).not.toMatch(/\p{Script=Han}/u);
+    expect(error.details[0]!.message).not.toMatch(/\p{Script=Han}/u);
+    expect((await app.inject({ url: '/api/auth/me', headers: session.headers })).json().locale).toBe('en');
+    const audit = await database()
+      .db.selectFrom('audit_log')
+      .select(['action', 'before', 'after'])
+      .where('actor_user_id', '=', user.id)
+      .where('action', '=', 'auth.locale_changed')
+      .execute();
+    expect(audit).toEqual([
+      { action: 'auth.locale_changed', before: { locale: 'zh-CN' }, after: { locale: 'en' } },
+    ]);
+    // Without a session there is nobody whose setting to change.
+    const anonymous = await app.inject({ method: 'PATCH', url: '/api/auth/me', payload: { locale: 'en' } });
+    expect(anonymous.statusCode).toBe(401);
+  });
 });

@@ -50,6 +50,8 @@ export const PROBLEM_CODES = [
   'birthDateMismatch',
   'creditCode',
   'phone',
+  // An SMS address: a mobile only, no landline.
+  'mobile',
   // Words of the register's vocabularies.
   'documentType',
   'sex',
@@ -108,6 +110,7 @@ export const PROBLEM_CODES = [
   'mustBeEmpty',
   'webhookUrl',
   'notHouseArea',
+  'areaOutOfReach',
   'volunteerRole',
   'noMicrogrid',
   'departmentOnly',

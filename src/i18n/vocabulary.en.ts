@@ -2,6 +2,7 @@
 // Each record is typed by its vocabulary: a word without a name here fails the build.
 import type {
   AccessCodeStatus,
+  AnnouncementKind,
   AnnouncementStatus,
   AreaKind,
   AuditAction,
@@ -16,6 +17,7 @@ import type {
   Level,
   PendingChangeStatus,
   PersonStatus,
+  RequestKind,
   Right,
   Role,
   RoundStatus,
@@ -158,6 +160,22 @@ export const serviceRequestStatusesEn: Readonly<Record<ServiceRequestStatus, str
   cancelled: 'Cancelled',
 };
 
+export const requestKindsEn: Readonly<Record<RequestKind, string>> = {
+  medicine: 'Buy medicine',
+  groceries: 'Buy groceries',
+  gas: 'Gas delivery',
+  doctor_visit: 'Doctor visit',
+  transport: 'Transport to care',
+  other: 'Other help',
+};
+
+export const announcementKindsEn: Readonly<Record<AnnouncementKind, string>> = {
+  policy: 'Policy',
+  rumour_rebuttal: 'Rumour rebuttal',
+  alert: 'Alert',
+  notice: 'Notice',
+};
+
 export const announcementStatusesEn: Readonly<Record<AnnouncementStatus, string>> = {
   draft: 'Draft',
   published: 'Published',
@@ -184,6 +202,7 @@ export const auditActionsEn: Readonly<Record<AuditAction, string>> = {
   'area.move': 'Area moved',
   'area.retire': 'Area retired',
   'area.update': 'Area changed',
+  'auth.locale_changed': 'Language changed',
   'auth.locked': 'Account locked',
   'auth.login': 'Signed in',
   'auth.login_failed': 'Sign-in failed',

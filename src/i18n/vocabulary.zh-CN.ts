@@ -2,6 +2,7 @@
 // Each record is typed by its vocabulary: a word without a name here fails the build.
 import type {
   AccessCodeStatus,
+  AnnouncementKind,
   AnnouncementStatus,
   AreaKind,
   AuditAction,
@@ -16,6 +17,7 @@ import type {
   Level,
   PendingChangeStatus,
   PersonStatus,
+  RequestKind,
   Right,
   Role,
   RoundStatus,
@@ -158,6 +160,22 @@ export const serviceRequestStatusesZhCN: Readonly<Record<ServiceRequestStatus, s
   cancelled: '已取消',
 };
 
+export const requestKindsZhCN: Readonly<Record<RequestKind, string>> = {
+  medicine: '代购药品',
+  groceries: '代购生活物资',
+  gas: '煤气配送',
+  doctor_visit: '上门问诊',
+  transport: '就医出行',
+  other: '其他求助',
+};
+
+export const announcementKindsZhCN: Readonly<Record<AnnouncementKind, string>> = {
+  policy: '政策通知',
+  rumour_rebuttal: '辟谣',
+  alert: '预警',
+  notice: '公告',
+};
+
 export const announcementStatusesZhCN: Readonly<Record<AnnouncementStatus, string>> = {
   draft: '草稿',
   published: '已发布',
@@ -184,6 +202,7 @@ export const auditActionsZhCN: Readonly<Record<AuditAction, string>> = {
   'area.move': '迁移区域',
   'area.retire': '撤销区域',
   'area.update': '修改区域',
+  'auth.locale_changed': '更改界面语言',
   'auth.locked': '账户锁定',
   'auth.login': '登录',
   'auth.login_failed': '登录失败',

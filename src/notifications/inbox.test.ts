@@ -193,8 +193,12 @@ describeEachDatabase('notification inbox and channel preferences', (database) =>
     expect(landlineSms.statusCode).toBe(400);
     expect(landlineSms.json().error).toMatchObject({
       code: 'NOTIFICATION_ADDRESS_INVALID',
-      details: [{ field: 'body.channels.0.address' }],
+      details: [{ field: 'body.channels.0.address', code: 'mobile' }],
     });
+    // Its own words: a mobile is needed; the phone text would say a landline is fine.
+    const [smsProblem] = (landlineSms.json() as { error: { details: { message: string }[] } }).error.details;
+    expect(smsProblem!.message).toContain('11 位手机号');
+    expect(smsProblem!.message).not.toContain('座机');
     const plainHttp = await attempt([
       { channel: 'webhook', enabled: true, address: 'http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x' },
     ]);

@@ -1,6 +1,7 @@
 import type { Db } from '../auth/context.js';
 import { type ReadRule, readersAmong } from './readers.js';
-import { insertNotifications } from './repository.js';
+import { DEFAULT_LOCALE, type Locale, localeOf } from '../i18n/locale.js';
+import { insertNotifications, localesOf } from './repository.js';
 
 /** The PostgreSQL channel on which committed notifications are announced to every app process. */
 export const NOTIFICATION_CHANNEL = 'gridguard_notifications';
@@ -102,4 +103,35 @@ export async function notify(db: Db, input: NotifyInput): Promise<NotificationAn
     announced: Buffer.byteLength(contentJson) < CONTENT_LIMIT_BYTES ? contentJson : null,
   });
   return created.map((row) => ({ id: row.id, userId: row.user_id }));
+}
+
+/**
+ * Notifies each user in their own language: the users are grouped by their language setting and
+ * each group gets the title and body worded for it. Otherwise as `notify`.
+ */
+export async function notifyInTheirLanguage(
+  db: Db,
+  input: Omit<NotifyInput, 'title' | 'body'> & {
+    title: (locale: Locale) => string;
+    body?: ((locale: Locale) => string | null) | string | null;
+  },
+): Promise<NotificationAnnouncement[]> {
+  const groups = new Map<Locale, number[]>();
+  for (const user of await localesOf(db, input.userIds)) {
+    const locale = localeOf(user.locale) ?? DEFAULT_LOCALE;
+    groups.set(locale, [...(groups.get(locale) ?? []), user.id]);
+  }
+  const created: NotificationAnnouncement[] = [];
+  for (const [locale, userIds] of groups) {
+    const { body } = input;
+    created.push(
+      ...(await notify(db, {
+        ...input,
+        userIds,
+        title: input.title(locale),
+        body: typeof body === 'function' ? body(locale) : body,
+      })),
+    );
+  }
+  return created;
 }

@@ -278,6 +278,16 @@ export async function insertNotifications(db: Db, input: NewNotifications) {
 }
 
 /** Everyone's roles at live areas, for active accounts only: what the auth plugin would load. */
+/** Each user's language setting, for wording what is sent to them. */
+export async function localesOf(db: Db, userIds: readonly number[]) {
+  if (userIds.length === 0) return [];
+  return db
+    .selectFrom('users')
+    .select(['id', 'locale'])
+    .where('id', 'in', [...userIds])
+    .execute();
+}
+
 export async function activeRolesOf(db: Db, userIds: readonly number[]) {
   return db
     .selectFrom('role_assignments as r')

@@ -112,7 +112,9 @@ function checkAddress(channel: NotificationChannel, raw: string, field: string, 
         : phone.ok
           ? 'is not a phone number'
           : phone.message;
-    throw invalid('NOTIFICATION_ADDRESS_INVALID', `${field} ${message}`, [{ field, code: 'phone', message }]);
+    // An SMS address refused for being a landline must not be told that a landline is fine.
+    const code = channel === 'sms' ? 'mobile' : 'phone';
+    throw invalid('NOTIFICATION_ADDRESS_INVALID', `${field} ${message}`, [{ field, code, message }]);
   }
   return phone.value;
 }

@@ -103,10 +103,13 @@ export async function resolvePlace(
       { field: `${field}.areaId`, code: 'required', message: 'is required' },
     ]);
   const area = await findAreaInScope(db, viewer, 'person.write', input.areaId);
+  // The field is named so the form marks the area picker, as for any other field error.
   if (!area)
-    throw notFound(
+    throw new AppError(
       'AREA_NOT_FOUND',
+      404,
       `${field}.areaId: area ${input.areaId} does not exist or is outside your area`,
+      [{ field: `${field}.areaId`, code: 'areaOutOfReach' }],
     );
   if (!RESIDENT_LEVELS.includes(area.level)) {
     throw invalid(

@@ -310,11 +310,35 @@ describeEachDatabase('register: persons', (database) => {
       const response = await register(workerA, body);
       expect(response.statusCode, JSON.stringify(body)).toBeGreaterThanOrEqual(400);
       expect(response.json().error.code).toBe(code);
-      // Validation errors name the field in their details; AREA_NOT_FOUND (404) names it by its code alone.
-      if (code !== 'AREA_NOT_FOUND')
-        expect(JSON.stringify(response.json().error.details), JSON.stringify(body)).toContain(field);
+      // Every refusal names the field in its details, so the form marks it (an unknown area too).
+      expect(response.json().error.details, JSON.stringify(body)).toEqual(
+        expect.arrayContaining([expect.objectContaining({ field })]),
+      );
     }
     expect((await database().db.selectFrom('persons').select('id').execute()).length).toBe(before.length);
+  });
+
+  it('names the area field when a move goes to an area the worker may not write, in the worker’s language', async () => {
+    const person = (
+      await register(workerA, {
+        documentNumber: residentId('330106', '19850312', 131),
+        name: '己',
+        houseId: houseA,
+      })
+    ).json();
+    const moved = await app.inject({
+      method: 'POST',
+      url: `/api/persons/${person.id}/move`,
+      headers: workerA.headers,
+      payload: { areaId: tree.village.id },
+    });
+    expect(moved.statusCode, moved.body).toBe(404);
+    expect(moved.json().error).toMatchObject({
+      code: 'AREA_NOT_FOUND',
+      details: [
+        { field: 'body.areaId', code: 'areaOutOfReach', message: '区域不存在，或不在您可修改的范围内' },
+      ],
+    });
   });
 
   it('records a departure without deleting the person, and keeps them out of the active list', async () => {

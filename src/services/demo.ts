@@ -9,7 +9,8 @@ import { chinaDate } from '../household-codes/dates.js';
 import { notify } from '../notifications/notify.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { protectPhone } from '../privacy/protect.js';
-import { KIND_LABELS } from './requests/schema.js';
+import { requestKindName } from '../i18n/messages.js';
+import { notificationText } from '../i18n/notifications.js';
 import { allocateHouses } from './volunteers/allocate.js';
 import { REQUEST_READ_RULE } from './requests/repository.js';
 
@@ -508,7 +509,10 @@ export async function seedDemoCommunityServices(
         userIds: [pick.volunteer_user_id],
         kind: 'request.new',
         priority: spec.urgent ? 'urgent' : 'normal',
-        title: `${spec.urgent ? '【紧急】' : ''}居民求助：${KIND_LABELS[spec.kind]}`,
+        // Demo data is Chinese, as the seeded residents and addresses are.
+        title: notificationText('zh-CN', spec.urgent ? 'requestNewUrgent' : 'requestNew', {
+          kind: requestKindName('zh-CN', spec.kind),
+        }),
         body: `${house.address}：${details}`,
         link: `/service-requests/${inserted.id}`,
         readRule: REQUEST_READ_RULE,

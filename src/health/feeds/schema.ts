@@ -177,6 +177,8 @@ export const InboxItem = Type.Object(
     reason: Nullable(InboxReason),
     status: Type.Enum(INBOX_STATUSES),
     areaId: Type.Integer(),
+    /** The record's area path ("/1/5/23/"): the web offers matching where a grant covers it. */
+    areaPath: Type.String(),
     personId: Nullable(Type.Integer()),
     occurredAt: Type.String({ format: 'date-time' }),
     result: Nullable(Type.String()),

@@ -261,6 +261,7 @@ function presentInbox(row: repo.InboxRow): InboxItem {
     status: row.inbox_status!,
     // Paths are chains of area ids: the last one is the record's area.
     areaId: Number(row.area_path.split('/').filter(Boolean).at(-1)),
+    areaPath: row.area_path,
     personId: row.person_id,
     occurredAt: row.occurred_at.toISOString(),
     result: row.result,

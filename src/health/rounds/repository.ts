@@ -148,7 +148,7 @@ export interface UntestedRow {
   tags: string[];
   house_id: number | null;
   house_address: string | null;
-  area: { id: number; code: string; name: string } | null;
+  area: { id: number; code: string; name: string; path: string } | null;
   last_test: { at: string; result: string | null } | null;
   mark: { kind: 'exempt' | 'outcome'; reason: string; note: string | null; by: string; at: string } | null;
   total: number;
@@ -171,7 +171,7 @@ export async function untestedPersons(
   const result = await sql<UntestedRow>`
     select p.id, p.name, p.document_masked, p.phone_masked, p.current_address, p.tags, p.house_id,
       (select h.address from houses h where h.id = p.house_id) as house_address,
-      (select json_build_object('id', a.id, 'code', a.code, 'name', a.name) from areas a where a.id = p.area_id) as area,
+      (select json_build_object('id', a.id, 'code', a.code, 'name', a.name, 'path', p.area_path) from areas a where a.id = p.area_id) as area,
       (select json_build_object('at', ph.last_test_at, 'result', ph.last_test_result)
          from person_health ph where ph.person_id = p.id and ph.last_test_at is not null) as last_test,
       (select json_build_object('kind', m.kind, 'reason', m.reason, 'note', m.note, 'by', m.marked_by, 'at', m.marked_at)

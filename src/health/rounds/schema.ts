@@ -179,7 +179,13 @@ export const UntestedPerson = Type.Object(
     phoneMasked: Nullable(Type.String()),
     address: Nullable(Type.String()),
     house: Nullable(Type.Object({ id: Type.Integer(), address: Type.String() })),
-    area: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String() }),
+    area: Type.Object({
+      id: Type.Integer(),
+      code: Type.String(),
+      name: Type.String(),
+      /** "/1/5/23/": the web checks the caller's grants against it before offering an action. */
+      path: Type.Optional(Type.String()),
+    }),
     tags: Type.Array(Type.String()),
     lastTestAt: Nullable(Type.String({ format: 'date-time' })),
     lastTestResult: Nullable(Type.String()),

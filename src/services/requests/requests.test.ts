@@ -99,7 +99,12 @@ describeEachDatabase('resident requests', (database) => {
 
     const notes = await notificationsOf(ids.volunteer!);
     expect(notes).toEqual([
-      expect.objectContaining({ kind: 'request.new', priority: 'urgent', entity_id: String(stored.id) }),
+      expect.objectContaining({
+        kind: 'request.new',
+        priority: 'urgent',
+        entity_id: String(stored.id),
+        title: '【紧急】居民求助：代购药品',
+      }),
     ]);
 
     // The volunteer's queue holds it; the resident follows it through the link given on asking.
@@ -124,6 +129,13 @@ describeEachDatabase('resident requests', (database) => {
       volunteer: { name: expect.any(String) },
     });
     expect(JSON.stringify(page.json())).not.toMatch(/138|userId|王阿婆/);
+    // A browser asking in English reads the kind in English.
+    const english = await app.inject({
+      url: `/api/public/requests/${followToken}`,
+      remoteAddress: nextIp(),
+      headers: { 'accept-language': 'en' },
+    });
+    expect(english.json()).toMatchObject({ kind: 'medicine', kindLabel: 'Buy medicine' });
   });
 
   it('walks accept → delivered → closed, with 409 on illegal transitions and the history from the audit log', async () => {
@@ -362,5 +374,25 @@ describeEachDatabase('resident requests', (database) => {
       statuses.push(response.statusCode);
     }
     expect(statuses).toEqual([201, 201, 201, 201, 201, 429]);
+  });
+
+  it('words each responder’s notification in their own language setting', async () => {
+    const db = database().db;
+    const house = await createHouse(db, tree.cellA, '星火路8号');
+    const token = await issueDoorToken(db, house);
+    await db.updateTable('users').set({ locale: 'en' }).where('id', '=', ids.leaderA!).execute();
+    try {
+      const sent = await publicCall('POST', `/api/public/households/${token}/requests`, {
+        kind: 'gas',
+        details: '煤气罐空了',
+      });
+      expect(sent.statusCode, sent.body).toBe(201);
+      const titleOf = async (userId: number) =>
+        (await notificationsOf(userId)).filter((n) => n.kind === 'request.unassigned').at(-1)?.title;
+      expect(await titleOf(ids.leaderA!)).toBe('Help requested: Gas delivery');
+      expect(await titleOf(ids.workerA!)).toBe('居民求助：煤气配送');
+    } finally {
+      await db.updateTable('users').set({ locale: 'zh-CN' }).where('id', '=', ids.leaderA!).execute();
+    }
   });
 });

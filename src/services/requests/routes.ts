@@ -16,6 +16,7 @@ import {
   RevealBody,
   WorkerRequestBody,
 } from './schema.js';
+import { requestLocale } from '../../i18n/locale.js';
 import * as service from './service.js';
 
 const PUBLIC_BODY_LIMIT = 8 * 1024;
@@ -91,7 +92,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
-      return service.followedRequest(app.db, request.params.token);
+      return service.followedRequest(app.db, request.params.token, requestLocale(request));
     },
   );
 
@@ -110,7 +111,13 @@ export const requestRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) =>
       tx().execute((trx) =>
-        service.cancelFollowedRequest(trx, app.clock(), request.ip, request.params.token),
+        service.cancelFollowedRequest(
+          trx,
+          app.clock(),
+          request.ip,
+          request.params.token,
+          requestLocale(request),
+        ),
       ),
   );
 

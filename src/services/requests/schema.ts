@@ -14,16 +14,6 @@ const DateTime = Type.String({ format: 'date-time' });
 
 export { REQUEST_KINDS, REQUEST_STATUSES, URGENCIES };
 
-/** Shown to residents and in notifications. */
-export const KIND_LABELS: Record<(typeof REQUEST_KINDS)[number], string> = {
-  medicine: '代购药品',
-  groceries: '代购生活物资',
-  gas: '煤气配送',
-  doctor_visit: '上门问诊',
-  transport: '就医出行',
-  other: '其他求助',
-};
-
 export const REQUEST_CODE_PATTERN = '^RQ[0-9]{8}[0-9A-Z]{6}$';
 
 const RequestFields = {

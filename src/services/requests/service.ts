@@ -7,7 +7,10 @@ import type { ResidentRequestStatus } from '../../db/schema.js';
 import { findAreaInScope, gridAndMicrogridOf } from '../../hierarchy/repository.js';
 import { chinaDate } from '../../household-codes/dates.js';
 import { checkedName, checkedOptionalText, checkedText } from '../../household-codes/validation.js';
-import { notify } from '../../notifications/notify.js';
+import { type Locale } from '../../i18n/locale.js';
+import { requestKindName } from '../../i18n/messages.js';
+import { notificationText } from '../../i18n/notifications.js';
+import { notifyInTheirLanguage } from '../../notifications/notify.js';
 import type { FieldCipher } from '../../privacy/field-crypto.js';
 import { revealValue } from '../../privacy/present.js';
 import { protectName, protectPhone } from '../../privacy/protect.js';
@@ -17,7 +20,6 @@ import { houseByToken } from '../../household-codes/house-by-token.js';
 import * as repo from './repository.js';
 import {
   isSet,
-  KIND_LABELS,
   type NoteBody,
   type PublicReceipt,
   type PublicRequestBody,
@@ -71,11 +73,11 @@ export function presentRequest(row: repo.RequestRow, viewer: Viewer): RequestVie
   };
 }
 
-function presentPublic(row: repo.RequestRow): PublicRequestView {
+function presentPublic(row: repo.RequestRow, locale: Locale): PublicRequestView {
   return {
     code: row.code,
     kind: row.kind,
-    kindLabel: KIND_LABELS[row.kind],
+    kindLabel: requestKindName(locale, row.kind),
     details: row.details,
     urgency: row.urgency,
     status: row.status,
@@ -156,10 +158,12 @@ async function createAndRoute(
     follow_token_hash: followHash,
     created_at: now,
   });
-  const title = `${input.urgency === 'urgent' ? '【紧急】' : ''}居民求助：${KIND_LABELS[input.kind]}`;
   const common = {
     priority: input.urgency,
-    title,
+    title: (locale: Locale) =>
+      notificationText(locale, input.urgency === 'urgent' ? 'requestNewUrgent' : 'requestNew', {
+        kind: requestKindName(locale, input.kind),
+      }),
     body: `${house.address}：${input.details.slice(0, 200)}`,
     link: `/service-requests/${id}`,
     readRule: repo.REQUEST_READ_RULE,
@@ -167,14 +171,14 @@ async function createAndRoute(
     now,
   } as const;
   if (volunteer) {
-    await notify(db, {
+    await notifyInTheirLanguage(db, {
       ...common,
       userIds: [volunteer.id],
       kind: 'request.new',
       dedupeKey: `request:${id}:new`,
     });
   } else {
-    await notify(db, {
+    await notifyInTheirLanguage(db, {
       ...common,
       userIds: await repo.responders(db, house.area_path),
       kind: 'request.unassigned',
@@ -239,10 +243,14 @@ export async function submitPublicRequest(
 }
 
 /** What whoever asked sees through the request's follow link. */
-export async function followedRequest(db: Db, followToken: string): Promise<PublicRequestView> {
+export async function followedRequest(
+  db: Db,
+  followToken: string,
+  locale: Locale,
+): Promise<PublicRequestView> {
   const row = await repo.findByFollowHash(db, followTokenHash(followToken));
   if (!row) throw FOLLOW_LINK_NOT_FOUND();
-  return presentPublic(row);
+  return presentPublic(row, locale);
 }
 
 /** Whoever asked withdraws the request through its follow link, before it is delivered. */
@@ -251,6 +259,7 @@ export async function cancelFollowedRequest(
   now: Date,
   ip: string | null,
   followToken: string,
+  locale: Locale,
 ): Promise<PublicRequestView> {
   const row = await repo.findByFollowHash(db, followTokenHash(followToken));
   if (!row) throw FOLLOW_LINK_NOT_FOUND();
@@ -268,10 +277,11 @@ export async function cancelFollowedRequest(
     },
   );
   if (row.volunteer_user_id !== null)
-    await notify(db, {
+    await notifyInTheirLanguage(db, {
       userIds: [row.volunteer_user_id],
       kind: 'request.cancelled',
-      title: `居民已取消求助：${KIND_LABELS[row.kind]}`,
+      title: (locale) =>
+        notificationText(locale, 'requestWithdrawn', { kind: requestKindName(locale, row.kind) }),
       body: row.house_address,
       link: `/service-requests/${row.id}`,
       readRule: repo.REQUEST_READ_RULE,
@@ -279,7 +289,7 @@ export async function cancelFollowedRequest(
       dedupeKey: `request:${row.id}:cancelled`,
       now,
     });
-  return presentPublic(await repo.findRequest(db, row.id));
+  return presentPublic(await repo.findRequest(db, row.id), locale);
 }
 
 // ---- workers and volunteers ----
@@ -536,10 +546,11 @@ export async function cancelRequest(
     row.volunteer_user_id !== null &&
     row.volunteer_user_id !== (actor.viewer.kind === 'user' ? actor.viewer.userId : null)
   )
-    await notify(db, {
+    await notifyInTheirLanguage(db, {
       userIds: [row.volunteer_user_id],
       kind: 'request.cancelled',
-      title: `求助已取消：${KIND_LABELS[row.kind]}`,
+      title: (locale) =>
+        notificationText(locale, 'requestCancelled', { kind: requestKindName(locale, row.kind) }),
       body: row.house_address,
       link: `/service-requests/${row.id}`,
       readRule: repo.REQUEST_READ_RULE,
@@ -592,11 +603,14 @@ export async function reassignRequest(
     { status: 'open', volunteerUserId: body.volunteerUserId },
     body.note,
   );
-  await notify(db, {
+  await notifyInTheirLanguage(db, {
     userIds: [body.volunteerUserId],
     kind: 'request.assigned',
     priority: row.urgency,
-    title: `${row.urgency === 'urgent' ? '【紧急】' : ''}转派给您的居民求助：${KIND_LABELS[row.kind]}`,
+    title: (locale) =>
+      notificationText(locale, row.urgency === 'urgent' ? 'requestReassignedUrgent' : 'requestReassigned', {
+        kind: requestKindName(locale, row.kind),
+      }),
     body: `${row.house_address}：${row.details.slice(0, 200)}`,
     link: `/service-requests/${row.id}`,
     readRule: repo.REQUEST_READ_RULE,

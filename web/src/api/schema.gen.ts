@@ -410,7 +410,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change the own settings (the language answers are worded in); answers the signed-in user */
+        patch: operations["updateMe"];
         trace?: never;
     };
     "/api/auth/mfa/confirm": {
@@ -3344,7 +3345,7 @@ export interface components {
             actor: string;
             ip: string | null;
             /** @enum {unknown} */
-            action: "access_code.issue" | "access_code.issue_area" | "access_code.labels" | "access_code.revoke" | "announcement.create" | "announcement.publish" | "announcement.update" | "announcement.withdraw" | "area.create" | "area.import" | "area.move" | "area.retire" | "area.update" | "auth.locked" | "auth.login" | "auth.login_failed" | "auth.mfa_enrolled" | "auth.mfa_recovery_used" | "auth.password_changed" | "contacts.find" | "contacts.leads" | "demo.seed" | "event_category.create" | "event_category.retire" | "event_category.update" | "health.feed.receive" | "health.import" | "health.unmatched.dismiss" | "health.unmatched.match" | "house.create" | "house.import" | "house.update" | "key_person.create" | "key_person.end" | "key_person.flag" | "key_person.transfer" | "key_person.update" | "keys.rotate" | "lead.create" | "lead.import" | "lead.reveal" | "lead.route" | "lead.verify" | "notification.preferences.update" | "pending_change.confirm" | "pending_change.reject" | "person.depart" | "person.export" | "person.import" | "person.import.rejects" | "person.lookup" | "person.lookup_refused" | "person.merge" | "person.move" | "person.register" | "person.reveal" | "person.search_number" | "person.update" | "place.create" | "report.daily.export" | "responsibility.create" | "responsibility.delete" | "review.export" | "round.close" | "round.create" | "round.mark" | "round.rebuild_counters" | "round.unmark" | "service_request.accept" | "service_request.cancel" | "service_request.close" | "service_request.contact.reveal" | "service_request.create" | "service_request.deliver" | "service_request.reassign" | "service_resource.create" | "service_resource.retire" | "service_resource.update" | "team.create" | "team.member.remove" | "team.member.set" | "team.retire" | "team.update" | "tenancy.create" | "token.create" | "token.revoke" | "unit.create" | "unit.import" | "unit.retire" | "user.assignment_add" | "user.assignment_remove" | "user.create" | "user.mfa_reset" | "user.password_reset" | "user.update" | "visit.record" | "volunteer.assign" | "volunteer.unassign" | "work_calendar.delete" | "work_calendar.set";
+            action: "access_code.issue" | "access_code.issue_area" | "access_code.labels" | "access_code.revoke" | "announcement.create" | "announcement.publish" | "announcement.update" | "announcement.withdraw" | "area.create" | "area.import" | "area.move" | "area.retire" | "area.update" | "auth.locale_changed" | "auth.locked" | "auth.login" | "auth.login_failed" | "auth.mfa_enrolled" | "auth.mfa_recovery_used" | "auth.password_changed" | "contacts.find" | "contacts.leads" | "demo.seed" | "event_category.create" | "event_category.retire" | "event_category.update" | "health.feed.receive" | "health.import" | "health.unmatched.dismiss" | "health.unmatched.match" | "house.create" | "house.import" | "house.update" | "key_person.create" | "key_person.end" | "key_person.flag" | "key_person.transfer" | "key_person.update" | "keys.rotate" | "lead.create" | "lead.import" | "lead.reveal" | "lead.route" | "lead.verify" | "notification.preferences.update" | "pending_change.confirm" | "pending_change.reject" | "person.depart" | "person.export" | "person.import" | "person.import.rejects" | "person.lookup" | "person.lookup_refused" | "person.merge" | "person.move" | "person.register" | "person.reveal" | "person.search_number" | "person.update" | "place.create" | "report.daily.export" | "responsibility.create" | "responsibility.delete" | "review.export" | "round.close" | "round.create" | "round.mark" | "round.rebuild_counters" | "round.unmark" | "service_request.accept" | "service_request.cancel" | "service_request.close" | "service_request.contact.reveal" | "service_request.create" | "service_request.deliver" | "service_request.reassign" | "service_resource.create" | "service_resource.retire" | "service_resource.update" | "team.create" | "team.member.remove" | "team.member.set" | "team.retire" | "team.update" | "tenancy.create" | "token.create" | "token.revoke" | "unit.create" | "unit.import" | "unit.retire" | "user.assignment_add" | "user.assignment_remove" | "user.create" | "user.mfa_reset" | "user.password_reset" | "user.update" | "visit.record" | "volunteer.assign" | "volunteer.unassign" | "work_calendar.delete" | "work_calendar.set";
             entityType: components["schemas"]["EntityType"];
             entityId: string | null;
             before: unknown;
@@ -4424,6 +4425,7 @@ export interface components {
             /** @enum {unknown} */
             status: "open" | "matched" | "lead" | "dismissed";
             areaId: number;
+            areaPath: string;
             personId: number | null;
             /** Format: date-time */
             occurredAt: string;
@@ -4896,6 +4898,8 @@ export interface components {
             createdAt: string;
             createdBy: string;
         };
+        /** @enum {unknown} */
+        Locale: "zh-CN" | "en";
         LoginBody: {
             username: string;
             password: string;
@@ -4948,7 +4952,7 @@ export interface components {
             id: number;
             username: string;
             displayName: string;
-            locale: string;
+            locale: components["schemas"]["Locale"];
             mustChangePassword: boolean;
             mfaEnabled: boolean;
             mfaEnrolmentRequired: boolean;
@@ -6205,6 +6209,7 @@ export interface components {
                 id: number;
                 code: string;
                 name: string;
+                path?: string;
             };
             tags: string[];
             /** Format: date-time */
@@ -6269,6 +6274,9 @@ export interface components {
             endsOn?: string;
             responsibleUserId?: number;
             plan?: components["schemas"]["FollowUpPlan"];
+        };
+        UpdateMeBody: {
+            locale: components["schemas"]["Locale"];
         };
         UpdatePersonBody: {
             name?: string;
@@ -8139,6 +8147,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    updateMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMeBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeResponse"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Default Response */

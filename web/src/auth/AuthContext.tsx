@@ -2,6 +2,7 @@ import { createContext, type ReactNode, useCallback, useContext, useEffect, useM
 import { api, call, configureClient, isApiError, setCsrfToken } from '../api/client';
 import type { MeResponse as Me, MfaChallengeResponse as MfaChallenge } from '../api/model';
 import type { Right } from '../api/vocabulary';
+import { type Locale, useI18n } from '../i18n/context';
 
 export interface Auth {
   /** null: not signed in. */
@@ -13,6 +14,8 @@ export interface Auth {
   completeSignIn: (challenge: string, code: string) => Promise<Me>;
   signOut: () => Promise<void>;
   refresh: () => Promise<void>;
+  /** Switches the page's language and, when signed in, remembers it as the user's setting (answers are worded in it). */
+  chooseLocale: (locale: Locale) => Promise<void>;
   /** Whether the user holds the right somewhere (for navigation); actions on an object use canAt. */
   can: (right: Right) => boolean;
   /**
@@ -51,9 +54,19 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setMeState(next);
   }, []);
 
+  const { setLocale } = useI18n();
+  /** A session's user: the page speaks the language the user chose, on any device. */
+  const adopt = useCallback(
+    (next: Me) => {
+      setMe(next);
+      setLocale(next.locale);
+    },
+    [setMe, setLocale],
+  );
+
   const refresh = useCallback(async () => {
     try {
-      setMe(await call(api.GET('/api/auth/me')));
+      adopt(await call(api.GET('/api/auth/me')));
       setStatus('ready');
     } catch (error) {
       if (isApiError(error) && error.status === 401) {
@@ -63,7 +76,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         setStatus('failed');
       }
     }
-  }, [setMe]);
+  }, [adopt, setMe]);
 
   useEffect(() => {
     configureClient({
@@ -80,21 +93,21 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     async (username: string, password: string) => {
       const answer = await call(api.POST('/api/auth/login', { body: { username, password } }));
       if ('mfaRequired' in answer) return answer;
-      setMe(answer);
+      adopt(answer);
       setStatus('ready');
       return answer;
     },
-    [setMe],
+    [adopt],
   );
 
   const completeSignIn = useCallback(
     async (challenge: string, code: string) => {
       const signedIn = await call(api.POST('/api/auth/login/mfa', { body: { challenge, code } }));
-      setMe(signedIn);
+      adopt(signedIn);
       setStatus('ready');
       return signedIn;
     },
-    [setMe],
+    [adopt],
   );
 
   const signOut = useCallback(async () => {
@@ -105,6 +118,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     }
   }, [setMe]);
 
+  const chooseLocale = useCallback(
+    async (next: Locale) => {
+      setLocale(next);
+      if (me) setMe(await call(api.PATCH('/api/auth/me', { body: { locale: next } })));
+    },
+    [me, setLocale, setMe],
+  );
+
   const value = useMemo<Auth>(
     () => ({
       me,
@@ -113,13 +134,19 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       completeSignIn,
       signOut,
       refresh,
+      chooseLocale,
       can: (right) => me?.rights.includes(right) ?? false,
       canAt: (right, where) => holdsAt(me, right, where),
     }),
-    [me, status, signIn, completeSignIn, signOut, refresh],
+    [me, status, signIn, completeSignIn, signOut, refresh, chooseLocale],
   );
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+/** The session where there is one: parts shared with the public pages (the language switch) work without it. */
+export function useOptionalAuth(): Auth | null {
+  return useContext(AuthContext);
 }
 
 export function useAuth(): Auth {

@@ -48,7 +48,7 @@ interface WindowValues {
 function ContactsScreen({ personId }: { personId: number }) {
   const i18n = useI18n();
   const { t } = i18n;
-  const { can } = useAuth();
+  const { canAt } = useAuth();
   const { message } = App.useApp();
   const person = usePerson(personId);
   const [searchWindow, setSearchWindow] = useState<ContactQuery | null>(null);
@@ -56,6 +56,8 @@ function ContactsScreen({ personId }: { personId: number }) {
   const [selected, setSelected] = useState<string[]>([]);
   const [sending, setSending] = useState(false);
   const data = contacts.data;
+  // Contact leads are made where the caller may act on the case's area (the server's rule).
+  const makeLeadsAllowed = canAt('health.write', person.data?.area?.path);
 
   const search = (values: WindowValues) => {
     const [from, to] = values.period ?? [null, null];
@@ -179,7 +181,7 @@ function ContactsScreen({ personId }: { personId: number }) {
             size="small"
             title={t('contacts.list', { count: data.contacts.length })}
             extra={
-              can('health.write') && (
+              makeLeadsAllowed && (
                 <Button
                   type="primary"
                   icon={<ShareAltOutlined />}
@@ -200,7 +202,7 @@ function ContactsScreen({ personId }: { personId: number }) {
               scroll={{ x: 'max-content' }}
               pagination={{ pageSize: 50, hideOnSinglePage: true }}
               rowSelection={
-                can('health.write')
+                makeLeadsAllowed
                   ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(String)) }
                   : undefined
               }

@@ -49,7 +49,7 @@ function RecordValue({ record }: { record: HealthInboxItem }) {
 export function HealthInboxPage() {
   const i18n = useI18n();
   const { t } = i18n;
-  const { can } = useAuth();
+  const { can, canAt } = useAuth();
   const { message } = App.useApp();
   const [status, setStatus] = useState<InboxStatus>('open');
   const [reason, setReason] = useState<InboxReason | undefined>();
@@ -64,6 +64,7 @@ export function HealthInboxPage() {
     setDialog(null);
     setVersion((v) => v + 1);
   };
+  // The column shows where the user may act somewhere; each row's buttons only where its area allows.
   const write = can('health.write') && status === 'open';
 
   return (
@@ -184,33 +185,36 @@ export function HealthInboxPage() {
                   {
                     key: 'actions',
                     title: t('common.actions'),
-                    render: (_: unknown, record: HealthInboxItem) => (
-                      <Space size={4} wrap>
-                        <Button
-                          size="small"
-                          type="primary"
-                          icon={<LinkOutlined />}
-                          onClick={() => setDialog({ kind: 'match', record })}
-                        >
-                          {t('inbox.match')}
-                        </Button>
-                        <Button
-                          size="small"
-                          icon={<FileSearchOutlined />}
-                          onClick={() => setDialog({ kind: 'lead', record })}
-                        >
-                          {t('inbox.lead')}
-                        </Button>
-                        <Button
-                          size="small"
-                          danger
-                          icon={<DeleteOutlined />}
-                          onClick={() => setDialog({ kind: 'dismiss', record })}
-                        >
-                          {t('inbox.dismiss')}
-                        </Button>
-                      </Space>
-                    ),
+                    render: (_: unknown, record: HealthInboxItem) =>
+                      !canAt('health.write', record.areaPath) ? (
+                        '—'
+                      ) : (
+                        <Space size={4} wrap>
+                          <Button
+                            size="small"
+                            type="primary"
+                            icon={<LinkOutlined />}
+                            onClick={() => setDialog({ kind: 'match', record })}
+                          >
+                            {t('inbox.match')}
+                          </Button>
+                          <Button
+                            size="small"
+                            icon={<FileSearchOutlined />}
+                            onClick={() => setDialog({ kind: 'lead', record })}
+                          >
+                            {t('inbox.lead')}
+                          </Button>
+                          <Button
+                            size="small"
+                            danger
+                            icon={<DeleteOutlined />}
+                            onClick={() => setDialog({ kind: 'dismiss', record })}
+                          >
+                            {t('inbox.dismiss')}
+                          </Button>
+                        </Space>
+                      ),
                   },
                 ]
               : []),

@@ -180,7 +180,7 @@ function useRevealed() {
 
 function UntestedSection({ version, write, onCount }: SectionProps & { write: boolean }) {
   const { t } = useI18n();
-  const { can } = useAuth();
+  const { canAt } = useAuth();
   const rounds = useRoundList({ status: 'open', pageSize: 10 }, version);
   const [chosen, setChosen] = useState<number | null>(null);
   const round = rounds.data?.items.find((item) => item.id === chosen) ?? rounds.data?.items[0] ?? null;
@@ -278,12 +278,12 @@ function UntestedSection({ version, write, onCount }: SectionProps & { write: bo
                     </div>
                   </div>
                   <Space className="today-actions" wrap>
-                    {!phone && person.phoneMasked && can('person.reveal') && (
+                    {!phone && person.phoneMasked && canAt('person.reveal', person.area.path) && (
                       <Button icon={<EyeOutlined />} onClick={() => setRevealing(person)}>
                         {t('today.showNumber')}
                       </Button>
                     )}
-                    {write && (
+                    {write && canAt('health.write', person.area.path) && (
                       <Button
                         icon={<TagOutlined />}
                         onClick={() => setMarking({ ...person, mark: mark ?? null })}
@@ -329,6 +329,7 @@ function UntestedSection({ version, write, onCount }: SectionProps & { write: bo
 function LeadsSection({ version, write, onCount }: SectionProps & { write: boolean }) {
   const i18n = useI18n();
   const { t } = i18n;
+  const { canAt } = useAuth();
   const [local, setLocal] = useState(0);
   const leads = useLeadList({ mine: true, status: 'open', pageSize: 50 }, version + local);
   const [verifying, setVerifying] = useState<LeadView | null>(null);
@@ -373,7 +374,7 @@ function LeadsSection({ version, write, onCount }: SectionProps & { write: boole
                 {t('today.deadline', { at: i18n.formatDateTime(lead.deadline) })}
               </div>
             </div>
-            {write && (
+            {write && canAt('health.write', lead.area.path) && (
               <Button
                 type="primary"
                 icon={<CheckCircleOutlined />}
@@ -402,6 +403,7 @@ function LeadsSection({ version, write, onCount }: SectionProps & { write: boole
 
 function FollowUpsSection({ version, write, onCount }: SectionProps & { write: boolean }) {
   const { t } = useI18n();
+  const { canAt } = useAuth();
   const [local, setLocal] = useState(0);
   const list = useKeyPersonList({ responsible: 'me', status: 'active', pageSize: 200 }, version + local);
   const [recording, setRecording] = useState<KeyPersonView | null>(null);
@@ -455,7 +457,7 @@ function FollowUpsSection({ version, write, onCount }: SectionProps & { write: b
                 <span className="muted">{t('today.until', { date: item.endsOn })}</span>
               </Space>
             </div>
-            {write && (
+            {write && canAt('health.write', item.areaPath) && (
               <Button
                 type="primary"
                 icon={<FormOutlined />}

@@ -1,0 +1,12 @@
+import type { NotificationText } from './notifications.zh-CN.js';
+
+/** Titles of the notifications the server writes, in English; `{kind}` is the vocabulary's name. */
+export const NOTIFICATIONS_EN: Readonly<Record<NotificationText, string>> = {
+  requestNew: 'Help requested: {kind}',
+  requestNewUrgent: '[Urgent] Help requested: {kind}',
+  requestWithdrawn: 'The resident withdrew the request: {kind}',
+  requestCancelled: 'Request cancelled: {kind}',
+  requestReassigned: 'Request passed on to you: {kind}',
+  requestReassignedUrgent: '[Urgent] Request passed on to you: {kind}',
+  announcementPublished: '{kind}: {title}',
+};
