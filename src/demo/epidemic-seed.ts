@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { AreaRow } from '../hierarchy/repository.js';
-import { initialiseRound } from '../health/rounds/counters.js';
+import { initialiseRound } from '../health/rounds/counters-repository.js';
 
 const DAY = 86_400_000;
 

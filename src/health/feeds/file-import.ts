@@ -212,7 +212,7 @@ async function run(
     const counts = await withRetry(() =>
       db.transaction().execute(async (trx) => {
         // A chunk lost in a crash is stored again by the next run (idempotent): no need to wait for the disk.
-        await sql`set local synchronous_commit = off`.execute(trx);
+        await repo.skipCommitFlush(trx);
         return store(trx, pending);
       }),
     ).catch((error: unknown) => {

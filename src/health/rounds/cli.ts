@@ -5,7 +5,7 @@ import { loadConfig } from '../../config.js';
 import { type Database, openDatabase } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { flagReturnees } from '../key-persons/returnees.js';
-import { rebuildRoundCounters } from './counters.js';
+import { rebuildRoundCounters } from './counters-repository.js';
 
 async function withDatabase(command: string, work: (database: Database) => Promise<void>): Promise<void> {
   const database = await openDatabase(loadConfig(), `gridguard ${command}`);
