@@ -13,7 +13,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { isEmptyInstallation, seedDemo } from './demo/seed.js';
 import { importAreaRows } from './hierarchy/import.js';
 import { readAreaFile } from './hierarchy/import-file.js';
-import { findAreaByCode } from './hierarchy/repository.js';
+import { findAreaByCode, findFirstTopArea } from './hierarchy/repository.js';
 import { generateCity } from './generate/city.js';
 import { createCliProgress } from './imports/progress.js';
 import { registerLabelCommand } from './household-codes/cli.js';
@@ -26,6 +26,8 @@ import { createFieldCipher } from './privacy/field-crypto.js';
 import { registerKeyCommands } from './key-rotation/cli.js';
 import { sealClearNames } from './key-rotation/seal-names.js';
 import { sealBirthDates } from './register/seal.js';
+import { findCameraByCode } from './events/repository.js';
+import { insertAssignments, insertUser } from './users/repository.js';
 import { startServer } from './server.js';
 import { cliText } from './i18n/cli.js';
 import { cliLocale, format } from './i18n/locale.js';
@@ -119,14 +121,7 @@ export function buildCli(): Command {
     .action(async (options: { username: string; area?: string; password?: string }) => {
       const config = loadConfig();
       await withDatabase(config, 'create-admin', async ({ db }) => {
-        const area = options.area
-          ? await findAreaByCode(db, options.area)
-          : await db
-              .selectFrom('areas')
-              .selectAll()
-              .where('parent_id', 'is', null)
-              .orderBy('id')
-              .executeTakeFirst();
+        const area = options.area ? await findAreaByCode(db, options.area) : await findFirstTopArea(db);
         if (!area)
           throw new InvalidArgumentError(
             options.area
@@ -137,20 +132,15 @@ export function buildCli(): Command {
         const problem = passwordProblem(password, options.username);
         if (problem) throw new InvalidArgumentError(`--password ${problem}`);
         await db.transaction().execute(async (trx) => {
-          const user = await trx
-            .insertInto('users')
-            .values({
-              username: options.username,
-              display_name: options.username,
-              password_hash: await hashPassword(password),
-              must_change_password: !options.password,
-            })
-            .returning('id')
-            .executeTakeFirstOrThrow();
-          await trx
-            .insertInto('role_assignments')
-            .values({ user_id: user.id, role: 'admin', area_id: area.id, categories: [] })
-            .execute();
+          const user = await insertUser(trx, {
+            username: options.username,
+            display_name: options.username,
+            password_hash: await hashPassword(password),
+            must_change_password: !options.password,
+          });
+          await insertAssignments(trx, [
+            { user_id: user.id, role: 'admin', area_id: area.id, categories: [] },
+          ]);
           await recordAudit(trx, systemActor(), {
             action: 'user.create',
             entityType: 'user',
@@ -269,11 +259,7 @@ export function buildCli(): Command {
         if (!area) throw new InvalidArgumentError(`No area with code ${options.area}`);
         let cameraId: number | null = null;
         if (options.camera !== undefined) {
-          const camera = await db
-            .selectFrom('cameras')
-            .select(['id', 'area_path'])
-            .where('code', '=', options.camera)
-            .executeTakeFirst();
+          const camera = await findCameraByCode(db, options.camera);
           if (!camera) throw new InvalidArgumentError(`No camera with code ${options.camera}`);
           if (!camera.area_path.startsWith(area.path))
             throw new InvalidArgumentError(`Camera ${options.camera} is not inside area ${options.area}`);

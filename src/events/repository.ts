@@ -549,6 +549,14 @@ export async function moveEventTier(
 
 // ---- device alerts ----
 
+/** The camera of that code, wherever it is. */
+export async function findCameraByCode(
+  db: Db,
+  code: string,
+): Promise<{ id: number; area_path: string } | undefined> {
+  return db.selectFrom('cameras').select(['id', 'area_path']).where('code', '=', code).executeTakeFirst();
+}
+
 /** The camera of that code inside the token's subtree. */
 export async function findCameraWithin(db: Db, code: string, path: string) {
   return db

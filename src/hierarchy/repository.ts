@@ -37,6 +37,11 @@ export async function findActiveAreasAtPaths(db: Db, paths: readonly string[] | 
   return paths === null || paths.length > 0 ? query.execute() : [];
 }
 
+/** The first top-level area (lowest id), retired or not. */
+export async function findFirstTopArea(db: Db): Promise<AreaRow | undefined> {
+  return db.selectFrom('areas').selectAll().where('parent_id', 'is', null).orderBy('id').executeTakeFirst();
+}
+
 export async function findAreaById(db: Db, id: number): Promise<AreaRow | undefined> {
   return db.selectFrom('areas').selectAll().where('id', '=', id).executeTakeFirst();
 }
