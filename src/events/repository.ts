@@ -215,6 +215,11 @@ export async function lastStep(db: Db, eventId: number, actions: EventStepsTable
 
 // ---- the board ----
 
+/** One event with what a list shows, unscoped (callers check the scope). */
+export async function findEventListRow(db: Db, id: number) {
+  return eventListQuery(db).where('e.id', '=', id).executeTakeFirst();
+}
+
 /** Events with what a list shows: category, area, assignee names. */
 export function eventListQuery(db: Db) {
   return db

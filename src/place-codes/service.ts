@@ -1,5 +1,4 @@
 import { recordAudit } from '../audit/repository.js';
-import { inScope } from '../auth/scope.js';
 import type { Actor, Db } from '../auth/context.js';
 import { invalid, notFound } from '../core/errors.js';
 import type { PageOf } from '../core/pagination.js';

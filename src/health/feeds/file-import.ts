@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { recordAudit } from '../../audit/repository.js';
 import type { Actor } from '../../auth/context.js';
 import { AppError } from '../../core/errors.js';

@@ -1,6 +1,6 @@
 import { PROCESS_OWNER } from '../../imports/staging.js';
 import { recordAudit } from '../../audit/repository.js';
-import { can, inScope, scopePaths, type Viewer, viewerName } from '../../auth/scope.js';
+import { can, scopePaths, type Viewer, viewerName } from '../../auth/scope.js';
 import type { Actor, Db } from '../../auth/context.js';
 import { onPersonsRegistered, type RegisteredPersons } from '../../register/person-hooks.js';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../core/errors.js';

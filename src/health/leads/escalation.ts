@@ -31,13 +31,13 @@ export async function escalateOverdueLeads(
   now: Date,
   policy: EscalationPolicy = DEFAULT_ESCALATION,
 ): Promise<EscalationResult> {
-  const toGridLeader = await escalateStep(db, now, 'worker', 'grid_leader', { column: 'deadline', atOrBefore: now });
-  const toCommunity = await escalateStep(
-    db,
-    now,
-    'grid_leader',
-    'community',
-    { column: 'escalated_at', atOrBefore: new Date(now.getTime() - policy.communityAfterMs) },
-  );
+  const toGridLeader = await escalateStep(db, now, 'worker', 'grid_leader', {
+    column: 'deadline',
+    atOrBefore: now,
+  });
+  const toCommunity = await escalateStep(db, now, 'grid_leader', 'community', {
+    column: 'escalated_at',
+    atOrBefore: new Date(now.getTime() - policy.communityAfterMs),
+  });
   return { toGridLeader, toCommunity };
 }
