@@ -28,7 +28,8 @@ async function locate(db: Db, areaPath: string, areaId: number, point: { lng: nu
   const hit = await deepestMappedAreaAt(db, areaPath, point);
   if (hit) return hit.id;
   // A key over an unmapped subtree takes the point as given; over a mapped one it must fall inside.
-  if (await hasMappedAreaIn(db, areaPath)) throw new AppError('VALIDATION_FAILED', 400, 'lat/long lie outside the area this key serves');
+  if (await hasMappedAreaIn(db, areaPath))
+    throw new AppError('VALIDATION_FAILED', 400, 'lat/long lie outside the area this key serves');
   return areaId;
 }
 
