@@ -13,7 +13,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { type DemoLogin, demoStepLine, isEmptyInstallation, seedDemo } from './demo/seed.js';
 import { importAreaRows } from './hierarchy/import.js';
 import { readAreaFile } from './hierarchy/import-file.js';
-import { findAreaByCode } from './hierarchy/repository.js';
+import { findAreaByCode, findFirstTopArea } from './hierarchy/repository.js';
 import { generateCity } from './generate/city.js';
 import { createCliProgress } from './imports/progress.js';
 import { registerLabelCommand } from './household-codes/cli.js';
@@ -26,6 +26,8 @@ import { createFieldCipher } from './privacy/field-crypto.js';
 import { registerKeyCommands } from './key-rotation/cli.js';
 import { sealClearNames } from './key-rotation/seal-names.js';
 import { sealBirthDates } from './register/seal.js';
+import { findCameraByCode } from './events/repository.js';
+import { insertAssignments, insertUser } from './users/repository.js';
 import { startServer } from './server.js';
 import { cliSay } from './i18n/cli.js';
 import { type CliHelpKey, cliHelp } from './i18n/cli-help.js';
@@ -145,33 +147,21 @@ export function buildCli(locale: Locale = cliLocale(process.argv, process.env)):
       if (problem) throw new AppError('PASSWORD_TOO_WEAK', 400, `--password ${problem}`);
       const config = loadConfig();
       await withDatabase(config, 'create-admin', async ({ db }) => {
-        const area = options.area
-          ? await findAreaByCode(db, options.area)
-          : await db
-              .selectFrom('areas')
-              .selectAll()
-              .where('parent_id', 'is', null)
-              .orderBy('id')
-              .executeTakeFirst();
+        const area = options.area ? await findAreaByCode(db, options.area) : await findFirstTopArea(db);
         if (!area)
           throw new InvalidArgumentError(
             options.area ? problemMessage(locale, 'unknownArea', { code: options.area }) : say('noAreasYet'),
           );
         await db.transaction().execute(async (trx) => {
-          const user = await trx
-            .insertInto('users')
-            .values({
-              username: options.username,
-              display_name: options.username,
-              password_hash: await hashPassword(password),
-              must_change_password: !options.password,
-            })
-            .returning('id')
-            .executeTakeFirstOrThrow();
-          await trx
-            .insertInto('role_assignments')
-            .values({ user_id: user.id, role: 'admin', area_id: area.id, categories: [] })
-            .execute();
+          const user = await insertUser(trx, {
+            username: options.username,
+            display_name: options.username,
+            password_hash: await hashPassword(password),
+            must_change_password: !options.password,
+          });
+          await insertAssignments(trx, [
+            { user_id: user.id, role: 'admin', area_id: area.id, categories: [] },
+          ]);
           await recordAudit(trx, systemActor(), {
             action: 'user.create',
             entityType: 'user',
@@ -288,11 +278,7 @@ export function buildCli(locale: Locale = cliLocale(process.argv, process.env)):
           throw new InvalidArgumentError(problemMessage(locale, 'unknownArea', { code: options.area }));
         let cameraId: number | null = null;
         if (options.camera !== undefined) {
-          const camera = await db
-            .selectFrom('cameras')
-            .select(['id', 'area_path'])
-            .where('code', '=', options.camera)
-            .executeTakeFirst();
+          const camera = await findCameraByCode(db, options.camera);
           if (!camera) throw new InvalidArgumentError(say('noCamera', { code: options.camera }));
           if (!camera.area_path.startsWith(area.path))
             throw new InvalidArgumentError(

@@ -10,7 +10,7 @@ import { SeededRandom } from '../../src/core/random.js';
 import { generateCity } from '../../src/generate/city.js';
 import type { AreaRow } from '../../src/hierarchy/repository.js';
 import { createFieldCipher } from '../../src/privacy/field-crypto.js';
-import { initialiseRound } from '../../src/health/rounds/counters.js';
+import { initialiseRound } from '../../src/health/rounds/counters-repository.js';
 import { gridCoverage, untestedList } from '../../src/health/rounds/service.js';
 import { type BenchModule, type Figure, ratio } from '../harness.js';
 

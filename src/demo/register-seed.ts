@@ -5,6 +5,7 @@ import type { FieldCipher } from '../privacy/field-crypto.js';
 import { residentIdCheckCharacter } from '../register/identity/identity-number.js';
 import { protectPerson } from '../register/protect.js';
 import { chineseName, type SeededRandom } from '../core/random.js';
+import * as repo from './repository.js';
 
 /** Where 星火村's tenants come from (GB/T 2260 county codes of the usual source regions). */
 const TENANT_REGIONS = [
@@ -96,13 +97,7 @@ export async function seedDemoRegister(
   }
   const storedHouses = [];
   for (let i = 0; i < houses.length; i += 1000) {
-    storedHouses.push(
-      ...(await trx
-        .insertInto('houses')
-        .values(houses.slice(i, i + 1000))
-        .returning(['id', 'area_id', 'area_path', 'address', 'tenure'])
-        .execute()),
-    );
+    storedHouses.push(...(await repo.insertHouses(trx, houses.slice(i, i + 1000))));
   }
 
   const persons = [];
@@ -166,28 +161,8 @@ export async function seedDemoRegister(
       }
     }
   }
-  for (let i = 0; i < persons.length; i += 1000)
-    await trx
-      .insertInto('persons')
-      .values(persons.slice(i, i + 1000))
-      .execute();
-  await trx
-    .insertInto('person_history')
-    .columns(['person_id', 'at', 'kind', 'to_area_id', 'to_house_id', 'actor_name', 'source'])
-    .expression((eb) =>
-      eb
-        .selectFrom('persons')
-        .select([
-          'id',
-          eb.val(now).as('at'),
-          eb.val('registered').as('kind'),
-          'area_id',
-          'house_id',
-          eb.val('system:demo').as('actor_name'),
-          eb.val('demo').as('source'),
-        ]),
-    )
-    .execute();
+  for (let i = 0; i < persons.length; i += 1000) await repo.insertPersons(trx, persons.slice(i, i + 1000));
+  await repo.recordDemoRegistrations(trx, now);
 
   const units = Array.from({ length: 51 }, (_, i) => {
     const cell = random.pick(cells);
@@ -204,7 +179,7 @@ export async function seedDemoRegister(
       updated_at: now,
     };
   });
-  await trx.insertInto('units').values(units).execute();
+  await repo.insertUnits(trx, units);
   // 81 cameras as in 星火村: road and river cameras, high-point "eagle eyes", and gates at the village entrances.
   const cameraKinds: Array<'road' | 'river' | 'high_point' | 'gate'> = [
     ...Array<'road'>(42).fill('road'),
@@ -229,7 +204,7 @@ export async function seedDemoRegister(
       created_at: now,
     };
   });
-  await trx.insertInto('cameras').values(cameras).execute();
+  await repo.insertCameras(trx, cameras);
   return {
     houses: storedHouses.length,
     persons: persons.length,

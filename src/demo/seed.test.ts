@@ -3,7 +3,7 @@ import { describeEachDatabase, openTestDatabase } from '../test-support/database
 import { createFieldCipher } from '../privacy/field-crypto.js';
 import { testConfig } from '../test-support/factories.js';
 import { isEmptyInstallation, seedDemo } from './seed.js';
-import { nodeCoverage, recountCoverage } from '../health/rounds/counters.js';
+import { nodeCoverage, recountCoverage } from '../health/rounds/counters-repository.js';
 
 const cipher = createFieldCipher(testConfig().keys);
 

@@ -11,6 +11,7 @@ import { chineseName, SeededRandom } from '../core/random.js';
 import { seedDemoEvents } from '../events/demo.js';
 import { seedDemoCommunityServices } from '../services/demo.js';
 import { seedDemoEpidemic } from './epidemic-seed.js';
+import * as repo from './repository.js';
 import { seedDemoRegister } from './register-seed.js';
 import { seedDemoVisits } from './visits-seed.js';
 import { type CliTextKey, cliSay } from '../i18n/cli.js';
@@ -68,13 +69,7 @@ export function demoStepLine(locale: Locale, step: DemoSeedStep): string {
   return cliSay(locale)(DEMO_STEP_TEXTS[step.step], step);
 }
 
-export async function isEmptyInstallation(db: Kysely<DB>): Promise<boolean> {
-  const [areas, users] = await Promise.all([
-    db.selectFrom('areas').select('id').limit(1).execute(),
-    db.selectFrom('users').select('id').limit(1).execute(),
-  ]);
-  return areas.length === 0 && users.length === 0;
-}
+export { isEmptyInstallation } from './repository.js';
 
 /** 星火村 lies south-west of 金山卫镇; the demo draws it as a 3 × 2.7 km rectangle there. */
 const VILLAGE_BOX = { west: 121.3, east: 121.33, south: 30.7, north: 30.724 };
@@ -265,33 +260,28 @@ export async function seedDemo(db: Kysely<DB>, options: DemoOptions): Promise<{ 
     for (let v = 1; accounts.length < 287; v++)
       add(`volunteer${String(v).padStart(3, '0')}`, 'volunteer', micros[(v - 1) % micros.length]!);
 
-    const users = await trx
-      .insertInto('users')
-      .values(
-        accounts.map((a) => ({
-          username: a.username,
-          display_name: a.displayName,
-          password_hash: passwordHash,
-          must_change_password: !options.demoMode,
-          created_at: now,
-          updated_at: now,
-        })),
-      )
-      .returning(['id', 'username'])
-      .execute();
+    const users = await repo.insertUsers(
+      trx,
+      accounts.map((a) => ({
+        username: a.username,
+        display_name: a.displayName,
+        password_hash: passwordHash,
+        must_change_password: !options.demoMode,
+        created_at: now,
+        updated_at: now,
+      })),
+    );
     const idOf = new Map(users.map((u) => [u.username, u.id]));
-    await trx
-      .insertInto('role_assignments')
-      .values(
-        accounts.map((a) => ({
-          user_id: idOf.get(a.username)!,
-          role: a.role,
-          area_id: a.area.id,
-          categories: a.categories ?? [],
-          created_at: now,
-        })),
-      )
-      .execute();
+    await repo.insertRoleAssignments(
+      trx,
+      accounts.map((a) => ({
+        user_id: idOf.get(a.username)!,
+        role: a.role,
+        area_id: a.area.id,
+        categories: a.categories ?? [],
+        created_at: now,
+      })),
+    );
     log({
       step: 'accounts',
       accounts: accounts.length,
@@ -310,17 +300,11 @@ export async function seedDemo(db: Kysely<DB>, options: DemoOptions): Promise<{ 
     const events = await seedDemoEvents(trx, { village: village!, now, random });
     log({ step: 'events', events: events.events, open: events.open });
 
-    await trx
-      .insertInto('app_meta')
-      .values({
-        key: 'demo',
-        value: JSON.stringify({
-          seed: options.seed ?? 20220401,
-          village: DEMO_CODES.village,
-          createdAt: now.toISOString(),
-        }),
-      })
-      .execute();
+    await repo.recordDemoSeed(trx, {
+      seed: options.seed ?? 20220401,
+      village: DEMO_CODES.village,
+      createdAt: now.toISOString(),
+    });
     await recordAudit(
       trx,
       { viewer: DEMO_VIEWER, ip: null, now: () => now },

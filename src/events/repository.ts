@@ -215,6 +215,11 @@ export async function lastStep(db: Db, eventId: number, actions: EventStepsTable
 
 // ---- the board ----
 
+/** One event with what a list shows, unscoped (callers check the scope). */
+export async function findEventListRow(db: Db, id: number) {
+  return eventListQuery(db).where('e.id', '=', id).executeTakeFirst();
+}
+
 /** Events with what a list shows: category, area, assignee names. */
 export function eventListQuery(db: Db) {
   return db
@@ -548,6 +553,14 @@ export async function moveEventTier(
 }
 
 // ---- device alerts ----
+
+/** The camera of that code, wherever it is. */
+export async function findCameraByCode(
+  db: Db,
+  code: string,
+): Promise<{ id: number; area_path: string } | undefined> {
+  return db.selectFrom('cameras').select(['id', 'area_path']).where('code', '=', code).executeTakeFirst();
+}
 
 /** The camera of that code inside the token's subtree. */
 export async function findCameraWithin(db: Db, code: string, path: string) {

@@ -622,7 +622,7 @@ export function presentListItem(row: repo.EventListRow, now: Date): EventListIte
 }
 
 export async function getEventDetail(db: Db, actor: Actor, id: number): Promise<EventDetail> {
-  const row = await repo.eventListQuery(db).where('e.id', '=', id).executeTakeFirst();
+  const row = await repo.findEventListRow(db, id);
   const event = await repo.findEventInScope(db, actor.viewer, id);
   if (!row || !event) throw EVENT_NOT_FOUND(id);
   const now = actor.now();

@@ -1,10 +1,10 @@
-import { sql } from 'kysely';
 import type { Db } from '../auth/context.js';
 import { SeededRandom, chineseName } from '../core/random.js';
 import { type AreaRow, insertAreas, type NewArea } from '../hierarchy/repository.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { residentIdCheckCharacter } from '../register/identity/identity-number.js';
 import { protectPerson } from '../register/protect.js';
+import { analyzePersonsAndAreas, type GeneratedPersonColumns, insertGeneratedPersons } from './repository.js';
 
 export interface CityOptions {
   persons: number;
@@ -138,18 +138,18 @@ export async function generateCity(
 
   for (let start = 0; start < options.persons; start += BATCH) {
     const count = Math.min(BATCH, options.persons - start);
-    const columns = {
-      area_id: [] as number[],
-      area_path: [] as string[],
-      secret: [] as string[],
-      document_hash: [] as string[],
-      document_masked: [] as string[],
-      phone_hash: [] as (string | null)[],
-      phone_masked: [] as (string | null)[],
-      name: [] as string[],
-      sex: [] as string[],
-      birth_year: [] as (number | null)[],
-      region_code: [] as string[],
+    const columns: GeneratedPersonColumns = {
+      area_id: [],
+      area_path: [],
+      secret: [],
+      document_hash: [],
+      document_masked: [],
+      phone_hash: [],
+      phone_masked: [],
+      name: [],
+      sex: [],
+      birth_year: [],
+      region_code: [],
     };
     for (let i = start; i < start + count; i++) {
       const grid = grids[i % grids.length]!;
@@ -170,16 +170,9 @@ export async function generateCity(
       columns.birth_year.push(protectedColumns.birth_year);
       columns.region_code.push(id.slice(0, 6));
     }
-    await sql`
-      insert into persons (area_id, area_path, secret, document_type, document_hash, document_masked, phone_hash, phone_masked, name, sex, birth_year, region_code, residence_type, created_at, updated_at)
-      select a, p, s, 'resident_id', dh, dm, ph, pm, n, sx, yr, rc, 'permanent', ${now}, ${now}
-      from unnest(${columns.area_id}::int[], ${columns.area_path}::text[], ${columns.secret}::text[], ${columns.document_hash}::text[],
-        ${columns.document_masked}::text[], ${columns.phone_hash}::text[], ${columns.phone_masked}::text[], ${columns.name}::text[],
-        ${columns.sex}::text[], ${columns.birth_year}::int[], ${columns.region_code}::text[])
-        as i(a, p, s, dh, dm, ph, pm, n, sx, yr, rc)`.execute(db);
+    await insertGeneratedPersons(db, columns, now);
     options.onProgress?.(start + count, options.persons);
   }
-  await sql`analyze persons`.execute(db);
-  await sql`analyze areas`.execute(db);
+  await analyzePersonsAndAreas(db);
   return { city: city!, grids, persons: options.persons };
 }

@@ -187,8 +187,7 @@ export async function importAreaRows(
   const codes = [...new Set(pending.flatMap((c) => [c.code, c.parentCode]).filter(Boolean))];
   for (let i = 0; i < codes.length; i += 5000) {
     const chunk = codes.slice(i, i + 5000);
-    for (const row of await db.selectFrom('areas').selectAll().where('code', 'in', chunk).execute())
-      known.set(row.code, row);
+    for (const row of await repo.findAreasByCodes(db, chunk)) known.set(row.code, row);
   }
 
   const now = actor.now();

@@ -24,6 +24,24 @@ export async function findAreaInScope(
     .executeTakeFirst();
 }
 
+/** The areas with these codes, retired or not (callers chunk long lists). */
+export async function findAreasByCodes(db: Db, codes: readonly string[]): Promise<AreaRow[]> {
+  if (codes.length === 0) return [];
+  return db.selectFrom('areas').selectAll().where('code', 'in', codes).execute();
+}
+
+/** The active areas at these paths, or the active top areas when `paths` is null. */
+export async function findActiveAreasAtPaths(db: Db, paths: readonly string[] | null): Promise<AreaRow[]> {
+  let query = db.selectFrom('areas').selectAll().where('retired_at', 'is', null);
+  query = paths === null ? query.where('parent_id', 'is', null) : query.where('path', 'in', paths);
+  return paths === null || paths.length > 0 ? query.execute() : [];
+}
+
+/** The first top-level area (lowest id), retired or not. */
+export async function findFirstTopArea(db: Db): Promise<AreaRow | undefined> {
+  return db.selectFrom('areas').selectAll().where('parent_id', 'is', null).orderBy('id').executeTakeFirst();
+}
+
 export async function findAreaById(db: Db, id: number): Promise<AreaRow | undefined> {
   return db.selectFrom('areas').selectAll().where('id', '=', id).executeTakeFirst();
 }

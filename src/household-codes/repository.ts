@@ -292,3 +292,23 @@ export async function activeResident(db: Db, houseId: number, documentHash: stri
     .where('status', '=', 'active')
     .executeTakeFirst();
 }
+
+/** The house a household code opens, unless it was retired: its address only. */
+export async function findActiveHouseForDoor(db: Db, houseId: number) {
+  return db
+    .selectFrom('houses')
+    .select(['id', 'area_id', 'area_path', 'address', 'door_number', 'building', 'unit_number', 'room'])
+    .where('id', '=', houseId)
+    .where('retired_at', 'is', null)
+    .executeTakeFirst();
+}
+
+/** The community a self-report code belongs to, unless it was retired. */
+export async function findActiveCommunity(db: Db, areaId: number) {
+  return db
+    .selectFrom('areas')
+    .select(['id', 'path', 'name'])
+    .where('id', '=', areaId)
+    .where('retired_at', 'is', null)
+    .executeTakeFirst();
+}

@@ -63,24 +63,14 @@ async function activeCode(db: Db, kind: Selectable<AccessCodesTable>['kind'], to
 
 async function householdByToken(db: Db, token: string) {
   const code = await activeCode(db, 'household', token);
-  const house = await db
-    .selectFrom('houses')
-    .select(['id', 'area_id', 'area_path', 'address', 'door_number', 'building', 'unit_number', 'room'])
-    .where('id', '=', code.house_id!)
-    .where('retired_at', 'is', null)
-    .executeTakeFirst();
+  const house = await repo.findActiveHouseForDoor(db, code.house_id!);
   if (!house) throw CODE_NOT_FOUND();
   return { code, house };
 }
 
 async function communityByToken(db: Db, token: string) {
   const code = await activeCode(db, 'self_report', token);
-  const area = await db
-    .selectFrom('areas')
-    .select(['id', 'path', 'name'])
-    .where('id', '=', code.area_id)
-    .where('retired_at', 'is', null)
-    .executeTakeFirst();
+  const area = await repo.findActiveCommunity(db, code.area_id);
   if (!area) throw CODE_NOT_FOUND();
   return { code, area };
 }

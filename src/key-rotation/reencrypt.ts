@@ -1,4 +1,4 @@
-import { type Kysely, sql, type RawBuilder } from 'kysely';
+import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/repository.js';
 import type { Actor, Db } from '../auth/context.js';
 import type { DB } from '../db/schema.js';
@@ -6,6 +6,10 @@ import { personsRegistered } from '../register/person-hooks.js';
 import type { ProgressReporter } from '../imports/progress.js';
 import { documentHash, phoneHash } from '../privacy/protect.js';
 import type { EncryptedRecordFields, FieldCipher } from '../privacy/field-crypto.js';
+import * as repo from './repository.js';
+import type { HashChange, Row, RowKey, TableReport } from './repository.js';
+
+export type { TableReport } from './repository.js';
 
 /**
  * `gridguard keys rotate`: brings every encrypted column to the current key and suite, and every
@@ -19,14 +23,12 @@ import type { EncryptedRecordFields, FieldCipher } from '../privacy/field-crypto
  * new suite before the person's row was reached are matched to the person then.
  */
 
-type KeyType = 'int4' | 'text';
-type Row = Record<string, unknown>;
 /** The recomputed hash columns of one row, from the plaintext of its encrypted columns. */
 type HashDerivation = (cipher: FieldCipher, row: Row, plain: Readonly<Record<string, string | null>>) => Row;
 
 interface Target {
   table: string;
-  keys: ReadonlyArray<{ column: string; type: KeyType }>;
+  keys: readonly RowKey[];
   /** Columns holding tokens of cipher.encrypt / encryptRecord. */
   secrets: readonly string[];
   /** Columns only read (inputs of the hash derivation). */
@@ -156,13 +158,6 @@ const CARRIED: ReadonlyArray<{ table: string; column: string; kind: 'document' |
     { table: 'units', column: 'contact_phone_hash', kind: 'phone' },
   ];
 
-export interface TableReport {
-  table: string;
-  scanned: number;
-  reencrypted: number;
-  rehashed: number;
-}
-
 export interface RotationReport {
   keyId: string;
   suite: string;
@@ -179,85 +174,13 @@ export interface RotationOptions {
   maxBatches?: number;
 }
 
-const CHECKPOINT = 'key_rotation';
-
-interface Checkpoint {
-  keyId: string;
-  table: string;
-  after: unknown[];
-  tables: TableReport[];
-  carried: number;
-}
-
-const ref = (column: string) => sql.ref(column);
-const list = (columns: readonly string[]) => sql.join(columns.map(ref));
-
-async function readCheckpoint(db: Db): Promise<Checkpoint | null> {
-  const row = await db
-    .selectFrom('app_meta')
-    .select('value')
-    .where('key', '=', CHECKPOINT)
-    .executeTakeFirst();
-  return (row?.value as Checkpoint | null | undefined) ?? null;
-}
-
-async function writeCheckpoint(db: Db, checkpoint: Checkpoint | null): Promise<void> {
-  if (checkpoint === null) {
-    await db.deleteFrom('app_meta').where('key', '=', CHECKPOINT).execute();
-    return;
-  }
-  await db
-    .insertInto('app_meta')
-    .values({ key: CHECKPOINT, value: JSON.stringify(checkpoint) })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(checkpoint) }))
-    .execute();
-}
-
-async function countRows(db: Db, table: string): Promise<number> {
-  const result = await sql<{ n: string | number }>`select count(*) as n from ${sql.table(table)}`.execute(db);
-  return Number(result.rows[0]?.n ?? 0);
-}
-
-/** Sets the given columns of the given rows in one statement, from typed arrays. */
-function setRows(target: Target, columns: readonly string[], rows: readonly Row[]): RawBuilder<unknown> {
-  const arrays = [
-    ...target.keys.map((key) => sql`${rows.map((row) => row[key.column])}::${sql.raw(key.type)}[]`),
-    ...columns.map((column) => sql`${rows.map((row) => row[column] ?? null)}::text[]`),
-  ];
-  const names = [...target.keys.map((key) => key.column), ...columns];
-  return sql`
-    update ${sql.table(target.table)} as t
-    set ${sql.join(columns.map((column) => sql`${ref(column)} = u.${ref(column)}`))}
-    from unnest(${sql.join(arrays)}) as u(${list(names)})
-    where ${sql.join(
-      target.keys.map((key) => sql`t.${ref(key.column)} = u.${ref(key.column)}`),
-      sql` and `,
-    )}`;
-}
-
-type Carried = [old: string, next: string | null, personId: number];
-
-async function carryHashes(trx: Db, kind: 'document' | 'phone', pairs: readonly Carried[]) {
+async function carryHashes(trx: Db, kind: 'document' | 'phone', pairs: readonly HashChange[]) {
   if (pairs.length === 0) return 0;
   let carried = 0;
-  if (kind === 'document') {
-    // Matched health records keep their person's hash too; found through the person, not the hash.
-    const result = await sql`
-      update health_records as t set id_hash = m.new
-      from unnest(${pairs.map((p) => p[0])}::text[], ${pairs.map((p) => p[1])}::text[],
-        ${pairs.map((p) => p[2])}::int4[]) as m(old, new, person_id)
-      where t.person_id = m.person_id and t.id_hash = m.old`.execute(trx);
-    carried += Number(result.numAffectedRows ?? 0);
-  }
-  for (const place of CARRIED.filter((c) => c.kind === kind)) {
-    const result = await sql`
-      update ${sql.table(place.table)} as t set ${ref(place.column)} = m.new
-      from unnest(${pairs.map((p) => p[0])}::text[], ${pairs.map((p) => p[1])}::text[]) as m(old, new)
-      where t.${ref(place.column)} = m.old ${place.where ? sql.raw(`and t.${place.where}`) : sql``}`.execute(
-      trx,
-    );
-    carried += Number(result.numAffectedRows ?? 0);
-  }
+  // Matched health records keep their person's hash too; found through the person, not the hash.
+  if (kind === 'document') carried += await repo.carryHashToMatchedRecords(trx, pairs);
+  for (const place of CARRIED.filter((c) => c.kind === kind))
+    carried += await repo.carryHashToCopies(trx, place, pairs);
   return carried;
 }
 
@@ -276,18 +199,13 @@ async function rotateBatch(
   const keyColumns = target.keys.map((key) => key.column);
   const hashColumns = target.hashes?.columns ?? [];
   const columns = [...new Set([...keyColumns, ...target.secrets, ...hashColumns, ...(target.reads ?? [])])];
-  const rows = (
-    await sql<Row>`
-      select ${list(columns)} from ${sql.table(target.table)}
-      ${after ? sql`where (${list(keyColumns)}) > (${sql.join(after)})` : sql``}
-      order by ${list(keyColumns)} limit ${batchSize} for update`.execute(trx)
-  ).rows;
+  const rows = await repo.lockRowsAfter(trx, target.table, keyColumns, columns, after, batchSize);
   if (rows.length === 0) return { last: null, carried: 0 };
   report.scanned += rows.length;
 
   const changed: Row[] = [];
-  const documents: Carried[] = [];
-  const phones: Carried[] = [];
+  const documents: HashChange[] = [];
+  const phones: HashChange[] = [];
   for (const row of rows) {
     const stale = target.secrets.filter((column) => {
       const token = row[column];
@@ -316,7 +234,7 @@ async function rotateBatch(
   }
   let carried = 0;
   if (changed.length > 0) {
-    await setRows(target, [...target.secrets, ...hashColumns], changed).execute(trx);
+    await repo.updateRowsByKey(trx, target.table, target.keys, [...target.secrets, ...hashColumns], changed);
     carried += await carryHashes(trx, 'document', documents);
     carried += await carryHashes(trx, 'phone', phones);
     // Records a feed sent after the switch carry the new hash and waited unmatched: match them now.
@@ -339,14 +257,14 @@ export async function rotateKeys(
   options: RotationOptions = {},
 ): Promise<RotationReport> {
   const batchSize = options.batchSize ?? 1000;
-  const saved = await readCheckpoint(db);
+  const saved = await repo.readCheckpoint(db);
   const resume = saved?.keyId === cipher.currentKeyId ? saved : null;
   const tables: TableReport[] =
     resume?.tables ??
     ROTATION_TARGETS.map((t) => ({ table: t.table, scanned: 0, reencrypted: 0, rehashed: 0 }));
   let carried = resume?.carried ?? 0;
   let total = 0;
-  for (const target of ROTATION_TARGETS) total += await countRows(db, target.table);
+  for (const target of ROTATION_TARGETS) total += await repo.countRows(db, target.table);
   let done = tables.reduce((sum, t) => sum + t.scanned, 0);
   options.progress?.update(done, total);
 
@@ -368,7 +286,7 @@ export async function rotateKeys(
         const position = batch.last
           ? { table: target.table, after: batch.last }
           : { table: ROTATION_TARGETS[index + 1]?.table ?? '', after: [] };
-        await writeCheckpoint(trx, { keyId: cipher.currentKeyId, ...position, tables, carried });
+        await repo.writeCheckpoint(trx, { keyId: cipher.currentKeyId, ...position, tables, carried });
         return batch.last;
       });
       batches++;
@@ -386,7 +304,7 @@ export async function rotateKeys(
     carried,
   };
   await db.transaction().execute(async (trx) => {
-    await writeCheckpoint(trx, null);
+    await repo.writeCheckpoint(trx, null);
     await recordAudit(trx, actor, {
       action: 'keys.rotate',
       entityType: 'encryption_key',

@@ -1,4 +1,3 @@
-import { inSubtrees } from '../auth/scope.js';
 import type { Viewer } from '../auth/scope.js';
 import type { Actor, Db } from '../auth/context.js';
 import { AppError } from '../core/errors.js';
@@ -7,6 +6,7 @@ import { deepestMappedAreaAt } from '../events/location.js';
 import { createEvent } from '../events/service.js';
 import { findAreaById } from '../hierarchy/repository.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
+import { hasMappedAreaIn } from './repository.js';
 
 export interface CitizenEventInput {
   categoryCode: string;
@@ -28,15 +28,8 @@ async function locate(db: Db, areaPath: string, areaId: number, point: { lng: nu
   const hit = await deepestMappedAreaAt(db, areaPath, point);
   if (hit) return hit.id;
   // A key over an unmapped subtree takes the point as given; over a mapped one it must fall inside.
-  const mapped = await db
-    .selectFrom('areas')
-    .select('id')
-    .where(inSubtrees([areaPath], 'areas.path'))
-    .where('boundary', 'is not', null)
-    .where('retired_at', 'is', null)
-    .limit(1)
-    .executeTakeFirst();
-  if (mapped) throw new AppError('VALIDATION_FAILED', 400, 'lat/long lie outside the area this key serves');
+  if (await hasMappedAreaIn(db, areaPath))
+    throw new AppError('VALIDATION_FAILED', 400, 'lat/long lie outside the area this key serves');
   return areaId;
 }
 

@@ -90,3 +90,30 @@ export async function findServiceRequests(db: Db, filter: RequestFilter) {
 }
 
 export type ServiceRequestRow = Awaited<ReturnType<typeof findServiceRequests>>[number];
+
+/** The path of the area with this code (an Open311 jurisdiction id), retired or not. */
+export async function findAreaPathByCode(db: Db, code: string): Promise<{ path: string } | undefined> {
+  return db.selectFrom('areas').select('path').where('code', '=', code).executeTakeFirst();
+}
+
+/** Whether some active area of this subtree has a boundary drawn. */
+export async function hasMappedAreaIn(db: Db, areaPath: string): Promise<boolean> {
+  const mapped = await db
+    .selectFrom('areas')
+    .select('id')
+    .where(inSubtrees([areaPath], 'areas.path'))
+    .where('boundary', 'is not', null)
+    .where('retired_at', 'is', null)
+    .limit(1)
+    .executeTakeFirst();
+  return mapped !== undefined;
+}
+
+/** When the newest event category was created; undefined before the first. */
+export async function latestCategoryCreation(db: Db): Promise<Date | undefined> {
+  const row = await db
+    .selectFrom('event_categories')
+    .select((eb) => eb.fn.max('created_at').as('latest'))
+    .executeTakeFirst();
+  return row?.latest ? new Date(row.latest) : undefined;
+}

@@ -11,7 +11,7 @@ import {
   serviceDefinition,
   type ServiceRequestForm,
 } from './service.js';
-import { findServiceRequests, listPublicServices } from './repository.js';
+import { findServiceRequests, latestCategoryCreation, listPublicServices } from './repository.js';
 
 type TokenViewer = Extract<Viewer, { kind: 'token' }>;
 
@@ -202,9 +202,5 @@ export const open311Routes: FastifyPluginAsync = async (app) => {
 
 /** The discovery changeset: when the services (categories) last changed. */
 async function latestCategoryChange(app: Parameters<FastifyPluginAsync>[0]): Promise<Date> {
-  const row = await app.db
-    .selectFrom('event_categories')
-    .select((eb) => eb.fn.max('created_at').as('latest'))
-    .executeTakeFirst();
-  return row?.latest ? new Date(row.latest) : new Date(0);
+  return (await latestCategoryCreation(app.db)) ?? new Date(0);
 }

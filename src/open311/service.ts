@@ -4,6 +4,7 @@ import { AppError } from '../core/errors.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import {
   CLOSED_STATUSES,
+  findAreaPathByCode,
   type RequestFilter,
   type ServiceRequestRow,
   type ServiceRow,
@@ -155,11 +156,7 @@ export async function fileServiceRequest(
   if (mediaUrl && !/^https?:\/\//.test(mediaUrl))
     throw new AppError('VALIDATION_FAILED', 400, 'media_url must be an http(s) URL');
   if (form.jurisdiction_id) {
-    const jurisdiction = await db
-      .selectFrom('areas')
-      .select('path')
-      .where('code', '=', form.jurisdiction_id)
-      .executeTakeFirst();
+    const jurisdiction = await findAreaPathByCode(db, form.jurisdiction_id);
     if (!jurisdiction || !jurisdiction.path.startsWith(actor.viewer.areaPath))
       throw new AppError(
         'VALIDATION_FAILED',

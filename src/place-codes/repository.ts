@@ -111,3 +111,18 @@ export async function deleteScansBefore(db: Db, cutoff: Date, batch = 10_000): P
     if (deleted < batch) return total;
   }
 }
+
+/** An active unit the viewer may read, that a place can be tied to. */
+export async function findActiveUnitInScope(
+  db: Db,
+  viewer: Viewer,
+  unitId: number,
+): Promise<{ id: number } | undefined> {
+  return db
+    .selectFrom('units')
+    .select('id')
+    .where('id', '=', unitId)
+    .where('retired_at', 'is', null)
+    .where(inScope(viewer, 'person.read', 'units.area_path'))
+    .executeTakeFirst();
+}

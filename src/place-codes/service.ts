@@ -1,5 +1,4 @@
 import { recordAudit } from '../audit/repository.js';
-import { inScope } from '../auth/scope.js';
 import type { Actor, Db } from '../auth/context.js';
 import { invalid, notFound } from '../core/errors.js';
 import type { PageOf } from '../core/pagination.js';
@@ -51,13 +50,7 @@ export async function createPlace(
     ]);
   }
   if (body.unitId !== undefined) {
-    const unit = await db
-      .selectFrom('units')
-      .select('id')
-      .where('id', '=', body.unitId)
-      .where('retired_at', 'is', null)
-      .where(inScope(actor.viewer, 'person.read', 'units.area_path'))
-      .executeTakeFirst();
+    const unit = await repo.findActiveUnitInScope(db, actor.viewer, body.unitId);
     if (!unit)
       throw notFound(
         'UNIT_NOT_FOUND',

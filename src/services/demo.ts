@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { recordAuditMany } from '../audit/repository.js';
 import { DEMO_VIEWER } from '../auth/scope.js';
 import type { Actor } from '../auth/context.js';
@@ -12,6 +12,7 @@ import { protectPhone } from '../privacy/protect.js';
 import { requestKindName } from '../i18n/messages.js';
 import { notificationText } from '../i18n/notifications.js';
 import { allocateHouses } from './volunteers/allocate.js';
+import * as repo from './demo-repository.js';
 import { REQUEST_READ_RULE } from './requests/repository.js';
 
 const HOUR = 3600_000;
@@ -226,23 +227,10 @@ export async function seedDemoCommunityServices(
 ): Promise<DemoServicesResult> {
   const { village, cipher, random, now } = options;
   const actor: Actor = { viewer: DEMO_VIEWER, ip: null, now: () => now };
-  const inVillage = sql<boolean>`a.path >= ${village.path} and a.path < ${`${village.path.slice(0, -1)}0`}`;
-  const areas = await trx
-    .selectFrom('areas as a')
-    .select(['a.id', 'a.path', 'a.name', 'a.level', 'a.parent_id'])
-    .where(inVillage)
-    .where('a.level', 'in', ['grid', 'microgrid'])
-    .orderBy('a.path')
-    .execute();
+  const areas = await repo.findGridsAndMicrogridsUnder(trx, village.path);
   const grids = areas.filter((a) => a.level === 'grid');
   const micros = areas.filter((a) => a.level === 'microgrid');
-  const holders = await trx
-    .selectFrom('role_assignments as ra')
-    .innerJoin('areas as a', 'a.id', 'ra.area_id')
-    .select(['ra.user_id', 'ra.role', 'a.id as area_id', 'a.path'])
-    .where(inVillage)
-    .orderBy('ra.user_id')
-    .execute();
+  const holders = await repo.findRoleHoldersUnder(trx, village.path);
   const holdersAt = (role: string, areaIds: number[]) =>
     holders.filter((h) => h.role === role && areaIds.includes(h.area_id)).map((h) => h.user_id);
 
@@ -262,13 +250,16 @@ export async function seedDemoCommunityServices(
     kind: 'grid' | 'service' | 'checkpoint',
     leader: number | null,
   ) => {
-    const row = await trx
-      .insertInto('teams')
-      .values({ area_id: area.id, area_path: area.path, name, kind, leader_user_id: leader, created_at: now })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const id = await repo.insertTeam(trx, {
+      area_id: area.id,
+      area_path: area.path,
+      name,
+      kind,
+      leader_user_id: leader,
+      created_at: now,
+    });
     teams++;
-    return row.id;
+    return id;
   };
   const add = (teamId: number, userIds: number[], duty: TeamDuty) => {
     for (const userId of userIds)
@@ -334,7 +325,7 @@ export async function seedDemoCommunityServices(
     ),
     'doctor',
   );
-  if (members.length) await trx.insertInto('team_members').values(members).execute();
+  await repo.insertTeamMembers(trx, members);
 
   // ---- volunteers' households, per micro-grid (3–5 each where the houses allow) ----
   const coverage: Array<{
@@ -346,15 +337,7 @@ export async function seedDemoCommunityServices(
   }> = [];
   const housePath = new Map<number, string>();
   for (const micro of micros) {
-    const houses = await trx
-      .selectFrom('houses')
-      .select(['id', 'area_path'])
-      .where('area_path', '>=', micro.path)
-      .where('area_path', '<', `${micro.path.slice(0, -1)}0`)
-      .where('retired_at', 'is', null)
-      .orderBy('area_path')
-      .orderBy('id')
-      .execute();
+    const houses = await repo.findActiveHousesUnder(trx, micro.path);
     for (const h of houses) housePath.set(h.id, h.area_path);
     const volunteers = holdersAt('volunteer', [micro.id]);
     for (const plan of allocateHouses(
@@ -370,23 +353,10 @@ export async function seedDemoCommunityServices(
       });
   }
   for (let i = 0; i < coverage.length; i += 1000)
-    await trx
-      .insertInto('volunteer_households')
-      .values(coverage.slice(i, i + 1000))
-      .execute();
+    await repo.insertVolunteerHouseholds(trx, coverage.slice(i, i + 1000));
 
   // 包户: each micro-grid's worker answers for its households of elderly people living alone.
-  const alone = await trx
-    .selectFrom('persons as p')
-    .innerJoin('houses as h', 'h.id', 'p.house_id')
-    .select(['h.id', 'h.area_id', 'h.area_path'])
-    .distinct()
-    .where(sql<boolean>`p.tags @> array['elderly_alone']::text[]`)
-    .where('p.status', '=', 'active')
-    .where('h.area_path', '>=', village.path)
-    .where('h.area_path', '<', `${village.path.slice(0, -1)}0`)
-    .orderBy('h.id')
-    .execute();
+  const alone = await repo.findElderlyAloneHousesUnder(trx, village.path);
   for (const house of alone) {
     const micro = micros.find((m) => house.area_path.startsWith(m.path));
     const worker = micro ? holdersAt('grid_worker', [micro.id])[0] : undefined;
@@ -399,31 +369,29 @@ export async function seedDemoCommunityServices(
         created_at: now,
       });
   }
-  if (responsibilities.length) await trx.insertInto('responsibilities').values(responsibilities).execute();
+  await repo.insertResponsibilities(trx, responsibilities);
 
   // ---- the resource and service lists ----
-  await trx
-    .insertInto('service_resources')
-    .values(
-      RESOURCES.map((r) => {
-        const phone = protectPhone(cipher, demoPhone(random));
-        return {
-          area_id: village.id,
-          area_path: village.path,
-          list: r.list,
-          kind: r.kind,
-          name: r.name,
-          contact_name: r.contact,
-          phone_secret: phone.encrypted,
-          phone_masked: phone.masked,
-          address: r.address,
-          details: r.details,
-          created_at: now,
-          updated_at: now,
-        };
-      }),
-    )
-    .execute();
+  await repo.insertServiceResources(
+    trx,
+    RESOURCES.map((r) => {
+      const phone = protectPhone(cipher, demoPhone(random));
+      return {
+        area_id: village.id,
+        area_path: village.path,
+        list: r.list,
+        kind: r.kind,
+        name: r.name,
+        contact_name: r.contact,
+        phone_secret: phone.encrypted,
+        phone_masked: phone.masked,
+        address: r.address,
+        details: r.details,
+        created_at: now,
+        updated_at: now,
+      };
+    }),
+  );
 
   // ---- resident requests: the first volunteer's households first, so the demo queue is not empty ----
   const coveredHouses = [...coverage].sort(
@@ -433,15 +401,10 @@ export async function seedDemoCommunityServices(
   const uncovered = [...housePath.keys()].filter((id) => !coveredIds.has(id)).sort((a, b) => a - b);
   const houseRows = new Map(
     (
-      await trx
-        .selectFrom('houses')
-        .select(['id', 'area_id', 'area_path', 'address'])
-        .where('id', 'in', [
-          ...coveredHouses.slice(0, 12).map((c) => c.house_id),
-          ...uncovered.slice(0, 1),
-          -1,
-        ])
-        .execute()
+      await repo.findHousesByIds(trx, [
+        ...coveredHouses.slice(0, 12).map((c) => c.house_id),
+        ...uncovered.slice(0, 1),
+      ])
     ).map((h) => [h.id, h]),
   );
   let requests = 0;
@@ -462,30 +425,26 @@ export async function seedDemoCommunityServices(
     };
     const contact = random.chance(0.7) ? protectPhone(cipher, demoPhone(random)) : null;
     const details = random.pick(REQUEST_DETAILS[spec.kind]);
-    const inserted = await trx
-      .insertInto('resident_requests')
-      .values({
-        code: demoRequestCode(random, created),
-        house_id: house.id,
-        area_id: house.area_id,
-        area_path: house.area_path,
-        kind: spec.kind,
-        details,
-        urgency: spec.urgent ? 'urgent' : 'normal',
-        status: spec.status,
-        channel: requests % 3 === 2 ? 'worker' : 'household_code',
-        contact_secret: contact?.encrypted ?? null,
-        contact_masked: contact?.masked ?? null,
-        volunteer_user_id: pick.volunteer_user_id,
-        created_by_user_id: null,
-        note: reached('delivered') ? '已送达，居民签收' : null,
-        created_at: created,
-        accepted_at: reached('accepted') ? step(1) : null,
-        delivered_at: reached('delivered') ? step(2) : null,
-        closed_at: reached('closed') ? step(3) : spec.status === 'cancelled' ? step(1) : null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const requestId = await repo.insertResidentRequest(trx, {
+      code: demoRequestCode(random, created),
+      house_id: house.id,
+      area_id: house.area_id,
+      area_path: house.area_path,
+      kind: spec.kind,
+      details,
+      urgency: spec.urgent ? 'urgent' : 'normal',
+      status: spec.status,
+      channel: requests % 3 === 2 ? 'worker' : 'household_code',
+      contact_secret: contact?.encrypted ?? null,
+      contact_masked: contact?.masked ?? null,
+      volunteer_user_id: pick.volunteer_user_id,
+      created_by_user_id: null,
+      note: reached('delivered') ? '已送达，居民签收' : null,
+      created_at: created,
+      accepted_at: reached('accepted') ? step(1) : null,
+      delivered_at: reached('delivered') ? step(2) : null,
+      closed_at: reached('closed') ? step(3) : spec.status === 'cancelled' ? step(1) : null,
+    });
     requests++;
     const history: Array<['create' | 'accept' | 'deliver' | 'close' | 'cancel', Date, string]> = [
       ['create', created, 'open'],
@@ -499,7 +458,7 @@ export async function seedDemoCommunityServices(
         {
           action: `service_request.${action}`,
           entityType: 'service_request',
-          entityId: inserted.id,
+          entityId: requestId,
           areaPath: house.area_path,
           after: { status },
         },
@@ -514,10 +473,10 @@ export async function seedDemoCommunityServices(
           kind: requestKindName('zh-CN', spec.kind),
         }),
         body: `${house.address}：${details}`,
-        link: `/service-requests/${inserted.id}`,
+        link: `/service-requests/${requestId}`,
         readRule: REQUEST_READ_RULE,
-        entityId: inserted.id,
-        dedupeKey: `request:${inserted.id}:new`,
+        entityId: requestId,
+        dedupeKey: `request:${requestId}:new`,
         now: created,
       });
   }
@@ -552,40 +511,29 @@ export async function seedDemoCommunityServices(
   let reads = 0;
   for (const a of announcements) {
     const publishedAt = new Date(now.getTime() - a.hoursAgo * HOUR);
-    const row = await trx
-      .insertInto('announcements')
-      .values({
-        area_id: village.id,
-        area_path: village.path,
-        kind: a.kind,
-        title: a.title,
-        body: a.body,
-        tags: a.tags,
-        status: 'published',
-        published_at: publishedAt,
-        expires_at: null,
-        created_by: staff[0] ?? null,
-        created_at: publishedAt,
-        updated_at: publishedAt,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const tags = `{${a.tags.join(',')}}`;
+    const announcementId = await repo.insertAnnouncement(trx, {
+      area_id: village.id,
+      area_path: village.path,
+      kind: a.kind,
+      title: a.title,
+      body: a.body,
+      tags: a.tags,
+      status: 'published',
+      published_at: publishedAt,
+      expires_at: null,
+      created_by: staff[0] ?? null,
+      created_at: publishedAt,
+      updated_at: publishedAt,
+    });
     // Households read it in a fixed pattern (house id modulo 10), within hours of publication.
-    const result = await sql<{ n: number }>`
-      with inserted as (
-        insert into announcement_reads (announcement_id, house_id, read_at)
-        select ${row.id}, h.id, ${publishedAt}::timestamptz + ((h.id * 37) % ${Math.max(1, a.hoursAgo)}) * interval '1 hour'
-        from houses h
-        where h.area_path >= ${village.path} and h.area_path < ${`${village.path.slice(0, -1)}0`}
-          and h.retired_at is null and h.id % 10 < ${a.readShare}
-          and (cardinality(${tags}::text[]) = 0 or exists (
-            select 1 from persons p where p.house_id = h.id and p.status = 'active'
-              and p.tags && ${tags}::text[]))
-        returning 1
-      )
-      select count(*)::int as n from inserted`.execute(trx);
-    reads += Number(result.rows[0]?.n ?? 0);
+    reads += await repo.insertPatternedReads(trx, {
+      announcementId,
+      publishedAt,
+      path: village.path,
+      tags: a.tags,
+      readShare: a.readShare,
+      withinHours: Math.max(1, a.hoursAgo),
+    });
   }
 
   return {

@@ -8,7 +8,7 @@ import { residentIdCheckCharacter } from '../register/identity/identity-number.j
 import { registerPerson } from '../register/person-service.js';
 import type { RegisterPersonBody } from '../register/schema.js';
 import { testConfig } from './factories.js';
-import { countNewTests } from '../health/rounds/counters.js';
+import { countNewTests } from '../health/rounds/counters-repository.js';
 
 export const cipher = createFieldCipher(testConfig().keys);
 

@@ -24,3 +24,17 @@ export function tokensInScope(db: Db, viewer: Viewer) {
 export async function markTokenRevoked(db: Db, id: number, at: Date): Promise<void> {
   await db.updateTable('api_tokens').set({ revoked_at: at }).where('id', '=', id).execute();
 }
+
+/** The viewer's tokens, newest first. */
+export async function listTokensInScope(db: Db, viewer: Viewer) {
+  return tokensInScope(db, viewer).orderBy('t.id', 'desc').execute();
+}
+
+export async function findTokenInScope(db: Db, viewer: Viewer, id: number) {
+  return tokensInScope(db, viewer).where('t.id', '=', id).executeTakeFirst();
+}
+
+/** A token the caller has just created in their scope: its absence is a fault. */
+export async function getTokenInScope(db: Db, viewer: Viewer, id: number) {
+  return tokensInScope(db, viewer).where('t.id', '=', id).executeTakeFirstOrThrow();
+}

@@ -4,10 +4,10 @@ import { can } from '../auth/scope.js';
 import type { Actor, Db } from '../auth/context.js';
 import { forbidden, notFound } from '../core/errors.js';
 import { findAreaInScope } from '../hierarchy/repository.js';
-import { markTokenRevoked, tokensInScope } from './repository.js';
+import { findTokenInScope, getTokenInScope, listTokensInScope, markTokenRevoked } from './repository.js';
 import type { CreateTokenBody, TokenView } from './schema.js';
 
-type TokenRow = Awaited<ReturnType<ReturnType<typeof tokensInScope>['executeTakeFirstOrThrow']>>;
+type TokenRow = Awaited<ReturnType<typeof getTokenInScope>>;
 
 const present = (row: TokenRow): TokenView => ({
   id: row.id,
@@ -20,7 +20,7 @@ const present = (row: TokenRow): TokenView => ({
 });
 
 export async function listTokens(db: Db, actor: Actor): Promise<TokenView[]> {
-  return (await tokensInScope(db, actor.viewer).orderBy('t.id', 'desc').execute()).map(present);
+  return (await listTokensInScope(db, actor.viewer)).map(present);
 }
 
 /** Issues a token for a data feed, device or Open311 client, bound to an area of the caller's scope. */
@@ -50,12 +50,12 @@ export async function createToken(
     areaPath: area.path,
     after: { name: body.name, capability: body.capability },
   });
-  const row = await tokensInScope(db, actor.viewer).where('t.id', '=', created.id).executeTakeFirstOrThrow();
+  const row = await getTokenInScope(db, actor.viewer, created.id);
   return { ...present(row), token: created.token };
 }
 
 export async function revokeToken(db: Db, actor: Actor, id: number): Promise<void> {
-  const row = await tokensInScope(db, actor.viewer).where('t.id', '=', id).executeTakeFirst();
+  const row = await findTokenInScope(db, actor.viewer, id);
   if (!row) throw notFound('TOKEN_NOT_FOUND', `API token ${id} does not exist or is outside your area`);
   if (row.revoked_at) return;
   await markTokenRevoked(db, id, actor.now());

@@ -5,7 +5,7 @@ import type { Level } from '../../core/vocabulary.js';
 import { addDays, chinaDate } from '../../household-codes/dates.js';
 import { EVENT_TIERS } from '../../events/schema.js';
 import { KEY_PERSON_CATEGORIES } from '../key-persons/plan.js';
-import { nodeCoverage } from '../rounds/counters.js';
+import { nodeCoverage } from '../rounds/counters-repository.js';
 import { pathAndAncestors } from '../rounds/repository.js';
 import { presentFigures } from '../rounds/service.js';
 import * as repo from './repository.js';

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { recordAudit } from '../../audit/repository.js';
 import type { Actor } from '../../auth/context.js';
 import { AppError } from '../../core/errors.js';
@@ -212,7 +212,7 @@ async function run(
     const counts = await withRetry(() =>
       db.transaction().execute(async (trx) => {
         // A chunk lost in a crash is stored again by the next run (idempotent): no need to wait for the disk.
-        await sql`set local synchronous_commit = off`.execute(trx);
+        await repo.skipCommitFlush(trx);
         return store(trx, pending);
       }),
     ).catch((error: unknown) => {

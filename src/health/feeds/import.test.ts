@@ -12,7 +12,7 @@ import { residentIdCheckCharacter } from '../../register/identity/identity-numbe
 import { protectPerson } from '../../register/protect.js';
 import { describeEachDatabase } from '../../test-support/database.js';
 import { type AreaTree, createAreaTree, createUser, testConfig } from '../../test-support/factories.js';
-import { initialiseRound, nodeCoverage, recountCoverage } from '../rounds/counters.js';
+import { initialiseRound, nodeCoverage, recountCoverage } from '../rounds/counters-repository.js';
 import { importHealthFile } from './file-import.js';
 import { currentRiskAreas } from './risk-areas.js';
 import { matchByHand, matchOpenRecords } from './service.js';

@@ -542,3 +542,22 @@ export async function listRiskAreas(db: Db, filter: RiskAreaFilter): Promise<Ris
   if (filter.level) query = query.where('level', '=', filter.level);
   return query.orderBy('valid_from', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
 }
+
+/** A person the viewer may write health data for, with the area path a matched record moves to. */
+export async function findPersonPlaceInScope(
+  db: Db,
+  viewer: Viewer,
+  personId: number,
+): Promise<{ id: number; area_path: string | null } | undefined> {
+  return db
+    .selectFrom('persons')
+    .select(['id', 'area_path'])
+    .where('id', '=', personId)
+    .where(inScope(viewer, 'health.write', 'persons.area_path'))
+    .executeTakeFirst();
+}
+
+/** For this transaction only, commits without waiting for the disk: callers store chunks that a rerun stores again. */
+export async function skipCommitFlush(trx: Db): Promise<void> {
+  await sql`set local synchronous_commit = off`.execute(trx);
+}

@@ -1,15 +1,15 @@
 import { PROCESS_OWNER } from '../../imports/staging.js';
 import { recordAudit } from '../../audit/repository.js';
-import { can, inScope, scopePaths, type Viewer, viewerName } from '../../auth/scope.js';
+import { can, scopePaths, type Viewer, viewerName } from '../../auth/scope.js';
 import type { Actor, Db } from '../../auth/context.js';
 import { onPersonsRegistered, type RegisteredPersons } from '../../register/person-hooks.js';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../core/errors.js';
 import type { PageOf } from '../../core/pagination.js';
 import type { HealthRecordKind } from '../../db/schema.js';
-import { type AreaRow, findAreaInScope } from '../../hierarchy/repository.js';
+import { type AreaRow, findActiveAreasAtPaths, findAreaInScope } from '../../hierarchy/repository.js';
 import type { FieldCipher } from '../../privacy/field-crypto.js';
 import { protectIdentity } from '../../privacy/protect.js';
-import { countNewTests, recountAreas } from '../rounds/counters.js';
+import { countNewTests, recountAreas } from '../rounds/counters-repository.js';
 import { createLeadFromUnmatched } from '../leads/service.js';
 import { FEED_KIND_OF, type FeedKind, STORED_KIND } from './kinds.js';
 import type { RecordCandidate, RiskAreaCandidate } from './records.js';
@@ -193,9 +193,7 @@ export async function resolveFeedArea(db: Db, actor: Actor, areaId: number | und
     return area;
   }
   const paths = actor.viewer.kind === 'system' ? null : scopePaths(actor.viewer, 'health.write');
-  let query = db.selectFrom('areas').selectAll().where('retired_at', 'is', null);
-  query = paths === null ? query.where('parent_id', 'is', null) : query.where('path', 'in', paths);
-  const roots = paths === null || paths.length > 0 ? await query.execute() : [];
+  const roots = await findActiveAreasAtPaths(db, paths);
   if (roots.length !== 1)
     throw invalid(
       'AREA_REQUIRED',
@@ -314,12 +312,7 @@ async function openEntry(db: Db, actor: Actor, id: number) {
  */
 export async function matchByHand(db: Db, actor: Actor, id: number, body: MatchBody): Promise<InboxItem> {
   const entry = await openEntry(db, actor, id);
-  const person = await db
-    .selectFrom('persons')
-    .select(['id', 'area_path'])
-    .where('id', '=', body.personId)
-    .where(inScope(actor.viewer, 'health.write', 'persons.area_path'))
-    .executeTakeFirst();
+  const person = await repo.findPersonPlaceInScope(db, actor.viewer, body.personId);
   if (!person?.area_path)
     throw notFound(
       'PERSON_NOT_FOUND',

@@ -332,3 +332,11 @@ export async function insertReturnees(
     returning id, person_id, area_path, reason`.execute(db);
   return result.rows;
 }
+
+/** Whether a would-be responsible user exists and is disabled. */
+export async function findUserStanding(
+  db: Db,
+  userId: number,
+): Promise<{ id: number; disabled_at: Date | null } | undefined> {
+  return db.selectFrom('users').select(['id', 'disabled_at']).where('id', '=', userId).executeTakeFirst();
+}

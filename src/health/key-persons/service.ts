@@ -94,11 +94,7 @@ function responsibleFilter(viewer: Viewer, responsible: 'me' | number | undefine
 
 /** A user may be responsible for a person if one of their roles gives health.write over the person's area. */
 async function checkedResponsible(db: Db, userId: number, areaPath: string): Promise<number> {
-  const user = await db
-    .selectFrom('users')
-    .select(['id', 'disabled_at'])
-    .where('id', '=', userId)
-    .executeTakeFirst();
+  const user = await repo.findUserStanding(db, userId);
   const assignments = user && !user.disabled_at ? await loadAssignments(db, userId) : [];
   const fits = assignments.some(
     (a) => areaPath.startsWith(a.areaPath) && rightsOf(a.role, a.categories).includes('health.write'),

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db } from '../../auth/context.js';
 import { escalateStep } from './repository.js';
 
@@ -32,13 +31,13 @@ export async function escalateOverdueLeads(
   now: Date,
   policy: EscalationPolicy = DEFAULT_ESCALATION,
 ): Promise<EscalationResult> {
-  const toGridLeader = await escalateStep(db, now, 'worker', 'grid_leader', sql`deadline <= ${now}`);
-  const toCommunity = await escalateStep(
-    db,
-    now,
-    'grid_leader',
-    'community',
-    sql`escalated_at <= ${new Date(now.getTime() - policy.communityAfterMs)}`,
-  );
+  const toGridLeader = await escalateStep(db, now, 'worker', 'grid_leader', {
+    column: 'deadline',
+    atOrBefore: now,
+  });
+  const toCommunity = await escalateStep(db, now, 'grid_leader', 'community', {
+    column: 'escalated_at',
+    atOrBefore: new Date(now.getTime() - policy.communityAfterMs),
+  });
   return { toGridLeader, toCommunity };
 }

@@ -337,17 +337,23 @@ const ESCALATOR = 'system:escalation';
  * again on the locked row, so a concurrent run skips what another already moved) and the
  * history rows are written from what it returned.
  */
+/** A lead is due for its next tier once this column of it is at or before this time. */
+export interface EscalationDue {
+  column: 'deadline' | 'escalated_at';
+  atOrBefore: Date;
+}
+
 export async function escalateStep(
   db: Db,
   now: Date,
   from: LeadTier,
   to: LeadTier,
-  due: Expression<SqlBool>,
+  due: EscalationDue,
 ): Promise<number[]> {
   const result = await sql<{ lead_id: number }>`
     with moved as (
       update leads set tier = ${to}, escalated_at = ${now}
-      where status = 'open' and tier = ${from} and ${due}
+      where status = 'open' and tier = ${from} and ${sql.ref(due.column)} <= ${due.atOrBefore}
       returning id, area_id
     )
     insert into lead_events (lead_id, at, kind, from_tier, to_tier, from_area_id, to_area_id, actor_name)

@@ -12,7 +12,7 @@ import { presentPersonName } from '../../privacy/present.js';
 import { revealPerson } from '../../register/protect.js';
 import { progressOf } from '../leads/service.js';
 import type { ProgressCounts } from '../leads/schema.js';
-import { nodeCoverage } from '../rounds/counters.js';
+import { nodeCoverage } from '../rounds/counters-repository.js';
 import * as repo from './repository.js';
 import type { DailyReportQuery } from './schema.js';
 

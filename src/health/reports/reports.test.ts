@@ -13,7 +13,7 @@ import {
 } from '../../test-support/factories.js';
 import { addPerson, systemActor } from '../../test-support/health-leads-fixtures.js';
 import { createLeads } from '../leads/service.js';
-import { initialiseRound } from '../rounds/counters.js';
+import { initialiseRound } from '../rounds/counters-repository.js';
 import { SHEET_NAMES } from './daily.js';
 
 const HOUR_MS = 3600 * 1000;

@@ -5,7 +5,7 @@ import { loadConfig } from '../../config.js';
 import { type Database, openDatabase } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { flagReturnees } from '../key-persons/returnees.js';
-import { rebuildRoundCounters } from './counters.js';
+import { rebuildRoundCounters } from './counters-repository.js';
 import { cliSay } from '../../i18n/cli.js';
 import { cliHelp } from '../../i18n/cli-help.js';
 import { DEFAULT_LOCALE, type Locale } from '../../i18n/locale.js';

@@ -3,7 +3,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../test-support/database.js';
 import { type AreaTree, createAreaTree } from '../../test-support/factories.js';
-import { countNewTests, nodeCoverage, recountCoverage } from './counters.js';
+import { countNewTests, nodeCoverage, recountCoverage } from './counters-repository.js';
 import { addPerson, addTestRecord, systemActor } from '../../test-support/health-rounds-fixtures.js';
 import { createRound, setMark } from './service.js';
 

@@ -10,7 +10,7 @@ import { moveArea } from '../../hierarchy/service.js';
 import { departPerson, movePerson, registerPerson } from '../../register/person-service.js';
 import { describeEachDatabase } from '../../test-support/database.js';
 import { type AreaTree, createAreaTree } from '../../test-support/factories.js';
-import { countNewTests, nodeCoverage, rebuildRoundCounters, recountCoverage } from './counters.js';
+import { countNewTests, nodeCoverage, rebuildRoundCounters, recountCoverage } from './counters-repository.js';
 import { addPerson, addTestRecord, cipher, systemActor } from '../../test-support/health-rounds-fixtures.js';
 import { closeRound, createRound, removeMark, setMark } from './service.js';
 import { EXEMPT_REASONS, OUTCOME_REASONS } from './schema.js';

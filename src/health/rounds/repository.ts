@@ -3,7 +3,7 @@ import { inSubtrees, prefixUpperBound } from '../../auth/scope.js';
 import type { Db } from '../../auth/context.js';
 import { pageWindow } from '../../core/pagination.js';
 import type { AreaLevel, RoundMarksTable, ScreeningRoundsTable } from '../../db/schema.js';
-import type { CounterSums } from './counters.js';
+import type { CounterSums } from './counters-repository.js';
 
 export type RoundRow = Selectable<ScreeningRoundsTable> & {
   area_code: string;

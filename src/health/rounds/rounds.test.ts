@@ -10,7 +10,7 @@ import {
   TestClock,
   testApp,
 } from '../../test-support/factories.js';
-import { nodeCoverage, recountCoverage } from './counters.js';
+import { nodeCoverage, recountCoverage } from './counters-repository.js';
 import { addPerson, addTestRecord } from '../../test-support/health-rounds-fixtures.js';
 
 const STARTS = '2026-11-02T00:00:00+08:00';

@@ -6,7 +6,13 @@ import type { PageOf } from '../../core/pagination.js';
 import { findAreaInScope } from '../../hierarchy/repository.js';
 import { levelIndex } from '../../hierarchy/codes.js';
 import type { Level } from '../../core/vocabulary.js';
-import { type Coverage, initialiseRound, nodeCoverage, recountAreas, withUntested } from './counters.js';
+import {
+  type Coverage,
+  initialiseRound,
+  nodeCoverage,
+  recountAreas,
+  withUntested,
+} from './counters-repository.js';
 import * as repo from './repository.js';
 import type { RoundRow } from './repository.js';
 import {

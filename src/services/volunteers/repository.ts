@@ -147,3 +147,8 @@ export async function houseCount(db: Db, microPath: string): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+export async function findUserDisplayName(db: Db, userId: number): Promise<string | undefined> {
+  const row = await db.selectFrom('users').select('display_name').where('id', '=', userId).executeTakeFirst();
+  return row?.display_name;
+}

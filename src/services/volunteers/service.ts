@@ -183,8 +183,7 @@ export async function assignHouses(db: Db, actor: Actor, body: AssignBody): Prom
 }
 
 async function volunteerName(db: Db, userId: number): Promise<string> {
-  const row = await db.selectFrom('users').select('display_name').where('id', '=', userId).executeTakeFirst();
-  return row?.display_name ?? `user ${userId}`;
+  return (await repo.findUserDisplayName(db, userId)) ?? `user ${userId}`;
 }
 
 export async function unassignHouse(db: Db, actor: Actor, houseId: number): Promise<void> {
