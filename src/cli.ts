@@ -16,6 +16,7 @@ import { readAreaFile } from './hierarchy/import-file.js';
 import { findAreaByCode } from './hierarchy/repository.js';
 import { generateCity } from './generate/city.js';
 import { createCliProgress } from './imports/progress.js';
+import { localizeRejects } from './imports/report.js';
 import { registerLabelCommand } from './household-codes/cli.js';
 import { registerHealthCommands } from './health/rounds/cli.js';
 import { registerLeadImportCommand } from './health/leads/cli.js';
@@ -27,8 +28,8 @@ import { registerKeyCommands } from './key-rotation/cli.js';
 import { sealClearNames } from './key-rotation/seal-names.js';
 import { sealBirthDates } from './register/seal.js';
 import { startServer } from './server.js';
-import { cliText } from './i18n/cli.js';
-import { cliLocale, format } from './i18n/locale.js';
+import { type CliTextKey, cliText, commandLocale } from './i18n/cli.js';
+import { cliLocale, format, type Params } from './i18n/locale.js';
 import { errorMessage } from './i18n/messages.js';
 
 const systemActor = () => ({ viewer: SYSTEM_VIEWER, ip: null, now: () => new Date() });
@@ -200,23 +201,28 @@ export function buildCli(): Command {
       'Import areas: CSV/XLSX with columns 编码, 名称, 上级编码, 层级, 类型 — or a GeoJSON FeatureCollection',
     )
     .option('--json', 'print the report as one JSON object')
-    .action(async (file: string, options: { json?: boolean }) => {
+    .option('--lang <locale>', 'language of messages: zh-CN or en (default: LANG, else zh-CN)')
+    .action(async (file: string, options: { json?: boolean; lang?: string }) => {
+      const locale = commandLocale(options.lang);
+      const say = (key: CliTextKey, params?: Params) => format(cliText(locale, key), params);
       const config = loadConfig();
       await withDatabase(config, 'import areas', async ({ db }) => {
         const rows = await readAreaFile({ path: file });
-        const report = await db
+        const imported = await db
           .transaction()
           .execute((trx) =>
             importAreaRows(trx, systemActor(), { gridCodeWidth: config.gridCodeWidth }, rows, file),
           );
+        // Codes stay stable; the sentences are the caller's language.
+        const report = { ...imported, rejected: localizeRejects(locale, imported.rejected) };
         if (options.json) console.log(JSON.stringify(report));
         else {
-          console.log(
-            `Areas: ${report.inserted} inserted, ${report.updated} updated, ${report.unchanged} unchanged, ${report.rejected.length} rejected`,
-          );
-          for (const reject of report.rejected.slice(0, 50)) {
-            console.log(`  row ${reject.row} ${reject.field}: ${reject.code} ${reject.message}`);
-          }
+          console.log(say('areaSummary', { ...report, rejected: report.rejected.length }));
+          const shown = report.rejected.slice(0, 50);
+          for (const r of shown)
+            console.log(say('rejectLine', { row: r.row, field: r.field, code: r.code, message: r.message }));
+          if (report.rejected.length > shown.length)
+            console.log(say('more', { count: report.rejected.length - shown.length }));
         }
         if (report.rejected.length > 0) process.exitCode = 2;
       });

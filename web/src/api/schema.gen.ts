@@ -3155,12 +3155,8 @@ export interface components {
             inserted: number;
             updated: number;
             unchanged: number;
-            rejected: {
-                row: number;
-                field: string;
-                code: string;
-                message: string;
-            }[];
+            /** @description Every problem of each rejected row; row is the spreadsheet row or the GeoJSON feature (1-based) */
+            rejected: components["schemas"]["RowRejectSchema"][];
         };
         AreaListQuery: {
             /** @default 1 */
