@@ -17,13 +17,20 @@ describe('area codes', () => {
   });
 
   it('explains what is wrong', () => {
-    expect(codeProblem('county', '420502', { level: 'city', code: '310000' }, 3)).toMatch(
-      /province prefix 31/,
-    );
-    expect(codeProblem('grid', '310116103210001', village, 3)).toMatch(/start with/);
-    expect(codeProblem('grid', '3101161032090001', village, 3)).toMatch(/followed by 3 digits/);
-    expect(codeProblem('grid', '310116103209000', village, 3)).toMatch(/not be zero/);
-    expect(codeProblem('city', '31000A', null, 3)).toMatch(/digits only/);
+    expect(codeProblem('county', '420502', { level: 'city', code: '310000' }, 3)).toEqual({
+      code: 'areaCodeProvince',
+      params: { prefix: '31' },
+    });
+    expect(codeProblem('grid', '310116103210001', village, 3)).toEqual({
+      code: 'areaCodePrefix',
+      params: { parent: village.code },
+    });
+    expect(codeProblem('grid', '3101161032090001', village, 3)).toEqual({
+      code: 'areaCodeSegment',
+      params: { parent: village.code, width: 3 },
+    });
+    expect(codeProblem('grid', '310116103209000', village, 3)).toEqual({ code: 'areaCodeZero' });
+    expect(codeProblem('city', '31000A', null, 3)).toEqual({ code: 'digitsOnly' });
   });
 
   it('does not fail on unusual ranges (special township codes 400+)', () => {

@@ -1,5 +1,7 @@
 import { LEVELS, RESIDENT_LEVELS } from '../core/vocabulary.js';
 import type { AreaLevel } from '../db/schema.js';
+import type { Params } from '../i18n/locale.js';
+import type { ProblemCode } from '../i18n/problem-codes.js';
 
 /** The tree, top to bottom: 市 › 县/区 › 乡镇/街道 › 村/社区 › 网格 › 微网格 › 埭/楼栋. */
 export { LEVELS, RESIDENT_LEVELS };
@@ -37,36 +39,42 @@ export function isPrefixDerived(level: AreaLevel): boolean {
   return segmentWidth(level, 3) !== null;
 }
 
-/** Returns a problem with `code` for a node of `level` under a parent with `parentCode`, or null. */
+/** What is wrong with an area code: a field problem code and the values its sentence names. */
+export interface AreaCodeProblem {
+  code: ProblemCode;
+  params?: Params;
+}
+
+/** The problem with `code` for a node of `level` under a parent with `parentCode`, or null. */
 export function codeProblem(
   level: AreaLevel,
   code: string,
   parent: { level: AreaLevel; code: string } | null,
   gridCodeWidth: number,
-): string | null {
-  if (!/^\d+$/.test(code)) return 'must contain digits only';
+): AreaCodeProblem | null {
+  if (!/^\d+$/.test(code)) return { code: 'digitsOnly' };
   const width = segmentWidth(level, gridCodeWidth);
   if (width === null) {
-    if (code.length !== 6) return 'must be a six-digit GB/T 2260 code';
+    if (code.length !== 6) return { code: 'areaCodeGb2260' };
     // Codes change over time; only the province prefix is checked, never the ranges.
     if (
       parent &&
       (parent.level === 'city' || parent.level === 'county') &&
       parent.code.slice(0, 2) !== code.slice(0, 2)
     ) {
-      return `must share the province prefix ${parent.code.slice(0, 2)} of its parent`;
+      return { code: 'areaCodeProvince', params: { prefix: parent.code.slice(0, 2) } };
     }
     return null;
   }
   if (!parent) {
     const expected = { township: 9, village: 12 }[level as 'township' | 'village'];
-    if (expected && code.length !== expected) return `must be ${expected} digits`;
+    if (expected && code.length !== expected) return { code: 'areaCodeLength', params: { length: expected } };
     return null;
   }
-  if (!code.startsWith(parent.code)) return `must start with its parent's code ${parent.code}`;
+  if (!code.startsWith(parent.code)) return { code: 'areaCodePrefix', params: { parent: parent.code } };
   if (code.length !== parent.code.length + width)
-    return `must be the parent's code ${parent.code} followed by ${width} digits`;
-  if (/^0+$/.test(code.slice(parent.code.length))) return 'the sequence must not be zero';
+    return { code: 'areaCodeSegment', params: { parent: parent.code, width } };
+  if (/^0+$/.test(code.slice(parent.code.length))) return { code: 'areaCodeZero' };
   return null;
 }
 

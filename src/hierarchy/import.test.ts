@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { problemMessage } from '../i18n/messages.js';
+import type { ProblemCode } from '../i18n/problem-codes.js';
+import type { RowReject } from '../imports/report.js';
 import { describeEachDatabase } from '../test-support/database.js';
 import {
   type AreaTree,
@@ -74,10 +77,10 @@ describeEachDatabase('area import from CSV, XLSX and GeoJSON', (database) => {
     const report = first.json();
     expect(report).toMatchObject({ inserted: 4, updated: 0, unchanged: 0 });
     expect(report.rejected.map((r: { row: number; code: string }) => [r.row, r.code])).toEqual([
-      [6, 'AREA_PARENT_NOT_FOUND'],
-      [7, 'AREA_CODE_CONFLICT'],
-      [8, 'AREA_CODE_INVALID'],
-      [9, 'FORBIDDEN'],
+      [6, 'parentNotFound'],
+      [7, 'duplicateInFile'],
+      [8, 'areaCodeFormat'],
+      [9, 'areaForbidden'],
     ]);
     const school = await database()
       .db.selectFrom('areas')
@@ -94,6 +97,54 @@ describeEachDatabase('area import from CSV, XLSX and GeoJSON', (database) => {
     const again = (await upload('areas.csv', gbk)).json();
     expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 4 });
     expect(again.rejected).toHaveLength(4);
+  });
+
+  it('lists every problem of a rejected row, worded in the reader’s language', async () => {
+    const v = tree.village.code;
+    const csv = [
+      '编码,名称,上级编码,层级,类型,经度,纬度',
+      // Checked without the database: code, name, level, kind and centre all wrong at once.
+      `12345,,${v},星球,火星,200,95`,
+      // Checked against the tree: a village level under a grid, and a code that does not extend the grid's.
+      `${v}009001,错层,${tree.gridA.code},村,,,`,
+    ].join('\n');
+    const english = await createUser(database().db, [{ role: 'community_staff', area: tree.village }]);
+    await database().db.updateTable('users').set({ locale: 'en' }).where('id', '=', english.id).execute();
+    const expected = [
+      [2, 'code', 'areaCodeFormat'],
+      [2, 'name', 'required'],
+      [2, 'level', 'unknownWord'],
+      [2, 'kind', 'unknownWord'],
+      [2, 'centreLng', 'coordinate'],
+      [2, 'centreLat', 'coordinate'],
+      [3, 'level', 'levelUnderParent'],
+      [3, 'code', 'areaCodePrefix'],
+    ];
+    for (const [session, locale] of [
+      [staff, 'zh-CN'],
+      [await signIn(app, english.username), 'en'],
+    ] as const) {
+      const body = await multipart([{ name: 'bad-areas.csv', content: csv }]);
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/areas/import',
+        headers: { ...session.headers, ...body.headers },
+        payload: body.payload,
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      const report = response.json<{ inserted: number; rejected: RowReject[] }>();
+      expect(report.inserted).toBe(0);
+      expect(report.rejected.map((r) => [r.row, r.field, r.code])).toEqual(expected);
+      expect(report.rejected[7]!.params).toEqual({ parent: tree.gridA.code });
+      for (const r of report.rejected) {
+        expect(r.message).toBe(problemMessage(locale, r.code as ProblemCode, r.params));
+        const other = locale === 'en' ? 'zh-CN' : 'en';
+        expect(r.message).not.toBe(problemMessage(other, r.code as ProblemCode, r.params));
+      }
+    }
+    expect(await database().db.selectFrom('areas').select('id').where('name', '=', '错层').execute()).toEqual(
+      [],
+    );
   });
 
   it.skipIf(!hasSoffice)('imports an XLSX written by LibreOffice, renaming a grid', async () => {
@@ -154,7 +205,7 @@ describeEachDatabase('area import from CSV, XLSX and GeoJSON', (database) => {
     const report = (await upload('grids.geojson', JSON.stringify(collection))).json();
     expect(report.inserted).toBe(1);
     expect(report.rejected).toEqual([
-      expect.objectContaining({ row: 2, field: 'boundary', code: 'GEOJSON_INVALID' }),
+      expect.objectContaining({ row: 2, field: 'boundary', code: 'geometry' }),
     ]);
     const grid = await database()
       .db.selectFrom('areas')

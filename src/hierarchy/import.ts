@@ -2,6 +2,10 @@ import { recordAudit } from '../audit/repository.js';
 import { can } from '../auth/scope.js';
 import type { Actor, Db } from '../auth/context.js';
 import type { AreaKind, AreaLevel, GeoJsonGeometry } from '../db/schema.js';
+import type { Params } from '../i18n/locale.js';
+import { problemMessage } from '../i18n/messages.js';
+import type { ProblemCode } from '../i18n/problem-codes.js';
+import type { ImportReport, RowReject } from '../imports/report.js';
 import { childLevelOf, codeProblem } from './codes.js';
 import { geometryProblem, roughCentre } from './geometry.js';
 import * as repo from './repository.js';
@@ -19,20 +23,6 @@ export interface AreaImportRow {
   boundary?: unknown;
   centreLng?: string;
   centreLat?: string;
-}
-
-export interface RowReject {
-  row: number;
-  field: string;
-  code: string;
-  message: string;
-}
-
-export interface ImportReport {
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  rejected: RowReject[];
 }
 
 /** Accepts Chinese and English words for levels and kinds as clerks write them. */
@@ -97,48 +87,58 @@ interface Candidate {
   centre: { lng: number; lat: number } | null;
 }
 
+/** Words a clerk may write for the level and kind, named in the reject. */
+const LEVELS_ALLOWED = '市, 县/区, 乡镇/街道, 村/社区, 网格, 微网格, 埭/楼栋';
+const KINDS_ALLOWED = '普通, 企业, 工地, 学校, 酒店';
+
+/** A reject of an area row: the sentence is English for the stored report, remade in the reader's language. */
+function areaReject(row: number, field: string, code: ProblemCode, params?: Params): RowReject {
+  return { row, field, code, ...(params ? { params } : {}), message: problemMessage('en', code, params) };
+}
+
+/** Checks one row without the database: every problem of the row, or the candidate. */
 function validateRow(input: AreaImportRow, rejects: RowReject[]): Candidate | null {
-  const reject = (field: string, code: string, message: string) => {
-    rejects.push({ row: input.row, field, code, message });
-    return null;
-  };
+  const before = rejects.length;
+  const reject = (field: string, code: ProblemCode, params?: Params) =>
+    rejects.push(areaReject(input.row, field, code, params));
   const code = input.code.trim();
   const name = input.name.trim();
-  if (!/^\d{6,24}$/.test(code))
-    return reject('code', 'AREA_CODE_INVALID', `code "${code}" must be 6 to 24 digits`);
-  if (!name || name.length > 100)
-    return reject('name', 'IMPORT_ROW_INVALID', 'name must be 1 to 100 characters');
+  if (!/^\d{6,24}$/.test(code)) reject('code', 'areaCodeFormat');
+  if (!name) reject('name', 'required');
+  else if (name.length > 100) reject('name', 'maxLength', { max: 100 });
   const parentCode = input.parentCode.trim();
-  if (parentCode && !/^\d{6,24}$/.test(parentCode))
-    return reject('parentCode', 'AREA_CODE_INVALID', `parent code "${parentCode}" must be 6 to 24 digits`);
+  if (parentCode && !/^\d{6,24}$/.test(parentCode)) reject('parentCode', 'areaCodeFormat');
   const level = parseLevel(input.level);
-  if (level === null) return reject('level', 'AREA_LEVEL_INVALID', `unknown level "${input.level}"`);
+  if (level === null)
+    reject('level', 'unknownWord', { value: input.level.trim().slice(0, 20), allowed: LEVELS_ALLOWED });
   const kind = parseKind(input.kind);
-  if (kind === null) return reject('kind', 'IMPORT_ROW_INVALID', `unknown kind "${input.kind}"`);
+  if (kind === null)
+    reject('kind', 'unknownWord', { value: input.kind.trim().slice(0, 20), allowed: KINDS_ALLOWED });
   let boundary: GeoJsonGeometry | null = null;
   if (input.boundary !== undefined && input.boundary !== null && input.boundary !== '') {
     let geometry = input.boundary;
+    let readable = true;
     if (typeof geometry === 'string') {
       try {
         geometry = JSON.parse(geometry);
       } catch {
-        return reject('boundary', 'GEOJSON_INVALID', 'boundary is not valid JSON');
+        readable = false;
       }
     }
-    const problem = geometryProblem(geometry);
-    if (problem) return reject('boundary', 'GEOJSON_INVALID', `boundary ${problem}`);
-    boundary = geometry as GeoJsonGeometry;
+    if (!readable || geometryProblem(geometry)) reject('boundary', 'geometry');
+    else boundary = geometry as GeoJsonGeometry;
   }
   let centre: { lng: number; lat: number } | null = null;
   if (input.centreLng?.trim() || input.centreLat?.trim()) {
     const lng = Number(input.centreLng);
     const lat = Number(input.centreLat);
-    if (!Number.isFinite(lng) || Math.abs(lng) > 180)
-      return reject('centreLng', 'IMPORT_ROW_INVALID', 'longitude must be a number from -180 to 180');
-    if (!Number.isFinite(lat) || Math.abs(lat) > 90)
-      return reject('centreLat', 'IMPORT_ROW_INVALID', 'latitude must be a number from -90 to 90');
-    centre = { lng, lat };
+    const lngValid = Number.isFinite(lng) && Math.abs(lng) <= 180;
+    const latValid = Number.isFinite(lat) && Math.abs(lat) <= 90;
+    if (!lngValid) reject('centreLng', 'coordinate');
+    if (!latValid) reject('centreLat', 'coordinate');
+    if (lngValid && latValid) centre = { lng, lat };
   }
+  if (rejects.length > before || level === null || kind === null) return null;
   return {
     row: input.row,
     code,
@@ -171,12 +171,7 @@ export async function importAreaRows(
     if (!candidate) continue;
     const earlier = seen.get(candidate.code);
     if (earlier !== undefined) {
-      report.rejected.push({
-        row: candidate.row,
-        field: 'code',
-        code: 'AREA_CODE_CONFLICT',
-        message: `code ${candidate.code} repeats row ${earlier}`,
-      });
+      report.rejected.push(areaReject(candidate.row, 'code', 'duplicateInFile', { row: earlier }));
       continue;
     }
     seen.set(candidate.code, candidate.row);
@@ -202,40 +197,29 @@ export async function importAreaRows(
     }
     if (ready.length === 0) {
       for (const c of waiting) {
-        report.rejected.push({
-          row: c.row,
-          field: 'parentCode',
-          code: 'AREA_PARENT_NOT_FOUND',
-          message: `parent code ${c.parentCode} is neither stored nor in this file`,
-        });
+        report.rejected.push(areaReject(c.row, 'parentCode', 'parentNotFound', { code: c.parentCode }));
       }
       break;
     }
     const inserts: Array<NewArea & { row: number }> = [];
     for (const c of ready) {
-      const reject = (field: string, code: string, message: string) =>
-        report.rejected.push({ row: c.row, field, code, message });
+      // Once the row may not be written here, nothing else about it is checked; otherwise every problem is listed.
+      const problems: RowReject[] = [];
+      const reject = (field: string, code: ProblemCode, params?: Params) =>
+        problems.push(areaReject(c.row, field, code, params));
       const parent = c.parentCode ? (known.get(c.parentCode) ?? null) : null;
       const existing = known.get(c.code);
       if (existing) {
         if (!can(actor.viewer, 'area.manage', existing.path)) {
-          reject('code', 'FORBIDDEN', `area ${c.code} is outside the areas you may change`);
+          report.rejected.push(areaReject(c.row, 'code', 'areaForbidden', { code: c.code }));
           continue;
         }
-        if ((parent?.id ?? null) !== existing.parent_id) {
-          reject(
-            'parentCode',
-            'AREA_MOVE_INVALID',
-            `area ${c.code} already exists under another parent; move it instead of re-importing`,
-          );
-          continue;
-        }
-        if (c.level && c.level !== existing.level) {
-          reject(
-            'level',
-            'AREA_LEVEL_INVALID',
-            `area ${c.code} is stored as ${existing.level}, not ${c.level}`,
-          );
+        if ((parent?.id ?? null) !== existing.parent_id)
+          reject('parentCode', 'areaMoveByImport', { code: c.code });
+        if (c.level && c.level !== existing.level)
+          reject('level', 'areaLevelStored', { code: c.code, stored: existing.level, given: c.level });
+        if (problems.length > 0) {
+          report.rejected.push(...problems);
           continue;
         }
         const boundary = c.boundary ? JSON.stringify(c.boundary) : null;
@@ -263,35 +247,26 @@ export async function importAreaRows(
         continue;
       }
       if (parent ? !can(actor.viewer, 'area.manage', parent.path) : actor.viewer.kind !== 'system') {
-        reject(
-          'parentCode',
-          'FORBIDDEN',
+        report.rejected.push(
           parent
-            ? `parent ${parent.code} is outside the areas you may change`
-            : 'only a system administrator may import top-level areas',
+            ? areaReject(c.row, 'parentCode', 'areaForbidden', { code: parent.code })
+            : areaReject(c.row, 'parentCode', 'topLevelSystemOnly'),
         );
         continue;
       }
-      if (parent?.retired_at) {
-        reject('parentCode', 'AREA_RETIRED', `parent ${parent.code} is retired`);
-        continue;
-      }
+      if (parent?.retired_at) reject('parentCode', 'areaRetired', { code: parent.code });
       const level = parent ? childLevelOf(parent.level) : c.level;
       if (!level) {
-        reject(
-          'level',
-          'AREA_LEVEL_INVALID',
-          parent ? `a ${parent.level} cannot have children` : 'level is required for a top-level area',
-        );
-        continue;
+        if (parent) reject('level', 'noChildLevel', { level: parent.level });
+        else reject('level', 'required');
+      } else {
+        if (c.level && c.level !== level)
+          reject('level', 'levelUnderParent', { parent: parent?.level ?? null, level });
+        const problem = codeProblem(level, c.code, parent, settings.gridCodeWidth);
+        if (problem) reject('code', problem.code, problem.params);
       }
-      if (c.level && c.level !== level) {
-        reject('level', 'AREA_LEVEL_INVALID', `level must be ${level} under a ${parent?.level}`);
-        continue;
-      }
-      const problem = codeProblem(level, c.code, parent, settings.gridCodeWidth);
-      if (problem) {
-        reject('code', 'AREA_CODE_INVALID', `code ${c.code} ${problem}`);
+      if (problems.length > 0 || !level) {
+        report.rejected.push(...problems);
         continue;
       }
       inserts.push({

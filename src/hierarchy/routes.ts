@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errors, IdParams } from '../core/schemas.js';
 import { AppError } from '../core/errors.js';
+import { requestLocale } from '../i18n/locale.js';
+import { localizeRejects } from '../imports/report.js';
 import { importAreaRows } from './import.js';
 import { readAreaFile } from './import-file.js';
 import * as repo from './repository.js';
@@ -60,9 +62,10 @@ export const hierarchyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const rows = await readAreaFile({ stream: file.file, fileName: file.filename });
       if (file.file.truncated)
         throw new AppError('PAYLOAD_TOO_LARGE', 413, 'The file is larger than the upload limit');
-      return app.db
+      const report = await app.db
         .transaction()
         .execute((trx) => importAreaRows(trx, request.actor(), settings, rows, file.filename));
+      return { ...report, rejected: localizeRejects(requestLocale(request), report.rejected) };
     },
   );
 

@@ -3,6 +3,7 @@ import { Page, PageQuery } from '../core/pagination.js';
 import { AREA_KINDS, LEVELS } from '../core/vocabulary.js';
 import { AreaKind, AreaLevel, Role } from '../core/closed-schemas.js';
 import { Id, RequiredParagraph, RequiredText } from '../core/schemas.js';
+import { RowRejectSchema } from '../imports/schema.js';
 
 export const LEVEL_VALUES = LEVELS;
 export const KIND_VALUES = AREA_KINDS;
@@ -155,9 +156,10 @@ export const ImportReportSchema = Type.Object(
     inserted: Type.Integer(),
     updated: Type.Integer(),
     unchanged: Type.Integer(),
-    rejected: Type.Array(
-      Type.Object({ row: Type.Integer(), field: Type.String(), code: Type.String(), message: Type.String() }),
-    ),
+    rejected: Type.Array(RowRejectSchema, {
+      description:
+        'Every problem of each rejected row; row is the spreadsheet row or the GeoJSON feature (1-based)',
+    }),
   },
   { $id: 'AreaImportReport' },
 );

@@ -167,8 +167,8 @@ export async function createArea(
   }
   const problem = codeProblem(expectedLevel, code, parent, settings.gridCodeWidth);
   if (problem)
-    throw invalid('AREA_CODE_INVALID', `body.code ${problem}`, [
-      { field: 'body.code', code: 'areaCode', message: problem },
+    throw invalid('AREA_CODE_INVALID', `body.code ${code} is not valid here (${problem.code})`, [
+      { field: 'body.code', ...problem },
     ]);
   const existing = await repo.findAreaByCode(db, code);
   if (existing)
@@ -268,7 +268,10 @@ export async function moveArea(db: Db, actor: Actor, id: number, newParentId: nu
   if (!derived) {
     const problem = codeProblem(area.level, area.code, newParent, 3);
     if (problem)
-      throw invalid('AREA_MOVE_INVALID', `Area code ${area.code} ${problem}; re-code it before moving`);
+      throw invalid(
+        'AREA_MOVE_INVALID',
+        `Area code ${area.code} does not fit under the new parent (${problem.code}); re-code it before moving`,
+      );
   }
   if (derived) {
     const clashes = await repo.conflictingCodes(db, area.path, oldCodePrefix, newCodePrefix);

@@ -2,6 +2,7 @@ import { ImportKind } from '../core/closed-schemas.js';
 import { type Static, Type } from 'typebox';
 import { Id, RequiredText } from '../core/schemas.js';
 import { IMPORT_STATUSES } from '../core/vocabulary.js';
+import { RowRejectSchema } from '../imports/schema.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -12,25 +13,8 @@ export const ImportJobParams = Type.Object(
   { $id: 'ImportJobParams' },
 );
 
-/** Values a problem's sentence names (a limit, a code as written). */
-export const ProblemParams = Type.Record(
-  Type.String(),
-  Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]),
-);
-
-export const RowRejectSchema = Type.Object(
-  {
-    row: Type.Integer({ description: 'Row number as the spreadsheet shows it (the header is row 1)' }),
-    field: Type.String({ description: 'The column title in the file' }),
-    code: Type.String({
-      description:
-        'Stable field problem code (src/i18n/problem-codes.ts), e.g. checksum, excelRounded, unknownArea, duplicateInFile',
-    }),
-    params: Type.Optional(ProblemParams),
-    message: Type.String({ description: "Made from code and params in the caller's language" }),
-  },
-  { $id: 'RowRejectSchema' },
-);
+// Shared by every import's report (areas, feeds, leads); re-exported for the register's schemas.
+export { ProblemParams, RowRejectSchema } from '../imports/schema.js';
 
 export const ImportReportSchema = Type.Object(
   {

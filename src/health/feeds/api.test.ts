@@ -4,6 +4,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApiToken } from '../../auth/repository.js';
 import type { Db } from '../../auth/context.js';
 import type { AreaRow } from '../../hierarchy/repository.js';
+import { problemMessage } from '../../i18n/messages.js';
+import type { ProblemCode } from '../../i18n/problem-codes.js';
+import type { RowReject } from '../../imports/report.js';
 import { createFieldCipher } from '../../privacy/field-crypto.js';
 import { residentIdCheckCharacter } from '../../register/identity/identity-number.js';
 import { protectPerson } from '../../register/protect.js';
@@ -155,6 +158,48 @@ describeEachDatabase(
         unchanged: 3,
         matched: 0,
       });
+    });
+
+    it('rejects a pushed record with every one of its problems, worded in the caller’s language', async () => {
+      const accepted = await push('tests', villageToken, {
+        source: 'lab-2',
+        records: [
+          // A spreadsheet rounded the number, the time has no hour, the result word is unknown, the report time is no time.
+          {
+            recordId: 'Q1',
+            idNumber: '3.30106199001010E+17',
+            sampledAt: '2026-11-01',
+            result: '弱阳',
+            reportedAt: '昨天',
+          },
+          { recordId: 'Q2', idNumber: A1, sampledAt: '2026-11-01 10:00', result: '阴性' },
+        ],
+      });
+      expect(accepted.statusCode, accepted.body).toBe(202);
+      const batchId = accepted.json<{ batchId: number }>().batchId;
+      const expected = [
+        [1, 'idNumber', 'excelRounded'],
+        [1, 'sampledAt', 'timeMissing'],
+        [1, 'result', 'testResult'],
+        [1, 'reportedAt', 'time'],
+      ];
+      for (const [language, locale] of [
+        [undefined, 'zh-CN'],
+        ['en-US,en;q=0.9', 'en'],
+      ] as const) {
+        const batch = await poll(batchId, {
+          ...bearer(villageToken),
+          ...(language ? { 'accept-language': language } : {}),
+        });
+        expect(batch).toMatchObject({ status: 'done', rejectedTotal: 4, report: { inserted: 1 } });
+        const rejected = batch.report.rejected as RowReject[];
+        expect(rejected.map((r) => [r.row, r.field, r.code])).toEqual(expected);
+        for (const r of rejected) {
+          expect(r.message).toBe(problemMessage(locale, r.code as ProblemCode, r.params));
+          const other = locale === 'en' ? 'zh-CN' : 'en';
+          expect(r.message).not.toBe(problemMessage(other, r.code as ProblemCode, r.params));
+        }
+      }
     });
 
     it('answers 401 without a token, 403 to a token of another capability or a user, and refuses oversized batches', async () => {

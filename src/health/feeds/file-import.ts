@@ -100,11 +100,11 @@ export const DEFAULT_SOURCE = 'default';
 
 /**
  * Imports a feed file (tests, vaccinations, temperatures, health codes, risk areas): streams it
- * in chunks, each one transaction of set-based SQL, rejects invalid rows with row, column,
- * stable code and message, stores the rest idempotently (same source and record id, or same
- * content: unchanged), matches them to persons by the keyed hash of the ID number, and keeps
- * the batch row's progress and report for whoever polls it. While a chunk is stored the next
- * one is read and checked.
+ * in chunks, each one transaction of set-based SQL, rejects invalid rows (row, column, stable
+ * code and params for every problem of the row), stores the rest idempotently (same source and
+ * record id, or same content: unchanged), matches them to persons by the keyed hash of the ID
+ * number, and keeps the batch row's progress and report for whoever polls it. While a chunk is
+ * stored the next one is read and checked.
  */
 export async function importHealthFile(
   db: Kysely<DB>,
@@ -189,7 +189,7 @@ async function run(
     cipher,
     wholeBatch: false,
   });
-  const validate = (fields: Partial<Record<string, string>>, row: number): Candidate | CellProblem =>
+  const validate = (fields: Partial<Record<string, string>>, row: number): Candidate | CellProblem[] =>
     kind === 'riskareas' ? validateRiskArea(ctx, fields, row) : validateRecord(kind, ctx, fields, row);
   const keyOf = (c: Candidate): string =>
     'recordKey' in c ? c.recordKey : `${c.name}\u0001${c.level}\u0001${c.validFrom.toISOString()}`;
@@ -246,8 +246,9 @@ async function run(
     for await (const { rowNumber, values } of table) {
       rows++;
       const candidate = validate(mapRow(values, mapping), rowNumber);
-      if (candidate instanceof CellProblem) {
-        rejects.reject(rowNumber, headerOf(candidate.field), candidate);
+      // Every problem of the row is listed; the row is stored only without any.
+      if (Array.isArray(candidate)) {
+        for (const problem of candidate) rejects.reject(rowNumber, headerOf(problem.field), problem);
         continue;
       }
       const key = keyOf(candidate);

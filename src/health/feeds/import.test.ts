@@ -2,11 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadAssignments } from '../../auth/repository.js';
 import { SYSTEM_VIEWER } from '../../auth/scope.js';
 import type { Actor, Db } from '../../auth/context.js';
 import type { AreaRow } from '../../hierarchy/repository.js';
+import { problemMessage } from '../../i18n/messages.js';
+import type { ProblemCode } from '../../i18n/problem-codes.js';
 import { createFieldCipher } from '../../privacy/field-crypto.js';
 import { residentIdCheckCharacter } from '../../register/identity/identity-number.js';
 import { protectPerson } from '../../register/protect.js';
@@ -237,6 +240,42 @@ describeEachDatabase('health feeds: file imports, matching, unmatched inbox', (d
       inserted: 0,
       unchanged: 2,
     });
+  });
+
+  it('lists every problem of a rejected row, in the report and in the rejects workbook, in the reader’s language', async () => {
+    const result = await importFile(
+      'vaccinations',
+      'clinic-9',
+      file('many-problems', [
+        '姓名,身份证号,接种日期,剂次,疫苗名称',
+        // A spreadsheet rounded the number, the date is no date, the dose names no number, the name is too long.
+        `王一,3.30106198001010E+17,昨天,加强针,${'疫'.repeat(101)}`,
+      ]),
+    );
+    expect(result.report).toMatchObject({ inserted: 0, updated: 0, unchanged: 0 });
+    expect(result.rejectedTotal).toBe(4);
+    const expected = [
+      [2, '身份证号', 'excelRounded'],
+      [2, '接种日期', 'time'],
+      [2, '剂次', 'dose'],
+      [2, '疫苗名称', 'maxLength'],
+    ];
+    expect(result.report.rejected.map((r) => [r.row, r.field, r.code])).toEqual(expected);
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const out = path.join(dir, `rejects-${locale}.xlsx`);
+      await result.rejects.writeXlsx(out, result.headers, locale);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.readFile(out);
+      const rows = workbook.worksheets[0]!.getSheetValues().slice(2) as unknown[][];
+      expect(rows.map((cells) => cells.slice(1, 5))).toEqual(
+        result.report.rejected.map((r) => [
+          r.row,
+          r.field,
+          r.code,
+          problemMessage(locale, r.code as ProblemCode, r.params),
+        ]),
+      );
+    }
   });
 
   it('maps health-code colours by the source’s table and rejects a colour the table does not know; checks temperatures', async () => {

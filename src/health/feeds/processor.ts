@@ -216,8 +216,8 @@ async function storePushed(
     const fields = fieldsOfPushed(record);
     const candidate =
       kind === 'riskareas' ? validateRiskArea(ctx, fields, row) : validateRecord(kind, ctx, fields, row);
-    if (candidate instanceof CellProblem) {
-      rejects.reject(row, candidate.field, candidate);
+    if (Array.isArray(candidate)) {
+      for (const problem of candidate) rejects.reject(row, problem.field, problem);
       return;
     }
     const key =

@@ -2,7 +2,8 @@ import { hash } from 'node:crypto';
 import type { FieldCipher } from '../../privacy/field-crypto.js';
 import { documentHash } from '../../privacy/protect.js';
 import { normaliseIdInput, parseResidentIdNumber } from '../../register/identity/identity-number.js';
-import { roundedCell } from '../../register-import/values.js';
+import { isSpreadsheetRounded } from '../../imports/cells.js';
+import { roundedCell, RowProblems } from '../../register-import/values.js';
 import { mapHealthCode } from './health-codes.js';
 import type { RecordFeedKind } from './kinds.js';
 import {
@@ -77,48 +78,47 @@ function required(fields: Fields, field: string): string | CellProblem {
   return value === '' ? new CellProblem(field, 'required') : value;
 }
 
-const KIND_VALIDATORS: Record<
-  RecordFeedKind,
-  (fields: Fields, ctx: ValidationContext) => KindValues | CellProblem
-> = {
-  tests(fields, ctx) {
+/** A kind's values, or undefined once its problems are noted in `problems`. */
+type KindValidator = (
+  fields: Fields,
+  ctx: ValidationContext,
+  problems: RowProblems,
+) => KindValues | undefined;
+
+const KIND_VALIDATORS: Record<RecordFeedKind, KindValidator> = {
+  tests(fields, ctx, problems) {
     const latest = new Date(ctx.now.getTime() + SKEW_MS);
-    const sampledAt = parseMoment('sampledAt', fields.sampledAt ?? '', { dateOnly: 'reject', latest });
-    if (sampledAt instanceof CellProblem) return sampledAt;
-    const word = required(fields, 'result');
-    if (word instanceof CellProblem) return word;
-    const result = testResultOf(word);
-    if (!result) return new CellProblem('result', 'testResult', { value: word.slice(0, 20) });
-    const institution = optionalText('institution', fields.institution, 200);
-    if (institution instanceof CellProblem) return institution;
+    const sampledAt = problems.take(
+      parseMoment('sampledAt', fields.sampledAt ?? '', { dateOnly: 'reject', latest }),
+    );
+    const word = problems.take(required(fields, 'result'));
+    const result = word === undefined ? undefined : testResultOf(word);
+    if (word !== undefined && !result) problems.add('result', 'testResult', { value: word.slice(0, 20) });
+    const institution = problems.take(optionalText('institution', fields.institution, 200));
     let reportedAt: string | undefined;
     if (fields.reportedAt?.trim()) {
-      const moment = parseMoment('reportedAt', fields.reportedAt, { dateOnly: 'reject', latest });
-      if (moment instanceof CellProblem) return moment;
-      if (moment < sampledAt) return new CellProblem('reportedAt', 'reportedBeforeSampled');
-      reportedAt = moment.toISOString();
+      const moment = problems.take(
+        parseMoment('reportedAt', fields.reportedAt, { dateOnly: 'reject', latest }),
+      );
+      if (moment && sampledAt && moment < sampledAt) problems.add('reportedAt', 'reportedBeforeSampled');
+      reportedAt = moment?.toISOString();
     }
+    if (!problems.ok || !sampledAt || !result) return undefined;
     return { occurredAt: sampledAt, result, value: null, details: withoutEmpty({ institution, reportedAt }) };
   },
 
-  vaccinations(fields, ctx) {
+  vaccinations(fields, ctx, problems) {
     const latest = new Date(ctx.now.getTime() + SKEW_MS);
     // A vaccination date names the day; its start is stored (the ordering of doses is all that depends on it).
-    const vaccinatedAt = parseMoment('vaccinatedAt', fields.vaccinatedAt ?? '', {
-      dateOnly: 'start-of-day',
-      latest,
-    });
-    if (vaccinatedAt instanceof CellProblem) return vaccinatedAt;
-    const doseCell = required(fields, 'dose');
-    if (doseCell instanceof CellProblem) return doseCell;
-    const dose = parseDose('dose', doseCell);
-    if (dose instanceof CellProblem) return dose;
-    const vaccine = optionalText('vaccine', fields.vaccine, 100);
-    if (vaccine instanceof CellProblem) return vaccine;
-    const manufacturer = optionalText('manufacturer', fields.manufacturer, 100);
-    if (manufacturer instanceof CellProblem) return manufacturer;
-    const site = optionalText('site', fields.site, 200);
-    if (site instanceof CellProblem) return site;
+    const vaccinatedAt = problems.take(
+      parseMoment('vaccinatedAt', fields.vaccinatedAt ?? '', { dateOnly: 'start-of-day', latest }),
+    );
+    const doseCell = problems.take(required(fields, 'dose'));
+    const dose = doseCell === undefined ? undefined : problems.take(parseDose('dose', doseCell));
+    const vaccine = problems.take(optionalText('vaccine', fields.vaccine, 100));
+    const manufacturer = problems.take(optionalText('manufacturer', fields.manufacturer, 100));
+    const site = problems.take(optionalText('site', fields.site, 200));
+    if (!problems.ok || !vaccinatedAt || dose === undefined) return undefined;
     return {
       occurredAt: vaccinatedAt,
       result: null,
@@ -127,30 +127,27 @@ const KIND_VALIDATORS: Record<
     };
   },
 
-  temperatures(fields, ctx) {
+  temperatures(fields, ctx, problems) {
     const latest = new Date(ctx.now.getTime() + SKEW_MS);
-    const measuredAt = parseMoment('measuredAt', fields.measuredAt ?? '', { dateOnly: 'reject', latest });
-    if (measuredAt instanceof CellProblem) return measuredAt;
-    const cell = required(fields, 'temperature');
-    if (cell instanceof CellProblem) return cell;
-    const temperature = parseTemperature('temperature', cell);
-    if (temperature instanceof CellProblem) return temperature;
-    const method = optionalText('method', fields.method, 50);
-    if (method instanceof CellProblem) return method;
+    const measuredAt = problems.take(
+      parseMoment('measuredAt', fields.measuredAt ?? '', { dateOnly: 'reject', latest }),
+    );
+    const cell = problems.take(required(fields, 'temperature'));
+    const temperature = cell === undefined ? undefined : problems.take(parseTemperature('temperature', cell));
+    const method = problems.take(optionalText('method', fields.method, 50));
+    if (!problems.ok || !measuredAt || temperature === undefined) return undefined;
     return { occurredAt: measuredAt, result: null, value: temperature, details: withoutEmpty({ method }) };
   },
 
-  healthcodes(fields, ctx) {
+  healthcodes(fields, ctx, problems) {
     const latest = new Date(ctx.now.getTime() + SKEW_MS);
-    const codeAt = parseMoment('codeAt', fields.codeAt ?? '', { dateOnly: 'reject', latest });
-    if (codeAt instanceof CellProblem) return codeAt;
-    const word = required(fields, 'colour');
-    if (word instanceof CellProblem) return word;
-    const colour = mapHealthCode(ctx.source, word);
-    if (!colour)
-      return new CellProblem('colour', 'healthCode', { value: word.slice(0, 20), source: ctx.source });
-    const issuer = optionalText('issuer', fields.issuer, 100);
-    if (issuer instanceof CellProblem) return issuer;
+    const codeAt = problems.take(parseMoment('codeAt', fields.codeAt ?? '', { dateOnly: 'reject', latest }));
+    const word = problems.take(required(fields, 'colour'));
+    const colour = word === undefined ? undefined : mapHealthCode(ctx.source, word);
+    if (word !== undefined && !colour)
+      problems.add('colour', 'healthCode', { value: word.slice(0, 20), source: ctx.source });
+    const issuer = problems.take(optionalText('issuer', fields.issuer, 100));
+    if (!problems.ok || !codeAt || !colour || word === undefined) return undefined;
     // The word as sent is kept beside the mapped colour, so a mapping can be audited.
     return {
       occurredAt: codeAt,
@@ -163,26 +160,25 @@ const KIND_VALIDATORS: Record<
 
 /**
  * Checks one record of a person-linked feed (file row or pushed record): every field, nothing
- * guessed. An ID number that fails GB 11643 is not a reject: the record is kept for the
- * unmatched inbox with the reason invalid_number. One keyed hash per record, no encryption here.
+ * guessed; returns every problem of the record, or the candidate. An ID number that fails
+ * GB 11643 is not a reject: the record is kept for the unmatched inbox with the reason
+ * invalid_number. One keyed hash per record, no encryption here.
  */
 export function validateRecord(
   kind: RecordFeedKind,
   ctx: ValidationContext,
   fields: Fields,
   row: number,
-): RecordCandidate | CellProblem {
+): RecordCandidate | CellProblem[] {
+  const problems = new RowProblems();
   const normalised = normaliseIdInput(fields.idNumber ?? '');
-  if (normalised === '') return new CellProblem('idNumber', 'required');
-  const rounded = roundedCell('idNumber', normalised);
-  if (rounded) return rounded;
-  if (normalised.length > 40) return new CellProblem('idNumber', 'maxLength', { max: 40 });
-  const name = optionalText('name', fields.name, 100);
-  if (name instanceof CellProblem) return name;
-  const recordId = optionalText('recordId', fields.recordId, 100);
-  if (recordId instanceof CellProblem) return recordId;
-  const values = KIND_VALIDATORS[kind](fields, ctx);
-  if (values instanceof CellProblem) return values;
+  if (normalised === '') problems.add('idNumber', 'required');
+  else if (isSpreadsheetRounded(normalised)) problems.take(roundedCell('idNumber', normalised));
+  else if (normalised.length > 40) problems.add('idNumber', 'maxLength', { max: 40 });
+  const name = problems.take(optionalText('name', fields.name, 100));
+  const recordId = problems.take(optionalText('recordId', fields.recordId, 100));
+  const values = KIND_VALIDATORS[kind](fields, ctx, problems);
+  if (!problems.ok || !values) return problems.list;
 
   const parsed = parseResidentIdNumber(normalised, { today: ctx.now });
   const documentNumber = parsed.ok ? parsed.value.number : normalised;
@@ -208,41 +204,42 @@ export function validateRecord(
   };
 }
 
-/** Checks one risk-area row: a name, a level, a period; an optional administrative code. */
+/** Checks one risk-area row (a name, a level, a period; an optional administrative code): every problem, or the candidate. */
 export function validateRiskArea(
   ctx: ValidationContext,
   fields: Fields,
   row: number,
-): RiskAreaCandidate | CellProblem {
-  const name = required(fields, 'name');
-  if (name instanceof CellProblem) return name;
-  if (name.length > 200) return new CellProblem('name', 'maxLength', { max: 200 });
+): RiskAreaCandidate | CellProblem[] {
+  const problems = new RowProblems();
+  const name = problems.take(required(fields, 'name'));
+  if (name !== undefined && name.length > 200) problems.add('name', 'maxLength', { max: 200 });
   let regionCode: string | null = null;
   const code = fields.regionCode?.normalize('NFKC').trim();
   if (code) {
-    if (!/^(\d{6}|\d{9}|\d{12})$/.test(code))
-      return roundedCell('regionCode', code) ?? new CellProblem('regionCode', 'regionCode');
-    regionCode = code;
+    if (/^(\d{6}|\d{9}|\d{12})$/.test(code)) regionCode = code;
+    else problems.take(roundedCell('regionCode', code) ?? new CellProblem('regionCode', 'regionCode'));
   }
-  const word = required(fields, 'level');
-  if (word instanceof CellProblem) return word;
-  const level = riskLevelOf(word);
-  if (!level) return new CellProblem('level', 'riskLevel', { value: word.slice(0, 20) });
+  const word = problems.take(required(fields, 'level'));
+  const level = word === undefined ? undefined : riskLevelOf(word);
+  if (word !== undefined && !level) problems.add('level', 'riskLevel', { value: word.slice(0, 20) });
   // Lists are announced ahead of time; a year is far enough.
   const latest = new Date(ctx.now.getTime() + 366 * 86_400_000);
-  const validFrom = parseMoment('validFrom', fields.validFrom ?? '', { dateOnly: 'start-of-day', latest });
-  if (validFrom instanceof CellProblem) return validFrom;
+  const validFrom = problems.take(
+    parseMoment('validFrom', fields.validFrom ?? '', { dateOnly: 'start-of-day', latest }),
+  );
   let validTo: Date | null = null;
   if (fields.validTo?.trim()) {
     // "11月1日至11月5日" includes the 5th: a date alone ends at the end of that day.
-    const to = parseMoment('validTo', fields.validTo, {
-      dateOnly: 'end-of-day',
-      latest: new Date(latest.getTime() + 366 * 86_400_000),
-    });
-    if (to instanceof CellProblem) return to;
-    if (to <= validFrom) return new CellProblem('validTo', 'periodInvalid');
-    validTo = to;
+    const to = problems.take(
+      parseMoment('validTo', fields.validTo, {
+        dateOnly: 'end-of-day',
+        latest: new Date(latest.getTime() + 366 * 86_400_000),
+      }),
+    );
+    if (to && validFrom && to <= validFrom) problems.add('validTo', 'periodInvalid');
+    validTo = to ?? null;
   }
+  if (!problems.ok || name === undefined || !level || !validFrom) return problems.list;
   return { row, name, regionCode, level, validFrom, validTo };
 }
 

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Value } from 'typebox/value';
 import { invalid } from '../../core/errors.js';
 import { errors, IdParams } from '../../core/schemas.js';
+import { requestLocale } from '../../i18n/locale.js';
 import type { EncodingOption } from '../../imports/encoding.js';
 import { receiveUpload } from '../../imports/upload.js';
 import { DEFAULT_SOURCE, openFeedTable } from './file-import.js';
@@ -104,7 +105,8 @@ export const healthFeedRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: FeedBatchView, ...errors(401, 404) },
       },
     },
-    async (request) => service.getBatch(app.db, request.actor().viewer, request.params.id),
+    async (request) =>
+      service.getBatch(app.db, request.actor().viewer, request.params.id, requestLocale(request)),
   );
 
   app.post(
@@ -151,7 +153,7 @@ export const healthFeedRoutes: FastifyPluginAsyncTypebox = async (app) => {
           sheet: options.sheet,
           encoding: options.encoding,
         });
-        return reply.status(202).send(service.presentBatch(batch));
+        return reply.status(202).send(service.presentBatch(batch, requestLocale(request)));
       } catch (error) {
         await rm(upload.tempDir, { recursive: true, force: true });
         throw error;

@@ -6,6 +6,8 @@ import { onPersonsRegistered, type RegisteredPersons } from '../../register/pers
 import { AppError, conflict, forbidden, invalid, notFound } from '../../core/errors.js';
 import type { PageOf } from '../../core/pagination.js';
 import type { HealthRecordKind } from '../../db/schema.js';
+import { DEFAULT_LOCALE, type Locale } from '../../i18n/locale.js';
+import { localizeRejects } from '../../imports/report.js';
 import { type AreaRow, findActiveAreasAtPaths, findAreaInScope } from '../../hierarchy/repository.js';
 import type { FieldCipher } from '../../privacy/field-crypto.js';
 import { protectIdentity } from '../../privacy/protect.js';
@@ -205,7 +207,8 @@ export async function resolveFeedArea(db: Db, actor: Actor, areaId: number | und
   return roots[0]!;
 }
 
-export function presentBatch(row: repo.FeedBatchRow): FeedBatchView {
+/** A batch as the API shows it; its rejects are worded in the reader's language. */
+export function presentBatch(row: repo.FeedBatchRow, locale: Locale = DEFAULT_LOCALE): FeedBatchView {
   return {
     batchId: row.id,
     kind: FEED_KIND_OF[row.kind],
@@ -222,7 +225,7 @@ export function presentBatch(row: repo.FeedBatchRow): FeedBatchView {
       inserted: row.inserted,
       updated: row.updated,
       unchanged: row.duplicates,
-      rejected: row.rejected,
+      rejected: localizeRejects(locale, row.rejected),
       matched: row.matched,
       unmatched: row.unmatched,
     },
@@ -234,7 +237,12 @@ export function presentBatch(row: repo.FeedBatchRow): FeedBatchView {
 }
 
 /** A batch for the token that sent it, the user who uploaded it, or staff who may read health data of its area. */
-export async function getBatch(db: Db, viewer: Viewer, id: number): Promise<FeedBatchView> {
+export async function getBatch(
+  db: Db,
+  viewer: Viewer,
+  id: number,
+  locale: Locale = DEFAULT_LOCALE,
+): Promise<FeedBatchView> {
   const row = await repo.findBatch(db, id);
   const allowed =
     row !== undefined &&
@@ -244,7 +252,7 @@ export async function getBatch(db: Db, viewer: Viewer, id: number): Promise<Feed
         can(viewer, 'health.read', row.area_path));
   if (!row || !allowed)
     throw notFound('FEED_BATCH_NOT_FOUND', `Batch ${id} does not exist or was sent by someone else`);
-  return presentBatch(row);
+  return presentBatch(row, locale);
 }
 
 // ---------------------------------------------------------------- unmatched inbox

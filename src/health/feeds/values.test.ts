@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createFieldCipher } from '../../privacy/field-crypto.js';
 import { testConfig } from '../../test-support/factories.js';
 import { mapHealthCode } from './health-codes.js';
-import { validateRecord } from './records.js';
+import { validateRecord, validateRiskArea } from './records.js';
 import { CellProblem, parseDose, parseMoment, parseTemperature, testResultOf } from './values.js';
 
 const latest = new Date('2026-11-02T12:00:00Z');
@@ -66,7 +66,7 @@ describe('feed values', () => {
     const fields = { idNumber: '11010519491231002x', sampledAt: '2026-11-01 09:30', result: '阴性' };
     const a = validateRecord('tests', ctx, fields, 2);
     const b = validateRecord('tests', ctx, { ...fields, idNumber: ' 110105 19491231 002X', name: '王' }, 3);
-    if (a instanceof CellProblem || b instanceof CellProblem) throw new Error('expected valid records');
+    if (Array.isArray(a) || Array.isArray(b)) throw new Error('expected valid records');
     expect(a.recordKey).toMatch(/^sha256:/);
     expect(b.recordKey).toBe(a.recordKey);
     expect(a).toMatchObject({ idValid: true, documentNumber: '11010519491231002X', result: 'negative' });
@@ -75,5 +75,60 @@ describe('feed values', () => {
     expect(validateRecord('tests', ctx, { ...fields, idNumber: '36042619910102009X' }, 5)).toMatchObject({
       idValid: false,
     });
+  });
+
+  it('reports every problem of a record, each by field and code, and keeps none of it', () => {
+    const ctx = { cipher: createFieldCipher(testConfig().keys), source: 'lab', now: latest };
+    const problems = (value: unknown) =>
+      Array.isArray(value) ? value.map((p: CellProblem) => [p.field, p.code]) : value;
+    // A spreadsheet rounded the ID number, the result word is unknown and the time has no hour.
+    expect(
+      problems(
+        validateRecord(
+          'tests',
+          ctx,
+          {
+            idNumber: '1.10105194912310E+17',
+            sampledAt: '2026-11-01',
+            result: '弱阳',
+            institution: 'x'.repeat(201),
+          },
+          2,
+        ),
+      ),
+    ).toEqual([
+      ['idNumber', 'excelRounded'],
+      ['sampledAt', 'timeMissing'],
+      ['result', 'testResult'],
+      ['institution', 'maxLength'],
+    ]);
+    expect(
+      problems(
+        validateRecord('vaccinations', ctx, { idNumber: '', vaccinatedAt: '昨天', dose: '加强针' }, 3),
+      ),
+    ).toEqual([
+      ['idNumber', 'required'],
+      ['vaccinatedAt', 'time'],
+      ['dose', 'dose'],
+    ]);
+    expect(
+      problems(
+        validateRiskArea(
+          ctx,
+          {
+            name: '某街道',
+            regionCode: '3101',
+            level: '极高',
+            validFrom: '2026-11-05',
+            validTo: '2026-11-01',
+          },
+          4,
+        ),
+      ),
+    ).toEqual([
+      ['regionCode', 'regionCode'],
+      ['level', 'riskLevel'],
+      ['validTo', 'periodInvalid'],
+    ]);
   });
 });

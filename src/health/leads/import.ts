@@ -37,8 +37,8 @@ export interface LeadImportResult {
 
 /**
  * Imports a lead list (XLSX/CSV, UTF-8 or GBK): streams it, rejects invalid rows with row,
- * column, code and message, and routes and stores the rest batch by batch (one transaction
- * each; a re-run stores nothing twice), then writes one audit entry.
+ * column, code and params of every problem of the row, and routes and stores the rest batch by
+ * batch (one transaction each; a re-run stores nothing twice), then writes one audit entry.
  */
 export async function importLeadFile(
   db: Kysely<DB>,
@@ -83,8 +83,9 @@ export async function importLeadFile(
     };
     for await (const { rowNumber, values } of table) {
       const candidate = validateLeadRow(mapRow(values, mapped.mapping), rowNumber, now);
-      if (candidate instanceof CellProblem) {
-        rejects.reject(rowNumber, headerOf(candidate.field), candidate, values);
+      // Every problem of the row is listed; the row is stored only without any.
+      if (Array.isArray(candidate)) {
+        for (const problem of candidate) rejects.reject(rowNumber, headerOf(problem.field), problem, values);
         continue;
       }
       const key = leadKey(candidate);

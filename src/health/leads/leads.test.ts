@@ -11,6 +11,9 @@ import {
   TestClock,
   testApp,
 } from '../../test-support/factories.js';
+import { problemMessage } from '../../i18n/messages.js';
+import type { ProblemCode } from '../../i18n/problem-codes.js';
+import type { RowReject } from '../../imports/report.js';
 import { multipart } from '../../test-support/multipart.js';
 import { escalateOverdueLeads, type EscalationResult } from './escalation.js';
 import { addHouse, addPerson, nextIdNumber, systemActor } from '../../test-support/health-leads-fixtures.js';
@@ -32,15 +35,31 @@ describe('lead rows', () => {
     expect(parseDeadline('明天', now)).toBeNull();
   });
   it('needs an ID number, a phone or a name with an address, and a reason', () => {
-    expect(validateLeadRow({ name: '张三', reason: 'x' }, 2, now)).toMatchObject({
-      code: 'leadIdentity',
-    });
-    expect(validateLeadRow({ phone: '138', reason: 'x' }, 2, now)).toMatchObject({ code: 'phone' });
-    expect(validateLeadRow({ documentNumber: '36042619910102009X', reason: 'x' }, 2, now)).toMatchObject({
-      field: 'documentNumber',
-      code: 'checksum',
-    });
-    expect(validateLeadRow({ phone: '13800000000' }, 2, now)).toMatchObject({ code: 'required' });
+    const problems = (value: unknown) =>
+      Array.isArray(value) ? value.map((p: { field: string; code: string }) => [p.field, p.code]) : value;
+    expect(problems(validateLeadRow({ name: '张三', reason: 'x' }, 2, now))).toEqual([
+      ['documentNumber', 'leadIdentity'],
+    ]);
+    expect(problems(validateLeadRow({ phone: '138', reason: 'x' }, 2, now))).toEqual([['phone', 'phone']]);
+    expect(problems(validateLeadRow({ documentNumber: '36042619910102009X', reason: 'x' }, 2, now))).toEqual([
+      ['documentNumber', 'checksum'],
+    ]);
+    expect(problems(validateLeadRow({ phone: '13800000000' }, 2, now))).toEqual([['reason', 'required']]);
+    // Every problem of a lead at once: the clerk fixes the row in one go.
+    expect(
+      problems(
+        validateLeadRow(
+          { documentNumber: '36042619910102009X', phone: '138', reason: '', deadline: '明天' },
+          2,
+          now,
+        ),
+      ),
+    ).toEqual([
+      ['documentNumber', 'checksum'],
+      ['phone', 'phone'],
+      ['reason', 'required'],
+      ['deadline', 'deadline'],
+    ]);
     expect(
       validateLeadRow({ name: '张三', address: '星火路8号', reason: '涉疫', deadline: '48h' }, 2, now),
     ).toMatchObject({
@@ -192,6 +211,48 @@ describeEachDatabase('lead verification', (database, backend) => {
     expect(body.leads[0]).toMatchObject({ row: 0, routedBy: 'person', area: { id: tree.microA.id } });
     // The worker may not read the village inbox, so its area is not shown.
     expect(body.leads[1]).toMatchObject({ row: 1, routedBy: 'inbox', area: null });
+  });
+
+  it('lists every problem of a rejected row, worded in the reader’s language', async () => {
+    const db = database().db;
+    const english = await createUser(db, [{ role: 'community_staff', area: tree.village }]);
+    await db.updateTable('users').set({ locale: 'en' }).where('id', '=', english.id).execute();
+    const content = ['身份证号,手机号,姓名,地址,核查事由,核查时限', '36042619910102009X,138,,,,明天'].join(
+      '\n',
+    );
+    const importAs = async (session: Session) => {
+      const form = await multipart([{ name: '错误线索.csv', content, type: 'text/csv' }]);
+      const response = await app.inject({
+        method: 'POST',
+        url: `/api/leads/import?areaId=${tree.village.id}&batch=${encodeURIComponent('错误批')}`,
+        payload: form.payload,
+        headers: { ...session.headers, ...form.headers },
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      return response.json<{ inserted: number; rejectedTotal: number; rejected: RowReject[] }>();
+    };
+    const expected = [
+      [2, '身份证号', 'checksum'],
+      [2, '手机号', 'phone'],
+      [2, '核查事由', 'required'],
+      [2, '核查时限', 'deadline'],
+    ];
+    for (const [session, locale] of [
+      [staff, 'zh-CN'],
+      [await signIn(app, english.username), 'en'],
+    ] as const) {
+      const report = await importAs(session);
+      expect(report).toMatchObject({ inserted: 0, rejectedTotal: 4 });
+      expect(report.rejected.map((r) => [r.row, r.field, r.code])).toEqual(expected);
+      for (const r of report.rejected) {
+        expect(r.message).toBe(problemMessage(locale, r.code as ProblemCode, r.params));
+        const other = locale === 'en' ? 'zh-CN' : 'en';
+        expect(r.message).not.toBe(problemMessage(other, r.code as ProblemCode, r.params));
+      }
+    }
+    expect(
+      await db.selectFrom('leads').select('id').where('batch_reference', '=', '错误批').execute(),
+    ).toEqual([]);
   });
 
   it('scopes every list and lead to the caller’s area', async () => {

@@ -258,7 +258,7 @@ export function countRoutes(stored: readonly StoredLead[]) {
 
 /**
  * `POST /api/leads`: a JSON batch from staff (or a system above). Rows are checked one by one
- * (rejects carry the index, field, code and message); valid ones are routed and stored.
+ * (rejects carry the index, field, code and params of every problem of the lead); valid ones are routed and stored.
  */
 export async function createLeads(
   db: Db,
@@ -276,8 +276,8 @@ export async function createLeads(
   const prepared: PreparedLead[] = [];
   body.leads.forEach((input, index) => {
     const candidate = validateLeadRow(input, index, now);
-    if (candidate instanceof CellProblem) {
-      rejected.push(rowReject(index, candidate.field, candidate));
+    if (Array.isArray(candidate)) {
+      for (const problem of candidate) rejected.push(rowReject(index, problem.field, problem));
       return;
     }
     const key = leadKey(candidate);

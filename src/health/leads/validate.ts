@@ -1,7 +1,7 @@
 import { defineColumns } from '../../imports/columns.js';
 import { parseDocument } from '../../register/identity/documents.js';
 import { normalisePhone } from '../../register/protect.js';
-import { CellProblem, parseDate, roundedCell } from '../../register-import/values.js';
+import { type CellProblem, parseDate, roundedCell, RowProblems } from '../../register-import/values.js';
 
 /** Columns of a lead list (大数据线索), with the titles such lists use. Required: the reason. */
 export const LEAD_COLUMNS = defineColumns({
@@ -79,41 +79,45 @@ const trimmed = (value: string | undefined) => value?.trim() ?? '';
 /**
  * Checks one lead: a valid resident ID number and phone when given, at least one of ID number,
  * phone, or name with address (else nobody could be found), a reason, and a future deadline.
+ * Returns every problem of the lead, or the candidate.
  */
 export function validateLeadRow(
   row: Partial<Record<LeadField, string>>,
   rowNumber: number,
   now: Date,
-): LeadCandidate | CellProblem {
+): LeadCandidate | CellProblem[] {
+  const problems = new RowProblems();
   let documentNumber: string | null = null;
   const idText = trimmed(row.documentNumber);
+  // An ID number given but wrong is its own problem, not also a missing identity.
+  let identityGiven = idText !== '';
   if (idText !== '') {
     const rounded = roundedCell('documentNumber', idText);
-    if (rounded) return rounded;
-    const parsed = parseDocument('resident_id', idText, { today: now });
-    if (!parsed.ok) return new CellProblem('documentNumber', parsed.problem, parsed.params);
-    documentNumber = parsed.value.number;
+    const parsed = rounded ? undefined : parseDocument('resident_id', idText, { today: now });
+    if (rounded) problems.take(rounded);
+    else if (parsed && !parsed.ok) problems.add('documentNumber', parsed.problem, parsed.params);
+    else if (parsed?.ok) documentNumber = parsed.value.number;
   }
   let phone: string | null = null;
   const phoneText = trimmed(row.phone);
   if (phoneText !== '') {
+    identityGiven = true;
     const normalised = normalisePhone(phoneText);
-    if (!normalised.ok) return new CellProblem('phone', 'phone');
-    phone = normalised.value;
+    if (normalised.ok) phone = normalised.value;
+    else problems.add('phone', 'phone');
   }
   const name = trimmed(row.name);
-  if (name.length > 50) return new CellProblem('name', 'maxLength', { max: 50 });
+  if (name.length > 50) problems.add('name', 'maxLength', { max: 50 });
   const address = trimmed(row.address);
-  if (address.length > 200) return new CellProblem('address', 'maxLength', { max: 200 });
-  if (!documentNumber && !phone && !(name && address)) {
-    return new CellProblem('documentNumber', 'leadIdentity');
-  }
+  if (address.length > 200) problems.add('address', 'maxLength', { max: 200 });
+  if (!identityGiven && !(name && address)) problems.add('documentNumber', 'leadIdentity');
   const reason = trimmed(row.reason);
-  if (reason === '') return new CellProblem('reason', 'required');
-  if (reason.length > 500) return new CellProblem('reason', 'maxLength', { max: 500 });
+  if (reason === '') problems.add('reason', 'required');
+  else if (reason.length > 500) problems.add('reason', 'maxLength', { max: 500 });
   const deadline = parseDeadline(row.deadline ?? '', now);
-  if (!deadline) return new CellProblem('deadline', 'deadline');
-  if (deadline.getTime() <= now.getTime()) return new CellProblem('deadline', 'deadlinePast');
+  if (!deadline) problems.add('deadline', 'deadline');
+  else if (deadline.getTime() <= now.getTime()) problems.add('deadline', 'deadlinePast');
+  if (!problems.ok || !deadline) return problems.list;
   return {
     row: rowNumber,
     documentNumber,

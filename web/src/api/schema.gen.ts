@@ -3157,12 +3157,8 @@ export interface components {
             inserted: number;
             updated: number;
             unchanged: number;
-            rejected: {
-                row: number;
-                field: string;
-                code: string;
-                message: string;
-            }[];
+            /** @description Every problem of each rejected row; row is the spreadsheet row or the GeoJSON feature (1-based) */
+            rejected: components["schemas"]["RowRejectSchema"][];
         };
         /** @enum {unknown} */
         AreaKind: "ordinary" | "enterprise" | "site" | "school" | "hotel";
