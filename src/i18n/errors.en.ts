@@ -50,6 +50,8 @@ export const ERRORS_EN: Record<ErrorCode, string> = {
   EVENT_NOT_FOUND: 'No such event, or you may not see it',
   EVENT_TRANSITION_INVALID: 'The event has moved on; this action no longer applies. Refresh it.',
   FEED_BATCH_NOT_FOUND: 'The feed batch does not exist',
+  FEED_BATCH_NOT_STORED:
+    'The batch could not be stored; send it again (records already stored stay unchanged)',
   FOLLOW_UP_DONE: 'This follow-up is already recorded',
   FOLLOW_UP_NOT_DUE: 'This follow-up is not due yet',
   FOLLOW_UP_NOT_FOUND: 'The follow-up does not exist',
@@ -67,12 +69,16 @@ export const ERRORS_EN: Record<ErrorCode, string> = {
   IMPORT_ABORTED: 'The import stopped; stored rows stay, import the same file again',
   IMPORT_CELL_TOO_LONG:
     'A cell holds more than 32,767 characters (Excel’s own limit); the file is damaged or not a register',
+  IMPORT_FAILED: 'The import failed on the server; rows stored before that stay stored, run it again',
+  IMPORT_FILE_GONE: 'The uploaded file could not be read; upload it again',
   IMPORT_FILE_INVALID: 'The file cannot be read: upload an XLSX or CSV file',
   IMPORT_FILE_TOO_COMPLEX: 'Reading the file needs too much memory; split it or save it as CSV',
   IMPORT_FILE_UNPACKS_TOO_LARGE:
     'The file unpacks to far more than a spreadsheet does (a zip bomb); it was refused',
   IMPORT_NOT_DONE: 'The import has not finished',
   IMPORT_NOT_FOUND: 'The import job does not exist',
+  IMPORT_PROCESS_STOPPED:
+    'The server stopped during the import; rows stored before that stay stored, run it again',
   IMPORT_ROW_INVALID: 'The row is invalid',
   IMPORT_TOO_MANY_COLUMNS: 'The file has too many columns; keep only the columns of the template',
   IMPORT_TOO_MANY_ROWS: 'The file has too many rows for one import; split it',

@@ -1,3 +1,4 @@
+import { failureOf, failureRecord, presentFailure } from '../imports/failure.js';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
@@ -27,8 +28,7 @@ import { importRegisterFile } from './service.js';
 /** A running job whose heartbeat is older than this died with the server that ran it. */
 const STALE_MS = 2 * 60_000;
 /** What a job left by a stopped process says. */
-export const PROCESS_STOPPED =
-  'the server stopped during the import; rows stored before that stay stored, run it again';
+export const PROCESS_STOPPED = failureRecord('IMPORT_PROCESS_STOPPED');
 const HEARTBEAT_MS = 15_000;
 /** Rejected rows' original cells (ID numbers among them) are kept this long for the download. */
 const REJECT_ROWS_KEPT_MS = 7 * 24 * 3600_000;
@@ -48,7 +48,7 @@ export function presentJob(row: ImportJobRow, now: Date, locale: Locale = DEFAUL
     bytesRead: Number(row.bytes_read),
     report: report && { ...report, rejected: localizeRejects(locale, report.rejected) },
     rejectedTotal: row.rejected_total,
-    error: stale ? PROCESS_STOPPED : row.error,
+    ...presentFailure(stale ? PROCESS_STOPPED : row.error, locale),
     startedBy: row.actor_name,
     createdAt: row.created_at.toISOString(),
     finishedAt: row.finished_at?.toISOString() ?? null,
@@ -157,10 +157,7 @@ export class ImportJobRunner {
       });
     } catch (error) {
       // File and mapping problems are the clerk's to fix and are shown; anything else is logged, not leaked.
-      const message =
-        error instanceof AppError && error.statusCode < 500
-          ? error.message
-          : 'the import failed on the server; rows stored before that stay stored';
+      const message = failureOf(error, 'IMPORT_FAILED');
       if (!(error instanceof AppError && error.statusCode < 500))
         this.log.error({ err: error, importId: id }, 'import failed');
       await updateJob(this.db, id, { status: 'failed', error: message, finished_at: new Date() }).catch(

@@ -64,7 +64,10 @@ export const ImportJobView = Type.Object(
     bytesRead: Type.Integer(),
     report: Nullable(ImportReportSchema),
     rejectedTotal: Type.Integer(),
-    error: Nullable(Type.String()),
+    error: Nullable(Type.String({ description: "Why it failed, in the reader's language" })),
+    errorCode: Nullable(
+      Type.String({ description: 'Why it failed, as an error code (null for old entries)' }),
+    ),
     startedBy: Type.String(),
     createdAt: Type.String({ format: 'date-time' }),
     finishedAt: Nullable(Type.String({ format: 'date-time' })),

@@ -1,3 +1,4 @@
+import { failureOf } from '../../imports/failure.js';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../../audit/repository.js';
 import type { Actor } from '../../auth/context.js';
@@ -129,10 +130,7 @@ export async function importHealthFile(
   try {
     return await run(db, actor, cipher, options, table, mapping, batch, now);
   } catch (error) {
-    const message =
-      error instanceof AppError && error.statusCode < 500
-        ? error.message
-        : 'the import failed on the server; rows stored before that stay stored, run it again';
+    const message = failureOf(error, 'IMPORT_FAILED');
     await repo
       .updateBatch(db, batchId, { status: 'failed', error: message, finished_at: new Date() })
       .catch(() => undefined);

@@ -1,3 +1,4 @@
+import { failureOf, failureRecord } from '../../imports/failure.js';
 import { rm } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
 import type { Actor } from '../../auth/context.js';
@@ -91,7 +92,7 @@ export class FeedProcessor {
       )
         await repo.updateBatch(this.db, batch.id, {
           status: 'failed',
-          error: 'the server stopped during the import; rows stored before that stay stored, upload it again',
+          error: failureRecord('IMPORT_PROCESS_STOPPED'),
           finished_at: this.clock(),
         });
     }
@@ -146,12 +147,7 @@ export class FeedProcessor {
       });
     } catch (error) {
       // A failure before the import took the batch (the file vanished) must not leave it waiting.
-      await repo.failUnfinished(
-        this.db,
-        job.batchId,
-        'the file could not be read; upload it again',
-        this.clock(),
-      );
+      await repo.failUnfinished(this.db, job.batchId, failureOf(error, 'IMPORT_FILE_GONE'), this.clock());
       // The batch row says why; a clerk's file problem is not a server error.
       if (!(error instanceof AppError && error.statusCode < 500)) throw error;
     } finally {
@@ -189,7 +185,7 @@ export class FeedProcessor {
       await repo
         .updateBatch(this.db, batchId, {
           status: 'failed',
-          error: 'the batch could not be stored; send it again (records already stored stay unchanged)',
+          error: failureRecord('FEED_BATCH_NOT_STORED'),
           finished_at: this.clock(),
         })
         .catch(() => undefined);

@@ -148,7 +148,10 @@ export const FeedBatchView = Type.Object(
     totalBytes: Nullable(Type.Integer()),
     report: FeedReport,
     rejectedTotal: Type.Integer(),
-    error: Nullable(Type.String()),
+    error: Nullable(Type.String({ description: "Why it failed, in the reader's language" })),
+    errorCode: Nullable(
+      Type.String({ description: 'Why it failed, as an error code (null for old entries)' }),
+    ),
     createdAt: Type.String({ format: 'date-time' }),
     finishedAt: Nullable(Type.String({ format: 'date-time' })),
   },

@@ -1,3 +1,4 @@
+import { presentFailure } from '../../imports/failure.js';
 import { PROCESS_OWNER } from '../../imports/staging.js';
 import { recordAudit } from '../../audit/repository.js';
 import { can, scopePaths, type Viewer, viewerName } from '../../auth/scope.js';
@@ -230,7 +231,7 @@ export function presentBatch(row: repo.FeedBatchRow, locale: Locale = DEFAULT_LO
       unmatched: row.unmatched,
     },
     rejectedTotal: row.rejected_total,
-    error: row.error,
+    ...presentFailure(row.error, locale),
     createdAt: row.created_at.toISOString(),
     finishedAt: row.finished_at?.toISOString() ?? null,
   };

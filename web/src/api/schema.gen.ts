@@ -4237,7 +4237,10 @@ export interface components {
             totalBytes: number | null;
             report: components["schemas"]["FeedReport"];
             rejectedTotal: number;
+            /** @description Why it failed, in the reader's language */
             error: string | null;
+            /** @description Why it failed, as an error code (null for old entries) */
+            errorCode: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -4592,7 +4595,10 @@ export interface components {
             bytesRead: number;
             report: components["schemas"]["RegisterImportReport"] | (never | null);
             rejectedTotal: number;
+            /** @description Why it failed, in the reader's language */
             error: string | null;
+            /** @description Why it failed, as an error code (null for old entries) */
+            errorCode: string | null;
             startedBy: string;
             /** Format: date-time */
             createdAt: string;
