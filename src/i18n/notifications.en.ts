@@ -9,4 +9,13 @@ export const NOTIFICATIONS_EN: Readonly<Record<NotificationText, string>> = {
   requestReassigned: 'Request passed on to you: {kind}',
   requestReassignedUrgent: '[Urgent] Request passed on to you: {kind}',
   announcementPublished: '{kind}: {title}',
+  unmatchedRecordLead: 'Unmatched {kind} record (source: {source}, {why})',
+  unmatchedRecordLeadWithResult: 'Unmatched {kind} record (source: {source}, result: {result}, {why})',
+  unmatchedInvalidNumber: 'invalid ID number',
+  unmatchedNotRegistered: 'not registered here',
+  recordKindTest: 'nucleic-acid test',
+  recordKindVaccination: 'vaccination',
+  recordKindTemperature: 'temperature',
+  recordKindHealthCode: 'health code',
+  inboxTurnedIntoLead: 'turned into lead {id}',
 };

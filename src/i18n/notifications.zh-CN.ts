@@ -1,5 +1,5 @@
 /**
- * Titles of the notifications the server writes, in Chinese, the source language: its keys are the
+ * Texts the server writes for people — notification titles, generated reasons and notes — in Chinese, the source language: its keys are the
  * texts there are, and every other language must word each. `{kind}` is the vocabulary's name.
  */
 export const NOTIFICATIONS_ZH_CN = {
@@ -10,6 +10,16 @@ export const NOTIFICATIONS_ZH_CN = {
   requestReassigned: '转派给您的居民求助：{kind}',
   requestReassignedUrgent: '【紧急】转派给您的居民求助：{kind}',
   announcementPublished: '{kind}：{title}',
+  // A lead made from an unmatched health record: its reason, and the note left on the inbox entry.
+  unmatchedRecordLead: '未匹配的{kind}记录（来源：{source}，{why}）',
+  unmatchedRecordLeadWithResult: '未匹配的{kind}记录（来源：{source}，结果：{result}，{why}）',
+  unmatchedInvalidNumber: '证件号码无效',
+  unmatchedNotRegistered: '本地未登记',
+  recordKindTest: '核酸检测',
+  recordKindVaccination: '疫苗接种',
+  recordKindTemperature: '体温',
+  recordKindHealthCode: '健康码',
+  inboxTurnedIntoLead: '已转为线索 {id}',
 } as const;
 
 /** The texts of notifications the server words itself. */

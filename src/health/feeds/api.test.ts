@@ -330,6 +330,14 @@ describeEachDatabase(
       });
       expect(lead.statusCode, lead.body).toBe(200);
       expect(lead.json()).toMatchObject({ record: { status: 'lead' }, leadId: expect.any(Number) });
+      // The reason and the inbox note are written in the language of the one who made the lead.
+      expect(lead.json().record.note).toBe(`已转为线索 ${lead.json().leadId}`);
+      const made = await database()
+        .db.selectFrom('leads')
+        .select('reason')
+        .where('id', '=', lead.json().leadId)
+        .executeTakeFirstOrThrow();
+      expect(made.reason).toMatch(/^未匹配的.+记录（来源：.+，(证件号码无效|本地未登记)）$/);
     });
 
     it('imports an uploaded file in the background and serves current risk areas', async () => {

@@ -226,7 +226,14 @@ export const healthFeedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) =>
       tx().execute((trx) =>
-        service.turnIntoLead(trx, request.actor(), app.cipher, request.params.id, request.body ?? {}),
+        service.turnIntoLead(
+          trx,
+          request.actor(),
+          app.cipher,
+          request.params.id,
+          request.body ?? {},
+          requestLocale(request),
+        ),
       ),
   );
 

@@ -1,3 +1,4 @@
+import { notificationText } from '../../i18n/notifications.js';
 import { presentFailure } from '../../imports/failure.js';
 import { PROCESS_OWNER } from '../../imports/staging.js';
 import { recordAudit } from '../../audit/repository.js';
@@ -373,11 +374,12 @@ export async function turnIntoLead(
   cipher: FieldCipher,
   id: number,
   body: LeadFromInboxBody,
+  locale: Locale = DEFAULT_LOCALE,
 ): Promise<LeadFromInboxResult> {
   await openEntry(db, actor, id);
-  const lead = await createLeadFromUnmatched(db, actor, cipher, id);
+  const lead = await createLeadFromUnmatched(db, actor, cipher, id, locale);
   await repo.resolveInboxEntry(db, id, {
-    inbox_note: body.note?.trim() || `lead ${lead.id}`,
+    inbox_note: body.note?.trim() || notificationText(locale, 'inboxTurnedIntoLead', { id: lead.id }),
     inbox_by: viewerName(actor.viewer),
     inbox_at: actor.now(),
   });

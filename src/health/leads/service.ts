@@ -1,3 +1,6 @@
+import type { HealthRecordKind } from '../../db/schema.js';
+import { DEFAULT_LOCALE, type Locale, type Params } from '../../i18n/locale.js';
+import { type NotificationText, notificationText } from '../../i18n/notifications.js';
 import { randomBytes } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import { recordAudit } from '../../audit/repository.js';
@@ -563,11 +566,11 @@ export async function leadProgress(db: Db, actor: Actor, query: ProgressQuery): 
 
 // ---- the unmatched health-record inbox ----
 
-const RECORD_KIND_LABELS: Record<string, string> = {
-  test: '核酸检测',
-  vaccination: '疫苗接种',
-  temperature: '体温',
-  health_code: '健康码',
+const RECORD_KIND_TEXTS: Record<HealthRecordKind, NotificationText> = {
+  test: 'recordKindTest',
+  vaccination: 'recordKindVaccination',
+  temperature: 'recordKindTemperature',
+  health_code: 'recordKindHealthCode',
 };
 
 /** The identity an inbox record was sent with; tolerant of how the feed encrypted it. */
@@ -599,6 +602,7 @@ export async function createLeadFromUnmatched(
   actor: Actor,
   cipher: FieldCipher,
   healthRecordId: number,
+  locale: Locale = DEFAULT_LOCALE,
 ): Promise<LeadView> {
   const record = await repo.findInboxRecordInScope(db, actor.viewer, healthRecordId);
   if (!record)
@@ -615,8 +619,17 @@ export async function createLeadFromUnmatched(
   if (!area) throw new AppError('AREA_NOT_FOUND', 404, `The area of health record ${healthRecordId} is gone`);
   const identity = inboxIdentity(cipher, record.identity_secret);
   const protectedIdentity = protectLeadIdentity(cipher, identity);
-  const kind = RECORD_KIND_LABELS[record.kind] ?? record.kind;
-  const reason = `未匹配的${kind}记录（来源：${record.source}${record.result ? `，结果：${record.result}` : ''}，${record.unmatched_reason === 'invalid_number' ? '证件号码无效' : '本地未登记'}）`;
+  // Written once, in the language of the staff member who turns the record into a lead (like a note they write).
+  const say = (text: NotificationText, params?: Params) => notificationText(locale, text, params);
+  const kindText = RECORD_KIND_TEXTS[record.kind as HealthRecordKind];
+  const reason = say(record.result ? 'unmatchedRecordLeadWithResult' : 'unmatchedRecordLead', {
+    kind: kindText ? say(kindText) : record.kind,
+    source: record.source,
+    result: record.result,
+    why: say(
+      record.unmatched_reason === 'invalid_number' ? 'unmatchedInvalidNumber' : 'unmatchedNotRegistered',
+    ),
+  });
   const now = actor.now();
   const batchReference = `health_record:${record.id}`;
   const result = await storeLeads(
