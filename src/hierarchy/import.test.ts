@@ -147,27 +147,31 @@ describeEachDatabase('area import from CSV, XLSX and GeoJSON', (database) => {
     );
   });
 
-  it.skipIf(!hasSoffice)('imports an XLSX written by LibreOffice, renaming a grid', async () => {
-    const file = path.join(dir, 'rename.csv');
-    writeFileSync(file, `编码,名称,上级编码\n${tree.gridA.code},甲网格（新名）,${tree.village.code}\n`);
-    execFileSync(
-      'soffice',
-      ['--headless', '--infilter=CSV:44,34,76', '--convert-to', 'xlsx', '--outdir', dir, file],
-      { stdio: 'ignore', timeout: 60_000 },
-    );
-    const xlsx = path.join(dir, 'rename.xlsx');
-    expect(existsSync(xlsx)).toBe(true);
-    const response = await upload('rename.xlsx', readFileSync(xlsx));
-    expect(response.statusCode, response.body).toBe(200);
-    const report = response.json();
-    expect(report).toMatchObject({ inserted: 0, updated: 1, unchanged: 0, rejected: [] });
-    const grid = await database()
-      .db.selectFrom('areas')
-      .select('name')
-      .where('id', '=', tree.gridA.id)
-      .executeTakeFirstOrThrow();
-    expect(grid.name).toBe('甲网格（新名）');
-  });
+  it.skipIf(!hasSoffice)(
+    'imports an XLSX written by LibreOffice, renaming a grid',
+    async () => {
+      const file = path.join(dir, 'rename.csv');
+      writeFileSync(file, `编码,名称,上级编码\n${tree.gridA.code},甲网格（新名）,${tree.village.code}\n`);
+      execFileSync(
+        'soffice',
+        ['--headless', '--infilter=CSV:44,34,76', '--convert-to', 'xlsx', '--outdir', dir, file],
+        { stdio: 'ignore', timeout: 150_000 },
+      );
+      const xlsx = path.join(dir, 'rename.xlsx');
+      expect(existsSync(xlsx)).toBe(true);
+      const response = await upload('rename.xlsx', readFileSync(xlsx));
+      expect(response.statusCode, response.body).toBe(200);
+      const report = response.json();
+      expect(report).toMatchObject({ inserted: 0, updated: 1, unchanged: 0, rejected: [] });
+      const grid = await database()
+        .db.selectFrom('areas')
+        .select('name')
+        .where('id', '=', tree.gridA.id)
+        .executeTakeFirstOrThrow();
+      expect(grid.name).toBe('甲网格（新名）');
+    },
+    200_000,
+  );
 
   it('imports GeoJSON features with boundaries and rejects malformed geometry per feature', async () => {
     const square = [

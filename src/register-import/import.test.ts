@@ -310,49 +310,53 @@ describeEachDatabase('register import (persons, houses, units)', (database) => {
     expect((await importPersons(file)).report).toMatchObject({ inserted: 0, updated: 0, unchanged: 1 });
   });
 
-  it.skipIf(!hasSoffice)('imports an XLSX made by LibreOffice', async () => {
-    const csv = path.join(dir, 'office.csv');
-    writeFileSync(
-      csv,
-      `姓名,证件号码,性别,出生日期,电话,网格编码,人员类型\n冯二,${id('33010619880808003')},男,1988-08-08,13500001111,${tree.cellA.code},户籍\n`,
-    );
-    // Every column as text (format 2), so the ID number keeps all its digits.
-    execFileSync(
-      'soffice',
-      [
-        '--headless',
-        `-env:UserInstallation=file://${dir}/lo-profile`,
-        '--infilter=CSV:44,34,76,1,1/2/2/2/3/2/4/2/5/2/6/2/7/2',
-        '--convert-to',
-        'xlsx',
-        '--outdir',
-        dir,
+  it.skipIf(!hasSoffice)(
+    'imports an XLSX made by LibreOffice',
+    async () => {
+      const csv = path.join(dir, 'office.csv');
+      writeFileSync(
         csv,
-      ],
-      {
-        stdio: 'ignore',
-        timeout: 60_000,
-      },
-    );
-    const xlsx = path.join(dir, 'office.xlsx');
-    expect(existsSync(xlsx)).toBe(true);
-    const { report } = await importPersons(xlsx);
-    expect(report).toMatchObject({ inserted: 1, updated: 0, unchanged: 0, rejected: [] });
-    const person = await database()
-      .db.selectFrom('persons')
-      .selectAll()
-      .where('document_hash', '=', documentHash(cipher, 'resident_id', id('33010619880808003')))
-      .executeTakeFirstOrThrow();
-    expect(revealPerson(cipher, person.secret).birthDate).toBe('1988-08-08');
-    expect(person).toMatchObject({
-      name: '冯二',
-      sex: 'male',
-      birth_year: 1988,
-      birth_date: null,
-      residence_type: 'registered',
-      area_id: tree.cellA.id,
-    });
-  });
+        `姓名,证件号码,性别,出生日期,电话,网格编码,人员类型\n冯二,${id('33010619880808003')},男,1988-08-08,13500001111,${tree.cellA.code},户籍\n`,
+      );
+      // Every column as text (format 2), so the ID number keeps all its digits.
+      execFileSync(
+        'soffice',
+        [
+          '--headless',
+          `-env:UserInstallation=file://${dir}/lo-profile`,
+          '--infilter=CSV:44,34,76,1,1/2/2/2/3/2/4/2/5/2/6/2/7/2',
+          '--convert-to',
+          'xlsx',
+          '--outdir',
+          dir,
+          csv,
+        ],
+        {
+          stdio: 'ignore',
+          timeout: 150_000,
+        },
+      );
+      const xlsx = path.join(dir, 'office.xlsx');
+      expect(existsSync(xlsx)).toBe(true);
+      const { report } = await importPersons(xlsx);
+      expect(report).toMatchObject({ inserted: 1, updated: 0, unchanged: 0, rejected: [] });
+      const person = await database()
+        .db.selectFrom('persons')
+        .selectAll()
+        .where('document_hash', '=', documentHash(cipher, 'resident_id', id('33010619880808003')))
+        .executeTakeFirstOrThrow();
+      expect(revealPerson(cipher, person.secret).birthDate).toBe('1988-08-08');
+      expect(person).toMatchObject({
+        name: '冯二',
+        sex: 'male',
+        birth_year: 1988,
+        birth_date: null,
+        residence_type: 'registered',
+        area_id: tree.cellA.id,
+      });
+    },
+    200_000,
+  );
 
   it('imports houses and units idempotently, linking persons to houses by address', async () => {
     const houses = gbkFile('houses', [

@@ -224,7 +224,7 @@ describeEachDatabase('health feeds: file imports, matching, unmatched inbox', (d
         dir,
         csv,
       ],
-      { stdio: 'pipe', timeout: 60_000 },
+      { stdio: 'pipe', timeout: 150_000 },
     );
     const xlsx = csv.replace(/\.csv$/, '.xlsx');
     const result = await importFile('vaccinations', 'cdc', xlsx);
@@ -240,7 +240,7 @@ describeEachDatabase('health feeds: file imports, matching, unmatched inbox', (d
       inserted: 0,
       unchanged: 2,
     });
-  });
+  }, 200_000);
 
   it('lists every problem of a rejected row, in the report and in the rejects workbook, in the reader’s language', async () => {
     const result = await importFile(
