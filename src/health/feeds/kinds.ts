@@ -23,14 +23,6 @@ export const FEED_KIND_OF: Record<HealthRecordKind | 'risk_area', FeedKind> = {
   risk_area: 'riskareas',
 };
 
-export const KIND_LABELS: Record<FeedKind, string> = {
-  tests: 'nucleic-acid test results (核酸检测结果)',
-  vaccinations: 'vaccination doses (疫苗接种)',
-  temperatures: 'temperature readings (体温)',
-  healthcodes: 'health-code colours (健康码)',
-  riskareas: 'risk-area lists (风险地区)',
-};
-
 // Columns every person-linked record has. The field names double as the push API's property names.
 const PERSON = {
   recordId: {
