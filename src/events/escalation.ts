@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB, EventStep, EventTier } from '../db/schema.js';
-import { notify } from '../notifications/notify.js';
+import { notificationText } from '../i18n/notifications.js';
+import { notifyInTheirLanguage } from '../notifications/notify.js';
 import { deadlineFor } from './calendar.js';
 import * as repo from './repository.js';
 import { respondersAt, tierAbove, tierChain } from './responders.js';
@@ -61,12 +62,16 @@ export async function escalateOverdueEvents(db: Kysely<DB>, now: Date): Promise<
           note: `超时升级至${next.name}`,
           details: JSON.stringify({ step, deadline: deadline.toISOString(), count }),
         });
-        await notify(trx, {
+        await notifyInTheirLanguage(trx, {
           userIds: await respondersAt(trx, next.areaId),
           kind: 'event.escalated',
           priority: 'urgent',
-          title: `事件超时升级：${event.code} ${event.title}`.slice(0, 200),
-          body: `已升级至${next.name}，请督办`,
+          title: (locale) =>
+            notificationText(locale, 'eventEscalated', { code: event.code, title: event.title }).slice(
+              0,
+              200,
+            ),
+          body: (locale) => notificationText(locale, 'eventEscalatedBody', { area: next.name }),
           link: `/events/${event.id}`,
           readRule: repo.EVENT_READ_RULE,
           entityId: event.id,

@@ -131,6 +131,12 @@ describeEachDatabase('events: lifecycle, rules and scope', (database) => {
     expect(outside.statusCode).toBe(400);
     expect(outside.json().error.code).toBe('EVENT_ASSIGNEE_INVALID');
     clock.advance(30 * MINUTE);
+    // The worker reads English: the notification is worded in the recipient's language.
+    await database()
+      .db.updateTable('users')
+      .set({ locale: 'en' })
+      .where('id', '=', world.users.workerA.id)
+      .execute();
     const dispatched = await act(sessions.leaderA, eventId, 'dispatch', {
       userId: world.users.workerA.id,
       note: '请处理',
@@ -144,6 +150,18 @@ describeEachDatabase('events: lifecycle, rules and scope', (database) => {
       assignee: { userId: world.users.workerA.id },
     });
     expect(await notificationsOf(database().db, world.users.workerA.id, 'event.dispatched')).toHaveLength(1);
+    const { title } = await database()
+      .db.selectFrom('notifications')
+      .select('title')
+      .where('user_id', '=', world.users.workerA.id)
+      .where('kind', '=', 'event.dispatched')
+      .executeTakeFirstOrThrow();
+    expect(title).toMatch(/^Dispatched to you: /);
+    await database()
+      .db.updateTable('users')
+      .set({ locale: 'zh-CN' })
+      .where('id', '=', world.users.workerA.id)
+      .execute();
     const mine = await app.inject({
       method: 'GET',
       url: '/api/events/mine',

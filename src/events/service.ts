@@ -14,7 +14,8 @@ import type {
   TimeLimit,
 } from '../db/schema.js';
 import { findAreaById, findAreaInScope } from '../hierarchy/repository.js';
-import { notify } from '../notifications/notify.js';
+import { type NotificationText, notificationText } from '../i18n/notifications.js';
+import { notifyInTheirLanguage } from '../notifications/notify.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { protectName, protectPhone } from '../privacy/protect.js';
 import { normalisePhone } from '../register/protect.js';
@@ -261,12 +262,13 @@ export async function createEvent(
       : [collect],
   );
 
-  await notify(db, {
+  await notifyInTheirLanguage(db, {
     userIds: tier.responders,
     kind: 'event.new',
     priority: input.source === 'device' ? 'urgent' : 'normal',
-    title: `新事件 ${code}：${input.title.trim()}`.slice(0, 200),
-    body: `${category.name_zh} · ${area.name}`,
+    title: (locale) =>
+      notificationText(locale, 'eventNew', { code, title: input.title.trim() }).slice(0, 200),
+    body: (locale) => `${locale === 'en' ? category.name_en : category.name_zh} · ${area.name}`,
     link: `/events/${id}`,
     readRule: repo.EVENT_READ_RULE,
     entityId: id,
@@ -408,7 +410,7 @@ export async function applyAction(
   let details: Record<string, unknown> | null = null;
   let notifyUsers: number[] = [];
   let notifyKind = '';
-  let notifyTitle = '';
+  let notifyText: NotificationText | null = null;
 
   switch (input.action) {
     case 'register':
@@ -429,7 +431,7 @@ export async function applyAction(
       details = { assignee: assignment.label };
       notifyUsers = assignment.notifyUserIds;
       notifyKind = 'event.dispatched';
-      notifyTitle = `派遣给您：${event.code} ${event.title}`;
+      notifyText = 'eventDispatched';
       break;
     }
     case 'accept':
@@ -450,12 +452,12 @@ export async function applyAction(
       details = { photos: input.photos?.length ?? 0 };
       notifyUsers = await checkersOf(db, event);
       notifyKind = 'event.reported';
-      notifyTitle = `处置已反馈，待核查：${event.code} ${event.title}`;
+      notifyText = 'eventReported';
       break;
     case 'return':
       if (from === 'reported') {
         notifyUsers = await assigneeUsers(db, event);
-        notifyTitle = `核查退回，请重新处置：${event.code} ${event.title}`;
+        notifyText = 'eventReportReturned';
       } else {
         if (!(await isAssignee(db, event, viewer)) && !can(viewer, 'event.dispatch', event.area_path))
           throw forbidden('Only the assignee or a dispatcher can return this event');
@@ -463,7 +465,7 @@ export async function applyAction(
         values.assignee_team_id = null;
         values.assignee_department = null;
         notifyUsers = await checkersOf(db, event);
-        notifyTitle = `事件被退回，请重新派遣：${event.code} ${event.title}`;
+        notifyText = 'eventReturned';
       }
       notifyKind = 'event.returned';
       break;
@@ -549,17 +551,20 @@ export async function applyAction(
   if (input.action === 'report' && input.photos?.length)
     await storePhotos(db, { eventId: event.id, stepId, purpose: 'feedback', photos: input.photos });
   const recipients = notifyUsers.filter((u) => u !== actorUserId(viewer));
-  if (recipients.length > 0)
-    await notify(db, {
+  if (recipients.length > 0 && notifyText !== null) {
+    const text = notifyText;
+    await notifyInTheirLanguage(db, {
       userIds: recipients,
       kind: notifyKind,
-      title: notifyTitle.slice(0, 200),
+      title: (locale) =>
+        notificationText(locale, text, { code: event.code, title: event.title }).slice(0, 200),
       link: `/events/${event.id}`,
       readRule: repo.EVENT_READ_RULE,
       entityId: event.id,
       dedupeKey: `event:${event.id}:step:${stepId}`,
       now,
     });
+  }
   return getEventDetail(db, actor, event.id);
 }
 

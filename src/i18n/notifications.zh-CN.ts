@@ -10,6 +10,13 @@ export const NOTIFICATIONS_ZH_CN = {
   requestReassigned: '转派给您的居民求助：{kind}',
   requestReassignedUrgent: '【紧急】转派给您的居民求助：{kind}',
   announcementPublished: '{kind}：{title}',
+  eventNew: '新事件 {code}：{title}',
+  eventDispatched: '派遣给您：{code} {title}',
+  eventReported: '处置已反馈，待核查：{code} {title}',
+  eventReportReturned: '核查退回，请重新处置：{code} {title}',
+  eventReturned: '事件被退回，请重新派遣：{code} {title}',
+  eventEscalated: '事件超时升级：{code} {title}',
+  eventEscalatedBody: '已升级至{area}，请督办',
   // A lead made from an unmatched health record: its reason, and the note left on the inbox entry.
   unmatchedRecordLead: '未匹配的{kind}记录（来源：{source}，{why}）',
   unmatchedRecordLeadWithResult: '未匹配的{kind}记录（来源：{source}，结果：{result}，{why}）',
