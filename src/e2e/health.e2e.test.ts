@@ -154,6 +154,8 @@ describe.skipIf(!chromiumPath)('epidemic screens in a browser', SCENARIO, () => 
   it('shows the demo village’s grids on the big screen’s map, with live figures, and drills into a grid', async () => {
     await withPage('dashboard', BIG_SCREEN, async (page) => {
       await signIn(page, baseUrl, 'village_commander', PASSWORD);
+      // A commander signing in without a page to return to lands on the big screen.
+      expect(new URL(page.url()).pathname).toMatch(/^\/dashboard(\/\d+)?$/);
       await page.goto(`${baseUrl}/dashboard/${village.id}`);
       await expectText(page.getByTestId('dashboard-title'), '星火村');
 
@@ -213,6 +215,24 @@ describe.skipIf(!chromiumPath)('epidemic screens in a browser', SCENARIO, () => 
       const feed = page.getByTestId('live-feed').locator('li');
       await feed.first().waitFor();
       await expectText(page.getByTestId('feed-state'), exactly('实时'));
+      // More than three items on view at 1920×1080; the rest scroll by inside the panel, never the page.
+      await eventually(() => feed.count()).toBeGreaterThan(3);
+      const onView = async () => {
+        const list = (await page.getByTestId('live-feed').boundingBox())!;
+        const boxes = await Promise.all((await feed.all()).map((item) => item.boundingBox()));
+        return boxes.filter(
+          (box) => box && box.y >= list.y - 1 && box.y + box.height <= list.y + list.height + 1,
+        ).length;
+      };
+      expect(await onView()).toBeGreaterThan(3);
+      const root = await page.locator('html').evaluate((html) => {
+        const { scrollHeight, clientHeight } = html as unknown as {
+          scrollHeight: number;
+          clientHeight: number;
+        };
+        return { scrollHeight, clientHeight };
+      });
+      expect(root.scrollHeight).toBeLessThanOrEqual(root.clientHeight);
       // The last open lead of grid 西南 (not worker01's).
       const verified = await asStaff('POST', `/api/leads/${openLeads.splice(4, 1)[0]}/verify`, {
         outcome: 'moved',

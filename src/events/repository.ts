@@ -316,11 +316,19 @@ export async function listBoard(
     .execute();
 }
 
-function overdueCondition(now: Date, overdue: boolean) {
+/**
+ * THE definition of an overdue event, for the board, its summary, the big screen and the
+ * escalation job alike: a clocked step (not suspended, not closed) past its deadline at `now`.
+ * The statuses are literals so the planner can still use the open-board partial index.
+ * `isOverdue` in service.ts is the same rule for one row already read.
+ */
+export function overdueEvent(now: Date, table = 'e') {
   const clocked = sql.join(CLOCKED_STATUSES.map((s) => sql.lit(s)));
-  return overdue
-    ? sql<boolean>`(e.step_deadline <= ${now} and e.status in (${clocked}))`
-    : sql<boolean>`not (coalesce(e.step_deadline <= ${now}, false) and e.status in (${clocked}))`;
+  return sql<boolean>`(${sql.ref(`${table}.step_deadline`)} <= ${now} and ${sql.ref(`${table}.status`)} in (${clocked}))`;
+}
+
+function overdueCondition(now: Date, overdue: boolean) {
+  return overdue ? overdueEvent(now) : sql<boolean>`not coalesce(${overdueEvent(now)}, false)`;
 }
 
 function assignedTo(userId: number) {
@@ -342,15 +350,12 @@ export async function listAssigned(db: Db, viewer: Viewer, userId: number): Prom
 
 /** Open events per status and the overdue ones, within scope (uses the status + path index). */
 export async function summaryCounts(db: Db, viewer: Viewer, withinPath: string | undefined, now: Date) {
-  const clocked = sql.join(CLOCKED_STATUSES.map((s) => sql.lit(s)));
   let query = db
     .selectFrom('events as e')
     .select([
       'e.status',
       (eb) => eb.fn.countAll<number>().as('n'),
-      sql<number>`count(*) filter (where e.step_deadline <= ${now} and e.status in (${clocked}))`.as(
-        'overdue',
-      ),
+      sql<number>`count(*) filter (where ${overdueEvent(now)})`.as('overdue'),
     ])
     .where('e.status', 'in', [...CLOCKED_STATUSES, 'suspended'])
     .where(inScope(viewer, 'event.read', 'e.area_path'))
@@ -509,20 +514,30 @@ export async function rolesAtPaths(db: Db, userId: number, paths: readonly strin
 
 // ---- overdue escalation ----
 
-/** Claims a batch of overdue events below the top tier (`for update skip locked`: each process its own rows). */
+/**
+ * Claims a batch of overdue events (`overdueEvent`, the board's and the big screen's rule) below
+ * the top tier (`for update skip locked`: each process its own rows).
+ */
 export async function claimOverdueEvents(
   db: Db,
   options: { now: Date; skipIds: readonly number[]; limit: number },
 ) {
   return db
-    .selectFrom('events')
-    .select(['id', 'code', 'title', 'tier', 'area_path', 'category_id', 'step', 'escalation_count'])
-    .where('step_deadline', 'is not', null)
-    .where('step_deadline', '<=', options.now)
-    .where('status', 'in', [...CLOCKED_STATUSES])
-    .where('tier', '<>', 'county')
-    .where('id', 'not in', [...options.skipIds])
-    .orderBy('step_deadline')
+    .selectFrom('events as e')
+    .select([
+      'e.id',
+      'e.code',
+      'e.title',
+      'e.tier',
+      'e.area_path',
+      'e.category_id',
+      'e.step',
+      'e.escalation_count',
+    ])
+    .where(overdueEvent(options.now))
+    .where('e.tier', '<>', 'county')
+    .where('e.id', 'not in', [...options.skipIds])
+    .orderBy('e.step_deadline')
     .limit(options.limit)
     .forUpdate()
     .skipLocked()

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { inSubtrees, prefixUpperBound } from '../../auth/scope.js';
 import type { Db } from '../../auth/context.js';
 import type { AreaLevel, EventTier, KeyPersonCategory } from '../../db/schema.js';
+import { overdueEvent } from '../../events/repository.js';
 import { CLOCKED_STATUSES } from '../../events/transitions.js';
 import { pathAndAncestors, type RoundRow } from '../rounds/repository.js';
 
@@ -182,13 +183,14 @@ export const OPEN_EVENT_STATUSES = [...CLOCKED_STATUSES, 'suspended'] as const;
 const literals = (values: readonly string[]) => sql.join(values.map((value) => sql.lit(value)));
 
 /**
- * Open events of the subtree by child and tier, with the overdue ones: a range of the open-board
- * partial index, so the cost follows the open events, never the closed history.
+ * Open events of the subtree by child and tier, with the overdue ones (the events module's one
+ * rule, the board's and the escalation job's): a range of the open-board partial index, so the
+ * cost follows the open events, never the closed history.
  */
 export async function openEventCounts(db: Db, node: { path: string; depth: number }, now: Date) {
   const result = await sql<{ child_id: number | null; tier: EventTier; open: number; overdue: number }>`
     select ${childOf('e.area_path', node.depth)} as child_id, e.tier, count(*)::int as open,
-      count(*) filter (where e.step_deadline <= ${now} and e.status in (${literals(CLOCKED_STATUSES)}))::int as overdue
+      count(*) filter (where ${overdueEvent(now)})::int as overdue
     from events e
     where e.status in (${literals(OPEN_EVENT_STATUSES)}) and ${range('e.area_path', node.path)}
     group by 1, 2`.execute(db);

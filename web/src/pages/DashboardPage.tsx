@@ -51,6 +51,8 @@ const DARK: ThemeConfig = {
 /** Figures are asked again this often, and soon after the live feed reports something new. */
 const REFRESH_MS = 60_000;
 const AFTER_EVENT_MS = 3000;
+/** The live feed keeps this many of the latest items (the server's backlog for a new screen). */
+const FEED_ITEMS = 20;
 
 type Measure = 'untested' | 'keyPersons' | 'openLeads' | 'openEvents';
 
@@ -105,7 +107,7 @@ function DashboardScreen({ node }: { node: number | undefined }) {
   useEffect(() => {
     if (dashboard.data) setShown(dashboard.data);
   }, [dashboard.data]);
-  const feed = useLiveFeed(shown?.node.id ?? null);
+  const feed = useLiveFeed(shown?.node.id ?? null, FEED_ITEMS);
   const newest = feed.events[0];
 
   useEffect(() => {

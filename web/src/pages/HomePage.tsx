@@ -1,9 +1,15 @@
 import { Result, Spin } from 'antd';
 import { Navigate } from 'react-router-dom';
 import { useAreaRoots } from '../api/hooks';
+import type { MeResponse as Me } from '../api/model';
 import { useAuth } from '../auth/AuthContext';
 import { ErrorResult } from '../components/ErrorResult';
 import { useI18n } from '../i18n/context';
+
+/** Where a sign-in lands without a page to return to: commanders on the big screen, others at home. */
+export function startPageOf(me: Me): string {
+  return me.assignments.some((assignment) => assignment.role === 'commander') ? '/dashboard' : '/';
+}
 
 /** Grid workers start their day on the today page; everyone else at the top of their area. */
 export function HomePage() {

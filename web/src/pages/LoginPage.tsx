@@ -3,11 +3,13 @@ import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { isApiError } from '../api/client';
+import type { MeResponse as Me } from '../api/model';
 import { useAuth } from '../auth/AuthContext';
 import type { LoginRedirectState } from '../components/RequireAuth';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { type I18n, useI18n } from '../i18n/context';
 import { errorText } from '../i18n/labels';
+import { startPageOf } from './HomePage';
 
 interface LoginValues {
   username: string;
@@ -59,10 +61,12 @@ export function LoginPage() {
   /** Set once the password was right and the account's second factor is owed. */
   const [challenge, setChallenge] = useState<string | null>(null);
   const [useRecovery, setUseRecovery] = useState(false);
-  const from = (location.state as LoginRedirectState | null)?.from ?? '/';
-  const target = from.startsWith('/login') ? '/' : from;
+  const from = (location.state as LoginRedirectState | null)?.from;
+  // The page the user was sent here from; the start page ('/') is no page of their choosing.
+  const returnTo = from && from !== '/' && !from.startsWith('/login') ? from : null;
+  const target = (signedIn: Me) => returnTo ?? startPageOf(signedIn);
 
-  if (me) return <Navigate to={target} replace />;
+  if (me) return <Navigate to={target(me)} replace />;
 
   const submit = async (values: LoginValues) => {
     setSubmitting(true);
@@ -70,7 +74,7 @@ export function LoginPage() {
     try {
       const answer = await signIn(values.username.trim(), values.password);
       if ('mfaRequired' in answer) setChallenge(answer.challenge);
-      else await navigate(target, { replace: true });
+      else await navigate(target(answer), { replace: true });
     } catch (failure) {
       setError(failure);
     } finally {
@@ -83,8 +87,7 @@ export function LoginPage() {
     setSubmitting(true);
     setError(null);
     try {
-      await completeSignIn(challenge, values.code.trim());
-      await navigate(target, { replace: true });
+      await navigate(target(await completeSignIn(challenge, values.code.trim())), { replace: true });
     } catch (failure) {
       // An expired challenge or a lock ends this attempt: start again from the password.
       if (
