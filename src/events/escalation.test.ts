@@ -124,8 +124,9 @@ describeEachDatabase('event escalation', (database, backend) => {
       url.pathname = `/${name}`;
       const due = new Date(clock.now().getTime() + 6 * MINUTE);
       // Both timers tick from the start, but the events fall due for both at the same wall-clock
-      // instant, so the two processes race for them.
-      const startAt = Date.now() + 5000;
+      // instant, so the two processes race for them. The instant is set once both are running (the
+      // child's start-up time varies with the machine's load) and sent to the child on its stdin.
+      let startAt = Number.POSITIVE_INFINITY;
       const before = clock.now().getTime();
 
       // The second app process: a real Node process whose app starts the same job from the registry
@@ -136,24 +137,30 @@ describeEachDatabase('event escalation', (database, backend) => {
         GRIDGUARD_HMAC_KEY: Buffer.alloc(32, 9).toString('base64'),
         GRIDGUARD_DATA_DIR: '/nonexistent-gridguard-test',
       };
-      const script = `import { openPostgres } from ${JSON.stringify(path.resolve('src/db/database.ts'))};
+      const script = `import { createInterface } from 'node:readline';
+        import { openPostgres } from ${JSON.stringify(path.resolve('src/db/database.ts'))};
         import { buildApp } from ${JSON.stringify(path.resolve('src/app.ts'))};
         import { loadConfig } from ${JSON.stringify(path.resolve('src/config.ts'))};
+        const input = createInterface({ input: process.stdin });
+        const lines = input[Symbol.asyncIterator]();
+        let startAt = Infinity;
         const database = await openPostgres(${JSON.stringify(url.toString())}, { max: 2 });
         const app = await buildApp({ database, config: loadConfig(${JSON.stringify(config)}), logger: false,
-          clock: () => new Date(Date.now() >= ${startAt} ? ${due.getTime()} : ${before}) });
+          clock: () => new Date(Date.now() >= startAt ? ${due.getTime()} : ${before}) });
         const escalated = [];
         await app.jobs.start(['event-escalation'], { timing: { 'event-escalation': { every: 5, firstRunMs: 0 } },
           onError: (_job, e) => { console.error(e); process.exit(1); },
           onRun: (_job, rows) => escalated.push(...rows.map((r) => r.id)) });
         console.log('READY');
-        await new Promise((r) => setTimeout(r, ${startAt} + 1500 - Date.now()));
+        startAt = Number((await lines.next()).value);
+        await lines.next(); // 'stop'
+        input.close(); // an open stdin would keep this process alive
         await app.close();
         await database.close();
         console.log('ESCALATED ' + JSON.stringify(escalated));`;
       const scriptFile = path.join(dir, 'second-app.mts');
       writeFileSync(scriptFile, script);
-      const child = spawn('npx', ['tsx', scriptFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn('npx', ['tsx', scriptFile], { stdio: ['pipe', 'pipe', 'inherit'] });
       let output = '';
       const ready = new Promise<void>((resolve) =>
         child.stdout.on('data', (chunk: Buffer) => {
@@ -183,7 +190,22 @@ describeEachDatabase('event escalation', (database, backend) => {
           onRun: (_job, rows) => here.push(...(rows as Escalated[]).map((r) => r.id)),
         });
         expect(app.jobs.running).toEqual(['event-escalation']);
-        await new Promise((resolve) => setTimeout(resolve, startAt + 1500 - Date.now()));
+        startAt = Date.now() + 1000;
+        child.stdin.write(`${startAt}\n`);
+        // Until every event has moved (or 60 s), then a little longer: a second escalation would show.
+        const settled = Date.now() + 60_000;
+        for (;;) {
+          const moved = await db()
+            .selectFrom('events')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('id', 'in', ids)
+            .where('escalation_count', '>=', 1)
+            .executeTakeFirstOrThrow();
+          if (Number(moved.n) === ids.length || Date.now() > settled) break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        child.stdin.write('stop\n');
         await app.close();
         expect(failures).toEqual([]);
         expect(await exited).toBe(0);
@@ -206,6 +228,7 @@ describeEachDatabase('event escalation', (database, backend) => {
         rmSync(dir, { recursive: true, force: true });
       }
     },
-    30_000,
+    // Two app processes on a 2-core CI machine under load: start-up alone can take 20 s.
+    120_000,
   );
 });
