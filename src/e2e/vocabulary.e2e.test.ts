@@ -57,7 +57,8 @@ describe.skipIf(!chromiumPath)('vocabulary in the browser', SCENARIO, () => {
         expect(shown).not.toContain(action);
 
       // The same page in English offers the same words by their English names.
-      await page.evaluate(() => localStorage.setItem('gridguard.locale', 'en'));
+      // As a user switches: the choice is saved to the account, so a reload keeps it.
+      await page.locator('[data-testid=language-switch]').click();
       await page.reload();
       await page.getByTestId('audit-table').waitFor();
       const english = await offered(page, 'audit-action-filter');
@@ -66,6 +67,9 @@ describe.skipIf(!chromiumPath)('vocabulary in the browser', SCENARIO, () => {
         sorted(ENTITY_TYPES.map((type) => entityTypesEn[type])),
       );
       await expectText(table.locator('tbody'), systemActorsEn['system:demo']);
+      // Back to Chinese, for the account's later sign-ins.
+      await page.locator('[data-testid=language-switch]').click();
+      await expectText(page.getByTestId('audit-table').locator('tbody'), systemActorsZhCN['system:demo']);
     });
   });
 
