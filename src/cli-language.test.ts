@@ -1,19 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { runGridguard } from './test-support/cli.js';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const run = promisify(execFile);
-
 /** Stdout, stderr and exit code of one run, refused or not. */
-async function gridguard(args: string[], env: Record<string, string>) {
+async function gridguard(args: string[], env: { GRIDGUARD_DATA_DIR: string; LANG: string }) {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'src/dev-cli.ts', ...args], {
-      env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', LC_ALL: '', LC_MESSAGES: '', ...env },
-      timeout: 90_000,
-    });
+    const { stdout, stderr } = await runGridguard(args, { dataDir: env.GRIDGUARD_DATA_DIR, lang: env.LANG });
     return { stdout, stderr, code: 0 };
   } catch (error) {
     const failed = error as { stdout: string; stderr: string; code: number };

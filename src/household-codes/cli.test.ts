@@ -1,35 +1,20 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { runGridguard } from '../test-support/cli.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createHouses } from '../test-support/services-fixtures.js';
 import { createAreaTree } from '../test-support/factories.js';
 
-const run = promisify(execFile);
-
 describe('gridguard labels (CLI)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'gg-labels-cli-'));
   const dataDir = path.join(dir, 'data');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const cli = (...args: string[]) =>
-    run(process.execPath, ['--import', 'tsx', 'src/dev-cli.ts', ...args], {
-      // English output, whatever the machine's locale (zh-CN is the default).
-      env: {
-        ...process.env,
-        GRIDGUARD_DATA_DIR: dataDir,
-        DATABASE_URL: '',
-        LOG_LEVEL: 'warn',
-        LC_ALL: '',
-        LC_MESSAGES: '',
-        LANG: 'en_US.UTF-8',
-      },
-      timeout: 90_000,
-    });
+  // English output, whatever the machine's locale (zh-CN is the default).
+  const cli = (...args: string[]) => runGridguard(args, { dataDir, lang: 'en_US.UTF-8' });
 
   async function activeCodes(areaPath: string) {
     const database = await openPglite(dataDir);

@@ -1,16 +1,14 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
+import { runGridguard } from '../test-support/cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { residentIdCheckCharacter } from '../register/identity/identity-number.js';
 import { createAreaTree } from '../test-support/factories.js';
 
-const run = promisify(execFile);
 const id = (first17: string) => first17 + residentIdCheckCharacter(first17);
 
 describe('gridguard import persons (CLI)', () => {
@@ -18,19 +16,7 @@ describe('gridguard import persons (CLI)', () => {
   const dataDir = path.join(dir, 'data');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const cli = (args: string[], lang = 'zh_CN.UTF-8') =>
-    run(process.execPath, ['--import', 'tsx', 'src/dev-cli.ts', ...args], {
-      env: {
-        ...process.env,
-        GRIDGUARD_DATA_DIR: dataDir,
-        DATABASE_URL: '',
-        LOG_LEVEL: 'warn',
-        LC_ALL: '',
-        LC_MESSAGES: '',
-        LANG: lang,
-      },
-      timeout: 90_000,
-    });
+  const cli = (args: string[], lang = 'zh_CN.UTF-8') => runGridguard(args, { dataDir, lang });
 
   let gridCode: string;
   beforeAll(async () => {

@@ -1,34 +1,19 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { runGridguard } from '../test-support/cli.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createAreaTree, TestClock, testApp } from '../test-support/factories.js';
-
-const run = promisify(execFile);
 
 describe('gridguard token create (CLI)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'gg-token-cli-'));
   const dataDir = path.join(dir, 'data');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const cli = (...args: string[]) =>
-    run(process.execPath, ['--import', 'tsx', 'src/dev-cli.ts', ...args], {
-      // English output, whatever the machine's locale (zh-CN is the default).
-      env: {
-        ...process.env,
-        GRIDGUARD_DATA_DIR: dataDir,
-        DATABASE_URL: '',
-        LOG_LEVEL: 'warn',
-        LC_ALL: '',
-        LC_MESSAGES: '',
-        LANG: 'en_US.UTF-8',
-      },
-      timeout: 60_000,
-    });
+  // English output, whatever the machine's locale (zh-CN is the default).
+  const cli = (...args: string[]) => runGridguard(args, { dataDir, lang: 'en_US.UTF-8' });
 
   it('prints an Open311 key and a device key bound to its camera, and each works for what it is', async () => {
     let gridCode: string;

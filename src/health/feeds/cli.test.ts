@@ -1,25 +1,18 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { runGridguard } from '../../test-support/cli.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { createAreaTree } from '../../test-support/factories.js';
-
-const run = promisify(execFile);
 
 describe('gridguard import tests (CLI)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'gg-feeds-cli-'));
   const dataDir = path.join(dir, 'data');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const cli = (...args: string[]) =>
-    run(process.execPath, ['--import', 'tsx', 'src/dev-cli.ts', ...args], {
-      env: { ...process.env, GRIDGUARD_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' },
-      timeout: 90_000,
-    });
+  const cli = (...args: string[]) => runGridguard(args, { dataDir });
 
   // One run only (a CLI process costs seconds); re-runs are covered by import.test.ts.
   it('prints exactly one JSON report with --json', async () => {
