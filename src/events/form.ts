@@ -23,3 +23,13 @@ export function checkForm<T extends TSchema>(schema: T, fields: Record<string, s
   const first = details.find((d) => d.field !== 'body') ?? details[0]!;
   throw invalid('VALIDATION_FAILED', `${first.field} ${first.message}`, details);
 }
+
+/**
+ * Like checkForm, for a schema with numbers (ids, coordinates): multipart sends every value as text,
+ * so numeric text is converted first. An empty field counts as not sent (an empty optional box),
+ * never as 0.
+ */
+export function checkTypedForm<T extends TSchema>(schema: T, fields: Record<string, string>): Static<T> {
+  const sent = Object.fromEntries(Object.entries(fields).filter(([, value]) => value.trim() !== ''));
+  return checkForm(schema, Value.Convert(schema, sent) as Record<string, string>);
+}

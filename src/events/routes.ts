@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import type { TSchema } from 'typebox';
 import { errors } from '../core/schemas.js';
 import { configRoutes } from './config-routes.js';
 import { receiveDeviceAlert } from './devices.js';
-import { checkForm } from './form.js';
+import { checkForm, checkTypedForm } from './form.js';
 import { readFormWithPhotos } from './photos/multipart.js';
 import { publicEventRoutes } from './public-routes.js';
 import {
@@ -31,6 +32,12 @@ import type { WorkflowAction } from './transitions.js';
 /** Photos attached to one report back; each is re-encoded, so a phone photo of a few MB is fine. */
 export const MAX_PHOTOS = 4;
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+
+/** A multipart event entry: its text fields typed and checked like the JSON body, its photos re-encoded. */
+async function readCreateEventForm(request: FastifyRequest) {
+  const form = await readFormWithPhotos(request, { maxPhotos: MAX_PHOTOS, maxPhotoBytes: MAX_PHOTO_BYTES });
+  return { ...checkTypedForm(CreateEventBody, form.fields), photos: form.photos };
+}
 
 /** Every action but 'report' (which also takes photos) has a JSON body of its own. */
 const ACTIONS: Array<{ action: Exclude<WorkflowAction, 'report'>; body: TSchema; summary: string }> = [
@@ -160,16 +167,20 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'createEvent',
         tags,
-        summary:
-          'Enter an event: a patrol finding (registered at once) or a report taken for a resident by hotline or resident group',
-        body: CreateEventBody,
-        response: { 201: CreatedEvent, ...errors(400, 401, 403, 404) },
+        summary: `Enter an event: a patrol finding (registered at once) or a report taken for a resident by hotline or resident group. JSON, or multipart with the same fields and up to ${MAX_PHOTOS} photos (file parts "photos")`,
+        consumes: ['application/json', 'multipart/form-data'],
+        body: { content: { 'application/json': { schema: CreateEventBody } } },
+        response: { 201: CreatedEvent, ...errors(400, 401, 403, 404, 413, 415) },
       },
       preHandler: app.requireUser,
     },
     async (request, reply) => {
+      const actor = request.actor();
+      const input = request.isMultipart()
+        ? await readCreateEventForm(request)
+        : { ...(request.body as CreateEventBody), photos: [] };
       const created = await tx().execute((trx) =>
-        service.createEvent(trx, request.actor(), request.body, { cipher: app.cipher }),
+        service.createEvent(trx, actor, input, { cipher: app.cipher }),
       );
       return reply.status(201).send({
         id: created.id,

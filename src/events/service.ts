@@ -104,6 +104,8 @@ export interface NewEvent {
   reporterPhone?: string | null;
   /** The device alert that opened the event (source 'device'). */
   alert?: { cameraId: number; kind: AlertKind; at: Date } | null;
+  /** Photos taken with the report (a patrol finding, a resident's photo sent to the hotline), already re-encoded. */
+  photos?: readonly PreparedPhoto[];
 }
 
 export interface CreatedEventResult {
@@ -261,6 +263,8 @@ export async function createEvent(
         ]
       : [collect],
   );
+  if (input.photos?.length)
+    await storePhotos(db, { eventId: id, stepId: null, purpose: 'report', photos: input.photos });
 
   await notifyInTheirLanguage(db, {
     userIds: tier.responders,
