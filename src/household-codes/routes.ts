@@ -5,6 +5,7 @@ import { errors, IdParams } from '../core/schemas.js';
 import * as codes from './code-service.js';
 import { renderDoorLabels } from './labels.js';
 import * as pending from './pending-service.js';
+import { resolveScannedCode } from './scan-service.js';
 import { publicRoutes } from './public-routes.js';
 import {
   BulkIssueBody,
@@ -19,6 +20,8 @@ import {
   PendingQuery,
   RejectBody,
   RevokeCodeBody,
+  ScannedHouse,
+  ScanQuery,
 } from './schema.js';
 
 /** How many houses of a printed sheet were left off because they have no door code yet. */
@@ -161,6 +164,25 @@ export const householdCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         codes.issueSelfReportCode(trx, request.actor(), app.cipher, request.params.id, app.config.publicUrl),
       );
       return reply.status(201).send(view);
+    },
+  );
+
+  app.get(
+    '/api/household-codes/resolve',
+    {
+      schema: {
+        operationId: 'resolveHouseholdCode',
+        tags,
+        summary:
+          'The house a door code scanned by a worker opens: 400 CODE_NOT_HOUSEHOLD for other text or codes, 404 CODE_NOT_FOUND for unknown or revoked codes, 403 HOUSE_OUT_OF_SCOPE (nothing about the house) outside the caller’s area',
+        querystring: ScanQuery,
+        response: { 200: ScannedHouse, ...errors(400, 401, 403, 404) },
+      },
+      preHandler: read,
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return resolveScannedCode(app.db, request.actor(), request.query.code);
     },
   );
 

@@ -174,6 +174,30 @@ export const CodeQuery = Type.Intersect(
 );
 export type CodeQuery = Static<typeof CodeQuery>;
 
+// ---- staff: a worker's scanner ----
+
+export const ScanQuery = Type.Object(
+  {
+    code: Type.String({
+      minLength: 1,
+      maxLength: 2000,
+      description: "What the scanner read: the door code's address (…/h/<token>) or the bare token",
+    }),
+  },
+  { $id: 'DoorCodeScanQuery', additionalProperties: false },
+);
+export type ScanQuery = Static<typeof ScanQuery>;
+
+export const ScannedHouse = Type.Object(
+  {
+    houseId: Type.Integer(),
+    address: Type.String(),
+    area: AreaSummary,
+  },
+  { $id: 'ScannedHouse', description: 'The house a scanned door code opens, in the caller’s area' },
+);
+export type ScannedHouse = Static<typeof ScannedHouse>;
+
 export const RevokeCodeBody = Type.Object(
   { reason: Type.Optional(Text(1, 200)) },
   { $id: 'RevokeCodeBody', additionalProperties: false },

@@ -25,6 +25,7 @@ export const ERRORS_EN: Record<ErrorCode, string> = {
   CODE_ALREADY_REVOKED: 'This code is already revoked',
   CODE_CONFLICT: 'The code was just changed by someone else; reload and try again',
   CODE_NOT_FOUND: 'This code is unknown or no longer valid; please contact your grid worker',
+  CODE_NOT_HOUSEHOLD: 'This is not a household door code of this system',
   COMMUNITY_NOT_FOUND: 'This page’s community code is not valid; scan the code again',
   CONFLICT: 'This conflicts with existing data',
   CONTACT_NOT_FOUND: 'A chosen contact is no longer found: search again',
@@ -66,6 +67,7 @@ export const ERRORS_EN: Record<ErrorCode, string> = {
   HOUSE_ALREADY_COVERED: 'This household already has a volunteer',
   HOUSE_NOT_FOUND: 'This house does not exist or is outside your area',
   HOUSE_NOT_IN_MICROGRID: 'This household is not in the chosen micro-grid',
+  HOUSE_OUT_OF_SCOPE: 'This house is not in your area',
   IMPORT_ABORTED: 'The import stopped; stored rows stay, import the same file again',
   IMPORT_CELL_TOO_LONG:
     'A cell holds more than 32,767 characters (Excel’s own limit); the file is damaged or not a register',

@@ -597,7 +597,7 @@ export interface paths {
         /** The event board in scope, newest first; keyset pages (pass nextCursor as cursor). status may repeat (?status=a&status=b) */
         get: operations["listEvents"];
         put?: never;
-        /** Enter an event: a patrol finding (registered at once) or a report taken for a resident by hotline or resident group */
+        /** Enter an event: a patrol finding (registered at once) or a report taken for a resident by hotline or resident group. JSON, or multipart with the same fields and up to 4 photos (file parts "photos") */
         post: operations["createEvent"];
         delete?: never;
         options?: never;
@@ -1179,6 +1179,23 @@ export interface paths {
         put?: never;
         /** Match an inbox record to a person by hand; their health state and round coverage follow */
         post: operations["matchUnmatchedRecord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/household-codes/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The house a door code scanned by a worker opens: 400 CODE_NOT_HOUSEHOLD for other text or codes, 404 CODE_NOT_FOUND for unknown or revoked codes, 403 HOUSE_OUT_OF_SCOPE (nothing about the house) outside the caller’s area */
+        get: operations["resolveHouseholdCode"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3990,6 +4007,10 @@ export interface components {
         };
         /** @enum {unknown} */
         DocumentType: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit" | "foreign_permanent_resident" | "hmt_residence_permit";
+        DoorCodeScanQuery: {
+            /** @description What the scanner read: the door code's address (…/h/<token>) or the bare token */
+            code: string;
+        };
         Encounter: {
             placeId: number;
             placeName: string;
@@ -5835,6 +5856,12 @@ export interface components {
             nameMasked: string | null;
             documentMasked: string | null;
             phoneMasked: string | null;
+        };
+        /** @description The house a scanned door code opens, in the caller’s area */
+        ScannedHouse: {
+            houseId: number;
+            address: string;
+            area: components["schemas"]["AreaSummary"];
         };
         SecondStepBody: {
             challenge: string;
@@ -8922,6 +8949,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Default Response */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     getWorkCalendar: {
@@ -11143,6 +11188,65 @@ export interface operations {
             };
             /** @description Default Response */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    resolveHouseholdCode: {
+        parameters: {
+            query: {
+                /** @description What the scanner read: the door code's address (…/h/<token>) or the bare token */
+                code: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The house a scanned door code opens, in the caller’s area */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScannedHouse"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
