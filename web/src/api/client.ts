@@ -6,6 +6,8 @@ import createClient, { type Middleware } from 'openapi-fetch';
 import type { FieldProblem } from '../../../src/i18n/problem-codes';
 import type {
   AreaView,
+  CreatedEvent,
+  CreateEventBody,
   EventDetail,
   FeedEvent,
   ImportJobView,
@@ -384,6 +386,9 @@ export const api = Object.assign(typed, {
 
   /** Uploads with photos (multipart): fields first, then the file parts "photos". */
   eventPhotos: {
+    /** Enter an event (patrol finding, hotline, residents' group) with up to 4 photos. */
+    create: (fields: CreateEventBody, photos: File[]) =>
+      upload<CreatedEvent>('/events', photoForm({ ...fields }, photos)),
     /** Report back the handling (反馈) with up to 4 photos. */
     reportBack: (id: number, note: string, photos: File[]) =>
       upload<EventDetail>(`/events/${id}/actions/report`, photoForm({ note }, photos)),

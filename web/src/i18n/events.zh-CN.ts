@@ -117,8 +117,12 @@ export const eventsZhCN = {
   'events.form.comment': '评价内容',
   'events.form.photos': '现场照片',
   'events.form.addPhoto': '拍照/选图',
+  'events.form.takePhoto': '拍照',
+  'events.form.fromAlbum': '相册',
+  'events.form.resizing': '压缩中…',
+  'events.form.photoResized': '{from} → {to}',
   'events.form.removePhoto': '删除照片',
-  'events.form.photoLimit': '最多 {max} 张，每张不超过 {size} MB',
+  'events.form.photoLimit': '最多 {max} 张，上传前自动压缩',
   'events.form.photoTooLarge': '{name} 超过 {size} MB',
   'events.form.photoNotImage': '{name} 不是图片',
 

@@ -1,15 +1,16 @@
 // Inputs the event forms share: the category tree, photos with previews and a size check.
-import { CameraOutlined, DeleteOutlined } from '@ant-design/icons';
-import { Button, Image, Space, TreeSelect, Typography } from 'antd';
+import { CameraOutlined, DeleteOutlined, PictureOutlined } from '@ant-design/icons';
+import { Button, Image, Space, Spin, TreeSelect, Typography } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, call } from '../../api/client';
 import { useResource } from '../../api/hooks';
 import type { CategoryClassView } from '../../api/model';
 import { useI18n } from '../../i18n/context';
+import { formatBytes, resizePhoto } from '../photos/resize';
 import { localName } from './labels';
 
 export const MAX_PHOTOS = 4;
-/** The server re-encodes photos up to 10 MB; a bigger one is refused here before any upload. */
+/** The server takes photos up to 10 MB; one still bigger after resizing is refused here before any upload. */
 export const MAX_PHOTO_MB = 10;
 
 interface CategoryTreeSelectProps {
@@ -84,14 +85,19 @@ export function photoProblem(t: ReturnType<typeof useI18n>['t'], file: File): st
 interface PhotoPickerProps {
   value?: File[];
   onChange?: (files: File[]) => void;
-  /** Tell the phone to open the rear camera (a worker on site); residents may also pick from the album. */
+  /** A worker on site: a "take photo" button opening the rear camera beside the album. */
   camera?: boolean;
   max?: number;
   size?: 'middle' | 'large';
+  /** The album input's test id; the camera input's is `${testId}-camera`. */
   testId?: string;
 }
 
-/** Up to `max` photos with previews; files that are not images or too big are refused with a note. */
+/**
+ * Up to `max` photos with previews. Each picked photo is made small on the phone first (upright,
+ * longest side 1600 px, JPEG; see photos/resize.ts) and its caption shows the size before and after;
+ * files that are not images or still too big are refused with a note.
+ */
 export function PhotoPicker({
   value = [],
   onChange,
@@ -101,31 +107,57 @@ export function PhotoPicker({
   testId = 'photo-input',
 }: PhotoPickerProps) {
   const { t } = useI18n();
-  const input = useRef<HTMLInputElement>(null);
+  const album = useRef<HTMLInputElement>(null);
+  const shutter = useRef<HTMLInputElement>(null);
   const [problems, setProblems] = useState<string[]>([]);
+  const [resizing, setResizing] = useState(0);
+  // The size each photo had before it was made small, for its caption.
+  // (A ref: the captions render again when the new list comes back through `value`.)
+  const originalBytes = useRef(new WeakMap<File, number>());
   const previews = useMemo(() => value.map((file) => URL.createObjectURL(file)), [value]);
   useEffect(() => () => previews.forEach((url) => URL.revokeObjectURL(url)), [previews]);
 
-  const add = (files: FileList | null) => {
-    if (!files) return;
-    const next = [...value];
+  const add = async (input: HTMLInputElement | null) => {
+    const files = Array.from(input?.files ?? []);
+    if (input) input.value = '';
+    if (files.length === 0) return;
     const refused: string[] = [];
-    for (const file of Array.from(files)) {
-      const problem = photoProblem(t, file);
+    const room = Math.max(0, max - value.length);
+    const wanted = files.filter((file) => {
+      if (file.type.startsWith('image/')) return true;
+      refused.push(t('events.form.photoNotImage', { name: file.name }));
+      return false;
+    });
+    setResizing(Math.min(room, wanted.length));
+    const resized = await Promise.all(wanted.slice(0, room).map((file) => resizePhoto(file)));
+    setResizing(0);
+    const next = [...value];
+    for (const photo of resized) {
+      const problem = photoProblem(t, photo.file);
       if (problem) refused.push(problem);
-      else if (next.length < max) next.push(file);
+      else {
+        next.push(photo.file);
+        originalBytes.current.set(photo.file, photo.originalBytes);
+      }
     }
     setProblems(refused);
     onChange?.(next);
-    if (input.current) input.current.value = '';
   };
+
+  const caption = (file: File) => {
+    const before = originalBytes.current.get(file);
+    return before !== undefined && before !== file.size
+      ? t('events.form.photoResized', { from: formatBytes(before), to: formatBytes(file.size) })
+      : formatBytes(file.size);
+  };
+  const tile = { width: 88, height: 80, flexDirection: 'column' } as const;
 
   return (
     <div>
       <Space wrap size={8} align="start">
         {previews.map((url, index) => (
-          <div key={url} style={{ position: 'relative' }}>
-            <Image src={url} width={80} height={80} style={{ objectFit: 'cover', borderRadius: 6 }} />
+          <div key={url} style={{ position: 'relative', width: 88 }} data-testid="photo-preview">
+            <Image src={url} width={88} height={80} style={{ objectFit: 'cover', borderRadius: 6 }} />
             <Button
               size="small"
               shape="circle"
@@ -135,31 +167,64 @@ export function PhotoPicker({
               aria-label={t('events.form.removePhoto')}
               onClick={() => onChange?.(value.filter((_, i) => i !== index))}
             />
+            <div className="photo-size" data-testid="photo-size">
+              {value[index] && caption(value[index])}
+            </div>
           </div>
         ))}
-        {value.length < max && (
+        {Array.from({ length: resizing }, (_, index) => (
+          <div key={`resizing-${index}`} className="photo-resizing" style={tile}>
+            <Spin size="small" />
+            <span style={{ fontSize: 12 }}>{t('events.form.resizing')}</span>
+          </div>
+        ))}
+        {value.length + resizing < max && camera && (
           <Button
             icon={<CameraOutlined />}
             size={size}
-            style={{ width: 80, height: 80, flexDirection: 'column' }}
-            onClick={() => input.current?.click()}
+            type="primary"
+            ghost
+            style={tile}
+            onClick={() => shutter.current?.click()}
           >
-            <span style={{ fontSize: 12 }}>{t('events.form.addPhoto')}</span>
+            <span style={{ fontSize: 12 }}>{t('events.form.takePhoto')}</span>
+          </Button>
+        )}
+        {value.length + resizing < max && (
+          <Button
+            icon={camera ? <PictureOutlined /> : <CameraOutlined />}
+            size={size}
+            style={tile}
+            onClick={() => album.current?.click()}
+          >
+            <span style={{ fontSize: 12 }}>
+              {t(camera ? 'events.form.fromAlbum' : 'events.form.addPhoto')}
+            </span>
           </Button>
         )}
       </Space>
+      {camera && (
+        <input
+          ref={shutter}
+          type="file"
+          accept="image/*"
+          capture="environment"
+          style={{ display: 'none' }}
+          data-testid={`${testId}-camera`}
+          onChange={(event) => void add(event.target)}
+        />
+      )}
       <input
-        ref={input}
+        ref={album}
         type="file"
         accept="image/*"
-        multiple={!camera}
-        {...(camera ? { capture: 'environment' } : {})}
+        multiple
         style={{ display: 'none' }}
         data-testid={testId}
-        onChange={(event) => add(event.target.files)}
+        onChange={(event) => void add(event.target)}
       />
       <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0' }}>
-        {t('events.form.photoLimit', { max, size: MAX_PHOTO_MB })}
+        {t('events.form.photoLimit', { max })}
       </Typography.Paragraph>
       {problems.map((problem) => (
         <Typography.Paragraph key={problem} type="danger" style={{ margin: 0 }}>

@@ -3,9 +3,10 @@ import { App, Button, Card, Form, Input, InputNumber, Radio, Space, Spin, Typogr
 import { lazy, Suspense, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api, call } from '../../api/client';
+import type { CreatedEvent, CreateEventBody } from '../../api/model';
 import { useOptionalArea } from '../../api/hooks';
 import { AreaSelect } from '../../components/AreaSelect';
-import { CategoryTreeSelect } from '../../components/events/EventInputs';
+import { CategoryTreeSelect, PhotoPicker } from '../../components/events/EventInputs';
 import { eventErrorText, eventSourceLabel } from '../../components/events/labels';
 import { STAFF_SOURCES, type StaffSource } from '../../components/events/vocabulary';
 import { showFormError } from '../../components/forms';
@@ -27,6 +28,13 @@ interface NewEventValues {
   lat?: number | null;
   reporterName?: string;
   reporterPhone?: string;
+  photos?: File[];
+}
+
+/** Sends an entry: as JSON, or as a multipart form when photos go with it. */
+function createEvent(request: { body: CreateEventBody }, photos: File[]): Promise<CreatedEvent> {
+  if (photos.length > 0) return api.eventPhotos.create(request.body, photos);
+  return call(api.POST('/api/events', request));
 }
 
 /** Enter an event: a patrol finding, or a report taken by hotline or from a residents' group. */
@@ -68,8 +76,8 @@ export function NewEventPage() {
     setSubmitting(true);
     try {
       const text = (value?: string) => value?.trim() || undefined;
-      const created = await call(
-        api.POST('/api/events', {
+      const created = await createEvent(
+        {
           body: {
             source: values.source,
             categoryId: values.categoryId,
@@ -87,7 +95,8 @@ export function NewEventPage() {
                 }
               : {}),
           },
-        }),
+        },
+        values.photos ?? [],
       );
       void message.success(t('events.create.done', { code: created.code }));
       void navigate(`/events/${created.id}`);
@@ -199,6 +208,9 @@ export function NewEventPage() {
               </Form.Item>
             </>
           )}
+          <Form.Item name="photos" label={t('events.form.photos')}>
+            <PhotoPicker camera testId="event-photo-input" />
+          </Form.Item>
           <Space>
             <Button type="primary" htmlType="submit" loading={submitting} data-testid="event-create-submit">
               {t('common.submit')}
