@@ -28,6 +28,7 @@ const VisitFormPage = lazy(() => import('./pages/VisitFormPage').then((m) => ({ 
 const ImportPage = lazy(() => import('./pages/ImportPage').then((m) => ({ default: m.ImportPage })));
 const DashboardPage = lazy(() => import('./pages/DashboardPage').then((m) => ({ default: m.DashboardPage })));
 const TodayPage = lazy(() => import('./pages/TodayPage').then((m) => ({ default: m.TodayPage })));
+const ScanPage = lazy(() => import('./pages/ScanPage').then((m) => ({ default: m.ScanPage })));
 const RoundsPage = lazy(() => import('./pages/RoundsPage').then((m) => ({ default: m.RoundsPage })));
 const RoundPage = lazy(() => import('./pages/RoundPage').then((m) => ({ default: m.RoundPage })));
 const KeyPersonsPage = lazy(() =>
@@ -126,6 +127,10 @@ function AppRoutes() {
             <Route path="areas" element={<AreasHome />} />
             <Route path="areas/:id" element={<AreaPage />} />
             <Route path="today" element={lazyPage(<TodayPage />)} />
+            <Route
+              path="scan"
+              element={<RequireRight right="person.read">{lazyPage(<ScanPage />)}</RequireRight>}
+            />
             <Route
               path="rounds"
               element={<RequireRight right="health.read">{lazyPage(<RoundsPage />)}</RequireRight>}

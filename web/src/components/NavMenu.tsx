@@ -16,6 +16,7 @@ import {
   InboxOutlined,
   NotificationOutlined,
   ProfileOutlined,
+  ScanOutlined,
   SettingOutlined,
   ShopOutlined,
   SolutionOutlined,
@@ -32,6 +33,7 @@ import { useI18n } from '../i18n/context';
 /** Which menu entry a page belongs to, by the start of its path. */
 const SECTIONS: Array<[string, string]> = [
   ['/today', '/today'],
+  ['/scan', '/scan'],
   ['/events/settings', '/events/settings'],
   ['/events', '/events'],
   ['/my-events', '/my-events'],
@@ -105,6 +107,7 @@ export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
       icon: <CalendarOutlined />,
       label: t('nav.today'),
     },
+    can('person.write') && { key: '/scan', icon: <ScanOutlined />, label: t('scan.nav') },
     can('area.read') && { key: '/areas', icon: <EnvironmentOutlined />, label: t('nav.areas') },
     can('event.read') && { key: '/events', icon: <ProfileOutlined />, label: t('events.nav.board') },
     can('event.handle') && { key: '/my-events', icon: <ToolOutlined />, label: t('events.nav.mine') },

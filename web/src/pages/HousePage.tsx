@@ -16,7 +16,7 @@ import {
   Typography,
 } from 'antd';
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { isApiError } from '../api/client';
 import { useHouse } from '../api/hooks';
 import type { HouseDetail, PersonView } from '../api/model';
@@ -24,6 +24,7 @@ import { useAuth } from '../auth/AuthContext';
 import { ErrorResult } from '../components/ErrorResult';
 import { AddTenancyDialog, EditHouseDialog } from '../components/register/HouseDialogs';
 import { HouseCodeCard } from '../components/register/HouseCodeCard';
+import { HouseQuickActions } from '../components/register/HouseQuickActions';
 import { PersonTagList, ResidenceTag } from '../components/register/PersonTags';
 import { RegisterPersonDrawer } from '../components/register/RegisterPersonDrawer';
 import { NARROW_SCREEN, useMediaQuery } from '../components/useMediaQuery';
@@ -61,6 +62,8 @@ function HouseScreen({ id }: { id: number }) {
   const { canAt } = useAuth();
   const navigate = useNavigate();
   const narrow = useMediaQuery(NARROW_SCREEN);
+  // Opened by scanning the door code: the worker is on the doorstep, whatever the screen.
+  const scanned = useSearchParams()[0].get('from') === 'scan';
   const [version, setVersion] = useState(0);
   const [dialog, setDialog] = useState<Dialog>(null);
   const house = useHouse(id, version);
@@ -111,9 +114,18 @@ function HouseScreen({ id }: { id: number }) {
           </Space>
         )}
       </div>
+      {(narrow || scanned) && (
+        <HouseQuickActions
+          house={data}
+          onResidents={() =>
+            document.getElementById('house-residents')?.scrollIntoView({ behavior: 'smooth', block: 'start' })
+          }
+        />
+      )}
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={16}>
           <Card
+            id="house-residents"
             size="small"
             title={`${t('house.residents')} (${data.residents.length})`}
             className="side-card"

@@ -8,6 +8,7 @@ import {
   HeartOutlined,
   PhoneOutlined,
   ReloadOutlined,
+  ScanOutlined,
   TagOutlined,
   UserAddOutlined,
 } from '@ant-design/icons';
@@ -68,13 +69,22 @@ export function TodayPage() {
             {dayjs().format(t('today.dateFormat'))} · {areas}
           </div>
         </div>
-        <Button
-          icon={<ReloadOutlined />}
-          onClick={() => setVersion((v) => v + 1)}
-          aria-label={t('common.refresh')}
-        >
-          {t('common.refresh')}
-        </Button>
+        <Space wrap className="today-head-actions">
+          {can('person.write') && (
+            <Link to="/scan" data-testid="today-scan">
+              <Button type="primary" icon={<ScanOutlined />}>
+                {t('scan.nav')}
+              </Button>
+            </Link>
+          )}
+          <Button
+            icon={<ReloadOutlined />}
+            onClick={() => setVersion((v) => v + 1)}
+            aria-label={t('common.refresh')}
+          >
+            {t('common.refresh')}
+          </Button>
+        </Space>
       </div>
       <nav className="today-summary" aria-label={t('today.summary')}>
         {shown.map((name) => (

@@ -1,0 +1,189 @@
+import { CameraOutlined, ReloadOutlined, ScanOutlined } from '@ant-design/icons';
+import { Alert, Button, Spin, Typography } from 'antd';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { api, call, isApiError } from '../api/client';
+import type { ScannedHouse } from '../api/model';
+import { decodeQrFrame, decodeQrPhoto } from '../components/scan/decoder';
+import { useI18n } from '../i18n/context';
+import { errorText } from '../i18n/labels';
+
+/** Frames looked at per second: smooth enough to catch a code, light on a cheap phone's battery. */
+const FRAME_INTERVAL_MS = 250;
+
+type Camera = 'starting' | 'live' | 'unavailable' | 'denied' | 'stopped';
+
+/** What a scanned text opens: the house in the worker's area, or an error to show. */
+export function resolveDoorCode(code: string): Promise<ScannedHouse> {
+  return call(api.GET('/api/household-codes/resolve', { params: { query: { code } } }));
+}
+
+/**
+ * A grid worker scans a household door code (一户一码) and lands on that house. Live camera where the
+ * browser allows it (HTTPS or localhost, permission given); a photo of the code everywhere else.
+ */
+export function ScanPage() {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const navigate = useNavigate();
+  const video = useRef<HTMLVideoElement>(null);
+  const photoInput = useRef<HTMLInputElement>(null);
+  const [camera, setCamera] = useState<Camera>('starting');
+  const [attempt, setAttempt] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  // Set once a code is read: the frame loop stops looking.
+  const found = useRef(false);
+
+  const open = useCallback(
+    async (text: string) => {
+      found.current = true;
+      setBusy(true);
+      setProblem(null);
+      try {
+        const house = await resolveDoorCode(text);
+        void navigate(`/houses/${house.houseId}?from=scan`);
+      } catch (error) {
+        setProblem(scanProblem(i18n, error));
+        setBusy(false);
+        found.current = false;
+      }
+    },
+    [i18n, navigate],
+  );
+
+  useEffect(() => {
+    found.current = false;
+    if (!navigator.mediaDevices?.getUserMedia) {
+      // Plain-HTTP intranet addresses get no camera API at all: the photo still works.
+      setCamera('unavailable');
+      return;
+    }
+    let stream: MediaStream | null = null;
+    let timer: number | undefined;
+    let stopped = false;
+    const look = async () => {
+      if (stopped) return;
+      if (!found.current && video.current) {
+        try {
+          const text = await decodeQrFrame(video.current);
+          if (text && !stopped && !found.current) void open(text);
+        } catch {
+          // One unreadable frame is no reason to stop looking.
+        }
+      }
+      if (!stopped) timer = window.setTimeout(() => void look(), FRAME_INTERVAL_MS);
+    };
+    setCamera('starting');
+    navigator.mediaDevices
+      .getUserMedia({
+        video: { facingMode: { ideal: 'environment' }, width: { ideal: 1280 }, height: { ideal: 720 } },
+        audio: false,
+      })
+      .then(async (media) => {
+        if (stopped) {
+          media.getTracks().forEach((track) => track.stop());
+          return;
+        }
+        stream = media;
+        if (video.current) {
+          video.current.srcObject = media;
+          await video.current.play().catch(() => undefined);
+        }
+        setCamera('live');
+        void look();
+      })
+      .catch((error: unknown) => {
+        if (stopped) return;
+        const name = error instanceof DOMException ? error.name : '';
+        setCamera(name === 'NotAllowedError' || name === 'SecurityError' ? 'denied' : 'unavailable');
+      });
+    return () => {
+      stopped = true;
+      window.clearTimeout(timer);
+      stream?.getTracks().forEach((track) => track.stop());
+    };
+  }, [attempt, open]);
+
+  const fromPhoto = async (input: HTMLInputElement) => {
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return;
+    setBusy(true);
+    setProblem(null);
+    // A file the browser cannot decode counts as a photo without a code.
+    const text = await decodeQrPhoto(file).catch(() => null);
+    if (text) await open(text);
+    else {
+      setProblem(t('scan.noCodeInPhoto'));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="page narrow-page scan-page" data-testid="scan-page">
+      <Typography.Title level={3} className="page-title">
+        {t('scan.title')}
+      </Typography.Title>
+      <div className="scan-viewport" data-testid="scan-viewport" data-camera={camera}>
+        <video ref={video} muted playsInline className="scan-video" hidden={camera !== 'live'} />
+        {camera === 'live' && <div className="scan-frame" aria-hidden />}
+        {camera === 'starting' && <Spin />}
+        {(camera === 'unavailable' || camera === 'denied') && (
+          <div className="scan-no-camera" data-testid="scan-no-camera">
+            <ScanOutlined className="scan-no-camera-icon" />
+            <span>{t(camera === 'denied' ? 'scan.cameraDenied' : 'scan.cameraUnavailable')}</span>
+          </div>
+        )}
+        {busy && (
+          <div className="scan-busy">
+            <Spin />
+            <span>{t('scan.reading')}</span>
+          </div>
+        )}
+      </div>
+      <Typography.Paragraph type="secondary" className="scan-hint">
+        {camera === 'live' ? t('scan.hintLive') : t('scan.hintPhoto')}
+      </Typography.Paragraph>
+      {problem && (
+        <Alert type="warning" showIcon className="scan-problem" data-testid="scan-problem" title={problem} />
+      )}
+      <div className="scan-actions">
+        <Button
+          type="primary"
+          size="large"
+          block
+          icon={<CameraOutlined />}
+          disabled={busy}
+          onClick={() => photoInput.current?.click()}
+          data-testid="scan-photo-button"
+        >
+          {t('scan.photo')}
+        </Button>
+        {camera !== 'live' && camera !== 'starting' && navigator.mediaDevices?.getUserMedia !== undefined && (
+          <Button size="large" block icon={<ReloadOutlined />} onClick={() => setAttempt((n) => n + 1)}>
+            {t('scan.retryCamera')}
+          </Button>
+        )}
+      </div>
+      <input
+        ref={photoInput}
+        type="file"
+        accept="image/*"
+        capture="environment"
+        hidden
+        data-testid="scan-photo-input"
+        onChange={(event) => void fromPhoto(event.target)}
+      />
+    </div>
+  );
+}
+
+/** A sentence for why a scanned code did not open a house. */
+function scanProblem(i18n: ReturnType<typeof useI18n>, error: unknown): string {
+  if (isApiError(error, 'HOUSE_OUT_OF_SCOPE')) return i18n.t('scan.outOfScope');
+  if (isApiError(error, 'CODE_NOT_FOUND')) return i18n.t('scan.unknownCode');
+  if (isApiError(error, 'CODE_NOT_HOUSEHOLD') || isApiError(error, 'VALIDATION_FAILED'))
+    return i18n.t('scan.notHousehold');
+  return errorText(i18n, error);
+}
