@@ -36,7 +36,8 @@ export function assertWebBuilt(servedRoot: string | undefined): void {
   }
 }
 
-export function launchBrowser(): Promise<Browser> {
+/** `extraArgs`: switches one test needs on top of the lean set (e.g. a fake camera). */
+export function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!chromiumPath) throw new Error('No Chromium to launch');
   return chromium.launch({
     executablePath: chromiumPath,
@@ -48,6 +49,7 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      ...extraArgs,
     ],
   });
 }

@@ -78,6 +78,8 @@ function HouseScreen({ id }: { id: number }) {
   const data = house.data;
   if (!data) return <Spin className="page-spin" />;
   const write = canAt('person.write', data.area.path);
+  // The doorstep actions lead (visit, residents, call); the title row then offers the rest.
+  const doorstep = narrow || scanned;
   const done = () => {
     setDialog(null);
     setVersion((v) => v + 1);
@@ -98,13 +100,15 @@ function HouseScreen({ id }: { id: number }) {
         </Typography.Title>
         {write && (
           <Space wrap className="page-actions">
-            <Button
-              type="primary"
-              icon={<SolutionOutlined />}
-              onClick={() => void navigate(`/visits/new?houseId=${data.id}`)}
-            >
-              {t('house.visit')}
-            </Button>
+            {!doorstep && (
+              <Button
+                type="primary"
+                icon={<SolutionOutlined />}
+                onClick={() => void navigate(`/visits/new?houseId=${data.id}`)}
+              >
+                {t('house.visit')}
+              </Button>
+            )}
             <Button icon={<UserAddOutlined />} onClick={() => setDialog('register')}>
               {t('house.addPerson')}
             </Button>
@@ -114,7 +118,7 @@ function HouseScreen({ id }: { id: number }) {
           </Space>
         )}
       </div>
-      {(narrow || scanned) && (
+      {doorstep && (
         <HouseQuickActions
           house={data}
           onResidents={() =>

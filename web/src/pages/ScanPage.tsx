@@ -11,7 +11,14 @@ import { errorText } from '../i18n/labels';
 /** Frames looked at per second: smooth enough to catch a code, light on a cheap phone's battery. */
 const FRAME_INTERVAL_MS = 250;
 
-type Camera = 'starting' | 'live' | 'unavailable' | 'denied' | 'stopped';
+/** insecure: plain-HTTP address, no camera API at all; unavailable: no camera found or it failed. */
+type Camera = 'starting' | 'live' | 'insecure' | 'unavailable' | 'denied';
+
+const NO_CAMERA = {
+  insecure: 'scan.cameraInsecure',
+  unavailable: 'scan.cameraUnavailable',
+  denied: 'scan.cameraDenied',
+} as const;
 
 /** What a scanned text opens: the house in the worker's area, or an error to show. */
 export function resolveDoorCode(code: string): Promise<ScannedHouse> {
@@ -56,7 +63,7 @@ export function ScanPage() {
     found.current = false;
     if (!navigator.mediaDevices?.getUserMedia) {
       // Plain-HTTP intranet addresses get no camera API at all: the photo still works.
-      setCamera('unavailable');
+      setCamera('insecure');
       return;
     }
     let stream: MediaStream | null = null;
@@ -129,10 +136,10 @@ export function ScanPage() {
         <video ref={video} muted playsInline className="scan-video" hidden={camera !== 'live'} />
         {camera === 'live' && <div className="scan-frame" aria-hidden />}
         {camera === 'starting' && <Spin />}
-        {(camera === 'unavailable' || camera === 'denied') && (
+        {(camera === 'insecure' || camera === 'unavailable' || camera === 'denied') && (
           <div className="scan-no-camera" data-testid="scan-no-camera">
             <ScanOutlined className="scan-no-camera-icon" />
-            <span>{t(camera === 'denied' ? 'scan.cameraDenied' : 'scan.cameraUnavailable')}</span>
+            <span>{t(NO_CAMERA[camera])}</span>
           </div>
         )}
         {busy && (
@@ -160,7 +167,7 @@ export function ScanPage() {
         >
           {t('scan.photo')}
         </Button>
-        {camera !== 'live' && camera !== 'starting' && navigator.mediaDevices?.getUserMedia !== undefined && (
+        {(camera === 'unavailable' || camera === 'denied') && (
           <Button size="large" block icon={<ReloadOutlined />} onClick={() => setAttempt((n) => n + 1)}>
             {t('scan.retryCamera')}
           </Button>

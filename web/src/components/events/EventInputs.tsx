@@ -182,8 +182,6 @@ export function PhotoPicker({
           <Button
             icon={<CameraOutlined />}
             size={size}
-            type="primary"
-            ghost
             style={tile}
             onClick={() => shutter.current?.click()}
           >
