@@ -230,6 +230,7 @@ export const AUDIT_ACTIONS = [
   'notification.preferences.update',
   'pending_change.confirm',
   'pending_change.reject',
+  'person.call',
   'person.depart',
   'person.export',
   'person.import',

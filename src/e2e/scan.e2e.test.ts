@@ -133,15 +133,15 @@ describe.skipIf(!chromiumPath)(
         await page.getByTestId('house-quick-call').click();
         const drawer = page.getByTestId('house-call-drawer');
         await drawer.getByTestId('house-call-person').first().waitFor();
-        const before = await auditCount(stage, 'person.reveal');
+        const before = await auditCount(stage, 'person.call');
         await drawer.getByTestId('house-call-show').first().click();
-        const dialog = page.getByTestId('reveal-dialog');
-        expect(await dialog.getByTestId('reveal-reason').inputValue()).toBe('入户走访联系住户');
+        const dialog = page.getByTestId('call-dialog');
+        expect(await dialog.getByTestId('call-reason').inputValue()).toBe('入户走访联系住户');
         await dialog.locator('.ant-btn-primary').click();
         const link = drawer.getByTestId('house-call-link').first();
         await link.waitFor();
         expect(await link.getAttribute('href')).toMatch(/^tel:1\d{10}$/);
-        expect(await auditCount(stage, 'person.reveal')).toBe(before + 1);
+        expect(await auditCount(stage, 'person.call')).toBe(before + 1);
         await page.screenshot({ path: path.join(shots, 'house-call-phone.png') });
         await page.keyboard.press('Escape');
 
@@ -257,7 +257,7 @@ describe.skipIf(!chromiumPath)(
   },
 );
 
-async function auditCount(stage: DemoStage, action: 'person.reveal'): Promise<number> {
+async function auditCount(stage: DemoStage, action: 'person.call'): Promise<number> {
   const row = await stage.database.db
     .selectFrom('audit_log')
     .select((eb) => eb.fn.countAll().as('n'))

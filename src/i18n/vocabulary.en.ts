@@ -236,6 +236,7 @@ export const auditActionsEn: Readonly<Record<AuditAction, string>> = {
   'notification.preferences.update': 'Change notification settings',
   'pending_change.confirm': 'Submission confirmed',
   'pending_change.reject': 'Submission rejected',
+  'person.call': 'Phone shown to call',
   'person.depart': 'Departure recorded',
   'person.export': 'Persons exported',
   'person.import': 'Persons imported',

@@ -236,6 +236,7 @@ export const auditActionsZhCN: Readonly<Record<AuditAction, string>> = {
   'notification.preferences.update': '修改通知设置',
   'pending_change.confirm': '确认登记',
   'pending_change.reject': '驳回登记',
+  'person.call': '查看住户电话（拨打）',
   'person.depart': '走时注销',
   'person.export': '导出人员',
   'person.import': '导入人员',

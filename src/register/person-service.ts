@@ -612,3 +612,30 @@ export async function revealPerson(db: Db, actor: Actor, cipher: FieldCipher, id
   });
   return decryptSecrets(cipher, row.secret);
 }
+
+/**
+ * The phone alone, for a worker calling the household from the doorstep: the least a call needs (no
+ * ID number, no birth date). Audit-logged as person.call with the reason when there is a number to show.
+ */
+export async function phoneToCall(
+  db: Db,
+  actor: Actor,
+  cipher: FieldCipher,
+  id: number,
+  reason: string,
+): Promise<{ phone: string | null }> {
+  const row = await repo.findPersonInScope(db, actor.viewer, 'person.read', id);
+  if (!row) throw PERSON_NOT_FOUND(id);
+  if (!row.area_path || !can(actor.viewer, 'person.reveal', row.area_path))
+    throw forbidden('You may not see unmasked phones here');
+  const phone = decryptSecrets(cipher, row.secret).phone;
+  if (phone)
+    await recordAudit(db, actor, {
+      action: 'person.call',
+      entityType: 'person',
+      entityId: id,
+      areaPath: row.area_path,
+      reason: reason.trim(),
+    });
+  return { phone };
+}

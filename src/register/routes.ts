@@ -19,6 +19,7 @@ import {
   PersonView,
   RegisterPersonBody,
   RevealBody,
+  CallNumber,
   RevealResponse,
   TenancyBody,
   UnitBody,
@@ -182,6 +183,29 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       );
       reply.header('cache-control', 'no-store');
       return secrets;
+    },
+  );
+
+  app.post(
+    '/api/persons/:id/call',
+    {
+      schema: {
+        operationId: 'callPerson',
+        tags,
+        summary:
+          'The full phone number alone, to call the person (tel: link) from the doorstep; audit-logged with the reason',
+        params: IdParams,
+        body: RevealBody,
+        response: { 200: CallNumber, ...errors(400, 401, 403, 404) },
+      },
+      preHandler: app.requireRight('person.reveal'),
+    },
+    async (request, reply) => {
+      const number = await tx().execute((trx) =>
+        persons.phoneToCall(trx, request.actor(), app.cipher, request.params.id, request.body.reason),
+      );
+      reply.header('cache-control', 'no-store');
+      return number;
     },
   );
 

@@ -173,6 +173,15 @@ export const RevealResponse = Type.Object(
   { $id: 'RevealResponse' },
 );
 
+export const CallNumber = Type.Object(
+  {
+    phone: Nullable(
+      Type.String({ description: 'The full number, for a tel: link; null when none is registered' }),
+    ),
+  },
+  { $id: 'PersonCallNumber' },
+);
+
 export const LookupBody = Type.Object(
   {
     documentType: Type.Optional(DocumentType),

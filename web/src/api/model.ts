@@ -198,6 +198,7 @@ export type PendingAnswers = Schemas['PendingAnswers'];
 export type PendingChangePage = Schemas['PendingChangePage'];
 export type PendingChangeView = Schemas['PendingChangeView'];
 export type PendingQuery = Schemas['PendingQuery'];
+export type PersonCallNumber = Schemas['PersonCallNumber'];
 export type PersonDetail = Schemas['PersonDetail'];
 export type PersonHistoryEntry = Schemas['PersonHistoryEntry'];
 export type PersonPage = Schemas['PersonPage'];

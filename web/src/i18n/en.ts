@@ -507,6 +507,7 @@ export const en: Messages = {
   'house.call.hint': 'Phone numbers are sensitive personal data: showing a full number is audit-logged',
   'house.call.none': 'No phone number is registered for this household',
   'house.call.show': 'Show number',
+  'house.call.confirm': 'Show the phone number of {name}',
   'house.call.dial': 'Call {phone}',
   'house.call.reason': 'Contacting the household for a visit',
   'house.addPerson': 'Register a resident',

@@ -500,6 +500,7 @@ export const zhCN = {
   'house.call.hint': '号码为敏感个人信息：查看完整号码会记入审计日志',
   'house.call.none': '这户没有登记电话号码',
   'house.call.show': '查看号码',
+  'house.call.confirm': '查看 {name} 的电话号码',
   'house.call.dial': '拨打 {phone}',
   'house.call.reason': '入户走访联系住户',
   'house.addPerson': '登记住户',

@@ -1,14 +1,15 @@
 // What a worker at the door needs first, in thumb-sized buttons: start the visit, see who lives
-// here, call them. Phones are masked; dialling needs the full number, shown through the audited
-// reveal (with a proposed reason) and kept on screen for a minute only.
+// here, call them. Phones are masked; dialling needs the full number, asked for with a reason
+// (proposed, audit-logged; the phone alone, no ID number) and kept on screen for a minute only.
 import { PhoneOutlined, SolutionOutlined, TeamOutlined } from '@ant-design/icons';
-import { Alert, Button, Drawer, List, Typography } from 'antd';
+import { Alert, Button, Drawer, Form, Input, List, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
+import { api, call } from '../../api/client';
 import type { HouseDetail, PersonView } from '../../api/model';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n/context';
-import { RevealDialog } from './PersonDialogs';
+import { FormModal } from '../FormModal';
 
 /** Revealed phone numbers stay on screen this long, as on the Today page. */
 const REVEAL_MS = 60_000;
@@ -125,17 +126,58 @@ function CallDrawer({ house, open, onClose }: { house: HouseDetail; open: boolea
         </>
       )}
       {revealing && (
-        <RevealDialog
+        <CallDialog
           person={revealing}
-          initialReason={t('house.call.reason')}
           onClose={() => setRevealing(null)}
-          onRevealed={(secrets) => {
-            const number = secrets.phone;
+          onNumber={(number) => {
             if (number) setPhones((current) => ({ ...current, [revealing.id]: number }));
             setRevealing(null);
           }}
         />
       )}
     </Drawer>
+  );
+}
+
+/** Asks for the number with a reason the audit log keeps (proposed: contacting the household on a visit). */
+function CallDialog({
+  person,
+  onClose,
+  onNumber,
+}: {
+  person: PersonView;
+  onClose: () => void;
+  onNumber: (phone: string | null) => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <FormModal<{ reason: string }>
+      testId="call-dialog"
+      title={t('house.call.confirm', { name: person.name })}
+      okText={t('house.call.show')}
+      initialValues={{ reason: t('house.call.reason') }}
+      onCancel={onClose}
+      onSubmit={async (values) => {
+        const answer = await call(
+          api.POST('/api/persons/{id}/call', {
+            params: { path: { id: person.id } },
+            body: { reason: values.reason.trim() },
+          }),
+        );
+        onNumber(answer.phone);
+      }}
+    >
+      <Form.Item
+        name="reason"
+        label={t('person.revealReason')}
+        rules={[
+          { required: true, whitespace: true, message: t('person.revealReasonRule') },
+          { min: 2, message: t('person.revealReasonRule') },
+          { max: 200 },
+        ]}
+      >
+        <Input autoComplete="off" data-testid="call-reason" />
+      </Form.Item>
+    </FormModal>
   );
 }

@@ -254,17 +254,14 @@ interface RevealDialogProps {
   person: Pick<PersonView, 'id' | 'name'>;
   onClose: () => void;
   onRevealed: (revealed: RevealResponse) => void;
-  /** A reason proposed for the user to confirm or change (e.g. calling the household on a visit). */
-  initialReason?: string;
 }
 
 /** The full numbers, for a stated reason that the audit log keeps. */
-export function RevealDialog({ person, onClose, onRevealed, initialReason }: RevealDialogProps) {
+export function RevealDialog({ person, onClose, onRevealed }: RevealDialogProps) {
   const { t } = useI18n();
   return (
     <FormModal<{ reason: string }>
       testId="reveal-dialog"
-      {...(initialReason ? { initialValues: { reason: initialReason } } : {})}
       title={t('person.revealTitle', { name: person.name })}
       okText={t('person.reveal')}
       onCancel={onClose}
