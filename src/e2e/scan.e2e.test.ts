@@ -118,6 +118,8 @@ describe.skipIf(!chromiumPath)(
       await stage.withPage('scan-photo', PHONE, async (page) => {
         await signIn(page, stage.baseUrl, 'worker01', PASSWORD);
         await page.goto(`${stage.baseUrl}/today`);
+        await page.getByTestId('today-scan').waitFor();
+        await page.screenshot({ path: path.join(shots, 'today-phone.png') });
         await page.getByTestId('today-scan').click();
         await page.getByTestId('scan-page').waitFor();
         // No camera in this browser: the page says so and offers the photo.
