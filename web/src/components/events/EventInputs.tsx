@@ -179,12 +179,7 @@ export function PhotoPicker({
           </div>
         ))}
         {value.length + resizing < max && camera && (
-          <Button
-            icon={<CameraOutlined />}
-            size={size}
-            style={tile}
-            onClick={() => shutter.current?.click()}
-          >
+          <Button icon={<CameraOutlined />} size={size} style={tile} onClick={() => shutter.current?.click()}>
             <span style={{ fontSize: 12 }}>{t('events.form.takePhoto')}</span>
           </Button>
         )}
