@@ -59,6 +59,12 @@ export function ScanPage() {
     [i18n, navigate],
   );
 
+  // The camera loop reads the latest `open` without restarting the camera when it changes.
+  const openRef = useRef(open);
+  useEffect(() => {
+    openRef.current = open;
+  }, [open]);
+
   useEffect(() => {
     found.current = false;
     if (!navigator.mediaDevices?.getUserMedia) {
@@ -74,7 +80,7 @@ export function ScanPage() {
       if (!found.current && video.current) {
         try {
           const text = await decodeQrFrame(video.current);
-          if (text && !stopped && !found.current) void open(text);
+          if (text && !stopped && !found.current) void openRef.current(text);
         } catch {
           // One unreadable frame is no reason to stop looking.
         }
@@ -110,7 +116,7 @@ export function ScanPage() {
       window.clearTimeout(timer);
       stream?.getTracks().forEach((track) => track.stop());
     };
-  }, [attempt, open]);
+  }, [attempt]);
 
   const fromPhoto = async (input: HTMLInputElement) => {
     const file = input.files?.[0];
