@@ -14,6 +14,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Kysely } from 'kysely';
 import { registerApiSchemas } from './api-schemas.js';
 import { auditRoutes } from './audit/routes.js';
+import { idempotencyPlugin } from './auth/idempotency.js';
 import { authPlugin } from './auth/plugin.js';
 import { authRoutes } from './auth/routes.js';
 import type { Config } from './config.js';
@@ -154,6 +155,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       sortedDocument('openapiObject' in document ? document.openapiObject : document.swaggerObject),
   });
   await app.register(authPlugin);
+  // After sign-in is read: a retried write (Idempotency-Key) is keyed by its user.
+  await app.register(idempotencyPlugin);
   // Outside demo mode the API's map is for signed-in users only (GRIDGUARD_API_DOCS).
   const docsAllowed = (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) =>
     done(

@@ -27,10 +27,25 @@ import {
 } from './schema.js';
 import * as service from './service.js';
 import type { WorkflowAction } from './transitions.js';
+import { IdempotencyHeaders } from '../auth/idempotency.js';
 
 /** Photos attached to one report back; each is re-encoded, so a phone photo of a few MB is fine. */
 export const MAX_PHOTOS = 4;
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+
+/** The named form fields that hold a number, as numbers (a field that is not one stays text, for the schema to refuse). */
+function numbersIn(
+  fields: Record<string, string>,
+  names: readonly string[],
+): Record<string, string | number> {
+  const out: Record<string, string | number> = { ...fields };
+  for (const name of names) {
+    const value = fields[name];
+    if (value !== undefined && value.trim() !== '' && Number.isFinite(Number(value)))
+      out[name] = Number(value);
+  }
+  return out;
+}
 
 /** Every action but 'report' (which also takes photos) has a JSON body of its own. */
 const ACTIONS: Array<{ action: Exclude<WorkflowAction, 'report'>; body: TSchema; summary: string }> = [
@@ -160,16 +175,25 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'createEvent',
         tags,
-        summary:
-          'Enter an event: a patrol finding (registered at once) or a report taken for a resident by hotline or resident group',
-        body: CreateEventBody,
-        response: { 201: CreatedEvent, ...errors(400, 401, 403, 404) },
+        summary: `Enter an event: a patrol finding (registered at once) or a report taken for a resident by hotline or resident group. JSON, or multipart with the same fields and up to ${MAX_PHOTOS} photos (file parts "photos")`,
+        consumes: ['application/json', 'multipart/form-data'],
+        body: { content: { 'application/json': { schema: CreateEventBody } } },
+        headers: IdempotencyHeaders,
+        response: { 201: CreatedEvent, ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
       },
       preHandler: app.requireUser,
     },
     async (request, reply) => {
+      const actor = request.actor();
+      const form = request.isMultipart()
+        ? await readFormWithPhotos(request, { maxPhotos: MAX_PHOTOS, maxPhotoBytes: MAX_PHOTO_BYTES })
+        : null;
+      // A form sends every field as text: the numbers are read back before the same schema checks them.
+      const body = form
+        ? checkForm(CreateEventBody, numbersIn(form.fields, ['categoryId', 'areaId', 'lng', 'lat']))
+        : (request.body as CreateEventBody);
       const created = await tx().execute((trx) =>
-        service.createEvent(trx, request.actor(), request.body, { cipher: app.cipher }),
+        service.createEvent(trx, actor, body, { cipher: app.cipher, photos: form?.photos ?? [] }),
       );
       return reply.status(201).send({
         id: created.id,
@@ -215,7 +239,8 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: ActionParams,
         consumes: ['application/json', 'multipart/form-data'],
         body: { content: { 'application/json': { schema: RequiredNoteBody } } },
-        response: { 200: EventDetail, ...errors(400, 401, 403, 404, 409, 413, 415) },
+        headers: IdempotencyHeaders,
+        response: { 200: EventDetail, ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
       },
       preHandler: read,
     },

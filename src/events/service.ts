@@ -155,7 +155,7 @@ export async function createEvent(
   db: Db,
   actor: Actor,
   input: NewEvent,
-  options: { cipher?: FieldCipher; category?: repo.CategoryRow } = {},
+  options: { cipher?: FieldCipher; category?: repo.CategoryRow; photos?: readonly PreparedPhoto[] } = {},
 ): Promise<CreatedEventResult> {
   const now = actor.now();
   // Device alerts have just read their category by code: no need to read it again.
@@ -261,6 +261,8 @@ export async function createEvent(
         ]
       : [collect],
   );
+  if (options.photos?.length)
+    await storePhotos(db, { eventId: id, stepId: null, purpose: 'report', photos: options.photos });
 
   await notifyInTheirLanguage(db, {
     userIds: tier.responders,

@@ -597,7 +597,7 @@ export interface paths {
         /** The event board in scope, newest first; keyset pages (pass nextCursor as cursor). status may repeat (?status=a&status=b) */
         get: operations["listEvents"];
         put?: never;
-        /** Enter an event: a patrol finding (registered at once) or a report taken for a resident by hotline or resident group */
+        /** Enter an event: a patrol finding (registered at once) or a report taken for a resident by hotline or resident group. JSON, or multipart with the same fields and up to 4 photos (file parts "photos") */
         post: operations["createEvent"];
         delete?: never;
         options?: never;
@@ -8867,7 +8867,10 @@ export interface operations {
     createEvent: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A client-generated UUID: the write runs at most once per user and key (7 days); a retry gets the first answer again with Idempotent-Replayed: true */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8915,6 +8918,42 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10038,7 +10077,10 @@ export interface operations {
     reportEvent: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A client-generated UUID: the write runs at most once per user and key (7 days); a retry gets the first answer again with Idempotent-Replayed: true */
+                "idempotency-key"?: string;
+            };
             path: {
                 id: number;
             };
@@ -10115,6 +10157,15 @@ export interface operations {
             };
             /** @description Default Response */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12260,7 +12311,10 @@ export interface operations {
     recordFollowUp: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A client-generated UUID: the write runs at most once per user and key (7 days); a retry gets the first answer again with Idempotent-Replayed: true */
+                "idempotency-key"?: string;
+            };
             path: {
                 id: number;
                 followUpId: number;
@@ -12320,6 +12374,15 @@ export interface operations {
             };
             /** @description Default Response */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12846,7 +12909,10 @@ export interface operations {
     verifyLead: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A client-generated UUID: the write runs at most once per user and key (7 days); a retry gets the first answer again with Idempotent-Replayed: true */
+                "idempotency-key"?: string;
+            };
             path: {
                 id: number;
             };
@@ -12905,6 +12971,15 @@ export interface operations {
             };
             /** @description Default Response */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16066,7 +16141,10 @@ export interface operations {
     markRoundPerson: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A client-generated UUID: the write runs at most once per user and key (7 days); a retry gets the first answer again with Idempotent-Replayed: true */
+                "idempotency-key"?: string;
+            };
             path: {
                 id: number;
                 personId: number;
@@ -16126,6 +16204,15 @@ export interface operations {
             };
             /** @description Default Response */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18531,7 +18618,10 @@ export interface operations {
     createVisit: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A client-generated UUID: the write runs at most once per user and key (7 days); a retry gets the first answer again with Idempotent-Replayed: true */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -18588,6 +18678,15 @@ export interface operations {
             };
             /** @description Default Response */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
