@@ -18,6 +18,7 @@ import { idempotencyPlugin } from './auth/idempotency.js';
 import { authPlugin } from './auth/plugin.js';
 import { authRoutes } from './auth/routes.js';
 import type { Config } from './config.js';
+import { appShellHeaders } from './core/app-shell-headers.js';
 import { AppError, registerErrorHandler } from './core/errors.js';
 import { inputGuard, trimKeyword } from './core/input-guard.js';
 import { loggerOptions } from './core/log.js';
@@ -219,6 +220,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(eventRoutes);
   await app.register(reviewRoutes);
 
+  // The service worker, manifest and page are always revalidated (the offline app updates itself).
+  if (WEB_ROOT) appShellHeaders(app);
   if (WEB_ROOT) await app.register(fastifyStatic, { root: WEB_ROOT, wildcard: false, index: false });
   // The single-page app answers every other GET with its index; the API answers 404 in its error shape.
   app.setNotFoundHandler((request, reply) => {

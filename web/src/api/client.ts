@@ -41,6 +41,8 @@ interface RequestOptions {
   /** A file upload (multipart); the browser sets the content type with its boundary. */
   form?: FormData;
   signal?: AbortSignal;
+  /** Extra request headers (the offline outbox's Idempotency-Key). */
+  headers?: Record<string, string>;
 }
 
 /** A file the server produced (XLSX, PDF), with the name it suggests. */
@@ -105,7 +107,7 @@ async function parseError(response: Response): Promise<ApiError> {
 
 /** Sends one request; a non-2xx answer becomes an ApiError. */
 async function send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (WRITE_METHODS.has(method)) {
     const token = csrfToken ?? csrfFromCookie();

@@ -2,15 +2,15 @@ import { AimOutlined } from '@ant-design/icons';
 import { App, Button, Card, Form, Input, InputNumber, Radio, Space, Spin, Typography } from 'antd';
 import { lazy, Suspense, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, call } from '../../api/client';
 import { useOptionalArea } from '../../api/hooks';
 import { AreaSelect } from '../../components/AreaSelect';
-import { CategoryTreeSelect } from '../../components/events/EventInputs';
+import { CategoryTreeSelect, PhotoPicker } from '../../components/events/EventInputs';
 import { eventErrorText, eventSourceLabel } from '../../components/events/labels';
 import { STAFF_SOURCES, type StaffSource } from '../../components/events/vocabulary';
 import { showFormError } from '../../components/forms';
 import { phoneRules } from '../../components/public/fields';
 import { useI18n } from '../../i18n/context';
+import { offlineActions } from '../../offline/actions';
 
 const EventMap = lazy(() =>
   import('../../components/events/EventMap').then((module) => ({ default: module.EventMap })),
@@ -27,6 +27,7 @@ interface NewEventValues {
   lat?: number | null;
   reporterName?: string;
   reporterPhone?: string;
+  photos?: File[];
 }
 
 /** Enter an event: a patrol finding, or a report taken by hotline or from a residents' group. */
@@ -68,29 +69,33 @@ export function NewEventPage() {
     setSubmitting(true);
     try {
       const text = (value?: string) => value?.trim() || undefined;
-      const created = await call(
-        api.POST('/api/events', {
-          body: {
-            source: values.source,
-            categoryId: values.categoryId,
-            areaId: values.areaId,
-            title: values.title.trim(),
-            description: text(values.description),
-            address: text(values.address),
-            ...(typeof values.lng === 'number' && typeof values.lat === 'number'
-              ? { lng: values.lng, lat: values.lat }
-              : {}),
-            ...(values.source !== 'patrol'
-              ? {
-                  reporterName: text(values.reporterName),
-                  reporterPhone: values.reporterPhone?.replace(/[\s-]/g, '') || undefined,
-                }
-              : {}),
-          },
-        }),
+      const sent = await offlineActions.createEvent(
+        {
+          source: values.source,
+          categoryId: values.categoryId,
+          areaId: values.areaId,
+          title: values.title.trim(),
+          description: text(values.description),
+          address: text(values.address),
+          ...(typeof values.lng === 'number' && typeof values.lat === 'number'
+            ? { lng: values.lng, lat: values.lat }
+            : {}),
+          ...(values.source !== 'patrol'
+            ? {
+                reporterName: text(values.reporterName),
+                reporterPhone: values.reporterPhone?.replace(/[\s-]/g, '') || undefined,
+              }
+            : {}),
+        },
+        values.photos ?? [],
       );
-      void message.success(t('events.create.done', { code: created.code }));
-      void navigate(`/events/${created.id}`);
+      if (sent.queued) {
+        void message.info(t('offline.queued'));
+        void navigate('/today');
+        return;
+      }
+      void message.success(t('events.create.done', { code: sent.data.code }));
+      void navigate(`/events/${sent.data.id}`);
     } catch (error) {
       if (!showFormError(form, error, i18n, message)) void message.error(eventErrorText(i18n, error));
     } finally {
@@ -108,7 +113,7 @@ export function NewEventPage() {
           form={form}
           layout="vertical"
           requiredMark="optional"
-          initialValues={{ source: 'patrol' }}
+          initialValues={{ source: 'patrol', photos: [] }}
           onFinish={(values) => void submit(values)}
         >
           <Form.Item name="source" label={t('events.create.source')} extra={t('events.create.sourceHint')}>
@@ -180,6 +185,9 @@ export function NewEventPage() {
                 </Suspense>
               </div>
             )}
+          </Form.Item>
+          <Form.Item name="photos" label={t('events.form.photos')}>
+            <PhotoPicker camera />
           </Form.Item>
           {source !== 'patrol' && (
             <>
