@@ -25,25 +25,26 @@ import { type Api, apiAs, type DemoStage, PASSWORD, PHONE, startDemoStage } from
 const SHOTS = '/tmp/shots-C';
 
 /** Rows per store of the app's IndexedDB database (empty object when it does not exist). */
-const offlineStoreCounts = (page: Page) =>
-  page.evaluate(async () => {
-    const names = (await indexedDB.databases()).map((db) => db.name);
-    if (!names.includes('gridguard-offline')) return {};
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('gridguard-offline');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    const counts: Record<string, number> = {};
-    for (const store of Array.from(db.objectStoreNames)) {
-      counts[store] = await new Promise<number>((resolve) => {
-        const request = db.transaction(store).objectStore(store).count();
-        request.onsuccess = () => resolve(request.result);
-      });
-    }
-    db.close();
-    return counts;
+// Runs in the page (this file is typed without the DOM library): every store's row count.
+const COUNT_STORES = `(async () => {
+  const names = (await indexedDB.databases()).map((db) => db.name);
+  if (!names.includes('gridguard-offline')) return {};
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open('gridguard-offline');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
   });
+  const counts = {};
+  for (const store of Array.from(db.objectStoreNames)) {
+    counts[store] = await new Promise((resolve) => {
+      const request = db.transaction(store).objectStore(store).count();
+      request.onsuccess = () => resolve(request.result);
+    });
+  }
+  db.close();
+  return counts;
+})()`;
+const offlineStoreCounts = (page: Page) => page.evaluate<Record<string, number>>(COUNT_STORES);
 
 describe.skipIf(!chromiumPath)('the offline worker app', SCENARIO, () => {
   let stage: DemoStage;
@@ -119,9 +120,9 @@ describe.skipIf(!chromiumPath)('the offline worker app', SCENARIO, () => {
 
   /** Until the service worker controls the page: only then does the app shell open offline. */
   const controlled = (page: Page) =>
-    page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, {
-      timeout: UI_TIMEOUT,
-    });
+    eventually(() =>
+      page.evaluate<boolean>('Boolean(navigator.serviceWorker && navigator.serviceWorker.controller)'),
+    ).toBe(true);
 
   it('records a visit and a patrol finding with a photo offline; each lands once when back online', async () => {
     await stage.withPage('offline-record', PHONE, async (page) => {
@@ -136,6 +137,10 @@ describe.skipIf(!chromiumPath)('the offline worker app', SCENARIO, () => {
       await page.getByTestId('visit-resident').first().waitFor();
       await page.goto(`${stage.baseUrl}/events/new`);
       await page.getByTestId('event-title-input').waitFor();
+      await page.locator('#areaId').click();
+      await page.locator('.ant-select-item-option').first().waitFor();
+      await page.locator('#categoryId').click();
+      await page.locator('.ant-select-tree-node-content-wrapper', { hasText: '物资需求' }).first().waitFor();
       await page.goto(`${stage.baseUrl}/today`);
       await page.getByTestId('untested-item').first().waitFor();
       await controlled(page);
@@ -180,8 +185,9 @@ describe.skipIf(!chromiumPath)('the offline worker app', SCENARIO, () => {
       await page.screenshot({ path: path.join(SHOTS, 'offline-queue.png') });
       await page.getByTestId('outbox-badge').click();
       await eventually(() => page.getByTestId('outbox-item').count()).toBe(2);
+      await page.waitForTimeout(500); // the drawer's opening animation, for the screenshot
       await page.screenshot({ path: path.join(SHOTS, 'offline-drawer.png') });
-      await page.keyboard.press('Escape');
+      await page.locator('.ant-drawer-close').click();
 
       // Nothing reached the server while offline.
       expect((await visitsOf(house.id)).length).toBe(visitsBefore);
@@ -262,11 +268,16 @@ describe.skipIf(!chromiumPath)('the offline worker app', SCENARIO, () => {
       await page.getByTestId('outbox-badge').click();
       const rejection = await expectText(page.getByTestId('outbox-rejection'), '不是该房屋的住户');
       expect(rejection).not.toMatch(/[A-Z_]{6,}/);
+      await page.getByTestId('outbox-rejection').scrollIntoViewIfNeeded();
+      await page.waitForTimeout(500); // the drawer's opening animation, for the screenshot
       await page.screenshot({ path: path.join(SHOTS, 'offline-rejected.png') });
       await page.getByRole('button', { name: '放弃' }).first().click();
-      await page.locator('.ant-modal-confirm').getByRole('button', { name: '放弃' }).click();
+      await page
+        .locator('.ant-modal-confirm')
+        .getByRole('button', { name: /放\s?弃/ })
+        .click();
       await page.getByTestId('outbox-badge').waitFor({ state: 'detached' });
-      await page.keyboard.press('Escape');
+      await page.locator('.ant-drawer-close').click();
 
       // Something is kept (lists, the key) until sign-out, then nothing.
       const kept = await offlineStoreCounts(page);

@@ -67,22 +67,23 @@ export function OutboxBar() {
   const [open, setOpen] = useState(false);
   const pending = items.filter((item) => item.state === 'pending').length;
   const rejected = items.length - pending;
-  if (items.length === 0 && !open) return null;
   return (
     <>
-      <button
-        type="button"
-        className={rejected ? 'outbox-bar rejected' : 'outbox-bar'}
-        data-testid="outbox-badge"
-        onClick={() => setOpen(true)}
-      >
-        <CloudUploadOutlined />
-        {pending > 0 && <span>{t('offline.waiting', { count: pending })}</span>}
-        {rejected > 0 && (
-          <span className="outbox-rejected">{t('offline.rejected', { count: rejected })}</span>
-        )}
-        <span className="outbox-open">{t('offline.open')}</span>
-      </button>
+      {items.length > 0 && (
+        <button
+          type="button"
+          className={rejected ? 'outbox-bar rejected' : 'outbox-bar'}
+          data-testid="outbox-badge"
+          onClick={() => setOpen(true)}
+        >
+          <CloudUploadOutlined />
+          {pending > 0 && <span>{t('offline.waiting', { count: pending })}</span>}
+          {rejected > 0 && (
+            <span className="outbox-rejected">{t('offline.rejected', { count: rejected })}</span>
+          )}
+          <span className="outbox-open">{t('offline.open')}</span>
+        </button>
+      )}
       <OutboxDrawer open={open} items={items} onClose={() => setOpen(false)} />
     </>
   );

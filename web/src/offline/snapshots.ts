@@ -20,6 +20,7 @@ const OFFLINE_PATHS: readonly RegExp[] = [
   /^\/api\/houses$/,
   /^\/api\/houses\/\d+$/,
   /^\/api\/persons$/,
+  /^\/api\/pending-changes$/,
   /^\/api\/areas$/,
   /^\/api\/areas\/\d+$/,
   /^\/api\/events\/categories$/,
