@@ -113,34 +113,7 @@ function OutboxDrawer({ open, items, onClose }: { open: boolean; items: OutboxIt
         dataSource={items}
         locale={{ emptyText: <Empty description={t('offline.empty')} /> }}
         renderItem={(item) => (
-          <List.Item
-            data-testid="outbox-item"
-            actions={
-              item.state === 'rejected'
-                ? [
-                    <Button key="edit" icon={<EditOutlined />} onClick={() => setEditing(item)}>
-                      {t('offline.edit')}
-                    </Button>,
-                    <Button
-                      key="discard"
-                      danger
-                      icon={<DeleteOutlined />}
-                      onClick={() =>
-                        modal.confirm({
-                          title: t('offline.discardConfirm'),
-                          okText: t('offline.discard'),
-                          okButtonProps: { danger: true },
-                          cancelText: t('common.cancel'),
-                          onOk: () => discardItem(item.seq),
-                        })
-                      }
-                    >
-                      {t('offline.discard')}
-                    </Button>,
-                  ]
-                : []
-            }
-          >
+          <List.Item data-testid="outbox-item">
             <List.Item.Meta
               title={
                 <Space wrap size={4}>
@@ -161,12 +134,35 @@ function OutboxDrawer({ open, items, onClose }: { open: boolean; items: OutboxIt
                     <div className="muted">{t('offline.attempts', { count: item.attempts })}</div>
                   )}
                   {item.rejection && (
-                    <Alert
-                      type="error"
-                      showIcon
-                      title={item.rejection.message}
-                      data-testid="outbox-rejection"
-                    />
+                    <>
+                      <Alert
+                        type="error"
+                        showIcon
+                        className="outbox-rejection-text"
+                        title={item.rejection.message}
+                        data-testid="outbox-rejection"
+                      />
+                      <Space wrap className="outbox-actions">
+                        <Button icon={<EditOutlined />} onClick={() => setEditing(item)}>
+                          {t('offline.edit')}
+                        </Button>
+                        <Button
+                          danger
+                          icon={<DeleteOutlined />}
+                          onClick={() =>
+                            modal.confirm({
+                              title: t('offline.discardConfirm'),
+                              okText: t('offline.discard'),
+                              okButtonProps: { danger: true },
+                              cancelText: t('common.cancel'),
+                              onOk: () => discardItem(item.seq),
+                            })
+                          }
+                        >
+                          {t('offline.discard')}
+                        </Button>
+                      </Space>
+                    </>
                   )}
                 </>
               }
@@ -201,7 +197,12 @@ function EditDialog({ item, onClose }: { item: OutboxItem; onClose: () => void }
       }}
     >
       {item.rejection && (
-        <Alert type="error" showIcon title={item.rejection.message} className="dialog-hint" />
+        <Alert
+          type="error"
+          showIcon
+          title={item.rejection.message}
+          className="dialog-hint outbox-rejection-text"
+        />
       )}
       <Form
         form={form}

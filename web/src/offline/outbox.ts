@@ -7,7 +7,7 @@
 // are independent (visits, marks, follow-ups of different people), so one refusal must not hold
 // back a day's work. The worker then edits and sends it again (under a new key) or discards it.
 // A lost connection, a 5xx, a 429 or a 409 "still running" stops the round; the next one retries.
-import { http, isApiError } from '../api/client';
+import { type ApiError, http, isApiError } from '../api/client';
 import {
   offlineDb,
   openBytes,
@@ -141,6 +141,19 @@ export async function sendOrQueue<T>(request: OutboxRequest, photos: File[] = []
   }
 }
 
+/**
+ * The server's sentence, in the language it answered in, with its first field problem on a line of
+ * its own instead of after the field's technical name ("… (body.seenPersonIds.0: …)").
+ */
+function refusalText(error: ApiError): string {
+  const first = error.details[0];
+  if (!first) return error.message;
+  const suffix = ` (${first.field}: ${first.message})`;
+  return error.message.endsWith(suffix)
+    ? `${error.message.slice(0, -suffix.length)}\n${first.message}`
+    : error.message;
+}
+
 /** Whether a failed attempt is worth repeating as it is, later. */
 const transient = (status: number, code: string) =>
   status === 0 || status >= 500 || status === 429 || code === 'IDEMPOTENCY_KEY_IN_FLIGHT';
@@ -184,7 +197,7 @@ async function flushRound(): Promise<void> {
         changed();
         return;
       }
-      const message = error instanceof Error ? error.message : code;
+      const message = isApiError(error) ? refusalText(error) : code;
       await db.put('outbox', {
         ...record,
         attempts: record.attempts + 1,
