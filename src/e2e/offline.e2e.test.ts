@@ -148,9 +148,14 @@ describe.skipIf(!chromiumPath)('the offline worker app', SCENARIO, () => {
       const sw = await page.request.get(`${stage.baseUrl}/sw.js`);
       expect(sw.headers()['cache-control']).toBe('no-cache');
 
-      // No connection. Playwright's offline mode also covers the service worker's own fetches in
-      // Chromium; the page opens because the worker answers from its precache, not the network.
+      // No connection. In Chromium, Playwright's offline mode covers the page and the service
+      // worker's own fetches alike (checked here): the app can only open from the precache.
       await context.setOffline(true);
+      const reach = "fetch('/api/health').then((response) => response.status, () => 'unreachable')";
+      expect(await page.evaluate(reach)).toBe('unreachable');
+      const worker = context.serviceWorkers()[0]!;
+      expect(worker.url()).toBe(`${stage.baseUrl}/sw.js`);
+      expect(await worker.evaluate(reach)).toBe('unreachable');
       await page.reload();
       await page.getByTestId('today-page').waitFor();
       await expectText(page.getByTestId('offline-notice'), /离线数据，更新于 \d\d:\d\d/);

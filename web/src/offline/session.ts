@@ -45,10 +45,14 @@ export async function wipeOfflineData(): Promise<void> {
 }
 
 let registering: Promise<unknown> | null = null;
+/** The precache (about 2 MB) waits until the first screen has had the connection to itself. */
+const REGISTER_DELAY_MS = 3000;
 
 /** The app shell's service worker: only for signed-in users, so the door page never downloads it. */
 function registerServiceWorker(): Promise<unknown> {
   if (!('serviceWorker' in navigator) || import.meta.env.DEV) return Promise.resolve();
-  registering ??= import('virtual:pwa-register').then(({ registerSW }) => registerSW({ immediate: true }));
+  registering ??= new Promise((resolve) => setTimeout(resolve, REGISTER_DELAY_MS))
+    .then(() => import('virtual:pwa-register'))
+    .then(({ registerSW }) => registerSW({ immediate: true }));
   return registering;
 }
