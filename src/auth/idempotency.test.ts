@@ -107,6 +107,27 @@ describeEachDatabase('idempotency keys', (database) => {
     expect(retry.headers['idempotent-replayed']).toBe('true');
   });
 
+  it('holds across app nodes on one database: the same key sent to two nodes at once runs once', async () => {
+    const second = await testApp(database(), clock);
+    try {
+      const before = await visitsOfHouse();
+      const key = randomUUID();
+      const send = (node: FastifyInstance) =>
+        node.inject({
+          method: 'POST',
+          url: '/api/visits',
+          headers: { ...worker.headers, 'idempotency-key': key },
+          payload: { houseId, seenPersonIds: [], notes: '两个节点' },
+        });
+      const answers = await Promise.all([send(app), send(second)]);
+      const fresh = answers.filter((a) => a.statusCode === 201 && !a.headers['idempotent-replayed']);
+      expect(fresh).toHaveLength(1);
+      expect(await visitsOfHouse()).toBe(before + 1);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('keeps a refusal too: a retry of a rejected write gets the same 4xx without running again', async () => {
     const key = randomUUID();
     const gone = {
