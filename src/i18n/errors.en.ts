@@ -68,7 +68,8 @@ export const ERRORS_EN: Record<ErrorCode, string> = {
   HOUSE_NOT_IN_MICROGRID: 'This household is not in the chosen micro-grid',
   IDEMPOTENCY_KEY_IN_FLIGHT: 'The same record is being submitted right now; try again shortly',
   IDEMPOTENCY_KEY_INVALID: 'The Idempotency-Key header is not valid: it must be a UUID',
-  IDEMPOTENCY_KEY_REUSED: 'This submission key was already used for different content; submit it as a new record',
+  IDEMPOTENCY_KEY_REUSED:
+    'This submission key was already used for different content; submit it as a new record',
   IMPORT_ABORTED: 'The import stopped; stored rows stay, import the same file again',
   IMPORT_CELL_TOO_LONG:
     'A cell holds more than 32,767 characters (Excel’s own limit); the file is damaged or not a register',
