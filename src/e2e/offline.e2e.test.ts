@@ -44,6 +44,20 @@ const COUNT_STORES = `(async () => {
   db.close();
   return counts;
 })()`;
+/** Every stored snapshot's sealed bytes read as UTF-8, as someone copying the profile would see them. */
+const SNAPSHOT_TEXTS = `(async () => {
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open('gridguard-offline');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const records = await new Promise((resolve) => {
+    const request = db.transaction('snapshots').objectStore('snapshots').getAll();
+    request.onsuccess = () => resolve(request.result);
+  });
+  db.close();
+  return records.map((record) => record.url + ' ' + new TextDecoder().decode(record.sealed.data));
+})()`;
 const offlineStoreCounts = (page: Page) => page.evaluate<Record<string, number>>(COUNT_STORES);
 
 describe.skipIf(!chromiumPath)('the offline worker app', SCENARIO, () => {
@@ -296,6 +310,13 @@ describe.skipIf(!chromiumPath)('the offline worker app', SCENARIO, () => {
       const kept = await offlineStoreCounts(page);
       expect(kept.keys).toBe(1);
       expect(kept.snapshots ?? 0).toBeGreaterThan(0);
+      // What is kept is ciphertext: no resident's name or the house's address in the stored bytes.
+      const plain = await page.evaluate<string[]>(SNAPSHOT_TEXTS);
+      expect(plain.length).toBeGreaterThan(0);
+      for (const text of plain) {
+        expect(text).not.toContain(residents[0]!.name);
+        expect(text).not.toContain(house.address);
+      }
       await page.getByTestId('logout').click();
       await page.waitForURL((url) => url.pathname.startsWith('/login'));
       await eventually(() => offlineStoreCounts(page)).toEqual({ keys: 0, outbox: 0, snapshots: 0 });
