@@ -14,9 +14,11 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Kysely } from 'kysely';
 import { registerApiSchemas } from './api-schemas.js';
 import { auditRoutes } from './audit/routes.js';
+import { idempotencyPlugin } from './auth/idempotency.js';
 import { authPlugin } from './auth/plugin.js';
 import { authRoutes } from './auth/routes.js';
 import type { Config } from './config.js';
+import { appShellHeaders } from './core/app-shell-headers.js';
 import { AppError, registerErrorHandler } from './core/errors.js';
 import { inputGuard, trimKeyword } from './core/input-guard.js';
 import { loggerOptions } from './core/log.js';
@@ -155,6 +157,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       sortedDocument('openapiObject' in document ? document.openapiObject : document.swaggerObject),
   });
   await app.register(authPlugin);
+  // After sign-in is read: a retried write (Idempotency-Key) is keyed by its user.
+  await app.register(idempotencyPlugin);
   // Outside demo mode the API's map is for signed-in users only (GRIDGUARD_API_DOCS).
   const docsAllowed = (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) =>
     done(
@@ -217,6 +221,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(eventRoutes);
   await app.register(reviewRoutes);
 
+  // The service worker, manifest and page are always revalidated (the offline app updates itself).
+  if (WEB_ROOT) appShellHeaders(app);
   if (WEB_ROOT) await app.register(fastifyStatic, { root: WEB_ROOT, wildcard: false, index: false });
   // The single-page app answers every other GET with its index; the API answers 404 in its error shape.
   app.setNotFoundHandler((request, reply) => {

@@ -21,6 +21,7 @@ const DECLARED = [
   'lead-escalation',
   'place-scan-purge',
   'returnee-scan',
+  'idempotency-expiry',
 ];
 
 describe('the job registry', () => {
@@ -48,6 +49,7 @@ describe('the job registry', () => {
       'lead-escalation': { every: 60_000 },
       'place-scan-purge': { every: 3600_000, firstRunMs: 60_000 },
       'returnee-scan': { every: 600_000 },
+      'idempotency-expiry': { every: 3600_000, firstRunMs: 120_000 },
     });
   });
 

@@ -14,6 +14,7 @@ import { type ChannelAdapters, createChannelAdapters } from './notifications/cha
 import { loadNotificationConfig, type NotificationChannelConfig } from './notifications/config.js';
 import { deliverDueNotifications, type DeliveryRun } from './notifications/delivery.js';
 import { purgeExpiredScans } from './place-codes/retention.js';
+import { deleteExpiredIdempotencyKeys } from './auth/idempotency-repository.js';
 import type { FieldCipher } from './privacy/field-crypto.js';
 import { ImportJobRunner } from './register-import/jobs.js';
 
@@ -166,6 +167,17 @@ export const JOBS: readonly BackgroundJob[] = Object.freeze([
       const result = await flagReturnees(db, clock());
       if (result.flagged.length) log.info({ flagged: result.flagged.length }, 'returnees flagged');
       return result;
+    },
+  },
+  {
+    name: 'idempotency-expiry',
+    summary: 'Deletes Idempotency-Key claims and kept answers older than 7 days',
+    schedule: { every: HOUR, firstRunMs: 2 * MINUTE },
+    claim: 'idempotent',
+    run: async ({ db, clock, log }) => {
+      const deleted = await deleteExpiredIdempotencyKeys(db, clock());
+      if (deleted > 0) log.info({ deleted }, 'expired idempotency keys deleted');
+      return deleted;
     },
   },
 ]);

@@ -860,7 +860,22 @@ export interface LookupBudgetsTable {
   used: number;
 }
 
+/** A write's Idempotency-Key, claimed before it runs and holding its answer once done. */
+export interface IdempotencyKeysTable {
+  user_id: number;
+  key: string;
+  /** SHA-256 of method, path and body: the same key with another body is refused. */
+  fingerprint: string;
+  state: 'running' | 'done';
+  response_status: number | null;
+  response_type: string | null;
+  response_body: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
 export interface DB {
+  idempotency_keys: IdempotencyKeysTable;
   cameras: CamerasTable;
   work_calendar_days: WorkCalendarDaysTable;
   event_categories: EventCategoriesTable;

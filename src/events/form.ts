@@ -6,7 +6,7 @@ import { invalid, problemOfAjv } from '../core/errors.js';
  * Validates the text fields of a multipart form against a schema (Fastify validates JSON bodies
  * itself, but not multipart fields), answering 400 VALIDATION_FAILED with the offending field.
  */
-export function checkForm<T extends TSchema>(schema: T, fields: Record<string, string>): Static<T> {
+export function checkForm<T extends TSchema>(schema: T, fields: Record<string, string | number>): Static<T> {
   if (Value.Check(schema, fields)) return fields as Static<T>;
   const details = Value.Errors(schema, fields).map((error) => {
     const extra =

@@ -28,6 +28,7 @@ import {
 } from './schema.js';
 import * as service from './service.js';
 import type { WorkflowAction } from './transitions.js';
+import { IdempotencyHeaders } from '../auth/idempotency.js';
 
 /** Photos attached to one report back; each is re-encoded, so a phone photo of a few MB is fine. */
 export const MAX_PHOTOS = 4;
@@ -170,7 +171,8 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: `Enter an event: a patrol finding (registered at once) or a report taken for a resident by hotline or resident group. JSON, or multipart with the same fields and up to ${MAX_PHOTOS} photos (file parts "photos")`,
         consumes: ['application/json', 'multipart/form-data'],
         body: { content: { 'application/json': { schema: CreateEventBody } } },
-        response: { 201: CreatedEvent, ...errors(400, 401, 403, 404, 413, 415) },
+        headers: IdempotencyHeaders,
+        response: { 201: CreatedEvent, ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
       },
       preHandler: app.requireUser,
     },
@@ -226,7 +228,8 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: ActionParams,
         consumes: ['application/json', 'multipart/form-data'],
         body: { content: { 'application/json': { schema: RequiredNoteBody } } },
-        response: { 200: EventDetail, ...errors(400, 401, 403, 404, 409, 413, 415) },
+        headers: IdempotencyHeaders,
+        response: { 200: EventDetail, ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
       },
       preHandler: read,
     },

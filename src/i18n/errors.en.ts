@@ -68,6 +68,10 @@ export const ERRORS_EN: Record<ErrorCode, string> = {
   HOUSE_NOT_FOUND: 'This house does not exist or is outside your area',
   HOUSE_NOT_IN_MICROGRID: 'This household is not in the chosen micro-grid',
   HOUSE_OUT_OF_SCOPE: 'This house is not in your area',
+  IDEMPOTENCY_KEY_IN_FLIGHT: 'The same record is being submitted right now; try again shortly',
+  IDEMPOTENCY_KEY_INVALID: 'The Idempotency-Key header is not valid: it must be a UUID',
+  IDEMPOTENCY_KEY_REUSED:
+    'This submission key was already used for different content; submit it as a new record',
   IMPORT_ABORTED: 'The import stopped; stored rows stay, import the same file again',
   IMPORT_CELL_TOO_LONG:
     'A cell holds more than 32,767 characters (Excel’s own limit); the file is damaged or not a register',

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errors } from '../core/schemas.js';
 import { Coverage, CoverageQuery, VisitBody, VisitPage, VisitQuery, VisitResult } from './schema.js';
 import * as service from './service.js';
+import { IdempotencyHeaders } from '../auth/idempotency.js';
 
 /** Household visits (智慧走访) and the coverage they add up to. */
 export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -17,7 +18,8 @@ export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'Record a household visit and apply what was found (arrivals, departures, phones, tags) in one transaction',
         body: VisitBody,
-        response: { 201: VisitResult, ...errors(400, 401, 403, 404, 409) },
+        headers: IdempotencyHeaders,
+        response: { 201: VisitResult, ...errors(400, 401, 403, 404, 409, 422) },
       },
       preHandler: app.requireRight('person.write'),
     },

@@ -19,6 +19,7 @@ import {
   UpdateKeyPersonBody,
 } from './schema.js';
 import * as service from './service.js';
+import { IdempotencyHeaders } from '../../auth/idempotency.js';
 
 /** Key persons (重点人员): period, responsible worker, follow-up plan, daily follow-ups and tasks. */
 export const keyPersonRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -170,7 +171,8 @@ export const keyPersonRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Record a follow-up (temperature, symptoms, note) due today or earlier',
         params: FollowUpParams,
         body: RecordFollowUpBody,
-        response: { 200: FollowUpView, ...errors(400, 401, 403, 404, 409) },
+        headers: IdempotencyHeaders,
+        response: { 200: FollowUpView, ...errors(400, 401, 403, 404, 409, 422) },
       },
       preHandler: write,
     },

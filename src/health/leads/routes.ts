@@ -22,6 +22,7 @@ import {
 import * as service from './service.js';
 import { requestLocale } from '../../i18n/locale.js';
 import { localizeRejects } from '../../imports/report.js';
+import { IdempotencyHeaders } from '../../auth/idempotency.js';
 
 /** Lead verification (大数据线索核查): import, routing, verification, progress (escalation is a job: src/jobs.ts). */
 export const leadRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -145,7 +146,8 @@ export const leadRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Record the verification: outcome (found_here/moved/not_found/wrong_data) and measures; optionally link the person and start key-person management',
         params: IdParams,
         body: VerifyBody,
-        response: { 200: VerifyResult, ...errors(400, 401, 403, 404, 409) },
+        headers: IdempotencyHeaders,
+        response: { 200: VerifyResult, ...errors(400, 401, 403, 404, 409, 422) },
       },
       preHandler: write,
     },

@@ -16,6 +16,7 @@ import {
   UntestedQuery,
 } from './schema.js';
 import * as service from './service.js';
+import { IdempotencyHeaders } from '../../auth/idempotency.js';
 
 /** Nucleic-acid screening rounds (核酸筛查轮次): coverage per node, untested lists, worker marks. */
 export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -145,7 +146,8 @@ export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Mark a person for this round: an exemption (bedridden, infant, away, other) or an outcome (refused, tested elsewhere, unreachable, scheduled); audited',
         params: MarkParams,
         body: MarkBody,
-        response: { 200: MarkView, ...errors(400, 401, 403, 404, 409) },
+        headers: IdempotencyHeaders,
+        response: { 200: MarkView, ...errors(400, 401, 403, 404, 409, 422) },
       },
       preHandler: write,
     },

@@ -43,6 +43,8 @@ interface RequestOptions {
   /** A file upload (multipart); the browser sets the content type with its boundary. */
   form?: FormData;
   signal?: AbortSignal;
+  /** Extra request headers (the offline outbox's Idempotency-Key). */
+  headers?: Record<string, string>;
 }
 
 /** A file the server produced (XLSX, PDF), with the name it suggests. */
@@ -107,7 +109,7 @@ async function parseError(response: Response): Promise<ApiError> {
 
 /** Sends one request; a non-2xx answer becomes an ApiError. */
 async function send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (WRITE_METHODS.has(method)) {
     const token = csrfToken ?? csrfFromCookie();
@@ -384,14 +386,8 @@ export const api = Object.assign(typed, {
     },
   },
 
-  /** Uploads with photos (multipart): fields first, then the file parts "photos". */
+  /** The resident's report with photos (multipart: fields first, then the file parts "photos"); the worker's uploads go through the offline outbox. */
   eventPhotos: {
-    /** Enter an event (patrol finding, hotline, residents' group) with up to 4 photos. */
-    create: (fields: CreateEventBody, photos: File[]) =>
-      upload<CreatedEvent>('/events', photoForm({ ...fields }, photos)),
-    /** Report back the handling (反馈) with up to 4 photos. */
-    reportBack: (id: number, note: string, photos: File[]) =>
-      upload<EventDetail>(`/events/${id}/actions/report`, photoForm({ note }, photos)),
     /** A resident's report (随手拍); the receipt holds the follow-and-rate token, given once. */
     submitPublic: (fields: PublicReportFields, photos: File[]) =>
       upload<PublicReportReceipt>('/public/reports', photoForm({ ...fields }, photos)),

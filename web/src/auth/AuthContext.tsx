@@ -3,6 +3,7 @@ import { api, call, configureClient, isApiError, setCsrfToken } from '../api/cli
 import type { MeResponse as Me, MfaChallengeResponse as MfaChallenge } from '../api/model';
 import type { Right } from '../api/vocabulary';
 import { type Locale, useI18n } from '../i18n/context';
+import { installOffline, startOfflineSession, wipeOfflineData } from '../offline/session';
 
 export interface Auth {
   /** null: not signed in. */
@@ -60,6 +61,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     (next: Me) => {
       setMe(next);
       setLocale(next.locale);
+      // The offline key, the user kept for an offline start, the service worker, the outbox sent.
+      void startOfflineSession(next);
     },
     [setMe, setLocale],
   );
@@ -70,6 +73,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       setStatus('ready');
     } catch (error) {
       if (isApiError(error) && error.status === 401) {
+        await wipeOfflineData();
         setMe(null);
         setStatus('ready');
       } else {
@@ -79,8 +83,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [adopt, setMe]);
 
   useEffect(() => {
+    installOffline();
     configureClient({
-      onUnauthorized: () => setMe(null),
+      // The server no longer knows this session: nothing of the user stays on the phone.
+      onUnauthorized: () => {
+        void wipeOfflineData();
+        setMe(null);
+      },
       onPasswordChangeRequired: () =>
         setMeState((current) => (current ? { ...current, mustChangePassword: true } : current)),
       onMfaEnrolmentRequired: () =>
@@ -114,6 +123,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     try {
       await call(api.POST('/api/auth/logout'));
     } finally {
+      // Lists, queued writes and the key go with the session, even when the server was not reached.
+      await wipeOfflineData();
       setMe(null);
     }
   }, [setMe]);

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Outlet } from 'react-router-dom';
 import { useAuth } from '../auth/AuthContext';
 import { useI18n } from '../i18n/context';
+import { OfflineNotice, OutboxBar } from '../offline/OutboxBar';
 import { AppHeader } from './AppHeader';
 import { AreaTree } from './AreaTree';
 import { NavigationProvider } from './navigation';
@@ -56,6 +57,8 @@ export function AppLayout() {
             </Layout.Sider>
           )}
           <Layout.Content className="app-content">
+            <OfflineNotice />
+            <OutboxBar />
             <Outlet />
           </Layout.Content>
         </Layout>

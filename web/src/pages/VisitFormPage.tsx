@@ -17,7 +17,6 @@ import {
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { api, call } from '../api/client';
 import { useHouse } from '../api/hooks';
 import type { PersonView, VisitArrival, VisitBody, VisitResult } from '../api/model';
 import { isOneOf, PERSON_TAGS, type PersonTag } from '../api/vocabulary';
@@ -31,6 +30,7 @@ import { TagPicker } from '../components/register/TagPicker';
 import { NARROW_SCREEN, useMediaQuery } from '../components/useMediaQuery';
 import { useI18n } from '../i18n/context';
 import { sexLabel, tagLabel } from '../i18n/labels';
+import { offlineActions } from '../offline/actions';
 
 /** What the worker found at the door, applied in one go when the visit is recorded. */
 interface Findings {
@@ -76,11 +76,39 @@ function VisitForm({ houseId }: { houseId: number }) {
   const [addingArrival, setAddingArrival] = useState(false);
   const [submitting, setSubmitting] = useState(false);
   const [result, setResult] = useState<VisitResult | null>(null);
+  const [queued, setQueued] = useState(false);
   const [form] = Form.useForm<{ notes?: string }>();
 
   if (house.error) return <ErrorResult error={house.error} onRetry={house.reload} />;
   const data = house.data;
   if (!data) return <Spin className="page-spin" />;
+
+  if (queued) {
+    return (
+      <div className="page visit-page" data-testid="visit-queued">
+        <Result
+          status="info"
+          title={t('offline.queuedTitle')}
+          subTitle={
+            <>
+              <div>{data.address}</div>
+              {t('offline.queued')}
+            </>
+          }
+          extra={
+            <Space orientation="vertical" className="full-width">
+              <Button type="primary" size="large" block onClick={() => void navigate('/today')}>
+                {t('offline.toToday')}
+              </Button>
+              <Button size="large" block onClick={() => void navigate(`/houses/${data.id}`)}>
+                {t('visits.openHouse')}
+              </Button>
+            </Space>
+          }
+        />
+      </div>
+    );
+  }
 
   if (result) {
     const { counts } = result.visit;
@@ -143,7 +171,12 @@ function VisitForm({ houseId }: { houseId: number }) {
   const submit = async (values: { notes?: string }) => {
     setSubmitting(true);
     try {
-      setResult(await call(api.POST('/api/visits', { body: body(values.notes) })));
+      const sent = await offlineActions.recordVisit(body(values.notes), data.address);
+      if (sent.queued) {
+        setQueued(true);
+        return;
+      }
+      setResult(sent.data);
       void message.success(t('visits.recorded'));
     } catch (error) {
       showFormError(form, error, i18n, message);

@@ -1,9 +1,10 @@
 // One dialog per workflow action: what the server needs for it, nothing more.
-import { Form, Input, Radio, Rate, Select, Space } from 'antd';
+import { App, Form, Input, Radio, Rate, Select, Space } from 'antd';
 import { api, call } from '../../api/client';
 import { useResource } from '../../api/hooks';
 import type { EventAssignBody, EventDetail, EventListItem, UserView } from '../../api/model';
 import { useI18n } from '../../i18n/context';
+import { offlineActions } from '../../offline/actions';
 import { FormModal } from '../FormModal';
 import { SearchSelect } from '../SearchSelect';
 import { PhotoPicker } from './EventInputs';
@@ -49,6 +50,7 @@ const trimmed = (value: string | undefined) => value?.trim() || undefined;
 export function ActionDialog({ event, action, onCancel, onDone }: ActionDialogProps) {
   const i18n = useI18n();
   const { t } = i18n;
+  const { message } = App.useApp();
   const danger = action === 'reject' || action === 'suspend' || action === 'merge';
 
   const submit = async (values: ActionValues) => {
@@ -64,9 +66,16 @@ export function ActionDialog({ event, action, onCancel, onDone }: ActionDialogPr
     };
     let updated: EventDetail;
     switch (action) {
-      case 'report':
-        updated = await api.eventPhotos.reportBack(event.id, note ?? '', values.photos ?? []);
+      case 'report': {
+        const sent = await offlineActions.reportBack(event.id, note ?? '', values.photos ?? [], event.code);
+        if (sent.queued) {
+          void message.info(t('offline.queued'));
+          onCancel();
+          return;
+        }
+        updated = sent.data;
         break;
+      }
       case 'dispatch':
         updated = await call(api.POST('/api/events/{id}/actions/dispatch', { params, body: assign }));
         break;

@@ -1,12 +1,12 @@
 import { Alert, App, Checkbox, Empty, Form, type FormInstance, Input, InputNumber, Radio, Spin } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect } from 'react';
-import { api, call } from '../../api/client';
 import { useKeyPerson } from '../../api/hooks';
 import type { FollowUpView, KeyPersonView } from '../../api/model';
 import { useI18n } from '../../i18n/context';
 import { errorText, followUpKindLabel, followUpSlotLabel } from '../../i18n/labels';
 import { zhCN } from '../../i18n/zh-CN';
+import { offlineActions } from '../../offline/actions';
 import { FormModal } from '../FormModal';
 
 /** Symptoms a worker ticks most often; anything else goes in the note. */
@@ -59,20 +59,25 @@ export function FollowUpDialog({ keyPerson, followUpId, onClose, onDone }: Follo
       onSubmit={async (values) => {
         // Kept in Chinese whatever the screen's language, like the reports that list them.
         const symptoms = (values.symptoms ?? []).map((value) => zhCN[`symptom.${value}`]).join('、');
-        const done = await call(
-          api.POST('/api/key-persons/{id}/follow-ups/{followUpId}', {
-            params: { path: { id: keyPerson.id, followUpId: values.followUpId } },
-            body: {
-              ...(values.temperature !== undefined && values.temperature !== null
-                ? { temperature: values.temperature }
-                : {}),
-              ...(symptoms ? { symptoms } : {}),
-              ...(values.note?.trim() ? { note: values.note.trim() } : {}),
-            },
-          }),
+        const sent = await offlineActions.recordFollowUp(
+          keyPerson.id,
+          values.followUpId,
+          {
+            ...(values.temperature !== undefined && values.temperature !== null
+              ? { temperature: values.temperature }
+              : {}),
+            ...(symptoms ? { symptoms } : {}),
+            ...(values.note?.trim() ? { note: values.note.trim() } : {}),
+          },
+          keyPerson.person.name,
         );
+        if (sent.queued) {
+          void message.info(t('offline.queued'));
+          onClose();
+          return;
+        }
         void message.success(t('followUp.recorded'));
-        onDone(done);
+        onDone(sent.data);
       }}
     >
       {(form) =>

@@ -1,8 +1,8 @@
 import { App, Form, type FormInstance, Input, Radio } from 'antd';
-import { api, call } from '../../api/client';
 import type { MarkView, UntestedPerson } from '../../api/model';
 import { useI18n } from '../../i18n/context';
 import { markKindLabel, markReasonLabel } from '../../i18n/labels';
+import { offlineActions } from '../../offline/actions';
 import { FormModal } from '../FormModal';
 import { EXEMPT_REASONS, isMarkReason, type MarkKind, type MarkReason, OUTCOME_REASONS } from './vocabulary';
 
@@ -40,18 +40,23 @@ export function MarkDialog({ roundId, person, onClose, onDone }: MarkDialogProps
       }
       onCancel={onClose}
       onSubmit={async (values) => {
-        const mark = await call(
-          api.PUT('/api/rounds/{id}/marks/{personId}', {
-            params: { path: { id: roundId, personId: person.personId } },
-            body: {
-              kind: values.kind,
-              reason: values.reason,
-              ...(values.note?.trim() ? { note: values.note.trim() } : {}),
-            },
-          }),
+        const sent = await offlineActions.markPerson(
+          roundId,
+          person.personId,
+          {
+            kind: values.kind,
+            reason: values.reason,
+            ...(values.note?.trim() ? { note: values.note.trim() } : {}),
+          },
+          person.name,
         );
+        if (sent.queued) {
+          void message.info(t('offline.queued'));
+          onClose();
+          return;
+        }
         void message.success(t('rounds.marked', { name: person.name }));
-        onDone(mark);
+        onDone(sent.data);
       }}
     >
       {(form) => <MarkFields form={form} />}

@@ -1,8 +1,8 @@
 import { Alert, App, Checkbox, Form, Input, Radio, Select } from 'antd';
-import { api, call } from '../../api/client';
 import type { LeadView, VerifyResult } from '../../api/model';
 import { useI18n } from '../../i18n/context';
 import { keyPersonCategoryLabel, leadMeasureLabel, leadOutcomeLabel } from '../../i18n/labels';
+import { offlineActions } from '../../offline/actions';
 import { FormModal } from '../FormModal';
 import {
   KEY_PERSON_CATEGORIES,
@@ -39,19 +39,23 @@ export function VerifyLeadDialog({ lead, onClose, onDone }: VerifyLeadDialogProp
       initialValues={{ outcome: 'found_here', measures: [] }}
       onCancel={onClose}
       onSubmit={async (values) => {
-        const result = await call(
-          api.POST('/api/leads/{id}/verify', {
-            params: { path: { id: lead.id } },
-            body: {
-              outcome: values.outcome,
-              measures: values.measures,
-              ...(values.note?.trim() ? { note: values.note.trim() } : {}),
-              ...(values.keyPerson ? { keyPerson: { category: values.keyPerson } } : {}),
-            },
-          }),
+        const sent = await offlineActions.verifyLead(
+          lead.id,
+          {
+            outcome: values.outcome,
+            measures: values.measures,
+            ...(values.note?.trim() ? { note: values.note.trim() } : {}),
+            ...(values.keyPerson ? { keyPerson: { category: values.keyPerson } } : {}),
+          },
+          lead.nameMasked ?? lead.documentMasked ?? `#${lead.id}`,
         );
+        if (sent.queued) {
+          void message.info(t('offline.queued'));
+          onClose();
+          return;
+        }
         void message.success(t('leads.verified'));
-        onDone(result);
+        onDone(sent.data);
       }}
     >
       <Alert type="info" showIcon className="dialog-hint" title={lead.reason} />

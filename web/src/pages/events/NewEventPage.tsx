@@ -2,8 +2,6 @@ import { AimOutlined } from '@ant-design/icons';
 import { App, Button, Card, Form, Input, InputNumber, Radio, Space, Spin, Typography } from 'antd';
 import { lazy, Suspense, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, call } from '../../api/client';
-import type { CreatedEvent, CreateEventBody } from '../../api/model';
 import { useOptionalArea } from '../../api/hooks';
 import { AreaSelect } from '../../components/AreaSelect';
 import { CategoryTreeSelect, PhotoPicker } from '../../components/events/EventInputs';
@@ -12,6 +10,7 @@ import { STAFF_SOURCES, type StaffSource } from '../../components/events/vocabul
 import { showFormError } from '../../components/forms';
 import { phoneRules } from '../../components/public/fields';
 import { useI18n } from '../../i18n/context';
+import { offlineActions } from '../../offline/actions';
 
 const EventMap = lazy(() =>
   import('../../components/events/EventMap').then((module) => ({ default: module.EventMap })),
@@ -29,12 +28,6 @@ interface NewEventValues {
   reporterName?: string;
   reporterPhone?: string;
   photos?: File[];
-}
-
-/** Sends an entry: as JSON, or as a multipart form when photos go with it. */
-function createEvent(request: { body: CreateEventBody }, photos: File[]): Promise<CreatedEvent> {
-  if (photos.length > 0) return api.eventPhotos.create(request.body, photos);
-  return call(api.POST('/api/events', request));
 }
 
 /** Enter an event: a patrol finding, or a report taken by hotline or from a residents' group. */
@@ -76,30 +69,33 @@ export function NewEventPage() {
     setSubmitting(true);
     try {
       const text = (value?: string) => value?.trim() || undefined;
-      const created = await createEvent(
+      const sent = await offlineActions.createEvent(
         {
-          body: {
-            source: values.source,
-            categoryId: values.categoryId,
-            areaId: values.areaId,
-            title: values.title.trim(),
-            description: text(values.description),
-            address: text(values.address),
-            ...(typeof values.lng === 'number' && typeof values.lat === 'number'
-              ? { lng: values.lng, lat: values.lat }
-              : {}),
-            ...(values.source !== 'patrol'
-              ? {
-                  reporterName: text(values.reporterName),
-                  reporterPhone: values.reporterPhone?.replace(/[\s-]/g, '') || undefined,
-                }
-              : {}),
-          },
+          source: values.source,
+          categoryId: values.categoryId,
+          areaId: values.areaId,
+          title: values.title.trim(),
+          description: text(values.description),
+          address: text(values.address),
+          ...(typeof values.lng === 'number' && typeof values.lat === 'number'
+            ? { lng: values.lng, lat: values.lat }
+            : {}),
+          ...(values.source !== 'patrol'
+            ? {
+                reporterName: text(values.reporterName),
+                reporterPhone: values.reporterPhone?.replace(/[\s-]/g, '') || undefined,
+              }
+            : {}),
         },
         values.photos ?? [],
       );
-      void message.success(t('events.create.done', { code: created.code }));
-      void navigate(`/events/${created.id}`);
+      if (sent.queued) {
+        void message.info(t('offline.queued'));
+        void navigate('/today');
+        return;
+      }
+      void message.success(t('events.create.done', { code: sent.data.code }));
+      void navigate(`/events/${sent.data.id}`);
     } catch (error) {
       if (!showFormError(form, error, i18n, message)) void message.error(eventErrorText(i18n, error));
     } finally {
@@ -117,7 +113,7 @@ export function NewEventPage() {
           form={form}
           layout="vertical"
           requiredMark="optional"
-          initialValues={{ source: 'patrol' }}
+          initialValues={{ source: 'patrol', photos: [] }}
           onFinish={(values) => void submit(values)}
         >
           <Form.Item name="source" label={t('events.create.source')} extra={t('events.create.sourceHint')}>
@@ -190,6 +186,9 @@ export function NewEventPage() {
               </div>
             )}
           </Form.Item>
+          <Form.Item name="photos" label={t('events.form.photos')}>
+            <PhotoPicker camera testId="event-photo-input" />
+          </Form.Item>
           {source !== 'patrol' && (
             <>
               <Form.Item
@@ -208,9 +207,6 @@ export function NewEventPage() {
               </Form.Item>
             </>
           )}
-          <Form.Item name="photos" label={t('events.form.photos')}>
-            <PhotoPicker camera testId="event-photo-input" />
-          </Form.Item>
           <Space>
             <Button type="primary" htmlType="submit" loading={submitting} data-testid="event-create-submit">
               {t('common.submit')}

@@ -1,0 +1,98 @@
+import type { Kysely } from 'kysely';
+import type { DB, IdempotencyKeysTable } from '../db/schema.js';
+
+export interface IdempotencyClaim {
+  userId: number;
+  key: string;
+  fingerprint: string;
+  now: Date;
+  expiresAt: Date;
+}
+
+export type IdempotencyRow = Pick<
+  IdempotencyKeysTable,
+  'fingerprint' | 'state' | 'response_status' | 'response_type' | 'response_body'
+>;
+
+/**
+ * Claims the key for this request: true when this request may run. One statement, so two app
+ * nodes racing on the same key cannot both win; an expired row left by the cleaner is taken over.
+ */
+export async function claimIdempotencyKey(db: Kysely<DB>, claim: IdempotencyClaim): Promise<boolean> {
+  const row = await db
+    .insertInto('idempotency_keys')
+    .values({
+      user_id: claim.userId,
+      key: claim.key,
+      fingerprint: claim.fingerprint,
+      state: 'running',
+      created_at: claim.now,
+      expires_at: claim.expiresAt,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['user_id', 'key'])
+        .doUpdateSet({
+          fingerprint: claim.fingerprint,
+          state: 'running',
+          response_status: null,
+          response_type: null,
+          response_body: null,
+          created_at: claim.now,
+          expires_at: claim.expiresAt,
+        })
+        .where('idempotency_keys.expires_at', '<=', claim.now),
+    )
+    .returning('user_id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function findIdempotencyKey(
+  db: Kysely<DB>,
+  userId: number,
+  key: string,
+): Promise<IdempotencyRow | undefined> {
+  return db
+    .selectFrom('idempotency_keys')
+    .select(['fingerprint', 'state', 'response_status', 'response_type', 'response_body'])
+    .where('user_id', '=', userId)
+    .where('key', '=', key)
+    .executeTakeFirst();
+}
+
+/** Keeps the answer of a request that ran, for the retries that follow. */
+export async function finishIdempotencyKey(
+  db: Kysely<DB>,
+  userId: number,
+  key: string,
+  answer: { status: number; type: string | null; body: string | null },
+): Promise<void> {
+  await db
+    .updateTable('idempotency_keys')
+    .set({
+      state: 'done',
+      response_status: answer.status,
+      response_type: answer.type,
+      response_body: answer.body,
+    })
+    .where('user_id', '=', userId)
+    .where('key', '=', key)
+    .execute();
+}
+
+/** Gives the key back after a server error: nothing was kept, so a retry may run it. */
+export async function releaseIdempotencyKey(db: Kysely<DB>, userId: number, key: string): Promise<void> {
+  await db
+    .deleteFrom('idempotency_keys')
+    .where('user_id', '=', userId)
+    .where('key', '=', key)
+    .where('state', '=', 'running')
+    .execute();
+}
+
+/** Deletes the keys whose time is up; answers how many. */
+export async function deleteExpiredIdempotencyKeys(db: Kysely<DB>, now: Date): Promise<number> {
+  const result = await db.deleteFrom('idempotency_keys').where('expires_at', '<=', now).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

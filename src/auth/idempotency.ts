@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { Type } from 'typebox';
+import { AppError } from '../core/errors.js';
+import {
+  claimIdempotencyKey,
+  finishIdempotencyKey,
+  findIdempotencyKey,
+  releaseIdempotencyKey,
+} from './idempotency-repository.js';
+
+/** The request header (lower case, as Node gives it) and the answer header of a replay. */
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+export const REPLAYED_HEADER = 'idempotent-replayed';
+/** How long a key and its answer are kept: an outbox left a week on a phone in a drawer still sends once. */
+export const IDEMPOTENCY_TTL_MS = 7 * 24 * 3600 * 1000;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The header as the OpenAPI document declares it on the writes the offline app sends. */
+export const IdempotencyHeaders = Type.Object({
+  [IDEMPOTENCY_HEADER]: Type.Optional(
+    Type.String({
+      format: 'uuid',
+      description:
+        'A client-generated UUID: the write runs at most once per user and key (7 days); a retry gets the first answer again with Idempotent-Replayed: true',
+    }),
+  ),
+});
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The key this request claimed, so onSend keeps the answer under it. */
+    idempotencyClaim: { userId: number; key: string } | null;
+  }
+}
+
+const invalidKey = () =>
+  new AppError('IDEMPOTENCY_KEY_INVALID', 400, `The ${IDEMPOTENCY_HEADER} header must be a UUID`, [
+    { field: `headers.${IDEMPOTENCY_HEADER}`, code: 'format', params: { format: 'uuid' } },
+  ]);
+
+/** The header's key, validated; null when the request carries none. */
+function keyOf(request: FastifyRequest): string | null {
+  const value = request.headers[IDEMPOTENCY_HEADER];
+  if (value === undefined) return null;
+  if (typeof value !== 'string' || !UUID.test(value)) throw invalidKey();
+  return value.toLowerCase();
+}
+
+/**
+ * What makes two requests "the same": method, address and body. A multipart body is a stream the
+ * handler reads once, so it counts by its content type's kind and length (a resend of the same
+ * files has the same length; its random boundary is of fixed size in browsers).
+ */
+function fingerprintOf(request: FastifyRequest): string {
+  const body = request.isMultipart()
+    ? `multipart:${request.headers['content-length'] ?? ''}`
+    : JSON.stringify(request.body ?? null);
+  return createHash('sha256').update(`${request.method} ${request.url}\n${body}`).digest('hex');
+}
+
+function payloadText(payload: unknown): string | null {
+  if (typeof payload === 'string') return payload;
+  if (Buffer.isBuffer(payload)) return payload.toString('utf8');
+  return null;
+}
+
+/**
+ * Any write of a signed-in user carrying `Idempotency-Key: <uuid>` runs at most once: the key is
+ * claimed in the database before the handler runs; a retry with the same body gets the kept
+ * answer (Idempotent-Replayed: true), another body 422, a retry while the first still runs 409.
+ * A 5xx gives the key back (the handler's transaction rolled back). API tokens and public forms
+ * are not keyed by a user, so for them the header is only checked for its form.
+ */
+export const idempotencyPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.decorateRequest('idempotencyClaim', null);
+
+    app.addHook('onRequest', async (request) => {
+      if (WRITE_METHODS.has(request.method)) keyOf(request);
+    });
+
+    app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+      if (!WRITE_METHODS.has(request.method)) return;
+      const key = keyOf(request);
+      const viewer = request.viewer;
+      if (key === null || viewer?.kind !== 'user') return;
+      const fingerprint = fingerprintOf(request);
+      const now = app.clock();
+      const claim = { userId: viewer.userId, key };
+      const expiresAt = new Date(now.getTime() + IDEMPOTENCY_TTL_MS);
+      if (await claimIdempotencyKey(app.db, { ...claim, fingerprint, now, expiresAt })) {
+        request.idempotencyClaim = claim;
+        return;
+      }
+      const kept = await findIdempotencyKey(app.db, viewer.userId, key);
+      // Released between the two statements (the first attempt failed with a 5xx): try once more.
+      if (!kept) {
+        if (await claimIdempotencyKey(app.db, { ...claim, fingerprint, now, expiresAt })) {
+          request.idempotencyClaim = claim;
+          return;
+        }
+        throw new AppError('IDEMPOTENCY_KEY_IN_FLIGHT', 409, 'A request with this key is running');
+      }
+      if (kept.fingerprint !== fingerprint)
+        throw new AppError(
+          'IDEMPOTENCY_KEY_REUSED',
+          422,
+          'This Idempotency-Key was used for another request',
+          [{ field: `headers.${IDEMPOTENCY_HEADER}`, code: 'invalid' }],
+        );
+      if (kept.state === 'running')
+        throw new AppError('IDEMPOTENCY_KEY_IN_FLIGHT', 409, 'A request with this key is running');
+      reply.status(kept.response_status ?? 200).header(REPLAYED_HEADER, 'true');
+      if (kept.response_type) reply.type(kept.response_type);
+      return reply.send(kept.response_body ?? undefined);
+    });
+
+    app.addHook('onSend', async (request, reply, payload) => {
+      const claim = request.idempotencyClaim;
+      if (!claim) return payload;
+      request.idempotencyClaim = null;
+      try {
+        if (reply.statusCode >= 500) await releaseIdempotencyKey(app.db, claim.userId, claim.key);
+        else {
+          const type = reply.getHeader('content-type');
+          await finishIdempotencyKey(app.db, claim.userId, claim.key, {
+            status: reply.statusCode,
+            type: typeof type === 'string' ? type : null,
+            body: payloadText(payload),
+          });
+        }
+      } catch (error) {
+        // The write itself succeeded; a key left "running" answers 409 until it expires.
+        request.log.error({ err: error }, 'could not keep the idempotent answer');
+      }
+      return payload;
+    });
+  },
+  { name: 'gridguard-idempotency' },
+);

@@ -1,0 +1,37 @@
+import type { offlineZhCN } from './offline.zh-CN';
+
+// Typed by the Chinese source: a missing or extra key is a compile error.
+export const offlineEn: Record<keyof typeof offlineZhCN, string> = {
+  'offline.dataFrom': 'Offline data, updated at {time}',
+  'offline.noConnection': 'No connection',
+  'offline.waiting': '{count} waiting to upload',
+  'offline.rejected': '{count} returned',
+  'offline.open': 'View',
+  'offline.title': 'Waiting to upload',
+  'offline.explain':
+    'What you record without a connection is kept on this phone (encrypted) and uploaded in order when the connection returns, each record once.',
+  'offline.empty': 'Nothing waits to upload',
+  'offline.sendNow': 'Upload now',
+  'offline.state.pending': 'Waiting',
+  'offline.state.rejected': 'Returned',
+  'offline.attempts': '{count} attempts',
+  'offline.photos': '{count} photos',
+  'offline.discard': 'Discard',
+  'offline.discardConfirm': 'Discard this record? It cannot be recovered.',
+  'offline.edit': 'Edit and submit again',
+  'offline.resend': 'Submit again',
+  'offline.queued': 'No connection: saved on this phone, it uploads when the connection returns',
+  'offline.queuedTitle': 'Saved, waiting to upload',
+  'offline.toToday': 'Back to Today',
+  'offline.kind.visit': 'Household visit',
+  'offline.kind.event': 'Patrol report',
+  'offline.kind.followUp': 'Follow-up',
+  'offline.kind.mark': 'Screening mark',
+  'offline.kind.verify': 'Lead check',
+  'offline.kind.reportBack': 'Report-back',
+  'offline.field.notes': 'Visit notes',
+  'offline.field.note': 'Note',
+  'offline.field.title': 'Title',
+  'offline.field.description': 'Description',
+  'offline.field.address': 'Address',
+};
