@@ -6,9 +6,6 @@ import createClient, { type Middleware } from 'openapi-fetch';
 import type { FieldProblem } from '../../../src/i18n/problem-codes';
 import type {
   AreaView,
-  CreatedEvent,
-  CreateEventBody,
-  EventDetail,
   FeedEvent,
   ImportJobView,
   ImportPreview,
