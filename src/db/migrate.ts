@@ -19,6 +19,7 @@ import * as importOwner from './migrations/20261206_1100_import_owner.js';
 import * as masking from './migrations/20261206_1200_masking.js';
 import * as requestFollowTokens from './migrations/20261206_1400_request_follow_tokens.js';
 import * as sealedNames from './migrations/20261206_2310_sealed_names.js';
+import * as maps from './migrations/20261207_0610_maps.js';
 import type { DB } from './schema.js';
 
 /** Every migration, in order. Listed statically so the bundle and tests need no directory scan. */
@@ -42,6 +43,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261206_1200_masking': masking,
   '20261206_1400_request_follow_tokens': requestFollowTokens,
   '20261206_2310_sealed_names': sealedNames,
+  '20261207_0610_maps': maps,
 };
 
 function migrator(db: Kysely<DB>): Migrator {
