@@ -1,0 +1,45 @@
+// The datums maps meet in China. Our data is stored in WGS-84 (GPS, 天地图's CGCS2000 within
+// centimetres); 高德 and 腾讯 tiles are drawn in GCJ-02, which moves points by a few hundred
+// metres. Shared by the web (draw and pick on such tiles) and its tests; the server never shifts.
+import gcoord from 'gcoord';
+
+export type BasemapCrs = 'wgs84' | 'gcj02';
+export interface LngLat {
+  lng: number;
+  lat: number;
+}
+
+const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
+
+/** A stored (WGS-84) point as the base layer draws it. */
+export function toDisplay(point: LngLat, crs: BasemapCrs): LngLat {
+  if (crs === 'wgs84') return point;
+  const [lng, lat] = gcoord.transform([point.lng, point.lat], gcoord.WGS84, gcoord.GCJ02);
+  return { lng, lat };
+}
+
+/** A point picked on the base layer, back in WGS-84 for storing (rounded to ~0.1 m). */
+export function toStored(point: LngLat, crs: BasemapCrs): LngLat {
+  if (crs === 'wgs84') return { lng: round6(point.lng), lat: round6(point.lat) };
+  const [lng, lat] = gcoord.transform([point.lng, point.lat], gcoord.GCJ02, gcoord.WGS84);
+  return { lng: round6(lng), lat: round6(lat) };
+}
+
+/** Every position of a GeoJSON value, shifted for display (a copy; the input stays as it is). */
+export function geoJsonToDisplay<T extends object>(value: T, crs: BasemapCrs): T {
+  if (crs === 'wgs84') return value;
+  return gcoord.transform(
+    structuredClone(value) as Parameters<typeof gcoord.transform>[0],
+    gcoord.WGS84,
+    gcoord.GCJ02,
+  ) as T;
+}
+
+/** Great-circle distance in metres (haversine): how far a shift or a round trip moved a point. */
+export function metresBetween(a: LngLat, b: LngLat): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLng = (b.lng - a.lng) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
+  return 2 * 6_371_000 * Math.asin(Math.sqrt(h));
+}
