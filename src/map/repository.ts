@@ -31,14 +31,18 @@ export async function boundaries(db: Db, viewer: Viewer, area: { id: number; pat
   >;
 }
 
+/** Lines and points of the subtree's own geography; `major`: drawn by a village or above (main roads, rivers). */
 export async function featuresOf(db: Db, viewer: Viewer, path: string) {
   return db
-    .selectFrom('map_features')
-    .select(['id', 'kind', 'name', 'geometry'])
-    .where(inSubtrees([path], 'area_path'))
-    .where(inScope(viewer, 'area.read', 'area_path'))
-    .orderBy('id')
-    .execute() as Promise<Array<{ id: number; kind: MapFeatureKind; name: string; geometry: MapGeometry }>>;
+    .selectFrom('map_features as f')
+    .innerJoin('areas as a', 'a.id', 'f.area_id')
+    .select(['f.id', 'f.kind', 'f.name', 'f.geometry', 'a.level'])
+    .where(inSubtrees([path], 'f.area_path'))
+    .where(inScope(viewer, 'area.read', 'f.area_path'))
+    .orderBy('f.id')
+    .execute() as Promise<
+    Array<{ id: number; kind: MapFeatureKind; name: string; geometry: MapGeometry; level: string }>
+  >;
 }
 
 /** Houses as address points: the register's people never leave it for a map. */

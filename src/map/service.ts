@@ -92,6 +92,9 @@ function boundsOf(geometries: Array<{ coordinates: unknown }>): [number, number,
   return Number.isFinite(west) ? [west, south, east, north] : null;
 }
 
+/** Lanes of a row cell or track of a micro-grid: drawn thinner than what a village or grid owns. */
+const MINOR_LEVELS = new Set(['microgrid', 'cell']);
+
 const OPEN_STATUSES = new Set(['collected', 'registered', 'dispatched', 'handling', 'reported', 'suspended']);
 
 /**
@@ -167,7 +170,7 @@ export async function mapLayers(db: Db, viewer: Viewer, areaId: number, now: Dat
       type: 'Feature',
       id: f.id,
       geometry: f.geometry,
-      properties: { kind: f.kind, name: f.name },
+      properties: { kind: f.kind, name: f.name, major: !MINOR_LEVELS.has(f.level) },
     });
 
   const own = area.boundary as GeoJsonGeometry | null;

@@ -1,11 +1,13 @@
 // Chinese (Simplified) is the source dictionary: its keys are the keys of every other language.
 import { eventsZhCN } from './events.zh-CN';
+import { mapZhCN } from './map.zh-CN';
 import { servicesZhCN } from './services.zh-CN';
 import { sharedZhCN } from './shared';
 import { vocabularyZhCN } from './vocabulary';
 
 export const zhCN = {
   ...eventsZhCN,
+  ...mapZhCN,
   ...sharedZhCN,
   ...servicesZhCN,
   // Levels, roles, rights, statuses, audit actions, entity types, system actors: from the server's records.

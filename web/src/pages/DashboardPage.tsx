@@ -329,7 +329,7 @@ function MapPanel({ data }: { data: DashboardView }) {
             {collection && drawable ? (
               <Suspense fallback={<Spin className="map-spin" />}>
                 <DashboardMap
-                  mapName={`gridguard-dashboard-${data.node.id}`}
+                  areaId={data.node.id}
                   collection={collection}
                   regions={regions}
                   scale={measure === 'untested' ? 'share' : 'count'}
