@@ -48,6 +48,9 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      // Maps draw with WebGL: headless Chromium 156 falls back to SwiftShader on its own; newer ones
+      // ask for this flag before they do.
+      '--enable-unsafe-swiftshader',
     ],
   });
 }
