@@ -149,6 +149,20 @@ describeEachDatabase('map layers', (database) => {
     expect(bad.body).toContain('accuracyM');
   });
 
+  it('draws the report page’s public map: geography and bare house points, no events, addresses or cameras', async () => {
+    const response = await app.inject({ method: 'GET', url: `/api/public/map/${world.tree.village.code}` });
+    expect(response.statusCode, response.body).toBe(200);
+    const map = response.json() as MapLayers;
+    expect(map.layers.map((l) => l.id)).toEqual(['areas', 'rivers', 'roads', 'gates', 'houses']);
+    expect(layer(map, 'roads')).toHaveLength(2);
+    expect(layer(map, 'houses').map((f) => f.properties)).toEqual([{}, {}]);
+    expect(response.body).not.toContain('甲一埭1号');
+    const unknown = await app.inject({ method: 'GET', url: '/api/public/map/999999999999' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.code).toBe('COMMUNITY_NOT_FOUND');
+    expect((await app.inject({ method: 'GET', url: '/api/public/map/abc' })).statusCode).toBe(400);
+  });
+
   it('answers the map settings without a session', async () => {
     const config = await app.inject({ method: 'GET', url: '/api/map/config' });
     expect(config.json()).toEqual({ basemap: { kind: 'none' }, crs: 'wgs84', attribution: '' });

@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errors } from '../core/schemas.js';
-import { MapConfig, MapLayers, MapLayersQuery } from './schema.js';
+import { publicLimits } from '../household-codes/public-limits.js';
+import { MapCommunityParams, MapConfig, MapLayers, MapLayersQuery } from './schema.js';
 import * as service from './service.js';
 
 export const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -39,6 +40,23 @@ export const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: app.requireRight('area.read'),
     },
     async (request) => service.mapLayers(app.db, request.actor().viewer, request.query.areaId, app.clock()),
+  );
+
+  app.get(
+    '/api/public/map/:code',
+    {
+      schema: {
+        operationId: 'getPublicMap',
+        tags,
+        security: [],
+        summary:
+          'The report page’s map of a community: boundaries, rivers, roads, gates and houses as bare points (no addresses, no people, no events)',
+        params: MapCommunityParams,
+        response: { 200: MapLayers, ...errors(400, 404, 429) },
+      },
+      onRequest: publicLimits(app, 'public-map', [{ max: 60, key: (request) => request.ip }]),
+    },
+    async (request) => service.publicMapLayers(app.db, request.params.code),
   );
 
   // Tiles are not personal and the report page is public, so the archive needs no session. PMTiles

@@ -48,6 +48,12 @@ export const MapLayersQuery = Type.Object(
 );
 export type MapLayersQuery = Static<typeof MapLayersQuery>;
 
+export const MapCommunityParams = Type.Object(
+  { code: Type.String({ pattern: '^[0-9]{6,20}$', description: 'The community of the report page' }) },
+  { $id: 'MapCommunityParams', additionalProperties: false },
+);
+export type MapCommunityParams = Static<typeof MapCommunityParams>;
+
 const Property = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]);
 export const MapFeature = Type.Object(
   {

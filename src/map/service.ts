@@ -1,9 +1,9 @@
 import type { Db } from '../auth/context.js';
-import { can, type Viewer } from '../auth/scope.js';
+import { can, SYSTEM_VIEWER, type Viewer } from '../auth/scope.js';
 import type { Basemap } from '../config.js';
 import { notFound } from '../core/errors.js';
 import type { GeoJsonGeometry } from '../db/schema.js';
-import { findAreaById } from '../hierarchy/repository.js';
+import { findAreaByCode, findAreaById } from '../hierarchy/repository.js';
 import * as repo from './repository.js';
 import type { MapConfig, MapFeature, MapLayerId, MapLayers } from './schema.js';
 
@@ -122,16 +122,7 @@ export async function mapLayers(db: Db, viewer: Viewer, areaId: number, now: Dat
     }
   }
 
-  const layers: Record<MapLayerId, MapFeature[]> = {
-    areas: areas.map((a) => ({
-      type: 'Feature',
-      id: a.id,
-      geometry: a.boundary as MapFeature['geometry'],
-      properties: { id: a.id, code: a.code, name: a.name, level: a.level, self: a.id === area.id },
-    })),
-    rivers: [],
-    roads: [],
-    gates: [],
+  return assemble(area, areas, features, {
     houses: houses.map((h) => ({
       type: 'Feature',
       id: h.id,
@@ -163,6 +154,32 @@ export async function mapLayers(db: Db, viewer: Viewer, areaId: number, now: Dat
         categoryEn: e.name_en,
       },
     })),
+  });
+}
+
+type AreaOfMap = { id: number; code: string; name: string; boundary: GeoJsonGeometry | null };
+
+/** The layers in their order: boundaries and own geography from the rows, the rest as given. */
+function assemble(
+  area: AreaOfMap,
+  areas: Awaited<ReturnType<typeof repo.boundaries>>,
+  features: Awaited<ReturnType<typeof repo.featuresOf>>,
+  given: Partial<Record<MapLayerId, MapFeature[]>>,
+): MapLayers {
+  const layers: Record<MapLayerId, MapFeature[]> = {
+    areas: areas.map((a) => ({
+      type: 'Feature',
+      id: a.id,
+      geometry: a.boundary as MapFeature['geometry'],
+      properties: { id: a.id, code: a.code, name: a.name, level: a.level, self: a.id === area.id },
+    })),
+    rivers: [],
+    roads: [],
+    gates: [],
+    houses: given.houses ?? [],
+    cameras: given.cameras ?? [],
+    untested: given.untested ?? [],
+    events: given.events ?? [],
   };
   const layerOfKind = { road: 'roads', river: 'rivers', gate: 'gates' } as const;
   for (const f of features)
@@ -172,11 +189,35 @@ export async function mapLayers(db: Db, viewer: Viewer, areaId: number, now: Dat
       geometry: f.geometry,
       properties: { kind: f.kind, name: f.name, major: !MINOR_LEVELS.has(f.level) },
     });
-
-  const own = area.boundary as GeoJsonGeometry | null;
+  const own = area.boundary;
   const drawn = Object.values(layers).flatMap((list) => list.map((f) => f.geometry));
   return {
     area: { id: area.id, code: area.code, name: area.name, bounds: boundsOf(own ? [own] : drawn) },
     layers: (Object.keys(layers) as MapLayerId[]).map((id) => ({ id, features: collection(layers[id]) })),
   };
 }
+
+/** Levels a public report page may belong to (as the report itself): a community and anything inside it. */
+const PAGE_LEVELS = new Set(['village', 'grid', 'microgrid', 'cell']);
+
+/**
+ * The report page's map, for anyone: the community's boundaries, rivers, roads and gates, and its
+ * houses as bare points (no address, no one in them). No cameras, events or figures: those are
+ * for staff. The geography is the community's own, read for the page rather than for a viewer.
+ */
+export async function publicMapLayers(db: Db, code: string): Promise<MapLayers> {
+  const area = await findAreaByCode(db, code);
+  if (!area || area.retired_at || !PAGE_LEVELS.has(area.level))
+    throw notFound('COMMUNITY_NOT_FOUND', `code: no community with code ${code}`);
+  const [areas, features, houses] = await Promise.all([
+    repo.boundaries(db, SYSTEM_VIEWER, area),
+    repo.featuresOf(db, SYSTEM_VIEWER, area.path),
+    repo.housePoints(db, SYSTEM_VIEWER, area.path),
+  ]);
+  const map = assemble(area, areas, features, {
+    houses: houses.map((h) => ({ type: 'Feature', id: h.id, geometry: point(h.lng, h.lat), properties: {} })),
+  });
+  return { ...map, layers: map.layers.filter((l) => PUBLIC_LAYERS.has(l.id)) };
+}
+
+const PUBLIC_LAYERS = new Set<MapLayerId>(['areas', 'rivers', 'roads', 'houses', 'gates']);

@@ -172,6 +172,7 @@ export type Locale = Schemas['Locale'];
 export type LoginBody = Schemas['LoginBody'];
 export type LookupBody = Schemas['LookupBody'];
 export type LookupResponse = Schemas['LookupResponse'];
+export type MapCommunityParams = Schemas['MapCommunityParams'];
 export type MapConfig = Schemas['MapConfig'];
 export type MapFeature = Schemas['MapFeature'];
 export type MapLayers = Schemas['MapLayers'];

@@ -2183,6 +2183,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/map/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The report page’s map of a community: boundaries, rivers, roads, gates and houses as bare points (no addresses, no people, no events) */
+        get: operations["getPublicMap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/places/{token}": {
         parameters: {
             query?: never;
@@ -4956,6 +4973,10 @@ export interface components {
             regionCode: string | null;
             existing: components["schemas"]["PersonView"] | (never | null);
             registeredElsewhere: boolean;
+        };
+        MapCommunityParams: {
+            /** @description The community of the report page */
+            code: string;
         };
         MapConfig: {
             basemap: {
@@ -15069,6 +15090,56 @@ export interface operations {
             };
             /** @description Default Response */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getPublicMap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The community of the report page */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MapLayers"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
