@@ -126,16 +126,18 @@ function style(config: MapConfig, palette: Palette): StyleSpecification {
       source: 'untested',
       maxzoom: 18,
       paint: {
-        'heatmap-weight': ['min', 1, ['/', ['get', 'untested'], 4]],
-        'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 12, 14, 17, 40],
-        'heatmap-opacity': 0.55,
+        // A house with a dozen people still untested is a hot spot; one or two only warm the lane.
+        'heatmap-weight': ['min', 1, ['/', ['get', 'untested'], 12]],
+        'heatmap-intensity': ['interpolate', ['linear'], ['zoom'], 12, 0.35, 17, 0.8],
+        'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 12, 8, 17, 26],
+        'heatmap-opacity': 0.5,
         'heatmap-color': [
           'interpolate',
           ['linear'],
           ['heatmap-density'],
           0,
           'rgba(0,0,0,0)',
-          0.3,
+          0.35,
           palette.heatLow,
           1,
           palette.heatHigh,

@@ -36,6 +36,13 @@ export const useMapLayers = (areaId: number | null | undefined, version = 0) =>
     [areaId, version],
   );
 
+/** The report page's map of its community: geography and bare house points, for anyone. */
+export const usePublicMap = (code: string) =>
+  useResource(
+    (signal) => call(api.GET('/api/public/map/{code}', { params: { path: { code } }, signal })),
+    [code],
+  );
+
 export function layerSet(map: Pick<MapLayers, 'layers'> | null | undefined): LayerSet {
   return Object.fromEntries((map?.layers ?? []).map((layer) => [layer.id, layer.features]));
 }

@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, call, isApiError } from '../../api/client';
 import { useResource } from '../../api/hooks';
-import type { PublicCategoryTree, PublicCommunity, PublicReportReceipt } from '../../api/model';
+import type { PublicCategoryTree, PublicReportReceipt } from '../../api/model';
 import { PhotoPicker } from '../../components/events/EventInputs';
 import { eventErrorText, localName } from '../../components/events/labels';
 import { showFormError } from '../../components/forms';
@@ -13,7 +13,7 @@ import { PublicFormHeader, PublicLayout, PublicLoadState } from '../../component
 import { useI18n } from '../../i18n/context';
 
 import { LocationPicker, type PickedPlace } from '../../components/map/LocationPicker';
-import { boundsOf, type LayerSet } from '../../components/map/mapData';
+import { layerSet, usePublicMap } from '../../components/map/mapData';
 
 interface ReportValues {
   category: string;
@@ -22,30 +22,6 @@ interface ReportValues {
   name?: string;
   phone?: string;
   photos?: File[];
-}
-
-/** The community's own boundary and its mapped areas: the public page's map (no houses, no events). */
-function communityLayers(map: PublicCommunity | null): LayerSet {
-  if (!map) return {};
-  const features = [
-    ...(map.boundary
-      ? [
-          {
-            type: 'Feature' as const,
-            id: 0,
-            geometry: map.boundary,
-            properties: { name: map.name, code: map.code, self: true },
-          },
-        ]
-      : []),
-    ...map.areas.map((area, i) => ({
-      type: 'Feature' as const,
-      id: i + 1,
-      geometry: area.boundary,
-      properties: { name: area.name, code: area.code, self: false },
-    })),
-  ];
-  return { areas: { type: 'FeatureCollection', features } };
 }
 
 /** 随手拍 (/report/:communityCode): a resident reports a problem with photos, no sign-in. */
@@ -79,12 +55,7 @@ export function ReportPage() {
           {receipt ? (
             <ReportReceipt receipt={receipt} onAgain={() => setReceipt(null)} />
           ) : (
-            <ReportForm
-              community={communityCode}
-              map={community.data ?? null}
-              categories={categories.data.items}
-              onDone={setReceipt}
-            />
+            <ReportForm community={communityCode} categories={categories.data.items} onDone={setReceipt} />
           )}
         </div>
       )}
@@ -94,12 +65,10 @@ export function ReportPage() {
 
 function ReportForm({
   community,
-  map,
   categories,
   onDone,
 }: {
   community: string;
-  map: PublicCommunity | null;
   categories: PublicCategoryTree['items'];
   onDone: (receipt: PublicReportReceipt) => void;
 }) {
@@ -124,11 +93,9 @@ function ReportForm({
     [categories, i18n],
   );
 
-  const layers = useMemo(() => communityLayers(map), [map]);
-  const bounds = useMemo(
-    () => (map?.boundary ? boundsOf([map.boundary]) : boundsOf(map?.areas.map((a) => a.boundary) ?? [])),
-    [map],
-  );
+  const geography = usePublicMap(community);
+  const layers = useMemo(() => layerSet(geography.data), [geography.data]);
+  const bounds = geography.data?.area.bounds ?? null;
 
   const submit = async (values: ReportValues) => {
     const address = values.address?.trim();
