@@ -92,8 +92,8 @@ function boundsOf(geometries: Array<{ coordinates: unknown }>): [number, number,
   return Number.isFinite(west) ? [west, south, east, north] : null;
 }
 
-/** Lanes of a row cell or track of a micro-grid: drawn thinner than what a village or grid owns. */
-const MINOR_LEVELS = new Set(['microgrid', 'cell']);
+/** Lanes of a row cell, tracks of a grid: drawn thinner than the roads a village owns. */
+const MINOR_LEVELS = new Set(['grid', 'microgrid', 'cell']);
 
 const OPEN_STATUSES = new Set(['collected', 'registered', 'dispatched', 'handling', 'reported', 'suspended']);
 

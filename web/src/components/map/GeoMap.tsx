@@ -195,10 +195,10 @@ function style(config: MapConfig, palette: Palette): StyleSpecification {
       id: 'houses',
       type: 'circle',
       source: 'houses',
-      minzoom: 13.5,
+      minzoom: 13,
       paint: {
         'circle-color': palette.house,
-        'circle-radius': ['interpolate', ['linear'], ['zoom'], 14, 1.6, 18, 6],
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 13.5, 1.8, 15, 3, 18, 7],
         'circle-stroke-color': palette.houseStroke,
         'circle-stroke-width': ['interpolate', ['linear'], ['zoom'], 14, 0, 17, 1],
       },
