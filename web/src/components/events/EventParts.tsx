@@ -114,8 +114,12 @@ export function PhotoStrip({
 /** The event's point on its area's map (boundaries, lanes, houses, other events); "no point" when it has none. */
 export function EventMapCard({ event }: { event: EventDetail }) {
   const { t } = useI18n();
-  // The area's map is a nicety: a viewer who cannot open the area still sees the point.
-  const map = useMapLayers(event.area.id);
+  // The micro-grid around the event (a row cell alone is too small to find one's way); the area
+  // itself when the viewer may not open that; a viewer who may open neither still sees the point.
+  const frame = event.areaPath.findLast((area) => area.level === 'microgrid') ?? event.area;
+  const wide = useMapLayers(frame.id);
+  const narrow = useMapLayers(wide.error && frame.id !== event.area.id ? event.area.id : null);
+  const map = narrow.data ? narrow : wide;
   const point = event.lng !== null && event.lat !== null ? { lng: event.lng, lat: event.lat } : null;
   const layers = useMemo(() => {
     const all = layerSet(map.data);
@@ -126,7 +130,7 @@ export function EventMapCard({ event }: { event: EventDetail }) {
     };
     return { ...all, ...(events ? { events } : {}) };
   }, [map.data, event.id]);
-  if (map.loading) return null;
+  if (wide.loading || narrow.loading) return null;
   const bounds = point ? aroundPoint(point) : (map.data?.area.bounds ?? null);
   return (
     <Card size="small" title={t('events.detail.map')} className="side-card">

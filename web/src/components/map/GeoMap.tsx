@@ -103,7 +103,7 @@ function style(config: MapConfig, palette: Palette): StyleSpecification {
       filter: ['!', ['get', 'self']],
       paint: {
         'fill-color': ['coalesce', ['get', 'colour'], palette.areaFill],
-        'fill-opacity': base ? 0.35 : 0.85,
+        'fill-opacity': base ? 0.35 : palette.areaFillOpacity,
       },
     },
     {

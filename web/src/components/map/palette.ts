@@ -2,6 +2,8 @@
 export interface Palette {
   background: string;
   areaFill: string;
+  /** Without a base layer; over tiles the fill is lighter still. */
+  areaFillOpacity: number;
   areaLine: string;
   areaLabel: string;
   river: string;
@@ -28,6 +30,7 @@ export const PALETTES: Record<'light' | 'dark', Palette> = {
   light: {
     background: '#f3f1ea',
     areaFill: '#eef3ea',
+    areaFillOpacity: 0.85,
     areaLine: '#6f8fae',
     areaLabel: '#2f4a66',
     river: '#9cc7e4',
@@ -52,6 +55,7 @@ export const PALETTES: Record<'light' | 'dark', Palette> = {
   dark: {
     background: '#081529',
     areaFill: '#10233f',
+    areaFillOpacity: 0.5,
     areaLine: '#5aa9e6',
     areaLabel: '#e6f1ff',
     river: '#1f5f8b',
