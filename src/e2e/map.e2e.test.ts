@@ -94,7 +94,7 @@ describe.skipIf(!chromiumPath)('maps in a browser', SCENARIO, () => {
       await page.locator('.ant-select-item-option').filter({ hasText: category.nameZh }).first().click();
       await page.locator('#description').fill('河边路灯不亮了，晚上看不清路');
       await page.getByTestId('public-submit').click();
-      const receipt = await expectText(page.getByTestId("report-code"), /[A-Z]+\d+/);
+      const receipt = await expectText(page.getByTestId('report-code'), /[A-Z]+\d+/);
       return { code: /[A-Z]+\d+/.exec(receipt)![0], pin: { lng, lat } };
     });
 
@@ -116,6 +116,16 @@ describe.skipIf(!chromiumPath)('maps in a browser', SCENARIO, () => {
       expect(drawn.colours).toBeGreaterThan(4);
       expect(drawn.topShare).toBeLessThan(0.95);
       await page.screenshot({ path: path.join(RESULTS_DIR, 'map-event-detail.png') });
+
+      // The board's map, on demand: the open events of the staff member's village as pins.
+      await page.goto(`${baseUrl}/events`);
+      await page.getByTestId('events-board-map-toggle').click();
+      const boardMap = page.getByTestId('events-board-map');
+      await mapReady(boardMap);
+      expect(Number(await boardMap.getAttribute('data-events'))).toBeGreaterThan(10);
+      await eventually(async () =>
+        Number(await boardMap.getAttribute('data-rendered-events')),
+      ).toBeGreaterThan(0);
     });
   });
 
