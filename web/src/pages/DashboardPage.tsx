@@ -330,7 +330,6 @@ function MapPanel({ data }: { data: DashboardView }) {
               <Suspense fallback={<Spin className="map-spin" />}>
                 <DashboardMap
                   areaId={data.node.id}
-                  collection={collection}
                   regions={regions}
                   scale={measure === 'untested' ? 'share' : 'count'}
                   format={format}

@@ -1,6 +1,5 @@
 import { useMemo } from 'react';
 import './map.css';
-import type { ChildFeatures } from '../../api/model';
 import { useI18n } from '../../i18n/context';
 import { layerSet, useMapLayers } from '../map/mapData';
 import { MapView } from '../map/MapView';
@@ -18,7 +17,6 @@ export interface MapRegion {
 interface DashboardMapProps {
   /** The node the big screen shows. */
   areaId: number;
-  collection: ChildFeatures;
   regions: MapRegion[];
   /** Good is low (green) for shares of untested; counts go from calm blue to red. */
   scale: 'share' | 'count';
