@@ -385,6 +385,8 @@ export default function GeoMap(props: GeoMapProps) {
           attributionControl: config.attribution ? { compact: true } : false,
           localIdeographFontFamily: '"Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif',
           fadeDuration: 0,
+          // The canvas is named in the page's language, not MapLibre's English "Map".
+          locale: { 'Map.Title': latest.current.ariaLabel },
         });
       } catch {
         setFailed(true);
