@@ -122,7 +122,7 @@ export const eventsEn: Record<keyof typeof eventsZhCN, string> = {
     'A patrol finding is registered at once; hotline and residents’ group reports wait to be registered',
   'events.create.description': 'Description',
   'events.create.address': 'Place',
-  'events.create.point': 'Point',
+  'events.create.point': 'Position',
   'events.create.reporterName': 'Reporter’s name',
   'events.create.reporterPhone': 'Reporter’s phone',
   'events.create.done': 'Reported as {code}',

@@ -127,7 +127,7 @@ export const eventsZhCN = {
   'events.create.sourceHint': '网格巡查发现的事件直接立案；热线和居民群反映的事件待受理',
   'events.create.description': '问题描述',
   'events.create.address': '地点',
-  'events.create.point': '坐标',
+  'events.create.point': '位置',
   'events.create.reporterName': '反映人姓名',
   'events.create.reporterPhone': '反映人电话',
   'events.create.done': '已上报，事件编号 {code}',

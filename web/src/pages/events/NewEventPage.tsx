@@ -2,6 +2,7 @@ import { App, Button, Card, Form, Input, Radio, Space, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api, call } from '../../api/client';
+import { useAreaRoots } from '../../api/hooks';
 import { AreaSelect } from '../../components/AreaSelect';
 import { CategoryTreeSelect } from '../../components/events/EventInputs';
 import { eventErrorText, eventSourceLabel } from '../../components/events/labels';
@@ -35,8 +36,10 @@ export function NewEventPage() {
   const [place, setPlace] = useState<PickedPlace | null>(null);
   const source = (Form.useWatch('source', form) as StaffSource | undefined) ?? 'patrol';
   const areaId = Form.useWatch('areaId', form) as number | undefined;
-  // The chosen area's map: its lanes, houses and events to place the point among.
-  const map = useMapLayers(areaId);
+  // The chosen area's map (before a choice, the top of the user's own area): its lanes, houses
+  // and events to place the point among.
+  const roots = useAreaRoots();
+  const map = useMapLayers(areaId ?? roots.data?.items[0]?.id);
   const layers = useMemo(() => layerSet(map.data), [map.data]);
 
   const submit = async (values: NewEventValues) => {
