@@ -136,7 +136,7 @@ function style(config: MapConfig, palette: Palette): StyleSpecification {
           ['linear'],
           ['heatmap-density'],
           0,
-          'rgba(0,0,0,0)',
+          palette.heatNone,
           0.35,
           palette.heatLow,
           1,

@@ -19,6 +19,8 @@ export interface Palette {
   event: string;
   eventStroke: string;
   closedEvent: string;
+  /** The heat ramp starts transparent in its own hue, so faint heat tints instead of greying. */
+  heatNone: string;
   heatLow: string;
   heatHigh: string;
   pin: string;
@@ -46,6 +48,7 @@ export const PALETTES: Record<'light' | 'dark', Palette> = {
     event: '#e5534b',
     eventStroke: '#ffffff',
     closedEvent: '#9aa5b1',
+    heatNone: 'rgba(255, 196, 0, 0)',
     heatLow: 'rgba(255, 196, 0, 0.45)',
     heatHigh: 'rgba(229, 83, 75, 0.85)',
     pin: '#1668dc',
@@ -71,6 +74,7 @@ export const PALETTES: Record<'light' | 'dark', Palette> = {
     event: '#ff6b57',
     eventStroke: '#fff1e6',
     closedEvent: '#5c6f88',
+    heatNone: 'rgba(255, 196, 0, 0)',
     heatLow: 'rgba(255, 196, 0, 0.35)',
     heatHigh: 'rgba(255, 107, 87, 0.8)',
     pin: '#4096ff',
