@@ -376,7 +376,7 @@ export default function GeoMap(props: GeoMapProps) {
           container: element,
           style: style(config, palette),
           ...(sw && ne
-            ? { bounds: [sw.lng, sw.lat, ne.lng, ne.lat], fitBoundsOptions: { padding: 16 } }
+            ? { bounds: [sw.lng, sw.lat, ne.lng, ne.lat], fitBoundsOptions: { padding: 28 } }
             : { center: [105, 35], zoom: 3 }),
           maxZoom: 19,
           dragRotate: false,
@@ -479,7 +479,7 @@ export default function GeoMap(props: GeoMapProps) {
     if (west === undefined || south === undefined || east === undefined || north === undefined) return;
     const sw = toDisplay({ lng: west, lat: south }, crs);
     const ne = toDisplay({ lng: east, lat: north }, crs);
-    map.fitBounds([sw.lng, sw.lat, ne.lng, ne.lat], { padding: 16, duration: 0 });
+    map.fitBounds([sw.lng, sw.lat, ne.lng, ne.lat], { padding: 28, duration: 0 });
   }, [ready, boundsKey, crs]);
 
   const { pin, accuracyM } = props;
