@@ -17,6 +17,7 @@ import * as healthKeyPersons from './health/key-persons/schema.js';
 import * as healthLeads from './health/leads/schema.js';
 import * as healthReports from './health/reports/schema.js';
 import * as healthRounds from './health/rounds/schema.js';
+import * as map from './map/schema.js';
 import * as hierarchy from './hierarchy/schema.js';
 import * as householdCodes from './household-codes/schema.js';
 import * as notifications from './notifications/schema.js';
@@ -50,6 +51,7 @@ const MODULES = [
   healthRounds,
   hierarchy,
   householdCodes,
+  map,
   notifications,
   placeCodes,
   registerImport,

@@ -49,6 +49,8 @@ import { notificationsPlugin } from './notifications/plugin.js';
 import { jobsPlugin } from './jobs.js';
 import { eventPhotoRoutes } from './events/photos/routes.js';
 import { reviewRoutes } from './review/routes.js';
+import { mapRoutes } from './map/routes.js';
+import { basemapOrigins } from './map/service.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -118,8 +120,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
         // Ant Design injects its CSS-in-JS styles at run time.
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        connectSrc: ["'self'"],
+        // A configured tile server is the one outside origin maps may fetch from.
+        imgSrc: ["'self'", 'data:', 'blob:', ...basemapOrigins(config.basemap)],
+        connectSrc: ["'self'", ...basemapOrigins(config.basemap)],
+        // MapLibre runs its tile parsing in a worker the browser makes from a blob.
+        workerSrc: ["'self'", 'blob:'],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],
         // Village offices often reach the server by a LAN address without TLS.
@@ -220,6 +225,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(eventPhotoRoutes);
   await app.register(eventRoutes);
   await app.register(reviewRoutes);
+  await app.register(mapRoutes);
 
   // The service worker, manifest and page are always revalidated (the offline app updates itself).
   if (WEB_ROOT) appShellHeaders(app);

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -34,6 +37,11 @@ describe('configuration', () => {
     [{ GRIDGUARD_COOKIE_SECURE: 'sometimes' }, 'GRIDGUARD_COOKIE_SECURE'],
     [{ GRIDGUARD_API_DOCS: 'everyone' }, 'GRIDGUARD_API_DOCS'],
     [{ GRIDGUARD_PLACE_SCAN_RETENTION_DAYS: 'two weeks' }, 'GRIDGUARD_PLACE_SCAN_RETENTION_DAYS'],
+    [{ GRIDGUARD_BASEMAP: 'tiles.example.cn' }, 'GRIDGUARD_BASEMAP'],
+    [{ GRIDGUARD_BASEMAP: 'https://tiles.example.cn/{z}/{x}.png' }, 'GRIDGUARD_BASEMAP'],
+    [{ GRIDGUARD_BASEMAP: 'pmtiles:relative/map.pmtiles' }, 'GRIDGUARD_BASEMAP'],
+    [{ GRIDGUARD_BASEMAP: 'pmtiles:/nowhere/map.pmtiles' }, 'GRIDGUARD_BASEMAP'],
+    [{ GRIDGUARD_BASEMAP_CRS: 'bd09' }, 'GRIDGUARD_BASEMAP_CRS'],
   ])('names the variable of a bad value %j', (env, variable) => {
     let error: unknown;
     try {
@@ -80,5 +88,30 @@ describe('configuration', () => {
     expect(loadConfig({ ...keys }).apiDocs).toBe('public');
     expect(loadConfig({ ...server, GRIDGUARD_API_DOCS: 'public' }).apiDocs).toBe('public');
     expect(loadConfig({ ...server, GRIDGUARD_API_DOCS: 'OFF' }).apiDocs).toBe('off');
+  });
+
+  it('reads the map base layer: none by default, a tile template, or a local PMTiles archive', () => {
+    expect(loadConfig({ ...keys }).basemap).toEqual({
+      source: { kind: 'none' },
+      crs: 'wgs84',
+      attribution: '',
+    });
+    const tianditu =
+      'https://t{0-7}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&LAYER=vec&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=abc';
+    expect(
+      loadConfig({ ...keys, GRIDGUARD_BASEMAP: tianditu, GRIDGUARD_BASEMAP_ATTRIBUTION: '天地图' }).basemap,
+    ).toEqual({ source: { kind: 'xyz', template: tianditu }, crs: 'wgs84', attribution: '天地图' });
+    expect(loadConfig({ ...keys, GRIDGUARD_BASEMAP_CRS: 'GCJ02' }).basemap.crs).toBe('gcj02');
+    const dir = mkdtempSync(path.join(tmpdir(), 'gg-basemap-'));
+    const file = path.join(dir, 'village.pmtiles');
+    writeFileSync(file, 'PMTiles');
+    try {
+      expect(loadConfig({ ...keys, GRIDGUARD_BASEMAP: `pmtiles:${file}` }).basemap.source).toEqual({
+        kind: 'pmtiles',
+        file,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -42,6 +42,22 @@ export interface Config {
   readonly loginClientBudget: number;
   readonly loginGlobalBudget: number;
   readonly keys: KeyMaterial;
+  /** The map's base layer under our own geography (GRIDGUARD_BASEMAP*). */
+  readonly basemap: Basemap;
+}
+
+/**
+ * None: only our own geography; xyz: a raster tile URL template with {z}/{x}/{y} (WMTS KVP
+ * GetTile URLs too, e.g. 天地图), subdomains as {0-7} or {a-c}; pmtiles: a local archive served by us.
+ */
+export type BasemapSource =
+  { kind: 'none' } | { kind: 'xyz'; template: string } | { kind: 'pmtiles'; file: string };
+
+export interface Basemap {
+  readonly source: BasemapSource;
+  /** The datum the tiles are drawn in: 高德/腾讯 use GCJ-02; 天地图 uses CGCS2000 (≈ WGS-84). */
+  readonly crs: 'wgs84' | 'gcj02';
+  readonly attribution: string;
 }
 
 export type ApiDocsAccess = 'public' | 'signed-in' | 'off';
@@ -277,6 +293,46 @@ function mfaMode(env: Env): Config['mfa'] {
   return raw;
 }
 
+function basemapSource(env: Env): BasemapSource {
+  const raw = env.GRIDGUARD_BASEMAP?.trim();
+  if (!raw) return { kind: 'none' };
+  if (raw.startsWith('pmtiles:')) {
+    const file = raw.slice('pmtiles:'.length);
+    if (!path.isAbsolute(file))
+      throw new ConfigError('GRIDGUARD_BASEMAP', `pmtiles: needs an absolute path, got "${file}"`);
+    if (!existsSync(file) || !file.endsWith('.pmtiles'))
+      throw new ConfigError('GRIDGUARD_BASEMAP', `no .pmtiles file at ${file}`);
+    return { kind: 'pmtiles', file };
+  }
+  let url: URL;
+  try {
+    url = new URL(raw.replace(/\{[^}]*\}/g, '0'));
+  } catch {
+    throw new ConfigError(
+      'GRIDGUARD_BASEMAP',
+      'expected a tile URL template (https://…{z}/{x}/{y}…) or pmtiles:/path',
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new ConfigError('GRIDGUARD_BASEMAP', 'a tile URL must start with http:// or https://');
+  for (const placeholder of ['{z}', '{x}', '{y}'])
+    if (!raw.includes(placeholder))
+      throw new ConfigError('GRIDGUARD_BASEMAP', `the tile URL template lacks ${placeholder}`);
+  return { kind: 'xyz', template: raw };
+}
+
+const BASEMAP_CRS = ['wgs84', 'gcj02'] as const;
+
+function basemap(env: Env): Basemap {
+  const crs = (env.GRIDGUARD_BASEMAP_CRS?.trim().toLowerCase() || 'wgs84') as Basemap['crs'];
+  if (!BASEMAP_CRS.includes(crs))
+    throw new ConfigError('GRIDGUARD_BASEMAP_CRS', `must be one of ${BASEMAP_CRS.join(', ')}`);
+  const attribution = env.GRIDGUARD_BASEMAP_ATTRIBUTION?.trim() ?? '';
+  if (attribution.length > 200)
+    throw new ConfigError('GRIDGUARD_BASEMAP_ATTRIBUTION', 'must be at most 200 characters');
+  return Object.freeze({ source: Object.freeze(basemapSource(env)), crs, attribution });
+}
+
 /** Published in the README: nobody may choose it as their own password. */
 export const DEFAULT_DEMO_PASSWORD = 'Gridguard2026';
 
@@ -316,5 +372,6 @@ export function loadConfig(env: Env = process.env): Config {
     loginClientBudget: integer(env, 'GRIDGUARD_LOGIN_CLIENT_BUDGET', 30, 1, 1_000_000),
     loginGlobalBudget: integer(env, 'GRIDGUARD_LOGIN_GLOBAL_BUDGET', 1000, 1, 100_000_000),
     keys: loadKeys(env, dataDir, url === null),
+    basemap: basemap(env),
   });
 }

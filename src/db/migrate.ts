@@ -20,6 +20,7 @@ import * as masking from './migrations/20261206_1200_masking.js';
 import * as requestFollowTokens from './migrations/20261206_1400_request_follow_tokens.js';
 import * as sealedNames from './migrations/20261206_2310_sealed_names.js';
 import * as idempotencyKeys from './migrations/20261207_0600_idempotency_keys.js';
+import * as maps from './migrations/20261207_0610_maps.js';
 import type { DB } from './schema.js';
 
 /** Every migration, in order. Listed statically so the bundle and tests need no directory scan. */
@@ -44,6 +45,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261206_1400_request_follow_tokens': requestFollowTokens,
   '20261206_2310_sealed_names': sealedNames,
   '20261207_0600_idempotency_keys': idempotencyKeys,
+  '20261207_0610_maps': maps,
 };
 
 function migrator(db: Kysely<DB>): Migrator {

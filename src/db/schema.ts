@@ -169,6 +169,9 @@ export interface HousesTable {
   rooms: number | null;
   floor_area: ColumnType<string | null, string | number | null | undefined, string | number | null>;
   landlord_person_id: number | null;
+  /** WGS-84 position of the house (a point on the map; never with names). */
+  lng: number | null;
+  lat: number | null;
   retired_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -565,6 +568,21 @@ export interface CamerasTable {
   created_at: Timestamp;
 }
 
+export type MapFeatureKind = 'road' | 'river' | 'gate';
+/** A line (lane, river) or point (gate) of an area's own geography, for maps without a base layer. */
+export interface MapFeaturesTable {
+  id: Generated<number>;
+  area_id: number;
+  area_path: string;
+  kind: MapFeatureKind;
+  name: string;
+  geometry: JSONColumnType<MapGeometry, string, string>;
+  created_at: Timestamp;
+}
+export type MapGeometry =
+  | { type: 'Point'; coordinates: [number, number] }
+  | { type: 'LineString'; coordinates: Array<[number, number]> };
+
 export type EventTier = V.EventTier;
 export type EventStatus = V.EventStatus;
 export type EventSource = V.EventSource;
@@ -660,6 +678,8 @@ export interface EventsTable {
   address: string | null;
   lng: number | null;
   lat: number | null;
+  /** How sure the point is, in metres (the phone's GPS accuracy); null when picked on the map. */
+  accuracy_m: number | null;
   /** Legacy clear name: emptied at start (sealClearNames); the name lives in reporter_name_secret. */
   reporter_name: string | null;
   reporter_name_secret: string | null;
@@ -877,6 +897,7 @@ export interface IdempotencyKeysTable {
 export interface DB {
   idempotency_keys: IdempotencyKeysTable;
   cameras: CamerasTable;
+  map_features: MapFeaturesTable;
   work_calendar_days: WorkCalendarDaysTable;
   event_categories: EventCategoriesTable;
   teams: TeamsTable;

@@ -22,6 +22,7 @@ export const AREA_PATH_TABLES = [
   'key_persons',
   'leads',
   'cameras',
+  'map_features',
   'teams',
   'responsibilities',
   'events',

@@ -151,3 +151,55 @@ export async function insertDemoVisits(db: Db, path: string, now: Date): Promise
       and (h.id::bigint * 2654435761) % 100 < 40`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
+
+// ---- the demo village's own geography (maps without a base layer) ----
+
+/** The village's houses with their row cell and door number, in the order they were built. */
+export async function housesWithin(trx: Trx, path: string) {
+  return trx
+    .selectFrom('houses')
+    .select(['id', 'area_id', 'door_number'])
+    .where('area_path', '>=', path)
+    .where('area_path', '<', prefixUpperBound(path))
+    .orderBy('id')
+    .execute();
+}
+
+/** One UPDATE … FROM (VALUES …) per thousand points. */
+export async function placeRows(
+  trx: Trx,
+  table: 'houses' | 'events',
+  points: ReadonlyArray<{ id: number; lng: number; lat: number }>,
+): Promise<void> {
+  for (let i = 0; i < points.length; i += 1000) {
+    const rows = points
+      .slice(i, i + 1000)
+      .map((p) => sql`(${p.id}::int, ${p.lng}::float8, ${p.lat}::float8)`);
+    await sql`update ${sql.table(table)} t set lng = v.lng, lat = v.lat
+      from (values ${sql.join(rows)}) as v(id, lng, lat) where t.id = v.id`.execute(trx);
+  }
+}
+
+export async function insertMapFeatures(
+  trx: Trx,
+  features: ReadonlyArray<Insertable<DB['map_features']>>,
+): Promise<void> {
+  for (let i = 0; i < features.length; i += 500)
+    await trx
+      .insertInto('map_features')
+      .values(features.slice(i, i + 500))
+      .execute();
+}
+
+/** The demo's events without a point: alerts take their camera's, the rest are placed near a house. */
+export async function unplacedEvents(trx: Trx, path: string) {
+  return trx
+    .selectFrom('events as e')
+    .leftJoin('cameras as c', 'c.id', 'e.camera_id')
+    .select(['e.id', 'e.area_path', 'c.lng as camera_lng', 'c.lat as camera_lat'])
+    .where('e.area_path', '>=', path)
+    .where('e.area_path', '<', prefixUpperBound(path))
+    .where('e.lng', 'is', null)
+    .orderBy('e.id')
+    .execute();
+}

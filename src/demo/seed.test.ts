@@ -4,6 +4,7 @@ import { createFieldCipher } from '../privacy/field-crypto.js';
 import { testConfig } from '../test-support/factories.js';
 import { isEmptyInstallation, seedDemo } from './seed.js';
 import { nodeCoverage, recountCoverage } from '../health/rounds/counters-repository.js';
+import { containsPoint } from '../events/location.js';
 
 const cipher = createFieldCipher(testConfig().keys);
 
@@ -94,6 +95,24 @@ describeEachDatabase('demo village', (database) => {
     expect(fromCounters.tested / fromCounters.due).toBeGreaterThan(0.5);
     expect(fromCounters.tested / fromCounters.due).toBeLessThan(0.7);
 
+    // Its own geography: a river, six gates, a lane per row cell; every house stands inside its
+    // row cell, and every event has a point.
+    const features = await db.selectFrom('map_features').select(['kind', 'area_id']).execute();
+    expect(features.filter((f) => f.kind === 'river')).toHaveLength(1);
+    expect(features.filter((f) => f.kind === 'gate')).toHaveLength(6);
+    expect(features.filter((f) => f.kind === 'road').length).toBeGreaterThan(count.cell!);
+    const placed = await db
+      .selectFrom('houses as h')
+      .innerJoin('areas as a', 'a.id', 'h.area_id')
+      .select(['h.lng', 'h.lat', 'a.boundary'])
+      .execute();
+    expect(placed).toHaveLength(houses);
+    for (const house of placed) {
+      expect(house.lng).not.toBeNull();
+      expect(containsPoint(house.boundary!, house.lng!, house.lat!)).toBe(true);
+    }
+    expect(await db.selectFrom('events').select('id').where('lng', 'is', null).execute()).toEqual([]);
+
     // The same seed builds the same village in another database.
     const describeVillage = async (other: typeof db) => ({
       cells: await other
@@ -102,6 +121,7 @@ describeEachDatabase('demo village', (database) => {
         .where('level', '=', 'cell')
         .orderBy('code')
         .execute(),
+      houses: await other.selectFrom('houses').select(['address', 'lng', 'lat']).orderBy('id').execute(),
       people: await other
         .selectFrom('users')
         .select(['username', 'display_name'])

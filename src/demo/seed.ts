@@ -11,6 +11,7 @@ import { chineseName, SeededRandom } from '../core/random.js';
 import { seedDemoEvents } from '../events/demo.js';
 import { seedDemoCommunityServices } from '../services/demo.js';
 import { seedDemoEpidemic } from './epidemic-seed.js';
+import { seedDemoGeography } from './map-seed.js';
 import * as repo from './repository.js';
 import { seedDemoRegister } from './register-seed.js';
 import { seedDemoVisits } from './visits-seed.js';
@@ -52,7 +53,8 @@ export type DemoSeedStep =
       requests: number;
       announcements: number;
     }
-  | { step: 'events'; events: number; open: number };
+  | { step: 'events'; events: number; open: number }
+  | { step: 'geography'; features: number; houses: number; events: number };
 
 const DEMO_STEP_TEXTS: Record<DemoSeedStep['step'], CliTextKey> = {
   areas: 'demoAreas',
@@ -62,6 +64,7 @@ const DEMO_STEP_TEXTS: Record<DemoSeedStep['step'], CliTextKey> = {
   visits: 'demoVisits',
   services: 'demoServices',
   events: 'demoEvents',
+  geography: 'demoGeography',
 };
 
 /** A seeding step as a line in a language. */
@@ -299,6 +302,8 @@ export async function seedDemo(db: Kysely<DB>, options: DemoOptions): Promise<{ 
     log({ step: 'services', ...services });
     const events = await seedDemoEvents(trx, { village: village!, now, random });
     log({ step: 'events', events: events.events, open: events.open });
+    const geography = await seedDemoGeography(trx, village!, grids, cells, options.seed ?? 20220401, now);
+    log({ step: 'geography', ...geography });
 
     await repo.recordDemoSeed(trx, {
       seed: options.seed ?? 20220401,

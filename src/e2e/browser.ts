@@ -49,6 +49,9 @@ export function launchBrowser(extraArgs: readonly string[] = []): Promise<Browse
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      // Maps draw with WebGL: headless Chromium 156 falls back to SwiftShader on its own; newer ones
+      // ask for this flag before they do.
+      '--enable-unsafe-swiftshader',
       ...extraArgs,
     ],
   });

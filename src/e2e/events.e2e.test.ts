@@ -90,8 +90,12 @@ describe.skipIf(!chromiumPath)('events in a browser', SCENARIO, () => {
       await page.locator('.ant-select-item-option').filter({ hasText: category.nameZh }).first().click();
       await page.locator('#description').fill(DESCRIPTION);
       await page.locator('#address').fill(ADDRESS);
-      await page.getByTestId('report-locate').click();
-      await expectText(page.getByTestId('report-point'), spot.longitude.toFixed(3));
+      await page.getByTestId('report-map-locate').click();
+      // The phone's fix places the pin (WGS-84, as stored) and says how sure it is.
+      await expectText(page.getByTestId('report-map-status'), '已按手机定位标注');
+      await eventually(async () =>
+        ((await page.getByTestId('report-map').getAttribute('data-pin')) ?? '').split(',').map(Number),
+      ).toEqual([Number(spot.longitude.toFixed(6)), Number(spot.latitude.toFixed(6))]);
       await page
         .getByTestId('report-photo-input')
         .setInputFiles({ name: 'bin.jpg', mimeType: 'image/jpeg', buffer: photo });

@@ -41,6 +41,11 @@ export async function submitPublicReport(
     throw invalid('REPORT_LOCATION_INVALID', 'lng/lat are out of range', [
       { field: 'lng', code: 'coordinate', message: 'out of range' },
     ]);
+  const accuracyM = fields.accuracyM === undefined ? null : Number(fields.accuracyM);
+  if (accuracyM !== null && accuracyM > 10000)
+    throw invalid('REPORT_LOCATION_INVALID', 'accuracyM must be between 0 and 10000 metres', [
+      { field: 'accuracyM', code: 'coordinate', message: 'out of range' },
+    ]);
   const address = fields.address?.trim() || null;
   if (lng === null && !address)
     throw invalid('REPORT_LOCATION_MISSING', 'Give the place: a point on the map (lng, lat) or an address', [
@@ -69,6 +74,7 @@ export async function submitPublicReport(
       address,
       lng,
       lat,
+      accuracyM,
       reporterName: fields.name ?? null,
       reporterPhone: fields.phone ?? null,
     },

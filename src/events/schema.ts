@@ -283,6 +283,11 @@ export const EventDetail = Type.Intersect(
       address: Nullable(Type.String()),
       lng: Nullable(Type.Number()),
       lat: Nullable(Type.Number()),
+      accuracyM: Nullable(
+        Type.Integer({
+          description: 'How sure the point is, in metres (the phone’s GPS); null: picked on a map',
+        }),
+      ),
       /** Ancestors of the area, top first, then the area itself. */
       areaPath: Type.Array(AreaBrief),
       tierArea: AreaBrief,
@@ -318,6 +323,12 @@ export const MineList = Type.Object({ items: Type.Array(EventListItem) }, { $id:
 
 const Lng = Type.Number({ minimum: -180, maximum: 180 });
 const Lat = Type.Number({ minimum: -90, maximum: 90 });
+/** The phone's GPS accuracy radius; kept only with a point. */
+const AccuracyM = Type.Integer({
+  minimum: 0,
+  maximum: 10000,
+  description: 'GPS accuracy in metres (0–10000)',
+});
 
 export const CreateEventBody = Type.Object(
   {
@@ -332,6 +343,7 @@ export const CreateEventBody = Type.Object(
     address: Type.Optional(Type.String({ maxLength: 200 })),
     lng: Type.Optional(Lng),
     lat: Type.Optional(Lat),
+    accuracyM: Type.Optional(AccuracyM),
     reporterName: Type.Optional(RequiredText(50)),
     reporterPhone: Type.Optional(Type.String({ minLength: 5, maxLength: 30 })),
   },
@@ -408,6 +420,9 @@ export const PublicReportFields = Type.Object(
     description: Type.String({ minLength: 2, maxLength: 2000 }),
     lng: Type.Optional(Type.String({ pattern: '^-?\\d{1,3}(\\.\\d{1,10})?$' })),
     lat: Type.Optional(Type.String({ pattern: '^-?\\d{1,2}(\\.\\d{1,10})?$' })),
+    accuracyM: Type.Optional(
+      Type.String({ pattern: '^\\d{1,5}$', description: 'GPS accuracy in metres (0–10000), with lng/lat' }),
+    ),
     address: Type.Optional(Type.String({ minLength: 2, maxLength: 200 })),
     name: Type.Optional(RequiredText(50)),
     phone: Type.Optional(Type.String({ minLength: 5, maxLength: 30 })),

@@ -99,6 +99,8 @@ export interface NewEvent {
   address?: string | null;
   lng?: number | null;
   lat?: number | null;
+  /** GPS accuracy in metres; dropped when there is no point. */
+  accuracyM?: number | null;
   reporterName?: string | null;
   /** Encrypted at rest with `options.cipher` (required when a phone is given), shown masked. */
   reporterPhone?: string | null;
@@ -220,6 +222,8 @@ export async function createEvent(
     address: input.address?.trim() || null,
     lng: input.lng ?? null,
     lat: input.lat ?? null,
+    accuracy_m:
+      (input.lng ?? null) !== null && (input.lat ?? null) !== null ? (input.accuracyM ?? null) : null,
     reporter_name_secret: name?.encrypted ?? null,
     reporter_name_masked: name?.masked ?? null,
     reporter_phone_secret: phone?.encrypted ?? null,
@@ -658,6 +662,7 @@ export async function getEventDetail(db: Db, actor: Actor, id: number): Promise<
     address: event.address,
     lng: event.lng,
     lat: event.lat,
+    accuracyM: event.accuracy_m,
     areaPath: pathIds.flatMap((a) => (byId.has(a) ? [brief(byId.get(a)!)] : [])),
     tierArea: brief(tierArea),
     reporterName: event.reporter_name_masked,

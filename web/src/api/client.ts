@@ -185,6 +185,8 @@ export interface PublicReportFields {
   community: string;
   description: string;
   lng?: number;
+  /** GPS accuracy in metres, with lng/lat. */
+  accuracyM?: number;
   lat?: number;
   address?: string;
   name?: string;

@@ -1615,6 +1615,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/map/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The base layer maps draw under our own geography (GRIDGUARD_BASEMAP, its datum and credit) */
+        get: operations["getMapConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/map/layers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An area’s map as GeoJSON layers (boundaries, rivers, roads, houses as address points, gates, cameras, untested heat, events), each scoped to the caller’s rights */
+        get: operations["getMapLayers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notifications": {
         parameters: {
             query?: never;
@@ -2177,6 +2211,23 @@ export interface paths {
         put?: never;
         /** A resident asks for help (medicine, groceries, gas, doctor_visit, transport, other); goes to the household’s volunteer, else to the grid. Answers the request’s follow-link token once */
         post: operations["submitPublicRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/map/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The report page’s map of a community: boundaries, rivers, roads, gates and houses as bare points (no addresses, no people, no events) */
+        get: operations["getPublicMap"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3799,6 +3850,8 @@ export interface components {
             address?: string;
             lng?: number;
             lat?: number;
+            /** @description GPS accuracy in metres (0–10000) */
+            accuracyM?: number;
             reporterName?: string;
             reporterPhone?: string;
         };
@@ -4094,6 +4147,8 @@ export interface components {
             address: string | null;
             lng: number | null;
             lat: number | null;
+            /** @description How sure the point is, in metres (the phone’s GPS); null: picked on a map */
+            accuracyM: number | null;
             areaPath: {
                 id: number;
                 code: string;
@@ -4956,6 +5011,71 @@ export interface components {
             regionCode: string | null;
             existing: components["schemas"]["PersonView"] | (never | null);
             registeredElsewhere: boolean;
+        };
+        MapCommunityParams: {
+            /** @description The community of the report page */
+            code: string;
+        };
+        MapConfig: {
+            basemap: {
+                /** @enum {string} */
+                kind: "none";
+            } | {
+                /** @enum {string} */
+                kind: "xyz";
+                /** @description Tile URL templates, one per subdomain */
+                tiles: string[];
+            } | {
+                /** @enum {string} */
+                kind: "pmtiles";
+                /** @description Where this server serves the archive (HTTP Range) */
+                url: string;
+            };
+            /**
+             * @description The datum of the base layer; our data is WGS-84 and is shifted for display on gcj02
+             * @enum {unknown}
+             */
+            crs: "wgs84" | "gcj02";
+            attribution: string;
+        };
+        MapFeature: {
+            /** @enum {string} */
+            type: "Feature";
+            id: number;
+            geometry: {
+                /** @enum {unknown} */
+                type: "Point" | "LineString" | "Polygon" | "MultiPolygon";
+                coordinates: unknown[];
+            };
+            properties: {
+                [key: string]: string | number | boolean | (never | null);
+            };
+        };
+        MapLayers: {
+            area: {
+                id: number;
+                code: string;
+                name: string;
+                bounds: [
+                    number,
+                    number,
+                    number,
+                    number
+                ] | null;
+            };
+            layers: {
+                /** @enum {unknown} */
+                id: "areas" | "rivers" | "roads" | "houses" | "gates" | "cameras" | "untested" | "events";
+                features: {
+                    /** @enum {string} */
+                    type: "FeatureCollection";
+                    features: components["schemas"]["MapFeature"][];
+                };
+            }[];
+        };
+        MapLayersQuery: {
+            /** @description The area the map shows: it and everything under it, within your scope */
+            areaId: number;
         };
         MarkBody: {
             /**
@@ -13096,6 +13216,85 @@ export interface operations {
             };
         };
     };
+    getMapConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MapConfig"];
+                };
+            };
+        };
+    };
+    getMapLayers: {
+        parameters: {
+            query: {
+                /** @description The area the map shows: it and everything under it, within your scope */
+                areaId: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MapLayers"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     listNotifications: {
         parameters: {
             query?: {
@@ -15135,6 +15334,56 @@ export interface operations {
             };
             /** @description Default Response */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getPublicMap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The community of the report page */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MapLayers"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

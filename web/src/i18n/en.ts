@@ -1,4 +1,5 @@
 import { eventsEn } from './events.en';
+import { mapEn } from './map.en';
 import { offlineEn } from './offline.en';
 import { servicesEn } from './services.en';
 import { sharedEn } from './shared';
@@ -8,6 +9,7 @@ import type { Messages } from './zh-CN';
 // Typed as Messages: a missing or extra key is a compile error.
 export const en: Messages = {
   ...eventsEn,
+  ...mapEn,
   ...offlineEn,
   ...sharedEn,
   ...servicesEn,

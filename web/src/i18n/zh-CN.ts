@@ -1,5 +1,6 @@
 // Chinese (Simplified) is the source dictionary: its keys are the keys of every other language.
 import { eventsZhCN } from './events.zh-CN';
+import { mapZhCN } from './map.zh-CN';
 import { offlineZhCN } from './offline.zh-CN';
 import { servicesZhCN } from './services.zh-CN';
 import { sharedZhCN } from './shared';
@@ -7,6 +8,7 @@ import { vocabularyZhCN } from './vocabulary';
 
 export const zhCN = {
   ...eventsZhCN,
+  ...mapZhCN,
   ...offlineZhCN,
   ...sharedZhCN,
   ...servicesZhCN,

@@ -329,8 +329,7 @@ function MapPanel({ data }: { data: DashboardView }) {
             {collection && drawable ? (
               <Suspense fallback={<Spin className="map-spin" />}>
                 <DashboardMap
-                  mapName={`gridguard-dashboard-${data.node.id}`}
-                  collection={collection}
+                  areaId={data.node.id}
                   regions={regions}
                   scale={measure === 'untested' ? 'share' : 'count'}
                   format={format}

@@ -1,21 +1,9 @@
-// Loaded on demand: ECharts stays out of the first bundle.
-import { MapChart, type MapSeriesOption } from 'echarts/charts';
-import {
-  TooltipComponent,
-  type TooltipComponentOption,
-  VisualMapContinuousComponent,
-  type VisualMapComponentOption,
-} from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { LabelLayout } from 'echarts/features';
-import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
-import type { ChildFeatures } from '../../api/model';
-import { registerChildMap } from '../area/childMap';
-
-echarts.use([MapChart, TooltipComponent, VisualMapContinuousComponent, LabelLayout, CanvasRenderer]);
-
-type MapOption = echarts.ComposeOption<MapSeriesOption | TooltipComponentOption | VisualMapComponentOption>;
+import { useMemo } from 'react';
+import './map.css';
+import { useI18n } from '../../i18n/context';
+import { layerSet, useMapLayers } from '../map/mapData';
+import { MapView } from '../map/MapView';
+import { PALETTES } from '../map/palette';
 
 export interface MapRegion {
   id: number;
@@ -27,33 +15,41 @@ export interface MapRegion {
 }
 
 interface DashboardMapProps {
-  /** Names the registered map; one per node. */
-  mapName: string;
-  collection: ChildFeatures;
+  /** The node the big screen shows. */
+  areaId: number;
   regions: MapRegion[];
   /** Good is low (green) for shares of untested; counts go from calm blue to red. */
   scale: 'share' | 'count';
   /** "12.5%" or "3": a value as the legend and tooltips show it. */
   format: (value: number) => string;
-  /** What the colour measures, for the tooltip. */
+  /** What the colour measures, for the legend. */
   measureLabel: string;
   noData: string;
   onSelect: (areaId: number) => void;
 }
 
-/** The tooltip is HTML: names come from the register, so they are escaped. */
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 const SHARE_COLOURS = ['#2ea043', '#d4a72c', '#e5534b'];
 const COUNT_COLOURS = ['#1b3a5c', '#2f81f7', '#d4a72c', '#e5534b'];
 
+const channels = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+
+/** The colour at `share` (0–1) along evenly spaced stops. */
+function colourAt(stops: string[], share: number): string {
+  const position = Math.min(1, Math.max(0, share)) * (stops.length - 1);
+  const low = Math.floor(position);
+  const high = Math.min(stops.length - 1, low + 1);
+  const [a, b] = [channels(stops[low]!), channels(stops[high]!)];
+  const mix = a.map((value, i) => Math.round(value + (b[i]! - value) * (position - low)));
+  return `rgb(${mix.join(', ')})`;
+}
+
 /**
- * The child areas drawn from their boundaries, coloured by the chosen measure, with a legend.
- * The names of the regions drawn are mirrored in `data-regions` (the canvas itself is opaque).
+ * The big screen's map: the node's child areas coloured by the chosen measure (with their figure
+ * under the name), over the node's own geography, houses, untested heat and clustered event pins.
+ * A child area's click drills into it; the legend names what the colour measures.
  */
 export function DashboardMap({
-  mapName,
-  collection,
+  areaId,
   regions,
   scale,
   format,
@@ -61,114 +57,76 @@ export function DashboardMap({
   noData,
   onSelect,
 }: DashboardMapProps) {
-  const container = useRef<HTMLDivElement>(null);
-  const chartRef = useRef<echarts.ECharts | null>(null);
-  const byCodeRef = useRef(new Map<string, { id: number; name: string }>());
-  const select = useRef(onSelect);
-  select.current = onSelect;
+  const { t } = useI18n();
+  const map = useMapLayers(areaId);
+  const layers = useMemo(() => layerSet(map.data), [map.data]);
+  const stops = scale === 'share' ? SHARE_COLOURS : COUNT_COLOURS;
+  const max = scale === 'share' ? 100 : Math.max(1, ...regions.map((r) => r.value ?? 0));
+  const { colours, notes } = useMemo(() => {
+    const colours: Record<string, string> = {};
+    const notes: Record<string, string> = {};
+    for (const region of regions) {
+      notes[region.code] = region.value === null ? noData : format(region.value);
+      if (region.value !== null) colours[region.code] = colourAt(stops, region.value / max);
+    }
+    return { colours, notes };
+  }, [regions, stops, max, format, noData]);
+  const palette = PALETTES.dark;
+  const bounds = map.data?.area.bounds ?? null;
+  const events = map.data ? (layers.events?.features.length ?? 0) : null;
 
-  useEffect(() => {
-    const element = container.current;
-    if (!element) return;
-    const chart = echarts.init(element);
-    chartRef.current = chart;
-    chart.on('click', (params) => {
-      const area = byCodeRef.current.get(params.name);
-      if (area) select.current(area.id);
-    });
-    // A container leaving the page shrinks to nothing first: a map cannot be laid out in no space.
-    const observer = new ResizeObserver(() => {
-      if (!chart.isDisposed() && element.clientWidth > 0 && element.clientHeight > 0) chart.resize();
-    });
-    observer.observe(element);
-    return () => {
-      observer.disconnect();
-      chart.dispose();
-      chartRef.current = null;
-    };
-  }, []);
-
-  useEffect(() => {
-    const chart = chartRef.current;
-    const element = container.current;
-    if (!chart || !element) return;
-    const { drawn, byCode } = registerChildMap(mapName, collection);
-    byCodeRef.current = byCode;
-    const valueOf = new Map(regions.map((region) => [region.code, region.value]));
-    const notesOf = new Map(regions.map((region) => [region.code, region.notes ?? []]));
-    const values = drawn.map((feature) => valueOf.get(feature.properties.code) ?? null);
-    const measured = values.filter((value): value is number => value !== null);
-    // Shares are percentages: the legend always spans 0–100 %.
-    const max = scale === 'share' ? 100 : Math.max(1, ...measured);
-    const option: MapOption = {
-      tooltip: {
-        trigger: 'item',
-        backgroundColor: 'rgba(8, 24, 48, 0.92)',
-        borderColor: '#2f81f7',
-        textStyle: { color: '#e6f1ff' },
-        formatter: (params) => {
-          const item = Array.isArray(params) ? params[0] : params;
-          const area = item ? byCode.get(item.name) : undefined;
-          if (!area || !item) return '';
-          const value =
-            typeof item.value === 'number' && !Number.isNaN(item.value) ? format(item.value) : noData;
-          const notes = (notesOf.get(item.name) ?? []).map((note) => `<br/>${escapeHtml(note)}`).join('');
-          return `${escapeHtml(area.name)}<br/>${escapeHtml(measureLabel)}: ${value}${notes}`;
-        },
-      },
-      visualMap: {
-        type: 'continuous',
-        orient: 'horizontal',
-        min: 0,
-        max,
-        left: 'center',
-        bottom: 6,
-        itemHeight: 220,
-        itemWidth: 12,
-        calculable: false,
-        text: [format(max), format(0)],
-        textStyle: { color: '#9fb3cc', fontSize: 13 },
-        inRange: { color: scale === 'share' ? SHARE_COLOURS : COUNT_COLOURS },
-      },
-      series: [
-        {
-          type: 'map',
-          map: mapName,
-          roam: false,
-          selectedMode: false,
-          layoutCenter: ['50%', '46%'],
-          layoutSize: '86%',
-          label: {
-            show: true,
-            color: '#f0f6ff',
-            // Many narrow areas: smaller names, so more of them fit.
-            fontSize: drawn.length > 6 ? 12 : drawn.length > 4 ? 13 : 15,
-            fontWeight: 600,
-            textBorderColor: 'rgba(3, 12, 28, 0.85)',
-            textBorderWidth: 3,
-            formatter: (params) => {
-              const name = byCode.get(params.name)?.name ?? params.name;
-              const value =
-                typeof params.value === 'number' && !Number.isNaN(params.value) ? format(params.value) : '';
-              return value ? `${name}\n${value}` : name;
-            },
-          },
-          labelLayout: { hideOverlap: true },
-          itemStyle: { areaColor: '#22324a', borderColor: '#7cc4ff', borderWidth: 1.2 },
-          emphasis: {
-            label: { show: true, color: '#fff' },
-            itemStyle: { areaColor: '#ffd666', borderColor: '#fff' },
-          },
-          data: drawn.map((feature, index) => ({
-            name: feature.properties.code,
-            value: values[index] ?? NaN,
-          })),
-        },
-      ],
-    };
-    chart.setOption(option, { notMerge: true });
-    element.dataset.regions = JSON.stringify(drawn.map((feature) => feature.properties.name));
-  }, [mapName, collection, regions, scale, format, measureLabel, noData]);
-
-  return <div ref={container} className="bigscreen-map" data-testid="dashboard-map" />;
+  return (
+    <div className="bigscreen-geomap">
+      <div className="bigscreen-geomap-canvas">
+        {bounds && (
+          <MapView
+            theme="dark"
+            layers={layers}
+            bounds={bounds}
+            regionColours={colours}
+            regionNotes={notes}
+            onAreaClick={(id) => {
+              if (id !== areaId) onSelect(id);
+            }}
+            height="100%"
+            testId="dashboard-map"
+            ariaLabel={measureLabel}
+          />
+        )}
+      </div>
+      <div className="bigscreen-map-legend" data-testid="dashboard-map-legend">
+        <span>{measureLabel}</span>
+        <span>{format(0)}</span>
+        <span
+          className="bigscreen-map-scale"
+          style={{ background: `linear-gradient(90deg, ${stops.join(', ')})` }}
+        />
+        <span>{format(max)}</span>
+        <span className="bigscreen-map-key">
+          <i style={{ background: palette.event }} />
+          {events === null ? t('map.legend.events') : t('map.eventPoints', { count: events })}
+        </span>
+        <span className="bigscreen-map-key">
+          <i style={{ background: palette.river }} />
+          {t('map.legend.rivers')}
+        </span>
+        <span className="bigscreen-map-key">
+          <i style={{ background: palette.majorRoad }} />
+          {t('map.legend.roads')}
+        </span>
+        <span className="bigscreen-map-key">
+          <i style={{ background: palette.house }} />
+          {t('map.legend.houses')}
+        </span>
+        <span className="bigscreen-map-key">
+          <i style={{ background: palette.gate }} />
+          {t('map.legend.gates')}
+        </span>
+        <span className="bigscreen-map-key">
+          <i style={{ background: palette.heatHigh }} />
+          {t('map.legend.untested')}
+        </span>
+      </div>
+    </div>
+  );
 }

@@ -1,14 +1,12 @@
 // Pieces of the event detail: the timeline, photos and the map card.
-import { Card, Image, Space, Spin, Timeline, Typography } from 'antd';
-import { lazy, Suspense, useEffect, useState } from 'react';
-import { api, call } from '../../api/client';
+import { Card, Image, Space, Timeline, Typography } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
 import type { EventDetail, EventPhotoView, StepView } from '../../api/model';
-import { useResource } from '../../api/hooks';
 import { useI18n } from '../../i18n/context';
 import { actorLabel } from '../../i18n/labels';
 import { eventActionLabel, eventStatusLabel, eventTierLabel } from './labels';
-
-const EventMap = lazy(() => import('./EventMap').then((module) => ({ default: module.EventMap })));
+import { aroundPoint, layerSet, useMapLayers } from '../map/mapData';
+import { MapView } from '../map/MapView';
 
 /** The current time, moved on every `everyMs`: countdowns tick without reloading. */
 export function useNow(everyMs = 30_000): number {
@@ -113,29 +111,45 @@ export function PhotoStrip({
   );
 }
 
-/** The event's point on its area's boundary; nothing when neither is known. */
+/** The event's point on its area's map (boundaries, lanes, houses, other events); "no point" when it has none. */
 export function EventMapCard({ event }: { event: EventDetail }) {
   const { t } = useI18n();
-  // The boundary is a nicety: an area the viewer cannot open still shows the point.
-  const area = useResource(
-    (signal) =>
-      call(api.GET('/api/areas/{id}', { params: { path: { id: event.area.id } }, signal })).catch(() => null),
-    [event.area.id],
-  );
+  // The micro-grid around the event (a row cell alone is too small to find one's way); the area
+  // itself when the viewer may not open that; a viewer who may open neither still sees the point.
+  const frame = event.areaPath.findLast((area) => area.level === 'microgrid') ?? event.area;
+  const wide = useMapLayers(frame.id);
+  const narrow = useMapLayers(wide.error && frame.id !== event.area.id ? event.area.id : null);
+  const map = narrow.data ? narrow : wide;
   const point = event.lng !== null && event.lat !== null ? { lng: event.lng, lat: event.lat } : null;
-  const boundary = area.data?.boundary ?? null;
-  if (area.loading) return null;
+  const layers = useMemo(() => {
+    const all = layerSet(map.data);
+    // This event is the pin; the other events stay as context.
+    const events = all.events && {
+      ...all.events,
+      features: all.events.features.filter((feature) => feature.properties.id !== event.id),
+    };
+    return { ...all, ...(events ? { events } : {}) };
+  }, [map.data, event.id]);
+  if (wide.loading || narrow.loading) return null;
+  const bounds = point ? aroundPoint(point) : (map.data?.area.bounds ?? null);
   return (
     <Card size="small" title={t('events.detail.map')} className="side-card">
-      {point || boundary ? (
-        <Suspense fallback={<Spin className="map-spin" />}>
-          <EventMap
-            mapName={`gridguard-event-${event.id}-${boundary ? event.area.id : 'point'}`}
-            boundary={boundary}
-            point={point}
-          />
-        </Suspense>
-      ) : null}
+      {(point || bounds) && (
+        <MapView
+          theme="light"
+          layers={layers}
+          bounds={bounds}
+          pin={point}
+          accuracyM={event.accuracyM}
+          height={260}
+          testId="event-map"
+        />
+      )}
+      {point && event.accuracyM !== null && (
+        <Typography.Text type="secondary" data-testid="event-accuracy">
+          {t('map.accuracy', { metres: event.accuracyM })}
+        </Typography.Text>
+      )}
       {!point && <span className="muted">{t('events.detail.noPoint')}</span>}
     </Card>
   );

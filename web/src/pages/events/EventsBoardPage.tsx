@@ -1,4 +1,4 @@
-import { PlusOutlined, ReloadOutlined, SettingOutlined } from '@ant-design/icons';
+import { EnvironmentOutlined, PlusOutlined, ReloadOutlined, SettingOutlined } from '@ant-design/icons';
 import { Button, Card, Checkbox, Col, Input, Row, Select, Space, Statistic, Table, Typography } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
@@ -30,6 +30,7 @@ import {
   OPEN_STATUSES,
 } from '../../components/events/vocabulary';
 import { useI18n } from '../../i18n/context';
+import { EventsMapCard } from '../../components/map/EventsMapCard';
 
 const PAGE_SIZE = 30;
 type StatusChoice = 'open' | 'all' | EventStatus;
@@ -109,6 +110,7 @@ export function EventsBoardPage() {
     void load(null);
   }, [load, version, live]);
 
+  const [showMap, setShowMap] = useState(false);
   const change = (next: Partial<Filters>) => setFilters((current) => ({ ...current, ...next }));
   const byStatus = summary.data?.byStatus;
 
@@ -216,7 +218,16 @@ export function EventsBoardPage() {
           <Checkbox checked={filters.mine} onChange={(event) => change({ mine: event.target.checked })}>
             {t('events.mineOnly')}
           </Checkbox>
+          <Button
+            icon={<EnvironmentOutlined />}
+            type={showMap ? 'primary' : 'default'}
+            onClick={() => setShowMap((shown) => !shown)}
+            data-testid="events-board-map-toggle"
+          >
+            {t('events.detail.map')}
+          </Button>
         </Space>
+        {showMap && <EventsMapCard areaId={filters.areaId} openOnly={filters.status === 'open'} />}
         <Table<EventListItem>
           rowKey="id"
           size="middle"

@@ -1,8 +1,7 @@
-import { AimOutlined } from '@ant-design/icons';
-import { App, Button, Card, Form, Input, InputNumber, Radio, Space, Spin, Typography } from 'antd';
-import { lazy, Suspense, useState } from 'react';
+import { App, Button, Card, Form, Input, Radio, Space, Typography } from 'antd';
+import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { useOptionalArea } from '../../api/hooks';
+import { useAreaRoots } from '../../api/hooks';
 import { AreaSelect } from '../../components/AreaSelect';
 import { CategoryTreeSelect, PhotoPicker } from '../../components/events/EventInputs';
 import { eventErrorText, eventSourceLabel } from '../../components/events/labels';
@@ -12,9 +11,8 @@ import { phoneRules } from '../../components/public/fields';
 import { useI18n } from '../../i18n/context';
 import { offlineActions } from '../../offline/actions';
 
-const EventMap = lazy(() =>
-  import('../../components/events/EventMap').then((module) => ({ default: module.EventMap })),
-);
+import { LocationPicker, type PickedPlace } from '../../components/map/LocationPicker';
+import { layerSet, useMapLayers } from '../../components/map/mapData';
 
 interface NewEventValues {
   source: StaffSource;
@@ -23,8 +21,6 @@ interface NewEventValues {
   title: string;
   description?: string;
   address?: string;
-  lng?: number | null;
-  lat?: number | null;
   reporterName?: string;
   reporterPhone?: string;
   photos?: File[];
@@ -38,32 +34,14 @@ export function NewEventPage() {
   const navigate = useNavigate();
   const [form] = Form.useForm<NewEventValues>();
   const [submitting, setSubmitting] = useState(false);
-  const [locating, setLocating] = useState(false);
+  const [place, setPlace] = useState<PickedPlace | null>(null);
   const source = (Form.useWatch('source', form) as StaffSource | undefined) ?? 'patrol';
   const areaId = Form.useWatch('areaId', form) as number | undefined;
-  const lng = Form.useWatch('lng', form) as number | null | undefined;
-  const lat = Form.useWatch('lat', form) as number | null | undefined;
-  const area = useOptionalArea(areaId);
-  const point = typeof lng === 'number' && typeof lat === 'number' ? { lng, lat } : null;
-
-  const locate = () => {
-    if (!navigator.geolocation) return;
-    setLocating(true);
-    navigator.geolocation.getCurrentPosition(
-      (position) => {
-        setLocating(false);
-        form.setFieldsValue({
-          lng: Number(position.coords.longitude.toFixed(6)),
-          lat: Number(position.coords.latitude.toFixed(6)),
-        });
-      },
-      () => {
-        setLocating(false);
-        void message.warning(t('report.locationDenied'));
-      },
-      { enableHighAccuracy: true, timeout: 10_000 },
-    );
-  };
+  // The chosen area's map (before a choice, the top of the user's own area): its lanes, houses
+  // and events to place the point among.
+  const roots = useAreaRoots();
+  const map = useMapLayers(areaId ?? roots.data?.items[0]?.id);
+  const layers = useMemo(() => layerSet(map.data), [map.data]);
 
   const submit = async (values: NewEventValues) => {
     setSubmitting(true);
@@ -77,8 +55,12 @@ export function NewEventPage() {
           title: values.title.trim(),
           description: text(values.description),
           address: text(values.address),
-          ...(typeof values.lng === 'number' && typeof values.lat === 'number'
-            ? { lng: values.lng, lat: values.lat }
+          ...(place
+            ? {
+                lng: place.lng,
+                lat: place.lat,
+                ...(place.accuracyM !== null ? { accuracyM: place.accuracyM } : {}),
+              }
             : {}),
           ...(values.source !== 'patrol'
             ? {
@@ -161,30 +143,13 @@ export function NewEventPage() {
             <Input />
           </Form.Item>
           <Form.Item label={t('events.create.point')}>
-            <Space wrap>
-              <Form.Item name="lng" noStyle>
-                <InputNumber placeholder={t('events.create.lng')} min={-180} max={180} step={0.0001} />
-              </Form.Item>
-              <Form.Item name="lat" noStyle>
-                <InputNumber placeholder={t('events.create.lat')} min={-90} max={90} step={0.0001} />
-              </Form.Item>
-              <Button icon={<AimOutlined />} loading={locating} onClick={locate}>
-                {t('events.create.useLocation')}
-              </Button>
-            </Space>
-            {area.data?.boundary && (
-              <div style={{ marginTop: 8 }}>
-                <Typography.Text type="secondary">{t('report.pickOnMap')}</Typography.Text>
-                <Suspense fallback={<Spin className="map-spin" />}>
-                  <EventMap
-                    mapName={`gridguard-new-event-${area.data.id}`}
-                    boundary={area.data.boundary}
-                    point={point}
-                    onPick={(picked) => form.setFieldsValue(picked)}
-                  />
-                </Suspense>
-              </div>
-            )}
+            <LocationPicker
+              value={place}
+              onChange={setPlace}
+              layers={layers}
+              bounds={map.data?.area.bounds ?? null}
+              testId="event-new-map"
+            />
           </Form.Item>
           <Form.Item name="photos" label={t('events.form.photos')}>
             <PhotoPicker camera testId="event-photo-input" />

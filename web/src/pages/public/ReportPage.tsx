@@ -1,10 +1,10 @@
-import { AimOutlined, CameraOutlined, CopyOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Form, Input, Result, Select, Space, Spin, Typography } from 'antd';
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { CameraOutlined, CopyOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, Form, Input, Result, Select, Space, Typography } from 'antd';
+import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, call, isApiError } from '../../api/client';
 import { useResource } from '../../api/hooks';
-import type { PublicCategoryTree, PublicCommunity, PublicReportReceipt } from '../../api/model';
+import type { PublicCategoryTree, PublicReportReceipt } from '../../api/model';
 import { PhotoPicker } from '../../components/events/EventInputs';
 import { eventErrorText, localName } from '../../components/events/labels';
 import { showFormError } from '../../components/forms';
@@ -12,10 +12,8 @@ import { phoneRules } from '../../components/public/fields';
 import { PublicFormHeader, PublicLayout, PublicLoadState } from '../../components/public/PublicLayout';
 import { useI18n } from '../../i18n/context';
 
-// ECharts is loaded only when the community has a map to pick a point on.
-const EventMap = lazy(() =>
-  import('../../components/events/EventMap').then((module) => ({ default: module.EventMap })),
-);
+import { LocationPicker, type PickedPlace } from '../../components/map/LocationPicker';
+import { layerSet, usePublicMap } from '../../components/map/mapData';
 
 interface ReportValues {
   category: string;
@@ -25,8 +23,6 @@ interface ReportValues {
   phone?: string;
   photos?: File[];
 }
-
-type Place = { lng: number; lat: number } | null;
 
 /** 随手拍 (/report/:communityCode): a resident reports a problem with photos, no sign-in. */
 export function ReportPage() {
@@ -59,12 +55,7 @@ export function ReportPage() {
           {receipt ? (
             <ReportReceipt receipt={receipt} onAgain={() => setReceipt(null)} />
           ) : (
-            <ReportForm
-              community={communityCode}
-              map={community.data ?? null}
-              categories={categories.data.items}
-              onDone={setReceipt}
-            />
+            <ReportForm community={communityCode} categories={categories.data.items} onDone={setReceipt} />
           )}
         </div>
       )}
@@ -74,12 +65,10 @@ export function ReportPage() {
 
 function ReportForm({
   community,
-  map,
   categories,
   onDone,
 }: {
   community: string;
-  map: PublicCommunity | null;
   categories: PublicCategoryTree['items'];
   onDone: (receipt: PublicReportReceipt) => void;
 }) {
@@ -87,9 +76,7 @@ function ReportForm({
   const { t } = i18n;
   const { message } = App.useApp();
   const [form] = Form.useForm<ReportValues>();
-  const [place, setPlace] = useState<Place>(null);
-  const [locating, setLocating] = useState(false);
-  const [locationProblem, setLocationProblem] = useState<string | null>(null);
+  const [place, setPlace] = useState<PickedPlace | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
 
@@ -106,28 +93,9 @@ function ReportForm({
     [categories, i18n],
   );
 
-  const locate = () => {
-    if (!('geolocation' in navigator)) {
-      setLocationProblem(t('report.locationDenied'));
-      return;
-    }
-    setLocating(true);
-    setLocationProblem(null);
-    navigator.geolocation.getCurrentPosition(
-      (position) => {
-        setLocating(false);
-        setPlace({
-          lng: Number(position.coords.longitude.toFixed(6)),
-          lat: Number(position.coords.latitude.toFixed(6)),
-        });
-      },
-      () => {
-        setLocating(false);
-        setLocationProblem(t('report.locationDenied'));
-      },
-      { enableHighAccuracy: true, timeout: 10_000, maximumAge: 60_000 },
-    );
-  };
+  const geography = usePublicMap(community);
+  const layers = useMemo(() => layerSet(geography.data), [geography.data]);
+  const bounds = geography.data?.area.bounds ?? null;
 
   const submit = async (values: ReportValues) => {
     const address = values.address?.trim();
@@ -145,7 +113,13 @@ function ReportForm({
           category: values.category,
           community,
           description: values.description.trim(),
-          ...(place ? { lng: place.lng, lat: place.lat } : {}),
+          ...(place
+            ? {
+                lng: place.lng,
+                lat: place.lat,
+                ...(place.accuracyM !== null ? { accuracyM: place.accuracyM } : {}),
+              }
+            : {}),
           ...(address ? { address } : {}),
           ...(name ? { name } : {}),
           ...(phone ? { phone } : {}),
@@ -204,35 +178,14 @@ function ReportForm({
           />
         </Form.Item>
         <Form.Item label={t('report.location')}>
-          <Space wrap>
-            <Button icon={<AimOutlined />} loading={locating} onClick={locate} data-testid="report-locate">
-              {locating ? t('report.locating') : t('report.useLocation')}
-            </Button>
-            {place && (
-              <>
-                <span data-testid="report-point">
-                  {t('report.located', { lng: place.lng, lat: place.lat })}
-                </span>
-                <Button type="link" onClick={() => setPlace(null)}>
-                  {t('report.clearPoint')}
-                </Button>
-              </>
-            )}
-          </Space>
-          {locationProblem && <Typography.Paragraph type="warning">{locationProblem}</Typography.Paragraph>}
-          {map?.boundary && (
-            <div style={{ marginTop: 8 }} data-testid="report-map">
-              <Typography.Text type="secondary">{t('report.pickOnMap')}</Typography.Text>
-              <Suspense fallback={<Spin className="map-spin" />}>
-                <EventMap
-                  mapName={`gridguard-report-${map.code}`}
-                  boundary={map.boundary}
-                  point={place}
-                  onPick={setPlace}
-                />
-              </Suspense>
-            </div>
-          )}
+          <LocationPicker
+            value={place}
+            onChange={setPlace}
+            layers={layers}
+            bounds={bounds}
+            height={280}
+            testId="report-map"
+          />
         </Form.Item>
         <Form.Item
           name="address"

@@ -1,0 +1,23 @@
+// The maps' messages (Chinese, the source); spread into zh-CN.ts.
+export const mapZhCN = {
+  'map.noWebgl': '此浏览器无法显示地图（不支持 WebGL），请换用较新的浏览器',
+  'map.failed': '地图加载失败',
+  'map.useMyPosition': '使用我的位置',
+  'map.locating': '正在定位…',
+  'map.accuracy': '精度 ±{metres} 米',
+  'map.locationDenied': '无法获取位置，请在地图上点选',
+  'map.tapToPlace': '在地图上点选位置，可再次点选移动',
+  'map.placed': '已标注位置',
+  'map.placedByGps': '已按手机定位标注（精度 ±{metres} 米）',
+  'map.clear': '清除位置',
+  'map.noPoint': '尚未标注位置',
+  'map.legend.events': '事件',
+  'map.legend.houses': '房屋',
+  'map.legend.roads': '道路',
+  'map.legend.rivers': '河流',
+  'map.legend.cameras': '监控',
+  'map.legend.gates': '卡口',
+  'map.legend.untested': '未检测热度',
+  'map.openEvent': '查看事件 {code}',
+  'map.eventPoints': '事件点位 {count} 个',
+};
