@@ -38,8 +38,9 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ['**/*.{js,css,html,svg,png,woff2}'],
-        // The big screen's charts are no phone page: left out of the download a phone makes at sign-in.
-        globIgnores: ['**/echarts-*.js'],
+        // Left out of the download a phone makes at sign-in: the big screen's charts, and MapLibre (a map
+        // needs the online map API anyway; offline the picker says so and keeps its GPS button).
+        globIgnores: ['**/echarts-*.js', '**/GeoMap-*.js', '**/GeoMap-*.css'],
         maximumFileSizeToCacheInBytes: 3 * 1024 * 1024,
         // Every app route opens index.html from the cache; the API and Open311 never go through it.
         navigateFallback: '/index.html',
