@@ -1,26 +1,83 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const webRoot = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(webRoot, '..');
+const outDir = path.join(repoRoot, 'dist/web');
+const TEXT_FILE = /\.(js|mjs|css|html|svg|json|webmanifest|txt|map)$/;
+
+/**
+ * Writes a .br (quality 11) and a .gz twin beside every built text file, which the server sends as
+ * they are (@fastify/static preCompressed): the best compression once at build time, none per request.
+ */
+function precompress(): Plugin {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => {
+      const full = path.join(dir, name);
+      return statSync(full).isDirectory() ? walk(full) : [full];
+    });
+  return {
+    name: 'gridguard-precompress',
+    apply: 'build',
+    closeBundle() {
+      for (const file of walk(outDir)) {
+        if (!TEXT_FILE.test(file) || file.includes(`${path.sep}.vite${path.sep}`)) continue;
+        const content = readFileSync(file);
+        if (content.length < 1024) continue;
+        writeFileSync(
+          `${file}.br`,
+          brotliCompressSync(content, {
+            params: {
+              [constants.BROTLI_PARAM_QUALITY]: 11,
+              [constants.BROTLI_PARAM_SIZE_HINT]: content.length,
+            },
+          }),
+        );
+        writeFileSync(`${file}.gz`, gzipSync(content, { level: 9 }));
+      }
+    },
+  };
+}
+
+/** In `npm run dev`, a door code opens the light door page as the server does in production. */
+function doorPageInDev(): Plugin {
+  return {
+    name: 'gridguard-door-dev',
+    apply: 'serve',
+    configureServer(server) {
+      server.middlewares.use((request, _response, next) => {
+        if (request.url && /^\/h\/[^/?]+(\?.*)?$/.test(request.url)) request.url = '/door.html';
+        next();
+      });
+    },
+  };
+}
 
 // `npm run build` writes dist/web, which the server serves at / (API under /api on the same origin).
+// Two entries: the app (index.html) and the light door page (door.html, what a household's QR opens).
 export default defineConfig({
   root: webRoot,
-  plugins: [react()],
+  plugins: [react(), precompress(), doorPageInDev()],
   build: {
-    outDir: path.join(repoRoot, 'dist/web'),
+    outDir,
     emptyOutDir: true,
+    // Read by src/web-budget.test.ts, which keeps the door page within its byte budget.
+    manifest: true,
     chunkSizeWarningLimit: 1200,
     rolldownOptions: {
+      input: { app: path.join(webRoot, 'index.html'), door: path.join(webRoot, 'door.html') },
       output: {
         // Libraries change less often than the app: separate chunks stay cached across releases.
+        // The router has its own chunk so the door page, which has no router, does not carry it.
         codeSplitting: {
           groups: [
             { name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/, priority: 30 },
-            { name: 'react', test: /node_modules[\\/](react|react-dom|react-router|react-router-dom|scheduler)[\\/]/, priority: 20 },
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 20 },
+            { name: 'router', test: /node_modules[\\/](react-router|react-router-dom|cookie|set-cookie-parser)[\\/]/, priority: 20 },
             { name: 'antd', test: /node_modules[\\/](antd|@ant-design|@rc-component|rc-[\w-]+|dayjs)[\\/]/, priority: 10 },
           ],
         },
