@@ -1,0 +1,126 @@
+// How pages, assets and the API travel, through the whole app (app.inject) with a web root made for the
+// test: brotli or gzip when asked, as sent otherwise; hashed assets cached for a year, pages revalidated;
+// the door page with its data requests preloaded.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildApp } from '../app.js';
+import { describeEachDatabase } from '../test-support/database.js';
+import { createAreaTree, signInNewUser, testConfig, TestClock } from '../test-support/factories.js';
+import { IMMUTABLE, REVALIDATE, withDoorPreloads } from './web-delivery.js';
+
+const SCRIPT = `export const words = ${JSON.stringify(Array.from({ length: 400 }, (_v, i) => `网格卫士 ${i}`))};\n`;
+const INDEX = '<!doctype html><html><head><title>网格卫士</title></head><body><div id="root"></div></body></html>';
+const DOOR = '<!doctype html><html><head><title>网格卫士</title></head><body><div id="door"></div></body></html>';
+const TOKEN = 'Ab3_dEf-9hIjKlMnOpQrSt';
+
+describeEachDatabase('web delivery', (database) => {
+  let app: FastifyInstance;
+  let webRoot: string;
+
+  beforeAll(async () => {
+    webRoot = mkdtempSync(path.join(os.tmpdir(), 'gg-web-'));
+    mkdirSync(path.join(webRoot, 'assets'));
+    const script = path.join(webRoot, 'assets', 'app-Bx12cD34.js');
+    writeFileSync(script, SCRIPT);
+    // The twins as the build writes them (web/vite.config.ts): the server sends them as they are.
+    writeFileSync(`${script}.br`, brotliCompressSync(SCRIPT));
+    writeFileSync(`${script}.gz`, gzipSync(SCRIPT));
+    writeFileSync(path.join(webRoot, 'index.html'), INDEX);
+    writeFileSync(path.join(webRoot, 'door.html'), DOOR);
+    app = await buildApp({
+      database: database(),
+      config: testConfig(),
+      clock: new TestClock().now,
+      logger: false,
+      webRoot,
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    rmSync(webRoot, { recursive: true, force: true });
+  });
+
+  const get = (url: string, acceptEncoding?: string, headers: Record<string, string> = {}) =>
+    app.inject({
+      url,
+      headers: { ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}), ...headers },
+    });
+
+  it('sends a hashed asset brotli-compressed when asked, gzip when only that is accepted, as is otherwise', async () => {
+    const br = await get('/assets/app-Bx12cD34.js', 'gzip, deflate, br');
+    expect(br.statusCode).toBe(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['content-type']).toMatch(/javascript/);
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(SCRIPT);
+    expect(br.rawPayload.length).toBeLessThan(SCRIPT.length / 3);
+
+    const gzip = await get('/assets/app-Bx12cD34.js', 'gzip');
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzip.rawPayload).toString()).toBe(SCRIPT);
+
+    const plain = await get('/assets/app-Bx12cD34.js');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe(SCRIPT);
+  });
+
+  it('lets browsers keep hashed assets for a year and makes them ask again for pages', async () => {
+    for (const encoding of ['br', 'gzip', undefined]) {
+      const asset = await get('/assets/app-Bx12cD34.js', encoding);
+      expect(asset.headers['cache-control'], encoding).toBe(IMMUTABLE);
+    }
+    const index = await get('/areas/12');
+    expect(index.statusCode).toBe(200);
+    expect(index.body).toBe(INDEX);
+    expect(index.headers['cache-control']).toBe(REVALIDATE);
+    expect((await get('/index.html')).headers['cache-control']).toBe(REVALIDATE);
+    // The precompressed twins are found through Accept-Encoding, never served by name.
+    expect((await get('/assets/app-Bx12cD34.js.br')).body).toBe(INDEX);
+  });
+
+  it('answers a door code with the light door page, its two data requests preloaded', async () => {
+    const door = await get(`/h/${TOKEN}`);
+    expect(door.statusCode).toBe(200);
+    expect(door.headers['content-type']).toMatch(/^text\/html/);
+    expect(door.headers['cache-control']).toBe(REVALIDATE);
+    expect(door.body).toContain(
+      `<link rel="preload" href="/api/public/households/${TOKEN}" as="fetch" crossorigin="anonymous" />`,
+    );
+    expect(door.body).toContain(`href="/api/public/households/${TOKEN}/announcements"`);
+    expect(door.body).toContain('<div id="door">');
+    // Anything that is not a token is never written into the page.
+    const odd = await get(`/h/${encodeURIComponent('"><script>alert(1)</script>')}`);
+    expect(odd.statusCode).toBe(200);
+    expect(odd.body).toBe(DOOR);
+    expect(withDoorPreloads(DOOR, 'a"b')).toBe(DOOR);
+  });
+
+  it('compresses a large JSON answer of the API, leaves a small one as it is, and never an API 404 page', async () => {
+    const tree = await createAreaTree(database().db);
+    const session = await signInNewUser(app, database().db, [{ role: 'grid_worker', area: tree.gridA }]);
+    const large = await get('/api/openapi.json', 'br', session.headers);
+    expect(large.statusCode).toBe(200);
+    expect(large.headers['content-encoding']).toBe('br');
+    const document = JSON.parse(brotliDecompressSync(large.rawPayload).toString()) as { openapi: string };
+    expect(document.openapi).toBe('3.0.3');
+    expect(large.headers.vary).toMatch(/accept-encoding/i);
+
+    const gzip = await get('/api/openapi.json', 'gzip', session.headers);
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    const plain = await get('/api/openapi.json', undefined, session.headers);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect((plain.json() as { openapi: string }).openapi).toBe('3.0.3');
+
+    // Below 1 KB compression costs more than it saves.
+    const small = await get('/api/health', 'br');
+    expect(small.headers['content-encoding']).toBeUndefined();
+    expect(small.json()).toMatchObject({ status: 'ok' });
+
+    const missing = await get('/api/no-such-thing', 'br');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+});
