@@ -5,16 +5,17 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
-const webRoot = path.dirname(fileURLToPath(import.meta.url));
+export const webRoot = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(webRoot, '..');
-const outDir = path.join(repoRoot, 'dist/web');
+export const outDir = path.join(repoRoot, 'dist/web');
 const TEXT_FILE = /\.(js|mjs|css|html|svg|json|webmanifest|txt|map)$/;
 
 /**
- * Writes a .br (quality 11) and a .gz twin beside every built text file, which the server sends as
- * they are (@fastify/static preCompressed): the best compression once at build time, none per request.
+ * Writes a .br (quality 11) and a .gz twin beside every built text file (those `only` matches), which
+ * the server sends as they are (@fastify/static preCompressed): the best compression once at build
+ * time, none per request.
  */
-function precompress(): Plugin {
+export function precompress(only: RegExp = TEXT_FILE): Plugin {
   const walk = (dir: string): string[] =>
     readdirSync(dir).flatMap((name) => {
       const full = path.join(dir, name);
@@ -25,7 +26,8 @@ function precompress(): Plugin {
     apply: 'build',
     closeBundle() {
       for (const file of walk(outDir)) {
-        if (!TEXT_FILE.test(file) || file.includes(`${path.sep}.vite${path.sep}`)) continue;
+        if (!TEXT_FILE.test(file) || !only.test(file) || file.includes(`${path.sep}.vite${path.sep}`))
+          continue;
         const content = readFileSync(file);
         if (content.length < 1024) continue;
         writeFileSync(
@@ -57,28 +59,33 @@ function doorPageInDev(): Plugin {
   };
 }
 
-// `npm run build` writes dist/web, which the server serves at / (API under /api on the same origin).
-// Two entries: the app (index.html) and the light door page (door.html, what a household's QR opens).
+// `npm run build` writes dist/web, which the server serves at / (API under /api on the same origin):
+// the app (index.html) here, then the light door page (door.html) by web/vite.door.config.ts.
 export default defineConfig({
   root: webRoot,
   plugins: [react(), precompress(), doorPageInDev()],
   build: {
     outDir,
     emptyOutDir: true,
-    // Read by src/web-budget.test.ts, which keeps the door page within its byte budget.
+    // Read by src/core/web-budget.test.ts, which keeps heavy libraries off the pages that do not use them.
     manifest: true,
     chunkSizeWarningLimit: 1200,
     rolldownOptions: {
-      input: { app: path.join(webRoot, 'index.html'), door: path.join(webRoot, 'door.html') },
       output: {
         // Libraries change less often than the app: separate chunks stay cached across releases.
-        // The router has its own chunk so the door page, which has no router, does not carry it.
         codeSplitting: {
           groups: [
             { name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/, priority: 30 },
-            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 20 },
-            { name: 'router', test: /node_modules[\\/](react-router|react-router-dom|cookie|set-cookie-parser)[\\/]/, priority: 20 },
-            { name: 'antd', test: /node_modules[\\/](antd|@ant-design|@rc-component|rc-[\w-]+|dayjs)[\\/]/, priority: 10 },
+            {
+              name: 'react',
+              test: /node_modules[\\/](react|react-dom|react-router|react-router-dom|scheduler)[\\/]/,
+              priority: 20,
+            },
+            {
+              name: 'antd',
+              test: /node_modules[\\/](antd|@ant-design|@rc-component|rc-[\w-]+|dayjs)[\\/]/,
+              priority: 10,
+            },
           ],
         },
       },

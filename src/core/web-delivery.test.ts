@@ -10,11 +10,14 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
 import { describeEachDatabase } from '../test-support/database.js';
 import { createAreaTree, signInNewUser, testConfig, TestClock } from '../test-support/factories.js';
-import { IMMUTABLE, REVALIDATE, withDoorPreloads } from './web-delivery.js';
+import { createHash } from 'node:crypto';
+import { IMMUTABLE, REVALIDATE } from './web-delivery.js';
 
 const SCRIPT = `export const words = ${JSON.stringify(Array.from({ length: 400 }, (_v, i) => `网格卫士 ${i}`))};\n`;
-const INDEX = '<!doctype html><html><head><title>网格卫士</title></head><body><div id="root"></div></body></html>';
-const DOOR = '<!doctype html><html><head><title>网格卫士</title></head><body><div id="door"></div></body></html>';
+const INDEX =
+  '<!doctype html><html><head><title>网格卫士</title></head><body><div id="root"></div></body></html>';
+const DOOR_SCRIPT = `document.title = ${JSON.stringify('网格卫士 '.repeat(300))};`;
+const DOOR = `<!doctype html><html><head><title>网格卫士</title><script type="module">${DOOR_SCRIPT}</script></head><body><div id="door"></div></body></html>`;
 const TOKEN = 'Ab3_dEf-9hIjKlMnOpQrSt';
 
 describeEachDatabase('web delivery', (database) => {
@@ -31,6 +34,7 @@ describeEachDatabase('web delivery', (database) => {
     writeFileSync(`${script}.gz`, gzipSync(SCRIPT));
     writeFileSync(path.join(webRoot, 'index.html'), INDEX);
     writeFileSync(path.join(webRoot, 'door.html'), DOOR);
+    writeFileSync(path.join(webRoot, 'door.html.br'), brotliCompressSync(DOOR));
     app = await buildApp({
       database: database(),
       config: testConfig(),
@@ -81,21 +85,28 @@ describeEachDatabase('web delivery', (database) => {
     expect((await get('/assets/app-Bx12cD34.js.br')).body).toBe(INDEX);
   });
 
-  it('answers a door code with the light door page, its two data requests preloaded', async () => {
-    const door = await get(`/h/${TOKEN}`);
+  it('answers a door code with the one-file door page: preloads in a Link header, its inline script allowed by hash', async () => {
+    const door = await get(`/h/${TOKEN}`, 'gzip, deflate, br');
     expect(door.statusCode).toBe(200);
     expect(door.headers['content-type']).toMatch(/^text\/html/);
+    expect(door.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(door.rawPayload).toString()).toBe(DOOR);
     expect(door.headers['cache-control']).toBe(REVALIDATE);
-    expect(door.body).toContain(
-      `<link rel="preload" href="/api/public/households/${TOKEN}" as="fetch" crossorigin="anonymous" />`,
+    expect(door.headers.link).toBe(
+      `</api/public/households/${TOKEN}>; rel=preload; as=fetch; crossorigin=anonymous, ` +
+        `</api/public/households/${TOKEN}/announcements>; rel=preload; as=fetch; crossorigin=anonymous`,
     );
-    expect(door.body).toContain(`href="/api/public/households/${TOKEN}/announcements"`);
-    expect(door.body).toContain('<div id="door">');
-    // Anything that is not a token is never written into the page.
-    const odd = await get(`/h/${encodeURIComponent('"><script>alert(1)</script>')}`);
+    const hash = createHash('sha256').update(DOOR_SCRIPT).digest('base64');
+    expect(door.headers['content-security-policy']).toContain(`script-src 'self' 'sha256-${hash}'`);
+    // Every other page keeps the strict policy: no inline script runs there.
+    expect((await get('/areas/12')).headers['content-security-policy']).toMatch(/script-src 'self';/);
+    // Anything that is not a token is never written into a header; the page itself says the code is unknown.
+    const odd = await get(`/h/${encodeURIComponent('a>; rel=preload; as=script, <https://evil')}`);
     expect(odd.statusCode).toBe(200);
+    expect(odd.headers.link).toBeUndefined();
     expect(odd.body).toBe(DOOR);
-    expect(withDoorPreloads(DOOR, 'a"b')).toBe(DOOR);
+    // Only a door code opens the door page.
+    expect((await get('/door.html')).body).toBe(INDEX);
   });
 
   it('compresses a large JSON answer of the API, leaves a small one as it is, and never an API 404 page', async () => {

@@ -1,5 +1,5 @@
 // Small data hooks: components ask for a resource, never call fetch themselves.
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, call } from './client';
 import { useResource } from './resource';
 import type {

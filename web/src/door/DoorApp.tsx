@@ -349,7 +349,9 @@ function PersonForm({
             className="code-text"
             autoComplete="off"
             maxLength={40}
-            placeholder={values.documentType === 'resident_id' ? t('public.documentNumberPlaceholder') : undefined}
+            placeholder={
+              values.documentType === 'resident_id' ? t('public.documentNumberPlaceholder') : undefined
+            }
             value={values.documentNumber}
             onChange={(event) => form.set('documentNumber', event.target.value.replace(/\s+/g, ''))}
             onBlur={() => form.leave('documentNumber')}
@@ -372,7 +374,12 @@ function PersonForm({
             <Field id="arrivedFrom" label={t('field.arrivedFrom')} problem={problems.arrivedFrom}>
               <input placeholder={t('public.arrivedFromPlaceholder')} {...text('arrivedFrom')} />
             </Field>
-            <Field id="arrivalDate" label={t('field.arrivalDate')} problem={problems.arrivalDate} extra={dateRange}>
+            <Field
+              id="arrivalDate"
+              label={t('field.arrivalDate')}
+              problem={problems.arrivalDate}
+              extra={dateRange}
+            >
               <input
                 id="arrivalDate"
                 type="date"
@@ -436,7 +443,12 @@ function PersonForm({
           </>
         ) : (
           <>
-            <Field id="departedOn" label={t('field.departedOn')} problem={problems.departedOn} extra={dateRange}>
+            <Field
+              id="departedOn"
+              label={t('field.departedOn')}
+              problem={problems.departedOn}
+              extra={dateRange}
+            >
               <input
                 id="departedOn"
                 type="date"

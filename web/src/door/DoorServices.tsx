@@ -6,7 +6,12 @@ import { api, call } from '../api/client';
 import { useResource } from '../api/resource';
 import type { PublicAnnouncement, PublicReceipt, PublicRequestBody } from '../api/model';
 import { DOOR_REQUEST_KINDS, DOOR_URGENCIES } from './words';
-import { helpFollowPath, saveHelpLink, type SavedHelpLink, savedHelpLinks } from '../components/services/helpLinks';
+import {
+  helpFollowPath,
+  saveHelpLink,
+  type SavedHelpLink,
+  savedHelpLinks,
+} from '../components/services/helpLinks';
 import { maxLength, phone, required } from './checks';
 import { Chips, Field, useForm } from './form';
 import { useDoorI18n } from './i18n';
@@ -179,7 +184,10 @@ function Announcements({ token }: { token: string }) {
                 <span className={`tag ${KIND_TAG[item.kind]}`}>{t(`announcements.kind.${item.kind}`)}</span>
                 {!isRead(item) && <span className="tag tag-red">{t('announcements.door.new')}</span>}
               </span>
-              <span className={isRead(item) ? 'announcement-title' : 'announcement-title unread'} data-testid="door-announcement-title">
+              <span
+                className={isRead(item) ? 'announcement-title' : 'announcement-title unread'}
+                data-testid="door-announcement-title"
+              >
                 {item.title}
               </span>
               <span className="muted">

@@ -129,7 +129,13 @@ export function Chips<T extends string | number>({
   className?: string;
 }) {
   return (
-    <div className={`chips ${className}`} role="radiogroup" aria-labelledby={`${id}-label`} id={id} tabIndex={-1}>
+    <div
+      className={`chips ${className}`}
+      role="radiogroup"
+      aria-labelledby={`${id}-label`}
+      id={id}
+      tabIndex={-1}
+    >
       {choices.map((choice) => (
         <label
           key={choice.value}

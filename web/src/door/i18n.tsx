@@ -22,7 +22,9 @@ export interface DoorI18n {
 const Context = createContext<DoorI18n | null>(null);
 
 export function DoorI18nProvider({ children }: { children: ReactNode }) {
-  const [locale, setLocaleState] = useState<Locale>(() => (loaded[storedLocale()] ? storedLocale() : 'zh-CN'));
+  const [locale, setLocaleState] = useState<Locale>(() =>
+    loaded[storedLocale()] ? storedLocale() : 'zh-CN',
+  );
   const setLocale = useCallback((next: Locale) => {
     storeLocale(next);
     // A failed load (the link dropped) leaves the page in its language.

@@ -25,7 +25,9 @@ export interface I18n {
 const I18nContext = createContext<I18n | null>(null);
 
 export function I18nProvider({ children }: { children: ReactNode }) {
-  const [locale, setLocaleState] = useState<Locale>(() => (loaded[storedLocale()] ? storedLocale() : 'zh-CN'));
+  const [locale, setLocaleState] = useState<Locale>(() =>
+    loaded[storedLocale()] ? storedLocale() : 'zh-CN',
+  );
 
   const setLocale = useCallback((next: Locale) => {
     storeLocale(next);
