@@ -33,6 +33,9 @@ function inlineDoorPage(): Plugin {
             `<script type="module" crossorigin src="/${name.replace(/[.]/g, '\\.')}"></script>`,
           );
           if (!tag.test(html)) throw new Error(`door.html does not load ${name}`);
+          // A dynamic import would leave Vite's preload placeholder behind, unfilled at this stage.
+          if (output.code.includes('__VITE_PRELOAD__'))
+            throw new Error(`${name}: the door page must not import() lazily`);
           const code = output.code.replaceAll('</script', '<\\/script');
           html = html.replace(tag, () => `<script type="module">${code}</script>`);
           modules.push(...output.moduleIds.filter((id) => !id.startsWith('\0')).map(moduleName));

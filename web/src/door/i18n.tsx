@@ -1,14 +1,11 @@
-// The door page's words: its own small dictionary (zh-CN in the page, English fetched when chosen).
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+// The door page's words: its own small dictionary in both languages (English is ~2 KB compressed, less
+// than the round trip fetching it apart would cost on the slow links this page is built for).
+import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from 'react';
+import { doorEn } from '../i18n/door.en';
 import { type DoorMessageKey, type DoorMessages, doorZhCN } from '../i18n/door.zh-CN';
 import { interpolate, type Locale, type Params, storedLocale, storeLocale } from '../i18n/locale';
 
-const loaded: Partial<Record<Locale, DoorMessages>> = { 'zh-CN': doorZhCN };
-
-export async function loadDoorLocale(locale: Locale): Promise<void> {
-  if (loaded[locale]) return;
-  if (locale === 'en') loaded.en = (await import('../i18n/door.en')).doorEn;
-}
+const DICTIONARIES: Record<Locale, DoorMessages> = { 'zh-CN': doorZhCN, en: doorEn };
 
 export interface DoorI18n {
   locale: Locale;
@@ -22,31 +19,24 @@ export interface DoorI18n {
 const Context = createContext<DoorI18n | null>(null);
 
 export function DoorI18nProvider({ children }: { children: ReactNode }) {
-  const [locale, setLocaleState] = useState<Locale>(() =>
-    loaded[storedLocale()] ? storedLocale() : 'zh-CN',
-  );
-  const setLocale = useCallback((next: Locale) => {
-    storeLocale(next);
-    // A failed load (the link dropped) leaves the page in its language.
-    loadDoorLocale(next).then(
-      () => setLocaleState(next),
-      () => undefined,
-    );
-  }, []);
+  const [locale, setLocaleState] = useState<Locale>(storedLocale);
   useEffect(() => {
     document.documentElement.lang = locale;
   }, [locale]);
   const value = useMemo<DoorI18n>(() => {
-    const messages = loaded[locale] ?? doorZhCN;
+    const messages = DICTIONARIES[locale];
     const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
     return {
       locale,
-      setLocale,
+      setLocale: (next) => {
+        storeLocale(next);
+        setLocaleState(next);
+      },
       t: (key, params) => interpolate(messages[key], params),
       has: (key): key is DoorMessageKey => Object.hasOwn(messages, key),
       formatDateTime: (iso) => dateFormat.format(new Date(iso)),
     };
-  }, [locale, setLocale]);
+  }, [locale]);
   return <Context.Provider value={value}>{children}</Context.Provider>;
 }
 

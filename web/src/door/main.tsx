@@ -2,19 +2,16 @@
 // styles, its own slice of the dictionary — no Ant Design, no router. See web/door.html.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { storedLocale } from '../i18n/locale';
 import { DoorApp } from './DoorApp';
-import { DoorI18nProvider, loadDoorLocale } from './i18n';
+import { DoorI18nProvider } from './i18n';
 import './door.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('door.html lacks the #root element');
-const render = () =>
-  createRoot(root).render(
-    <StrictMode>
-      <DoorI18nProvider>
-        <DoorApp />
-      </DoorI18nProvider>
-    </StrictMode>,
-  );
-loadDoorLocale(storedLocale()).then(render, render);
+createRoot(root).render(
+  <StrictMode>
+    <DoorI18nProvider>
+      <DoorApp />
+    </DoorI18nProvider>
+  </StrictMode>,
+);
