@@ -2,6 +2,7 @@
 // test: brotli or gzip when asked, as sent otherwise; hashed assets cached for a year, pages revalidated;
 // the door page with its data requests preloaded.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
@@ -133,5 +134,34 @@ describeEachDatabase('web delivery', (database) => {
     const missing = await get('/api/no-such-thing', 'br');
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+
+  it('sends a live event stream as written, even to a browser that accepts brotli', async () => {
+    const tree = await createAreaTree(database().db);
+    const session = await signInNewUser(app, database().db, [{ role: 'grid_worker', area: tree.gridA }]);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as { port: number };
+    const { headers, first } = await new Promise<{ headers: http.IncomingHttpHeaders; first: string }>(
+      (resolve, reject) => {
+        const request = http.get(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/api/notifications/stream',
+            headers: { cookie: session.cookie, 'accept-encoding': 'gzip, deflate, br' },
+          },
+          (response) => {
+            response.once('data', (chunk: Buffer) => {
+              resolve({ headers: response.headers, first: chunk.toString('utf8') });
+              request.destroy();
+            });
+          },
+        );
+        request.on('error', reject);
+      },
+    );
+    expect(headers['content-type']).toMatch(/^text\/event-stream/);
+    expect(headers['content-encoding']).toBeUndefined();
+    expect(first).toMatch(/^retry: \d+/);
   });
 });
