@@ -2,7 +2,6 @@
 // plus the area's announcements and asking for help (DoorServices).
 import { type ReactNode, useEffect, useState } from 'react';
 import { api, call, isApiError } from '../api/client';
-import { useResource } from '../api/resource';
 import type { HouseholdDoorPage } from '../api/model';
 import { normaliseDocumentNumber } from '../components/register/identity';
 import { maxLength, noDigits, phone, required, residentId, todayText, withinDates } from './checks';
@@ -14,7 +13,33 @@ import { Button, Card, FormHeader, Icon, Outcome, Spinner } from './ui';
 
 type View = 'arrival' | 'departure';
 
-const tokenOfPage = () => decodeURIComponent(window.location.pathname.split('/')[2] ?? '');
+export const tokenOfPage = () => decodeURIComponent(window.location.pathname.split('/')[2] ?? '');
+
+/** The door page's data, or why it could not be had; neither while it loads. */
+export interface DoorPageState {
+  data?: HouseholdDoorPage;
+  error?: unknown;
+}
+
+/**
+ * Fetches the door page's data. The server preloads this request (a Link header, src/core/web-delivery.ts:
+ * same URL, same mode), so the answer is usually here before the script has run.
+ */
+export const loadDoorPage = (token: string): Promise<DoorPageState> =>
+  call(api.GET('/api/public/households/{token}', { params: { path: { token } } })).then(
+    (data) => ({ data }),
+    (error: unknown) => ({ error }),
+  );
+
+/** The data the page started with (fetched before the first render, so it renders once), and a retry. */
+function useDoorPage(token: string, first: DoorPageState) {
+  const [state, setState] = useState(first);
+  const reload = () => {
+    setState({});
+    void loadDoorPage(token).then(setState);
+  };
+  return { ...state, reload };
+}
 const viewOfPage = (): View | null => {
   const form = new URLSearchParams(window.location.search).get('form');
   return form === 'arrival' || form === 'departure' ? form : null;
@@ -36,13 +61,8 @@ function useView(): [View | null, (next: View | null) => void] {
   return [view, open];
 }
 
-export function DoorApp() {
-  const token = tokenOfPage();
-  // The server preloads this request in door.html (src/core/web-delivery.ts): same URL, same mode.
-  const page = useResource(
-    (signal) => call(api.GET('/api/public/households/{token}', { params: { path: { token } }, signal })),
-    [token],
-  );
+export function DoorApp({ token, first }: { token: string; first: DoorPageState }) {
+  const page = useDoorPage(token, first);
   const [view, open] = useView();
   const [done, setDone] = useState<View | null>(null);
   const choose = (next: View | null) => {
