@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', 'scratch/', 'bin/', 'scripts/', 'test-results/', 'web/vite.config.ts', 'eslint.config.js', 'web/src/api/schema.gen.ts'] },
+  { ignores: ['dist/', 'node_modules/', 'data/', 'scratch/', 'bin/', 'scripts/', 'test-results/', 'web/vite.config.ts', 'web/vite.door.config.ts', 'eslint.config.js', 'web/src/api/schema.gen.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

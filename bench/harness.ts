@@ -17,6 +17,8 @@ export interface Figure {
   ratio: number | null;
   /** Further numbers worth printing (rows/s, peak RSS, …). */
   extra?: Record<string, number | string>;
+  /** The most the figure may be (same unit), when the project holds it to one (the web pages' budgets). */
+  budget?: number;
 }
 
 export interface BenchContext {
@@ -33,6 +35,8 @@ export interface BenchContext {
 
 export interface BenchModule {
   title: string;
+  /** The backends it means something on (the web figures measure the browser, not the database); all by default. */
+  backends?: TestBackend[];
   run(context: BenchContext): Promise<Figure[]>;
 }
 

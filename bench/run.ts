@@ -6,6 +6,7 @@ import { importPersonsBench } from './figures/import-persons.js';
 import { importTestsBench } from './figures/import-tests.js';
 import { screenBench } from './figures/screen.js';
 import { eventsBench } from './figures/events.js';
+import { webBench } from './figures/web.js';
 
 const MODULES: BenchModule[] = [
   hierarchyBench,
@@ -13,6 +14,7 @@ const MODULES: BenchModule[] = [
   importTestsBench,
   screenBench,
   eventsBench,
+  webBench,
 ];
 
 const args = new Set(process.argv.slice(2));
@@ -29,6 +31,7 @@ const figures: Figure[] = [];
 for (const backend of ['pglite', 'postgres'] as const) {
   for (const module of MODULES) {
     if (only && !module.title.includes(only)) continue;
+    if (module.backends && !module.backends.includes(backend)) continue;
     log(`\n== ${module.title} on ${backend}${quick ? ' (quick: 1/10 size)' : ''}`);
     const { context, dispose } = makeContext(backend, quick ? 0.1 : 1, log);
     try {
@@ -39,8 +42,12 @@ for (const backend of ['pglite', 'postgres'] as const) {
               .map(([k, v]) => `${k}=${v}`)
               .join(' ')}`
           : '';
+        const held =
+          figure.budget === undefined
+            ? ''
+            : `  budget ${figure.budget} ${figure.unit} ${figure.value <= figure.budget ? 'within' : 'OVER'}`;
         log(
-          `  ${figure.name.padEnd(30)} ${String(figure.value).padStart(10)} ${figure.unit.padEnd(6)} baseline ${String(figure.baseline ?? '-').padStart(8)}  ratio ${figure.ratio ?? '-'}${extra}`,
+          `  ${figure.name.padEnd(30)} ${String(figure.value).padStart(10)} ${figure.unit.padEnd(6)} baseline ${String(figure.baseline ?? '-').padStart(8)}  ratio ${figure.ratio ?? '-'}${held}${extra}`,
         );
       }
     } finally {

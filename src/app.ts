@@ -6,7 +6,6 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -18,11 +17,11 @@ import { idempotencyPlugin } from './auth/idempotency.js';
 import { authPlugin } from './auth/plugin.js';
 import { authRoutes } from './auth/routes.js';
 import type { Config } from './config.js';
-import { appShellHeaders } from './core/app-shell-headers.js';
 import { AppError, registerErrorHandler } from './core/errors.js';
 import { inputGuard, trimKeyword } from './core/input-guard.js';
 import { loggerOptions } from './core/log.js';
 import { sortedDocument } from './core/named-schemas.js';
+import { registerCompression, serveWebApp } from './core/web-delivery.js';
 import { HealthStatus } from './core/schemas.js';
 import { type Backend, type Database, ping } from './db/database.js';
 import type { DB } from './db/schema.js';
@@ -74,6 +73,8 @@ export interface AppOptions {
   logStream?: { write(line: string): void };
   /** Notification channels, read once at boot by the server (tests leave it to the environment). */
   notificationChannels?: NotificationChannelConfig;
+  /** The built web app to serve (tests point it at a fixture); dist/web when it was built. */
+  webRoot?: string;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -135,6 +136,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     hsts: config.cookieSecure ? { maxAge: 31536000 } : false,
   });
   await app.register(cookie);
+  // Before every route: the compression hook attaches to the routes declared after it.
+  await registerCompression(app);
   // preHandler: the sign-in limit is keyed on the parsed body's username as well as the client address.
   await app.register(rateLimit, { global: false, hook: 'preHandler' });
   await app.register(multipart, { limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 20 } });
@@ -227,16 +230,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(reviewRoutes);
   await app.register(mapRoutes);
 
-  // The service worker, manifest and page are always revalidated (the offline app updates itself).
-  if (WEB_ROOT) appShellHeaders(app);
-  if (WEB_ROOT) await app.register(fastifyStatic, { root: WEB_ROOT, wildcard: false, index: false });
-  // The single-page app answers every other GET with its index; the API answers 404 in its error shape.
-  app.setNotFoundHandler((request, reply) => {
-    if (WEB_ROOT && request.method === 'GET' && !request.url.startsWith('/api/'))
-      return reply.type('text/html').sendFile('index.html');
-    return reply.status(404).send({
-      error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0]}` },
-    });
-  });
+  await serveWebApp(app, 'webRoot' in options ? options.webRoot : WEB_ROOT);
   return app;
 }

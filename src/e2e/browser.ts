@@ -3,17 +3,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
-const DEFAULT_CHROMIUM = '/usr/bin/chromium';
-const wantedChromium = process.env.CHROMIUM_PATH || DEFAULT_CHROMIUM;
-
-/** The Chromium to drive, or null when none is installed (the suite then skips with a warning). */
-export const chromiumPath: string | null = existsSync(wantedChromium) ? wantedChromium : null;
-if (!chromiumPath) {
-  console.warn(`chromium not found at ${wantedChromium}: browser tests skipped (apt-get install chromium)`);
-}
+export { chromiumPath, launchBrowser } from './chromium.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const WEB_INDEX = path.join(REPO_ROOT, 'dist/web/index.html');
@@ -34,27 +27,6 @@ export function assertWebBuilt(servedRoot: string | undefined): void {
       `the server serves the web app from ${servedRoot ?? 'nowhere'}, not the build in ${path.dirname(WEB_INDEX)}`,
     );
   }
-}
-
-/** `extraArgs`: switches one test needs on top of the lean set (e.g. a fake camera). */
-export function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
-  if (!chromiumPath) throw new Error('No Chromium to launch');
-  return chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      // Maps draw with WebGL: headless Chromium 156 falls back to SwiftShader on its own; newer ones
-      // ask for this flag before they do.
-      '--enable-unsafe-swiftshader',
-      ...extraArgs,
-    ],
-  });
 }
 
 /**

@@ -77,6 +77,14 @@ describe.skipIf(!chromiumPath)(
         await page.getByTestId('door-help').waitFor();
         expect(await page.getByTestId('door-my-requests').count()).toBe(0);
         expect(await page.locator('body').innerText()).not.toContain(DETAILS);
+        // The page reads in English when asked, and stays so on the next visit from this phone.
+        await page.getByTestId('language-switch').click();
+        await expect.poll(() => page.getByTestId('door-arrival').innerText()).toContain('Arriving');
+        await page.reload();
+        await expect.poll(() => page.getByTestId('door-departure').innerText()).toContain('Leaving');
+        expect(await page.getByTestId('language-switch').innerText()).toBe('中文');
+        await page.getByTestId('language-switch').click();
+        await expect.poll(() => page.getByTestId('door-arrival').innerText()).toContain('来时登记');
         // A made-up link opens nothing; the real one still shows the withdrawn request to whoever holds it.
         await page.goto(`${baseUrl}/help/${'A'.repeat(32)}`);
         await page.getByTestId('help-follow-not-found').waitFor();

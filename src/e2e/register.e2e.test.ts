@@ -75,7 +75,7 @@ describe.skipIf(!chromiumPath)('register and household codes in a browser', SCEN
       await form.getByText('3', { exact: true }).click();
       await page.getByTestId('public-submit').click();
       // A wrong check character is caught under the field, before anything is sent.
-      await eventually(() => form.locator('.ant-form-item-explain-error').allInnerTexts()).toContain(
+      await eventually(() => form.getByTestId('field-error').allInnerTexts()).toContain(
         '身份证号码不正确：请核对位数、出生日期和最后一位校验码',
       );
 

@@ -80,8 +80,8 @@ const AnnouncementsPage = lazy(() =>
   import('./pages/services/AnnouncementsPage').then((m) => ({ default: m.AnnouncementsPage })),
 );
 const ReviewPage = lazy(() => import('./pages/services/ReviewPage').then((m) => ({ default: m.ReviewPage })));
-// What a QR code opens: no sign-in, none of the app's shell.
-const DoorPage = lazy(() => import('./pages/public/DoorPage').then((m) => ({ default: m.DoorPage })));
+// What a QR code opens: no sign-in, none of the app's shell. The door code's page (/h/<token>) is not
+// here: the server answers it with its own light entry (web/door.html).
 const SelfReportPage = lazy(() =>
   import('./pages/public/SelfReportPage').then((m) => ({ default: m.SelfReportPage })),
 );
@@ -108,7 +108,6 @@ function SessionRoutes() {
 function AppRoutes() {
   return (
     <Routes>
-      <Route path="/h/:token" element={lazyPage(<DoorPage />)} />
       <Route path="/r/:token" element={lazyPage(<SelfReportPage />)} />
       <Route path="/p/:token" element={lazyPage(<PlaceScanPage />)} />
       <Route path="/report/:communityCode" element={lazyPage(<ReportPage />)} />

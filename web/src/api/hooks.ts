@@ -1,6 +1,7 @@
 // Small data hooks: components ask for a resource, never call fetch themselves.
-import { type DependencyList, useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, call } from './client';
+import { useResource } from './resource';
 import type {
   AreaListQuery,
   AuditQuery,
@@ -22,40 +23,7 @@ import type {
 } from './model';
 import type { FeedEvent } from './model';
 
-export interface Resource<T> {
-  data: T | undefined;
-  error: unknown;
-  loading: boolean;
-  reload: () => void;
-}
-
-/** Loads on mount and whenever `deps` change; a newer load aborts the older one. */
-export function useResource<T>(load: (signal: AbortSignal) => Promise<T>, deps: DependencyList): Resource<T> {
-  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({
-    data: undefined,
-    error: undefined,
-    loading: true,
-  });
-  const [version, setVersion] = useState(0);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setState((previous) => ({ ...previous, error: undefined, loading: true }));
-    load(controller.signal).then(
-      (data) => {
-        if (!controller.signal.aborted) setState({ data, error: undefined, loading: false });
-      },
-      (error: unknown) => {
-        if (!controller.signal.aborted) setState({ data: undefined, error, loading: false });
-      },
-    );
-    return () => controller.abort();
-    // `load` is a fresh closure each render; the caller's deps say when it really changes.
-  }, [...deps, version]);
-
-  const reload = useCallback(() => setVersion((v) => v + 1), []);
-  return { ...state, reload };
-}
+export { type Resource, useResource } from './resource';
 
 export const useAreaRoots = () => useResource((signal) => call(api.GET('/api/areas/roots', { signal })), []);
 

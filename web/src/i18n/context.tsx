@@ -1,14 +1,17 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { en } from './en';
+import { interpolate, type Locale, type Params, storedLocale, storeLocale } from './locale';
 import { type MessageKey, type Messages, zhCN } from './zh-CN';
 
-export const LOCALES = ['zh-CN', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
+export { interpolate, LOCALES, type Locale, type Params } from './locale';
 
-const DICTIONARIES: Record<Locale, Messages> = { 'zh-CN': zhCN, en };
-const STORAGE_KEY = 'gridguard.locale';
+// Chinese is in the entry; English comes on demand (most users never switch).
+const loaded: Partial<Record<Locale, Messages>> = { 'zh-CN': zhCN };
 
-export type Params = Record<string, string | number>;
+/** Fetches a language's dictionary once; the app awaits the stored language before its first render. */
+export async function loadLocale(locale: Locale): Promise<void> {
+  if (loaded[locale]) return;
+  if (locale === 'en') loaded.en = (await import('./en')).en;
+}
 
 export interface I18n {
   locale: Locale;
@@ -21,33 +24,18 @@ export interface I18n {
 
 const I18nContext = createContext<I18n | null>(null);
 
-function storedLocale(): Locale {
-  try {
-    const value = localStorage.getItem(STORAGE_KEY);
-    if (value === 'zh-CN' || value === 'en') return value;
-  } catch {
-    // Private browsing may forbid storage; Chinese is the default.
-  }
-  return 'zh-CN';
-}
-
-export function interpolate(template: string, params: Params | undefined): string {
-  if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (match, name: string) =>
-    name in params ? String(params[name]) : match,
-  );
-}
-
 export function I18nProvider({ children }: { children: ReactNode }) {
-  const [locale, setLocaleState] = useState<Locale>(storedLocale);
+  const [locale, setLocaleState] = useState<Locale>(() =>
+    loaded[storedLocale()] ? storedLocale() : 'zh-CN',
+  );
 
   const setLocale = useCallback((next: Locale) => {
-    setLocaleState(next);
-    try {
-      localStorage.setItem(STORAGE_KEY, next);
-    } catch {
-      // Not persisted; the choice still holds for this page.
-    }
+    storeLocale(next);
+    // Switches once the words are here; a failed load (offline) leaves the page as it is.
+    loadLocale(next).then(
+      () => setLocaleState(next),
+      () => undefined,
+    );
   }, []);
 
   useEffect(() => {
@@ -55,7 +43,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   }, [locale]);
 
   const value = useMemo<I18n>(() => {
-    const messages = DICTIONARIES[locale];
+    const messages = loaded[locale] ?? zhCN;
     const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
     return {
       locale,

@@ -1,3 +1,4 @@
+import { doorEn } from './door.en';
 import { eventsEn } from './events.en';
 import { mapEn } from './map.en';
 import { offlineEn } from './offline.en';
@@ -14,7 +15,8 @@ export const en: Messages = {
   ...sharedEn,
   ...servicesEn,
   ...vocabularyEn,
-  'app.name': 'Gridguard',
+  // The door page's words (its own small dictionary, web/door.html).
+  ...doorEn,
   'app.nameEn': '网格卫士',
   'app.tagline': 'Grid-based community governance',
 
@@ -25,25 +27,18 @@ export const en: Messages = {
   'common.search': 'Search',
   'common.reset': 'Reset',
   'common.actions': 'Actions',
-  'common.retry': 'Retry',
   'common.none': 'None',
   'common.required': 'Required',
   'common.total': '{total} in total',
   'common.allRoles': 'All roles',
   'common.loading': 'Loading…',
   'common.edit': 'Edit',
-  'common.back': 'Back',
-  'common.submit': 'Submit',
   'common.notFilled': 'Not given',
   'common.confirm': 'Confirm',
   'common.years': '{age} yrs',
   'common.bornIn': 'born {year}',
-  'common.maxLength': 'At most {max} characters',
   'common.labelValue': '{label}: {value}',
   'common.refresh': 'Refresh',
-
-  'lang.switchTo': '中文',
-  'lang.switchTitle': 'Switch language',
 
   'nav.areas': 'Areas',
   'nav.users': 'Users',
@@ -76,8 +71,6 @@ export const en: Messages = {
   'password.changed': 'Password changed',
   'password.submit': 'Change password',
 
-  'error.NETWORK_ERROR': 'The server cannot be reached; check the network',
-  'error.unknown': 'The action failed: {message}',
   'error.HOUSE_AREA_MISMATCH': 'The house is not in the chosen area',
   'error.UNIT_AREA_MISMATCH': 'The unit’s house is not in the chosen area',
   'error.MAPPING_INVALID': 'The column mapping is invalid',
@@ -259,13 +252,6 @@ export const en: Messages = {
 
   'personStatus.all': 'Any status',
 
-  'documentType.resident_id': 'Resident ID card',
-  'documentType.passport': 'Passport',
-  'documentType.hk_macao_permit': 'Hong Kong/Macao travel permit',
-  'documentType.taiwan_permit': 'Taiwan travel permit',
-  'documentType.foreign_permanent_resident': 'Foreign permanent resident ID',
-  'documentType.hmt_residence_permit': 'HK/Macao/Taiwan residence permit',
-
   'houseUse.residential': 'Residential',
   'houseUse.commercial': 'Commercial',
   'houseUse.mixed': 'Mixed use',
@@ -293,11 +279,6 @@ export const en: Messages = {
   'unitCategory.hotel': 'Hotel',
   'unitCategory.office': 'Office',
   'unitCategory.other': 'Other',
-
-  'healthColour.GREEN': 'Green',
-  'healthColour.YELLOW': 'Yellow',
-  'healthColour.RED': 'Red',
-  'healthColour.UNKNOWN': 'Not sure',
 
   'pendingKind.arrival': 'Arrival',
   'pendingKind.departure': 'Departure',
@@ -329,47 +310,21 @@ export const en: Messages = {
   'placeKind.transport': 'Transport',
   'placeKind.other': 'Other',
 
-  'arrivalReason.务工': 'Work',
-  'arrivalReason.经商': 'Business',
-  'arrivalReason.探亲访友': 'Visiting family or friends',
-  'arrivalReason.就学': 'Study',
-  'arrivalReason.返乡': 'Returning home',
-  'arrivalReason.租住': 'Renting',
-  'arrivalReason.其他': 'Other',
-
-  'relation.户主': 'Householder',
-  'relation.配偶': 'Spouse',
-  'relation.子女': 'Child',
-  'relation.父母': 'Parent',
-  'relation.其他亲属': 'Other relative',
-  'relation.租客': 'Tenant',
-  'relation.其他': 'Other',
-
-  'field.name': 'Name',
   'field.unitName': 'Unit name',
-  'field.documentType': 'Document type',
-  'field.documentNumber': 'Document number',
   'field.sex': 'Sex',
   'field.birthDate': 'Birth date',
   'field.birthYear': 'Birth year',
   'field.age': 'Age',
-  'field.phone': 'Phone',
   'field.hukouAddress': 'Household registration address',
   'field.currentAddress': 'Current address',
   'field.residenceType': 'Residence type',
-  'field.relation': 'Relation to householder',
-  'field.arrivalDate': 'Arrival date',
-  'field.arrivalReason': 'Reason for coming',
-  'field.arrivedFrom': 'Came from',
   'field.expectedDeparture': 'Expected departure',
   'field.workplace': 'Workplace',
   'field.tags': 'Tags',
   'field.status': 'Status',
   'field.house': 'House',
   'field.area': 'Area',
-  'field.departedOn': 'Departure date',
   'field.departureDestination': 'Destination',
-  'field.destination': 'Destination',
   'field.updatedAt': 'Updated',
   'field.regionCode': 'Region code',
   'field.gridCode': 'Grid code',
@@ -394,8 +349,6 @@ export const en: Messages = {
   'field.contactName': 'Contact',
   'field.contactPhone': 'Contact phone',
   'field.employees': 'Employees',
-  'field.healthCodeColour': 'Health code colour',
-  'field.vaccinationDoses': 'Vaccine doses',
   'field.travelStartedOn': 'Departure date of the trip',
   'field.transport': 'Transport',
   'field.stayAddress': 'Address in the community',
@@ -444,8 +397,6 @@ export const en: Messages = {
   'personForm.registered': '{name} registered',
   'personForm.merged': '{name} was already registered; the record was updated',
   'personForm.added': 'Added to this visit: {name}',
-  'personForm.idInvalid': 'The ID number is not valid: check its length, birth date and last character',
-  'personForm.phoneRule': 'Enter an 11-digit mobile or a landline with area code',
 
   'houseSelect.placeholder': 'Type an address to find the house',
 
@@ -666,25 +617,6 @@ export const en: Messages = {
     'Common header names are recognised (身份证号, 公民身份号码, ID number…); you check each column after uploading.',
   'import.headerCount': '{count} columns',
 
-  'public.arrival': 'Arriving',
-  'public.arrivalHint': 'Moving in or staying here',
-  'public.departure': 'Leaving',
-  'public.departureHint': 'Moved out or leaving soon',
-  'public.privacy':
-    'Your answers are used only for the community’s records, stored encrypted and protected by the Personal Information Protection Law.',
-  'public.invalidCode': 'This code is not valid',
-  'public.invalidCodeHint': 'Please contact the community office or your grid worker.',
-  'public.submitted': 'Submitted; the grid worker will confirm it',
-  'public.submittedHint':
-    'The grid worker checks it and completes the registration; no need to submit again.',
-  'public.another': 'Register another person',
-  'public.rateLimited': 'Too many submissions; try again in a minute',
-  'public.fixErrors': 'Please correct the marked fields',
-  'public.documentNumberPlaceholder': '18-character ID number',
-  'public.namePlaceholder': 'As on the document',
-  'public.phonePlaceholder': '11-digit mobile number',
-  'public.arrivedFromPlaceholder': 'e.g. Fuyang, Anhui',
-  'public.destinationPlaceholder': 'e.g. Hangzhou, Zhejiang',
   'public.selfReportTitle': 'Self-report',
   'public.selfReportHint': 'People returning to or arriving in the community, please report',
   'public.transportPlaceholder': 'e.g. train G7012, by car',
@@ -695,7 +627,6 @@ export const en: Messages = {
   'public.documentOrPhone': 'Give a document number or a phone number',
   'public.scanRecorded': 'Checked in',
   'public.scanRecordedAt': '{place} · {at}',
-  'public.dateRange': 'Between {min} and {max}',
   'public.selfReportCode': 'Self-report code',
 
   // ---- Epidemic prevention ----

@@ -2,15 +2,9 @@
 // so the web lists no level, role, status or audit action by hand: 'role.admin', 'auditAction.area.create'…
 import * as en from '../../../src/i18n/vocabulary.en';
 import * as zh from '../../../src/i18n/vocabulary.zh-CN';
+import { prefixed } from './prefixed';
 
-/** `prefixed('role', rolesZhCN)` gives 'role.admin', 'role.commander'…, with their keys typed. */
-export function prefixed<P extends string, K extends string>(
-  prefix: P,
-  names: Readonly<Record<K, string>>,
-): Record<`${P}.${K}`, string> {
-  const entries = Object.entries<string>(names).map(([word, text]) => [`${prefix}.${word}`, text]);
-  return Object.fromEntries(entries) as Record<`${P}.${K}`, string>;
-}
+export { prefixed };
 
 export const vocabularyZhCN = {
   ...prefixed('level', zh.levelsZhCN),

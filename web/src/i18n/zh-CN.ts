@@ -1,4 +1,5 @@
 // Chinese (Simplified) is the source dictionary: its keys are the keys of every other language.
+import { doorZhCN } from './door.zh-CN';
 import { eventsZhCN } from './events.zh-CN';
 import { mapZhCN } from './map.zh-CN';
 import { offlineZhCN } from './offline.zh-CN';
@@ -14,7 +15,8 @@ export const zhCN = {
   ...servicesZhCN,
   // Levels, roles, rights, statuses, audit actions, entity types, system actors: from the server's records.
   ...vocabularyZhCN,
-  'app.name': '网格卫士',
+  // The door page's words (its own small dictionary, web/door.html).
+  ...doorZhCN,
   'app.nameEn': 'Gridguard',
   'app.tagline': '网格化社会治理平台',
 
@@ -25,25 +27,18 @@ export const zhCN = {
   'common.search': '搜索',
   'common.reset': '重置',
   'common.actions': '操作',
-  'common.retry': '重试',
   'common.none': '无',
   'common.required': '必填',
   'common.total': '共 {total} 条',
   'common.allRoles': '全部角色',
   'common.loading': '加载中…',
   'common.edit': '编辑',
-  'common.back': '返回',
-  'common.submit': '提交',
   'common.notFilled': '未填写',
   'common.confirm': '确认',
   'common.years': '{age} 岁',
   'common.bornIn': '{year} 年生',
-  'common.maxLength': '最多 {max} 个字',
   'common.labelValue': '{label}：{value}',
   'common.refresh': '刷新',
-
-  'lang.switchTo': 'English',
-  'lang.switchTitle': '切换语言',
 
   'nav.areas': '区域',
   'nav.users': '用户',
@@ -76,8 +71,6 @@ export const zhCN = {
   'password.changed': '密码已修改',
   'password.submit': '确认修改',
 
-  'error.NETWORK_ERROR': '无法连接服务器，请检查网络',
-  'error.unknown': '操作失败：{message}',
   'error.HOUSE_AREA_MISMATCH': '房屋不在所选区域内',
   'error.UNIT_AREA_MISMATCH': '单位所在房屋不在所选区域内',
   'error.MAPPING_INVALID': '列对应关系有误，请检查',
@@ -255,13 +248,6 @@ export const zhCN = {
 
   'personStatus.all': '全部状态',
 
-  'documentType.resident_id': '居民身份证',
-  'documentType.passport': '护照',
-  'documentType.hk_macao_permit': '港澳居民来往内地通行证',
-  'documentType.taiwan_permit': '台湾居民来往大陆通行证',
-  'documentType.foreign_permanent_resident': '外国人永久居留身份证',
-  'documentType.hmt_residence_permit': '港澳台居民居住证',
-
   'houseUse.residential': '住宅',
   'houseUse.commercial': '商业',
   'houseUse.mixed': '商住',
@@ -289,11 +275,6 @@ export const zhCN = {
   'unitCategory.hotel': '酒店',
   'unitCategory.office': '机关办公',
   'unitCategory.other': '其他',
-
-  'healthColour.GREEN': '绿码',
-  'healthColour.YELLOW': '黄码',
-  'healthColour.RED': '红码',
-  'healthColour.UNKNOWN': '不清楚',
 
   'pendingKind.arrival': '来时登记',
   'pendingKind.departure': '走时注销',
@@ -325,47 +306,21 @@ export const zhCN = {
   'placeKind.transport': '交通站点',
   'placeKind.other': '其他场所',
 
-  'arrivalReason.务工': '务工',
-  'arrivalReason.经商': '经商',
-  'arrivalReason.探亲访友': '探亲访友',
-  'arrivalReason.就学': '就学',
-  'arrivalReason.返乡': '返乡',
-  'arrivalReason.租住': '租住',
-  'arrivalReason.其他': '其他',
-
-  'relation.户主': '户主',
-  'relation.配偶': '配偶',
-  'relation.子女': '子女',
-  'relation.父母': '父母',
-  'relation.其他亲属': '其他亲属',
-  'relation.租客': '租客',
-  'relation.其他': '其他',
-
-  'field.name': '姓名',
   'field.unitName': '单位名称',
-  'field.documentType': '证件类型',
-  'field.documentNumber': '证件号码',
   'field.sex': '性别',
   'field.birthDate': '出生日期',
   'field.birthYear': '出生年份',
   'field.age': '年龄',
-  'field.phone': '联系电话',
   'field.hukouAddress': '户籍地址',
   'field.currentAddress': '现住址',
   'field.residenceType': '人员类型',
-  'field.relation': '与户主关系',
-  'field.arrivalDate': '来本地日期',
-  'field.arrivalReason': '来本地事由',
-  'field.arrivedFrom': '来源地',
   'field.expectedDeparture': '预计离开日期',
   'field.workplace': '工作单位',
   'field.tags': '标签',
   'field.status': '状态',
   'field.house': '房屋',
   'field.area': '所属区域',
-  'field.departedOn': '离开日期',
   'field.departureDestination': '去向',
-  'field.destination': '去向',
   'field.updatedAt': '更新时间',
   'field.regionCode': '地区码',
   'field.gridCode': '网格编码',
@@ -390,8 +345,6 @@ export const zhCN = {
   'field.contactName': '联系人',
   'field.contactPhone': '联系电话',
   'field.employees': '从业人数',
-  'field.healthCodeColour': '健康码颜色',
-  'field.vaccinationDoses': '疫苗接种剂次',
   'field.travelStartedOn': '出发日期',
   'field.transport': '交通方式',
   'field.stayAddress': '在本社区的住址',
@@ -438,8 +391,6 @@ export const zhCN = {
   'personForm.registered': '已登记 {name}',
   'personForm.merged': '{name} 此前已登记，档案已更新',
   'personForm.added': '已加入本次走访：{name}',
-  'personForm.idInvalid': '身份证号码不正确：请核对位数、出生日期和最后一位校验码',
-  'personForm.phoneRule': '请输入 11 位手机号或带区号的固定电话',
 
   'houseSelect.placeholder': '输入地址搜索房屋',
 
@@ -655,23 +606,6 @@ export const zhCN = {
     '表头可用常见叫法（如“身份证号”“公民身份号码”“证件号码”），上传后可逐列核对对应字段。',
   'import.headerCount': '{count} 列',
 
-  'public.arrival': '来时登记',
-  'public.arrivalHint': '新搬来或来此居住',
-  'public.departure': '走时注销',
-  'public.departureHint': '已搬走或即将离开',
-  'public.privacy': '您填写的信息仅用于社区登记，加密保存，受《个人信息保护法》保护。',
-  'public.invalidCode': '二维码无效或已停用',
-  'public.invalidCodeHint': '请联系社区或网格员。',
-  'public.submitted': '已提交，等待网格员确认',
-  'public.submittedHint': '网格员核实后完成登记，无需重复提交。',
-  'public.another': '再登记一人',
-  'public.rateLimited': '提交太频繁，请 1 分钟后再试',
-  'public.fixErrors': '请按提示修改后再提交',
-  'public.documentNumberPlaceholder': '18 位身份证号码',
-  'public.namePlaceholder': '与证件一致',
-  'public.phonePlaceholder': '11 位手机号码',
-  'public.arrivedFromPlaceholder': '如：安徽省阜阳市',
-  'public.destinationPlaceholder': '如：浙江省杭州市',
   'public.selfReportTitle': '自主报备',
   'public.selfReportHint': '返回或来到本社区的人员请如实填报',
   'public.transportPlaceholder': '如：G7012 次列车、自驾',
@@ -682,7 +616,6 @@ export const zhCN = {
   'public.documentOrPhone': '请填写证件号码或手机号码',
   'public.scanRecorded': '已登记',
   'public.scanRecordedAt': '{place} · {at}',
-  'public.dateRange': '可选 {min} 至 {max}',
   'public.selfReportCode': '自主报备码',
 
   // ---- Epidemic prevention ----

@@ -1,6 +1,6 @@
 import { LockOutlined, SafetyCertificateOutlined, SafetyOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { isApiError } from '../api/client';
 import type { MeResponse as Me } from '../api/model';
@@ -10,6 +10,17 @@ import { LanguageSwitch } from '../components/LanguageSwitch';
 import { type I18n, useI18n } from '../i18n/context';
 import { errorText } from '../i18n/labels';
 import { startPageOf } from './HomePage';
+
+/**
+ * While the password is typed, the grid worker's first page (Today) comes down the wire, so signing in
+ * on a weak link waits for the sign-in and the day's lists only. A failed fetch is tried again on use.
+ */
+function prefetchTodayPage(): () => void {
+  const timer = window.setTimeout(() => {
+    import('./TodayPage').catch(() => undefined);
+  }, 300);
+  return () => window.clearTimeout(timer);
+}
 
 interface LoginValues {
   username: string;
@@ -61,6 +72,7 @@ export function LoginPage() {
   /** Set once the password was right and the account's second factor is owed. */
   const [challenge, setChallenge] = useState<string | null>(null);
   const [useRecovery, setUseRecovery] = useState(false);
+  useEffect(prefetchTodayPage, []);
   const from = (location.state as LoginRedirectState | null)?.from;
   // The page the user was sent here from; the start page ('/') is no page of their choosing.
   const returnTo = from && from !== '/' && !from.startsWith('/login') ? from : null;

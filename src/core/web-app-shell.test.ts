@@ -4,7 +4,8 @@ import { WEB_ROOT } from '../app.js';
 import { openTestDatabase } from '../test-support/database.js';
 import { testApp } from '../test-support/factories.js';
 
-// Needs the built web app (dist/web, `node scripts/build-if-stale.mjs`), as the browser tests do.
+// The installable app's entry files as served by serveWebApp (src/core/web-delivery.ts). Needs the
+// built web app (dist/web, `node scripts/build-if-stale.mjs`), as the browser tests do.
 let app: FastifyInstance;
 beforeAll(async () => {
   app = await testApp(await openTestDatabase('pglite'));
