@@ -4,13 +4,7 @@
 // multipart uploads, file downloads, the live feed — are the few special cases below.
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { FieldProblem } from '../../../src/i18n/problem-codes';
-import type {
-  AreaView,
-  FeedEvent,
-  ImportJobView,
-  ImportPreview,
-  PublicReportReceipt,
-} from './model';
+import type { AreaView, FeedEvent, ImportJobView, ImportPreview, PublicReportReceipt } from './model';
 import type { paths } from './schema.gen';
 import type { ImportKind } from './vocabulary';
 
