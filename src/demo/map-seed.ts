@@ -1,30 +1,12 @@
 import type { Transaction } from 'kysely';
 import { SeededRandom } from '../core/random.js';
-import type { DB, GeoJsonGeometry, MapFeatureKind, MapGeometry } from '../db/schema.js';
+import type { DB, MapFeatureKind, MapGeometry } from '../db/schema.js';
 import type { AreaRow } from '../hierarchy/repository.js';
+import { boxOf } from './area-box.js';
 import * as repo from './repository.js';
-
-interface Box {
-  west: number;
-  south: number;
-  east: number;
-  north: number;
-}
 
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
 const position = (lng: number, lat: number): [number, number] => [round6(lng), round6(lat)];
-
-function boxOf(area: AreaRow): Box {
-  const ring = (area.boundary as GeoJsonGeometry).coordinates[0] as number[][];
-  const lngs = ring.map((p) => p[0]!);
-  const lats = ring.map((p) => p[1]!);
-  return {
-    west: Math.min(...lngs),
-    east: Math.max(...lngs),
-    south: Math.min(...lats),
-    north: Math.max(...lats),
-  };
-}
 
 /** Houses stand this far (degrees, ~25 m) either side of their row's lane. */
 const SETBACK = 0.00023;

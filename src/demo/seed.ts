@@ -11,6 +11,7 @@ import { chineseName, SeededRandom } from '../core/random.js';
 import { seedDemoEvents } from '../events/demo.js';
 import { seedDemoCommunityServices } from '../services/demo.js';
 import { seedDemoEpidemic } from './epidemic-seed.js';
+import { boxOf } from './area-box.js';
 import { seedDemoGeography } from './map-seed.js';
 import * as repo from './repository.js';
 import { seedDemoRegister } from './register-seed.js';
@@ -203,7 +204,7 @@ export async function seedDemo(db: Kysely<DB>, options: DemoOptions): Promise<{ 
 
     const cellDrafts: NewArea[] = [];
     for (const micro of micros) {
-      const parentBox = microBoxOf(micro);
+      const parentBox = boxOf(micro);
       const rows = random.int(5, 7);
       const height = (parentBox.north - parentBox.south) / rows;
       for (let r = 0; r < rows; r++) {
@@ -327,16 +328,4 @@ export async function seedDemo(db: Kysely<DB>, options: DemoOptions): Promise<{ 
     });
     return { logins };
   });
-}
-
-function microBoxOf(micro: AreaRow) {
-  const ring = (micro.boundary as GeoJsonGeometry).coordinates[0] as number[][];
-  const lngs = ring.map((p) => p[0]!);
-  const lats = ring.map((p) => p[1]!);
-  return {
-    west: Math.min(...lngs),
-    east: Math.max(...lngs),
-    south: Math.min(...lats),
-    north: Math.max(...lats),
-  };
 }
