@@ -96,7 +96,13 @@ export default defineConfig({
         globPatterns: ['**/*.{js,css,html,svg,png,woff2}'],
         // Left out of the download a phone makes at sign-in: the big screen's charts, and MapLibre (a map
         // needs the online map API anyway; offline the picker says so and keeps its GPS button).
-        globIgnores: ['**/echarts-*.js', '**/GeoMap-*.js', '**/GeoMap-*.css'],
+        globIgnores: [
+          '**/echarts-*.js',
+          '**/maplibre-*.js',
+          '**/maplibre-*.css',
+          '**/GeoMap-*.js',
+          '**/GeoMap-*.css',
+        ],
         maximumFileSizeToCacheInBytes: 3 * 1024 * 1024,
         // Every app route opens index.html from the cache; the API, Open311 and the door page (its own
         // document, /h/<token>) never go through it.

@@ -42,3 +42,16 @@ it.runIf(WEB_ROOT)(
     expect(api.headers['cache-control']).not.toBe('no-cache');
   },
 );
+
+it.runIf(WEB_ROOT)(
+  'precaches the phone app shell, not the big screen’s charts nor MapLibre (the download a phone makes at sign-in)',
+  async () => {
+    const worker = (await app.inject({ url: '/sw.js' })).body;
+    const precached = [...worker.matchAll(/url:"([^"]+)"/g)].map((match) => match[1]!);
+    expect(precached).toContain('index.html');
+    expect(precached.some((url) => /^assets\/TodayPage-.*\.js$/.test(url))).toBe(true);
+    expect(precached.filter((url) => /echarts|maplibre|GeoMap/.test(url))).toEqual([]);
+    // Nothing that answers with personal data: no API route is ever cached by the service worker.
+    expect(precached.filter((url) => url.startsWith('api/') || url.startsWith('/api/'))).toEqual([]);
+  },
+);
