@@ -292,6 +292,19 @@ function PersonForm({
     onChange: (event: { target: { value: string } }) => form.set(name, event.target.value),
   });
   const dateRange = limits && t('public.dateRange', { min: limits.min, max: limits.max });
+  // Arrival and departure ask for one date each, within the same allowed range.
+  const dateField = (name: 'arrivalDate' | 'departedOn', label: string) => (
+    <Field id={name} label={label} problem={problems[name]} extra={dateRange}>
+      <input
+        id={name}
+        type="date"
+        min={limits?.min}
+        max={limits?.max}
+        value={values[name]}
+        onChange={(event) => form.set(name, event.target.value)}
+      />
+    </Field>
+  );
   const headers = { 'accept-language': i18n.locale };
 
   const submit = () =>
@@ -394,21 +407,7 @@ function PersonForm({
             <Field id="arrivedFrom" label={t('field.arrivedFrom')} problem={problems.arrivedFrom}>
               <input placeholder={t('public.arrivedFromPlaceholder')} {...text('arrivedFrom')} />
             </Field>
-            <Field
-              id="arrivalDate"
-              label={t('field.arrivalDate')}
-              problem={problems.arrivalDate}
-              extra={dateRange}
-            >
-              <input
-                id="arrivalDate"
-                type="date"
-                min={limits?.min}
-                max={limits?.max}
-                value={values.arrivalDate}
-                onChange={(event) => form.set('arrivalDate', event.target.value)}
-              />
-            </Field>
+            {dateField('arrivalDate', t('field.arrivalDate'))}
             <Field id="arrivalReason" group label={t('field.arrivalReason')} problem={problems.arrivalReason}>
               <Chips
                 id="arrivalReason"
@@ -463,21 +462,7 @@ function PersonForm({
           </>
         ) : (
           <>
-            <Field
-              id="departedOn"
-              label={t('field.departedOn')}
-              problem={problems.departedOn}
-              extra={dateRange}
-            >
-              <input
-                id="departedOn"
-                type="date"
-                min={limits?.min}
-                max={limits?.max}
-                value={values.departedOn}
-                onChange={(event) => form.set('departedOn', event.target.value)}
-              />
-            </Field>
+            {dateField('departedOn', t('field.departedOn'))}
             <Field id="destination" label={t('field.destination')} problem={problems.destination}>
               <input placeholder={t('public.destinationPlaceholder')} {...text('destination')} />
             </Field>
