@@ -62,24 +62,6 @@ export function hasWebGL(): boolean {
   return webgl;
 }
 
-/** [west, south, east, north] of every position in some geometries, or null when there is none. */
-export function boundsOf(geometries: Array<{ coordinates: unknown }>): Bounds | null {
-  const box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-  const visit = (value: unknown) => {
-    if (!Array.isArray(value)) return;
-    if (typeof value[0] === 'number' && typeof value[1] === 'number') {
-      box[0] = Math.min(box[0], value[0]);
-      box[1] = Math.min(box[1], value[1]);
-      box[2] = Math.max(box[2], value[0]);
-      box[3] = Math.max(box[3], value[1]);
-      return;
-    }
-    value.forEach(visit);
-  };
-  geometries.forEach((geometry) => visit(geometry.coordinates));
-  return Number.isFinite(box[0]) ? box : null;
-}
-
 /** About 200 m around a point: the view of a lone pin. */
 export const aroundPoint = (point: LngLat): Bounds => [
   point.lng - 0.002,
