@@ -6,7 +6,7 @@ export { ROLES, RIGHTS, type Right, type Role } from '../core/vocabulary.js';
 /** Data categories a department role can be granted; each opens the rights listed. */
 export const DEPARTMENT_CATEGORIES = {
   health: ['person.read', 'health.read'],
-  police: ['person.read', 'event.read'],
+  police: ['person.read', 'event.read', 'checkpoint.read'],
   industry: ['event.read'],
   city_management: ['event.read', 'event.handle'],
 } as const satisfies Record<DepartmentCategory, readonly Right[]>;
@@ -23,6 +23,7 @@ export const ROLE_RIGHTS: Record<Role, readonly Right[]> = {
     'event.dispatch',
     'announcement.write',
     'review.read',
+    'checkpoint.read',
   ],
   community_staff: [
     ...READ_ALL,
@@ -41,6 +42,10 @@ export const ROLE_RIGHTS: Record<Role, readonly Right[]> = {
     'announcement.write',
     'team.manage',
     'review.read',
+    'checkpoint.read',
+    'checkpoint.check',
+    'checkpoint.manage',
+    'pass.issue',
   ],
   grid_leader: [
     ...READ_ALL,
@@ -55,6 +60,10 @@ export const ROLE_RIGHTS: Record<Role, readonly Right[]> = {
     'announcement.write',
     'team.manage',
     'review.read',
+    'checkpoint.read',
+    'checkpoint.check',
+    'checkpoint.manage',
+    'pass.issue',
   ],
   grid_worker: [
     'area.read',
@@ -67,10 +76,22 @@ export const ROLE_RIGHTS: Record<Role, readonly Right[]> = {
     'event.read',
     'event.handle',
     'service.handle',
+    'checkpoint.read',
+    'checkpoint.check',
+    'pass.issue',
   ],
-  volunteer: ['area.read', 'service.handle'],
+  // Volunteers staff gates (值守): they see their checkpoints and check, nothing more.
+  volunteer: ['area.read', 'service.handle', 'checkpoint.read', 'checkpoint.check'],
   doctor: ['area.read', 'person.read', 'health.read', 'health.write'],
-  police: ['area.read', 'person.read', 'person.reveal', 'event.read', 'event.handle'],
+  police: [
+    'area.read',
+    'person.read',
+    'person.reveal',
+    'event.read',
+    'event.handle',
+    'checkpoint.read',
+    'checkpoint.check',
+  ],
   department: ['area.read'],
 };
 

@@ -53,6 +53,10 @@ export const RIGHTS = [
   'team.manage',
   'review.read',
   'token.manage',
+  'checkpoint.read',
+  'checkpoint.check',
+  'checkpoint.manage',
+  'pass.issue',
 ] as const;
 export type Right = (typeof RIGHTS)[number];
 
@@ -673,3 +677,37 @@ export type InboxReason = (typeof INBOX_REASONS)[number];
 /** The kinds of health record a feed carries to people (risk-area lists are not about people). */
 export const RECORD_KINDS = ['tests', 'vaccinations', 'temperatures', 'healthcodes'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
+
+/** Kinds of checkpoint (卡口): traffic checkpoint, compound gate, village entrance, urban-village access hut, station. */
+export const CHECKPOINT_KINDS = [
+  'traffic',
+  'compound_gate',
+  'village_entrance',
+  'access_hut',
+  'station',
+] as const;
+export type CheckpointKind = (typeof CHECKPOINT_KINDS)[number];
+
+/** Who or what crossed a checkpoint. */
+export const CHECKPOINT_SUBJECTS = ['person', 'vehicle'] as const;
+export type CheckpointSubject = (typeof CHECKPOINT_SUBJECTS)[number];
+
+/** Which way a person or vehicle crossed. */
+export const CHECKPOINT_DIRECTIONS = ['in', 'out'] as const;
+export type CheckpointDirection = (typeof CHECKPOINT_DIRECTIONS)[number];
+
+/** What the person on duty decided. */
+export const CHECKPOINT_DECISIONS = ['allowed', 'refused'] as const;
+export type CheckpointDecision = (typeof CHECKPOINT_DECISIONS)[number];
+
+/** Where a crossing record came from: the person on duty, or a device (plate camera, face gate). */
+export const CHECKPOINT_RECORD_SOURCES = ['staff', 'device'] as const;
+export type CheckpointRecordSource = (typeof CHECKPOINT_RECORD_SOURCES)[number];
+
+/** One glance at the gate: green passes, amber needs a look, red must not pass. */
+export const HEALTH_VERDICTS = ['green', 'amber', 'red'] as const;
+export type HealthVerdict = (typeof HEALTH_VERDICTS)[number];
+
+/** A pass (通行证). Expiry is computed from valid_to, never stored. */
+export const PASS_STATUSES = ['pending', 'active', 'revoked', 'rejected'] as const;
+export type PassStatus = (typeof PASS_STATUSES)[number];

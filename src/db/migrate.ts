@@ -21,6 +21,7 @@ import * as requestFollowTokens from './migrations/20261206_1400_request_follow_
 import * as sealedNames from './migrations/20261206_2310_sealed_names.js';
 import * as idempotencyKeys from './migrations/20261207_0600_idempotency_keys.js';
 import * as maps from './migrations/20261207_0610_maps.js';
+import * as checkpoints from './migrations/20261207_0900_checkpoints.js';
 import type { DB } from './schema.js';
 
 /** Every migration, in order. Listed statically so the bundle and tests need no directory scan. */
@@ -46,6 +47,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261206_2310_sealed_names': sealedNames,
   '20261207_0600_idempotency_keys': idempotencyKeys,
   '20261207_0610_maps': maps,
+  '20261207_0900_checkpoints': checkpoints,
 };
 
 function migrator(db: Kysely<DB>): Migrator {

@@ -561,10 +561,113 @@ export interface CamerasTable {
   area_path: string;
   code: string;
   name: string;
-  kind: 'road' | 'river' | 'high_point' | 'gate';
+  kind: CameraKind;
   lng: number | null;
   lat: number | null;
   status: Generated<'online' | 'offline' | 'retired'>;
+  created_at: Timestamp;
+  /** The checkpoint a plate camera or face gate stands at. */
+  checkpoint_id: number | null;
+}
+
+export type CameraKind = 'road' | 'river' | 'high_point' | 'gate' | 'plate' | 'face_gate';
+
+/** Opening hours of a checkpoint, local time "HH:MM"; a span may run past midnight. */
+export interface OpeningSpan {
+  from: string;
+  to: string;
+}
+
+export interface CheckpointsTable {
+  id: Generated<number>;
+  area_id: number;
+  area_path: string;
+  code: string;
+  name: string;
+  kind: V.CheckpointKind;
+  lng: number | null;
+  lat: number | null;
+  team_id: number | null;
+  /** null = open around the clock. */
+  hours: JSONColumnType<OpeningSpan[] | null, string | null | undefined, string | null>;
+  check_temperature: Generated<boolean>;
+  check_health_code: Generated<boolean>;
+  test_within_hours: number | null;
+  pass_required: Generated<boolean>;
+  residents_only: Generated<boolean>;
+  place_id: number | null;
+  retired_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One crossing of a checkpoint by a person or a vehicle, checked on duty or read by a device. */
+export interface CheckpointRecordsTable {
+  id: Generated<string>;
+  checkpoint_id: number;
+  area_path: string;
+  subject: V.CheckpointSubject;
+  source: V.CheckpointRecordSource;
+  at: Timestamp;
+  direction: V.CheckpointDirection | null;
+  person_id: number | null;
+  document_masked: string | null;
+  name_masked: string | null;
+  plate: string | null;
+  plate_kind: string | null;
+  temperature: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  fever: Generated<boolean>;
+  disinfected: boolean | null;
+  verdict: V.HealthVerdict | null;
+  /** Codes of the reasons behind the verdict or the flag (translated on display). */
+  reasons: JSONColumnType<string[], string | undefined, string>;
+  decision: V.CheckpointDecision | null;
+  flagged: Generated<boolean>;
+  origin: string | null;
+  destination: string | null;
+  cargo: string | null;
+  passenger_person_ids: ColumnType<number[], number[] | undefined, number[]>;
+  pass_id: number | null;
+  camera_id: number | null;
+  external_id: string | null;
+  reads: Generated<number>;
+  last_read_at: NullableTimestamp;
+  event_id: number | null;
+  recorded_by_user_id: number | null;
+  recorded_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface PassSigningKeysTable {
+  id: Generated<number>;
+  kid: string;
+  public_jwk: JSONColumnType<Record<string, string>, string, string>;
+  /** The private JWK, sealed with the field cipher. */
+  private_secret: string;
+  created_at: Timestamp;
+  retired_at: NullableTimestamp;
+}
+
+/** A pass (通行证): who may cross which checkpoints, when. */
+export interface PassesTable {
+  id: Generated<number>;
+  code: string;
+  person_id: number;
+  area_id: number;
+  area_path: string;
+  house_id: number | null;
+  purpose: string;
+  valid_from: Timestamp;
+  valid_to: Timestamp;
+  /** Empty = every checkpoint of the pass's area. */
+  checkpoint_ids: ColumnType<number[], number[] | undefined, number[]>;
+  status: Generated<V.PassStatus>;
+  applied_by: 'staff' | 'resident';
+  issued_at: NullableTimestamp;
+  issued_by: string | null;
+  revoked_at: NullableTimestamp;
+  revoked_by: string | null;
+  revoke_reason: string | null;
   created_at: Timestamp;
 }
 
@@ -897,6 +1000,10 @@ export interface IdempotencyKeysTable {
 export interface DB {
   idempotency_keys: IdempotencyKeysTable;
   cameras: CamerasTable;
+  checkpoints: CheckpointsTable;
+  checkpoint_records: CheckpointRecordsTable;
+  pass_signing_keys: PassSigningKeysTable;
+  passes: PassesTable;
   map_features: MapFeaturesTable;
   work_calendar_days: WorkCalendarDaysTable;
   event_categories: EventCategoriesTable;

@@ -6,15 +6,22 @@ import type {
   AnnouncementStatus,
   AreaKind,
   AuditAction,
+  CheckpointDecision,
+  CheckpointDirection,
+  CheckpointKind,
+  CheckpointRecordSource,
+  CheckpointSubject,
   DepartmentCategory,
   EntityType,
   EventStatus,
   FeedBatchStatus,
+  HealthVerdict,
   ImportStatus,
   InboxStatus,
   KeyPersonStatus,
   LeadStatus,
   Level,
+  PassStatus,
   PendingChangeStatus,
   PersonStatus,
   RequestKind,
@@ -78,6 +85,10 @@ export const rightsEn: Readonly<Record<Right, string>> = {
   'team.manage': 'Manage teams',
   'review.read': 'View performance review',
   'token.manage': 'Manage API tokens',
+  'checkpoint.read': 'View checkpoints',
+  'checkpoint.check': 'Check at checkpoints',
+  'checkpoint.manage': 'Manage checkpoints',
+  'pass.issue': 'Issue passes',
 };
 
 export const departmentCategoriesEn: Readonly<Record<DepartmentCategory, string>> = {
@@ -331,4 +342,45 @@ export const systemActorsEn: Readonly<Record<SystemActor, string>> = {
   'system:escalation': 'Automatic escalation',
   'system:returnee-scan': 'Automatic returnee scan',
   'system:reporter': 'Reporter',
+};
+
+export const checkpointKindsEn: Readonly<Record<CheckpointKind, string>> = {
+  traffic: 'Traffic checkpoint',
+  compound_gate: 'Compound gate',
+  village_entrance: 'Village entrance',
+  access_hut: 'Access hut',
+  station: 'Station',
+};
+
+export const checkpointSubjectsEn: Readonly<Record<CheckpointSubject, string>> = {
+  person: 'Person',
+  vehicle: 'Vehicle',
+};
+
+export const checkpointDirectionsEn: Readonly<Record<CheckpointDirection, string>> = {
+  in: 'In',
+  out: 'Out',
+};
+
+export const checkpointDecisionsEn: Readonly<Record<CheckpointDecision, string>> = {
+  allowed: 'Allowed',
+  refused: 'Refused',
+};
+
+export const checkpointRecordSourcesEn: Readonly<Record<CheckpointRecordSource, string>> = {
+  staff: 'Checked by staff',
+  device: 'Device read',
+};
+
+export const healthVerdictsEn: Readonly<Record<HealthVerdict, string>> = {
+  green: 'May pass',
+  amber: 'Check further',
+  red: 'Must not pass',
+};
+
+export const passStatusesEn: Readonly<Record<PassStatus, string>> = {
+  pending: 'Pending',
+  active: 'Active',
+  revoked: 'Revoked',
+  rejected: 'Rejected',
 };

@@ -6,15 +6,22 @@ import type {
   AnnouncementStatus,
   AreaKind,
   AuditAction,
+  CheckpointDecision,
+  CheckpointDirection,
+  CheckpointKind,
+  CheckpointRecordSource,
+  CheckpointSubject,
   DepartmentCategory,
   EntityType,
   EventStatus,
   FeedBatchStatus,
+  HealthVerdict,
   ImportStatus,
   InboxStatus,
   KeyPersonStatus,
   LeadStatus,
   Level,
+  PassStatus,
   PendingChangeStatus,
   PersonStatus,
   RequestKind,
@@ -78,6 +85,10 @@ export const rightsZhCN: Readonly<Record<Right, string>> = {
   'team.manage': '管理团队',
   'review.read': '查看绩效考核',
   'token.manage': '管理接口令牌',
+  'checkpoint.read': '查看卡口',
+  'checkpoint.check': '卡口查验',
+  'checkpoint.manage': '管理卡口',
+  'pass.issue': '签发通行证',
 };
 
 export const departmentCategoriesZhCN: Readonly<Record<DepartmentCategory, string>> = {
@@ -331,4 +342,45 @@ export const systemActorsZhCN: Readonly<Record<SystemActor, string>> = {
   'system:escalation': '系统自动升级',
   'system:returnee-scan': '返乡人员自动扫描',
   'system:reporter': '报告人',
+};
+
+export const checkpointKindsZhCN: Readonly<Record<CheckpointKind, string>> = {
+  traffic: '交通卡口',
+  compound_gate: '小区门岗',
+  village_entrance: '村口',
+  access_hut: '城中村卡口岗亭',
+  station: '站点',
+};
+
+export const checkpointSubjectsZhCN: Readonly<Record<CheckpointSubject, string>> = {
+  person: '人员',
+  vehicle: '车辆',
+};
+
+export const checkpointDirectionsZhCN: Readonly<Record<CheckpointDirection, string>> = {
+  in: '进',
+  out: '出',
+};
+
+export const checkpointDecisionsZhCN: Readonly<Record<CheckpointDecision, string>> = {
+  allowed: '放行',
+  refused: '劝返',
+};
+
+export const checkpointRecordSourcesZhCN: Readonly<Record<CheckpointRecordSource, string>> = {
+  staff: '人工查验',
+  device: '设备识别',
+};
+
+export const healthVerdictsZhCN: Readonly<Record<HealthVerdict, string>> = {
+  green: '可通行',
+  amber: '需核实',
+  red: '禁止通行',
+};
+
+export const passStatusesZhCN: Readonly<Record<PassStatus, string>> = {
+  pending: '待审核',
+  active: '有效',
+  revoked: '已吊销',
+  rejected: '已驳回',
 };

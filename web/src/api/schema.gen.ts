@@ -5845,7 +5845,7 @@ export interface components {
             reason?: string;
         };
         /** @enum {unknown} */
-        Right: "area.read" | "area.manage" | "user.read" | "user.manage" | "audit.read" | "person.read" | "person.write" | "person.reveal" | "person.export" | "health.read" | "health.write" | "event.read" | "event.handle" | "event.dispatch" | "service.handle" | "service.manage" | "event.configure" | "announcement.write" | "team.manage" | "review.read" | "token.manage";
+        Right: "area.read" | "area.manage" | "user.read" | "user.manage" | "audit.read" | "person.read" | "person.write" | "person.reveal" | "person.export" | "health.read" | "health.write" | "event.read" | "event.handle" | "event.dispatch" | "service.handle" | "service.manage" | "event.configure" | "announcement.write" | "team.manage" | "review.read" | "token.manage" | "checkpoint.read" | "checkpoint.check" | "checkpoint.manage" | "pass.issue";
         RiskAreaList: {
             items: components["schemas"]["RiskAreaView"][];
         };

@@ -30,6 +30,13 @@ export const vocabularyZhCN = {
   ...prefixed('auditAction', zh.auditActionsZhCN),
   ...prefixed('entityType', zh.entityTypesZhCN),
   ...prefixed('systemActor', zh.systemActorsZhCN),
+  ...prefixed('checkpoint.kind', zh.checkpointKindsZhCN),
+  ...prefixed('checkpoint.subject', zh.checkpointSubjectsZhCN),
+  ...prefixed('checkpoint.direction', zh.checkpointDirectionsZhCN),
+  ...prefixed('checkpoint.decision', zh.checkpointDecisionsZhCN),
+  ...prefixed('checkpoint.source', zh.checkpointRecordSourcesZhCN),
+  ...prefixed('healthVerdict', zh.healthVerdictsZhCN),
+  ...prefixed('pass.status', zh.passStatusesZhCN),
 };
 
 export const vocabularyEn: typeof vocabularyZhCN = {
@@ -56,4 +63,11 @@ export const vocabularyEn: typeof vocabularyZhCN = {
   ...prefixed('auditAction', en.auditActionsEn),
   ...prefixed('entityType', en.entityTypesEn),
   ...prefixed('systemActor', en.systemActorsEn),
+  ...prefixed('checkpoint.kind', en.checkpointKindsEn),
+  ...prefixed('checkpoint.subject', en.checkpointSubjectsEn),
+  ...prefixed('checkpoint.direction', en.checkpointDirectionsEn),
+  ...prefixed('checkpoint.decision', en.checkpointDecisionsEn),
+  ...prefixed('checkpoint.source', en.checkpointRecordSourcesEn),
+  ...prefixed('healthVerdict', en.healthVerdictsEn),
+  ...prefixed('pass.status', en.passStatusesEn),
 };
