@@ -601,6 +601,37 @@ export interface CheckpointsTable {
   updated_at: Timestamp;
 }
 
+/** A planned shift of the rota: who is due at a checkpoint when. */
+export interface CheckpointShiftsTable {
+  id: Generated<number>;
+  checkpoint_id: number;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  team_id: number | null;
+  user_ids: ColumnType<number[], number[] | undefined, number[]>;
+  min_staff: Generated<number>;
+  note: string | null;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+/** One person's time on duty at a checkpoint, from sign-in to sign-out. */
+export interface CheckpointDutyTable {
+  id: Generated<number>;
+  checkpoint_id: number;
+  user_id: number;
+  user_name: string;
+  shift_id: number | null;
+  signed_in_at: Timestamp;
+  sign_in_lng: number | null;
+  sign_in_lat: number | null;
+  sign_in_accuracy_m: number | null;
+  signed_out_at: NullableTimestamp;
+  sign_out_lng: number | null;
+  sign_out_lat: number | null;
+  handover_note: string | null;
+}
+
 /** One crossing of a checkpoint by a person or a vehicle, checked on duty or read by a device. */
 export interface CheckpointRecordsTable {
   id: Generated<string>;
@@ -633,6 +664,8 @@ export interface CheckpointRecordsTable {
   reads: Generated<number>;
   last_read_at: NullableTimestamp;
   event_id: number | null;
+  /** The duty the person recording was on. */
+  duty_id: number | null;
   recorded_by_user_id: number | null;
   recorded_by: string | null;
   created_at: Timestamp;
@@ -1001,6 +1034,8 @@ export interface DB {
   idempotency_keys: IdempotencyKeysTable;
   cameras: CamerasTable;
   checkpoints: CheckpointsTable;
+  checkpoint_shifts: CheckpointShiftsTable;
+  checkpoint_duty: CheckpointDutyTable;
   checkpoint_records: CheckpointRecordsTable;
   pass_signing_keys: PassSigningKeysTable;
   passes: PassesTable;

@@ -31,6 +31,50 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`.execute(db);
   await sql`create index checkpoints_area_path_idx on checkpoints (area_path)`.execute(db);
 
+  // The rota: who is due at a checkpoint when (a team, named people, or both), and how many at least.
+  await sql`
+    create table checkpoint_shifts (
+      id serial primary key,
+      checkpoint_id integer not null references checkpoints(id),
+      starts_at timestamptz not null,
+      ends_at timestamptz not null check (ends_at > starts_at),
+      team_id integer references teams(id),
+      user_ids integer[] not null default '{}',
+      min_staff integer not null default 1 check (min_staff between 1 and 50),
+      note text check (length(note) <= 200),
+      created_by text not null,
+      created_at timestamptz not null default now()
+    )`.execute(db);
+  await sql`create index checkpoint_shifts_checkpoint_idx on checkpoint_shifts (checkpoint_id, starts_at)`.execute(
+    db,
+  );
+  await sql`create index checkpoint_shifts_time_idx on checkpoint_shifts (starts_at, ends_at)`.execute(db);
+
+  // Who actually stood there: sign-in and sign-out from the phone, with position and a hand-over note.
+  await sql`
+    create table checkpoint_duty (
+      id serial primary key,
+      checkpoint_id integer not null references checkpoints(id),
+      user_id integer not null references users(id),
+      user_name text not null,
+      shift_id integer references checkpoint_shifts(id),
+      signed_in_at timestamptz not null,
+      sign_in_lng double precision check (sign_in_lng between -180 and 180),
+      sign_in_lat double precision check (sign_in_lat between -90 and 90),
+      sign_in_accuracy_m integer check (sign_in_accuracy_m between 0 and 10000),
+      signed_out_at timestamptz check (signed_out_at >= signed_in_at),
+      sign_out_lng double precision check (sign_out_lng between -180 and 180),
+      sign_out_lat double precision check (sign_out_lat between -90 and 90),
+      handover_note text check (length(handover_note) <= 500)
+    )`.execute(db);
+  await sql`create index checkpoint_duty_checkpoint_idx on checkpoint_duty (checkpoint_id, signed_in_at desc)`.execute(
+    db,
+  );
+  // One open duty per person: signing in elsewhere signs out here first.
+  await sql`create unique index checkpoint_duty_open_idx on checkpoint_duty (user_id) where signed_out_at is null`.execute(
+    db,
+  );
+
   // One row per crossing: a person checked on duty, a face-gate pass, a plate read or a vehicle check.
   await sql`
     create table checkpoint_records (
@@ -64,6 +108,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       reads integer not null default 1 check (reads >= 1),
       last_read_at timestamptz,
       event_id integer references events(id),
+      duty_id integer references checkpoint_duty(id),
       recorded_by_user_id integer references users(id),
       recorded_by text,
       created_at timestamptz not null default now(),
@@ -142,5 +187,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop table if exists checkpoint_records`.execute(db);
   await sql`drop table if exists passes`.execute(db);
   await sql`drop table if exists pass_signing_keys`.execute(db);
+  await sql`drop table if exists checkpoint_duty`.execute(db);
+  await sql`drop table if exists checkpoint_shifts`.execute(db);
   await sql`drop table if exists checkpoints`.execute(db);
 }
