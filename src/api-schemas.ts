@@ -3,6 +3,9 @@
 import type { FastifyInstance } from 'fastify';
 import { registerNamedSchemas } from './core/named-schemas.js';
 import * as closedLists from './core/closed-schemas.js';
+import * as checkpointDeviceReads from './checkpoints/device-reads-schema.js';
+import * as checkpointDeviceRegistry from './checkpoints/device-registry-schema.js';
+import * as checkpointVehicles from './checkpoints/vehicle-schema.js';
 import * as core from './core/schemas.js';
 import * as pagination from './core/pagination.js';
 import * as announcements from './announcements/schema.js';
@@ -39,6 +42,9 @@ const MODULES = [
   pagination,
   announcements,
   audit,
+  checkpointDeviceReads,
+  checkpointDeviceRegistry,
+  checkpointVehicles,
   auth,
   eventsPhotos,
   events,

@@ -37,6 +37,7 @@ describe('configuration', () => {
     [{ GRIDGUARD_COOKIE_SECURE: 'sometimes' }, 'GRIDGUARD_COOKIE_SECURE'],
     [{ GRIDGUARD_API_DOCS: 'everyone' }, 'GRIDGUARD_API_DOCS'],
     [{ GRIDGUARD_PLACE_SCAN_RETENTION_DAYS: 'two weeks' }, 'GRIDGUARD_PLACE_SCAN_RETENTION_DAYS'],
+    [{ GRIDGUARD_VEHICLE_CHECK_WINDOW_HOURS: '0' }, 'GRIDGUARD_VEHICLE_CHECK_WINDOW_HOURS'],
     [{ GRIDGUARD_BASEMAP: 'tiles.example.cn' }, 'GRIDGUARD_BASEMAP'],
     [{ GRIDGUARD_BASEMAP: 'https://tiles.example.cn/{z}/{x}.png' }, 'GRIDGUARD_BASEMAP'],
     [{ GRIDGUARD_BASEMAP: 'pmtiles:relative/map.pmtiles' }, 'GRIDGUARD_BASEMAP'],

@@ -568,6 +568,8 @@ export interface CamerasTable {
   created_at: Timestamp;
   /** The checkpoint a plate camera or face gate stands at. */
   checkpoint_id: number | null;
+  /** When the device last sent a read. */
+  last_read_at: NullableTimestamp;
 }
 
 export type CameraKind = 'road' | 'river' | 'high_point' | 'gate' | 'plate' | 'face_gate';
@@ -668,6 +670,34 @@ export interface CheckpointRecordsTable {
   duty_id: number | null;
   recorded_by_user_id: number | null;
   recorded_by: string | null;
+  created_at: Timestamp;
+  /** Driver and passengers of a vehicle check, masked; personId when the ID number matched the register. */
+  occupants: JSONColumnType<VehicleOccupant[], string | undefined, string>;
+}
+
+export interface VehicleOccupant {
+  role: 'driver' | 'passenger';
+  documentMasked: string;
+  personId: number | null;
+}
+
+/** A device read with an external id and the record it became or merged into (a retry is stored once). */
+export interface CheckpointDeviceReadsTable {
+  camera_id: number;
+  external_id: string;
+  record_id: string;
+}
+
+/** Where a vehicle was seen by another source (traffic police, highway exits), pushed by a feed. */
+export interface VehicleTrailsTable {
+  id: Generated<string>;
+  plate: string;
+  at: Timestamp;
+  region_code: string | null;
+  place: string | null;
+  source: string;
+  token_id: number | null;
+  external_id: string | null;
   created_at: Timestamp;
 }
 
@@ -1037,6 +1067,8 @@ export interface DB {
   checkpoint_shifts: CheckpointShiftsTable;
   checkpoint_duty: CheckpointDutyTable;
   checkpoint_records: CheckpointRecordsTable;
+  checkpoint_device_reads: CheckpointDeviceReadsTable;
+  vehicle_trails: VehicleTrailsTable;
   pass_signing_keys: PassSigningKeysTable;
   passes: PassesTable;
   map_features: MapFeaturesTable;

@@ -25,4 +25,6 @@ export const NOTIFICATIONS_EN: Readonly<Record<NotificationText, string>> = {
   recordKindTemperature: 'temperature',
   recordKindHealthCode: 'health code',
   inboxTurnedIntoLead: 'turned into lead {id}',
+  vehicleFlagged: '[Risk vehicle] {plate} passed {checkpoint}',
+  vehicleFlaggedBody: 'Its trail touches risk areas: {areas}',
 };

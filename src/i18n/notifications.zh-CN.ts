@@ -27,6 +27,8 @@ export const NOTIFICATIONS_ZH_CN = {
   recordKindTemperature: '体温',
   recordKindHealthCode: '健康码',
   inboxTurnedIntoLead: '已转为线索 {id}',
+  vehicleFlagged: '【风险车辆】{plate} 经过{checkpoint}',
+  vehicleFlaggedBody: '行程涉及风险地区：{areas}',
 } as const;
 
 /** The texts of notifications the server words itself. */

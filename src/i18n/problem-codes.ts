@@ -98,6 +98,9 @@ export const PROBLEM_CODES = [
   'regionCode',
   'riskLevel',
   'periodInvalid',
+  // Licence plates (checkpoints/plate.ts).
+  'plateProvince',
+  'plateFormat',
   'leadIdentity',
   'deadline',
   'deadlinePast',

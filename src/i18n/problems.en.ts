@@ -90,6 +90,8 @@ export const PROBLEMS_EN: Record<ProblemCode, string> = {
   regionCode: 'A region code is 6 (county), 9 (township) or 12 (village) digits',
   riskLevel: 'Unknown risk level "{value}" (高, 中 or 低)',
   periodInvalid: 'The end must be after the start',
+  plateProvince: 'Does not start with a province (such as 浙 or 沪)',
+  plateFormat: 'Is not a valid plate (such as 浙A12345 or 浙AD12345)',
   leadIdentity: 'Give an ID number, a phone, or a name with an address',
   deadline: 'Write the deadline as 2026-11-03 18:00, 2026-11-03 or 48h',
   deadlinePast: 'The deadline has already passed',

@@ -88,6 +88,8 @@ export const PROBLEMS_ZH_CN: Record<ProblemCode, string> = {
   regionCode: '地区编码应为 6 位（县）、9 位（乡镇）或 12 位（村）',
   riskLevel: '无法识别的风险等级“{value}”（请写高、中或低）',
   periodInvalid: '结束时间必须晚于开始时间',
+  plateProvince: '开头不是省份简称（如 浙、沪）',
+  plateFormat: '不是有效的车牌号（如 浙A12345、浙AD12345）',
   leadIdentity: '请填写身份证号、电话，或姓名加地址',
   deadline: '期限请写成 2026-11-03 18:00、2026-11-03 或 48h',
   deadlinePast: '期限已过',
