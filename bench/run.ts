@@ -6,6 +6,7 @@ import { importPersonsBench } from './figures/import-persons.js';
 import { importTestsBench } from './figures/import-tests.js';
 import { screenBench } from './figures/screen.js';
 import { eventsBench } from './figures/events.js';
+import { checkpointPlatesBench } from './figures/checkpoint-plates.js';
 import { webBench } from './figures/web.js';
 
 const MODULES: BenchModule[] = [
@@ -14,6 +15,7 @@ const MODULES: BenchModule[] = [
   importTestsBench,
   screenBench,
   eventsBench,
+  checkpointPlatesBench,
   webBench,
 ];
 

@@ -439,7 +439,8 @@ async function alertTeam(
   });
   if (userIds.length === 0) return;
   const windowMs = options.windowHours * HOUR;
-  for (const g of flagged) {
+  // One order for every transaction: two cameras at one checkpoint alerting the same plates never deadlock on the dedupe keys.
+  for (const g of [...flagged].sort((a, b) => (a.plate < b.plate ? -1 : a.plate > b.plate ? 1 : 0))) {
     const areas = [...new Set(hitsOf.get(g.plate)!.map((h) => h.risk_name))].join('、');
     await notifyInTheirLanguage(db, {
       userIds,
