@@ -107,3 +107,17 @@ export async function revokeDeviceTokens(db: Db, cameraId: number, now: Date): P
     .execute();
   return rows.length;
 }
+
+/** Checkpoints a device may be placed at: in the viewer's checkpoint.manage scope, not retired. */
+export async function checkpointOptions(db: Db, viewer: Viewer) {
+  return db
+    .selectFrom('checkpoints as c')
+    .innerJoin('areas as a', 'a.id', 'c.area_id')
+    .select(['c.id', 'c.name', 'a.name as area_name'])
+    .where('c.retired_at', 'is', null)
+    .where(inScope(viewer, 'checkpoint.manage', 'c.area_path'))
+    .orderBy('c.area_path')
+    .orderBy('c.name')
+    .limit(1000)
+    .execute();
+}

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errors, IdParams } from '../core/schemas.js';
 import {
   CreateDeviceBody,
+  DeviceCheckpointOptions,
   DeviceList,
   DeviceQuery,
   DeviceToken,
@@ -29,6 +30,19 @@ export const deviceRegistryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: manage,
     },
     async (request) => service.listDevices(app.db, request.actor(), request.query),
+  );
+  app.get(
+    '/api/devices/checkpoints',
+    {
+      schema: {
+        operationId: 'listDeviceCheckpoints',
+        tags,
+        summary: 'Checkpoints in your area a plate camera or face gate may be placed at',
+        response: { 200: DeviceCheckpointOptions, ...errors(401, 403) },
+      },
+      preHandler: manage,
+    },
+    async (request) => service.listCheckpointOptions(app.db, request.actor()),
   );
   app.post(
     '/api/devices',

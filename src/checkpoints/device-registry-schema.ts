@@ -77,3 +77,9 @@ export const DeviceToken = Type.Object(
   { $id: 'DeviceToken' },
 );
 export type DeviceToken = Static<typeof DeviceToken>;
+
+export const DeviceCheckpointOptions = Type.Object(
+  { items: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), areaName: Type.String() })) },
+  { $id: 'DeviceCheckpointOptions' },
+);
+export type DeviceCheckpointOptions = Static<typeof DeviceCheckpointOptions>;

@@ -7,6 +7,7 @@ import * as repo from './device-registry-repository.js';
 import type { DeviceRegistryRow } from './device-registry-repository.js';
 import type {
   CreateDeviceBody,
+  DeviceCheckpointOptions,
   DeviceList,
   DeviceQuery,
   DeviceToken,
@@ -69,6 +70,11 @@ export async function listDevices(db: Db, actor: Actor, query: DeviceQuery): Pro
     includeRetired: query.includeRetired ?? false,
   });
   return { items: rows.map(presentDevice) };
+}
+
+export async function listCheckpointOptions(db: Db, actor: Actor): Promise<DeviceCheckpointOptions> {
+  const rows = await repo.checkpointOptions(db, actor.viewer);
+  return { items: rows.map((r) => ({ id: r.id, name: r.name, areaName: r.area_name })) };
 }
 
 export async function createDevice(db: Db, actor: Actor, body: CreateDeviceBody): Promise<DeviceView> {

@@ -169,6 +169,16 @@ export async function recentVehicles(
   return query.orderBy('r.at', 'desc').limit(input.limit).execute();
 }
 
+/** Vehicles at one checkpoint since `since`, newest first (index (checkpoint_id, at desc)). */
+export async function checkpointVehicles(db: Db, checkpointId: number, since: Date, limit: number) {
+  return vehicleRecords(db)
+    .where('r.checkpoint_id', '=', checkpointId)
+    .where('r.at', '>=', since)
+    .orderBy('r.at', 'desc')
+    .limit(limit)
+    .execute();
+}
+
 export async function insertRecord(db: Db, row: Insertable<CheckpointRecordsTable>): Promise<string> {
   return String(
     (await db.insertInto('checkpoint_records').values(row).returning('id').executeTakeFirstOrThrow()).id,

@@ -3,6 +3,7 @@ import { IdempotencyHeaders } from '../auth/idempotency.js';
 import { errors, IdParams } from '../core/schemas.js';
 import {
   CheckpointPlateParams,
+  CheckpointVehicles,
   RecentVehicles,
   RecentVehiclesQuery,
   VehicleCheckBody,
@@ -19,6 +20,21 @@ export const vehicleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     windowHours: app.config.vehicleCheckWindowHours,
     trailDays: app.config.vehicleTrailDays,
   };
+
+  app.get(
+    '/api/checkpoints/:id/vehicles',
+    {
+      schema: {
+        operationId: 'listCheckpointVehicles',
+        tags,
+        summary: 'Vehicles checked or read at this checkpoint within the window, newest first',
+        params: IdParams,
+        response: { 200: CheckpointVehicles, ...errors(401, 403, 404) },
+      },
+      preHandler: app.requireRight('checkpoint.read'),
+    },
+    async (request) => service.listCheckpointVehicles(app.db, request.actor(), request.params.id, options),
+  );
 
   app.get(
     '/api/checkpoints/:id/vehicles/:plate',

@@ -126,6 +126,16 @@ export const RecentVehicles = Type.Object(
 );
 export type RecentVehicles = Static<typeof RecentVehicles>;
 
+export const CheckpointVehicles = Type.Object(
+  {
+    checkpoint: Type.Object({ id: Type.Integer(), name: Type.String() }),
+    windowHours: Type.Integer(),
+    items: Type.Array(VehicleRecordView),
+  },
+  { $id: 'CheckpointVehicles' },
+);
+export type CheckpointVehicles = Static<typeof CheckpointVehicles>;
+
 export const VehicleTrailsBody = Type.Object(
   {
     trails: Type.Array(

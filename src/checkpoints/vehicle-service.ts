@@ -12,6 +12,7 @@ import { type ParsedPlate, type PlateProblem, parsePlate } from './plate.js';
 import * as repo from './vehicle-repository.js';
 import type { RiskHit, VehicleRecordRow } from './vehicle-repository.js';
 import type {
+  CheckpointVehicles,
   RecentVehicles,
   RecentVehiclesQuery,
   RowReject,
@@ -308,6 +309,27 @@ export async function listRecentVehicles(
     limit: query.limit ?? 50,
   });
   return {
+    windowHours: options.windowHours,
+    items: rows.map((row) => presentVehicleRecord(row, actor.viewer)),
+  };
+}
+
+/** The gate's own list: vehicles at this checkpoint within the window, newest first. */
+export async function listCheckpointVehicles(
+  db: Db,
+  actor: Actor,
+  checkpointId: number,
+  options: VehicleOptions,
+): Promise<CheckpointVehicles> {
+  const checkpoint = await checkpointOr404(db, actor.viewer, 'checkpoint.read', checkpointId);
+  const rows = await repo.checkpointVehicles(
+    db,
+    checkpoint.id,
+    new Date(actor.now().getTime() - options.windowHours * HOUR),
+    HISTORY_LIMIT,
+  );
+  return {
+    checkpoint: { id: checkpoint.id, name: checkpoint.name },
     windowHours: options.windowHours,
     items: rows.map((row) => presentVehicleRecord(row, actor.viewer)),
   };

@@ -73,6 +73,12 @@ const VolunteersPage = lazy(() =>
   import('./pages/services/VolunteersPage').then((m) => ({ default: m.VolunteersPage })),
 );
 const TeamsPage = lazy(() => import('./pages/services/TeamsPage').then((m) => ({ default: m.TeamsPage })));
+const DevicesPage = lazy(() =>
+  import('./pages/devices/DevicesPage').then((m) => ({ default: m.DevicesPage })),
+);
+const VehicleCheckPage = lazy(() =>
+  import('./pages/gate/VehicleCheckPage').then((m) => ({ default: m.VehicleCheckPage })),
+);
 const ResourcesPage = lazy(() =>
   import('./pages/services/ResourcesPage').then((m) => ({ default: m.ResourcesPage })),
 );
@@ -209,6 +215,14 @@ function AppRoutes() {
             <Route
               path="teams"
               element={<RequireRight right="area.read">{lazyPage(<TeamsPage />)}</RequireRight>}
+            />
+            <Route
+              path="devices"
+              element={<RequireRight right="checkpoint.manage">{lazyPage(<DevicesPage />)}</RequireRight>}
+            />
+            <Route
+              path="gate/vehicles"
+              element={<RequireRight right="checkpoint.read">{lazyPage(<VehicleCheckPage />)}</RequireRight>}
             />
             <Route
               path="resources"

@@ -465,6 +465,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/checkpoints/{id}/vehicles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Vehicles checked or read at this checkpoint within the window, newest first */
+        get: operations["listCheckpointVehicles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/checkpoints/{id}/vehicles/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a vehicle check at a checkpoint: plate, driver and passengers by ID number (matched, kept masked), origin, destination, cargo, direction and decision */
+        post: operations["recordVehicleCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/checkpoints/{id}/vehicles/{plate}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A plate at a checkpoint: its crossings at every checkpoint in the window, the last staff check ("checked once, known everywhere") and its risk flag with reasons */
+        get: operations["lookupVehicle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/codes": {
         parameters: {
             query?: never;
@@ -570,6 +621,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cameras, plate cameras and face gates in your area, with their checkpoint, status, last read and token */
+        get: operations["listDevices"];
+        put?: never;
+        /** Register a device (a plate camera or face gate stands at a checkpoint) */
+        post: operations["createDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/devices/alerts": {
         parameters: {
             query?: never;
@@ -581,6 +650,108 @@ export interface paths {
         put?: never;
         /** A camera or gate alert (bearer token with capability device.alerts): opens an event, or merges into the open one of the same camera and kind */
         post: operations["receiveDeviceAlert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Checkpoints in your area a plate camera or face gate may be placed at */
+        get: operations["listDeviceCheckpoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/face-reads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Face/temperature gate reads (bearer token with capability device.alerts), one or up to 500: person records; a fever opens an event as the gate alert does */
+        post: operations["receiveFaceReads"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/plate-reads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Plate reads of a checkpoint camera (bearer token with capability device.alerts), one or up to 500: vehicle records, repeated reads merged, risk vehicles flagged and their team alerted */
+        post: operations["receivePlateReads"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit a device: name, kind, checkpoint, position, online/offline */
+        patch: operations["updateDevice"];
+        trace?: never;
+    };
+    "/api/devices/{id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire a device: its reads are refused and its token revoked */
+        post: operations["retireDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/{id}/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue the device’s token (shown once); the previous one is revoked */
+        post: operations["issueDeviceToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3013,6 +3184,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/vehicles/recent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Vehicles checked or read at checkpoints in your area within the window (flagged=true: risk vehicles only) */
+        get: operations["listRecentVehicles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vehicles/trails": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Vehicle trail points from another source (bearer token with capability feed.health): each row checked, good rows stored, retries stored once */
+        post: operations["importVehicleTrails"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/visits": {
         parameters: {
             query?: never;
@@ -3426,7 +3631,7 @@ export interface components {
             actor: string;
             ip: string | null;
             /** @enum {unknown} */
-            action: "access_code.issue" | "access_code.issue_area" | "access_code.labels" | "access_code.revoke" | "announcement.create" | "announcement.publish" | "announcement.update" | "announcement.withdraw" | "area.create" | "area.import" | "area.move" | "area.retire" | "area.update" | "auth.locale_changed" | "auth.locked" | "auth.login" | "auth.login_failed" | "auth.mfa_enrolled" | "auth.mfa_recovery_used" | "auth.password_changed" | "contacts.find" | "contacts.leads" | "demo.seed" | "event_category.create" | "event_category.retire" | "event_category.update" | "health.feed.receive" | "health.import" | "health.unmatched.dismiss" | "health.unmatched.match" | "house.create" | "house.import" | "house.update" | "key_person.create" | "key_person.end" | "key_person.flag" | "key_person.transfer" | "key_person.update" | "keys.rotate" | "lead.create" | "lead.import" | "lead.reveal" | "lead.route" | "lead.verify" | "notification.preferences.update" | "pending_change.confirm" | "pending_change.reject" | "person.call" | "person.depart" | "person.export" | "person.import" | "person.import.rejects" | "person.lookup" | "person.lookup_refused" | "person.merge" | "person.move" | "person.register" | "person.reveal" | "person.search_number" | "person.update" | "place.create" | "report.daily.export" | "responsibility.create" | "responsibility.delete" | "review.export" | "round.close" | "round.create" | "round.mark" | "round.rebuild_counters" | "round.unmark" | "service_request.accept" | "service_request.cancel" | "service_request.close" | "service_request.contact.reveal" | "service_request.create" | "service_request.deliver" | "service_request.reassign" | "service_resource.create" | "service_resource.retire" | "service_resource.update" | "team.create" | "team.member.remove" | "team.member.set" | "team.retire" | "team.update" | "tenancy.create" | "token.create" | "token.revoke" | "unit.create" | "unit.import" | "unit.retire" | "user.assignment_add" | "user.assignment_remove" | "user.create" | "user.mfa_reset" | "user.password_reset" | "user.update" | "visit.record" | "volunteer.assign" | "volunteer.unassign" | "work_calendar.delete" | "work_calendar.set";
+            action: "access_code.issue" | "access_code.issue_area" | "access_code.labels" | "access_code.revoke" | "announcement.create" | "announcement.publish" | "announcement.update" | "announcement.withdraw" | "area.create" | "area.import" | "area.move" | "area.retire" | "area.update" | "auth.locale_changed" | "auth.locked" | "auth.login" | "auth.login_failed" | "auth.mfa_enrolled" | "auth.mfa_recovery_used" | "auth.password_changed" | "camera.create" | "camera.retire" | "camera.token_issue" | "camera.update" | "contacts.find" | "contacts.leads" | "demo.seed" | "event_category.create" | "event_category.retire" | "event_category.update" | "health.feed.receive" | "health.import" | "health.unmatched.dismiss" | "health.unmatched.match" | "house.create" | "house.import" | "house.update" | "key_person.create" | "key_person.end" | "key_person.flag" | "key_person.transfer" | "key_person.update" | "keys.rotate" | "lead.create" | "lead.import" | "lead.reveal" | "lead.route" | "lead.verify" | "notification.preferences.update" | "pending_change.confirm" | "pending_change.reject" | "person.call" | "person.depart" | "person.export" | "person.import" | "person.import.rejects" | "person.lookup" | "person.lookup_refused" | "person.merge" | "person.move" | "person.register" | "person.reveal" | "person.search_number" | "person.update" | "place.create" | "report.daily.export" | "responsibility.create" | "responsibility.delete" | "review.export" | "round.close" | "round.create" | "round.mark" | "round.rebuild_counters" | "round.unmark" | "service_request.accept" | "service_request.cancel" | "service_request.close" | "service_request.contact.reveal" | "service_request.create" | "service_request.deliver" | "service_request.reassign" | "service_resource.create" | "service_resource.retire" | "service_resource.update" | "team.create" | "team.member.remove" | "team.member.set" | "team.retire" | "team.update" | "tenancy.create" | "token.create" | "token.revoke" | "unit.create" | "unit.import" | "unit.retire" | "user.assignment_add" | "user.assignment_remove" | "user.create" | "user.mfa_reset" | "user.password_reset" | "user.update" | "vehicle.check" | "vehicle.trails_import" | "visit.record" | "volunteer.assign" | "volunteer.unassign" | "work_calendar.delete" | "work_calendar.set";
             entityType: components["schemas"]["EntityType"];
             entityId: string | null;
             before: unknown;
@@ -3539,6 +3744,14 @@ export interface components {
             urgentOnly: boolean;
             address: string | null;
             live: boolean;
+        };
+        CheckpointVehicles: {
+            checkpoint: {
+                id: number;
+                name: string;
+            };
+            windowHours: number;
+            items: components["schemas"]["VehicleRecordView"][];
         };
         ChildFeatures: {
             /** @enum {string} */
@@ -3837,6 +4050,15 @@ export interface components {
             /** @default 0 */
             sort?: number;
         };
+        CreateDeviceBody: {
+            code: string;
+            name: string;
+            kind: components["schemas"]["DeviceKind"];
+            areaId: number;
+            checkpointId?: number | null;
+            lng?: number | null;
+            lat?: number | null;
+        };
         CreateEventBody: {
             /**
              * @description patrol: found by the worker (registered at once); hotline / resident_group: entered for a resident
@@ -4072,6 +4294,72 @@ export interface components {
             /** @description true: added to an open event of the same camera and kind */
             merged: boolean;
         };
+        DeviceCheckpointOptions: {
+            items: {
+                id: number;
+                name: string;
+                areaName: string;
+            }[];
+        };
+        /** @enum {unknown} */
+        DeviceKind: "road" | "river" | "high_point" | "gate" | "plate" | "face_gate";
+        DeviceList: {
+            items: components["schemas"]["DeviceView"][];
+        };
+        DeviceReadOutcome: {
+            index: number;
+            /**
+             * @description stored: a new record; merged: into the record of the same plate at this gate within the merge window; duplicate: this externalId was received before; rejected: see code
+             * @enum {unknown}
+             */
+            status: "stored" | "merged" | "duplicate" | "rejected";
+            recordId: string | null;
+            flagged: boolean;
+            fever: boolean;
+            eventId: number | null;
+            code: string | null;
+            field: string | null;
+            message: string | null;
+        };
+        DeviceReadsResult: {
+            stored: number;
+            merged: number;
+            duplicates: number;
+            rejected: number;
+            results: components["schemas"]["DeviceReadOutcome"][];
+        };
+        /** @enum {unknown} */
+        DeviceStatus: "online" | "offline" | "retired";
+        DeviceToken: {
+            device: components["schemas"]["DeviceView"];
+            /** @description Shown once: the device sends it as a bearer token */
+            token: string;
+        };
+        DeviceView: {
+            id: number;
+            code: string;
+            name: string;
+            kind: components["schemas"]["DeviceKind"];
+            status: components["schemas"]["DeviceStatus"];
+            area: {
+                id: number;
+                name: string;
+            };
+            checkpoint: {
+                id: number;
+                name: string;
+            } | null;
+            lng: number | null;
+            lat: number | null;
+            /** Format: date-time */
+            lastReadAt: string | null;
+            /** Format: date-time */
+            tokenIssuedAt: string | null;
+            /** Format: date-time */
+            tokenLastUsedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
         DismissBody: {
             reason: string;
         };
@@ -4094,7 +4382,7 @@ export interface components {
             note?: string;
         };
         /** @enum {unknown} */
-        EntityType: "access_code" | "announcement" | "api_token" | "area" | "encryption_key" | "event_category" | "feed_batch" | "health_record" | "house" | "household_visit" | "import" | "installation" | "key_person" | "lead" | "pending_change" | "person" | "place" | "report" | "responsibility" | "review" | "round_mark" | "screening_round" | "service_request" | "service_resource" | "team" | "tenancy" | "unit" | "user" | "work_calendar_day";
+        EntityType: "access_code" | "announcement" | "api_token" | "area" | "camera" | "checkpoint_record" | "encryption_key" | "event_category" | "feed_batch" | "health_record" | "house" | "household_visit" | "import" | "installation" | "key_person" | "lead" | "pending_change" | "person" | "place" | "report" | "responsibility" | "review" | "round_mark" | "screening_round" | "service_request" | "service_resource" | "team" | "tenancy" | "unit" | "user" | "vehicle_trail" | "work_calendar_day";
         ErrorResponse: {
             error: {
                 code: string;
@@ -4310,6 +4598,21 @@ export interface components {
              */
             status?: "active" | "all";
         };
+        FaceRead: {
+            /** @description The device code; required only when the token is not bound to one device */
+            camera?: string;
+            /** Format: date-time */
+            at: string;
+            /** @description The device’s own read id: resending it is idempotent */
+            externalId?: string;
+            /** @enum {unknown} */
+            direction?: "in" | "out";
+            /** @description Body temperature in °C */
+            temperature: number;
+            /** @description The ID number the gate recognised, if any */
+            idNumber?: string;
+        };
+        FaceReadsBody: components["schemas"]["FaceRead"] | components["schemas"]["FaceRead"][];
         FeedBatchView: {
             batchId: number;
             /** @enum {unknown} */
@@ -5419,6 +5722,19 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        PlateRead: {
+            /** @description The device code; required only when the token is not bound to one device */
+            camera?: string;
+            /** Format: date-time */
+            at: string;
+            /** @description The device’s own read id: resending it is idempotent */
+            externalId?: string;
+            /** @enum {unknown} */
+            direction?: "in" | "out";
+            /** @description The plate as read, e.g. 浙A12345 */
+            plate: string;
+        };
+        PlateReadsBody: components["schemas"]["PlateRead"] | components["schemas"]["PlateRead"][];
         PreferencesBody: {
             channels: components["schemas"]["ChannelPreferenceInput"][];
         };
@@ -5614,6 +5930,10 @@ export interface components {
         ReassignBody: {
             volunteerUserId: number;
             note?: string;
+        };
+        RecentVehicles: {
+            windowHours: number;
+            items: components["schemas"]["VehicleRecordView"][];
         };
         RecordFollowUpBody: {
             /** @description °C */
@@ -5936,6 +6256,12 @@ export interface components {
             person: number;
             address: number;
             inbox: number;
+        };
+        RowReject: {
+            index: number;
+            code: string;
+            field: string;
+            message: string;
         };
         RowRejectSchema: {
             /** @description Row number as the spreadsheet shows it (the header is row 1) */
@@ -6418,6 +6744,15 @@ export interface components {
             public?: boolean;
             sort?: number;
         };
+        UpdateDeviceBody: {
+            name?: string;
+            kind?: components["schemas"]["DeviceKind"];
+            checkpointId?: number | null;
+            lng?: number | null;
+            lat?: number | null;
+            /** @enum {unknown} */
+            status?: "online" | "offline";
+        };
         UpdateHouseBody: {
             address?: string;
             addressCode?: string;
@@ -6544,6 +6879,96 @@ export interface components {
                 manufacturer?: string;
                 site?: string;
             }[];
+        };
+        VehicleCheckBody: {
+            /** @description A mainland plate, e.g. 浙A12345 */
+            plate: string;
+            /** @enum {unknown} */
+            direction: "in" | "out";
+            /** @enum {unknown} */
+            decision: "allowed" | "refused";
+            /** @description Where the vehicle comes from: a region code (6, 9 or 12 digits) or a place */
+            origin?: string;
+            destination?: string;
+            cargo?: string;
+            driverIdNumber?: string;
+            passengerIdNumbers?: string[];
+        };
+        VehicleCheckResult: {
+            record: components["schemas"]["VehicleRecordView"];
+            vehicle: components["schemas"]["VehicleLookup"];
+        };
+        VehicleLookup: {
+            /** @description The normal form */
+            plate: string;
+            plateKind: string;
+            windowHours: number;
+            lastCheck: components["schemas"]["VehicleRecordView"] | (never | null);
+            history: components["schemas"]["VehicleRecordView"][];
+            flagged: boolean;
+            reasons: components["schemas"]["VehicleRiskReason"][];
+        };
+        VehicleOccupantView: {
+            /** @enum {unknown} */
+            role: "driver" | "passenger";
+            documentMasked: string;
+            /** @description The ID number matched a person in the register */
+            known: boolean;
+        };
+        VehicleRecordView: {
+            id: string;
+            checkpoint: {
+                id: number;
+                name: string;
+            };
+            /** Format: date-time */
+            at: string;
+            /** Format: date-time */
+            lastReadAt: string | null;
+            reads: number;
+            /** @enum {unknown} */
+            source: "staff" | "device";
+            plate: string;
+            direction: ("in" | "out") | (never | null);
+            decision: ("allowed" | "refused") | (never | null);
+            origin: string | null;
+            destination: string | null;
+            cargo: string | null;
+            flagged: boolean;
+            recordedBy: string | null;
+            occupants: components["schemas"]["VehicleOccupantView"][];
+            /** @description false: a checkpoint outside your area; only where, when and what was decided */
+            inScope: boolean;
+        };
+        VehicleRiskReason: {
+            /**
+             * @description origin: a declared origin; checkpoint: a read or check at a checkpoint there; trail: an imported trail point
+             * @enum {unknown}
+             */
+            kind: "origin" | "checkpoint" | "trail";
+            /** @description The place or region code that matched */
+            place: string;
+            /** Format: date-time */
+            at: string;
+            riskArea: string;
+            /** @enum {unknown} */
+            level: "high" | "medium" | "low";
+        };
+        VehicleTrailsBody: {
+            trails: {
+                /** @description A mainland plate, e.g. 浙A12345 */
+                plate: string;
+                /** Format: date-time */
+                at: string;
+                regionCode?: string;
+                place?: string;
+                externalId?: string;
+            }[];
+        };
+        VehicleTrailsResult: {
+            stored: number;
+            duplicates: number;
+            rejects: components["schemas"]["RowReject"][];
         };
         VerifyBody: {
             outcome: components["schemas"]["LeadOutcome"];
@@ -8519,6 +8944,189 @@ export interface operations {
             };
         };
     };
+    listCheckpointVehicles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointVehicles"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    recordVehicleCheck: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A client-generated UUID: the write runs at most once per user and key (7 days); a retry gets the first answer again with Idempotent-Replayed: true */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VehicleCheckBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VehicleCheckResult"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    lookupVehicle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                /** @description A mainland plate, e.g. 浙A12345 */
+                plate: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VehicleLookup"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     listCodes: {
         parameters: {
             query?: {
@@ -8890,6 +9498,126 @@ export interface operations {
             };
         };
     };
+    listDevices: {
+        parameters: {
+            query?: {
+                kind?: components["schemas"]["DeviceKind"];
+                checkpointId?: number;
+                includeRetired?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceList"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDeviceBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceView"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     receiveDeviceAlert: {
         parameters: {
             query?: never;
@@ -8919,6 +9647,360 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listDeviceCheckpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceCheckpointOptions"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    receiveFaceReads: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FaceReadsBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceReadsResult"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    receivePlateReads: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlateReadsBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceReadsResult"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    updateDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDeviceBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceView"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    retireDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceView"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    issueDeviceToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceToken"];
                 };
             };
             /** @description Default Response */
@@ -18959,6 +20041,107 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listRecentVehicles: {
+        parameters: {
+            query?: {
+                flagged?: boolean;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecentVehicles"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    importVehicleTrails: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VehicleTrailsBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VehicleTrailsResult"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

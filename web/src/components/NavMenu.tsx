@@ -23,6 +23,7 @@ import {
   TeamOutlined,
   ToolOutlined,
   TrophyOutlined,
+  VideoCameraOutlined,
 } from '@ant-design/icons';
 import { Badge, Menu, type MenuProps } from 'antd';
 import { useLocation, useNavigate } from 'react-router-dom';
@@ -55,6 +56,7 @@ const SECTIONS: Array<[string, string]> = [
   ['/service-requests', '/requests'],
   ['/volunteers', '/volunteers'],
   ['/teams', '/teams'],
+  ['/devices', '/devices'],
   ['/resources', '/resources'],
   ['/announcements', '/announcements'],
   ['/review', '/review'],
@@ -88,6 +90,7 @@ export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
         label: t('volunteers.nav'),
       },
     can('team.manage') && { key: '/teams', icon: <ClusterOutlined />, label: t('teams.nav') },
+    can('checkpoint.manage') && { key: '/devices', icon: <VideoCameraOutlined />, label: t('devices.nav') },
     can('service.handle') &&
       can('person.read') && {
         key: '/resources',

@@ -4,6 +4,7 @@ import { mapEn } from './map.en';
 import { offlineEn } from './offline.en';
 import { servicesEn } from './services.en';
 import { sharedEn } from './shared';
+import { vehiclesEn } from './vehicles.en';
 import { vocabularyEn } from './vocabulary';
 import type { Messages } from './zh-CN';
 
@@ -14,6 +15,7 @@ export const en: Messages = {
   ...offlineEn,
   ...sharedEn,
   ...servicesEn,
+  ...vehiclesEn,
   ...vocabularyEn,
   // The door page's words (its own small dictionary, web/door.html).
   ...doorEn,

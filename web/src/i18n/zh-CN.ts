@@ -5,6 +5,7 @@ import { mapZhCN } from './map.zh-CN';
 import { offlineZhCN } from './offline.zh-CN';
 import { servicesZhCN } from './services.zh-CN';
 import { sharedZhCN } from './shared';
+import { vehiclesZhCN } from './vehicles.zh-CN';
 import { vocabularyZhCN } from './vocabulary';
 
 export const zhCN = {
@@ -13,6 +14,7 @@ export const zhCN = {
   ...offlineZhCN,
   ...sharedZhCN,
   ...servicesZhCN,
+  ...vehiclesZhCN,
   // Levels, roles, rights, statuses, audit actions, entity types, system actors: from the server's records.
   ...vocabularyZhCN,
   // The door page's words (its own small dictionary, web/door.html).
