@@ -157,6 +157,13 @@ describeEachDatabase('vehicles at checkpoints', (database) => {
     expect(first.body).not.toContain(driver.documentNumber);
     expect(first.body).not.toContain(stranger);
 
+    const gateList = await app.inject({
+      method: 'GET',
+      url: `/api/checkpoints/${cp.east.id}/vehicles`,
+      headers: worker.headers,
+    });
+    expect(gateList.json()).toMatchObject({ checkpoint: { name: '东村口' }, items: [{ plate: '浙A88888' }] });
+
     clock.advance(2 * HOUR);
     const there = await lookup(worker, cp.west.id, '浙A88888');
     expect(there.statusCode, there.body).toBe(200);

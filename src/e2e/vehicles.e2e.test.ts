@@ -113,8 +113,9 @@ describe.skipIf(!chromiumPath)('vehicle checks at a checkpoint and the device re
       await row.getByRole('button', { name: /签发令牌/ }).click();
       await expectText(page.getByTestId('device-token'), /^gg_/);
       await page.screenshot({ path: path.join(shots, 'device-token.png') });
-      await page.keyboard.press('Escape');
-      await page.screenshot({ path: path.join(shots, 'devices.png'), fullPage: true });
+      await page.getByRole('button', { name: '知道了' }).click();
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: path.join(shots, 'devices.png') });
     });
   });
 });

@@ -111,11 +111,11 @@ export function DevicesPage() {
         size="middle"
         loading={devices.loading}
         dataSource={devices.data?.items ?? []}
-        pagination={{ pageSize: 50, hideOnSinglePage: true }}
-        scroll={{ x: 1100 }}
+        pagination={{ pageSize: 20, hideOnSinglePage: true, showSizeChanger: false }}
+        scroll={{ x: 1480 }}
         columns={[
-          { title: t('devices.code'), dataIndex: 'code', width: 150 },
-          { title: t('devices.name'), dataIndex: 'name' },
+          { title: t('devices.code'), dataIndex: 'code', width: 170 },
+          { title: t('devices.name'), dataIndex: 'name', width: 170, ellipsis: true },
           {
             title: t('devices.kind'),
             dataIndex: 'kind',
@@ -125,9 +125,17 @@ export function DevicesPage() {
           {
             title: t('devices.checkpoint'),
             key: 'checkpoint',
+            width: 150,
+            ellipsis: true,
             render: (_, d) => d.checkpoint?.name ?? t('devices.noCheckpoint'),
           },
-          { title: t('devices.area'), key: 'area', render: (_, d) => d.area.name },
+          {
+            title: t('devices.area'),
+            key: 'area',
+            width: 130,
+            ellipsis: true,
+            render: (_, d) => d.area.name,
+          },
           {
             title: t('devices.status'),
             dataIndex: 'status',
@@ -152,7 +160,8 @@ export function DevicesPage() {
           {
             title: '',
             key: 'actions',
-            width: 250,
+            width: 280,
+            fixed: 'right',
             render: (_, d) =>
               d.status === 'retired' ? null : (
                 <Space size={0} wrap>
