@@ -49,6 +49,7 @@ import { jobsPlugin } from './jobs.js';
 import { eventPhotoRoutes } from './events/photos/routes.js';
 import { reviewRoutes } from './review/routes.js';
 import { mapRoutes } from './map/routes.js';
+import { passRoutes } from './checkpoints/pass-routes.js';
 import { basemapOrigins } from './map/service.js';
 
 declare module 'fastify' {
@@ -229,6 +230,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(eventRoutes);
   await app.register(reviewRoutes);
   await app.register(mapRoutes);
+  await app.register(passRoutes);
 
   await serveWebApp(app, 'webRoot' in options ? options.webRoot : WEB_ROOT);
   return app;

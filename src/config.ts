@@ -35,6 +35,8 @@ export interface Config {
   readonly placeScanRetentionDays: number;
   /** Alerts of one kind from one device this many seconds apart merge into one event. */
   readonly alertMergeSeconds: number;
+  /** The longest validity a pass (通行证) may have, in days (GRIDGUARD_PASS_MAX_DAYS). */
+  readonly passMaxDays: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Staff second factor (GRIDGUARD_MFA): required for privileged accounts, optional for all, or off. */
   readonly mfa: 'required' | 'optional' | 'off';
@@ -367,6 +369,7 @@ export function loadConfig(env: Env = process.env): Config {
     apiDocs: apiDocs(env, demo),
     placeScanRetentionDays: integer(env, 'GRIDGUARD_PLACE_SCAN_RETENTION_DAYS', 21, 1, 3650),
     alertMergeSeconds: integer(env, 'GRIDGUARD_ALERT_MERGE_SECONDS', 600, 0, 86400),
+    passMaxDays: integer(env, 'GRIDGUARD_PASS_MAX_DAYS', 30, 1, 366),
     logLevel,
     mfa: mfaMode(env),
     loginClientBudget: integer(env, 'GRIDGUARD_LOGIN_CLIENT_BUDGET', 30, 1, 1_000_000),

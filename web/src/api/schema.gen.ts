@@ -1755,6 +1755,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/passes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Passes in scope, newest first (holder masked); status expired = active but past its end */
+        get: operations["listPasses"];
+        put?: never;
+        /** Issue a pass to a registered person in your area (at most 30 days); active at once, with its signed QR text */
+        post: operations["issuePass"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/passes/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a gate phone keeps to verify passes offline: public keys, passes revoked in your scope (since = incremental), your checkpoints */
+        get: operations["getPassVerification"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/passes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One pass (holder masked) */
+        get: operations["getPass"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/passes/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a resident’s application: active and signed */
+        post: operations["approvePass"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/passes/{id}/qr": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The QR code of an active pass for printing (SVG or PNG); every print is audited */
+        get: operations["getPassQr"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/passes/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a resident’s application, with the reason */
+        post: operations["rejectPass"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/passes/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke an active pass, with the reason; gate phones refuse it after their next sync */
+        post: operations["revokePass"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/pending-changes": {
         parameters: {
             query?: never;
@@ -2194,6 +2314,23 @@ export interface paths {
         put?: never;
         /** Register a departure from this house (走时注销); accepted the same way whether or not the person is registered there */
         post: operations["submitDeparture"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/households/{token}/passes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply for a pass from the door page: ID number and name of a registered member of this household; lands pending for the grid worker */
+        post: operations["applyForPass"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3426,7 +3563,7 @@ export interface components {
             actor: string;
             ip: string | null;
             /** @enum {unknown} */
-            action: "access_code.issue" | "access_code.issue_area" | "access_code.labels" | "access_code.revoke" | "announcement.create" | "announcement.publish" | "announcement.update" | "announcement.withdraw" | "area.create" | "area.import" | "area.move" | "area.retire" | "area.update" | "auth.locale_changed" | "auth.locked" | "auth.login" | "auth.login_failed" | "auth.mfa_enrolled" | "auth.mfa_recovery_used" | "auth.password_changed" | "contacts.find" | "contacts.leads" | "demo.seed" | "event_category.create" | "event_category.retire" | "event_category.update" | "health.feed.receive" | "health.import" | "health.unmatched.dismiss" | "health.unmatched.match" | "house.create" | "house.import" | "house.update" | "key_person.create" | "key_person.end" | "key_person.flag" | "key_person.transfer" | "key_person.update" | "keys.rotate" | "lead.create" | "lead.import" | "lead.reveal" | "lead.route" | "lead.verify" | "notification.preferences.update" | "pending_change.confirm" | "pending_change.reject" | "person.call" | "person.depart" | "person.export" | "person.import" | "person.import.rejects" | "person.lookup" | "person.lookup_refused" | "person.merge" | "person.move" | "person.register" | "person.reveal" | "person.search_number" | "person.update" | "place.create" | "report.daily.export" | "responsibility.create" | "responsibility.delete" | "review.export" | "round.close" | "round.create" | "round.mark" | "round.rebuild_counters" | "round.unmark" | "service_request.accept" | "service_request.cancel" | "service_request.close" | "service_request.contact.reveal" | "service_request.create" | "service_request.deliver" | "service_request.reassign" | "service_resource.create" | "service_resource.retire" | "service_resource.update" | "team.create" | "team.member.remove" | "team.member.set" | "team.retire" | "team.update" | "tenancy.create" | "token.create" | "token.revoke" | "unit.create" | "unit.import" | "unit.retire" | "user.assignment_add" | "user.assignment_remove" | "user.create" | "user.mfa_reset" | "user.password_reset" | "user.update" | "visit.record" | "volunteer.assign" | "volunteer.unassign" | "work_calendar.delete" | "work_calendar.set";
+            action: "access_code.issue" | "access_code.issue_area" | "access_code.labels" | "access_code.revoke" | "announcement.create" | "announcement.publish" | "announcement.update" | "announcement.withdraw" | "area.create" | "area.import" | "area.move" | "area.retire" | "area.update" | "auth.locale_changed" | "auth.locked" | "auth.login" | "auth.login_failed" | "auth.mfa_enrolled" | "auth.mfa_recovery_used" | "auth.password_changed" | "contacts.find" | "contacts.leads" | "demo.seed" | "event_category.create" | "event_category.retire" | "event_category.update" | "health.feed.receive" | "health.import" | "health.unmatched.dismiss" | "health.unmatched.match" | "house.create" | "house.import" | "house.update" | "key_person.create" | "key_person.end" | "key_person.flag" | "key_person.transfer" | "key_person.update" | "keys.rotate" | "lead.create" | "lead.import" | "lead.reveal" | "lead.route" | "lead.verify" | "notification.preferences.update" | "pass.apply" | "pass.approve" | "pass.issue" | "pass.key_create" | "pass.key_rotate" | "pass.print" | "pass.reject" | "pass.revoke" | "pending_change.confirm" | "pending_change.reject" | "person.call" | "person.depart" | "person.export" | "person.import" | "person.import.rejects" | "person.lookup" | "person.lookup_refused" | "person.merge" | "person.move" | "person.register" | "person.reveal" | "person.search_number" | "person.update" | "place.create" | "report.daily.export" | "responsibility.create" | "responsibility.delete" | "review.export" | "round.close" | "round.create" | "round.mark" | "round.rebuild_counters" | "round.unmark" | "service_request.accept" | "service_request.cancel" | "service_request.close" | "service_request.contact.reveal" | "service_request.create" | "service_request.deliver" | "service_request.reassign" | "service_resource.create" | "service_resource.retire" | "service_resource.update" | "team.create" | "team.member.remove" | "team.member.set" | "team.retire" | "team.update" | "tenancy.create" | "token.create" | "token.revoke" | "unit.create" | "unit.import" | "unit.retire" | "user.assignment_add" | "user.assignment_remove" | "user.create" | "user.mfa_reset" | "user.password_reset" | "user.update" | "visit.record" | "volunteer.assign" | "volunteer.unassign" | "work_calendar.delete" | "work_calendar.set";
             entityType: components["schemas"]["EntityType"];
             entityId: string | null;
             before: unknown;
@@ -4094,7 +4231,7 @@ export interface components {
             note?: string;
         };
         /** @enum {unknown} */
-        EntityType: "access_code" | "announcement" | "api_token" | "area" | "encryption_key" | "event_category" | "feed_batch" | "health_record" | "house" | "household_visit" | "import" | "installation" | "key_person" | "lead" | "pending_change" | "person" | "place" | "report" | "responsibility" | "review" | "round_mark" | "screening_round" | "service_request" | "service_resource" | "team" | "tenancy" | "unit" | "user" | "work_calendar_day";
+        EntityType: "access_code" | "announcement" | "api_token" | "area" | "encryption_key" | "event_category" | "feed_batch" | "health_record" | "house" | "household_visit" | "import" | "installation" | "key_person" | "lead" | "pass" | "pass_signing_key" | "pending_change" | "person" | "place" | "report" | "responsibility" | "review" | "round_mark" | "screening_round" | "service_request" | "service_resource" | "team" | "tenancy" | "unit" | "user" | "work_calendar_day";
         ErrorResponse: {
             error: {
                 code: string;
@@ -5207,6 +5344,150 @@ export interface components {
             /** @default 30 */
             limit?: number;
             unread?: boolean;
+        };
+        PassApplicationBody: {
+            /**
+             * @description Default resident_id
+             * @enum {unknown}
+             */
+            documentType?: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit" | "foreign_permanent_resident" | "hmt_residence_permit";
+            documentNumber: string;
+            name: string;
+            purpose: string;
+            /**
+             * Format: date
+             * @description First day (China time)
+             */
+            validFrom: string;
+            /**
+             * Format: date
+             * @description Last day (China time)
+             */
+            validTo: string;
+        };
+        PassApplicationReceipt: {
+            /** @enum {string} */
+            status: "pending";
+            /** @description The pass number to ask the grid worker about */
+            code: string;
+            message: string;
+        };
+        PassApproveBody: {
+            /** @description Checkpoints the pass opens; empty or omitted = every checkpoint of the holder’s area */
+            checkpointIds?: number[];
+        };
+        PassIssueBody: {
+            /** @description The holder, a registered person in your area */
+            personId: number;
+            purpose: string;
+            /** Format: date-time */
+            validFrom: string;
+            /**
+             * Format: date-time
+             * @description After validFrom; the longest span is configured (GRIDGUARD_PASS_MAX_DAYS)
+             */
+            validTo: string;
+            /** @description Checkpoints the pass opens; empty or omitted = every checkpoint of the holder’s area */
+            checkpointIds?: number[];
+        };
+        PassPage: {
+            items: components["schemas"]["PassView"][];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        PassQrQuery: {
+            /**
+             * @description Default svg
+             * @enum {unknown}
+             */
+            format?: "svg" | "png";
+        };
+        PassQuery: {
+            /** @default 1 */
+            page?: number;
+            /** @default 50 */
+            pageSize?: number;
+        } & {
+            /** @enum {unknown} */
+            status?: "pending" | "active" | "expired" | "revoked" | "rejected";
+            personId?: number;
+        };
+        PassReasonBody: {
+            reason: string;
+        };
+        PassVerificationMaterial: {
+            /**
+             * Format: date-time
+             * @description Server time of this answer: the next incremental sync’s `since`
+             */
+            syncedAt: string;
+            keys: {
+                kid: string;
+                jwk: {
+                    kty: string;
+                    crv: string;
+                    x: string;
+                    y: string;
+                };
+            }[];
+            revoked: {
+                id: number;
+                /** Format: date-time */
+                revokedAt: string;
+            }[];
+            /** @description Checkpoints where the caller checks (to verify a pass against one offline) */
+            checkpoints: {
+                id: number;
+                name: string;
+                areaPath: string;
+            }[];
+        };
+        PassVerificationQuery: {
+            /**
+             * Format: date-time
+             * @description Only passes revoked after this moment (the syncedAt of the last sync); keys always come whole
+             */
+            since?: string;
+        };
+        PassView: {
+            id: number;
+            /** @description The printed pass number */
+            code: string;
+            /** @enum {unknown} */
+            status: "pending" | "active" | "expired" | "revoked" | "rejected";
+            personId: number;
+            holder: {
+                nameMasked: string;
+                documentMasked: string;
+            };
+            area: components["schemas"]["AreaSummary"];
+            purpose: string;
+            /** Format: date-time */
+            validFrom: string;
+            /** Format: date-time */
+            validTo: string;
+            checkpoints: {
+                id: number;
+                name: string;
+            }[];
+            /** @enum {unknown} */
+            appliedBy: "staff" | "resident";
+            /** Format: date-time */
+            issuedAt: string | null;
+            issuedBy: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
+            revokedBy: string | null;
+            revokeReason: string | null;
+            /** Format: date-time */
+            decidedAt: string | null;
+            decidedBy: string | null;
+            rejectReason: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The signed QR text (GGP1.…) of an active pass; in single-pass answers only */
+            token?: string;
         };
         PendingAnswers: {
             arrivedFrom?: string;
@@ -13602,6 +13883,478 @@ export interface operations {
             };
         };
     };
+    listPasses: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                status?: "pending" | "active" | "expired" | "revoked" | "rejected";
+                personId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PassPage"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    issuePass: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PassIssueBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PassView"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getPassVerification: {
+        parameters: {
+            query?: {
+                /** @description Only passes revoked after this moment (the syncedAt of the last sync); keys always come whole */
+                since?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PassVerificationMaterial"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getPass: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PassView"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    approvePass: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PassApproveBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PassView"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getPassQr: {
+        parameters: {
+            query?: {
+                /** @description Default svg */
+                format?: "svg" | "png";
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pass QR code as SVG or PNG */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": string;
+                    "image/png": string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": components["schemas"]["ErrorResponse"];
+                    "image/png": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": components["schemas"]["ErrorResponse"];
+                    "image/png": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": components["schemas"]["ErrorResponse"];
+                    "image/png": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": components["schemas"]["ErrorResponse"];
+                    "image/png": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    rejectPass: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PassReasonBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PassView"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    revokePass: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PassReasonBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PassView"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     listPendingChanges: {
         parameters: {
             query?: {
@@ -15249,6 +16002,69 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubmissionReceipt"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    applyForPass: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token from the QR code */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PassApplicationBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PassApplicationReceipt"];
                 };
             };
             /** @description Default Response */
