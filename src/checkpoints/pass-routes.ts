@@ -5,6 +5,11 @@ import { PUBLIC_BODY_LIMIT } from '../household-codes/public-routes.js';
 import { publicLimits, tokenOf } from '../household-codes/public-limits.js';
 import { TokenParams } from '../household-codes/schema.js';
 import {
+  GatePublicPage,
+  GateVisitBody,
+  GateVisitPage,
+  GateVisitQuery,
+  GateVisitReceipt,
   PassApplicationBody,
   PassApplicationReceipt,
   PassApproveBody,
@@ -207,6 +212,72 @@ export const passRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .send(
           await tx().execute((trx) =>
             service.applyForPass(trx, app.cipher, app.clock(), request.params.token, request.body, maxDays),
+          ),
+        ),
+  );
+
+  app.get(
+    '/api/gate-visits',
+    {
+      schema: {
+        operationId: 'listGateVisits',
+        tags,
+        summary:
+          'Visitors registered at a residents-only checkpoint through its place code (masked), newest first',
+        querystring: GateVisitQuery,
+        response: { 200: GateVisitPage, ...errors(400, 401, 403) },
+      },
+      preHandler: app.requireRight('checkpoint.read'),
+    },
+    async (request) => service.listGateVisits(app.db, request.actor(), request.query),
+  );
+
+  const clientKey = (request: { ip: string }) => request.ip;
+  const gatePageLimit = publicLimits(app, 'place-page', [{ max: 60, key: clientKey }]);
+  // Shares the place scan's counters: a visitor form is a place scan with two more answers.
+  const visitLimit = publicLimits(app, 'place-scan', [
+    { max: 30, key: clientKey },
+    { max: 300, key: tokenOf },
+  ]);
+  app.get(
+    '/api/public/places/:token/gate',
+    {
+      schema: {
+        operationId: 'getPublicGate',
+        tags: ['public forms'],
+        security: [],
+        summary:
+          'Whether a place code is the visitor code of a residents-only checkpoint, and the houses of its area to name the host',
+        params: TokenParams,
+        response: { 200: GatePublicPage, ...errors(400, 404, 429) },
+      },
+      onRequest: gatePageLimit,
+    },
+    async (request) => service.gatePage(app.db, request.params.token),
+  );
+
+  app.post(
+    '/api/public/places/:token/visits',
+    {
+      schema: {
+        operationId: 'registerGateVisit',
+        tags: ['public forms'],
+        security: [],
+        summary:
+          'A visitor at a residents-only gate: document number or phone, the host household and the purpose; kept like a place scan',
+        params: TokenParams,
+        body: GateVisitBody,
+        response: { 201: GateVisitReceipt, ...errors(400, 404, 413, 429) },
+      },
+      bodyLimit: PUBLIC_BODY_LIMIT,
+      onRequest: visitLimit,
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await tx().execute((trx) =>
+            service.recordGateVisit(trx, app.cipher, app.clock(), request.params.token, request.body),
           ),
         ),
   );

@@ -139,3 +139,64 @@ export const PassApplicationReceipt = Type.Object(
   },
   { $id: 'PassApplicationReceipt' },
 );
+
+/** What the place-scan page of a residents-only gate adds: the houses a visitor may name as host. */
+export const GatePublicPage = Type.Object(
+  {
+    residentsOnly: Type.Boolean({
+      description: 'The place is the visitor code of a residents-only checkpoint',
+    }),
+    checkpoint: Nullable(Type.Object({ name: Type.String() })),
+    houses: Type.Array(Type.Object({ id: Type.Integer(), address: Type.String() }), {
+      description: 'Houses of the checkpoint’s area (address only, never who lives there)',
+    }),
+  },
+  { $id: 'GatePublicPage' },
+);
+export type GatePublicPage = Static<typeof GatePublicPage>;
+
+export const GateVisitBody = Type.Object(
+  {
+    documentType: Type.Optional(Type.Enum(DOCUMENT_TYPES, { description: 'Default resident_id' })),
+    documentNumber: Type.Optional(RequiredText(40)),
+    phone: Type.Optional(RequiredText(30)),
+    name: Type.Optional(RequiredText(50)),
+    hostHouseId: Id({ description: 'The household visited, one of the page’s houses' }),
+    purpose: RequiredText(200),
+  },
+  {
+    $id: 'GateVisitBody',
+    additionalProperties: false,
+    description: 'documentNumber or phone (or both) is required',
+  },
+);
+export type GateVisitBody = Static<typeof GateVisitBody>;
+
+export const GateVisitReceipt = Type.Object(
+  {
+    status: Type.Literal('recorded'),
+    place: Type.String(),
+    scannedAt: DateTime(),
+    message: Type.String(),
+  },
+  { $id: 'GateVisitReceipt' },
+);
+
+export const GateVisitView = Type.Object(
+  {
+    id: Type.Integer(),
+    visitedAt: DateTime(),
+    purpose: Type.String(),
+    hostAddress: Type.String(),
+    nameMasked: Nullable(Type.String()),
+    documentMasked: Nullable(Type.String()),
+    phoneMasked: Nullable(Type.String()),
+  },
+  { $id: 'GateVisitView' },
+);
+export type GateVisitView = Static<typeof GateVisitView>;
+export const GateVisitPage = Type.With(Page(GateVisitView), { $id: 'GateVisitPage' });
+export const GateVisitQuery = Type.Intersect([PageQuery, Type.Object({ checkpointId: Id() })], {
+  $id: 'GateVisitQuery',
+});
+export type GateVisitQuery = Static<typeof GateVisitQuery>;

@@ -5,16 +5,22 @@ import type { Actor, Db } from '../auth/context.js';
 import { viewerName, type Viewer } from '../auth/scope.js';
 import { AppError, invalid, notFound } from '../core/errors.js';
 import type { PageOf } from '../core/pagination.js';
-import { houseByToken } from '../household-codes/house-by-token.js';
+import { CODE_NOT_FOUND, houseByToken } from '../household-codes/house-by-token.js';
+import { tokenHash } from '../household-codes/tokens.js';
 import { checkedName } from '../household-codes/validation.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { maskName } from '../privacy/masking.js';
-import { documentHashes } from '../privacy/protect.js';
-import { checkedDocument } from '../register/person-service.js';
+import { documentHashes, protectIdentity } from '../privacy/protect.js';
+import { insertScan, placeByCodeHash } from '../place-codes/repository.js';
+import { checkedDocument, checkedPhone } from '../register/person-service.js';
 import { findPersonInScope } from '../register/repository.js';
 import { activeSigningKey, publishedKeys } from './pass-keys.js';
 import * as repo from './pass-repository.js';
 import type {
+  GatePublicPage,
+  GateVisitBody,
+  GateVisitQuery,
+  GateVisitView,
   PassApplicationBody,
   PassApproveBody,
   PassIssueBody,
@@ -392,5 +398,117 @@ export async function applyForPass(
     status: 'pending' as const,
     code,
     message: '已提交，待网格员审核 (submitted; the grid worker will review it)',
+  };
+}
+
+// ---- visitors at residents-only gates (登记来访: host household and purpose, via the gate's place code)
+
+/** The largest list of houses a gate's scan page offers. */
+const HOST_HOUSES_LIMIT = 500;
+
+async function residentsOnlyGate(db: Db, token: string) {
+  const place = await placeByCodeHash(db, tokenHash(token));
+  if (!place) throw CODE_NOT_FOUND();
+  const checkpoint = await repo.residentsOnlyCheckpointOfPlace(db, place.id);
+  return { place, checkpoint };
+}
+
+/** What the place-scan page adds at a residents-only gate: the houses of its area to pick the host from. */
+export async function gatePage(db: Db, token: string): Promise<GatePublicPage> {
+  const { checkpoint } = await residentsOnlyGate(db, token);
+  if (!checkpoint) return { residentsOnly: false, checkpoint: null, houses: [] };
+  const houses = await repo.hostHouses(db, checkpoint.area_path, HOST_HOUSES_LIMIT);
+  return {
+    residentsOnly: true,
+    checkpoint: { name: checkpoint.name },
+    houses: houses.map((h) => ({ id: h.id, address: h.address })),
+  };
+}
+
+/**
+ * A visitor at a residents-only gate: the scan is a place scan (hashed, encrypted, purged with the
+ * place's scans), and beside it whom they visit and why, for the checkpoint's staff.
+ */
+export async function recordGateVisit(
+  db: Db,
+  cipher: FieldCipher,
+  now: Date,
+  token: string,
+  body: GateVisitBody,
+) {
+  const type = body.documentType ?? 'resident_id';
+  const hasDocument = body.documentNumber !== undefined && body.documentNumber.trim() !== '';
+  const phone = checkedPhone(body.phone, 'body.phone');
+  if (!hasDocument && !phone)
+    throw invalid('VALIDATION_FAILED', 'body.documentNumber or body.phone is required', [
+      { field: 'body.documentNumber', code: 'requiredOr', params: { other: 'phone' } },
+    ]);
+  const document = hasDocument
+    ? checkedDocument(type, body.documentNumber!, 'body.documentNumber', now)
+    : null;
+  const name =
+    body.name !== undefined && body.name.trim() !== '' ? checkedName(body.name, 'body.name') : null;
+  const purpose = body.purpose.trim();
+  const { place, checkpoint } = await residentsOnlyGate(db, token);
+  if (!checkpoint)
+    throw invalid(
+      'GATE_NOT_RESIDENTS_ONLY',
+      'This place code is not the visitor code of a residents-only gate',
+    );
+  const host = await repo.findHostHouse(db, checkpoint.area_path, body.hostHouseId);
+  if (!host)
+    throw notFound(
+      'HOUSE_NOT_FOUND',
+      `body.hostHouseId: house ${body.hostHouseId} is not in this gate’s area`,
+    );
+  const scanned = protectIdentity(
+    cipher,
+    { documentType: type, documentNumber: document?.number ?? null, phone, name },
+    { documentType: document ? type : null, hostHouseId: String(host.id), purpose },
+  );
+  const scanId = await insertScan(db, {
+    place_id: place.id,
+    scanned_at: now,
+    document_hash: scanned.documentHash,
+    phone_hash: scanned.phoneHash,
+    document_masked: scanned.documentMasked,
+    phone_masked: scanned.phoneMasked,
+    name_masked: scanned.nameMasked,
+    secret: scanned.secret,
+  });
+  await repo.insertGateVisit(db, {
+    place_scan_id: scanId,
+    checkpoint_id: checkpoint.id,
+    area_path: checkpoint.area_path,
+    house_id: host.id,
+    purpose,
+    visited_at: now,
+  });
+  return {
+    status: 'recorded' as const,
+    place: place.name,
+    scannedAt: now.toISOString(),
+    message: '登记成功 (recorded)',
+  };
+}
+
+/** Visitors registered at a checkpoint, newest first, masked; for its staff. */
+export async function listGateVisits(
+  db: Db,
+  actor: Actor,
+  query: GateVisitQuery,
+): Promise<PageOf<GateVisitView>> {
+  const page = await repo.listGateVisits(db, actor.viewer, query.checkpointId, query);
+  return {
+    ...page,
+    items: page.items.map((v) => ({
+      id: v.id,
+      visitedAt: v.visited_at.toISOString(),
+      purpose: v.purpose,
+      hostAddress: v.house_address,
+      nameMasked: v.name_masked,
+      documentMasked: v.document_masked,
+      phoneMasked: v.phone_masked,
+    })),
   };
 }

@@ -37,6 +37,7 @@ describeEachDatabase('passes (通行证)', (database) => {
   let worker: Session;
   let workerName: string;
   let stranger: Session;
+  let strangerName: string;
   let personId: number;
   let houseId: number;
   let doorToken: string;
@@ -51,10 +52,9 @@ describeEachDatabase('passes (通行证)', (database) => {
     elsewhere = await createAreaTree(database().db);
     workerName = (await createUser(database().db, [{ role: 'grid_worker', area: tree.gridA }])).username;
     worker = await signIn(app, workerName);
-    stranger = await signIn(
-      app,
-      (await createUser(database().db, [{ role: 'grid_leader', area: elsewhere.township }])).username,
-    );
+    strangerName = (await createUser(database().db, [{ role: 'grid_leader', area: elsewhere.township }]))
+      .username;
+    stranger = await signIn(app, strangerName);
     const house = await app.inject({
       method: 'POST',
       url: '/api/houses',
@@ -348,5 +348,86 @@ describeEachDatabase('passes (通行证)', (database) => {
     // Once every pass issued before the rotation has ended, the old key is no longer published.
     clock.advance(6 * DAY_MS);
     expect((await publishedKeys(db, clock.now())).map((k) => k.kid)).toEqual([next]);
+  });
+
+  it('registers visitors at a residents-only gate through its place code: host household and purpose, for the gate staff', async () => {
+    const place = async (name: string) => {
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/places',
+        headers: worker.headers,
+        payload: { areaId: tree.cellA.id, name, kind: 'gate' },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      return {
+        id: created.json().place.id as number,
+        token: created.json().code.scanUrl.split('/p/')[1] as string,
+      };
+    };
+    // Sessions went idle while the clock ran on in the tests above.
+    worker = await signIn(app, workerName);
+    stranger = await signIn(app, strangerName);
+    const gatePlace = await place('星火村东口');
+    const shop = await place('小卖部');
+    const residentsGate = await createCheckpoint(database().db, tree.gridA, {
+      residents_only: true,
+      place_id: gatePlace.id,
+    });
+    const foreignHouse = await database()
+      .db.insertInto('houses')
+      .values({
+        area_id: elsewhere.cellA.id,
+        area_path: elsewhere.cellA.path,
+        address: '别处路1号',
+        created_at: new Date(),
+        updated_at: new Date(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+
+    const page = await app.inject({ url: `/api/public/places/${gatePlace.token}/gate` });
+    expect(page.json()).toMatchObject({ residentsOnly: true, checkpoint: { name: expect.any(String) } });
+    expect(page.json().houses).toContainEqual({ id: houseId, address: '星火路12号' });
+    expect(page.body).not.toContain('韩梅梅');
+    expect((await app.inject({ url: `/api/public/places/${shop.token}/gate` })).json()).toEqual({
+      residentsOnly: false,
+      checkpoint: null,
+      houses: [],
+    });
+
+    const visit = (token: string, payload: object) =>
+      app.inject({
+        method: 'POST',
+        url: `/api/public/places/${token}/visits`,
+        payload,
+        remoteAddress: '10.9.1.1',
+      });
+    const visitor = { documentNumber: residentId(433), name: '李雷', purpose: '探望父母' };
+    const notGate = await visit(shop.token, { ...visitor, hostHouseId: houseId });
+    expect(notGate.json().error.code).toBe('GATE_NOT_RESIDENTS_ONLY');
+    const wrongHouse = await visit(gatePlace.token, { ...visitor, hostHouseId: foreignHouse.id });
+    expect([wrongHouse.statusCode, wrongHouse.json().error.code]).toEqual([404, 'HOUSE_NOT_FOUND']);
+    const noIdentity = await visit(gatePlace.token, { purpose: '探望父母', hostHouseId: houseId });
+    expect(noIdentity.statusCode).toBe(400);
+    expect(await database().db.selectFrom('gate_visits').select('id').execute()).toHaveLength(0);
+
+    const recorded = await visit(gatePlace.token, { ...visitor, hostHouseId: houseId });
+    expect(recorded.statusCode, recorded.body).toBe(201);
+    const list = await app.inject({
+      url: `/api/gate-visits?checkpointId=${residentsGate.id}`,
+      headers: worker.headers,
+    });
+    expect(list.json().items).toEqual([
+      expect.objectContaining({ purpose: '探望父母', hostAddress: '星火路12号', nameMasked: '李*' }),
+    ]);
+    expect(list.body).not.toContain(residentId(433));
+    const foreign = await app.inject({
+      url: `/api/gate-visits?checkpointId=${residentsGate.id}`,
+      headers: stranger.headers,
+    });
+    expect(foreign.json().total).toBe(0);
+    // The scan itself is a place scan: it is purged with the place's scans, and the visit goes with it.
+    await database().db.deleteFrom('place_scans').where('place_id', '=', gatePlace.id).execute();
+    expect(await database().db.selectFrom('gate_visits').select('id').execute()).toHaveLength(0);
   });
 });

@@ -61,6 +61,7 @@ export const ERRORS_EN: Record<ErrorCode, string> = {
   FORM_INCOMPLETE: 'The form is incomplete',
   FORM_INVALID: 'The form is not valid',
   FORM_TOO_MANY_FIELDS: 'The form has too many fields',
+  GATE_NOT_RESIDENTS_ONLY: 'This place code is not a residents-only gate; register with the ordinary scan',
   GEOJSON_INVALID: 'The boundary is not valid',
   HEALTH_RECORD_NOT_FOUND: 'The record does not exist or was already handled',
   HOUSE_ADDRESS_TAKEN: 'A house at this address is already registered',

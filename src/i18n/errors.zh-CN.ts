@@ -60,6 +60,7 @@ export const ERRORS_ZH_CN: Record<ErrorCode, string> = {
   FORM_INCOMPLETE: '表单未填写完整',
   FORM_INVALID: '表单内容有误',
   FORM_TOO_MANY_FIELDS: '表单字段过多',
+  GATE_NOT_RESIDENTS_ONLY: '此场所码不是“仅限本地居民”卡口，请直接扫码登记',
   GEOJSON_INVALID: '边界数据无效',
   HEALTH_RECORD_NOT_FOUND: '记录不存在或已处理',
   HOUSE_ADDRESS_TAKEN: '该地址的房屋已登记',

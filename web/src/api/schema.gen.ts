@@ -1066,6 +1066,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/gate-visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Visitors registered at a residents-only checkpoint through its place code (masked), newest first */
+        get: operations["listGateVisits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -2388,6 +2405,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/places/{token}/gate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether a place code is the visitor code of a residents-only checkpoint, and the houses of its area to name the host */
+        get: operations["getPublicGate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/places/{token}/scans": {
         parameters: {
             query?: never;
@@ -2399,6 +2433,23 @@ export interface paths {
         put?: never;
         /** Record entering the place (document number or phone, name optional); kept hashed and encrypted */
         post: operations["scanPlace"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/places/{token}/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A visitor at a residents-only gate: document number or phone, the host household and the purpose; kept like a place scan */
+        post: operations["registerGateVisit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4581,6 +4632,64 @@ export interface components {
                     max: string;
                 };
             };
+        };
+        GatePublicPage: {
+            /** @description The place is the visitor code of a residents-only checkpoint */
+            residentsOnly: boolean;
+            checkpoint: {
+                name: string;
+            } | null;
+            /** @description Houses of the checkpoint’s area (address only, never who lives there) */
+            houses: {
+                id: number;
+                address: string;
+            }[];
+        };
+        /** @description documentNumber or phone (or both) is required */
+        GateVisitBody: {
+            /**
+             * @description Default resident_id
+             * @enum {unknown}
+             */
+            documentType?: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit" | "foreign_permanent_resident" | "hmt_residence_permit";
+            documentNumber?: string;
+            phone?: string;
+            name?: string;
+            /** @description The household visited, one of the page’s houses */
+            hostHouseId: number;
+            purpose: string;
+        };
+        GateVisitPage: {
+            items: components["schemas"]["GateVisitView"][];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        GateVisitQuery: {
+            /** @default 1 */
+            page?: number;
+            /** @default 50 */
+            pageSize?: number;
+        } & {
+            checkpointId: number;
+        };
+        GateVisitReceipt: {
+            /** @enum {string} */
+            status: "recorded";
+            place: string;
+            /** Format: date-time */
+            scannedAt: string;
+            message: string;
+        };
+        GateVisitView: {
+            id: number;
+            /** Format: date-time */
+            visitedAt: string;
+            purpose: string;
+            hostAddress: string;
+            nameMasked: string | null;
+            documentMasked: string | null;
+            phoneMasked: string | null;
         };
         Geometry: {
             /** @enum {unknown} */
@@ -11236,6 +11345,57 @@ export interface operations {
             };
         };
     };
+    listGateVisits: {
+        parameters: {
+            query: {
+                page?: number;
+                pageSize?: number;
+                checkpointId: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GateVisitPage"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     getHealth: {
         parameters: {
             query?: never;
@@ -16268,6 +16428,56 @@ export interface operations {
             };
         };
     };
+    getPublicGate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token from the QR code */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatePublicPage"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     scanPlace: {
         parameters: {
             query?: never;
@@ -16291,6 +16501,69 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ScanReceipt"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    registerGateVisit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token from the QR code */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GateVisitBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GateVisitReceipt"];
                 };
             };
             /** @description Default Response */
