@@ -370,10 +370,10 @@ export async function applyForPass(
     documentHashes(cipher, type, document.number),
   );
   if (!member || member.name.trim() !== name || !member.area_id || !member.area_path)
+    // No field detail: the sentence is the whole answer (it never tells which of the two is wrong).
     throw invalid(
       'PASS_HOLDER_NOT_MATCHED',
       'body.documentNumber and body.name match no member of this household',
-      [{ field: 'body.documentNumber', code: 'invalid', message: 'no registered member of this household' }],
     );
   const code = newPassCode();
   const id = await repo.insertPass(db, {

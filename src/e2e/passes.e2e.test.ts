@@ -6,7 +6,12 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, expectText, RESULTS_DIR, SCENARIO, signIn, STAGE_START_TIMEOUT } from './browser.js';
+import { residentIdCheckCharacter } from '../register/identity/identity-number.js';
+import { createCheckpoint } from '../test-support/checkpoints-fixtures.js';
 import { type Api, apiAs, type DemoStage, PASSWORD, PHONE, startDemoStage } from './stage.js';
+
+const FIRST_17 = '33010619900307271';
+const ID_NUMBER = `${FIRST_17}${residentIdCheckCharacter(FIRST_17)}`;
 
 interface Pass {
   id: number;
@@ -129,5 +134,96 @@ describe.skipIf(!chromiumPath)('passes: issue, print, verify offline at the gate
       await page.screenshot({ path: path.join(shots, 'verify-after-clock-phone.png') });
       await page.context().setOffline(false);
     });
+  });
+
+  it('takes a resident’s application at the door for the worker to approve, and a visitor’s host at a residents-only gate', async () => {
+    const me = (await asWorker('GET', '/api/auth/me')).json() as {
+      assignments: Array<{ areaId: number; areaLevel: string }>;
+    };
+    const microId = me.assignments.find((a) => a.areaLevel === 'microgrid')!.areaId;
+    const house = (
+      (await asWorker('GET', `/api/houses?within=${microId}&pageSize=1`)).json() as {
+        items: Array<{ id: number; address: string }>;
+      }
+    ).items[0]!;
+    const person = await asWorker('POST', '/api/persons', {
+      documentNumber: ID_NUMBER,
+      name: '欧阳晓峰',
+      houseId: house.id,
+    });
+    expect(person.statusCode, person.body).toBe(201);
+    const code = await asWorker('POST', `/api/houses/${house.id}/household-code`);
+    const doorToken = (code.json() as { scanUrl: string }).scanUrl.split('/h/')[1]!;
+
+    // The resident, at the door: a wrong name is refused with the reason; the right one lands pending.
+    const applied = await stage.withPage('door-pass', PHONE, async (page) => {
+      await page.goto(`${stage.baseUrl}/h/${doorToken}`);
+      await page.getByTestId('door-pass').click();
+      const form = page.getByTestId('pass-form');
+      await form.locator('#documentNumber').fill(ID_NUMBER);
+      await form.locator('#name').fill('欧阳晓');
+      await form.locator('#purpose').fill('上班');
+      await page.getByTestId('public-submit').click();
+      await expectText(page.getByTestId('public-error'), '证件号码和姓名与本户登记的人员不符');
+      await form.locator('#name').fill('欧阳晓峰');
+      await page.screenshot({ path: path.join(shots, 'door-apply-phone.png'), fullPage: true });
+      await page.getByTestId('public-submit').click();
+      const done = page.getByTestId('pass-applied');
+      await expectText(done, '申请已提交');
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+      return /TX[A-Z2-9]{8}/.exec(await done.innerText())![0];
+    });
+
+    // The worker approves it on the phone.
+    await stage.withPage('pass-approve', PHONE, async (page) => {
+      await signIn(page, stage.baseUrl, 'worker01', PASSWORD);
+      await page.goto(`${stage.baseUrl}/passes`);
+      await page.getByTestId('passes-filter').getByText('待审核').click();
+      const card = page.getByTestId('pass-card').filter({ hasText: applied });
+      await expectText(card, '居民申请');
+      expect(await card.innerText()).not.toContain('欧阳晓峰');
+      await page.screenshot({ path: path.join(shots, 'pending-phone.png') });
+      await card.getByTestId('pass-approve').click();
+      await page.getByTestId('pass-approve-dialog').locator('.ant-btn-primary').click();
+      await expectText(page.locator('.ant-message'), `已批准 ${applied}`);
+      await page.getByTestId('passes-filter').getByText('有效').click();
+      await expectText(page.getByTestId('pass-card').filter({ hasText: applied }), '上班');
+    });
+
+    // A residents-only gate with its visitor code: the visitor names the household and the purpose.
+    const place = await asWorker('POST', '/api/places', { areaId: microId, name: '东门岗亭', kind: 'gate' });
+    expect(place.statusCode, place.body).toBe(201);
+    const placeView = place.json() as { place: { id: number }; code: { scanUrl: string } };
+    const area = await stage.database.db
+      .selectFrom('areas')
+      .select(['id', 'path'])
+      .where('id', '=', microId)
+      .executeTakeFirstOrThrow();
+    const gate = await createCheckpoint(stage.database.db, area, {
+      residents_only: true,
+      place_id: placeView.place.id,
+      name: '东门卡口',
+    });
+    await stage.withPage('gate-visitor', PHONE, async (page) => {
+      await page.goto(placeView.code.scanUrl.replace(/^https?:\/\/[^/]+/, stage.baseUrl));
+      await page.getByTestId('scan-form').waitFor();
+      await page.locator('#documentNumber').fill('330106199203150318');
+      await page.locator('#hostHouseId').fill(house.address.slice(-6));
+      await page.locator('.ant-select-item-option').filter({ hasText: house.address }).first().click();
+      await page.getByTestId('gate-purpose').fill('探望父母');
+      await page.screenshot({ path: path.join(shots, 'gate-visitor-phone.png'), fullPage: true });
+      await page.getByTestId('public-submit').click();
+      await page.getByTestId('scan-recorded').waitFor();
+    });
+    const visits = (await asWorker('GET', `/api/gate-visits?checkpointId=${gate.id}`)).json() as {
+      items: Array<{ purpose: string; hostAddress: string; documentMasked: string }>;
+    };
+    expect(visits.items).toEqual([
+      expect.objectContaining({
+        purpose: '探望父母',
+        hostAddress: house.address,
+        documentMasked: '3****************8',
+      }),
+    ]);
   });
 });

@@ -122,7 +122,7 @@ export function PassesPage() {
       ) : (
         <>
           <List<PassView>
-            loading={passes.loading}
+            loading={passes.loading && !passes.data}
             dataSource={passes.data?.items ?? []}
             locale={{ emptyText: <Empty description={t('passes.empty')} /> }}
             renderItem={(pass) => (
