@@ -361,7 +361,8 @@ export async function applyForPass(
   const document = checkedDocument(type, body.documentNumber, 'body.documentNumber', now);
   const name = checkedName(body.name, 'body.name');
   const validFrom = chinaDayStart(body.validFrom);
-  const validTo = chinaDayStart(body.validTo, 1);
+  // To the end of the last day (23:59), shown as that day.
+  const validTo = new Date(chinaDayStart(body.validTo, 1).getTime() - 60_000);
   checkedPeriod(validFrom, validTo, now, maxDays, 'body.validTo');
   const house = await houseByToken(db, token);
   const member = await repo.householdMemberByDocument(

@@ -218,6 +218,17 @@ describe.skipIf(!chromiumPath)('passes: issue, print, verify offline at the gate
     const visits = (await asWorker('GET', `/api/gate-visits?checkpointId=${gate.id}`)).json() as {
       items: Array<{ purpose: string; hostAddress: string; documentMasked: string }>;
     };
+    // The gate's staff see it, masked, with the household and the purpose.
+    await stage.withPage('gate-visits', PHONE, async (page) => {
+      await signIn(page, stage.baseUrl, 'worker01', PASSWORD);
+      await page.goto(`${stage.baseUrl}/passes/visitors`);
+      const visit = page.getByTestId('gate-visit').first();
+      await expectText(visit, '探望父母');
+      await expectText(visit, house.address);
+      expect(await page.getByTestId('gate-visits-page').innerText()).not.toContain('330106199203150318');
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+      await page.screenshot({ path: path.join(shots, 'gate-visits-phone.png') });
+    });
     expect(visits.items).toEqual([
       expect.objectContaining({
         purpose: '探望父母',

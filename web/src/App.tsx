@@ -85,6 +85,9 @@ const PassesPage = lazy(() => import('./pages/passes/PassesPage').then((m) => ({
 const PassPrintPage = lazy(() =>
   import('./pages/passes/PassPrintPage').then((m) => ({ default: m.PassPrintPage })),
 );
+const GateVisitsPage = lazy(() =>
+  import('./pages/passes/GateVisitsPage').then((m) => ({ default: m.GateVisitsPage })),
+);
 const PassVerifyPage = lazy(() =>
   import('./pages/passes/PassVerifyPanel').then((m) => ({ default: m.PassVerifyPage })),
 );
@@ -145,6 +148,10 @@ function AppRoutes() {
             <Route
               path="passes/verify"
               element={<RequireRight right="checkpoint.check">{lazyPage(<PassVerifyPage />)}</RequireRight>}
+            />
+            <Route
+              path="passes/visitors"
+              element={<RequireRight right="checkpoint.read">{lazyPage(<GateVisitsPage />)}</RequireRight>}
             />
             <Route
               path="passes/:id/print"

@@ -36,6 +36,7 @@ const SECTIONS: Array<[string, string]> = [
   ['/today', '/today'],
   ['/scan', '/scan'],
   ['/passes/verify', '/passes/verify'],
+  ['/passes/visitors', '/passes'],
   ['/passes', '/passes'],
   ['/events/settings', '/events/settings'],
   ['/events', '/events'],

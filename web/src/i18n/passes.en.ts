@@ -66,4 +66,9 @@ export const passesEn: Record<keyof typeof passesZhCN, string> = {
   'passes.gate.purpose': 'Purpose of the visit',
   'passes.gate.purposePlaceholder': 'e.g. family, delivery, repair',
   'passes.gate.purposeRule': 'Give the purpose of the visit',
+  'passes.visits.title': 'Visitors',
+  'passes.visits.nav': 'Visitors',
+  'passes.visits.empty': 'No visitors registered',
+  'passes.visits.host': 'Visiting: {address}',
+  'passes.visits.noCheckpoint': 'You have no checkpoint to look at',
 };

@@ -65,4 +65,9 @@ export const passesZhCN = {
   'passes.gate.purpose': '来访事由',
   'passes.gate.purposePlaceholder': '如：探亲、送货、维修',
   'passes.gate.purposeRule': '请填写来访事由',
+  'passes.visits.title': '来访登记',
+  'passes.visits.nav': '来访登记',
+  'passes.visits.empty': '暂无来访登记',
+  'passes.visits.host': '拜访：{address}',
+  'passes.visits.noCheckpoint': '您没有可查看的卡口',
 } as const;

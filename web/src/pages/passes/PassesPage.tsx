@@ -5,6 +5,7 @@ import {
   ReloadOutlined,
   SafetyCertificateOutlined,
   StopOutlined,
+  TeamOutlined,
 } from '@ant-design/icons';
 import {
   App,
@@ -92,6 +93,9 @@ export function PassesPage() {
         <Space wrap>
           <Link to="/passes/verify">
             <Button icon={<SafetyCertificateOutlined />}>{t('passes.verify.nav')}</Button>
+          </Link>
+          <Link to="/passes/visitors">
+            <Button icon={<TeamOutlined />}>{t('passes.visits.nav')}</Button>
           </Link>
           <Button icon={<ReloadOutlined />} onClick={reload} aria-label={t('common.refresh')} />
           <Button
