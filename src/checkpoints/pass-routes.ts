@@ -14,6 +14,7 @@ import {
   PassApplicationReceipt,
   PassApproveBody,
   PassIssueBody,
+  PassKeyRotation,
   PassPage,
   PassQrQuery,
   PassQuery,
@@ -90,6 +91,21 @@ export const passRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) =>
       tx().execute((trx) => service.verificationMaterial(trx, request.actor(), request.query.since)),
+  );
+
+  app.post(
+    '/api/passes/signing-keys/rotate',
+    {
+      schema: {
+        operationId: 'rotatePassSigningKey',
+        tags,
+        summary:
+          'Retire the active pass signing key and make a new one (administrators); the old public key stays published while its passes may be valid',
+        response: { 200: PassKeyRotation, ...errors(401, 403) },
+      },
+      preHandler: app.requireRight('token.manage'),
+    },
+    async (request) => tx().execute((trx) => service.rotatePassKey(trx, request.actor(), app.cipher)),
   );
 
   app.get(

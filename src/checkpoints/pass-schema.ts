@@ -200,3 +200,14 @@ export const GateVisitQuery = Type.Intersect([PageQuery, Type.Object({ checkpoin
   $id: 'GateVisitQuery',
 });
 export type GateVisitQuery = Static<typeof GateVisitQuery>;
+
+export const PassKeyRotation = Type.Object(
+  {
+    kid: Type.String({ description: 'The new active signing key' }),
+    published: Type.Array(Type.String(), {
+      description:
+        'Keys gate phones now receive: the new one, and retired ones while passes signed before remain valid',
+    }),
+  },
+  { $id: 'PassKeyRotation' },
+);

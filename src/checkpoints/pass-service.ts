@@ -14,7 +14,7 @@ import { documentHashes, protectIdentity } from '../privacy/protect.js';
 import { insertScan, placeByCodeHash } from '../place-codes/repository.js';
 import { checkedDocument, checkedPhone } from '../register/person-service.js';
 import { findPersonInScope } from '../register/repository.js';
-import { activeSigningKey, publishedKeys } from './pass-keys.js';
+import { activeSigningKey, publishedKeys, rotateSigningKey } from './pass-keys.js';
 import * as repo from './pass-repository.js';
 import type {
   GatePublicPage,
@@ -318,6 +318,12 @@ export async function passQr(
         body: await QRCode.toBuffer(token, { ...options, type: 'png', width: 480 }),
       }
     : { contentType: 'image/svg+xml', body: await QRCode.toString(token, { ...options, type: 'svg' }) };
+}
+
+/** A new signing key; the old one stays published while passes signed with it can still be valid. */
+export async function rotatePassKey(db: Db, actor: Actor, cipher: FieldCipher) {
+  const kid = await rotateSigningKey(db, actor, cipher);
+  return { kid, published: (await publishedKeys(db, actor.now())).map((key) => key.kid) };
 }
 
 /** What a gate phone keeps to verify passes offline: public keys, revoked ids of its scope, its checkpoints. */

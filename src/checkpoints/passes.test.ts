@@ -14,7 +14,7 @@ import {
   TestClock,
   testApp,
 } from '../test-support/factories.js';
-import { activeSigningKey, publishedKeys, rotateSigningKey } from './pass-keys.js';
+import { activeSigningKey, publishedKeys } from './pass-keys.js';
 import { type PassPublicKey, verifyPassToken } from './pass-token.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -337,9 +337,17 @@ describeEachDatabase('passes (通行证)', (database) => {
     expect(stored.private_secret).not.toContain(a.privateJwk.d!);
 
     const fresh = (await issue({ personId, purpose: '轮换', validFrom: at(0), validTo: at(5) })).json();
-    const next = await db.transaction().execute((trx) => rotateSigningKey(trx, actor, cipher));
-    const kids = (await publishedKeys(db, clock.now())).map((k) => k.kid);
-    expect(kids).toEqual([next, a.kid]);
+    const rotate = (session: Session) =>
+      app.inject({ method: 'POST', url: '/api/passes/signing-keys/rotate', headers: session.headers });
+    expect((await rotate(worker)).statusCode).toBe(403);
+    const admin = await signIn(app, (await createUser(db, [{ role: 'admin', area: tree.city }])).username);
+    const rotated = await rotate(admin);
+    expect(rotated.statusCode, rotated.body).toBe(200);
+    const next = rotated.json().kid as string;
+    expect(rotated.json().published).toEqual([next, a.kid]);
+    expect(
+      await db.selectFrom('audit_log').select('id').where('action', '=', 'pass.key_rotate').execute(),
+    ).toHaveLength(1);
     expect((await verify(fresh.token, await material(worker))).ok).toBe(true);
     expect(await verify(pass.token, await material(worker))).toMatchObject({
       ok: false,

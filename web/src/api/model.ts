@@ -209,6 +209,7 @@ export type PassApplicationBody = Schemas['PassApplicationBody'];
 export type PassApplicationReceipt = Schemas['PassApplicationReceipt'];
 export type PassApproveBody = Schemas['PassApproveBody'];
 export type PassIssueBody = Schemas['PassIssueBody'];
+export type PassKeyRotation = Schemas['PassKeyRotation'];
 export type PassPage = Schemas['PassPage'];
 export type PassQrQuery = Schemas['PassQrQuery'];
 export type PassQuery = Schemas['PassQuery'];

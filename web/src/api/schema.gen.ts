@@ -1790,6 +1790,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/passes/signing-keys/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire the active pass signing key and make a new one (administrators); the old public key stays published while its passes may be valid */
+        post: operations["rotatePassSigningKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/passes/verification": {
         parameters: {
             query?: never;
@@ -5498,6 +5515,12 @@ export interface components {
             validTo: string;
             /** @description Checkpoints the pass opens; empty or omitted = every checkpoint of the holder’s area */
             checkpointIds?: number[];
+        };
+        PassKeyRotation: {
+            /** @description The new active signing key */
+            kid: string;
+            /** @description Keys gate phones now receive: the new one, and retired ones while passes signed before remain valid */
+            published: string[];
         };
         PassPage: {
             items: components["schemas"]["PassView"][];
@@ -14146,6 +14169,44 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    rotatePassSigningKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PassKeyRotation"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
