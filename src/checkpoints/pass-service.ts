@@ -40,10 +40,15 @@ const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const PASS_NOT_FOUND = (id: number) =>
   notFound('PASS_NOT_FOUND', `Pass ${id} does not exist or is outside your area`);
 
-/** The printed pass number: TX + 8 characters that cannot be misread (no 0/O, 1/I). */
+const CODE_DIGITS = '23456789';
+
+/**
+ * The printed pass number: TX, a digit, then 7 characters that cannot be misread (no 0/O, 1/I).
+ * The digit keeps a number from ever reading as a word.
+ */
 function newPassCode(): string {
-  let code = 'TX';
-  for (let i = 0; i < 8; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  let code = `TX${CODE_DIGITS[randomInt(CODE_DIGITS.length)]}`;
+  for (let i = 0; i < 7; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
   return code;
 }
 

@@ -151,7 +151,7 @@ function AppRoutes() {
             />
             <Route
               path="passes/visitors"
-              element={<RequireRight right="checkpoint.read">{lazyPage(<GateVisitsPage />)}</RequireRight>}
+              element={<RequireRight right="checkpoint.check">{lazyPage(<GateVisitsPage />)}</RequireRight>}
             />
             <Route
               path="passes/:id/print"
