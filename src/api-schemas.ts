@@ -11,6 +11,7 @@ import * as pagination from './core/pagination.js';
 import * as announcements from './announcements/schema.js';
 import * as audit from './audit/schema.js';
 import * as auth from './auth/schema.js';
+import * as checkpointPasses from './checkpoints/pass-schema.js';
 import * as eventsPhotos from './events/photos/schema.js';
 import * as events from './events/schema.js';
 import * as healthContacts from './health/contacts/schema.js';
@@ -46,6 +47,7 @@ const MODULES = [
   checkpointDeviceRegistry,
   checkpointVehicles,
   auth,
+  checkpointPasses,
   eventsPhotos,
   events,
   healthContacts,

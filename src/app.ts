@@ -52,6 +52,7 @@ import { mapRoutes } from './map/routes.js';
 import { vehicleRoutes } from './checkpoints/vehicle-routes.js';
 import { deviceReadRoutes } from './checkpoints/device-reads-routes.js';
 import { deviceRegistryRoutes } from './checkpoints/device-registry-routes.js';
+import { passRoutes } from './checkpoints/pass-routes.js';
 import { basemapOrigins } from './map/service.js';
 
 declare module 'fastify' {
@@ -233,6 +234,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(reviewRoutes);
   await app.register(mapRoutes);
   await app.register(vehicleRoutes).register(deviceReadRoutes).register(deviceRegistryRoutes);
+  await app.register(passRoutes);
 
   await serveWebApp(app, 'webRoot' in options ? options.webRoot : WEB_ROOT);
   return app;

@@ -41,6 +41,8 @@ export interface Config {
   readonly vehicleTrailDays: number;
   /** Reads of one plate at one gate this many seconds apart merge into one record. */
   readonly plateReadMergeSeconds: number;
+  /** The longest validity a pass (通行证) may have, in days (GRIDGUARD_PASS_MAX_DAYS). */
+  readonly passMaxDays: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Staff second factor (GRIDGUARD_MFA): required for privileged accounts, optional for all, or off. */
   readonly mfa: 'required' | 'optional' | 'off';
@@ -373,9 +375,10 @@ export function loadConfig(env: Env = process.env): Config {
     apiDocs: apiDocs(env, demo),
     placeScanRetentionDays: integer(env, 'GRIDGUARD_PLACE_SCAN_RETENTION_DAYS', 21, 1, 3650),
     alertMergeSeconds: integer(env, 'GRIDGUARD_ALERT_MERGE_SECONDS', 600, 0, 86400),
+    passMaxDays: integer(env, 'GRIDGUARD_PASS_MAX_DAYS', 30, 1, 366),
+    plateReadMergeSeconds: integer(env, 'GRIDGUARD_PLATE_READ_MERGE_SECONDS', 60, 0, 3600),
     vehicleCheckWindowHours: integer(env, 'GRIDGUARD_VEHICLE_CHECK_WINDOW_HOURS', 24, 1, 720),
     vehicleTrailDays: integer(env, 'GRIDGUARD_VEHICLE_TRAIL_DAYS', 14, 1, 60),
-    plateReadMergeSeconds: integer(env, 'GRIDGUARD_PLATE_READ_MERGE_SECONDS', 60, 0, 3600),
     logLevel,
     mfa: mfaMode(env),
     loginClientBudget: integer(env, 'GRIDGUARD_LOGIN_CLIENT_BUDGET', 30, 1, 1_000_000),

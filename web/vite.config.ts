@@ -93,7 +93,8 @@ export default defineConfig({
         ],
       },
       workbox: {
-        globPatterns: ['**/*.{js,css,html,svg,png,woff2}'],
+        // The QR decoder's .wasm too: a gate phone verifies passes with no connection.
+        globPatterns: ['**/*.{js,css,html,svg,png,woff2,wasm}'],
         // Left out of the download a phone makes at sign-in: the big screen's charts, and MapLibre (a map
         // needs the online map API anyway; offline the picker says so and keeps its GPS button).
         globIgnores: [

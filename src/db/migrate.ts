@@ -23,6 +23,7 @@ import * as idempotencyKeys from './migrations/20261207_0600_idempotency_keys.js
 import * as maps from './migrations/20261207_0610_maps.js';
 import * as checkpoints from './migrations/20261207_0900_checkpoints.js';
 import * as vehicles from './migrations/20261207_0920_vehicles.js';
+import * as passes from './migrations/20261207_0940_passes.js';
 import type { DB } from './schema.js';
 
 /** Every migration, in order. Listed statically so the bundle and tests need no directory scan. */
@@ -50,6 +51,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261207_0610_maps': maps,
   '20261207_0900_checkpoints': checkpoints,
   '20261207_0920_vehicles': vehicles,
+  '20261207_0940_passes': passes,
 };
 
 function migrator(db: Kysely<DB>): Migrator {

@@ -731,7 +731,21 @@ export interface PassesTable {
   revoked_at: NullableTimestamp;
   revoked_by: string | null;
   revoke_reason: string | null;
+  /** Who approved or rejected a resident's application, and when. */
+  decided_at: NullableTimestamp;
+  decided_by: string | null;
+  reject_reason: string | null;
   created_at: Timestamp;
+}
+/** A visitor registered at a residents-only gate through its place code: whom they visit and why. */
+export interface GateVisitsTable {
+  id: Generated<number>;
+  place_scan_id: number;
+  checkpoint_id: number;
+  area_path: string;
+  house_id: number;
+  purpose: string;
+  visited_at: Timestamp;
 }
 
 export type MapFeatureKind = 'road' | 'river' | 'gate';
@@ -1071,6 +1085,7 @@ export interface DB {
   vehicle_trails: VehicleTrailsTable;
   pass_signing_keys: PassSigningKeysTable;
   passes: PassesTable;
+  gate_visits: GateVisitsTable;
   map_features: MapFeaturesTable;
   work_calendar_days: WorkCalendarDaysTable;
   event_categories: EventCategoriesTable;

@@ -144,6 +144,7 @@ export const ROTATION_TARGETS: readonly Target[] = [
   },
   { table: 'import_jobs', keys: byId, secrets: ['reject_rows'] },
   { table: 'user_mfa', keys: [{ column: 'user_id', type: 'int4' }], secrets: ['secret'] },
+  { table: 'pass_signing_keys', keys: byId, secrets: ['private_secret'] },
 ];
 
 /** Where a person's old hashes live elsewhere; each update uses an index on the hash column. */

@@ -65,8 +65,8 @@ export async function placeByCodeHash(db: Db, hash: string) {
     .executeTakeFirst();
 }
 
-export async function insertScan(db: Db, row: Insertable<PlaceScansTable>): Promise<void> {
-  await db.insertInto('place_scans').values(row).execute();
+export async function insertScan(db: Db, row: Insertable<PlaceScansTable>): Promise<number> {
+  return (await db.insertInto('place_scans').values(row).returning('id').executeTakeFirstOrThrow()).id;
 }
 
 export async function listScans(

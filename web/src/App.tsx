@@ -86,6 +86,17 @@ const AnnouncementsPage = lazy(() =>
   import('./pages/services/AnnouncementsPage').then((m) => ({ default: m.AnnouncementsPage })),
 );
 const ReviewPage = lazy(() => import('./pages/services/ReviewPage').then((m) => ({ default: m.ReviewPage })));
+// Passes (通行证): the staff list, the printable pass, the gate's offline verification.
+const PassesPage = lazy(() => import('./pages/passes/PassesPage').then((m) => ({ default: m.PassesPage })));
+const PassPrintPage = lazy(() =>
+  import('./pages/passes/PassPrintPage').then((m) => ({ default: m.PassPrintPage })),
+);
+const GateVisitsPage = lazy(() =>
+  import('./pages/passes/GateVisitsPage').then((m) => ({ default: m.GateVisitsPage })),
+);
+const PassVerifyPage = lazy(() =>
+  import('./pages/passes/PassVerifyPanel').then((m) => ({ default: m.PassVerifyPage })),
+);
 // What a QR code opens: no sign-in, none of the app's shell. The door code's page (/h/<token>) is not
 // here: the server answers it with its own light entry (web/door.html).
 const SelfReportPage = lazy(() =>
@@ -135,6 +146,22 @@ function AppRoutes() {
             <Route
               path="scan"
               element={<RequireRight right="person.read">{lazyPage(<ScanPage />)}</RequireRight>}
+            />
+            <Route
+              path="passes"
+              element={<RequireRight right="pass.issue">{lazyPage(<PassesPage />)}</RequireRight>}
+            />
+            <Route
+              path="passes/verify"
+              element={<RequireRight right="checkpoint.check">{lazyPage(<PassVerifyPage />)}</RequireRight>}
+            />
+            <Route
+              path="passes/visitors"
+              element={<RequireRight right="checkpoint.check">{lazyPage(<GateVisitsPage />)}</RequireRight>}
+            />
+            <Route
+              path="passes/:id/print"
+              element={<RequireRight right="pass.issue">{lazyPage(<PassPrintPage />)}</RequireRight>}
             />
             <Route
               path="rounds"

@@ -16,6 +16,7 @@ import {
   InboxOutlined,
   NotificationOutlined,
   ProfileOutlined,
+  SafetyCertificateOutlined,
   ScanOutlined,
   SettingOutlined,
   ShopOutlined,
@@ -35,6 +36,9 @@ import { useI18n } from '../i18n/context';
 const SECTIONS: Array<[string, string]> = [
   ['/today', '/today'],
   ['/scan', '/scan'],
+  ['/passes/verify', '/passes/verify'],
+  ['/passes/visitors', '/passes'],
+  ['/passes', '/passes'],
   ['/events/settings', '/events/settings'],
   ['/events', '/events'],
   ['/my-events', '/my-events'],
@@ -111,6 +115,13 @@ export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
       label: t('nav.today'),
     },
     can('person.write') && { key: '/scan', icon: <ScanOutlined />, label: t('scan.nav') },
+    can('pass.issue') && { key: '/passes', icon: <SafetyCertificateOutlined />, label: t('passes.nav') },
+    can('checkpoint.check') &&
+      !can('pass.issue') && {
+        key: '/passes/verify',
+        icon: <SafetyCertificateOutlined />,
+        label: t('passes.verify.nav'),
+      },
     can('area.read') && { key: '/areas', icon: <EnvironmentOutlined />, label: t('nav.areas') },
     can('event.read') && { key: '/events', icon: <ProfileOutlined />, label: t('events.nav.board') },
     can('event.handle') && { key: '/my-events', icon: <ToolOutlined />, label: t('events.nav.mine') },

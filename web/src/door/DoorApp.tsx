@@ -6,12 +6,13 @@ import type { HouseholdDoorPage } from '../api/model';
 import { normaliseDocumentNumber } from '../components/register/identity';
 import { maxLength, noDigits, phone, required, residentId, todayText, withinDates } from './checks';
 import { DoorServices } from './DoorServices';
+import { PassForm } from './PassForm';
 import { Chips, Field, useForm } from './form';
 import { named, useDoorI18n } from './i18n';
 import { SendProblemNotice, failureText, useSend } from './send';
 import { Button, Card, FormHeader, Icon, Outcome, Spinner } from './ui';
 
-type View = 'arrival' | 'departure';
+type View = 'arrival' | 'departure' | 'pass';
 
 export const tokenOfPage = () => decodeURIComponent(window.location.pathname.split('/')[2] ?? '');
 
@@ -42,7 +43,7 @@ function useDoorPage(token: string, first: DoorPageState) {
 }
 const viewOfPage = (): View | null => {
   const form = new URLSearchParams(window.location.search).get('form');
-  return form === 'arrival' || form === 'departure' ? form : null;
+  return form === 'arrival' || form === 'departure' || form === 'pass' ? form : null;
 };
 
 /** The chosen form lives in the address (?form=arrival), so the phone's back button leaves it. */
@@ -79,6 +80,8 @@ export function DoorApp({ token, first }: { token: string; first: DoorPageState 
           <AddressCard page={page.data} />
           {done ? (
             <Submitted onAgain={() => choose(null)} />
+          ) : view === 'pass' ? (
+            <PassForm token={token} page={page.data} onBack={() => choose(null)} />
           ) : view ? (
             <PersonForm
               key={view}
@@ -189,6 +192,16 @@ function Choices({ onChoose }: { onChoose: (view: View) => void }) {
         <span className="door-button-title">{t('public.departure')}</span>
         <span className="door-button-hint">{t('public.departureHint')}</span>
       </button>
+      <button
+        type="button"
+        className="door-button door-pass"
+        onClick={() => onChoose('pass')}
+        data-testid="door-pass"
+      >
+        <Icon name="check" className="door-button-icon" />
+        <span className="door-button-title">{t('pass.door.apply')}</span>
+        <span className="door-button-hint">{t('pass.door.applyHint')}</span>
+      </button>
     </div>
   );
 }
@@ -242,7 +255,7 @@ function PersonForm({
   onBack,
   onDone,
 }: {
-  view: View;
+  view: 'arrival' | 'departure';
   token: string;
   page: HouseholdDoorPage;
   onBack: () => void;

@@ -110,4 +110,16 @@ export const doorEn: DoorMessages = {
   'common.optional': ' (optional)',
   'requests.door.copy': 'Copy link',
   'requests.door.copied': 'Copied',
+  'pass.door.apply': 'Apply for a pass',
+  'pass.door.applyHint': 'For registered residents crossing checkpoints',
+  'pass.door.title': 'Apply for a pass',
+  'pass.door.hint':
+    'Give the ID number and name of a resident registered in this household (as registered); the grid worker reviews it and issues the pass.',
+  'pass.door.purpose': 'Purpose',
+  'pass.door.purposePlaceholder': 'e.g. work, hospital, shopping',
+  'pass.door.validFrom': 'From',
+  'pass.door.validTo': 'To',
+  'pass.door.toBeforeFrom': 'The end cannot be before the start',
+  'pass.door.submitted': 'Application sent; the grid worker will review it',
+  'pass.door.code': 'Application number: {code} (ask for the pass with it once approved)',
 };

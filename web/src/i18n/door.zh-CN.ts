@@ -107,6 +107,17 @@ export const doorZhCN = {
   'common.optional': '（选填）',
   'requests.door.copy': '复制链接',
   'requests.door.copied': '已复制',
+  'pass.door.apply': '申请通行证',
+  'pass.door.applyHint': '本户登记居民出入卡口用',
+  'pass.door.title': '申请通行证',
+  'pass.door.hint': '请填写本户已登记居民的证件号码和姓名（须与登记一致）；网格员审核通过后发放通行证。',
+  'pass.door.purpose': '出入事由',
+  'pass.door.purposePlaceholder': '如：上下班、就医、采购',
+  'pass.door.validFrom': '开始日期',
+  'pass.door.validTo': '结束日期',
+  'pass.door.toBeforeFrom': '结束日期不能早于开始日期',
+  'pass.door.submitted': '申请已提交，等待网格员审核',
+  'pass.door.code': '申请编号：{code}（审核通过后凭此领取通行证）',
 } as const;
 
 export type DoorMessageKey = keyof typeof doorZhCN;

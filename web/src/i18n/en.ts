@@ -2,6 +2,7 @@ import { doorEn } from './door.en';
 import { eventsEn } from './events.en';
 import { mapEn } from './map.en';
 import { offlineEn } from './offline.en';
+import { passesEn } from './passes.en';
 import { servicesEn } from './services.en';
 import { sharedEn } from './shared';
 import { vehiclesEn } from './vehicles.en';
@@ -14,6 +15,7 @@ export const en: Messages = {
   ...mapEn,
   ...offlineEn,
   ...sharedEn,
+  ...passesEn,
   ...servicesEn,
   ...vehiclesEn,
   ...vocabularyEn,

@@ -3,6 +3,7 @@ import { doorZhCN } from './door.zh-CN';
 import { eventsZhCN } from './events.zh-CN';
 import { mapZhCN } from './map.zh-CN';
 import { offlineZhCN } from './offline.zh-CN';
+import { passesZhCN } from './passes.zh-CN';
 import { servicesZhCN } from './services.zh-CN';
 import { sharedZhCN } from './shared';
 import { vehiclesZhCN } from './vehicles.zh-CN';
@@ -13,6 +14,7 @@ export const zhCN = {
   ...mapZhCN,
   ...offlineZhCN,
   ...sharedZhCN,
+  ...passesZhCN,
   ...servicesZhCN,
   ...vehiclesZhCN,
   // Levels, roles, rights, statuses, audit actions, entity types, system actors: from the server's records.

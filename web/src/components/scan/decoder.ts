@@ -6,14 +6,22 @@ import wasmUrl from 'zxing-wasm/reader/zxing_reader.wasm?url';
 import { fitInside } from '../photos/resize';
 
 let prepared = false;
+const overrides = {
+  locateFile: (path: string, prefix: string) => (path.endsWith('.wasm') ? wasmUrl : prefix + path),
+};
 function prepare() {
   if (prepared) return;
   prepared = true;
-  prepareZXingModule({
-    overrides: {
-      locateFile: (path: string, prefix: string) => (path.endsWith('.wasm') ? wasmUrl : prefix + path),
-    },
-  });
+  prepareZXingModule({ overrides });
+}
+
+/**
+ * Loads the decoder now, while there is a connection: a gate phone that goes offline afterwards
+ * still reads codes (the service worker also precaches the .wasm for later visits).
+ */
+export async function preloadQrDecoder(): Promise<void> {
+  prepared = true;
+  await prepareZXingModule({ overrides, fireImmediately: true });
 }
 
 /** Door codes are QR codes; looking only for them is faster and never misreads a shop's barcode. */

@@ -3,8 +3,8 @@ import { Button, Card, Form, Input, Result, Select, Typography } from 'antd';
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { api, call } from '../../api/client';
-import { usePlacePage } from '../../api/hooks';
-import type { PlacePublicPage, ScanReceipt } from '../../api/model';
+import { usePlacePage, useResource } from '../../api/hooks';
+import type { GatePublicPage, PlacePublicPage, ScanReceipt } from '../../api/model';
 import { DOCUMENT_TYPES, type DocumentType } from '../../api/vocabulary';
 import {
   normalisedDocument,
@@ -22,16 +22,24 @@ interface ScanValues {
   documentNumber?: string;
   phone?: string;
   name?: string;
+  /** At a residents-only gate: whom the visitor comes to, and why. */
+  hostHouseId?: number;
+  purpose?: string;
 }
 
 /** A place code (场所码, /p/<token>): whoever enters leaves a document number or a phone. */
 export function PlaceScanPage() {
   const { token = '' } = useParams();
   const page = usePlacePage(token);
+  // A residents-only checkpoint's visitor code also asks for the host household and the purpose.
+  const gate = useResource(
+    (signal) => call(api.GET('/api/public/places/{token}/gate', { params: { path: { token } }, signal })),
+    [token],
+  );
   const [receipt, setReceipt] = useState<ScanReceipt | null>(null);
   return (
     <PublicLayout>
-      {!page.data ? (
+      {!page.data || (!gate.data && !gate.error) ? (
         <PublicLoadState error={page.error} onRetry={page.reload} />
       ) : (
         <div className="public-page" data-testid="place-page">
@@ -39,7 +47,12 @@ export function PlaceScanPage() {
           {receipt ? (
             <Recorded receipt={receipt} onAgain={() => setReceipt(null)} />
           ) : (
-            <ScanForm token={token} page={page.data} onDone={setReceipt} />
+            <ScanForm
+              token={token}
+              page={page.data}
+              gate={gate.data?.residentsOnly ? gate.data : null}
+              onDone={setReceipt}
+            />
           )}
         </div>
       )}
@@ -84,10 +97,12 @@ function Recorded({ receipt, onAgain }: { receipt: ScanReceipt; onAgain: () => v
 function ScanForm({
   token,
   page,
+  gate,
   onDone,
 }: {
   token: string;
   page: PlacePublicPage;
+  gate: GatePublicPage | null;
   onDone: (r: ScanReceipt) => void;
 }) {
   const i18n = useI18n();
@@ -111,16 +126,23 @@ function ScanForm({
             const documentNumber = values.documentNumber ? normalisedDocument(values.documentNumber) : '';
             const phone = values.phone?.replace(/[\s-]/g, '') ?? '';
             const name = values.name?.trim();
+            const body = {
+              ...(documentNumber ? { documentType: values.documentType, documentNumber } : {}),
+              ...(phone ? { phone } : {}),
+              ...(name ? { name } : {}),
+            };
             onDone(
               await call(
-                api.POST('/api/public/places/{token}/scans', {
-                  params: { path: { token } },
-                  body: {
-                    ...(documentNumber ? { documentType: values.documentType, documentNumber } : {}),
-                    ...(phone ? { phone } : {}),
-                    ...(name ? { name } : {}),
-                  },
-                }),
+                gate
+                  ? api.POST('/api/public/places/{token}/visits', {
+                      params: { path: { token } },
+                      body: {
+                        ...body,
+                        hostHouseId: values.hostHouseId ?? 0,
+                        purpose: values.purpose?.trim() ?? '',
+                      },
+                    })
+                  : api.POST('/api/public/places/{token}/scans', { params: { path: { token } }, body }),
               ),
             );
             form.resetFields();
@@ -172,6 +194,33 @@ function ScanForm({
         >
           <Input autoComplete="name" />
         </Form.Item>
+        {gate && (
+          <>
+            <Form.Item
+              name="hostHouseId"
+              label={t('passes.gate.host')}
+              extra={t('passes.gate.hint', { gate: gate.checkpoint?.name ?? page.place.name })}
+              rules={[{ required: true, message: t('passes.gate.hostRule') }]}
+            >
+              <Select
+                showSearch={{ optionFilterProp: 'label' }}
+                placeholder={t('passes.gate.hostPlaceholder')}
+                options={gate.houses.map((house) => ({ value: house.id, label: house.address }))}
+                data-testid="gate-host"
+              />
+            </Form.Item>
+            <Form.Item
+              name="purpose"
+              label={t('passes.gate.purpose')}
+              rules={[
+                { required: true, whitespace: true, message: t('passes.gate.purposeRule') },
+                { max: 200 },
+              ]}
+            >
+              <Input placeholder={t('passes.gate.purposePlaceholder')} data-testid="gate-purpose" />
+            </Form.Item>
+          </>
+        )}
         <SubmitProblemAlert problem={problem} />
         <Button
           type="primary"
