@@ -49,6 +49,9 @@ import { jobsPlugin } from './jobs.js';
 import { eventPhotoRoutes } from './events/photos/routes.js';
 import { reviewRoutes } from './review/routes.js';
 import { mapRoutes } from './map/routes.js';
+import { healthStatusRoutes } from './health/status/routes.js';
+import { dutyRoutes } from './checkpoints/duty-routes.js';
+import { checkRoutes } from './checkpoints/check-routes.js';
 import { basemapOrigins } from './map/service.js';
 
 declare module 'fastify' {
@@ -229,6 +232,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(eventRoutes);
   await app.register(reviewRoutes);
   await app.register(mapRoutes);
+  await app.register(healthStatusRoutes).register(dutyRoutes).register(checkRoutes);
 
   await serveWebApp(app, 'webRoot' in options ? options.webRoot : WEB_ROOT);
   return app;

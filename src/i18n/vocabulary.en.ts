@@ -220,6 +220,10 @@ export const auditActionsEn: Readonly<Record<AuditAction, string>> = {
   'auth.mfa_enrolled': 'Two-step sign-in turned on',
   'auth.mfa_recovery_used': 'Signed in with a recovery code',
   'auth.password_changed': 'Password changed',
+  'checkpoint.check': 'Checkpoint crossing recorded',
+  'checkpoint.duty_sign_in': 'Signed in on duty at a checkpoint',
+  'checkpoint.duty_sign_out': 'Signed out of duty at a checkpoint',
+  'checkpoint.identify': 'Identified a person at a checkpoint',
   'contacts.find': 'Find contacts',
   'contacts.leads': 'Make contact leads',
   'demo.seed': 'Demo data seeded',
@@ -309,6 +313,8 @@ export const entityTypesEn: Readonly<Record<EntityType, string>> = {
   announcement: 'Announcement',
   api_token: 'API token',
   area: 'Area',
+  checkpoint: 'Checkpoint',
+  checkpoint_record: 'Checkpoint crossing',
   encryption_key: 'Encryption key',
   event_category: 'Event category',
   feed_batch: 'Health feed batch',
@@ -337,6 +343,7 @@ export const entityTypesEn: Readonly<Record<EntityType, string>> = {
 };
 
 export const systemActorsEn: Readonly<Record<SystemActor, string>> = {
+  'system:checkpoint': 'Checkpoint check',
   'system:cli': 'Command-line import',
   'system:demo': 'Demo data',
   'system:escalation': 'Automatic escalation',
