@@ -16,6 +16,7 @@ import {
   InboxOutlined,
   NotificationOutlined,
   ProfileOutlined,
+  SafetyOutlined,
   ScanOutlined,
   SettingOutlined,
   ShopOutlined,
@@ -34,6 +35,7 @@ import { useI18n } from '../i18n/context';
 const SECTIONS: Array<[string, string]> = [
   ['/today', '/today'],
   ['/scan', '/scan'],
+  ['/gate', '/gate'],
   ['/events/settings', '/events/settings'],
   ['/events', '/events'],
   ['/my-events', '/my-events'],
@@ -108,6 +110,7 @@ export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
       label: t('nav.today'),
     },
     can('person.write') && { key: '/scan', icon: <ScanOutlined />, label: t('scan.nav') },
+    can('checkpoint.check') && { key: '/gate', icon: <SafetyOutlined />, label: t('gate.nav') },
     can('area.read') && { key: '/areas', icon: <EnvironmentOutlined />, label: t('nav.areas') },
     can('event.read') && { key: '/events', icon: <ProfileOutlined />, label: t('events.nav.board') },
     can('event.handle') && { key: '/my-events', icon: <ToolOutlined />, label: t('events.nav.mine') },
