@@ -23,7 +23,7 @@ import {
   Typography,
 } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useNavigate } from 'react-router-dom';
+import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api, call, isApiError } from '../../api/client';
 import type {
   CheckRecordView,
@@ -73,7 +73,9 @@ export function GatePage() {
   const navigate = useNavigate();
   const [version, setVersion] = useState(0);
   const mine = useResource((signal) => call(api.GET('/api/checkpoints/duty/mine', { signal })), [version]);
-  const [chosen, setChosen] = useState<number | null>(null);
+  // A link from elsewhere (a checkpoint's page, its printed code) may name the checkpoint.
+  const [params] = useSearchParams();
+  const [chosen, setChosen] = useState<number | null>(() => Number(params.get('checkpoint')) || null);
   const [identified, setIdentified] = useState<IdentifyResult | null>(null);
   const [subject, setSubject] = useState<CheckSubject | null>(null);
   const [recorded, setRecorded] = useState(0);
@@ -313,7 +315,7 @@ function DutyCard({
       {checkpoint &&
         (onDutyHere ? (
           leaving ? (
-            <Space direction="vertical" className="gate-full">
+            <Space orientation="vertical" className="gate-full">
               <Input.TextArea
                 rows={2}
                 maxLength={500}
