@@ -19,6 +19,8 @@ import {
 import { apiAs, type DemoStage, PASSWORD, PHONE, startDemoStage } from './stage.js';
 
 const DAY = 86_400_000;
+/** antd puts the test id on the number input itself or on its wrapper, depending on the version. */
+const TEMPERATURE = 'input[data-testid="gate-temperature"], [data-testid="gate-temperature"] input';
 const qrPng = (text: string) => QRCode.toBuffer(text, { errorCorrectionLevel: 'M', width: 480, margin: 4 });
 
 describe.skipIf(!chromiumPath)('the gate check on a phone', SCENARIO, () => {
@@ -139,21 +141,19 @@ describe.skipIf(!chromiumPath)('the gate check on a phone', SCENARIO, () => {
           .executeTakeFirstOrThrow();
         expect(duty).toEqual({ sign_in_lng: 120.11, sign_in_lat: 30.21, sign_in_accuracy_m: 9 });
 
-        await page
-          .getByTestId('gate-photo-input')
-          .setInputFiles({
-            name: 'pass.png',
-            mimeType: 'image/png',
-            buffer: await qrPng(passes.clear.token),
-          });
+        await page.getByTestId('gate-photo-input').setInputFiles({
+          name: 'pass.png',
+          mimeType: 'image/png',
+          buffer: await qrPng(passes.clear.token),
+        });
         const verdict = page.getByTestId('gate-verdict');
         await expectText(verdict, '可通行');
         expect(await verdict.getAttribute('data-verdict')).toBe('green');
-        await expectText(verdict, '通行证有效');
+        await expectText(verdict, '通行证 TXE2E001：返岗上班');
         const identity = await page.getByTestId('gate-identity').innerText();
         expect(identity).toContain(passes.clear.name.slice(0, 1));
         expect(await page.locator('body').innerText()).not.toContain(passes.clear.name);
-        await page.getByTestId('gate-temperature').locator('input').fill('36.5');
+        await page.locator(TEMPERATURE).fill('36.5');
         await page.screenshot({ path: path.join(shots, 'verdict-green-phone.png'), fullPage: true });
         await page.getByTestId('gate-allow').click();
         await expectText(page.getByTestId('gate-recorded'), '已登记：放行');
@@ -161,16 +161,14 @@ describe.skipIf(!chromiumPath)('the gate check on a phone', SCENARIO, () => {
         expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
         await page.getByTestId('gate-next').click();
 
-        await page
-          .getByTestId('gate-photo-input')
-          .setInputFiles({
-            name: 'pass2.png',
-            mimeType: 'image/png',
-            buffer: await qrPng(passes.quarantined.token),
-          });
+        await page.getByTestId('gate-photo-input').setInputFiles({
+          name: 'pass2.png',
+          mimeType: 'image/png',
+          buffer: await qrPng(passes.quarantined.token),
+        });
         await expectText(verdict, '禁止通行');
         await expectText(verdict, '管控人员：居家隔离');
-        await page.getByTestId('gate-temperature').locator('input').fill('36.7');
+        await page.locator(TEMPERATURE).fill('36.7');
         expect(await page.getByTestId('gate-allow').isDisabled()).toBe(true);
         await page.screenshot({ path: path.join(shots, 'verdict-red-phone.png'), fullPage: true });
         await page.getByTestId('gate-refuse').click();

@@ -594,7 +594,8 @@ function SubjectCard({
     <Card size="small" className="gate-card" data-testid="gate-subject">
       <HealthVerdictPanel
         verdict={subject.verdict}
-        reasons={subject.reasons}
+        // The valid pass has its own line below the identity, with its purpose.
+        reasons={subject.reasons.filter((r) => r.code !== 'PASS_VALID')}
         size="large"
         testId="gate-verdict"
       >
