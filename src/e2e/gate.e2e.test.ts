@@ -26,7 +26,8 @@ const qrPng = (text: string) => QRCode.toBuffer(text, { errorCorrectionLevel: 'M
 describe.skipIf(!chromiumPath)('the gate check on a phone', SCENARIO, () => {
   let stage: DemoStage;
   let checkpointId = 0;
-  const passes: Record<'clear' | 'quarantined', { token: string; name: string }> = {} as never;
+  const passes: Record<'clear' | 'quarantined', { token: string; name: string; personId: number }> =
+    {} as never;
   const shots = path.join(RESULTS_DIR, 'gate');
 
   beforeAll(async () => {
@@ -111,10 +112,12 @@ describe.skipIf(!chromiumPath)('the gate check on a phone', SCENARIO, () => {
     passes.clear = {
       token: await sign(residents[0]!.id, 'TXE2E001', keys.privateJwk),
       name: residents[0]!.name,
+      personId: residents[0]!.id,
     };
     passes.quarantined = {
       token: await sign(residents[1]!.id, 'TXE2E002', keys.privateJwk),
       name: residents[1]!.name,
+      personId: residents[1]!.id,
     };
   }, STAGE_START_TIMEOUT);
   afterAll(async () => {
@@ -185,6 +188,13 @@ describe.skipIf(!chromiumPath)('the gate check on a phone', SCENARIO, () => {
           ['allowed', 'green', false],
           ['refused', 'red', true],
         ]);
+
+        // The person page shows the same verdict (the one shared health-status service).
+        await page.goto(`${stage.baseUrl}/persons/${passes.quarantined.personId}`);
+        const card = page.getByTestId('person-health-status');
+        await expectText(card, '禁止通行');
+        await expectText(card, '管控人员：居家隔离');
+        await card.screenshot({ path: path.join(shots, 'person-health-card.png') });
       });
     },
     UI_TIMEOUT * 8,
