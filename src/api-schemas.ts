@@ -10,6 +10,8 @@ import * as core from './core/schemas.js';
 import * as pagination from './core/pagination.js';
 import * as announcements from './announcements/schema.js';
 import * as audit from './audit/schema.js';
+import * as checkpointChecks from './checkpoints/check-schema.js';
+import * as checkpointDuty from './checkpoints/duty-schema.js';
 import * as auth from './auth/schema.js';
 import * as checkpointPasses from './checkpoints/pass-schema.js';
 import * as eventsPhotos from './events/photos/schema.js';
@@ -21,6 +23,7 @@ import * as healthKeyPersons from './health/key-persons/schema.js';
 import * as healthLeads from './health/leads/schema.js';
 import * as healthReports from './health/reports/schema.js';
 import * as healthRounds from './health/rounds/schema.js';
+import * as healthStatus from './health/status/schema.js';
 import * as map from './map/schema.js';
 import * as hierarchy from './hierarchy/schema.js';
 import * as householdCodes from './household-codes/schema.js';
@@ -47,6 +50,8 @@ const MODULES = [
   checkpointDeviceRegistry,
   checkpointVehicles,
   auth,
+  checkpointChecks,
+  checkpointDuty,
   checkpointPasses,
   eventsPhotos,
   events,
@@ -57,6 +62,7 @@ const MODULES = [
   healthLeads,
   healthReports,
   healthRounds,
+  healthStatus,
   hierarchy,
   householdCodes,
   map,

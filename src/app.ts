@@ -53,6 +53,9 @@ import { vehicleRoutes } from './checkpoints/vehicle-routes.js';
 import { deviceReadRoutes } from './checkpoints/device-reads-routes.js';
 import { deviceRegistryRoutes } from './checkpoints/device-registry-routes.js';
 import { passRoutes } from './checkpoints/pass-routes.js';
+import { healthStatusRoutes } from './health/status/routes.js';
+import { dutyRoutes } from './checkpoints/duty-routes.js';
+import { checkRoutes } from './checkpoints/check-routes.js';
 import { basemapOrigins } from './map/service.js';
 
 declare module 'fastify' {
@@ -235,6 +238,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(mapRoutes);
   await app.register(vehicleRoutes).register(deviceReadRoutes).register(deviceRegistryRoutes);
   await app.register(passRoutes);
+  await app.register(healthStatusRoutes).register(dutyRoutes).register(checkRoutes);
 
   await serveWebApp(app, 'webRoot' in options ? options.webRoot : WEB_ROOT);
   return app;

@@ -224,6 +224,10 @@ export const auditActionsEn: Readonly<Record<AuditAction, string>> = {
   'camera.retire': 'Device retired',
   'camera.token_issue': 'Device token issued',
   'camera.update': 'Device edited',
+  'checkpoint.check': 'Checkpoint crossing recorded',
+  'checkpoint.duty_sign_in': 'Signed in on duty at a checkpoint',
+  'checkpoint.duty_sign_out': 'Signed out of duty at a checkpoint',
+  'checkpoint.identify': 'Identified a person at a checkpoint',
   'contacts.find': 'Find contacts',
   'contacts.leads': 'Make contact leads',
   'demo.seed': 'Demo data seeded',
@@ -324,6 +328,7 @@ export const entityTypesEn: Readonly<Record<EntityType, string>> = {
   api_token: 'API token',
   area: 'Area',
   camera: 'Device',
+  checkpoint: 'Checkpoint',
   checkpoint_record: 'Checkpoint crossing',
   encryption_key: 'Encryption key',
   event_category: 'Event category',
@@ -356,6 +361,7 @@ export const entityTypesEn: Readonly<Record<EntityType, string>> = {
 };
 
 export const systemActorsEn: Readonly<Record<SystemActor, string>> = {
+  'system:checkpoint': 'Checkpoint check',
   'system:cli': 'Command-line import',
   'system:demo': 'Demo data',
   'system:escalation': 'Automatic escalation',

@@ -224,6 +224,10 @@ export const auditActionsZhCN: Readonly<Record<AuditAction, string>> = {
   'camera.retire': '停用设备',
   'camera.token_issue': '签发设备令牌',
   'camera.update': '修改设备',
+  'checkpoint.check': '卡口查验登记',
+  'checkpoint.duty_sign_in': '卡口上岗签到',
+  'checkpoint.duty_sign_out': '卡口下岗签退',
+  'checkpoint.identify': '卡口核验身份',
   'contacts.find': '查找密接',
   'contacts.leads': '生成密接线索',
   'demo.seed': '生成演示数据',
@@ -324,6 +328,7 @@ export const entityTypesZhCN: Readonly<Record<EntityType, string>> = {
   api_token: '接口令牌',
   area: '区域',
   camera: '设备',
+  checkpoint: '卡口',
   checkpoint_record: '卡口通行记录',
   encryption_key: '加密密钥',
   event_category: '事件类别',
@@ -356,6 +361,7 @@ export const entityTypesZhCN: Readonly<Record<EntityType, string>> = {
 };
 
 export const systemActorsZhCN: Readonly<Record<SystemActor, string>> = {
+  'system:checkpoint': '卡口查验',
   'system:cli': '命令行导入',
   'system:demo': '演示数据',
   'system:escalation': '系统自动升级',

@@ -29,6 +29,7 @@ const ImportPage = lazy(() => import('./pages/ImportPage').then((m) => ({ defaul
 const DashboardPage = lazy(() => import('./pages/DashboardPage').then((m) => ({ default: m.DashboardPage })));
 const TodayPage = lazy(() => import('./pages/TodayPage').then((m) => ({ default: m.TodayPage })));
 const ScanPage = lazy(() => import('./pages/ScanPage').then((m) => ({ default: m.ScanPage })));
+const GatePage = lazy(() => import('./pages/gate/GatePage').then((m) => ({ default: m.GatePage })));
 const RoundsPage = lazy(() => import('./pages/RoundsPage').then((m) => ({ default: m.RoundsPage })));
 const RoundPage = lazy(() => import('./pages/RoundPage').then((m) => ({ default: m.RoundPage })));
 const KeyPersonsPage = lazy(() =>
@@ -162,6 +163,10 @@ function AppRoutes() {
             <Route
               path="passes/:id/print"
               element={<RequireRight right="pass.issue">{lazyPage(<PassPrintPage />)}</RequireRight>}
+            />
+            <Route
+              path="gate"
+              element={<RequireRight right="checkpoint.check">{lazyPage(<GatePage />)}</RequireRight>}
             />
             <Route
               path="rounds"

@@ -465,6 +465,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/checkpoints/duty/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My open duty and the checkpoints I may staff (checkpoint.check in their subtree, or member of their team) */
+        get: operations["getMyDuty"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/checkpoints/{id}/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a person’s crossing (on duty here): direction, temperature, disinfection, allowed/refused; red or fever only refused; a refusal or fever opens an event for the person’s grid worker */
+        post: operations["recordCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/checkpoints/{id}/checks/identify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Identify a person here by ID number, door code, pass or a recent face-gate record: masked identity and the verdict green/amber/red with reasons under this checkpoint’s rules (audited) */
+        post: operations["identifyAtCheckpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/checkpoints/{id}/checks/recent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Today’s crossings at this checkpoint (persons and vehicles, staff and devices), masked, newest first */
+        get: operations["listRecentChecks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/checkpoints/{id}/duty/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in on duty here (closes an open duty elsewhere; again here answers the open duty) */
+        post: operations["signInOnDuty"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/checkpoints/{id}/duty/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out of my duty here, with a hand-over note for the next person */
+        post: operations["signOutOfDuty"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/checkpoints/{id}/vehicles": {
         parameters: {
             query?: never;
@@ -2252,6 +2354,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/persons/{id}/health-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The person’s health verdict green/amber/red with reasons (health code, tests, vaccination, key-person status, risk-area arrival) */
+        get: operations["getPersonHealthStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/persons/{id}/move": {
         parameters: {
             query?: never;
@@ -3836,7 +3955,7 @@ export interface components {
             actor: string;
             ip: string | null;
             /** @enum {unknown} */
-            action: "access_code.issue" | "access_code.issue_area" | "access_code.labels" | "access_code.revoke" | "announcement.create" | "announcement.publish" | "announcement.update" | "announcement.withdraw" | "area.create" | "area.import" | "area.move" | "area.retire" | "area.update" | "auth.locale_changed" | "auth.locked" | "auth.login" | "auth.login_failed" | "auth.mfa_enrolled" | "auth.mfa_recovery_used" | "auth.password_changed" | "camera.create" | "camera.retire" | "camera.token_issue" | "camera.update" | "contacts.find" | "contacts.leads" | "demo.seed" | "event_category.create" | "event_category.retire" | "event_category.update" | "health.feed.receive" | "health.import" | "health.unmatched.dismiss" | "health.unmatched.match" | "house.create" | "house.import" | "house.update" | "key_person.create" | "key_person.end" | "key_person.flag" | "key_person.transfer" | "key_person.update" | "keys.rotate" | "lead.create" | "lead.import" | "lead.reveal" | "lead.route" | "lead.verify" | "notification.preferences.update" | "pass.apply" | "pass.approve" | "pass.issue" | "pass.key_create" | "pass.key_rotate" | "pass.print" | "pass.reject" | "pass.revoke" | "pending_change.confirm" | "pending_change.reject" | "person.call" | "person.depart" | "person.export" | "person.import" | "person.import.rejects" | "person.lookup" | "person.lookup_refused" | "person.merge" | "person.move" | "person.register" | "person.reveal" | "person.search_number" | "person.update" | "place.create" | "report.daily.export" | "responsibility.create" | "responsibility.delete" | "review.export" | "round.close" | "round.create" | "round.mark" | "round.rebuild_counters" | "round.unmark" | "service_request.accept" | "service_request.cancel" | "service_request.close" | "service_request.contact.reveal" | "service_request.create" | "service_request.deliver" | "service_request.reassign" | "service_resource.create" | "service_resource.retire" | "service_resource.update" | "team.create" | "team.member.remove" | "team.member.set" | "team.retire" | "team.update" | "tenancy.create" | "token.create" | "token.revoke" | "unit.create" | "unit.import" | "unit.retire" | "user.assignment_add" | "user.assignment_remove" | "user.create" | "user.mfa_reset" | "user.password_reset" | "user.update" | "vehicle.check" | "vehicle.trails_import" | "visit.record" | "volunteer.assign" | "volunteer.unassign" | "work_calendar.delete" | "work_calendar.set";
+            action: "access_code.issue" | "access_code.issue_area" | "access_code.labels" | "access_code.revoke" | "announcement.create" | "announcement.publish" | "announcement.update" | "announcement.withdraw" | "area.create" | "area.import" | "area.move" | "area.retire" | "area.update" | "auth.locale_changed" | "auth.locked" | "auth.login" | "auth.login_failed" | "auth.mfa_enrolled" | "auth.mfa_recovery_used" | "auth.password_changed" | "camera.create" | "camera.retire" | "camera.token_issue" | "camera.update" | "checkpoint.check" | "checkpoint.duty_sign_in" | "checkpoint.duty_sign_out" | "checkpoint.identify" | "contacts.find" | "contacts.leads" | "demo.seed" | "event_category.create" | "event_category.retire" | "event_category.update" | "health.feed.receive" | "health.import" | "health.unmatched.dismiss" | "health.unmatched.match" | "house.create" | "house.import" | "house.update" | "key_person.create" | "key_person.end" | "key_person.flag" | "key_person.transfer" | "key_person.update" | "keys.rotate" | "lead.create" | "lead.import" | "lead.reveal" | "lead.route" | "lead.verify" | "notification.preferences.update" | "pass.apply" | "pass.approve" | "pass.issue" | "pass.key_create" | "pass.key_rotate" | "pass.print" | "pass.reject" | "pass.revoke" | "pending_change.confirm" | "pending_change.reject" | "person.call" | "person.depart" | "person.export" | "person.import" | "person.import.rejects" | "person.lookup" | "person.lookup_refused" | "person.merge" | "person.move" | "person.register" | "person.reveal" | "person.search_number" | "person.update" | "place.create" | "report.daily.export" | "responsibility.create" | "responsibility.delete" | "review.export" | "round.close" | "round.create" | "round.mark" | "round.rebuild_counters" | "round.unmark" | "service_request.accept" | "service_request.cancel" | "service_request.close" | "service_request.contact.reveal" | "service_request.create" | "service_request.deliver" | "service_request.reassign" | "service_resource.create" | "service_resource.retire" | "service_resource.update" | "team.create" | "team.member.remove" | "team.member.set" | "team.retire" | "team.update" | "tenancy.create" | "token.create" | "token.revoke" | "unit.create" | "unit.import" | "unit.retire" | "user.assignment_add" | "user.assignment_remove" | "user.create" | "user.mfa_reset" | "user.password_reset" | "user.update" | "vehicle.check" | "vehicle.trails_import" | "visit.record" | "volunteer.assign" | "volunteer.unassign" | "work_calendar.delete" | "work_calendar.set";
             entityType: components["schemas"]["EntityType"];
             entityId: string | null;
             before: unknown;
@@ -3949,6 +4068,63 @@ export interface components {
             urgentOnly: boolean;
             address: string | null;
             live: boolean;
+        };
+        CheckBody: {
+            /** @description From identify */
+            handle: string;
+            /** @enum {unknown} */
+            direction: "in" | "out";
+            /** @description Body temperature °C (≥ 37.3 is fever); required where the checkpoint takes it */
+            temperature?: number;
+            disinfected?: boolean;
+            /** @enum {unknown} */
+            decision: "allowed" | "refused";
+            note?: string;
+        };
+        CheckRecordView: {
+            id: string;
+            /** Format: date-time */
+            at: string;
+            /** @enum {unknown} */
+            subject: "person" | "vehicle";
+            /** @enum {unknown} */
+            source: "staff" | "device";
+            direction: ("in" | "out") | (never | null);
+            nameMasked: string | null;
+            documentMasked: string | null;
+            plate: string | null;
+            temperature: number | null;
+            fever: boolean;
+            disinfected: boolean | null;
+            verdict: ("green" | "amber" | "red") | (never | null);
+            /** @description Reason codes */
+            reasons: string[];
+            decision: ("allowed" | "refused") | (never | null);
+            eventId: number | null;
+            recordedBy: string | null;
+        };
+        CheckResult: {
+            record: components["schemas"]["CheckRecordView"];
+            event: {
+                id: number;
+                code: string;
+            } | null;
+        };
+        CheckSubject: {
+            handle: string;
+            /** Format: date-time */
+            handleExpiresAt: string;
+            nameMasked: string;
+            documentMasked: string;
+            /** @enum {unknown} */
+            verdict: "green" | "amber" | "red";
+            reasons: components["schemas"]["GateReason"][];
+            pass: {
+                code: string;
+                purpose: string;
+                /** Format: date-time */
+                validTo: string;
+            } | null;
         };
         CheckpointVehicles: {
             checkpoint: {
@@ -4574,6 +4750,75 @@ export interface components {
             /** @description What the scanner read: the door code's address (…/h/<token>) or the bare token */
             code: string;
         };
+        DutyCheckpoint: {
+            id: number;
+            code: string;
+            name: string;
+            /** @enum {unknown} */
+            kind: "traffic" | "compound_gate" | "village_entrance" | "access_hut" | "station";
+            area: {
+                id: number;
+                name: string;
+            };
+            lng: number | null;
+            lat: number | null;
+            teamId: number | null;
+            rules: {
+                checkTemperature: boolean;
+                checkHealthCode: boolean;
+                testWithinHours: number | null;
+                passRequired: boolean;
+                residentsOnly: boolean;
+            };
+            onDuty: number;
+        };
+        DutyHandover: {
+            note: string;
+            by: string;
+            /** Format: date-time */
+            at: string;
+        };
+        DutySignInBody: {
+            /** @description Longitude (WGS-84) */
+            lng?: number;
+            /** @description Latitude (WGS-84) */
+            lat?: number;
+            /** @description GPS accuracy in metres */
+            accuracyM?: number;
+        };
+        DutySignInResult: {
+            duty: components["schemas"]["DutyView"];
+            closed: components["schemas"]["DutyView"] | (never | null);
+            lastHandover: components["schemas"]["DutyHandover"] | (never | null);
+        };
+        DutySignOutBody: {
+            /** @description Longitude (WGS-84) */
+            lng?: number;
+            /** @description Latitude (WGS-84) */
+            lat?: number;
+            /** @description GPS accuracy in metres */
+            accuracyM?: number;
+            /** @description What the next person on duty should know */
+            handoverNote?: string;
+        };
+        DutyView: {
+            id: number;
+            checkpoint: {
+                id: number;
+                name: string;
+            };
+            /** Format: date-time */
+            signedInAt: string;
+            /** Format: date-time */
+            signedOutAt: string | null;
+            position: {
+                lng: number;
+                lat: number;
+                accuracyM: number | null;
+            } | null;
+            handoverNote: string | null;
+            shiftId: number | null;
+        };
         Encounter: {
             placeId: number;
             placeName: string;
@@ -4587,7 +4832,7 @@ export interface components {
             note?: string;
         };
         /** @enum {unknown} */
-        EntityType: "access_code" | "announcement" | "api_token" | "area" | "camera" | "checkpoint_record" | "encryption_key" | "event_category" | "feed_batch" | "health_record" | "house" | "household_visit" | "import" | "installation" | "key_person" | "lead" | "pass" | "pass_signing_key" | "pending_change" | "person" | "place" | "report" | "responsibility" | "review" | "round_mark" | "screening_round" | "service_request" | "service_resource" | "team" | "tenancy" | "unit" | "user" | "vehicle_trail" | "work_calendar_day";
+        EntityType: "access_code" | "announcement" | "api_token" | "area" | "camera" | "checkpoint" | "checkpoint_record" | "encryption_key" | "event_category" | "feed_batch" | "health_record" | "house" | "household_visit" | "import" | "installation" | "key_person" | "lead" | "pass" | "pass_signing_key" | "pending_change" | "person" | "place" | "report" | "responsibility" | "review" | "round_mark" | "screening_round" | "service_request" | "service_resource" | "team" | "tenancy" | "unit" | "user" | "vehicle_trail" | "work_calendar_day";
         ErrorResponse: {
             error: {
                 code: string;
@@ -4965,6 +5210,15 @@ export interface components {
                 address: string;
             }[];
         };
+        GateReason: {
+            /** @enum {unknown} */
+            code: "HEALTH_CODE_RED" | "HEALTH_CODE_YELLOW" | "HEALTH_CODE_UNKNOWN" | "HEALTH_CODE_STALE" | "TEST_POSITIVE" | "TEST_MISSING_IN_WINDOW" | "KEY_PERSON_QUARANTINE" | "KEY_PERSON" | "RISK_AREA_ARRIVAL" | "NO_VACCINATION" | "PASS_VALID" | "PASS_REQUIRED" | "PASS_EXPIRED" | "PASS_NOT_YET_VALID" | "PASS_REVOKED" | "PASS_WRONG_CHECKPOINT" | "NOT_RESIDENT" | "FEVER";
+            /** @enum {unknown} */
+            severity: "red" | "amber" | "info";
+            params: {
+                [key: string]: string | number | (never | null);
+            };
+        };
         /** @description documentNumber or phone (or both) is required */
         GateVisitBody: {
             /**
@@ -5123,11 +5377,25 @@ export interface components {
              */
             status?: "open" | "matched" | "lead" | "dismissed";
         };
+        HealthReason: {
+            /** @enum {unknown} */
+            code: "HEALTH_CODE_RED" | "HEALTH_CODE_YELLOW" | "HEALTH_CODE_UNKNOWN" | "HEALTH_CODE_STALE" | "TEST_POSITIVE" | "TEST_MISSING_IN_WINDOW" | "KEY_PERSON_QUARANTINE" | "KEY_PERSON" | "RISK_AREA_ARRIVAL" | "NO_VACCINATION";
+            /** @enum {unknown} */
+            severity: "red" | "amber" | "info";
+            /** @description Values the translated sentence names: at, hours, lastAt, category, area, level… */
+            params: {
+                [key: string]: string | number | (never | null);
+            };
+        };
         HealthStatus: {
             /** @enum {string} */
             status: "ok";
             /** @enum {unknown} */
             database: "pglite" | "postgres";
+        };
+        HealthStatusQuery: {
+            /** @description Require a negative test within this many hours (as a checkpoint does) */
+            testWithinHours?: number;
         };
         HealthcodesPushBody: {
             source: components["schemas"]["SourceName"];
@@ -5238,6 +5506,26 @@ export interface components {
         };
         IdParams: {
             id: number;
+        };
+        /** @description Exactly one of idNumber, doorToken, passToken, recordId */
+        IdentifyBody: {
+            /** @description Resident ID number, typed or scanned */
+            idNumber?: string;
+            /** @description A scanned household door code (address or token) */
+            doorToken?: string;
+            /** @description A scanned pass (GGP1.…) */
+            passToken?: string;
+            /** @description A recent face-gate record at this checkpoint */
+            recordId?: number;
+        };
+        IdentifyResult: {
+            checkpoint: {
+                id: number;
+                name: string;
+            };
+            /** @enum {unknown} */
+            via: "id_number" | "door_code" | "pass" | "device_record";
+            subjects: components["schemas"]["CheckSubject"][];
         };
         ImportJobParams: {
             id: string;
@@ -5733,6 +6021,11 @@ export interface components {
             houseId?: number;
             reason?: string;
         };
+        MyDuty: {
+            duty: components["schemas"]["DutyView"] | (never | null);
+            checkpoints: components["schemas"]["DutyCheckpoint"][];
+            lastHandover: components["schemas"]["DutyHandover"] | (never | null);
+        };
         NodeCoverage: {
             round: components["schemas"]["RoundView"];
             node: components["schemas"]["AreaFigures"];
@@ -5991,6 +6284,25 @@ export interface components {
         };
         PersonDetail: components["schemas"]["PersonView"] & {
             history: components["schemas"]["PersonHistoryEntry"][];
+        };
+        PersonHealthStatus: {
+            personId: number;
+            /** @enum {unknown} */
+            verdict: "green" | "amber" | "red";
+            reasons: components["schemas"]["HealthReason"][];
+            facts: {
+                healthCode: ("GREEN" | "YELLOW" | "RED" | "UNKNOWN") | (never | null);
+                healthCodeAt: string | null;
+                lastTestAt: string | null;
+                lastTestResult: string | null;
+                vaccinationDoses: number;
+                lastTemperature: number | null;
+                lastTemperatureAt: string | null;
+                keyPersonCategories: components["schemas"]["KeyPersonCategory"][];
+            };
+            testWithinHours: number | null;
+            /** Format: date-time */
+            computedAt: string;
         };
         PersonHistoryEntry: {
             /** Format: date-time */
@@ -6343,6 +6655,9 @@ export interface components {
         ReassignBody: {
             volunteerUserId: number;
             note?: string;
+        };
+        RecentChecks: {
+            items: components["schemas"]["CheckRecordView"][];
         };
         RecentVehicles: {
             windowHours: number;
@@ -9348,6 +9663,404 @@ export interface operations {
             };
             /** @description Default Response */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getMyDuty: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyDuty"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    recordCheck: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A client-generated UUID: the write runs at most once per user and key (7 days); a retry gets the first answer again with Idempotent-Replayed: true */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckResult"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    identifyAtCheckpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdentifyBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentifyResult"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listRecentChecks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecentChecks"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    signInOnDuty: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A client-generated UUID: the write runs at most once per user and key (7 days); a retry gets the first answer again with Idempotent-Replayed: true */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DutySignInBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutySignInResult"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    signOutOfDuty: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A client-generated UUID: the write runs at most once per user and key (7 days); a retry gets the first answer again with Idempotent-Replayed: true */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DutySignOutBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DutyView"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16373,6 +17086,67 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getPersonHealthStatus: {
+        parameters: {
+            query?: {
+                /** @description Require a negative test within this many hours (as a checkpoint does) */
+                testWithinHours?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonHealthStatus"];
                 };
             };
             /** @description Default Response */

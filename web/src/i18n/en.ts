@@ -1,5 +1,6 @@
 import { doorEn } from './door.en';
 import { eventsEn } from './events.en';
+import { gateEn } from './gate.en';
 import { mapEn } from './map.en';
 import { offlineEn } from './offline.en';
 import { passesEn } from './passes.en';
@@ -12,6 +13,7 @@ import type { Messages } from './zh-CN';
 // Typed as Messages: a missing or extra key is a compile error.
 export const en: Messages = {
   ...eventsEn,
+  ...gateEn,
   ...mapEn,
   ...offlineEn,
   ...sharedEn,

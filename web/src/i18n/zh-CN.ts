@@ -1,6 +1,7 @@
 // Chinese (Simplified) is the source dictionary: its keys are the keys of every other language.
 import { doorZhCN } from './door.zh-CN';
 import { eventsZhCN } from './events.zh-CN';
+import { gateZhCN } from './gate.zh-CN';
 import { mapZhCN } from './map.zh-CN';
 import { offlineZhCN } from './offline.zh-CN';
 import { passesZhCN } from './passes.zh-CN';
@@ -11,6 +12,7 @@ import { vocabularyZhCN } from './vocabulary';
 
 export const zhCN = {
   ...eventsZhCN,
+  ...gateZhCN,
   ...mapZhCN,
   ...offlineZhCN,
   ...sharedZhCN,

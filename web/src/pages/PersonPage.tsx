@@ -27,6 +27,7 @@ import { usePerson } from '../api/hooks';
 import type { PersonDetail, RevealResponse } from '../api/model';
 import { useAuth } from '../auth/AuthContext';
 import { ErrorResult } from '../components/ErrorResult';
+import { PersonHealthCard } from '../components/health/PersonHealthCard';
 import { ageOf } from '../components/register/identity';
 import {
   DepartPersonDialog,
@@ -189,6 +190,11 @@ function PersonScreen({ id }: { id: number }) {
           </Card>
         </Col>
         <Col xs={24} xl={9}>
+          {can('health.read') && (
+            <div className="person-health">
+              <PersonHealthCard personId={data.id} />
+            </div>
+          )}
           <Card size="small" title={t('person.history')} data-testid="person-history">
             <PersonHistory history={data.history} />
           </Card>
