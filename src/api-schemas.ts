@@ -8,6 +8,9 @@ import * as pagination from './core/pagination.js';
 import * as announcements from './announcements/schema.js';
 import * as audit from './audit/schema.js';
 import * as auth from './auth/schema.js';
+import * as checkpointsFigures from './checkpoints/figures-schema.js';
+import * as checkpointsRegistry from './checkpoints/registry-schema.js';
+import * as checkpointsRota from './checkpoints/rota-schema.js';
 import * as eventsPhotos from './events/photos/schema.js';
 import * as events from './events/schema.js';
 import * as healthContacts from './health/contacts/schema.js';
@@ -40,6 +43,9 @@ const MODULES = [
   announcements,
   audit,
   auth,
+  checkpointsFigures,
+  checkpointsRegistry,
+  checkpointsRota,
   eventsPhotos,
   events,
   healthContacts,

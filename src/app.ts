@@ -49,6 +49,8 @@ import { jobsPlugin } from './jobs.js';
 import { eventPhotoRoutes } from './events/photos/routes.js';
 import { reviewRoutes } from './review/routes.js';
 import { mapRoutes } from './map/routes.js';
+import { checkpointReportSheet } from './checkpoints/figures-service.js';
+import { checkpointRoutes } from './checkpoints/registry-routes.js';
 import { basemapOrigins } from './map/service.js';
 
 declare module 'fastify' {
@@ -217,7 +219,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(visitRoutes);
   await app.register(tokenRoutes);
   await app.register(roundRoutes).register(keyPersonRoutes);
-  await app.register(leadVerificationPlugin);
+  await app.register(leadVerificationPlugin, { reportSheets: [checkpointReportSheet] });
   await app.register(dashboardRoutes);
   await app.register(open311Routes, { prefix: '/open311/v2' });
   await app.register(communityServicesPlugin);
@@ -229,6 +231,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(eventRoutes);
   await app.register(reviewRoutes);
   await app.register(mapRoutes);
+  await app.register(checkpointRoutes);
 
   await serveWebApp(app, 'webRoot' in options ? options.webRoot : WEB_ROOT);
   return app;

@@ -22,6 +22,7 @@ import * as sealedNames from './migrations/20261206_2310_sealed_names.js';
 import * as idempotencyKeys from './migrations/20261207_0600_idempotency_keys.js';
 import * as maps from './migrations/20261207_0610_maps.js';
 import * as checkpoints from './migrations/20261207_0900_checkpoints.js';
+import * as checkpointGaps from './migrations/20261207_0930_checkpoint_gaps.js';
 import type { DB } from './schema.js';
 
 /** Every migration, in order. Listed statically so the bundle and tests need no directory scan. */
@@ -48,6 +49,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261207_0600_idempotency_keys': idempotencyKeys,
   '20261207_0610_maps': maps,
   '20261207_0900_checkpoints': checkpoints,
+  '20261207_0930_checkpoint_gaps': checkpointGaps,
 };
 
 function migrator(db: Kysely<DB>): Migrator {

@@ -25,4 +25,6 @@ export const NOTIFICATIONS_EN: Readonly<Record<NotificationText, string>> = {
   recordKindTemperature: 'temperature',
   recordKindHealthCode: 'health code',
   inboxTurnedIntoLead: 'turned into lead {id}',
+  checkpointStaffingGap: 'Checkpoint unstaffed: {name} needs {required}, nobody signed in',
+  checkpointStaffingGapBody: '{name} ({code}) has had nobody on duty since {since}; send someone to sign in',
 };
