@@ -138,6 +138,11 @@ export const checkpointReportSheet: DailyReportSheet = {
 };
 
 /** Deletes every checkpoint crossing older than the retention period; returns how many. */
-export async function purgeExpiredRecords(db: Db, now: Date, retentionDays: number): Promise<number> {
-  return repo.deleteRecordsBefore(db, new Date(now.getTime() - retentionDays * DAY_MS));
+export async function purgeExpiredRecords(
+  db: Db,
+  now: Date,
+  retentionDays: number,
+  batch = 10_000,
+): Promise<number> {
+  return repo.deleteRecordsBefore(db, new Date(now.getTime() - retentionDays * DAY_MS), batch);
 }
