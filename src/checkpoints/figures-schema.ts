@@ -8,8 +8,12 @@ const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null
 
 export const FiguresQuery = Type.Object(
   {
-    areaId: Type.Optional(Id({ description: 'The area (and below); default: the top of your checkpoint scope' })),
-    date: Type.Optional(Type.String({ format: 'date', description: 'The day (China time), YYYY-MM-DD; default today' })),
+    areaId: Type.Optional(
+      Id({ description: 'The area (and below); default: the top of your checkpoint scope' }),
+    ),
+    date: Type.Optional(
+      Type.String({ format: 'date', description: 'The day (China time), YYYY-MM-DD; default today' }),
+    ),
   },
   { $id: 'CheckpointFiguresQuery', additionalProperties: false },
 );

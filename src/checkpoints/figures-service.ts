@@ -5,7 +5,13 @@ import type { DailyReportSheet } from '../health/reports/daily.js';
 import { checkpointKindsZhCN } from '../i18n/vocabulary.zh-CN.js';
 import { type AreaRow, findAreaById, findAreaInScope } from '../hierarchy/repository.js';
 import * as repo from './figures-repository.js';
-import type { AreaFigures, CheckpointFigures, FigureCounts, Figures, FiguresQuery } from './figures-schema.js';
+import type {
+  AreaFigures,
+  CheckpointFigures,
+  FigureCounts,
+  Figures,
+  FiguresQuery,
+} from './figures-schema.js';
 import { staffingOf } from './rota-service.js';
 
 const HOUR_MS = 3600 * 1000;
@@ -86,7 +92,11 @@ export async function figures(db: Db, actor: Actor, query: FiguresQuery): Promis
       const inside = items.filter((i) => i.area.path!.startsWith(child.path));
       const counts = zero();
       for (const i of inside) add(counts, i);
-      return { area: { id: child.id, code: child.code, name: child.name, path: child.path }, checkpoints: inside.length, ...counts };
+      return {
+        area: { id: child.id, code: child.code, name: child.name, path: child.path },
+        checkpoints: inside.length,
+        ...counts,
+      };
     })
     .filter((a) => a.checkpoints > 0);
   return {
@@ -129,8 +139,20 @@ export const checkpointReportSheet: DailyReportSheet = {
         { header: '缺岗次数', width: 10 },
       ],
       rows: [
-        ...f.checkpoints.map((c) => [c.area.name, c.name, c.code, checkpointKindsZhCN[c.kind], ...countsOf(c)]),
-        ...f.areas.map((a) => [`${a.area.name}（小计）`, `${a.checkpoints} 个卡口`, a.area.code, '', ...countsOf(a)]),
+        ...f.checkpoints.map((c) => [
+          c.area.name,
+          c.name,
+          c.code,
+          checkpointKindsZhCN[c.kind],
+          ...countsOf(c),
+        ]),
+        ...f.areas.map((a) => [
+          `${a.area.name}（小计）`,
+          `${a.checkpoints} 个卡口`,
+          a.area.code,
+          '',
+          ...countsOf(a),
+        ]),
         ['合计', `${f.checkpoints.length} 个卡口`, f.area.code, '', ...countsOf(f.total)],
       ],
     };

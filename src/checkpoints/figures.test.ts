@@ -34,7 +34,10 @@ describeEachDatabase('checkpoint figures, the daily report sheet and retention',
     const db = database().db;
     tree = await createAreaTree(db);
     other = await createAreaTree(db);
-    staff = await signIn(app, (await createUser(db, [{ role: 'community_staff', area: tree.village }])).username);
+    staff = await signIn(
+      app,
+      (await createUser(db, [{ role: 'community_staff', area: tree.village }])).username,
+    );
     otherStaff = await signIn(
       app,
       (await createUser(db, [{ role: 'community_staff', area: other.village }])).username,
@@ -83,7 +86,13 @@ describeEachDatabase('checkpoint figures, the daily report sheet and retention',
       .execute();
     await db
       .insertInto('checkpoint_gaps')
-      .values({ checkpoint_id: road, area_path: tree.gridB.path, started_at: at(-2), ended_at: at(-1), required: 1 })
+      .values({
+        checkpoint_id: road,
+        area_path: tree.gridB.path,
+        started_at: at(-2),
+        ended_at: at(-1),
+        required: 1,
+      })
       .execute();
   });
   afterAll(async () => {
@@ -99,14 +108,26 @@ describeEachDatabase('checkpoint figures, the daily report sheet and retention',
     const figures = response.json();
     expect(figures.total).toEqual({ people: 3, vehicles: 3, refused: 2, fevers: 1, flagged: 1, gaps: 1 });
     const byName = Object.fromEntries(figures.checkpoints.map((c: { name: string }) => [c.name, c]));
-    expect(byName['东入口']).toMatchObject({ people: 3, vehicles: 1, refused: 1, fevers: 1, flagged: 0, gaps: 0 });
+    expect(byName['东入口']).toMatchObject({
+      people: 3,
+      vehicles: 1,
+      refused: 1,
+      fevers: 1,
+      flagged: 0,
+      gaps: 0,
+    });
     expect(byName['镇道卡口']).toMatchObject({ people: 0, vehicles: 2, refused: 1, flagged: 1, gaps: 1 });
-    expect(figures.areas.map((a: { area: { name: string }; people: number }) => [a.area.name, a.people])).toEqual([
+    expect(
+      figures.areas.map((a: { area: { name: string }; people: number }) => [a.area.name, a.people]),
+    ).toEqual([
       ['甲网格', 3],
       ['乙网格', 0],
     ]);
     // Another township's staff see only their own; this village is outside their scope.
-    const foreign = await app.inject({ url: `/api/checkpoints/figures?date=${DATE}`, headers: otherStaff.headers });
+    const foreign = await app.inject({
+      url: `/api/checkpoints/figures?date=${DATE}`,
+      headers: otherStaff.headers,
+    });
     expect(foreign.json().total.people).toBe(1);
     const outside = await app.inject({
       url: `/api/checkpoints/figures?areaId=${tree.village.id}`,
@@ -127,8 +148,30 @@ describeEachDatabase('checkpoint figures, the daily report sheet and retention',
     expect(sheet).toBeDefined();
     const rows: unknown[][] = [];
     sheet!.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
-    expect(rows[1]).toEqual(['区域', '卡口', '编号', '类型', '查验人员', '查验车辆', '劝返', '发热', '风险车辆', '缺岗次数']);
-    expect(rows.find((r) => r[1] === '东入口')).toEqual(['甲网格', '东入口', expect.any(String), '村口', 3, 1, 1, 1, 0, 0]);
+    expect(rows[1]).toEqual([
+      '区域',
+      '卡口',
+      '编号',
+      '类型',
+      '查验人员',
+      '查验车辆',
+      '劝返',
+      '发热',
+      '风险车辆',
+      '缺岗次数',
+    ]);
+    expect(rows.find((r) => r[1] === '东入口')).toEqual([
+      '甲网格',
+      '东入口',
+      expect.any(String),
+      '村口',
+      3,
+      1,
+      1,
+      1,
+      0,
+      0,
+    ]);
     expect(rows.at(-1)).toEqual(['合计', '2 个卡口', tree.village.code, undefined, 3, 3, 2, 1, 1, 1]);
   });
 

@@ -112,7 +112,8 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: manage,
     },
-    async (request) => tx().execute((trx) => service.retireCheckpoint(trx, request.actor(), request.params.id)),
+    async (request) =>
+      tx().execute((trx) => service.retireCheckpoint(trx, request.actor(), request.params.id)),
   );
 
   app.post(
@@ -132,7 +133,13 @@ export const checkpointRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .status(201)
         .send(
           await tx().execute((trx) =>
-            service.reissuePlaceCode(trx, request.actor(), app.cipher, request.params.id, app.config.publicUrl),
+            service.reissuePlaceCode(
+              trx,
+              request.actor(),
+              app.cipher,
+              request.params.id,
+              app.config.publicUrl,
+            ),
           ),
         ),
   );

@@ -9,7 +9,10 @@ import { StaffingView } from './rota-schema.js';
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 /** A local (China) time of day, "07:30". */
-const ClockTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM, China time' });
+const ClockTime = Type.String({
+  pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$',
+  description: 'HH:MM, China time',
+});
 
 export const OpeningSpan = Type.Object(
   { from: ClockTime, to: ClockTime },
@@ -28,7 +31,9 @@ const CheckFields = {
   checkTemperature: Type.Optional(Type.Boolean({ description: 'Take the temperature (default true)' })),
   checkHealthCode: Type.Optional(Type.Boolean({ description: 'Check the health code (default true)' })),
   testWithinHours: Type.Optional(
-    Nullable(Type.Integer({ minimum: 1, maximum: 720, description: 'A negative test within N hours; null: none' })),
+    Nullable(
+      Type.Integer({ minimum: 1, maximum: 720, description: 'A negative test within N hours; null: none' }),
+    ),
   ),
   passRequired: Type.Optional(Type.Boolean({ description: 'Only holders of a valid pass (通行证) pass' })),
   residentsOnly: Type.Optional(
@@ -36,7 +41,10 @@ const CheckFields = {
   ),
 };
 
-const CheckpointCode = Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}$', description: 'Unique code, e.g. XH-E1' });
+const CheckpointCode = Type.String({
+  pattern: '^[A-Za-z0-9_-]{1,40}$',
+  description: 'Unique code, e.g. XH-E1',
+});
 
 export const CheckpointBody = Type.Object(
   {
@@ -46,7 +54,9 @@ export const CheckpointBody = Type.Object(
     kind: Type.Enum(CHECKPOINT_KINDS),
     lng: Type.Optional(Nullable(Type.Number({ minimum: -180, maximum: 180 }))),
     lat: Type.Optional(Nullable(Type.Number({ minimum: -90, maximum: 90 }))),
-    teamId: Type.Optional(Nullable(Id({ description: 'The responsible team; its leader gets staffing alerts' }))),
+    teamId: Type.Optional(
+      Nullable(Id({ description: 'The responsible team; its leader gets staffing alerts' })),
+    ),
     hours: Type.Optional(Hours),
     ...CheckFields,
   },

@@ -29,7 +29,9 @@ export function presentCheckpoint(row: repo.CheckpointRow, staffing: StaffingVie
     lng: row.lng,
     lat: row.lat,
     team:
-      row.team_id === null ? null : { id: row.team_id, name: row.team_name ?? '', leaderName: row.leader_name },
+      row.team_id === null
+        ? null
+        : { id: row.team_id, name: row.team_name ?? '', leaderName: row.leader_name },
     hours: row.hours,
     checkTemperature: row.check_temperature,
     checkHealthCode: row.check_health_code,
@@ -92,7 +94,12 @@ async function withStaffing(db: Db, actor: Actor, rows: repo.CheckpointRow[]): P
   return rows.map((row) => presentCheckpoint(row, states.get(row.id)!));
 }
 
-async function checkpointIn(db: Db, actor: Actor, right: 'checkpoint.read' | 'checkpoint.manage', id: number) {
+async function checkpointIn(
+  db: Db,
+  actor: Actor,
+  right: 'checkpoint.read' | 'checkpoint.manage',
+  id: number,
+) {
   const row = await repo.findCheckpointInScope(db, actor.viewer, right, id);
   if (!row) throw CHECKPOINT_NOT_FOUND(id);
   return row;
@@ -102,11 +109,16 @@ export async function getCheckpoint(db: Db, actor: Actor, id: number): Promise<C
   return (await withStaffing(db, actor, [await checkpointIn(db, actor, 'checkpoint.read', id)]))[0]!;
 }
 
-export async function listCheckpoints(db: Db, actor: Actor, query: CheckpointQuery): Promise<PageOf<CheckpointView>> {
+export async function listCheckpoints(
+  db: Db,
+  actor: Actor,
+  query: CheckpointQuery,
+): Promise<PageOf<CheckpointView>> {
   let withinPath: string | undefined;
   if (query.within !== undefined) {
     const area = await findAreaInScope(db, actor.viewer, 'checkpoint.read', query.within);
-    if (!area) throw notFound('AREA_NOT_FOUND', `Area ${query.within} does not exist or is outside your area`);
+    if (!area)
+      throw notFound('AREA_NOT_FOUND', `Area ${query.within} does not exist or is outside your area`);
     withinPath = area.path;
   }
   const page = await repo.listCheckpoints(db, actor.viewer, { ...query, withinPath });
@@ -126,7 +138,10 @@ export async function createCheckpoint(
 ): Promise<{ checkpoint: CheckpointView; placeCode: CodeView }> {
   const area = await findAreaInScope(db, actor.viewer, 'checkpoint.manage', body.areaId);
   if (!area || area.retired_at)
-    throw notFound('AREA_NOT_FOUND', `body.areaId: area ${body.areaId} does not exist or is outside your area`);
+    throw notFound(
+      'AREA_NOT_FOUND',
+      `body.areaId: area ${body.areaId} does not exist or is outside your area`,
+    );
   const code = await checkedCode(db, body.code);
   const hours = checkedHours(body.hours);
   const teamId = await checkedTeam(db, actor, body.teamId);
@@ -216,7 +231,13 @@ export async function updateCheckpoint(
     entityType: 'checkpoint',
     entityId: id,
     areaPath: before.area_path,
-    before: presentCheckpoint(before, { state: 'closed', open: false, required: 0, onDuty: 0, gapSince: null }),
+    before: presentCheckpoint(before, {
+      state: 'closed',
+      open: false,
+      required: 0,
+      onDuty: 0,
+      gapSince: null,
+    }),
     after: patch,
   });
   return getCheckpoint(db, actor, id);
@@ -229,7 +250,11 @@ export async function retireCheckpoint(db: Db, actor: Actor, id: number): Promis
   const now = actor.now();
   await repo.updateCheckpoint(db, id, { retired_at: now, updated_at: now });
   if (row.place_id !== null)
-    await db.updateTable('places').set({ retired_at: now, updated_at: now }).where('id', '=', row.place_id).execute();
+    await db
+      .updateTable('places')
+      .set({ retired_at: now, updated_at: now })
+      .where('id', '=', row.place_id)
+      .execute();
   await recordAudit(db, actor, {
     action: 'checkpoint.retire',
     entityType: 'checkpoint',
@@ -277,7 +302,8 @@ export async function reissuePlaceCode(
 /** What the printed label of the checkpoint's place code shows; printing shows the token, so it is audited. */
 export async function placeCodeLabel(db: Db, actor: Actor, cipher: FieldCipher, id: number, baseUrl: string) {
   const row = await checkpointIn(db, actor, 'checkpoint.manage', id);
-  const code = row.place_id === null || row.retired_at ? undefined : await repo.activePlaceCode(db, row.place_id);
+  const code =
+    row.place_id === null || row.retired_at ? undefined : await repo.activePlaceCode(db, row.place_id);
   let token: string | null = null;
   if (code) {
     try {

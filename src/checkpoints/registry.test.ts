@@ -13,7 +13,11 @@ import {
   testApp,
 } from '../test-support/factories.js';
 
-async function createTeam(db: Kysely<DB>, area: { id: number; path: string }, leaderUserId: number | null = null) {
+async function createTeam(
+  db: Kysely<DB>,
+  area: { id: number; path: string },
+  leaderUserId: number | null = null,
+) {
   return (
     await db
       .insertInto('teams')
@@ -46,8 +50,14 @@ describeEachDatabase('checkpoint registry', (database) => {
     const db = database().db;
     tree = await createAreaTree(db);
     other = await createAreaTree(db);
-    staff = await signIn(app, (await createUser(db, [{ role: 'community_staff', area: tree.village }])).username);
-    volunteer = await signIn(app, (await createUser(db, [{ role: 'volunteer', area: tree.village }])).username);
+    staff = await signIn(
+      app,
+      (await createUser(db, [{ role: 'community_staff', area: tree.village }])).username,
+    );
+    volunteer = await signIn(
+      app,
+      (await createUser(db, [{ role: 'volunteer', area: tree.village }])).username,
+    );
     otherStaff = await signIn(
       app,
       (await createUser(db, [{ role: 'community_staff', area: other.village }])).username,
@@ -143,7 +153,9 @@ describeEachDatabase('checkpoint registry', (database) => {
 
     const foreignList = await app.inject({ url: '/api/checkpoints', headers: otherStaff.headers });
     expect(foreignList.json().items).toEqual([]);
-    expect((await app.inject({ url: `/api/checkpoints/${id}`, headers: otherStaff.headers })).statusCode).toBe(404);
+    expect(
+      (await app.inject({ url: `/api/checkpoints/${id}`, headers: otherStaff.headers })).statusCode,
+    ).toBe(404);
     const foreignEdit = await app.inject({
       method: 'PATCH',
       url: `/api/checkpoints/${id}`,
@@ -172,7 +184,12 @@ describeEachDatabase('checkpoint registry', (database) => {
       method: 'PATCH',
       url: `/api/checkpoints/${id}`,
       headers: staff.headers,
-      payload: { name: '星火村西口', passRequired: true, hours: [{ from: '22:00', to: '06:00' }], teamId: null },
+      payload: {
+        name: '星火村西口',
+        passRequired: true,
+        hours: [{ from: '22:00', to: '06:00' }],
+        teamId: null,
+      },
     });
     expect(edited.statusCode, edited.body).toBe(200);
     expect(edited.json()).toMatchObject({ name: '星火村西口', passRequired: true, team: null });
@@ -189,7 +206,8 @@ describeEachDatabase('checkpoint registry', (database) => {
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
     expect(
-      (await app.inject({ url: `/api/checkpoints/${id}/place-code.pdf`, headers: volunteer.headers })).statusCode,
+      (await app.inject({ url: `/api/checkpoints/${id}/place-code.pdf`, headers: volunteer.headers }))
+        .statusCode,
     ).toBe(403);
 
     const reissued = await app.inject({
@@ -209,7 +227,11 @@ describeEachDatabase('checkpoint registry', (database) => {
     expect(retired.statusCode, retired.body).toBe(200);
     expect(retired.json().staffing.state).toBe('closed');
     expect((await app.inject({ url: `/api/public/places/${token}` })).statusCode).toBe(404);
-    const again = await app.inject({ method: 'POST', url: `/api/checkpoints/${id}/retire`, headers: staff.headers });
+    const again = await app.inject({
+      method: 'POST',
+      url: `/api/checkpoints/${id}/retire`,
+      headers: staff.headers,
+    });
     expect(again.json().error.code).toBe('CHECKPOINT_RETIRED');
     const listed = await app.inject({ url: '/api/checkpoints', headers: staff.headers });
     expect(listed.json().items.map((c: { id: number }) => c.id)).not.toContain(id);

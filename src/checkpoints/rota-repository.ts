@@ -11,7 +11,9 @@ function shiftsWithTeam(db: Db) {
     .selectAll('s')
     .select('t.name as team_name');
 }
-export type ShiftRow = NonNullable<Awaited<ReturnType<ReturnType<typeof shiftsWithTeam>['executeTakeFirst']>>>;
+export type ShiftRow = NonNullable<
+  Awaited<ReturnType<ReturnType<typeof shiftsWithTeam>['executeTakeFirst']>>
+>;
 
 /** Shifts of a checkpoint that overlap [from, to), in start order. */
 export async function shiftsBetween(db: Db, checkpointId: number, from: Date, to: Date): Promise<ShiftRow[]> {
@@ -124,7 +126,13 @@ export async function liveCheckpoints(db: Db) {
 /** Opens a gap unless one is open already; the new row's id, or undefined when it was open. */
 export async function openGap(
   db: Db,
-  row: { checkpointId: number; areaPath: string; startedAt: Date; required: number; leaderUserId: number | null },
+  row: {
+    checkpointId: number;
+    areaPath: string;
+    startedAt: Date;
+    required: number;
+    leaderUserId: number | null;
+  },
 ): Promise<number | undefined> {
   const inserted = await db
     .insertInto('checkpoint_gaps')

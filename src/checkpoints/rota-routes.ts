@@ -44,7 +44,9 @@ export const checkpointRotaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       reply
         .status(201)
         .send(
-          await tx().execute((trx) => service.addShift(trx, request.actor(), request.params.id, request.body)),
+          await tx().execute((trx) =>
+            service.addShift(trx, request.actor(), request.params.id, request.body),
+          ),
         ),
   );
 

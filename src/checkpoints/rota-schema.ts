@@ -27,7 +27,9 @@ export const ShiftBody = Type.Object(
     startsAt: Type.String({ format: 'date-time' }),
     endsAt: Type.String({ format: 'date-time' }),
     teamId: Type.Optional(Id({ description: 'The team due (kind checkpoint, or any team in scope)' })),
-    userIds: Type.Optional(Type.Array(Id(), { maxItems: 50, uniqueItems: true, description: 'Named people due' })),
+    userIds: Type.Optional(
+      Type.Array(Id(), { maxItems: 50, uniqueItems: true, description: 'Named people due' }),
+    ),
     minStaff: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 1 })),
     note: Type.Optional(Type.String({ maxLength: 200 })),
   },
@@ -54,7 +56,10 @@ export type ShiftView = Static<typeof ShiftView>;
 export const ShiftQuery = Type.Object(
   {
     from: Type.Optional(
-      Type.String({ format: 'date', description: 'First day (China time) of the week shown; default: this Monday' }),
+      Type.String({
+        format: 'date',
+        description: 'First day (China time) of the week shown; default: this Monday',
+      }),
     ),
     days: Type.Optional(Type.Integer({ minimum: 1, maximum: 31, default: 7 })),
   },

@@ -66,7 +66,13 @@ export async function staffingOf(
   now: Date,
 ): Promise<Map<number, StaffingView>> {
   const inputs = new Map(
-    (await repo.staffingInputs(db, checkpoints.map((c) => c.id), now)).map((r) => [
+    (
+      await repo.staffingInputs(
+        db,
+        checkpoints.map((c) => c.id),
+        now,
+      )
+    ).map((r) => [
       r.id,
       { required: Number(r.required ?? 0), on_duty: Number(r.on_duty ?? 0), gap_since: r.gap_since ?? null },
     ]),
@@ -77,7 +83,12 @@ export async function staffingOf(
 const CHECKPOINT_NOT_FOUND = (id: number) =>
   notFound('CHECKPOINT_NOT_FOUND', `Checkpoint ${id} does not exist or is outside your area`);
 
-async function checkpointIn(db: Db, actor: Actor, right: 'checkpoint.read' | 'checkpoint.manage', id: number) {
+async function checkpointIn(
+  db: Db,
+  actor: Actor,
+  right: 'checkpoint.read' | 'checkpoint.manage',
+  id: number,
+) {
   const row = await registry.findCheckpointInScope(db, actor.viewer, right, id);
   if (!row) throw CHECKPOINT_NOT_FOUND(id);
   return row;
@@ -112,42 +123,75 @@ export function mondayOf(at: Date): Date {
 /** The shifts of a checkpoint over a week (or `days`) from a China-time day, default this Monday. */
 export async function listShifts(db: Db, actor: Actor, checkpointId: number, query: ShiftQuery) {
   await checkpointIn(db, actor, 'checkpoint.read', checkpointId);
-  const from = query.from ? new Date(Date.parse(`${query.from}T00:00:00Z`) - CST_OFFSET_MS) : mondayOf(actor.now());
+  const from = query.from
+    ? new Date(Date.parse(`${query.from}T00:00:00Z`) - CST_OFFSET_MS)
+    : mondayOf(actor.now());
   const to = new Date(from.getTime() + (query.days ?? 7) * DAY_MS);
   const rows = await repo.shiftsBetween(db, checkpointId, from, to);
   return { from: from.toISOString(), to: to.toISOString(), items: await presentShifts(db, rows) };
 }
 
 /** Adds a shift: a team in scope and/or named people who work in the checkpoint's area. */
-export async function addShift(db: Db, actor: Actor, checkpointId: number, body: ShiftBody): Promise<ShiftView> {
+export async function addShift(
+  db: Db,
+  actor: Actor,
+  checkpointId: number,
+  body: ShiftBody,
+): Promise<ShiftView> {
   const checkpoint = await checkpointIn(db, actor, 'checkpoint.manage', checkpointId);
   if (checkpoint.retired_at) throw conflict('CHECKPOINT_RETIRED', `Checkpoint ${checkpointId} is retired`);
   const startsAt = new Date(body.startsAt);
   const endsAt = new Date(body.endsAt);
   if (endsAt <= startsAt)
     throw invalid('VALIDATION_FAILED', 'body.endsAt must be after body.startsAt', [
-      { field: 'body.endsAt', code: 'before', params: { limit: 'startsAt' }, message: 'must be after startsAt' },
+      {
+        field: 'body.endsAt',
+        code: 'before',
+        params: { limit: 'startsAt' },
+        message: 'must be after startsAt',
+      },
     ]);
   if (endsAt.getTime() - startsAt.getTime() > DAY_MS)
     throw invalid('VALIDATION_FAILED', 'body.endsAt: a shift lasts at most 24 hours', [
-      { field: 'body.endsAt', code: 'periodTooLong', params: { days: 1 }, message: 'a shift lasts at most 24 hours' },
+      {
+        field: 'body.endsAt',
+        code: 'periodTooLong',
+        params: { days: 1 },
+        message: 'a shift lasts at most 24 hours',
+      },
     ]);
   const userIds = body.userIds ?? [];
   if (body.teamId === undefined && userIds.length === 0)
     throw invalid('VALIDATION_FAILED', 'body.teamId or body.userIds is required', [
-      { field: 'body.teamId', code: 'requiredOr', params: { other: 'userIds' }, message: 'or body.userIds is required' },
+      {
+        field: 'body.teamId',
+        code: 'requiredOr',
+        params: { other: 'userIds' },
+        message: 'or body.userIds is required',
+      },
     ]);
   if (body.teamId !== undefined) {
     const team = await findTeamInScope(db, actor.viewer, 'checkpoint.read', body.teamId);
     if (!team || team.retired_at)
-      throw notFound('TEAM_NOT_FOUND', `body.teamId: team ${body.teamId} does not exist or is outside your area`);
+      throw notFound(
+        'TEAM_NOT_FOUND',
+        `body.teamId: team ${body.teamId} does not exist or is outside your area`,
+      );
   }
   const active = await repo.activeUserIds(db, userIds);
   for (const [i, userId] of userIds.entries()) {
     if (!active.has(userId) || !(await holdsRoleInOrAbove(db, userId, checkpoint.area_path)))
-      throw invalid('USER_NOT_IN_AREA', `body.userIds/${i}: user ${userId} holds no role at this checkpoint`, [
-        { field: `body.userIds/${i}`, code: 'noRoleInArea', message: 'holds no role in this area, below it or above it' },
-      ]);
+      throw invalid(
+        'USER_NOT_IN_AREA',
+        `body.userIds/${i}: user ${userId} holds no role at this checkpoint`,
+        [
+          {
+            field: `body.userIds/${i}`,
+            code: 'noRoleInArea',
+            message: 'holds no role in this area, below it or above it',
+          },
+        ],
+      );
   }
   const id = await repo.insertShift(db, {
     checkpoint_id: checkpointId,
@@ -167,7 +211,9 @@ export async function addShift(db: Db, actor: Actor, checkpointId: number, body:
     areaPath: checkpoint.area_path,
     after: { shiftId: id, ...body },
   });
-  const [row] = await repo.shiftsBetween(db, checkpointId, startsAt, endsAt).then((rows) => rows.filter((r) => r.id === id));
+  const [row] = await repo
+    .shiftsBetween(db, checkpointId, startsAt, endsAt)
+    .then((rows) => rows.filter((r) => r.id === id));
   return (await presentShifts(db, [row!]))[0]!;
 }
 
@@ -224,7 +270,11 @@ export async function watchStaffingGaps(db: Db, now: Date): Promise<{ opened: nu
   const live = await repo.liveCheckpoints(db);
   const states = await staffingOf(db, live, now);
   const inGap = live.filter((c) => states.get(c.id)!.state === 'gap');
-  const closed = await repo.closeGapsExcept(db, inGap.map((c) => c.id), now);
+  const closed = await repo.closeGapsExcept(
+    db,
+    inGap.map((c) => c.id),
+    now,
+  );
   const opened: number[] = [];
   for (const checkpoint of inGap) {
     const staffing = states.get(checkpoint.id)!;

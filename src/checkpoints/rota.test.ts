@@ -50,7 +50,10 @@ describeEachDatabase('checkpoint rota and staffing gaps', (database) => {
     const db = database().db;
     tree = await createAreaTree(db);
     other = await createAreaTree(db);
-    staff = await signIn(app, (await createUser(db, [{ role: 'community_staff', area: tree.village }])).username);
+    staff = await signIn(
+      app,
+      (await createUser(db, [{ role: 'community_staff', area: tree.village }])).username,
+    );
     otherStaff = await signIn(
       app,
       (await createUser(db, [{ role: 'community_staff', area: other.village }])).username,
@@ -100,7 +103,11 @@ describeEachDatabase('checkpoint rota and staffing gaps', (database) => {
       note: '早班',
     });
     expect(shift.statusCode, shift.body).toBe(201);
-    expect(shift.json()).toMatchObject({ team: { id: teamId, name: '东口值守队' }, minStaff: 2, note: '早班' });
+    expect(shift.json()).toMatchObject({
+      team: { id: teamId, name: '东口值守队' },
+      minStaff: 2,
+      note: '早班',
+    });
     expect(shift.json().users).toEqual([{ id: workerId, name: expect.stringContaining('grid_worker') }]);
     const later = await addShift(staff, { startsAt: iso(30), endsAt: iso(38), userIds: [workerId] });
     expect(later.statusCode, later.body).toBe(201);
@@ -136,7 +143,12 @@ describeEachDatabase('checkpoint rota and staffing gaps', (database) => {
   });
 
   it('alerts the team leader once when nobody is on duty, and closes the gap when someone signs in', async () => {
-    expect((await staffing()).staffing).toMatchObject({ state: 'gap', required: 2, onDuty: 0, gapSince: null });
+    expect((await staffing()).staffing).toMatchObject({
+      state: 'gap',
+      required: 2,
+      onDuty: 0,
+      gapSince: null,
+    });
 
     // The job runs every minute: the first run opens the gap and alerts, the next ones do not repeat it.
     await app.jobs.tick('checkpoint-staffing');
@@ -154,17 +166,35 @@ describeEachDatabase('checkpoint rota and staffing gaps', (database) => {
     const open = await staffing();
     expect(open.staffing.state).toBe('gap');
     expect(open.staffing.gapSince).not.toBeNull();
+    // The big screen's map draws the checkpoint red.
+    const map = await app.inject({
+      url: `/api/map/layers?areaId=${tree.village.id}`,
+      headers: staff.headers,
+    });
+    const layer = map.json().layers.find((l: { id: string }) => l.id === 'checkpoints');
+    expect(layer.features.features.map((f: { properties: object }) => f.properties)).toEqual([
+      expect.objectContaining({ id: checkpointId, name: '东入口', state: 'gap', onDuty: 0 }),
+    ]);
 
     // Someone signs in (the duty API writes this row): one of two due is "short", and the gap closes.
     const db = database().db;
     await db
       .insertInto('checkpoint_duty')
-      .values({ checkpoint_id: checkpointId, user_id: workerId, user_name: '值守员', signed_in_at: clock.now() })
+      .values({
+        checkpoint_id: checkpointId,
+        user_id: workerId,
+        user_name: '值守员',
+        signed_in_at: clock.now(),
+      })
       .execute();
     expect((await staffing()).staffing).toMatchObject({ state: 'short', onDuty: 1 });
     clock.advance(60_000);
     await app.jobs.tick('checkpoint-staffing');
-    const gaps = await db.selectFrom('checkpoint_gaps').selectAll().where('checkpoint_id', '=', checkpointId).execute();
+    const gaps = await db
+      .selectFrom('checkpoint_gaps')
+      .selectAll()
+      .where('checkpoint_id', '=', checkpointId)
+      .execute();
     expect(gaps).toHaveLength(1);
     expect(gaps[0]!.ended_at).not.toBeNull();
     const detail = await staffing();

@@ -18,7 +18,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create unique index checkpoint_gaps_open_idx on checkpoint_gaps (checkpoint_id) where ended_at is null`.execute(
     db,
   );
-  await sql`create index checkpoint_gaps_area_started_idx on checkpoint_gaps (area_path, started_at)`.execute(db);
+  await sql`create index checkpoint_gaps_area_started_idx on checkpoint_gaps (area_path, started_at)`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
