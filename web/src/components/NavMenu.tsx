@@ -16,6 +16,7 @@ import {
   InboxOutlined,
   NotificationOutlined,
   ProfileOutlined,
+  SafetyOutlined,
   ScanOutlined,
   SettingOutlined,
   ShopOutlined,
@@ -34,6 +35,7 @@ import { useI18n } from '../i18n/context';
 const SECTIONS: Array<[string, string]> = [
   ['/today', '/today'],
   ['/scan', '/scan'],
+  ['/checkpoints', '/checkpoints'],
   ['/events/settings', '/events/settings'],
   ['/events', '/events'],
   ['/my-events', '/my-events'],
@@ -109,6 +111,11 @@ export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
     },
     can('person.write') && { key: '/scan', icon: <ScanOutlined />, label: t('scan.nav') },
     can('area.read') && { key: '/areas', icon: <EnvironmentOutlined />, label: t('nav.areas') },
+    can('checkpoint.read') && {
+      key: '/checkpoints',
+      icon: <SafetyOutlined />,
+      label: t('checkpointBoard.nav'),
+    },
     can('event.read') && { key: '/events', icon: <ProfileOutlined />, label: t('events.nav.board') },
     can('event.handle') && { key: '/my-events', icon: <ToolOutlined />, label: t('events.nav.mine') },
     can('event.configure') && {

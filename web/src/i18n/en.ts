@@ -1,3 +1,4 @@
+import { checkpointBoardEn } from './checkpoint-board.en';
 import { doorEn } from './door.en';
 import { eventsEn } from './events.en';
 import { mapEn } from './map.en';
@@ -9,6 +10,7 @@ import type { Messages } from './zh-CN';
 
 // Typed as Messages: a missing or extra key is a compile error.
 export const en: Messages = {
+  ...checkpointBoardEn,
   ...eventsEn,
   ...mapEn,
   ...offlineEn,

@@ -1,4 +1,5 @@
 // Chinese (Simplified) is the source dictionary: its keys are the keys of every other language.
+import { checkpointBoardZhCN } from './checkpoint-board.zh-CN';
 import { doorZhCN } from './door.zh-CN';
 import { eventsZhCN } from './events.zh-CN';
 import { mapZhCN } from './map.zh-CN';
@@ -8,6 +9,7 @@ import { sharedZhCN } from './shared';
 import { vocabularyZhCN } from './vocabulary';
 
 export const zhCN = {
+  ...checkpointBoardZhCN,
   ...eventsZhCN,
   ...mapZhCN,
   ...offlineZhCN,
