@@ -20,6 +20,8 @@ const DECLARED = [
   'notification-delivery',
   'lead-escalation',
   'place-scan-purge',
+  'checkpoint-staffing',
+  'checkpoint-record-purge',
   'returnee-scan',
   'idempotency-expiry',
 ];

@@ -386,7 +386,8 @@ export async function seedDemoCheckpoints(
       for (let n = 0; n < vehicles; n++) {
         const when = at();
         if (when > now) continue;
-        const fromRisk = p === 2 && random.chance(0.012);
+        // About one town-road vehicle in seventy comes from the risk area (some 5 a day).
+        const fromRisk = p === 2 && n % 70 === 13;
         const read = camera !== undefined && random.chance(0.85);
         const refused = fromRisk && random.chance(0.5);
         if (fromRisk) flagged += 1;

@@ -152,6 +152,12 @@ function DashboardScreen({ node }: { node: number | undefined }) {
           >
             <CategoryBars data={shown} />
           </Panel>
+          <Panel title={t('dashboard.panel.testsTrend')} className="panel-trend">
+            <TestsTrend data={shown} />
+          </Panel>
+        </div>
+        <div className="bigscreen-col bigscreen-centre-col">
+          <MapPanel data={shown} />
           {withCheckpoints && checkpoints.data && (
             <Panel
               title={t('checkpointBoard.panel')}
@@ -166,11 +172,7 @@ function DashboardScreen({ node }: { node: number | undefined }) {
               <CheckpointsPanel figures={checkpoints.data} />
             </Panel>
           )}
-          <Panel title={t('dashboard.panel.testsTrend')} className="panel-trend">
-            <TestsTrend data={shown} />
-          </Panel>
         </div>
-        <MapPanel data={shown} />
         <div
           className={`bigscreen-col bigscreen-side${shown.figures.events ? ' bigscreen-side-events' : ''}`}
         >

@@ -12,6 +12,7 @@ import '../../components/checkpoints/checkpoints.css';
 import { layerSet, useMapLayers } from '../../components/map/mapData';
 import { MapView } from '../../components/map/MapView';
 import { ErrorText, usePageArea } from '../../components/services/common';
+import { NARROW_SCREEN, useMediaQuery } from '../../components/useMediaQuery';
 import { useI18n } from '../../i18n/context';
 
 /** 卡口: the checkpoints of an area on a map and in a list, with today's figures and who is on duty. */
@@ -22,6 +23,7 @@ export function CheckpointsPage() {
   const { areaId, area, setArea } = usePageArea(['village', 'township']);
   const [version, setVersion] = useState(0);
   const [creating, setCreating] = useState(false);
+  const narrow = useMediaQuery(NARROW_SCREEN);
   const reload = () => setVersion((v) => v + 1);
   const list = useCheckpointList({ within: areaId, pageSize: 200 }, version);
   const figures = useCheckpointFigures(areaId, version, areaId !== undefined);
@@ -41,9 +43,8 @@ export function CheckpointsPage() {
           <Link to={`/checkpoints/${c.id}`} data-testid="checkpoint-link">
             {c.name}
           </Link>
-          <span className="muted">
-            {c.code} · {t(`checkpoint.kind.${c.kind}`)}
-          </span>
+          <span className="muted">{t(`checkpoint.kind.${c.kind}`)}</span>
+          <span className="muted">{c.code}</span>
         </Space>
       ),
     },
@@ -128,7 +129,7 @@ export function CheckpointsPage() {
                 layers={layers}
                 bounds={map.data.area.bounds}
                 onCheckpointClick={(id) => void navigate(`/checkpoints/${id}`)}
-                height={380}
+                height={narrow ? 260 : 380}
                 testId="checkpoints-map"
                 ariaLabel={t('checkpointBoard.map')}
               />
