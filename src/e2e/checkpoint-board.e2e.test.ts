@@ -64,6 +64,12 @@ describe.skipIf(!chromiumPath)('checkpoints in a browser', SCENARIO, () => {
       await signIn(page, baseUrl, 'staff01', PASSWORD);
       await page.goto(`${baseUrl}/checkpoints`);
       await expectText(page.getByTestId('checkpoints-page'), '星火村南入口');
+      // The map draws the three checkpoints in their staffing colours.
+      const map = page.getByTestId('checkpoints-map');
+      await eventually(async () => (await map.getAttribute('data-checkpoints')) ?? '').toContain(
+        '金卫路交通卡口:gap',
+      );
+      await eventually(() => map.getAttribute('data-ready')).toBe('true');
       await page.screenshot({ path: path.join(RESULTS_DIR, 'checkpoints-list-390.png'), fullPage: true });
       await page.getByTestId('checkpoint-link').filter({ hasText: '星火村南入口' }).click();
       await expectText(page.getByTestId('checkpoint-title'), '星火村南入口');
