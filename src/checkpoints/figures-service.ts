@@ -123,7 +123,8 @@ export const checkpointReportSheet: DailyReportSheet = {
       if ((error as { code?: string }).code === 'AREA_NOT_FOUND') return null;
       throw error;
     });
-    if (!f) return null;
+    // A node without checkpoints gets no 卡口 sheet.
+    if (!f || f.checkpoints.length === 0) return null;
     return {
       what: '卡口查验统计',
       columns: [
