@@ -99,3 +99,12 @@ export async function activePlaceCode(db: Db, placeId: number) {
     .where('status', '=', 'active')
     .executeTakeFirst();
 }
+
+/** The visitors' place of a checkpoint follows its name, and retires with it. */
+export async function updatePlace(
+  db: Db,
+  placeId: number,
+  set: { name?: string; retired_at?: Date; updated_at: Date },
+): Promise<void> {
+  await db.updateTable('places').set(set).where('id', '=', placeId).execute();
+}

@@ -221,11 +221,7 @@ export async function updateCheckpoint(
   await repo.updateCheckpoint(db, id, set);
   // The visitors' place carries the gate's name on its scan page.
   if (patch.name !== undefined && before.place_id !== null)
-    await db
-      .updateTable('places')
-      .set({ name: set.name!, updated_at: actor.now() })
-      .where('id', '=', before.place_id)
-      .execute();
+    await repo.updatePlace(db, before.place_id, { name: set.name!, updated_at: actor.now() });
   await recordAudit(db, actor, {
     action: 'checkpoint.update',
     entityType: 'checkpoint',
@@ -249,12 +245,7 @@ export async function retireCheckpoint(db: Db, actor: Actor, id: number): Promis
   if (row.retired_at) throw conflict('CHECKPOINT_RETIRED', `Checkpoint ${id} is retired already`);
   const now = actor.now();
   await repo.updateCheckpoint(db, id, { retired_at: now, updated_at: now });
-  if (row.place_id !== null)
-    await db
-      .updateTable('places')
-      .set({ retired_at: now, updated_at: now })
-      .where('id', '=', row.place_id)
-      .execute();
+  if (row.place_id !== null) await repo.updatePlace(db, row.place_id, { retired_at: now, updated_at: now });
   await recordAudit(db, actor, {
     action: 'checkpoint.retire',
     entityType: 'checkpoint',

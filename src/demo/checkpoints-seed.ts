@@ -10,6 +10,7 @@ import { issueCodes } from '../household-codes/code-service.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { presentPersonName } from '../privacy/present.js';
 import { boxOf } from './area-box.js';
+import * as repo from './checkpoints-repository.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -115,21 +116,10 @@ export async function seedDemoCheckpoints(
     },
   ];
 
-  const users = await trx
-    .selectFrom('users')
-    .select(['id', 'username', 'display_name'])
-    .where((eb) =>
-      eb.or([
-        eb(
-          'username',
-          'in',
-          plans.map((p) => p.leader),
-        ),
-        eb('username', 'like', 'volunteer0%'),
-      ]),
-    )
-    .orderBy('username')
-    .execute();
+  const users = await repo.checkpointCrew(
+    trx,
+    plans.map((p) => p.leader),
+  );
   const leaderOf = new Map(users.filter((u) => u.username.startsWith('leader')).map((u) => [u.username, u]));
   const volunteers = users.filter((u) => u.username.startsWith('volunteer'));
 
@@ -139,52 +129,44 @@ export async function seedDemoCheckpoints(
     leader: leaderOf.get(plan.leader)!,
     members: volunteers.slice(i * 8, i * 8 + 8),
   }));
-  const teams = await trx
-    .insertInto('teams')
-    .values(
-      teamRows.map((t) => ({
-        area_id: village.id,
-        area_path: village.path,
-        name: `${t.plan.name}值守队`,
-        kind: 'checkpoint' as const,
-        leader_user_id: t.leader.id,
+  const teams = await repo.insertTeams(
+    trx,
+    teamRows.map((t) => ({
+      area_id: village.id,
+      area_path: village.path,
+      name: `${t.plan.name}值守队`,
+      kind: 'checkpoint' as const,
+      leader_user_id: t.leader.id,
+      created_at: now,
+    })),
+  );
+  await repo.insertTeamMembers(
+    trx,
+    teamRows.flatMap((t, i) => [
+      { team_id: teams[i]!.id, user_id: t.leader.id, duty: 'leader' as const, created_at: now },
+      ...t.members.map((m) => ({
+        team_id: teams[i]!.id,
+        user_id: m.id,
+        duty: 'checkpoint' as const,
         created_at: now,
       })),
-    )
-    .returning('id')
-    .execute();
-  await trx
-    .insertInto('team_members')
-    .values(
-      teamRows.flatMap((t, i) => [
-        { team_id: teams[i]!.id, user_id: t.leader.id, duty: 'leader' as const, created_at: now },
-        ...t.members.map((m) => ({
-          team_id: teams[i]!.id,
-          user_id: m.id,
-          duty: 'checkpoint' as const,
-          created_at: now,
-        })),
-      ]),
-    )
-    .execute();
+    ]),
+  );
 
   // Each gate's place (场所码) for visitors, issued like any place code.
-  const places = await trx
-    .insertInto('places')
-    .values(
-      plans.map((plan) => ({
-        area_id: village.id,
-        area_path: village.path,
-        unit_id: null,
-        name: plan.name,
-        kind: 'gate' as const,
-        address: null,
-        created_at: now,
-        updated_at: now,
-      })),
-    )
-    .returning('id')
-    .execute();
+  const places = await repo.insertPlaces(
+    trx,
+    plans.map((plan) => ({
+      area_id: village.id,
+      area_path: village.path,
+      unit_id: null,
+      name: plan.name,
+      kind: 'gate' as const,
+      address: null,
+      created_at: now,
+      updated_at: now,
+    })),
+  );
   const actor: Actor = { viewer: DEMO_VIEWER, ip: null, now: () => now };
   await issueCodes(
     trx,
@@ -193,66 +175,57 @@ export async function seedDemoCheckpoints(
     'place',
     places.map((p) => ({ houseId: null, placeId: p.id, areaId: village.id, areaPath: village.path })),
   );
-  const checkpoints = await trx
-    .insertInto('checkpoints')
-    .values(
-      plans.map((plan, i) => ({
-        area_id: village.id,
-        area_path: village.path,
-        code: plan.code,
-        name: plan.name,
-        kind: plan.kind,
-        lng: plan.lng,
-        lat: plan.lat,
-        team_id: teams[i]!.id,
-        hours: plan.hours === null ? null : JSON.stringify(plan.hours),
-        test_within_hours: plan.testWithinHours,
-        residents_only: plan.residentsOnly,
-        place_id: places[i]!.id,
-        created_at: new Date(now.getTime() - 30 * DAY_MS),
-        updated_at: now,
-      })),
-    )
-    .returning('id')
-    .execute();
+  const checkpoints = await repo.insertCheckpoints(
+    trx,
+    plans.map((plan, i) => ({
+      area_id: village.id,
+      area_path: village.path,
+      code: plan.code,
+      name: plan.name,
+      kind: plan.kind,
+      lng: plan.lng,
+      lat: plan.lat,
+      team_id: teams[i]!.id,
+      hours: plan.hours === null ? null : JSON.stringify(plan.hours),
+      test_within_hours: plan.testWithinHours,
+      residents_only: plan.residentsOnly,
+      place_id: places[i]!.id,
+      created_at: new Date(now.getTime() - 30 * DAY_MS),
+      updated_at: now,
+    })),
+  );
 
   // Two plate cameras (south entrance, town road) and a face/temperature gate (north entrance).
-  const cameras = await trx
-    .insertInto('cameras')
-    .values(
-      [
-        { plan: 0, kind: 'plate' as const, name: '南入口车牌识别' },
-        { plan: 2, kind: 'plate' as const, name: '金卫路车牌识别' },
-        { plan: 1, kind: 'face_gate' as const, name: '北入口人脸测温门' },
-      ].map((c, i) => ({
-        area_id: village.id,
-        area_path: village.path,
-        code: `${village.code}K${String(i + 1).padStart(3, '0')}`,
-        name: c.name,
-        kind: c.kind,
-        lng: plans[c.plan]!.lng,
-        lat: plans[c.plan]!.lat,
-        checkpoint_id: checkpoints[c.plan]!.id,
-        created_at: now,
-      })),
-    )
-    .returning(['id', 'checkpoint_id', 'kind', 'name', 'lng', 'lat'])
-    .execute();
+  const cameras = await repo.insertGateCameras(
+    trx,
+    [
+      { plan: 0, kind: 'plate' as const, name: '南入口车牌识别' },
+      { plan: 2, kind: 'plate' as const, name: '金卫路车牌识别' },
+      { plan: 1, kind: 'face_gate' as const, name: '北入口人脸测温门' },
+    ].map((c, i) => ({
+      area_id: village.id,
+      area_path: village.path,
+      code: `${village.code}K${String(i + 1).padStart(3, '0')}`,
+      name: c.name,
+      kind: c.kind,
+      lng: plans[c.plan]!.lng,
+      lat: plans[c.plan]!.lat,
+      checkpoint_id: checkpoints[c.plan]!.id,
+      created_at: now,
+    })),
+  );
   const plateCamera = new Map(cameras.filter((c) => c.kind === 'plate').map((c) => [c.checkpoint_id!, c]));
   const faceGate = cameras.find((c) => c.kind === 'face_gate')!;
 
-  await trx
-    .insertInto('risk_areas')
-    .values({
-      source: 'demo',
-      region_code: DEMO_RISK_AREA.code,
-      name: DEMO_RISK_AREA.name,
-      level: 'medium',
-      valid_from: new Date(now.getTime() - 10 * DAY_MS),
-      valid_to: null,
-      created_at: now,
-    })
-    .execute();
+  await repo.insertRiskArea(trx, {
+    source: 'demo',
+    region_code: DEMO_RISK_AREA.code,
+    name: DEMO_RISK_AREA.name,
+    level: 'medium',
+    valid_from: new Date(now.getTime() - 10 * DAY_MS),
+    valid_to: null,
+    created_at: now,
+  });
 
   // The rota: the past week and the coming one, two on each shift; the past shifts were staffed
   // (the crew signed in a few minutes after the start and handed over at the end).
@@ -272,11 +245,7 @@ export async function seedDemoCheckpoints(
           created_at: now,
         });
   });
-  const storedShifts = await trx
-    .insertInto('checkpoint_shifts')
-    .values(shifts)
-    .returning(['id', 'checkpoint_id', 'starts_at', 'ends_at'])
-    .execute();
+  const storedShifts = await repo.insertShifts(trx, shifts);
   const duty: Array<Insertable<CheckpointDutyTable>> = [];
   // On duty now: the south entrance fully, the north one with one of two; the town road's night
   // crew has not come (the staffing job alerts its leader and the big screen shows it red).
@@ -314,31 +283,22 @@ export async function seedDemoCheckpoints(
     openUsers.add(d.user_id);
     return true;
   });
-  await trx.insertInto('checkpoint_duty').values(dutyRows).execute();
+  await repo.insertDuty(trx, dutyRows);
   // Two nights last week the town road stood unstaffed for a while.
-  await trx
-    .insertInto('checkpoint_gaps')
-    .values(
-      [-5, -2].map((d) => ({
-        checkpoint_id: checkpoints[2]!.id,
-        area_path: village.path,
-        started_at: new Date(today + d * DAY_MS + 2 * HOUR_MS + 10 * MINUTE_MS),
-        ended_at: new Date(today + d * DAY_MS + 2 * HOUR_MS + 55 * MINUTE_MS),
-        required: 2,
-        leader_user_id: teamRows[2]!.leader.id,
-      })),
-    )
-    .execute();
+  await repo.insertGaps(
+    trx,
+    [-5, -2].map((d) => ({
+      checkpoint_id: checkpoints[2]!.id,
+      area_path: village.path,
+      started_at: new Date(today + d * DAY_MS + 2 * HOUR_MS + 10 * MINUTE_MS),
+      ended_at: new Date(today + d * DAY_MS + 2 * HOUR_MS + 55 * MINUTE_MS),
+      required: 2,
+      leader_user_id: teamRows[2]!.leader.id,
+    })),
+  );
 
   // A week of crossings, up to now.
-  const residents = await trx
-    .selectFrom('persons')
-    .select(['id', 'name', 'document_masked'])
-    .where('area_path', 'like', `${village.path}%`)
-    .where('status', '=', 'active')
-    .orderBy('id')
-    .limit(800)
-    .execute();
+  const residents = await repo.crossingResidents(trx, village.path, 800);
   const plate = (province: string) =>
     `${province}${random.pick(['A', 'B', 'D', 'F', 'H', 'K', 'M'])}${String(random.int(10000, 99999))}`;
   const records: Array<Insertable<CheckpointRecordsTable>> = [];
@@ -463,11 +423,7 @@ export async function seedDemoCheckpoints(
       record.event_id = created.id;
     }
 
-  for (let i = 0; i < records.length; i += 1000)
-    await trx
-      .insertInto('checkpoint_records')
-      .values(records.slice(i, i + 1000))
-      .execute();
+  await repo.insertCrossings(trx, records);
   return {
     checkpoints: checkpoints.length,
     shifts: storedShifts.length,
