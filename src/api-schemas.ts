@@ -14,6 +14,9 @@ import * as checkpointChecks from './checkpoints/check-schema.js';
 import * as checkpointDuty from './checkpoints/duty-schema.js';
 import * as auth from './auth/schema.js';
 import * as checkpointPasses from './checkpoints/pass-schema.js';
+import * as checkpointsFigures from './checkpoints/figures-schema.js';
+import * as checkpointsRegistry from './checkpoints/registry-schema.js';
+import * as checkpointsRota from './checkpoints/rota-schema.js';
 import * as eventsPhotos from './events/photos/schema.js';
 import * as events from './events/schema.js';
 import * as healthContacts from './health/contacts/schema.js';
@@ -53,6 +56,9 @@ const MODULES = [
   checkpointChecks,
   checkpointDuty,
   checkpointPasses,
+  checkpointsFigures,
+  checkpointsRegistry,
+  checkpointsRota,
   eventsPhotos,
   events,
   healthContacts,

@@ -56,6 +56,8 @@ import { passRoutes } from './checkpoints/pass-routes.js';
 import { healthStatusRoutes } from './health/status/routes.js';
 import { dutyRoutes } from './checkpoints/duty-routes.js';
 import { checkRoutes } from './checkpoints/check-routes.js';
+import { checkpointReportSheet } from './checkpoints/figures-service.js';
+import { checkpointRoutes } from './checkpoints/registry-routes.js';
 import { basemapOrigins } from './map/service.js';
 
 declare module 'fastify' {
@@ -224,7 +226,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(visitRoutes);
   await app.register(tokenRoutes);
   await app.register(roundRoutes).register(keyPersonRoutes);
-  await app.register(leadVerificationPlugin);
+  await app.register(leadVerificationPlugin, { reportSheets: [checkpointReportSheet] });
   await app.register(dashboardRoutes);
   await app.register(open311Routes, { prefix: '/open311/v2' });
   await app.register(communityServicesPlugin);
@@ -239,6 +241,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(vehicleRoutes).register(deviceReadRoutes).register(deviceRegistryRoutes);
   await app.register(passRoutes);
   await app.register(healthStatusRoutes).register(dutyRoutes).register(checkRoutes);
+  await app.register(checkpointRoutes);
 
   await serveWebApp(app, 'webRoot' in options ? options.webRoot : WEB_ROOT);
   return app;

@@ -33,6 +33,8 @@ export interface Config {
   readonly apiDocs: ApiDocsAccess;
   /** Days a place-code scan (whereabouts) is kept before automatic deletion. */
   readonly placeScanRetentionDays: number;
+  /** Days a checkpoint crossing (person or vehicle) is kept before automatic deletion. */
+  readonly checkpointRecordRetentionDays: number;
   /** Alerts of one kind from one device this many seconds apart merge into one event. */
   readonly alertMergeSeconds: number;
   /** Hours a vehicle check stays "known everywhere": shown at every other checkpoint and to grid leaders. */
@@ -374,6 +376,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: publicBase,
     apiDocs: apiDocs(env, demo),
     placeScanRetentionDays: integer(env, 'GRIDGUARD_PLACE_SCAN_RETENTION_DAYS', 21, 1, 3650),
+    checkpointRecordRetentionDays: integer(env, 'GRIDGUARD_CHECKPOINT_RECORD_RETENTION_DAYS', 28, 1, 3650),
     alertMergeSeconds: integer(env, 'GRIDGUARD_ALERT_MERGE_SECONDS', 600, 0, 86400),
     passMaxDays: integer(env, 'GRIDGUARD_PASS_MAX_DAYS', 30, 1, 366),
     plateReadMergeSeconds: integer(env, 'GRIDGUARD_PLATE_READ_MERGE_SECONDS', 60, 0, 3600),

@@ -20,6 +20,8 @@ const DECLARED = [
   'notification-delivery',
   'lead-escalation',
   'place-scan-purge',
+  'checkpoint-staffing',
+  'checkpoint-record-purge',
   'returnee-scan',
   'idempotency-expiry',
 ];
@@ -48,6 +50,8 @@ describe('the job registry', () => {
       'notification-delivery': { every: 5_000 },
       'lead-escalation': { every: 60_000 },
       'place-scan-purge': { every: 3600_000, firstRunMs: 60_000 },
+      'checkpoint-staffing': { every: 60_000, firstRunMs: 15_000 },
+      'checkpoint-record-purge': { every: 3600_000, firstRunMs: 180_000 },
       'returnee-scan': { every: 600_000 },
       'idempotency-expiry': { every: 3600_000, firstRunMs: 120_000 },
     });

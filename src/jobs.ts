@@ -5,6 +5,8 @@ import type { Config } from './config.js';
 import { type JobDefinition, type JobLog, JobRegistry } from './core/jobs.js';
 import type { Database } from './db/database.js';
 import type { DB } from './db/schema.js';
+import { purgeExpiredRecords } from './checkpoints/figures-service.js';
+import { watchStaffingGaps } from './checkpoints/rota-service.js';
 import { escalateOverdueEvents } from './events/escalation.js';
 import { FeedProcessor } from './health/feeds/processor.js';
 import { flagReturnees } from './health/key-persons/returnees.js';
@@ -154,6 +156,32 @@ export const JOBS: readonly BackgroundJob[] = Object.freeze([
       const retentionDays = config.placeScanRetentionDays;
       const deleted = await purgeExpiredScans(db, clock(), retentionDays);
       if (deleted > 0) log.info({ deleted, retentionDays }, 'expired place scans deleted');
+      return deleted;
+    },
+  },
+  {
+    name: 'checkpoint-staffing',
+    summary:
+      'Opens a staffing gap for each checkpoint due with nobody signed in, alerting its team leader once; closes gaps when someone signs in',
+    schedule: { every: MINUTE, firstRunMs: 15_000 },
+    // One open gap per checkpoint (a unique index, `on conflict do nothing`); the alert is keyed by the gap.
+    claim: 'idempotent',
+    run: async ({ db, clock, log }) => {
+      const result = await db.transaction().execute((trx) => watchStaffingGaps(trx, clock()));
+      if (result.opened.length + result.closed.length > 0)
+        log.info({ opened: result.opened.length, closed: result.closed.length }, 'checkpoint staffing gaps');
+      return result;
+    },
+  },
+  {
+    name: 'checkpoint-record-purge',
+    summary: 'Deletes checkpoint crossings older than GRIDGUARD_CHECKPOINT_RECORD_RETENTION_DAYS, in batches',
+    schedule: { every: HOUR, firstRunMs: 3 * MINUTE },
+    claim: 'idempotent',
+    run: async ({ db, clock, config, log }) => {
+      const retentionDays = config.checkpointRecordRetentionDays;
+      const deleted = await purgeExpiredRecords(db, clock(), retentionDays);
+      if (deleted > 0) log.info({ deleted, retentionDays }, 'expired checkpoint records deleted');
       return deleted;
     },
   },

@@ -25,6 +25,7 @@ import * as checkpoints from './migrations/20261207_0900_checkpoints.js';
 import * as vehicles from './migrations/20261207_0920_vehicles.js';
 import * as passes from './migrations/20261207_0940_passes.js';
 import * as checkpointRefusals from './migrations/20261207_0950_checkpoint_refusals.js';
+import * as checkpointGaps from './migrations/20261207_0930_checkpoint_gaps.js';
 import type { DB } from './schema.js';
 
 /** Every migration, in order. Listed statically so the bundle and tests need no directory scan. */
@@ -52,6 +53,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261207_0610_maps': maps,
   '20261207_0900_checkpoints': checkpoints,
   '20261207_0920_vehicles': vehicles,
+  '20261207_0930_checkpoint_gaps': checkpointGaps,
   '20261207_0940_passes': passes,
   '20261207_0950_checkpoint_refusals': checkpointRefusals,
 };

@@ -634,6 +634,17 @@ export interface CheckpointDutyTable {
   handover_note: string | null;
 }
 
+/** A checkpoint due to be staffed with nobody signed in, from when it was seen until someone came. */
+export interface CheckpointGapsTable {
+  id: Generated<number>;
+  checkpoint_id: number;
+  area_path: string;
+  started_at: Timestamp;
+  ended_at: NullableTimestamp;
+  required: number;
+  leader_user_id: number | null;
+}
+
 /** One crossing of a checkpoint by a person or a vehicle, checked on duty or read by a device. */
 export interface CheckpointRecordsTable {
   id: Generated<string>;
@@ -1080,6 +1091,7 @@ export interface DB {
   checkpoints: CheckpointsTable;
   checkpoint_shifts: CheckpointShiftsTable;
   checkpoint_duty: CheckpointDutyTable;
+  checkpoint_gaps: CheckpointGapsTable;
   checkpoint_records: CheckpointRecordsTable;
   checkpoint_device_reads: CheckpointDeviceReadsTable;
   vehicle_trails: VehicleTrailsTable;

@@ -87,7 +87,45 @@ describeEachDatabase('demo village', (database) => {
     expect(people).toBeLessThan(4700);
     expect(tenants).toBeGreaterThan(500);
     expect((await db.selectFrom('units').select('id').execute()).length).toBe(51);
-    expect((await db.selectFrom('cameras').select('id').execute()).length).toBe(81);
+    // 81 cameras as in 星火村, and at its checkpoints two plate cameras and a temperature gate.
+    expect(
+      (await db.selectFrom('cameras').select('id').where('checkpoint_id', 'is', null).execute()).length,
+    ).toBe(81);
+    const gateDevices = await db
+      .selectFrom('cameras')
+      .select('kind')
+      .where('checkpoint_id', 'is not', null)
+      .execute();
+    expect(gateDevices.map((c) => c.kind).sort()).toEqual(['face_gate', 'plate', 'plate']);
+    // Its checkpoints: two village entrances and the town road's, each with a team, a place code and
+    // a week of crossings; some vehicles flagged, two fevers that opened events.
+    const checkpoints = await db
+      .selectFrom('checkpoints as cp')
+      .innerJoin('teams as t', 't.id', 'cp.team_id')
+      .innerJoin('access_codes as c', (join) =>
+        join.onRef('c.place_id', '=', 'cp.place_id').on('c.status', '=', 'active'),
+      )
+      .select(['cp.kind', 't.kind as team_kind', 'cp.lng'])
+      .execute();
+    expect(checkpoints.map((c) => c.kind).sort()).toEqual([
+      'traffic',
+      'village_entrance',
+      'village_entrance',
+    ]);
+    expect(checkpoints.every((c) => c.team_kind === 'checkpoint' && c.lng !== null)).toBe(true);
+    const crossings = await db
+      .selectFrom('checkpoint_records')
+      .select((eb) => [
+        eb.fn.countAll<number>().as('n'),
+        eb.fn.countAll<number>().filterWhere('flagged', '=', true).as('flagged'),
+        eb.fn.countAll<number>().filterWhere('decision', '=', 'refused').as('refused'),
+        eb.fn.countAll<number>().filterWhere('event_id', 'is not', null).as('fevers'),
+      ])
+      .executeTakeFirstOrThrow();
+    expect(Number(crossings.n)).toBeGreaterThan(4000);
+    expect(Number(crossings.flagged)).toBeGreaterThan(5);
+    expect(Number(crossings.refused)).toBeGreaterThan(5);
+    expect(Number(crossings.fevers)).toBe(2);
     // The demo's open screening round: counters equal a brute-force recount, about 60 % tested.
     const round = await db.selectFrom('screening_rounds').select('id').executeTakeFirstOrThrow();
     const fromCounters = await nodeCoverage(db, round.id, village.path);

@@ -10,6 +10,7 @@ import type { FieldCipher } from '../privacy/field-crypto.js';
 import { chineseName, SeededRandom } from '../core/random.js';
 import { seedDemoEvents } from '../events/demo.js';
 import { seedDemoCommunityServices } from '../services/demo.js';
+import { seedDemoCheckpoints } from './checkpoints-seed.js';
 import { seedDemoEpidemic } from './epidemic-seed.js';
 import { boxOf } from './area-box.js';
 import { seedDemoGeography } from './map-seed.js';
@@ -55,7 +56,15 @@ export type DemoSeedStep =
       announcements: number;
     }
   | { step: 'events'; events: number; open: number }
-  | { step: 'geography'; features: number; houses: number; events: number };
+  | { step: 'geography'; features: number; houses: number; events: number }
+  | {
+      step: 'checkpoints';
+      checkpoints: number;
+      shifts: number;
+      records: number;
+      flagged: number;
+      fevers: number;
+    };
 
 const DEMO_STEP_TEXTS: Record<DemoSeedStep['step'], CliTextKey> = {
   areas: 'demoAreas',
@@ -66,6 +75,7 @@ const DEMO_STEP_TEXTS: Record<DemoSeedStep['step'], CliTextKey> = {
   services: 'demoServices',
   events: 'demoEvents',
   geography: 'demoGeography',
+  checkpoints: 'demoCheckpoints',
 };
 
 /** A seeding step as a line in a language. */
@@ -305,6 +315,13 @@ export async function seedDemo(db: Kysely<DB>, options: DemoOptions): Promise<{ 
     log({ step: 'events', events: events.events, open: events.open });
     const geography = await seedDemoGeography(trx, village!, grids, cells, options.seed ?? 20220401, now);
     log({ step: 'geography', ...geography });
+    const checkpoints = await seedDemoCheckpoints(trx, {
+      village: village!,
+      cipher: options.cipher,
+      seed: options.seed ?? 20220401,
+      now,
+    });
+    log({ step: 'checkpoints', ...checkpoints });
 
     await repo.recordDemoSeed(trx, {
       seed: options.seed ?? 20220401,

@@ -16,6 +16,10 @@ export interface LabelContent {
   address: string;
   community: string | null;
   houseId: number;
+  /** A place's label (a checkpoint's 场所码) words its heading, instruction and footer itself. */
+  heading?: string;
+  instruction?: string;
+  footer?: string;
 }
 
 // A4 portrait in points, 2 × 4 labels per page.
@@ -58,7 +62,7 @@ function drawLabel(doc: PDFKit.PDFDocument, label: LabelContent, x: number, y: n
   doc
     .fillColor('black')
     .fontSize(15)
-    .text('一户一码 · 住户登记', x + PAD, y + PAD, {
+    .text(label.heading ?? '一户一码 · 住户登记', x + PAD, y + PAD, {
       width: CELL.width - 2 * PAD,
       lineBreak: false,
     });
@@ -85,7 +89,7 @@ function drawLabel(doc: PDFKit.PDFDocument, label: LabelContent, x: number, y: n
       lineGap: 1,
     });
 
-  doc.fontSize(12.5).text(DOOR_INSTRUCTION, x + PAD, qrTop + QR_SIZE + 6, {
+  doc.fontSize(12.5).text(label.instruction ?? DOOR_INSTRUCTION, x + PAD, qrTop + QR_SIZE + 6, {
     width: CELL.width - 2 * PAD,
     align: 'center',
     lineBreak: false,
@@ -94,7 +98,7 @@ function drawLabel(doc: PDFKit.PDFDocument, label: LabelContent, x: number, y: n
     .fillColor('#777777')
     .fontSize(7)
     .text(
-      `房屋编号 H${String(label.houseId).padStart(6, '0')} · 请勿撕毁`,
+      label.footer ?? `房屋编号 H${String(label.houseId).padStart(6, '0')} · 请勿撕毁`,
       x + PAD,
       y + CELL.height - PAD - 2,
       {

@@ -72,6 +72,8 @@ export const CLI_TEXTS = {
       '  队伍：{teams} 支（{teamMembers} 名成员）；{volunteersCovering} 名志愿者联系 {coveredHouses} 户；{resources} 条资源和服务；{requests} 条求助；{announcements} 条公告',
     demoEvents: '  事件：最近 30 天 {events} 件，仍有 {open} 件未办结',
     demoGeography: '  地图：道路、河流与卡口 {features} 处，房屋定位 {houses} 户，事件定位 {events} 件',
+    demoCheckpoints:
+      '  卡口：{checkpoints} 个（含车牌识别与测温门），排班 {shifts} 班；近一周查验记录 {records} 条，风险车辆 {flagged} 辆，发热 {fevers} 人',
   },
   en: {
     importing: 'Importing {what}',
@@ -145,6 +147,8 @@ export const CLI_TEXTS = {
       '  teams: {teams} ({teamMembers} members); {volunteersCovering} volunteers cover {coveredHouses} households; {resources} resource and service entries; {requests} requests; {announcements} announcements',
     demoEvents: '  events: {events} over the last 30 days, {open} still open',
     demoGeography: '  map: {features} roads, rivers and gates, {houses} houses and {events} events placed',
+    demoCheckpoints:
+      '  checkpoints: {checkpoints} (with plate cameras and a temperature gate), {shifts} shifts; {records} crossings in the last week, {flagged} flagged vehicles, {fevers} fevers',
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 

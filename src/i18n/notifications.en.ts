@@ -25,6 +25,8 @@ export const NOTIFICATIONS_EN: Readonly<Record<NotificationText, string>> = {
   recordKindTemperature: 'temperature',
   recordKindHealthCode: 'health code',
   inboxTurnedIntoLead: 'turned into lead {id}',
+  checkpointStaffingGap: 'Checkpoint unstaffed: {name} needs {required}, nobody signed in',
+  checkpointStaffingGapBody: '{name} ({code}) has had nobody on duty since {since}; send someone to sign in',
   vehicleFlagged: '[Risk vehicle] {plate} passed {checkpoint}',
   vehicleFlaggedBody: 'Its trail touches risk areas: {areas}',
 };

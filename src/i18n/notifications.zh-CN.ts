@@ -29,6 +29,9 @@ export const NOTIFICATIONS_ZH_CN = {
   inboxTurnedIntoLead: '已转为线索 {id}',
   vehicleFlagged: '【风险车辆】{plate} 经过{checkpoint}',
   vehicleFlaggedBody: '行程涉及风险地区：{areas}',
+  // A checkpoint due to be staffed with nobody signed in (to its team leader).
+  checkpointStaffingGap: '【卡口缺岗】{name}：应到 {required} 人，当前无人签到',
+  checkpointStaffingGapBody: '{name}（{code}）自 {since} 起无人值守，请安排人员到岗签到',
 } as const;
 
 /** The texts of notifications the server words itself. */

@@ -75,6 +75,20 @@ export async function cameraPoints(db: Db, viewer: Viewer, path: string) {
   >;
 }
 
+/** Live checkpoints that have a position, with what their staffing state is computed from. */
+export async function checkpointPoints(db: Db, viewer: Viewer, path: string) {
+  return db
+    .selectFrom('checkpoints')
+    .select(['id', 'code', 'name', 'kind', 'hours', 'retired_at', 'lng', 'lat'])
+    .where(inSubtrees([path], 'area_path'))
+    .where(inScope(viewer, 'checkpoint.read', 'area_path'))
+    .where('retired_at', 'is', null)
+    .where('lng', 'is not', null)
+    .where('lat', 'is not', null)
+    .orderBy('code')
+    .execute();
+}
+
 /** Events that carry a point, newest first; merged and rejected ones are not places of anything. */
 export async function eventPoints(db: Db, viewer: Viewer, path: string) {
   return db

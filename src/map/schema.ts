@@ -28,7 +28,7 @@ export type MapConfig = Static<typeof MapConfig>;
 
 /**
  * The map's layers, bottom to top. Each is a GeoJSON FeatureCollection the caller may see; a
- * layer the caller has no right to is simply absent. A later layer (checkpoints) is one more id.
+ * layer the caller has no right to is simply absent. Checkpoints carry their staffing state now.
  */
 export const MAP_LAYER_IDS = [
   'areas',
@@ -39,6 +39,7 @@ export const MAP_LAYER_IDS = [
   'cameras',
   'untested',
   'events',
+  'checkpoints',
 ] as const;
 export type MapLayerId = (typeof MAP_LAYER_IDS)[number];
 

@@ -1,4 +1,5 @@
 import type { Db } from '../auth/context.js';
+import { staffingOf } from '../checkpoints/rota-service.js';
 import { can, SYSTEM_VIEWER, type Viewer } from '../auth/scope.js';
 import type { Basemap } from '../config.js';
 import { notFound } from '../core/errors.js';
@@ -106,14 +107,16 @@ export async function mapLayers(db: Db, viewer: Viewer, areaId: number, now: Dat
   const area = await findAreaById(db, areaId);
   if (!area || !can(viewer, 'area.read', area.path))
     throw notFound('AREA_NOT_FOUND', `Area ${areaId} does not exist or is outside your area`);
-  const [areas, features, houses, cameras, events, rounds] = await Promise.all([
+  const [areas, features, houses, cameras, events, rounds, checkpoints] = await Promise.all([
     repo.boundaries(db, viewer, area),
     repo.featuresOf(db, viewer, area.path),
     repo.housePoints(db, viewer, area.path),
     repo.cameraPoints(db, viewer, area.path),
     repo.eventPoints(db, viewer, area.path),
     repo.openRoundsTouching(db, area.path, now),
+    repo.checkpointPoints(db, viewer, area.path),
   ]);
+  const staffing = await staffingOf(db, checkpoints, now);
   const untested = new Map<number, { lng: number; lat: number; untested: number }>();
   for (const round of rounds) {
     for (const house of await repo.untestedByHouse(db, viewer, area.path, round)) {
@@ -154,6 +157,19 @@ export async function mapLayers(db: Db, viewer: Viewer, areaId: number, now: Dat
         categoryEn: e.name_en,
       },
     })),
+    checkpoints: checkpoints.map((c) => ({
+      type: 'Feature',
+      id: c.id,
+      geometry: point(c.lng!, c.lat!),
+      properties: {
+        id: c.id,
+        code: c.code,
+        name: c.name,
+        kind: c.kind,
+        state: staffing.get(c.id)!.state,
+        onDuty: staffing.get(c.id)!.onDuty,
+      },
+    })),
   });
 }
 
@@ -180,6 +196,7 @@ function assemble(
     cameras: given.cameras ?? [],
     untested: given.untested ?? [],
     events: given.events ?? [],
+    checkpoints: given.checkpoints ?? [],
   };
   const layerOfKind = { road: 'roads', river: 'rivers', gate: 'gates' } as const;
   for (const f of features)

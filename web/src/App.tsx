@@ -17,6 +17,12 @@ import { MfaPage } from './pages/MfaPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 
 // Pages fewer people open load on demand.
+const CheckpointsPage = lazy(() =>
+  import('./pages/checkpoints/CheckpointsPage').then((m) => ({ default: m.CheckpointsPage })),
+);
+const CheckpointPage = lazy(() =>
+  import('./pages/checkpoints/CheckpointPage').then((m) => ({ default: m.CheckpointPage })),
+);
 const UsersPage = lazy(() => import('./pages/UsersPage').then((m) => ({ default: m.UsersPage })));
 const AuditPage = lazy(() => import('./pages/AuditPage').then((m) => ({ default: m.AuditPage })));
 const RegisterPage = lazy(() => import('./pages/RegisterPage').then((m) => ({ default: m.RegisterPage })));
@@ -167,6 +173,14 @@ function AppRoutes() {
             <Route
               path="gate"
               element={<RequireRight right="checkpoint.check">{lazyPage(<GatePage />)}</RequireRight>}
+            />
+            <Route
+              path="checkpoints"
+              element={<RequireRight right="checkpoint.read">{lazyPage(<CheckpointsPage />)}</RequireRight>}
+            />
+            <Route
+              path="checkpoints/:id"
+              element={<RequireRight right="checkpoint.read">{lazyPage(<CheckpointPage />)}</RequireRight>}
             />
             <Route
               path="rounds"

@@ -50,9 +50,24 @@ const PERSON_STATUS_LABELS: Record<PersonStatus, string> = {
 
 export const SHEET_NAMES = ['重点人员统计', '重点人员名单', '筛查覆盖', '线索核查', '新增来人'] as const;
 
-interface Column {
+export interface Column {
   header: string;
   width: number;
+}
+
+/**
+ * A sheet a module above health adds to the daily report (the app hands them to the report
+ * routes; health imports none of them): its title, headers and rows for the node and day, read
+ * in the caller's scope; null when the caller may see none of it.
+ */
+export interface DailyReportSheet {
+  readonly name: string;
+  build(
+    db: Db,
+    actor: Actor,
+    node: AreaRow,
+    day: { date: string; start: Date; end: Date },
+  ): Promise<{ what: string; columns: Column[]; rows: Array<Array<string | number>> } | null>;
 }
 
 type WorkbookWriter = InstanceType<typeof ExcelJS.stream.xlsx.WorkbookWriter>;
@@ -104,6 +119,7 @@ export async function prepareDailyReport(
   actor: Actor,
   cipher: FieldCipher,
   query: DailyReportQuery,
+  extraSheets: readonly DailyReportSheet[] = [],
 ): Promise<PreparedDailyReport> {
   const node = await findAreaInScope(db, actor.viewer, 'health.read', query.node);
   if (!node) throw notFound('AREA_NOT_FOUND', `Area ${query.node} does not exist or is outside your area`);
@@ -340,6 +356,15 @@ export async function prepareDailyReport(
         after = rows[rows.length - 1]!.id;
       }
       arrived.commit();
+
+      // 6. Sheets of the modules above health (checkpoints: 卡口), in the order the app gave them.
+      for (const extra of extraSheets) {
+        const built = await extra.build(db, actor, node, { date, ...day });
+        if (!built) continue;
+        const sheet = startSheet(workbook, extra.name, title(built.what), built.columns);
+        for (const row of built.rows) sheet.addRow(row).commit();
+        sheet.commit();
+      }
       await workbook.commit();
     },
   };

@@ -1,11 +1,15 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errors } from '../../core/schemas.js';
-import { prepareDailyReport } from './daily.js';
+import { type DailyReportSheet, prepareDailyReport } from './daily.js';
 import { DailyReportQuery } from './schema.js';
 
-/** One-click reports for a node and a day. */
-export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+/** One-click reports for a node and a day; `sheets`: what modules above health add to it. */
+export const reportRoutes: FastifyPluginAsyncTypebox<{ sheets?: readonly DailyReportSheet[] }> = async (
+  app,
+  options,
+) => {
+  const sheets = options.sheets ?? [];
   app.get(
     '/api/reports/daily.xlsx',
     {
@@ -20,7 +24,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: app.requireRight('health.read'),
     },
     async (request, reply) => {
-      const prepared = await prepareDailyReport(app.db, request.actor(), app.cipher, request.query);
+      const prepared = await prepareDailyReport(app.db, request.actor(), app.cipher, request.query, sheets);
       const stream = new PassThrough();
       prepared.write(stream).catch((error: unknown) => {
         request.log.error({ err: error }, 'daily report failed');

@@ -465,6 +465,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Checkpoints in scope with their staffing state now */
+        get: operations["listCheckpoints"];
+        put?: never;
+        /** Register a checkpoint and issue the place code (场所码) visitors scan there; the scan URL is shown once */
+        post: operations["createCheckpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/checkpoints/duty/mine": {
         parameters: {
             query?: never;
@@ -480,6 +498,58 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/checkpoints/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per checkpoint and per child area, for a day: people and vehicles checked, refused, fevers, flagged vehicles, staffing gaps; with each checkpoint’s staffing state now */
+        get: operations["getCheckpointFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/checkpoints/shifts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a shift from the rota */
+        delete: operations["deleteCheckpointShift"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/checkpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One checkpoint with its staffing state now */
+        get: operations["getCheckpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a checkpoint: name, code, kind, position, team, hours, checks */
+        patch: operations["updateCheckpoint"];
         trace?: never;
     };
     "/api/checkpoints/{id}/checks": {
@@ -561,6 +631,92 @@ export interface paths {
         put?: never;
         /** Sign out of my duty here, with a hand-over note for the next person */
         post: operations["signOutOfDuty"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/checkpoints/{id}/place-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a new place code for the checkpoint; the old one stops working */
+        post: operations["issueCheckpointPlaceCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/checkpoints/{id}/place-code.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The printable place code of the checkpoint (A4, QR with the gate’s name); audit-logged */
+        get: operations["downloadCheckpointPlaceCode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/checkpoints/{id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire a checkpoint: its place code stops working, its records stay */
+        post: operations["retireCheckpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/checkpoints/{id}/shifts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rota of a checkpoint for a week (default: this week, China time) */
+        get: operations["listCheckpointShifts"];
+        put?: never;
+        /** Add a shift: a team and/or named people due at the checkpoint, at least minStaff of them */
+        post: operations["createCheckpointShift"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/checkpoints/{id}/staffing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who is on duty at the checkpoint now, the shifts running and its staffing state */
+        get: operations["getCheckpointStaffing"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3955,7 +4111,7 @@ export interface components {
             actor: string;
             ip: string | null;
             /** @enum {unknown} */
-            action: "access_code.issue" | "access_code.issue_area" | "access_code.labels" | "access_code.revoke" | "announcement.create" | "announcement.publish" | "announcement.update" | "announcement.withdraw" | "area.create" | "area.import" | "area.move" | "area.retire" | "area.update" | "auth.locale_changed" | "auth.locked" | "auth.login" | "auth.login_failed" | "auth.mfa_enrolled" | "auth.mfa_recovery_used" | "auth.password_changed" | "camera.create" | "camera.retire" | "camera.token_issue" | "camera.update" | "checkpoint.check" | "checkpoint.duty_sign_in" | "checkpoint.duty_sign_out" | "checkpoint.identify" | "contacts.find" | "contacts.leads" | "demo.seed" | "event_category.create" | "event_category.retire" | "event_category.update" | "health.feed.receive" | "health.import" | "health.unmatched.dismiss" | "health.unmatched.match" | "house.create" | "house.import" | "house.update" | "key_person.create" | "key_person.end" | "key_person.flag" | "key_person.transfer" | "key_person.update" | "keys.rotate" | "lead.create" | "lead.import" | "lead.reveal" | "lead.route" | "lead.verify" | "notification.preferences.update" | "pass.apply" | "pass.approve" | "pass.issue" | "pass.key_create" | "pass.key_rotate" | "pass.print" | "pass.reject" | "pass.revoke" | "pending_change.confirm" | "pending_change.reject" | "person.call" | "person.depart" | "person.export" | "person.import" | "person.import.rejects" | "person.lookup" | "person.lookup_refused" | "person.merge" | "person.move" | "person.register" | "person.reveal" | "person.search_number" | "person.update" | "place.create" | "report.daily.export" | "responsibility.create" | "responsibility.delete" | "review.export" | "round.close" | "round.create" | "round.mark" | "round.rebuild_counters" | "round.unmark" | "service_request.accept" | "service_request.cancel" | "service_request.close" | "service_request.contact.reveal" | "service_request.create" | "service_request.deliver" | "service_request.reassign" | "service_resource.create" | "service_resource.retire" | "service_resource.update" | "team.create" | "team.member.remove" | "team.member.set" | "team.retire" | "team.update" | "tenancy.create" | "token.create" | "token.revoke" | "unit.create" | "unit.import" | "unit.retire" | "user.assignment_add" | "user.assignment_remove" | "user.create" | "user.mfa_reset" | "user.password_reset" | "user.update" | "vehicle.check" | "vehicle.trails_import" | "visit.record" | "volunteer.assign" | "volunteer.unassign" | "work_calendar.delete" | "work_calendar.set";
+            action: "access_code.issue" | "access_code.issue_area" | "access_code.labels" | "access_code.revoke" | "announcement.create" | "announcement.publish" | "announcement.update" | "announcement.withdraw" | "area.create" | "area.import" | "area.move" | "area.retire" | "area.update" | "auth.locale_changed" | "auth.locked" | "auth.login" | "auth.login_failed" | "auth.mfa_enrolled" | "auth.mfa_recovery_used" | "auth.password_changed" | "camera.create" | "camera.retire" | "camera.token_issue" | "camera.update" | "checkpoint.check" | "checkpoint.create" | "checkpoint.duty_sign_in" | "checkpoint.duty_sign_out" | "checkpoint.identify" | "checkpoint.retire" | "checkpoint.shift.create" | "checkpoint.shift.delete" | "checkpoint.update" | "contacts.find" | "contacts.leads" | "demo.seed" | "event_category.create" | "event_category.retire" | "event_category.update" | "health.feed.receive" | "health.import" | "health.unmatched.dismiss" | "health.unmatched.match" | "house.create" | "house.import" | "house.update" | "key_person.create" | "key_person.end" | "key_person.flag" | "key_person.transfer" | "key_person.update" | "keys.rotate" | "lead.create" | "lead.import" | "lead.reveal" | "lead.route" | "lead.verify" | "notification.preferences.update" | "pass.apply" | "pass.approve" | "pass.issue" | "pass.key_create" | "pass.key_rotate" | "pass.print" | "pass.reject" | "pass.revoke" | "pending_change.confirm" | "pending_change.reject" | "person.call" | "person.depart" | "person.export" | "person.import" | "person.import.rejects" | "person.lookup" | "person.lookup_refused" | "person.merge" | "person.move" | "person.register" | "person.reveal" | "person.search_number" | "person.update" | "place.create" | "report.daily.export" | "responsibility.create" | "responsibility.delete" | "review.export" | "round.close" | "round.create" | "round.mark" | "round.rebuild_counters" | "round.unmark" | "service_request.accept" | "service_request.cancel" | "service_request.close" | "service_request.contact.reveal" | "service_request.create" | "service_request.deliver" | "service_request.reassign" | "service_resource.create" | "service_resource.retire" | "service_resource.update" | "team.create" | "team.member.remove" | "team.member.set" | "team.retire" | "team.update" | "tenancy.create" | "token.create" | "token.revoke" | "unit.create" | "unit.import" | "unit.retire" | "user.assignment_add" | "user.assignment_remove" | "user.create" | "user.mfa_reset" | "user.password_reset" | "user.update" | "vehicle.check" | "vehicle.trails_import" | "visit.record" | "volunteer.assign" | "volunteer.unassign" | "work_calendar.delete" | "work_calendar.set";
             entityType: components["schemas"]["EntityType"];
             entityId: string | null;
             before: unknown;
@@ -4126,6 +4282,157 @@ export interface components {
                 validTo: string;
             } | null;
         };
+        CheckpointAreaFigures: {
+            area: components["schemas"]["AreaSummary"];
+            checkpoints: number;
+            /** @description Persons checked (staff checks and face-gate passes) */
+            people: number;
+            /** @description Vehicles checked or read (repeated reads merged) */
+            vehicles: number;
+            /** @description Crossings refused (劝返) */
+            refused: number;
+            /** @description Persons with a fever */
+            fevers: number;
+            /** @description Vehicles flagged for a current risk area */
+            flagged: number;
+            /** @description Staffing gaps during the day */
+            gaps: number;
+        };
+        CheckpointBody: {
+            /** @description The area the checkpoint belongs to (its figures roll up there) */
+            areaId: number;
+            /** @description Unique code, e.g. XH-E1 */
+            code: string;
+            name: string;
+            /** @enum {unknown} */
+            kind: "traffic" | "compound_gate" | "village_entrance" | "access_hut" | "station";
+            lng?: number | null;
+            lat?: number | null;
+            /** @description The responsible team; its leader gets staffing alerts */
+            teamId?: number | null;
+            /** @description Opening hours; null: around the clock */
+            hours?: components["schemas"]["OpeningSpan"][] | null;
+            /** @description Take the temperature (default true) */
+            checkTemperature?: boolean;
+            /** @description Check the health code (default true) */
+            checkHealthCode?: boolean;
+            /** @description A negative test within N hours; null: none */
+            testWithinHours?: number | null;
+            /** @description Only holders of a valid pass (通行证) pass */
+            passRequired?: boolean;
+            /** @description Residents only; visitors register through the place code */
+            residentsOnly?: boolean;
+        };
+        /** @description The place code’s scan URL is shown once; print the label later */
+        CheckpointCreated: {
+            checkpoint: components["schemas"]["CheckpointView"];
+            placeCode: components["schemas"]["CodeView"];
+        };
+        CheckpointFigureCounts: {
+            /** @description Persons checked (staff checks and face-gate passes) */
+            people: number;
+            /** @description Vehicles checked or read (repeated reads merged) */
+            vehicles: number;
+            /** @description Crossings refused (劝返) */
+            refused: number;
+            /** @description Persons with a fever */
+            fevers: number;
+            /** @description Vehicles flagged for a current risk area */
+            flagged: number;
+            /** @description Staffing gaps during the day */
+            gaps: number;
+        };
+        CheckpointFigureSheet: {
+            /** Format: date */
+            date: string;
+            area: components["schemas"]["AreaSummary"];
+            total: components["schemas"]["CheckpointFigureCounts"];
+            checkpoints: components["schemas"]["CheckpointFigures"][];
+            /** @description Per child area of the area asked for */
+            areas: components["schemas"]["CheckpointAreaFigures"][];
+        };
+        CheckpointFigures: {
+            id: number;
+            code: string;
+            name: string;
+            /** @enum {unknown} */
+            kind: "traffic" | "compound_gate" | "village_entrance" | "access_hut" | "station";
+            area: components["schemas"]["AreaSummary"];
+            lng: number | null;
+            lat: number | null;
+            staffing: components["schemas"]["StaffingView"];
+            /** @description Persons checked (staff checks and face-gate passes) */
+            people: number;
+            /** @description Vehicles checked or read (repeated reads merged) */
+            vehicles: number;
+            /** @description Crossings refused (劝返) */
+            refused: number;
+            /** @description Persons with a fever */
+            fevers: number;
+            /** @description Vehicles flagged for a current risk area */
+            flagged: number;
+            /** @description Staffing gaps during the day */
+            gaps: number;
+        };
+        CheckpointFiguresQuery: {
+            /** @description The area (and below); default: the top of your checkpoint scope */
+            areaId?: number;
+            /**
+             * Format: date
+             * @description The day (China time), YYYY-MM-DD; default today
+             */
+            date?: string;
+        };
+        CheckpointOnDuty: {
+            id: number;
+            userId: number;
+            userName: string;
+            /** Format: date-time */
+            signedInAt: string;
+            shiftId: number | null;
+        };
+        CheckpointPage: {
+            items: components["schemas"]["CheckpointView"][];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        CheckpointPatch: {
+            /** @description Unique code, e.g. XH-E1 */
+            code?: string;
+            name?: string;
+            /** @enum {unknown} */
+            kind?: "traffic" | "compound_gate" | "village_entrance" | "access_hut" | "station";
+            lng?: number | null;
+            lat?: number | null;
+            teamId?: number | null;
+            /** @description Opening hours; null: around the clock */
+            hours?: components["schemas"]["OpeningSpan"][] | null;
+            /** @description Take the temperature (default true) */
+            checkTemperature?: boolean;
+            /** @description Check the health code (default true) */
+            checkHealthCode?: boolean;
+            /** @description A negative test within N hours; null: none */
+            testWithinHours?: number | null;
+            /** @description Only holders of a valid pass (通行证) pass */
+            passRequired?: boolean;
+            /** @description Residents only; visitors register through the place code */
+            residentsOnly?: boolean;
+        };
+        CheckpointQuery: {
+            /** @default 1 */
+            page?: number;
+            /** @default 50 */
+            pageSize?: number;
+        } & {
+            /** @description Only checkpoints in this area and below */
+            within?: number;
+            /** @enum {unknown} */
+            kind?: "traffic" | "compound_gate" | "village_entrance" | "access_hut" | "station";
+            /** @description Part of the name or code */
+            q?: string;
+            includeRetired?: boolean;
+        };
         CheckpointVehicles: {
             checkpoint: {
                 id: number;
@@ -4133,6 +4440,35 @@ export interface components {
             };
             windowHours: number;
             items: components["schemas"]["VehicleRecordView"][];
+        };
+        CheckpointView: {
+            id: number;
+            code: string;
+            name: string;
+            /** @enum {unknown} */
+            kind: "traffic" | "compound_gate" | "village_entrance" | "access_hut" | "station";
+            area: components["schemas"]["AreaSummary"];
+            lng: number | null;
+            lat: number | null;
+            team: {
+                id: number;
+                name: string;
+                leaderName: string | null;
+            } | null;
+            hours: components["schemas"]["OpeningSpan"][] | null;
+            checkTemperature: boolean;
+            checkHealthCode: boolean;
+            testWithinHours: number | null;
+            passRequired: boolean;
+            residentsOnly: boolean;
+            placeId: number | null;
+            /** Format: date-time */
+            retiredAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            staffing: components["schemas"]["StaffingView"];
         };
         ChildFeatures: {
             /** @enum {string} */
@@ -5919,7 +6255,7 @@ export interface components {
             };
             layers: {
                 /** @enum {unknown} */
-                id: "areas" | "rivers" | "roads" | "houses" | "gates" | "cameras" | "untested" | "events";
+                id: "areas" | "rivers" | "roads" | "houses" | "gates" | "cameras" | "untested" | "events" | "checkpoints";
                 features: {
                     /** @enum {string} */
                     type: "FeatureCollection";
@@ -6066,6 +6402,13 @@ export interface components {
             /** @default 30 */
             limit?: number;
             unread?: boolean;
+        };
+        /** @description Open from `from` until `to`; a `to` earlier than `from` runs past midnight */
+        OpeningSpan: {
+            /** @description HH:MM, China time */
+            from: string;
+            /** @description HH:MM, China time */
+            to: string;
         };
         PassApplicationBody: {
             /**
@@ -7104,8 +7447,77 @@ export interface components {
         SetMemberBody: {
             duty: components["schemas"]["TeamDuty"];
         };
+        /** @description teamId or userIds (or both) is required */
+        ShiftBody: {
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            endsAt: string;
+            /** @description The team due (kind checkpoint, or any team in scope) */
+            teamId?: number;
+            /** @description Named people due */
+            userIds?: number[];
+            /** @default 1 */
+            minStaff?: number;
+            note?: string;
+        };
+        ShiftQuery: {
+            /**
+             * Format: date
+             * @description First day (China time) of the week shown; default: this Monday
+             */
+            from?: string;
+            /** @default 7 */
+            days?: number;
+        };
+        ShiftView: {
+            id: number;
+            checkpointId: number;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            endsAt: string;
+            team: {
+                id: number;
+                name: string;
+            } | null;
+            users: {
+                id: number;
+                name: string;
+            }[];
+            minStaff: number;
+            note: string | null;
+            createdBy: string;
+        };
+        ShiftWeek: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            items: components["schemas"]["ShiftView"][];
+        };
         /** @description The feed’s source (lab, platform): record ids are unique per source, and it picks the health-code colour table */
         SourceName: string;
+        StaffingDetail: {
+            staffing: components["schemas"]["StaffingView"];
+            onDuty: components["schemas"]["CheckpointOnDuty"][];
+            shiftsNow: components["schemas"]["ShiftView"][];
+        };
+        StaffingView: {
+            /** @enum {unknown} */
+            state: "closed" | "unscheduled" | "staffed" | "short" | "gap";
+            /** @description Within its opening hours now */
+            open: boolean;
+            /** @description Staff the shifts running now ask for (0: none due) */
+            required: number;
+            /** @description People signed in now */
+            onDuty: number;
+            /**
+             * Format: date-time
+             * @description When the open staffing gap began
+             */
+            gapSince: string | null;
+        };
         /** @description Time limit per step; a step left out uses the parent class’s limit, then the default */
         StepLimitsSchema: {
             register?: {
@@ -9672,6 +10084,140 @@ export interface operations {
             };
         };
     };
+    listCheckpoints: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Only checkpoints in this area and below */
+                within?: number;
+                kind?: "traffic" | "compound_gate" | "village_entrance" | "access_hut" | "station";
+                /** @description Part of the name or code */
+                q?: string;
+                includeRetired?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointPage"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createCheckpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckpointBody"];
+            };
+        };
+        responses: {
+            /** @description The place code’s scan URL is shown once; print the label later */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointCreated"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     getMyDuty: {
         parameters: {
             query?: never;
@@ -9701,6 +10247,234 @@ export interface operations {
             };
             /** @description Default Response */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getCheckpointFigures: {
+        parameters: {
+            query?: {
+                /** @description The area (and below); default: the top of your checkpoint scope */
+                areaId?: number;
+                /** @description The day (China time), YYYY-MM-DD; default today */
+                date?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointFigureSheet"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    deleteCheckpointShift: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getCheckpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointView"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    updateCheckpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckpointPatch"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointView"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10061,6 +10835,362 @@ export interface operations {
             };
             /** @description Default Response */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    issueCheckpointPlaceCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodeView"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    downloadCheckpointPlaceCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A4 PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    retireCheckpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointView"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listCheckpointShifts: {
+        parameters: {
+            query?: {
+                /** @description First day (China time) of the week shown; default: this Monday */
+                from?: string;
+                days?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShiftWeek"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createCheckpointShift: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShiftBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShiftView"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getCheckpointStaffing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffingDetail"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

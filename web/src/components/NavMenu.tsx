@@ -11,6 +11,7 @@ import {
   EnvironmentOutlined,
   ExperimentOutlined,
   FileSearchOutlined,
+  FlagOutlined,
   HeartOutlined,
   IdcardOutlined,
   InboxOutlined,
@@ -41,6 +42,7 @@ const SECTIONS: Array<[string, string]> = [
   ['/passes/visitors', '/passes'],
   ['/passes', '/passes'],
   ['/gate', '/gate'],
+  ['/checkpoints', '/checkpoints'],
   ['/events/settings', '/events/settings'],
   ['/events', '/events'],
   ['/my-events', '/my-events'],
@@ -126,6 +128,11 @@ export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
       },
     can('checkpoint.check') && { key: '/gate', icon: <SafetyOutlined />, label: t('gate.nav') },
     can('area.read') && { key: '/areas', icon: <EnvironmentOutlined />, label: t('nav.areas') },
+    can('checkpoint.read') && {
+      key: '/checkpoints',
+      icon: <FlagOutlined />,
+      label: t('checkpointBoard.nav'),
+    },
     can('event.read') && { key: '/events', icon: <ProfileOutlined />, label: t('events.nav.board') },
     can('event.handle') && { key: '/my-events', icon: <ToolOutlined />, label: t('events.nav.mine') },
     can('event.configure') && {

@@ -1,3 +1,4 @@
+import { checkpointBoardEn } from './checkpoint-board.en';
 import { doorEn } from './door.en';
 import { eventsEn } from './events.en';
 import { gateEn } from './gate.en';
@@ -12,6 +13,7 @@ import type { Messages } from './zh-CN';
 
 // Typed as Messages: a missing or extra key is a compile error.
 export const en: Messages = {
+  ...checkpointBoardEn,
   ...eventsEn,
   ...gateEn,
   ...mapEn,

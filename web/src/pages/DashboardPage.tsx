@@ -18,6 +18,9 @@ import { lazy, type ReactNode, Suspense, useEffect, useMemo, useState } from 're
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useChildFeatures, useDashboard, useLiveFeed } from '../api/hooks';
 import type { ChildFigures, DashboardView } from '../api/model';
+import { useAuth } from '../auth/AuthContext';
+import { useCheckpointFigures } from '../components/checkpoints/api';
+import { CheckpointsPanel } from '../components/dashboard/CheckpointsPanel';
 import { EventsPanel } from '../components/dashboard/EventsPanel';
 import { CategoryBars, Panel, RoundPanel } from '../components/dashboard/Panels';
 import { FigureTiles, formatCount } from '../components/dashboard/FigureTiles';
@@ -109,6 +112,9 @@ function DashboardScreen({ node }: { node: number | undefined }) {
   }, [dashboard.data]);
   const feed = useLiveFeed(shown?.node.id ?? null, FEED_ITEMS);
   const newest = feed.events[0];
+  const { can } = useAuth();
+  const checkpoints = useCheckpointFigures(shown?.node.id, version, can('checkpoint.read') && shown !== null);
+  const withCheckpoints = (checkpoints.data?.checkpoints.length ?? 0) > 0;
 
   useEffect(() => {
     const timer = setInterval(() => setVersion((v) => v + 1), REFRESH_MS);
@@ -129,7 +135,9 @@ function DashboardScreen({ node }: { node: number | undefined }) {
       <ScreenHeader data={shown} stale={Boolean(dashboard.error)} onReload={dashboard.reload} />
       <FigureTiles data={shown} />
       <main className="bigscreen-body">
-        <div className="bigscreen-col bigscreen-side">
+        <div
+          className={`bigscreen-col bigscreen-side${withCheckpoints ? ' bigscreen-side-checkpoints' : ''}`}
+        >
           <Panel title={t('dashboard.panel.round')} className="panel-round">
             <RoundPanel data={shown} />
           </Panel>
@@ -148,7 +156,23 @@ function DashboardScreen({ node }: { node: number | undefined }) {
             <TestsTrend data={shown} />
           </Panel>
         </div>
-        <MapPanel data={shown} />
+        <div className="bigscreen-col bigscreen-centre-col">
+          <MapPanel data={shown} />
+          {withCheckpoints && checkpoints.data && (
+            <Panel
+              title={t('checkpointBoard.panel')}
+              extra={
+                <span className="bigscreen-panel-extra">
+                  {t('checkpointBoard.panelCount', { n: checkpoints.data.checkpoints.length })}
+                </span>
+              }
+              className="panel-checkpoints"
+              testId="dashboard-checkpoints"
+            >
+              <CheckpointsPanel figures={checkpoints.data} />
+            </Panel>
+          )}
+        </div>
         <div
           className={`bigscreen-col bigscreen-side${shown.figures.events ? ' bigscreen-side-events' : ''}`}
         >

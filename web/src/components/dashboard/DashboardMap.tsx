@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { useNavigate } from 'react-router-dom';
 import './map.css';
 import { useI18n } from '../../i18n/context';
 import { layerSet, useMapLayers } from '../map/mapData';
@@ -58,6 +59,7 @@ export function DashboardMap({
   onSelect,
 }: DashboardMapProps) {
   const { t } = useI18n();
+  const navigate = useNavigate();
   const map = useMapLayers(areaId);
   const layers = useMemo(() => layerSet(map.data), [map.data]);
   const stops = scale === 'share' ? SHARE_COLOURS : COUNT_COLOURS;
@@ -88,6 +90,7 @@ export function DashboardMap({
             onAreaClick={(id) => {
               if (id !== areaId) onSelect(id);
             }}
+            onCheckpointClick={(id) => void navigate(`/checkpoints/${id}`)}
             height="100%"
             testId="dashboard-map"
             ariaLabel={measureLabel}
@@ -106,6 +109,17 @@ export function DashboardMap({
           <i style={{ background: palette.event }} />
           {events === null ? t('map.legend.events') : t('map.eventPoints', { count: events })}
         </span>
+        {(layers.checkpoints?.features.length ?? 0) > 0 && (
+          <span className="bigscreen-map-key" data-testid="dashboard-map-checkpoints">
+            {t('checkpointBoard.legend')}
+            <i style={{ background: palette.checkpointStaffed }} />
+            {t('checkpointBoard.state.staffed')}
+            <i style={{ background: palette.checkpointGap }} />
+            {t('checkpointBoard.state.gap')}
+            <i style={{ background: palette.checkpointClosed }} />
+            {t('checkpointBoard.state.closed')}
+          </span>
+        )}
         <span className="bigscreen-map-key">
           <i style={{ background: palette.river }} />
           {t('map.legend.rivers')}

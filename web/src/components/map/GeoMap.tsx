@@ -40,6 +40,7 @@ export interface GeoMapProps {
   onPick?: (point: LngLat) => void;
   onAreaClick?: (areaId: number) => void;
   onEventClick?: (eventId: number) => void;
+  onCheckpointClick?: (checkpointId: number) => void;
   height: number | string;
   testId: string;
   ariaLabel: string;
@@ -299,6 +300,41 @@ function style(config: MapConfig, palette: Palette): StyleSpecification {
       },
     },
     {
+      id: 'checkpoint-points',
+      type: 'circle',
+      source: 'checkpoints',
+      paint: {
+        'circle-color': [
+          'match',
+          ['get', 'state'],
+          'staffed',
+          palette.checkpointStaffed,
+          'short',
+          palette.checkpointShort,
+          'gap',
+          palette.checkpointGap,
+          palette.checkpointClosed,
+        ],
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 11, 6, 16, 10],
+        'circle-stroke-color': palette.checkpointStroke,
+        'circle-stroke-width': 2.5,
+      },
+    },
+    {
+      id: 'checkpoint-labels',
+      type: 'symbol',
+      source: 'checkpoints',
+      minzoom: 12,
+      layout: {
+        ...text(12),
+        'text-field': ['get', 'name'],
+        'text-offset': [0, 1.3],
+        'text-anchor': 'top',
+        'text-optional': true,
+      },
+      paint: { 'text-color': palette.label, 'text-halo-color': palette.halo, 'text-halo-width': 1.8 },
+    },
+    {
       id: 'accuracy',
       type: 'fill',
       source: 'accuracy',
@@ -328,6 +364,7 @@ function style(config: MapConfig, palette: Palette): StyleSpecification {
       cameras: geo(),
       gates: geo(),
       events: geo(EMPTY, true),
+      checkpoints: geo(),
       accuracy: geo(),
       pin: geo(),
     },
@@ -335,7 +372,7 @@ function style(config: MapConfig, palette: Palette): StyleSpecification {
   };
 }
 
-const CLICKABLE = ['event-clusters', 'event-points', 'areas-fill'];
+const CLICKABLE = ['checkpoint-points', 'event-clusters', 'event-points', 'areas-fill'];
 
 /**
  * One map for every page: our own geography (boundaries, rivers, roads, houses, gates, cameras,
@@ -457,11 +494,25 @@ export default function GeoMap(props: GeoMapProps) {
         };
       }),
     });
-    for (const id of ['untested', 'rivers', 'roads', 'houses', 'cameras', 'gates', 'events'] as const)
+    for (const id of [
+      'untested',
+      'rivers',
+      'roads',
+      'houses',
+      'cameras',
+      'gates',
+      'events',
+      'checkpoints',
+    ] as const)
       set(id, layers[id]);
     const element = container.current;
     if (element) {
       element.dataset.events = String(layers.events?.features.length ?? 0);
+      element.dataset.checkpoints = JSON.stringify(
+        (layers.checkpoints?.features ?? []).map(
+          (f) => `${String(f.properties.name)}:${String(f.properties.state)}`,
+        ),
+      );
       element.dataset.regions = JSON.stringify(
         areas.features.filter((f) => !f.properties.self).map((f) => f.properties.name),
       );
@@ -540,7 +591,9 @@ function setSource(map: MapLibreMap, id: string, data: FeatureCollection) {
 }
 
 async function clicked(map: MapLibreMap, hit: MapGeoJSONFeature, props: GeoMapProps) {
-  if (hit.layer.id === 'event-clusters') {
+  if (hit.layer.id === 'checkpoint-points' && props.onCheckpointClick) {
+    props.onCheckpointClick(Number(hit.properties.id));
+  } else if (hit.layer.id === 'event-clusters') {
     const source = map.getSource('events') as GeoJSONSource;
     const zoom = await source.getClusterExpansionZoom(Number(hit.properties.cluster_id));
     const [lng, lat] = (hit.geometry as { coordinates: [number, number] }).coordinates;

@@ -19,6 +19,12 @@ export interface Palette {
   event: string;
   eventStroke: string;
   closedEvent: string;
+  /** Checkpoints by staffing state: staffed, short of staff, nobody on duty, closed or not due. */
+  checkpointStaffed: string;
+  checkpointShort: string;
+  checkpointGap: string;
+  checkpointClosed: string;
+  checkpointStroke: string;
   /** The heat ramp starts transparent in its own hue, so faint heat tints instead of greying. */
   heatNone: string;
   heatLow: string;
@@ -48,6 +54,11 @@ export const PALETTES: Record<'light' | 'dark', Palette> = {
     event: '#e5534b',
     eventStroke: '#ffffff',
     closedEvent: '#9aa5b1',
+    checkpointStaffed: '#2f9e44',
+    checkpointShort: '#f59f00',
+    checkpointGap: '#e03131',
+    checkpointClosed: '#9aa5b1',
+    checkpointStroke: '#ffffff',
     heatNone: 'rgba(255, 196, 0, 0)',
     heatLow: 'rgba(255, 196, 0, 0.45)',
     heatHigh: 'rgba(229, 83, 75, 0.85)',
@@ -74,6 +85,11 @@ export const PALETTES: Record<'light' | 'dark', Palette> = {
     event: '#ff6b57',
     eventStroke: '#fff1e6',
     closedEvent: '#5c6f88',
+    checkpointStaffed: '#40c057',
+    checkpointShort: '#fcc419',
+    checkpointGap: '#ff4d4f',
+    checkpointClosed: '#6b7c93',
+    checkpointStroke: '#081529',
     heatNone: 'rgba(255, 196, 0, 0)',
     heatLow: 'rgba(255, 196, 0, 0.35)',
     heatHigh: 'rgba(255, 107, 87, 0.8)',
