@@ -6,6 +6,7 @@ export const gateZhCN = {
   'gate.vehicles': '车辆查验',
   'gate.checkpoint': '值守卡口',
   'gate.chooseCheckpoint': '选择卡口',
+  'gate.offline': '当前无网络：可离线核验通行证（签名、有效期、吊销名单），联网后再登记通行记录',
   'gate.noCheckpoints': '您没有可值守的卡口',
   'gate.onDutyAt': '正在“{name}”值守',
   'gate.since': '{time} 签到',

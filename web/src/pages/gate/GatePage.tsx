@@ -1,4 +1,4 @@
-import { Card, Empty, List, Segmented, Spin, Tag, Typography } from 'antd';
+import { Alert, Card, Empty, List, Segmented, Spin, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api, call } from '../../api/client';
@@ -6,6 +6,7 @@ import type { CheckRecordView, CheckSubject, IdentifyResult } from '../../api/mo
 import { useResource } from '../../api/resource';
 import { ErrorResult } from '../../components/ErrorResult';
 import { useI18n } from '../../i18n/context';
+import { PassVerifyPanel } from '../passes/PassVerifyPanel';
 import { GateDutyCard } from './GateDutyCard';
 import { GateIdentifyCard } from './GateIdentifyCard';
 import { GateRecentCard } from './GateRecentCard';
@@ -53,6 +54,17 @@ export function GatePage() {
     setSubject(null);
   };
 
+  // No network at the gate: passes still verify on the phone, from the keys and revocations it synced.
+  if (mine.error && !navigator.onLine)
+    return (
+      <div className="page narrow-page gate-page" data-testid="gate-page-offline">
+        <Typography.Title level={3} className="page-title">
+          {t('gate.title')}
+        </Typography.Title>
+        <Alert type="warning" showIcon className="page-alert" title={t('gate.offline')} />
+        <PassVerifyPanel checkpointId={chosen ?? undefined} />
+      </div>
+    );
   if (mine.error) return <ErrorResult error={mine.error} onRetry={mine.reload} />;
   if (!data) return <Spin className="page-spin" />;
 
