@@ -8,6 +8,7 @@ import { screenBench } from './figures/screen.js';
 import { eventsBench } from './figures/events.js';
 import { checkpointPlatesBench } from './figures/checkpoint-plates.js';
 import { webBench } from './figures/web.js';
+import { checkpointCheckBench } from './figures/checkpoint-check.js';
 
 const MODULES: BenchModule[] = [
   hierarchyBench,
@@ -17,6 +18,7 @@ const MODULES: BenchModule[] = [
   eventsBench,
   checkpointPlatesBench,
   webBench,
+  checkpointCheckBench,
 ];
 
 const args = new Set(process.argv.slice(2));
