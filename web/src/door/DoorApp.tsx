@@ -8,6 +8,7 @@ import { maxLength, noDigits, phone, required, residentId, todayText, withinDate
 import { DoorServices } from './DoorServices';
 import { PassForm } from './PassForm';
 import { Chips, Field, useForm } from './form';
+import { IdentityFields } from './IdentityFields';
 import { named, useDoorI18n } from './i18n';
 import { SendProblemNotice, failureText, useSend } from './send';
 import { Button, Card, FormHeader, Icon, Outcome, Spinner } from './ui';
@@ -376,36 +377,7 @@ function PersonForm({
           if (form.validate()) submit();
         }}
       >
-        <Field id="documentType" label={t('field.documentType')}>
-          <select
-            id="documentType"
-            value={values.documentType}
-            onChange={(event) => form.set('documentType', event.target.value)}
-          >
-            {options.documentTypes.map((option) => (
-              <option key={option.value} value={option.value}>
-                {named(i18n, 'documentType', option.value, option.label)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="documentNumber" label={t('field.documentNumber')} problem={problems.documentNumber}>
-          <input
-            id="documentNumber"
-            className="code-text"
-            autoComplete="off"
-            maxLength={40}
-            placeholder={
-              values.documentType === 'resident_id' ? t('public.documentNumberPlaceholder') : undefined
-            }
-            value={values.documentNumber}
-            onChange={(event) => form.set('documentNumber', event.target.value.replace(/\s+/g, ''))}
-            onBlur={() => form.leave('documentNumber')}
-          />
-        </Field>
-        <Field id="name" label={t('field.name')} problem={problems.name}>
-          <input autoComplete="name" placeholder={t('public.namePlaceholder')} {...text('name')} />
-        </Field>
+        <IdentityFields form={form} documentTypes={options.documentTypes} />
         {arriving ? (
           <>
             <Field id="phone" label={t('field.phone')} problem={problems.phone}>

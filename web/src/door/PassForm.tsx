@@ -6,7 +6,8 @@ import type { HouseholdDoorPage } from '../api/model';
 import { normaliseDocumentNumber } from '../components/register/identity';
 import { maxLength, noDigits, required, residentId, todayText } from './checks';
 import { Field, useForm } from './form';
-import { named, useDoorI18n } from './i18n';
+import { IdentityFields } from './IdentityFields';
+import { useDoorI18n } from './i18n';
 import { SendProblemNotice, useSend } from './send';
 import { Button, Card, FormHeader, Outcome } from './ui';
 
@@ -119,39 +120,7 @@ export function PassForm({
           if (form.validate()) submit();
         }}
       >
-        <Field id="documentType" label={t('field.documentType')}>
-          <select
-            id="documentType"
-            value={values.documentType}
-            onChange={(event) => form.set('documentType', event.target.value)}
-          >
-            {page.forms.documentTypes.map((option) => (
-              <option key={option.value} value={option.value}>
-                {named(i18n, 'documentType', option.value, option.label)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="documentNumber" label={t('field.documentNumber')} problem={problems.documentNumber}>
-          <input
-            id="documentNumber"
-            className="code-text"
-            autoComplete="off"
-            maxLength={40}
-            value={values.documentNumber}
-            onChange={(event) => form.set('documentNumber', event.target.value.replace(/\s+/g, ''))}
-            onBlur={() => form.leave('documentNumber')}
-          />
-        </Field>
-        <Field id="name" label={t('field.name')} problem={problems.name}>
-          <input
-            id="name"
-            autoComplete="name"
-            placeholder={t('public.namePlaceholder')}
-            value={values.name}
-            onChange={(event) => form.set('name', event.target.value)}
-          />
-        </Field>
+        <IdentityFields form={form} documentTypes={page.forms.documentTypes} />
         <Field id="purpose" label={t('pass.door.purpose')} problem={problems.purpose}>
           <input
             id="purpose"

@@ -1,18 +1,13 @@
 import { CameraOutlined, ReloadOutlined, ScanOutlined } from '@ant-design/icons';
 import { Alert, Button, Spin, Typography } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api, call, isApiError } from '../api/client';
 import type { ScannedHouse } from '../api/model';
-import { decodeQrFrame, decodeQrPhoto } from '../components/scan/decoder';
+import { decodeQrPhoto } from '../components/scan/decoder';
+import { useQrCamera } from '../components/scan/useQrCamera';
 import { useI18n } from '../i18n/context';
 import { errorText } from '../i18n/labels';
-
-/** Frames looked at per second: smooth enough to catch a code, light on a cheap phone's battery. */
-const FRAME_INTERVAL_MS = 250;
-
-/** insecure: plain-HTTP address, no camera API at all; unavailable: no camera found or it failed. */
-type Camera = 'starting' | 'live' | 'insecure' | 'unavailable' | 'denied';
 
 const NO_CAMERA = {
   insecure: 'scan.cameraInsecure',
@@ -35,7 +30,6 @@ export function ScanPage() {
   const navigate = useNavigate();
   const video = useRef<HTMLVideoElement>(null);
   const photoInput = useRef<HTMLInputElement>(null);
-  const [camera, setCamera] = useState<Camera>('starting');
   const [attempt, setAttempt] = useState(0);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -59,64 +53,14 @@ export function ScanPage() {
     [i18n, navigate],
   );
 
-  // The camera loop reads the latest `open` without restarting the camera when it changes.
-  const openRef = useRef(open);
-  useEffect(() => {
-    openRef.current = open;
-  }, [open]);
-
-  useEffect(() => {
-    found.current = false;
-    if (!navigator.mediaDevices?.getUserMedia) {
-      // Plain-HTTP intranet addresses get no camera API at all: the photo still works.
-      setCamera('insecure');
-      return;
-    }
-    let stream: MediaStream | null = null;
-    let timer: number | undefined;
-    let stopped = false;
-    const look = async () => {
-      if (stopped) return;
-      if (!found.current && video.current) {
-        try {
-          const text = await decodeQrFrame(video.current);
-          if (text && !stopped && !found.current) void openRef.current(text);
-        } catch {
-          // One unreadable frame is no reason to stop looking.
-        }
-      }
-      if (!stopped) timer = window.setTimeout(() => void look(), FRAME_INTERVAL_MS);
-    };
-    setCamera('starting');
-    navigator.mediaDevices
-      .getUserMedia({
-        video: { facingMode: { ideal: 'environment' }, width: { ideal: 1280 }, height: { ideal: 720 } },
-        audio: false,
-      })
-      .then(async (media) => {
-        if (stopped) {
-          media.getTracks().forEach((track) => track.stop());
-          return;
-        }
-        stream = media;
-        if (video.current) {
-          video.current.srcObject = media;
-          await video.current.play().catch(() => undefined);
-        }
-        setCamera('live');
-        void look();
-      })
-      .catch((error: unknown) => {
-        if (stopped) return;
-        const name = error instanceof DOMException ? error.name : '';
-        setCamera(name === 'NotAllowedError' || name === 'SecurityError' ? 'denied' : 'unavailable');
-      });
-    return () => {
-      stopped = true;
-      window.clearTimeout(timer);
-      stream?.getTracks().forEach((track) => track.stop());
-    };
-  }, [attempt]);
+  // The camera stops reading while a code is being opened.
+  const camera = useQrCamera(
+    video,
+    (text) => {
+      if (!found.current) void open(text);
+    },
+    { paused: busy, attempt },
+  );
 
   const fromPhoto = async (input: HTMLInputElement) => {
     const file = input.files?.[0];

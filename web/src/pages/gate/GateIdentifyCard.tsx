@@ -1,14 +1,13 @@
 import { CameraOutlined, ScanOutlined, SearchOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Input, Space, Spin } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { api, call, isApiError } from '../../api/client';
 import type { IdentifyResult } from '../../api/model';
-import { decodeQrFrame, decodeQrPhoto } from '../../components/scan/decoder';
+import { decodeQrPhoto } from '../../components/scan/decoder';
+import { useQrCamera } from '../../components/scan/useQrCamera';
 import { useI18n } from '../../i18n/context';
 import { errorText } from '../../i18n/labels';
 import { isPassToken } from '../../../../src/checkpoints/pass-token';
-
-const FRAME_INTERVAL_MS = 250;
 
 type IdentifyInput = { idNumber: string } | { doorToken: string } | { passToken: string };
 
@@ -130,51 +129,17 @@ export function GateIdentifyCard({
 function LiveScanner({ onText }: { onText: (text: string) => void }) {
   const { t } = useI18n();
   const video = useRef<HTMLVideoElement>(null);
-  const [failed, setFailed] = useState(false);
-  const onTextRef = useRef(onText);
-  useEffect(() => {
-    onTextRef.current = onText;
-  }, [onText]);
-  useEffect(() => {
-    if (!navigator.mediaDevices?.getUserMedia) {
-      setFailed(true);
-      return;
-    }
-    let stream: MediaStream | null = null;
-    let timer: number | undefined;
-    let stopped = false;
-    const look = async () => {
-      if (stopped || !video.current) return;
-      const text = await decodeQrFrame(video.current).catch(() => null);
-      if (text && !stopped) {
-        stopped = true;
-        onTextRef.current(text);
-        return;
-      }
-      timer = window.setTimeout(() => void look(), FRAME_INTERVAL_MS);
-    };
-    navigator.mediaDevices
-      .getUserMedia({ video: { facingMode: { ideal: 'environment' } }, audio: false })
-      .then(async (media) => {
-        if (stopped) {
-          media.getTracks().forEach((track) => track.stop());
-          return;
-        }
-        stream = media;
-        if (video.current) {
-          video.current.srcObject = media;
-          await video.current.play().catch(() => undefined);
-        }
-        void look();
-      })
-      .catch(() => setFailed(true));
-    return () => {
-      stopped = true;
-      window.clearTimeout(timer);
-      stream?.getTracks().forEach((track) => track.stop());
-    };
-  }, []);
-  if (failed)
+  // The first code read is the one: the camera stops looking until the card is opened again.
+  const [found, setFound] = useState(false);
+  const camera = useQrCamera(
+    video,
+    (text) => {
+      setFound(true);
+      onText(text);
+    },
+    { paused: found, attempt: 0 },
+  );
+  if (camera === 'insecure' || camera === 'unavailable' || camera === 'denied')
     return <Alert type="info" showIcon className="gate-problem" title={t('scan.cameraUnavailable')} />;
   return (
     <div className="scan-viewport gate-viewport">
