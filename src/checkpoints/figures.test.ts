@@ -1,17 +1,9 @@
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createCheckpoint } from '../test-support/checkpoints-fixtures.js';
+import { createCheckpoint, twoVillagesWithStaff } from '../test-support/checkpoints-fixtures.js';
 import { describeEachDatabase } from '../test-support/database.js';
-import {
-  type AreaTree,
-  createAreaTree,
-  createUser,
-  type Session,
-  signIn,
-  TestClock,
-  testApp,
-} from '../test-support/factories.js';
+import { type AreaTree, type Session, TestClock, testApp } from '../test-support/factories.js';
 import { purgeExpiredRecords } from './figures-service.js';
 
 const HOUR_MS = 3600 * 1000;
@@ -32,16 +24,7 @@ describeEachDatabase('checkpoint figures, the daily report sheet and retention',
   beforeAll(async () => {
     app = await testApp(database(), clock);
     const db = database().db;
-    tree = await createAreaTree(db);
-    other = await createAreaTree(db);
-    staff = await signIn(
-      app,
-      (await createUser(db, [{ role: 'community_staff', area: tree.village }])).username,
-    );
-    otherStaff = await signIn(
-      app,
-      (await createUser(db, [{ role: 'community_staff', area: other.village }])).username,
-    );
+    ({ tree, other, staff, otherStaff } = await twoVillagesWithStaff(app, db));
     east = (await createCheckpoint(db, tree.gridA, { name: '东入口' })).id;
     road = (await createCheckpoint(db, tree.gridB, { name: '镇道卡口', kind: 'traffic' })).id;
     const foreign = (await createCheckpoint(db, other.village)).id;

@@ -2,10 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DB } from '../db/schema.js';
+import { twoVillagesWithStaff } from '../test-support/checkpoints-fixtures.js';
 import { describeEachDatabase } from '../test-support/database.js';
 import {
   type AreaTree,
-  createAreaTree,
   createUser,
   type Session,
   signIn,
@@ -48,19 +48,10 @@ describeEachDatabase('checkpoint registry', (database) => {
   beforeAll(async () => {
     app = await testApp(database(), clock);
     const db = database().db;
-    tree = await createAreaTree(db);
-    other = await createAreaTree(db);
-    staff = await signIn(
-      app,
-      (await createUser(db, [{ role: 'community_staff', area: tree.village }])).username,
-    );
+    ({ tree, other, staff, otherStaff } = await twoVillagesWithStaff(app, db));
     volunteer = await signIn(
       app,
       (await createUser(db, [{ role: 'volunteer', area: tree.village }])).username,
-    );
-    otherStaff = await signIn(
-      app,
-      (await createUser(db, [{ role: 'community_staff', area: other.village }])).username,
     );
     teamId = await createTeam(db, tree.village);
     otherTeamId = await createTeam(db, other.village);

@@ -1,16 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCheckpoint } from '../test-support/checkpoints-fixtures.js';
+import { createCheckpoint, twoVillagesWithStaff } from '../test-support/checkpoints-fixtures.js';
 import { describeEachDatabase } from '../test-support/database.js';
-import {
-  type AreaTree,
-  createAreaTree,
-  createUser,
-  type Session,
-  signIn,
-  TestClock,
-  testApp,
-} from '../test-support/factories.js';
+import { type AreaTree, createUser, type Session, TestClock, testApp } from '../test-support/factories.js';
 import { isOpenAt, mondayOf } from './rota-service.js';
 
 const HOUR_MS = 3600 * 1000;
@@ -48,16 +40,7 @@ describeEachDatabase('checkpoint rota and staffing gaps', (database) => {
   beforeAll(async () => {
     app = await testApp(database(), clock);
     const db = database().db;
-    tree = await createAreaTree(db);
-    other = await createAreaTree(db);
-    staff = await signIn(
-      app,
-      (await createUser(db, [{ role: 'community_staff', area: tree.village }])).username,
-    );
-    otherStaff = await signIn(
-      app,
-      (await createUser(db, [{ role: 'community_staff', area: other.village }])).username,
-    );
+    ({ tree, other, staff, otherStaff } = await twoVillagesWithStaff(app, db));
     leaderId = (await createUser(db, [{ role: 'grid_leader', area: tree.village }])).id;
     workerId = (await createUser(db, [{ role: 'grid_worker', area: tree.gridA }])).id;
     foreignUserId = (await createUser(db, [{ role: 'grid_worker', area: other.gridA }])).id;
