@@ -21,7 +21,11 @@ export const CHECKPOINT_NOT_FOUND = (id: number) =>
  * checkpoint.check in the checkpoint's subtree, or a member of the checkpoint's team. The one rule;
  * `staffableBy` in duty-repository.ts is the same rule as SQL for lists.
  */
-export async function mayStaff(db: Db, viewer: Viewer, checkpoint: repo.CheckpointRow): Promise<boolean> {
+export async function mayStaff(
+  db: Db,
+  viewer: Viewer,
+  checkpoint: Pick<repo.CheckpointRow, 'area_path' | 'team_id'>,
+): Promise<boolean> {
   if (viewer.kind !== 'user') return false;
   if (can(viewer, 'checkpoint.check', checkpoint.area_path)) return true;
   return checkpoint.team_id !== null && (await repo.isTeamMember(db, viewer.userId, checkpoint.team_id));

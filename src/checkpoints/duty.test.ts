@@ -113,4 +113,15 @@ describeEachDatabase('duty at a checkpoint', (database) => {
       '甲西卡口',
     ]);
   });
+
+  it('lets a team member check vehicles at the team’s checkpoint too, and nowhere else', async () => {
+    const get = (url: string) => app.inject({ url, headers: member.headers });
+    const lookup = await get(`/api/checkpoints/${cp.team}/vehicles/${encodeURIComponent('浙A12345')}`);
+    expect(lookup.statusCode).toBe(200);
+    expect(lookup.json()).toMatchObject({ plate: '浙A12345' });
+    expect((await get(`/api/checkpoints/${cp.team}/vehicles`)).statusCode).toBe(200);
+    const elsewhere = await get(`/api/checkpoints/${cp.east}/vehicles/${encodeURIComponent('浙A12345')}`);
+    expect(elsewhere.statusCode).toBe(404);
+    expect(elsewhere.json().error.code).toBe('CHECKPOINT_NOT_FOUND');
+  });
 });

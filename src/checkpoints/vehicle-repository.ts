@@ -5,7 +5,7 @@ import { inScope, type Viewer } from '../auth/scope.js';
 import type { CheckpointRecordsTable } from '../db/schema.js';
 
 /** A checkpoint the viewer holds `right` at, with what vehicle checks need of it. */
-export async function findCheckpointInScope(db: Db, viewer: Viewer, right: Right, id: number) {
+function checkpointWithArea(db: Db, id: number) {
   return db
     .selectFrom('checkpoints as c')
     .innerJoin('areas as a', 'a.id', 'c.area_id')
@@ -18,9 +18,18 @@ export async function findCheckpointInScope(db: Db, viewer: Viewer, right: Right
       'c.retired_at',
       'a.code as area_code',
     ])
-    .where('c.id', '=', id)
+    .where('c.id', '=', id);
+}
+
+export async function findCheckpointInScope(db: Db, viewer: Viewer, right: Right, id: number) {
+  return checkpointWithArea(db, id)
     .where(inScope(viewer, right, 'c.area_path'))
     .executeTakeFirst();
+}
+
+/** Unscoped: for the caller to apply the staffing rule (its team staffs a checkpoint from anywhere). */
+export async function findCheckpoint(db: Db, id: number) {
+  return checkpointWithArea(db, id).executeTakeFirst();
 }
 
 export interface RiskHit {

@@ -31,7 +31,8 @@ export const vehicleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: IdParams,
         response: { 200: CheckpointVehicles, ...errors(401, 403, 404) },
       },
-      preHandler: app.requireRight('checkpoint.read'),
+      // The service applies the checkpoint's rule: the right in its subtree, or membership of its team.
+      preHandler: app.requireUser,
     },
     async (request) => service.listCheckpointVehicles(app.db, request.actor(), request.params.id, options),
   );
@@ -47,7 +48,7 @@ export const vehicleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: CheckpointPlateParams,
         response: { 200: VehicleLookup, ...errors(400, 401, 403, 404) },
       },
-      preHandler: app.requireRight('checkpoint.read'),
+      preHandler: app.requireUser,
     },
     async (request) =>
       service.lookupVehicle(app.db, request.actor(), request.params.id, request.params.plate, options),
@@ -66,7 +67,7 @@ export const vehicleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         headers: IdempotencyHeaders,
         response: { 201: VehicleCheckResult, ...errors(400, 401, 403, 404, 429) },
       },
-      preHandler: app.requireRight('checkpoint.check'),
+      preHandler: app.requireUser,
     },
     async (request, reply) => {
       const actor = request.actor();

@@ -8,6 +8,7 @@ import type { FieldCipher } from '../privacy/field-crypto.js';
 import { documentHashes, idNumberInClear } from '../privacy/protect.js';
 import { LookupRateLimited, spendLookup } from '../register/lookup-budget.js';
 import { checkedDocument } from '../register/person-service.js';
+import { mayStaff } from './duty-service.js';
 import { type ParsedPlate, type PlateProblem, parsePlate } from './plate.js';
 import * as repo from './vehicle-repository.js';
 import type { RiskHit, VehicleRecordRow } from './vehicle-repository.js';
@@ -123,6 +124,9 @@ async function checkpointOr404(
 ) {
   const checkpoint = await repo.findCheckpointInScope(db, viewer, right, id);
   if (checkpoint) return checkpoint;
+  // The gate's rule: the checkpoint's own team staffs it, wherever its members' areas lie.
+  const staffed = await repo.findCheckpoint(db, id);
+  if (staffed && !staffed.retired_at && (await mayStaff(db, viewer, staffed))) return staffed;
   if (right === 'checkpoint.check' && (await repo.findCheckpointInScope(db, viewer, 'checkpoint.read', id)))
     throw forbidden('Recording checks here needs the right checkpoint.check at this checkpoint');
   throw notFound('CHECKPOINT_NOT_FOUND', `checkpoint ${id} does not exist or is outside your area`);

@@ -2,7 +2,6 @@ import type { vehiclesZhCN } from './vehicles.zh-CN';
 
 export const vehiclesEn: Record<keyof typeof vehiclesZhCN, string> = {
   'vehicles.title': 'Vehicle check',
-  'vehicles.noCheckpoint': 'Open this page from a checkpoint (the address needs its checkpoint)',
   'vehicles.plate': 'Plate',
   'vehicles.platePlaceholder': 'e.g. 浙A12345',
   'vehicles.lookup': 'Look up',

@@ -1,7 +1,6 @@
 // The vehicle check page and the device registry (Chinese, the source); spread into zh-CN.ts.
 export const vehiclesZhCN = {
   'vehicles.title': '车辆查验',
-  'vehicles.noCheckpoint': '请从卡口页面进入（地址需带 checkpoint 参数）',
   'vehicles.plate': '车牌号',
   'vehicles.platePlaceholder': '如 浙A12345',
   'vehicles.lookup': '查询',

@@ -82,7 +82,10 @@ export function GatePage() {
           { value: 'vehicles', label: t('gate.vehicles') },
         ]}
         onChange={(value) => {
-          if (value === 'vehicles') void navigate('/gate/vehicles');
+          if (value === 'vehicles')
+            void navigate(
+              checkpointId === null ? '/gate/vehicles' : `/gate/vehicles?checkpoint=${checkpointId}`,
+            );
         }}
         data-testid="gate-tabs"
       />

@@ -2,6 +2,8 @@ import { Card, List, Tag, Typography } from 'antd';
 import type { CheckRecordView } from '../../api/model';
 import { type I18n } from '../../i18n/context';
 
+const PAGE_SIZE = 10;
+
 /** Today's crossings at the checkpoint, masked, newest first. */
 export function GateRecentCard({
   i18n,
@@ -18,6 +20,8 @@ export function GateRecentCard({
       <List
         loading={loading}
         dataSource={items}
+        // A busy gate crosses hundreds a day: ten at a time keeps the phone page short.
+        pagination={items.length > PAGE_SIZE ? { pageSize: PAGE_SIZE, size: 'small', simple: true } : false}
         locale={{ emptyText: t('gate.noRecent') }}
         renderItem={(r) => (
           <List.Item className="gate-recent-item">

@@ -1,7 +1,22 @@
 import { CarOutlined, SearchOutlined, WarningOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Form, Input, List, Segmented, Select, Space, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Empty,
+  Form,
+  Input,
+  List,
+  Segmented,
+  Select,
+  Space,
+  Spin,
+  Tag,
+  Typography,
+} from 'antd';
 import { useEffect, useMemo, useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { useNavigate, useSearchParams } from 'react-router-dom';
 import { normalizePlate, parsePlate } from '../../../../src/checkpoints/plate';
 import { api, call } from '../../api/client';
 import { useResource } from '../../api/hooks';
@@ -29,6 +44,7 @@ export function VehicleCheckPage() {
   const i18n = useI18n();
   const { t } = i18n;
   const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
   const checkpointId = Number(params.get('checkpoint'));
   const valid = Number.isInteger(checkpointId) && checkpointId > 0;
   const [typed, setTyped] = useState(params.get('plate') ?? '');
@@ -57,11 +73,7 @@ export function VehicleCheckPage() {
   );
 
   if (!valid)
-    return (
-      <div className="page gate-page">
-        <Alert type="warning" showIcon title={t('vehicles.noCheckpoint')} />
-      </div>
-    );
+    return <ChooseCheckpoint onChoose={(id) => setParams({ checkpoint: String(id) }, { replace: true })} />;
 
   const problem = typed.trim() && !parsed.ok ? t(`error.${parsed.problem}`) : null;
   const lookup = () => {
@@ -72,6 +84,18 @@ export function VehicleCheckPage() {
 
   return (
     <div className="page gate-page" data-testid="vehicle-check-page">
+      <Segmented
+        block
+        className="gate-tabs"
+        value="vehicles"
+        options={[
+          { value: 'persons', label: t('gate.persons') },
+          { value: 'vehicles', label: t('gate.vehicles') },
+        ]}
+        onChange={(value) => {
+          if (value === 'persons') void navigate(`/gate?checkpoint=${checkpointId}`);
+        }}
+      />
       <Typography.Title level={4} className="page-title">
         <CarOutlined /> {t('vehicles.title')}
         {recent.data && <span className="gate-checkpoint"> · {recent.data.checkpoint.name}</span>}
@@ -376,5 +400,41 @@ function RecordList({
         </List.Item>
       )}
     />
+  );
+}
+
+/**
+ * Opened without a checkpoint (from the menu): the one the worker is on duty at, or the only one they
+ * may staff; else they choose.
+ */
+function ChooseCheckpoint({ onChoose }: { onChoose: (id: number) => void }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const mine = useResource((signal) => call(api.GET('/api/checkpoints/duty/mine', { signal })), []);
+  const data = mine.data;
+  const only = data?.duty?.checkpoint.id ?? (data?.checkpoints.length === 1 ? data.checkpoints[0]!.id : null);
+  useEffect(() => {
+    if (only !== null) onChoose(only);
+  }, [only, onChoose]);
+  if (mine.error)
+    return <Alert type="error" showIcon className="page-alert" title={errorText(i18n, mine.error)} />;
+  if (!data || only !== null) return <Spin className="page-spin" />;
+  return (
+    <div className="page gate-page" data-testid="vehicle-choose-checkpoint">
+      <Typography.Title level={4} className="page-title">
+        <CarOutlined /> {t('vehicles.title')}
+      </Typography.Title>
+      {data.checkpoints.length === 0 ? (
+        <Empty description={t('gate.noCheckpoints')} />
+      ) : (
+        <Select
+          className="gate-checkpoint-select"
+          style={{ width: '100%' }}
+          placeholder={t('gate.chooseCheckpoint')}
+          options={data.checkpoints.map((c) => ({ value: c.id, label: c.name }))}
+          onChange={(id: number) => onChoose(id)}
+        />
+      )}
+    </div>
   );
 }
