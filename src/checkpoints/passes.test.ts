@@ -1,3 +1,4 @@
+import type { AuditAction } from '../core/vocabulary.js';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Actor } from '../auth/context.js';
@@ -102,7 +103,7 @@ describeEachDatabase('passes (通行证)', (database) => {
       revoked: new Set(synced.revoked.map((r) => r.id)),
       ...(checkpoint ? { checkpoint } : {}),
     });
-  const auditCount = async (action: string, entityId: number) =>
+  const auditCount = async (action: AuditAction, entityId: number) =>
     (
       await database()
         .db.selectFrom('audit_log')

@@ -335,7 +335,9 @@ export async function seedDemoCheckpoints(
           temperature: (36 + random.int(0, 12) / 10).toFixed(1),
           disinfected: byGate ? null : true,
           verdict: refused ? random.pick(['red', 'amber'] as const) : 'green',
-          reasons: JSON.stringify(refused ? [random.pick(['HEALTH_CODE_RED', 'TEST_MISSING_IN_WINDOW'])] : []),
+          reasons: JSON.stringify(
+            refused ? [random.pick(['HEALTH_CODE_RED', 'TEST_MISSING_IN_WINDOW'])] : [],
+          ),
           decision: refused ? 'refused' : 'allowed',
           camera_id: byGate ? faceGate.id : null,
           recorded_by_user_id: byGate ? null : staff.id,

@@ -83,7 +83,9 @@ describe.skipIf(!chromiumPath)('checkpoints in a browser', SCENARIO, () => {
       await form.getByRole('button', { name: /保\s*存/ }).click();
       await eventually(() => page.getByTestId('rota-shift').count()).toBe(before + 1);
       // The page fits the phone: nothing wider than the screen.
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = await page
+        .locator('html')
+        .evaluate((html) => html.scrollWidth - (html as unknown as { clientWidth: number }).clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
       await page.screenshot({ path: path.join(RESULTS_DIR, 'checkpoint-page-390.png'), fullPage: true });
     });

@@ -75,7 +75,9 @@ describe.skipIf(!chromiumPath)('passes: issue, print, verify offline at the gate
       const id = Number(new URL(page.url()).pathname.split('/')[2]);
       const qr = page.getByTestId('pass-qr');
       await qr.waitFor();
-      await expect.poll(() => qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+      await expect
+        .poll(() => qr.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+        .toBeGreaterThan(0);
       const printed = page.getByTestId('pass-print-page');
       await expectText(printed, '上下班通勤');
       expect(await printed.innerText()).not.toContain(holder.name);

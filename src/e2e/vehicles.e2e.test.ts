@@ -114,7 +114,7 @@ describe.skipIf(!chromiumPath)('vehicle checks at a checkpoint and the device re
       await expectText(page.getByTestId('device-token'), /^gg_/);
       await page.screenshot({ path: path.join(shots, 'device-token.png') });
       await page.getByRole('button', { name: '知道了' }).click();
-      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.mouse.wheel(0, -100_000);
       await page.screenshot({ path: path.join(shots, 'devices.png') });
     });
   });

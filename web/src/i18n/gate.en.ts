@@ -8,7 +8,8 @@ export const gateEn: Record<keyof typeof gateZhCN, string> = {
   'gate.vehicles': 'Vehicles',
   'gate.checkpoint': 'Checkpoint',
   'gate.chooseCheckpoint': 'Choose a checkpoint',
-  'gate.offline': 'No network: passes still verify on this phone (signature, validity, revocations); record crossings once back online',
+  'gate.offline':
+    'No network: passes still verify on this phone (signature, validity, revocations); record crossings once back online',
   'gate.noCheckpoints': 'There is no checkpoint you may staff',
   'gate.onDutyAt': 'On duty at “{name}”',
   'gate.since': 'signed in {time}',
