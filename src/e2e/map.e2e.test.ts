@@ -146,8 +146,9 @@ describe.skipIf(!chromiumPath)('maps in a browser', SCENARIO, () => {
       const map = page.getByTestId('dashboard-map');
       await mapReady(map);
       // Every demo event has a point; the pins drawn in view (clusters counted by size) are events.
+      // The layers arrive after the map itself is ready: wait for them as for the pins.
+      await eventually(async () => Number(await map.getAttribute('data-events'))).toBeGreaterThan(50);
       const given = Number(await map.getAttribute('data-events'));
-      expect(given).toBeGreaterThan(50);
       await eventually(async () => Number(await map.getAttribute('data-rendered-events'))).toBeGreaterThan(0);
       expect(Number(await map.getAttribute('data-rendered-events'))).toBeLessThanOrEqual(given);
       await expectText(page.getByTestId('dashboard-map-legend'), `事件点位 ${given} 个`);

@@ -107,6 +107,9 @@ describe.skipIf(!chromiumPath)('vehicle checks at a checkpoint and the device re
       await form.getByLabel('所在卡口').click();
       await page.locator('.ant-select-item-option', { hasText: '星火村东入口' }).click();
       await form.getByRole('button', { name: /保\s*存/ }).click();
+      // The village has 80-odd devices over pages: show the plate cameras only.
+      await page.getByTestId('devices-page').locator('.ant-select').first().click();
+      await page.locator('.ant-select-item-option', { hasText: '车牌识别' }).click();
       const row = page.locator('tr', { hasText: 'E2E-PLATE-1' });
       await expectText(row, '星火村东入口');
       await expectText(row, '未签发');
