@@ -2,7 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errors, IdParams } from '../core/schemas.js';
 import { PUBLIC_BODY_LIMIT } from '../household-codes/public-routes.js';
-import { publicLimits, tokenOf } from '../household-codes/public-limits.js';
+import {
+  HOUSEHOLD_FORM_LIMITS,
+  PAGE_LIMITS,
+  PLACE_SCAN_LIMITS,
+  publicLimits,
+} from '../household-codes/public-limits.js';
 import { TokenParams } from '../household-codes/schema.js';
 import {
   GatePublicPage,
@@ -202,10 +207,8 @@ export const passRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tx().execute((trx) => service.revokePass(trx, request.actor(), request.params.id, request.body)),
   );
 
-  const householdLimit = publicLimits(app, 'household', [
-    { max: 30, key: (request) => request.ip },
-    { max: 10, key: tokenOf },
-  ]);
+  // The door code's counters, shared with its arrival and departure forms.
+  const householdLimit = publicLimits(app, 'household', HOUSEHOLD_FORM_LIMITS);
   app.post(
     '/api/public/households/:token/passes',
     {
@@ -248,13 +251,9 @@ export const passRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => service.listGateVisits(app.db, request.actor(), request.query),
   );
 
-  const clientKey = (request: { ip: string }) => request.ip;
-  const gatePageLimit = publicLimits(app, 'place-page', [{ max: 60, key: clientKey }]);
+  const gatePageLimit = publicLimits(app, 'place-page', PAGE_LIMITS);
   // Shares the place scan's counters: a visitor form is a place scan with two more answers.
-  const visitLimit = publicLimits(app, 'place-scan', [
-    { max: 30, key: clientKey },
-    { max: 300, key: tokenOf },
-  ]);
+  const visitLimit = publicLimits(app, 'place-scan', PLACE_SCAN_LIMITS);
   app.get(
     '/api/public/places/:token/gate',
     {

@@ -369,6 +369,10 @@ describeEachDatabase('household codes, public forms and pending changes', (datab
     }
     const limited = await publicCall('POST', `/api/public/households/${tokens[0]}/arrivals`, arrival());
     expect(limited.statusCode).toBe(429);
+    // The pass application is a form of the same code: its counter is the same, not a fresh ten.
+    expect(
+      (await publicCall('POST', `/api/public/households/${tokens[0]}/passes`, invalidBody)).statusCode,
+    ).toBe(429);
     expect(limited.json().error.code).toBe('RATE_LIMITED');
     expect(limited.headers['retry-after']).toBeDefined();
     // Per client: 30 a minute across codes (no code reaches its own 10 here).

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errors } from '../core/schemas.js';
-import { publicLimits, tokenOf } from './public-limits.js';
+import { clientKey, HOUSEHOLD_FORM_LIMITS, PAGE_LIMITS, publicLimits, tokenOf } from './public-limits.js';
 import {
   ArrivalBody,
   DepartureBody,
@@ -22,13 +22,9 @@ export const PUBLIC_BODY_LIMIT = 8 * 1024;
 export const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['public forms'];
   const security: Array<Record<string, string[]>> = [];
-  const clientKey = (request: { ip: string }) => request.ip;
-  const pageLimit = publicLimits(app, 'public-page', [{ max: 60, key: clientKey }]);
-  // One counter per client across every public form, one per code across its forms.
-  const householdLimit = publicLimits(app, 'household', [
-    { max: 30, key: clientKey },
-    { max: 10, key: tokenOf },
-  ]);
+  const pageLimit = publicLimits(app, 'public-page', PAGE_LIMITS);
+  // One counter per client across every public form, one per code across its forms (the pass form too).
+  const householdLimit = publicLimits(app, 'household', HOUSEHOLD_FORM_LIMITS);
   // A community's code is shared by many returnees, so it allows more per code.
   const selfReportLimit = publicLimits(app, 'self-report', [
     { max: 30, key: clientKey },

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errors, IdParams } from '../core/schemas.js';
 import { PUBLIC_BODY_LIMIT } from '../household-codes/public-routes.js';
-import { publicLimits, tokenOf } from '../household-codes/public-limits.js';
+import { PAGE_LIMITS, PLACE_SCAN_LIMITS, publicLimits } from '../household-codes/public-limits.js';
 import { CodeView, TokenParams } from '../household-codes/schema.js';
 import {
   PlaceBody,
@@ -117,13 +117,8 @@ export const placeCodeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   const security: Array<Record<string, string[]>> = [];
-  const clientKey = (request: { ip: string }) => request.ip;
-  const pageLimit = publicLimits(app, 'place-page', [{ max: 60, key: clientKey }]);
-  // A shop door sees many people a minute; one client scanning again and again does not.
-  const scanLimit = publicLimits(app, 'place-scan', [
-    { max: 30, key: clientKey },
-    { max: 300, key: tokenOf },
-  ]);
+  const pageLimit = publicLimits(app, 'place-page', PAGE_LIMITS);
+  const scanLimit = publicLimits(app, 'place-scan', PLACE_SCAN_LIMITS);
 
   app.get(
     '/api/public/places/:token',
