@@ -1,19 +1,13 @@
-import { CameraOutlined, ReloadOutlined, ScanOutlined } from '@ant-design/icons';
-import { Alert, Button, Spin, Typography } from 'antd';
+import { Typography } from 'antd';
 import { useCallback, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api, call, isApiError } from '../api/client';
 import type { ScannedHouse } from '../api/model';
 import { decodeQrPhoto } from '../components/scan/decoder';
+import { QrScanView } from '../components/scan/QrScanView';
 import { useQrCamera } from '../components/scan/useQrCamera';
 import { useI18n } from '../i18n/context';
 import { errorText } from '../i18n/labels';
-
-const NO_CAMERA = {
-  insecure: 'scan.cameraInsecure',
-  unavailable: 'scan.cameraUnavailable',
-  denied: 'scan.cameraDenied',
-} as const;
 
 /** What a scanned text opens: the house in the worker's area, or an error to show. */
 export function resolveDoorCode(code: string): Promise<ScannedHouse> {
@@ -29,7 +23,6 @@ export function ScanPage() {
   const { t } = i18n;
   const navigate = useNavigate();
   const video = useRef<HTMLVideoElement>(null);
-  const photoInput = useRef<HTMLInputElement>(null);
   const [attempt, setAttempt] = useState(0);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -62,10 +55,7 @@ export function ScanPage() {
     { paused: busy, attempt },
   );
 
-  const fromPhoto = async (input: HTMLInputElement) => {
-    const file = input.files?.[0];
-    input.value = '';
-    if (!file) return;
+  const fromPhoto = async (file: File) => {
     setBusy(true);
     setProblem(null);
     // A file the browser cannot decode counts as a photo without a code.
@@ -82,55 +72,24 @@ export function ScanPage() {
       <Typography.Title level={3} className="page-title">
         {t('scan.title')}
       </Typography.Title>
-      <div className="scan-viewport" data-testid="scan-viewport" data-camera={camera}>
-        <video ref={video} muted playsInline className="scan-video" hidden={camera !== 'live'} />
-        {camera === 'live' && <div className="scan-frame" aria-hidden />}
-        {camera === 'starting' && <Spin />}
-        {(camera === 'insecure' || camera === 'unavailable' || camera === 'denied') && (
-          <div className="scan-no-camera" data-testid="scan-no-camera">
-            <ScanOutlined className="scan-no-camera-icon" />
-            <span>{t(NO_CAMERA[camera])}</span>
-          </div>
-        )}
-        {busy && (
-          <div className="scan-busy">
-            <Spin />
-            <span>{t('scan.reading')}</span>
-          </div>
-        )}
-      </div>
-      <Typography.Paragraph type="secondary" className="scan-hint">
-        {camera === 'live' ? t('scan.hintLive') : t('scan.hintPhoto')}
-      </Typography.Paragraph>
-      {problem && (
-        <Alert type="warning" showIcon className="scan-problem" data-testid="scan-problem" title={problem} />
-      )}
-      <div className="scan-actions">
-        <Button
-          type="primary"
-          size="large"
-          block
-          icon={<CameraOutlined />}
-          disabled={busy}
-          onClick={() => photoInput.current?.click()}
-          data-testid="scan-photo-button"
-        >
-          {t('scan.photo')}
-        </Button>
-        {(camera === 'unavailable' || camera === 'denied') && (
-          <Button size="large" block icon={<ReloadOutlined />} onClick={() => setAttempt((n) => n + 1)}>
-            {t('scan.retryCamera')}
-          </Button>
-        )}
-      </div>
-      <input
-        ref={photoInput}
-        type="file"
-        accept="image/*"
-        capture="environment"
-        hidden
-        data-testid="scan-photo-input"
-        onChange={(event) => void fromPhoto(event.target)}
+      <QrScanView
+        video={video}
+        camera={camera}
+        busy={busy}
+        busyText={t('scan.reading')}
+        problem={problem}
+        hint={{ live: t('scan.hintLive'), photo: t('scan.hintPhoto') }}
+        photoLabel={t('scan.photo')}
+        capture
+        onPhoto={(file) => void fromPhoto(file)}
+        onRetry={() => setAttempt((n) => n + 1)}
+        testIds={{
+          viewport: 'scan-viewport',
+          noCamera: 'scan-no-camera',
+          problem: 'scan-problem',
+          photoButton: 'scan-photo-button',
+          photoInput: 'scan-photo-input',
+        }}
       />
     </div>
   );

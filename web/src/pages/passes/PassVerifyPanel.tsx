@@ -1,12 +1,5 @@
-import {
-  CameraOutlined,
-  CheckCircleFilled,
-  CloseCircleFilled,
-  ReloadOutlined,
-  ScanOutlined,
-  SyncOutlined,
-} from '@ant-design/icons';
-import { Alert, Button, Select, Spin, Typography } from 'antd';
+import { CheckCircleFilled, CloseCircleFilled, ScanOutlined, SyncOutlined } from '@ant-design/icons';
+import { Alert, Button, Select, Typography } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PassVerification } from '../../../../src/checkpoints/pass-token';
 import {
@@ -16,15 +9,10 @@ import {
   verifyOffline,
 } from '../../checkpoints/pass-offline';
 import { decodeQrPhoto, preloadQrDecoder } from '../../components/scan/decoder';
+import { QrScanView } from '../../components/scan/QrScanView';
 import { useQrCamera } from '../../components/scan/useQrCamera';
 import { useI18n } from '../../i18n/context';
 import './passes.css';
-
-const NO_CAMERA = {
-  insecure: 'scan.cameraInsecure',
-  unavailable: 'scan.cameraUnavailable',
-  denied: 'scan.cameraDenied',
-} as const;
 
 type Sync = 'syncing' | 'synced' | 'offline';
 
@@ -42,7 +30,6 @@ export interface PassVerifyPanelProps {
 export function PassVerifyPanel({ checkpointId, onResult }: PassVerifyPanelProps) {
   const { t, formatDateTime } = useI18n();
   const video = useRef<HTMLVideoElement>(null);
-  const photoInput = useRef<HTMLInputElement>(null);
   const [material, setMaterial] = useState<PassMaterial | null>(null);
   const [sync, setSync] = useState<Sync>('syncing');
   const [chosen, setChosen] = useState<number | undefined>(checkpointId);
@@ -87,10 +74,7 @@ export function PassVerifyPanel({ checkpointId, onResult }: PassVerifyPanelProps
     attempt,
   });
 
-  const fromPhoto = async (input: HTMLInputElement) => {
-    const file = input.files?.[0];
-    input.value = '';
-    if (!file) return;
+  const fromPhoto = async (file: File) => {
     setBusy(true);
     setProblem(null);
     const text = await decodeQrPhoto(file).catch(() => null);
@@ -184,51 +168,18 @@ export function PassVerifyPanel({ checkpointId, onResult }: PassVerifyPanelProps
         </div>
       ) : (
         <>
-          <div className="scan-viewport pass-verify-viewport" data-camera={camera}>
-            <video ref={video} muted playsInline className="scan-video" hidden={camera !== 'live'} />
-            {camera === 'live' && <div className="scan-frame" aria-hidden />}
-            {camera === 'starting' && <Spin />}
-            {(camera === 'insecure' || camera === 'unavailable' || camera === 'denied') && (
-              <div className="scan-no-camera">
-                <ScanOutlined className="scan-no-camera-icon" />
-                <span>{t(NO_CAMERA[camera])}</span>
-              </div>
-            )}
-            {busy && (
-              <div className="scan-busy">
-                <Spin />
-              </div>
-            )}
-          </div>
-          <Typography.Paragraph type="secondary" className="scan-hint">
-            {camera === 'live' ? t('passes.verify.hintLive') : t('passes.verify.hintPhoto')}
-          </Typography.Paragraph>
-          {problem && <Alert type="warning" showIcon className="scan-problem" title={problem} />}
-          <div className="scan-actions">
-            <Button
-              type="primary"
-              size="large"
-              block
-              icon={<CameraOutlined />}
-              disabled={busy || !material}
-              onClick={() => photoInput.current?.click()}
-              data-testid="pass-verify-photo"
-            >
-              {t('passes.verify.photo')}
-            </Button>
-            {(camera === 'unavailable' || camera === 'denied') && (
-              <Button size="large" block icon={<ReloadOutlined />} onClick={() => setAttempt((n) => n + 1)}>
-                {t('scan.retryCamera')}
-              </Button>
-            )}
-          </div>
-          <input
-            ref={photoInput}
-            type="file"
-            accept="image/*"
-            hidden
-            data-testid="pass-verify-input"
-            onChange={(event) => void fromPhoto(event.target)}
+          <QrScanView
+            className="pass-verify-viewport"
+            video={video}
+            camera={camera}
+            busy={busy}
+            problem={problem}
+            hint={{ live: t('passes.verify.hintLive'), photo: t('passes.verify.hintPhoto') }}
+            photoLabel={t('passes.verify.photo')}
+            photoDisabled={!material}
+            onPhoto={(file) => void fromPhoto(file)}
+            onRetry={() => setAttempt((n) => n + 1)}
+            testIds={{ photoButton: 'pass-verify-photo', photoInput: 'pass-verify-input' }}
           />
         </>
       )}
