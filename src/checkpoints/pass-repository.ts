@@ -1,7 +1,8 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
 import type { Db } from '../auth/context.js';
 import type { Right } from '../auth/rights.js';
-import { inOrAbove, inScope, inSubtrees, scopePaths, type Viewer } from '../auth/scope.js';
+import { inScope, inSubtrees, type Viewer } from '../auth/scope.js';
+import { staffableBy } from './duty-repository.js';
 import { pageWindow } from '../core/pagination.js';
 import type { GateVisitsTable, PassesTable, PassSigningKeysTable } from '../db/schema.js';
 import { PASS_CLOCK_SKEW_SECONDS } from './pass-token.js';
@@ -157,43 +158,42 @@ export async function checkpointNames(db: Db, ids: readonly number[]): Promise<M
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
-/** The checkpoints a gate phone verifies at: live ones where the viewer checks. */
+/** The checkpoints a gate phone verifies at: live ones the viewer staffs (the gate's rule, `staffableBy`). */
 export async function gateCheckpoints(db: Db, viewer: Viewer) {
   return db
-    .selectFrom('checkpoints')
-    .select(['id', 'name', 'area_path'])
-    .where('retired_at', 'is', null)
-    .where(inScope(viewer, 'checkpoint.check', 'area_path'))
-    .orderBy('area_path')
-    .orderBy('name')
+    .selectFrom('checkpoints as c')
+    .select(['c.id', 'c.name', 'c.area_path'])
+    .where('c.retired_at', 'is', null)
+    .where(staffableBy(viewer, 'c'))
+    .orderBy('c.area_path')
+    .orderBy('c.name')
     .limit(500)
     .execute();
 }
 
 /**
- * Revoked passes a gate of the viewer's may meet: of an area in or above its subtrees, or naming one
- * of its checkpoints; only those not yet expired (an expired pass is refused anyway); since = incremental.
+ * Revoked passes a gate the viewer staffs may meet: passes naming that checkpoint, or opening every
+ * checkpoint of an area it lies in or guards (as pass-token.ts decides); only those not yet expired
+ * (an expired pass is refused anyway); since = incremental.
  */
 export async function revokedPasses(db: Db, viewer: Viewer, filter: { since?: Date; now: Date }) {
-  const paths = scopePaths(viewer, 'checkpoint.check');
-  if (paths.length === 0) return [];
   const validAfter = new Date(filter.now.getTime() - PASS_CLOCK_SKEW_SECONDS * 1000);
   let query = db
     .selectFrom('passes as p')
     .select(['p.id', 'p.revoked_at'])
     .where('p.status', '=', 'revoked')
     .where('p.valid_to', '>', validAfter)
-    .where((eb) =>
-      eb.or([
-        inOrAbove(paths, 'p.area_path'),
-        eb.exists(
-          eb
-            .selectFrom('checkpoints as c')
-            .select(sql`1`.as('one'))
-            .where(sql<boolean>`c.id = any(p.checkpoint_ids)`)
-            .where(inScope(viewer, 'checkpoint.check', 'c.area_path')),
-        ),
-      ]),
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('checkpoints as c')
+          .select(sql`1`.as('one'))
+          .where('c.retired_at', 'is', null)
+          .where(staffableBy(viewer, 'c'))
+          .where(
+            sql<boolean>`(c.id = any(p.checkpoint_ids) or (cardinality(p.checkpoint_ids) = 0
+              and (starts_with(c.area_path, p.area_path) or starts_with(p.area_path, c.area_path))))`,
+          ),
+      ),
     );
   if (filter.since) query = query.where('p.revoked_at', '>', filter.since);
   return query.orderBy('p.revoked_at').execute();

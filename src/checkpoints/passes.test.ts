@@ -44,6 +44,9 @@ describeEachDatabase('passes (通行证)', (database) => {
   let doorToken: string;
   let gate: { id: number; areaPath: string };
   let foreignGate: { id: number };
+  // A doctor of grid B on the village gate's team: no checkpoint.check, the team makes them staff.
+  let gateMember: Session;
+  let villageGate: { id: number; areaPath: string };
   const clock = new TestClock();
   const ID_NUMBER = residentId(421);
 
@@ -81,6 +84,23 @@ describeEachDatabase('passes (通行证)', (database) => {
     doorToken = code.json().scanUrl.split('/h/')[1];
     gate = await createCheckpoint(database().db, tree.gridA);
     foreignGate = await createCheckpoint(database().db, elsewhere.gridA);
+    const doctor = await createUser(database().db, [{ role: 'doctor', area: tree.gridB }]);
+    const team = await database()
+      .db.insertInto('teams')
+      .values({
+        area_id: tree.village.id,
+        area_path: tree.village.path,
+        name: '村口值守队',
+        kind: 'checkpoint',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await database()
+      .db.insertInto('team_members')
+      .values({ team_id: team.id, user_id: doctor.id, duty: 'member' })
+      .execute();
+    villageGate = await createCheckpoint(database().db, tree.village, { team_id: team.id });
+    gateMember = await signIn(app, doctor.username);
   });
   afterAll(async () => {
     await app.close();
@@ -270,6 +290,8 @@ describeEachDatabase('passes (通行证)', (database) => {
   it('revokes: the gate learns it on sync and refuses; another township sees nothing and cannot revoke; expiry is computed', async () => {
     const pass = (await issue({ personId, purpose: '物资配送', validFrom: at(0), validTo: at(2) })).json();
     const before = await material(worker);
+    const memberBefore = await material(gateMember);
+    expect(memberBefore.checkpoints.map((c) => c.id)).toEqual([villageGate.id]);
 
     const foreignList = await app.inject({ url: '/api/passes', headers: stranger.headers });
     expect(foreignList.json().total).toBe(0);
@@ -299,6 +321,13 @@ describeEachDatabase('passes (通行证)', (database) => {
     expect(delta.revoked.map((r) => r.id)).toEqual([pass.id]);
     expect(await verify(pass.token, delta)).toMatchObject({ ok: false, problem: 'PASS_REVOKED' });
     expect((await material(stranger)).revoked).toEqual([]);
+    // The village gate's team learns it too, though the pass's grid is outside the member's own area.
+    const memberDelta = await material(gateMember, memberBefore.syncedAt);
+    expect(memberDelta.revoked.map((r) => r.id)).toEqual([pass.id]);
+    expect(await verify(pass.token, memberDelta, villageGate)).toMatchObject({
+      ok: false,
+      problem: 'PASS_REVOKED',
+    });
 
     // Expiry: nothing is stored, the pass is past its end.
     const short = (await issue({ personId, purpose: '短期', validFrom: at(0), validTo: at(1) })).json();
