@@ -263,7 +263,18 @@ export async function listGateVisits(
     .innerJoin('place_scans as s', 's.id', 'v.place_scan_id')
     .innerJoin('houses as h', 'h.id', 'v.house_id')
     .where('v.checkpoint_id', '=', checkpointId)
-    .where(inScope(viewer, 'checkpoint.read', 'v.area_path'));
+    // Who oversees the gate's area, or who staffs the gate (its team too).
+    .where(({ or, exists, selectFrom }) =>
+      or([
+        inScope(viewer, 'checkpoint.read', 'v.area_path'),
+        exists(
+          selectFrom('checkpoints as c')
+            .select(sql`1`.as('one'))
+            .whereRef('c.id', '=', 'v.checkpoint_id')
+            .where(staffableBy(viewer, 'c')),
+        ),
+      ]),
+    );
   const [items, count] = await Promise.all([
     base
       .select([

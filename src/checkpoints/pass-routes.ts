@@ -246,7 +246,7 @@ export const passRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: GateVisitQuery,
         response: { 200: GateVisitPage, ...errors(400, 401, 403) },
       },
-      preHandler: app.requireRight('checkpoint.read'),
+      preHandler: app.requireUser,
     },
     async (request) => service.listGateVisits(app.db, request.actor(), request.query),
   );

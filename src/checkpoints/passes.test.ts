@@ -46,6 +46,8 @@ describeEachDatabase('passes (通行证)', (database) => {
   let foreignGate: { id: number };
   // A doctor of grid B on the village gate's team: no checkpoint.check, the team makes them staff.
   let gateMember: Session;
+  let gateMemberName: string;
+  let gateTeamId: number;
   let villageGate: { id: number; areaPath: string };
   const clock = new TestClock();
   const ID_NUMBER = residentId(421);
@@ -100,7 +102,9 @@ describeEachDatabase('passes (通行证)', (database) => {
       .values({ team_id: team.id, user_id: doctor.id, duty: 'member' })
       .execute();
     villageGate = await createCheckpoint(database().db, tree.village, { team_id: team.id });
-    gateMember = await signIn(app, doctor.username);
+    gateTeamId = team.id;
+    gateMemberName = doctor.username;
+    gateMember = await signIn(app, gateMemberName);
   });
   afterAll(async () => {
     await app.close();
@@ -464,6 +468,17 @@ describeEachDatabase('passes (通行证)', (database) => {
       headers: stranger.headers,
     });
     expect(foreign.json().total).toBe(0);
+    // The gate's team sees its visitors too, whatever the members' own areas.
+    const memberList = () =>
+      app.inject({ url: `/api/gate-visits?checkpointId=${residentsGate.id}`, headers: gateMember.headers });
+    gateMember = await signIn(app, gateMemberName);
+    expect((await memberList()).json().total).toBe(0);
+    await database()
+      .db.updateTable('checkpoints')
+      .set({ team_id: gateTeamId })
+      .where('id', '=', residentsGate.id)
+      .execute();
+    expect((await memberList()).json().items).toEqual([expect.objectContaining({ nameMasked: '李*' })]);
     // The scan itself is a place scan: it is purged with the place's scans, and the visit goes with it.
     await database().db.deleteFrom('place_scans').where('place_id', '=', gatePlace.id).execute();
     expect(await database().db.selectFrom('gate_visits').select('id').execute()).toHaveLength(0);
