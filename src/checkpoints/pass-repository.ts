@@ -1,7 +1,7 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
 import type { Db } from '../auth/context.js';
 import type { Right } from '../auth/rights.js';
-import { inScope, inSubtrees, type Viewer } from '../auth/scope.js';
+import { inOrAbove, inScope, inSubtrees, scopePaths, type Viewer } from '../auth/scope.js';
 import { staffableBy } from './duty-repository.js';
 import { pageWindow } from '../core/pagination.js';
 import type { GateVisitsTable, PassesTable, PassSigningKeysTable } from '../db/schema.js';
@@ -172,28 +172,37 @@ export async function gateCheckpoints(db: Db, viewer: Viewer) {
 }
 
 /**
- * Revoked passes a gate the viewer staffs may meet: passes naming that checkpoint, or opening every
- * checkpoint of an area it lies in or guards (as pass-token.ts decides); only those not yet expired
- * (an expired pass is refused anyway); since = incremental.
+ * Revoked passes the viewer may meet when checking: those a gate they staff would open (passes naming
+ * that checkpoint, or opening every checkpoint of an area it lies in or guards, as pass-token.ts
+ * decides), and — for whoever checks in a subtree, also away from any registered gate (a patrol, a
+ * pop-up check) — area passes valid in that subtree. Only those not yet expired (an expired pass is
+ * refused anyway); since = incremental.
  */
 export async function revokedPasses(db: Db, viewer: Viewer, filter: { since?: Date; now: Date }) {
   const validAfter = new Date(filter.now.getTime() - PASS_CLOCK_SKEW_SECONDS * 1000);
+  const checkPaths = scopePaths(viewer, 'checkpoint.check');
   let query = db
     .selectFrom('passes as p')
     .select(['p.id', 'p.revoked_at'])
     .where('p.status', '=', 'revoked')
     .where('p.valid_to', '>', validAfter)
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('checkpoints as c')
-          .select(sql`1`.as('one'))
-          .where('c.retired_at', 'is', null)
-          .where(staffableBy(viewer, 'c'))
-          .where(
-            sql<boolean>`(c.id = any(p.checkpoint_ids) or (cardinality(p.checkpoint_ids) = 0
-              and (starts_with(c.area_path, p.area_path) or starts_with(p.area_path, c.area_path))))`,
-          ),
-      ),
+    .where((eb) =>
+      eb.or([
+        ...(checkPaths.length > 0
+          ? [eb.and([sql<boolean>`cardinality(p.checkpoint_ids) = 0`, inOrAbove(checkPaths, 'p.area_path')])]
+          : []),
+        eb.exists(
+          eb
+            .selectFrom('checkpoints as c')
+            .select(sql`1`.as('one'))
+            .where('c.retired_at', 'is', null)
+            .where(staffableBy(viewer, 'c'))
+            .where(
+              sql<boolean>`(c.id = any(p.checkpoint_ids) or (cardinality(p.checkpoint_ids) = 0
+                and (starts_with(c.area_path, p.area_path) or starts_with(p.area_path, c.area_path))))`,
+            ),
+        ),
+      ]),
     );
   if (filter.since) query = query.where('p.revoked_at', '>', filter.since);
   return query.orderBy('p.revoked_at').execute();

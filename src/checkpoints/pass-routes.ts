@@ -87,7 +87,7 @@ export const passRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getPassVerification',
         tags,
         summary:
-          'What a gate phone keeps to verify passes offline: public keys, the checkpoints you staff and the passes revoked that open them (since = incremental)',
+          'What a gate phone keeps to verify passes offline: public keys, the checkpoints you staff and the revoked passes you may meet there or checking in your subtree (since = incremental)',
         querystring: PassVerificationQuery,
         response: { 200: PassVerificationMaterial, ...errors(400, 401, 403) },
       },

@@ -49,6 +49,8 @@ describeEachDatabase('passes (通行证)', (database) => {
   let gateMemberName: string;
   let gateTeamId: number;
   let villageGate: { id: number; areaPath: string };
+  // A worker of micro-grid A who checks on patrol: no gate of theirs, passes of their subtree still verify.
+  let patroller: Session;
   const clock = new TestClock();
   const ID_NUMBER = residentId(421);
 
@@ -58,6 +60,10 @@ describeEachDatabase('passes (通行证)', (database) => {
     elsewhere = await createAreaTree(database().db);
     workerName = (await createUser(database().db, [{ role: 'grid_worker', area: tree.gridA }])).username;
     worker = await signIn(app, workerName);
+    patroller = await signIn(
+      app,
+      (await createUser(database().db, [{ role: 'grid_worker', area: tree.microA }])).username,
+    );
     strangerName = (await createUser(database().db, [{ role: 'grid_leader', area: elsewhere.township }]))
       .username;
     stranger = await signIn(app, strangerName);
@@ -295,6 +301,8 @@ describeEachDatabase('passes (通行证)', (database) => {
     const pass = (await issue({ personId, purpose: '物资配送', validFrom: at(0), validTo: at(2) })).json();
     const before = await material(worker);
     const memberBefore = await material(gateMember);
+    const patrolBefore = await material(patroller);
+    expect(patrolBefore.checkpoints).toEqual([]);
     expect(memberBefore.checkpoints.map((c) => c.id)).toEqual([villageGate.id]);
 
     const foreignList = await app.inject({ url: '/api/passes', headers: stranger.headers });
@@ -325,6 +333,9 @@ describeEachDatabase('passes (通行证)', (database) => {
     expect(delta.revoked.map((r) => r.id)).toEqual([pass.id]);
     expect(await verify(pass.token, delta)).toMatchObject({ ok: false, problem: 'PASS_REVOKED' });
     expect((await material(stranger)).revoked).toEqual([]);
+    // Checking on patrol, away from any gate: the pass of their subtree is known revoked all the same.
+    const patrolDelta = await material(patroller, patrolBefore.syncedAt);
+    expect(patrolDelta.revoked.map((r) => r.id)).toEqual([pass.id]);
     // The village gate's team learns it too, though the pass's grid is outside the member's own area.
     const memberDelta = await material(gateMember, memberBefore.syncedAt);
     expect(memberDelta.revoked.map((r) => r.id)).toEqual([pass.id]);

@@ -288,6 +288,10 @@ describe.skipIf(!chromiumPath)('the offline worker app', SCENARIO, () => {
       await expectText(page.getByTestId('outbox-badge'), '1 条被退回');
       // The refusal did not hold back the visit after it.
       await eventually(async () => (await visitsOf(house.id)).length).toBe(visitsBefore + 1);
+      // The phone has its answer too (a reply lost under load is sent again, under the same key).
+      await expect
+        .poll(() => page.getByTestId('outbox-badge').innerText(), { timeout: 70_000 })
+        .not.toContain('待上传');
       const notes = (await visitsOf(house.id)).map((visit) => visit.notes);
       expect(notes.at(-1)).toBe('第二次记录');
       expect(notes).not.toContain('见到了第二位住户');

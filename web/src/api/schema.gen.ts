@@ -2243,7 +2243,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What a gate phone keeps to verify passes offline: public keys, the checkpoints you staff and the passes revoked that open them (since = incremental) */
+        /** What a gate phone keeps to verify passes offline: public keys, the checkpoints you staff and the revoked passes you may meet there or checking in your subtree (since = incremental) */
         get: operations["getPassVerification"];
         put?: never;
         post?: never;
