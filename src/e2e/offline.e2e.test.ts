@@ -253,77 +253,81 @@ describe.skipIf(!chromiumPath)('the offline worker app', SCENARIO, () => {
     });
   });
 
-  it('shows a refused write with the server message, sends the next one, and wipes IndexedDB at sign-out', async () => {
-    await stage.withPage('offline-rejected', PHONE, async (page) => {
-      const context = page.context();
-      await signIn(page, stage.baseUrl, 'worker01', PASSWORD);
-      await page.goto(`${stage.baseUrl}/visits/new?houseId=${house.id}`);
-      await page.getByTestId('visit-resident').first().waitFor();
-      await controlled(page);
-      const visitsBefore = (await visitsOf(house.id)).length;
+  it(
+    'shows a refused write with the server message, sends the next one, and wipes IndexedDB at sign-out',
+    { timeout: 180_000 },
+    async () => {
+      await stage.withPage('offline-rejected', PHONE, async (page) => {
+        const context = page.context();
+        await signIn(page, stage.baseUrl, 'worker01', PASSWORD);
+        await page.goto(`${stage.baseUrl}/visits/new?houseId=${house.id}`);
+        await page.getByTestId('visit-resident').first().waitFor();
+        await controlled(page);
+        const visitsBefore = (await visitsOf(house.id)).length;
 
-      await context.setOffline(true);
-      const leaving = residents[1]!;
-      // First visit: the second resident seen — who leaves before the phone is online again.
-      await page.reload();
-      await page.getByTestId('visit-resident').nth(1).locator('input[type=checkbox]').check();
-      await page.locator('#notes').fill('见到了第二位住户');
-      await page.getByTestId('visit-submit').click();
-      await page.getByTestId('visit-queued').waitFor();
-      // Second visit: only the first resident.
-      await page.goto(`${stage.baseUrl}/visits/new?houseId=${house.id}`);
-      await page.getByTestId('visit-resident').nth(0).locator('input[type=checkbox]').check();
-      await page.locator('#notes').fill('第二次记录');
-      await page.getByTestId('visit-submit').click();
-      await page.getByTestId('visit-queued').waitFor();
-      await expectText(page.getByTestId('outbox-badge'), '2 条待上传');
+        await context.setOffline(true);
+        const leaving = residents[1]!;
+        // First visit: the second resident seen — who leaves before the phone is online again.
+        await page.reload();
+        await page.getByTestId('visit-resident').nth(1).locator('input[type=checkbox]').check();
+        await page.locator('#notes').fill('见到了第二位住户');
+        await page.getByTestId('visit-submit').click();
+        await page.getByTestId('visit-queued').waitFor();
+        // Second visit: only the first resident.
+        await page.goto(`${stage.baseUrl}/visits/new?houseId=${house.id}`);
+        await page.getByTestId('visit-resident').nth(0).locator('input[type=checkbox]').check();
+        await page.locator('#notes').fill('第二次记录');
+        await page.getByTestId('visit-submit').click();
+        await page.getByTestId('visit-queued').waitFor();
+        await expectText(page.getByTestId('outbox-badge'), '2 条待上传');
 
-      const departed = await asStaff('POST', `/api/persons/${leaving.id}/depart`, {
-        departedOn: new Date().toISOString().slice(0, 10),
-        destination: '外地务工',
+        const departed = await asStaff('POST', `/api/persons/${leaving.id}/depart`, {
+          departedOn: new Date().toISOString().slice(0, 10),
+          destination: '外地务工',
+        });
+        expect(departed.statusCode, departed.body).toBe(200);
+
+        await context.setOffline(false);
+        await expectText(page.getByTestId('outbox-badge'), '1 条被退回');
+        // The refusal did not hold back the visit after it.
+        await eventually(async () => (await visitsOf(house.id)).length).toBe(visitsBefore + 1);
+        // The phone has its answer too (a reply lost under load is sent again, under the same key).
+        await expect
+          .poll(() => page.getByTestId('outbox-badge').innerText(), { timeout: 70_000 })
+          .not.toContain('待上传');
+        const notes = (await visitsOf(house.id)).map((visit) => visit.notes);
+        expect(notes.at(-1)).toBe('第二次记录');
+        expect(notes).not.toContain('见到了第二位住户');
+        await page.getByTestId('outbox-badge').click();
+        const rejection = await expectText(page.getByTestId('outbox-rejection'), '不是该房屋的住户');
+        // The server's words, not its codes or field paths.
+        expect(rejection).not.toMatch(/[A-Z_]{6,}|body\./);
+        await page.getByTestId('outbox-rejection').scrollIntoViewIfNeeded();
+        await page.waitForTimeout(500); // the drawer's opening animation, for the screenshot
+        await page.screenshot({ path: path.join(SHOTS, 'offline-rejected.png') });
+        await page.getByRole('button', { name: '放弃' }).first().click();
+        await page
+          .locator('.ant-modal-confirm')
+          .getByRole('button', { name: /放\s?弃/ })
+          .click();
+        await page.getByTestId('outbox-badge').waitFor({ state: 'detached' });
+        await page.locator('.ant-drawer-close').click();
+
+        // Something is kept (lists, the key) until sign-out, then nothing.
+        const kept = await offlineStoreCounts(page);
+        expect(kept.keys).toBe(1);
+        expect(kept.snapshots ?? 0).toBeGreaterThan(0);
+        // What is kept is ciphertext: no resident's name or the house's address in the stored bytes.
+        const plain = await page.evaluate<string[]>(SNAPSHOT_TEXTS);
+        expect(plain.length).toBeGreaterThan(0);
+        for (const text of plain) {
+          expect(text).not.toContain(residents[0]!.name);
+          expect(text).not.toContain(house.address);
+        }
+        await page.getByTestId('logout').click();
+        await page.waitForURL((url) => url.pathname.startsWith('/login'));
+        await eventually(() => offlineStoreCounts(page)).toEqual({ keys: 0, outbox: 0, snapshots: 0 });
       });
-      expect(departed.statusCode, departed.body).toBe(200);
-
-      await context.setOffline(false);
-      await expectText(page.getByTestId('outbox-badge'), '1 条被退回');
-      // The refusal did not hold back the visit after it.
-      await eventually(async () => (await visitsOf(house.id)).length).toBe(visitsBefore + 1);
-      // The phone has its answer too (a reply lost under load is sent again, under the same key).
-      await expect
-        .poll(() => page.getByTestId('outbox-badge').innerText(), { timeout: 70_000 })
-        .not.toContain('待上传');
-      const notes = (await visitsOf(house.id)).map((visit) => visit.notes);
-      expect(notes.at(-1)).toBe('第二次记录');
-      expect(notes).not.toContain('见到了第二位住户');
-      await page.getByTestId('outbox-badge').click();
-      const rejection = await expectText(page.getByTestId('outbox-rejection'), '不是该房屋的住户');
-      // The server's words, not its codes or field paths.
-      expect(rejection).not.toMatch(/[A-Z_]{6,}|body\./);
-      await page.getByTestId('outbox-rejection').scrollIntoViewIfNeeded();
-      await page.waitForTimeout(500); // the drawer's opening animation, for the screenshot
-      await page.screenshot({ path: path.join(SHOTS, 'offline-rejected.png') });
-      await page.getByRole('button', { name: '放弃' }).first().click();
-      await page
-        .locator('.ant-modal-confirm')
-        .getByRole('button', { name: /放\s?弃/ })
-        .click();
-      await page.getByTestId('outbox-badge').waitFor({ state: 'detached' });
-      await page.locator('.ant-drawer-close').click();
-
-      // Something is kept (lists, the key) until sign-out, then nothing.
-      const kept = await offlineStoreCounts(page);
-      expect(kept.keys).toBe(1);
-      expect(kept.snapshots ?? 0).toBeGreaterThan(0);
-      // What is kept is ciphertext: no resident's name or the house's address in the stored bytes.
-      const plain = await page.evaluate<string[]>(SNAPSHOT_TEXTS);
-      expect(plain.length).toBeGreaterThan(0);
-      for (const text of plain) {
-        expect(text).not.toContain(residents[0]!.name);
-        expect(text).not.toContain(house.address);
-      }
-      await page.getByTestId('logout').click();
-      await page.waitForURL((url) => url.pathname.startsWith('/login'));
-      await eventually(() => offlineStoreCounts(page)).toEqual({ keys: 0, outbox: 0, snapshots: 0 });
-    });
-  });
+    },
+  );
 });
