@@ -47,7 +47,11 @@ export async function insertCheckpointHistory(
     .execute();
   const checkpointIds = inserted.map((c) => c.id);
   const checkpointPaths = inserted.map((c) => c.area_path);
-  const plates = Array.from({ length: options.plates }, (_, i) => syntheticPlate(i));
+  const plates = options.plates;
+  // syntheticPlate(p) in SQL: a subscript into a 200k-element text[] walks the array on every row.
+  const platesSql = sql`substr(${PROVINCES}, (p % ${PROVINCES.length})::int + 1, 1)
+    || substr('ABCDEFGHJK', ((p / ${PROVINCES.length}) % 10)::int + 1, 1)
+    || lpad(((p / ${PROVINCES.length * 10}) % 100000)::text, 5, '0')`;
   const persons = await sql<{ n: number }>`select max(id)::int as n from persons`.execute(db);
   const maxPerson = persons.rows[0]!.n;
   const monthSeconds = 30 * 86400;
@@ -59,14 +63,17 @@ export async function insertCheckpointHistory(
   for (let start = 0; start < options.records; start += CHUNK) {
     const count = Math.min(CHUNK, options.records - start);
     await sql`
-      with s as (
+      with sites as (
+        select * from unnest(${checkpointIds}::int[], ${checkpointPaths}::text[]) with ordinality as t(id, path, k)
+      ), s as (
         select g as n, (g * 2654435761) % 100 as r,
-          1 + (g * 7919) % ${checkpointIds.length} as c
+          1 + (g * 7919) % ${checkpointIds.length} as c,
+          (g * 16807) % ${plates} as p
         from generate_series(${start + 1}::bigint, ${start + count}::bigint) g
       )
       insert into checkpoint_records (checkpoint_id, area_path, subject, source, at, direction, person_id,
         document_masked, name_masked, plate, plate_kind, temperature, verdict, decision, flagged, origin)
-      select (${checkpointIds}::int[])[c], (${checkpointPaths}::text[])[c],
+      select sites.id, sites.path,
         case when r < 70 then 'person' else 'vehicle' end,
         case when r < 40 or r >= 85 then 'device' else 'staff' end,
         ${options.now}::timestamptz - ((n * 104729) % ${monthSeconds}) * interval '1 second',
@@ -74,14 +81,14 @@ export async function insertCheckpointHistory(
         case when r < 70 then 1 + (n * 48271) % ${maxPerson} end,
         case when r < 70 then '4205**********' || lpad((n % 10000)::text, 4, '0') end,
         case when r < 70 then '张*' end,
-        case when r >= 70 then (${plates}::text[])[1 + (n * 16807) % ${plates.length}] end,
+        case when r >= 70 then ${platesSql} end,
         case when r >= 70 then 'ordinary' end,
         case when r < 70 then 36.2 + (n % 9) / 10.0 end,
         case when r >= 40 and r < 70 then 'green' end,
         case when r >= 40 and r < 85 then 'allowed' end,
         r >= 70 and n % 97 = 0,
         case when r >= 70 and r < 85 then '420502' end
-      from s`.execute(db);
+      from s join sites on sites.k = s.c`.execute(db);
     options.onProgress?.(start + count, options.records);
   }
   for (const index of indexes.rows) await sql.raw(index.definition).execute(db);
@@ -89,9 +96,9 @@ export async function insertCheckpointHistory(
   await sql`
     insert into person_health (person_id, last_test_at, last_test_result, health_code, health_code_at,
       vaccination_doses, updated_at)
-    select id, ${options.now}::timestamptz - ((id * 7919) % (72 * 3600)) * interval '1 second', 'negative',
+    select id, ${options.now}::timestamptz - ((id::bigint * 7919) % (72 * 3600)) * interval '1 second', 'negative',
       case when id % 500 = 0 then 'RED' when id % 50 = 0 then 'YELLOW' else 'GREEN' end,
-      ${options.now}::timestamptz - ((id * 31) % 36000) * interval '1 second', id % 4, now()
+      ${options.now}::timestamptz - ((id::bigint * 31) % 36000) * interval '1 second', id % 4, now()
     from persons
     on conflict (person_id) do nothing`.execute(db);
   await sql`vacuum analyze checkpoint_records`.execute(db);
