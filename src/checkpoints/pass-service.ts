@@ -3,7 +3,7 @@ import QRCode from 'qrcode';
 import { recordAudit } from '../audit/repository.js';
 import type { Actor, Db } from '../auth/context.js';
 import { viewerName, type Viewer } from '../auth/scope.js';
-import { AppError, invalid, notFound } from '../core/errors.js';
+import { AppError, conflict, invalid, notFound } from '../core/errors.js';
 import type { PageOf } from '../core/pagination.js';
 import { CODE_NOT_FOUND, houseByToken } from '../household-codes/house-by-token.js';
 import { tokenHash } from '../household-codes/tokens.js';
@@ -155,7 +155,7 @@ async function activePassInScope(db: Db, actor: Actor, id: number) {
   const row = await repo.findPassInScope(db, actor.viewer, 'pass.issue', id);
   if (!row) throw PASS_NOT_FOUND(id);
   if (statusOf(row, actor.now()) !== 'active')
-    throw invalid('PASS_NOT_ACTIVE', `Pass ${id} is ${statusOf(row, actor.now())}, not active`);
+    throw conflict('PASS_NOT_ACTIVE', `Pass ${id} is ${statusOf(row, actor.now())}, not active`);
   return row;
 }
 
@@ -230,7 +230,7 @@ export async function approvePass(
   const now = actor.now();
   const row = await repo.findPassInScope(db, actor.viewer, 'pass.issue', id);
   if (!row) throw PASS_NOT_FOUND(id);
-  if (row.status !== 'pending') throw invalid('PASS_NOT_PENDING', `Pass ${id} is ${row.status}`);
+  if (row.status !== 'pending') throw conflict('PASS_NOT_PENDING', `Pass ${id} is ${row.status}`);
   checkedPeriod(row.valid_from, row.valid_to, now, maxDays, 'validTo');
   const checkpointIds = await checkedCheckpoints(db, actor, body.checkpointIds);
   const who = viewerName(actor.viewer);
@@ -242,7 +242,7 @@ export async function approvePass(
     decided_at: now,
     decided_by: who,
   });
-  if (!changed) throw invalid('PASS_NOT_PENDING', `Pass ${id} was decided meanwhile`);
+  if (!changed) throw conflict('PASS_NOT_PENDING', `Pass ${id} was decided meanwhile`);
   await recordAudit(db, actor, {
     action: 'pass.approve',
     entityType: 'pass',
@@ -258,7 +258,7 @@ export async function rejectPass(db: Db, actor: Actor, id: number, body: PassRea
   const now = actor.now();
   const row = await repo.findPassInScope(db, actor.viewer, 'pass.issue', id);
   if (!row) throw PASS_NOT_FOUND(id);
-  if (row.status !== 'pending') throw invalid('PASS_NOT_PENDING', `Pass ${id} is ${row.status}`);
+  if (row.status !== 'pending') throw conflict('PASS_NOT_PENDING', `Pass ${id} is ${row.status}`);
   const reason = body.reason.trim();
   const changed = await repo.updatePassFrom(db, id, 'pending', {
     status: 'rejected',
@@ -266,7 +266,7 @@ export async function rejectPass(db: Db, actor: Actor, id: number, body: PassRea
     decided_by: viewerName(actor.viewer),
     reject_reason: reason,
   });
-  if (!changed) throw invalid('PASS_NOT_PENDING', `Pass ${id} was decided meanwhile`);
+  if (!changed) throw conflict('PASS_NOT_PENDING', `Pass ${id} was decided meanwhile`);
   await recordAudit(db, actor, {
     action: 'pass.reject',
     entityType: 'pass',
@@ -288,7 +288,7 @@ export async function revokePass(db: Db, actor: Actor, id: number, body: PassRea
     revoked_by: viewerName(actor.viewer),
     revoke_reason: reason,
   });
-  if (!changed) throw invalid('PASS_NOT_ACTIVE', `Pass ${id} was revoked meanwhile`);
+  if (!changed) throw conflict('PASS_NOT_ACTIVE', `Pass ${id} was revoked meanwhile`);
   await recordAudit(db, actor, {
     action: 'pass.revoke',
     entityType: 'pass',

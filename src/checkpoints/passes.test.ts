@@ -278,7 +278,7 @@ describeEachDatabase('passes (通行证)', (database) => {
       headers: worker.headers,
       payload: { reason: '重复' },
     });
-    expect(again.json().error.code).toBe('PASS_NOT_PENDING');
+    expect([again.statusCode, again.json().error.code]).toEqual([409, 'PASS_NOT_PENDING']);
 
     const second = await apply(
       { documentNumber: ID_NUMBER, name: '韩梅梅', purpose: '走亲戚', validFrom: day(1), validTo: day(3) },
@@ -327,7 +327,7 @@ describeEachDatabase('passes (通行证)', (database) => {
     expect(revoked.json()).toMatchObject({ status: 'revoked', revokeReason: '人员已离开本村' });
     expect(await auditCount('pass.revoke', pass.id)).toBe(1);
     const qr = await app.inject({ url: `/api/passes/${pass.id}/qr`, headers: worker.headers });
-    expect(qr.json().error.code).toBe('PASS_NOT_ACTIVE');
+    expect([qr.statusCode, qr.json().error.code]).toEqual([409, 'PASS_NOT_ACTIVE']);
 
     const delta = await material(worker, before.syncedAt);
     expect(delta.revoked.map((r) => r.id)).toEqual([pass.id]);
