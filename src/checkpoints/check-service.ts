@@ -28,7 +28,13 @@ import type {
   RecentChecks,
 } from './check-schema.js';
 import type { CheckpointRow } from './duty-repository.js';
-import { mayStaff, requireDutyAt, staffableCheckpoint, CHECKPOINT_NOT_FOUND } from './duty-service.js';
+import {
+  CHECKPOINT_NOT_FOUND,
+  gateBudgetOf,
+  mayStaff,
+  requireDutyAt,
+  staffableCheckpoint,
+} from './duty-service.js';
 import { findCheckpoint } from './duty-repository.js';
 import { type PassTokenProblem, verifyPassToken } from './pass-token.js';
 
@@ -168,14 +174,20 @@ async function gateVerdicts(
   return result;
 }
 
-async function spendIdLookup(db: Db, actor: Actor, detail: Record<string, unknown>): Promise<void> {
-  const refused = await spendLookup(db, actor.viewer, actor.now());
+async function spendIdLookup(
+  db: Db,
+  actor: Actor,
+  checkpointId: number,
+  detail: Record<string, unknown>,
+): Promise<void> {
+  const budget = await gateBudgetOf(db, actor, checkpointId);
+  const refused = await spendLookup(db, actor.viewer, actor.now(), budget);
   if (!refused) return;
   if (refused.firstRefusal)
     await recordAudit(db, actor, {
       action: 'person.lookup_refused',
       entityType: 'person',
-      after: { ...detail, retryAfterSeconds: refused.retryAfterSeconds },
+      after: { ...detail, budget, retryAfterSeconds: refused.retryAfterSeconds },
     });
   throw new LookupRateLimited(refused.retryAfterSeconds);
 }
@@ -199,7 +211,7 @@ async function identifyPersons(
   if (body.idNumber !== undefined) {
     const document = checkedDocument('resident_id', body.idNumber, 'body.idNumber', now);
     const { hash, masked } = idNumberInClear(cipher, 'resident_id', document.number);
-    await spendIdLookup(db, actor, {
+    await spendIdLookup(db, actor, checkpoint.id, {
       documentType: 'resident_id',
       documentMasked: masked,
       documentHash: hash,

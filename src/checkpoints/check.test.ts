@@ -15,6 +15,7 @@ import {
 import { addPerson } from '../test-support/health-rounds-fixtures.js';
 import { addKeyPerson, setHealth } from '../test-support/health-status-fixtures.js';
 import { createHouse, issueDoorToken } from '../test-support/services-fixtures.js';
+import { GATE_LOOKUP_LIMITS, LOOKUP_LIMITS } from '../register/lookup-budget.js';
 import { generatePassKeyPair, type PassJwk, signPassToken } from './pass-token.js';
 
 const DAY = 86_400_000;
@@ -364,5 +365,53 @@ describeEachDatabase('the gate check of a person', (database) => {
     });
     expect(late.json().error.code).toBe('CHECK_HANDLE_INVALID');
     expect(await count('checkpoint_records')).toBe(before);
+  });
+
+  it('gives a gate on duty its own, larger lookup budget; off duty, typed ID numbers spend the register budget', async () => {
+    const db = database().db;
+    const volunteer = async () => {
+      const user = await createUser(db, [{ role: 'volunteer', area: tree.village }]);
+      return { userId: user.id, headers: (await signIn(app, user.username)).headers };
+    };
+    const lookups = async (headers: Record<string, string>, times: number) => {
+      const statuses: number[] = [];
+      for (let i = 0; i < times; i += 1)
+        statuses.push(
+          (
+            await app.inject({
+              method: 'POST',
+              url: `/api/checkpoints/${cp.open}/checks/identify`,
+              payload: { idNumber: people.green.documentNumber },
+              headers,
+            })
+          ).statusCode,
+        );
+      return statuses;
+    };
+    const off = await volunteer();
+    const offDuty = await lookups(off.headers, LOOKUP_LIMITS[0]!.limit + 1);
+    expect(offDuty.slice(0, -1).every((status) => status === 200)).toBe(true);
+    expect(offDuty.at(-1)).toBe(429);
+
+    const on = await volunteer();
+    const duty = await app.inject({
+      method: 'POST',
+      url: `/api/checkpoints/${cp.open}/duty/sign-in`,
+      payload: {},
+      headers: on.headers,
+    });
+    expect(duty.statusCode, duty.body).toBe(200);
+    const gateLimit = GATE_LOOKUP_LIMITS[0]!.limit;
+    expect(gateLimit).toBeGreaterThan(LOOKUP_LIMITS[0]!.limit);
+    const onDuty = await lookups(on.headers, gateLimit + 1);
+    expect(onDuty.slice(0, -1).every((status) => status === 200)).toBe(true);
+    expect(onDuty.at(-1)).toBe(429);
+    // The shift did not touch the register budget.
+    const registerUsed = await db
+      .selectFrom('lookup_budgets')
+      .select('caller')
+      .where('caller', '=', `user:${on.userId}`)
+      .execute();
+    expect(registerUsed).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { recordAudit } from '../audit/repository.js';
 import type { Actor, Db } from '../auth/context.js';
 import { can, type Viewer } from '../auth/scope.js';
 import { conflict, forbidden, invalid, notFound } from '../core/errors.js';
+import type { LookupBudget } from '../register/lookup-budget.js';
 import * as repo from './duty-repository.js';
 import type {
   DutyCheckpoint,
@@ -199,4 +200,11 @@ export async function myDuty(db: Db, actor: Actor): Promise<MyDuty> {
     checkpoints,
     lastHandover: open ? await handoverAt(db, open.checkpoint_id) : null,
   };
+}
+
+/** The gate's larger budget while the caller is signed in on duty at this checkpoint, else the register's. */
+export async function gateBudgetOf(db: Db, actor: Actor, checkpointId: number): Promise<LookupBudget> {
+  if (actor.viewer.kind !== 'user') return 'register';
+  const duty = await repo.openDutyOf(db, actor.viewer.userId);
+  return duty?.checkpoint_id === checkpointId ? 'gate' : 'register';
 }

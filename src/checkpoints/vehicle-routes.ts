@@ -71,7 +71,7 @@ export const vehicleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const actor = request.actor();
-      await service.spendOccupantLookups(app.db, actor, request.body);
+      await service.spendOccupantLookups(app.db, actor, request.params.id, request.body);
       const result = await app.db
         .transaction()
         .execute((trx) =>

@@ -8,7 +8,7 @@ import type { FieldCipher } from '../privacy/field-crypto.js';
 import { documentHashes, idNumberInClear } from '../privacy/protect.js';
 import { LookupRateLimited, spendLookup } from '../register/lookup-budget.js';
 import { checkedDocument } from '../register/person-service.js';
-import { mayStaff } from './duty-service.js';
+import { gateBudgetOf, mayStaff } from './duty-service.js';
 import { type ParsedPlate, type PlateProblem, parsePlate } from './plate.js';
 import * as repo from './vehicle-repository.js';
 import type { RiskHit, VehicleRecordRow } from './vehicle-repository.js';
@@ -178,16 +178,23 @@ export async function lookupVehicle(
  * Spends one of the caller's number lookups per ID number typed for a vehicle's occupants, as the
  * register does for any typed ID number. Pass the database, not a transaction: spent stays spent.
  */
-export async function spendOccupantLookups(db: Db, actor: Actor, body: VehicleCheckBody): Promise<void> {
+export async function spendOccupantLookups(
+  db: Db,
+  actor: Actor,
+  checkpointId: number,
+  body: VehicleCheckBody,
+): Promise<void> {
   const count = (body.driverIdNumber ? 1 : 0) + (body.passengerIdNumbers?.length ?? 0);
+  if (count === 0) return;
+  const budget = await gateBudgetOf(db, actor, checkpointId);
   for (let i = 0; i < count; i += 1) {
-    const refused = await spendLookup(db, actor.viewer, actor.now());
+    const refused = await spendLookup(db, actor.viewer, actor.now(), budget);
     if (!refused) continue;
     if (refused.firstRefusal)
       await recordAudit(db, actor, {
         action: 'person.lookup_refused',
         entityType: 'person',
-        after: { purpose: 'vehicle.check', retryAfterSeconds: refused.retryAfterSeconds },
+        after: { purpose: 'vehicle.check', budget, retryAfterSeconds: refused.retryAfterSeconds },
       });
     throw new LookupRateLimited(refused.retryAfterSeconds);
   }

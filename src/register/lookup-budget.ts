@@ -13,6 +13,23 @@ export const LOOKUP_LIMITS: ReadonlyArray<{ windowSeconds: number; limit: number
   { windowSeconds: 86_400, limit: 300 },
 ];
 
+/**
+ * The budget of someone signed in on duty at a checkpoint, for the ID numbers typed there: a gate
+ * checks a person every few seconds at its busiest and hundreds in a shift. Kept apart from the
+ * register budget (a shift at the gate does not use up the day's registering), and only while on
+ * duty at that gate; every lookup is audited as an identification there.
+ */
+export const GATE_LOOKUP_LIMITS: ReadonlyArray<{ windowSeconds: number; limit: number }> = [
+  { windowSeconds: 60, limit: 30 },
+  { windowSeconds: 86_400, limit: 2_000 },
+];
+
+export type LookupBudget = 'register' | 'gate';
+const LIMITS: Readonly<Record<LookupBudget, ReadonlyArray<{ windowSeconds: number; limit: number }>>> = {
+  register: LOOKUP_LIMITS,
+  gate: GATE_LOOKUP_LIMITS,
+};
+
 /** Too many lookups: 429 with the seconds until the window that ran out starts over. */
 export class LookupRateLimited extends AppError {
   constructor(readonly retryAfterSeconds: number) {
@@ -26,9 +43,10 @@ export class LookupRateLimited extends AppError {
 }
 
 /** The budget key of a caller; the command line is never limited (null). */
-function callerKey(viewer: Viewer): string | null {
-  if (viewer.kind === 'user') return `user:${viewer.userId}`;
-  if (viewer.kind === 'token') return `token:${viewer.tokenId}`;
+function callerKey(viewer: Viewer, budget: LookupBudget): string | null {
+  const prefix = budget === 'gate' ? 'gate:' : '';
+  if (viewer.kind === 'user') return `${prefix}user:${viewer.userId}`;
+  if (viewer.kind === 'token') return `${prefix}token:${viewer.tokenId}`;
   return null;
 }
 
@@ -43,16 +61,22 @@ export interface LookupSpend {
  * budget and parallel requests cannot slip past it). Returns null when the lookup may proceed,
  * else when to retry. Call it outside the caller's transaction: a refused attempt still counts.
  */
-export async function spendLookup(db: Db, viewer: Viewer, now: Date): Promise<LookupSpend | null> {
-  const caller = callerKey(viewer);
+export async function spendLookup(
+  db: Db,
+  viewer: Viewer,
+  now: Date,
+  budget: LookupBudget = 'register',
+): Promise<LookupSpend | null> {
+  const caller = callerKey(viewer, budget);
   if (!caller) return null;
-  const seconds = LOOKUP_LIMITS.map((l) => l.windowSeconds);
-  const starts = LOOKUP_LIMITS.map((l) =>
+  const limits = LIMITS[budget];
+  const seconds = limits.map((l) => l.windowSeconds);
+  const starts = limits.map((l) =>
     new Date(Math.floor(now.getTime() / (l.windowSeconds * 1000)) * l.windowSeconds * 1000).toISOString(),
   );
   const rows = await spendBudgetWindows(db, caller, { seconds, starts });
   const refusals = rows.flatMap((row) => {
-    const limit = LOOKUP_LIMITS.find((l) => l.windowSeconds === row.window_seconds)!.limit;
+    const limit = limits.find((l) => l.windowSeconds === row.window_seconds)!.limit;
     if (row.used <= limit) return [];
     const ends = new Date(row.window_start).getTime() + row.window_seconds * 1000;
     return [
