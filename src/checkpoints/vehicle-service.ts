@@ -169,9 +169,18 @@ export async function lookupVehicle(
   plateInput: string,
   options: VehicleOptions,
 ): Promise<VehicleLookup> {
-  await checkpointOr404(db, actor.viewer, 'checkpoint.read', checkpointId);
+  const checkpoint = await checkpointOr404(db, actor.viewer, 'checkpoint.read', checkpointId);
   const plate = checkedPlate(plateInput, 'params.plate');
-  return vehicleState(db, actor.viewer, plate, actor.now(), options);
+  const state = await vehicleState(db, actor.viewer, plate, actor.now(), options);
+  // A plate leads to a person's movements: who looked one up, where, is kept as a register lookup is.
+  await recordAudit(db, actor, {
+    action: 'vehicle.lookup',
+    entityType: 'checkpoint',
+    entityId: checkpoint.id,
+    areaPath: checkpoint.area_path,
+    after: { plate: plate.plate, flagged: state.flagged, history: state.history.length },
+  });
+  return state;
 }
 
 /**

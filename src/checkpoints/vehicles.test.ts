@@ -186,6 +186,16 @@ describeEachDatabase('vehicles at checkpoints', (database) => {
       .where('entity_id', '=', seen.lastCheck.id)
       .executeTakeFirstOrThrow();
     expect(JSON.stringify(audit.after)).not.toContain(driver.documentNumber);
+    // The lookup itself is kept too: who asked for the plate, at which gate.
+    const looked = await database()
+      .db.selectFrom('audit_log')
+      .select(['after', 'area_path'])
+      .where('action', '=', 'vehicle.lookup')
+      .where('entity_id', '=', String(cp.west.id))
+      .execute();
+    expect(looked.map((row) => row.after)).toContainEqual(
+      expect.objectContaining({ plate: '浙A88888', flagged: false }),
+    );
 
     // Past the window the check is no longer shown.
     clock.advance(23 * HOUR);

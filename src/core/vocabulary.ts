@@ -306,6 +306,7 @@ export const AUDIT_ACTIONS = [
   'user.password_reset',
   'user.update',
   'vehicle.check',
+  'vehicle.lookup',
   'vehicle.trails_import',
   'visit.record',
   'volunteer.assign',

@@ -319,6 +319,7 @@ export const auditActionsEn: Readonly<Record<AuditAction, string>> = {
   'user.password_reset': 'Password reset',
   'user.update': 'User changed',
   'vehicle.check': 'Vehicle checked',
+  'vehicle.lookup': 'Vehicle looked up',
   'vehicle.trails_import': 'Vehicle trails imported',
   'visit.record': 'Household visit recorded',
   'volunteer.assign': 'Assign volunteer households',

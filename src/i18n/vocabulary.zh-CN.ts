@@ -319,6 +319,7 @@ export const auditActionsZhCN: Readonly<Record<AuditAction, string>> = {
   'user.password_reset': '重置密码',
   'user.update': '修改用户',
   'vehicle.check': '车辆查验',
+  'vehicle.lookup': '查询车辆',
   'vehicle.trails_import': '导入车辆轨迹',
   'visit.record': '入户走访',
   'volunteer.assign': '分配志愿者包户',
