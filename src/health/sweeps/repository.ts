@@ -158,6 +158,17 @@ export async function recount(db: Db, campaignId: number): Promise<Array<Counter
   return result.rows;
 }
 
+/** Writes the campaign's counters again from the source (`recount`): the repair if they ever drift. */
+export async function rebuildCounters(db: Db, campaignId: number): Promise<void> {
+  const rows = await recount(db, campaignId);
+  await db.deleteFrom('sweep_counters').where('campaign_id', '=', campaignId).execute();
+  if (rows.length === 0) return;
+  await db
+    .insertInto('sweep_counters')
+    .values(rows.map((r) => ({ campaign_id: campaignId, ...r })))
+    .execute();
+}
+
 /** Grids and row cells of a subtree, and the node itself: the rows of the progress tables. */
 export async function progressAreas(db: Db, node: { id: number; path: string }) {
   return db
@@ -220,7 +231,7 @@ export async function findHousehold(
 export async function lockHousehold(db: Db, campaignId: number, houseId: number) {
   return db
     .selectFrom('sweep_households')
-    .select(['state', 'fevers', 'area_id', 'area_path'])
+    .select(['state', 'fevers', 'area_id', 'area_path', 'visit_id'])
     .where('campaign_id', '=', campaignId)
     .where('house_id', '=', houseId)
     .forUpdate()

@@ -530,7 +530,7 @@ export async function recordSweepVisit(
     worker_user_id: userId ?? null,
     worker_name: viewerName(actor.viewer),
     visited_at: visitedAt,
-    corrects_id: row.visit_id,
+    corrects_id: before.visit_id,
     created_at: now,
   });
   await repo.updateHousehold(db, id, houseId, { state, fevers, visitId });
@@ -550,7 +550,9 @@ export async function recordSweepVisit(
     entityId: `${id}:${houseId}`,
     areaPath: before.area_path,
     before:
-      row.visit_id === null ? null : { visitId: row.visit_id, state: before.state, fevers: before.fevers },
+      before.visit_id === null
+        ? null
+        : { visitId: before.visit_id, state: before.state, fevers: before.fevers },
     after: { visitId, state, fevers, members: members.length },
   });
   return (await householdDetail(db, actor, id, houseId, 'read')).detail;
