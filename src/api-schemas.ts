@@ -27,6 +27,7 @@ import * as healthLeads from './health/leads/schema.js';
 import * as healthReports from './health/reports/schema.js';
 import * as healthRounds from './health/rounds/schema.js';
 import * as healthStatus from './health/status/schema.js';
+import * as healthSweeps from './health/sweeps/schema.js';
 import * as map from './map/schema.js';
 import * as hierarchy from './hierarchy/schema.js';
 import * as householdCodes from './household-codes/schema.js';
@@ -69,6 +70,7 @@ const MODULES = [
   healthReports,
   healthRounds,
   healthStatus,
+  healthSweeps,
   hierarchy,
   householdCodes,
   map,

@@ -57,6 +57,8 @@ import { healthStatusRoutes } from './health/status/routes.js';
 import { dutyRoutes } from './checkpoints/duty-routes.js';
 import { checkRoutes } from './checkpoints/check-routes.js';
 import { checkpointReportSheet } from './checkpoints/figures-service.js';
+import { sweepReportSheet } from './health/sweeps/report-sheet.js';
+import { sweepRoutes } from './health/sweeps/routes.js';
 import { checkpointRoutes } from './checkpoints/registry-routes.js';
 import { basemapOrigins } from './map/service.js';
 
@@ -225,8 +227,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(placeCodeRoutes);
   await app.register(visitRoutes);
   await app.register(tokenRoutes);
-  await app.register(roundRoutes).register(keyPersonRoutes);
-  await app.register(leadVerificationPlugin, { reportSheets: [checkpointReportSheet] });
+  await app.register(roundRoutes).register(keyPersonRoutes).register(sweepRoutes);
+  await app.register(leadVerificationPlugin, { reportSheets: [checkpointReportSheet, sweepReportSheet] });
   await app.register(dashboardRoutes);
   await app.register(open311Routes, { prefix: '/open311/v2' });
   await app.register(communityServicesPlugin);

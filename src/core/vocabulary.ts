@@ -94,6 +94,10 @@ export type InboxStatus = (typeof INBOX_STATUSES)[number];
 export const ROUND_STATUSES = ['open', 'closed'] as const;
 export type RoundStatus = (typeof ROUND_STATUSES)[number];
 
+/** A door-to-door sweep campaign (拉网式排查). */
+export const SWEEP_STATUSES = ['open', 'closed'] as const;
+export type SweepStatus = (typeof SWEEP_STATUSES)[number];
+
 /** A key person under watch. */
 export const KEY_PERSON_STATUSES = ['active', 'ended', 'transferred'] as const;
 export type KeyPersonStatus = (typeof KEY_PERSON_STATUSES)[number];
@@ -288,6 +292,10 @@ export const AUDIT_ACTIONS = [
   'service_resource.create',
   'service_resource.retire',
   'service_resource.update',
+  'sweep.assign',
+  'sweep.close',
+  'sweep.create',
+  'sweep.visit',
   'team.create',
   'team.member.remove',
   'team.member.set',
@@ -347,6 +355,8 @@ export const ENTITY_TYPES = [
   'screening_round',
   'service_request',
   'service_resource',
+  'sweep_campaign',
+  'sweep_household',
   'team',
   'tenancy',
   'unit',
@@ -559,6 +569,12 @@ export const ERROR_CODES = [
   'ROUND_CLOSED',
   'ROUND_NOT_FOUND',
   'ROUND_WINDOW_INVALID',
+  'SWEEP_ASSIGNEE_INVALID',
+  'SWEEP_CLOSED',
+  'SWEEP_HOUSEHOLD_NOT_FOUND',
+  'SWEEP_NOT_FOUND',
+  'SWEEP_NOT_RUNNING',
+  'SWEEP_WINDOW_INVALID',
   'TEAM_MEMBER_NOT_FOUND',
   'TEAM_NOT_FOUND',
   'TEAM_RETIRED',
@@ -775,3 +791,23 @@ export type HealthVerdict = (typeof HEALTH_VERDICTS)[number];
 /** A pass (通行证). Expiry is computed from valid_to, never stored. */
 export const PASS_STATUSES = ['pending', 'active', 'revoked', 'rejected'] as const;
 export type PassStatus = (typeof PASS_STATUSES)[number];
+
+// Door-to-door sweeps (拉网式排查): what a household's visit found.
+/** A household of a sweep: nobody went yet, somebody knocked and nobody was home, or visited. */
+export const SWEEP_HOUSEHOLD_STATES = ['unvisited', 'attempted', 'visited'] as const;
+export type SweepHouseholdState = (typeof SWEEP_HOUSEHOLD_STATES)[number];
+/** What a knock at the door came to. */
+export const SWEEP_OUTCOMES = ['visited', 'nobody_home'] as const;
+export type SweepOutcome = (typeof SWEEP_OUTCOMES)[number];
+/** Symptoms a member reports at the door. */
+export const SWEEP_SYMPTOMS = [
+  'fever',
+  'cough',
+  'sore_throat',
+  'fatigue',
+  'short_breath',
+  'taste_smell_loss',
+  'diarrhoea',
+  'other',
+] as const;
+export type SweepSymptom = (typeof SWEEP_SYMPTOMS)[number];

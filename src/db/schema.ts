@@ -456,6 +456,73 @@ export interface ScreeningRoundsTable {
   closed_by: string | null;
 }
 
+export interface SweepCampaignsTable {
+  id: Generated<number>;
+  area_id: number;
+  area_path: string;
+  name: string;
+  starts_on: string;
+  ends_on: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  status: Generated<V.SweepStatus>;
+  created_by: string;
+  created_at: Timestamp;
+  closed_at: NullableTimestamp;
+  closed_by: string | null;
+}
+
+export interface SweepHouseholdsTable {
+  campaign_id: number;
+  house_id: number;
+  area_id: number;
+  area_path: string;
+  state: Generated<V.SweepHouseholdState>;
+  fevers: Generated<number>;
+  visit_id: number | null;
+  visits: Generated<number>;
+  assignee_user_id: number | null;
+  assigned_by: string | null;
+  assigned_at: NullableTimestamp;
+}
+
+/** One member's answers at a sweep visit (stored as given, in the visit's members array). */
+export interface SweepMemberAnswers {
+  personId: number;
+  temperature: number | null;
+  symptoms: V.SweepSymptom[];
+  travel: string | null;
+  fromRiskArea: boolean;
+  doses: number | null;
+  notes: string | null;
+}
+
+export interface SweepVisitsTable {
+  id: Generated<number>;
+  campaign_id: number;
+  house_id: number;
+  area_path: string;
+  outcome: V.SweepOutcome;
+  members: JSONColumnType<SweepMemberAnswers[], string, string>;
+  fevers: Generated<number>;
+  notes: string | null;
+  worker_user_id: number | null;
+  worker_name: string;
+  visited_at: Timestamp;
+  corrects_id: number | null;
+  created_at: Timestamp;
+}
+
+export interface SweepCountersTable {
+  campaign_id: number;
+  area_id: number;
+  area_path: string;
+  total: Generated<number>;
+  visited: Generated<number>;
+  attempted: Generated<number>;
+  fevers: Generated<number>;
+}
+
 export interface RoundMarksTable {
   round_id: number;
   person_id: number;
@@ -1124,6 +1191,10 @@ export interface DB {
   screening_rounds: ScreeningRoundsTable;
   round_marks: RoundMarksTable;
   round_counters: RoundCountersTable;
+  sweep_campaigns: SweepCampaignsTable;
+  sweep_counters: SweepCountersTable;
+  sweep_households: SweepHouseholdsTable;
+  sweep_visits: SweepVisitsTable;
   key_persons: KeyPersonsTable;
   follow_ups: FollowUpsTable;
   leads: LeadsTable;

@@ -9,6 +9,11 @@ export const AREA_PATH_TABLES = [
   'screening_rounds',
   // Closed rounds keep their counters; open ones are also recounted by the persons trigger.
   'round_counters',
+  // A sweep's households and counters keep the area they had at its start, and follow its moves.
+  'sweep_campaigns',
+  'sweep_households',
+  'sweep_visits',
+  'sweep_counters',
   'houses',
   'persons',
   'units',

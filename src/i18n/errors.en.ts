@@ -187,6 +187,14 @@ export const ERRORS_EN: Record<ErrorCode, string> = {
   ROUND_CLOSED: 'The round is closed',
   ROUND_NOT_FOUND: 'The screening round does not exist or is outside your area',
   ROUND_WINDOW_INVALID: 'The sampling window is wrong: it must end after it starts and last at most 31 days',
+  SWEEP_ASSIGNEE_INVALID:
+    'Households can be assigned only to a grid worker, doctor or volunteer of their area',
+  SWEEP_CLOSED: 'The sweep is closed',
+  SWEEP_HOUSEHOLD_NOT_FOUND: 'The household is not part of this sweep or not yours to visit',
+  SWEEP_NOT_FOUND: 'The sweep does not exist or is outside your area',
+  SWEEP_NOT_RUNNING: 'The sweep is not running: visits are recorded only within its dates',
+  SWEEP_WINDOW_INVALID:
+    'The dates are wrong: the end may not be before the start, and a sweep lasts at most 31 days',
   TEAM_MEMBER_NOT_FOUND: 'This person is not a member of the team',
   TEAM_NOT_FOUND: 'The team does not exist or is outside your area',
   TEAM_RETIRED: 'The team has been retired',

@@ -134,6 +134,7 @@ export const PROBLEM_CODES = [
   'departmentOnly',
   'passwordWeak',
   'notResident',
+  'nobodyHome',
   'tooLongAgo',
   'mfaCode',
   'passwordWrong',

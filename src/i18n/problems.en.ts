@@ -125,6 +125,7 @@ export const PROBLEMS_EN: Record<ProblemCode, string> = {
   passwordWeak:
     'A password has 8 to 200 characters with a letter and a digit, and does not contain the username',
   notResident: 'Is not a resident of this house',
+  nobodyHome: 'Must be empty when nobody was home',
   tooLongAgo: 'Is more than {days} days ago',
   mfaCode: 'Does not match; type the current code from the authenticator app',
   passwordWrong: 'Is wrong',

@@ -122,6 +122,7 @@ export const PROBLEMS_ZH_CN: Record<ProblemCode, string> = {
   departmentOnly: '仅适用于部门角色',
   passwordWeak: '密码应为 8 至 200 个字符，包含字母和数字，且不含用户名',
   notResident: '不是该房屋的住户',
+  nobodyHome: '无人在家时不能填写住户情况',
   tooLongAgo: '早于 {days} 天以前',
   mfaCode: '不正确，请输入验证器应用中当前的验证码',
   passwordWrong: '不正确',

@@ -29,6 +29,10 @@ import type {
   Role,
   RoundStatus,
   ServiceRequestStatus,
+  SweepHouseholdState,
+  SweepOutcome,
+  SweepStatus,
+  SweepSymptom,
   SystemActor,
   TenancyStatus,
 } from '../core/vocabulary.js';
@@ -301,6 +305,10 @@ export const auditActionsEn: Readonly<Record<AuditAction, string>> = {
   'service_resource.create': 'Add list item',
   'service_resource.retire': 'Retire list item',
   'service_resource.update': 'Edit list item',
+  'sweep.assign': 'Assign sweep households',
+  'sweep.close': 'Close door-to-door sweep',
+  'sweep.create': 'Start door-to-door sweep',
+  'sweep.visit': 'Record sweep visit',
   'team.create': 'Create team',
   'team.member.remove': 'Remove team member',
   'team.member.set': 'Set team member',
@@ -358,6 +366,8 @@ export const entityTypesEn: Readonly<Record<EntityType, string>> = {
   screening_round: 'Screening round',
   service_request: 'Resident request',
   service_resource: 'List item',
+  sweep_campaign: 'Door-to-door sweep',
+  sweep_household: 'Sweep household',
   team: 'Team',
   tenancy: 'Tenancy',
   unit: 'Unit',
@@ -415,4 +425,31 @@ export const passStatusesEn: Readonly<Record<PassStatus, string>> = {
   active: 'Active',
   revoked: 'Revoked',
   rejected: 'Rejected',
+};
+
+export const sweepStatusesEn: Readonly<Record<SweepStatus, string>> = {
+  open: 'Open',
+  closed: 'Closed',
+};
+
+export const sweepHouseholdStatesEn: Readonly<Record<SweepHouseholdState, string>> = {
+  unvisited: 'Not visited',
+  attempted: 'Nobody home',
+  visited: 'Visited',
+};
+
+export const sweepOutcomesEn: Readonly<Record<SweepOutcome, string>> = {
+  visited: 'Visited',
+  nobody_home: 'Nobody home',
+};
+
+export const sweepSymptomsEn: Readonly<Record<SweepSymptom, string>> = {
+  fever: 'Fever',
+  cough: 'Cough',
+  sore_throat: 'Sore throat',
+  fatigue: 'Fatigue',
+  short_breath: 'Short of breath',
+  taste_smell_loss: 'Loss of taste or smell',
+  diarrhoea: 'Diarrhoea',
+  other: 'Other complaint',
 };

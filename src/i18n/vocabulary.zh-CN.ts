@@ -29,6 +29,10 @@ import type {
   Role,
   RoundStatus,
   ServiceRequestStatus,
+  SweepHouseholdState,
+  SweepOutcome,
+  SweepStatus,
+  SweepSymptom,
   SystemActor,
   TenancyStatus,
 } from '../core/vocabulary.js';
@@ -301,6 +305,10 @@ export const auditActionsZhCN: Readonly<Record<AuditAction, string>> = {
   'service_resource.create': '新增资源清单项',
   'service_resource.retire': '停用资源清单项',
   'service_resource.update': '修改资源清单项',
+  'sweep.assign': '分派排查住户',
+  'sweep.close': '结束拉网排查',
+  'sweep.create': '启动拉网排查',
+  'sweep.visit': '登记排查走访',
   'team.create': '新建团队',
   'team.member.remove': '移出团队成员',
   'team.member.set': '设置团队成员',
@@ -358,6 +366,8 @@ export const entityTypesZhCN: Readonly<Record<EntityType, string>> = {
   screening_round: '筛查轮次',
   service_request: '居民求助',
   service_resource: '资源清单项',
+  sweep_campaign: '拉网排查',
+  sweep_household: '排查住户',
   team: '团队',
   tenancy: '租约',
   unit: '单位',
@@ -415,4 +425,31 @@ export const passStatusesZhCN: Readonly<Record<PassStatus, string>> = {
   active: '有效',
   revoked: '已吊销',
   rejected: '已驳回',
+};
+
+export const sweepStatusesZhCN: Readonly<Record<SweepStatus, string>> = {
+  open: '进行中',
+  closed: '已结束',
+};
+
+export const sweepHouseholdStatesZhCN: Readonly<Record<SweepHouseholdState, string>> = {
+  unvisited: '未走访',
+  attempted: '无人在家',
+  visited: '已走访',
+};
+
+export const sweepOutcomesZhCN: Readonly<Record<SweepOutcome, string>> = {
+  visited: '已入户',
+  nobody_home: '无人在家',
+};
+
+export const sweepSymptomsZhCN: Readonly<Record<SweepSymptom, string>> = {
+  fever: '发热',
+  cough: '咳嗽',
+  sore_throat: '咽痛',
+  fatigue: '乏力',
+  short_breath: '气促',
+  taste_smell_loss: '嗅觉味觉减退',
+  diarrhoea: '腹泻',
+  other: '其他不适',
 };

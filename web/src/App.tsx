@@ -38,6 +38,14 @@ const ScanPage = lazy(() => import('./pages/ScanPage').then((m) => ({ default: m
 const GatePage = lazy(() => import('./pages/gate/GatePage').then((m) => ({ default: m.GatePage })));
 const RoundsPage = lazy(() => import('./pages/RoundsPage').then((m) => ({ default: m.RoundsPage })));
 const RoundPage = lazy(() => import('./pages/RoundPage').then((m) => ({ default: m.RoundPage })));
+const SweepsPage = lazy(() => import('./pages/sweeps/SweepsPage').then((m) => ({ default: m.SweepsPage })));
+const SweepPage = lazy(() => import('./pages/sweeps/SweepPage').then((m) => ({ default: m.SweepPage })));
+const MySweepPage = lazy(() =>
+  import('./pages/sweeps/MySweepPage').then((m) => ({ default: m.MySweepPage })),
+);
+const SweepVisitPage = lazy(() =>
+  import('./pages/sweeps/SweepVisitPage').then((m) => ({ default: m.SweepVisitPage })),
+);
 const KeyPersonsPage = lazy(() =>
   import('./pages/KeyPersonsPage').then((m) => ({ default: m.KeyPersonsPage })),
 );
@@ -190,6 +198,17 @@ function AppRoutes() {
               path="rounds/:id"
               element={<RequireRight right="health.read">{lazyPage(<RoundPage />)}</RequireRight>}
             />
+            <Route
+              path="sweeps"
+              element={<RequireRight right="health.read">{lazyPage(<SweepsPage />)}</RequireRight>}
+            />
+            {/* Volunteers visit the households they cover without health rights: the server decides. */}
+            <Route path="sweeps/mine" element={lazyPage(<MySweepPage />)} />
+            <Route
+              path="sweeps/:id"
+              element={<RequireRight right="health.read">{lazyPage(<SweepPage />)}</RequireRight>}
+            />
+            <Route path="sweeps/:id/households/:houseId" element={lazyPage(<SweepVisitPage />)} />
             <Route
               path="key-persons"
               element={<RequireRight right="health.read">{lazyPage(<KeyPersonsPage />)}</RequireRight>}

@@ -1,4 +1,5 @@
 import {
+  AimOutlined,
   AlertOutlined,
   AuditOutlined,
   BellOutlined,
@@ -12,6 +13,7 @@ import {
   ExperimentOutlined,
   FileSearchOutlined,
   FlagOutlined,
+  HomeOutlined,
   HeartOutlined,
   IdcardOutlined,
   InboxOutlined,
@@ -49,6 +51,8 @@ const SECTIONS: Array<[string, string]> = [
   ['/notifications', '/notifications'],
   ['/areas', '/areas'],
   ['/rounds', '/rounds'],
+  ['/sweeps/mine', '/sweeps/mine'],
+  ['/sweeps', '/sweeps'],
   ['/key-persons', '/key-persons'],
   ['/leads', '/leads'],
   ['/health/inbox', '/health/inbox'],
@@ -81,6 +85,7 @@ export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
   const health: NonNullable<MenuProps['items']> = [
     { key: '/dashboard', icon: <DashboardOutlined />, label: t('nav.dashboard') },
     { key: '/rounds', icon: <ExperimentOutlined />, label: t('nav.rounds') },
+    { key: '/sweeps', icon: <AimOutlined />, label: t('sweeps.nav') },
     { key: '/key-persons', icon: <AlertOutlined />, label: t('nav.keyPersons') },
     { key: '/leads', icon: <FileSearchOutlined />, label: t('nav.leads') },
     { key: '/health/inbox', icon: <InboxOutlined />, label: t('nav.inbox') },
@@ -119,6 +124,11 @@ export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
       label: t('nav.today'),
     },
     can('person.write') && { key: '/scan', icon: <ScanOutlined />, label: t('scan.nav') },
+    (can('health.write') || can('service.handle')) && {
+      key: '/sweeps/mine',
+      icon: <HomeOutlined />,
+      label: t('sweeps.navMine'),
+    },
     can('pass.issue') && { key: '/passes', icon: <SafetyCertificateOutlined />, label: t('passes.nav') },
     can('checkpoint.check') &&
       !can('pass.issue') && {

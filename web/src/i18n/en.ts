@@ -6,6 +6,7 @@ import { mapEn } from './map.en';
 import { offlineEn } from './offline.en';
 import { passesEn } from './passes.en';
 import { servicesEn } from './services.en';
+import { sweepsEn } from './sweeps.en';
 import { sharedEn } from './shared';
 import { vehiclesEn } from './vehicles.en';
 import { vocabularyEn } from './vocabulary';
@@ -21,6 +22,7 @@ export const en: Messages = {
   ...sharedEn,
   ...passesEn,
   ...servicesEn,
+  ...sweepsEn,
   ...vehiclesEn,
   ...vocabularyEn,
   // The door page's words (its own small dictionary, web/door.html).

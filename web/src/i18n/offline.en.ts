@@ -29,6 +29,7 @@ export const offlineEn: Record<keyof typeof offlineZhCN, string> = {
   'offline.kind.mark': 'Screening mark',
   'offline.kind.verify': 'Lead check',
   'offline.kind.reportBack': 'Report-back',
+  'offline.kind.sweepVisit': 'Sweep visit',
   'offline.field.notes': 'Visit notes',
   'offline.field.note': 'Note',
   'offline.field.title': 'Title',

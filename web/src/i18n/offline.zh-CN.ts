@@ -26,6 +26,7 @@ export const offlineZhCN = {
   'offline.kind.mark': '筛查标记',
   'offline.kind.verify': '线索核查',
   'offline.kind.reportBack': '处置反馈',
+  'offline.kind.sweepVisit': '排查走访',
   'offline.field.notes': '走访备注',
   'offline.field.note': '说明',
   'offline.field.title': '标题',

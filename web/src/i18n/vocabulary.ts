@@ -37,6 +37,10 @@ export const vocabularyZhCN = {
   ...prefixed('checkpoint.source', zh.checkpointRecordSourcesZhCN),
   ...prefixed('healthVerdict', zh.healthVerdictsZhCN),
   ...prefixed('pass.status', zh.passStatusesZhCN),
+  ...prefixed('sweeps.status', zh.sweepStatusesZhCN),
+  ...prefixed('sweeps.state', zh.sweepHouseholdStatesZhCN),
+  ...prefixed('sweeps.outcome', zh.sweepOutcomesZhCN),
+  ...prefixed('sweeps.symptom', zh.sweepSymptomsZhCN),
 };
 
 export const vocabularyEn: typeof vocabularyZhCN = {
@@ -70,4 +74,8 @@ export const vocabularyEn: typeof vocabularyZhCN = {
   ...prefixed('checkpoint.source', en.checkpointRecordSourcesEn),
   ...prefixed('healthVerdict', en.healthVerdictsEn),
   ...prefixed('pass.status', en.passStatusesEn),
+  ...prefixed('sweeps.status', en.sweepStatusesEn),
+  ...prefixed('sweeps.state', en.sweepHouseholdStatesEn),
+  ...prefixed('sweeps.outcome', en.sweepOutcomesEn),
+  ...prefixed('sweeps.symptom', en.sweepSymptomsEn),
 };

@@ -7,6 +7,7 @@ import { mapZhCN } from './map.zh-CN';
 import { offlineZhCN } from './offline.zh-CN';
 import { passesZhCN } from './passes.zh-CN';
 import { servicesZhCN } from './services.zh-CN';
+import { sweepsZhCN } from './sweeps.zh-CN';
 import { sharedZhCN } from './shared';
 import { vehiclesZhCN } from './vehicles.zh-CN';
 import { vocabularyZhCN } from './vocabulary';
@@ -20,6 +21,7 @@ export const zhCN = {
   ...sharedZhCN,
   ...passesZhCN,
   ...servicesZhCN,
+  ...sweepsZhCN,
   ...vehiclesZhCN,
   // Levels, roles, rights, statuses, audit actions, entity types, system actors: from the server's records.
   ...vocabularyZhCN,

@@ -8,6 +8,8 @@ import type {
   MarkBody,
   MarkView,
   RecordFollowUpBody,
+  SweepHouseholdDetail,
+  SweepVisitBody,
   VerifyBody,
   VerifyResult,
   VisitBody,
@@ -58,6 +60,21 @@ export const offlineActions = {
     summary: string,
   ): Promise<SendOutcome<MarkView>> =>
     sendOrQueue({ kind: 'mark', method: 'PUT', path: `/rounds/${roundId}/marks/${personId}`, body, summary }),
+
+  /** A door-to-door sweep's visit (or its correction) at one household. */
+  recordSweepVisit: (
+    sweepId: number,
+    houseId: number,
+    body: SweepVisitBody,
+    summary: string,
+  ): Promise<SendOutcome<SweepHouseholdDetail>> =>
+    sendOrQueue({
+      kind: 'sweepVisit',
+      method: 'POST',
+      path: `/sweeps/${sweepId}/households/${houseId}/visits`,
+      body,
+      summary,
+    }),
 
   verifyLead: (leadId: number, body: VerifyBody, summary: string): Promise<SendOutcome<VerifyResult>> =>
     sendOrQueue({ kind: 'verify', method: 'POST', path: `/leads/${leadId}/verify`, body, summary }),

@@ -24,6 +24,9 @@ const OFFLINE_PATHS: readonly RegExp[] = [
   /^\/api\/areas$/,
   /^\/api\/areas\/\d+$/,
   /^\/api\/events\/categories$/,
+  // Door-to-door sweeps: the households left to visit and each one's form (residents, visits).
+  /^\/api\/sweeps\/households\/mine$/,
+  /^\/api\/sweeps\/\d+\/households\/\d+$/,
 ];
 
 /** The header a response answered from the phone's copy carries: when that copy was saved. */

@@ -47,7 +47,7 @@ export interface OutboxRecord {
   photos: Array<{ sealed: Sealed; type: string; name: string }>;
 }
 
-export type OutboxKind = 'visit' | 'event' | 'followUp' | 'mark' | 'verify' | 'reportBack';
+export type OutboxKind = 'visit' | 'event' | 'followUp' | 'mark' | 'verify' | 'reportBack' | 'sweepVisit';
 
 interface OfflineSchema extends DBSchema {
   keys: { key: 'device'; value: KeyRecord };
