@@ -57,6 +57,7 @@ import { healthStatusRoutes } from './health/status/routes.js';
 import { dutyRoutes } from './checkpoints/duty-routes.js';
 import { checkRoutes } from './checkpoints/check-routes.js';
 import { checkpointReportSheet } from './checkpoints/figures-service.js';
+import { vaccinationReportSheet } from './health/reports/vaccination.js';
 import { checkpointRoutes } from './checkpoints/registry-routes.js';
 import { basemapOrigins } from './map/service.js';
 
@@ -226,7 +227,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(visitRoutes);
   await app.register(tokenRoutes);
   await app.register(roundRoutes).register(keyPersonRoutes);
-  await app.register(leadVerificationPlugin, { reportSheets: [checkpointReportSheet] });
+  await app.register(leadVerificationPlugin, {
+    reportSheets: [vaccinationReportSheet, checkpointReportSheet],
+  });
   await app.register(dashboardRoutes);
   await app.register(open311Routes, { prefix: '/open311/v2' });
   await app.register(communityServicesPlugin);

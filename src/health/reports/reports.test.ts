@@ -150,7 +150,7 @@ describeEachDatabase('daily reports', (database) => {
     expect(response.headers['content-type']).toContain('spreadsheetml');
     expect(response.headers['content-disposition']).toContain(encodeURIComponent('日报-测试社区'));
     const workbook = await workbookOf(response.rawPayload);
-    expect(workbook.worksheets.map((s) => s.name)).toEqual([...SHEET_NAMES]);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual([...SHEET_NAMES, '疫苗接种']);
 
     const summary = rowsOf(workbook, '重点人员统计');
     expect(String(summary[0]![0])).toContain(`测试社区（${tree.village.code}）疫情防控日报`);
