@@ -178,9 +178,10 @@ export interface UntestedSelection {
 
 const UNTESTED_ORDER: Record<UntestedSort, RawBuilder<unknown>> = {
   address: sql`p.area_path, p.current_address, p.name, p.id`,
-  name: sql`p.name, p.id`,
+  // Code-point order, the same on every database (PGlite has no Chinese collation).
+  name: sql`p.name collate "C", p.id`,
   lastTest: sql`(select ph.last_test_at from person_health ph where ph.person_id = p.id) asc nulls first, p.id`,
-  area: sql`p.area_path, p.name, p.id`,
+  area: sql`p.area_path, p.name collate "C", p.id`,
 };
 
 /** The filters of an untested list as one condition on `persons p`. */
@@ -215,8 +216,8 @@ function untestedWhere(
       sql<SqlBool>`p.current_address like ${like}`,
       sql<SqlBool>`exists (select 1 from houses h where h.id = p.house_id and h.address like ${like})`,
     ];
-    // The tail of an ID number or phone as the masks keep it ("1234", "002X").
-    if (/^[0-9Xx]{2,4}$/.test(q)) {
+    // The tail of an ID number or phone as the masks keep it (the ID's last character, the phone's last four).
+    if (/^[0-9Xx]{1,4}$/.test(q)) {
       const tail = `%${q.toUpperCase()}`;
       options.push(sql<SqlBool>`p.document_masked like ${tail}`, sql<SqlBool>`p.phone_masked like ${tail}`);
     }
