@@ -35,7 +35,7 @@ describeEachDatabase('the untested list a worker can finish', (database) => {
   /** A grid worker of row cell A who also reads the whole of grid A for the health department. */
   let cellWorker: Session;
   let roundId: number;
-  const p: Record<string, { id: number; documentNumber: string }> = {};
+  const p = {} as Record<'a1' | 'a2' | 'a3' | 'a4' | 'b1' | 'b2', { id: number; documentNumber: string }>;
 
   const get = (session: Session, url: string) => app.inject({ url, headers: session.headers });
   const names = async (session: Session, query: string) => {
