@@ -59,6 +59,7 @@ import { checkRoutes } from './checkpoints/check-routes.js';
 import { checkpointReportSheet } from './checkpoints/figures-service.js';
 import { sweepReportSheet } from './health/sweeps/report-sheet.js';
 import { sweepRoutes } from './health/sweeps/routes.js';
+import { vaccinationReportSheet } from './health/reports/vaccination.js';
 import { checkpointRoutes } from './checkpoints/registry-routes.js';
 import { basemapOrigins } from './map/service.js';
 
@@ -228,7 +229,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(visitRoutes);
   await app.register(tokenRoutes);
   await app.register(roundRoutes).register(keyPersonRoutes).register(sweepRoutes);
-  await app.register(leadVerificationPlugin, { reportSheets: [checkpointReportSheet, sweepReportSheet] });
+  await app.register(leadVerificationPlugin, {
+    reportSheets: [vaccinationReportSheet, checkpointReportSheet, sweepReportSheet],
+  });
   await app.register(dashboardRoutes);
   await app.register(open311Routes, { prefix: '/open311/v2' });
   await app.register(communityServicesPlugin);

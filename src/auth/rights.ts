@@ -3,9 +3,14 @@ import { type DepartmentCategory, type Right, RIGHTS, type Role, ROLES } from '.
 // Roles and rights are named once, in the vocabulary; this module says which role holds which right.
 export { ROLES, RIGHTS, type Right, type Role } from '../core/vocabulary.js';
 
-/** Data categories a department role can be granted; each opens the rights listed. */
+/**
+ * Data categories a department role can be granted; each opens the rights listed. The health
+ * department organises screening (health.manage: uploads, rounds, key-person list) but gets no
+ * health.write: marking a person, recording a follow-up or verifying a lead is done by whoever
+ * saw the person on the ground.
+ */
 export const DEPARTMENT_CATEGORIES = {
-  health: ['person.read', 'health.read'],
+  health: ['person.read', 'health.read', 'health.manage'],
   police: ['person.read', 'event.read', 'checkpoint.read'],
   industry: ['event.read'],
   city_management: ['event.read', 'event.handle'],
@@ -34,6 +39,7 @@ export const ROLE_RIGHTS: Record<Role, readonly Right[]> = {
     'person.reveal',
     'person.export',
     'health.write',
+    'health.manage',
     'event.handle',
     'event.dispatch',
     'service.handle',
@@ -53,6 +59,7 @@ export const ROLE_RIGHTS: Record<Role, readonly Right[]> = {
     'person.reveal',
     'person.export',
     'health.write',
+    'health.manage',
     'event.handle',
     'event.dispatch',
     'service.handle',
@@ -73,6 +80,7 @@ export const ROLE_RIGHTS: Record<Role, readonly Right[]> = {
     'person.reveal',
     'health.read',
     'health.write',
+    'health.manage',
     'event.read',
     'event.handle',
     'service.handle',
@@ -82,7 +90,7 @@ export const ROLE_RIGHTS: Record<Role, readonly Right[]> = {
   ],
   // Volunteers staff gates (值守): they see their checkpoints and check, nothing more.
   volunteer: ['area.read', 'service.handle', 'checkpoint.read', 'checkpoint.check'],
-  doctor: ['area.read', 'person.read', 'health.read', 'health.write'],
+  doctor: ['area.read', 'person.read', 'health.read', 'health.write', 'health.manage'],
   police: [
     'area.read',
     'person.read',

@@ -203,6 +203,8 @@ export const ERRORS_EN: Record<ErrorCode, string> = {
   UNIT_CREDIT_CODE_TAKEN: 'This unified social credit code is already registered',
   UNIT_NOT_FOUND: 'This unit does not exist or is outside your area',
   UNSUPPORTED_MEDIA_TYPE: 'This file type is not supported',
+  UNTESTED_EXPORT_TOO_LARGE:
+    'The list holds {total} persons; at most {limit} can be exported at once — filter by grid, micro-grid, row or tag first',
   USERNAME_TAKEN: 'This username is taken',
   USER_NOT_FOUND: 'The user does not exist or is outside your area',
   USER_NOT_IN_AREA: 'This user holds no role in this area and cannot join',

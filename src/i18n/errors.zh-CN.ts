@@ -194,6 +194,8 @@ export const ERRORS_ZH_CN: Record<ErrorCode, string> = {
   UNIT_CREDIT_CODE_TAKEN: '该统一社会信用代码已登记',
   UNIT_NOT_FOUND: '单位不存在或不在您的管辖范围内',
   UNSUPPORTED_MEDIA_TYPE: '不支持的文件类型',
+  UNTESTED_EXPORT_TOO_LARGE:
+    '名单共 {total} 人，一次最多导出 {limit} 人；请按网格、微网格、埭或标签筛选后再导出',
   USERNAME_TAKEN: '该用户名已被使用',
   USER_NOT_FOUND: '用户不存在或不在您的管辖范围内',
   USER_NOT_IN_AREA: '该用户在此区域没有岗位，不能加入',

@@ -51,6 +51,9 @@ const KeyPersonsPage = lazy(() =>
 );
 const KeyPersonPage = lazy(() => import('./pages/KeyPersonPage').then((m) => ({ default: m.KeyPersonPage })));
 const LeadsPage = lazy(() => import('./pages/LeadsPage').then((m) => ({ default: m.LeadsPage })));
+const HealthImportPage = lazy(() =>
+  import('./pages/HealthImportPage').then((m) => ({ default: m.HealthImportPage })),
+);
 const HealthInboxPage = lazy(() =>
   import('./pages/HealthInboxPage').then((m) => ({ default: m.HealthInboxPage })),
 );
@@ -220,6 +223,10 @@ function AppRoutes() {
             <Route
               path="leads"
               element={<RequireRight right="health.read">{lazyPage(<LeadsPage />)}</RequireRight>}
+            />
+            <Route
+              path="health/import"
+              element={<RequireRight right="health.manage">{lazyPage(<HealthImportPage />)}</RequireRight>}
             />
             <Route
               path="health/inbox"

@@ -26,6 +26,71 @@ export async function findBatch(db: Db, id: number): Promise<FeedBatchRow | unde
   return db.selectFrom('feed_batches').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+export interface BatchListFilter {
+  withinPath?: string | undefined;
+  kind?: FeedBatchRow['kind'] | undefined;
+  page?: number | undefined;
+  pageSize?: number | undefined;
+}
+
+/**
+ * Batches of the viewer's health.read subtrees (and the viewer's own uploads), newest first, with
+ * the area's name and who sent them; the rejects stay in the batch (GET one batch to read them).
+ */
+export async function listBatches(db: Db, viewer: Viewer, filter: BatchListFilter) {
+  const { page, pageSize, offset } = pageWindow(filter);
+  let base = db
+    .selectFrom('feed_batches as b')
+    .where((eb) =>
+      eb.or([
+        inScope(viewer, 'health.read', 'b.area_path'),
+        ...(viewer.kind === 'user' ? [eb('b.user_id', '=', viewer.userId)] : []),
+      ]),
+    );
+  if (filter.withinPath) base = base.where(inSubtrees([filter.withinPath], 'b.area_path'));
+  if (filter.kind) base = base.where('b.kind', '=', filter.kind);
+  const [items, count] = await Promise.all([
+    base
+      .innerJoin('areas as a', 'a.id', 'b.area_id')
+      .leftJoin('users as u', 'u.id', 'b.user_id')
+      .leftJoin('api_tokens as t', 't.id', 'b.token_id')
+      .select([
+        'b.id',
+        'b.kind',
+        'b.source',
+        'b.channel',
+        'b.status',
+        'b.area_id',
+        'b.area_path',
+        'b.file_name',
+        'b.processed',
+        'b.bytes_read',
+        'b.total_bytes',
+        'b.inserted',
+        'b.updated',
+        'b.duplicates',
+        'b.matched',
+        'b.unmatched',
+        'b.rejected_total',
+        'b.error',
+        'b.created_at',
+        'b.finished_at',
+        'a.code as area_code',
+        'a.name as area_name',
+        'u.display_name as user_name',
+        't.name as token_name',
+      ])
+      .orderBy('b.created_at', 'desc')
+      .orderBy('b.id', 'desc')
+      .limit(pageSize)
+      .offset(offset)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(count.n), page, pageSize };
+}
+export type BatchListRow = Awaited<ReturnType<typeof listBatches>>['items'][number];
+
 export async function updateBatch(db: Db, id: number, changes: Updateable<FeedBatchesTable>): Promise<void> {
   await db.updateTable('feed_batches').set(changes).where('id', '=', id).execute();
 }

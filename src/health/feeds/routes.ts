@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Value } from 'typebox/value';
 import { invalid } from '../../core/errors.js';
@@ -11,6 +12,8 @@ import { FEED_KINDS, type FeedKind } from './kinds.js';
 import {
   BatchParams,
   DismissBody,
+  FeedBatchList,
+  FeedBatchQuery,
   FeedBatchView,
   FeedKindParams,
   InboxItem,
@@ -94,6 +97,53 @@ export const healthFeedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   app.get(
+    '/api/feeds/batches',
+    {
+      schema: {
+        operationId: 'listFeedBatches',
+        tags,
+        summary:
+          'Pushed batches and uploaded files of your area (and your own uploads), newest first: status, counts, who sent them',
+        querystring: FeedBatchQuery,
+        response: { 200: FeedBatchList, ...errors(400, 401, 403, 404) },
+      },
+      preHandler: app.requireRight('health.read'),
+    },
+    async (request) => service.listBatches(app.db, request.actor(), request.query, requestLocale(request)),
+  );
+
+  app.get(
+    '/api/feeds/batches/:id/rejects.xlsx',
+    {
+      schema: {
+        operationId: 'downloadFeedBatchRejects',
+        tags,
+        summary: 'The rejected rows of a batch as XLSX (row, column, code, problem), as the CLI writes them',
+        params: BatchParams,
+        response: { ...errors(401, 404) },
+      },
+    },
+    async (request, reply) => {
+      const prepared = await service.batchRejects(
+        app.db,
+        request.actor().viewer,
+        request.params.id,
+        requestLocale(request),
+      );
+      const stream = new PassThrough();
+      prepared.write(stream).catch((error: unknown) => {
+        request.log.error({ err: error }, 'rejects file failed');
+        stream.destroy(error as Error);
+      });
+      return reply
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="rejects-batch-${prepared.batch.batchId}.xlsx"`)
+        .header('cache-control', 'no-store')
+        .send(stream);
+    },
+  );
+
+  app.get(
     '/api/feeds/batches/:id',
     {
       schema: {
@@ -121,7 +171,7 @@ export const healthFeedRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: FeedKindParams,
         response: { 202: FeedBatchView, ...errors(400, 401, 403, 404, 413) },
       },
-      preHandler: app.requireRight('health.write'),
+      preHandler: app.requireRight('health.manage'),
     },
     async (request, reply) => {
       const kind: FeedKind = request.params.kind;

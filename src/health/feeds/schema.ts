@@ -159,6 +159,47 @@ export const FeedBatchView = Type.Object(
 );
 export type FeedBatchView = Static<typeof FeedBatchView>;
 
+export const FeedBatchQuery = Type.Object(
+  {
+    ...PageQuery.properties,
+    within: Type.Optional(Id({ description: 'Only batches of this area’s subtree' })),
+    kind: Type.Optional(Type.Enum(FEED_KINDS)),
+  },
+  { $id: 'FeedBatchQuery' },
+);
+export type FeedBatchQuery = Static<typeof FeedBatchQuery>;
+
+export const FeedBatchSummary = Type.Object(
+  {
+    batchId: Type.Integer(),
+    kind: Type.Enum(FEED_KINDS),
+    source: Type.String(),
+    channel: Type.Enum(['file', 'push']),
+    status: Type.Enum(['received', 'processing', 'done', 'failed']),
+    area: Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), path: Type.String() }),
+    fileName: Nullable(Type.String()),
+    processed: Type.Integer({ description: 'Rows read so far' }),
+    bytesRead: Type.Integer(),
+    totalBytes: Nullable(Type.Integer()),
+    inserted: Type.Integer(),
+    updated: Type.Integer(),
+    unchanged: Type.Integer(),
+    matched: Type.Integer(),
+    unmatched: Type.Integer(),
+    rejectedTotal: Type.Integer(),
+    sentBy: Nullable(
+      Type.String({ description: 'The uploader’s display name, or the name of the token that pushed it' }),
+    ),
+    error: Nullable(Type.String({ description: "Why it failed, in the reader's language" })),
+    errorCode: Nullable(Type.String()),
+    createdAt: Type.String({ format: 'date-time' }),
+    finishedAt: Nullable(Type.String({ format: 'date-time' })),
+  },
+  { $id: 'FeedBatchSummary' },
+);
+export type FeedBatchSummary = Static<typeof FeedBatchSummary>;
+export const FeedBatchList = Type.With(Page(FeedBatchSummary), { $id: 'FeedBatchList' });
+
 export const InboxQuery = Type.Object(
   {
     ...PageQuery.properties,

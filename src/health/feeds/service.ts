@@ -9,7 +9,8 @@ import { AppError, conflict, forbidden, invalid, notFound } from '../../core/err
 import type { PageOf } from '../../core/pagination.js';
 import type { HealthRecordKind } from '../../db/schema.js';
 import { DEFAULT_LOCALE, type Locale } from '../../i18n/locale.js';
-import { localizeRejects } from '../../imports/report.js';
+import { localizeRejects, type RowReject, writeRejectsXlsx } from '../../imports/report.js';
+import type { Writable } from 'node:stream';
 import { type AreaRow, findActiveAreasAtPaths, findAreaInScope } from '../../hierarchy/repository.js';
 import type { FieldCipher } from '../../privacy/field-crypto.js';
 import { protectIdentity } from '../../privacy/protect.js';
@@ -20,6 +21,8 @@ import type { RecordCandidate, RiskAreaCandidate } from './records.js';
 import * as repo from './repository.js';
 import type {
   DismissBody,
+  FeedBatchQuery,
+  FeedBatchSummary,
   FeedBatchView,
   InboxItem,
   InboxQuery,
@@ -184,10 +187,10 @@ export function matchRecordsOnRegistration(): void {
 
 // ---------------------------------------------------------------- batches
 
-/** The area a feed belongs to: the one asked for (where the actor may write health data), or the top area. */
+/** The area a feed belongs to: the one asked for (where the actor may upload health data), or the top area. */
 export async function resolveFeedArea(db: Db, actor: Actor, areaId: number | undefined): Promise<AreaRow> {
   if (areaId !== undefined) {
-    const area = await findAreaInScope(db, actor.viewer, 'health.write', areaId);
+    const area = await findAreaInScope(db, actor.viewer, 'health.manage', areaId);
     if (!area)
       throw notFound(
         'AREA_NOT_FOUND',
@@ -196,7 +199,7 @@ export async function resolveFeedArea(db: Db, actor: Actor, areaId: number | und
     if (area.retired_at) throw new AppError('AREA_RETIRED', 409, `area ${areaId} is retired`);
     return area;
   }
-  const paths = actor.viewer.kind === 'system' ? null : scopePaths(actor.viewer, 'health.write');
+  const paths = actor.viewer.kind === 'system' ? null : scopePaths(actor.viewer, 'health.manage');
   const roots = await findActiveAreasAtPaths(db, paths);
   if (roots.length !== 1)
     throw invalid(
@@ -255,6 +258,75 @@ export async function getBatch(
   if (!row || !allowed)
     throw notFound('FEED_BATCH_NOT_FOUND', `Batch ${id} does not exist or was sent by someone else`);
   return presentBatch(row, locale);
+}
+
+/** Batches of the caller's area (and their own uploads), newest first: status, counts, who sent them. */
+export async function listBatches(
+  db: Db,
+  actor: Actor,
+  query: FeedBatchQuery,
+  locale: Locale = DEFAULT_LOCALE,
+): Promise<PageOf<FeedBatchSummary>> {
+  let withinPath: string | undefined;
+  if (query.within !== undefined) {
+    const area = await findAreaInScope(db, actor.viewer, 'health.read', query.within);
+    if (!area)
+      throw notFound(
+        'AREA_NOT_FOUND',
+        `querystring.within: area ${query.within} does not exist or is outside your area`,
+      );
+    withinPath = area.path;
+  }
+  const page = await repo.listBatches(db, actor.viewer, {
+    withinPath,
+    kind: query.kind === undefined ? undefined : STORED_KIND[query.kind],
+    page: query.page,
+    pageSize: query.pageSize,
+  });
+  return {
+    ...page,
+    items: page.items.map((row) => ({
+      batchId: row.id,
+      kind: FEED_KIND_OF[row.kind],
+      source: row.source,
+      channel: row.channel,
+      status: row.status,
+      area: { id: row.area_id, code: row.area_code, name: row.area_name, path: row.area_path },
+      fileName: row.file_name,
+      processed: row.processed,
+      bytesRead: Number(row.bytes_read),
+      totalBytes: row.total_bytes === null ? null : Number(row.total_bytes),
+      inserted: row.inserted,
+      updated: row.updated,
+      unchanged: row.duplicates,
+      matched: row.matched,
+      unmatched: row.unmatched,
+      rejectedTotal: row.rejected_total,
+      sentBy: row.user_name ?? row.token_name,
+      ...presentFailure(row.error, locale),
+      createdAt: row.created_at.toISOString(),
+      finishedAt: row.finished_at?.toISOString() ?? null,
+    })),
+  };
+}
+
+/**
+ * The rejects of a batch as the XLSX the CLI writes with --rejects (row, column, code, problem in
+ * the reader's language), for whoever may read the batch. The rows' original values are not kept
+ * with the batch (they hold ID numbers), so the file lists the problems only.
+ */
+export async function batchRejects(
+  db: Db,
+  viewer: Viewer,
+  id: number,
+  locale: Locale = DEFAULT_LOCALE,
+): Promise<{ batch: FeedBatchView; write(output: Writable): Promise<void> }> {
+  const batch = await getBatch(db, viewer, id, locale);
+  const rejects: RowReject[] = batch.report.rejected;
+  return {
+    batch,
+    write: (output) => writeRejectsXlsx(rejects, undefined, undefined, output, locale),
+  };
 }
 
 // ---------------------------------------------------------------- unmatched inbox

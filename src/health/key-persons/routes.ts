@@ -26,6 +26,7 @@ export const keyPersonRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['key-persons'];
   const read = app.requireRight('health.read');
   const write = app.requireRight('health.write');
+  const manage = app.requireRight('health.manage');
   const tx = app.db.transaction.bind(app.db);
 
   app.post(
@@ -39,7 +40,7 @@ export const keyPersonRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: CreateKeyPersonBody,
         response: { 201: KeyPersonView, ...errors(400, 401, 403, 404, 409) },
       },
-      preHandler: write,
+      preHandler: manage,
     },
     async (request, reply) =>
       reply

@@ -137,7 +137,7 @@ export async function createKeyPerson(
   const person = await findPersonInScope(db, readScope(actor.viewer), body.personId);
   if (!person?.area_path)
     throw notFound('PERSON_NOT_FOUND', `Person ${body.personId} does not exist or is outside your area`);
-  if (!can(actor.viewer, 'health.write', person.area_path))
+  if (!can(actor.viewer, 'health.manage', person.area_path))
     throw forbidden('You may view this person but not put them under follow-up');
   if (person.status !== 'active')
     throw conflict(

@@ -18,7 +18,7 @@ import { LEAD_COLUMNS, leadKey, validateLeadRow } from './validate.js';
 
 export interface LeadImportOptions {
   source: TableSource;
-  /** The importing area (see routing.ts); the caller must hold health.write there. */
+  /** The importing area (see routing.ts); the caller must hold health.manage there. */
   areaId: number;
   /** Names the list; default the file name and the date, so re-importing the same file the same day is a no-op. */
   batchReference?: string | undefined;

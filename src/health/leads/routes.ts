@@ -29,6 +29,7 @@ export const leadRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['leads'];
   const read = app.requireRight('health.read');
   const write = app.requireRight('health.write');
+  const manage = app.requireRight('health.manage');
   const tx = app.db.transaction.bind(app.db);
 
   app.post(
@@ -42,7 +43,7 @@ export const leadRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: LeadBatchBody,
         response: { 201: LeadBatchResult, ...errors(400, 401, 403, 404) },
       },
-      preHandler: write,
+      preHandler: manage,
     },
     async (request, reply) => {
       const result = await tx().execute((trx) =>
@@ -66,7 +67,7 @@ export const leadRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: LeadImportQuery,
         response: { 200: LeadImportReport, ...errors(400, 401, 403, 404, 413) },
       },
-      preHandler: write,
+      preHandler: manage,
     },
     async (request) => {
       // Staged privately under the data directory (lead lists hold ID numbers and phones).

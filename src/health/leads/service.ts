@@ -246,9 +246,9 @@ export async function storeLeads(
   return { stored, unchanged: leads.length - stored.length };
 }
 
-/** The importing area: one the caller may write health data in. */
+/** The importing area: one where the caller may upload health data and leads (health.manage). */
 export async function importingArea(db: Db, viewer: Viewer, areaId: number, field: string): Promise<AreaRow> {
-  const area = await findAreaInScope(db, viewer, 'health.write', areaId);
+  const area = await findAreaInScope(db, viewer, 'health.manage', areaId);
   if (!area || area.retired_at) throw AREA_NOT_FOUND(field, areaId);
   return area;
 }

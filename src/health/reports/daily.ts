@@ -53,6 +53,8 @@ export const SHEET_NAMES = ['重点人员统计', '重点人员名单', '筛查�
 export interface Column {
   header: string;
   width: number;
+  /** An Excel number format for the column's cells ('0.0%'). */
+  numFmt?: string;
 }
 
 /**
@@ -362,7 +364,13 @@ export async function prepareDailyReport(
         const built = await extra.build(db, actor, node, { date, ...day });
         if (!built) continue;
         const sheet = startSheet(workbook, extra.name, title(built.what), built.columns);
-        for (const row of built.rows) sheet.addRow(row).commit();
+        for (const values of built.rows) {
+          const row = sheet.addRow(values);
+          built.columns.forEach((column, i) => {
+            if (column.numFmt) row.getCell(i + 1).numFmt = column.numFmt;
+          });
+          row.commit();
+        }
         sheet.commit();
       }
       await workbook.commit();

@@ -150,7 +150,7 @@ describeEachDatabase('daily reports', (database) => {
     expect(response.headers['content-type']).toContain('spreadsheetml');
     expect(response.headers['content-disposition']).toContain(encodeURIComponent('日报-测试社区'));
     const workbook = await workbookOf(response.rawPayload);
-    expect(workbook.worksheets.map((s) => s.name)).toEqual([...SHEET_NAMES]);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual([...SHEET_NAMES, '疫苗接种']);
 
     const summary = rowsOf(workbook, '重点人员统计');
     expect(String(summary[0]![0])).toContain(`测试社区（${tree.village.code}）疫情防控日报`);
@@ -285,5 +285,60 @@ describeEachDatabase('daily reports', (database) => {
         .slice(2)
         .map((r) => r[1]),
     ).toEqual(['郑**']);
+  });
+
+  it('adds a vaccination sheet per grid whose figures equal a recount of the register', async () => {
+    const db = database().db;
+    const persons = await db.selectFrom('persons').select(['id', 'area_path', 'status']).execute();
+    const ours = persons.filter((p) => p.area_path?.startsWith(tree.village.path));
+    // Doses 3, 1, 2, 0… over the village's residents, as the vaccination feed would leave them.
+    for (const [i, person] of ours.entries())
+      await db
+        .insertInto('person_health')
+        .values({ person_id: person.id, vaccination_doses: [3, 1, 2, 0][i % 4]!, updated_at: clock.now() })
+        .onConflict((oc) => oc.column('person_id').doUpdateSet({ vaccination_doses: [3, 1, 2, 0][i % 4]! }))
+        .execute();
+    const health = await db.selectFrom('person_health').select(['person_id', 'vaccination_doses']).execute();
+    const doses = new Map(health.map((h) => [h.person_id, h.vaccination_doses]));
+    const recount = (grid: { path: string }) => {
+      const here = ours.filter((p) => p.status === 'active' && p.area_path!.startsWith(grid.path));
+      const atLeast = (n: number) => here.filter((p) => (doses.get(p.id) ?? 0) >= n).length;
+      return [here.length, atLeast(1), atLeast(2), atLeast(3)];
+    };
+
+    const workbook = await workbookOf(
+      (await report(staff, `node=${tree.village.id}&date=${DATE}`)).rawPayload,
+    );
+    const rows = rowsOf(workbook, '疫苗接种');
+    expect(String(rows[0]![0])).toContain('新冠疫苗接种覆盖');
+    expect(rows[1]).toEqual([
+      '网格',
+      '编码',
+      '在住人数',
+      '接种≥1剂',
+      '接种≥2剂',
+      '接种≥3剂',
+      '≥1剂比例',
+      '≥2剂比例',
+      '≥3剂比例',
+    ]);
+    const a = recount(tree.gridA);
+    const b = recount(tree.gridB);
+    expect(rows[2]!.slice(0, 6)).toEqual(['甲网格', tree.gridA.code, ...a]);
+    expect(rows[3]!.slice(0, 6)).toEqual(['乙网格', tree.gridB.code, ...b]);
+    const total = a.map((n, i) => n + b[i]!);
+    expect(rows[4]!.slice(0, 6)).toEqual(['合计', tree.village.code, ...total]);
+    expect(rows[4]![6]).toBeCloseTo(total[1]! / total[0]!, 4);
+    expect(total[0]).toBeGreaterThan(0);
+
+    // Worker A's report of grid A: the grid alone, nothing of grid B.
+    const own = rowsOf(
+      await workbookOf((await report(workerA, `node=${tree.gridA.id}&date=${DATE}`)).rawPayload),
+      '疫苗接种',
+    );
+    expect(own.slice(2).map((r) => r.slice(0, 6))).toEqual([
+      ['甲网格', tree.gridA.code, ...a],
+      ['合计', tree.gridA.code, ...a],
+    ]);
   });
 });

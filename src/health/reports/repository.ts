@@ -134,3 +134,40 @@ export async function arrivalsCount(db: Db, nodePath: string, date: string): Pro
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+export interface VaccinationTally {
+  area_id: number;
+  code: string;
+  name: string;
+  persons: number;
+  dose1: number;
+  dose2: number;
+  dose3: number;
+}
+
+/**
+ * Active residents under a node and how many have had at least one, two and three doses, grouped
+ * by the area at `depth` (the grids under a higher node, or the node itself): one grouped query
+ * over persons and person_health.
+ */
+export async function vaccinationByArea(
+  db: Db,
+  nodePath: string,
+  depth: number,
+): Promise<VaccinationTally[]> {
+  const result = await sql<VaccinationTally>`
+    select g.id as area_id, g.code, g.name, s.persons, s.dose1, s.dose2, s.dose3
+    from (
+      select nullif(split_part(p.area_path, '/', ${depth + 2}), '')::int as area_id, count(*)::int as persons,
+        count(*) filter (where ph.vaccination_doses >= 1)::int as dose1,
+        count(*) filter (where ph.vaccination_doses >= 2)::int as dose2,
+        count(*) filter (where ph.vaccination_doses >= 3)::int as dose3
+      from persons p
+      left join person_health ph on ph.person_id = p.id
+      where ${inSubtrees([nodePath], 'p.area_path')} and p.status = 'active'
+      group by 1
+    ) s
+    join areas g on g.id = s.area_id
+    order by g.code`.execute(db);
+  return result.rows;
+}

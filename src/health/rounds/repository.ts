@@ -1,9 +1,18 @@
-import { type Expression, type Insertable, type Selectable, type SqlBool, sql } from 'kysely';
+import {
+  type Expression,
+  type Insertable,
+  type RawBuilder,
+  type Selectable,
+  type SqlBool,
+  sql,
+} from 'kysely';
 import { inSubtrees, prefixUpperBound } from '../../auth/scope.js';
 import type { Db } from '../../auth/context.js';
 import { pageWindow } from '../../core/pagination.js';
 import type { AreaLevel, RoundMarksTable, ScreeningRoundsTable } from '../../db/schema.js';
+import { escapeLike } from '../../hierarchy/repository.js';
 import type { CounterSums } from './counters-repository.js';
+import type { UntestedSort } from './schema.js';
 
 export type RoundRow = Selectable<ScreeningRoundsTable> & {
   area_code: string;
@@ -154,6 +163,69 @@ export interface UntestedRow {
   total: number;
 }
 
+/** What narrows an untested list, already checked against the viewer's scope by the service. */
+export interface UntestedSelection {
+  withinPath: string;
+  /** The viewer's health.read subtrees. */
+  scope: readonly string[];
+  houseId?: number | undefined;
+  tag?: string | undefined;
+  q?: string | undefined;
+  /** "My rows": these subtrees or these houses. */
+  mine?: { paths: readonly string[]; houseIds: readonly number[] } | undefined;
+  sort?: UntestedSort | undefined;
+}
+
+const UNTESTED_ORDER: Record<UntestedSort, RawBuilder<unknown>> = {
+  address: sql`p.area_path, p.current_address, p.name, p.id`,
+  // Code-point order, the same on every database (PGlite has no Chinese collation).
+  name: sql`p.name collate "C", p.id`,
+  lastTest: sql`(select ph.last_test_at from person_health ph where ph.person_id = p.id) asc nulls first, p.id`,
+  area: sql`p.area_path, p.name collate "C", p.id`,
+};
+
+/** The filters of an untested list as one condition on `persons p`. */
+function untestedWhere(
+  round: Pick<Selectable<ScreeningRoundsTable>, 'id' | 'area_path' | 'starts_at' | 'ends_at'>,
+  selection: UntestedSelection,
+) {
+  const parts = [
+    inSubtrees([selection.withinPath], 'p.area_path'),
+    inSubtrees([round.area_path], 'p.area_path'),
+    inSubtrees(selection.scope, 'p.area_path'),
+    sql<SqlBool>`p.status = 'active'`,
+    sql<SqlBool>`not exists (select 1 from health_records t where t.person_id = p.id and t.kind = 'test'
+      and t.occurred_at >= ${round.starts_at} and t.occurred_at < ${round.ends_at})`,
+    sql<SqlBool>`not exists (select 1 from round_marks x where x.round_id = ${round.id} and x.person_id = p.id and x.kind = 'exempt')`,
+  ];
+  if (selection.houseId !== undefined) parts.push(sql<SqlBool>`p.house_id = ${selection.houseId}`);
+  if (selection.tag !== undefined) parts.push(sql<SqlBool>`p.tags @> array[${selection.tag}]::text[]`);
+  if (selection.mine) {
+    const { paths, houseIds } = selection.mine;
+    parts.push(
+      houseIds.length > 0
+        ? sql<SqlBool>`(${inSubtrees(paths, 'p.area_path')} or p.house_id in (${sql.join([...houseIds])}))`
+        : inSubtrees(paths, 'p.area_path'),
+    );
+  }
+  const q = selection.q?.trim();
+  if (q) {
+    const like = `%${escapeLike(q)}%`;
+    const options = [
+      sql<SqlBool>`p.name like ${`${escapeLike(q)}%`}`,
+      sql<SqlBool>`p.current_address like ${like}`,
+      sql<SqlBool>`exists (select 1 from houses h where h.id = p.house_id and h.address like ${like})`,
+    ];
+    // The tail of an ID number or phone as the masks keep it (the ID's last character, the phone's last four).
+    if (/^[0-9Xx]{1,4}$/.test(q)) {
+      const tail = `%${q.toUpperCase()}`;
+      options.push(sql<SqlBool>`p.document_masked like ${tail}`, sql<SqlBool>`p.phone_masked like ${tail}`);
+    }
+    parts.push(sql<SqlBool>`(${sql.join(options, sql` or `)})`);
+  }
+  return sql.join(parts, sql` and `);
+}
+
 /**
  * Persons due and untested in a part of a round: an index range on persons.area_path, then per
  * person one probe of the (person_id, kind, occurred_at) index for a test in the window and one
@@ -163,11 +235,12 @@ export interface UntestedRow {
 export async function untestedPersons(
   db: Db,
   round: Pick<Selectable<ScreeningRoundsTable>, 'id' | 'area_path' | 'starts_at' | 'ends_at'>,
-  withinPath: string,
-  scope: readonly string[],
-  paging: { page?: number | undefined; pageSize?: number | undefined },
+  selection: UntestedSelection,
+  paging: { page?: number | undefined; pageSize?: number | undefined; limit?: number; offset?: number },
 ): Promise<{ rows: UntestedRow[]; page: number; pageSize: number }> {
-  const { page, pageSize, offset } = pageWindow(paging);
+  const window = pageWindow(paging);
+  const limit = paging.limit ?? window.pageSize;
+  const offset = paging.offset ?? window.offset;
   const result = await sql<UntestedRow>`
     select p.id, p.name, p.document_masked, p.phone_masked, p.current_address, p.tags, p.house_id,
       (select h.address from houses h where h.id = p.house_id) as house_address,
@@ -178,25 +251,37 @@ export async function untestedPersons(
          from round_marks m where m.round_id = ${round.id} and m.person_id = p.id) as mark,
       (count(*) over ())::int as total
     from persons p
-    where ${inSubtrees([withinPath], 'p.area_path')} and ${inSubtrees([round.area_path], 'p.area_path')}
-      and ${inSubtrees(scope, 'p.area_path')} and p.status = 'active'
-      and not exists (select 1 from health_records t where t.person_id = p.id and t.kind = 'test'
-                        and t.occurred_at >= ${round.starts_at} and t.occurred_at < ${round.ends_at})
-      and not exists (select 1 from round_marks x where x.round_id = ${round.id} and x.person_id = p.id and x.kind = 'exempt')
-    order by p.area_path, p.current_address, p.name, p.id
-    limit ${pageSize} offset ${offset}`.execute(db);
-  return { rows: result.rows, page, pageSize };
+    where ${untestedWhere(round, selection)}
+    order by ${UNTESTED_ORDER[selection.sort ?? 'address']}
+    limit ${limit} offset ${offset}`.execute(db);
+  return { rows: result.rows, page: window.page, pageSize: window.pageSize };
 }
 
-/** The total alone, for a page past the end (the window count comes with rows only). */
+/** The total alone, for a page past the end (the window count comes with rows only) and before an export. */
 export async function countUntested(
   db: Db,
   round: Pick<Selectable<ScreeningRoundsTable>, 'id' | 'area_path' | 'starts_at' | 'ends_at'>,
-  withinPath: string,
-  scope: readonly string[],
+  selection: UntestedSelection,
 ): Promise<number> {
-  const first = await untestedPersons(db, round, withinPath, scope, { page: 1, pageSize: 1 });
-  return first.rows[0]?.total ?? 0;
+  const result = await sql<{ n: number }>`
+    select count(*)::int as n from persons p where ${untestedWhere(round, selection)}`.execute(db);
+  return Number(result.rows[0]?.n ?? 0);
+}
+
+/** The caller's 包片包户 responsibilities: areas (whole) and houses, for "my rows". */
+export async function responsibilitiesOf(
+  db: Db,
+  userId: number,
+): Promise<{ paths: string[]; houseIds: number[] }> {
+  const rows = await db
+    .selectFrom('responsibilities')
+    .select(['area_path', 'house_id'])
+    .where('user_id', '=', userId)
+    .execute();
+  return {
+    paths: rows.filter((r) => r.house_id === null).map((r) => r.area_path),
+    houseIds: rows.flatMap((r) => (r.house_id === null ? [] : [r.house_id])),
+  };
 }
 
 export interface PersonPlace {

@@ -1,7 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errors, IdParams } from '../../core/schemas.js';
+import { PassThrough } from 'node:stream';
 import {
+  BulkMarkBody,
+  BulkMarkResult,
   CreateRoundBody,
   GridCoverage,
   MarkBody,
@@ -12,6 +15,7 @@ import {
   RoundPage,
   RoundQuery,
   RoundView,
+  UntestedFilter,
   UntestedPage,
   UntestedQuery,
 } from './schema.js';
@@ -23,6 +27,7 @@ export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['screening'];
   const read = app.requireRight('health.read');
   const write = app.requireRight('health.write');
+  const manage = app.requireRight('health.manage');
   const tx = app.db.transaction.bind(app.db);
 
   app.post(
@@ -35,7 +40,7 @@ export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: CreateRoundBody,
         response: { 201: RoundView, ...errors(400, 401, 403, 404) },
       },
-      preHandler: write,
+      preHandler: manage,
     },
     async (request, reply) =>
       reply
@@ -83,7 +88,7 @@ export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: IdParams,
         response: { 200: RoundView, ...errors(401, 403, 404, 409) },
       },
-      preHandler: write,
+      preHandler: manage,
     },
     async (request) => tx().execute((trx) => service.closeRound(trx, request.actor(), request.params.id)),
   );
@@ -134,6 +139,61 @@ export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preHandler: read,
     },
     async (request) => service.untestedList(app.db, request.actor(), request.params.id, request.query),
+  );
+
+  app.get(
+    '/api/rounds/:id/untested.xlsx',
+    {
+      schema: {
+        operationId: 'exportUntestedPersons',
+        tags,
+        summary: `The untested list with the same filters as XLSX, masked, at most ${service.UNTESTED_EXPORT_LIMIT} rows (422 UNTESTED_EXPORT_TOO_LARGE beyond); audited`,
+        params: IdParams,
+        querystring: UntestedFilter,
+        response: { ...errors(400, 401, 403, 404, 422) },
+      },
+      preHandler: read,
+    },
+    async (request, reply) => {
+      const prepared = await service.prepareUntestedExport(
+        app.db,
+        request.actor(),
+        request.params.id,
+        request.query,
+      );
+      const stream = new PassThrough();
+      prepared.write(stream).catch((error: unknown) => {
+        request.log.error({ err: error }, 'untested export failed');
+        stream.destroy(error as Error);
+      });
+      const name = `未检人员-${prepared.round.name}-${prepared.areaName}.xlsx`;
+      return reply
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header(
+          'content-disposition',
+          `attachment; filename="untested-${prepared.round.id}.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`,
+        )
+        .header('cache-control', 'no-store')
+        .send(stream);
+    },
+  );
+
+  app.post(
+    '/api/rounds/:id/marks',
+    {
+      schema: {
+        operationId: 'bulkMarkRoundPersons',
+        tags,
+        summary:
+          'Mark up to 200 persons of the list at once with the same exemption or outcome; all or none (one person outside your area refuses the batch); each audited',
+        params: IdParams,
+        body: BulkMarkBody,
+        response: { 200: BulkMarkResult, ...errors(400, 401, 403, 404, 409) },
+      },
+      preHandler: write,
+    },
+    async (request) =>
+      tx().execute((trx) => service.bulkMark(trx, request.actor(), request.params.id, request.body)),
   );
 
   app.put(

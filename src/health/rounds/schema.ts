@@ -2,7 +2,7 @@ import { AreaLevel } from '../../core/closed-schemas.js';
 import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../../core/pagination.js';
 import { Id, RequiredText } from '../../core/schemas.js';
-import { EXEMPT_REASONS, MARK_KINDS, OUTCOME_REASONS } from '../../core/vocabulary.js';
+import { EXEMPT_REASONS, MARK_KINDS, OUTCOME_REASONS, PERSON_TAGS } from '../../core/vocabulary.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -155,20 +155,61 @@ export type MarkBody = Static<typeof MarkBody>;
 
 export const MarkParams = Type.Object({ id: Id(), personId: Id() }, { $id: 'MarkParams' });
 
-export const UntestedQuery = Type.Intersect(
-  [
-    PageQuery,
-    Type.Object({
-      within: Type.Optional(
-        Id({
-          description: 'Area to list (default: the round’s area, or your area in it)',
-        }),
-      ),
-    }),
-  ],
-  { $id: 'UntestedQuery' },
+/** Orders of the untested list: by place (area, address, name), name, the oldest last test first, or area then name. */
+export const UNTESTED_SORTS = ['address', 'name', 'lastTest', 'area'] as const;
+export type UntestedSort = (typeof UNTESTED_SORTS)[number];
+
+/** What narrows the untested list and its export: the area (grid, micro-grid, row cell), house, tag, text, mine. */
+export const UntestedFilter = Type.Object(
+  {
+    within: Type.Optional(
+      Id({
+        description:
+          'Area to list: a grid, micro-grid or row cell (default: the round’s area, or your area in it)',
+      }),
+    ),
+    houseId: Type.Optional(Id({ description: 'Only the residents of this house' })),
+    // Unnamed: a query parameter cannot point at a named schema.
+    tag: Type.Optional(Type.Enum(PERSON_TAGS)),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 50,
+        description:
+          'Name (its beginning), the tail of the ID number or phone as masked ("1234"), or part of the address',
+      }),
+    ),
+    mine: Type.Optional(
+      Type.Boolean({
+        description:
+          'Only my rows: the areas where I hold a field role (health.write) and the areas and houses I answer for (包片包户)',
+      }),
+    ),
+    sort: Type.Optional(Type.Enum(UNTESTED_SORTS, { default: 'address' })),
+  },
+  { $id: 'UntestedFilter' },
 );
+export type UntestedFilter = Static<typeof UntestedFilter>;
+
+export const UntestedQuery = Type.Intersect([PageQuery, UntestedFilter], { $id: 'UntestedQuery' });
 export type UntestedQuery = Static<typeof UntestedQuery>;
+
+export const BulkMarkBody = Type.Object(
+  {
+    personIds: Type.Array(Id(), { minItems: 1, maxItems: 200, uniqueItems: true }),
+    kind: MarkBody.properties.kind,
+    reason: MarkBody.properties.reason,
+    note: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { $id: 'BulkMarkBody', additionalProperties: false },
+);
+export type BulkMarkBody = Static<typeof BulkMarkBody>;
+
+export const BulkMarkResult = Type.Object(
+  { marked: Type.Integer(), marks: Type.Array(MarkView) },
+  { $id: 'BulkMarkResult' },
+);
+export type BulkMarkResult = Static<typeof BulkMarkResult>;
 
 export const UntestedPerson = Type.Object(
   {

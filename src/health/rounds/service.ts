@@ -5,7 +5,10 @@ import { AppError, conflict, forbidden, invalid, notFound } from '../../core/err
 import type { PageOf } from '../../core/pagination.js';
 import { findAreaInScope } from '../../hierarchy/repository.js';
 import { levelIndex } from '../../hierarchy/codes.js';
-import type { Level } from '../../core/vocabulary.js';
+import type { Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import type { Level, MARK_REASONS, PersonTag } from '../../core/vocabulary.js';
+import { TAG_LABELS } from '../../register-import/values.js';
 import {
   type Coverage,
   initialiseRound,
@@ -26,6 +29,9 @@ import {
   OUTCOME_REASONS,
   type RoundQuery,
   type RoundView,
+  type BulkMarkBody,
+  type BulkMarkResult,
+  type UntestedFilter,
   type UntestedPerson,
   type UntestedQuery,
 } from './schema.js';
@@ -106,7 +112,7 @@ async function nodeOf(db: Db, viewer: Viewer, round: RoundRow, areaId: number | 
 export async function createRound(db: Db, actor: Actor, body: CreateRoundBody): Promise<RoundView> {
   const area = await findAreaInScope(db, actor.viewer, 'health.read', body.areaId);
   if (!area) throw notFound('AREA_NOT_FOUND', `Area ${body.areaId} does not exist or is outside your area`);
-  if (!can(actor.viewer, 'health.write', area.path))
+  if (!can(actor.viewer, 'health.manage', area.path))
     throw forbidden('You may view screening here but not start a round');
   if (area.retired_at) throw invalid('AREA_RETIRED', `Area ${area.code} is retired`);
   const startsAt = new Date(body.startsAt);
@@ -166,7 +172,7 @@ export async function getRound(db: Db, actor: Actor, id: number): Promise<RoundV
 /** Closes a round: from now on nothing changes its counters (they are its final figures). */
 export async function closeRound(db: Db, actor: Actor, id: number): Promise<RoundView> {
   const round = await visibleRound(db, actor.viewer, id);
-  if (!can(actor.viewer, 'health.write', round.area_path))
+  if (!can(actor.viewer, 'health.manage', round.area_path))
     throw forbidden('Only someone who may run screening over the whole round can close it');
   if (round.status === 'closed' || !(await repo.closeRound(db, id, viewerName(actor.viewer), actor.now())))
     throw conflict('ROUND_CLOSED', `Round ${id} is already closed`);
@@ -227,6 +233,67 @@ export async function gridCoverage(db: Db, actor: Actor, id: number): Promise<Gr
   };
 }
 
+/**
+ * What an untested list shows: the node (asked for, or the round's area / the viewer's part of it)
+ * and the filters. "Mine" is where the viewer does field work: the areas of their health.write
+ * roles and the areas and houses they answer for (包片包户).
+ */
+async function untestedSelection(
+  db: Db,
+  viewer: Viewer,
+  round: RoundRow,
+  query: UntestedFilter,
+): Promise<{ within: { path: string; name: string; code: string }; selection: repo.UntestedSelection }> {
+  const within = await nodeOf(db, viewer, round, query.within);
+  let mine: repo.UntestedSelection['mine'];
+  if (query.mine) {
+    const own = viewer.kind === 'user' ? await repo.responsibilitiesOf(db, viewer.userId) : undefined;
+    mine = {
+      paths: [...scopePaths(viewer, 'health.write'), ...(own?.paths ?? [])],
+      houseIds: own?.houseIds ?? [],
+    };
+  }
+  return {
+    within,
+    selection: {
+      withinPath: within.path,
+      scope: readScope(viewer),
+      houseId: query.houseId,
+      tag: query.tag,
+      q: query.q,
+      mine,
+      sort: query.sort,
+    },
+  };
+}
+
+function presentUntested(roundId: number, r: repo.UntestedRow): UntestedPerson {
+  return {
+    personId: r.id,
+    name: r.name,
+    documentMasked: r.document_masked,
+    phoneMasked: r.phone_masked,
+    address: r.house_address ?? r.current_address,
+    house:
+      r.house_id !== null && r.house_address !== null ? { id: r.house_id, address: r.house_address } : null,
+    area: r.area ?? { id: 0, code: '', name: '' },
+    tags: r.tags,
+    lastTestAt: r.last_test ? new Date(r.last_test.at).toISOString() : null,
+    lastTestResult: r.last_test?.result ?? null,
+    mark: r.mark
+      ? {
+          roundId,
+          personId: r.id,
+          kind: r.mark.kind,
+          reason: r.mark.reason,
+          note: r.mark.note,
+          markedBy: r.mark.by,
+          markedAt: new Date(r.mark.at).toISOString(),
+        }
+      : null,
+  };
+}
+
 /** A worker's list: persons due and still untested (and not exempt) in a part of the round, masked. */
 export async function untestedList(
   db: Db,
@@ -235,40 +302,136 @@ export async function untestedList(
   query: UntestedQuery,
 ): Promise<PageOf<UntestedPerson>> {
   const round = await visibleRound(db, actor.viewer, id);
-  const within = await nodeOf(db, actor.viewer, round, query.within);
-  const scope = readScope(actor.viewer);
-  const result = await repo.untestedPersons(db, round, within.path, scope, query);
+  const { selection } = await untestedSelection(db, actor.viewer, round, query);
+  const result = await repo.untestedPersons(db, round, selection, query);
   const total =
-    result.rows[0]?.total ?? (result.page > 1 ? await repo.countUntested(db, round, within.path, scope) : 0);
+    result.rows[0]?.total ?? (result.page > 1 ? await repo.countUntested(db, round, selection) : 0);
   return {
     page: result.page,
     pageSize: result.pageSize,
     total: Number(total),
-    items: result.rows.map((r) => ({
-      personId: r.id,
-      name: r.name,
-      documentMasked: r.document_masked,
-      phoneMasked: r.phone_masked,
-      address: r.house_address ?? r.current_address,
-      house:
-        r.house_id !== null && r.house_address !== null ? { id: r.house_id, address: r.house_address } : null,
-      area: r.area ?? { id: 0, code: '', name: '' },
-      tags: r.tags,
-      lastTestAt: r.last_test ? new Date(r.last_test.at).toISOString() : null,
-      lastTestResult: r.last_test?.result ?? null,
-      mark: r.mark
-        ? {
-            roundId: round.id,
-            personId: r.id,
-            kind: r.mark.kind,
-            reason: r.mark.reason,
-            note: r.mark.note,
-            markedBy: r.mark.by,
-            markedAt: new Date(r.mark.at).toISOString(),
-          }
-        : null,
-    })),
+    items: result.rows.map((r) => presentUntested(round.id, r)),
   };
+}
+
+/** The most rows one untested export holds: a row cell's or a grid's list, not a township's. */
+export const UNTESTED_EXPORT_LIMIT = 5000;
+const EXPORT_PAGE = 1000;
+
+const MARK_REASON_LABELS: Record<(typeof MARK_REASONS)[number], string> = {
+  bedridden: '卧床',
+  infant: '婴幼儿',
+  away: '外出',
+  other: '其他',
+  refused: '拒检',
+  tested_elsewhere: '已在外地检测',
+  unreachable: '联系不上',
+  scheduled: '已约检',
+};
+
+/**
+ * The untested list as XLSX, with the list's filters: ID numbers and phones masked as on screen,
+ * at most UNTESTED_EXPORT_LIMIT rows (beyond: 422 with the total, before anything is written).
+ * The audit entry (filters and row count) is written before any row leaves.
+ */
+export async function prepareUntestedExport(
+  db: Db,
+  actor: Actor,
+  id: number,
+  query: UntestedFilter,
+): Promise<{ round: RoundView; areaName: string; count: number; write(output: Writable): Promise<void> }> {
+  const round = await visibleRound(db, actor.viewer, id);
+  const { within, selection } = await untestedSelection(db, actor.viewer, round, query);
+  const count = await repo.countUntested(db, round, selection);
+  if (count > UNTESTED_EXPORT_LIMIT)
+    throw new AppError(
+      'UNTESTED_EXPORT_TOO_LARGE',
+      422,
+      `The list holds ${count} persons; at most ${UNTESTED_EXPORT_LIMIT} can be exported at once`,
+      undefined,
+      { total: count, limit: UNTESTED_EXPORT_LIMIT },
+    );
+  await recordAudit(db, actor, {
+    action: 'round.export_untested',
+    entityType: 'screening_round',
+    entityId: round.id,
+    areaPath: within.path,
+    after: {
+      within: within.code,
+      houseId: query.houseId ?? null,
+      tag: query.tag ?? null,
+      q: query.q ?? null,
+      mine: query.mine === true,
+      sort: query.sort ?? 'address',
+      rows: count,
+      masked: true,
+    },
+  });
+  return {
+    round: presentRound(round),
+    areaName: within.name,
+    count,
+    async write(output) {
+      const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+        stream: output,
+        useStyles: true,
+        useSharedStrings: false,
+      });
+      const sheet = workbook.addWorksheet('未检人员', { views: [{ state: 'frozen', ySplit: 2 }] });
+      const columns = [
+        { header: '区域', width: 16 },
+        { header: '编码', width: 20 },
+        { header: '姓名', width: 10 },
+        { header: '证件号码', width: 22 },
+        { header: '联系电话', width: 16 },
+        { header: '地址', width: 32 },
+        { header: '标签', width: 16 },
+        { header: '最近检测', width: 18 },
+        { header: '标记', width: 14 },
+        { header: '备注', width: 20 },
+      ];
+      sheet.columns = columns.map((c) => ({ width: c.width }));
+      const title = sheet.addRow([
+        `${round.name} · ${within.name}（${within.code}）未检人员名单 · 共 ${count} 人（已脱敏）`,
+      ]);
+      title.font = { bold: true, size: 14 };
+      sheet.mergeCells(1, 1, 1, columns.length);
+      title.commit();
+      const header = sheet.addRow(columns.map((c) => c.header));
+      header.font = { bold: true };
+      header.commit();
+      for (let offset = 0; offset < count; offset += EXPORT_PAGE) {
+        const { rows } = await repo.untestedPersons(db, round, selection, { limit: EXPORT_PAGE, offset });
+        for (const r of rows) {
+          const p = presentUntested(round.id, r);
+          sheet
+            .addRow([
+              p.area.name,
+              p.area.code,
+              p.name,
+              p.documentMasked,
+              p.phoneMasked ?? '',
+              p.address ?? '',
+              p.tags.map((t) => TAG_LABELS[t as PersonTag] ?? t).join('、'),
+              p.lastTestAt ? chinaTime(p.lastTestAt) : '',
+              p.mark
+                ? (MARK_REASON_LABELS[p.mark.reason as keyof typeof MARK_REASON_LABELS] ?? p.mark.reason)
+                : '',
+              p.mark?.note ?? '',
+            ])
+            .commit();
+        }
+        if (rows.length < EXPORT_PAGE) break;
+      }
+      sheet.commit();
+      await workbook.commit();
+    },
+  };
+}
+
+/** "2026-12-08 09:30" in China time, as the lists print it. */
+function chinaTime(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 /** The round (open) and the person (in it, in the viewer's scope, writable) a mark is about. */
@@ -350,4 +513,27 @@ export async function removeMark(db: Db, actor: Actor, roundId: number, personId
     areaPath: person.area_path,
     before: { kind: before.kind, reason: before.reason, note: before.note },
   });
+}
+
+/**
+ * Marks many persons of the list at once (the same exemption or outcome). Called in one
+ * transaction: a person outside the caller's area, not in the round or not due refuses the whole
+ * batch with that person's error, so nothing is half-marked. Each mark is audited as one.
+ */
+export async function bulkMark(
+  db: Db,
+  actor: Actor,
+  roundId: number,
+  body: BulkMarkBody,
+): Promise<BulkMarkResult> {
+  const marks: MarkView[] = [];
+  for (const personId of body.personIds)
+    marks.push(
+      await setMark(db, actor, roundId, personId, {
+        kind: body.kind,
+        reason: body.reason,
+        ...(body.note === undefined ? {} : { note: body.note }),
+      }),
+    );
+  return { marked: marks.length, marks };
 }

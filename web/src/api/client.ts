@@ -4,7 +4,14 @@
 // multipart uploads, file downloads, the live feed — are the few special cases below.
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { FieldProblem } from '../../../src/i18n/problem-codes';
-import type { AreaView, FeedEvent, ImportJobView, ImportPreview, PublicReportReceipt } from './model';
+import type {
+  AreaView,
+  FeedBatchView,
+  FeedEvent,
+  ImportJobView,
+  ImportPreview,
+  PublicReportReceipt,
+} from './model';
 import type { paths } from './schema.gen';
 import type { ImportKind } from './vocabulary';
 
@@ -197,6 +204,9 @@ function photoForm(fields: Record<string, string | number | undefined>, photos: 
   return form;
 }
 
+/** What a health-data upload is about (tests, vaccinations…), as the import URL names it. */
+export type FeedKind = FeedBatchView['kind'];
+
 /** What a lead-list upload answers (multipart, so outside the typed client). */
 type LeadImportAnswer = paths['/api/leads/import']['post']['responses'][200]['content']['application/json'];
 
@@ -317,6 +327,17 @@ export const api = Object.assign(typed, {
       if (mapping) form.append('mapping', JSON.stringify(mapping));
       form.append('file', file);
       return upload<ImportJobView>(`/imports/${kind}`, form);
+    },
+  },
+
+  health: {
+    /** A health-data file (XLSX, or CSV in UTF-8/GBK) for the background import; poll the batch it answers. */
+    upload: (kind: FeedKind, file: File, areaId?: number) => {
+      const form = new FormData();
+      // Fields before the file: the server reads the multipart stream in order.
+      if (areaId !== undefined) form.append('areaId', String(areaId));
+      form.append('file', file);
+      return upload<FeedBatchView>(`/health/imports/${kind}`, form);
     },
   },
 

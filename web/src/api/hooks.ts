@@ -8,6 +8,7 @@ import type {
   CodeQuery,
   ContactQuery,
   CoverageQuery,
+  FeedBatchQuery,
   HealthInboxQuery,
   HouseQuery,
   KeyPersonQuery,
@@ -180,6 +181,33 @@ export function useImportJob(id: string | null) {
   }, [running, job.loading, job.data]);
   return job;
 }
+
+/** A feed batch (an uploaded health-data file), polled until it is done or failed. */
+export function useFeedBatch(id: number | null) {
+  const [tick, setTick] = useState(0);
+  const batch = useResource(
+    (signal) =>
+      id === null
+        ? Promise.resolve(null)
+        : call(api.GET('/api/feeds/batches/{id}', { params: { path: { id } }, signal })),
+    [id, tick],
+  );
+  const status = batch.data?.status;
+  const running =
+    status === 'received' || status === 'processing' || (id !== null && !batch.data && !batch.error);
+  useEffect(() => {
+    if (!running || batch.loading) return;
+    const timer = setTimeout(() => setTick((n) => n + 1), IMPORT_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [running, batch.loading, batch.data]);
+  return batch;
+}
+
+export const useFeedBatches = (query: FeedBatchQuery, version = 0) =>
+  useResource(
+    (signal) => call(api.GET('/api/feeds/batches', { params: { query }, signal })),
+    [JSON.stringify(query), version],
+  );
 
 // ---- Epidemic prevention ----
 

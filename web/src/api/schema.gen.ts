@@ -1393,6 +1393,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/feeds/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pushed batches and uploaded files of your area (and your own uploads), newest first: status, counts, who sent them */
+        get: operations["listFeedBatches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/feeds/batches/{id}": {
         parameters: {
             query?: never;
@@ -1402,6 +1419,23 @@ export interface paths {
         };
         /** Status, counts and per-record rejects of a pushed batch or uploaded file (the token that sent it, the uploader, or health staff of its area) */
         get: operations["getFeedBatch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/feeds/batches/{id}/rejects.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rejected rows of a batch as XLSX (row, column, code, problem), as the CLI writes them */
+        get: operations["downloadFeedBatchRejects"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3177,6 +3211,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/rounds/{id}/marks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark up to 200 persons of the list at once with the same exemption or outcome; all or none (one person outside your area refuses the batch); each audited */
+        post: operations["bulkMarkRoundPersons"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/rounds/{id}/marks/{personId}": {
         parameters: {
             query?: never;
@@ -3204,6 +3255,23 @@ export interface paths {
         };
         /** Persons due and not yet tested (nor exempt) in an area of the round: name, masked ID and phone, address, last test, outcome mark */
         get: operations["listUntestedPersons"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rounds/{id}/untested.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The untested list with the same filters as XLSX, masked, at most 5000 rows (422 UNTESTED_EXPORT_TOO_LARGE beyond); audited */
+        get: operations["exportUntestedPersons"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4282,7 +4350,7 @@ export interface components {
             actor: string;
             ip: string | null;
             /** @enum {unknown} */
-            action: "access_code.issue" | "access_code.issue_area" | "access_code.labels" | "access_code.revoke" | "announcement.create" | "announcement.publish" | "announcement.update" | "announcement.withdraw" | "area.create" | "area.import" | "area.move" | "area.retire" | "area.update" | "auth.locale_changed" | "auth.locked" | "auth.login" | "auth.login_failed" | "auth.mfa_enrolled" | "auth.mfa_recovery_used" | "auth.password_changed" | "camera.create" | "camera.retire" | "camera.token_issue" | "camera.update" | "checkpoint.check" | "checkpoint.create" | "checkpoint.duty_sign_in" | "checkpoint.duty_sign_out" | "checkpoint.identify" | "checkpoint.retire" | "checkpoint.shift.create" | "checkpoint.shift.delete" | "checkpoint.update" | "contacts.find" | "contacts.leads" | "demo.seed" | "event_category.create" | "event_category.retire" | "event_category.update" | "health.feed.receive" | "health.import" | "health.unmatched.dismiss" | "health.unmatched.match" | "house.create" | "house.import" | "house.update" | "key_person.create" | "key_person.end" | "key_person.flag" | "key_person.transfer" | "key_person.update" | "keys.rotate" | "lead.create" | "lead.import" | "lead.reveal" | "lead.route" | "lead.verify" | "notification.preferences.update" | "pass.apply" | "pass.approve" | "pass.issue" | "pass.key_create" | "pass.key_rotate" | "pass.print" | "pass.reject" | "pass.revoke" | "pending_change.confirm" | "pending_change.reject" | "person.call" | "person.depart" | "person.export" | "person.import" | "person.import.rejects" | "person.lookup" | "person.lookup_refused" | "person.merge" | "person.move" | "person.register" | "person.reveal" | "person.search_number" | "person.update" | "place.create" | "report.daily.export" | "responsibility.create" | "responsibility.delete" | "review.export" | "round.close" | "round.create" | "round.mark" | "round.rebuild_counters" | "round.unmark" | "service_request.accept" | "service_request.cancel" | "service_request.close" | "service_request.contact.reveal" | "service_request.create" | "service_request.deliver" | "service_request.reassign" | "service_resource.create" | "service_resource.retire" | "service_resource.update" | "sweep.assign" | "sweep.close" | "sweep.create" | "sweep.visit" | "team.create" | "team.member.remove" | "team.member.set" | "team.retire" | "team.update" | "tenancy.create" | "token.create" | "token.revoke" | "unit.create" | "unit.import" | "unit.retire" | "user.assignment_add" | "user.assignment_remove" | "user.create" | "user.mfa_reset" | "user.password_reset" | "user.update" | "vehicle.check" | "vehicle.trails_import" | "visit.record" | "volunteer.assign" | "volunteer.unassign" | "work_calendar.delete" | "work_calendar.set";
+            action: "access_code.issue" | "access_code.issue_area" | "access_code.labels" | "access_code.revoke" | "announcement.create" | "announcement.publish" | "announcement.update" | "announcement.withdraw" | "area.create" | "area.import" | "area.move" | "area.retire" | "area.update" | "auth.locale_changed" | "auth.locked" | "auth.login" | "auth.login_failed" | "auth.mfa_enrolled" | "auth.mfa_recovery_used" | "auth.password_changed" | "camera.create" | "camera.retire" | "camera.token_issue" | "camera.update" | "checkpoint.check" | "checkpoint.create" | "checkpoint.duty_sign_in" | "checkpoint.duty_sign_out" | "checkpoint.identify" | "checkpoint.retire" | "checkpoint.shift.create" | "checkpoint.shift.delete" | "checkpoint.update" | "contacts.find" | "contacts.leads" | "demo.seed" | "event_category.create" | "event_category.retire" | "event_category.update" | "health.feed.receive" | "health.import" | "health.unmatched.dismiss" | "health.unmatched.match" | "house.create" | "house.import" | "house.update" | "key_person.create" | "key_person.end" | "key_person.flag" | "key_person.transfer" | "key_person.update" | "keys.rotate" | "lead.create" | "lead.import" | "lead.reveal" | "lead.route" | "lead.verify" | "notification.preferences.update" | "pass.apply" | "pass.approve" | "pass.issue" | "pass.key_create" | "pass.key_rotate" | "pass.print" | "pass.reject" | "pass.revoke" | "pending_change.confirm" | "pending_change.reject" | "person.call" | "person.depart" | "person.export" | "person.import" | "person.import.rejects" | "person.lookup" | "person.lookup_refused" | "person.merge" | "person.move" | "person.register" | "person.reveal" | "person.search_number" | "person.update" | "place.create" | "report.daily.export" | "responsibility.create" | "responsibility.delete" | "review.export" | "round.close" | "round.create" | "round.export_untested" | "round.mark" | "round.rebuild_counters" | "round.unmark" | "service_request.accept" | "service_request.cancel" | "service_request.close" | "service_request.contact.reveal" | "service_request.create" | "service_request.deliver" | "service_request.reassign" | "service_resource.create" | "service_resource.retire" | "service_resource.update" | "sweep.assign" | "sweep.close" | "sweep.create" | "sweep.visit" | "team.create" | "team.member.remove" | "team.member.set" | "team.retire" | "team.update" | "tenancy.create" | "token.create" | "token.revoke" | "unit.create" | "unit.import" | "unit.retire" | "user.assignment_add" | "user.assignment_remove" | "user.create" | "user.mfa_reset" | "user.password_reset" | "user.update" | "vehicle.check" | "vehicle.lookup" | "vehicle.trails_import" | "visit.record" | "volunteer.assign" | "volunteer.unassign" | "work_calendar.delete" | "work_calendar.set";
             entityType: components["schemas"]["EntityType"];
             entityId: string | null;
             before: unknown;
@@ -4331,6 +4399,24 @@ export interface components {
             houses: number;
             issued: number;
             alreadyHad: number;
+        };
+        BulkMarkBody: {
+            personIds: number[];
+            /**
+             * @description exempt: not due this round (counts as exempt); outcome: what happened, still untested
+             * @enum {unknown}
+             */
+            kind: "exempt" | "outcome";
+            /**
+             * @description exempt: bedridden, infant, away, other; outcome: refused, tested_elsewhere, unreachable, scheduled
+             * @enum {unknown}
+             */
+            reason: "bedridden" | "infant" | "away" | "other" | "refused" | "tested_elsewhere" | "unreachable" | "scheduled";
+            note?: string;
+        };
+        BulkMarkResult: {
+            marked: number;
+            marks: components["schemas"]["MarkView"][];
         };
         CalendarDayBody: {
             /**
@@ -5584,6 +5670,58 @@ export interface components {
             idNumber?: string;
         };
         FaceReadsBody: components["schemas"]["FaceRead"] | components["schemas"]["FaceRead"][];
+        FeedBatchList: {
+            items: components["schemas"]["FeedBatchSummary"][];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        FeedBatchQuery: {
+            /** @default 1 */
+            page?: number;
+            /** @default 50 */
+            pageSize?: number;
+            /** @description Only batches of this area’s subtree */
+            within?: number;
+            /** @enum {unknown} */
+            kind?: "tests" | "vaccinations" | "temperatures" | "healthcodes" | "riskareas";
+        };
+        FeedBatchSummary: {
+            batchId: number;
+            /** @enum {unknown} */
+            kind: "tests" | "vaccinations" | "temperatures" | "healthcodes" | "riskareas";
+            source: string;
+            /** @enum {unknown} */
+            channel: "file" | "push";
+            /** @enum {unknown} */
+            status: "received" | "processing" | "done" | "failed";
+            area: {
+                id: number;
+                code: string;
+                name: string;
+                path: string;
+            };
+            fileName: string | null;
+            /** @description Rows read so far */
+            processed: number;
+            bytesRead: number;
+            totalBytes: number | null;
+            inserted: number;
+            updated: number;
+            unchanged: number;
+            matched: number;
+            unmatched: number;
+            rejectedTotal: number;
+            /** @description The uploader’s display name, or the name of the token that pushed it */
+            sentBy: string | null;
+            /** @description Why it failed, in the reader's language */
+            error: string | null;
+            errorCode: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+        };
         FeedBatchView: {
             batchId: number;
             /** @enum {unknown} */
@@ -7433,7 +7571,7 @@ export interface components {
             reason?: string;
         };
         /** @enum {unknown} */
-        Right: "area.read" | "area.manage" | "user.read" | "user.manage" | "audit.read" | "person.read" | "person.write" | "person.reveal" | "person.export" | "health.read" | "health.write" | "event.read" | "event.handle" | "event.dispatch" | "service.handle" | "service.manage" | "event.configure" | "announcement.write" | "team.manage" | "review.read" | "token.manage" | "checkpoint.read" | "checkpoint.check" | "checkpoint.manage" | "pass.issue";
+        Right: "area.read" | "area.manage" | "user.read" | "user.manage" | "audit.read" | "person.read" | "person.write" | "person.reveal" | "person.export" | "health.read" | "health.write" | "health.manage" | "event.read" | "event.handle" | "event.dispatch" | "service.handle" | "service.manage" | "event.configure" | "announcement.write" | "team.manage" | "review.read" | "token.manage" | "checkpoint.read" | "checkpoint.check" | "checkpoint.manage" | "pass.issue";
         RiskAreaList: {
             items: components["schemas"]["RiskAreaView"][];
         };
@@ -8218,6 +8356,23 @@ export interface components {
         UnreadCount: {
             count: number;
         };
+        UntestedFilter: {
+            /** @description Area to list: a grid, micro-grid or row cell (default: the round’s area, or your area in it) */
+            within?: number;
+            /** @description Only the residents of this house */
+            houseId?: number;
+            /** @enum {unknown} */
+            tag?: "elderly_alone" | "elderly" | "disabled" | "pregnant" | "bedridden" | "infant" | "chronic_disease" | "low_income" | "veteran" | "key_youth";
+            /** @description Name (its beginning), the tail of the ID number or phone as masked ("1234"), or part of the address */
+            q?: string;
+            /** @description Only my rows: the areas where I hold a field role (health.write) and the areas and houses I answer for (包片包户) */
+            mine?: boolean;
+            /**
+             * @default address
+             * @enum {unknown}
+             */
+            sort?: "address" | "name" | "lastTest" | "area";
+        };
         UntestedPage: {
             items: components["schemas"]["UntestedPerson"][];
             page: number;
@@ -8251,10 +8406,7 @@ export interface components {
             page?: number;
             /** @default 50 */
             pageSize?: number;
-        } & {
-            /** @description Area to list (default: the round’s area, or your area in it) */
-            within?: number;
-        };
+        } & components["schemas"]["UntestedFilter"];
         UpdateAnnouncementBody: {
             kind?: components["schemas"]["AnnouncementKind"];
             title?: string;
@@ -14346,6 +14498,68 @@ export interface operations {
             };
         };
     };
+    listFeedBatches: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                /** @description Only batches of this area’s subtree */
+                within?: number;
+                kind?: "tests" | "vaccinations" | "temperatures" | "healthcodes" | "riskareas";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedBatchList"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     getFeedBatch: {
         parameters: {
             query?: never;
@@ -14366,6 +14580,37 @@ export interface operations {
                     "application/json": components["schemas"]["FeedBatchView"];
                 };
             };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    downloadFeedBatchRejects: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
             /** @description Default Response */
             401: {
                 headers: {
@@ -21122,6 +21367,77 @@ export interface operations {
             };
         };
     };
+    bulkMarkRoundPersons: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkMarkBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkMarkResult"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     markRoundPerson: {
         parameters: {
             query?: never;
@@ -21277,8 +21593,16 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
-                /** @description Area to list (default: the round’s area, or your area in it) */
+                /** @description Area to list: a grid, micro-grid or row cell (default: the round’s area, or your area in it) */
                 within?: number;
+                /** @description Only the residents of this house */
+                houseId?: number;
+                tag?: "elderly_alone" | "elderly" | "disabled" | "pregnant" | "bedridden" | "infant" | "chronic_disease" | "low_income" | "veteran" | "key_youth";
+                /** @description Name (its beginning), the tail of the ID number or phone as masked ("1234"), or part of the address */
+                q?: string;
+                /** @description Only my rows: the areas where I hold a field role (health.write) and the areas and houses I answer for (包片包户) */
+                mine?: boolean;
+                sort?: "address" | "name" | "lastTest" | "area";
             };
             header?: never;
             path: {
@@ -21326,6 +21650,75 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    exportUntestedPersons: {
+        parameters: {
+            query?: {
+                /** @description Area to list: a grid, micro-grid or row cell (default: the round’s area, or your area in it) */
+                within?: number;
+                /** @description Only the residents of this house */
+                houseId?: number;
+                tag?: "elderly_alone" | "elderly" | "disabled" | "pregnant" | "bedridden" | "infant" | "chronic_disease" | "low_income" | "veteran" | "key_youth";
+                /** @description Name (its beginning), the tail of the ID number or phone as masked ("1234"), or part of the address */
+                q?: string;
+                /** @description Only my rows: the areas where I hold a field role (health.write) and the areas and houses I answer for (包片包户) */
+                mine?: boolean;
+                sort?: "address" | "name" | "lastTest" | "area";
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

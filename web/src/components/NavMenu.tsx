@@ -56,6 +56,7 @@ const SECTIONS: Array<[string, string]> = [
   ['/key-persons', '/key-persons'],
   ['/leads', '/leads'],
   ['/health/inbox', '/health/inbox'],
+  ['/health/import', '/health/import'],
   ['/register', '/register'],
   ['/persons', '/register'],
   ['/houses', '/register'],
@@ -89,6 +90,9 @@ export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
     { key: '/key-persons', icon: <AlertOutlined />, label: t('nav.keyPersons') },
     { key: '/leads', icon: <FileSearchOutlined />, label: t('nav.leads') },
     { key: '/health/inbox', icon: <InboxOutlined />, label: t('nav.inbox') },
+    ...(can('health.manage')
+      ? [{ key: '/health/import', icon: <CloudUploadOutlined />, label: t('healthImport.nav') }]
+      : []),
   ];
   const services: NonNullable<MenuProps['items']> = [
     can('service.handle') && {

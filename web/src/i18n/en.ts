@@ -2,6 +2,7 @@ import { checkpointBoardEn } from './checkpoint-board.en';
 import { doorEn } from './door.en';
 import { eventsEn } from './events.en';
 import { gateEn } from './gate.en';
+import { healthDeskEn } from './health-desk.en';
 import { mapEn } from './map.en';
 import { offlineEn } from './offline.en';
 import { passesEn } from './passes.en';
@@ -17,6 +18,7 @@ export const en: Messages = {
   ...checkpointBoardEn,
   ...eventsEn,
   ...gateEn,
+  ...healthDeskEn,
   ...mapEn,
   ...offlineEn,
   ...sharedEn,

@@ -3,6 +3,7 @@ import { checkpointBoardZhCN } from './checkpoint-board.zh-CN';
 import { doorZhCN } from './door.zh-CN';
 import { eventsZhCN } from './events.zh-CN';
 import { gateZhCN } from './gate.zh-CN';
+import { healthDeskZhCN } from './health-desk.zh-CN';
 import { mapZhCN } from './map.zh-CN';
 import { offlineZhCN } from './offline.zh-CN';
 import { passesZhCN } from './passes.zh-CN';
@@ -16,6 +17,7 @@ export const zhCN = {
   ...checkpointBoardZhCN,
   ...eventsZhCN,
   ...gateZhCN,
+  ...healthDeskZhCN,
   ...mapZhCN,
   ...offlineZhCN,
   ...sharedZhCN,

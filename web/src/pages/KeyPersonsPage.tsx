@@ -83,7 +83,7 @@ export function KeyPersonsPage() {
                 {t('keyPersons.scan')}
               </Button>
             )}
-            {can('health.write') && (
+            {can('health.manage') && (
               <Button type="primary" size="small" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
                 {t('keyPersons.create')}
               </Button>

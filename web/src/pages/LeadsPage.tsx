@@ -107,7 +107,7 @@ export function LeadsPage() {
           <Button icon={<ReloadOutlined />} onClick={reload}>
             {t('common.refresh')}
           </Button>
-          {node && canAt('health.write', nodeArea.data) && (
+          {node && canAt('health.manage', nodeArea.data) && (
             <Button type="primary" icon={<CloudUploadOutlined />} onClick={() => setImporting(true)}>
               {t('leads.import')}
             </Button>

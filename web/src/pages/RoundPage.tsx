@@ -1,16 +1,19 @@
-import { StopOutlined, TagOutlined } from '@ant-design/icons';
+import { DownloadOutlined, HomeOutlined, StopOutlined, TagOutlined } from '@ant-design/icons';
 import {
   App,
   Breadcrumb,
   Button,
   Card,
   Col,
+  Input,
   Progress,
   Result,
   Row,
+  Select,
   Space,
   Spin,
   Statistic,
+  Switch,
   Table,
   Tabs,
   Tag,
@@ -18,17 +21,21 @@ import {
 } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
-import { api, call, isApiError } from '../api/client';
+import { api, call, http, isApiError } from '../api/client';
 import { useOptionalArea, useRound, useRoundCoverage, useUntested } from '../api/hooks';
-import type { AreaFigures, MarkView, UntestedPerson } from '../api/model';
+import type { AreaFigures, MarkView, UntestedFilter, UntestedPerson } from '../api/model';
+import { PERSON_TAGS, type PersonTag } from '../api/vocabulary';
 import { useAuth } from '../auth/AuthContext';
 import { ErrorResult } from '../components/ErrorResult';
 import { DailyReportButton } from '../components/health/DailyReportButton';
-import { MarkDialog } from '../components/health/MarkDialog';
+import { AreaSelect } from '../components/AreaSelect';
+import { saveFile } from '../components/files';
+import { FormModal } from '../components/FormModal';
+import { MarkDialog, MarkFields, type MarkValues } from '../components/health/MarkDialog';
 import { MarkTag } from '../components/health/tags';
 import { PersonTagList } from '../components/register/PersonTags';
 import { useI18n } from '../i18n/context';
-import { errorText, roundStatusLabel, testResultLabel } from '../i18n/labels';
+import { errorText, roundStatusLabel, tagLabel, testResultLabel } from '../i18n/labels';
 import { tablePaging } from '../components/paging';
 
 const percentOf = (share: number | null) => (share === null ? 0 : Math.round(share * 1000) / 10);
@@ -135,7 +142,7 @@ function RoundScreen({ id }: { id: number }) {
         </Space>
         <Space wrap>
           {nodeArea && <DailyReportButton areaId={nodeArea.id} />}
-          {data.status === 'open' && canAt('health.write', data.area.path) && (
+          {data.status === 'open' && canAt('health.manage', data.area.path) && (
             <Button danger icon={<StopOutlined />} onClick={close}>
               {t('rounds.close')}
             </Button>
@@ -250,7 +257,14 @@ function CoverageTable({ rows, onDrill }: { rows: AreaFigures[]; onDrill: (areaI
   );
 }
 
-/** mayMark: the caller may write screening over the node (marks of people below it are checked by the server). */
+type UntestedSort = NonNullable<UntestedFilter['sort']>;
+const SORTS: readonly UntestedSort[] = ['address', 'name', 'lastTest', 'area'];
+
+/**
+ * The node's untested list, a worker's tool: search, area / house / tag filters, sort, "only mine"
+ * (on for whoever does field work), masked export and marks one by one or for the selected rows.
+ * mayMark: the caller may write screening over the node (each row is checked by its own area).
+ */
 function UntestedTable({
   roundId,
   node,
@@ -264,15 +278,107 @@ function UntestedTable({
 }) {
   const i18n = useI18n();
   const { t } = i18n;
+  const { can, canAt } = useAuth();
+  const { message } = App.useApp();
   const [paging, setPaging] = useState({ page: 1, pageSize: 20 });
   const [version, setVersion] = useState(0);
-  const list = useUntested(roundId, { within: node, ...paging }, version);
+  const [q, setQ] = useState('');
+  const [area, setArea] = useState<number | undefined>(undefined);
+  const [house, setHouse] = useState<{ id: number; address: string } | null>(null);
+  const [tag, setTag] = useState<PersonTag | undefined>(undefined);
+  const [sort, setSort] = useState<UntestedSort>('address');
+  // "My rows" by default for whoever works the ground (health.write); a desk sees the whole node.
+  const [mine, setMine] = useState(can('health.write'));
+  const filter: UntestedFilter = {
+    within: area ?? node,
+    ...(house ? { houseId: house.id } : {}),
+    ...(tag ? { tag } : {}),
+    ...(q.trim() ? { q: q.trim() } : {}),
+    ...(mine ? { mine: true } : {}),
+    sort,
+  };
+  const list = useUntested(roundId, { ...filter, ...paging }, version);
   const [marks, setMarks] = useState<Record<number, MarkView | null>>({});
   const [marking, setMarking] = useState<UntestedPerson | null>(null);
+  const [selected, setSelected] = useState<number[]>([]);
+  const [bulk, setBulk] = useState(false);
+  const [exporting, setExporting] = useState(false);
   useEffect(() => setMarks({}), [list.data]);
+  const filtered =
+    <T,>(set: (value: T) => void) =>
+    (value: T) => {
+      set(value);
+      setSelected([]);
+      setPaging((p) => ({ ...p, page: 1 }));
+    };
+  const markable = (person: UntestedPerson) =>
+    open && mayMark && canAt('health.write', person.area.path ?? null);
+
+  const exportList = async () => {
+    setExporting(true);
+    try {
+      saveFile(await http.download(`/rounds/${roundId}/untested.xlsx`, `untested-${roundId}.xlsx`, filter));
+      void message.success(t('untested.exported'));
+    } catch (error) {
+      void message.error(errorText(i18n, error));
+    } finally {
+      setExporting(false);
+    }
+  };
 
   return (
     <>
+      <Space wrap className="toolbar" data-testid="untested-toolbar">
+        <Input.Search
+          allowClear
+          placeholder={t('untested.search')}
+          onSearch={filtered(setQ)}
+          style={{ width: 280 }}
+          data-testid="untested-search"
+        />
+        <div style={{ width: 260 }}>
+          <AreaSelect value={area} onChange={filtered(setArea)} placeholder={t('untested.area')} />
+        </div>
+        <Select<PersonTag | ''>
+          value={tag ?? ''}
+          onChange={(next) => filtered(setTag)(next || undefined)}
+          style={{ minWidth: 140 }}
+          options={[
+            { value: '', label: t('untested.allTags') },
+            ...PERSON_TAGS.map((value) => ({ value, label: tagLabel(i18n, value) })),
+          ]}
+          data-testid="untested-tag"
+        />
+        <Select<UntestedSort>
+          value={sort}
+          onChange={filtered(setSort)}
+          style={{ minWidth: 150 }}
+          options={SORTS.map((value) => ({ value, label: t(`untested.sort.${value}`) }))}
+          data-testid="untested-sort"
+        />
+        {can('health.write') && (
+          <Space size={4}>
+            <Switch checked={mine} onChange={filtered(setMine)} data-testid="untested-mine" />
+            <span>{t('untested.mine')}</span>
+          </Space>
+        )}
+        {house && (
+          <Tag closable onClose={() => filtered(setHouse)(null)}>
+            {t('untested.house', { address: house.address })}
+          </Tag>
+        )}
+        <Button icon={<DownloadOutlined />} loading={exporting} onClick={() => void exportList()}>
+          {t('untested.export')}
+        </Button>
+        {selected.length > 0 && (
+          <>
+            <span className="muted">{t('untested.selected', { count: selected.length })}</span>
+            <Button type="primary" icon={<TagOutlined />} onClick={() => setBulk(true)}>
+              {t('untested.markSelected')}
+            </Button>
+          </>
+        )}
+      </Space>
       <Table<UntestedPerson>
         rowKey="personId"
         size="middle"
@@ -281,11 +387,24 @@ function UntestedTable({
         scroll={{ x: 'max-content' }}
         data-testid="untested-table"
         locale={{ emptyText: list.error ? errorText(i18n, list.error) : t('today.allTested') }}
-        pagination={tablePaging(t, paging, list.data?.total ?? 0, setPaging)}
+        pagination={tablePaging(t, paging, list.data?.total ?? 0, (next) => {
+          setPaging(next);
+          setSelected([]);
+        })}
+        rowSelection={
+          open && mayMark
+            ? {
+                selectedRowKeys: selected,
+                onChange: (keys) => setSelected(keys as number[]),
+                getCheckboxProps: (person) => ({ disabled: !markable(person) }),
+              }
+            : undefined
+        }
         columns={[
           {
             key: 'name',
             title: t('field.name'),
+            // The compact health badge (web/src/components/health/, built beside this) goes after the tags.
             render: (_, person) => (
               <Space size={4} wrap>
                 <Link to={`/persons/${person.personId}`}>{person.name}</Link>
@@ -306,8 +425,23 @@ function UntestedTable({
           {
             key: 'address',
             title: t('field.address'),
-            render: (_, person) => person.address ?? person.area.name,
+            render: (_, person) =>
+              person.house && !house ? (
+                <Space size={4}>
+                  <span>{person.address ?? person.area.name}</span>
+                  <a
+                    className="muted"
+                    onClick={() => filtered(setHouse)(person.house)}
+                    title={t('untested.houseFilter')}
+                  >
+                    <HomeOutlined />
+                  </a>
+                </Space>
+              ) : (
+                (person.address ?? person.area.name)
+              ),
           },
+          { key: 'area', title: t('field.area'), render: (_, person) => person.area.name },
           {
             key: 'lastTest',
             title: t('rounds.lastTest'),
@@ -329,11 +463,12 @@ function UntestedTable({
                 {
                   key: 'actions',
                   title: t('common.actions'),
-                  render: (_: unknown, person: UntestedPerson) => (
-                    <Button size="small" icon={<TagOutlined />} onClick={() => setMarking(person)}>
-                      {t('today.mark')}
-                    </Button>
-                  ),
+                  render: (_: unknown, person: UntestedPerson) =>
+                    markable(person) ? (
+                      <Button size="small" icon={<TagOutlined />} onClick={() => setMarking(person)}>
+                        {t('today.mark')}
+                      </Button>
+                    ) : null,
                 },
               ]
             : []),
@@ -353,6 +488,33 @@ function UntestedTable({
             else setMarks((current) => ({ ...current, [marking.personId]: mark }));
           }}
         />
+      )}
+      {bulk && (
+        <FormModal<MarkValues>
+          testId="bulk-mark-dialog"
+          title={t('untested.bulkTitle', { count: selected.length })}
+          initialValues={{ kind: 'outcome' }}
+          onCancel={() => setBulk(false)}
+          onSubmit={async (values) => {
+            const result = await call(
+              api.POST('/api/rounds/{id}/marks', {
+                params: { path: { id: roundId } },
+                body: {
+                  personIds: selected,
+                  kind: values.kind,
+                  reason: values.reason,
+                  ...(values.note?.trim() ? { note: values.note.trim() } : {}),
+                },
+              }),
+            );
+            void message.success(t('untested.bulkDone', { count: result.marked }));
+            setBulk(false);
+            setSelected([]);
+            setVersion((v) => v + 1);
+          }}
+        >
+          {(form) => <MarkFields form={form} />}
+        </FormModal>
       )}
     </>
   );

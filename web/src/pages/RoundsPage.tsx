@@ -37,7 +37,7 @@ export function RoundsPage() {
             <Button size="small" icon={<ReloadOutlined />} onClick={() => setVersion((v) => v + 1)}>
               {t('common.refresh')}
             </Button>
-            {can('health.write') && (
+            {can('health.manage') && (
               <Button type="primary" size="small" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
                 {t('rounds.create')}
               </Button>

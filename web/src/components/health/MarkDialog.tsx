@@ -6,7 +6,7 @@ import { offlineActions } from '../../offline/actions';
 import { FormModal } from '../FormModal';
 import { EXEMPT_REASONS, isMarkReason, type MarkKind, type MarkReason, OUTCOME_REASONS } from './vocabulary';
 
-interface MarkValues {
+export interface MarkValues {
   kind: MarkKind;
   reason: MarkReason;
   note?: string;
@@ -64,7 +64,7 @@ export function MarkDialog({ roundId, person, onClose, onDone }: MarkDialogProps
   );
 }
 
-function MarkFields({ form }: { form: FormInstance<MarkValues> }) {
+export function MarkFields({ form }: { form: FormInstance<MarkValues> }) {
   const i18n = useI18n();
   const { t } = i18n;
   const kind = Form.useWatch('kind', form) ?? 'outcome';
