@@ -361,6 +361,7 @@ export const SYSTEM_ACTORS = [
   'system:cli',
   'system:demo',
   'system:escalation',
+  'system:health-rules',
   'system:resident',
   'system:returnee-scan',
   'system:reporter',
