@@ -4,14 +4,11 @@ import type { KeyPersonCategory } from '../../core/vocabulary.js';
 import { chinaDate } from '../../household-codes/dates.js';
 import { CATEGORY_DEFAULTS } from '../key-persons/plan.js';
 import { generateFollowUps } from '../key-persons/repository.js';
-import { HEALTH_CODE_FRESH_HOURS, POSITIVE_RECENT_DAYS } from '../status/service.js';
+import { FEVER_RECENT_HOURS, HEALTH_CODE_FRESH_HOURS, POSITIVE_RECENT_DAYS } from '../status/service.js';
 import * as repo from './repository.js';
 import { healthRules } from './settings.js';
 
 export type { HealthRule } from './repository.js';
-
-/** A fever reading older than this opens nothing (a late file of old readings is history, not news). */
-export const FEVER_RECENT_HOURS = 24;
 
 /**
  * The key-person category each rule opens. A yellow code means home health monitoring (居家健康监测)

@@ -17,6 +17,7 @@ export const HEALTH_REASON_CODES = [
   'KEY_PERSON',
   'RISK_AREA_ARRIVAL',
   'NO_VACCINATION',
+  'FEVER_RECENT',
 ] as const;
 export type HealthReasonCode = (typeof HEALTH_REASON_CODES)[number];
 
@@ -51,10 +52,17 @@ export const PersonHealthStatus = Type.Object(
       lastTestAt: NullableString,
       lastTestResult: NullableString,
       vaccinationDoses: Type.Integer(),
+      lastVaccinatedAt: NullableString,
       lastTemperature: Type.Union([Type.Number(), Type.Null()]),
       lastTemperatureAt: NullableString,
       keyPersonCategories: Type.Array(KeyPersonCategory),
+      /** Readings of the last TREND_DAYS days, oldest first (at most 28, the latest). */
+      temperatures: Type.Array(Type.Object({ at: Type.String(), value: Type.Number() })),
+      /** Whether the last reading, within the last 24 hours, is at or above the fever threshold. */
+      fever: Type.Boolean(),
     }),
+    /** The deployment's fever threshold in °C (GRIDGUARD_FEVER_THRESHOLD). */
+    feverThreshold: Type.Number(),
     /** The test window applied, in hours; null = no test required. */
     testWithinHours: Type.Union([Type.Integer(), Type.Null()]),
     computedAt: Type.String({ format: 'date-time' }),

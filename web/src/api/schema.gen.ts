@@ -5548,7 +5548,7 @@ export interface components {
         };
         GateReason: {
             /** @enum {unknown} */
-            code: "HEALTH_CODE_RED" | "HEALTH_CODE_YELLOW" | "HEALTH_CODE_UNKNOWN" | "HEALTH_CODE_STALE" | "TEST_POSITIVE" | "TEST_MISSING_IN_WINDOW" | "KEY_PERSON_QUARANTINE" | "KEY_PERSON" | "RISK_AREA_ARRIVAL" | "NO_VACCINATION" | "PASS_VALID" | "PASS_REQUIRED" | "PASS_EXPIRED" | "PASS_NOT_YET_VALID" | "PASS_REVOKED" | "PASS_WRONG_CHECKPOINT" | "NOT_RESIDENT" | "FEVER";
+            code: "HEALTH_CODE_RED" | "HEALTH_CODE_YELLOW" | "HEALTH_CODE_UNKNOWN" | "HEALTH_CODE_STALE" | "TEST_POSITIVE" | "TEST_MISSING_IN_WINDOW" | "KEY_PERSON_QUARANTINE" | "KEY_PERSON" | "RISK_AREA_ARRIVAL" | "NO_VACCINATION" | "FEVER_RECENT" | "PASS_VALID" | "PASS_REQUIRED" | "PASS_EXPIRED" | "PASS_NOT_YET_VALID" | "PASS_REVOKED" | "PASS_WRONG_CHECKPOINT" | "NOT_RESIDENT" | "FEVER";
             /** @enum {unknown} */
             severity: "red" | "amber" | "info";
             params: {
@@ -5715,7 +5715,7 @@ export interface components {
         };
         HealthReason: {
             /** @enum {unknown} */
-            code: "HEALTH_CODE_RED" | "HEALTH_CODE_YELLOW" | "HEALTH_CODE_UNKNOWN" | "HEALTH_CODE_STALE" | "TEST_POSITIVE" | "TEST_MISSING_IN_WINDOW" | "KEY_PERSON_QUARANTINE" | "KEY_PERSON" | "RISK_AREA_ARRIVAL" | "NO_VACCINATION";
+            code: "HEALTH_CODE_RED" | "HEALTH_CODE_YELLOW" | "HEALTH_CODE_UNKNOWN" | "HEALTH_CODE_STALE" | "TEST_POSITIVE" | "TEST_MISSING_IN_WINDOW" | "KEY_PERSON_QUARANTINE" | "KEY_PERSON" | "RISK_AREA_ARRIVAL" | "NO_VACCINATION" | "FEVER_RECENT";
             /** @enum {unknown} */
             severity: "red" | "amber" | "info";
             /** @description Values the translated sentence names: at, hours, lastAt, category, area, level… */
@@ -6639,10 +6639,17 @@ export interface components {
                 lastTestAt: string | null;
                 lastTestResult: string | null;
                 vaccinationDoses: number;
+                lastVaccinatedAt: string | null;
                 lastTemperature: number | null;
                 lastTemperatureAt: string | null;
                 keyPersonCategories: components["schemas"]["KeyPersonCategory"][];
+                temperatures: {
+                    at: string;
+                    value: number;
+                }[];
+                fever: boolean;
             };
+            feverThreshold: number;
             testWithinHours: number | null;
             /** Format: date-time */
             computedAt: string;
