@@ -6689,6 +6689,11 @@ export interface components {
             residenceType?: components["schemas"]["ResidenceType"];
             /** @enum {unknown} */
             status?: "active" | "departed" | "deceased" | "all";
+            /**
+             * @description Only persons whose health facts match: fever within 24 h (the deployment’s threshold), an active key person, no vaccination dose, positive within 14 days, red or yellow code. Needs health.read over them.
+             * @enum {unknown}
+             */
+            health?: "fever_24h" | "key_person" | "no_dose" | "positive_14d" | "red_code" | "yellow_code";
         };
         PersonRevealBody: {
             reason: string;
@@ -17773,6 +17778,8 @@ export interface operations {
                 tag?: components["schemas"]["PersonTag"];
                 residenceType?: components["schemas"]["ResidenceType"];
                 status?: "active" | "departed" | "deceased" | "all";
+                /** @description Only persons whose health facts match: fever within 24 h (the deployment’s threshold), an active key person, no vaccination dose, positive within 14 days, red or yellow code. Needs health.read over them. */
+                health?: "fever_24h" | "key_person" | "no_dose" | "positive_14d" | "red_code" | "yellow_code";
             };
             header?: never;
             path?: never;
