@@ -114,3 +114,20 @@ export async function personInScope(
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** Which of these persons are in the viewer's subtrees for `right` (a list's badges). */
+export async function personsInScope(
+  db: Db,
+  viewer: Viewer,
+  right: Right,
+  personIds: readonly number[],
+): Promise<number[]> {
+  if (personIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('persons as p')
+    .select('p.id')
+    .where('p.id', '=', sql<number>`any(${[...personIds]}::integer[])`)
+    .where(inScope(viewer, right, 'p.area_path'))
+    .execute();
+  return rows.map((r) => r.id);
+}

@@ -84,3 +84,21 @@ export const HealthStatusQuery = Type.Object(
   { $id: 'HealthStatusQuery', additionalProperties: false },
 );
 export type HealthStatusQuery = Static<typeof HealthStatusQuery>;
+
+export const HealthStatusesQuery = Type.Object(
+  {
+    ids: Type.Array(Type.Integer({ minimum: 1 }), {
+      minItems: 1,
+      maxItems: 200,
+      description: 'Person ids (repeat the parameter: ?ids=1&ids=2); those outside your area are left out',
+    }),
+  },
+  { $id: 'HealthStatusesQuery', additionalProperties: false },
+);
+export type HealthStatusesQuery = Static<typeof HealthStatusesQuery>;
+
+export const HealthStatusList = Type.Object(
+  { items: Type.Array(PersonHealthStatus) },
+  { $id: 'HealthStatusList' },
+);
+export type HealthStatusList = Static<typeof HealthStatusList>;

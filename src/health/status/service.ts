@@ -5,7 +5,13 @@ import { addDays, chinaDate } from '../../household-codes/dates.js';
 import { RETURNEE_WINDOW_DAYS } from '../key-persons/returnees.js';
 import { healthRules } from '../rules/settings.js';
 import * as repo from './repository.js';
-import type { HealthReason, HealthReasonCode, PersonHealthStatus, ReasonSeverity } from './schema.js';
+import type {
+  HealthReason,
+  HealthReasonCode,
+  HealthStatusList,
+  PersonHealthStatus,
+  ReasonSeverity,
+} from './schema.js';
 
 /** A health code older than this is stale: the colour may have changed since. */
 export const HEALTH_CODE_FRESH_HOURS = 24;
@@ -215,4 +221,15 @@ export async function personHealthStatus(
   const status = (await healthStatuses(db, [personId], actor.now(), options)).get(personId);
   if (!status) throw missing();
   return status;
+}
+
+/** GET /api/health-statuses: the badges of a list (a house's members, the untested list), in scope only. */
+export async function healthStatusList(
+  db: Db,
+  actor: Actor,
+  personIds: readonly number[],
+): Promise<HealthStatusList> {
+  const visible = await repo.personsInScope(db, actor.viewer, 'health.read', [...new Set(personIds)]);
+  const statuses = await healthStatuses(db, visible, actor.now());
+  return { items: [...statuses.values()] };
 }

@@ -179,4 +179,22 @@ describeEachDatabase('the shared health-status verdict', (database) => {
     expect(later.facts.fever).toBe(false);
     expect(later.reasons.map((r) => r.code)).not.toContain('FEVER_RECENT');
   });
+
+  it('answers a list’s badges in one call, leaving out persons of other grids', async () => {
+    const workerA = await signInNewUser(app, database().db, [{ role: 'grid_worker', area: tree.gridA }]);
+    const response = await app.inject({
+      url: `/api/health-statuses?ids=${ids.green}&ids=${ids.red}&ids=${ids.returnee}&ids=999999`,
+      headers: workerA.headers,
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const items = (response.json() as { items: Array<{ personId: number; verdict: string }> }).items;
+    expect(items.map((s) => [s.personId, s.verdict]).sort()).toEqual(
+      [
+        [ids.green, 'green'],
+        [ids.red, 'red'],
+      ].sort(),
+    );
+    const none = await app.inject({ url: '/api/health-statuses', headers: workerA.headers });
+    expect(none.statusCode).toBe(400);
+  });
 });

@@ -1529,6 +1529,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/health-statuses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The health status of several persons at once (a list’s badges); persons outside your area are left out */
+        get: operations["listHealthStatuses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health/imports/{kind}": {
         parameters: {
             query?: never;
@@ -5729,9 +5746,16 @@ export interface components {
             /** @enum {unknown} */
             database: "pglite" | "postgres";
         };
+        HealthStatusList: {
+            items: components["schemas"]["PersonHealthStatus"][];
+        };
         HealthStatusQuery: {
             /** @description Require a negative test within this many hours (as a checkpoint does) */
             testWithinHours?: number;
+        };
+        HealthStatusesQuery: {
+            /** @description Person ids (repeat the parameter: ?ids=1&ids=2); those outside your area are left out */
+            ids: number[];
         };
         HealthcodesPushBody: {
             source: components["schemas"]["SourceName"];
@@ -14372,6 +14396,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthStatus"];
+                };
+            };
+        };
+    };
+    listHealthStatuses: {
+        parameters: {
+            query: {
+                /** @description Person ids (repeat the parameter: ?ids=1&ids=2); those outside your area are left out */
+                ids: number[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthStatusList"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
