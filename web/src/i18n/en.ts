@@ -2,6 +2,7 @@ import { checkpointBoardEn } from './checkpoint-board.en';
 import { doorEn } from './door.en';
 import { eventsEn } from './events.en';
 import { gateEn } from './gate.en';
+import { healthEn } from './health.en';
 import { mapEn } from './map.en';
 import { offlineEn } from './offline.en';
 import { passesEn } from './passes.en';
@@ -16,6 +17,7 @@ export const en: Messages = {
   ...checkpointBoardEn,
   ...eventsEn,
   ...gateEn,
+  ...healthEn,
   ...mapEn,
   ...offlineEn,
   ...sharedEn,

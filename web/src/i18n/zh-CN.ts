@@ -3,6 +3,7 @@ import { checkpointBoardZhCN } from './checkpoint-board.zh-CN';
 import { doorZhCN } from './door.zh-CN';
 import { eventsZhCN } from './events.zh-CN';
 import { gateZhCN } from './gate.zh-CN';
+import { healthZhCN } from './health.zh-CN';
 import { mapZhCN } from './map.zh-CN';
 import { offlineZhCN } from './offline.zh-CN';
 import { passesZhCN } from './passes.zh-CN';
@@ -15,6 +16,7 @@ export const zhCN = {
   ...checkpointBoardZhCN,
   ...eventsZhCN,
   ...gateZhCN,
+  ...healthZhCN,
   ...mapZhCN,
   ...offlineZhCN,
   ...sharedZhCN,
