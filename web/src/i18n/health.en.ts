@@ -32,6 +32,7 @@ export const healthEn: Record<keyof typeof healthZhCN, string> = {
   'healthFilter.positive_14d': 'Positive within 14 days',
   'healthFilter.red_code': 'Red code',
   'healthFilter.yellow_code': 'Yellow code',
+  'today.chip.health': 'Health',
   'todayHealth.title': 'Health to watch',
   'todayHealth.count': '{count}',
 };

@@ -30,6 +30,7 @@ export const healthZhCN = {
   'healthFilter.positive_14d': '14 天内阳性',
   'healthFilter.red_code': '红码',
   'healthFilter.yellow_code': '黄码',
+  'today.chip.health': '健康',
   'todayHealth.title': '健康关注',
   'todayHealth.count': '{count} 人',
 };
