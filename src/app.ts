@@ -39,6 +39,7 @@ import { registerRoutes } from './register/routes.js';
 import { registerImportRoutes } from './register-import/routes.js';
 import { healthFeedRoutes } from './health/feeds/routes.js';
 import { matchRecordsOnRegistration } from './health/feeds/service.js';
+import { useHealthRules } from './health/rules/settings.js';
 import { tokenRoutes } from './tokens/routes.js';
 import { userRoutes } from './users/routes.js';
 import { visitRoutes } from './visits/routes.js';
@@ -99,6 +100,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config, database } = options;
   // The register publishes registrations; health matches waiting records to them (same transaction).
   matchRecordsOnRegistration();
+  useHealthRules(config.healthRules);
   const app = Fastify({
     // One serializer keeps door, place, follow tokens and API keys out of every request line.
     logger: options.logger === false ? false : loggerOptions(config.logLevel, options.logStream),

@@ -5,7 +5,7 @@ import { createApiToken } from './auth/repository.js';
 import { CAPABILITIES, type Capability } from './auth/rights.js';
 import { SYSTEM_VIEWER } from './auth/scope.js';
 import { AppError } from './core/errors.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, healthRulesConfig, loadConfig, type Config } from './config.js';
 import { recordAudit } from './audit/repository.js';
 import { type Database, openDatabase } from './db/database.js';
 import { DataDirLockedError } from './db/lock.js';
@@ -22,6 +22,7 @@ import { registerLeadImportCommand } from './health/leads/cli.js';
 import { registerImportCommands } from './register-import/cli.js';
 import { registerHealthImportCommands } from './health/feeds/cli.js';
 import { matchRecordsOnRegistration } from './health/feeds/service.js';
+import { useHealthRules } from './health/rules/settings.js';
 import { createFieldCipher } from './privacy/field-crypto.js';
 import { registerKeyCommands } from './key-rotation/cli.js';
 import { sealClearNames } from './key-rotation/seal-names.js';
@@ -77,6 +78,8 @@ function printLogins(locale: Locale, url: string, logins: DemoLogin[], password:
 export function buildCli(locale: Locale = cliLocale(process.argv, process.env)): Command {
   // Imports and key rotation run without the app: health still matches records to whom they register.
   matchRecordsOnRegistration();
+  // Feed imports from the command line act on readings as the server would (bad values stop here).
+  useHealthRules(healthRulesConfig());
   const say = cliSay(locale);
   const help = (key: CliHelpKey, params?: Params) => format(cliHelp(locale, key), params);
   // Commander hands its section titles to `styleTitle`; subcommands inherit the help configuration.

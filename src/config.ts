@@ -54,6 +54,20 @@ export interface Config {
   readonly keys: KeyMaterial;
   /** The map's base layer under our own geography (GRIDGUARD_BASEMAP*). */
   readonly basemap: Basemap;
+  /** What a new health reading sets in motion (GRIDGUARD_FEVER_THRESHOLD, GRIDGUARD_RULE_*). */
+  readonly healthRules: HealthRulesConfig;
+}
+
+/** The health rules of this deployment: a fever, a yellow/red code, a positive test each open a key person. */
+export interface HealthRulesConfig {
+  /** A reading at or above this many °C is a fever (GRIDGUARD_FEVER_THRESHOLD, default 37.3). */
+  readonly feverThreshold: number;
+  /** A fever reading opens a fever key person (GRIDGUARD_RULE_FEVER). */
+  readonly fever: boolean;
+  /** A yellow code opens home monitoring, a red one home quarantine (GRIDGUARD_RULE_HEALTH_CODE). */
+  readonly healthCode: boolean;
+  /** A positive test opens a positive key person (GRIDGUARD_RULE_POSITIVE). */
+  readonly positive: boolean;
 }
 
 /**
@@ -263,6 +277,26 @@ function loadKeys(env: Env, dataDir: string, embedded: boolean): KeyMaterial {
   });
 }
 
+function decimal(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+(\.\d+)?$/.test(raw)) throw new ConfigError(name, `expected a number such as 37.3, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max)
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+/** The health rules, read on their own too: the command line imports feeds without the rest of the config. */
+export function healthRulesConfig(env: Env = process.env): HealthRulesConfig {
+  return Object.freeze({
+    feverThreshold: decimal(env, 'GRIDGUARD_FEVER_THRESHOLD', 37.3, 35, 42),
+    fever: boolean(env, 'GRIDGUARD_RULE_FEVER', true),
+    healthCode: boolean(env, 'GRIDGUARD_RULE_HEALTH_CODE', true),
+    positive: boolean(env, 'GRIDGUARD_RULE_POSITIVE', true),
+  });
+}
+
 /** Required outside demo mode: a guessed address would put wrong (or attacker-chosen) links on printed codes. */
 function publicUrl(env: Env, demo: boolean, port: number): string {
   const raw = env.GRIDGUARD_PUBLIC_URL?.trim();
@@ -388,5 +422,6 @@ export function loadConfig(env: Env = process.env): Config {
     loginGlobalBudget: integer(env, 'GRIDGUARD_LOGIN_GLOBAL_BUDGET', 1000, 1, 100_000_000),
     keys: loadKeys(env, dataDir, url === null),
     basemap: basemap(env),
+    healthRules: healthRulesConfig(env),
   });
 }

@@ -376,6 +376,7 @@ const REASON_ZH: Readonly<Record<GateReason['code'], string>> = {
   KEY_PERSON: '重点人员',
   RISK_AREA_ARRIVAL: '近期来自风险地区',
   NO_VACCINATION: '未接种疫苗',
+  FEVER_RECENT: '24 小时内体温异常',
   PASS_VALID: '通行证有效',
   PASS_REQUIRED: '需要通行证',
   PASS_EXPIRED: '通行证已过期',

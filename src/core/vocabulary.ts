@@ -374,6 +374,7 @@ export const SYSTEM_ACTORS = [
   'system:cli',
   'system:demo',
   'system:escalation',
+  'system:health-rules',
   'system:resident',
   'system:returnee-scan',
   'system:reporter',
@@ -720,6 +721,17 @@ export const KEY_PERSON_CATEGORIES = [
   'fever',
 ] as const;
 export type KeyPersonCategory = (typeof KEY_PERSON_CATEGORIES)[number];
+
+/** Health filters of the register's person list (person_health and key persons; needs health.read). */
+export const PERSON_HEALTH_FILTERS = [
+  'fever_24h',
+  'key_person',
+  'no_dose',
+  'positive_14d',
+  'red_code',
+  'yellow_code',
+] as const;
+export type PersonHealthFilter = (typeof PERSON_HEALTH_FILTERS)[number];
 
 /** Who a lead waits with, from the bottom; an unchecked lead climbs. */
 export const LEAD_TIERS = ['worker', 'grid_leader', 'community'] as const;

@@ -383,6 +383,7 @@ export const systemActorsEn: Readonly<Record<SystemActor, string>> = {
   'system:cli': 'Command-line import',
   'system:demo': 'Demo data',
   'system:escalation': 'Automatic escalation',
+  'system:health-rules': 'Automatic health rules',
   'system:returnee-scan': 'Automatic returnee scan',
   'system:resident': 'Resident (door code)',
   'system:reporter': 'Reporter',

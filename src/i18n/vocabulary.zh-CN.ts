@@ -383,6 +383,7 @@ export const systemActorsZhCN: Readonly<Record<SystemActor, string>> = {
   'system:cli': '命令行导入',
   'system:demo': '演示数据',
   'system:escalation': '系统自动升级',
+  'system:health-rules': '健康规则自动处置',
   'system:returnee-scan': '返乡人员自动扫描',
   'system:resident': '居民（门牌码）',
   'system:reporter': '报告人',

@@ -418,6 +418,7 @@ export async function listPersons(
   actor: Actor,
   cipher: FieldCipher,
   query: PersonQuery,
+  options: { feverThreshold?: number } = {},
 ): Promise<PageOf<PersonView>> {
   let withinPath: string | undefined;
   if (query.within !== undefined) {
@@ -427,7 +428,12 @@ export async function listPersons(
     withinPath = area.path;
   }
   const q = query.q?.trim() ?? '';
-  const search: repo.PersonSearch = { ...query, ...(withinPath ? { withinPath } : {}) };
+  const search: repo.PersonSearch = {
+    ...query,
+    ...(withinPath ? { withinPath } : {}),
+    now: actor.now(),
+    ...(options.feverThreshold !== undefined ? { feverThreshold: options.feverThreshold } : {}),
+  };
   const asId = parseDocument('resident_id', q);
   const typedId = asId.ok
     ? idNumberInClear(cipher, 'resident_id', asId.value.number)

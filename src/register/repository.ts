@@ -1,8 +1,16 @@
-import { type ExpressionBuilder, type Insertable, type Selectable, sql, type Updateable } from 'kysely';
+import {
+  type ExpressionBuilder,
+  type Insertable,
+  type RawBuilder,
+  type Selectable,
+  sql,
+  type Updateable,
+} from 'kysely';
 import type { Right } from '../auth/rights.js';
 import { inScope, inSubtrees, type Viewer } from '../auth/scope.js';
 import type { Db } from '../auth/context.js';
 import { pageWindow } from '../core/pagination.js';
+import type { PersonHealthFilter } from '../core/vocabulary.js';
 import type { DB, HousesTable, PersonsTable, TenanciesTable, UnitsTable } from '../db/schema.js';
 import { escapeLike } from '../hierarchy/repository.js';
 import type { PersonQuery } from './schema.js';
@@ -48,6 +56,35 @@ export interface PersonSearch extends PersonQuery {
   withinPath?: string;
   documentHash?: string;
   phoneHash?: string;
+  /** For the health filters: the time "within 24 h" counts from, and what a fever is. */
+  now?: Date;
+  feverThreshold?: number;
+}
+
+/**
+ * A health filter as a condition on `p`: one probe of person_health (or key_persons) by the
+ * person's id. Health facts are health data: the caller also restricts to health.read.
+ */
+function healthCondition(filter: PersonHealthFilter, now: Date, feverThreshold: number) {
+  const facts = (condition: RawBuilder<unknown>) =>
+    sql<boolean>`exists (select 1 from person_health h where h.person_id = p.id and ${condition})`;
+  switch (filter) {
+    case 'fever_24h':
+      return facts(sql`h.last_temperature >= ${feverThreshold}::numeric
+        and h.last_temperature_at > ${now}::timestamptz - interval '24 hours' and h.last_temperature_at <= ${now}`);
+    case 'key_person':
+      return sql<boolean>`exists (select 1 from key_persons k where k.person_id = p.id and k.status = 'active')`;
+    case 'no_dose':
+      return sql<boolean>`not ${facts(sql`h.vaccination_doses > 0`)}`;
+    case 'positive_14d':
+      return facts(
+        sql`h.last_test_result = 'positive' and h.last_test_at > ${now}::timestamptz - interval '14 days'`,
+      );
+    case 'red_code':
+      return facts(sql`h.health_code = 'RED'`);
+    case 'yellow_code':
+      return facts(sql`h.health_code = 'YELLOW'`);
+  }
 }
 
 export async function searchPersons(db: Db, viewer: Viewer, query: PersonSearch) {
@@ -58,6 +95,10 @@ export async function searchPersons(db: Db, viewer: Viewer, query: PersonSearch)
   if (query.tag) base = base.where(sql<boolean>`p.tags @> array[${query.tag}]::text[]`);
   if (query.residenceType) base = base.where('p.residence_type', '=', query.residenceType);
   if (query.status !== 'all') base = base.where('p.status', '=', query.status ?? 'active');
+  if (query.health)
+    base = base
+      .where(inScope(viewer, 'health.read', 'p.area_path'))
+      .where(healthCondition(query.health, query.now ?? new Date(), query.feverThreshold ?? 37.3));
   const q = query.q?.trim();
   if (q) {
     base = base.where((eb: ExpressionBuilder<DB & { p: PersonsTable }, 'p'>) => {

@@ -50,7 +50,10 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: read,
     },
-    async (request) => persons.listPersons(app.db, request.actor(), app.cipher, request.query),
+    async (request) =>
+      persons.listPersons(app.db, request.actor(), app.cipher, request.query, {
+        feverThreshold: app.config.healthRules.feverThreshold,
+      }),
   );
 
   app.post(

@@ -2,7 +2,14 @@ import { DocumentType, PersonTag, ResidenceType, UnitCategory } from '../core/cl
 import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../core/pagination.js';
 import { Id, RequiredParagraph, RequiredText } from '../core/schemas.js';
-import { HOUSE_TENURES, HOUSE_TYPES, HOUSE_USES, PERSON_STATUSES, SEXES } from '../core/vocabulary.js';
+import {
+  HOUSE_TENURES,
+  HOUSE_TYPES,
+  HOUSE_USES,
+  PERSON_HEALTH_FILTERS,
+  PERSON_STATUSES,
+  SEXES,
+} from '../core/vocabulary.js';
 
 // The register's words live in the shared vocabulary (the web offers the same lists).
 export {
@@ -220,6 +227,12 @@ export const PersonQuery = Type.Intersect(
       tag: Type.Optional(PersonTag),
       residenceType: Type.Optional(ResidenceType),
       status: Type.Optional(Type.Enum([...PERSON_STATUSES, 'all'])),
+      health: Type.Optional(
+        Type.Enum(PERSON_HEALTH_FILTERS, {
+          description:
+            'Only persons whose health facts match: fever within 24 h (the deployment’s threshold), an active key person, no vaccination dose, positive within 14 days, red or yellow code. Needs health.read over them.',
+        }),
+      ),
     }),
   ],
   { $id: 'PersonQuery' },

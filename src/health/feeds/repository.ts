@@ -243,6 +243,7 @@ export interface InsertedRecord {
   id: number;
   matched: boolean;
   record_key: string;
+  person_id: number | null;
 }
 
 /**
@@ -270,7 +271,7 @@ export async function insertRecords(
       on conflict (kind, source, record_key) do nothing
       returning id, record_key, person_id, occurred_at, result, value
     ), advanced as (${advanceFrom(meta.kind, sql`ins`, meta.now)})
-    select id, person_id is not null as matched, record_key from ins`.execute(db);
+    select id, person_id is not null as matched, record_key, person_id from ins`.execute(db);
   return result.rows;
 }
 
@@ -434,13 +435,13 @@ export async function matchOpenByPersons(
   db: Db,
   persons: { personIds: readonly number[] } | { documentHashes: readonly string[] },
   now: Date,
-): Promise<Array<{ id: number; kind: HealthRecordKind }>> {
+): Promise<Array<{ id: number; kind: HealthRecordKind; person_id: number }>> {
   const which =
     'personIds' in persons
       ? sql`p.id = any(${[...persons.personIds]}::int[])`
       : sql`p.document_hash = any(${[...persons.documentHashes]}::text[])`;
   if (('personIds' in persons ? persons.personIds : persons.documentHashes).length === 0) return [];
-  const result = await sql<{ id: number; kind: HealthRecordKind }>`
+  const result = await sql<{ id: number; kind: HealthRecordKind; person_id: number }>`
     update health_records h set person_id = p.id, area_path = p.area_path, inbox_status = 'matched',
       inbox_by = 'register', inbox_at = ${now}
     from persons p
@@ -448,7 +449,7 @@ export async function matchOpenByPersons(
       and h.person_id is null and h.id_hash = p.document_hash and h.unmatched_reason = 'unknown_number'
       and h.inbox_status in ('open', 'lead')
       and p.area_path >= h.area_path and p.area_path < left(h.area_path, -1) || '0'
-    returning h.id, h.kind`.execute(db);
+    returning h.id, h.kind, h.person_id`.execute(db);
   return result.rows;
 }
 

@@ -16,6 +16,7 @@ import type { FieldCipher } from '../../privacy/field-crypto.js';
 import { protectIdentity } from '../../privacy/protect.js';
 import { countNewTests, recountAreas } from '../rounds/counters-repository.js';
 import { createLeadFromUnmatched } from '../leads/service.js';
+import { applyHealthRules } from '../rules/service.js';
 import { FEED_KIND_OF, type FeedKind, STORED_KIND } from './kinds.js';
 import type { RecordCandidate, RiskAreaCandidate } from './records.js';
 import * as repo from './repository.js';
@@ -100,9 +101,12 @@ export async function storeRecords(
 
   const identities: repo.ProtectedIdentity[] = [];
   const matchedIds: number[] = [];
+  const touched = new Set<number>();
   for (const record of inserted) {
-    if (record.matched) matchedIds.push(record.id);
-    else identities.push({ id: record.id, ...protect(ctx.cipher, candidate(record.record_key)) });
+    if (record.matched) {
+      matchedIds.push(record.id);
+      if (record.person_id !== null) touched.add(Number(record.person_id));
+    } else identities.push({ id: record.id, ...protect(ctx.cipher, candidate(record.record_key)) });
   }
   counts.matched = matchedIds.length;
   counts.unmatched = identities.length;
@@ -138,8 +142,11 @@ export async function storeRecords(
       ];
       await repo.rebuildPersonHealth(trx, persons, ctx.now);
       if (ctx.kind === 'test') await recountAreas(trx, await repo.areaIdsOfPersons(trx, persons));
+      for (const id of persons) touched.add(id);
     }
   }
+  // After person_health moved: a fever, a yellow/red code or a positive test opens its key person.
+  if (ctx.kind !== 'vaccination') await applyHealthRules(trx, [...touched], ctx.now);
   return counts;
 }
 
@@ -173,6 +180,7 @@ export async function matchOpenRecords(
     await repo.advancePersonHealth(db, kind, ids, now);
     if (kind === 'test') await countNewTests(db, { recordIds: ids });
   }
+  await applyHealthRules(db, [...new Set(matched.map((r) => Number(r.person_id)))], now);
   return matched.length;
 }
 
@@ -410,6 +418,7 @@ export async function matchByHand(db: Db, actor: Actor, id: number, body: MatchB
   });
   await repo.advancePersonHealth(db, entry.kind, [id], now);
   if (entry.kind === 'test') await countNewTests(db, { recordIds: [id] });
+  await applyHealthRules(db, [person.id], now);
   await recordAudit(db, actor, {
     action: 'health.unmatched.match',
     entityType: 'health_record',

@@ -13,6 +13,7 @@ export interface HealthFactsRow {
   last_test_at: Date | null;
   last_test_result: string | null;
   vaccination_doses: number;
+  last_vaccinated_at: Date | null;
   last_temperature: string | null;
   last_temperature_at: Date | null;
   arrival_date: string | null;
@@ -20,7 +21,12 @@ export interface HealthFactsRow {
   key_persons: KeyPersonCategory[];
   /** Current risk areas the person's recent arrival matches, highest level first. */
   risk_areas: Array<{ name: string; level: 'high' | 'medium' | 'low' }>;
+  /** Temperature readings since `trendSince`, oldest first, at most TREND_READINGS (the latest ones). */
+  temperatures: Array<{ at: Date; value: number }>;
 }
+
+/** The most readings a temperature trend holds (four a day over a week). */
+export const TREND_READINGS = 28;
 
 const toDate = (value: unknown): Date | null =>
   value === null || value === undefined ? null : value instanceof Date ? value : new Date(String(value));
@@ -43,13 +49,19 @@ const parsed = <T>(value: unknown): T =>
 export async function healthFacts(
   db: Db,
   personIds: readonly number[],
-  input: { now: Date; today: string; arrivalSince: string },
+  input: { now: Date; today: string; arrivalSince: string; trendSince: Date },
 ): Promise<HealthFactsRow[]> {
   if (personIds.length === 0) return [];
   const result = await sql<Record<string, unknown>>`
     select p.id as person_id, p.area_path, p.arrival_date,
       h.health_code, h.health_code_at, h.last_test_at, h.last_test_result,
-      coalesce(h.vaccination_doses, 0) as vaccination_doses, h.last_temperature, h.last_temperature_at,
+      coalesce(h.vaccination_doses, 0) as vaccination_doses, h.last_vaccinated_at, h.last_temperature,
+      h.last_temperature_at,
+      coalesce((select json_agg(json_build_object('at', t.occurred_at, 'value', t.value) order by t.occurred_at)
+                from (select r.occurred_at, r.value from health_records r
+                      where r.person_id = p.id and r.kind = 'temperature'
+                        and r.occurred_at >= ${input.trendSince} and r.occurred_at <= ${input.now}
+                      order by r.occurred_at desc limit ${TREND_READINGS}) t), '[]'::json) as temperatures,
       coalesce((select json_agg(k.category order by k.category) from key_persons k
                 where k.person_id = p.id and k.status = 'active'), '[]'::json) as key_persons,
       coalesce((select json_agg(json_build_object('name', r.name, 'level', r.level)
@@ -74,11 +86,16 @@ export async function healthFacts(
     last_test_at: toDate(r.last_test_at),
     last_test_result: (r.last_test_result as string | null) ?? null,
     vaccination_doses: Number(r.vaccination_doses),
+    last_vaccinated_at: toDate(r.last_vaccinated_at),
     last_temperature: r.last_temperature === null ? null : String(r.last_temperature),
     last_temperature_at: toDate(r.last_temperature_at),
     arrival_date: toDay(r.arrival_date),
     key_persons: parsed<KeyPersonCategory[]>(r.key_persons),
     risk_areas: parsed<Array<{ name: string; level: 'high' | 'medium' | 'low' }>>(r.risk_areas),
+    temperatures: parsed<Array<{ at: string; value: string | number }>>(r.temperatures).map((t) => ({
+      at: new Date(t.at),
+      value: Number(t.value),
+    })),
   }));
 }
 
@@ -96,4 +113,21 @@ export async function personInScope(
     .where(inScope(viewer, right, 'p.area_path'))
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** Which of these persons are in the viewer's subtrees for `right` (a list's badges). */
+export async function personsInScope(
+  db: Db,
+  viewer: Viewer,
+  right: Right,
+  personIds: readonly number[],
+): Promise<number[]> {
+  if (personIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('persons as p')
+    .select('p.id')
+    .where('p.id', '=', sql<number>`any(${[...personIds]}::integer[])`)
+    .where(inScope(viewer, right, 'p.area_path'))
+    .execute();
+  return rows.map((r) => r.id);
 }

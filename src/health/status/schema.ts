@@ -17,6 +17,7 @@ export const HEALTH_REASON_CODES = [
   'KEY_PERSON',
   'RISK_AREA_ARRIVAL',
   'NO_VACCINATION',
+  'FEVER_RECENT',
 ] as const;
 export type HealthReasonCode = (typeof HEALTH_REASON_CODES)[number];
 
@@ -51,10 +52,17 @@ export const PersonHealthStatus = Type.Object(
       lastTestAt: NullableString,
       lastTestResult: NullableString,
       vaccinationDoses: Type.Integer(),
+      lastVaccinatedAt: NullableString,
       lastTemperature: Type.Union([Type.Number(), Type.Null()]),
       lastTemperatureAt: NullableString,
       keyPersonCategories: Type.Array(KeyPersonCategory),
+      /** Readings of the last TREND_DAYS days, oldest first (at most 28, the latest). */
+      temperatures: Type.Array(Type.Object({ at: Type.String(), value: Type.Number() })),
+      /** Whether the last reading, within the last 24 hours, is at or above the fever threshold. */
+      fever: Type.Boolean(),
     }),
+    /** The deployment's fever threshold in °C (GRIDGUARD_FEVER_THRESHOLD). */
+    feverThreshold: Type.Number(),
     /** The test window applied, in hours; null = no test required. */
     testWithinHours: Type.Union([Type.Integer(), Type.Null()]),
     computedAt: Type.String({ format: 'date-time' }),
@@ -76,3 +84,21 @@ export const HealthStatusQuery = Type.Object(
   { $id: 'HealthStatusQuery', additionalProperties: false },
 );
 export type HealthStatusQuery = Static<typeof HealthStatusQuery>;
+
+export const HealthStatusesQuery = Type.Object(
+  {
+    ids: Type.Array(Type.Integer({ minimum: 1 }), {
+      minItems: 1,
+      maxItems: 200,
+      description: 'Person ids (repeat the parameter: ?ids=1&ids=2); those outside your area are left out',
+    }),
+  },
+  { $id: 'HealthStatusesQuery', additionalProperties: false },
+);
+export type HealthStatusesQuery = Static<typeof HealthStatusesQuery>;
+
+export const HealthStatusList = Type.Object(
+  { items: Type.Array(PersonHealthStatus) },
+  { $id: 'HealthStatusList' },
+);
+export type HealthStatusList = Static<typeof HealthStatusList>;

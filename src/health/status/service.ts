@@ -3,11 +3,22 @@ import { notFound } from '../../core/errors.js';
 import type { HealthVerdict, KeyPersonCategory } from '../../core/vocabulary.js';
 import { addDays, chinaDate } from '../../household-codes/dates.js';
 import { RETURNEE_WINDOW_DAYS } from '../key-persons/returnees.js';
+import { healthRules } from '../rules/settings.js';
 import * as repo from './repository.js';
-import type { HealthReason, HealthReasonCode, PersonHealthStatus, ReasonSeverity } from './schema.js';
+import type {
+  HealthReason,
+  HealthReasonCode,
+  HealthStatusList,
+  PersonHealthStatus,
+  ReasonSeverity,
+} from './schema.js';
 
 /** A health code older than this is stale: the colour may have changed since. */
 export const HEALTH_CODE_FRESH_HOURS = 24;
+/** How far back a person's temperature trend reaches. */
+export const TREND_DAYS = 7;
+/** A fever reading this recent counts (FEVER_RECENT, the register's "fever in 24 h"). */
+export const FEVER_RECENT_HOURS = 24;
 /** A positive test this recent makes a person red whatever else is known. */
 export const POSITIVE_RECENT_DAYS = 14;
 /** Key-person categories that must not pass a gate: they are to stay at home or in care. */
@@ -32,6 +43,7 @@ export const QUARANTINE_CATEGORIES: readonly KeyPersonCategory[] = [
  * | TEST_MISSING_IN_WINDOW | amber  | a test window is asked and no negative test lies within it      |
  * | RISK_AREA_ARRIVAL      | amber  | arrived within RETURNEE_WINDOW_DAYS from a current risk area    |
  * | KEY_PERSON             | amber  | any other active key-person category (returnee, monitoring…)    |
+ * | FEVER_RECENT           | amber  | last temperature ≥ the fever threshold, within 24 hours         |
  * | NO_VACCINATION         | info   | no vaccination dose recorded                                    |
  */
 export const RULES: Readonly<Record<HealthReasonCode, ReasonSeverity>> = {
@@ -44,14 +56,27 @@ export const RULES: Readonly<Record<HealthReasonCode, ReasonSeverity>> = {
   TEST_MISSING_IN_WINDOW: 'amber',
   RISK_AREA_ARRIVAL: 'amber',
   KEY_PERSON: 'amber',
+  FEVER_RECENT: 'amber',
   NO_VACCINATION: 'info',
 };
+
+/** Whether the person's last reading is a fever: at or above the threshold, within FEVER_RECENT_HOURS. */
+export function hasFever(facts: repo.HealthFactsRow, now: Date, threshold: number): boolean {
+  return (
+    facts.last_temperature !== null &&
+    Number(facts.last_temperature) >= threshold &&
+    facts.last_temperature_at !== null &&
+    now.getTime() - facts.last_temperature_at.getTime() <= FEVER_RECENT_HOURS * HOUR_MS
+  );
+}
 
 export interface HealthStatusOptions {
   /** Require a negative test within this many hours; null/undefined = no test required. */
   testWithinHours?: number | null;
   /** Whether the health code counts (a checkpoint may not check it); default true. */
   checkHealthCode?: boolean;
+  /** The fever threshold in °C; default the deployment's (GRIDGUARD_FEVER_THRESHOLD). */
+  feverThreshold?: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -117,6 +142,14 @@ export function reasonsOf(
         }),
       );
   }
+  const threshold = options.feverThreshold ?? healthRules().feverThreshold;
+  if (hasFever(facts, now, threshold))
+    reasons.push(
+      reason('FEVER_RECENT', {
+        temperature: Number(facts.last_temperature),
+        at: iso(facts.last_temperature_at),
+      }),
+    );
   const area = facts.risk_areas[0];
   if (area)
     reasons.push(
@@ -143,7 +176,9 @@ export async function healthStatuses(
     now,
     today,
     arrivalSince: addDays(today, -(RETURNEE_WINDOW_DAYS - 1)),
+    trendSince: new Date(now.getTime() - TREND_DAYS * 24 * HOUR_MS),
   });
+  const threshold = options.feverThreshold ?? healthRules().feverThreshold;
   return new Map(
     rows.map((facts) => {
       const reasons = reasonsOf(facts, now, options);
@@ -157,10 +192,14 @@ export async function healthStatuses(
           lastTestAt: iso(facts.last_test_at),
           lastTestResult: facts.last_test_result,
           vaccinationDoses: facts.vaccination_doses,
+          lastVaccinatedAt: iso(facts.last_vaccinated_at),
           lastTemperature: facts.last_temperature === null ? null : Number(facts.last_temperature),
           lastTemperatureAt: iso(facts.last_temperature_at),
           keyPersonCategories: facts.key_persons,
+          temperatures: facts.temperatures.map((t) => ({ at: t.at.toISOString(), value: t.value })),
+          fever: hasFever(facts, now, threshold),
         },
+        feverThreshold: threshold,
         testWithinHours: options.testWithinHours ?? null,
         computedAt: now.toISOString(),
       };
@@ -182,4 +221,15 @@ export async function personHealthStatus(
   const status = (await healthStatuses(db, [personId], actor.now(), options)).get(personId);
   if (!status) throw missing();
   return status;
+}
+
+/** GET /api/health-statuses: the badges of a list (a house's members, the untested list), in scope only. */
+export async function healthStatusList(
+  db: Db,
+  actor: Actor,
+  personIds: readonly number[],
+): Promise<HealthStatusList> {
+  const visible = await repo.personsInScope(db, actor.viewer, 'health.read', [...new Set(personIds)]);
+  const statuses = await healthStatuses(db, visible, actor.now());
+  return { items: [...statuses.values()] };
 }

@@ -120,4 +120,81 @@ describeEachDatabase('the shared health-status verdict', (database) => {
     });
     expect(bad.statusCode).toBe(400);
   });
+
+  it('gives the last dose date, a bounded week of temperatures and a fever within 24 h', async () => {
+    const db = database().db;
+    const person = (await addPerson(db, tree.cellA.id, { name: '孙体温' })).id;
+    const readings = [
+      { hoursAgo: 24 * 9, value: 36.4 }, // older than the week: left out
+      ...Array.from({ length: 30 }, (_, i) => ({ hoursAgo: 100 - i * 3, value: 36.5 })),
+      { hoursAgo: 2, value: 38.1 },
+    ];
+    await db
+      .insertInto('health_records')
+      .values(
+        readings.map((r, i) => ({
+          kind: 'temperature' as const,
+          source: 'status-test',
+          record_key: `t${person}-${i}`,
+          person_id: person,
+          area_path: tree.cellA.path,
+          occurred_at: new Date(now.getTime() - r.hoursAgo * HOUR),
+          value: r.value,
+        })),
+      )
+      .execute();
+    const vaccinatedAt = new Date('2026-05-01T10:00:00+08:00');
+    await db
+      .insertInto('person_health')
+      .values({
+        person_id: person,
+        vaccination_doses: 3,
+        last_vaccinated_at: vaccinatedAt,
+        last_temperature: 38.1,
+        last_temperature_at: new Date(now.getTime() - 2 * HOUR),
+        health_code: 'GREEN',
+        health_code_at: new Date(now.getTime() - HOUR),
+        updated_at: now,
+      })
+      .execute();
+    const status = (await healthStatuses(db, [person], now)).get(person)!;
+    expect(status.facts).toMatchObject({
+      vaccinationDoses: 3,
+      lastVaccinatedAt: vaccinatedAt.toISOString(),
+      lastTemperature: 38.1,
+      fever: true,
+    });
+    expect(status.feverThreshold).toBe(37.3);
+    expect(status.facts.temperatures).toHaveLength(28);
+    expect(status.facts.temperatures.at(-1)).toEqual({
+      at: new Date(now.getTime() - 2 * HOUR).toISOString(),
+      value: 38.1,
+    });
+    const times = status.facts.temperatures.map((t) => t.at);
+    expect([...times].sort()).toEqual(times);
+    expect(status.verdict).toBe('amber');
+    expect(status.reasons[0]).toMatchObject({ code: 'FEVER_RECENT', params: { temperature: 38.1 } });
+    // Two days on, the same reading is history: no fever, no reason.
+    const later = (await healthStatuses(db, [person], new Date(now.getTime() + 48 * HOUR))).get(person)!;
+    expect(later.facts.fever).toBe(false);
+    expect(later.reasons.map((r) => r.code)).not.toContain('FEVER_RECENT');
+  });
+
+  it('answers a list’s badges in one call, leaving out persons of other grids', async () => {
+    const workerA = await signInNewUser(app, database().db, [{ role: 'grid_worker', area: tree.gridA }]);
+    const response = await app.inject({
+      url: `/api/health-statuses?ids=${ids.green}&ids=${ids.red}&ids=${ids.returnee}&ids=999999`,
+      headers: workerA.headers,
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const items = (response.json() as { items: Array<{ personId: number; verdict: string }> }).items;
+    expect(items.map((s) => [s.personId, s.verdict]).sort()).toEqual(
+      [
+        [ids.green, 'green'],
+        [ids.red, 'red'],
+      ].sort(),
+    );
+    const none = await app.inject({ url: '/api/health-statuses', headers: workerA.headers });
+    expect(none.statusCode).toBe(400);
+  });
 });

@@ -1563,6 +1563,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/health-statuses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The health status of several persons at once (a list’s badges); persons outside your area are left out */
+        get: operations["listHealthStatuses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health/imports/{kind}": {
         parameters: {
             query?: never;
@@ -5871,7 +5888,7 @@ export interface components {
         };
         GateReason: {
             /** @enum {unknown} */
-            code: "HEALTH_CODE_RED" | "HEALTH_CODE_YELLOW" | "HEALTH_CODE_UNKNOWN" | "HEALTH_CODE_STALE" | "TEST_POSITIVE" | "TEST_MISSING_IN_WINDOW" | "KEY_PERSON_QUARANTINE" | "KEY_PERSON" | "RISK_AREA_ARRIVAL" | "NO_VACCINATION" | "PASS_VALID" | "PASS_REQUIRED" | "PASS_EXPIRED" | "PASS_NOT_YET_VALID" | "PASS_REVOKED" | "PASS_WRONG_CHECKPOINT" | "NOT_RESIDENT" | "FEVER";
+            code: "HEALTH_CODE_RED" | "HEALTH_CODE_YELLOW" | "HEALTH_CODE_UNKNOWN" | "HEALTH_CODE_STALE" | "TEST_POSITIVE" | "TEST_MISSING_IN_WINDOW" | "KEY_PERSON_QUARANTINE" | "KEY_PERSON" | "RISK_AREA_ARRIVAL" | "NO_VACCINATION" | "FEVER_RECENT" | "PASS_VALID" | "PASS_REQUIRED" | "PASS_EXPIRED" | "PASS_NOT_YET_VALID" | "PASS_REVOKED" | "PASS_WRONG_CHECKPOINT" | "NOT_RESIDENT" | "FEVER";
             /** @enum {unknown} */
             severity: "red" | "amber" | "info";
             params: {
@@ -6038,7 +6055,7 @@ export interface components {
         };
         HealthReason: {
             /** @enum {unknown} */
-            code: "HEALTH_CODE_RED" | "HEALTH_CODE_YELLOW" | "HEALTH_CODE_UNKNOWN" | "HEALTH_CODE_STALE" | "TEST_POSITIVE" | "TEST_MISSING_IN_WINDOW" | "KEY_PERSON_QUARANTINE" | "KEY_PERSON" | "RISK_AREA_ARRIVAL" | "NO_VACCINATION";
+            code: "HEALTH_CODE_RED" | "HEALTH_CODE_YELLOW" | "HEALTH_CODE_UNKNOWN" | "HEALTH_CODE_STALE" | "TEST_POSITIVE" | "TEST_MISSING_IN_WINDOW" | "KEY_PERSON_QUARANTINE" | "KEY_PERSON" | "RISK_AREA_ARRIVAL" | "NO_VACCINATION" | "FEVER_RECENT";
             /** @enum {unknown} */
             severity: "red" | "amber" | "info";
             /** @description Values the translated sentence names: at, hours, lastAt, category, area, level… */
@@ -6052,9 +6069,16 @@ export interface components {
             /** @enum {unknown} */
             database: "pglite" | "postgres";
         };
+        HealthStatusList: {
+            items: components["schemas"]["PersonHealthStatus"][];
+        };
         HealthStatusQuery: {
             /** @description Require a negative test within this many hours (as a checkpoint does) */
             testWithinHours?: number;
+        };
+        HealthStatusesQuery: {
+            /** @description Person ids (repeat the parameter: ?ids=1&ids=2); those outside your area are left out */
+            ids: number[];
         };
         HealthcodesPushBody: {
             source: components["schemas"]["SourceName"];
@@ -6974,10 +6998,17 @@ export interface components {
                 lastTestAt: string | null;
                 lastTestResult: string | null;
                 vaccinationDoses: number;
+                lastVaccinatedAt: string | null;
                 lastTemperature: number | null;
                 lastTemperatureAt: string | null;
                 keyPersonCategories: components["schemas"]["KeyPersonCategory"][];
+                temperatures: {
+                    at: string;
+                    value: number;
+                }[];
+                fever: boolean;
             };
+            feverThreshold: number;
             testWithinHours: number | null;
             /** Format: date-time */
             computedAt: string;
@@ -7017,6 +7048,11 @@ export interface components {
             residenceType?: components["schemas"]["ResidenceType"];
             /** @enum {unknown} */
             status?: "active" | "departed" | "deceased" | "all";
+            /**
+             * @description Only persons whose health facts match: fever within 24 h (the deployment’s threshold), an active key person, no vaccination dose, positive within 14 days, red or yellow code. Needs health.read over them.
+             * @enum {unknown}
+             */
+            health?: "fever_24h" | "key_person" | "no_dose" | "positive_14d" | "red_code" | "yellow_code";
         };
         PersonRevealBody: {
             reason: string;
@@ -15002,6 +15038,56 @@ export interface operations {
             };
         };
     };
+    listHealthStatuses: {
+        parameters: {
+            query: {
+                /** @description Person ids (repeat the parameter: ?ids=1&ids=2); those outside your area are left out */
+                ids: number[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthStatusList"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     importHealthRecords: {
         parameters: {
             query?: never;
@@ -18441,6 +18527,8 @@ export interface operations {
                 tag?: components["schemas"]["PersonTag"];
                 residenceType?: components["schemas"]["ResidenceType"];
                 status?: "active" | "departed" | "deceased" | "all";
+                /** @description Only persons whose health facts match: fever within 24 h (the deployment’s threshold), an active key person, no vaccination dose, positive within 14 days, red or yellow code. Needs health.read over them. */
+                health?: "fever_24h" | "key_person" | "no_dose" | "positive_14d" | "red_code" | "yellow_code";
             };
             header?: never;
             path?: never;

@@ -3,6 +3,7 @@ import { doorEn } from './door.en';
 import { eventsEn } from './events.en';
 import { gateEn } from './gate.en';
 import { healthDeskEn } from './health-desk.en';
+import { healthEn } from './health.en';
 import { mapEn } from './map.en';
 import { offlineEn } from './offline.en';
 import { passesEn } from './passes.en';
@@ -19,6 +20,7 @@ export const en: Messages = {
   ...eventsEn,
   ...gateEn,
   ...healthDeskEn,
+  ...healthEn,
   ...mapEn,
   ...offlineEn,
   ...sharedEn,

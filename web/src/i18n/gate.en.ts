@@ -71,6 +71,7 @@ export const gateEn: Record<keyof typeof gateZhCN, string> = {
   'healthReason.KEY_PERSON': 'Key person: {category}',
   'healthReason.RISK_AREA_ARRIVAL': 'Arrived {arrivedOn} from a risk area: {area} ({level})',
   'healthReason.NO_VACCINATION': 'Not vaccinated',
+  'healthReason.FEVER_RECENT': 'Temperature {temperature} °C within 24 h ({at})',
   'healthReason.PASS_VALID': 'Valid pass ({code}, to {validTo})',
   'healthReason.PASS_REQUIRED': 'A pass is required here; none valid found',
   'healthReason.PASS_EXPIRED': 'Pass expired ({code}, to {validTo})',

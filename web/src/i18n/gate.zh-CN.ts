@@ -68,6 +68,7 @@ export const gateZhCN = {
   'healthReason.KEY_PERSON': '重点人员：{category}',
   'healthReason.RISK_AREA_ARRIVAL': '{arrivedOn} 来自风险地区：{area}（{level}）',
   'healthReason.NO_VACCINATION': '未接种疫苗',
+  'healthReason.FEVER_RECENT': '24 小时内体温 {temperature} ℃（{at}）',
   'healthReason.PASS_VALID': '通行证有效（{code}，至 {validTo}）',
   'healthReason.PASS_REQUIRED': '本卡口需凭通行证，未查到有效通行证',
   'healthReason.PASS_EXPIRED': '通行证已过期（{code}，至 {validTo}）',

@@ -4,6 +4,7 @@ import { doorZhCN } from './door.zh-CN';
 import { eventsZhCN } from './events.zh-CN';
 import { gateZhCN } from './gate.zh-CN';
 import { healthDeskZhCN } from './health-desk.zh-CN';
+import { healthZhCN } from './health.zh-CN';
 import { mapZhCN } from './map.zh-CN';
 import { offlineZhCN } from './offline.zh-CN';
 import { passesZhCN } from './passes.zh-CN';
@@ -18,6 +19,7 @@ export const zhCN = {
   ...eventsZhCN,
   ...gateZhCN,
   ...healthDeskZhCN,
+  ...healthZhCN,
   ...mapZhCN,
   ...offlineZhCN,
   ...sharedZhCN,

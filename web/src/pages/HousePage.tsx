@@ -22,6 +22,7 @@ import { useHouse } from '../api/hooks';
 import type { HouseDetail, PersonView } from '../api/model';
 import { useAuth } from '../auth/AuthContext';
 import { ErrorResult } from '../components/ErrorResult';
+import { HealthBadge, useHealthStatuses } from '../components/health/HealthBadge';
 import { AddTenancyDialog, EditHouseDialog } from '../components/register/HouseDialogs';
 import { HouseCodeCard } from '../components/register/HouseCodeCard';
 import { HouseQuickActions } from '../components/register/HouseQuickActions';
@@ -135,7 +136,7 @@ function HouseScreen({ id }: { id: number }) {
             className="side-card"
             data-testid="house-residents"
           >
-            <ResidentTable residents={data.residents} />
+            <ResidentTable residents={data.residents} areaPath={data.area.path ?? null} />
           </Card>
           <Card
             size="small"
@@ -225,10 +226,17 @@ function HouseDescriptions({ house }: { house: HouseDetail }) {
   return <Descriptions size="small" column={1} items={items} />;
 }
 
-function ResidentTable({ residents }: { residents: PersonView[] }) {
+function ResidentTable({ residents, areaPath }: { residents: PersonView[]; areaPath: string | null }) {
   const i18n = useI18n();
   const { t } = i18n;
   const navigate = useNavigate();
+  const { canAt } = useAuth();
+  // Health at a glance per member, for whoever may read health data there (one request for all).
+  const healthShown = areaPath !== null && canAt('health.read', areaPath);
+  const health = useHealthStatuses(
+    residents.map((person) => person.id),
+    healthShown,
+  );
   const columns: TableProps<PersonView>['columns'] = [
     {
       title: t('field.name'),
@@ -271,6 +279,15 @@ function ResidentTable({ residents }: { residents: PersonView[] }) {
       dataIndex: 'tags',
       render: (_v, person) => <PersonTagList tags={person.tags} />,
     },
+    ...(healthShown
+      ? [
+          {
+            title: t('healthStatus.title'),
+            key: 'health',
+            render: (_v: unknown, person: PersonView) => <HealthBadge status={health.get(person.id)} />,
+          },
+        ]
+      : []),
   ];
   return (
     <Table<PersonView>

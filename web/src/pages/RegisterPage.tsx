@@ -8,6 +8,7 @@ import { HouseList } from '../components/register/HouseList';
 import { PersonList } from '../components/register/PersonList';
 import { UnitList } from '../components/register/UnitList';
 import { NARROW_SCREEN, useMediaQuery } from '../components/useMediaQuery';
+import { PERSON_HEALTH_FILTERS, type PersonHealthFilter } from '../api/vocabulary';
 import { useI18n } from '../i18n/context';
 
 const TABS = ['persons', 'houses', 'units'] as const;
@@ -22,14 +23,24 @@ export function RegisterPage() {
   const tab: Tab = TABS.find((candidate) => candidate === tabParam) ?? 'persons';
   const withinParam = Number(params.get('within'));
   const within = Number.isInteger(withinParam) && withinParam > 0 ? withinParam : undefined;
+  const healthParam = params.get('health');
+  const health = PERSON_HEALTH_FILTERS.find((candidate) => candidate === healthParam);
   const [picked, setPicked] = useState<AreaView | null>(null);
   // Opened from an area page (?within=): the filter names that area.
   const linked = useOptionalArea(picked?.id === within ? undefined : within);
   const withinArea = picked?.id === within ? picked : (linked.data ?? null);
 
-  const update = (next: { tab?: Tab; within?: number | undefined }) => {
+  const update = (next: {
+    tab?: Tab;
+    within?: number | undefined;
+    health?: PersonHealthFilter | undefined;
+  }) => {
     const merged = new URLSearchParams(params);
     if (next.tab !== undefined) merged.set('tab', next.tab);
+    if ('health' in next) {
+      if (next.health === undefined) merged.delete('health');
+      else merged.set('health', next.health);
+    }
     if ('within' in next) {
       if (next.within === undefined) merged.delete('within');
       else merged.set('within', String(next.within));
@@ -56,7 +67,14 @@ export function RegisterPage() {
               key: 'persons',
               label: t('register.persons'),
               icon: <TeamOutlined />,
-              children: <PersonList {...filterProps} narrow={narrow} />,
+              children: (
+                <PersonList
+                  {...filterProps}
+                  narrow={narrow}
+                  health={health}
+                  onHealthChange={(value) => update({ health: value })}
+                />
+              ),
             },
             {
               key: 'houses',

@@ -21,6 +21,7 @@ import {
   useKeyPersonTasks,
   useLeadList,
   usePendingCount,
+  usePersonList,
   useRoundList,
   useUntested,
 } from '../api/hooks';
@@ -55,7 +56,7 @@ export function TodayPage() {
   const shown: SectionName[] = [
     ...(health ? (['untested', 'leads', 'follow-ups'] as const) : []),
     ...(can('person.write') ? (['arrivals'] as const) : []),
-    ...(health ? (['tasks'] as const) : []),
+    ...(health ? (['tasks', 'health'] as const) : []),
   ];
 
   return (
@@ -109,11 +110,12 @@ export function TodayPage() {
       {health && <FollowUpsSection version={version} write={write} onCount={report} />}
       {can('person.write') && <ArrivalsSection version={version} onCount={report} />}
       {health && <KeyPersonTasksSection version={version} onCount={report} />}
+      {health && <HealthWatchSection version={version} onCount={report} />}
     </div>
   );
 }
 
-type SectionName = 'untested' | 'leads' | 'follow-ups' | 'arrivals' | 'tasks';
+type SectionName = 'untested' | 'leads' | 'follow-ups' | 'arrivals' | 'tasks' | 'health';
 
 interface SectionProps {
   version: number;
@@ -561,6 +563,57 @@ function KeyPersonTasksSection({ version, onCount }: SectionProps) {
           </List.Item>
         )}
       />
+    </Section>
+  );
+}
+
+const WATCHED = ['fever_24h', 'red_code', 'yellow_code', 'no_dose'] as const;
+
+/** Fevers, red and yellow codes, the unvaccinated in my area: each a count linking to the filtered register. */
+function HealthWatchSection({ version, onCount }: SectionProps) {
+  const { t } = useI18n();
+  const query = { status: 'active' as const, page: 1, pageSize: 1 };
+  // One count per watched filter, in WATCHED's order (the same four hooks every render).
+  const counts = [
+    usePersonList({ ...query, health: WATCHED[0] }, version),
+    usePersonList({ ...query, health: WATCHED[1] }, version),
+    usePersonList({ ...query, health: WATCHED[2] }, version),
+    usePersonList({ ...query, health: WATCHED[3] }, version),
+  ];
+  const lists = WATCHED.map((health, i) => ({ health, list: counts[i]! }));
+  const error = lists.find((entry) => entry.list.error)?.list.error;
+  const urgent = lists.filter((entry) => entry.health !== 'no_dose').map((entry) => entry.list.data?.total);
+  const total = urgent.every((n) => n !== undefined) ? urgent.reduce((a, b) => a! + b!, 0) : undefined;
+  return (
+    <Section
+      name="health"
+      icon={<HeartOutlined />}
+      title={t('todayHealth.title')}
+      count={total}
+      onCount={onCount}
+    >
+      {error ? (
+        <ErrorLine error={error} />
+      ) : (
+        <List
+          size="small"
+          dataSource={lists}
+          renderItem={({ health, list }) => (
+            <List.Item
+              data-testid={`today-health-${health}`}
+              extra={
+                <Link to={`/register?tab=persons&health=${health}`}>
+                  <Tag color={list.data?.total && health !== 'no_dose' ? 'red' : 'default'}>
+                    {t('todayHealth.count', { count: list.data?.total ?? '…' })}
+                  </Tag>
+                </Link>
+              }
+            >
+              <Link to={`/register?tab=persons&health=${health}`}>{t(`healthFilter.${health}`)}</Link>
+            </List.Item>
+          )}
+        />
+      )}
     </Section>
   );
 }

@@ -5,8 +5,10 @@ import { Link, useNavigate } from 'react-router-dom';
 import { useAreaRoots, usePersonList } from '../../api/hooks';
 import type { AreaView, PersonView } from '../../api/model';
 import {
+  PERSON_HEALTH_FILTERS,
   PERSON_STATUSES,
   PERSON_TAGS,
+  type PersonHealthFilter,
   type PersonStatus,
   type PersonTag,
   RESIDENCE_TYPES,
@@ -26,10 +28,20 @@ interface PersonListProps {
   withinArea: AreaView | null;
   onWithinChange: (id: number | undefined, area: AreaView | null) => void;
   narrow: boolean;
+  /** Health filter (needs health.read), kept in the page address: the Today page links to it. */
+  health?: PersonHealthFilter | undefined;
+  onHealthChange?: (value: PersonHealthFilter | undefined) => void;
 }
 
 /** Register search: name, full or masked ID, phone or its last four digits, address; tag and type filters. */
-export function PersonList({ within, withinArea, onWithinChange, narrow }: PersonListProps) {
+export function PersonList({
+  within,
+  withinArea,
+  onWithinChange,
+  narrow,
+  health,
+  onHealthChange,
+}: PersonListProps) {
   const i18n = useI18n();
   const { t } = i18n;
   const { can } = useAuth();
@@ -43,7 +55,11 @@ export function PersonList({ within, withinArea, onWithinChange, narrow }: Perso
   const [dialog, setDialog] = useState<'register' | 'export' | null>(null);
   const [filtersOpen, setFiltersOpen] = useState(false);
   const roots = useAreaRoots();
-  const list = usePersonList({ q: q || undefined, within, tag, residenceType, status, ...paging }, version);
+  const healthFilter = can('health.read') ? health : undefined;
+  const list = usePersonList(
+    { q: q || undefined, within, tag, residenceType, status, health: healthFilter, ...paging },
+    version,
+  );
   const firstPage = () => setPaging((current) => ({ ...current, page: 1 }));
 
   const columns: TableProps<PersonView>['columns'] = [
@@ -119,7 +135,8 @@ export function PersonList({ within, withinArea, onWithinChange, narrow }: Perso
   ];
 
   const activeFilters =
-    [within, tag, residenceType].filter((v) => v !== undefined).length + (status === 'active' ? 0 : 1);
+    [within, tag, residenceType, healthFilter].filter((v) => v !== undefined).length +
+    (status === 'active' ? 0 : 1);
   const pagination = {
     current: paging.page,
     pageSize: paging.pageSize,
@@ -218,6 +235,20 @@ export function PersonList({ within, withinArea, onWithinChange, narrow }: Perso
             }}
             options={RESIDENCE_TYPES.map((value) => ({ value, label: residenceLabel(i18n, value) }))}
           />
+          {can('health.read') && onHealthChange && (
+            <Select<PersonHealthFilter>
+              allowClear
+              placeholder={t('healthFilter.placeholder')}
+              className="toolbar-select"
+              data-testid="health-filter"
+              value={healthFilter}
+              onChange={(value) => {
+                onHealthChange(value);
+                firstPage();
+              }}
+              options={PERSON_HEALTH_FILTERS.map((value) => ({ value, label: t(`healthFilter.${value}`) }))}
+            />
+          )}
           <Select<PersonStatus | 'all'>
             className="toolbar-select"
             value={status}
