@@ -8,6 +8,7 @@ import type { Role, SweepHouseholdState } from '../../core/vocabulary.js';
 import { findAreaInScope } from '../../hierarchy/repository.js';
 import { presentPersonName } from '../../privacy/present.js';
 import { advancePersonHealth, rebuildPersonHealth } from '../feeds/repository.js';
+import { applyHealthRules } from '../rules/service.js';
 import * as repo from './repository.js';
 import type {
   CreateSweepBody,
@@ -435,10 +436,7 @@ function stateOf(outcome: SweepVisitBody['outcome']): SweepHouseholdState {
 
 /** Seam for the health rules (status and alerts from readings): one call site after new readings. */
 async function afterReadings(trx: Db, personIds: readonly number[], now: Date): Promise<void> {
-  // wired to applyHealthRules at merge
-  void trx;
-  void personIds;
-  void now;
+  await applyHealthRules(trx, personIds, now);
 }
 
 /**

@@ -297,6 +297,15 @@ describeEachDatabase('door-to-door sweeps', (database) => {
       .execute();
     expect(records).toEqual([{ kind: 'temperature', source: 'sweep', batch_id: null, value: '38.10' }]);
     expect((await get(staff, `/api/sweeps/${sweepId}/progress`)).json().node.figures.fevers).toBe(1);
+    // The health rules act on the sweep's reading: one fever key person for the grid worker.
+    const feverKeyPersons = async () =>
+      db
+        .selectFrom('key_persons')
+        .select(['category', 'source'])
+        .where('person_id', '=', person)
+        .where('status', '=', 'active')
+        .execute();
+    expect(await feverKeyPersons()).toEqual([{ category: 'fever', source: 'health_rule' }]);
 
     const fixed = await visit(workerA, house.id, {
       outcome: 'visited',
@@ -308,6 +317,8 @@ describeEachDatabase('door-to-door sweeps', (database) => {
     expect(fixed.json().visits[0].correctsId).toBe(fixed.json().visits[1].id);
     expect(Number((await health())?.last_temperature)).toBe(36.5);
     expect((await get(staff, `/api/sweeps/${sweepId}/progress`)).json().node.figures.fevers).toBe(0);
+    // A later reading opens nothing new; ending the fever follow-up stays the worker's call.
+    expect(await feverKeyPersons()).toEqual([{ category: 'fever', source: 'health_rule' }]);
   });
 
   it('keeps progress equal to a recount after random visits and corrections', async () => {
