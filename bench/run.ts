@@ -9,6 +9,7 @@ import { eventsBench } from './figures/events.js';
 import { checkpointPlatesBench } from './figures/checkpoint-plates.js';
 import { webBench } from './figures/web.js';
 import { checkpointCheckBench } from './figures/checkpoint-check.js';
+import { healthCheckinsBench } from './figures/health-checkins.js';
 
 const MODULES: BenchModule[] = [
   hierarchyBench,
@@ -19,6 +20,7 @@ const MODULES: BenchModule[] = [
   checkpointPlatesBench,
   webBench,
   checkpointCheckBench,
+  healthCheckinsBench,
 ];
 
 const args = new Set(process.argv.slice(2));

@@ -35,6 +35,51 @@ export async function householdMembers(db: Db, houseIds: readonly number[]): Pro
     .execute() as Promise<MemberRow[]>;
 }
 
+/**
+ * The house an active household door code opens and its active residents (in door-page order),
+ * in one statement: the door check-in is the busiest public form of the morning. Undefined when
+ * the code is unknown, revoked, or its house retired.
+ */
+export async function doorHousehold(db: Db, tokenHash: string) {
+  const rows = await sql<{ house_id: number; member: MemberRow | null }>`
+    select h.id as house_id, case when p.id is null then null else json_build_object('id', p.id, 'name', p.name,
+      'sex', p.sex, 'birth_year', p.birth_year, 'house_id', p.house_id, 'area_path', p.area_path,
+      'phone_masked', p.phone_masked) end as member
+    from access_codes c
+    join houses h on h.id = c.house_id and h.retired_at is null
+    left join persons p on p.house_id = h.id and p.status = 'active' and p.area_path is not null
+    where c.token_hash = ${tokenHash} and c.kind = 'household' and c.status = 'active'
+    order by p.id`.execute(db);
+  const first = rows.rows[0];
+  if (!first) return undefined;
+  return { houseId: first.house_id, members: rows.rows.flatMap((r) => (r.member ? [r.member] : [])) };
+}
+
+/**
+ * Residents whose phone has one of these keyed hashes (under `within`), and when they all live in
+ * one house, that household's active residents: the SMS/voice sender and who they may speak for.
+ */
+export async function sendersAndHousehold(db: Db, hashes: readonly string[], within: string) {
+  if (hashes.length === 0) return { senders: [], household: [] as MemberRow[] };
+  const rows = await sql<MemberRow & { sender: boolean }>`
+    with s as (
+      select id, house_id from persons
+      where phone_hash in (${sql.join([...hashes])}) and status = 'active' and house_id is not null
+        and ${inSubtrees([within], 'area_path')}
+    ), one as (select min(house_id) as house_id from s having count(distinct house_id) = 1)
+    select s.id, null as name, null as sex, null as birth_year, s.house_id, null as area_path,
+      null as phone_masked, true as sender
+    from s
+    union all
+    select p.id, p.name, p.sex, p.birth_year, p.house_id, p.area_path, p.phone_masked, false
+    from one join persons p on p.house_id = one.house_id and p.status = 'active' and p.area_path is not null
+    order by sender desc, id`.execute(db);
+  return {
+    senders: rows.rows.filter((r) => r.sender).map((r) => ({ id: r.id, house_id: r.house_id })),
+    household: rows.rows.filter((r) => !r.sender) as MemberRow[],
+  };
+}
+
 /** An active resident living in a house. */
 export async function activeResident(db: Db, personId: number) {
   const row = await db
@@ -46,20 +91,6 @@ export async function activeResident(db: Db, personId: number) {
     .where('area_path', 'is not', null)
     .executeTakeFirst();
   return row ? { id: row.id, area_path: row.area_path!, house_id: row.house_id! } : undefined;
-}
-
-/** Active residents with a house whose phone has this keyed hash, living under `within`. */
-export async function residentsByPhoneHash(db: Db, hashes: readonly string[], within: string) {
-  if (hashes.length === 0) return [];
-  return db
-    .selectFrom('persons')
-    .select(['id', 'house_id', 'area_path'])
-    .where('phone_hash', 'in', [...hashes])
-    .where('status', '=', 'active')
-    .where('house_id', 'is not', null)
-    .where(inSubtrees([within], 'area_path'))
-    .orderBy('id')
-    .execute();
 }
 
 export interface TodayRow {
@@ -167,10 +198,6 @@ export async function findMessageById(db: Db, channel: 'sms' | 'voice', source: 
     .where('source', '=', source)
     .where('message_id', '=', messageId)
     .executeTakeFirst();
-}
-
-export async function setMessageOutcome(db: Db, id: number, recorded: number): Promise<void> {
-  await db.updateTable('checkin_messages').set({ recorded }).where('id', '=', id).execute();
 }
 
 /** The open inbox in the viewer's scope (health.read), under the node, newest first. */

@@ -5,7 +5,8 @@ import { can, canAnywhere, scopePaths, type Viewer } from '../../auth/scope.js';
 import { AppError, forbidden, invalid, notFound } from '../../core/errors.js';
 import { type AreaRow, findAreaById, findAreaInScope } from '../../hierarchy/repository.js';
 import { chinaDate } from '../../household-codes/dates.js';
-import { houseByToken } from '../../household-codes/house-by-token.js';
+import { CODE_NOT_FOUND, houseByToken } from '../../household-codes/house-by-token.js';
+import { tokenHash } from '../../household-codes/tokens.js';
 import type { FieldCipher } from '../../privacy/field-crypto.js';
 import { maskName, maskPhone } from '../../privacy/masking.js';
 import { normalisePhone } from '../../register/protect.js';
@@ -94,8 +95,9 @@ export async function submitDoorCheckin(
   body: DoorCheckinBody,
   idempotencyKey: string | null,
 ): Promise<CheckinReceipt> {
-  const house = await houseByToken(trx, token);
-  const members = await repo.householdMembers(trx, [house.id]);
+  const household = await repo.doorHousehold(trx, tokenHash(token));
+  if (!household) throw CODE_NOT_FOUND();
+  const members = household.members;
   const slots = new Set<number>();
   const rows = body.members.map((m, i) => {
     const member = members[m.slot - 1];
@@ -286,10 +288,8 @@ export async function receiveInbound(
   const phone = normalisePhone(report.phone);
   const hashes = phone.ok ? cipher.lookupHashes('phone', phone.value) : [];
   const home = homeOf(actor.viewer);
-  const senders = await repo.residentsByPhoneHash(trx, hashes, home);
-  const houseIds = [...new Set(senders.map((s) => s.house_id!))];
-  const houseId = houseIds.length === 1 ? houseIds[0]! : null;
-  const household = houseId === null ? [] : await repo.householdMembers(trx, [houseId]);
+  const { senders, household } = await repo.sendersAndHousehold(trx, hashes, home);
+  const houseId = household[0]?.house_id ?? null;
   const targets =
     houseId !== null && report.reading.ok ? targetsOf(report.reading, senders, household) : null;
   const outcome: InboundResult['outcome'] =
@@ -306,8 +306,10 @@ export async function receiveInbound(
     phone_masked: phone.ok ? maskPhone(phone.value) : null,
     body: report.body,
     house_id: houseId,
-    area_path: household[0]?.area_path ?? senders[0]?.area_path ?? home,
+    area_path: household[0]?.area_path ?? home,
     outcome,
+    // The persons the message stands for (a replay answers it again).
+    recorded: targets?.length ?? 0,
     inbox_status: outcome === 'recorded' ? null : 'open',
   });
   if (!message) {
@@ -335,7 +337,6 @@ export async function receiveInbound(
     },
     targets.map((personId) => ({ personId, temperature: reading.temperature, well: reading.well })),
   );
-  await repo.setMessageOutcome(trx, message.id, stored.length);
   return { messageId: report.messageId, outcome, recorded: stored.length, duplicate: false };
 }
 
