@@ -43,6 +43,7 @@ const KeyPersonsPage = lazy(() =>
 );
 const KeyPersonPage = lazy(() => import('./pages/KeyPersonPage').then((m) => ({ default: m.KeyPersonPage })));
 const LeadsPage = lazy(() => import('./pages/LeadsPage').then((m) => ({ default: m.LeadsPage })));
+const CheckinsPage = lazy(() => import('./pages/CheckinsPage').then((m) => ({ default: m.CheckinsPage })));
 const HealthInboxPage = lazy(() =>
   import('./pages/HealthInboxPage').then((m) => ({ default: m.HealthInboxPage })),
 );
@@ -202,6 +203,7 @@ function AppRoutes() {
               path="leads"
               element={<RequireRight right="health.read">{lazyPage(<LeadsPage />)}</RequireRight>}
             />
+            <Route path="health/checkins" element={lazyPage(<CheckinsPage />)} />
             <Route
               path="health/inbox"
               element={<RequireRight right="health.read">{lazyPage(<HealthInboxPage />)}</RequireRight>}

@@ -1,3 +1,4 @@
+import { checkinsEn } from './checkins.en';
 import { checkpointBoardEn } from './checkpoint-board.en';
 import { doorEn } from './door.en';
 import { eventsEn } from './events.en';
@@ -13,6 +14,7 @@ import type { Messages } from './zh-CN';
 
 // Typed as Messages: a missing or extra key is a compile error.
 export const en: Messages = {
+  ...checkinsEn,
   ...checkpointBoardEn,
   ...eventsEn,
   ...gateEn,
