@@ -53,8 +53,11 @@ export function CheckinForm({ token, onBack }: { token: string; onBack: () => vo
   if (!page) return problem ? <SendProblemNotice problem={problem} /> : <Spinner />;
 
   const { minimum, maximum } = page.temperature;
-  const set = (i: number, change: Partial<Row>) =>
+  const set = (i: number, change: Partial<Row>) => {
     setRows((current) => current.map((row, j) => (j === i ? { ...row, ...change } : row)));
+    // A row being corrected loses its old complaint; the next submit checks it again.
+    setProblems(({ [i]: _fixed, ...rest }) => rest);
+  };
   const check = () => {
     const found: Record<number, string> = {};
     rows.forEach((row, i) => {
