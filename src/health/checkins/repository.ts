@@ -357,7 +357,7 @@ export async function countsByPath(db: Db, viewer: Viewer, nodePath: string, day
 
 export type PersonState = 'not_reported' | 'fever' | 'unwell';
 
-/** The residents the worker must look at today: not reported, fever, unwell (in that order). */
+/** The residents the worker must look at today: fevers and unwell first, then those not reported. */
 export async function attentionList(db: Db, viewer: Viewer, nodePath: string, day: string, limit: number) {
   return db
     .selectFrom('persons as p')
@@ -387,7 +387,7 @@ export async function attentionList(db: Db, viewer: Viewer, nodePath: string, da
         eb('c.temperature', '>=', String(FEVER_FROM)),
       ]),
     )
-    .orderBy(sql`case when c.id is null then 0 else 1 end`)
+    .orderBy(sql`case when c.id is null then 1 else 0 end`)
     .orderBy('p.area_path')
     .orderBy('h.address')
     .orderBy('p.id')

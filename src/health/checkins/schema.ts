@@ -309,7 +309,7 @@ export const CheckinFigures = Type.Object(
     grids: Type.Array(CheckinAreaFigures),
     cells: Type.Array(CheckinAreaFigures, { description: 'Rows (埭/楼栋): the cell areas' }),
     attention: Type.Array(CheckinAttention, {
-      description: 'Not reported first, then fevers and unwell; at most 500',
+      description: 'Fevers and unwell first, then those not reported; at most 500',
     }),
     attentionTruncated: Type.Boolean(),
     inboxOpen: Type.Integer({ description: 'Open inbox messages under the area' }),

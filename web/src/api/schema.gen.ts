@@ -4502,7 +4502,7 @@ export interface components {
             grids: components["schemas"]["CheckinAreaFigures"][];
             /** @description Rows (埭/楼栋): the cell areas */
             cells: components["schemas"]["CheckinAreaFigures"][];
-            /** @description Not reported first, then fevers and unwell; at most 500 */
+            /** @description Fevers and unwell first, then those not reported; at most 500 */
             attention: components["schemas"]["CheckinAttention"][];
             attentionTruncated: boolean;
             /** @description Open inbox messages under the area */

@@ -118,6 +118,7 @@ function Today({ areaId }: { areaId: number | undefined }) {
         ) : (
           <List
             size="small"
+            pagination={data.attention.length > 20 ? { pageSize: 20, size: 'small' } : false}
             dataSource={data.attention}
             renderItem={(p) => (
               <List.Item data-testid={`checkin-person-${p.personId}`}>
