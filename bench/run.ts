@@ -9,6 +9,7 @@ import { eventsBench } from './figures/events.js';
 import { checkpointPlatesBench } from './figures/checkpoint-plates.js';
 import { webBench } from './figures/web.js';
 import { checkpointCheckBench } from './figures/checkpoint-check.js';
+import { healthCheckinsBench } from './figures/health-checkins.js';
 import { healthStatusBench } from './figures/health-status.js';
 
 const MODULES: BenchModule[] = [
@@ -21,6 +22,7 @@ const MODULES: BenchModule[] = [
   webBench,
   checkpointCheckBench,
   healthStatusBench,
+  healthCheckinsBench,
 ];
 
 const args = new Set(process.argv.slice(2));

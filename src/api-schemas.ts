@@ -19,6 +19,7 @@ import * as checkpointsRegistry from './checkpoints/registry-schema.js';
 import * as checkpointsRota from './checkpoints/rota-schema.js';
 import * as eventsPhotos from './events/photos/schema.js';
 import * as events from './events/schema.js';
+import * as healthCheckins from './health/checkins/schema.js';
 import * as healthContacts from './health/contacts/schema.js';
 import * as healthDashboard from './health/dashboard/schema.js';
 import * as healthFeeds from './health/feeds/schema.js';
@@ -62,6 +63,7 @@ const MODULES = [
   checkpointsRota,
   eventsPhotos,
   events,
+  healthCheckins,
   healthContacts,
   healthDashboard,
   healthFeeds,

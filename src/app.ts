@@ -37,6 +37,8 @@ import { createFieldCipher, type FieldCipher } from './privacy/field-crypto.js';
 import { placeCodeRoutes } from './place-codes/routes.js';
 import { registerRoutes } from './register/routes.js';
 import { registerImportRoutes } from './register-import/routes.js';
+import { checkinRoutes } from './health/checkins/routes.js';
+import { checkinReportSheet } from './health/checkins/report-sheet.js';
 import { healthFeedRoutes } from './health/feeds/routes.js';
 import { matchRecordsOnRegistration } from './health/feeds/service.js';
 import { useHealthRules } from './health/rules/settings.js';
@@ -226,13 +228,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(registerRoutes);
   await app.register(registerImportRoutes);
   await app.register(healthFeedRoutes);
+  await app.register(checkinRoutes);
   await app.register(householdCodeRoutes);
   await app.register(placeCodeRoutes);
   await app.register(visitRoutes);
   await app.register(tokenRoutes);
   await app.register(roundRoutes).register(keyPersonRoutes).register(sweepRoutes);
   await app.register(leadVerificationPlugin, {
-    reportSheets: [vaccinationReportSheet, checkpointReportSheet, sweepReportSheet],
+    reportSheets: [vaccinationReportSheet, checkinReportSheet, checkpointReportSheet, sweepReportSheet],
   });
   await app.register(dashboardRoutes);
   await app.register(open311Routes, { prefix: '/open311/v2' });

@@ -110,7 +110,14 @@ export function grantableRoles(holderRoles: readonly Role[]): readonly Role[] {
 }
 
 /** Machine clients (data feeds, devices, Open311 apps) act through one capability each. */
-export const CAPABILITIES = ['feed.health', 'feed.register', 'device.alerts', 'open311'] as const;
+export const CAPABILITIES = [
+  'feed.health',
+  'feed.register',
+  'device.alerts',
+  'open311',
+  // SMS gateways and voice robots posting residents' daily check-ins (平安报).
+  'checkin.inbound',
+] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
 export function rightsOf(role: Role, categories: readonly string[] = []): Right[] {

@@ -37,13 +37,14 @@ import {
 } from './duty-service.js';
 import { findCheckpoint } from './duty-repository.js';
 import { type PassTokenProblem, verifyPassToken } from './pass-token.js';
+import { healthRules } from '../health/rules/settings.js';
 
 /** How long an identification may be recorded: the person is standing at the gate. */
 export const HANDLE_TTL_MS = 10 * 60_000;
 /** How recent a face-gate read must be to identify the person standing there. */
 export const DEVICE_RECORD_WINDOW_MS = 30 * 60_000;
-/** 37.3 °C and above is fever (发热). */
-export const FEVER_FROM = 37.3;
+/** From this temperature on a reading is a fever (发热): the deployment's threshold (37.3 °C unless configured). */
+const feverFrom = (): number => healthRules().feverThreshold;
 
 /** A pass shown at the gate: which one, and what is wrong with it (null: valid). */
 interface Presented {
@@ -448,7 +449,7 @@ export async function recordCheck(
     : undefined;
   if (!person || !gate) throw HANDLE_INVALID();
   const temperature = body.temperature ?? null;
-  const fever = temperature !== null && temperature >= FEVER_FROM;
+  const fever = temperature !== null && temperature >= feverFrom();
   const reasons = [...gate.reasons];
   if (fever) reasons.push(gateReason('FEVER', 'red', { temperature }));
   sortReasons(reasons);

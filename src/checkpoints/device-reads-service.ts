@@ -16,6 +16,7 @@ import type { DeviceReadOutcome, DeviceReadsResult, FaceRead, PlateRead } from '
 import { parsePlate } from './plate.js';
 import { personsByDocumentHashes, type RiskHit, riskHits } from './vehicle-repository.js';
 import { CLOCK_SKEW_MS, plateProblem, reasonCodes } from './vehicle-service.js';
+import { healthRules } from '../health/rules/settings.js';
 
 export interface DeviceReadOptions {
   /** Reads of one plate at one device this close together merge. */
@@ -27,8 +28,8 @@ export interface DeviceReadOptions {
   alertMergeSeconds: number;
 }
 
-/** From this temperature on, a face-gate read is a fever (the usual 37.3 °C screening line). */
-export const FEVER_FROM = 37.3;
+/** From this temperature on a reading is a fever (发热): the deployment's threshold (37.3 °C unless configured). */
+const feverFrom = (): number => healthRules().feverThreshold;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -520,7 +521,7 @@ export async function receiveFaceReads(
         person_id: r.hashes.map((h) => personOf.get(h)).find((id) => id !== undefined) ?? null,
         document_masked: r.masked,
         temperature: r.read.temperature,
-        fever: r.read.temperature >= FEVER_FROM,
+        fever: r.read.temperature >= feverFrom(),
         camera_id: device.id,
         external_id: r.read.externalId ?? null,
         recorded_by: device.name,
@@ -535,7 +536,7 @@ export async function receiveFaceReads(
       ),
     );
     for (const [i, r] of rows.entries()) {
-      const fever = r.read.temperature >= FEVER_FROM;
+      const fever = r.read.temperature >= feverFrom();
       let eventId: number | null = null;
       if (fever) {
         const alert = await receiveDeviceAlert(

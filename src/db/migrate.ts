@@ -25,6 +25,7 @@ import * as checkpoints from './migrations/20261207_0900_checkpoints.js';
 import * as vehicles from './migrations/20261207_0920_vehicles.js';
 import * as passes from './migrations/20261207_0940_passes.js';
 import * as checkpointRefusals from './migrations/20261207_0950_checkpoint_refusals.js';
+import * as healthCheckins from './migrations/20261208_1100_health_checkins.js';
 import * as sweeps from './migrations/20261208_1200_sweeps.js';
 import * as checkpointGaps from './migrations/20261207_0930_checkpoint_gaps.js';
 import type { DB } from './schema.js';
@@ -57,6 +58,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261207_0930_checkpoint_gaps': checkpointGaps,
   '20261207_0940_passes': passes,
   '20261207_0950_checkpoint_refusals': checkpointRefusals,
+  '20261208_1100_health_checkins': healthCheckins,
   '20261208_1200_sweeps': sweeps,
 };
 

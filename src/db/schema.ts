@@ -431,6 +431,47 @@ export interface PersonHealthTable {
   updated_at: Timestamp;
 }
 
+export type CheckinChannel = 'door' | 'proxy' | 'sms' | 'voice' | 'staff';
+
+/** One current check-in (平安报) per person and China day; a later report that day replaces it. */
+export interface HealthCheckinsTable {
+  id: Generated<number>;
+  person_id: number;
+  house_id: number | null;
+  area_path: string;
+  day: ColumnType<string, string, string>;
+  reported_at: Timestamp;
+  temperature: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  well: boolean;
+  channel: CheckinChannel;
+  proxy_by: number | null;
+  message_id: string | null;
+  created_at: Timestamp;
+}
+
+/** Inbound SMS and voice-robot results, once per gateway message id; unparsed/unmatched ones are the inbox. */
+export interface CheckinMessagesTable {
+  id: Generated<number>;
+  channel: 'sms' | 'voice';
+  source: string;
+  token_id: number | null;
+  imported_by: number | null;
+  message_id: string;
+  received_at: Timestamp;
+  sent_at: NullableTimestamp;
+  phone_hash: string | null;
+  phone_masked: string | null;
+  body: string | null;
+  house_id: number | null;
+  area_path: string;
+  outcome: 'recorded' | 'unparsed' | 'unmatched';
+  recorded: Generated<number>;
+  inbox_status: 'open' | 'resolved' | null;
+  resolved_by: number | null;
+  resolved_at: NullableTimestamp;
+  resolution: string | null;
+}
+
 export interface RiskAreasTable {
   id: Generated<number>;
   source: string;
@@ -1187,6 +1228,8 @@ export interface DB {
   feed_batch_payloads: FeedBatchPayloadsTable;
   health_records: HealthRecordsTable;
   person_health: PersonHealthTable;
+  health_checkins: HealthCheckinsTable;
+  checkin_messages: CheckinMessagesTable;
   risk_areas: RiskAreasTable;
   screening_rounds: ScreeningRoundsTable;
   round_marks: RoundMarksTable;

@@ -54,6 +54,7 @@ const LeadsPage = lazy(() => import('./pages/LeadsPage').then((m) => ({ default:
 const HealthImportPage = lazy(() =>
   import('./pages/HealthImportPage').then((m) => ({ default: m.HealthImportPage })),
 );
+const CheckinsPage = lazy(() => import('./pages/CheckinsPage').then((m) => ({ default: m.CheckinsPage })));
 const HealthInboxPage = lazy(() =>
   import('./pages/HealthInboxPage').then((m) => ({ default: m.HealthInboxPage })),
 );
@@ -224,6 +225,7 @@ function AppRoutes() {
               path="leads"
               element={<RequireRight right="health.read">{lazyPage(<LeadsPage />)}</RequireRight>}
             />
+            <Route path="health/checkins" element={lazyPage(<CheckinsPage />)} />
             <Route
               path="health/import"
               element={<RequireRight right="health.manage">{lazyPage(<HealthImportPage />)}</RequireRight>}

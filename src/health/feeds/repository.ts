@@ -205,7 +205,11 @@ function recordRelation(rows: readonly RecordCandidate[]): RawBuilder<unknown> {
  * result, value): the latest test, code colour and temperature replace older ones only; doses
  * only grow. One row per person, so a chunk never touches a person twice.
  */
-function advanceFrom(kind: HealthRecordKind, from: RawBuilder<unknown>, now: Date): RawBuilder<unknown> {
+export function advanceFrom(
+  kind: HealthRecordKind,
+  from: RawBuilder<unknown>,
+  now: Date,
+): RawBuilder<unknown> {
   switch (kind) {
     case 'test':
       return sql`insert into person_health (person_id, last_test_at, last_test_result, updated_at)

@@ -9,6 +9,7 @@ import { findAreaInScope } from '../../hierarchy/repository.js';
 import { presentPersonName } from '../../privacy/present.js';
 import { advancePersonHealth, rebuildPersonHealth } from '../feeds/repository.js';
 import { applyHealthRules } from '../rules/service.js';
+import { healthRules } from '../rules/settings.js';
 import * as repo from './repository.js';
 import type {
   CreateSweepBody,
@@ -28,8 +29,8 @@ import type {
 const DAY_MS = 86_400_000;
 /** A door-to-door sweep is a matter of days (武汉: ten). */
 const MAX_DAYS = 31;
-/** 37.3 °C and above counts as a fever, as at every checkpoint. */
-export const FEVER_AT = 37.3;
+/** The deployment's fever threshold (37.3 °C unless configured), as for the health rules. */
+const feverAt = (): number => healthRules().feverThreshold;
 /** Roles that may be given households of a sweep: who goes to doors. */
 const ASSIGNABLE_ROLES: readonly Role[] = [
   'grid_worker',
@@ -373,7 +374,7 @@ function presentVisit(
       personId: m.personId,
       name: presentPersonName(names.get(m.personId) ?? ''),
       temperature: m.temperature,
-      fever: m.temperature !== null && m.temperature >= FEVER_AT,
+      fever: m.temperature !== null && m.temperature >= feverAt(),
       symptoms: m.symptoms,
       travel: m.travel,
       fromRiskArea: m.fromRiskArea,
@@ -513,7 +514,7 @@ export async function recordSweepVisit(
     doses: m.doses ?? null,
     notes: m.notes?.trim() || null,
   }));
-  const fevers = members.filter((m) => m.temperature !== null && m.temperature >= FEVER_AT).length;
+  const fevers = members.filter((m) => m.temperature !== null && m.temperature >= feverAt()).length;
   const state = stateOf(body.outcome);
 
   const before = (await repo.lockHousehold(db, id, houseId))!;

@@ -1580,6 +1580,142 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/health/checkins/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Today’s check-ins under an area: households and persons reported, not reported, fevers, unwell; per grid and per row (埭/楼栋), and who to look at */
+        get: operations["getCheckinFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health/checkins/households": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Households the caller may report for (代报): the ones a volunteer covers and those of a worker’s health scope, with today’s check-ins */
+        get: operations["listProxyHouseholds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health/checkins/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Check-in messages nobody could read or match (SMS, voice), open, newest first */
+        get: operations["listCheckinInbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health/checkins/inbox/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve an inbox message: as a resident’s check-in (personId with temperature/well) or with a note only (audited) */
+        post: operations["resolveCheckinMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health/checkins/proxy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report check-ins for members of a household you cover (volunteer) or serve (health.write): marked proxy, with who reported (audited) */
+        post: operations["submitProxyCheckin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health/checkins/sms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** SMS gateway webhook (API token with checkin.inbound): the sender matched by phone, texts like "36.5", "体温36.8 平安", "2人 平安" recorded, the rest left in the worker’s inbox; the same messageId again changes nothing */
+        post: operations["receiveCheckinSms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health/checkins/voice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Voice robot call results (API token with checkin.inbound), up to 500: phone, time, answers; matched and recorded as SMS texts are; a call id sent again changes nothing */
+        post: operations["receiveCheckinVoiceResults"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health/checkins/voice/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import a voice robot’s result file (XLSX/CSV: 呼叫编号, 手机号, 呼叫时间, 体温, 是否平安, 人数, 回答): per-row rejects, calls imported before skipped */
+        post: operations["importCheckinVoiceFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health/imports/{kind}": {
         parameters: {
             query?: never;
@@ -2828,6 +2964,40 @@ export interface paths {
         put?: never;
         /** Register an arrival at this house (来时登记); lands as a pending change for the grid worker */
         post: operations["submitArrival"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/households/{token}/checkin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The door page’s daily check-in: members numbered with sex and birth decade, never names */
+        get: operations["getDoorCheckin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/households/{token}/checkins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A household’s daily check-in (平安报): temperature and well/unwell per member; a later report of the day replaces the earlier; the same Idempotency-Key again changes nothing */
+        post: operations["submitDoorCheckin"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4367,7 +4537,7 @@ export interface components {
             actor: string;
             ip: string | null;
             /** @enum {unknown} */
-            action: "access_code.issue" | "access_code.issue_area" | "access_code.labels" | "access_code.revoke" | "announcement.create" | "announcement.publish" | "announcement.update" | "announcement.withdraw" | "area.create" | "area.import" | "area.move" | "area.retire" | "area.update" | "auth.locale_changed" | "auth.locked" | "auth.login" | "auth.login_failed" | "auth.mfa_enrolled" | "auth.mfa_recovery_used" | "auth.password_changed" | "camera.create" | "camera.retire" | "camera.token_issue" | "camera.update" | "checkpoint.check" | "checkpoint.create" | "checkpoint.duty_sign_in" | "checkpoint.duty_sign_out" | "checkpoint.identify" | "checkpoint.retire" | "checkpoint.shift.create" | "checkpoint.shift.delete" | "checkpoint.update" | "contacts.find" | "contacts.leads" | "demo.seed" | "event_category.create" | "event_category.retire" | "event_category.update" | "health.feed.receive" | "health.import" | "health.unmatched.dismiss" | "health.unmatched.match" | "house.create" | "house.import" | "house.update" | "key_person.create" | "key_person.end" | "key_person.flag" | "key_person.transfer" | "key_person.update" | "keys.rotate" | "lead.create" | "lead.import" | "lead.reveal" | "lead.route" | "lead.verify" | "notification.preferences.update" | "pass.apply" | "pass.approve" | "pass.issue" | "pass.key_create" | "pass.key_rotate" | "pass.print" | "pass.reject" | "pass.revoke" | "pending_change.confirm" | "pending_change.reject" | "person.call" | "person.depart" | "person.export" | "person.import" | "person.import.rejects" | "person.lookup" | "person.lookup_refused" | "person.merge" | "person.move" | "person.register" | "person.reveal" | "person.search_number" | "person.update" | "place.create" | "report.daily.export" | "responsibility.create" | "responsibility.delete" | "review.export" | "round.close" | "round.create" | "round.export_untested" | "round.mark" | "round.rebuild_counters" | "round.unmark" | "service_request.accept" | "service_request.cancel" | "service_request.close" | "service_request.contact.reveal" | "service_request.create" | "service_request.deliver" | "service_request.reassign" | "service_resource.create" | "service_resource.retire" | "service_resource.update" | "sweep.assign" | "sweep.close" | "sweep.create" | "sweep.visit" | "team.create" | "team.member.remove" | "team.member.set" | "team.retire" | "team.update" | "tenancy.create" | "token.create" | "token.revoke" | "unit.create" | "unit.import" | "unit.retire" | "user.assignment_add" | "user.assignment_remove" | "user.create" | "user.mfa_reset" | "user.password_reset" | "user.update" | "vehicle.check" | "vehicle.lookup" | "vehicle.trails_import" | "visit.record" | "volunteer.assign" | "volunteer.unassign" | "work_calendar.delete" | "work_calendar.set";
+            action: "access_code.issue" | "access_code.issue_area" | "access_code.labels" | "access_code.revoke" | "announcement.create" | "announcement.publish" | "announcement.update" | "announcement.withdraw" | "area.create" | "area.import" | "area.move" | "area.retire" | "area.update" | "auth.locale_changed" | "auth.locked" | "auth.login" | "auth.login_failed" | "auth.mfa_enrolled" | "auth.mfa_recovery_used" | "auth.password_changed" | "camera.create" | "camera.retire" | "camera.token_issue" | "camera.update" | "checkpoint.check" | "checkpoint.create" | "checkpoint.duty_sign_in" | "checkpoint.duty_sign_out" | "checkpoint.identify" | "checkpoint.retire" | "checkpoint.shift.create" | "checkpoint.shift.delete" | "checkpoint.update" | "contacts.find" | "contacts.leads" | "demo.seed" | "event_category.create" | "event_category.retire" | "event_category.update" | "health.checkin.proxy" | "health.checkin.resolve" | "health.checkin.voice_import" | "health.feed.receive" | "health.import" | "health.unmatched.dismiss" | "health.unmatched.match" | "house.create" | "house.import" | "house.update" | "key_person.create" | "key_person.end" | "key_person.flag" | "key_person.transfer" | "key_person.update" | "keys.rotate" | "lead.create" | "lead.import" | "lead.reveal" | "lead.route" | "lead.verify" | "notification.preferences.update" | "pass.apply" | "pass.approve" | "pass.issue" | "pass.key_create" | "pass.key_rotate" | "pass.print" | "pass.reject" | "pass.revoke" | "pending_change.confirm" | "pending_change.reject" | "person.call" | "person.depart" | "person.export" | "person.import" | "person.import.rejects" | "person.lookup" | "person.lookup_refused" | "person.merge" | "person.move" | "person.register" | "person.reveal" | "person.search_number" | "person.update" | "place.create" | "report.daily.export" | "responsibility.create" | "responsibility.delete" | "review.export" | "round.close" | "round.create" | "round.export_untested" | "round.mark" | "round.rebuild_counters" | "round.unmark" | "service_request.accept" | "service_request.cancel" | "service_request.close" | "service_request.contact.reveal" | "service_request.create" | "service_request.deliver" | "service_request.reassign" | "service_resource.create" | "service_resource.retire" | "service_resource.update" | "sweep.assign" | "sweep.close" | "sweep.create" | "sweep.visit" | "team.create" | "team.member.remove" | "team.member.set" | "team.retire" | "team.update" | "tenancy.create" | "token.create" | "token.revoke" | "unit.create" | "unit.import" | "unit.retire" | "user.assignment_add" | "user.assignment_remove" | "user.create" | "user.mfa_reset" | "user.password_reset" | "user.update" | "vehicle.check" | "vehicle.lookup" | "vehicle.trails_import" | "visit.record" | "volunteer.assign" | "volunteer.unassign" | "work_calendar.delete" | "work_calendar.set";
             entityType: components["schemas"]["EntityType"];
             entityId: string | null;
             before: unknown;
@@ -4555,6 +4725,187 @@ export interface components {
                 /** Format: date-time */
                 validTo: string;
             } | null;
+        };
+        CheckinAreaFigures: {
+            area: components["schemas"]["AreaSummary"];
+            /** @enum {unknown} */
+            level: "grid" | "cell";
+            /** @description Households with active residents */
+            households: number;
+            /** @description Households with at least one check-in today */
+            householdsReported: number;
+            persons: number;
+            reported: number;
+            notReported: number;
+            /** @description Check-ins at or above 37.3 °C */
+            fevers: number;
+            /** @description Check-ins marked unwell (fevers included) */
+            unwell: number;
+        };
+        CheckinAttention: {
+            personId: number;
+            name: string;
+            phoneMasked: string | null;
+            houseId: number;
+            address: string;
+            /** @enum {unknown} */
+            state: "not_reported" | "fever" | "unwell";
+            temperature: number | null;
+            channel: ("door" | "proxy" | "sms" | "voice" | "staff") | (never | null);
+            /** Format: date-time */
+            reportedAt: string | null;
+        };
+        CheckinCounts: {
+            /** @description Households with active residents */
+            households: number;
+            /** @description Households with at least one check-in today */
+            householdsReported: number;
+            persons: number;
+            reported: number;
+            notReported: number;
+            /** @description Check-ins at or above 37.3 °C */
+            fevers: number;
+            /** @description Check-ins marked unwell (fevers included) */
+            unwell: number;
+        };
+        CheckinFigures: {
+            area: components["schemas"]["AreaSummary"];
+            /** Format: date */
+            date: string;
+            total: components["schemas"]["CheckinCounts"];
+            grids: components["schemas"]["CheckinAreaFigures"][];
+            /** @description Rows (埭/楼栋): the cell areas */
+            cells: components["schemas"]["CheckinAreaFigures"][];
+            /** @description Fevers and unwell first, then those not reported; at most 500 */
+            attention: components["schemas"]["CheckinAttention"][];
+            attentionTruncated: boolean;
+            /** @description Open inbox messages under the area */
+            inboxOpen: number;
+        };
+        CheckinFiguresQuery: {
+            /** @description The area (and below); default: the top of your health scope */
+            areaId?: number;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD (China time); default today
+             */
+            date?: string;
+        };
+        CheckinInboundResult: {
+            messageId: string;
+            /**
+             * @description recorded; unparsed or unmatched: left in the worker’s inbox
+             * @enum {unknown}
+             */
+            outcome: "recorded" | "unparsed" | "unmatched";
+            /** @description Persons whose check-in was stored */
+            recorded: number;
+            /** @description The message id was received before: nothing changed */
+            duplicate: boolean;
+        };
+        CheckinInboundResults: {
+            results: components["schemas"]["CheckinInboundResult"][];
+        };
+        CheckinInboxList: {
+            items: components["schemas"]["CheckinInboxMessage"][];
+        };
+        CheckinInboxMessage: {
+            id: number;
+            /** @enum {unknown} */
+            channel: "sms" | "voice";
+            /** Format: date-time */
+            receivedAt: string;
+            /** Format: date-time */
+            sentAt: string | null;
+            phoneMasked: string | null;
+            /** @description The text as sent (SMS) or the recognised answers (voice) */
+            text: string | null;
+            /** @enum {unknown} */
+            outcome: "unparsed" | "unmatched";
+            house: {
+                id: number;
+                address: string;
+            } | null;
+            areaPath: string;
+        };
+        CheckinInboxQuery: {
+            areaId?: number;
+        };
+        CheckinProxyHousehold: {
+            houseId: number;
+            address: string;
+            members: components["schemas"]["CheckinProxyMember"][];
+        };
+        CheckinProxyHouseholdList: {
+            /** Format: date */
+            day: string;
+            households: components["schemas"]["CheckinProxyHousehold"][];
+            /** @description More houses than shown: narrow with areaId */
+            truncated: boolean;
+        };
+        CheckinProxyHouseholdsQuery: {
+            /** @description Only houses under this area (grid staff) */
+            areaId?: number;
+        };
+        CheckinProxyMember: {
+            personId: number;
+            /** @description In full for holders of person.read there, else masked (张**) */
+            name: string;
+            /** @enum {unknown} */
+            sex: "male" | "female" | "unknown";
+            birthYear: number | null;
+            phoneMasked: string | null;
+            today: {
+                temperature: number | null;
+                well: boolean;
+                /**
+                 * @description door page, proxy (worker/volunteer for the household), SMS, voice robot, staff (inbox)
+                 * @enum {unknown}
+                 */
+                channel: "door" | "proxy" | "sms" | "voice" | "staff";
+            } | null;
+        };
+        CheckinReceipt: {
+            /** Format: date */
+            day: string;
+            /** @description Members whose check-in of the day was stored or replaced */
+            recorded: number;
+        };
+        CheckinResolveBody: {
+            /** @description Record the message as this resident’s check-in */
+            personId?: number;
+            /** @description Body temperature in °C (34.0–43.0; kept to one decimal) */
+            temperature?: number | null;
+            /** @description true: 平安 (well); false: 不适 (unwell) */
+            well?: boolean;
+            note?: string;
+        };
+        CheckinResolveResult: {
+            /** @description 1 when the message became a check-in */
+            recorded: number;
+        };
+        CheckinVoiceAnswers: {
+            temperature?: (number | string) | (never | null);
+            well?: boolean | null;
+            persons?: number | null;
+            /** @description The recognised answer as text */
+            text?: string | null;
+        };
+        CheckinVoiceImportReject: {
+            row: number;
+            column: string | null;
+            /** @description required, phone, date_time, temperature, no_answer */
+            code: string;
+        };
+        CheckinVoiceImportReport: {
+            rows: number;
+            /** @description Rows that stored a check-in */
+            recorded: number;
+            /** @description Rows left in the inbox (unparsed or unmatched phone) */
+            inbox: number;
+            /** @description Calls imported before */
+            duplicates: number;
+            rejected: components["schemas"]["CheckinVoiceImportReject"][];
         };
         CheckpointAreaFigures: {
             area: components["schemas"]["AreaSummary"];
@@ -5144,7 +5495,7 @@ export interface components {
             name: string;
             areaId: number;
             /** @enum {unknown} */
-            capability: "feed.health" | "feed.register" | "device.alerts" | "open311";
+            capability: "feed.health" | "feed.register" | "device.alerts" | "open311" | "checkin.inbound";
         };
         CreateUserBody: {
             username: string;
@@ -5370,6 +5721,37 @@ export interface components {
         };
         /** @enum {unknown} */
         DocumentType: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit" | "foreign_permanent_resident" | "hmt_residence_permit";
+        DoorCheckinBody: {
+            members: {
+                slot: number;
+                /** @description Body temperature in °C (34.0–43.0; kept to one decimal) */
+                temperature: number | null;
+                /** @description true: 平安 (well); false: 不适 (unwell) */
+                well: boolean;
+            }[];
+        };
+        DoorCheckinMember: {
+            /** @description The member as numbered on the page (成员1, 成员2, …) */
+            slot: number;
+            /** @enum {unknown} */
+            sex: "male" | "female" | "unknown";
+            /** @description e.g. 1980 for someone born in the 1980s */
+            birthDecade: number | null;
+            reportedToday: boolean;
+        };
+        DoorCheckinPage: {
+            /**
+             * Format: date
+             * @description Today in China time
+             */
+            day: string;
+            /** @description The household members without names: a passer-by learns no one’s name */
+            members: components["schemas"]["DoorCheckinMember"][];
+            temperature: {
+                minimum: number;
+                maximum: number;
+            };
+        };
         DoorCodeScanQuery: {
             /** @description What the scanner read: the door code's address (…/h/<token>) or the bare token */
             code: string;
@@ -5456,7 +5838,7 @@ export interface components {
             note?: string;
         };
         /** @enum {unknown} */
-        EntityType: "access_code" | "announcement" | "api_token" | "area" | "camera" | "checkpoint" | "checkpoint_record" | "encryption_key" | "event_category" | "feed_batch" | "health_record" | "house" | "household_visit" | "import" | "installation" | "key_person" | "lead" | "pass" | "pass_signing_key" | "pending_change" | "person" | "place" | "report" | "responsibility" | "review" | "round_mark" | "screening_round" | "service_request" | "service_resource" | "sweep_campaign" | "sweep_household" | "team" | "tenancy" | "unit" | "user" | "vehicle_trail" | "work_calendar_day";
+        EntityType: "access_code" | "announcement" | "api_token" | "area" | "camera" | "checkin_message" | "checkpoint" | "checkpoint_record" | "encryption_key" | "event_category" | "feed_batch" | "health_record" | "house" | "household_visit" | "import" | "installation" | "key_person" | "lead" | "pass" | "pass_signing_key" | "pending_change" | "person" | "place" | "report" | "responsibility" | "review" | "round_mark" | "screening_round" | "service_request" | "service_resource" | "sweep_campaign" | "sweep_household" | "team" | "tenancy" | "unit" | "user" | "vehicle_trail" | "work_calendar_day";
         ErrorResponse: {
             error: {
                 code: string;
@@ -7201,6 +7583,16 @@ export interface components {
                 path?: string;
             };
         } & components["schemas"]["ProgressCounts"];
+        ProxyCheckinBody: {
+            houseId: number;
+            members: {
+                personId: number;
+                /** @description Body temperature in °C (34.0–43.0; kept to one decimal) */
+                temperature: number | null;
+                /** @description true: 平安 (well); false: 不适 (unwell) */
+                well: boolean;
+            }[];
+        };
         PublicAnnouncement: {
             id: number;
             kind: components["schemas"]["AnnouncementKind"];
@@ -7866,6 +8258,18 @@ export interface components {
             /** Format: date-time */
             to: string;
             items: components["schemas"]["ShiftView"][];
+        };
+        SmsInboundBody: {
+            /** @description The gateway’s message id (retries carry the same) */
+            messageId: string;
+            /** @description The sender’s phone number */
+            from: string;
+            text: string;
+            /**
+             * Format: date-time
+             * @description When the gateway received it
+             */
+            receivedAt?: string;
         };
         /** @description The feed’s source (lab, platform): record ids are unique per source, and it picks the health-code colour table */
         SourceName: string;
@@ -8806,6 +9210,15 @@ export interface components {
                 tagUpdates: number;
             };
             notes: string | null;
+        };
+        VoicePushBody: {
+            results: {
+                callId: string;
+                phone: string;
+                /** Format: date-time */
+                calledAt: string;
+                answers: components["schemas"]["CheckinVoiceAnswers"];
+            }[];
         };
         VolunteerAssignBody: {
             volunteerUserId: number;
@@ -15088,6 +15501,467 @@ export interface operations {
             };
         };
     };
+    getCheckinFigures: {
+        parameters: {
+            query?: {
+                /** @description The area (and below); default: the top of your health scope */
+                areaId?: number;
+                /** @description YYYY-MM-DD (China time); default today */
+                date?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckinFigures"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listProxyHouseholds: {
+        parameters: {
+            query?: {
+                /** @description Only houses under this area (grid staff) */
+                areaId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckinProxyHouseholdList"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listCheckinInbox: {
+        parameters: {
+            query?: {
+                areaId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckinInboxList"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    resolveCheckinMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckinResolveBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckinResolveResult"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    submitProxyCheckin: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A client-generated UUID: the write runs at most once per user and key (7 days); a retry gets the first answer again with Idempotent-Replayed: true */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProxyCheckinBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckinReceipt"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    receiveCheckinSms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SmsInboundBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckinInboundResult"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    receiveCheckinVoiceResults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoicePushBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckinInboundResults"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    importCheckinVoiceFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckinVoiceImportReport"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     importHealthRecords: {
         parameters: {
             query?: never;
@@ -19909,6 +20783,122 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubmissionReceipt"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getDoorCheckin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token from the QR code */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DoorCheckinPage"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    submitDoorCheckin: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A client-generated UUID: the write runs at most once per user and key (7 days); a retry gets the first answer again with Idempotent-Replayed: true */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description The token from the QR code */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DoorCheckinBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckinReceipt"];
                 };
             };
             /** @description Default Response */

@@ -6,6 +6,7 @@ import type { HouseholdDoorPage } from '../api/model';
 import { normaliseDocumentNumber } from '../components/register/identity';
 import { maxLength, noDigits, phone, required, residentId, todayText, withinDates } from './checks';
 import { DoorServices } from './DoorServices';
+import { CheckinForm } from './CheckinForm';
 import { PassForm } from './PassForm';
 import { Chips, Field, useForm } from './form';
 import { IdentityFields } from './IdentityFields';
@@ -13,7 +14,7 @@ import { named, useDoorI18n } from './i18n';
 import { SendProblemNotice, failureText, useSend } from './send';
 import { Button, Card, FormHeader, Icon, Outcome, Spinner } from './ui';
 
-type View = 'arrival' | 'departure' | 'pass';
+type View = 'arrival' | 'departure' | 'pass' | 'checkin';
 
 export const tokenOfPage = () => decodeURIComponent(window.location.pathname.split('/')[2] ?? '');
 
@@ -44,7 +45,7 @@ function useDoorPage(token: string, first: DoorPageState) {
 }
 const viewOfPage = (): View | null => {
   const form = new URLSearchParams(window.location.search).get('form');
-  return form === 'arrival' || form === 'departure' || form === 'pass' ? form : null;
+  return form === 'arrival' || form === 'departure' || form === 'pass' || form === 'checkin' ? form : null;
 };
 
 /** The chosen form lives in the address (?form=arrival), so the phone's back button leaves it. */
@@ -81,6 +82,8 @@ export function DoorApp({ token, first }: { token: string; first: DoorPageState 
           <AddressCard page={page.data} />
           {done ? (
             <Submitted onAgain={() => choose(null)} />
+          ) : view === 'checkin' ? (
+            <CheckinForm token={token} onBack={() => choose(null)} />
           ) : view === 'pass' ? (
             <PassForm token={token} page={page.data} onBack={() => choose(null)} />
           ) : view ? (
@@ -173,6 +176,16 @@ function Choices({ onChoose }: { onChoose: (view: View) => void }) {
   const { t } = useDoorI18n();
   return (
     <div className="door-choices">
+      <button
+        type="button"
+        className="door-button door-checkin"
+        onClick={() => onChoose('checkin')}
+        data-testid="door-checkin"
+      >
+        <Icon name="check" className="door-button-icon" />
+        <span className="door-button-title">{t('checkin.door.title')}</span>
+        <span className="door-button-hint">{t('checkin.door.choiceHint')}</span>
+      </button>
       <button
         type="button"
         className="door-button door-arrival"

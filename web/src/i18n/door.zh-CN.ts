@@ -118,6 +118,23 @@ export const doorZhCN = {
   'pass.door.toBeforeFrom': '结束日期不能早于开始日期',
   'pass.door.submitted': '申请已提交，等待网格员审核',
   'pass.door.code': '申请编号：{code}（审核通过后凭此领取通行证）',
+  'checkin.door.title': '今日平安报',
+  'checkin.door.choiceHint': '每天一次：体温和身体状况',
+  'checkin.door.hint': '为本户每位成员填写体温（可不填）并点选“平安”或“不适”，一次提交。',
+  'checkin.door.member': '成员{n}',
+  'checkin.door.sex.male': '男',
+  'checkin.door.sex.female': '女',
+  'checkin.door.sex.unknown': '性别未登记',
+  'checkin.door.decade': '{decade}年代',
+  'checkin.door.reported': '（今日已报）',
+  'checkin.door.temperature': '体温（°C）',
+  'checkin.door.temperaturePlaceholder': '体温，如 36.5',
+  'checkin.door.well': '平安',
+  'checkin.door.unwell': '不适',
+  'checkin.door.temperatureRange': '体温应在 {min}–{max} °C 之间',
+  'checkin.door.tapOne': '请填写体温或点选“平安”/“不适”',
+  'checkin.door.done': '平安报已提交',
+  'checkin.door.doneHint': '今天再次提交会覆盖之前的记录。',
 } as const;
 
 export type DoorMessageKey = keyof typeof doorZhCN;

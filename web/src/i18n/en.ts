@@ -1,3 +1,4 @@
+import { checkinsEn } from './checkins.en';
 import { checkpointBoardEn } from './checkpoint-board.en';
 import { doorEn } from './door.en';
 import { eventsEn } from './events.en';
@@ -16,6 +17,7 @@ import type { Messages } from './zh-CN';
 
 // Typed as Messages: a missing or extra key is a compile error.
 export const en: Messages = {
+  ...checkinsEn,
   ...checkpointBoardEn,
   ...eventsEn,
   ...gateEn,

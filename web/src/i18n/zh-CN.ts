@@ -1,4 +1,5 @@
 // Chinese (Simplified) is the source dictionary: its keys are the keys of every other language.
+import { checkinsZhCN } from './checkins.zh-CN';
 import { checkpointBoardZhCN } from './checkpoint-board.zh-CN';
 import { doorZhCN } from './door.zh-CN';
 import { eventsZhCN } from './events.zh-CN';
@@ -15,6 +16,7 @@ import { vehiclesZhCN } from './vehicles.zh-CN';
 import { vocabularyZhCN } from './vocabulary';
 
 export const zhCN = {
+  ...checkinsZhCN,
   ...checkpointBoardZhCN,
   ...eventsZhCN,
   ...gateZhCN,
