@@ -13,8 +13,8 @@ import {
   ExperimentOutlined,
   FileSearchOutlined,
   FlagOutlined,
-  HomeOutlined,
   HeartOutlined,
+  HomeOutlined,
   IdcardOutlined,
   InboxOutlined,
   NotificationOutlined,
@@ -57,6 +57,7 @@ const SECTIONS: Array<[string, string]> = [
   ['/leads', '/leads'],
   ['/health/inbox', '/health/inbox'],
   ['/health/import', '/health/import'],
+  ['/health/checkins', '/health/checkins'],
   ['/register', '/register'],
   ['/persons', '/register'],
   ['/houses', '/register'],
@@ -132,6 +133,12 @@ export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
       key: '/sweeps/mine',
       icon: <HomeOutlined />,
       label: t('sweeps.navMine'),
+    },
+    // Today's check-ins for whoever reads health here; volunteers report for their households (代报).
+    (can('health.read') || can('service.handle')) && {
+      key: '/health/checkins',
+      icon: <HeartOutlined />,
+      label: t('checkins.title'),
     },
     can('pass.issue') && { key: '/passes', icon: <SafetyCertificateOutlined />, label: t('passes.nav') },
     can('checkpoint.check') &&

@@ -32,6 +32,7 @@ import { AreaSelect } from '../components/AreaSelect';
 import { saveFile } from '../components/files';
 import { FormModal } from '../components/FormModal';
 import { MarkDialog, MarkFields, type MarkValues } from '../components/health/MarkDialog';
+import { HealthBadge, useHealthStatuses } from '../components/health/HealthBadge';
 import { MarkTag } from '../components/health/tags';
 import { PersonTagList } from '../components/register/PersonTags';
 import { useI18n } from '../i18n/context';
@@ -298,6 +299,11 @@ function UntestedTable({
     sort,
   };
   const list = useUntested(roundId, { ...filter, ...paging }, version);
+  // One request for the page's badges (the shared health verdict).
+  const health = useHealthStatuses(
+    (list.data?.items ?? []).map((person) => person.personId),
+    can('health.read'),
+  );
   const [marks, setMarks] = useState<Record<number, MarkView | null>>({});
   const [marking, setMarking] = useState<UntestedPerson | null>(null);
   const [selected, setSelected] = useState<number[]>([]);
@@ -404,11 +410,11 @@ function UntestedTable({
           {
             key: 'name',
             title: t('field.name'),
-            // The compact health badge (web/src/components/health/, built beside this) goes after the tags.
             render: (_, person) => (
               <Space size={4} wrap>
                 <Link to={`/persons/${person.personId}`}>{person.name}</Link>
                 <PersonTagList tags={person.tags} />
+                <HealthBadge status={health.get(person.personId)} />
               </Space>
             ),
           },
