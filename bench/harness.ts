@@ -89,3 +89,24 @@ export function makeContext(backend: TestBackend, scale: number, log: (line: str
   };
   return { context, dispose };
 }
+
+/** Milliseconds to two decimals, as the figures print them. */
+export const round2 = (ms: number) => Math.round(ms * 100) / 100;
+
+/** Seconds since `started` (a performance.now() reading), to one decimal, for progress lines. */
+export const secondsSince = (started: number) => Math.round((performance.now() - started) / 100) / 10;
+
+/** The `q` quantile (0–1) of the samples, in their unit, to two decimals. */
+export function quantile(samples: readonly number[], q: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return round2(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!);
+}
+
+export const p95 = (samples: readonly number[]) => quantile(samples, 0.95);
+
+/** How long `work` takes, in milliseconds. */
+export async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return performance.now() - started;
+}

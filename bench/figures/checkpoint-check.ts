@@ -14,7 +14,7 @@ import { generateCity, syntheticIdNumber } from '../../src/generate/city.js';
 import type { AreaRow } from '../../src/hierarchy/repository.js';
 import { createFieldCipher } from '../../src/privacy/field-crypto.js';
 import { idNumberInClear } from '../../src/privacy/protect.js';
-import { type BenchModule, type Figure, peakRssMiB, ratio } from '../harness.js';
+import { type BenchModule, type Figure, p95, peakRssMiB, ratio, secondsSince, timed } from '../harness.js';
 import { insertCheckpointHistory, syntheticPlate } from './checkpoint-history.js';
 
 const cipher = createFieldCipher({
@@ -24,18 +24,6 @@ const cipher = createFieldCipher({
 });
 const SAMPLES = 400;
 const NOW = new Date('2026-12-07T10:00:00+08:00');
-
-const round2 = (ms: number) => Math.round(ms * 100) / 100;
-const seconds = (started: number) => Math.round((performance.now() - started) / 100) / 10;
-function p95(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return round2(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]!);
-}
-async function timed(work: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await work();
-  return performance.now() - started;
-}
 
 /** A worker of the whole city on duty; each sample gets its own user id, so no one lookup budget runs dry. */
 function gateActor(city: AreaRow, sample: number): Actor {
@@ -71,7 +59,7 @@ export const checkpointCheckBench: BenchModule = {
         }
       },
     });
-    context.log(`  city: ${seconds(started)} s`);
+    context.log(`  city: ${secondsSince(started)} s`);
     started = performance.now();
     logged = 0;
     const { checkpointIds } = await insertCheckpointHistory(database, {
@@ -108,7 +96,7 @@ export const checkpointCheckBench: BenchModule = {
       ])
       .execute();
     await sql`vacuum analyze`.execute(db);
-    context.log(`  ${checkpointIds.length} checkpoints, ${records} crossings: ${seconds(started)} s`);
+    context.log(`  ${checkpointIds.length} checkpoints, ${records} crossings: ${secondsSince(started)} s`);
 
     const random = new SeededRandom(23);
     const options = { windowHours: 24, trailDays: 14 };

@@ -13,7 +13,17 @@ import { generateCity } from '../../src/generate/city.js';
 import type { AreaRow } from '../../src/hierarchy/repository.js';
 import { personHealthStatus } from '../../src/health/status/service.js';
 import { createFieldCipher } from '../../src/privacy/field-crypto.js';
-import { type BenchModule, type Figure, peakRssMiB, ratio } from '../harness.js';
+import {
+  type BenchModule,
+  type Figure,
+  p95,
+  peakRssMiB,
+  quantile,
+  ratio,
+  round2,
+  secondsSince,
+  timed,
+} from '../harness.js';
 
 const cipher = createFieldCipher({
   currentKeyId: 'b1',
@@ -24,19 +34,6 @@ const SAMPLES = 400;
 const NOW = new Date('2026-12-07T10:00:00+08:00');
 /** The budget the issue asks for: one person's status within 10 ms at the 95th percentile. */
 const BUDGET_MS = 10;
-
-const round2 = (ms: number) => Math.round(ms * 100) / 100;
-const seconds = (started: number) => Math.round((performance.now() - started) / 100) / 10;
-function quantile(samples: number[], q: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return round2(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!);
-}
-const p95 = (samples: number[]) => quantile(samples, 0.95);
-async function timed(work: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await work();
-  return performance.now() - started;
-}
 
 function cityWorker(city: AreaRow): Actor {
   const viewer: Viewer = {
@@ -69,7 +66,7 @@ export const healthStatusBench: BenchModule = {
         }
       },
     });
-    context.log(`  city: ${seconds(started)} s`);
+    context.log(`  city: ${secondsSince(started)} s`);
     started = performance.now();
     // Records, set-based: a test, a code, 0–3 doses per person, a week of temperatures for 3 in 5.
     const now = sql`${NOW}::timestamptz`;
@@ -119,7 +116,7 @@ export const healthStatusBench: BenchModule = {
     await sql`vacuum analyze`.execute(db);
     const counted = await sql<{ n: number }>`select count(*)::int as n from health_records`.execute(db);
     const records = Number(counted.rows[0]!.n);
-    context.log(`  ${records} health records: ${seconds(started)} s`);
+    context.log(`  ${records} health records: ${secondsSince(started)} s`);
 
     const range = await sql<{
       lo: number;

@@ -12,7 +12,7 @@ import type { AreaRow } from '../../src/hierarchy/repository.js';
 import { createFieldCipher } from '../../src/privacy/field-crypto.js';
 import { initialiseRound } from '../../src/health/rounds/counters-repository.js';
 import { gridCoverage, untestedList } from '../../src/health/rounds/service.js';
-import { type BenchModule, type Figure, ratio } from '../harness.js';
+import { type BenchModule, type Figure, p95, ratio, round2, secondsSince, timed } from '../harness.js';
 
 const cipher = createFieldCipher({
   currentKeyId: 'b1',
@@ -25,23 +25,9 @@ const WINDOW_SECONDS = (ENDS.getTime() - STARTS.getTime()) / 1000;
 const SAMPLE_GRIDS = 200;
 const COPY_CHUNK = 50_000;
 
-const seconds = (started: number) => Math.round((performance.now() - started) / 100) / 10;
-const round2 = (ms: number) => Math.round(ms * 100) / 100;
-
-function p95(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return round2(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]!);
-}
-
 function median(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return round2(sorted[Math.floor(sorted.length / 2)]!);
-}
-
-async function timed(work: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await work();
-  return performance.now() - started;
 }
 
 const userActor = (role: 'grid_worker' | 'commander', area: AreaRow): Actor => {
@@ -124,7 +110,7 @@ async function loadBaseline(source: Database, target: Database, context: { log(l
   await sql`create index plain_tests_person_idx on plain_tests (person_id, occurred_at)`.execute(target.db);
   await sql`vacuum analyze plain_persons`.execute(target.db);
   await sql`vacuum analyze plain_tests`.execute(target.db);
-  context.log(`  baseline tables loaded on PostgreSQL in ${seconds(started)} s`);
+  context.log(`  baseline tables loaded on PostgreSQL in ${secondsSince(started)} s`);
 }
 
 export const screenBench: BenchModule = {
@@ -146,10 +132,10 @@ export const screenBench: BenchModule = {
         }
       },
     });
-    const generateSeconds = seconds(started);
+    const generateSeconds = secondsSince(started);
     started = performance.now();
     const records = await addTests(database);
-    const testsSeconds = seconds(started);
+    const testsSeconds = secondsSince(started);
     context.log(`  city: ${generateSeconds} s; ${records} test records: ${testsSeconds} s`);
 
     // The round, counted from source as a new round is.
@@ -167,13 +153,13 @@ export const screenBench: BenchModule = {
       .returning('id')
       .executeTakeFirstOrThrow();
     await initialiseRound(database.db, round.id);
-    const initSeconds = seconds(started);
+    const initSeconds = secondsSince(started);
     const vacuumStarted = performance.now();
     // What autovacuum (PostgreSQL) or a maintenance job (PGlite) does after a bulk load: the
     // visibility map lets the anti-join probe the test index without visiting the table.
     await sql`vacuum analyze`.execute(database.db);
     await sql`checkpoint`.execute(database.db);
-    context.log(`  round counted in ${initSeconds} s (vacuumed: ${seconds(vacuumStarted)} s)`);
+    context.log(`  round counted in ${initSeconds} s (vacuumed: ${secondsSince(vacuumStarted)} s)`);
 
     const random = new SeededRandom(5);
     const sample = Array.from({ length: SAMPLE_GRIDS }, () => random.pick(city.grids));
