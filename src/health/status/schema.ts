@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { KeyPersonCategory } from '../../core/closed-schemas.js';
+import { Id } from '../../core/schemas.js';
 import { HEALTH_VERDICTS } from '../../core/vocabulary.js';
 
 /**
@@ -87,7 +88,7 @@ export type HealthStatusQuery = Static<typeof HealthStatusQuery>;
 
 export const HealthStatusesQuery = Type.Object(
   {
-    ids: Type.Array(Type.Integer({ minimum: 1 }), {
+    ids: Type.Array(Id(), {
       minItems: 1,
       maxItems: 200,
       description: 'Person ids (repeat the parameter: ?ids=1&ids=2); those outside your area are left out',
