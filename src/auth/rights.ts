@@ -10,9 +10,9 @@ export { ROLES, RIGHTS, type Right, type Role } from '../core/vocabulary.js';
  * saw the person on the ground.
  */
 export const DEPARTMENT_CATEGORIES = {
-  health: ['person.read', 'health.read', 'health.manage'],
+  health: ['person.read', 'health.read', 'health.manage', 'enterprise.read', 'enterprise.inspect'],
   police: ['person.read', 'event.read', 'checkpoint.read'],
-  industry: ['event.read'],
+  industry: ['event.read', 'enterprise.read'],
   city_management: ['event.read', 'event.handle'],
 } as const satisfies Record<DepartmentCategory, readonly Right[]>;
 export type { DepartmentCategory } from '../core/vocabulary.js';
@@ -29,6 +29,7 @@ export const ROLE_RIGHTS: Record<Role, readonly Right[]> = {
     'announcement.write',
     'review.read',
     'checkpoint.read',
+    'enterprise.read',
   ],
   community_staff: [
     ...READ_ALL,
@@ -52,6 +53,11 @@ export const ROLE_RIGHTS: Record<Role, readonly Right[]> = {
     'checkpoint.check',
     'checkpoint.manage',
     'pass.issue',
+    'enterprise.read',
+    'enterprise.inspect',
+    'enterprise.manage',
+    'enterprise.configure',
+    'certificate.issue',
   ],
   grid_leader: [
     ...READ_ALL,
@@ -71,6 +77,10 @@ export const ROLE_RIGHTS: Record<Role, readonly Right[]> = {
     'checkpoint.check',
     'checkpoint.manage',
     'pass.issue',
+    'enterprise.read',
+    'enterprise.inspect',
+    'enterprise.manage',
+    'certificate.issue',
   ],
   grid_worker: [
     'area.read',
@@ -87,6 +97,9 @@ export const ROLE_RIGHTS: Record<Role, readonly Right[]> = {
     'checkpoint.read',
     'checkpoint.check',
     'pass.issue',
+    'enterprise.read',
+    'enterprise.inspect',
+    'enterprise.manage',
   ],
   // Volunteers staff gates (值守): they see their checkpoints and check, nothing more.
   volunteer: ['area.read', 'service.handle', 'checkpoint.read', 'checkpoint.check'],

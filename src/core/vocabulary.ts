@@ -58,6 +58,11 @@ export const RIGHTS = [
   'checkpoint.check',
   'checkpoint.manage',
   'pass.issue',
+  'enterprise.read',
+  'enterprise.inspect',
+  'enterprise.manage',
+  'enterprise.configure',
+  'certificate.issue',
 ] as const;
 export type Right = (typeof RIGHTS)[number];
 

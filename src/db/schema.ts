@@ -261,7 +261,7 @@ export interface TenanciesTable {
   created_at: Timestamp;
 }
 
-export type AccessCodeKind = 'household' | 'self_report' | 'place';
+export type AccessCodeKind = 'household' | 'self_report' | 'place' | 'enterprise' | 'employee_apply';
 
 /** Printed codes: 一户一码 (house), 自主报备码 (community), 场所码 (place). */
 export interface AccessCodesTable {
@@ -269,6 +269,8 @@ export interface AccessCodesTable {
   kind: AccessCodeKind;
   house_id: number | null;
   place_id: number | null;
+  /** The enterprise of an enterprise or employee-apply code (#14). */
+  unit_id: Generated<number | null>;
   area_id: number;
   area_path: string;
   /** SHA-256 (base64url) of the token: what a scan is looked up by. */

@@ -11,19 +11,27 @@ import * as repo from './repository.js';
 import type { CodeQuery, CodeView } from './schema.js';
 import { newToken, scanUrl, tokenHash } from './tokens.js';
 
-/** What a code opens: a house (一户一码), a community (自主报备码) or a place (场所码). */
+/** What a code opens: a house (一户一码), a community (自主报备码), a place (场所码) or an enterprise (#14). */
 export interface CodeTarget {
   houseId: number | null;
   placeId: number | null;
+  unitId?: number | null;
   areaId: number;
   areaPath: string;
 }
 
-const TARGET_COLUMN = { household: 'house_id', place: 'place_id', self_report: 'area_id' } as const;
+const TARGET_COLUMN = {
+  household: 'house_id',
+  place: 'place_id',
+  self_report: 'area_id',
+  enterprise: 'unit_id',
+  employee_apply: 'unit_id',
+} as const;
 
 function targetId(kind: AccessCodeKind, target: CodeTarget): number {
   if (kind === 'household') return target.houseId!;
   if (kind === 'place') return target.placeId!;
+  if (kind === 'enterprise' || kind === 'employee_apply') return target.unitId!;
   return target.areaId;
 }
 
@@ -43,7 +51,8 @@ export function presentCode(row: repo.CodeRow, url: string | null = null): CodeV
     houseId: row.house_id,
     placeId: row.place_id,
     area: { id: row.area_id, code: row.area_code, name: row.area_name },
-    label: row.house_address ?? row.place_name ?? row.area_name,
+    unitId: row.unit_id,
+    label: row.house_address ?? row.place_name ?? row.unit_name ?? row.area_name,
     scanUrl: url,
   };
 }
@@ -81,6 +90,7 @@ export async function issueCodes(
         kind,
         house_id: kind === 'household' ? target.houseId : null,
         place_id: kind === 'place' ? target.placeId : null,
+        unit_id: kind === 'enterprise' || kind === 'employee_apply' ? target.unitId! : null,
         area_id: target.areaId,
         area_path: target.areaPath,
         token_hash: tokenHash(tokens[i]!),

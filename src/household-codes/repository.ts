@@ -15,12 +15,14 @@ function codesWithTarget(db: Db) {
     .innerJoin('areas as a', 'a.id', 'c.area_id')
     .leftJoin('houses as h', 'h.id', 'c.house_id')
     .leftJoin('places as pl', 'pl.id', 'c.place_id')
+    .leftJoin('units as u', 'u.id', 'c.unit_id')
     .selectAll('c')
     .select([
       'a.code as area_code',
       'a.name as area_name',
       'h.address as house_address',
       'pl.name as place_name',
+      'u.name as unit_name',
     ]);
 }
 export type CodeRow = NonNullable<
@@ -88,7 +90,7 @@ export interface RevokeBy {
 export async function revokeActive(
   db: Db,
   kind: AccessCodeKind,
-  column: 'house_id' | 'place_id' | 'area_id',
+  column: 'house_id' | 'place_id' | 'area_id' | 'unit_id',
   targetIds: number[],
   revoke: RevokeBy,
 ): Promise<number[]> {

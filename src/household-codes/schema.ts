@@ -134,7 +134,7 @@ export type SelfReportPage = Static<typeof SelfReportPage>;
 
 // ---- staff: codes ----
 
-export const CODE_KINDS = ['household', 'self_report', 'place'] as const;
+export const CODE_KINDS = ['household', 'self_report', 'place', 'enterprise', 'employee_apply'] as const;
 
 export const CodeView = Type.Object(
   {
@@ -148,8 +148,9 @@ export const CodeView = Type.Object(
     revokeReason: Nullable(Type.String()),
     houseId: Nullable(Type.Integer()),
     placeId: Nullable(Type.Integer()),
+    unitId: Nullable(Type.Integer()),
     area: AreaSummary,
-    /** House address, place name or community name. */
+    /** House address, place name, enterprise name or community name. */
     label: Type.String(),
     /** Only when the code is issued: later, print the label again (door-labels.pdf). */
     scanUrl: Nullable(Type.String()),

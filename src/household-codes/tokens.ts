@@ -22,6 +22,8 @@ export const SCAN_PATHS: Readonly<Record<AccessCodeKind, string>> = {
   household: 'h',
   self_report: 'r',
   place: 'p',
+  enterprise: 'c',
+  employee_apply: 'j',
 };
 
 export function scanUrl(baseUrl: string, kind: AccessCodeKind, token: string): string {

@@ -94,6 +94,11 @@ export const rightsEn: Readonly<Record<Right, string>> = {
   'checkpoint.check': 'Check at checkpoints',
   'checkpoint.manage': 'Manage checkpoints',
   'pass.issue': 'Issue passes',
+  'enterprise.read': 'View resumed enterprises',
+  'enterprise.inspect': 'Inspect enterprises',
+  'enterprise.manage': 'Handle return-to-work filings',
+  'enterprise.configure': 'Configure checklists',
+  'certificate.issue': 'Issue certificates',
 };
 
 export const departmentCategoriesEn: Readonly<Record<DepartmentCategory, string>> = {

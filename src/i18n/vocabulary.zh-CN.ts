@@ -94,6 +94,11 @@ export const rightsZhCN: Readonly<Record<Right, string>> = {
   'checkpoint.check': '卡口查验',
   'checkpoint.manage': '管理卡口',
   'pass.issue': '签发通行证',
+  'enterprise.read': '查看复工企业',
+  'enterprise.inspect': '企业检查',
+  'enterprise.manage': '办理复工备案',
+  'enterprise.configure': '配置检查清单',
+  'certificate.issue': '开具证明',
 };
 
 export const departmentCategoriesZhCN: Readonly<Record<DepartmentCategory, string>> = {

@@ -2834,6 +2834,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/employee-codes/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The enterprise an employee application code belongs to: its name, category and community */
+        get: operations["getPublicEmployeeCode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/enterprises/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The enterprise an enterprise code opens: its name, category and community */
+        get: operations["getPublicEnterprise"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/event-categories": {
         parameters: {
             query?: never;
@@ -3963,6 +3997,23 @@ export interface paths {
         get: operations["getUnit"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/units/{id}/enterprise-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue the enterprise’s filing code and its employees’ application code; re-issuing revokes the old ones at once */
+        post: operations["issueEnterpriseCodes"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5148,7 +5199,7 @@ export interface components {
             pageSize?: number;
         } & {
             /** @enum {unknown} */
-            kind?: "household" | "self_report" | "place";
+            kind?: "household" | "self_report" | "place" | "enterprise" | "employee_apply";
             within?: number;
             houseId?: number;
             placeId?: number;
@@ -5161,7 +5212,7 @@ export interface components {
         CodeView: {
             id: number;
             /** @enum {unknown} */
-            kind: "household" | "self_report" | "place";
+            kind: "household" | "self_report" | "place" | "enterprise" | "employee_apply";
             /** @enum {unknown} */
             status: "active" | "revoked";
             /** Format: date-time */
@@ -5173,6 +5224,7 @@ export interface components {
             revokeReason: string | null;
             houseId: number | null;
             placeId: number | null;
+            unitId: number | null;
             area: components["schemas"]["AreaSummary"];
             label: string;
             scanUrl: string | null;
@@ -5836,6 +5888,10 @@ export interface components {
         };
         EndKeyPersonBody: {
             note?: string;
+        };
+        EnterpriseCodes: {
+            enterprise: components["schemas"]["CodeView"];
+            employee: components["schemas"]["CodeView"];
         };
         /** @enum {unknown} */
         EntityType: "access_code" | "announcement" | "api_token" | "area" | "camera" | "checkin_message" | "checkpoint" | "checkpoint_record" | "encryption_key" | "event_category" | "feed_batch" | "health_record" | "house" | "household_visit" | "import" | "installation" | "key_person" | "lead" | "pass" | "pass_signing_key" | "pending_change" | "person" | "place" | "report" | "responsibility" | "review" | "round_mark" | "screening_round" | "service_request" | "service_resource" | "sweep_campaign" | "sweep_household" | "team" | "tenancy" | "unit" | "user" | "vehicle_trail" | "work_calendar_day";
@@ -7639,6 +7695,12 @@ export interface components {
                 boundary: components["schemas"]["Geometry"];
             }[];
         };
+        PublicEnterprise: {
+            name: string;
+            /** @enum {unknown} */
+            category: "enterprise" | "shop" | "school" | "site" | "hotel" | "office" | "other";
+            community: string;
+        };
         PublicEventView: {
             code: string;
             category: {
@@ -7999,7 +8061,7 @@ export interface components {
             reason?: string;
         };
         /** @enum {unknown} */
-        Right: "area.read" | "area.manage" | "user.read" | "user.manage" | "audit.read" | "person.read" | "person.write" | "person.reveal" | "person.export" | "health.read" | "health.write" | "health.manage" | "event.read" | "event.handle" | "event.dispatch" | "service.handle" | "service.manage" | "event.configure" | "announcement.write" | "team.manage" | "review.read" | "token.manage" | "checkpoint.read" | "checkpoint.check" | "checkpoint.manage" | "pass.issue";
+        Right: "area.read" | "area.manage" | "user.read" | "user.manage" | "audit.read" | "person.read" | "person.write" | "person.reveal" | "person.export" | "health.read" | "health.write" | "health.manage" | "event.read" | "event.handle" | "event.dispatch" | "service.handle" | "service.manage" | "event.configure" | "announcement.write" | "team.manage" | "review.read" | "token.manage" | "checkpoint.read" | "checkpoint.check" | "checkpoint.manage" | "pass.issue" | "enterprise.read" | "enterprise.inspect" | "enterprise.manage" | "enterprise.configure" | "certificate.issue";
         RiskAreaList: {
             items: components["schemas"]["RiskAreaView"][];
         };
@@ -12382,7 +12444,7 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
-                kind?: "household" | "self_report" | "place";
+                kind?: "household" | "self_report" | "place" | "enterprise" | "employee_apply";
                 within?: number;
                 houseId?: number;
                 placeId?: number;
@@ -20420,6 +20482,106 @@ export interface operations {
             };
         };
     };
+    getPublicEmployeeCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token from the QR code */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicEnterprise"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getPublicEnterprise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token from the QR code */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicEnterprise"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     listPublicEventCategories: {
         parameters: {
             query?: never;
@@ -25134,6 +25296,64 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    issueEnterpriseCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseCodes"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
