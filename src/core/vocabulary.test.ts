@@ -119,6 +119,7 @@ const CHECKED: Array<[table: string, column: string, words: readonly string[]]> 
   ['sweep_households', 'state', v.SWEEP_HOUSEHOLD_STATES],
   ['sweep_visits', 'outcome', v.SWEEP_OUTCOMES],
   ['key_persons', 'status', v.KEY_PERSON_STATUSES],
+  ['key_persons', 'reason_code', v.KEY_PERSON_REASON_CODES],
   ['leads', 'status', v.LEAD_STATUSES],
   ['events', 'status', v.EVENT_STATUSES],
   ['resident_requests', 'status', v.SERVICE_REQUEST_STATUSES],

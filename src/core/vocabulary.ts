@@ -106,6 +106,9 @@ export type SweepStatus = (typeof SWEEP_STATUSES)[number];
 
 /** A key person under watch. */
 export const KEY_PERSON_STATUSES = ['active', 'ended', 'transferred'] as const;
+/** Why a rule or scan opened a key person (its figures ride along; staff type their own reasons). */
+export const KEY_PERSON_REASON_CODES = ['fever', 'health_code', 'positive', 'risk_area'] as const;
+export type KeyPersonReasonCode = (typeof KEY_PERSON_REASON_CODES)[number];
 export type KeyPersonStatus = (typeof KEY_PERSON_STATUSES)[number];
 
 /** A lead sent down to be checked. */

@@ -599,6 +599,9 @@ export interface KeyPersonsTable {
   responsible_user_id: number | null;
   plan: JSONColumnType<object, string, string>;
   reason: string | null;
+  /** Why a rule opened it, as a code and its figures (translated when shown); null when typed by staff. */
+  reason_code: Generated<V.KeyPersonReasonCode | null>;
+  reason_params: Generated<Record<string, string> | null>;
   source: string;
   created_at: Timestamp;
   ended_at: NullableTimestamp;

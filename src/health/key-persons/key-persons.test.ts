@@ -294,6 +294,10 @@ describeEachDatabase('key persons', (database) => {
       followUps: { dueToday: 2 },
     });
     expect(first.reason).toContain('武昌区中南路街道');
+    expect(first).toMatchObject({
+      reasonCode: 'risk_area',
+      reasonParams: { areas: expect.stringContaining('武昌区中南路街道'), arrivedOn: expect.any(String) },
+    });
 
     // A worker who ends it has decided: the same arrival is not flagged again.
     await send(workerA, 'POST', `/api/key-persons/${first.id}/end`, { note: '核实为误报' });

@@ -306,7 +306,9 @@ export async function insertReturnees(
     with candidates as (
       select p.id as person_id, p.area_path, p.arrival_date,
         concat('risk area: ', string_agg(distinct r.name, ', '), '; arrived ', p.arrival_date,
-               coalesce(' from ' || nullif(trim(p.arrived_from), ''), '')) as reason
+               coalesce(' from ' || nullif(trim(p.arrived_from), ''), '')) as reason,
+        jsonb_build_object('areas', string_agg(distinct r.name, '、'), 'arrivedOn', p.arrival_date::text,
+               'from', coalesce(trim(p.arrived_from), '')) as reason_params
       from persons p
       join risk_areas r on r.valid_from <= ${input.now} and (r.valid_to is null or r.valid_to > ${input.now})
         and (
@@ -323,10 +325,11 @@ export async function insertReturnees(
       group by p.id, p.area_path, p.arrival_date, p.arrived_from
     )
     insert into key_persons (person_id, area_path, category, status, starts_on, ends_on, responsible_user_id,
-                             plan, reason, source, created_at)
+                             plan, reason, reason_code, reason_params, source, created_at)
     select c.person_id, c.area_path, 'returnee', 'active', ${input.today}::date,
       greatest(${input.today}::date, c.arrival_date + ${input.periodDays - 1}::integer),
-      ${defaultWorker('c.area_path')}, ${input.plan}::jsonb, c.reason, 'returnee_scan', ${input.now}
+      ${defaultWorker('c.area_path')}, ${input.plan}::jsonb, c.reason, 'risk_area', c.reason_params,
+      'returnee_scan', ${input.now}
     from candidates c
     on conflict (person_id, category) where status = 'active' do nothing
     returning id, person_id, area_path, reason`.execute(db);

@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox';
 import { Page, PageQuery } from '../../core/pagination.js';
 import { MAX_PERIOD_DAYS } from './plan.js';
 import { Id, RequiredText } from '../../core/schemas.js';
-import { KEY_PERSON_STATUSES } from '../../core/vocabulary.js';
+import { KEY_PERSON_REASON_CODES, KEY_PERSON_STATUSES } from '../../core/vocabulary.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -61,6 +61,9 @@ export const KeyPersonView = Type.Object(
     responsible: Nullable(Type.Object({ id: Type.Integer(), name: Type.String() })),
     plan: FollowUpPlan,
     reason: Nullable(Type.String()),
+    /** Why a rule opened it, as a code with its figures: the page words it in the reader's language. */
+    reasonCode: Nullable(Type.Enum(KEY_PERSON_REASON_CODES)),
+    reasonParams: Nullable(Type.Record(Type.String(), Type.String())),
     source: Type.String(),
     createdAt: Type.String({ format: 'date-time' }),
     endedAt: Nullable(Type.String({ format: 'date-time' })),

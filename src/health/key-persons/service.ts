@@ -56,6 +56,8 @@ export function presentKeyPerson(row: KeyPersonRow): KeyPersonView {
         : null,
     plan: row.plan as FollowUpPlan,
     reason: row.reason,
+    reasonCode: row.reason_code,
+    reasonParams: row.reason_params,
     source: row.source,
     createdAt: row.created_at.toISOString(),
     endedAt: row.ended_at?.toISOString() ?? null,

@@ -50,18 +50,21 @@ export async function openFromFacts(db: Db, input: RuleInput): Promise<OpenedRow
         and p.area_path is not null
     ), candidates as (
       select person_id, area_path, 'fever' as category, 'fever' as rule, last_temperature_at as fact_at,
-        concat(last_temperature, ' °C ≥ ', ${input.feverThreshold}::numeric, ' °C') as reason
+        concat(last_temperature, ' °C ≥ ', ${input.feverThreshold}::numeric, ' °C') as reason,
+        jsonb_build_object('temperature', last_temperature::text, 'threshold', ${input.feverThreshold}::numeric::text)
+          as reason_params
       from facts
       where ${on('fever')}::boolean and last_temperature >= ${input.feverThreshold}::numeric
         and last_temperature_at > ${input.now}::timestamptz - make_interval(hours => ${input.feverWithinHours})
       union all
       select person_id, area_path, case health_code when 'RED' then 'home_quarantine' else 'home_monitoring' end,
-        'health_code', health_code_at, concat('health_code ', health_code)
+        'health_code', health_code_at, concat('health_code ', health_code),
+        jsonb_build_object('colour', health_code)
       from facts
       where ${on('health_code')}::boolean and health_code in ('YELLOW', 'RED')
         and health_code_at > ${input.now}::timestamptz - make_interval(hours => ${input.codeWithinHours})
       union all
-      select person_id, area_path, 'positive', 'positive', last_test_at, 'test positive'
+      select person_id, area_path, 'positive', 'positive', last_test_at, 'test positive', '{}'::jsonb
       from facts
       where ${on('positive')}::boolean and last_test_result = 'positive'
         and last_test_at > ${input.now}::timestamptz - make_interval(days => ${input.positiveWithinDays})
@@ -71,10 +74,10 @@ export async function openFromFacts(db: Db, input: RuleInput): Promise<OpenedRow
         as d(category, days, plan)
     ), opened as (
       insert into key_persons (person_id, area_path, category, status, starts_on, ends_on, responsible_user_id,
-                               plan, reason, source, created_at)
+                               plan, reason, reason_code, reason_params, source, created_at)
       select c.person_id, c.area_path, c.category, 'active', ${input.today}::date,
         ${input.today}::date + (d.days - 1), ${defaultWorker('c.area_path')}, d.plan::jsonb, c.reason,
-        'health_rule', ${input.now}
+        c.rule, c.reason_params, 'health_rule', ${input.now}
       from candidates c
       join defaults d on d.category = c.category
       where not exists (

@@ -117,6 +117,15 @@ describeEachDatabase(
           after: { personId: person.id, category: 'fever', rule: 'fever' },
         },
       ]);
+      const why = await database()
+        .db.selectFrom('key_persons')
+        .select(['reason_code', 'reason_params'])
+        .where('id', '=', opened[0]!.id)
+        .executeTakeFirstOrThrow();
+      expect(why).toEqual({
+        reason_code: 'fever',
+        reason_params: { temperature: '38.1', threshold: '37.3' },
+      });
 
       // A second reading, a second batch, the same batch again: still the one entry.
       await push('temperatures', 'gate-1', [
@@ -149,6 +158,17 @@ describeEachDatabase(
       await push('healthcodes', 'default', [{ ...codes[0]!, recordId: 'C3', codeAt: at(1) }]);
       expect((await keyPersonsOf(yellow.id)).map((k) => k.category)).toEqual(['home_monitoring']);
       expect((await keyPersonsOf(red.id)).map((k) => k.category)).toEqual(['home_quarantine']);
+      // Why, as a code and its figures: each reader's page words it in their language.
+      const why = await database()
+        .db.selectFrom('key_persons')
+        .select(['person_id', 'reason_code', 'reason_params'])
+        .where('person_id', 'in', [yellow.id, red.id])
+        .orderBy('person_id')
+        .execute();
+      expect(why).toEqual([
+        { person_id: yellow.id, reason_code: 'health_code', reason_params: { colour: 'YELLOW' } },
+        { person_id: red.id, reason_code: 'health_code', reason_params: { colour: 'RED' } },
+      ]);
       // A code from days ago is history: it opens nothing.
       const old = await addPerson(database().db, tree.cellA.id, { name: '钱旧码' });
       await push('healthcodes', 'default', [

@@ -6752,6 +6752,10 @@ export interface components {
             } | null;
             plan: components["schemas"]["FollowUpPlan"];
             reason: string | null;
+            reasonCode: ("fever" | "health_code" | "positive" | "risk_area") | (never | null);
+            reasonParams: {
+                [key: string]: string;
+            } | null;
             source: string;
             /** Format: date-time */
             createdAt: string;

@@ -50,6 +50,28 @@ function planText(i18n: I18n, plan: FollowUpPlan): string {
   return parts.join(i18n.locale === 'zh-CN' ? '；' : '; ') || i18n.t('common.none');
 }
 
+/** A rule's reason in the reader's language, from its code and figures; a reason staff typed as they typed it. */
+function reasonText(i18n: I18n, keyPerson: KeyPersonDetail): string {
+  const params = keyPerson.reasonParams ?? {};
+  switch (keyPerson.reasonCode) {
+    case 'health_code': {
+      const colour = params.colour === 'RED' ? 'RED' : 'YELLOW';
+      return i18n.t('keyPersons.reasonCode.health_code', { colour: i18n.t(`healthCode.${colour}`) });
+    }
+    case 'risk_area':
+      return i18n.t('keyPersons.reasonCode.risk_area', {
+        ...params,
+        from: params.from ? i18n.t('keyPersons.reasonFrom', { from: params.from }) : '',
+      });
+    case 'fever':
+    case 'positive':
+      return i18n.t(`keyPersons.reasonCode.${keyPerson.reasonCode}`, params);
+    case null:
+    case undefined:
+      return keyPerson.reason ?? '—';
+  }
+}
+
 type Dialog = { kind: 'record'; followUpId: number } | { kind: 'end' } | { kind: 'transfer' } | null;
 
 /** A key person: period, plan and the whole follow-up schedule, recorded one by one. */
@@ -217,7 +239,7 @@ function KeyPersonFacts({ data }: { data: KeyPersonDetail }) {
           children: data.responsible?.name ?? <Tag color="red">{t('keyPersons.nobody')}</Tag>,
         },
         { key: 'plan', label: t('keyPersons.planLabel'), children: planText(i18n, data.plan) },
-        { key: 'reason', label: t('keyPersons.reason'), children: data.reason ?? '—' },
+        { key: 'reason', label: t('keyPersons.reason'), children: reasonText(i18n, data) },
         { key: 'createdAt', label: t('keyPersons.createdAt'), children: i18n.formatDateTime(data.createdAt) },
         ...(data.endedAt
           ? [
