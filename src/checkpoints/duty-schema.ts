@@ -82,6 +82,8 @@ export const DutyCheckpoint = Type.Object(
       testWithinHours: Nullable(Type.Integer()),
       passRequired: Type.Boolean(),
       residentsOnly: Type.Boolean(),
+      /** The deployment's fever line (GRIDGUARD_FEVER_THRESHOLD), °C: a reading at or above it is fever. */
+      feverThreshold: Type.Number(),
     }),
     /** People signed in there now. */
     onDuty: Type.Integer(),

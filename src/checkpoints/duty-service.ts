@@ -2,6 +2,7 @@ import { recordAudit } from '../audit/repository.js';
 import type { Actor, Db } from '../auth/context.js';
 import { can, type Viewer } from '../auth/scope.js';
 import { conflict, forbidden, invalid, notFound } from '../core/errors.js';
+import { healthRules } from '../health/rules/settings.js';
 import type { LookupBudget } from '../register/lookup-budget.js';
 import * as repo from './duty-repository.js';
 import type {
@@ -192,6 +193,7 @@ export async function myDuty(db: Db, actor: Actor): Promise<MyDuty> {
       testWithinHours: c.test_within_hours,
       passRequired: c.pass_required,
       residentsOnly: c.residents_only,
+      feverThreshold: healthRules().feverThreshold,
     },
     onDuty: Number(c.on_duty ?? 0),
   }));

@@ -102,7 +102,10 @@ describeEachDatabase('duty at a checkpoint', (database) => {
     expect(offEarth.statusCode).toBe(400);
     expect(offEarth.json().error.message).toContain('lat');
 
-    expect((await mine(member)).checkpoints.map((c: { id: number }) => c.id)).toEqual([cp.team]);
+    const memberCheckpoints = (await mine(member)).checkpoints;
+    expect(memberCheckpoints.map((c: { id: number }) => c.id)).toEqual([cp.team]);
+    // The gate phone warns of fever at the deployment's line, not a constant of its own.
+    expect(memberCheckpoints[0].rules.feverThreshold).toBe(37.3);
     expect((await post(member, `/api/checkpoints/${cp.team}/duty/sign-in`, {})).statusCode).toBe(200);
     const notTheirs = await post(member, `/api/checkpoints/${cp.east}/duty/sign-in`, {});
     expect(notTheirs.statusCode).toBe(404);

@@ -5827,6 +5827,7 @@ export interface components {
                 testWithinHours: number | null;
                 passRequired: boolean;
                 residentsOnly: boolean;
+                feverThreshold: number;
             };
             onDuty: number;
         };

@@ -46,7 +46,7 @@ export const gateEn: Record<keyof typeof gateZhCN, string> = {
   'gate.record': 'Record crossing',
   'gate.direction': 'Direction',
   'gate.temperature': 'Temperature (°C)',
-  'gate.fever': '37.3 °C or more is fever: refuse only',
+  'gate.fever': '{threshold} °C or more is fever: refuse only',
   'gate.disinfected': 'Disinfected',
   'gate.note': 'Note (optional)',
   'gate.allow': 'Allow',

@@ -43,7 +43,7 @@ export const gateZhCN = {
   'gate.record': '登记通行',
   'gate.direction': '方向',
   'gate.temperature': '体温（℃）',
-  'gate.fever': '体温 ≥ 37.3 ℃ 为发热，只能劝返',
+  'gate.fever': '体温 ≥ {threshold} ℃ 为发热，只能劝返',
   'gate.disinfected': '已消毒',
   'gate.note': '备注（选填）',
   'gate.allow': '放行',

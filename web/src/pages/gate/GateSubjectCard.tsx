@@ -6,8 +6,6 @@ import { HealthVerdictPanel } from '../../components/health/HealthVerdictPanel';
 import { type I18n } from '../../i18n/context';
 import { errorText } from '../../i18n/labels';
 
-const FEVER_FROM = 37.3;
-
 /** The one-glance verdict with the masked identity, and recording the crossing. */
 export function GateSubjectCard({
   i18n,
@@ -35,7 +33,7 @@ export function GateSubjectCard({
   // One key per identification: a retried submit (lost answer) is answered, not recorded twice.
   const idempotencyKey = useMemo(() => crypto.randomUUID(), []);
   const needsTemperature = checkpoint.rules.checkTemperature;
-  const fever = temperature !== null && temperature >= FEVER_FROM;
+  const fever = temperature !== null && temperature >= checkpoint.rules.feverThreshold;
   const mustRefuse = subject.verdict === 'red' || fever;
 
   const submit = async (decision: 'allowed' | 'refused') => {
@@ -146,7 +144,11 @@ export function GateSubjectCard({
                 data-testid="gate-temperature"
               />
             </div>
-            {fever && <Typography.Text type="danger">{t('gate.fever')}</Typography.Text>}
+            {fever && (
+              <Typography.Text type="danger">
+                {t('gate.fever', { threshold: checkpoint.rules.feverThreshold })}
+              </Typography.Text>
+            )}
             <div className="gate-row">
               <span>{t('gate.disinfected')}</span>
               <Switch checked={disinfected} onChange={setDisinfected} aria-label={t('gate.disinfected')} />
