@@ -28,6 +28,7 @@ import * as checkpointRefusals from './migrations/20261207_0950_checkpoint_refus
 import * as healthCheckins from './migrations/20261208_1100_health_checkins.js';
 import * as sweeps from './migrations/20261208_1200_sweeps.js';
 import * as checkpointGaps from './migrations/20261207_0930_checkpoint_gaps.js';
+import * as open311Fields from './migrations/20261209_1500_open311_fields.js';
 import type { DB } from './schema.js';
 
 /** Every migration, in order. Listed statically so the bundle and tests need no directory scan. */
@@ -60,6 +61,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261207_0950_checkpoint_refusals': checkpointRefusals,
   '20261208_1100_health_checkins': healthCheckins,
   '20261208_1200_sweeps': sweeps,
+  '20261209_1500_open311_fields': open311Fields,
 };
 
 function migrator(db: Kysely<DB>): Migrator {

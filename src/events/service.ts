@@ -104,6 +104,15 @@ export interface NewEvent {
   reporterName?: string | null;
   /** Encrypted at rest with `options.cipher` (required when a phone is given), shown masked. */
   reporterPhone?: string | null;
+  /**
+   * 'mobile' (default): a Chinese mobile or landline, normalised. 'asGiven': any number a foreign
+   * client sends (Open311), kept as typed; the caller bounds its length.
+   */
+  reporterPhoneRule?: 'mobile' | 'asGiven';
+  /** A picture URL the reporter's client posted (Open311 media_url). */
+  mediaUrl?: string | null;
+  /** Answers to the category's attributes, by attribute code. */
+  attributes?: Record<string, string | string[]> | null;
   /** The device alert that opened the event (source 'device'). */
   alert?: { cameraId: number; kind: AlertKind; at: Date } | null;
   /** Photos taken with the report (a patrol finding, a resident's photo sent to the hotline), already re-encoded. */
@@ -183,7 +192,10 @@ export async function createEvent(
   checkSourceAllowed(actor.viewer, input.source, area.path);
 
   let phone: { encrypted: string; masked: string } | null = null;
-  if (input.reporterPhone) {
+  if (input.reporterPhone && input.reporterPhoneRule === 'asGiven') {
+    if (!options.cipher) throw new Error('createEvent: a reporter phone needs options.cipher');
+    phone = protectPhone(options.cipher, input.reporterPhone.trim());
+  } else if (input.reporterPhone) {
     const normalised = normalisePhone(input.reporterPhone);
     if (!normalised.ok)
       throw invalid('PHONE_INVALID', `reporterPhone ${normalised.message}`, [
@@ -234,6 +246,8 @@ export async function createEvent(
     alert_count: input.alert ? 1 : 0,
     last_alert_at: input.alert?.at ?? null,
     feedback_token_hash: feedbackToken ? sha256Hex(feedbackToken) : null,
+    media_url: input.mediaUrl ?? null,
+    attributes: input.attributes ? JSON.stringify(input.attributes) : null,
     created_at: now,
     updated_at: now,
     registered_at: status === 'registered' ? now : null,
