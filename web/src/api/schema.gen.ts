@@ -4220,7 +4220,7 @@ export interface paths {
         /** Query service requests */
         get: operations["open311ListRequests"];
         put?: never;
-        /** File a service request (随手拍) */
+        /** File a service request (随手拍): form-encoded, or multipart with one photo in the file part "media" */
         post: operations["open311CreateRequest"];
         delete?: never;
         options?: never;
@@ -4237,6 +4237,23 @@ export interface paths {
         };
         /** One service request */
         get: operations["open311GetRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/requests/{id}/media/{photoId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The photo posted with a request (its media_url) */
+        get: operations["open311GetRequestMedia"];
         put?: never;
         post?: never;
         delete?: never;
@@ -26159,6 +26176,27 @@ export interface operations {
             path: {
                 id: string;
                 format: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    open311GetRequestMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                photoId: string;
             };
             cookie?: never;
         };
