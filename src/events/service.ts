@@ -6,6 +6,7 @@ import { conflict, forbidden, invalid, notFound } from '../core/errors.js';
 import type { Level } from '../core/vocabulary.js';
 import type {
   AlertKind,
+  CategoryAttribute,
   EventSource,
   EventStatus,
   EventStep,
@@ -648,19 +649,44 @@ export function presentListItem(row: repo.EventListRow, now: Date): EventListIte
   };
 }
 
+/** Answers to a category's questions, labelled in both languages; list answers joined by "、" / ", ". */
+export function presentAnswers(
+  questions: readonly CategoryAttribute[],
+  answers: Record<string, string | string[]>,
+) {
+  return questions.flatMap((question) => {
+    const given = answers[question.code];
+    if (given === undefined) return [];
+    const values = Array.isArray(given) ? given : [given];
+    const name = (key: string, english: boolean) => {
+      const value = question.values?.find((v) => v.key === key);
+      return value ? (english ? value.name_en : value.name_zh) : key;
+    };
+    return [
+      {
+        questionZh: question.description_zh,
+        questionEn: question.description_en,
+        answerZh: values.map((v) => name(v, false)).join('、'),
+        answerEn: values.map((v) => name(v, true)).join(', '),
+      },
+    ];
+  });
+}
+
 export async function getEventDetail(db: Db, actor: Actor, id: number): Promise<EventDetail> {
   const row = await repo.findEventListRow(db, id);
   const event = await repo.findEventInScope(db, actor.viewer, id);
   if (!row || !event) throw EVENT_NOT_FOUND(id);
   const now = actor.now();
   const pathIds = event.area_path.split('/').filter(Boolean).map(Number);
-  const [steps, photos, areas, camera, mergedCode, allowedActions] = await Promise.all([
+  const [steps, photos, areas, camera, mergedCode, allowedActions, category] = await Promise.all([
     repo.eventSteps(db, id),
     listPhotos(db, [id]),
     repo.areasByIds(db, [...pathIds, event.tier_area_id]),
     event.camera_id !== null ? repo.cameraBrief(db, event.camera_id) : Promise.resolve(undefined),
     event.merged_into_id !== null ? repo.eventCode(db, event.merged_into_id) : Promise.resolve(undefined),
     allowedActionsFor(db, event, actor.viewer),
+    event.attributes ? repo.findCategory(db, event.category_id) : Promise.resolve(undefined),
   ]);
   const brief = (a: { id: number; code: string; name: string; level: Level }) => ({
     id: a.id,
@@ -681,6 +707,8 @@ export async function getEventDetail(db: Db, actor: Actor, id: number): Promise<
     tierArea: brief(tierArea),
     reporterName: event.reporter_name_masked,
     reporterPhone: event.reporter_phone_masked,
+    mediaUrl: event.media_url,
+    answers: presentAnswers(category?.attributes ?? [], event.attributes ?? {}),
     camera: camera ?? null,
     alertKind: event.alert_kind,
     lastAlertAt: iso(event.last_alert_at),

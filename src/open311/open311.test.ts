@@ -6,7 +6,14 @@ import { createApiToken } from '../auth/repository.js';
 import type { Viewer } from '../auth/scope.js';
 import type { Actor } from '../auth/context.js';
 import { applyAction } from '../events/service.js';
-import { type AreaTree, createAreaTree, createUser, TestClock, testApp } from '../test-support/factories.js';
+import {
+  type AreaTree,
+  createAreaTree,
+  createUser,
+  signInNewUser,
+  TestClock,
+  testApp,
+} from '../test-support/factories.js';
 import { describeEachDatabase } from '../test-support/database.js';
 import { hasGpsPointer, jpegWithGps } from '../test-support/test-images.js';
 
@@ -421,6 +428,47 @@ describeEachDatabase('Open311 GeoReport v2 as clients speak it', (database) => {
       );
       expect((await eventOf(code)).attributes).toEqual({ kind: 'furniture', bags: '3' });
     }
+  });
+
+  it('5, 14: shows staff the posted media_url and the answers, in their language', async () => {
+    const code = filed(
+      await post(
+        'json',
+        form({
+          api_key: key,
+          service_code: askingCode,
+          address_string: 'y',
+          'attribute[kind]': 'debris',
+          media_url: 'https://photos.example.org/debris.jpg',
+        }),
+      ),
+    );
+    const staff = await signInNewUser(app, database().db, [{ role: 'community_staff', area: tree.village }]);
+    const detail = await app.inject({
+      method: 'GET',
+      url: `/api/events/${(await eventOf(code)).id}`,
+      headers: staff.headers,
+    });
+    expect(detail.statusCode, detail.body).toBe(200);
+    expect(detail.json()).toMatchObject({
+      description: null,
+      mediaUrl: 'https://photos.example.org/debris.jpg',
+      answers: [
+        {
+          questionZh: '什么东西',
+          answerZh: '建筑垃圾',
+          questionEn: 'What is it',
+          answerEn: 'Building debris',
+        },
+      ],
+    });
+    // A signed-in user's cookie is no Open311 key: the user reads like the public.
+    const read = await app.inject({
+      method: 'GET',
+      url: `/open311/v2/requests/${code}.json`,
+      headers: staff.headers,
+    });
+    expect(read.statusCode).toBe(200);
   });
 
   it('round trip over HTTP: discover, services, post with a photo, follow it until a worker closes it', async () => {

@@ -5926,6 +5926,15 @@ export interface components {
             reporterName: string | null;
             /** @description Masked, e.g. 138****5678 */
             reporterPhone: string | null;
+            /** @description A picture link the reporter’s Open311 client posted */
+            mediaUrl: string | null;
+            /** @description Answers to the category’s questions (Open311 attributes), in its order */
+            answers: {
+                questionZh: string;
+                questionEn: string;
+                answerZh: string;
+                answerEn: string;
+            }[];
             camera: {
                 id: number;
                 code: string;
