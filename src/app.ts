@@ -109,6 +109,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger === false ? false : loggerOptions(config.logLevel, options.logStream),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: process.env.GRIDGUARD_TRUST_PROXY === 'true',
+    // Open311 clients append "/services.xml" to the endpoint URL; one with a trailing slash still works.
+    rewriteUrl: (request) => (request.url ?? '/').replace(/^\/open311\/v2\/{2,}/, '/open311/v2/'),
     // Response serializers see only the named schemas they reference (see core/serializer.ts).
     schemaController: { compilersFactory: { buildSerializer: buildSerializerFactory } },
     ajv: {

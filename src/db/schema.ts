@@ -898,6 +898,16 @@ export interface TimeLimit {
   unit: TimeLimitUnit;
 }
 export type StepLimits = Partial<Record<EventStep, TimeLimit>>;
+
+/** One question of a category's Open311 service definition. */
+export interface CategoryAttribute {
+  code: string;
+  datatype: 'string' | 'number' | 'datetime' | 'text' | 'singlevaluelist' | 'multivaluelist';
+  required: boolean;
+  description_zh: string;
+  description_en: string;
+  values?: Array<{ key: string; name_zh: string; name_en: string }>;
+}
 export type EventAction =
   | 'collect'
   | 'alert'
@@ -932,6 +942,8 @@ export interface EventCategoriesTable {
   name_en: string;
   start_tier: Generated<EventTier>;
   limits: JSONColumnType<StepLimits, string | undefined, string>;
+  /** Questions an Open311 client asks the reporter for this category (service definition attributes). */
+  attributes: JSONColumnType<CategoryAttribute[], string | undefined, string>;
   public: Generated<boolean>;
   sort: Generated<number>;
   retired_at: NullableTimestamp;
@@ -1007,6 +1019,10 @@ export interface EventsTable {
   suspended_reason: string | null;
   merged_into_id: number | null;
   feedback_token_hash: string | null;
+  /** The picture URL an Open311 client posted with the request. */
+  media_url: string | null;
+  /** Answers to the category's attributes, by attribute code (Open311 `attribute[code]`). */
+  attributes: ColumnType<Record<string, string | string[]> | null, string | null | undefined, string | null>;
   rating: number | null;
   rating_comment: string | null;
   rated_at: NullableTimestamp;

@@ -293,6 +293,16 @@ export const EventDetail = Type.Intersect(
       tierArea: AreaBrief,
       reporterName: Nullable(Type.String({ description: 'Masked' })),
       reporterPhone: Nullable(Type.String({ description: 'Masked, e.g. 138****5678' })),
+      mediaUrl: Nullable(Type.String({ description: 'A picture link the reporter’s Open311 client posted' })),
+      answers: Type.Array(
+        Type.Object({
+          questionZh: Type.String(),
+          questionEn: Type.String(),
+          answerZh: Type.String(),
+          answerEn: Type.String(),
+        }),
+        { description: 'Answers to the category’s questions (Open311 attributes), in its order' },
+      ),
       camera: Nullable(
         Type.Object({ id: Type.Integer(), code: Type.String(), name: Type.String(), kind: Type.String() }),
       ),

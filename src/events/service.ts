@@ -6,6 +6,7 @@ import { conflict, forbidden, invalid, notFound } from '../core/errors.js';
 import type { Level } from '../core/vocabulary.js';
 import type {
   AlertKind,
+  CategoryAttribute,
   EventSource,
   EventStatus,
   EventStep,
@@ -104,6 +105,15 @@ export interface NewEvent {
   reporterName?: string | null;
   /** Encrypted at rest with `options.cipher` (required when a phone is given), shown masked. */
   reporterPhone?: string | null;
+  /**
+   * 'mobile' (default): a Chinese mobile or landline, normalised. 'asGiven': any number a foreign
+   * client sends (Open311), kept as typed; the caller bounds its length.
+   */
+  reporterPhoneRule?: 'mobile' | 'asGiven';
+  /** A picture URL the reporter's client posted (Open311 media_url). */
+  mediaUrl?: string | null;
+  /** Answers to the category's attributes, by attribute code. */
+  attributes?: Record<string, string | string[]> | null;
   /** The device alert that opened the event (source 'device'). */
   alert?: { cameraId: number; kind: AlertKind; at: Date } | null;
   /** Photos taken with the report (a patrol finding, a resident's photo sent to the hotline), already re-encoded. */
@@ -183,7 +193,10 @@ export async function createEvent(
   checkSourceAllowed(actor.viewer, input.source, area.path);
 
   let phone: { encrypted: string; masked: string } | null = null;
-  if (input.reporterPhone) {
+  if (input.reporterPhone && input.reporterPhoneRule === 'asGiven') {
+    if (!options.cipher) throw new Error('createEvent: a reporter phone needs options.cipher');
+    phone = protectPhone(options.cipher, input.reporterPhone.trim());
+  } else if (input.reporterPhone) {
     const normalised = normalisePhone(input.reporterPhone);
     if (!normalised.ok)
       throw invalid('PHONE_INVALID', `reporterPhone ${normalised.message}`, [
@@ -234,6 +247,8 @@ export async function createEvent(
     alert_count: input.alert ? 1 : 0,
     last_alert_at: input.alert?.at ?? null,
     feedback_token_hash: feedbackToken ? sha256Hex(feedbackToken) : null,
+    media_url: input.mediaUrl ?? null,
+    attributes: input.attributes ? JSON.stringify(input.attributes) : null,
     created_at: now,
     updated_at: now,
     registered_at: status === 'registered' ? now : null,
@@ -634,19 +649,44 @@ export function presentListItem(row: repo.EventListRow, now: Date): EventListIte
   };
 }
 
+/** Answers to a category's questions, labelled in both languages; list answers joined by "、" / ", ". */
+export function presentAnswers(
+  questions: readonly CategoryAttribute[],
+  answers: Record<string, string | string[]>,
+) {
+  return questions.flatMap((question) => {
+    const given = answers[question.code];
+    if (given === undefined) return [];
+    const values = Array.isArray(given) ? given : [given];
+    const name = (key: string, english: boolean) => {
+      const value = question.values?.find((v) => v.key === key);
+      return value ? (english ? value.name_en : value.name_zh) : key;
+    };
+    return [
+      {
+        questionZh: question.description_zh,
+        questionEn: question.description_en,
+        answerZh: values.map((v) => name(v, false)).join('、'),
+        answerEn: values.map((v) => name(v, true)).join(', '),
+      },
+    ];
+  });
+}
+
 export async function getEventDetail(db: Db, actor: Actor, id: number): Promise<EventDetail> {
   const row = await repo.findEventListRow(db, id);
   const event = await repo.findEventInScope(db, actor.viewer, id);
   if (!row || !event) throw EVENT_NOT_FOUND(id);
   const now = actor.now();
   const pathIds = event.area_path.split('/').filter(Boolean).map(Number);
-  const [steps, photos, areas, camera, mergedCode, allowedActions] = await Promise.all([
+  const [steps, photos, areas, camera, mergedCode, allowedActions, category] = await Promise.all([
     repo.eventSteps(db, id),
     listPhotos(db, [id]),
     repo.areasByIds(db, [...pathIds, event.tier_area_id]),
     event.camera_id !== null ? repo.cameraBrief(db, event.camera_id) : Promise.resolve(undefined),
     event.merged_into_id !== null ? repo.eventCode(db, event.merged_into_id) : Promise.resolve(undefined),
     allowedActionsFor(db, event, actor.viewer),
+    event.attributes ? repo.findCategory(db, event.category_id) : Promise.resolve(undefined),
   ]);
   const brief = (a: { id: number; code: string; name: string; level: Level }) => ({
     id: a.id,
@@ -667,6 +707,8 @@ export async function getEventDetail(db: Db, actor: Actor, id: number): Promise<
     tierArea: brief(tierArea),
     reporterName: event.reporter_name_masked,
     reporterPhone: event.reporter_phone_masked,
+    mediaUrl: event.media_url,
+    answers: presentAnswers(category?.attributes ?? [], event.attributes ?? {}),
     camera: camera ?? null,
     alertKind: event.alert_kind,
     lastAlertAt: iso(event.last_alert_at),

@@ -4271,7 +4271,7 @@ export interface paths {
         /** Query service requests */
         get: operations["open311ListRequests"];
         put?: never;
-        /** File a service request (随手拍) */
+        /** File a service request (随手拍): form-encoded, or multipart with one photo in the file part "media" */
         post: operations["open311CreateRequest"];
         delete?: never;
         options?: never;
@@ -4288,6 +4288,23 @@ export interface paths {
         };
         /** One service request */
         get: operations["open311GetRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/open311/v2/requests/{id}/media/{photoId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The photo posted with a request (its media_url) */
+        get: operations["open311GetRequestMedia"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5966,6 +5983,15 @@ export interface components {
             reporterName: string | null;
             /** @description Masked, e.g. 138****5678 */
             reporterPhone: string | null;
+            /** @description A picture link the reporter’s Open311 client posted */
+            mediaUrl: string | null;
+            /** @description Answers to the category’s questions (Open311 attributes), in its order */
+            answers: {
+                questionZh: string;
+                questionEn: string;
+                answerZh: string;
+                answerEn: string;
+            }[];
             camera: {
                 id: number;
                 code: string;
@@ -26384,6 +26410,27 @@ export interface operations {
             path: {
                 id: string;
                 format: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    open311GetRequestMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                photoId: string;
             };
             cookie?: never;
         };

@@ -91,6 +91,7 @@ export const eventsEn: Record<keyof typeof eventsZhCN, string> = {
   'events.detail.camera': 'Camera',
   'events.detail.suspendedReason': 'Suspended because',
   'events.detail.mergedInto': 'Merged into',
+  'events.detail.mediaUrl': 'Picture link',
   'events.detail.rating': 'Rating',
   'events.detail.tierArea': 'Responsible area',
   'events.detail.byActor': '{actor}',

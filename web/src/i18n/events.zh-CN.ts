@@ -95,6 +95,7 @@ export const eventsZhCN = {
   'events.detail.camera': '摄像头',
   'events.detail.suspendedReason': '挂起原因',
   'events.detail.mergedInto': '已合并到',
+  'events.detail.mediaUrl': '图片链接',
   'events.detail.rating': '评价',
   'events.detail.tierArea': '责任区域',
   'events.detail.byActor': '{actor}',

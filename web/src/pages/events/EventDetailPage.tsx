@@ -158,6 +158,21 @@ export function EventDetailPage() {
                   </span>
                 </Descriptions.Item>
               )}
+              {event.mediaUrl && (
+                <Descriptions.Item label={t('events.detail.mediaUrl')}>
+                  <a href={event.mediaUrl} target="_blank" rel="noopener noreferrer nofollow">
+                    {event.mediaUrl}
+                  </a>
+                </Descriptions.Item>
+              )}
+              {event.answers.map((answer) => (
+                <Descriptions.Item
+                  key={answer.questionZh}
+                  label={i18n.locale === 'en' ? answer.questionEn : answer.questionZh}
+                >
+                  {i18n.locale === 'en' ? answer.answerEn : answer.answerZh}
+                </Descriptions.Item>
+              ))}
               {event.camera && (
                 <Descriptions.Item label={t('events.detail.camera')}>
                   {event.camera.name} ({event.camera.code})
