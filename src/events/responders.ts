@@ -1,6 +1,7 @@
 import { rightsOf, type Role } from '../auth/rights.js';
 import type { Db } from '../auth/context.js';
 import type { AreaLevel, EventTier } from '../db/schema.js';
+import { invalid } from '../core/errors.js';
 import * as repo from './repository.js';
 
 /**
@@ -63,7 +64,14 @@ export async function startingTier(
   startTier: EventTier,
 ): Promise<TierArea & { responders: number[] }> {
   const chain = await tierChain(db, areaPath);
-  if (chain.length === 0) throw new Error(`Area ${areaPath} lies under no tier area`);
+  // An area above every tier (the city itself) has nobody to start an event with: the caller must
+  // name a place lower down, which is a request error, not a server fault.
+  if (chain.length === 0)
+    throw invalid(
+      'EVENT_AREA_TOO_HIGH',
+      `Area ${areaPath} lies under no tier area; choose a district or lower`,
+      [{ field: 'areaId', code: 'wrongLevel', message: 'lies under no tier area' }],
+    );
   const eligible = chain.filter((t) => tierRank(t.tier) >= tierRank(startTier));
   const candidates = eligible.length > 0 ? eligible : [chain[chain.length - 1]!];
   const responders = await respondersOf(

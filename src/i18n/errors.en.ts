@@ -51,6 +51,7 @@ export const ERRORS_EN: Record<ErrorCode, string> = {
   DOC_REGION: 'The region code of the ID number is not valid',
   DOOR_CODES_NOT_ISSUED: 'No door code has been issued yet: use “Issue door codes” first',
   DUTY_NOT_SIGNED_IN: 'You are not signed in on duty at this checkpoint; sign in first',
+  EVENT_AREA_TOO_HIGH: 'The event’s place is too broad: choose a district or lower, or give a position',
   EVENT_ASSIGNEE_INVALID: 'That assignee is not in the event’s responsible area',
   EVENT_CATEGORY_CODE_TAKEN: 'That code is taken',
   EVENT_CATEGORY_INVALID: 'The event category is not valid',

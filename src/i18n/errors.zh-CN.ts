@@ -51,6 +51,7 @@ export const ERRORS_ZH_CN: Record<ErrorCode, string> = {
   DOC_REGION: '身份证号码的地址码不正确',
   DOOR_CODES_NOT_ISSUED: '尚未发放门牌码，请先点击“发放门牌码”',
   DUTY_NOT_SIGNED_IN: '您尚未在此卡口签到上岗，请先签到',
+  EVENT_AREA_TOO_HIGH: '事件地点过于笼统：请选择区县或以下的区域，或提供具体位置',
   EVENT_ASSIGNEE_INVALID: '所选处置对象不在事件责任区域内',
   EVENT_CATEGORY_CODE_TAKEN: '编码已被使用',
   EVENT_CATEGORY_INVALID: '事件类别不正确',
