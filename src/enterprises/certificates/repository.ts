@@ -315,3 +315,16 @@ export async function childAreas(db: Db, parentId: number) {
     .orderBy('code')
     .execute();
 }
+
+/** The demo's first residents living at a house under an area, in register order. */
+export async function residentsUnder(db: Db, path: string, limit: number) {
+  return db
+    .selectFrom('persons')
+    .select(['id', 'name'])
+    .where('status', '=', 'active')
+    .where('house_id', 'is not', null)
+    .where(inSubtrees([path], 'area_path'))
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
