@@ -25,10 +25,13 @@ export const ERRORS_EN: Record<ErrorCode, string> = {
   CAMERA_NOT_FOUND: 'The camera does not exist or is outside your areas',
   CAMERA_RETIRED: 'The camera is retired',
   CERTIFICATE_ALREADY_REVOKED: 'This certificate is already revoked',
-  CERTIFICATE_HEALTH_NOT_CLEAR: 'The person’s health status is not clear (green); no health certificate can be issued',
-  CERTIFICATE_ISSUER_MISSING: 'The person’s area lies under no community or village committee that could issue it',
+  CERTIFICATE_HEALTH_NOT_CLEAR:
+    'The person’s health status is not clear (green); no health certificate can be issued',
+  CERTIFICATE_ISSUER_MISSING:
+    'The person’s area lies under no community or village committee that could issue it',
   CERTIFICATE_NOT_FOUND: 'The certificate does not exist or is outside your area',
-  CERTIFICATE_NO_RESIDENCE: 'The person lives at no registered house in this area; no residence certificate can be issued',
+  CERTIFICATE_NO_RESIDENCE:
+    'The person lives at no registered house in this area; no residence certificate can be issued',
   CERTIFICATE_VALIDITY_INVALID: 'The validity is too long for this kind of certificate (at most {max} days)',
   CHECKPOINT_CODE_TAKEN: 'This checkpoint code is already in use',
   CHECKPOINT_HOURS_INVALID: 'The opening hours are not valid; use HH:MM',
