@@ -17,6 +17,7 @@ import * as checkpointPasses from './checkpoints/pass-schema.js';
 import * as checkpointsFigures from './checkpoints/figures-schema.js';
 import * as checkpointsRegistry from './checkpoints/registry-schema.js';
 import * as checkpointsRota from './checkpoints/rota-schema.js';
+import * as enterprisesCertificates from './enterprises/certificates/schema.js';
 import * as eventsPhotos from './events/photos/schema.js';
 import * as events from './events/schema.js';
 import * as enterpriseLinks from './enterprises/links/schema.js';
@@ -62,6 +63,7 @@ const MODULES = [
   checkpointsFigures,
   checkpointsRegistry,
   checkpointsRota,
+  enterprisesCertificates,
   eventsPhotos,
   events,
   enterpriseLinks,

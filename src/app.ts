@@ -39,6 +39,7 @@ import { placeCodeRoutes } from './place-codes/routes.js';
 import { registerRoutes } from './register/routes.js';
 import { registerImportRoutes } from './register-import/routes.js';
 import { checkinRoutes } from './health/checkins/routes.js';
+import { certificateRoutes } from './enterprises/certificates/routes.js';
 import { checkinReportSheet } from './health/checkins/report-sheet.js';
 import { healthFeedRoutes } from './health/feeds/routes.js';
 import { matchRecordsOnRegistration } from './health/feeds/service.js';
@@ -256,6 +257,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(passRoutes);
   await app.register(healthStatusRoutes).register(dutyRoutes).register(checkRoutes);
   await app.register(checkpointRoutes);
+  await app.register(certificateRoutes);
 
   await serveWebApp(app, 'webRoot' in options ? options.webRoot : WEB_ROOT);
   return app;

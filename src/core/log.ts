@@ -5,9 +5,9 @@ export const REDACTED = '[redacted]';
 
 /**
  * Web pages whose second segment is a bearer secret: the door (/h/), self-report (/r/), place (/p/),
- * report-follow (/e/) and help-request follow (/help/) pages.
+ * report-follow (/e/), help-request follow (/help/) and certificate check (/v/) pages.
  */
-const SECRET_PAGES = new Set(['h', 'r', 'p', 'e', 'help']);
+const SECRET_PAGES = new Set(['h', 'r', 'p', 'e', 'help', 'v']);
 /** /api/public/<resource>/<segment>: the segment is a code's or follow link's token, except for these. */
 const PUBLIC_NOT_SECRET = new Set(['communities', 'event-categories']);
 /** Query parameters that carry credentials (Open311 `api_key`, tokens, passwords). */

@@ -451,6 +451,48 @@ export interface HealthCheckinsTable {
   created_at: Timestamp;
 }
 
+/** A personal return-to-work commitment (复工承诺书) a register person signed, at the door page or the desk. */
+export interface CommitmentLettersTable {
+  id: Generated<number>;
+  person_id: number;
+  area_path: string;
+  text_version: string;
+  channel: 'door' | 'desk';
+  recorded_by: number | null;
+  signed_at: Timestamp;
+}
+
+/** The last certificate number taken per issuing area and year (gap-free). */
+export interface CertificateSequencesTable {
+  area_id: number;
+  year: number;
+  last_number: number;
+}
+
+export type CertificateKind = 'health' | 'residence';
+
+/** A numbered health or residence certificate (健康证明, 居住证明) with a QR code to its public check. */
+export interface CertificatesTable {
+  id: Generated<number>;
+  number: string;
+  kind: CertificateKind;
+  person_id: number;
+  house_id: number | null;
+  area_path: string;
+  issuer_area_id: number;
+  issuer_name: string;
+  issued_by: number;
+  issued_at: Timestamp;
+  valid_until: Timestamp;
+  name_masked: string;
+  statement: JSONColumnType<Record<string, string | null>, string, string>;
+  token_hash: string;
+  token_secret: string;
+  revoked_at: NullableTimestamp;
+  revoked_by: number | null;
+  revoke_reason: string | null;
+}
+
 /** Inbound SMS and voice-robot results, once per gateway message id; unparsed/unmatched ones are the inbox. */
 export interface CheckinMessagesTable {
   id: Generated<number>;
@@ -1250,6 +1292,9 @@ export interface DB {
   health_records: HealthRecordsTable;
   person_health: PersonHealthTable;
   health_checkins: HealthCheckinsTable;
+  commitment_letters: CommitmentLettersTable;
+  certificate_sequences: CertificateSequencesTable;
+  certificates: CertificatesTable;
   checkin_messages: CheckinMessagesTable;
   risk_areas: RiskAreasTable;
   screening_rounds: ScreeningRoundsTable;

@@ -11,6 +11,7 @@ import { chineseName, SeededRandom } from '../core/random.js';
 import { seedDemoEvents } from '../events/demo.js';
 import { seedDemoCommunityServices } from '../services/demo.js';
 import { seedDemoCheckpoints } from './checkpoints-seed.js';
+import { seedDemoCertificates } from '../enterprises/certificates/demo.js';
 import { seedDemoEpidemic } from './epidemic-seed.js';
 import { boxOf } from './area-box.js';
 import { seedDemoGeography } from './map-seed.js';
@@ -322,6 +323,12 @@ export async function seedDemo(db: Kysely<DB>, options: DemoOptions): Promise<{ 
       now,
     });
     log({ step: 'checkpoints', ...checkpoints });
+    await seedDemoCertificates(trx, {
+      village: village!,
+      staff: { id: idOf.get('staff01')!, username: 'staff01', displayName: '陈斌杰' },
+      cipher: options.cipher,
+      now,
+    });
 
     await repo.recordDemoSeed(trx, {
       seed: options.seed ?? 20220401,

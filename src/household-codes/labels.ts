@@ -9,7 +9,7 @@ export const CJK_FONT_PATH = createRequire(import.meta.url).resolve(
   '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
 );
 let fontBytes: Buffer | undefined;
-const cjkFont = () => (fontBytes ??= readFileSync(CJK_FONT_PATH));
+export const cjkFont = (): Buffer => (fontBytes ??= readFileSync(CJK_FONT_PATH));
 
 export interface LabelContent {
   url: string;
@@ -35,7 +35,7 @@ const PAD = 14;
 const QR_SIZE = 120;
 
 /** The QR code as vector rectangles (one per run of dark modules): sharp at any printer resolution. */
-function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
+export function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, size: number): void {
   const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
   const quiet = 2;
   const unit = size / (modules.size + 2 * quiet);

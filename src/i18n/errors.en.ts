@@ -24,6 +24,15 @@ export const ERRORS_EN: Record<ErrorCode, string> = {
   CAMERA_NOT_AT_CHECKPOINT: 'This device is not a plate camera or face gate at a checkpoint',
   CAMERA_NOT_FOUND: 'The camera does not exist or is outside your areas',
   CAMERA_RETIRED: 'The camera is retired',
+  CERTIFICATE_ALREADY_REVOKED: 'This certificate is already revoked',
+  CERTIFICATE_HEALTH_NOT_CLEAR:
+    'The person’s health status is not clear (green); no health certificate can be issued',
+  CERTIFICATE_ISSUER_MISSING:
+    'The person’s area lies under no community or village committee that could issue it',
+  CERTIFICATE_NOT_FOUND: 'The certificate does not exist or is outside your area',
+  CERTIFICATE_NO_RESIDENCE:
+    'The person lives at no registered house in this area; no residence certificate can be issued',
+  CERTIFICATE_VALIDITY_INVALID: 'The validity is too long for this kind of certificate (at most {max} days)',
   CHECKPOINT_CODE_TAKEN: 'This checkpoint code is already in use',
   CHECKPOINT_HOURS_INVALID: 'The opening hours are not valid; use HH:MM',
   CHECKPOINT_NOT_FOUND: 'The checkpoint does not exist or is outside your areas',
@@ -38,6 +47,8 @@ export const ERRORS_EN: Record<ErrorCode, string> = {
   CODE_CONFLICT: 'The code was just changed by someone else; reload and try again',
   CODE_NOT_FOUND: 'This code is unknown or no longer valid; please contact your grid worker',
   CODE_NOT_HOUSEHOLD: 'This is not a household door code of this system',
+  COMMITMENT_NAME_MISMATCH: 'The name typed is not the registered name of this person',
+  COMMITMENT_NOT_FOUND: 'The commitment letter does not exist or is outside your area',
   COMMUNITY_NOT_FOUND: 'This page’s community code is not valid; scan the code again',
   CONFLICT: 'This conflicts with existing data',
   CONTACT_NOT_FOUND: 'A chosen contact is no longer found: search again',

@@ -130,6 +130,7 @@ export const ROTATION_TARGETS: readonly Target[] = [
     },
   },
   { table: 'access_codes', keys: byId, secrets: ['token_secret'] },
+  { table: 'certificates', keys: byId, secrets: ['token_secret'] },
   { table: 'feed_batch_payloads', keys: [{ column: 'batch_id', type: 'int4' }], secrets: ['payload'] },
   { table: 'events', keys: byId, secrets: ['reporter_phone_secret', 'reporter_name_secret'] },
   { table: 'resident_requests', keys: byId, secrets: ['contact_secret', 'requester_name_secret'] },

@@ -106,6 +106,12 @@ const AnnouncementsPage = lazy(() =>
 );
 const ReviewPage = lazy(() => import('./pages/services/ReviewPage').then((m) => ({ default: m.ReviewPage })));
 // Passes (通行证): the staff list, the printable pass, the gate's offline verification.
+const CertificatesPage = lazy(() =>
+  import('./pages/certificates/CertificatesPage').then((m) => ({ default: m.CertificatesPage })),
+);
+const CertificateCheckPage = lazy(() =>
+  import('./pages/public/CertificateCheckPage').then((m) => ({ default: m.CertificateCheckPage })),
+);
 const PassesPage = lazy(() => import('./pages/passes/PassesPage').then((m) => ({ default: m.PassesPage })));
 const PassPrintPage = lazy(() =>
   import('./pages/passes/PassPrintPage').then((m) => ({ default: m.PassPrintPage })),
@@ -149,6 +155,7 @@ function AppRoutes() {
       <Route path="/report/:communityCode" element={lazyPage(<ReportPage />)} />
       <Route path="/e/:token" element={lazyPage(<EventFollowPage />)} />
       <Route path="/help/:token" element={lazyPage(<RequestFollowPage />)} />
+      <Route path="/v/:token" element={lazyPage(<CertificateCheckPage />)} />
       <Route element={<SessionRoutes />}>
         <Route path="/login" element={<LoginPage />} />
         <Route element={<RequireAuth />}>
@@ -169,6 +176,10 @@ function AppRoutes() {
             <Route
               path="passes"
               element={<RequireRight right="pass.issue">{lazyPage(<PassesPage />)}</RequireRight>}
+            />
+            <Route
+              path="certificates"
+              element={<RequireRight right="person.read">{lazyPage(<CertificatesPage />)}</RequireRight>}
             />
             <Route
               path="passes/verify"

@@ -465,6 +465,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Certificates of your area, newest first, with their state (names masked; at most 200) */
+        get: operations["listCertificates"];
+        put?: never;
+        /** Issue a numbered health (健康证明: only when the health status is green, else 409 CERTIFICATE_HEALTH_NOT_CLEAR with the reasons) or residence certificate (居住证明) for a person of your area (audited) */
+        post: operations["issueCertificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificates/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per child area: persons who signed a commitment letter, certificates issued by kind (revoked not counted) */
+        get: operations["getCertificateFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificates/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The certificate as a PDF with its number and the QR code to its public check (audited) */
+        get: operations["downloadCertificatePdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/certificates/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke a certificate with a reason; its public check then says revoked (audited) */
+        post: operations["revokeCertificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/checkpoints": {
         parameters: {
             query?: never;
@@ -802,6 +871,41 @@ export interface paths {
         put?: never;
         /** Revoke a code: scans of it answer 404 from now on */
         post: operations["revokeCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commitments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Signed commitment letters of your area, newest first (names masked; at most 200) */
+        get: operations["listCommitments"];
+        put?: never;
+        /** Record a commitment letter signed at the desk (窗口) by a person of your area; the name typed must be the registered one (audited) */
+        post: operations["signDeskCommitment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/commitments/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed letter as a PDF: text as signed, name, masked ID number, date (audited) */
+        get: operations["downloadCommitmentPdf"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2817,6 +2921,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/certificates/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public check behind a certificate’s QR code: valid, expired or revoked, kind, number, issuer, dates and the masked name — nothing else */
+        get: operations["verifyCertificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/communities/{code}": {
         parameters: {
             query?: never;
@@ -3032,6 +3153,40 @@ export interface paths {
         put?: never;
         /** A household’s daily check-in (平安报): temperature and well/unwell per member; a later report of the day replaces the earlier; the same Idempotency-Key again changes nothing */
         post: operations["submitDoorCheckin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/households/{token}/commitment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The door page’s commitment letter (复工承诺书) and the members numbered with their last signature, never named */
+        get: operations["getDoorCommitment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/households/{token}/commitments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A household member signs the commitment letter: their number on the page and their registered name typed in full (400 COMMITMENT_NAME_MISMATCH otherwise) */
+        post: operations["signDoorCommitment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4605,7 +4760,7 @@ export interface components {
             actor: string;
             ip: string | null;
             /** @enum {unknown} */
-            action: "access_code.issue" | "access_code.issue_area" | "access_code.labels" | "access_code.revoke" | "announcement.create" | "announcement.publish" | "announcement.update" | "announcement.withdraw" | "area.create" | "area.import" | "area.move" | "area.retire" | "area.update" | "auth.locale_changed" | "auth.locked" | "auth.login" | "auth.login_failed" | "auth.mfa_enrolled" | "auth.mfa_recovery_used" | "auth.password_changed" | "camera.create" | "camera.retire" | "camera.token_issue" | "camera.update" | "checkpoint.check" | "checkpoint.create" | "checkpoint.duty_sign_in" | "checkpoint.duty_sign_out" | "checkpoint.identify" | "checkpoint.retire" | "checkpoint.shift.create" | "checkpoint.shift.delete" | "checkpoint.update" | "contacts.find" | "contacts.leads" | "demo.seed" | "event_category.create" | "event_category.retire" | "event_category.update" | "health.checkin.proxy" | "health.checkin.resolve" | "health.checkin.voice_import" | "health.feed.receive" | "health.import" | "health.unmatched.dismiss" | "health.unmatched.match" | "house.create" | "house.import" | "house.update" | "key_person.create" | "key_person.end" | "key_person.flag" | "key_person.transfer" | "key_person.update" | "keys.rotate" | "lead.create" | "lead.import" | "lead.reveal" | "lead.route" | "lead.verify" | "notification.preferences.update" | "pass.apply" | "pass.approve" | "pass.issue" | "pass.key_create" | "pass.key_rotate" | "pass.print" | "pass.reject" | "pass.revoke" | "pending_change.confirm" | "pending_change.reject" | "person.call" | "person.depart" | "person.export" | "person.import" | "person.import.rejects" | "person.lookup" | "person.lookup_refused" | "person.merge" | "person.move" | "person.register" | "person.reveal" | "person.search_number" | "person.update" | "place.create" | "report.daily.export" | "responsibility.create" | "responsibility.delete" | "review.export" | "round.close" | "round.create" | "round.export_untested" | "round.mark" | "round.rebuild_counters" | "round.unmark" | "service_request.accept" | "service_request.cancel" | "service_request.close" | "service_request.contact.reveal" | "service_request.create" | "service_request.deliver" | "service_request.reassign" | "service_resource.create" | "service_resource.retire" | "service_resource.update" | "sweep.assign" | "sweep.close" | "sweep.create" | "sweep.visit" | "team.create" | "team.member.remove" | "team.member.set" | "team.retire" | "team.update" | "tenancy.create" | "token.create" | "token.revoke" | "unit.create" | "unit.import" | "unit.retire" | "user.assignment_add" | "user.assignment_remove" | "user.create" | "user.mfa_reset" | "user.password_reset" | "user.update" | "vehicle.check" | "vehicle.lookup" | "vehicle.trails_import" | "visit.record" | "volunteer.assign" | "volunteer.unassign" | "work_calendar.delete" | "work_calendar.set";
+            action: "access_code.issue" | "access_code.issue_area" | "access_code.labels" | "access_code.revoke" | "announcement.create" | "announcement.publish" | "announcement.update" | "announcement.withdraw" | "area.create" | "area.import" | "area.move" | "area.retire" | "area.update" | "auth.locale_changed" | "auth.locked" | "auth.login" | "auth.login_failed" | "auth.mfa_enrolled" | "auth.mfa_recovery_used" | "auth.password_changed" | "camera.create" | "camera.retire" | "camera.token_issue" | "camera.update" | "certificate.issue" | "certificate.pdf" | "certificate.revoke" | "checkpoint.check" | "checkpoint.create" | "checkpoint.duty_sign_in" | "checkpoint.duty_sign_out" | "checkpoint.identify" | "checkpoint.retire" | "checkpoint.shift.create" | "checkpoint.shift.delete" | "checkpoint.update" | "commitment.pdf" | "commitment.sign" | "contacts.find" | "contacts.leads" | "demo.seed" | "event_category.create" | "event_category.retire" | "event_category.update" | "health.checkin.proxy" | "health.checkin.resolve" | "health.checkin.voice_import" | "health.feed.receive" | "health.import" | "health.unmatched.dismiss" | "health.unmatched.match" | "house.create" | "house.import" | "house.update" | "key_person.create" | "key_person.end" | "key_person.flag" | "key_person.transfer" | "key_person.update" | "keys.rotate" | "lead.create" | "lead.import" | "lead.reveal" | "lead.route" | "lead.verify" | "notification.preferences.update" | "pass.apply" | "pass.approve" | "pass.issue" | "pass.key_create" | "pass.key_rotate" | "pass.print" | "pass.reject" | "pass.revoke" | "pending_change.confirm" | "pending_change.reject" | "person.call" | "person.depart" | "person.export" | "person.import" | "person.import.rejects" | "person.lookup" | "person.lookup_refused" | "person.merge" | "person.move" | "person.register" | "person.reveal" | "person.search_number" | "person.update" | "place.create" | "report.daily.export" | "responsibility.create" | "responsibility.delete" | "review.export" | "round.close" | "round.create" | "round.export_untested" | "round.mark" | "round.rebuild_counters" | "round.unmark" | "service_request.accept" | "service_request.cancel" | "service_request.close" | "service_request.contact.reveal" | "service_request.create" | "service_request.deliver" | "service_request.reassign" | "service_resource.create" | "service_resource.retire" | "service_resource.update" | "sweep.assign" | "sweep.close" | "sweep.create" | "sweep.visit" | "team.create" | "team.member.remove" | "team.member.set" | "team.retire" | "team.update" | "tenancy.create" | "token.create" | "token.revoke" | "unit.create" | "unit.import" | "unit.retire" | "user.assignment_add" | "user.assignment_remove" | "user.create" | "user.mfa_reset" | "user.password_reset" | "user.update" | "vehicle.check" | "vehicle.lookup" | "vehicle.trails_import" | "visit.record" | "volunteer.assign" | "volunteer.unassign" | "work_calendar.delete" | "work_calendar.set";
             entityType: components["schemas"]["EntityType"];
             entityId: string | null;
             before: unknown;
@@ -4716,6 +4871,79 @@ export interface components {
         Centre: {
             lng: number;
             lat: number;
+        };
+        Certificate: {
+            id: number;
+            /** @description Per issuing area and year: <area code>-<year>-<000123> */
+            number: string;
+            /**
+             * @description health: 健康证明 (the health status at issue); residence: 居住证明 (居委会证明, lives at a house here)
+             * @enum {unknown}
+             */
+            kind: "health" | "residence";
+            /** @enum {unknown} */
+            state: "valid" | "expired" | "revoked";
+            personId: number;
+            /** @description Masked (张**) */
+            name: string;
+            /** @description The committee that issued it */
+            issuer: string;
+            /** @description The staff member who issued it */
+            issuedBy: string;
+            /** Format: date-time */
+            issuedAt: string;
+            /** Format: date-time */
+            validUntil: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+            revokeReason: string | null;
+        };
+        CertificateFigures: {
+            area: components["schemas"]["AreaSummary"];
+            total: {
+                /** @description Persons who signed a commitment letter */
+                commitments: number;
+                /** @description Health certificates issued (revoked ones not counted) */
+                health: number;
+                /** @description Residence certificates issued (revoked ones not counted) */
+                residence: number;
+            };
+            children: {
+                area: components["schemas"]["AreaSummary"];
+                /** @description Persons who signed a commitment letter */
+                commitments: number;
+                /** @description Health certificates issued (revoked ones not counted) */
+                health: number;
+                /** @description Residence certificates issued (revoked ones not counted) */
+                residence: number;
+            }[];
+        };
+        CertificateFiguresQuery: {
+            /** @description Per child area of this one; default: the top of your scope */
+            areaId?: number;
+        };
+        CertificateIssueBody: {
+            personId: number;
+            /**
+             * @description health: 健康证明 (the health status at issue); residence: 居住证明 (居委会证明, lives at a house here)
+             * @enum {unknown}
+             */
+            kind: "health" | "residence";
+            /** @description Days from issue; default 7 (health) or 90 (residence); at most 14 (health), 180 (residence) */
+            validDays?: number;
+        };
+        CertificateList: {
+            items: components["schemas"]["Certificate"][];
+            truncated: boolean;
+        };
+        CertificateListQuery: {
+            /** @description Under this area; default: all of your scope */
+            areaId?: number;
+            personId?: number;
+        };
+        CertificateRevokeBody: {
+            /** @description Why it is revoked (shown to staff, never publicly) */
+            reason: string;
         };
         ChangePasswordBody: {
             currentPassword: string;
@@ -5246,6 +5474,32 @@ export interface components {
             label: string;
             scanUrl: string | null;
         };
+        Commitment: {
+            id: number;
+            personId: number;
+            /** @description Masked (张**) */
+            name: string;
+            version: string;
+            /** @enum {unknown} */
+            channel: "door" | "desk";
+            /** Format: date-time */
+            signedAt: string;
+        };
+        CommitmentList: {
+            items: components["schemas"]["Commitment"][];
+            truncated: boolean;
+        };
+        CommitmentReceipt: {
+            /** Format: date-time */
+            signedAt: string;
+            version: string;
+        };
+        CommitmentText: {
+            /** @description The letter text’s version, kept with every signature */
+            version: string;
+            title: string;
+            paragraphs: string[];
+        };
         ConfirmBody: {
             /** @description Self-report only: the house in the community to register into */
             houseId?: number;
@@ -5700,6 +5954,11 @@ export interface components {
             departedOn: string;
             destination: string;
         };
+        DeskCommitmentBody: {
+            personId: number;
+            /** @description The signer’s name as typed: must be their registered name */
+            name: string;
+        };
         DeviceAlertBody: {
             /** @description The camera or gate code */
             camera: string;
@@ -5825,6 +6084,28 @@ export interface components {
             /** @description What the scanner read: the door code's address (…/h/<token>) or the bare token */
             code: string;
         };
+        DoorCommitmentBody: {
+            slot: number;
+            /** @description The signer’s name as typed: must be their registered name */
+            name: string;
+        };
+        DoorCommitmentMember: {
+            /** @description The member as numbered on the page (成员1, 成员2, …) */
+            slot: number;
+            /** @enum {unknown} */
+            sex: "male" | "female" | "unknown";
+            birthDecade: number | null;
+            /**
+             * Format: date-time
+             * @description The latest signature, if any
+             */
+            signedAt: string | null;
+        };
+        DoorCommitmentPage: {
+            letter: components["schemas"]["CommitmentText"];
+            /** @description Numbered, never named */
+            members: components["schemas"]["DoorCommitmentMember"][];
+        };
         DutyCheckpoint: {
             id: number;
             code: string;
@@ -5912,7 +6193,7 @@ export interface components {
             employee: components["schemas"]["CodeView"];
         };
         /** @enum {unknown} */
-        EntityType: "access_code" | "announcement" | "api_token" | "area" | "camera" | "checkin_message" | "checkpoint" | "checkpoint_record" | "encryption_key" | "event_category" | "feed_batch" | "health_record" | "house" | "household_visit" | "import" | "installation" | "key_person" | "lead" | "pass" | "pass_signing_key" | "pending_change" | "person" | "place" | "report" | "responsibility" | "review" | "round_mark" | "screening_round" | "service_request" | "service_resource" | "sweep_campaign" | "sweep_household" | "team" | "tenancy" | "unit" | "user" | "vehicle_trail" | "work_calendar_day";
+        EntityType: "access_code" | "announcement" | "api_token" | "area" | "camera" | "certificate" | "checkin_message" | "checkpoint" | "checkpoint_record" | "commitment_letter" | "encryption_key" | "event_category" | "feed_batch" | "health_record" | "house" | "household_visit" | "import" | "installation" | "key_person" | "lead" | "pass" | "pass_signing_key" | "pending_change" | "person" | "place" | "report" | "responsibility" | "review" | "round_mark" | "screening_round" | "service_request" | "service_resource" | "sweep_campaign" | "sweep_household" | "team" | "tenancy" | "unit" | "user" | "vehicle_trail" | "work_calendar_day";
         ErrorResponse: {
             error: {
                 code: string;
@@ -7708,6 +7989,24 @@ export interface components {
                     nameEn: string;
                 }[];
             })[];
+        };
+        PublicCertificate: {
+            /** @enum {unknown} */
+            state: "valid" | "expired" | "revoked";
+            /**
+             * @description health: 健康证明 (the health status at issue); residence: 居住证明 (居委会证明, lives at a house here)
+             * @enum {unknown}
+             */
+            kind: "health" | "residence";
+            number: string;
+            /** @description The committee that issued it */
+            issuer: string;
+            /** Format: date */
+            issuedOn: string;
+            /** Format: date-time */
+            validUntil: string;
+            /** @description Masked (张*) */
+            name: string;
         };
         PublicCommunity: {
             code: string;
@@ -11171,6 +11470,323 @@ export interface operations {
             };
         };
     };
+    listCertificates: {
+        parameters: {
+            query?: {
+                /** @description Under this area; default: all of your scope */
+                areaId?: number;
+                personId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateList"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    issueCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CertificateIssueBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Certificate"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getCertificateFigures: {
+        parameters: {
+            query?: {
+                /** @description Per child area of this one; default: the top of your scope */
+                areaId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateFigures"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    downloadCertificatePdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A4 PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    revokeCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CertificateRevokeBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Certificate"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     listCheckpoints: {
         parameters: {
             query?: {
@@ -12601,6 +13217,184 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listCommitments: {
+        parameters: {
+            query?: {
+                /** @description Under this area; default: all of your scope */
+                areaId?: number;
+                personId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitmentList"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    signDeskCommitment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeskCommitmentBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Commitment"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    downloadCommitmentPdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A4 PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -20464,6 +21258,56 @@ export interface operations {
             };
         };
     };
+    verifyCertificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token from the QR code */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicCertificate"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     getPublicCommunity: {
         parameters: {
             query?: never;
@@ -21092,6 +21936,119 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CheckinReceipt"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getDoorCommitment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token from the QR code */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DoorCommitmentPage"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    signDoorCommitment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token from the QR code */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DoorCommitmentBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitmentReceipt"];
                 };
             };
             /** @description Default Response */

@@ -141,6 +141,7 @@ export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
       label: t('checkins.title'),
     },
     can('pass.issue') && { key: '/passes', icon: <SafetyCertificateOutlined />, label: t('passes.nav') },
+    can('person.write') && { key: '/certificates', icon: <AuditOutlined />, label: t('certificates.nav') },
     can('checkpoint.check') &&
       !can('pass.issue') && {
         key: '/passes/verify',

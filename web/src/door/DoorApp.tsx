@@ -7,6 +7,7 @@ import { normaliseDocumentNumber } from '../components/register/identity';
 import { maxLength, noDigits, phone, required, residentId, todayText, withinDates } from './checks';
 import { DoorServices } from './DoorServices';
 import { CheckinForm } from './CheckinForm';
+import { CommitmentForm } from './CommitmentForm';
 import { PassForm } from './PassForm';
 import { Chips, Field, useForm } from './form';
 import { IdentityFields } from './IdentityFields';
@@ -14,7 +15,7 @@ import { named, useDoorI18n } from './i18n';
 import { SendProblemNotice, failureText, useSend } from './send';
 import { Button, Card, FormHeader, Icon, Outcome, Spinner } from './ui';
 
-type View = 'arrival' | 'departure' | 'pass' | 'checkin';
+type View = 'arrival' | 'departure' | 'pass' | 'checkin' | 'commitment';
 
 export const tokenOfPage = () => decodeURIComponent(window.location.pathname.split('/')[2] ?? '');
 
@@ -45,7 +46,13 @@ function useDoorPage(token: string, first: DoorPageState) {
 }
 const viewOfPage = (): View | null => {
   const form = new URLSearchParams(window.location.search).get('form');
-  return form === 'arrival' || form === 'departure' || form === 'pass' || form === 'checkin' ? form : null;
+  return form === 'arrival' ||
+    form === 'departure' ||
+    form === 'pass' ||
+    form === 'checkin' ||
+    form === 'commitment'
+    ? form
+    : null;
 };
 
 /** The chosen form lives in the address (?form=arrival), so the phone's back button leaves it. */
@@ -84,6 +91,8 @@ export function DoorApp({ token, first }: { token: string; first: DoorPageState 
             <Submitted onAgain={() => choose(null)} />
           ) : view === 'checkin' ? (
             <CheckinForm token={token} onBack={() => choose(null)} />
+          ) : view === 'commitment' ? (
+            <CommitmentForm token={token} onBack={() => choose(null)} />
           ) : view === 'pass' ? (
             <PassForm token={token} page={page.data} onBack={() => choose(null)} />
           ) : view ? (
@@ -215,6 +224,16 @@ function Choices({ onChoose }: { onChoose: (view: View) => void }) {
         <Icon name="check" className="door-button-icon" />
         <span className="door-button-title">{t('pass.door.apply')}</span>
         <span className="door-button-hint">{t('pass.door.applyHint')}</span>
+      </button>
+      <button
+        type="button"
+        className="door-button door-commitment"
+        onClick={() => onChoose('commitment')}
+        data-testid="door-commitment"
+      >
+        <Icon name="check" className="door-button-icon" />
+        <span className="door-button-title">{t('commitment.door.title')}</span>
+        <span className="door-button-hint">{t('commitment.door.choiceHint')}</span>
       </button>
     </div>
   );

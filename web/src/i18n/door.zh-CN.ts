@@ -135,6 +135,20 @@ export const doorZhCN = {
   'checkin.door.tapOne': '请填写体温或点选“平安”/“不适”',
   'checkin.door.done': '平安报已提交',
   'checkin.door.doneHint': '今天再次提交会覆盖之前的记录。',
+  'commitment.door.title': '复工承诺书',
+  'commitment.door.choiceHint': '返岗前由本人阅读并签署',
+  'commitment.door.who': '签署人',
+  'commitment.door.chooseMember': '请选择签署人',
+  'commitment.door.name': '签署人姓名',
+  'commitment.door.namePlaceholder': '请填写与登记一致的完整姓名',
+  'commitment.door.nameRequired': '请填写姓名',
+  'commitment.door.mismatch': '姓名与该成员的登记信息不符，请核对后重新填写',
+  'commitment.door.agree': '本人已阅读以上承诺并自愿遵守',
+  'commitment.door.agreeRequired': '请勾选确认已阅读承诺内容',
+  'commitment.door.signedBefore': '该成员已于 {at} 签署过，再次签署将按新的时间记录',
+  'commitment.door.sign': '签署承诺书',
+  'commitment.door.done': '承诺书已签署',
+  'commitment.door.doneHint': '村（社区）可凭此为您出具相关证明；如需纸质承诺书请到村（社区）窗口领取。',
 } as const;
 
 export type DoorMessageKey = keyof typeof doorZhCN;

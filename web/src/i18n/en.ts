@@ -1,3 +1,4 @@
+import { certificatesEn } from './certificates.en';
 import { checkinsEn } from './checkins.en';
 import { checkpointBoardEn } from './checkpoint-board.en';
 import { doorEn } from './door.en';
@@ -17,6 +18,7 @@ import type { Messages } from './zh-CN';
 
 // Typed as Messages: a missing or extra key is a compile error.
 export const en: Messages = {
+  ...certificatesEn,
   ...checkinsEn,
   ...checkpointBoardEn,
   ...eventsEn,

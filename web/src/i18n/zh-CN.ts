@@ -1,4 +1,5 @@
 // Chinese (Simplified) is the source dictionary: its keys are the keys of every other language.
+import { certificatesZhCN } from './certificates.zh-CN';
 import { checkinsZhCN } from './checkins.zh-CN';
 import { checkpointBoardZhCN } from './checkpoint-board.zh-CN';
 import { doorZhCN } from './door.zh-CN';
@@ -16,6 +17,7 @@ import { vehiclesZhCN } from './vehicles.zh-CN';
 import { vocabularyZhCN } from './vocabulary';
 
 export const zhCN = {
+  ...certificatesZhCN,
   ...checkinsZhCN,
   ...checkpointBoardZhCN,
   ...eventsZhCN,
