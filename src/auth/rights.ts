@@ -52,6 +52,8 @@ export const ROLE_RIGHTS: Record<Role, readonly Right[]> = {
     'checkpoint.check',
     'checkpoint.manage',
     'pass.issue',
+    'enterprise.inspect',
+    'enterprise.manage',
   ],
   grid_leader: [
     ...READ_ALL,
@@ -71,6 +73,8 @@ export const ROLE_RIGHTS: Record<Role, readonly Right[]> = {
     'checkpoint.check',
     'checkpoint.manage',
     'pass.issue',
+    'enterprise.inspect',
+    'enterprise.manage',
   ],
   grid_worker: [
     'area.read',
@@ -87,6 +91,7 @@ export const ROLE_RIGHTS: Record<Role, readonly Right[]> = {
     'checkpoint.read',
     'checkpoint.check',
     'pass.issue',
+    'enterprise.inspect',
   ],
   // Volunteers staff gates (值守): they see their checkpoints and check, nothing more.
   volunteer: ['area.read', 'service.handle', 'checkpoint.read', 'checkpoint.check'],

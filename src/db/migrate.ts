@@ -27,6 +27,7 @@ import * as passes from './migrations/20261207_0940_passes.js';
 import * as checkpointRefusals from './migrations/20261207_0950_checkpoint_refusals.js';
 import * as healthCheckins from './migrations/20261208_1100_health_checkins.js';
 import * as sweeps from './migrations/20261208_1200_sweeps.js';
+import * as enterpriseInspections from './migrations/20261209_1200_enterprise_inspections.js';
 import * as checkpointGaps from './migrations/20261207_0930_checkpoint_gaps.js';
 import type { DB } from './schema.js';
 
@@ -60,6 +61,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261207_0950_checkpoint_refusals': checkpointRefusals,
   '20261208_1100_health_checkins': healthCheckins,
   '20261208_1200_sweeps': sweeps,
+  '20261209_1200_enterprise_inspections': enterpriseInspections,
 };
 
 function migrator(db: Kysely<DB>): Migrator {

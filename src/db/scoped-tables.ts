@@ -35,5 +35,9 @@ export const AREA_PATH_TABLES = [
   'resident_requests',
   'service_resources',
   'announcements',
+  'inspection_templates',
+  'inspection_rounds',
+  'enterprise_inspections',
+  'enterprise_rectifications',
 ] as const;
 export type AreaPathTable = (typeof AREA_PATH_TABLES)[number];

@@ -94,6 +94,8 @@ export const rightsEn: Readonly<Record<Right, string>> = {
   'checkpoint.check': 'Check at checkpoints',
   'checkpoint.manage': 'Manage checkpoints',
   'pass.issue': 'Issue passes',
+  'enterprise.inspect': 'Inspect enterprises',
+  'enterprise.manage': 'Manage enterprise inspections (templates, rounds)',
 };
 
 export const departmentCategoriesEn: Readonly<Record<DepartmentCategory, string>> = {
@@ -254,6 +256,10 @@ export const auditActionsEn: Readonly<Record<AuditAction, string>> = {
   'house.create': 'House added',
   'house.import': 'Houses imported',
   'house.update': 'House changed',
+  'inspection.record': 'Enterprise inspection recorded',
+  'inspection.round_close': 'Inspection round closed',
+  'inspection.round_create': 'Inspection round started',
+  'inspection.template_save': 'Inspection checklist saved',
   'key_person.create': 'Add key person',
   'key_person.end': 'End follow-up',
   'key_person.flag': 'Flag returnee',
@@ -351,6 +357,7 @@ export const entityTypesEn: Readonly<Record<EntityType, string>> = {
   checkpoint: 'Checkpoint',
   checkpoint_record: 'Checkpoint crossing',
   encryption_key: 'Encryption key',
+  enterprise_inspection: 'Enterprise inspection',
   event_category: 'Event category',
   feed_batch: 'Health feed batch',
   health_record: 'Health record',
@@ -358,6 +365,8 @@ export const entityTypesEn: Readonly<Record<EntityType, string>> = {
   household_visit: 'Visit',
   import: 'Import',
   installation: 'Installation',
+  inspection_round: 'Inspection round',
+  inspection_template: 'Inspection checklist',
   key_person: 'Key person',
   lead: 'Lead',
   pass: 'Pass',

@@ -94,6 +94,8 @@ export const rightsZhCN: Readonly<Record<Right, string>> = {
   'checkpoint.check': '卡口查验',
   'checkpoint.manage': '管理卡口',
   'pass.issue': '签发通行证',
+  'enterprise.inspect': '企业复工检查',
+  'enterprise.manage': '管理企业检查（模板、轮次）',
 };
 
 export const departmentCategoriesZhCN: Readonly<Record<DepartmentCategory, string>> = {
@@ -254,6 +256,10 @@ export const auditActionsZhCN: Readonly<Record<AuditAction, string>> = {
   'house.create': '新增房屋',
   'house.import': '导入房屋',
   'house.update': '修改房屋',
+  'inspection.record': '登记企业检查',
+  'inspection.round_close': '结束检查轮次',
+  'inspection.round_create': '发起检查轮次',
+  'inspection.template_save': '保存检查清单模板',
   'key_person.create': '新增重点人员',
   'key_person.end': '解除管控',
   'key_person.flag': '自动标记返乡人员',
@@ -351,6 +357,7 @@ export const entityTypesZhCN: Readonly<Record<EntityType, string>> = {
   checkpoint: '卡口',
   checkpoint_record: '卡口通行记录',
   encryption_key: '加密密钥',
+  enterprise_inspection: '企业检查',
   event_category: '事件类别',
   feed_batch: '健康数据批次',
   health_record: '健康记录',
@@ -358,6 +365,8 @@ export const entityTypesZhCN: Readonly<Record<EntityType, string>> = {
   household_visit: '走访',
   import: '导入任务',
   installation: '系统',
+  inspection_round: '检查轮次',
+  inspection_template: '检查清单模板',
   key_person: '重点人员',
   lead: '线索',
   pass: '通行证',
