@@ -24,7 +24,7 @@ const ISSUE_LAYERS = [
   ['health'],
   ['events'],
   ['notifications'],
-  ['services', 'teams', 'announcements', 'review', 'open311', 'map', 'checkpoints'],
+  ['services', 'teams', 'announcements', 'review', 'open311', 'map', 'checkpoints', 'enterprises'],
   ['app.ts', 'jobs.ts', 'api-schemas.ts'],
   ['server.ts'],
   ['cli.ts', 'dev-cli.ts'],
@@ -59,7 +59,7 @@ const LAYERS = [
   ['events'],
   // The dashboard is an overview of health and events.
   ['health/dashboard'],
-  ['services', 'teams', 'announcements', 'review', 'open311', 'map', 'checkpoints'],
+  ['services', 'teams', 'announcements', 'review', 'open311', 'map', 'checkpoints', 'enterprises'],
   ['app.ts', 'jobs.ts', 'api-schemas.ts'],
   // The demo seeder and the city generator fill every module; the server seeds an empty installation.
   ['demo', 'generate'],

@@ -17,6 +17,7 @@ import * as checkpointPasses from './checkpoints/pass-schema.js';
 import * as checkpointsFigures from './checkpoints/figures-schema.js';
 import * as checkpointsRegistry from './checkpoints/registry-schema.js';
 import * as checkpointsRota from './checkpoints/rota-schema.js';
+import * as enterpriseInspections from './enterprises/inspections/schema.js';
 import * as eventsPhotos from './events/photos/schema.js';
 import * as events from './events/schema.js';
 import * as healthCheckins from './health/checkins/schema.js';
@@ -58,6 +59,7 @@ const MODULES = [
   checkpointChecks,
   checkpointDuty,
   checkpointPasses,
+  enterpriseInspections,
   checkpointsFigures,
   checkpointsRegistry,
   checkpointsRota,

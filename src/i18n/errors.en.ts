@@ -104,11 +104,13 @@ export const ERRORS_EN: Record<ErrorCode, string> = {
   IMPORT_TOO_MANY_COLUMNS: 'The file has too many columns; keep only the columns of the template',
   IMPORT_TOO_MANY_ROWS: 'The file has too many rows for one import; split it',
   IMPORT_TOO_MUCH_TEXT: 'The workbook holds too much text for one import; split it or save it as CSV',
-  INSPECTION_ANSWERS_INVALID: 'The answers do not match the checklist: answer every item with pass, fail or not applicable',
+  INSPECTION_ANSWERS_INVALID:
+    'The answers do not match the checklist: answer every item with pass, fail or not applicable',
   INSPECTION_NOT_FOUND: 'The inspection does not exist or is outside your area',
   INSPECTION_ROUND_CLOSED: 'This inspection round is closed',
   INSPECTION_ROUND_NOT_FOUND: 'The inspection round does not exist or is outside your area',
-  INSPECTION_ROUND_WINDOW_INVALID: 'The round’s dates are wrong: it must end on or after its first day and last at most 31 days',
+  INSPECTION_ROUND_WINDOW_INVALID:
+    'The round’s dates are wrong: it must end on or after its first day and last at most 31 days',
   INSPECTION_TEMPLATE_AREA_INVALID: 'Checklists are set by district or street staff for their own area',
   INSPECTION_TEMPLATE_ITEMS_INVALID: 'The checklist items are wrong: at least one, no name twice',
   INBOX_NOT_OPEN: 'The record was already handled',

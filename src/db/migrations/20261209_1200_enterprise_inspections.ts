@@ -81,7 +81,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       content bytea not null,
       created_at timestamptz not null default now()
     )`.execute(db);
-  await sql`create index enterprise_inspection_photos_idx on enterprise_inspection_photos (inspection_id)`.execute(db);
+  await sql`create index enterprise_inspection_photos_idx on enterprise_inspection_photos (inspection_id)`.execute(
+    db,
+  );
 
   // One open task per enterprise and checklist item; tier and escalate_at follow the event tiers.
   await sql`
