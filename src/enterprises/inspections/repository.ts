@@ -546,6 +546,34 @@ export async function countUninspected(db: Db, round: RoundRow): Promise<number>
   return Number(row.n);
 }
 
+// ---- demo ------------------------------------------------------------------------------------
+
+/** The resumed enterprises of a subtree with the grid above each (the demo seeds inspections for them). */
+export async function enterprisesWithGrid(db: Db, subtreePath: string) {
+  return resumedEnterprisesQuery(db, subtreePath)
+    .innerJoin('areas as g', (join) =>
+      join.on('g.level', '=', 'grid').on(sql<boolean>`starts_with(u.area_path, g.path)`),
+    )
+    .select(['u.id', 'u.name', 'u.area_id', 'u.area_path', 'g.id as grid_id'])
+    .orderBy('u.id')
+    .execute();
+}
+
+/** Many inspections in one statement (the demo), ids in order. */
+export async function insertInspections(
+  db: Db,
+  rows: ReadonlyArray<Insertable<EnterpriseInspectionsTable>>,
+): Promise<number[]> {
+  if (rows.length === 0) return [];
+  return (
+    await db
+      .insertInto('enterprise_inspections')
+      .values([...rows])
+      .returning('id')
+      .execute()
+  ).map((r) => r.id);
+}
+
 // ---- figures -----------------------------------------------------------------------------------
 
 export interface AreaFiguresRow {
