@@ -18,6 +18,7 @@ import * as checkpointsFigures from './checkpoints/figures-schema.js';
 import * as checkpointsRegistry from './checkpoints/registry-schema.js';
 import * as checkpointsRota from './checkpoints/rota-schema.js';
 import * as enterprisesCertificates from './enterprises/certificates/schema.js';
+import * as enterpriseInspections from './enterprises/inspections/schema.js';
 import * as eventsPhotos from './events/photos/schema.js';
 import * as events from './events/schema.js';
 import * as enterpriseLinks from './enterprises/links/schema.js';
@@ -60,6 +61,7 @@ const MODULES = [
   checkpointChecks,
   checkpointDuty,
   checkpointPasses,
+  enterpriseInspections,
   checkpointsFigures,
   checkpointsRegistry,
   checkpointsRota,

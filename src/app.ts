@@ -51,6 +51,7 @@ import { open311Routes } from './open311/routes.js';
 import type { NotificationChannelConfig } from './notifications/config.js';
 import { notificationsPlugin } from './notifications/plugin.js';
 import { jobsPlugin } from './jobs.js';
+import { enterpriseInspectionRoutes } from './enterprises/inspections/routes.js';
 import { eventPhotoRoutes } from './events/photos/routes.js';
 import { reviewRoutes } from './review/routes.js';
 import { mapRoutes } from './map/routes.js';
@@ -258,6 +259,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthStatusRoutes).register(dutyRoutes).register(checkRoutes);
   await app.register(checkpointRoutes);
   await app.register(certificateRoutes);
+  await app.register(enterpriseInspectionRoutes);
 
   await serveWebApp(app, 'webRoot' in options ? options.webRoot : WEB_ROOT);
   return app;

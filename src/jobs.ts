@@ -7,6 +7,10 @@ import type { Database } from './db/database.js';
 import type { DB } from './db/schema.js';
 import { purgeExpiredRecords } from './checkpoints/figures-service.js';
 import { watchStaffingGaps } from './checkpoints/rota-service.js';
+import {
+  escalateOverdueRectifications,
+  escalateOverdueRounds,
+} from './enterprises/inspections/escalation.js';
 import { escalateOverdueEvents } from './events/escalation.js';
 import { FeedProcessor } from './health/feeds/processor.js';
 import { flagReturnees } from './health/key-persons/returnees.js';
@@ -130,6 +134,24 @@ export const JOBS: readonly BackgroundJob[] = Object.freeze([
         if (run.claimed < DELIVERY_BATCH) break;
       }
       return runs;
+    },
+  },
+  {
+    name: 'inspection-escalation',
+    summary:
+      'Moves overdue enterprise rectifications one tier up (notifying it) and tells the tier above an inspection round that ended with enterprises uninspected',
+    schedule: { every: MINUTE, firstRunMs: 7_000 },
+    claim: 'skip-locked',
+    run: async ({ db, clock, log }) => {
+      const now = clock();
+      const rectifications = await escalateOverdueRectifications(db, now);
+      const rounds = await escalateOverdueRounds(db, now);
+      if (rectifications.length + rounds.length > 0)
+        log.info(
+          { rectifications: rectifications.length, rounds: rounds.length },
+          'overdue inspections escalated',
+        );
+      return { rectifications, rounds };
     },
   },
   {

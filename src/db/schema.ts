@@ -1256,6 +1256,99 @@ export interface IdempotencyKeysTable {
   expires_at: Timestamp;
 }
 
+/** A checklist item as stored with a template and copied into each inspection (label null: built-in, translated by key). */
+export interface InspectionItem {
+  key: string;
+  label: string | null;
+}
+
+/** One answer of an inspection: pass, fail or not applicable, with an optional note. */
+export interface InspectionAnswer {
+  key: string;
+  result: 'pass' | 'fail' | 'na';
+  note: string | null;
+}
+
+export interface InspectionTemplatesTable {
+  id: Generated<number>;
+  area_id: number;
+  area_path: string;
+  version: number;
+  items: JSONColumnType<InspectionItem[], string, string>;
+  rectification_days: number;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface InspectionRoundsTable {
+  id: Generated<number>;
+  area_id: number;
+  area_path: string;
+  name: string;
+  starts_on: string;
+  ends_on: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  status: Generated<'open' | 'closed'>;
+  escalated_at: NullableTimestamp;
+  created_by: string;
+  created_at: Timestamp;
+  closed_at: NullableTimestamp;
+  closed_by: string | null;
+}
+
+export interface EnterpriseInspectionsTable {
+  id: Generated<number>;
+  unit_id: number;
+  area_id: number;
+  area_path: string;
+  filing_id: number | null;
+  round_id: number | null;
+  template_id: number | null;
+  items: JSONColumnType<InspectionItem[], string, string>;
+  answers: JSONColumnType<InspectionAnswer[], string, string>;
+  findings: string | null;
+  passed: boolean;
+  inspector_user_id: number | null;
+  inspector_name: string;
+  inspected_at: Timestamp;
+  lng: number | null;
+  lat: number | null;
+  created_at: Timestamp;
+}
+
+export interface EnterpriseInspectionPhotosTable {
+  id: Generated<number>;
+  inspection_id: number;
+  mime: 'image/jpeg' | 'image/png' | 'image/webp';
+  width: number;
+  height: number;
+  bytes: number;
+  sha256: string;
+  content: Buffer;
+  created_at: Generated<Date>;
+}
+
+export interface EnterpriseRectificationsTable {
+  id: Generated<number>;
+  unit_id: number;
+  area_id: number;
+  area_path: string;
+  inspection_id: number;
+  item_key: string;
+  item_label: string | null;
+  note: string | null;
+  deadline: Timestamp;
+  status: Generated<'open' | 'closed'>;
+  tier: EventTier;
+  tier_area_id: number;
+  escalate_at: NullableTimestamp;
+  escalation_count: Generated<number>;
+  closed_at: NullableTimestamp;
+  closed_by_inspection_id: number | null;
+  created_at: Timestamp;
+}
+
 export interface DB {
   idempotency_keys: IdempotencyKeysTable;
   cameras: CamerasTable;
@@ -1304,6 +1397,11 @@ export interface DB {
   sweep_counters: SweepCountersTable;
   sweep_households: SweepHouseholdsTable;
   sweep_visits: SweepVisitsTable;
+  inspection_templates: InspectionTemplatesTable;
+  inspection_rounds: InspectionRoundsTable;
+  enterprise_inspections: EnterpriseInspectionsTable;
+  enterprise_inspection_photos: EnterpriseInspectionPhotosTable;
+  enterprise_rectifications: EnterpriseRectificationsTable;
   key_persons: KeyPersonsTable;
   follow_ups: FollowUpsTable;
   leads: LeadsTable;

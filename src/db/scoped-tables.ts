@@ -37,5 +37,9 @@ export const AREA_PATH_TABLES = [
   'announcements',
   'commitment_letters',
   'certificates',
+  'inspection_templates',
+  'inspection_rounds',
+  'enterprise_inspections',
+  'enterprise_rectifications',
 ] as const;
 export type AreaPathTable = (typeof AREA_PATH_TABLES)[number];

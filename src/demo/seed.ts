@@ -8,6 +8,7 @@ import type { DB, GeoJsonGeometry } from '../db/schema.js';
 import { insertAreas, type AreaRow, type NewArea } from '../hierarchy/repository.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { chineseName, SeededRandom } from '../core/random.js';
+import { seedDemoInspections } from '../enterprises/inspections/demo.js';
 import { seedDemoEvents } from '../events/demo.js';
 import { seedDemoCommunityServices } from '../services/demo.js';
 import { seedDemoCheckpoints } from './checkpoints-seed.js';
@@ -65,7 +66,8 @@ export type DemoSeedStep =
       records: number;
       flagged: number;
       fevers: number;
-    };
+    }
+  | { step: 'inspections'; inspections: number; rectifications: number };
 
 const DEMO_STEP_TEXTS: Record<DemoSeedStep['step'], CliTextKey> = {
   areas: 'demoAreas',
@@ -77,6 +79,7 @@ const DEMO_STEP_TEXTS: Record<DemoSeedStep['step'], CliTextKey> = {
   events: 'demoEvents',
   geography: 'demoGeography',
   checkpoints: 'demoCheckpoints',
+  inspections: 'demoInspections',
 };
 
 /** A seeding step as a line in a language. */
@@ -329,6 +332,8 @@ export async function seedDemo(db: Kysely<DB>, options: DemoOptions): Promise<{ 
       cipher: options.cipher,
       now,
     });
+    const inspections = await seedDemoInspections(trx, { village: village!, now, random });
+    log({ step: 'inspections', ...inspections });
 
     await repo.recordDemoSeed(trx, {
       seed: options.seed ?? 20220401,

@@ -38,6 +38,15 @@ const ScanPage = lazy(() => import('./pages/ScanPage').then((m) => ({ default: m
 const GatePage = lazy(() => import('./pages/gate/GatePage').then((m) => ({ default: m.GatePage })));
 const RoundsPage = lazy(() => import('./pages/RoundsPage').then((m) => ({ default: m.RoundsPage })));
 const RoundPage = lazy(() => import('./pages/RoundPage').then((m) => ({ default: m.RoundPage })));
+const InspectionDuePage = lazy(() =>
+  import('./pages/inspections/InspectionDuePage').then((m) => ({ default: m.InspectionDuePage })),
+);
+const InspectionFormPage = lazy(() =>
+  import('./pages/inspections/InspectionFormPage').then((m) => ({ default: m.InspectionFormPage })),
+);
+const InspectionDeskPage = lazy(() =>
+  import('./pages/inspections/InspectionDeskPage').then((m) => ({ default: m.InspectionDeskPage })),
+);
 const SweepsPage = lazy(() => import('./pages/sweeps/SweepsPage').then((m) => ({ default: m.SweepsPage })));
 const SweepPage = lazy(() => import('./pages/sweeps/SweepPage').then((m) => ({ default: m.SweepPage })));
 const MySweepPage = lazy(() =>
@@ -212,6 +221,24 @@ function AppRoutes() {
             <Route
               path="rounds/:id"
               element={<RequireRight right="health.read">{lazyPage(<RoundPage />)}</RequireRight>}
+            />
+            <Route
+              path="enterprise-inspections/mine"
+              element={
+                <RequireRight right="enterprise.inspect">{lazyPage(<InspectionDuePage />)}</RequireRight>
+              }
+            />
+            <Route
+              path="enterprise-inspections/new/:unitId"
+              element={
+                <RequireRight right="enterprise.inspect">{lazyPage(<InspectionFormPage />)}</RequireRight>
+              }
+            />
+            <Route
+              path="enterprise-inspections/:tab?"
+              element={
+                <RequireRight right="enterprise.inspect">{lazyPage(<InspectionDeskPage />)}</RequireRight>
+              }
             />
             <Route
               path="sweeps"

@@ -28,7 +28,11 @@ const PHOTO_CACHE_SECONDS = 3600;
  * Sends stored bytes as an image and nothing else: the stored type (checked at upload), nosniff, a
  * CSP that runs nothing, inline under a name made from the id (never the client's file name).
  */
-function sendPhoto(request: FastifyRequest, reply: FastifyReply, photo: PhotoRow) {
+export function sendPhoto(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  photo: Pick<PhotoRow, 'id' | 'mime' | 'sha256' | 'content'>,
+) {
   const etag = `"${photo.sha256}"`;
   reply
     .header('content-type', photo.mime)

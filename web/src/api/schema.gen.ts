@@ -1120,6 +1120,213 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/enterprise-inspections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspections in your area, newest first */
+        get: operations["listInspections"];
+        put?: never;
+        /** Record an inspection on site: every checklist item pass / fail / not applicable; failed items open rectification tasks, passed ones close theirs */
+        post: operations["recordInspection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enterprise-inspections/checklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The checklist in force for an enterprise or an area (nearest district template, else the built-in one) */
+        get: operations["getInspectionChecklist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enterprise-inspections/due": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Resumed enterprises you may inspect (in a round’s area), least recently inspected first */
+        get: operations["listDueEnterprises"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enterprise-inspections/rectifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rectification tasks in your area: open first, by deadline */
+        get: operations["listRectifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enterprise-inspections/rounds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspection rounds covering or inside your area, newest first, with your part’s progress */
+        get: operations["listInspectionRounds"];
+        put?: never;
+        /** Start an inspection round over an area’s subtree for whole days: every resumed enterprise is to be inspected */
+        post: operations["createInspectionRound"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enterprise-inspections/rounds/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close an inspection round */
+        post: operations["closeInspectionRound"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enterprise-inspections/rounds/{id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A round’s progress per grid (resumed enterprises, inspected in its window) */
+        get: operations["getInspectionRoundProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enterprise-inspections/rounds/{id}/uninspected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Resumed enterprises of a round not inspected in its window */
+        get: operations["listRoundUninspected"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enterprise-inspections/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The built-in checklist and the current version of every district template in your area */
+        get: operations["listInspectionTemplates"];
+        put?: never;
+        /** Save a new version of a district’s or street’s checklist (earlier inspections keep theirs) */
+        post: operations["saveInspectionTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enterprise-inspections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One inspection with its checklist, answers, photos and the tasks it opened or closed */
+        get: operations["getInspection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enterprise-inspections/{id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attach photos to your inspection (multipart file parts "photos", up to 6 in all; checked and re-encoded like event photos) */
+        post: operations["addInspectionPhotos"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enterprise-inspections/{id}/photos/{photoId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One photo of an inspection, as an image */
+        get: operations["getInspectionPhoto"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events": {
         parameters: {
             query?: never;
@@ -4760,7 +4967,7 @@ export interface components {
             actor: string;
             ip: string | null;
             /** @enum {unknown} */
-            action: "access_code.issue" | "access_code.issue_area" | "access_code.labels" | "access_code.revoke" | "announcement.create" | "announcement.publish" | "announcement.update" | "announcement.withdraw" | "area.create" | "area.import" | "area.move" | "area.retire" | "area.update" | "auth.locale_changed" | "auth.locked" | "auth.login" | "auth.login_failed" | "auth.mfa_enrolled" | "auth.mfa_recovery_used" | "auth.password_changed" | "camera.create" | "camera.retire" | "camera.token_issue" | "camera.update" | "certificate.issue" | "certificate.pdf" | "certificate.revoke" | "checkpoint.check" | "checkpoint.create" | "checkpoint.duty_sign_in" | "checkpoint.duty_sign_out" | "checkpoint.identify" | "checkpoint.retire" | "checkpoint.shift.create" | "checkpoint.shift.delete" | "checkpoint.update" | "commitment.pdf" | "commitment.sign" | "contacts.find" | "contacts.leads" | "demo.seed" | "event_category.create" | "event_category.retire" | "event_category.update" | "health.checkin.proxy" | "health.checkin.resolve" | "health.checkin.voice_import" | "health.feed.receive" | "health.import" | "health.unmatched.dismiss" | "health.unmatched.match" | "house.create" | "house.import" | "house.update" | "key_person.create" | "key_person.end" | "key_person.flag" | "key_person.transfer" | "key_person.update" | "keys.rotate" | "lead.create" | "lead.import" | "lead.reveal" | "lead.route" | "lead.verify" | "notification.preferences.update" | "pass.apply" | "pass.approve" | "pass.issue" | "pass.key_create" | "pass.key_rotate" | "pass.print" | "pass.reject" | "pass.revoke" | "pending_change.confirm" | "pending_change.reject" | "person.call" | "person.depart" | "person.export" | "person.import" | "person.import.rejects" | "person.lookup" | "person.lookup_refused" | "person.merge" | "person.move" | "person.register" | "person.reveal" | "person.search_number" | "person.update" | "place.create" | "report.daily.export" | "responsibility.create" | "responsibility.delete" | "review.export" | "round.close" | "round.create" | "round.export_untested" | "round.mark" | "round.rebuild_counters" | "round.unmark" | "service_request.accept" | "service_request.cancel" | "service_request.close" | "service_request.contact.reveal" | "service_request.create" | "service_request.deliver" | "service_request.reassign" | "service_resource.create" | "service_resource.retire" | "service_resource.update" | "sweep.assign" | "sweep.close" | "sweep.create" | "sweep.visit" | "team.create" | "team.member.remove" | "team.member.set" | "team.retire" | "team.update" | "tenancy.create" | "token.create" | "token.revoke" | "unit.create" | "unit.import" | "unit.retire" | "user.assignment_add" | "user.assignment_remove" | "user.create" | "user.mfa_reset" | "user.password_reset" | "user.update" | "vehicle.check" | "vehicle.lookup" | "vehicle.trails_import" | "visit.record" | "volunteer.assign" | "volunteer.unassign" | "work_calendar.delete" | "work_calendar.set";
+            action: "access_code.issue" | "access_code.issue_area" | "access_code.labels" | "access_code.revoke" | "announcement.create" | "announcement.publish" | "announcement.update" | "announcement.withdraw" | "area.create" | "area.import" | "area.move" | "area.retire" | "area.update" | "auth.locale_changed" | "auth.locked" | "auth.login" | "auth.login_failed" | "auth.mfa_enrolled" | "auth.mfa_recovery_used" | "auth.password_changed" | "camera.create" | "camera.retire" | "camera.token_issue" | "camera.update" | "certificate.issue" | "certificate.pdf" | "certificate.revoke" | "checkpoint.check" | "checkpoint.create" | "checkpoint.duty_sign_in" | "checkpoint.duty_sign_out" | "checkpoint.identify" | "checkpoint.retire" | "checkpoint.shift.create" | "checkpoint.shift.delete" | "checkpoint.update" | "commitment.pdf" | "commitment.sign" | "contacts.find" | "contacts.leads" | "demo.seed" | "event_category.create" | "event_category.retire" | "event_category.update" | "health.checkin.proxy" | "health.checkin.resolve" | "health.checkin.voice_import" | "health.feed.receive" | "health.import" | "health.unmatched.dismiss" | "health.unmatched.match" | "house.create" | "house.import" | "house.update" | "inspection.record" | "inspection.round_close" | "inspection.round_create" | "inspection.template_save" | "key_person.create" | "key_person.end" | "key_person.flag" | "key_person.transfer" | "key_person.update" | "keys.rotate" | "lead.create" | "lead.import" | "lead.reveal" | "lead.route" | "lead.verify" | "notification.preferences.update" | "pass.apply" | "pass.approve" | "pass.issue" | "pass.key_create" | "pass.key_rotate" | "pass.print" | "pass.reject" | "pass.revoke" | "pending_change.confirm" | "pending_change.reject" | "person.call" | "person.depart" | "person.export" | "person.import" | "person.import.rejects" | "person.lookup" | "person.lookup_refused" | "person.merge" | "person.move" | "person.register" | "person.reveal" | "person.search_number" | "person.update" | "place.create" | "report.daily.export" | "responsibility.create" | "responsibility.delete" | "review.export" | "round.close" | "round.create" | "round.export_untested" | "round.mark" | "round.rebuild_counters" | "round.unmark" | "service_request.accept" | "service_request.cancel" | "service_request.close" | "service_request.contact.reveal" | "service_request.create" | "service_request.deliver" | "service_request.reassign" | "service_resource.create" | "service_resource.retire" | "service_resource.update" | "sweep.assign" | "sweep.close" | "sweep.create" | "sweep.visit" | "team.create" | "team.member.remove" | "team.member.set" | "team.retire" | "team.update" | "tenancy.create" | "token.create" | "token.revoke" | "unit.create" | "unit.import" | "unit.retire" | "user.assignment_add" | "user.assignment_remove" | "user.create" | "user.mfa_reset" | "user.password_reset" | "user.update" | "vehicle.check" | "vehicle.lookup" | "vehicle.trails_import" | "visit.record" | "volunteer.assign" | "volunteer.unassign" | "work_calendar.delete" | "work_calendar.set";
             entityType: components["schemas"]["EntityType"];
             entityId: string | null;
             before: unknown;
@@ -5202,6 +5409,31 @@ export interface components {
             /** @description Calls imported before */
             duplicates: number;
             rejected: components["schemas"]["CheckinVoiceImportReject"][];
+        };
+        ChecklistItem: {
+            key: string;
+            label: string | null;
+        };
+        ChecklistList: {
+            items: components["schemas"]["ChecklistView"][];
+        };
+        ChecklistQuery: {
+            unitId?: number;
+            areaId?: number;
+        };
+        ChecklistView: {
+            templateId: number | null;
+            /** @description 0 for the built-in default */
+            version: number;
+            area: {
+                id: number;
+                name: string;
+            } | null;
+            items: components["schemas"]["ChecklistItem"][];
+            rectificationDays: number;
+            createdBy: string | null;
+            /** Format: date-time */
+            createdAt: string | null;
         };
         CheckpointAreaFigures: {
             area: components["schemas"]["AreaSummary"];
@@ -5742,6 +5974,20 @@ export interface components {
             reporterName?: string;
             reporterPhone?: string;
         };
+        CreateInspectionRoundBody: {
+            areaId: number;
+            name: string;
+            /**
+             * Format: date
+             * @description First day (China time)
+             */
+            startsOn: string;
+            /**
+             * Format: date
+             * @description Last day, included; at most 31 days
+             */
+            endsOn: string;
+        };
         CreateKeyPersonBody: {
             personId: number;
             category: components["schemas"]["KeyPersonCategory"];
@@ -6106,6 +6352,29 @@ export interface components {
             /** @description Numbered, never named */
             members: components["schemas"]["DoorCommitmentMember"][];
         };
+        DueEnterprise: {
+            id: number;
+            name: string;
+            address: string | null;
+            areaName: string;
+            /** Format: date-time */
+            lastInspectedAt: string | null;
+            openRectifications: number;
+        };
+        DueEnterprisePage: {
+            items: components["schemas"]["DueEnterprise"][];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        DueEnterpriseQuery: {
+            /** @default 1 */
+            page?: number;
+            /** @default 50 */
+            pageSize?: number;
+        } & {
+            roundId?: number;
+        };
         DutyCheckpoint: {
             id: number;
             code: string;
@@ -6193,7 +6462,7 @@ export interface components {
             employee: components["schemas"]["CodeView"];
         };
         /** @enum {unknown} */
-        EntityType: "access_code" | "announcement" | "api_token" | "area" | "camera" | "certificate" | "checkin_message" | "checkpoint" | "checkpoint_record" | "commitment_letter" | "encryption_key" | "event_category" | "feed_batch" | "health_record" | "house" | "household_visit" | "import" | "installation" | "key_person" | "lead" | "pass" | "pass_signing_key" | "pending_change" | "person" | "place" | "report" | "responsibility" | "review" | "round_mark" | "screening_round" | "service_request" | "service_resource" | "sweep_campaign" | "sweep_household" | "team" | "tenancy" | "unit" | "user" | "vehicle_trail" | "work_calendar_day";
+        EntityType: "access_code" | "announcement" | "api_token" | "area" | "camera" | "certificate" | "checkin_message" | "checkpoint" | "checkpoint_record" | "commitment_letter" | "encryption_key" | "enterprise_inspection" | "event_category" | "feed_batch" | "health_record" | "house" | "household_visit" | "import" | "inspection_round" | "inspection_template" | "installation" | "key_person" | "lead" | "pass" | "pass_signing_key" | "pending_change" | "person" | "place" | "report" | "responsibility" | "review" | "round_mark" | "screening_round" | "service_request" | "service_resource" | "sweep_campaign" | "sweep_household" | "team" | "tenancy" | "unit" | "user" | "vehicle_trail" | "work_calendar_day";
         ErrorResponse: {
             error: {
                 code: string;
@@ -7016,6 +7285,100 @@ export interface components {
         };
         /** @enum {unknown} */
         InboxReason: "unknown_number" | "invalid_number";
+        InspectionGridProgress: {
+            gridId: number | null;
+            gridName: string | null;
+            total: number;
+            inspected: number;
+        };
+        InspectionPage: {
+            items: components["schemas"]["InspectionView"][];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        InspectionPhotoView: {
+            id: number;
+            mime: string;
+            width: number;
+            height: number;
+        };
+        InspectionQuery: {
+            /** @default 1 */
+            page?: number;
+            /** @default 50 */
+            pageSize?: number;
+        } & {
+            unitId?: number;
+            roundId?: number;
+        };
+        /** @enum {unknown} */
+        InspectionResult: "pass" | "fail" | "na";
+        InspectionRoundPage: {
+            items: components["schemas"]["InspectionRoundView"][];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        /** @enum {unknown} */
+        InspectionRoundPhase: "upcoming" | "running" | "ended" | "closed";
+        InspectionRoundProgress: {
+            round: components["schemas"]["InspectionRoundView"];
+            grids: components["schemas"]["InspectionGridProgress"][];
+        };
+        InspectionRoundQuery: {
+            /** @default 1 */
+            page?: number;
+            /** @default 50 */
+            pageSize?: number;
+        } & {
+            status?: components["schemas"]["InspectionRoundStatus"];
+        };
+        /** @enum {unknown} */
+        InspectionRoundStatus: "open" | "closed";
+        InspectionRoundView: {
+            id: number;
+            name: string;
+            areaId: number;
+            /** Format: date */
+            startsOn: string;
+            /** Format: date */
+            endsOn: string;
+            status: components["schemas"]["InspectionRoundStatus"];
+            phase: components["schemas"]["InspectionRoundPhase"];
+            /** Format: date-time */
+            escalatedAt: string | null;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Resumed enterprises you may see in the round */
+            total: number;
+            inspected: number;
+        };
+        InspectionView: {
+            id: number;
+            unitId: number;
+            unitName: string;
+            filingId: number | null;
+            roundId: number | null;
+            templateId: number | null;
+            items: components["schemas"]["ChecklistItem"][];
+            answers: {
+                key: string;
+                result: components["schemas"]["InspectionResult"];
+                note: string | null;
+            }[];
+            findings: string | null;
+            passed: boolean;
+            inspector: string;
+            /** Format: date-time */
+            inspectedAt: string;
+            lng: number | null;
+            lat: number | null;
+            photos: components["schemas"]["InspectionPhotoView"][];
+            rectificationsOpened: number[];
+            rectificationsClosed: number[];
+        };
         /** @enum {unknown} */
         KeyPersonCategory: "returnee" | "close_contact" | "secondary_contact" | "home_quarantine" | "home_monitoring" | "positive" | "fever";
         KeyPersonDetail: components["schemas"]["KeyPersonView"] & {
@@ -8167,6 +8530,61 @@ export interface components {
             symptoms?: string;
             note?: string;
         };
+        RecordInspectionBody: {
+            unitId: number;
+            filingId?: number | null;
+            roundId?: number | null;
+            templateId?: number | null;
+            answers: {
+                key: string;
+                result: components["schemas"]["InspectionResult"];
+                note?: string | null;
+            }[];
+            findings?: string | null;
+            /** Format: date-time */
+            inspectedAt?: string;
+            lng?: number | null;
+            lat?: number | null;
+        };
+        RectificationPage: {
+            items: components["schemas"]["RectificationView"][];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        RectificationQuery: {
+            /** @default 1 */
+            page?: number;
+            /** @default 50 */
+            pageSize?: number;
+        } & {
+            status?: components["schemas"]["RectificationStatus"];
+            overdue?: boolean;
+            unitId?: number;
+        };
+        /** @enum {unknown} */
+        RectificationStatus: "open" | "closed";
+        RectificationView: {
+            id: number;
+            unitId: number;
+            unitName: string;
+            inspectionId: number;
+            itemKey: string;
+            itemLabel: string | null;
+            note: string | null;
+            /** Format: date-time */
+            deadline: string;
+            overdue: boolean;
+            status: components["schemas"]["RectificationStatus"];
+            /** @enum {unknown} */
+            tier: "microgrid" | "grid" | "village" | "township" | "county";
+            escalationCount: number;
+            /** Format: date-time */
+            closedAt: string | null;
+            closedByInspectionId: number | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
         RegisterImportReport: {
             inserted: number;
             updated: number;
@@ -8501,6 +8919,14 @@ export interface components {
             };
             /** @description Made from code and params in the caller's language */
             message: string;
+        };
+        SaveTemplateBody: {
+            areaId: number;
+            items: {
+                key?: string;
+                label?: string | null;
+            }[];
+            rectificationDays?: number;
         };
         /** @description documentNumber or phone (or both) is required */
         ScanBody: {
@@ -9140,6 +9566,18 @@ export interface components {
         TransferKeyPersonBody: {
             /** @description Where the person went: a quarantine hotel, a hospital, another district */
             destination: string;
+        };
+        UninspectedEnterprise: {
+            id: number;
+            name: string;
+            address: string | null;
+            areaName: string;
+        };
+        UninspectedEnterprisePage: {
+            items: components["schemas"]["UninspectedEnterprise"][];
+            page: number;
+            pageSize: number;
+            total: number;
         };
         UnitBody: {
             areaId: number;
@@ -14169,6 +14607,863 @@ export interface operations {
             };
             /** @description Default Response */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listInspections: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                unitId?: number;
+                roundId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionPage"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    recordInspection: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A client-generated UUID: the write runs at most once per user and key (7 days); a retry gets the first answer again with Idempotent-Replayed: true */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordInspectionBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionView"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getInspectionChecklist: {
+        parameters: {
+            query?: {
+                unitId?: number;
+                areaId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChecklistView"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listDueEnterprises: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                roundId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DueEnterprisePage"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listRectifications: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                status?: components["schemas"]["RectificationStatus"];
+                overdue?: boolean;
+                unitId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RectificationPage"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listInspectionRounds: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                status?: components["schemas"]["InspectionRoundStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionRoundPage"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    createInspectionRound: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateInspectionRoundBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionRoundView"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    closeInspectionRound: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionRoundView"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getInspectionRoundProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionRoundProgress"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listRoundUninspected: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UninspectedEnterprisePage"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listInspectionTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChecklistList"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    saveInspectionTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveTemplateBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChecklistView"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getInspection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionView"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    addInspectionPhotos: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionView"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getInspectionPhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                photoId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The re-encoded image */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -10,6 +10,7 @@ import { mapEn } from './map.en';
 import { offlineEn } from './offline.en';
 import { passesEn } from './passes.en';
 import { servicesEn } from './services.en';
+import { inspectionsEn } from './inspections.en';
 import { sweepsEn } from './sweeps.en';
 import { sharedEn } from './shared';
 import { vehiclesEn } from './vehicles.en';
@@ -31,6 +32,7 @@ export const en: Messages = {
   ...passesEn,
   ...servicesEn,
   ...sweepsEn,
+  ...inspectionsEn,
   ...vehiclesEn,
   ...vocabularyEn,
   // The door page's words (its own small dictionary, web/door.html).

@@ -11,6 +11,7 @@ import { mapZhCN } from './map.zh-CN';
 import { offlineZhCN } from './offline.zh-CN';
 import { passesZhCN } from './passes.zh-CN';
 import { servicesZhCN } from './services.zh-CN';
+import { inspectionsZhCN } from './inspections.zh-CN';
 import { sweepsZhCN } from './sweeps.zh-CN';
 import { sharedZhCN } from './shared';
 import { vehiclesZhCN } from './vehicles.zh-CN';
@@ -30,6 +31,7 @@ export const zhCN = {
   ...passesZhCN,
   ...servicesZhCN,
   ...sweepsZhCN,
+  ...inspectionsZhCN,
   ...vehiclesZhCN,
   // Levels, roles, rights, statuses, audit actions, entity types, system actors: from the server's records.
   ...vocabularyZhCN,
