@@ -19,6 +19,7 @@ import * as checkpointsRegistry from './checkpoints/registry-schema.js';
 import * as checkpointsRota from './checkpoints/rota-schema.js';
 import * as eventsPhotos from './events/photos/schema.js';
 import * as events from './events/schema.js';
+import * as enterpriseClearance from './enterprises/clearance/schema.js';
 import * as enterpriseLinks from './enterprises/links/schema.js';
 import * as healthCheckins from './health/checkins/schema.js';
 import * as healthContacts from './health/contacts/schema.js';
@@ -64,6 +65,7 @@ const MODULES = [
   checkpointsRota,
   eventsPhotos,
   events,
+  enterpriseClearance,
   enterpriseLinks,
   healthCheckins,
   healthContacts,

@@ -35,5 +35,7 @@ export const AREA_PATH_TABLES = [
   'resident_requests',
   'service_resources',
   'announcements',
+  'roster_uploads',
+  'roster_employees',
 ] as const;
 export type AreaPathTable = (typeof AREA_PATH_TABLES)[number];
