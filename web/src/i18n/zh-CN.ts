@@ -1,6 +1,7 @@
 // Chinese (Simplified) is the source dictionary: its keys are the keys of every other language.
 import { checkinsZhCN } from './checkins.zh-CN';
 import { checkpointBoardZhCN } from './checkpoint-board.zh-CN';
+import { clearanceZhCN } from './clearance.zh-CN';
 import { doorZhCN } from './door.zh-CN';
 import { eventsZhCN } from './events.zh-CN';
 import { gateZhCN } from './gate.zh-CN';
@@ -21,6 +22,7 @@ export const zhCN = {
   ...eventsZhCN,
   ...gateZhCN,
   ...healthDeskZhCN,
+  ...clearanceZhCN,
   ...healthZhCN,
   ...mapZhCN,
   ...offlineZhCN,
