@@ -11,6 +11,7 @@ import { webBench } from './figures/web.js';
 import { checkpointCheckBench } from './figures/checkpoint-check.js';
 import { healthCheckinsBench } from './figures/health-checkins.js';
 import { healthStatusBench } from './figures/health-status.js';
+import { enterpriseClearanceBench } from './figures/enterprise-clearance.js';
 
 const MODULES: BenchModule[] = [
   hierarchyBench,
@@ -23,6 +24,7 @@ const MODULES: BenchModule[] = [
   checkpointCheckBench,
   healthStatusBench,
   healthCheckinsBench,
+  enterpriseClearanceBench,
 ];
 
 const args = new Set(process.argv.slice(2));

@@ -21,6 +21,7 @@ import * as enterprisesCertificates from './enterprises/certificates/schema.js';
 import * as enterpriseInspections from './enterprises/inspections/schema.js';
 import * as eventsPhotos from './events/photos/schema.js';
 import * as events from './events/schema.js';
+import * as enterpriseClearance from './enterprises/clearance/schema.js';
 import * as enterpriseLinks from './enterprises/links/schema.js';
 import * as healthCheckins from './health/checkins/schema.js';
 import * as healthContacts from './health/contacts/schema.js';
@@ -68,6 +69,7 @@ const MODULES = [
   enterprisesCertificates,
   eventsPhotos,
   events,
+  enterpriseClearance,
   enterpriseLinks,
   healthCheckins,
   healthContacts,

@@ -28,6 +28,7 @@ import type { DB } from './db/schema.js';
 import { eventRoutes } from './events/routes.js';
 import { hierarchyRoutes } from './hierarchy/routes.js';
 import { householdCodeRoutes } from './household-codes/routes.js';
+import { clearanceRoutes } from './enterprises/clearance/routes.js';
 import { enterpriseLinkRoutes } from './enterprises/links/routes.js';
 import { dashboardRoutes } from './health/dashboard/routes.js';
 import { communityServicesPlugin } from './services/plugin.js';
@@ -236,6 +237,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(checkinRoutes);
   await app.register(householdCodeRoutes);
   await app.register(enterpriseLinkRoutes);
+  await app.register(clearanceRoutes);
   await app.register(placeCodeRoutes);
   await app.register(visitRoutes);
   await app.register(tokenRoutes);

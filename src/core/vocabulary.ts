@@ -241,6 +241,7 @@ export const AUDIT_ACTIONS = [
   'contacts.find',
   'contacts.leads',
   'demo.seed',
+  'enterprise.roster.reasons',
   'event_category.create',
   'event_category.retire',
   'event_category.update',

@@ -31,6 +31,7 @@ import * as keyPersonReasonCodes from './migrations/20261209_0900_key_person_rea
 import * as enterpriseCodes from './migrations/20261209_1000_enterprise_codes.js';
 import * as certificates from './migrations/20261209_1400_certificates.js';
 import * as enterpriseInspections from './migrations/20261209_1200_enterprise_inspections.js';
+import * as enterpriseRosters from './migrations/20261209_1300_enterprise_rosters.js';
 import * as checkpointGaps from './migrations/20261207_0930_checkpoint_gaps.js';
 import * as open311Fields from './migrations/20261209_1500_open311_fields.js';
 import type { DB } from './schema.js';
@@ -68,6 +69,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261209_0900_key_person_reason_codes': keyPersonReasonCodes,
   '20261209_1000_enterprise_codes': enterpriseCodes,
   '20261209_1200_enterprise_inspections': enterpriseInspections,
+  '20261209_1300_enterprise_rosters': enterpriseRosters,
   '20261209_1400_certificates': certificates,
   '20261209_1500_open311_fields': open311Fields,
 };

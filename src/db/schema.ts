@@ -1349,6 +1349,44 @@ export interface EnterpriseRectificationsTable {
   created_at: Timestamp;
 }
 
+export interface RosterUploadsTable {
+  id: Generated<number>;
+  unit_id: number;
+  area_path: string;
+  file_name: string;
+  received: Generated<number>;
+  accepted: Generated<number>;
+  removed: Generated<number>;
+  rejected: JSONColumnType<
+    Array<{
+      row: number;
+      field: string;
+      code: string;
+      params?: Record<string, string | number | boolean | null>;
+      message: string;
+    }>,
+    string | undefined,
+    string
+  >;
+  rejected_total: Generated<number>;
+  created_at: Timestamp;
+}
+
+export interface RosterEmployeesTable {
+  id: Generated<number>;
+  unit_id: number;
+  area_path: string;
+  document_hash: string;
+  document_masked: string;
+  name_masked: string;
+  phone_masked: string | null;
+  secret: string;
+  source: 'roster' | 'application';
+  upload_id: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   idempotency_keys: IdempotencyKeysTable;
   cameras: CamerasTable;
@@ -1394,6 +1432,8 @@ export interface DB {
   round_marks: RoundMarksTable;
   round_counters: RoundCountersTable;
   sweep_campaigns: SweepCampaignsTable;
+  roster_employees: RosterEmployeesTable;
+  roster_uploads: RosterUploadsTable;
   sweep_counters: SweepCountersTable;
   sweep_households: SweepHouseholdsTable;
   sweep_visits: SweepVisitsTable;

@@ -41,5 +41,7 @@ export const AREA_PATH_TABLES = [
   'inspection_rounds',
   'enterprise_inspections',
   'enterprise_rectifications',
+  'roster_uploads',
+  'roster_employees',
 ] as const;
 export type AreaPathTable = (typeof AREA_PATH_TABLES)[number];

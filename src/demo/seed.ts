@@ -1,3 +1,4 @@
+import { seedDemoRosters } from './clearance-seed.js';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/repository.js';
 import { hashPassword } from '../auth/password.js';
@@ -45,6 +46,7 @@ export type DemoSeedStep =
   | { step: 'areas'; grids: number; microGrids: number; cells: number }
   | { step: 'register'; houses: number; persons: number; units: number; cameras: number }
   | { step: 'epidemic'; tested: number }
+  | { step: 'rosters'; rosters: number; employees: number }
   | { step: 'accounts'; accounts: number; volunteers: number }
   | { step: 'visits'; visits: number }
   | {
@@ -73,6 +75,7 @@ const DEMO_STEP_TEXTS: Record<DemoSeedStep['step'], CliTextKey> = {
   areas: 'demoAreas',
   register: 'demoRegister',
   epidemic: 'demoEpidemic',
+  rosters: 'demoRosters',
   accounts: 'demoAccounts',
   visits: 'demoVisits',
   services: 'demoServices',
@@ -245,6 +248,8 @@ export async function seedDemo(db: Kysely<DB>, options: DemoOptions): Promise<{ 
     log({ step: 'register', ...register });
     const epidemic = await seedDemoEpidemic(trx, village!, now);
     log({ step: 'epidemic', tested: epidemic.tested });
+    const rosters = await seedDemoRosters(trx, options.cipher, village!, now);
+    log({ step: 'rosters', ...rosters });
 
     // 287 people with accounts, as in 星火村: 45 workers across the roles and 242 volunteers.
     const accounts: Array<{

@@ -66,6 +66,7 @@ export const CLI_TEXTS = {
     demoAreas: '  区域：1 个村，{grids} 个网格，{microGrids} 个微网格，{cells} 个行单元',
     demoRegister: '  登记：{houses} 处房屋，{persons} 名居民和租户，{units} 家企业，{cameras} 个摄像头',
     demoEpidemic: '  疫情：一个进行中的筛查轮次，已检测 {tested} 名居民',
+    demoRosters: '  复工：{rosters} 家企业的员工名单，共 {employees} 人',
     demoAccounts: '  账号：{accounts} 个（其中志愿者 {volunteers} 个）',
     demoVisits: '  走访：最近 30 天微网格员入户走访 {visits} 次',
     demoServices:
@@ -142,6 +143,7 @@ export const CLI_TEXTS = {
     demoRegister:
       '  register: {houses} houses, {persons} residents and tenants, {units} enterprises, {cameras} cameras',
     demoEpidemic: '  epidemic: an open screening round with {tested} residents tested',
+    demoRosters: '  back to work: employee rosters of {rosters} enterprises, {employees} people',
     demoAccounts: '  accounts: {accounts} ({volunteers} volunteers)',
     demoVisits: "  visits: {visits} household visits by the micro-grids' workers in the last 30 days",
     demoServices:

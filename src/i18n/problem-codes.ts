@@ -69,6 +69,7 @@ export const PROBLEM_CODES = [
   'duplicateInFile',
   'houseAreaMismatch',
   'unitAreaMismatch',
+  'nameMismatch',
   'registeredElsewhere',
   // Area codes and the area import.
   'areaCodeFormat',

@@ -62,6 +62,7 @@ export const PROBLEMS_EN: Record<ProblemCode, string> = {
   duplicateInFile: 'Row {row} already has this; only that row is imported',
   houseAreaMismatch: 'The house with this address code belongs to another area; houses do not move',
   unitAreaMismatch: 'The unit with this credit code is registered in another area',
+  nameMismatch: 'The name does not match the register for this ID number',
   registeredElsewhere:
     'This person is registered in an area you may not change; ask its grid worker to record the departure first',
   areaCodeFormat: 'An area code is 6 to 24 digits',

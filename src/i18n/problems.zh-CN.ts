@@ -61,6 +61,7 @@ export const PROBLEMS_ZH_CN: Record<ProblemCode, string> = {
   duplicateInFile: '与第 {row} 行重复，只导入那一行',
   houseAreaMismatch: '这个地址编码的房屋属于另一个区域，房屋不能迁移',
   unitAreaMismatch: '这个信用代码的单位登记在另一个区域',
+  nameMismatch: '姓名与该身份证号的登记信息不符',
   registeredElsewhere: '此人登记在您无权修改的区域，请先由该网格员办理迁出',
   areaCodeFormat: '区域编码应为 6 至 24 位数字',
   digitsOnly: '只能包含数字',

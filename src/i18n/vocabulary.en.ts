@@ -251,6 +251,7 @@ export const auditActionsEn: Readonly<Record<AuditAction, string>> = {
   'contacts.find': 'Find contacts',
   'contacts.leads': 'Make contact leads',
   'demo.seed': 'Demo data seeded',
+  'enterprise.roster.reasons': 'Employee clearance reasons viewed',
   'event_category.create': 'Add event category',
   'event_category.retire': 'Retire event category',
   'event_category.update': 'Edit event category',

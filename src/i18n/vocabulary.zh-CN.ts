@@ -251,6 +251,7 @@ export const auditActionsZhCN: Readonly<Record<AuditAction, string>> = {
   'contacts.find': '查找密接',
   'contacts.leads': '生成密接线索',
   'demo.seed': '生成演示数据',
+  'enterprise.roster.reasons': '查看员工复工审核原因',
   'event_category.create': '新增事件类别',
   'event_category.retire': '停用事件类别',
   'event_category.update': '修改事件类别',

@@ -133,6 +133,9 @@ const PassVerifyPage = lazy(() =>
 );
 // What a QR code opens: no sign-in, none of the app's shell. The door code's page (/h/<token>) is not
 // here: the server answers it with its own light entry (web/door.html).
+const EmployeeApplyPage = lazy(() =>
+  import('./pages/public/EmployeeApplyPage').then((m) => ({ default: m.EmployeeApplyPage })),
+);
 const SelfReportPage = lazy(() =>
   import('./pages/public/SelfReportPage').then((m) => ({ default: m.SelfReportPage })),
 );
@@ -160,6 +163,7 @@ function AppRoutes() {
   return (
     <Routes>
       <Route path="/r/:token" element={lazyPage(<SelfReportPage />)} />
+      <Route path="/j/:token" element={lazyPage(<EmployeeApplyPage />)} />
       <Route path="/p/:token" element={lazyPage(<PlaceScanPage />)} />
       <Route path="/report/:communityCode" element={lazyPage(<ReportPage />)} />
       <Route path="/e/:token" element={lazyPage(<EventFollowPage />)} />

@@ -5,6 +5,7 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { FieldProblem } from '../../../src/i18n/problem-codes';
 import type {
+  RosterUploadView,
   AreaView,
   FeedBatchView,
   FeedEvent,
@@ -328,6 +329,20 @@ export const api = Object.assign(typed, {
       form.append('file', file);
       return upload<ImportJobView>(`/imports/${kind}`, form);
     },
+  },
+
+  roster: {
+    /** An enterprise's roster file (XLSX, or CSV in UTF-8/GBK) through its enterprise code; answers the upload's report. */
+    upload: (token: string, file: File) => {
+      const form = new FormData();
+      form.append('file', file);
+      return upload<RosterUploadView>(`/public/enterprises/${encodeURIComponent(token)}/roster`, form);
+    },
+    rejects: (token: string, uploadId: number) =>
+      download(
+        `/public/enterprises/${encodeURIComponent(token)}/roster/uploads/${uploadId}/rejects.xlsx`,
+        `roster-rejects-${uploadId}.xlsx`,
+      ),
   },
 
   health: {

@@ -1327,6 +1327,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/enterprises/{unitId}/roster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An enterprise’s employees and their clearance (enterprise.read); with reasons=true and health.read, the health reasons too (audited) */
+        get: operations["getEnterpriseRoster"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events": {
         parameters: {
             query?: never;
@@ -3179,6 +3196,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/employee-codes/{token}/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An employee applies for clearance: matched to the register and cleared at once; answers the status and what to do only */
+        post: operations["applyAsEmployee"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/enterprises/{token}": {
         parameters: {
             query?: never;
@@ -3188,6 +3222,41 @@ export interface paths {
         };
         /** The enterprise an enterprise code opens: its name, category and community */
         get: operations["getPublicEnterprise"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/enterprises/{token}/roster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The enterprise’s employees: masked identity, clearance status and what to do (no health details) */
+        get: operations["getRoster"];
+        put?: never;
+        /** Upload the roster (XLSX/CSV, columns 姓名, 身份证号, 手机号; fields: file, encoding, sheet): replaces the earlier roster, rejects per row */
+        post: operations["uploadRoster"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/enterprises/{token}/roster/uploads/{uploadId}/rejects.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rejected rows of a roster upload as XLSX (row, column, code, problem) */
+        get: operations["downloadRosterRejects"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4967,7 +5036,7 @@ export interface components {
             actor: string;
             ip: string | null;
             /** @enum {unknown} */
-            action: "access_code.issue" | "access_code.issue_area" | "access_code.labels" | "access_code.revoke" | "announcement.create" | "announcement.publish" | "announcement.update" | "announcement.withdraw" | "area.create" | "area.import" | "area.move" | "area.retire" | "area.update" | "auth.locale_changed" | "auth.locked" | "auth.login" | "auth.login_failed" | "auth.mfa_enrolled" | "auth.mfa_recovery_used" | "auth.password_changed" | "camera.create" | "camera.retire" | "camera.token_issue" | "camera.update" | "certificate.issue" | "certificate.pdf" | "certificate.revoke" | "checkpoint.check" | "checkpoint.create" | "checkpoint.duty_sign_in" | "checkpoint.duty_sign_out" | "checkpoint.identify" | "checkpoint.retire" | "checkpoint.shift.create" | "checkpoint.shift.delete" | "checkpoint.update" | "commitment.pdf" | "commitment.sign" | "contacts.find" | "contacts.leads" | "demo.seed" | "event_category.create" | "event_category.retire" | "event_category.update" | "health.checkin.proxy" | "health.checkin.resolve" | "health.checkin.voice_import" | "health.feed.receive" | "health.import" | "health.unmatched.dismiss" | "health.unmatched.match" | "house.create" | "house.import" | "house.update" | "inspection.record" | "inspection.round_close" | "inspection.round_create" | "inspection.template_save" | "key_person.create" | "key_person.end" | "key_person.flag" | "key_person.transfer" | "key_person.update" | "keys.rotate" | "lead.create" | "lead.import" | "lead.reveal" | "lead.route" | "lead.verify" | "notification.preferences.update" | "pass.apply" | "pass.approve" | "pass.issue" | "pass.key_create" | "pass.key_rotate" | "pass.print" | "pass.reject" | "pass.revoke" | "pending_change.confirm" | "pending_change.reject" | "person.call" | "person.depart" | "person.export" | "person.import" | "person.import.rejects" | "person.lookup" | "person.lookup_refused" | "person.merge" | "person.move" | "person.register" | "person.reveal" | "person.search_number" | "person.update" | "place.create" | "report.daily.export" | "responsibility.create" | "responsibility.delete" | "review.export" | "round.close" | "round.create" | "round.export_untested" | "round.mark" | "round.rebuild_counters" | "round.unmark" | "service_request.accept" | "service_request.cancel" | "service_request.close" | "service_request.contact.reveal" | "service_request.create" | "service_request.deliver" | "service_request.reassign" | "service_resource.create" | "service_resource.retire" | "service_resource.update" | "sweep.assign" | "sweep.close" | "sweep.create" | "sweep.visit" | "team.create" | "team.member.remove" | "team.member.set" | "team.retire" | "team.update" | "tenancy.create" | "token.create" | "token.revoke" | "unit.create" | "unit.import" | "unit.retire" | "user.assignment_add" | "user.assignment_remove" | "user.create" | "user.mfa_reset" | "user.password_reset" | "user.update" | "vehicle.check" | "vehicle.lookup" | "vehicle.trails_import" | "visit.record" | "volunteer.assign" | "volunteer.unassign" | "work_calendar.delete" | "work_calendar.set";
+            action: "access_code.issue" | "access_code.issue_area" | "access_code.labels" | "access_code.revoke" | "announcement.create" | "announcement.publish" | "announcement.update" | "announcement.withdraw" | "area.create" | "area.import" | "area.move" | "area.retire" | "area.update" | "auth.locale_changed" | "auth.locked" | "auth.login" | "auth.login_failed" | "auth.mfa_enrolled" | "auth.mfa_recovery_used" | "auth.password_changed" | "camera.create" | "camera.retire" | "camera.token_issue" | "camera.update" | "certificate.issue" | "certificate.pdf" | "certificate.revoke" | "checkpoint.check" | "checkpoint.create" | "checkpoint.duty_sign_in" | "checkpoint.duty_sign_out" | "checkpoint.identify" | "checkpoint.retire" | "checkpoint.shift.create" | "checkpoint.shift.delete" | "checkpoint.update" | "commitment.pdf" | "commitment.sign" | "contacts.find" | "contacts.leads" | "demo.seed" | "enterprise.roster.reasons" | "event_category.create" | "event_category.retire" | "event_category.update" | "health.checkin.proxy" | "health.checkin.resolve" | "health.checkin.voice_import" | "health.feed.receive" | "health.import" | "health.unmatched.dismiss" | "health.unmatched.match" | "house.create" | "house.import" | "house.update" | "inspection.record" | "inspection.round_close" | "inspection.round_create" | "inspection.template_save" | "key_person.create" | "key_person.end" | "key_person.flag" | "key_person.transfer" | "key_person.update" | "keys.rotate" | "lead.create" | "lead.import" | "lead.reveal" | "lead.route" | "lead.verify" | "notification.preferences.update" | "pass.apply" | "pass.approve" | "pass.issue" | "pass.key_create" | "pass.key_rotate" | "pass.print" | "pass.reject" | "pass.revoke" | "pending_change.confirm" | "pending_change.reject" | "person.call" | "person.depart" | "person.export" | "person.import" | "person.import.rejects" | "person.lookup" | "person.lookup_refused" | "person.merge" | "person.move" | "person.register" | "person.reveal" | "person.search_number" | "person.update" | "place.create" | "report.daily.export" | "responsibility.create" | "responsibility.delete" | "review.export" | "round.close" | "round.create" | "round.export_untested" | "round.mark" | "round.rebuild_counters" | "round.unmark" | "service_request.accept" | "service_request.cancel" | "service_request.close" | "service_request.contact.reveal" | "service_request.create" | "service_request.deliver" | "service_request.reassign" | "service_resource.create" | "service_resource.retire" | "service_resource.update" | "sweep.assign" | "sweep.close" | "sweep.create" | "sweep.visit" | "team.create" | "team.member.remove" | "team.member.set" | "team.retire" | "team.update" | "tenancy.create" | "token.create" | "token.revoke" | "unit.create" | "unit.import" | "unit.retire" | "user.assignment_add" | "user.assignment_remove" | "user.create" | "user.mfa_reset" | "user.password_reset" | "user.update" | "vehicle.check" | "vehicle.lookup" | "vehicle.trails_import" | "visit.record" | "volunteer.assign" | "volunteer.unassign" | "work_calendar.delete" | "work_calendar.set";
             entityType: components["schemas"]["EntityType"];
             entityId: string | null;
             before: unknown;
@@ -5662,6 +5731,19 @@ export interface components {
             /** @description Open events, overdue included */
             openEvents: number | null;
             overdueEvents: number | null;
+        };
+        ClearanceAreaCounts: {
+            areaPath: string;
+            total: number;
+            cleared: number;
+            pending: number;
+            refused: number;
+        };
+        ClearanceCounts: {
+            total: number;
+            cleared: number;
+            pending: number;
+            refused: number;
         };
         CodePage: {
             items: components["schemas"]["CodeView"][];
@@ -6444,6 +6526,18 @@ export interface components {
             } | null;
             handoverNote: string | null;
             shiftId: number | null;
+        };
+        EmployeeApplicationBody: {
+            name: string;
+            /** @description Resident ID number (GB 11643) */
+            idNumber: string;
+            phone?: string;
+        };
+        EmployeeApplicationResult: {
+            enterprise: string;
+            /** @enum {unknown} */
+            status: "cleared" | "pending" | "refused";
+            actions: ("contactCommunity" | "getTested" | "registerAtCommunity" | "seeDoctor" | "updateHealthCode" | "waitMonitoringEnd")[];
         };
         Encounter: {
             placeId: number;
@@ -8850,6 +8944,43 @@ export interface components {
         };
         /** @enum {unknown} */
         Role: "admin" | "commander" | "community_staff" | "grid_leader" | "grid_worker" | "volunteer" | "doctor" | "police" | "department";
+        Roster: {
+            counts: components["schemas"]["ClearanceCounts"];
+            items: components["schemas"]["RosterEmployee"][];
+            lastUpload: components["schemas"]["RosterUploadView"] | (never | null);
+            /** Format: date-time */
+            computedAt: string;
+        };
+        RosterEmployee: {
+            id: number;
+            nameMasked: string;
+            /** @description First and last character only */
+            idNumberMasked: string;
+            phoneMasked: string | null;
+            source: "roster" | "application";
+            /** @enum {unknown} */
+            status: "cleared" | "pending" | "refused";
+            actions: ("contactCommunity" | "getTested" | "registerAtCommunity" | "seeDoctor" | "updateHealthCode" | "waitMonitoringEnd")[];
+        };
+        RosterUploadParams: {
+            token: string;
+            uploadId: number;
+        };
+        RosterUploadView: {
+            id: number;
+            fileName: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Data rows read */
+            received: number;
+            /** @description Rows now on the roster (new or kept) */
+            accepted: number;
+            /** @description Roster employees no longer in the file, taken off */
+            removed: number;
+            rejectedTotal: number;
+            /** @description At most 1,000; rejectedTotal counts them all */
+            rejected: components["schemas"]["RowRejectSchema"][];
+        };
         RoundArea: {
             id: number;
             code: string;
@@ -9091,6 +9222,30 @@ export interface components {
         };
         /** @description The feed’s source (lab, platform): record ids are unique per source, and it picks the health-code colour table */
         SourceName: string;
+        StaffRoster: {
+            counts: components["schemas"]["ClearanceCounts"];
+            items: components["schemas"]["StaffRosterEmployee"][];
+            lastUpload: components["schemas"]["RosterUploadView"] | (never | null);
+            /** Format: date-time */
+            computedAt: string;
+            /** @description Whether the viewer holds health.read here (reasons shown) */
+            reasonsShown: boolean;
+        };
+        StaffRosterEmployee: {
+            id: number;
+            nameMasked: string;
+            /** @description First and last character only */
+            idNumberMasked: string;
+            phoneMasked: string | null;
+            source: "roster" | "application";
+            /** @enum {unknown} */
+            status: "cleared" | "pending" | "refused";
+            actions: ("contactCommunity" | "getTested" | "registerAtCommunity" | "seeDoctor" | "updateHealthCode" | "waitMonitoringEnd")[];
+            /** @description The register person, with health.read in scope */
+            personId: number | null;
+            /** @description Only with health.read in scope */
+            reasons: components["schemas"]["HealthReason"][] | null;
+        };
         StaffingDetail: {
             staffing: components["schemas"]["StaffingView"];
             onDuty: components["schemas"]["CheckpointOnDuty"][];
@@ -9609,6 +9764,9 @@ export interface components {
             within?: number;
             q?: string;
             category?: components["schemas"]["UnitCategory"];
+        };
+        UnitRosterParams: {
+            unitId: number;
         };
         UnitView: {
             id: number;
@@ -15433,6 +15591,67 @@ export interface operations {
                 };
                 content: {
                     "application/json": string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getEnterpriseRoster: {
+        parameters: {
+            query?: {
+                /** @description Show the health reasons (health.read; audited) */
+                reasons?: boolean;
+            };
+            header?: never;
+            path: {
+                unitId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffRoster"];
                 };
             };
             /** @description Default Response */
@@ -22702,6 +22921,60 @@ export interface operations {
             };
         };
     };
+    applyAsEmployee: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token from the QR code */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmployeeApplicationBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmployeeApplicationResult"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     getPublicEnterprise: {
         parameters: {
             query?: never;
@@ -22723,6 +22996,156 @@ export interface operations {
                     "application/json": components["schemas"]["PublicEnterprise"];
                 };
             };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getRoster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token from the QR code */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Roster"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    uploadRoster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token from the QR code */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RosterUploadView"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    downloadRosterRejects: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+                uploadId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
             /** @description Default Response */
             400: {
                 headers: {

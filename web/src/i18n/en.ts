@@ -4,6 +4,7 @@ import { checkpointBoardEn } from './checkpoint-board.en';
 import { doorEn } from './door.en';
 import { eventsEn } from './events.en';
 import { gateEn } from './gate.en';
+import { clearanceEn } from './clearance.en';
 import { healthDeskEn } from './health-desk.en';
 import { healthEn } from './health.en';
 import { mapEn } from './map.en';
@@ -25,6 +26,7 @@ export const en: Messages = {
   ...eventsEn,
   ...gateEn,
   ...healthDeskEn,
+  ...clearanceEn,
   ...healthEn,
   ...mapEn,
   ...offlineEn,

@@ -2,6 +2,7 @@
 import { certificatesZhCN } from './certificates.zh-CN';
 import { checkinsZhCN } from './checkins.zh-CN';
 import { checkpointBoardZhCN } from './checkpoint-board.zh-CN';
+import { clearanceZhCN } from './clearance.zh-CN';
 import { doorZhCN } from './door.zh-CN';
 import { eventsZhCN } from './events.zh-CN';
 import { gateZhCN } from './gate.zh-CN';
@@ -24,6 +25,7 @@ export const zhCN = {
   ...eventsZhCN,
   ...gateZhCN,
   ...healthDeskZhCN,
+  ...clearanceZhCN,
   ...healthZhCN,
   ...mapZhCN,
   ...offlineZhCN,

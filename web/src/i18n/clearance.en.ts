@@ -1,0 +1,37 @@
+import type { clearanceZhCN } from './clearance.zh-CN';
+
+export const clearanceEn: Record<keyof typeof clearanceZhCN, string> = {
+  'clearance.action.contactCommunity': 'Contact the community',
+  'clearance.action.getTested': 'Take a nucleic-acid test',
+  'clearance.action.registerAtCommunity': 'Register at the community',
+  'clearance.action.seeDoctor': 'See a fever clinic',
+  'clearance.action.updateHealthCode': 'Update the health code',
+  'clearance.action.waitMonitoringEnd': 'Back to work after home health monitoring ends',
+  'clearance.actions': 'What to do',
+  'clearance.apply.done': 'Submitted',
+  'clearance.apply.hint': 'Enter your own details to get your clearance at once; no health details are shown',
+  'clearance.apply.submit': 'Apply',
+  'clearance.apply.title': 'Back-to-work application',
+  'clearance.counts': '{total} in all: {cleared} cleared, {pending} pending, {refused} refused',
+  'clearance.idNumber': 'ID number',
+  'clearance.name': 'Name',
+  'clearance.nothingToDo': 'Nothing further to do',
+  'clearance.phone': 'Phone',
+  'clearance.reasons': 'Reasons (health data)',
+  'clearance.reasonsShow': 'Show reasons',
+  'clearance.rejects': 'Download rejected rows',
+  'clearance.roster.empty': 'No employee roster yet',
+  'clearance.roster.title': 'Employee clearance',
+  'clearance.source': 'Source',
+  'clearance.source.application': 'Applied',
+  'clearance.source.roster': 'Roster',
+  'clearance.status': 'Clearance',
+  'clearance.status.cleared': 'Cleared',
+  'clearance.status.pending': 'Pending',
+  'clearance.status.refused': 'Refused',
+  'clearance.upload': 'Upload the roster',
+  'clearance.uploadDone':
+    '{file}: {received} rows read, {accepted} on the roster, {removed} taken off, {rejected} problems',
+  'clearance.uploadHint':
+    'XLSX or CSV (UTF-8 / GBK) with columns name, ID number, phone (optional); a new roster replaces the old',
+};
