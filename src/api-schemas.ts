@@ -20,6 +20,7 @@ import * as checkpointsRota from './checkpoints/rota-schema.js';
 import * as eventsPhotos from './events/photos/schema.js';
 import * as events from './events/schema.js';
 import * as enterpriseLinks from './enterprises/links/schema.js';
+import * as enterpriseFilings from './enterprises/filings/schema.js';
 import * as healthCheckins from './health/checkins/schema.js';
 import * as healthContacts from './health/contacts/schema.js';
 import * as healthDashboard from './health/dashboard/schema.js';
@@ -65,6 +66,7 @@ const MODULES = [
   eventsPhotos,
   events,
   enterpriseLinks,
+  enterpriseFilings,
   healthCheckins,
   healthContacts,
   healthDashboard,

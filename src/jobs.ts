@@ -7,6 +7,7 @@ import type { Database } from './db/database.js';
 import type { DB } from './db/schema.js';
 import { purgeExpiredRecords } from './checkpoints/figures-service.js';
 import { watchStaffingGaps } from './checkpoints/rota-service.js';
+import { remindOverdueFilings } from './enterprises/filings/service.js';
 import { escalateOverdueEvents } from './events/escalation.js';
 import { FeedProcessor } from './health/feeds/processor.js';
 import { flagReturnees } from './health/key-persons/returnees.js';
@@ -145,6 +146,18 @@ export const JOBS: readonly BackgroundJob[] = Object.freeze([
           'overdue leads escalated',
         );
       return result;
+    },
+  },
+  {
+    name: 'filing-reminders',
+    summary:
+      'Reminds the grid workers of each return-to-work filing not inspected and decided by its deadline (once per submission)',
+    schedule: { every: 5 * MINUTE },
+    claim: 'guarded-update',
+    run: async ({ db, clock, log }) => {
+      const reminded = await remindOverdueFilings(db, clock());
+      if (reminded.length > 0) log.info({ reminded: reminded.length }, 'overdue filings reminded');
+      return reminded;
     },
   },
   {

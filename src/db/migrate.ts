@@ -28,6 +28,7 @@ import * as checkpointRefusals from './migrations/20261207_0950_checkpoint_refus
 import * as healthCheckins from './migrations/20261208_1100_health_checkins.js';
 import * as sweeps from './migrations/20261208_1200_sweeps.js';
 import * as enterpriseCodes from './migrations/20261209_1000_enterprise_codes.js';
+import * as enterpriseFilings from './migrations/20261209_1100_enterprise_filings.js';
 import * as checkpointGaps from './migrations/20261207_0930_checkpoint_gaps.js';
 import type { DB } from './schema.js';
 
@@ -62,6 +63,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261208_1100_health_checkins': healthCheckins,
   '20261208_1200_sweeps': sweeps,
   '20261209_1000_enterprise_codes': enterpriseCodes,
+  '20261209_1100_enterprise_filings': enterpriseFilings,
 };
 
 function migrator(db: Kysely<DB>): Migrator {

@@ -35,5 +35,6 @@ export const AREA_PATH_TABLES = [
   'resident_requests',
   'service_resources',
   'announcements',
+  'enterprise_filings',
 ] as const;
 export type AreaPathTable = (typeof AREA_PATH_TABLES)[number];
