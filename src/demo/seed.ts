@@ -8,6 +8,7 @@ import type { DB, GeoJsonGeometry } from '../db/schema.js';
 import { insertAreas, type AreaRow, type NewArea } from '../hierarchy/repository.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { chineseName, SeededRandom } from '../core/random.js';
+import { seedDemoFilings } from '../enterprises/filings/demo.js';
 import { seedDemoEvents } from '../events/demo.js';
 import { seedDemoCommunityServices } from '../services/demo.js';
 import { seedDemoCheckpoints } from './checkpoints-seed.js';
@@ -56,6 +57,7 @@ export type DemoSeedStep =
       announcements: number;
     }
   | { step: 'events'; events: number; open: number }
+  | { step: 'filings'; filings: number }
   | { step: 'geography'; features: number; houses: number; events: number }
   | {
       step: 'checkpoints';
@@ -76,6 +78,7 @@ const DEMO_STEP_TEXTS: Record<DemoSeedStep['step'], CliTextKey> = {
   events: 'demoEvents',
   geography: 'demoGeography',
   checkpoints: 'demoCheckpoints',
+  filings: 'demoFilings',
 };
 
 /** A seeding step as a line in a language. */
@@ -322,6 +325,8 @@ export async function seedDemo(db: Kysely<DB>, options: DemoOptions): Promise<{ 
       now,
     });
     log({ step: 'checkpoints', ...checkpoints });
+    const filings = await seedDemoFilings(trx, village!, now);
+    log({ step: 'filings', ...filings });
 
     await repo.recordDemoSeed(trx, {
       seed: options.seed ?? 20220401,

@@ -74,6 +74,7 @@ export const CLI_TEXTS = {
     demoGeography: '  地图：道路、河流与卡口 {features} 处，房屋定位 {houses} 户，事件定位 {events} 件',
     demoCheckpoints:
       '  卡口：{checkpoints} 个（含车牌识别与测温门），排班 {shifts} 班；近一周查验记录 {records} 条，风险车辆 {flagged} 辆，发热 {fevers} 人',
+    demoFilings: '  复工备案：{filings} 家企业（草稿、已提交、已检查、已复工、退回、暂停各有）',
   },
   en: {
     importing: 'Importing {what}',
@@ -149,6 +150,8 @@ export const CLI_TEXTS = {
     demoGeography: '  map: {features} roads, rivers and gates, {houses} houses and {events} events placed',
     demoCheckpoints:
       '  checkpoints: {checkpoints} (with plate cameras and a temperature gate), {shifts} shifts; {records} crossings in the last week, {flagged} flagged vehicles, {fevers} fevers',
+    demoFilings:
+      '  return-to-work filings: {filings} enterprises (draft, submitted, inspected, back at work, returned, suspended)',
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 

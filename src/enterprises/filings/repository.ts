@@ -269,3 +269,24 @@ export const FILING_READ_RULE: ReadRule = {
   alias: 'f',
   visible: (viewer) => inScope(viewer, 'enterprise.read', 'f.area_path'),
 };
+
+/** The demo village's first `limit` live enterprises (the demo seeds their filings). */
+export async function demoEnterprises(db: Db, villagePath: string, limit: number) {
+  return db
+    .selectFrom('units')
+    .select(['id', 'area_id', 'area_path', 'employees', 'legal_person'])
+    .where('category', '=', 'enterprise')
+    .where('retired_at', 'is', null)
+    .where(inSubtrees([villagePath], 'area_path'))
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+export async function insertDemoFilings(db: Db, rows: Array<Insertable<EnterpriseFilingsTable>>) {
+  return db.insertInto('enterprise_filings').values(rows).returning(['id', 'unit_id']).execute();
+}
+
+export async function insertDemoSteps(db: Db, rows: Array<Insertable<EnterpriseFilingStepsTable>>) {
+  if (rows.length > 0) await db.insertInto('enterprise_filing_steps').values(rows).execute();
+}
