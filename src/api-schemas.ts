@@ -23,6 +23,7 @@ import * as eventsPhotos from './events/photos/schema.js';
 import * as events from './events/schema.js';
 import * as enterpriseClearance from './enterprises/clearance/schema.js';
 import * as enterpriseLinks from './enterprises/links/schema.js';
+import * as enterpriseFilings from './enterprises/filings/schema.js';
 import * as healthCheckins from './health/checkins/schema.js';
 import * as healthContacts from './health/contacts/schema.js';
 import * as healthDashboard from './health/dashboard/schema.js';
@@ -71,6 +72,7 @@ const MODULES = [
   events,
   enterpriseClearance,
   enterpriseLinks,
+  enterpriseFilings,
   healthCheckins,
   healthContacts,
   healthDashboard,

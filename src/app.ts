@@ -30,6 +30,8 @@ import { hierarchyRoutes } from './hierarchy/routes.js';
 import { householdCodeRoutes } from './household-codes/routes.js';
 import { clearanceRoutes } from './enterprises/clearance/routes.js';
 import { enterpriseLinkRoutes } from './enterprises/links/routes.js';
+import { filingRoutes } from './enterprises/filings/routes.js';
+import { publicFilingRoutes } from './enterprises/filings/public-routes.js';
 import { dashboardRoutes } from './health/dashboard/routes.js';
 import { communityServicesPlugin } from './services/plugin.js';
 import { keyPersonRoutes } from './health/key-persons/routes.js';
@@ -238,6 +240,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(householdCodeRoutes);
   await app.register(enterpriseLinkRoutes);
   await app.register(clearanceRoutes);
+  await app.register(filingRoutes);
+  await app.register(publicFilingRoutes);
   await app.register(placeCodeRoutes);
   await app.register(visitRoutes);
   await app.register(tokenRoutes);

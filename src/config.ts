@@ -45,6 +45,8 @@ export interface Config {
   readonly plateReadMergeSeconds: number;
   /** The longest validity a pass (通行证) may have, in days (GRIDGUARD_PASS_MAX_DAYS). */
   readonly passMaxDays: number;
+  /** Days staff have to inspect and decide a submitted return-to-work filing (GRIDGUARD_FILING_DECIDE_DAYS). */
+  readonly filingDecideDays: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Staff second factor (GRIDGUARD_MFA): required for privileged accounts, optional for all, or off. */
   readonly mfa: 'required' | 'optional' | 'off';
@@ -413,6 +415,7 @@ export function loadConfig(env: Env = process.env): Config {
     checkpointRecordRetentionDays: integer(env, 'GRIDGUARD_CHECKPOINT_RECORD_RETENTION_DAYS', 28, 1, 3650),
     alertMergeSeconds: integer(env, 'GRIDGUARD_ALERT_MERGE_SECONDS', 600, 0, 86400),
     passMaxDays: integer(env, 'GRIDGUARD_PASS_MAX_DAYS', 30, 1, 366),
+    filingDecideDays: integer(env, 'GRIDGUARD_FILING_DECIDE_DAYS', 3, 1, 60),
     plateReadMergeSeconds: integer(env, 'GRIDGUARD_PLATE_READ_MERGE_SECONDS', 60, 0, 3600),
     vehicleCheckWindowHours: integer(env, 'GRIDGUARD_VEHICLE_CHECK_WINDOW_HOURS', 24, 1, 720),
     vehicleTrailDays: integer(env, 'GRIDGUARD_VEHICLE_TRAIL_DAYS', 14, 1, 60),

@@ -11,6 +11,7 @@ import {
   escalateOverdueRectifications,
   escalateOverdueRounds,
 } from './enterprises/inspections/escalation.js';
+import { remindOverdueFilings } from './enterprises/filings/service.js';
 import { escalateOverdueEvents } from './events/escalation.js';
 import { FeedProcessor } from './health/feeds/processor.js';
 import { flagReturnees } from './health/key-persons/returnees.js';
@@ -167,6 +168,18 @@ export const JOBS: readonly BackgroundJob[] = Object.freeze([
           'overdue leads escalated',
         );
       return result;
+    },
+  },
+  {
+    name: 'filing-reminders',
+    summary:
+      'Reminds the grid workers of each return-to-work filing not inspected and decided by its deadline (once per submission)',
+    schedule: { every: 5 * MINUTE },
+    claim: 'guarded-update',
+    run: async ({ db, clock, log }) => {
+      const reminded = await remindOverdueFilings(db, clock());
+      if (reminded.length > 0) log.info({ reminded: reminded.length }, 'overdue filings reminded');
+      return reminded;
     },
   },
   {

@@ -32,6 +32,7 @@ import * as enterpriseCodes from './migrations/20261209_1000_enterprise_codes.js
 import * as certificates from './migrations/20261209_1400_certificates.js';
 import * as enterpriseInspections from './migrations/20261209_1200_enterprise_inspections.js';
 import * as enterpriseRosters from './migrations/20261209_1300_enterprise_rosters.js';
+import * as enterpriseFilings from './migrations/20261209_1100_enterprise_filings.js';
 import * as checkpointGaps from './migrations/20261207_0930_checkpoint_gaps.js';
 import * as open311Fields from './migrations/20261209_1500_open311_fields.js';
 import type { DB } from './schema.js';
@@ -68,6 +69,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261208_1200_sweeps': sweeps,
   '20261209_0900_key_person_reason_codes': keyPersonReasonCodes,
   '20261209_1000_enterprise_codes': enterpriseCodes,
+  '20261209_1100_enterprise_filings': enterpriseFilings,
   '20261209_1200_enterprise_inspections': enterpriseInspections,
   '20261209_1300_enterprise_rosters': enterpriseRosters,
   '20261209_1400_certificates': certificates,

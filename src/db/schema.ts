@@ -1465,11 +1465,72 @@ export interface DB {
   audit_log: AuditLogTable;
   app_meta: AppMetaTable;
   access_codes: AccessCodesTable;
+  enterprise_filings: EnterpriseFilingsTable;
+  enterprise_filing_steps: EnterpriseFilingStepsTable;
+  enterprise_filing_documents: EnterpriseFilingDocumentsTable;
   pending_changes: PendingChangesTable;
   places: PlacesTable;
   place_scans: PlaceScansTable;
   household_visits: HouseholdVisitsTable;
   import_jobs: ImportJobsTable;
+}
+
+/** Prevention supplies of a filing: stock and days of cover per kind (口罩, 体温计, 消毒液). */
+export interface FilingSupplies {
+  masks?: { stock: number; days: number };
+  thermometers?: { stock: number; days: number };
+  disinfectant?: { stock: number; days: number };
+}
+
+export type FilingState = 'draft' | 'submitted' | 'inspected' | 'approved' | 'returned' | 'suspended';
+
+export interface EnterpriseFilingsTable {
+  id: Generated<number>;
+  unit_id: number;
+  area_id: number;
+  area_path: string;
+  state: ColumnType<FilingState, FilingState | undefined, FilingState>;
+  planned_on: string | null;
+  headcount: number | null;
+  supplies: JSONColumnType<FilingSupplies, string | undefined, string>;
+  plan: string | null;
+  signer_name: string | null;
+  signed_at: NullableTimestamp;
+  commitment_version: string | null;
+  submitted_at: NullableTimestamp;
+  decide_by: NullableTimestamp;
+  reminded_at: NullableTimestamp;
+  inspection_id: number | null;
+  inspection_passed: boolean | null;
+  return_reasons: string | null;
+  decided_at: NullableTimestamp;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface EnterpriseFilingStepsTable {
+  id: Generated<number>;
+  filing_id: number;
+  action: string;
+  from_state: FilingState | null;
+  to_state: FilingState;
+  actor_name: string;
+  at: Timestamp;
+  reason: string | null;
+  inspection_id: number | null;
+}
+
+export interface EnterpriseFilingDocumentsTable {
+  id: Generated<number>;
+  filing_id: number;
+  title: string;
+  mime: 'application/pdf' | 'image/jpeg' | 'image/png' | 'image/webp';
+  bytes: number;
+  sha256: string;
+  content: Buffer;
+  created_by: string;
+  created_at: Timestamp;
 }
 
 export interface ImportJobsTable {

@@ -43,5 +43,6 @@ export const AREA_PATH_TABLES = [
   'enterprise_rectifications',
   'roster_uploads',
   'roster_employees',
+  'enterprise_filings',
 ] as const;
 export type AreaPathTable = (typeof AREA_PATH_TABLES)[number];

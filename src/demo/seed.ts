@@ -10,6 +10,7 @@ import { insertAreas, type AreaRow, type NewArea } from '../hierarchy/repository
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { chineseName, SeededRandom } from '../core/random.js';
 import { seedDemoInspections } from '../enterprises/inspections/demo.js';
+import { seedDemoFilings } from '../enterprises/filings/demo.js';
 import { seedDemoEvents } from '../events/demo.js';
 import { seedDemoCommunityServices } from '../services/demo.js';
 import { seedDemoCheckpoints } from './checkpoints-seed.js';
@@ -60,6 +61,7 @@ export type DemoSeedStep =
       announcements: number;
     }
   | { step: 'events'; events: number; open: number }
+  | { step: 'filings'; filings: number }
   | { step: 'geography'; features: number; houses: number; events: number }
   | {
       step: 'checkpoints';
@@ -83,6 +85,7 @@ const DEMO_STEP_TEXTS: Record<DemoSeedStep['step'], CliTextKey> = {
   geography: 'demoGeography',
   checkpoints: 'demoCheckpoints',
   inspections: 'demoInspections',
+  filings: 'demoFilings',
 };
 
 /** A seeding step as a line in a language. */
@@ -337,6 +340,8 @@ export async function seedDemo(db: Kysely<DB>, options: DemoOptions): Promise<{ 
       cipher: options.cipher,
       now,
     });
+    const filings = await seedDemoFilings(trx, village!, now);
+    log({ step: 'filings', ...filings });
     const inspections = await seedDemoInspections(trx, { village: village!, now, random });
     log({ step: 'inspections', ...inspections });
 

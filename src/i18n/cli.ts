@@ -76,6 +76,7 @@ export const CLI_TEXTS = {
     demoCheckpoints:
       '  卡口：{checkpoints} 个（含车牌识别与测温门），排班 {shifts} 班；近一周查验记录 {records} 条，风险车辆 {flagged} 辆，发热 {fevers} 人',
     demoInspections: '  企业复工检查：{inspections} 次，整改任务 {rectifications} 项',
+    demoFilings: '  复工备案：{filings} 家企业（草稿、已提交、已检查、已复工、退回、暂停各有）',
   },
   en: {
     importing: 'Importing {what}',
@@ -153,6 +154,8 @@ export const CLI_TEXTS = {
     demoCheckpoints:
       '  checkpoints: {checkpoints} (with plate cameras and a temperature gate), {shifts} shifts; {records} crossings in the last week, {flagged} flagged vehicles, {fevers} fevers',
     demoInspections: '  enterprise inspections: {inspections}, {rectifications} rectification tasks',
+    demoFilings:
+      '  return-to-work filings: {filings} enterprises (draft, submitted, inspected, back at work, returned, suspended)',
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 

@@ -42,6 +42,9 @@ export const NOTIFICATIONS_EN: Readonly<Record<NotificationText, string>> = {
   inboxTurnedIntoLead: 'turned into lead {id}',
   checkpointStaffingGap: 'Checkpoint unstaffed: {name} needs {required}, nobody signed in',
   checkpointStaffingGapBody: '{name} ({code}) has had nobody on duty since {since}; send someone to sign in',
+  filingSubmitted: 'Return-to-work filing to inspect and decide: {name}',
+  filingOverdue: '[Overdue] Return-to-work filing awaits a decision: {name}',
+  filingDecideBy: 'Inspect and decide by {date}',
   vehicleFlagged: '[Risk vehicle] {plate} passed {checkpoint}',
   vehicleFlaggedBody: 'Its trail touches risk areas: {areas}',
 };

@@ -47,6 +47,9 @@ export const NOTIFICATIONS_ZH_CN = {
   // A checkpoint due to be staffed with nobody signed in (to its team leader).
   checkpointStaffingGap: '【卡口缺岗】{name}：应到 {required} 人，当前无人签到',
   checkpointStaffingGapBody: '{name}（{code}）自 {since} 起无人值守，请安排人员到岗签到',
+  filingSubmitted: '企业提交复工备案，待检查审核：{name}',
+  filingOverdue: '【超时】复工备案待审核：{name}',
+  filingDecideBy: '请于 {date} 前完成检查和审核',
 } as const;
 
 /** The texts of notifications the server words itself. */

@@ -145,6 +145,8 @@ export const PROBLEM_CODES = [
   'fileTooLarge',
   'notImage',
   'tooManyPixels',
+  'notDocument',
+  'notLegalPerson',
   // A whole import file that cannot be read (ImportFileProblem).
   'fileNotTabular',
   'fileLegacyXls',

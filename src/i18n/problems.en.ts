@@ -136,6 +136,8 @@ export const PROBLEMS_EN: Record<ProblemCode, string> = {
   fileTooLarge: 'Must be at most {max} bytes',
   notImage: 'Is not a JPEG, PNG or WebP image',
   tooManyPixels: 'May have at most {max} pixels',
+  notDocument: 'Is not a PDF, JPEG, PNG or WebP file',
+  notLegalPerson: 'Must be the legal person’s name as registered',
   fileNotTabular: 'The file is not an XLSX or CSV file',
   fileLegacyXls:
     'The file is an Excel 97-2003 (.xls) or password-protected workbook; open it in Excel and save it as .xlsx or CSV',

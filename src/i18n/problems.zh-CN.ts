@@ -133,6 +133,8 @@ export const PROBLEMS_ZH_CN: Record<ProblemCode, string> = {
   fileTooLarge: '文件不能超过 {max} 字节',
   notImage: '不是 JPEG、PNG 或 WebP 图片',
   tooManyPixels: '像素不能超过 {max}',
+  notDocument: '不是 PDF、JPEG、PNG 或 WebP 文件',
+  notLegalPerson: '须与登记的法定代表人姓名一致',
   fileNotTabular: '文件不是 XLSX 或 CSV 文件',
   fileLegacyXls:
     '文件是 Excel 97-2003（.xls）格式或受密码保护的工作簿，请在 Excel 中打开并另存为 .xlsx 或 CSV',

@@ -16,6 +16,12 @@ export interface PhotoForm {
   photos: PreparedPhoto[];
 }
 
+/** A form whose files are checked by `prepare` (e.g. prepareDocument, which also takes PDFs). */
+export interface FileForm<T> {
+  fields: Record<string, string>;
+  files: T[];
+}
+
 const tooMany = (maxPhotos: number) =>
   new AppError('PHOTO_TOO_MANY', 400, `At most ${maxPhotos} photos may be attached`, [
     { field: 'photos', code: 'maxItems', params: { max: maxPhotos }, message: `at most ${maxPhotos}` },
@@ -33,6 +39,16 @@ export async function readFormWithPhotos(
   request: FastifyRequest,
   options: PhotoFormOptions,
 ): Promise<PhotoForm> {
+  const form = await readFormWithFiles(request, options, preparePhoto);
+  return { fields: form.fields, photos: form.files };
+}
+
+/** As readFormWithPhotos, each file checked by `prepare` (same limits and error codes). */
+export async function readFormWithFiles<T>(
+  request: FastifyRequest,
+  options: PhotoFormOptions,
+  prepare: (data: Buffer, field: string, maxBytes: number) => Promise<T>,
+): Promise<FileForm<T>> {
   if (!request.isMultipart())
     throw new AppError(
       'MULTIPART_REQUIRED',
@@ -41,7 +57,7 @@ export async function readFormWithPhotos(
     );
   const maxFields = options.maxFields ?? 20;
   const fields: Record<string, string> = {};
-  const photos: PreparedPhoto[] = [];
+  const photos: T[] = [];
   let currentPhoto = 'photos';
   try {
     const parts = request.parts({
@@ -75,12 +91,12 @@ export async function readFormWithPhotos(
           413,
           `${currentPhoto} is larger than ${options.maxPhotoBytes} bytes`,
         );
-      photos.push(await preparePhoto(data, currentPhoto, options.maxPhotoBytes));
+      photos.push(await prepare(data, currentPhoto, options.maxPhotoBytes));
     }
   } catch (error) {
     throw translateParserError(error, currentPhoto, options);
   }
-  return { fields, photos };
+  return { fields, files: photos };
 }
 
 /** The multipart parser's own errors, in this module's codes. */
