@@ -22,6 +22,7 @@ import * as enterpriseInspections from './enterprises/inspections/schema.js';
 import * as eventsPhotos from './events/photos/schema.js';
 import * as events from './events/schema.js';
 import * as enterpriseClearance from './enterprises/clearance/schema.js';
+import * as enterpriseFigures from './enterprises/figures/schema.js';
 import * as enterpriseLinks from './enterprises/links/schema.js';
 import * as enterpriseFilings from './enterprises/filings/schema.js';
 import * as healthCheckins from './health/checkins/schema.js';
@@ -71,6 +72,7 @@ const MODULES = [
   eventsPhotos,
   events,
   enterpriseClearance,
+  enterpriseFigures,
   enterpriseLinks,
   enterpriseFilings,
   healthCheckins,

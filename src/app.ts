@@ -30,6 +30,8 @@ import { hierarchyRoutes } from './hierarchy/routes.js';
 import { householdCodeRoutes } from './household-codes/routes.js';
 import { clearanceRoutes } from './enterprises/clearance/routes.js';
 import { enterpriseLinkRoutes } from './enterprises/links/routes.js';
+import { enterpriseBoardRoutes } from './enterprises/figures/routes.js';
+import { enterpriseReportSheet } from './enterprises/figures/report-sheet.js';
 import { filingRoutes } from './enterprises/filings/routes.js';
 import { publicFilingRoutes } from './enterprises/filings/public-routes.js';
 import { dashboardRoutes } from './health/dashboard/routes.js';
@@ -239,6 +241,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(checkinRoutes);
   await app.register(householdCodeRoutes);
   await app.register(enterpriseLinkRoutes);
+  await app.register(enterpriseBoardRoutes);
   await app.register(clearanceRoutes);
   await app.register(filingRoutes);
   await app.register(publicFilingRoutes);
@@ -247,7 +250,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(tokenRoutes);
   await app.register(roundRoutes).register(keyPersonRoutes).register(sweepRoutes);
   await app.register(leadVerificationPlugin, {
-    reportSheets: [vaccinationReportSheet, checkinReportSheet, checkpointReportSheet, sweepReportSheet],
+    reportSheets: [vaccinationReportSheet, checkinReportSheet, checkpointReportSheet, sweepReportSheet, enterpriseReportSheet],
   });
   await app.register(dashboardRoutes);
   await app.register(open311Routes, { prefix: '/open311/v2' });

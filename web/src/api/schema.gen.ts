@@ -1344,6 +1344,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/enterprises/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per child area: enterprises filed, back at work, waiting, overdue; employees cleared, pending, refused; inspections due, overdue and done today; open rectifications */
+        get: operations["getEnterpriseBoard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/enterprises/figures": {
         parameters: {
             query?: never;
@@ -6859,9 +6876,50 @@ export interface components {
         EndKeyPersonBody: {
             note?: string;
         };
+        EnterpriseBoard: {
+            area: {
+                id: number;
+                code: string;
+                name: string;
+            };
+            total: components["schemas"]["EnterpriseCounts"];
+            areas: {
+                area: {
+                    id: number;
+                    code: string;
+                    name: string;
+                };
+                counts: components["schemas"]["EnterpriseCounts"];
+            }[];
+        };
         EnterpriseCodes: {
             enterprise: components["schemas"]["CodeView"];
             employee: components["schemas"]["CodeView"];
+        };
+        EnterpriseCounts: {
+            enterprises: number;
+            /** @description Enterprises with a filing in any state */
+            filed: number;
+            /** @description Back at work: the filing approved */
+            approved: number;
+            /** @description Submitted or inspected, not decided yet */
+            waiting: number;
+            returned: number;
+            suspended: number;
+            /** @description Submitted filings past their decision deadline */
+            filingsOverdue: number;
+            /** @description Employees on the rosters */
+            employees: number;
+            cleared: number;
+            pending: number;
+            refused: number;
+            /** @description Resumed enterprises of running rounds not inspected yet */
+            inspectionsDue: number;
+            /** @description Resumed enterprises of ended rounds never inspected */
+            inspectionsOverdue: number;
+            inspectedToday: number;
+            rectificationsOpen: number;
+            rectificationsOverdue: number;
         };
         EnterpriseFilingView: {
             enterprise: {
@@ -16156,6 +16214,65 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EnterpriseList"];
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    getEnterpriseBoard: {
+        parameters: {
+            query: {
+                /** @description The area whose children are counted */
+                areaId: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnterpriseBoard"];
                 };
             };
             /** @description Default Response */
