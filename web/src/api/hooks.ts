@@ -341,3 +341,13 @@ export function useLiveFeed(node: number | null, cap = 50) {
   }, [node, cap]);
   return { events, state };
 }
+
+/** The return-to-work board of an area (the big screen's 复工复产 panel); nothing when not enabled. */
+export const useEnterpriseBoard = (areaId: number | undefined, version = 0, enabled = true) =>
+  useResource(
+    (signal) =>
+      enabled && areaId
+        ? call(api.GET('/api/enterprises/board', { params: { query: { areaId } }, signal }))
+        : Promise.resolve(null),
+    [areaId, version, enabled],
+  );

@@ -20,7 +20,9 @@ import { useChildFeatures, useDashboard, useLiveFeed } from '../api/hooks';
 import type { ChildFigures, DashboardView } from '../api/model';
 import { useAuth } from '../auth/AuthContext';
 import { useCheckpointFigures } from '../components/checkpoints/api';
+import { useEnterpriseBoard } from '../api/hooks';
 import { CheckpointsPanel } from '../components/dashboard/CheckpointsPanel';
+import { EnterprisesPanel } from '../components/dashboard/EnterprisesPanel';
 import { EventsPanel } from '../components/dashboard/EventsPanel';
 import { CategoryBars, Panel, RoundPanel } from '../components/dashboard/Panels';
 import { FigureTiles, formatCount } from '../components/dashboard/FigureTiles';
@@ -115,6 +117,8 @@ function DashboardScreen({ node }: { node: number | undefined }) {
   const { can } = useAuth();
   const checkpoints = useCheckpointFigures(shown?.node.id, version, can('checkpoint.read') && shown !== null);
   const withCheckpoints = (checkpoints.data?.checkpoints.length ?? 0) > 0;
+  const enterprises = useEnterpriseBoard(shown?.node.id, version, can('enterprise.read') && shown !== null);
+  const withEnterprises = (enterprises.data?.total.enterprises ?? 0) > 0;
 
   useEffect(() => {
     const timer = setInterval(() => setVersion((v) => v + 1), REFRESH_MS);
@@ -183,6 +187,11 @@ function DashboardScreen({ node }: { node: number | undefined }) {
               testId="dashboard-events-panel"
             >
               <EventsPanel figures={shown.figures.events} />
+            </Panel>
+          )}
+          {shown.figures.events && withEnterprises && enterprises.data && (
+            <Panel title={t('dashboard.panel.enterprises')} className="panel-enterprises">
+              <EnterprisesPanel board={enterprises.data} />
             </Panel>
           )}
           <Panel title={t('dashboard.panel.feed')} className="panel-feed" testId="dashboard-feed">
