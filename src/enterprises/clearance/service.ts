@@ -174,6 +174,46 @@ function employeeRow(
   };
 }
 
+/**
+ * What an upload changes on the unit's roster. `changed`: the uploaded employees whose row is new
+ * or differs: not yet listed, an application the roster now lists, or a name, ID number or phone
+ * that differs (or a row encrypted under an older key). `dropped`: the ID-number hashes of roster
+ * rows (not applications) the file no longer lists. Rows that stay as they are keep their row
+ * (and the upload that last wrote it), so the same file again writes nothing: one read of the
+ * unit's rows and a decryption instead of a new encrypted row per employee.
+ */
+async function rosterChanges(
+  db: Db,
+  cipher: FieldCipher,
+  unitId: number,
+  kept: readonly RosterCandidate[],
+): Promise<{ changed: RosterCandidate[]; dropped: string[] }> {
+  const stored = new Map((await repo.storedEmployees(db, unitId)).map((r) => [r.document_hash, r]));
+  const listed = new Set(kept.map((c) => c.hash));
+  const dropped = [...stored.values()]
+    .filter((r) => r.source === 'roster' && !listed.has(r.document_hash))
+    .map((r) => r.document_hash);
+  const changed = kept.filter((c) => {
+    const row = stored.get(c.hash);
+    if (
+      !row ||
+      row.source !== 'roster' ||
+      row.name_masked !== maskName(c.name) ||
+      row.document_masked !== maskIdNumber(c.documentNumber) ||
+      row.phone_masked !== (c.phone === null ? null : maskPhone(c.phone)) ||
+      cipher.needsReencryption(row.secret)
+    )
+      return true;
+    const before = cipher.decryptRecord(row.secret);
+    return (
+      before.name !== c.name ||
+      before.documentNumber !== c.documentNumber ||
+      (before.phone ?? null) !== c.phone
+    );
+  });
+  return { changed, dropped };
+}
+
 export interface RosterUploadInput {
   file: TableSource;
   fileName: string;
@@ -253,11 +293,13 @@ export async function uploadRoster(
     rejected_total: rejects.total,
     created_at: now,
   });
+  const { changed, dropped } = await rosterChanges(db, cipher, unit.id, kept);
   await repo.upsertEmployees(
     db,
-    kept.map((c) => employeeRow(cipher, unit, c, 'roster', upload.id, now)),
+    { unitId: unit.id, areaPath: unit.area_path, uploadId: upload.id, now },
+    changed.map((c) => employeeRow(cipher, unit, c, 'roster', upload.id, now)),
   );
-  const removed = await repo.removeRosterRowsBefore(db, unit.id, upload.id);
+  const removed = await repo.removeRosterRows(db, unit.id, dropped);
   await repo.updateUpload(db, upload.id, { accepted: kept.length, removed });
   return presentUpload({ ...upload, accepted: kept.length, removed }, locale);
 }
