@@ -22,14 +22,6 @@ export async function insertUpload(db: Db, row: Insertable<RosterUploadsTable>) 
   return db.insertInto('roster_uploads').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function updateUpload(
-  db: Db,
-  id: number,
-  counts: { accepted: number; removed: number },
-): Promise<void> {
-  await db.updateTable('roster_uploads').set(counts).where('id', '=', id).execute();
-}
-
 /** One employee row of an upload: what differs from row to row. */
 export interface UploadedEmployee {
   document_hash: string;
@@ -83,6 +75,7 @@ export async function storedEmployees(db: Db, unitId: number) {
     .where('unit_id', '=', unitId)
     .execute();
 }
+export type StoredEmployee = Awaited<ReturnType<typeof storedEmployees>>[number];
 
 /** These roster rows (not applications) of the unit taken off: the new file no longer lists them. */
 export async function removeRosterRows(db: Db, unitId: number, hashes: readonly string[]): Promise<number> {

@@ -182,13 +182,12 @@ function employeeRow(
  * (and the upload that last wrote it), so the same file again writes nothing: one read of the
  * unit's rows and a decryption instead of a new encrypted row per employee.
  */
-async function rosterChanges(
-  db: Db,
+function rosterChanges(
   cipher: FieldCipher,
-  unitId: number,
+  storedRows: repo.StoredEmployee[],
   kept: readonly RosterCandidate[],
-): Promise<{ changed: RosterCandidate[]; dropped: string[] }> {
-  const stored = new Map((await repo.storedEmployees(db, unitId)).map((r) => [r.document_hash, r]));
+): { changed: RosterCandidate[]; dropped: string[] } {
+  const stored = new Map(storedRows.map((r) => [r.document_hash, r]));
   const listed = new Set(kept.map((c) => c.hash));
   const dropped = [...stored.values()]
     .filter((r) => r.source === 'roster' && !listed.has(r.document_hash))
@@ -237,6 +236,9 @@ export async function uploadRoster(
   now: Date,
   locale: Locale,
 ): Promise<RosterUploadView> {
+  // The unit's stored rows are read while the file is (the database works meanwhile).
+  const storedRows = repo.storedEmployees(db, unit.id);
+  storedRows.catch(() => undefined);
   const table = await openTable(input.file, {
     limits: { maxRows: MAX_ROSTER_ROWS },
     ...(input.encoding !== undefined ? { encoding: input.encoding } : {}),
@@ -273,10 +275,14 @@ export async function uploadRoster(
   } finally {
     await table.close();
   }
-  const persons = await repo.personsByHash(
+  // The register is asked while the stored rows are compared (decrypted) here.
+  const registered = repo.personsByHash(
     db,
     candidates.map((c) => c.hash),
   );
+  registered.catch(() => undefined);
+  const { changed, dropped } = rosterChanges(cipher, await storedRows, candidates);
+  const persons = await registered;
   const kept = candidates.filter((c) => {
     const person = persons.get(c.hash);
     if (!person || nameKey(person.name) === nameKey(c.name)) return true;
@@ -284,24 +290,31 @@ export async function uploadRoster(
     return false;
   });
   rejects.rejects.sort((a, b) => a.row - b.row);
+  const keptHashes = new Set(kept.map((c) => c.hash));
+  // A listed employee whose name the register now refuses is not on this roster any more either.
+  const removed = await repo.removeRosterRows(db, unit.id, [
+    ...dropped,
+    ...candidates.filter((c) => !keptHashes.has(c.hash)).map((c) => c.hash),
+  ]);
   const upload = await repo.insertUpload(db, {
     unit_id: unit.id,
     area_path: unit.area_path,
     file_name: input.fileName.slice(0, 200),
     received,
+    accepted: kept.length,
+    removed,
     rejected: JSON.stringify(rejects.rejects),
     rejected_total: rejects.total,
     created_at: now,
   });
-  const { changed, dropped } = await rosterChanges(db, cipher, unit.id, kept);
   await repo.upsertEmployees(
     db,
     { unitId: unit.id, areaPath: unit.area_path, uploadId: upload.id, now },
-    changed.map((c) => employeeRow(cipher, unit, c, 'roster', upload.id, now)),
+    changed
+      .filter((c) => keptHashes.has(c.hash))
+      .map((c) => employeeRow(cipher, unit, c, 'roster', upload.id, now)),
   );
-  const removed = await repo.removeRosterRows(db, unit.id, dropped);
-  await repo.updateUpload(db, upload.id, { accepted: kept.length, removed });
-  return presentUpload({ ...upload, accepted: kept.length, removed }, locale);
+  return presentUpload(upload, locale);
 }
 
 function presentUpload(row: repo.RosterUploadRow, locale: Locale): RosterUploadView {
