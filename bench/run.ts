@@ -32,6 +32,8 @@ const json = args.has('--json');
 const quick = args.has('--quick');
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex > 0 ? process.argv[onlyIndex + 1] : undefined;
+const backendIndex = process.argv.indexOf('--backend');
+const onlyBackend = backendIndex > 0 ? process.argv[backendIndex + 1] : undefined;
 const log = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
 
 process.env.TEST_DATABASE_URL ??=
@@ -39,6 +41,7 @@ process.env.TEST_DATABASE_URL ??=
 
 const figures: Figure[] = [];
 for (const backend of ['pglite', 'postgres'] as const) {
+  if (onlyBackend && backend !== onlyBackend) continue;
   for (const module of MODULES) {
     if (only && !module.title.includes(only)) continue;
     if (module.backends && !module.backends.includes(backend)) continue;

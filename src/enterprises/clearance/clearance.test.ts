@@ -182,6 +182,17 @@ describeEachDatabase('employee clearance', (database) => {
     // The same file again adds nobody twice.
     const again = await upload(enterpriseToken, gbk);
     expect(again.json()).toMatchObject({ accepted: 3, removed: 0 });
+    // A changed phone in a file otherwise the same is taken; nobody is added or taken off.
+    const phoneOf = async () =>
+      (await roster()).json().items.find((i: { nameMasked: string }) => i.nameMasked === '王**').phoneMasked;
+    expect(await phoneOf()).toBe('138****0001');
+    const newPhone = execFileSync('iconv', ['-f', 'utf-8', '-t', 'gbk'], {
+      input: utf8.replace('13800000001', '13900000009'),
+    });
+    expect((await upload(enterpriseToken, newPhone)).json()).toMatchObject({ accepted: 3, removed: 0 });
+    expect(await phoneOf()).toBe('139****0009');
+    expect((await upload(enterpriseToken, gbk)).json()).toMatchObject({ accepted: 3, removed: 0 });
+    expect(await phoneOf()).toBe('138****0001');
 
     const list = await roster();
     expect(list.statusCode, list.body).toBe(200);

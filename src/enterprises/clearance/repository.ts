@@ -4,9 +4,6 @@ import { inScope, inSubtrees, type Viewer } from '../../auth/scope.js';
 import type { Insertable } from 'kysely';
 import type { RosterEmployeesTable, RosterUploadsTable } from '../../db/schema.js';
 
-/** Rows per multi-row insert: ten parameters a row stays well under PostgreSQL's 65,535. */
-const INSERT_CHUNK = 2_000;
-
 /** Register persons by the keyed hash of their ID number: id and name (the name only to compare). */
 export async function personsByHash(
   db: Db,
@@ -25,39 +22,40 @@ export async function insertUpload(db: Db, row: Insertable<RosterUploadsTable>) 
   return db.insertInto('roster_uploads').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function updateUpload(
-  db: Db,
-  id: number,
-  counts: { accepted: number; removed: number },
-): Promise<void> {
-  await db.updateTable('roster_uploads').set(counts).where('id', '=', id).execute();
+/** One employee row of an upload: what differs from row to row. */
+export interface UploadedEmployee {
+  document_hash: string;
+  document_masked: string;
+  name_masked: string;
+  phone_masked: string | null;
+  secret: string;
 }
 
 /**
- * Puts these employees on the unit's roster in a few multi-row statements: one row per ID number
- * and unit, so uploading the same roster again adds nothing. A roster row that was an application
- * becomes a roster row (the enterprise now lists the employee).
+ * Puts these employees on the unit's roster in one statement (the rows as five arrays, unnested:
+ * no parameter per value, whatever the roster's size): one row per ID number and unit, so
+ * uploading the same roster again adds nothing. A roster row that was an application becomes a
+ * roster row (the enterprise now lists the employee).
  */
 export async function upsertEmployees(
   db: Db,
-  rows: ReadonlyArray<Insertable<RosterEmployeesTable>>,
+  upload: { unitId: number; areaPath: string; uploadId: number; now: Date },
+  rows: readonly UploadedEmployee[],
 ): Promise<void> {
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    await db
-      .insertInto('roster_employees')
-      .values(rows.slice(i, i + INSERT_CHUNK))
-      .onConflict((oc) =>
-        oc.columns(['unit_id', 'document_hash']).doUpdateSet((eb) => ({
-          name_masked: eb.ref('excluded.name_masked'),
-          phone_masked: eb.ref('excluded.phone_masked'),
-          secret: eb.ref('excluded.secret'),
-          source: eb.ref('excluded.source'),
-          upload_id: eb.ref('excluded.upload_id'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
-      )
-      .execute();
-  }
+  if (rows.length === 0) return;
+  await sql`
+    insert into roster_employees (unit_id, area_path, document_hash, document_masked, name_masked, phone_masked,
+      secret, source, upload_id, created_at, updated_at)
+    select ${upload.unitId}::integer, ${upload.areaPath}::text, r.document_hash, r.document_masked, r.name_masked,
+      r.phone_masked, r.secret, 'roster', ${upload.uploadId}::integer, ${upload.now}::timestamptz,
+      ${upload.now}::timestamptz
+    from unnest(${rows.map((r) => r.document_hash)}::text[], ${rows.map((r) => r.document_masked)}::text[],
+      ${rows.map((r) => r.name_masked)}::text[], ${rows.map((r) => r.phone_masked)}::text[],
+      ${rows.map((r) => r.secret)}::text[])
+      as r (document_hash, document_masked, name_masked, phone_masked, secret)
+    on conflict (unit_id, document_hash) do update set name_masked = excluded.name_masked,
+      phone_masked = excluded.phone_masked, secret = excluded.secret, source = excluded.source,
+      upload_id = excluded.upload_id, updated_at = excluded.updated_at`.execute(db);
 }
 
 /** An employee's own application: added when new, left as it is when already on the roster. */
@@ -69,13 +67,24 @@ export async function insertApplication(db: Db, row: Insertable<RosterEmployeesT
     .execute();
 }
 
-/** Roster rows of earlier uploads the new file no longer lists; applications stay. */
-export async function removeRosterRowsBefore(db: Db, unitId: number, uploadId: number): Promise<number> {
+/** The unit's roster rows as stored (to leave the rows an upload does not change untouched). */
+export async function storedEmployees(db: Db, unitId: number) {
+  return db
+    .selectFrom('roster_employees')
+    .select(['document_hash', 'document_masked', 'name_masked', 'phone_masked', 'secret', 'source'])
+    .where('unit_id', '=', unitId)
+    .execute();
+}
+export type StoredEmployee = Awaited<ReturnType<typeof storedEmployees>>[number];
+
+/** These roster rows (not applications) of the unit taken off: the new file no longer lists them. */
+export async function removeRosterRows(db: Db, unitId: number, hashes: readonly string[]): Promise<number> {
+  if (hashes.length === 0) return 0;
   const result = await db
     .deleteFrom('roster_employees')
     .where('unit_id', '=', unitId)
     .where('source', '=', 'roster')
-    .where((eb) => eb.or([eb('upload_id', '<>', uploadId), eb('upload_id', 'is', null)]))
+    .where('document_hash', '=', sql<string>`any(${[...hashes]}::text[])`)
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

@@ -174,6 +174,45 @@ function employeeRow(
   };
 }
 
+/**
+ * What an upload changes on the unit's roster. `changed`: the uploaded employees whose row is new
+ * or differs: not yet listed, an application the roster now lists, or a name, ID number or phone
+ * that differs (or a row encrypted under an older key). `dropped`: the ID-number hashes of roster
+ * rows (not applications) the file no longer lists. Rows that stay as they are keep their row
+ * (and the upload that last wrote it), so the same file again writes nothing: one read of the
+ * unit's rows and a decryption instead of a new encrypted row per employee.
+ */
+function rosterChanges(
+  cipher: FieldCipher,
+  storedRows: repo.StoredEmployee[],
+  kept: readonly RosterCandidate[],
+): { changed: RosterCandidate[]; dropped: string[] } {
+  const stored = new Map(storedRows.map((r) => [r.document_hash, r]));
+  const listed = new Set(kept.map((c) => c.hash));
+  const dropped = [...stored.values()]
+    .filter((r) => r.source === 'roster' && !listed.has(r.document_hash))
+    .map((r) => r.document_hash);
+  const changed = kept.filter((c) => {
+    const row = stored.get(c.hash);
+    if (
+      !row ||
+      row.source !== 'roster' ||
+      row.name_masked !== maskName(c.name) ||
+      row.document_masked !== maskIdNumber(c.documentNumber) ||
+      row.phone_masked !== (c.phone === null ? null : maskPhone(c.phone)) ||
+      cipher.needsReencryption(row.secret)
+    )
+      return true;
+    const before = cipher.decryptRecord(row.secret);
+    return (
+      before.name !== c.name ||
+      before.documentNumber !== c.documentNumber ||
+      (before.phone ?? null) !== c.phone
+    );
+  });
+  return { changed, dropped };
+}
+
 export interface RosterUploadInput {
   file: TableSource;
   fileName: string;
@@ -197,6 +236,9 @@ export async function uploadRoster(
   now: Date,
   locale: Locale,
 ): Promise<RosterUploadView> {
+  // The unit's stored rows are read while the file is (the database works meanwhile).
+  const storedRows = repo.storedEmployees(db, unit.id);
+  storedRows.catch(() => undefined);
   const table = await openTable(input.file, {
     limits: { maxRows: MAX_ROSTER_ROWS },
     ...(input.encoding !== undefined ? { encoding: input.encoding } : {}),
@@ -233,10 +275,14 @@ export async function uploadRoster(
   } finally {
     await table.close();
   }
-  const persons = await repo.personsByHash(
+  // The register is asked while the stored rows are compared (decrypted) here.
+  const registered = repo.personsByHash(
     db,
     candidates.map((c) => c.hash),
   );
+  registered.catch(() => undefined);
+  const { changed, dropped } = rosterChanges(cipher, await storedRows, candidates);
+  const persons = await registered;
   const kept = candidates.filter((c) => {
     const person = persons.get(c.hash);
     if (!person || nameKey(person.name) === nameKey(c.name)) return true;
@@ -244,22 +290,31 @@ export async function uploadRoster(
     return false;
   });
   rejects.rejects.sort((a, b) => a.row - b.row);
+  const keptHashes = new Set(kept.map((c) => c.hash));
+  // A listed employee whose name the register now refuses is not on this roster any more either.
+  const removed = await repo.removeRosterRows(db, unit.id, [
+    ...dropped,
+    ...candidates.filter((c) => !keptHashes.has(c.hash)).map((c) => c.hash),
+  ]);
   const upload = await repo.insertUpload(db, {
     unit_id: unit.id,
     area_path: unit.area_path,
     file_name: input.fileName.slice(0, 200),
     received,
+    accepted: kept.length,
+    removed,
     rejected: JSON.stringify(rejects.rejects),
     rejected_total: rejects.total,
     created_at: now,
   });
   await repo.upsertEmployees(
     db,
-    kept.map((c) => employeeRow(cipher, unit, c, 'roster', upload.id, now)),
+    { unitId: unit.id, areaPath: unit.area_path, uploadId: upload.id, now },
+    changed
+      .filter((c) => keptHashes.has(c.hash))
+      .map((c) => employeeRow(cipher, unit, c, 'roster', upload.id, now)),
   );
-  const removed = await repo.removeRosterRowsBefore(db, unit.id, upload.id);
-  await repo.updateUpload(db, upload.id, { accepted: kept.length, removed });
-  return presentUpload({ ...upload, accepted: kept.length, removed }, locale);
+  return presentUpload(upload, locale);
 }
 
 function presentUpload(row: repo.RosterUploadRow, locale: Locale): RosterUploadView {

@@ -42,6 +42,8 @@ const parsed = <T>(value: unknown): T =>
 /**
  * The health facts of many persons in one statement (no query per person): the person_health
  * summary, active key-person categories, and the current risk areas a recent arrival matches.
+ * Set-based: each kind of fact is gathered for the whole list in one grouped pass and joined
+ * once (no subquery run per person), so a 5,000-employee roster costs a few scans.
  * An arrival matches as the returnee scan compares it (key-persons/repository.ts insertReturnees):
  * arrived within `arrivalSince`..`today`, and `arrived_from` names the risk area or starts with its
  * region code (the person's own region code when no origin was written down).
@@ -53,30 +55,46 @@ export async function healthFacts(
 ): Promise<HealthFactsRow[]> {
   if (personIds.length === 0) return [];
   const result = await sql<Record<string, unknown>>`
+    with ids as (select distinct unnest(${[...personIds]}::integer[]) as id),
+    key_categories as (
+      select k.person_id, json_agg(k.category order by k.category) as key_persons
+      from key_persons k join ids on ids.id = k.person_id
+      where k.status = 'active'
+      group by k.person_id),
+    readings as (
+      select t.person_id,
+        json_agg(json_build_object('at', t.occurred_at, 'value', t.value) order by t.occurred_at) as temperatures
+      from (select r.person_id, r.occurred_at, r.value,
+              row_number() over (partition by r.person_id order by r.occurred_at desc) as n
+            from health_records r join ids on ids.id = r.person_id
+            where r.kind = 'temperature' and r.occurred_at >= ${input.trendSince} and r.occurred_at <= ${input.now}) t
+      where t.n <= ${TREND_READINGS}
+      group by t.person_id),
+    arrivals as (
+      select p.id as person_id,
+        json_agg(json_build_object('name', r.name, 'level', r.level)
+          order by case r.level when 'high' then 0 when 'medium' then 1 else 2 end, r.name) as risk_areas
+      from persons p join ids on ids.id = p.id
+      join risk_areas r on r.valid_from <= ${input.now} and (r.valid_to is null or r.valid_to > ${input.now})
+        and ((char_length(r.name) >= 2 and strpos(coalesce(p.arrived_from, ''), r.name) > 0)
+          or (r.region_code is not null and r.region_code <> '' and (
+            p.arrived_from like r.region_code || '%'
+            or (coalesce(trim(p.arrived_from), '') = '' and p.region_code like r.region_code || '%'))))
+      where p.arrival_date between ${input.arrivalSince}::date and ${input.today}::date
+      group by p.id)
     select p.id as person_id, p.area_path, p.arrival_date,
       h.health_code, h.health_code_at, h.last_test_at, h.last_test_result,
       coalesce(h.vaccination_doses, 0) as vaccination_doses, h.last_vaccinated_at, h.last_temperature,
       h.last_temperature_at,
-      coalesce((select json_agg(json_build_object('at', t.occurred_at, 'value', t.value) order by t.occurred_at)
-                from (select r.occurred_at, r.value from health_records r
-                      where r.person_id = p.id and r.kind = 'temperature'
-                        and r.occurred_at >= ${input.trendSince} and r.occurred_at <= ${input.now}
-                      order by r.occurred_at desc limit ${TREND_READINGS}) t), '[]'::json) as temperatures,
-      coalesce((select json_agg(k.category order by k.category) from key_persons k
-                where k.person_id = p.id and k.status = 'active'), '[]'::json) as key_persons,
-      coalesce((select json_agg(json_build_object('name', r.name, 'level', r.level)
-                  order by case r.level when 'high' then 0 when 'medium' then 1 else 2 end, r.name)
-                from risk_areas r
-                where p.arrival_date between ${input.arrivalSince}::date and ${input.today}::date
-                  and r.valid_from <= ${input.now} and (r.valid_to is null or r.valid_to > ${input.now})
-                  and ((char_length(r.name) >= 2 and strpos(coalesce(p.arrived_from, ''), r.name) > 0)
-                    or (r.region_code is not null and r.region_code <> '' and (
-                      p.arrived_from like r.region_code || '%'
-                      or (coalesce(trim(p.arrived_from), '') = '' and p.region_code like r.region_code || '%'))))),
-               '[]'::json) as risk_areas
+      coalesce(readings.temperatures, '[]'::json) as temperatures,
+      coalesce(key_categories.key_persons, '[]'::json) as key_persons,
+      coalesce(arrivals.risk_areas, '[]'::json) as risk_areas
     from persons p
+    join ids on ids.id = p.id
     left join person_health h on h.person_id = p.id
-    where p.id = any(${[...personIds]}::integer[])
+    left join key_categories on key_categories.person_id = p.id
+    left join readings on readings.person_id = p.id
+    left join arrivals on arrivals.person_id = p.id
     order by p.id`.execute(db);
   return result.rows.map((r) => ({
     person_id: Number(r.person_id),
