@@ -1,9 +1,9 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { AreaRow } from '../hierarchy/repository.js';
-import { inSubtrees } from '../auth/scope.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { maskName } from '../privacy/masking.js';
+import * as repo from './repository.js';
 
 /** Enterprises given a roster, and employees on each. */
 const ROSTERS = 6;
@@ -20,22 +20,8 @@ export async function seedDemoRosters(
   village: AreaRow,
   now: Date,
 ): Promise<{ rosters: number; employees: number }> {
-  const units = await trx
-    .selectFrom('units')
-    .select(['id', 'area_path'])
-    .where('category', '=', 'enterprise')
-    .where(inSubtrees([village.path], 'area_path'))
-    .orderBy('id')
-    .limit(ROSTERS)
-    .execute();
-  const persons = await trx
-    .selectFrom('persons')
-    .select(['name', 'document_hash', 'document_masked', 'secret'])
-    .where(inSubtrees([village.path], 'area_path'))
-    .where('document_type', '=', 'resident_id')
-    .orderBy('id')
-    .limit(units.length * EMPLOYEES * 7)
-    .execute();
+  const units = await repo.enterprisesOf(trx, village.path, ROSTERS);
+  const persons = await repo.residentsWithIds(trx, village.path, units.length * EMPLOYEES * 7);
   const rows = units.flatMap((unit, u) =>
     // Every seventh resident, a different stretch per enterprise: working-age and elderly alike.
     persons
@@ -60,6 +46,6 @@ export async function seedDemoRosters(
         };
       }),
   );
-  if (rows.length > 0) await trx.insertInto('roster_employees').values(rows).execute();
+  await repo.insertRosterEmployees(trx, rows);
   return { rosters: units.length, employees: rows.length };
 }

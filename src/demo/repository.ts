@@ -1,7 +1,7 @@
 import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
-import { prefixUpperBound } from '../auth/scope.js';
+import { inSubtrees, prefixUpperBound } from '../auth/scope.js';
 import type { Db } from '../auth/context.js';
-import type { DB } from '../db/schema.js';
+import type { DB, RosterEmployeesTable } from '../db/schema.js';
 
 // The demo seeder writes straight to the tables (one transaction, deterministic, set-based where
 // it can), so its statements live here rather than in the modules' repositories.
@@ -202,4 +202,35 @@ export async function unplacedEvents(trx: Trx, path: string) {
     .where('e.lng', 'is', null)
     .orderBy('e.id')
     .execute();
+}
+
+// ---- return-to-work rosters (clearance-seed.ts) ----
+
+/** The first live enterprises of the village, by id. */
+export async function enterprisesOf(db: Db, villagePath: string, limit: number) {
+  return db
+    .selectFrom('units')
+    .select(['id', 'area_path'])
+    .where('category', '=', 'enterprise')
+    .where('retired_at', 'is', null)
+    .where(inSubtrees([villagePath], 'area_path'))
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** The village's residents with a resident ID, by id: their name, hash, masked number and sealed record. */
+export async function residentsWithIds(db: Db, villagePath: string, limit: number) {
+  return db
+    .selectFrom('persons')
+    .select(['name', 'document_hash', 'document_masked', 'secret'])
+    .where(inSubtrees([villagePath], 'area_path'))
+    .where('document_type', '=', 'resident_id')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+export async function insertRosterEmployees(db: Db, rows: Insertable<RosterEmployeesTable>[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('roster_employees').values(rows).execute();
 }
