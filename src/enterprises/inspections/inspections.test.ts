@@ -57,12 +57,31 @@ describeEachDatabase('enterprise inspections', (database) => {
   const answersAll = (result: 'pass' | 'fail' | 'na', keys: readonly string[] = DEFAULT_CHECKLIST) =>
     keys.map((key) => ({ key, result }));
 
-  async function unit(area: AreaRow, name: string, category: 'enterprise' | 'shop' = 'enterprise') {
+  /** An enterprise back at work (its filing approved) unless `resumed` is false. */
+  async function unit(
+    area: AreaRow,
+    name: string,
+    category: 'enterprise' | 'shop' = 'enterprise',
+    resumed = true,
+  ) {
     const row = await db
       .insertInto('units')
       .values({ area_id: area.id, area_path: area.path, name, category, created_at: NOW, updated_at: NOW })
       .returning('id')
       .executeTakeFirstOrThrow();
+    if (resumed)
+      await db
+        .insertInto('enterprise_filings')
+        .values({
+          unit_id: row.id,
+          area_id: area.id,
+          area_path: area.path,
+          state: 'approved',
+          created_by: 'test',
+          created_at: NOW,
+          updated_at: NOW,
+        })
+        .execute();
     return row.id;
   }
   const notificationsOf = (userId: number, kind: string) =>
@@ -328,6 +347,53 @@ describeEachDatabase('enterprise inspections', (database) => {
     });
   });
 
+  it('moves the enterprise’s submitted filing to inspected, and refuses another enterprise’s filing', async () => {
+    const firm = await unit(tree.cellA, '甲四待检查厂', 'enterprise', false);
+    const { id: filingId } = await db
+      .insertInto('enterprise_filings')
+      .values({
+        unit_id: firm,
+        area_id: tree.cellA.id,
+        area_path: tree.cellA.path,
+        state: 'submitted',
+        submitted_at: NOW,
+        created_by: 'test',
+        created_at: NOW,
+        updated_at: NOW,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const foreign = await post(workerA, '/api/enterprise-inspections', {
+      unitId: firmA2,
+      filingId,
+      answers: answersAll('pass'),
+    });
+    expect(foreign.statusCode).toBe(400);
+    expect(foreign.json().error.details[0].field).toBe('body.filingId');
+
+    const inspected = await post(workerA, '/api/enterprise-inspections', {
+      unitId: firm,
+      answers: answersAll('pass'),
+    });
+    expect(inspected.statusCode, inspected.body).toBe(201);
+    const after = await db
+      .selectFrom('enterprise_filings')
+      .select(['state', 'inspection_id', 'inspection_passed'])
+      .where('id', '=', filingId)
+      .executeTakeFirstOrThrow();
+    expect(after).toEqual({
+      state: 'inspected',
+      inspection_id: inspected.json().id,
+      inspection_passed: true,
+    });
+    const steps = await db
+      .selectFrom('enterprise_filing_steps')
+      .select(['action', 'to_state'])
+      .where('filing_id', '=', filingId)
+      .execute();
+    expect(steps).toEqual([{ action: 'inspect', to_state: 'inspected' }]);
+  });
+
   it('runs a round: progress per grid, the uninspected list, scoped; an overdue round goes to the street', async () => {
     const bad = await post(villageStaff, '/api/enterprise-inspections/rounds', {
       areaId: tree.village.id,
@@ -337,6 +403,7 @@ describeEachDatabase('enterprise inspections', (database) => {
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('INSPECTION_ROUND_WINDOW_INVALID');
+    // A grid worker may run a round over their own grid, not over the village above it.
     expect(
       (
         await post(workerA, '/api/enterprise-inspections/rounds', {
@@ -346,7 +413,9 @@ describeEachDatabase('enterprise inspections', (database) => {
           endsOn: '2026-11-05',
         })
       ).statusCode,
-    ).toBe(403);
+    ).toBe(404);
+    // An enterprise whose filing is not approved is not back at work: no round waits for it.
+    await unit(tree.microA, '甲三未复工厂', 'enterprise', false);
     const created = await post(villageStaff, '/api/enterprise-inspections/rounds', {
       areaId: tree.village.id,
       name: '复工企业第一轮检查',
@@ -355,7 +424,7 @@ describeEachDatabase('enterprise inspections', (database) => {
     });
     expect(created.statusCode, created.body).toBe(201);
     const round = created.json();
-    // Firm A1 was inspected twice within the window; A2 and B1 not at all; the shop does not count.
+    // Firm A1 was inspected twice within the window; A2 and B1 not at all; the shop and 甲三 do not count.
     expect(round).toMatchObject({ phase: 'running', total: 3, inspected: 1 });
 
     const progress = (

@@ -1,3 +1,4 @@
+import { resumedUnitIdsQuery } from '../filings/repository.js';
 import { type Insertable, type Selectable, sql } from 'kysely';
 import type { Db } from '../../auth/context.js';
 import { ancestorOrSelfPaths, inScope, inSubtrees, type Viewer } from '../../auth/scope.js';
@@ -18,14 +19,14 @@ export type PhotoMetadataRow = Omit<Selectable<EnterpriseInspectionPhotosTable>,
 
 /**
  * THE definition of "a resumed enterprise" (复工企业): the enterprises a round must inspect and the
- * figures count. Here: units of category 'enterprise' in the subtree that are not retired. When the
- * return-to-work filings land this becomes "units with an approved filing" — in this one place.
+ * figures count — live enterprises of the subtree whose return-to-work filing is approved.
  */
 export function resumedEnterprisesQuery(db: Db, subtreePath: string) {
   return db
     .selectFrom('units as u')
     .where('u.category', '=', 'enterprise')
     .where('u.retired_at', 'is', null)
+    .where('u.id', 'in', resumedUnitIdsQuery(db))
     .where(inSubtrees([subtreePath], 'u.area_path'));
 }
 
@@ -619,6 +620,7 @@ export async function inspectionFiguresByArea(
     select ${child} as child, count(distinct x.id) as n
     from inspection_rounds r
     join units x on x.category = 'enterprise' and x.retired_at is null and starts_with(x.area_path, r.area_path)
+      and x.id in (${resumedUnitIdsQuery(db)})
     where r.status = 'open' and (${within})
       and ${phase === 'due' ? sql`r.starts_at <= ${window.now} and r.ends_at > ${window.now}` : sql`r.ends_at <= ${window.now}`}
       and not exists (select 1 from enterprise_inspections i where i.unit_id = x.id

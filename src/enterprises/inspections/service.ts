@@ -1,3 +1,5 @@
+import * as filings from '../filings/service.js';
+import { findFilingByUnit } from '../filings/repository.js';
 import { recordAudit } from '../../audit/repository.js';
 import type { Actor, Db } from '../../auth/context.js';
 import { can, scopePaths, viewerName } from '../../auth/scope.js';
@@ -211,11 +213,15 @@ export async function recordInspection(
     ]);
   const passed = answers.every((a) => a.result !== 'fail');
   const findings = body.findings?.trim() || null;
+  // The filing this inspection decides: the one named, which must be this enterprise's; else the
+  // enterprise's filing awaiting inspection, if any (a worker on site inspects the enterprise, and
+  // its submitted filing moves on with it). A routine inspection of a resumed firm names none.
+  const filing = await filingToInspect(db, unit.id, body.filingId ?? null);
   const row = await repo.insertInspection(db, {
     unit_id: unit.id,
     area_id: unit.area_id,
     area_path: unit.area_path,
-    filing_id: body.filingId ?? null,
+    filing_id: filing?.id ?? null,
     round_id: roundId,
     template_id: template?.id ?? null,
     items: JSON.stringify(items),
@@ -263,6 +269,7 @@ export async function recordInspection(
       })),
     );
   }
+  if (filing) await filings.recordInspection(db, actor, filing.id, { inspectionId: row.id, passed });
   await recordAudit(db, actor, {
     action: 'inspection.record',
     entityType: 'enterprise_inspection',
@@ -279,6 +286,18 @@ export async function recordInspection(
     outcome: { inspectionId: row.id, unitId: unit.id, filingId: row.filing_id, passed },
     view: presentInspection({ ...row, unit_name: unit.name }, [], opened, toClose),
   };
+}
+
+async function filingToInspect(db: Db, unitId: number, filingId: number | null) {
+  const filing = await findFilingByUnit(db, unitId);
+  if (filingId !== null) {
+    if (!filing || filing.id !== filingId)
+      throw invalid('INSPECTION_ANSWERS_INVALID', 'filingId is not this enterprise’s filing', [
+        { field: 'body.filingId', code: 'invalid', message: 'is not this enterprise’s filing' },
+      ]);
+    return filing;
+  }
+  return filing?.state === 'submitted' ? filing : null;
 }
 
 /** Every item answered once, nothing else: the answers in the checklist's order. */
