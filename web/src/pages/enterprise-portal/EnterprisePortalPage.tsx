@@ -200,7 +200,7 @@ function FilingSection({
           initialValues={filing ? formValues(filing) : {}}
         >
           <Form.Item name="plannedOn" label={t('filings.field.plannedOn')}>
-            <DatePicker style={{ width: '100%' }} inputReadOnly data-testid="filing-planned-on" />
+            <DatePicker style={{ width: '100%' }} data-testid="filing-planned-on" />
           </Form.Item>
           <Form.Item name="headcount" label={t('filings.field.headcount')}>
             <InputNumber
