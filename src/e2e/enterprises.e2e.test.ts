@@ -38,6 +38,10 @@ describe.skipIf(!chromiumPath)('return-to-work filings in a browser', SCENARIO, 
     const enterprise = (list.json() as { items: Array<{ unitId: number; name: string }> }).items[0]!;
     const codes = await worker('POST', `/api/units/${enterprise.unitId}/enterprise-codes`);
     expect(codes.statusCode, codes.body).toBeLessThan(300);
+    // The commitment is signed in the legal person's name as the register holds it.
+    const detail = await worker('GET', `/api/enterprises/${enterprise.unitId}`);
+    const legalPerson =
+      (detail.json() as { enterprise: { legalPerson: string | null } }).enterprise.legalPerson ?? '张建国';
     const token = (codes.json() as { enterprise: { scanUrl: string } }).enterprise.scanUrl.split('/').pop()!;
 
     await stage.withPage('enterprise-portal', PHONE, async (page) => {
@@ -71,9 +75,13 @@ describe.skipIf(!chromiumPath)('return-to-work filings in a browser', SCENARIO, 
         .setInputFiles({ name: 'licence.pdf', mimeType: 'application/pdf', buffer: PDF });
       await expectText(page.getByTestId('filing-documents'), '营业执照');
 
-      await page.getByTestId('filing-signer').fill('张建国');
+      // Another name than the registered legal person's is refused, and the page says why.
+      await page.getByTestId('filing-signer').fill('冒名者');
       await page.getByTestId('filing-sign').click();
-      await expectText(page.getByTestId('filing-signed'), '张建国');
+      await expectText(page.locator('.ant-message'), '签名须与登记的法定代表人姓名一致');
+      await page.getByTestId('filing-signer').fill(legalPerson);
+      await page.getByTestId('filing-sign').click();
+      await expectText(page.getByTestId('filing-signed'), legalPerson);
       await page.screenshot({ path: path.join(RESULTS_DIR, 'enterprise-portal-filing.png'), fullPage: true });
 
       await page.getByTestId('filing-submit').click();
@@ -114,6 +122,7 @@ describe.skipIf(!chromiumPath)('return-to-work filings in a browser', SCENARIO, 
       await page.getByTestId('filing-inspect').click();
       const form = page.getByTestId('inspection-form');
       const items = form.getByTestId('inspection-item');
+      await items.first().waitFor();
       const count = await items.count();
       expect(count).toBeGreaterThan(0);
       for (let i = 0; i < count; i++) await items.nth(i).getByText('合格', { exact: true }).click();

@@ -211,7 +211,7 @@ function FilingSection({
               data-testid="filing-headcount"
             />
           </Form.Item>
-          <Typography.Text strong>{t('filings.supplies')}</Typography.Text>
+          <Typography.Paragraph strong>{t('filings.supplies')}</Typography.Paragraph>
           {SUPPLY_KINDS.map((kind) => (
             <Space key={kind} align="end" wrap className="filing-supply">
               <Form.Item name={['supplies', kind, 'stock']} label={t(`filings.supply.${kind}`)}>
