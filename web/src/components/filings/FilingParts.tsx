@@ -1,6 +1,7 @@
 import { Descriptions, Tag, Timeline } from 'antd';
 import type { FilingState, FilingStep, FilingSupplies } from '../../api/model';
 import { useI18n } from '../../i18n/context';
+import { actorLabel } from '../../i18n/labels';
 
 const STATE_COLOUR: Record<FilingState, string> = {
   draft: 'default',
@@ -59,7 +60,7 @@ export function StepsTimeline({ steps }: { steps: Step[] }) {
           <>
             <div>
               {label(step)} · {i18n.formatDateTime(step.at)}
-              {step.actorName ? ` · ${step.actorName}` : ''}
+              {step.actorName ? ` · ${actorLabel(i18n, step.actorName)}` : ''}
             </div>
             {step.reason && <div className="muted">{step.reason}</div>}
           </>
