@@ -142,6 +142,12 @@ describe.skipIf(!chromiumPath)('return-to-work filings in a browser', SCENARIO, 
       await page.getByTestId('filing-suspend').waitFor();
       expect(await page.getByTestId('filing-approve').count()).toBe(0);
       await detail.getByTestId('clearance-pending').first().waitFor();
+      // Staff issue the enterprise's codes: both links with their QR codes.
+      await page.getByTestId('codes-issue').click();
+      await page.getByTestId('qr-enterprise').waitFor();
+      await page.getByTestId('qr-employee').waitFor();
+      await expectText(page.getByTestId('code-enterprise'), '/c/');
+      await expectText(page.getByTestId('code-employee'), '/j/');
       await page.screenshot({ path: path.join(RESULTS_DIR, 'enterprise-staff-detail.png'), fullPage: true });
     });
   });

@@ -13,7 +13,8 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { useState } from 'react';
+import QRCode from 'qrcode';
+import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, call } from '../../api/client';
 import { useResource } from '../../api/hooks';
@@ -235,7 +236,20 @@ function FilingCard({
   );
 }
 
-/** Issue the enterprise's codes and show both links (there is no QR renderer in the web app yet). */
+/** A link as a QR code image, drawn in the browser (the page is lazy, so the encoder loads only here). */
+function QrImage({ url, testId }: { url: string; testId: string }) {
+  const [src, setSrc] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    void QRCode.toDataURL(url, { margin: 1, width: 160 }).then((data) => live && setSrc(data));
+    return () => {
+      live = false;
+    };
+  }, [url]);
+  return src ? <img src={src} alt={url} width={160} height={160} data-testid={testId} /> : null;
+}
+
+/** Issue the enterprise's codes and show both links with their QR codes. */
 function CodesCard({ unitId }: { unitId: number }) {
   const i18n = useI18n();
   const { t } = i18n;
@@ -266,6 +280,7 @@ function CodesCard({ unitId }: { unitId: number }) {
           {(['enterprise', 'employee'] as const).map((kind) => (
             <Descriptions.Item key={kind} label={t(`filings.codes.${kind}`)}>
               <Space wrap>
+                {codes[kind].scanUrl && <QrImage url={codes[kind].scanUrl ?? ''} testId={`qr-${kind}`} />}
                 <Typography.Text code data-testid={`code-${kind}`}>
                   {codes[kind].scanUrl ?? codes[kind].label}
                 </Typography.Text>
