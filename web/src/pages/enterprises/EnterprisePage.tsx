@@ -276,7 +276,7 @@ function CodesCard({ unitId }: { unitId: number }) {
   return (
     <Card size="small" title={t('filings.codes.title')} data-testid="codes-card">
       {codes ? (
-        <Descriptions size="small" column={1} bordered>
+        <Descriptions size="small" column={1} bordered layout="vertical">
           {(['enterprise', 'employee'] as const).map((kind) => (
             <Descriptions.Item key={kind} label={t(`filings.codes.${kind}`)}>
               <Space wrap>
