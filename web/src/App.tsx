@@ -133,6 +133,15 @@ const PassVerifyPage = lazy(() =>
 );
 // What a QR code opens: no sign-in, none of the app's shell. The door code's page (/h/<token>) is not
 // here: the server answers it with its own light entry (web/door.html).
+const EnterprisePortalPage = lazy(() =>
+  import('./pages/enterprise-portal/EnterprisePortalPage').then((m) => ({ default: m.EnterprisePortalPage })),
+);
+const EnterprisesPage = lazy(() =>
+  import('./pages/enterprises/EnterprisesPage').then((m) => ({ default: m.EnterprisesPage })),
+);
+const EnterprisePage = lazy(() =>
+  import('./pages/enterprises/EnterprisePage').then((m) => ({ default: m.EnterprisePage })),
+);
 const EmployeeApplyPage = lazy(() =>
   import('./pages/public/EmployeeApplyPage').then((m) => ({ default: m.EmployeeApplyPage })),
 );
@@ -163,6 +172,7 @@ function AppRoutes() {
   return (
     <Routes>
       <Route path="/r/:token" element={lazyPage(<SelfReportPage />)} />
+      <Route path="/c/:token" element={lazyPage(<EnterprisePortalPage />)} />
       <Route path="/j/:token" element={lazyPage(<EmployeeApplyPage />)} />
       <Route path="/p/:token" element={lazyPage(<PlaceScanPage />)} />
       <Route path="/report/:communityCode" element={lazyPage(<ReportPage />)} />
@@ -225,6 +235,14 @@ function AppRoutes() {
             <Route
               path="rounds/:id"
               element={<RequireRight right="health.read">{lazyPage(<RoundPage />)}</RequireRight>}
+            />
+            <Route
+              path="enterprises"
+              element={<RequireRight right="enterprise.read">{lazyPage(<EnterprisesPage />)}</RequireRight>}
+            />
+            <Route
+              path="enterprises/:unitId"
+              element={<RequireRight right="enterprise.read">{lazyPage(<EnterprisePage />)}</RequireRight>}
             />
             <Route
               path="enterprise-inspections/mine"

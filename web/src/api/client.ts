@@ -5,6 +5,7 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { FieldProblem } from '../../../src/i18n/problem-codes';
 import type {
+  PublicFiling,
   RosterUploadView,
   AreaView,
   FeedBatchView,
@@ -343,6 +344,25 @@ export const api = Object.assign(typed, {
         `/public/enterprises/${encodeURIComponent(token)}/roster/uploads/${uploadId}/rejects.xlsx`,
         `roster-rejects-${uploadId}.xlsx`,
       ),
+  },
+
+  filings: {
+    /** Attach a document (PDF or image) to the enterprise's own filing through its code; answers the filing. */
+    uploadDocument: (token: string, title: string, file: File) => {
+      const form = new FormData();
+      // The title before the file: the server reads the multipart stream in order.
+      form.append('title', title);
+      form.append('file', file);
+      return upload<PublicFiling>(`/public/enterprises/${encodeURIComponent(token)}/filing/documents`, form);
+    },
+    publicDocument: (token: string, documentId: number, title: string) =>
+      download(`/public/enterprises/${encodeURIComponent(token)}/filing/documents/${documentId}`, title),
+    publicCommitment: (token: string) =>
+      download(`/public/enterprises/${encodeURIComponent(token)}/filing/commitment.pdf`, 'commitment.pdf'),
+    document: (filingId: number, documentId: number, title: string) =>
+      download(`/filings/${filingId}/documents/${documentId}`, title),
+    commitment: (filingId: number) =>
+      download(`/filings/${filingId}/commitment.pdf`, `commitment-${filingId}.pdf`),
   },
 
   health: {

@@ -56,6 +56,7 @@ const SECTIONS: Array<[string, string]> = [
   ['/enterprise-inspections/mine', '/enterprise-inspections/mine'],
   ['/enterprise-inspections/new', '/enterprise-inspections/mine'],
   ['/enterprise-inspections', '/enterprise-inspections'],
+  ['/enterprises', '/enterprises'],
   ['/sweeps/mine', '/sweeps/mine'],
   ['/sweeps', '/sweeps'],
   ['/key-persons', '/key-persons'],
@@ -160,6 +161,7 @@ export function NavMenu({ onNavigate }: { onNavigate?: () => void }) {
       icon: <FlagOutlined />,
       label: t('checkpointBoard.nav'),
     },
+    can('enterprise.read') && { key: '/enterprises', icon: <ShopOutlined />, label: t('filings.nav') },
     can('enterprise.inspect') && {
       key: '/enterprise-inspections/mine',
       icon: <FileDoneOutlined />,

@@ -5,6 +5,7 @@ import { doorEn } from './door.en';
 import { eventsEn } from './events.en';
 import { gateEn } from './gate.en';
 import { clearanceEn } from './clearance.en';
+import { filingsEn } from './filings.en';
 import { healthDeskEn } from './health-desk.en';
 import { healthEn } from './health.en';
 import { mapEn } from './map.en';
@@ -27,6 +28,7 @@ export const en: Messages = {
   ...gateEn,
   ...healthDeskEn,
   ...clearanceEn,
+  ...filingsEn,
   ...healthEn,
   ...mapEn,
   ...offlineEn,

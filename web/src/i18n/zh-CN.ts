@@ -3,6 +3,7 @@ import { certificatesZhCN } from './certificates.zh-CN';
 import { checkinsZhCN } from './checkins.zh-CN';
 import { checkpointBoardZhCN } from './checkpoint-board.zh-CN';
 import { clearanceZhCN } from './clearance.zh-CN';
+import { filingsZhCN } from './filings.zh-CN';
 import { doorZhCN } from './door.zh-CN';
 import { eventsZhCN } from './events.zh-CN';
 import { gateZhCN } from './gate.zh-CN';
@@ -26,6 +27,7 @@ export const zhCN = {
   ...gateZhCN,
   ...healthDeskZhCN,
   ...clearanceZhCN,
+  ...filingsZhCN,
   ...healthZhCN,
   ...mapZhCN,
   ...offlineZhCN,

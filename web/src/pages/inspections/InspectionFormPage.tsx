@@ -34,6 +34,8 @@ function InspectionForm({ unitId, checklist }: { unitId: number; checklist: Chec
   const navigate = useNavigate();
   const [search] = useSearchParams();
   const roundId = Number(search.get('round')) || null;
+  // Opened from a submitted filing (staff detail's 检查): the inspection moves that filing on.
+  const filingId = Number(search.get('filingId')) || undefined;
   const [form] = Form.useForm<Values>();
   const [photos, setPhotos] = useState<File[]>([]);
   const [position, setPosition] = useState<{ lng: number; lat: number } | null>(null);
@@ -82,6 +84,7 @@ function InspectionForm({ unitId, checklist }: { unitId: number; checklist: Chec
             unitId,
             templateId: checklist.templateId,
             roundId,
+            ...(filingId ? { filingId } : {}),
             answers: checklist.items.map((item) => ({
               key: item.key,
               result: values.answers[item.key]?.result ?? 'pass',
