@@ -250,7 +250,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(tokenRoutes);
   await app.register(roundRoutes).register(keyPersonRoutes).register(sweepRoutes);
   await app.register(leadVerificationPlugin, {
-    reportSheets: [vaccinationReportSheet, checkinReportSheet, checkpointReportSheet, sweepReportSheet, enterpriseReportSheet],
+    reportSheets: [
+      vaccinationReportSheet,
+      checkinReportSheet,
+      checkpointReportSheet,
+      sweepReportSheet,
+      enterpriseReportSheet,
+    ],
   });
   await app.register(dashboardRoutes);
   await app.register(open311Routes, { prefix: '/open311/v2' });
