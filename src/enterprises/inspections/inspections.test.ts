@@ -347,53 +347,6 @@ describeEachDatabase('enterprise inspections', (database) => {
     });
   });
 
-  it('moves the enterprise’s submitted filing to inspected, and refuses another enterprise’s filing', async () => {
-    const firm = await unit(tree.cellA, '甲四待检查厂', 'enterprise', false);
-    const { id: filingId } = await db
-      .insertInto('enterprise_filings')
-      .values({
-        unit_id: firm,
-        area_id: tree.cellA.id,
-        area_path: tree.cellA.path,
-        state: 'submitted',
-        submitted_at: NOW,
-        created_by: 'test',
-        created_at: NOW,
-        updated_at: NOW,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const foreign = await post(workerA, '/api/enterprise-inspections', {
-      unitId: firmA2,
-      filingId,
-      answers: answersAll('pass'),
-    });
-    expect(foreign.statusCode).toBe(400);
-    expect(foreign.json().error.details[0].field).toBe('body.filingId');
-
-    const inspected = await post(workerA, '/api/enterprise-inspections', {
-      unitId: firm,
-      answers: answersAll('pass'),
-    });
-    expect(inspected.statusCode, inspected.body).toBe(201);
-    const after = await db
-      .selectFrom('enterprise_filings')
-      .select(['state', 'inspection_id', 'inspection_passed'])
-      .where('id', '=', filingId)
-      .executeTakeFirstOrThrow();
-    expect(after).toEqual({
-      state: 'inspected',
-      inspection_id: inspected.json().id,
-      inspection_passed: true,
-    });
-    const steps = await db
-      .selectFrom('enterprise_filing_steps')
-      .select(['action', 'to_state'])
-      .where('filing_id', '=', filingId)
-      .execute();
-    expect(steps).toEqual([{ action: 'inspect', to_state: 'inspected' }]);
-  });
-
   it('runs a round: progress per grid, the uninspected list, scoped; an overdue round goes to the street', async () => {
     const bad = await post(villageStaff, '/api/enterprise-inspections/rounds', {
       areaId: tree.village.id,
@@ -471,5 +424,60 @@ describeEachDatabase('enterprise inspections', (database) => {
     ]);
     const closed = await post(villageStaff, `/api/enterprise-inspections/rounds/${round.id}/close`, {});
     expect(closed.json()).toMatchObject({ status: 'closed', phase: 'closed' });
+  });
+
+  it('moves the enterprise’s submitted filing to inspected, and refuses another enterprise’s filing', async () => {
+    const firm = await unit(tree.cellA, '甲四待检查厂', 'enterprise', false);
+    const { id: filingId } = await db
+      .insertInto('enterprise_filings')
+      .values({
+        unit_id: firm,
+        area_id: tree.cellA.id,
+        area_path: tree.cellA.path,
+        state: 'submitted',
+        submitted_at: NOW,
+        created_by: 'test',
+        created_at: NOW,
+        updated_at: NOW,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    // Every item of the checklist in force here (the district's, set by an earlier test) passes.
+    const passAll = async (unitId: number) => {
+      const checklist = (await get(workerA, `/api/enterprise-inspections/checklist?unitId=${unitId}`)).json();
+      return {
+        templateId: checklist.templateId,
+        answers: checklist.items.map((item: { key: string }) => ({ key: item.key, result: 'pass' })),
+      };
+    };
+    const foreign = await post(workerA, '/api/enterprise-inspections', {
+      unitId: firmA2,
+      filingId,
+      ...(await passAll(firmA2)),
+    });
+    expect(foreign.statusCode).toBe(400);
+    expect(foreign.json().error.details[0].field).toBe('body.filingId');
+
+    const inspected = await post(workerA, '/api/enterprise-inspections', {
+      unitId: firm,
+      ...(await passAll(firm)),
+    });
+    expect(inspected.statusCode, inspected.body).toBe(201);
+    const after = await db
+      .selectFrom('enterprise_filings')
+      .select(['state', 'inspection_id', 'inspection_passed'])
+      .where('id', '=', filingId)
+      .executeTakeFirstOrThrow();
+    expect(after).toEqual({
+      state: 'inspected',
+      inspection_id: inspected.json().id,
+      inspection_passed: true,
+    });
+    const steps = await db
+      .selectFrom('enterprise_filing_steps')
+      .select(['action', 'to_state'])
+      .where('filing_id', '=', filingId)
+      .execute();
+    expect(steps).toEqual([{ action: 'inspect', to_state: 'inspected' }]);
   });
 });
