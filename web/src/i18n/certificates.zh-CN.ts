@@ -28,7 +28,7 @@ export const certificatesZhCN = {
   'certificates.state.valid': '有效',
   'certificates.state.expired': '已过期',
   'certificates.state.revoked': '已作废',
-  'certificates.pdf': '下载 PDF',
+  'certificates.pdf': '下载证明',
   'certificates.revoke': '作废',
   'certificates.revokeTitle': '作废证明 {number}',
   'certificates.revokeReason': '作废原因',

@@ -18,7 +18,7 @@ export const filingsZhCN = {
   'filings.documents.delete': '删除',
   'filings.documents.deleteConfirm': '删除这份材料？',
   'filings.documents.empty': '还没有材料',
-  'filings.documents.hint': 'PDF 或图片（JPG/PNG/WebP）',
+  'filings.documents.hint': '扫描件或照片，每个不超过 5 MB',
   'filings.documents.title': '材料名称',
   'filings.documents.titleRequired': '请先填写材料名称',
   'filings.documents.upload': '上传材料',

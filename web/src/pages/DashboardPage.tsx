@@ -156,6 +156,11 @@ function DashboardScreen({ node }: { node: number | undefined }) {
           >
             <CategoryBars data={shown} />
           </Panel>
+          {withEnterprises && enterprises.data && (
+            <Panel title={t('dashboard.panel.enterprises')} className="panel-enterprises">
+              <EnterprisesPanel board={enterprises.data} />
+            </Panel>
+          )}
           <Panel title={t('dashboard.panel.testsTrend')} className="panel-trend">
             <TestsTrend data={shown} />
           </Panel>
@@ -187,11 +192,6 @@ function DashboardScreen({ node }: { node: number | undefined }) {
               testId="dashboard-events-panel"
             >
               <EventsPanel figures={shown.figures.events} />
-            </Panel>
-          )}
-          {shown.figures.events && withEnterprises && enterprises.data && (
-            <Panel title={t('dashboard.panel.enterprises')} className="panel-enterprises">
-              <EnterprisesPanel board={enterprises.data} />
             </Panel>
           )}
           <Panel title={t('dashboard.panel.feed')} className="panel-feed" testId="dashboard-feed">
