@@ -104,6 +104,10 @@ describe.skipIf(!chromiumPath)('vehicle checks at a checkpoint and the device re
       await form.getByLabel('名称').fill('东入口车牌机');
       await form.getByLabel('所属区域').fill('星火');
       await page.locator('.ant-select-item-option').first().click();
+      // The area's list closes with an animation; a click before it is gone lands on its options.
+      await page
+        .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)')
+        .waitFor({ state: 'hidden' });
       await form.getByLabel('所在卡口').click();
       await page.locator('.ant-select-item-option', { hasText: '星火村东入口' }).click();
       await form.getByRole('button', { name: /保\s*存/ }).click();
