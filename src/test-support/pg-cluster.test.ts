@@ -1,5 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { installationKeys, startAppNode } from './app-node.js';
 import { canStartCluster, startThrowawayCluster, type ThrowawayCluster } from './pg-cluster.js';
 
 async function query<T>(url: string, text: string): Promise<T[]> {
@@ -40,3 +44,24 @@ describe.runIf(canStartCluster() && process.env.TEST_DATABASE_URL)('throw-away P
     expect(await query<{ r: boolean }>(replicaUrl, 'select pg_is_in_recovery() as r')).toEqual([{ r: true }]);
   }, 120_000);
 });
+
+describe.runIf(canStartCluster() && process.env.TEST_DATABASE_URL)(
+  'an app node on a throw-away cluster',
+  () => {
+    it('serves /api/health and stops on SIGTERM', async () => {
+      const cluster = await startThrowawayCluster();
+      const dataDir = await mkdtemp(join(tmpdir(), 'gg-node-'));
+      try {
+        const databaseUrl = await cluster.createDatabase('gridguard');
+        const node = await startAppNode({ databaseUrl, dataDir, env: installationKeys() });
+        const health = (await (await fetch(`${node.url}/api/health`)).json()) as { database?: string };
+        expect(health.database).toBe('postgres');
+        await node.stop();
+        expect(node.process.exitCode).toBe(0);
+      } finally {
+        await cluster.destroy();
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    }, 120_000);
+  },
+);
