@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -164,8 +163,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(cookie);
   // Before every route: the compression hook attaches to the routes declared after it.
   await registerCompression(app);
-  // preHandler: the sign-in limit is keyed on the parsed body's username as well as the client address.
-  await app.register(rateLimit, { global: false, hook: 'preHandler' });
+  // Public endpoints count their limits in the database (household-codes/public-limits.ts), sign-in
+  // its budgets and lock-outs (auth/lockout.ts): every app node counts on the same counters.
   await app.register(multipart, { limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 20 } });
   await app.register(swagger, {
     openapi: {

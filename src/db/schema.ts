@@ -386,6 +386,10 @@ export interface FeedBatchesTable {
   /** The app process running an uploaded file (staging.ts PROCESS_OWNER). */
   owner: string | null;
   heartbeat_at: NullableTimestamp;
+  /** A pushed batch's lease: the node processing it renews it; run out, any node may claim the batch. */
+  locked_until: NullableTimestamp;
+  /** Claims so far: the number of the claim that may finish the batch. */
+  attempts: Generated<number>;
 }
 
 export interface FeedBatchPayloadsTable {
@@ -1235,6 +1239,13 @@ export interface NotificationPreferencesTable {
 }
 
 /** Document lookups a caller made in one window (POST /api/persons/lookup, full-number search). */
+/** Requests to public endpoints per limit key, in a window from the key's first hit (public-limits.ts). */
+export interface PublicLimitHitsTable {
+  limit_key: string;
+  window_start: Timestamp;
+  hits: number;
+}
+
 export interface LookupBudgetsTable {
   caller: string;
   window_seconds: number;
@@ -1449,6 +1460,7 @@ export interface DB {
   houses: HousesTable;
   persons: PersonsTable;
   lookup_budgets: LookupBudgetsTable;
+  public_limit_hits: PublicLimitHitsTable;
   person_history: PersonHistoryTable;
   units: UnitsTable;
   tenancies: TenanciesTable;

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../core/errors.js';
+import { countPublicHits } from './repository.js';
 
 export interface LimitRule {
   /** Requests per minute. */
@@ -28,15 +29,19 @@ export const PLACE_SCAN_LIMITS: readonly LimitRule[] = [
 /** A public page read: per client. */
 export const PAGE_LIMITS: readonly LimitRule[] = [{ max: 60, key: clientKey }];
 
+/** Every public limit counts requests per minute, from a key's first request. */
+export const PUBLIC_LIMIT_WINDOW_MS = 60_000;
+
 /** One hook per app and name, so routes of several modules that name the same limit share its counters. */
 const hooks = new WeakMap<object, Map<string, { rules: readonly LimitRule[]; hook: PublicLimitHook }>>();
 type PublicLimitHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
 /**
  * An onRequest hook applying several limits at once (per code and per client), before the body
- * is read or validated. @fastify/rate-limit's own route hook runs only one limiter per request,
- * so this composes its `createRateLimit` counters. Asking again for a name answers the same hook
- * (the same counters), whichever plugin asks; a name asked with other rules is a programming error.
+ * is read or validated. The counters live in the database (public_limit_hits), one upsert per
+ * request for all its rules, so every app node of an installation counts on the same ones.
+ * Asking again for a name answers the same hook (the same counters), whichever plugin asks; a name
+ * asked with other rules is a programming error.
  */
 export function publicLimits(
   app: FastifyInstance,
@@ -51,20 +56,26 @@ export function publicLimits(
     if (known.rules !== rules) throw new Error(`Public limit ${name} is defined twice with different rules`);
     return known.hook;
   }
-  const limiters = rules.map((rule) =>
-    app.createRateLimit({ max: rule.max, timeWindow: 60_000, keyGenerator: (r) => `${name}:${rule.key(r)}` }),
-  );
   const hook: PublicLimitHook = async (request, reply) => {
-    for (const limiter of limiters) {
-      const result = await limiter(request);
-      if (!result.isAllowed && result.isExceeded) {
-        reply.header('retry-after', String(result.ttlInSeconds));
-        throw new AppError(
-          'RATE_LIMITED',
-          429,
-          `Too many requests; try again in ${result.ttlInSeconds} seconds (请稍后再试)`,
-        );
-      }
+    // The rule's position keeps two rules of one limit on two counters even when their keys agree.
+    const keys = rules.map((rule, index) => `${name}:${index}:${rule.key(request)}`);
+    const now = app.clock();
+    const counted = new Map(
+      (await countPublicHits(app.db, keys, now, PUBLIC_LIMIT_WINDOW_MS)).map((row) => [row.limit_key, row]),
+    );
+    for (const [index, rule] of rules.entries()) {
+      const counter = counted.get(keys[index]!);
+      if (!counter || counter.hits <= rule.max) continue;
+      const seconds = Math.max(
+        1,
+        Math.ceil((counter.window_start.getTime() + PUBLIC_LIMIT_WINDOW_MS - now.getTime()) / 1000),
+      );
+      reply.header('retry-after', String(seconds));
+      throw new AppError(
+        'RATE_LIMITED',
+        429,
+        `Too many requests; try again in ${seconds} seconds (请稍后再试)`,
+      );
     }
   };
   named.set(name, { rules, hook });

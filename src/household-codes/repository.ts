@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import { type Insertable, type Selectable, sql } from 'kysely';
 import type { Right } from '../auth/rights.js';
 import { inScope, inSubtrees, type Viewer } from '../auth/scope.js';
 import type { Db } from '../auth/context.js';
@@ -313,4 +313,36 @@ export async function findActiveCommunity(db: Db, areaId: number) {
     .where('id', '=', areaId)
     .where('retired_at', 'is', null)
     .executeTakeFirst();
+}
+
+// ---- public limits (public-limits.ts): one counter per limit key, shared by every app node ----
+
+/**
+ * Counts one request on each key in one statement. A key's window starts at its first hit; a hit
+ * after the window ended starts a new one. Answers each key's hits and window start.
+ */
+export async function countPublicHits(
+  db: Db,
+  keys: readonly string[],
+  now: Date,
+  windowMs: number,
+): Promise<Array<{ limit_key: string; window_start: Date; hits: number }>> {
+  const ended = new Date(now.getTime() - windowMs);
+  const result = await sql<{ limit_key: string; window_start: Date; hits: number }>`
+    insert into public_limit_hits as h (limit_key, window_start, hits)
+    select k, ${now}::timestamptz, 1 from unnest(${[...keys]}::text[]) as k
+    on conflict (limit_key) do update set
+      hits = case when h.window_start <= ${ended}::timestamptz then 1 else h.hits + 1 end,
+      window_start = case when h.window_start <= ${ended}::timestamptz then ${now}::timestamptz else h.window_start end
+    returning limit_key, window_start, hits`.execute(db);
+  return result.rows.map((row) => ({ ...row, window_start: new Date(row.window_start) }));
+}
+
+/** Forgets counters whose window ended; a second run finds nothing. */
+export async function prunePublicHits(db: Db, now: Date, windowMs: number): Promise<number> {
+  const result = await db
+    .deleteFrom('public_limit_hits')
+    .where('window_start', '<=', new Date(now.getTime() - windowMs))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
