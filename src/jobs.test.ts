@@ -15,6 +15,7 @@ const DECLARED = [
   'upload-staging',
   'import-recovery',
   'feed-recovery',
+  'feed-claim',
   'pglite-vacuum',
   'event-escalation',
   'notification-delivery',
@@ -25,6 +26,7 @@ const DECLARED = [
   'checkpoint-staffing',
   'checkpoint-record-purge',
   'returnee-scan',
+  'public-limit-prune',
   'idempotency-expiry',
 ];
 
@@ -47,6 +49,7 @@ describe('the job registry', () => {
       'upload-staging': { every: 60_000 },
       'import-recovery': 'start',
       'feed-recovery': 'start',
+      'feed-claim': { every: 10_000 },
       'pglite-vacuum': { every: 6 * 3600_000 },
       'event-escalation': { every: 60_000, firstRunMs: 5_000 },
       'notification-delivery': { every: 5_000 },
@@ -57,6 +60,7 @@ describe('the job registry', () => {
       'checkpoint-staffing': { every: 60_000, firstRunMs: 15_000 },
       'checkpoint-record-purge': { every: 3600_000, firstRunMs: 180_000 },
       'returnee-scan': { every: 600_000 },
+      'public-limit-prune': { every: 600_000, firstRunMs: 60_000 },
       'idempotency-expiry': { every: 3600_000, firstRunMs: 120_000 },
     });
   });

@@ -21,6 +21,8 @@ import { type ChannelAdapters, createChannelAdapters } from './notifications/cha
 import { loadNotificationConfig, type NotificationChannelConfig } from './notifications/config.js';
 import { deliverDueNotifications, type DeliveryRun } from './notifications/delivery.js';
 import { purgeExpiredScans } from './place-codes/retention.js';
+import { PUBLIC_LIMIT_WINDOW_MS } from './household-codes/public-limits.js';
+import { prunePublicHits } from './household-codes/repository.js';
 import { deleteExpiredIdempotencyKeys } from './auth/idempotency-repository.js';
 import type { FieldCipher } from './privacy/field-crypto.js';
 import { ImportJobRunner } from './register-import/jobs.js';
@@ -29,7 +31,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The background jobs (src/jobs.ts): started by startServer, stopped when the app closes. */
     jobs: JobRegistry<JobContext>;
-    /** Pushed and uploaded health-feed batches, worked through in this process. */
+    /** Health-feed batches: pushed ones claimed from the database by any node, uploaded ones worked through here. */
     feedProcessor: FeedProcessor;
     /** Register imports running in this process. */
     importJobs: ImportJobRunner;
@@ -92,11 +94,20 @@ export const JOBS: readonly BackgroundJob[] = Object.freeze([
   {
     name: 'feed-recovery',
     summary:
-      'At start: pushed health-feed batches left unfinished are queued again, dead uploads failed, old failed payloads forgotten',
+      'At start: pushed health-feed batches left unfinished are claimed, dead uploads failed, old failed payloads forgotten',
     schedule: { every: 'start' },
-    // Each queued batch is taken with a guarded `update … where status in (received, processing)`.
+    // Uploads are failed with a guarded `update … where status in (received, processing)`; pushes are leased.
     claim: 'guarded-update',
     run: ({ feedProcessor }) => feedProcessor.recover(),
+  },
+  {
+    name: 'feed-claim',
+    summary:
+      'Claims pushed health-feed batches that wait, or whose node died mid-batch (lease run out), and processes them here',
+    schedule: { every: 10_000 },
+    // `for update skip locked` with a renewed `locked_until`; only the latest claim may settle a batch.
+    claim: 'lease',
+    run: ({ feedProcessor }) => feedProcessor.claimWaiting(),
   },
   {
     name: 'pglite-vacuum',
@@ -231,6 +242,13 @@ export const JOBS: readonly BackgroundJob[] = Object.freeze([
       if (result.flagged.length) log.info({ flagged: result.flagged.length }, 'returnees flagged');
       return result;
     },
+  },
+  {
+    name: 'public-limit-prune',
+    summary: 'Forgets public-endpoint rate-limit counters whose minute has ended',
+    schedule: { every: 10 * MINUTE, firstRunMs: MINUTE },
+    claim: 'idempotent',
+    run: ({ db, clock }) => prunePublicHits(db, clock(), PUBLIC_LIMIT_WINDOW_MS),
   },
   {
     name: 'idempotency-expiry',

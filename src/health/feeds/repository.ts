@@ -95,15 +95,92 @@ export async function updateBatch(db: Db, id: number, changes: Updateable<FeedBa
   await db.updateTable('feed_batches').set(changes).where('id', '=', id).execute();
 }
 
-/** Takes a pushed batch for processing; undefined when it is not waiting (done, failed, or gone). */
+/** Takes an uploaded file's batch for processing; undefined when it is not waiting (done, failed, or gone). */
 export async function claimBatch(db: Db, id: number): Promise<FeedBatchRow | undefined> {
   return db
     .updateTable('feed_batches')
     .set({ status: 'processing' })
     .where('id', '=', id)
+    .where('channel', '=', 'file')
     .where('status', 'in', ['received', 'processing'])
     .returningAll()
     .executeTakeFirst();
+}
+
+/**
+ * Claims the oldest pushed batch that waits, or whose lease ran out (its node died mid-batch): one
+ * statement under `for update skip locked`, so two nodes never take the same one. The claim is
+ * numbered (`attempts`); only the holder of the latest claim may finish the batch.
+ */
+export async function claimPushedBatch(
+  db: Db,
+  owner: string,
+  now: Date,
+  leaseUntil: Date,
+): Promise<FeedBatchRow | undefined> {
+  return db
+    .updateTable('feed_batches')
+    .set((eb) => ({
+      status: 'processing',
+      owner,
+      locked_until: leaseUntil,
+      heartbeat_at: now,
+      attempts: eb('attempts', '+', 1),
+    }))
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('feed_batches')
+        .select('id')
+        .where('channel', '=', 'push')
+        .where('status', 'in', ['received', 'processing'])
+        .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<=', now)]))
+        .orderBy('id')
+        .limit(1)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Extends the lease of a claim still held (`attempts` is its number); false once it was taken over. */
+export async function renewLease(
+  db: Db,
+  id: number,
+  attempt: number,
+  now: Date,
+  leaseUntil: Date,
+): Promise<boolean> {
+  const row = await db
+    .updateTable('feed_batches')
+    .set({ locked_until: leaseUntil, heartbeat_at: now })
+    .where('id', '=', id)
+    .where('attempts', '=', attempt)
+    .where('status', '=', 'processing')
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Settles a claimed batch (done or failed) only while the claim is the latest: run last in the
+ * transaction that stored its records, a lost claim rolls that work back. False when lost.
+ */
+export async function settleClaim(
+  db: Db,
+  id: number,
+  attempt: number,
+  changes: Updateable<FeedBatchesTable>,
+): Promise<boolean> {
+  const row = await db
+    .updateTable('feed_batches')
+    .set({ ...changes, locked_until: null })
+    .where('id', '=', id)
+    .where('attempts', '=', attempt)
+    .where('status', '=', 'processing')
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** Batches a stopped server left unfinished, oldest first. */

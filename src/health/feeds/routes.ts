@@ -90,7 +90,8 @@ export const healthFeedRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const accepted = await tx().execute((trx) =>
           service.receivePush(trx, request.actor(), app.cipher, kind, request.body as PushBody),
         );
-        processor.enqueuePush(accepted.batchId);
+        // The fast path: this node claims it at once (unless another node's claim was quicker).
+        void processor.claimWaiting();
         return reply.status(202).send(accepted);
       },
     );
