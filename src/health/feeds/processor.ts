@@ -109,7 +109,11 @@ export class FeedProcessor {
     // A failed batch's records are kept a while for a retry or a look, not for ever: they hold ID numbers.
     await repo.forgetFailedPayloads(this.db, new Date(this.clock().getTime() - FAILED_PAYLOADS_KEPT_MS));
     const now = Date.now();
-    for (const batch of await repo.unfinishedBatches(this.db)) {
+    const unfinished = await repo.unfinishedBatches(this.db);
+    // A pushed batch of this host's earlier life need not wait for its lease to run out.
+    const gone = unfinished.filter((b) => b.channel === 'push' && b.owner !== null && ownerIsGone(b.owner));
+    await repo.releaseLeases(this.db, [...new Set(gone.map((b) => b.owner!))]);
+    for (const batch of unfinished) {
       if (batch.channel === 'push') continue;
       if (
         batch.owner === null ||

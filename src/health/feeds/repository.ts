@@ -162,6 +162,18 @@ export async function renewLease(
   return row !== undefined;
 }
 
+/** Frees the leases of pushed batches held by processes known to be gone (this host's earlier lives). */
+export async function releaseLeases(db: Db, owners: string[]): Promise<void> {
+  if (owners.length === 0) return;
+  await db
+    .updateTable('feed_batches')
+    .set({ locked_until: null })
+    .where('channel', '=', 'push')
+    .where('status', '=', 'processing')
+    .where('owner', 'in', owners)
+    .execute();
+}
+
 /**
  * Settles a claimed batch (done or failed) only while the claim is the latest: run last in the
  * transaction that stored its records, a lost claim rolls that work back. False when lost.
