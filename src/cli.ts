@@ -25,6 +25,7 @@ import { matchRecordsOnRegistration } from './health/feeds/service.js';
 import { useHealthRules } from './health/rules/settings.js';
 import { createFieldCipher } from './privacy/field-crypto.js';
 import { registerKeyCommands } from './key-rotation/cli.js';
+import { registerBackupCommands } from './backup/cli.js';
 import { sealClearNames } from './key-rotation/seal-names.js';
 import { sealBirthDates } from './register/seal.js';
 import { findCameraByCode } from './events/repository.js';
@@ -311,6 +312,7 @@ export function buildCli(locale: Locale = cliLocale(process.argv, process.env)):
     });
 
   registerKeyCommands(program, locale);
+  registerBackupCommands(program, locale);
   registerImportCommands(program, locale);
   registerHealthImportCommands(program, locale);
   registerLabelCommand(program, locale);

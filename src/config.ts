@@ -384,9 +384,16 @@ export const DEFAULT_DEMO_PASSWORD = 'Gridguard2026';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/**
+ * Where the data lives, read without touching it: `loadConfig` may generate keys into an embedded
+ * data directory, which a restore must find empty.
+ */
+export function storageTarget(env: Env = process.env): { databaseUrl: string | null; dataDir: string } {
+  return { databaseUrl: databaseUrl(env), dataDir: path.resolve(env.GRIDGUARD_DATA_DIR?.trim() || './data') };
+}
+
 export function loadConfig(env: Env = process.env): Config {
-  const url = databaseUrl(env);
-  const dataDir = path.resolve(env.GRIDGUARD_DATA_DIR?.trim() || './data');
+  const { databaseUrl: url, dataDir } = storageTarget(env);
   const logLevel = (env.LOG_LEVEL?.trim() || 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel))
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);

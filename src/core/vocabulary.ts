@@ -267,6 +267,8 @@ export const AUDIT_ACTIONS = [
   'house.update',
   'inspection.record',
   'inspection.round_close',
+  'installation.backup',
+  'installation.restore',
   'inspection.round_create',
   'inspection.template_save',
   'key_person.create',

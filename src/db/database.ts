@@ -40,11 +40,21 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   };
 }
 
-/** `dataDir` null opens a throw-away in-memory database (tests). */
-export async function openPglite(dataDir: string | null, command = 'gridguard'): Promise<Database> {
-  const release = dataDir ? acquireDataDirLock(dataDir, command) : () => undefined;
+/**
+ * `dataDir` null opens a throw-away in-memory database (tests). A restore hands over the lock it
+ * already holds (`heldLock`) and the data directory's tarball to start from (`loadDataDir`).
+ */
+export async function openPglite(
+  dataDir: string | null,
+  command = 'gridguard',
+  options: { heldLock?: () => void; loadDataDir?: Blob } = {},
+): Promise<Database> {
+  const release = options.heldLock ?? (dataDir ? acquireDataDirLock(dataDir, command) : () => undefined);
   try {
-    const pglite = await PGlite.create(dataDir ?? undefined, { parsers: PGLITE_PARSERS });
+    const pglite = await PGlite.create(dataDir ?? undefined, {
+      parsers: PGLITE_PARSERS,
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    });
     const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
     return {
       db,

@@ -43,6 +43,16 @@ export const CLI_HELP = {
     cipher: '加密密钥的算法套件',
     keyId: '密钥编号（字母、数字、_ 或 -，最多 16 个）',
     keysRotate: '把每个加密列重新加密到当前密钥和套件，并重算查找哈希（可续跑，已是最新的行会跳过）',
+    backup:
+      '备份数据库：内置数据库为数据目录的 tar.gz（不含 keys.json、锁文件和上传暂存），PostgreSQL 为 pg_dump 自定义格式；先写临时文件，校验后再改名。备份不含加密密钥',
+    backupOut: '要写入的备份文件',
+    keysOut: '仅内置数据库：把数据目录的密钥另存到这个文件（权限 0600，与备份分开保管）',
+    restore:
+      '把备份恢复到空的目标：内置数据库为 GRIDGUARD_DATA_DIR（空目录），PostgreSQL 为 DATABASE_URL（新建的空数据库）；之后执行迁移并抽查密钥能否打开数据',
+    restoreFile: 'gridguard backup 写出的备份文件',
+    restoreKeys:
+      '仅内置数据库：备份时另存的密钥文件（也可用 GRIDGUARD_ENCRYPTION_KEYS 和 GRIDGUARD_HMAC_KEY）',
+    restoreReplace: '目标不为空时替换它：内置数据目录先整体移到一旁保留，PostgreSQL 先删除归档中的对象',
     batchSize: '每个事务处理的行数',
     labels:
       '为某区域的每户生成 A4 PDF 门牌（一户一码）；为还没有户码的房屋发放户码（操作者以系统身份执行）。二维码指向 GRIDGUARD_PUBLIC_URL（演示模式：http://localhost:端口）',
@@ -113,6 +123,18 @@ export const CLI_HELP = {
     keyId: 'key id (letters, digits, _ or -; at most 16)',
     keysRotate:
       'Re-encrypt every encrypted column to the current key and suite and recompute the lookup hashes (resumable; rows already current are skipped)',
+    backup:
+      'Back up the database: the embedded one as a tar.gz of its data directory (without keys.json, the lock and staged uploads), PostgreSQL as a pg_dump custom-format archive; written to a temporary file, checked, then renamed. The backup holds no encryption keys',
+    backupOut: 'the backup file to write',
+    keysOut:
+      "embedded only: also copy the data directory's keys to this file (mode 0600; keep it apart from the backup)",
+    restore:
+      'Restore a backup into an empty target: GRIDGUARD_DATA_DIR (an empty directory) for the embedded database, DATABASE_URL (a freshly created database) for PostgreSQL; then migrate and check that the keys open the data',
+    restoreFile: 'a backup file written by gridguard backup',
+    restoreKeys:
+      'embedded only: the keys file kept at backup time (or set GRIDGUARD_ENCRYPTION_KEYS and GRIDGUARD_HMAC_KEY)',
+    restoreReplace:
+      "replace a target that is not empty: an embedded data directory is moved aside whole and kept; on PostgreSQL the archive's objects are dropped first",
     batchSize: 'rows per transaction',
     labels:
       'Write an A4 PDF of door labels (一户一码) for every house of an area; issues codes for houses without one (the operator acts as the system). QR codes point at GRIDGUARD_PUBLIC_URL (demo mode: http://localhost:PORT)',

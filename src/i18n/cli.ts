@@ -77,6 +77,50 @@ export const CLI_TEXTS = {
       '  卡口：{checkpoints} 个（含车牌识别与测温门），排班 {shifts} 班；近一周查验记录 {records} 条，风险车辆 {flagged} 辆，发热 {fevers} 人',
     demoInspections: '  企业复工检查：{inspections} 次，整改任务 {rectifications} 项',
     demoFilings: '  复工备案：{filings} 家企业（草稿、已提交、已检查、已复工、退回、暂停各有）',
+    stage_dumping: '正在导出数据目录 ……',
+    stage_compressing: '正在压缩 ……',
+    stage_writing: '正在写入临时文件 ……',
+    stage_verifying: '正在回读并校验归档 ……',
+    stage_loading: '正在把归档装入数据目录 ……',
+    stage_checking: '正在检查恢复的数据和密钥 ……',
+    dumpingTables: '正在导出表',
+    restoringItems: '正在恢复',
+    verifiedList: '已用 pg_restore --list 校验归档：{entries} 个条目，{tables} 张表的数据齐全',
+    backupWritten: '备份已写入 {file}：{size}，用时 {seconds} 秒，SHA-256 {sha256}',
+    backupHolds:
+      '  其中：{persons} 名人员，{events} 件事件，{audit} 条审计记录（本次备份的审计记录不在其中）',
+    backupNothing: '{dir} 中没有可备份的数据库。',
+    noKeysPostgres:
+      '注意：备份不含加密密钥。其中的个人信息只能用本系统的 GRIDGUARD_ENCRYPTION_KEYS 和 GRIDGUARD_HMAC_KEY 读取：请与备份分开保管，并保留数据仍可能用到的每一个密钥。',
+    noKeysEmbedded:
+      '注意：备份不含加密密钥。请把 {file} 另存到与备份不同的地方（或用 --keys-out 文件）：没有它，备份中的个人信息无法读取。',
+    keysWritten: '密钥已写入 {file}（权限 0600）。请与备份分开保管：同时拿到两者的人就能读取个人信息。',
+    keysFromEnvironment:
+      '注意：备份不含加密密钥；密钥来自 GRIDGUARD_ENCRYPTION_KEYS 和 GRIDGUARD_HMAC_KEY，请与备份分开保管。',
+    noKeysFile: '没有密钥文件 {file}（密钥来自环境变量时无需 --keys-out）',
+    keysOutPostgres:
+      '--keys-out 只用于内置数据库；PostgreSQL 部署的密钥在其环境变量中（GRIDGUARD_ENCRYPTION_KEYS、GRIDGUARD_HMAC_KEY）。',
+    keysPostgres:
+      '--keys 只用于内置数据库；设置了 DATABASE_URL 时密钥来自 GRIDGUARD_ENCRYPTION_KEYS 和 GRIDGUARD_HMAC_KEY。',
+    keysTwice: '既给了 --keys 又设置了 GRIDGUARD_ENCRYPTION_KEYS：请只给出一处密钥。',
+    keysInvalid: '{file} 不是密钥文件（应为含 currentKeyId、encryption 和 hmac 的 JSON）。',
+    restoreNeedsKeys:
+      '备份不含密钥：请用 --keys 文件 给出备份时另存的密钥文件，或设置 GRIDGUARD_ENCRYPTION_KEYS 和 GRIDGUARD_HMAC_KEY。',
+    noSuchFile: '没有文件 {file}',
+    needsPgDump:
+      '{file} 不是 pg_dump 自定义格式的归档（设置 DATABASE_URL 时 gridguard backup 生成的那种）；内置数据库的归档只能恢复到内置数据目录。',
+    needsEmbedded:
+      '{file} 不是内置数据库的归档（未设置 DATABASE_URL 时 gridguard backup 生成的那种）；pg_dump 归档只能在设置了 DATABASE_URL 时恢复。',
+    archiveUnreadable: '{file} 无法作为备份读取（已损坏，或不是数据目录的归档）。',
+    toolFailed: '{tool} 失败：{detail}',
+    restoreNotEmpty:
+      '恢复目标 {target} 不是空的（{objects} 个对象）。请恢复到新建的空数据库或空数据目录，或加上 --replace 替换其中的内容。',
+    replacedObjects: '目标中原有的 {objects} 个对象已按归档替换。',
+    movedAside: '原数据目录已移到 {dir}（保留，未删除）。',
+    restored: '已把 {file} 恢复到 {target}：{persons} 名人员，{events} 件事件，{audit} 条审计记录。',
+    keysOpen: '密钥可以打开抽查的 {checked} 名人员中的 {opened} 名。',
+    keysDoNotOpen:
+      '密钥只能打开抽查的 {checked} 名人员中的 {opened} 名：这不是这份备份的密钥。数据已恢复；请用正确的密钥加 --replace 重新恢复。',
   },
   en: {
     importing: 'Importing {what}',
@@ -156,6 +200,52 @@ export const CLI_TEXTS = {
     demoInspections: '  enterprise inspections: {inspections}, {rectifications} rectification tasks',
     demoFilings:
       '  return-to-work filings: {filings} enterprises (draft, submitted, inspected, back at work, returned, suspended)',
+    stage_dumping: 'Dumping the data directory …',
+    stage_compressing: 'Compressing …',
+    stage_writing: 'Writing a temporary file …',
+    stage_verifying: 'Reading the archive back and checking it …',
+    stage_loading: 'Loading the archive into the data directory …',
+    stage_checking: 'Checking the restored data and the keys …',
+    dumpingTables: 'Dumping tables',
+    restoringItems: 'Restoring',
+    verifiedList:
+      'Checked with pg_restore --list: {entries} entries, the data of all {tables} tables present',
+    backupWritten: 'Backup written to {file}: {size} in {seconds} s, SHA-256 {sha256}',
+    backupHolds:
+      "  holding {persons} persons, {events} events, {audit} audit entries (this backup's own entry is not in it)",
+    backupNothing: 'There is no database in {dir} to back up.',
+    noKeysPostgres:
+      "Note: the backup holds no encryption keys. Its personal data can be read only with this installation's GRIDGUARD_ENCRYPTION_KEYS and GRIDGUARD_HMAC_KEY: keep them apart from the backup, with every key the data may still use.",
+    noKeysEmbedded:
+      'Note: the backup holds no encryption keys. Keep a copy of {file} somewhere other than the backup (or use --keys-out FILE): without it the personal data in the backup cannot be read.',
+    keysWritten:
+      'Keys written to {file} (mode 0600). Keep it apart from the backup: whoever holds both can read the personal data.',
+    keysFromEnvironment:
+      'Note: the backup holds no encryption keys; they come from GRIDGUARD_ENCRYPTION_KEYS and GRIDGUARD_HMAC_KEY, keep them apart from the backup.',
+    noKeysFile: 'There is no keys file {file} (with keys in the environment, --keys-out is not needed)',
+    keysOutPostgres:
+      "--keys-out is for the embedded database; a PostgreSQL installation's keys are in its environment (GRIDGUARD_ENCRYPTION_KEYS, GRIDGUARD_HMAC_KEY).",
+    keysPostgres:
+      '--keys is for the embedded database; with DATABASE_URL the keys come from GRIDGUARD_ENCRYPTION_KEYS and GRIDGUARD_HMAC_KEY.',
+    keysTwice: 'Both --keys and GRIDGUARD_ENCRYPTION_KEYS are given: give the keys in one place only.',
+    keysInvalid: '{file} is not a keys file (JSON with currentKeyId, encryption and hmac).',
+    restoreNeedsKeys:
+      'The backup holds no keys: give the keys file kept at backup time with --keys FILE, or set GRIDGUARD_ENCRYPTION_KEYS and GRIDGUARD_HMAC_KEY.',
+    noSuchFile: 'No such file: {file}',
+    needsPgDump:
+      '{file} is not a pg_dump custom-format archive (what gridguard backup makes with DATABASE_URL set); an embedded archive restores only into an embedded data directory.',
+    needsEmbedded:
+      '{file} is not an embedded archive (what gridguard backup makes without DATABASE_URL); a pg_dump archive restores only with DATABASE_URL set.',
+    archiveUnreadable: '{file} cannot be read as a backup (damaged, or not an archive of a data directory).',
+    toolFailed: '{tool} failed: {detail}',
+    restoreNotEmpty:
+      'The restore target {target} is not empty ({objects} objects). Restore into a freshly created database or an empty data directory, or add --replace to replace what is there.',
+    replacedObjects: 'The {objects} objects already in the target were replaced from the archive.',
+    movedAside: 'The previous data directory was moved to {dir} (kept, not deleted).',
+    restored: 'Restored {file} into {target}: {persons} persons, {events} events, {audit} audit entries.',
+    keysOpen: 'The keys open {opened} of {checked} sampled persons.',
+    keysDoNotOpen:
+      'The keys open only {opened} of {checked} sampled persons: they are not the keys of this backup. The data is restored; restore again with --replace and the right keys.',
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 

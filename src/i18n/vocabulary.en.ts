@@ -285,6 +285,8 @@ export const auditActionsEn: Readonly<Record<AuditAction, string>> = {
   'key_person.transfer': 'Transfer key person',
   'key_person.update': 'Change key person',
   'keys.rotate': 'Rotate encryption keys',
+  'installation.backup': 'Back up the database',
+  'installation.restore': 'Restore the database from a backup',
   'lead.create': 'Create leads',
   'lead.import': 'Import leads',
   'lead.reveal': 'Reveal lead identity',

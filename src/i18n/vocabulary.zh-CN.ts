@@ -285,6 +285,8 @@ export const auditActionsZhCN: Readonly<Record<AuditAction, string>> = {
   'key_person.transfer': '转运重点人员',
   'key_person.update': '变更重点人员',
   'keys.rotate': '轮换加密密钥',
+  'installation.backup': '备份数据库',
+  'installation.restore': '从备份恢复数据库',
   'lead.create': '下发线索',
   'lead.import': '导入线索',
   'lead.reveal': '查看线索完整信息',
