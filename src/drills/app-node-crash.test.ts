@@ -10,7 +10,7 @@ describe.runIf(drillsEnabled())('drill: kill -9 of one app node under load', () 
 
   it('the other node serves on without an error and every acknowledged write is stored once', async () => {
     installation = await startInstallation({ workers: 4 });
-    const [nodeA, nodeB] = [await installation.startNode(), await installation.startNode()];
+    const [nodeA, nodeB] = await Promise.all([installation.startNode(), installation.startNode()]);
     const a: Target = { name: 'A', url: nodeA.url };
     const b: Target = { name: 'B', url: nodeB.url };
     const targets = [a, a, b, b];

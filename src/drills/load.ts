@@ -32,7 +32,9 @@ export interface Ack {
   title: string;
   eventId: number;
   node: string;
+  /** When the acknowledged attempt was sent and answered (ms epoch). */
   at: number;
+  answeredAt: number;
 }
 
 export interface LoadOptions {
@@ -67,6 +69,8 @@ export class LoadDriver {
   /** Keys given up on: their write may or may not have happened, but must not have happened twice. */
   readonly inDoubt: string[] = [];
   readonly unexpected: string[] = [];
+  /** The last error answer, for the failure message. */
+  lastError: string | null = null;
   private readonly counters = new Map<string, Counter>();
   private stopping = false;
   private loops: Promise<void>[] = [];
@@ -141,7 +145,14 @@ export class LoadDriver {
       if (response.status === 201) {
         const created = JSON.parse(text) as { id: number };
         counter.acks += 1;
-        this.acks.push({ key, title, eventId: created.id, node: target.name, at: sentAt });
+        this.acks.push({
+          key,
+          title,
+          eventId: created.id,
+          node: target.name,
+          at: sentAt,
+          answeredAt: Date.now(),
+        });
         return;
       }
       if (response.status === 409 && text.includes('IDEMPOTENCY_KEY_IN_FLIGHT')) {
@@ -150,6 +161,7 @@ export class LoadDriver {
         continue;
       }
       counter.errors += 1;
+      this.lastError = `${target.name} ${response.status} ${text.slice(0, 300)}`;
       if (response.status >= 500) {
         await sleep(200);
         continue;
