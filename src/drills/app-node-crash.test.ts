@@ -37,7 +37,7 @@ describe.runIf(drillsEnabled())('drill: kill -9 of one app node under load', () 
     const counts = tally(load.acks, await eventRowsByTitle(installation.databaseUrl));
     const onB = load.counter('B');
     console.log(
-      `kill -9 drill: acknowledged ${counts.acknowledged} (A ${load.counter('A').acks}, B ${onB.acks}), ` +
+      `kill -9 drill: (setup ${installation.setupSeconds.toFixed(0)} s) acknowledged ${counts.acknowledged} (A ${load.counter('A').acks}, B ${onB.acks}), ` +
         `found once ${counts.found}, missing ${counts.missing}, duplicates ${counts.duplicates}, ` +
         `errors on B ${onB.errors}, in-flight answers on B ${onB.inFlight}, in doubt ${load.inDoubt.length}, ` +
         `rows ${counts.rows}`,

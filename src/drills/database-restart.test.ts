@@ -84,7 +84,7 @@ describe.runIf(drillsEnabled())('drill: PostgreSQL crash-restart under load', ()
     };
     const counts = tally(load.acks, await eventRowsByTitle(installation.databaseUrl));
     console.log(
-      `PostgreSQL restart drill: acknowledged ${counts.acknowledged} (${beforeRestart} before the crash), ` +
+      `PostgreSQL restart drill: (setup ${installation.setupSeconds.toFixed(0)} s) acknowledged ${counts.acknowledged} (${beforeRestart} before the crash), ` +
         `found once ${counts.found}, missing ${counts.missing}, duplicates ${counts.duplicates}, ` +
         `server down ${((backAt - crashAt) / 1000).toFixed(1)} s, first write after it back: ` +
         `A ${recovery('A')?.toFixed(1)} s, B ${recovery('B')?.toFixed(1)} s, ` +

@@ -147,7 +147,7 @@ describe.runIf(drillsEnabled())('drill: kill -9 of a 100,000-row persons import'
         `select a.code, count(*) as n from persons p join areas a on a.id = p.area_id group by a.code order by a.code`,
       );
       console.log(
-        `import kill -9 drill: ${IMPORT_ROWS} rows, killed after ${killedAfter.toFixed(1)} s with ${atKill} persons in ` +
+        `import kill -9 drill: (setup ${installation.setupSeconds.toFixed(0)} s) ${IMPORT_ROWS} rows, killed after ${killedAfter.toFixed(1)} s with ${atKill} persons in ` +
           `(${afterKill} after the kill), re-run ${rerun.toFixed(1)} s: inserted ${report.inserted}, unchanged ` +
           `${report.unchanged}, updated ${report.updated}, rejected ${report.rejected.length}; persons ${total}, ` +
           `distinct ID hashes ${distinct}, incomplete ${incomplete}, registered history ${registered} ` +
