@@ -61,12 +61,13 @@ export async function findIdempotencyKey(
     .executeTakeFirst();
 }
 
-/** Keeps the answer of a request that ran, for the retries that follow. */
+/** Keeps the answer of a request that ran, for the retries that follow, until `expiresAt`. */
 export async function finishIdempotencyKey(
   db: Kysely<DB>,
   userId: number,
   key: string,
   answer: { status: number; type: string | null; body: string | null },
+  expiresAt: Date,
 ): Promise<void> {
   await db
     .updateTable('idempotency_keys')
@@ -75,6 +76,7 @@ export async function finishIdempotencyKey(
       response_status: answer.status,
       response_type: answer.type,
       response_body: answer.body,
+      expires_at: expiresAt,
     })
     .where('user_id', '=', userId)
     .where('key', '=', key)
@@ -88,6 +90,21 @@ export async function releaseIdempotencyKey(db: Kysely<DB>, userId: number, key:
     .where('user_id', '=', userId)
     .where('key', '=', key)
     .where('state', '=', 'running')
+    .execute();
+}
+
+/** Extends the lease of keys still running on this node (a dead node's leases run out). */
+export async function renewIdempotencyLeases(
+  db: Kysely<DB>,
+  claims: ReadonlyArray<{ userId: number; key: string }>,
+  until: Date,
+): Promise<void> {
+  if (claims.length === 0) return;
+  await db
+    .updateTable('idempotency_keys')
+    .set({ expires_at: until })
+    .where('state', '=', 'running')
+    .where((eb) => eb.or(claims.map((c) => eb.and([eb('user_id', '=', c.userId), eb('key', '=', c.key)]))))
     .execute();
 }
 

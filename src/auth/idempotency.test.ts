@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { IDEMPOTENCY_LEASE_MS } from './idempotency.js';
+import { renewIdempotencyLeases } from './idempotency-repository.js';
 import { describeEachDatabase } from '../test-support/database.js';
 import { categoryId, createEventWorld, type EventWorld } from '../test-support/events-fixtures.js';
 import { type Session, signIn, TestClock, testApp } from '../test-support/factories.js';
@@ -105,6 +107,80 @@ describeEachDatabase('idempotency keys', (database) => {
     const retry = await visit(worker, key, '并发');
     expect(retry.statusCode).toBe(201);
     expect(retry.headers['idempotent-replayed']).toBe('true');
+  });
+
+  it('frees a key left running by a node that died once its lease is out, and not before', async () => {
+    const key = randomUUID();
+    // What a node killed between its claim and its answer leaves: the claim, running, leased.
+    const ran = await visit(worker, key, '节点崩溃');
+    expect(ran.statusCode, ran.body).toBe(201);
+    await database()
+      .db.updateTable('idempotency_keys')
+      .set({
+        state: 'running',
+        response_status: null,
+        response_type: null,
+        response_body: null,
+        expires_at: new Date(clock.now().getTime() + IDEMPOTENCY_LEASE_MS),
+      })
+      .where('key', '=', key)
+      .execute();
+    const held = await visit(worker, key, '节点崩溃');
+    expect(held.statusCode).toBe(409);
+    expect(held.json().error.code).toBe('IDEMPOTENCY_KEY_IN_FLIGHT');
+    clock.advance(IDEMPOTENCY_LEASE_MS + 1000);
+    const before = await visitsOfHouse();
+    const again = await visit(worker, key, '节点崩溃');
+    expect(again.statusCode, again.body).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBeUndefined();
+    expect(await visitsOfHouse()).toBe(before + 1);
+    // Its answer is kept for the week again, not for a lease.
+    const kept = await database()
+      .db.selectFrom('idempotency_keys')
+      .select(['state', 'expires_at'])
+      .where('key', '=', key)
+      .executeTakeFirstOrThrow();
+    expect(kept.state).toBe('done');
+    expect(new Date(kept.expires_at).getTime()).toBeGreaterThan(clock.now().getTime() + 6 * 24 * 3600 * 1000);
+  });
+
+  it('renews the lease of running keys only; a done key keeps its week', async () => {
+    const [running, done] = [randomUUID(), randomUUID()];
+    const userId = world.users.workerA.id;
+    const now = clock.now();
+    const soon = new Date(now.getTime() + 1000);
+    const week = new Date(now.getTime() + 7 * 24 * 3600 * 1000);
+    await database()
+      .db.insertInto('idempotency_keys')
+      .values([
+        {
+          user_id: userId,
+          key: running,
+          fingerprint: 'f',
+          state: 'running',
+          created_at: now,
+          expires_at: soon,
+        },
+        { user_id: userId, key: done, fingerprint: 'f', state: 'done', created_at: now, expires_at: week },
+      ])
+      .execute();
+    const until = new Date(now.getTime() + IDEMPOTENCY_LEASE_MS);
+    await renewIdempotencyLeases(
+      database().db,
+      [
+        { userId, key: running },
+        { userId, key: done },
+      ],
+      until,
+    );
+    const rows = await database()
+      .db.selectFrom('idempotency_keys')
+      .select(['key', 'expires_at'])
+      .where('key', 'in', [running, done])
+      .execute();
+    const expiry = new Map(rows.map((r) => [r.key, new Date(r.expires_at).getTime()]));
+    expect(expiry.get(running)).toBe(until.getTime());
+    expect(expiry.get(done)).toBe(week.getTime());
   });
 
   it('holds across app nodes on one database: the same key sent to two nodes at once runs once', async () => {

@@ -8,6 +8,7 @@ import {
   finishIdempotencyKey,
   findIdempotencyKey,
   releaseIdempotencyKey,
+  renewIdempotencyLeases,
 } from './idempotency-repository.js';
 
 /** The request header (lower case, as Node gives it) and the answer header of a replay. */
@@ -15,6 +16,15 @@ export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'idempotent-replayed';
 /** How long a key and its answer are kept: an outbox left a week on a phone in a drawer still sends once. */
 export const IDEMPOTENCY_TTL_MS = 7 * 24 * 3600 * 1000;
+/**
+ * A running key is leased, not held: its node renews the lease while the request runs, so a key
+ * left running by a node that died (kill -9, power cut) may run again once the lease is out,
+ * instead of answering 409 for a week.
+ */
+export const IDEMPOTENCY_LEASE_MS = 15_000;
+const LEASE_RENEWAL_MS = IDEMPOTENCY_LEASE_MS / 3;
+/** How long a key whose release failed (database down) is retried, once a second. */
+const RELEASE_RETRY_MS = IDEMPOTENCY_LEASE_MS;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -72,12 +82,43 @@ function payloadText(payload: unknown): string | null {
  * Any write of a signed-in user carrying `Idempotency-Key: <uuid>` runs at most once: the key is
  * claimed in the database before the handler runs; a retry with the same body gets the kept
  * answer (Idempotent-Replayed: true), another body 422, a retry while the first still runs 409.
- * A 5xx gives the key back (the handler's transaction rolled back). API tokens and public forms
+ * A 5xx gives the key back (the handler's transaction rolled back); a running key is leased
+ * (IDEMPOTENCY_LEASE_MS), so one left by a crashed node frees itself. API tokens and public forms
  * are not keyed by a user, so for them the header is only checked for its form.
  */
 export const idempotencyPlugin = fp(
   async (app: FastifyInstance) => {
     app.decorateRequest('idempotencyClaim', null);
+    const running = new Map<string, { userId: number; key: string }>();
+    const idOf = (claim: { userId: number; key: string }) => `${claim.userId}:${claim.key}`;
+    let renewing = false;
+    const renewal = setInterval(() => {
+      if (renewing || running.size === 0) return;
+      renewing = true;
+      renewIdempotencyLeases(
+        app.db,
+        [...running.values()],
+        new Date(app.clock().getTime() + IDEMPOTENCY_LEASE_MS),
+      )
+        .catch((error: unknown) => app.log.warn({ err: error }, 'could not renew idempotency leases'))
+        .finally(() => (renewing = false));
+    }, LEASE_RENEWAL_MS);
+    renewal.unref();
+    app.addHook('onClose', async () => clearInterval(renewal));
+    const claimed = (request: FastifyRequest, claim: { userId: number; key: string }) => {
+      request.idempotencyClaim = claim;
+      running.set(idOf(claim), claim);
+    };
+    // The database may be down when the key should be given back (a restart under load): keep
+    // trying for the lease's length, after which the lease frees the key anyway.
+    const releaseLater = (claim: { userId: number; key: string }, until: number) => {
+      const timer = setTimeout(() => {
+        releaseIdempotencyKey(app.db, claim.userId, claim.key).catch(() => {
+          if (Date.now() < until) releaseLater(claim, until);
+        });
+      }, 1000);
+      timer.unref();
+    };
 
     app.addHook('onRequest', async (request) => {
       if (WRITE_METHODS.has(request.method)) keyOf(request);
@@ -91,16 +132,16 @@ export const idempotencyPlugin = fp(
       const fingerprint = fingerprintOf(request);
       const now = app.clock();
       const claim = { userId: viewer.userId, key };
-      const expiresAt = new Date(now.getTime() + IDEMPOTENCY_TTL_MS);
+      const expiresAt = new Date(now.getTime() + IDEMPOTENCY_LEASE_MS);
       if (await claimIdempotencyKey(app.db, { ...claim, fingerprint, now, expiresAt })) {
-        request.idempotencyClaim = claim;
+        claimed(request, claim);
         return;
       }
       const kept = await findIdempotencyKey(app.db, viewer.userId, key);
       // Released between the two statements (the first attempt failed with a 5xx): try once more.
       if (!kept) {
         if (await claimIdempotencyKey(app.db, { ...claim, fingerprint, now, expiresAt })) {
-          request.idempotencyClaim = claim;
+          claimed(request, claim);
           return;
         }
         throw new AppError('IDEMPOTENCY_KEY_IN_FLIGHT', 409, 'A request with this key is running');
@@ -119,22 +160,39 @@ export const idempotencyPlugin = fp(
       return reply.send(kept.response_body ?? undefined);
     });
 
+    // A request that ended without passing onSend stops renewing its lease.
+    app.addHook('onResponse', async (request) => {
+      if (request.idempotencyClaim) running.delete(idOf(request.idempotencyClaim));
+    });
+
     app.addHook('onSend', async (request, reply, payload) => {
       const claim = request.idempotencyClaim;
       if (!claim) return payload;
       request.idempotencyClaim = null;
+      running.delete(idOf(claim));
+      if (reply.statusCode >= 500) {
+        await releaseIdempotencyKey(app.db, claim.userId, claim.key).catch((error: unknown) => {
+          request.log.warn({ err: error }, 'could not give the idempotency key back; retrying');
+          releaseLater(claim, Date.now() + RELEASE_RETRY_MS);
+        });
+        return payload;
+      }
       try {
-        if (reply.statusCode >= 500) await releaseIdempotencyKey(app.db, claim.userId, claim.key);
-        else {
-          const type = reply.getHeader('content-type');
-          await finishIdempotencyKey(app.db, claim.userId, claim.key, {
+        const type = reply.getHeader('content-type');
+        const expiresAt = new Date(app.clock().getTime() + IDEMPOTENCY_TTL_MS);
+        await finishIdempotencyKey(
+          app.db,
+          claim.userId,
+          claim.key,
+          {
             status: reply.statusCode,
             type: typeof type === 'string' ? type : null,
             body: payloadText(payload),
-          });
-        }
+          },
+          expiresAt,
+        );
       } catch (error) {
-        // The write itself succeeded; a key left "running" answers 409 until it expires.
+        // The write itself succeeded; a key left "running" answers 409 until its lease runs out.
         request.log.error({ err: error }, 'could not keep the idempotent answer');
       }
       return payload;

@@ -27,7 +27,12 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
   // An idle connection dropped by the server (restart, admin action) must not crash the process;
   // the pool replaces it on the next query.
-  pool.on('error', (error) => console.warn(`PostgreSQL connection lost: ${error.message}`));
+  const lost = (error: Error) => console.warn(`PostgreSQL connection lost: ${error.message}`);
+  pool.on('error', lost);
+  // The pool listens on idle connections only: one checked out (a transaction between two
+  // statements) that the server drops would emit an unhandled 'error' and end the process. Its
+  // next statement fails instead, and the pool discards it on release.
+  pool.on('connect', (client) => client.on('error', lost));
   // Fail fast with the server's own message if it is unreachable.
   const client = await pool.connect();
   client.release();

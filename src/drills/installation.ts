@@ -1,0 +1,75 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openPostgres } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { type AppNode, installationKeys, startAppNode } from '../test-support/app-node.js';
+import { createEventWorld, type EventWorld, categoryId } from '../test-support/events-fixtures.js';
+import { createUser } from '../test-support/factories.js';
+import { canStartCluster, startThrowawayCluster, type ThrowawayCluster } from '../test-support/pg-cluster.js';
+
+/** Drills need a cluster of their own (server binaries) and run in CI only, like the other PostgreSQL tests. */
+export const drillsEnabled = (): boolean => Boolean(process.env.TEST_DATABASE_URL) && canStartCluster();
+
+/** One installation on a throw-away cluster: migrated database, a village with grid workers, shared keys. */
+export interface Installation {
+  cluster: ThrowawayCluster;
+  databaseUrl: string;
+  keys: Record<string, string>;
+  world: EventWorld;
+  /** Grid workers of micro-grid A (they file events in cell A). */
+  workers: Array<{ id: number; username: string }>;
+  categoryId: number;
+  /** Seconds spent on initdb, migrations and fixtures (the drill's own figures exclude it). */
+  setupSeconds: number;
+  startNode(): Promise<AppNode>;
+  destroy(): Promise<void>;
+}
+
+export async function startInstallation(options: { workers: number }): Promise<Installation> {
+  const started = Date.now();
+  const cluster = await startThrowawayCluster();
+  const dataDirs: string[] = [];
+  const nodes: AppNode[] = [];
+  try {
+    const databaseUrl = await cluster.createDatabase('gridguard');
+    const database = await openPostgres(databaseUrl, { max: 2 });
+    let world: EventWorld;
+    const workers: Array<{ id: number; username: string }> = [];
+    let category: number;
+    try {
+      await migrateToLatest(database.db);
+      world = await createEventWorld(database.db);
+      for (let i = 0; i < options.workers; i++)
+        workers.push(await createUser(database.db, [{ role: 'grid_worker', area: world.tree.microA }]));
+      category = await categoryId(database.db, 'epidemic.supply_need');
+    } finally {
+      await database.close();
+    }
+    const keys = installationKeys();
+    return {
+      cluster,
+      databaseUrl,
+      keys,
+      world,
+      workers,
+      categoryId: category,
+      setupSeconds: (Date.now() - started) / 1000,
+      async startNode() {
+        const dataDir = await mkdtemp(join(tmpdir(), 'gg-drill-node-'));
+        dataDirs.push(dataDir);
+        const node = await startAppNode({ databaseUrl, dataDir, env: keys, timeoutMs: 90_000 });
+        nodes.push(node);
+        return node;
+      },
+      async destroy() {
+        for (const node of nodes) await node.crash();
+        await cluster.destroy();
+        for (const dir of dataDirs) await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await cluster.destroy();
+    throw error;
+  }
+}
