@@ -1,7 +1,8 @@
 // import.persons: a CSV of 1,000,000 persons (× scale) imported through the CLI's code path,
 // beside a plain COPY of the same file into a PostgreSQL table of text columns.
 import { execFileSync } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { sql } from 'kysely';
@@ -32,14 +33,15 @@ const REGIONS = ['330102', '330106', '110105', '440524', '320102', '510104', '42
 const RESIDENCE = ['户籍', '常住', '流动', '暂住'];
 const TAGS = ['', '', '', '', '', '', '独居老人', '残疾', '孕妇', '卧床,残疾'];
 
-const cipher = createFieldCipher({
+const keys = {
   currentKeyId: 'b1',
   encryption: { b1: Buffer.alloc(32, 3) },
   hmac: Buffer.alloc(32, 5),
-});
+};
+const cipher = createFieldCipher(keys);
 
 /** city › county › 10 streets › 10 communities each › 10 grids each: 1,000 grids. */
-async function createGrids(database: Database): Promise<AreaRow[]> {
+export async function createGrids(database: Database): Promise<AreaRow[]> {
   const now = new Date();
   const draft = (parent: AreaRow | null, code: string, name: string, level: NewArea['level']): NewArea => ({
     parentId: parent?.id ?? null,
@@ -117,6 +119,35 @@ export async function writeCsv(file: string, count: number, gridCodes: readonly 
   return count;
 }
 
+/**
+ * CPU milliseconds each PostgreSQL backend of this database has used, read from /proc (the server
+ * runs on this machine): unlike wall time, it hardly moves when other work shares the cores.
+ */
+async function serverCpuMs(database: Database): Promise<Map<number, number> | null> {
+  if (database.raw.kind !== 'postgres') return null;
+  const { rows } = await sql<{
+    pid: number;
+  }>`select pid from pg_stat_activity where datname = current_database()`.execute(database.db);
+  const ticks = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      // Fields after "(comm) ": utime and stime are the 12th and 13th, in 1/100 s.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      return null;
+    }
+  }
+  return ticks;
+}
+
+function cpuSpent(before: Map<number, number> | null, after: Map<number, number> | null): number | null {
+  if (!before || !after) return null;
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
+}
+
 /** The plain-PostgreSQL baseline: psql \copy of the same file into a table of text columns. */
 async function copyBaseline(context: BenchContext, file: string, count: number): Promise<number> {
   const baseline = await context.baselineDatabase();
@@ -168,6 +199,9 @@ export const importPersonsBench: BenchModule = {
     const sampler = setInterval(() => {
       sampledPeak = Math.max(sampledPeak, process.memoryUsage().rss);
     }, 100);
+    // Every pooled connection is opened first, so its backend's CPU is counted from zero here.
+    const serverBefore = await serverCpuMs(database);
+    const nodeBefore = process.cpuUsage();
     const started = performance.now();
     const result = await importRegisterFile(
       database.db,
@@ -176,9 +210,12 @@ export const importPersonsBench: BenchModule = {
       {
         kind: 'persons',
         source: { path: file },
+        keys,
       },
     );
     const seconds = (performance.now() - started) / 1000;
+    const nodeCpu = process.cpuUsage(nodeBefore);
+    const serverCpu = cpuSpent(serverBefore, await serverCpuMs(database));
     clearInterval(sampler);
     sampledPeak = Math.max(sampledPeak, process.memoryUsage().rss);
     const { report } = result;
@@ -190,6 +227,15 @@ export const importPersonsBench: BenchModule = {
     const rowsPerSecond = Math.round(count / seconds);
     context.log(
       `  import: ${count} rows in ${seconds.toFixed(1)} s, RSS during import ${Math.round(sampledPeak / 2 ** 20)} MiB`,
+    );
+    const perRow = (ms: number) => Math.round((ms * 1000) / count);
+    const nodeCpuUs = perRow((nodeCpu.user + nodeCpu.system) / 1000);
+    const serverCpuUs = serverCpu === null ? null : perRow(serverCpu);
+    context.log(`  phases (ms): ${JSON.stringify(result.phases)}`);
+    context.log(
+      `  CPU per row: Node (all threads) ${nodeCpuUs} µs, PostgreSQL ${serverCpuUs ?? '—'} µs; load ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
     );
 
     const copyRowsPerSecond = await copyBaseline(context, file, count);
@@ -207,6 +253,11 @@ export const importPersonsBench: BenchModule = {
         peakRssMiB: peakRssMiB(),
         importRssMiB: Math.round(sampledPeak / 2 ** 20),
         rssBeforeMiB: Math.round(rssBefore / 2 ** 20),
+        nodeCpuUsPerRow: nodeCpuUs,
+        ...(serverCpuUs === null ? {} : { serverCpuUsPerRow: serverCpuUs }),
+        loadavg: loadavg()[0]!.toFixed(1),
+        // Milliseconds per phase; reading, checking and storing overlap, so they add up to more than `seconds`.
+        ...Object.fromEntries(Object.entries(result.phases).map(([name, ms]) => [`${name}Ms`, ms])),
       },
     };
     return [figure];

@@ -43,6 +43,7 @@ async function runImport(
     await migrateToLatest(database.db);
     const actor = { viewer: SYSTEM_VIEWER, ip: null, now: () => new Date() };
     const result = await importRegisterFile(database.db, actor, createFieldCipher(config.keys), {
+      keys: config.keys,
       kind,
       source: { path: file },
       sheet: flags.sheet,

@@ -18,6 +18,31 @@ export interface ImportContext {
   present: ReadonlySet<string>;
   areas: AreaResolver;
   touched: PathTracker;
+  /** Where the import's time goes (milliseconds per phase), for the CLI's summary and the bench. */
+  phases: PhaseTimes;
+}
+
+/** Milliseconds spent per named phase; phases that overlap (reading while storing) are counted each. */
+export class PhaseTimes {
+  readonly ms: Record<string, number> = {};
+
+  add(name: string, startedAt: number): void {
+    this.ms[name] = (this.ms[name] ?? 0) + (performance.now() - startedAt);
+  }
+
+  async time<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.add(name, started);
+    }
+  }
+
+  /** Rounded to whole milliseconds. */
+  summary(): Record<string, number> {
+    return Object.fromEntries(Object.entries(this.ms).map(([k, v]) => [k, Math.round(v)]));
+  }
 }
 
 export interface BatchCounts {

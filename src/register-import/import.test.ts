@@ -420,6 +420,52 @@ describeEachDatabase('register import (persons, houses, units)', (database) => {
     expect(shop.secret).not.toContain('88123456');
   });
 
+  it('checks rows in worker threads with the same rejects, in file order, and stays idempotent', async () => {
+    const a = tree.gridA.code;
+    const valid = Array.from({ length: 2500 }, (_, i) =>
+      id(`3301061971010${1 + Math.floor(i / 1000)}${String(i % 1000).padStart(3, '0')}`),
+    );
+    expect(new Set(valid).size).toBe(valid.length);
+    const lines = ['姓名,身份证号,性别,手机号码,所属网格,人员类型'];
+    valid.forEach((number, i) =>
+      lines.push(`线程${i},${number},,1390${String(i).padStart(7, '0')},${a},常住`),
+    );
+    // Problems far apart, so they fall in different chunks and threads.
+    lines.splice(1200, 0, `错号,${BAD_CHECKSUM},男,13900002222,${a},常住`);
+    lines.splice(2400, 0, `重复,${valid[5]},,13900006666,${a},常住`);
+    lines.push(`无格,${id('33010619700101001')},男,13900003333,999999999999,常住`);
+    const file = path.join(dir, 'threads.csv');
+    writeFileSync(file, lines.join('\n'));
+    const options = {
+      kind: 'persons' as const,
+      source: { path: file },
+      keys: testConfig().keys,
+      checkInThreads: true,
+    };
+
+    const first = await importRegisterFile(database().db, system, cipher, { ...options, batchSize: 700 });
+    expect(first.report).toMatchObject({ inserted: 2500, updated: 0, unchanged: 0 });
+    expect(first.report.rejected.map((r) => [r.row, r.field, r.code])).toEqual([
+      [1201, '身份证号', 'checksum'],
+      [2401, '身份证号', 'duplicateInFile'],
+      [2504, '所属网格', 'unknownArea'],
+    ]);
+    expect(first.report.rejected[1]!.params).toEqual({ row: 7 });
+    const stored = await database()
+      .db.selectFrom('persons')
+      .select(['name', 'secret'])
+      .where('name', 'like', '线程%')
+      .execute();
+    expect(stored).toHaveLength(2500);
+    const sample = stored.find((p) => p.name === '线程42')!;
+    expect(revealPerson(cipher, sample.secret).documentNumber).toBe(valid[42]);
+
+    const again = await importRegisterFile(database().db, system, cipher, options);
+    expect(again.report).toMatchObject({ inserted: 0, updated: 0, unchanged: 2500 });
+    expect(again.report.rejected).toHaveLength(3);
+    console.log(`threaded check: 2,503 rows, phases ${JSON.stringify(first.phases)}`);
+  });
+
   it('writes a blank template with Chinese headers and an explanation sheet', async () => {
     const file = path.join(dir, 'template.xlsx');
     await writeTemplate('persons', file);

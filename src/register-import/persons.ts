@@ -198,12 +198,13 @@ export async function writePersonBatch(
   reject: RejectSink,
 ): Promise<BatchCounts> {
   const counts: BatchCounts = { inserted: 0, updated: 0, unchanged: 0 };
-  const placed = await place(db, ctx, batch, reject);
+  const placed = await ctx.phases.time('place', () => place(db, ctx, batch, reject));
   if (placed.length === 0) return counts;
   const meta = { at: ctx.at, actorName: ctx.actorName, source: ctx.source };
 
   // Insert first: rows whose document is already registered come back and are compared below.
   const secrets = placed.map((p) => p.c.secrets);
+  const insertStarted = performance.now();
   const known = await insertPersons(
     db,
     [
@@ -221,9 +222,12 @@ export async function writePersonBatch(
     ],
     meta,
   );
+  ctx.phases.add('insert', insertStarted);
   counts.inserted = placed.length - known.length;
   // Health records that arrived before these persons were registered (or moved here) find them now.
-  await personsRegistered(db, { documentHashes: placed.map((p) => p.c.documentHash) }, ctx.at);
+  await ctx.phases.time('hooks', () =>
+    personsRegistered(db, { documentHashes: placed.map((p) => p.c.documentHash) }, ctx.at),
+  );
   const existingRows = known.map((i) => placed[i]!);
   for (const p of placed) ctx.touched.add(p.area.path);
   if (existingRows.length === 0) return counts;

@@ -10,19 +10,22 @@ import type { EncodingOption } from '../imports/encoding.js';
 import type { ProgressReporter } from '../imports/progress.js';
 import { type ImportReport, RejectCollector } from '../imports/report.js';
 import { openTable } from '../imports/table-reader.js';
-import type { Table, TableSource } from '../imports/table-types.js';
+import type { Table, TableRow, TableSource } from '../imports/table-types.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
+import type { KeyMaterial } from '../privacy/suites.js';
 import { COLUMNS_OF, type ImportKind } from './columns.js';
 import {
   AreaResolver,
   type BatchCounts,
   type ImportContext,
   PathTracker,
+  PhaseTimes,
   type RejectSink,
 } from './context.js';
 import { houseKey, validateHouseRow, writeHouseBatch } from './houses.js';
 import { type PersonCandidate, validatePersonRow } from './person-rows.js';
 import { ConcurrentChangeError, writePersonBatch } from './persons.js';
+import { PersonRowChecker, THREADED_CHECK_MIN_BYTES } from './row-checker.js';
 import { unitKey, validateUnitRow, writeUnitBatch } from './units.js';
 import { CellProblem } from './values.js';
 
@@ -40,6 +43,8 @@ interface KindSpec<C extends { row: number }> {
   keyField: string;
   keyWhat: string;
   write(db: Db, ctx: ImportContext, batch: readonly C[], reject: RejectSink): Promise<BatchCounts>;
+  /** Rows may be checked in worker threads (PersonRowChecker). */
+  threaded?: boolean;
   audit: { action: AuditAction; entityType: EntityType };
 }
 
@@ -52,6 +57,7 @@ const SPECS: { [K in ImportKind]: KindSpec<{ row: number }> } = {
     keyWhat: 'document number',
     write: (db, ctx, batch, reject) =>
       writePersonBatch(db, ctx, batch as Parameters<typeof writePersonBatch>[2], reject),
+    threaded: true,
     audit: { action: 'person.import', entityType: 'person' },
   },
   houses: {
@@ -98,6 +104,13 @@ export interface RegisterImportOptions {
       }) => Promise<void> | void)
     | undefined;
   signal?: AbortSignal | undefined;
+  /**
+   * The installation's keys (those of `cipher`): given, a large persons file is checked and
+   * encrypted in worker threads. Without them every row is checked in this thread.
+   */
+  keys?: KeyMaterial | undefined;
+  /** Check rows in worker threads (needs `keys`); by default only files of 1 MiB or more are. */
+  checkInThreads?: boolean | undefined;
   /** Names the job in the audit entry. */
   jobId?: string | undefined;
   /** The name the user gave the file (an upload is stored under another). */
@@ -112,6 +125,8 @@ export interface RegisterImportResult {
   headers: string[];
   fileName: string;
   processedRows: number;
+  /** Milliseconds per phase (read, validate, and the database statements), see PhaseTimes. */
+  phases: Record<string, number>;
 }
 
 /** The database failed while storing a batch: the import stops; earlier batches stay stored. */
@@ -124,6 +139,10 @@ export class ImportAbortedError extends AppError {
 }
 
 const ROLLBACK = Symbol('dry run');
+
+/** Rows per message to a checking thread, and messages sent ahead of the rows being stored. */
+const CHECK_CHUNK_ROWS = 1000;
+const CHECK_CHUNKS_AHEAD = 8;
 
 /** Opens a register file and maps its headers; throws ImportFileError when it cannot be imported as is. */
 export async function openRegisterTable(
@@ -186,6 +205,7 @@ async function run(
     present: new Set(Object.keys(mapping)),
     areas: new AreaResolver(actor),
     touched: new PathTracker(),
+    phases: new PhaseTimes(),
   };
   const rejects = new RejectCollector();
   const report: ImportReport = { inserted: 0, updated: 0, unchanged: 0, rejected: rejects.rejects };
@@ -215,11 +235,13 @@ async function run(
   const store = async (rows: Array<{ row: number }>, originals: Map<number, Record<string, string>>) => {
     const later: Array<[number, CellProblem]> = [];
     let counts: BatchCounts | undefined;
+    const started = performance.now();
     try {
       await db.transaction().execute(async (trx) => {
         counts = await spec.write(trx, ctx, rows, (row, problem) => later.push([row, problem]));
         if (options.dryRun) throw ROLLBACK;
       });
+      ctx.phases.add('store', started);
     } catch (error) {
       if (error !== ROLLBACK) throw databaseFailure(error, rows);
     }
@@ -250,32 +272,76 @@ async function run(
   };
 
   let stored = false;
-  try {
-    for await (const { rowNumber, values } of table) {
-      const fields = mapRow(values, mapping);
-      const candidate = spec.validate(cipher, fields, rowNumber, today);
-      if (Array.isArray(candidate)) {
-        // Every problem of the row, so the clerk fixes it in one go.
-        for (const problem of candidate) reject(rowNumber, problem, values);
-        rejectedEarly++;
-        continue;
-      }
-      const key = spec.key(candidate);
-      const first = firstRowOf.get(key);
-      if (first !== undefined) {
-        reject(rowNumber, new CellProblem(spec.keyField, 'duplicateInFile', { row: first }), values);
-        rejectedEarly++;
-        continue;
-      }
-      firstRowOf.set(key, rowNumber);
-      // Original cells are kept only while the rejects file still has room for them.
-      if (rejects.originalRows.size + keptOriginals.size < 1000) keptOriginals.set(rowNumber, values);
-      batch.push(candidate);
-      if (batch.length >= batchSize) {
-        await flush();
-        stored = true;
-      }
+  /** Takes one checked row in file order: rejects it, or adds it to the batch (storing full batches). */
+  const accept = async (rowNumber: number, values: Record<string, string>, candidate: unknown) => {
+    if (Array.isArray(candidate)) {
+      // Every problem of the row, so the clerk fixes it in one go.
+      for (const problem of candidate as CellProblem[]) reject(rowNumber, problem, values);
+      rejectedEarly++;
+      return;
     }
+    const checked = candidate as { row: number };
+    const key = spec.key(checked);
+    const first = firstRowOf.get(key);
+    if (first !== undefined) {
+      reject(rowNumber, new CellProblem(spec.keyField, 'duplicateInFile', { row: first }), values);
+      rejectedEarly++;
+      return;
+    }
+    firstRowOf.set(key, rowNumber);
+    // Original cells are kept only while the rejects file still has room for them.
+    if (rejects.originalRows.size + keptOriginals.size < 1000) keptOriginals.set(rowNumber, values);
+    batch.push(checked);
+    if (batch.length >= batchSize) {
+      // Waiting here means the database is the slower side.
+      await ctx.phases.time('waitForStore', flush);
+      stored = true;
+    }
+  };
+
+  // Large person files are checked in worker threads, a few chunks ahead of the batch being stored.
+  const checker =
+    spec.threaded &&
+    options.keys &&
+    (options.checkInThreads ?? (table.totalBytes ?? 0) >= THREADED_CHECK_MIN_BYTES)
+      ? new PersonRowChecker(options.keys, today)
+      : null;
+  const chunks: Array<{ rows: TableRow[]; checked: Promise<unknown[]> }> = [];
+  let chunk: TableRow[] = [];
+  const send = () => {
+    const rows = chunk;
+    chunk = [];
+    const checked = checker!.check(rows.map((r) => [r.rowNumber, mapRow(r.values, mapping)]));
+    // Awaited in order below; a failure before then must not go unhandled.
+    checked.catch(() => undefined);
+    chunks.push({ rows, checked });
+  };
+  const takeChunk = async () => {
+    const { rows, checked } = chunks.shift()!;
+    const started = performance.now();
+    const results = await checked;
+    ctx.phases.add('waitForCheck', started);
+    for (let i = 0; i < rows.length; i++) await accept(rows[i]!.rowNumber, rows[i]!.values, results[i]);
+  };
+
+  try {
+    let readStarted = performance.now();
+    for await (const row of table) {
+      ctx.phases.add('read', readStarted);
+      if (checker) {
+        chunk.push(row);
+        if (chunk.length >= CHECK_CHUNK_ROWS) send();
+        if (chunks.length > CHECK_CHUNKS_AHEAD) await takeChunk();
+      } else {
+        const validateStarted = performance.now();
+        const candidate = spec.validate(cipher, mapRow(row.values, mapping), row.rowNumber, today);
+        ctx.phases.add('validate', validateStarted);
+        await accept(row.rowNumber, row.values, candidate);
+      }
+      readStarted = performance.now();
+    }
+    if (chunk.length) send();
+    while (chunks.length) await takeChunk();
     await flush();
     if (writing) await writing;
     if (failure) throw failure;
@@ -285,6 +351,7 @@ async function run(
       await auditImport(db, actor, spec, options, table, report, rejects, ctx, error).catch(() => undefined);
     throw error;
   } finally {
+    await checker?.close();
     options.progress?.finish();
   }
   report.rejected.sort((a, b) => a.row - b.row);
@@ -296,6 +363,7 @@ async function run(
     headers: table.headers,
     fileName: options.fileName ?? table.fileName,
     processedRows: processedRows + rejectedEarly,
+    phases: ctx.phases.summary(),
   };
 }
 
