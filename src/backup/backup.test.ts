@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Kysely, sql } from 'kysely';
@@ -81,12 +81,21 @@ describe('backup and restore drill [pglite]', () => {
     expect(names.filter((name) => /^(keys\.json|gridguard\.lock|staging)/.test(name))).toEqual([]);
     expect(readdirTemporaries(root)).toEqual([]);
 
-    // Without keys the restore refuses before it writes anything.
-    const keyless = await runGridguard(['restore', archive], { dataDir: target, lang: 'en_US.UTF-8' }).catch(
-      (error: { code: number; stderr: string }) => error,
-    );
+    // Without keys, or from a damaged archive, the restore refuses before it writes anything.
+    const damaged = path.join(root, 'damaged.tar.gz');
+    const whole = readFileSync(archive);
+    writeFileSync(damaged, whole.subarray(0, Math.floor(whole.length / 2)));
+    const refused = (error: { code: number; stderr: string }) => error;
+    const [keyless, broken] = await Promise.all([
+      runGridguard(['restore', archive], { dataDir: target, lang: 'en_US.UTF-8' }).catch(refused),
+      runGridguard(['restore', damaged, '--keys', keysOut], { dataDir: target, lang: 'en_US.UTF-8' }).catch(
+        refused,
+      ),
+    ]);
     expect(keyless).toMatchObject({ code: 1 });
     expect((keyless as { stderr: string }).stderr).toContain('--keys FILE');
+    expect(broken).toMatchObject({ code: 1 });
+    expect((broken as { stderr: string }).stderr).toContain('cannot be read as a backup');
     expect(existsSync(path.join(target, 'PG_VERSION'))).toBe(false);
 
     const restore = await runGridguard(['restore', archive, '--keys', keysOut], {
@@ -208,6 +217,16 @@ describe.runIf(process.env.TEST_DATABASE_URL)('backup and restore drill [postgre
     });
     expect(restore.stdout).toContain('The keys open 200 of 200 sampled persons');
 
+    // Asked explicitly, a restore replaces what the target holds (here: the restore just made).
+    const replaced = await runGridguard(['restore', archive, '--replace'], {
+      dataDir,
+      lang: 'en_US.UTF-8',
+      env: { ...env, DATABASE_URL: urlOf(targetName) },
+      timeout: 120_000,
+    });
+    expect(replaced.stderr).toMatch(/The \d+ objects already in the target were replaced/);
+    expect(replaced.stdout).toContain('The keys open 200 of 200 sampled persons');
+
     const before = await openPostgres(urlOf(sourceName), { max: 1 });
     const after = await openPostgres(urlOf(targetName), { max: 1 });
     try {
@@ -219,7 +238,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)('backup and restore drill [postgre
         { action: 'installation.backup', after: { file: archive, backend: 'postgres' } },
       ]);
       expect(await auditActions(after.db)).toMatchObject([
-        { action: 'installation.restore', after: { file: archive, keysOpened: 200 } },
+        { action: 'installation.restore', after: { file: archive, keysOpened: 200, replaced: true } },
       ]);
       console.log(
         `backup drill [postgres]: ${Object.keys(a).length} tables equal; persons ${counted(a, 'persons')}, ` +
