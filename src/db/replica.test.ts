@@ -53,6 +53,9 @@ describe.runIf(canStartCluster() && process.env.TEST_DATABASE_URL)('reads from a
   let replica: ThrowawayCluster;
   let database: Database;
   let app: FastifyInstance;
+  /** A second node on the same databases: nothing of a user's write is kept in a process. */
+  let otherDatabase: Database;
+  let other: FastifyInstance;
   let tree: AreaTree;
   let writer: Session;
   let reader: Session;
@@ -60,8 +63,8 @@ describe.runIf(canStartCluster() && process.env.TEST_DATABASE_URL)('reads from a
   let replicaUrl: string;
 
   const measure = () => database.replica!.measure();
-  const residentsOn = async (session: Session, cookie = '') => {
-    const response = await app.inject({
+  const residentsOn = async (session: Session, cookie = '', node = app) => {
+    const response = await node.inject({
       url: `/api/dashboard?node=${tree.gridA.id}`,
       headers: { ...session.headers, cookie: `${session.cookie}${cookie}` },
     });
@@ -108,6 +111,8 @@ describe.runIf(canStartCluster() && process.env.TEST_DATABASE_URL)('reads from a
     database = await openPostgres(primaryUrl, { max: 4, readUrl: replicaUrl });
     await migrateToLatest(database.db);
     app = await testApp(database, undefined, { GRIDGUARD_READ_MAX_LAG_SECONDS: '1' });
+    otherDatabase = await openPostgres(primaryUrl, { max: 2, readUrl: replicaUrl });
+    other = await testApp(otherDatabase, undefined, { GRIDGUARD_READ_MAX_LAG_SECONDS: '1' });
     tree = await createAreaTree(database.db);
     writer = await signIn(
       app,
@@ -136,6 +141,8 @@ describe.runIf(canStartCluster() && process.env.TEST_DATABASE_URL)('reads from a
   }, 180_000);
 
   afterAll(async () => {
+    await other?.close();
+    await otherDatabase?.close();
     await app?.close();
     await database?.close();
     await replica?.destroy();
@@ -159,17 +166,22 @@ describe.runIf(canStartCluster() && process.env.TEST_DATABASE_URL)('reads from a
     // The replica stands still while the primary moves on: the lag grows past the 1-second bound.
     await until('the lag exceeds the bound', async () => (await measure()).lagSeconds >= 2);
     const lag = database.replica!.state;
+    await otherDatabase.replica!.measure();
 
     const stale = await residentsOn(reader);
     const own = await residentsOn(writer, wroteCookie);
     // Someone else's cookie is not the reader's: it keeps reading the replica.
     const borrowed = await residentsOn(reader, wroteCookie);
     const staleList = await personsListed(reader);
+    const ownElsewhere = await residentsOn(writer, wroteCookie, other);
+    const staleElsewhere = await residentsOn(reader, '', other);
     expect(stale.residents).toBe(1);
     expect(Number(stale.age)).toBeGreaterThanOrEqual(2);
     expect(own).toEqual({ residents: 2, age: undefined });
     expect(borrowed.residents).toBe(1);
     expect(staleList).toBe(1);
+    expect(ownElsewhere.residents).toBe(2);
+    expect(staleElsewhere.residents).toBe(1);
 
     await on(replicaUrl, 'select pg_wal_replay_resume()');
     await until('the replica catches up', caughtUp);
@@ -182,6 +194,19 @@ describe.runIf(canStartCluster() && process.env.TEST_DATABASE_URL)('reads from a
       `replica: paused lag ${lag.lagSeconds} s / ${lag.lagBytes} WAL bytes; reader saw ${stale.residents} (data age ${stale.age} s), writer ${own.residents}; after resume both ${fresh.residents}`,
     );
   }, 120_000);
+
+  it('names DATABASE_READ_URL when the replica answers but the setting is wrong', async () => {
+    const wrong = await openPostgres(primary.url('gg_replica'), {
+      max: 1,
+      readUrl: replica.url('gg_nowhere'),
+    });
+    try {
+      await expect(wrong.replica!.measure()).rejects.toThrow(/^DATABASE_READ_URL: .*gg_nowhere/);
+      expect(wrong.replica!.state.status).toBe('down');
+    } finally {
+      await wrong.close();
+    }
+  });
 
   it('answers from the primary while the replica is down, and returns to it when it is back', async () => {
     await replica.stop('fast');

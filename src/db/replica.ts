@@ -234,7 +234,14 @@ export function openReplica(url: string, primaryPool: pg.Pool, primaryDb: Kysely
           sinceReplay: row.since === null ? null : Number(row.since),
         };
       } catch (error) {
-        if (!isUnreachable(error)) throw error;
+        // Refused or gone: reads use the primary meanwhile. Anything else (no such database, a wrong
+        // password) is a setting to fix, said with the variable's name.
+        if (!isUnreachable(error)) {
+          markDown();
+          throw new Error(`DATABASE_READ_URL: ${error instanceof Error ? error.message : String(error)}`, {
+            cause: error,
+          });
+        }
         markDown();
         return state;
       }
