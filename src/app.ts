@@ -22,7 +22,7 @@ import { inputGuard, trimKeyword } from './core/input-guard.js';
 import { loggerOptions } from './core/log.js';
 import { sortedDocument } from './core/named-schemas.js';
 import { registerCompression, serveWebApp } from './core/web-delivery.js';
-import { readRoutingPlugin } from './core/read-routing.js';
+import { readRoutingPlugin } from './db/read-routing.js';
 import { HealthStatus } from './core/schemas.js';
 import { type Backend, type Database, ping } from './db/database.js';
 import type { DB } from './db/schema.js';

@@ -1,7 +1,7 @@
 // The web's "数据可能延迟 N 秒" notice, driven by the X-Gridguard-Data-Age header of the API's answers
-// (src/core/read-routing.ts): the store that reads the header, and the notice rendered from it in both languages.
+// (src/db/read-routing.ts): the store that reads the header, and the notice rendered from it in both languages.
 import { afterEach, describe, expect, it } from 'vitest';
-import { DATA_AGE_HEADER } from './read-routing.js';
+import { DATA_AGE_HEADER } from '../db/read-routing.js';
 
 // The web's files are outside the server's type-check (bundler-style imports): loaded as modules.
 const web = (file: string) => import(new URL(`../../web/src/${file}`, import.meta.url).href);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATA_AGE_HEADER, WROTE_COOKIE } from '../core/read-routing.js';
+import { DATA_AGE_HEADER, WROTE_COOKIE } from './read-routing.js';
 import { residentIdCheckCharacter } from '../register/identity/identity-number.js';
 import {
   type AreaTree,

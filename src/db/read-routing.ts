@@ -2,8 +2,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
-import { formatLsn, parseLsn, primaryLsn } from '../db/replica.js';
-import type { DB } from '../db/schema.js';
+import { formatLsn, parseLsn, primaryLsn } from './replica.js';
+import type { DB } from './schema.js';
 
 /** Set on answers read from a replica that lags beyond GRIDGUARD_READ_MAX_LAG_SECONDS: the lag, in seconds. */
 export const DATA_AGE_HEADER = 'x-gridguard-data-age';
