@@ -21,6 +21,7 @@ import { inputGuard, trimKeyword } from './core/input-guard.js';
 import { loggerOptions } from './core/log.js';
 import { sortedDocument } from './core/named-schemas.js';
 import { registerCompression, serveWebApp } from './core/web-delivery.js';
+import { readRoutingPlugin } from './db/read-routing.js';
 import { HealthStatus } from './core/schemas.js';
 import { type Backend, type Database, ping } from './db/database.js';
 import type { DB } from './db/schema.js';
@@ -192,6 +193,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authPlugin);
   // After sign-in is read: a retried write (Idempotency-Key) is keyed by its user.
   await app.register(idempotencyPlugin);
+  // After sign-in is read: heavy reads go to the replica unless the caller's own write is not there yet.
+  await app.register(readRoutingPlugin);
   // Outside demo mode the API's map is for signed-in users only (GRIDGUARD_API_DOCS).
   const docsAllowed = (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) =>
     done(

@@ -25,10 +25,26 @@ describe('configuration', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('reads a replica only beside a primary, with a staleness bound', () => {
+    expect(loadConfig({ ...keys })).toMatchObject({ databaseReadUrl: null, readMaxLagSeconds: 30 });
+    expect(
+      loadConfig({
+        ...keys,
+        DATABASE_URL: 'postgres://primary/gg',
+        DATABASE_READ_URL: 'postgres://replica/gg',
+        GRIDGUARD_READ_MAX_LAG_SECONDS: '5',
+        GRIDGUARD_PUBLIC_URL: 'https://gg.example.cn',
+      }),
+    ).toMatchObject({ databaseReadUrl: 'postgres://replica/gg', readMaxLagSeconds: 5 });
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ DATABASE_READ_URL: 'postgres://replica/gg' }, 'DATABASE_READ_URL'],
+    [{ DATABASE_URL: 'postgres://primary/gg', DATABASE_READ_URL: 'replica:5433' }, 'DATABASE_READ_URL'],
+    [{ GRIDGUARD_READ_MAX_LAG_SECONDS: '0' }, 'GRIDGUARD_READ_MAX_LAG_SECONDS'],
     [{ GRIDGUARD_GRID_CODE_WIDTH: '4' }, 'GRIDGUARD_GRID_CODE_WIDTH'],
     [{ GRIDGUARD_DEMO: 'maybe' }, 'GRIDGUARD_DEMO'],
     [{ GRIDGUARD_HMAC_KEY: 'c2hvcnQ=' }, 'GRIDGUARD_HMAC_KEY'],

@@ -15,6 +15,13 @@ export interface Config {
   readonly host: string;
   /** A postgres:// URL, or null for the embedded PGlite database in `dataDir`. */
   readonly databaseUrl: string | null;
+  /**
+   * A streaming replica (DATABASE_READ_URL) for the heavy reads: dashboards, boards, lists, reports.
+   * Only with DATABASE_URL; null reads everything from the primary.
+   */
+  readonly databaseReadUrl: string | null;
+  /** Beyond this many seconds of replica lag, replica-served pages say how old their data is. */
+  readonly readMaxLagSeconds: number;
   readonly dataDir: string;
   /** Demo mode: seeded accounts keep the demo password instead of being forced to change it. */
   readonly demo: boolean;
@@ -121,18 +128,29 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `expected true or false, got "${env[name]}"`);
 }
 
-function databaseUrl(env: Env): string | null {
-  const raw = env.DATABASE_URL?.trim();
+function databaseUrl(env: Env, variable = 'DATABASE_URL'): string | null {
+  const raw = env[variable]?.trim();
   if (!raw) return null;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError('DATABASE_URL', 'is not a valid URL (expected postgres://user@host:port/database)');
+    throw new ConfigError(variable, 'is not a valid URL (expected postgres://user@host:port/database)');
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError('DATABASE_URL', `must start with postgres://, got ${url.protocol}//`);
+    throw new ConfigError(variable, `must start with postgres://, got ${url.protocol}//`);
   }
+  return raw;
+}
+
+/** The replica is a copy of the primary: without DATABASE_URL there is no primary for it to follow. */
+function databaseReadUrl(env: Env, primary: string | null): string | null {
+  const raw = databaseUrl(env, 'DATABASE_READ_URL');
+  if (raw && !primary)
+    throw new ConfigError(
+      'DATABASE_READ_URL',
+      'needs DATABASE_URL: a read replica follows a PostgreSQL primary',
+    );
   return raw;
 }
 
@@ -394,6 +412,7 @@ export function storageTarget(env: Env = process.env): { databaseUrl: string | n
 
 export function loadConfig(env: Env = process.env): Config {
   const { databaseUrl: url, dataDir } = storageTarget(env);
+  const readUrl = databaseReadUrl(env, url);
   const logLevel = (env.LOG_LEVEL?.trim() || 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel))
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
@@ -408,6 +427,8 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     host: env.HOST?.trim() || '127.0.0.1',
     databaseUrl: url,
+    databaseReadUrl: readUrl,
+    readMaxLagSeconds: integer(env, 'GRIDGUARD_READ_MAX_LAG_SECONDS', 30, 1, 86400),
     dataDir,
     demo,
     demoPassword,

@@ -13,6 +13,7 @@ import { testApp, testConfig } from './test-support/factories.js';
 /** The background work of the server, in start order (README "Background jobs"). */
 const DECLARED = [
   'upload-staging',
+  'replica-lag',
   'import-recovery',
   'feed-recovery',
   'feed-claim',
@@ -47,6 +48,7 @@ describe('the job registry', () => {
       ),
     ).toEqual({
       'upload-staging': { every: 60_000 },
+      'replica-lag': { every: 2_000 },
       'import-recovery': 'start',
       'feed-recovery': 'start',
       'feed-claim': { every: 10_000 },
@@ -208,7 +210,10 @@ for (const backend of testBackends()) {
       let closed = false;
       cleanups.push(async () => (closed ? undefined : server.close()));
 
-      const expected = DECLARED.filter((name) => backend === 'pglite' || name !== 'pglite-vacuum');
+      // No replica configured here (DATABASE_READ_URL): nothing to measure.
+      const expected = DECLARED.filter(
+        (name) => name !== 'replica-lag' && (backend === 'pglite' || name !== 'pglite-vacuum'),
+      );
       expect(server.app.jobs.running).toEqual(expected);
       // One pending timer per periodic job (its first run), none for the start jobs.
       const periodic = JOBS.filter((job) => expected.includes(job.name) && job.schedule.every !== 'start');

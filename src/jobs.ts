@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import { type JobDefinition, type JobLog, JobRegistry } from './core/jobs.js';
 import type { Database } from './db/database.js';
+import type { ReplicaState } from './db/replica.js';
 import type { DB } from './db/schema.js';
 import { purgeExpiredRecords } from './checkpoints/figures-service.js';
 import { watchStaffingGaps } from './checkpoints/rota-service.js';
@@ -81,6 +82,16 @@ export const JOBS: readonly BackgroundJob[] = Object.freeze([
       return sweepStaging(config.dataDir);
     },
     atStop: ({ config }) => removeOwnStaging(config.dataDir),
+  },
+  {
+    name: 'replica-lag',
+    summary:
+      "Measures the read replica's replay position and lag against the primary (DATABASE_READ_URL): reads follow it, and fall back to the primary while it is down",
+    schedule: { every: 2_000 },
+    claim: 'per-node',
+    enabled: ({ database }) => database.replica !== null,
+    atStart: ({ database, log }) => measureReplica(database, log),
+    run: ({ database, log }) => measureReplica(database, log),
   },
   {
     name: 'import-recovery',
@@ -262,6 +273,20 @@ export const JOBS: readonly BackgroundJob[] = Object.freeze([
     },
   },
 ]);
+
+/** One measurement; a change of the replica's status is logged once, not every 2 s. */
+async function measureReplica(database: Database, log: JobLog): Promise<ReplicaState | null> {
+  const replica = database.replica;
+  if (!replica) return null;
+  const before = replica.state.status;
+  const state = await replica.measure();
+  if (state.status !== before) {
+    const fields = { replica: state.status, lagSeconds: state.lagSeconds, lagBytes: state.lagBytes };
+    if (state.status === 'down') log.error(fields, 'read replica unreachable: reads go to the primary');
+    else log.info(fields, 'read replica answering: heavy reads go to it');
+  }
+  return state;
+}
 
 /** The registry of one app: every job of JOBS declared, then sealed. */
 export function createJobRegistry(context: JobContext): JobRegistry<JobContext> {

@@ -18,6 +18,6 @@ export const checkpointFigureRoutes: FastifyPluginAsyncTypebox = async (app) => 
       },
       preHandler: app.requireRight('checkpoint.read'),
     },
-    async (request) => service.figures(app.db, request.actor(), request.query),
+    async (request) => service.figures(request.readDb(), request.actor(), request.query),
   );
 };

@@ -3,6 +3,7 @@ import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { acquireDataDirLock } from './lock.js';
+import { openReplica, type ReadReplica } from './replica.js';
 import type { DB } from './schema.js';
 
 export type Backend = 'pglite' | 'postgres';
@@ -12,6 +13,8 @@ export interface Database {
   readonly db: Kysely<DB>;
   readonly backend: Backend;
   readonly raw: { kind: 'pglite'; pglite: PGlite } | { kind: 'postgres'; pool: pg.Pool };
+  /** The streaming replica of DATABASE_READ_URL, or null: then every read goes to `db`. */
+  readonly replica: ReadReplica | null;
   close(): Promise<void>;
 }
 
@@ -23,7 +26,10 @@ pg.types.setTypeParser(INT8_OID, (value) => Number(value));
 pg.types.setTypeParser(DATE_OID, (value) => value);
 const PGLITE_PARSERS = { [INT8_OID]: (value: string) => Number(value), [DATE_OID]: (value: string) => value };
 
-export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
+export async function openPostgres(
+  url: string,
+  options: { max?: number; readUrl?: string | null } = {},
+): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
   // An idle connection dropped by the server (restart, admin action) must not crash the process;
   // the pool replaces it on the next query.
@@ -37,11 +43,16 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   const client = await pool.connect();
   client.release();
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const replica = options.readUrl ? openReplica(options.readUrl, pool, db) : null;
   return {
     db,
     backend: 'postgres',
     raw: { kind: 'postgres', pool },
-    close: () => db.destroy(),
+    replica,
+    close: async () => {
+      await replica?.close();
+      await db.destroy();
+    },
   };
 }
 
@@ -65,6 +76,7 @@ export async function openPglite(
       db,
       backend: 'pglite',
       raw: { kind: 'pglite', pglite },
+      replica: null,
       close: async () => {
         await db.destroy();
         if (!pglite.closed) await pglite.close();
@@ -78,7 +90,9 @@ export async function openPglite(
 }
 
 export function openDatabase(config: Config, command = 'gridguard'): Promise<Database> {
-  return config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite(config.dataDir, command);
+  return config.databaseUrl
+    ? openPostgres(config.databaseUrl, { readUrl: config.databaseReadUrl })
+    : openPglite(config.dataDir, command);
 }
 
 export async function ping(db: Kysely<DB>): Promise<void> {

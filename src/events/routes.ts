@@ -115,7 +115,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: read,
     },
-    async (request) => service.listEvents(app.db, request.actor(), request.query),
+    async (request) => service.listEvents(request.readDb(), request.actor(), request.query),
   );
 
   app.get(
@@ -130,7 +130,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: read,
     },
-    async (request) => service.eventSummary(app.db, request.actor(), request.query.areaId),
+    async (request) => service.eventSummary(request.readDb(), request.actor(), request.query.areaId),
   );
 
   app.get(

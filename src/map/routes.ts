@@ -39,7 +39,8 @@ export const mapRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: app.requireRight('area.read'),
     },
-    async (request) => service.mapLayers(app.db, request.actor().viewer, request.query.areaId, app.clock()),
+    async (request) =>
+      service.mapLayers(request.readDb(), request.actor().viewer, request.query.areaId, app.clock()),
   );
 
   app.get(

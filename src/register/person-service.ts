@@ -418,11 +418,13 @@ export async function listPersons(
   actor: Actor,
   cipher: FieldCipher,
   query: PersonQuery,
-  options: { feverThreshold?: number } = {},
+  /** `read`: where the list itself is read (a replica); the lookup budget and the audit stay on `db`. */
+  options: { feverThreshold?: number; read?: Db } = {},
 ): Promise<PageOf<PersonView>> {
+  const read = options.read ?? db;
   let withinPath: string | undefined;
   if (query.within !== undefined) {
-    const area = await findAreaInScope(db, actor.viewer, 'person.read', query.within);
+    const area = await findAreaInScope(read, actor.viewer, 'person.read', query.within);
     if (!area)
       throw notFound('AREA_NOT_FOUND', `Area ${query.within} does not exist or is outside your area`);
     withinPath = area.path;
@@ -451,7 +453,7 @@ export async function listPersons(
       ? { phoneHash: typedPhone.hash, phoneMasked: typedPhone.masked }
       : null;
   if (tested) await spendNumberLookup(db, actor, tested);
-  const page = await repo.searchPersons(db, actor.viewer, search);
+  const page = await repo.searchPersons(read, actor.viewer, search);
   if (tested)
     await recordAudit(db, actor, {
       action: 'person.search_number',

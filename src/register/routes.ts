@@ -53,6 +53,7 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) =>
       persons.listPersons(app.db, request.actor(), app.cipher, request.query, {
         feverThreshold: app.config.healthRules.feverThreshold,
+        read: request.readDb(),
       }),
   );
 
@@ -224,7 +225,7 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: read,
     },
-    async (request) => houses.listHouses(app.db, request.actor(), request.query),
+    async (request) => houses.listHouses(request.readDb(), request.actor(), request.query),
   );
   app.post(
     '/api/houses',
@@ -308,7 +309,7 @@ export const registerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: read,
     },
-    async (request) => units.listUnits(app.db, request.actor(), request.query),
+    async (request) => units.listUnits(request.readDb(), request.actor(), request.query),
   );
   app.post(
     '/api/units',

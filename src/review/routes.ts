@@ -28,7 +28,7 @@ export const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler,
     },
-    async (request) => reviewWorkers(app.db, request.actor().viewer, request.query),
+    async (request) => reviewWorkers(request.readDb(), request.actor().viewer, request.query),
   );
 
   app.get(
@@ -43,7 +43,7 @@ export const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler,
     },
-    async (request) => reviewAreas(app.db, request.actor().viewer, request.query),
+    async (request) => reviewAreas(request.readDb(), request.actor().viewer, request.query),
   );
 
   app.get(

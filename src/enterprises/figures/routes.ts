@@ -18,6 +18,6 @@ export const enterpriseBoardRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: app.requireRight('enterprise.read'),
     },
-    async (request) => enterpriseBoard(app.db, request.actor(), request.query.areaId),
+    async (request) => enterpriseBoard(request.readDb(), request.actor(), request.query.areaId),
   );
 };

@@ -103,7 +103,7 @@ export const checkinRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: app.requireRight('health.read'),
     },
-    async (request) => service.checkinFigures(app.db, request.actor(), request.query),
+    async (request) => service.checkinFigures(request.readDb(), request.actor(), request.query),
   );
 
   app.get(

@@ -41,7 +41,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<DashboardRouteOptions> =
       },
       preHandler: read,
     },
-    async (request) => service.dashboard(app.db, request.actor(), request.query, testsCache),
+    async (request) => service.dashboard(request.readDb(), request.actor(), request.query, testsCache),
   );
 
   app.get(
@@ -62,12 +62,13 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<DashboardRouteOptions> =
     },
     async (request, reply) => {
       const actor = request.actor();
-      const node = await service.resolveNode(app.db, actor.viewer, request.query.node);
+      // The feed reads the replica (its cursor just waits while it lags); the session check stays on the primary.
+      const node = await service.resolveNode(app.readDb, actor.viewer, request.query.node);
       const lastEventId = request.headers['last-event-id'];
       const resumed = service.decodeCursor(Array.isArray(lastEventId) ? lastEventId[0] : lastEventId);
       const start = resumed
         ? { events: [], cursor: resumed }
-        : await service.feedStart(app.db, node.path, actor.now(), {
+        : await service.feedStart(app.readDb, node.path, actor.now(), {
             events: can(actor.viewer, 'event.read', node.path),
           });
 
@@ -96,7 +97,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<DashboardRouteOptions> =
           // Event items only while the session may read events there (rights can be withdrawn).
           const options = { events: can(session.viewer, 'event.read', node.path) };
           for (const { event, cursor: after } of await service.feedSince(
-            app.db,
+            app.readDb,
             node.path,
             cursor,
             options,

@@ -60,7 +60,7 @@ export const keyPersonRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: read,
     },
-    async (request) => service.listKeyPersons(app.db, request.actor(), request.query),
+    async (request) => service.listKeyPersons(request.readDb(), request.actor(), request.query),
   );
 
   app.get(

@@ -119,7 +119,7 @@ export const leadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: read,
     },
-    async (request) => service.leadProgress(app.db, request.actor(), request.query),
+    async (request) => service.leadProgress(request.readDb(), request.actor(), request.query),
   );
 
   app.get(

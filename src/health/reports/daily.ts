@@ -122,6 +122,8 @@ export async function prepareDailyReport(
   cipher: FieldCipher,
   query: DailyReportQuery,
   extraSheets: readonly DailyReportSheet[] = [],
+  /** Where the audit entry goes when `db` is a read replica. */
+  audit: Db = db,
 ): Promise<PreparedDailyReport> {
   const node = await findAreaInScope(db, actor.viewer, 'health.read', query.node);
   if (!node) throw notFound('AREA_NOT_FOUND', `Area ${query.node} does not exist or is outside your area`);
@@ -143,7 +145,7 @@ export async function prepareDailyReport(
   const now = actor.now();
   const asOf = day.end < now ? day.end : now;
   const arrivals = await repo.arrivalsCount(db, node.path, date);
-  await recordAudit(db, actor, {
+  await recordAudit(audit, actor, {
     action: 'report.daily.export',
     entityType: 'report',
     entityId: `daily:${node.code}:${date}`,

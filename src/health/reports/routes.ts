@@ -24,7 +24,14 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ sheets?: readonly DailyRe
       preHandler: app.requireRight('health.read'),
     },
     async (request, reply) => {
-      const prepared = await prepareDailyReport(app.db, request.actor(), app.cipher, request.query, sheets);
+      const prepared = await prepareDailyReport(
+        request.readDb(),
+        request.actor(),
+        app.cipher,
+        request.query,
+        sheets,
+        app.db,
+      );
       const stream = new PassThrough();
       prepared.write(stream).catch((error: unknown) => {
         request.log.error({ err: error }, 'daily report failed');

@@ -106,7 +106,8 @@ export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: read,
     },
-    async (request) => service.roundCoverage(app.db, request.actor(), request.params.id, request.query.node),
+    async (request) =>
+      service.roundCoverage(request.readDb(), request.actor(), request.params.id, request.query.node),
   );
 
   app.get(
@@ -121,7 +122,7 @@ export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: read,
     },
-    async (request) => service.gridCoverage(app.db, request.actor(), request.params.id),
+    async (request) => service.gridCoverage(request.readDb(), request.actor(), request.params.id),
   );
 
   app.get(
@@ -138,7 +139,8 @@ export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: read,
     },
-    async (request) => service.untestedList(app.db, request.actor(), request.params.id, request.query),
+    async (request) =>
+      service.untestedList(request.readDb(), request.actor(), request.params.id, request.query),
   );
 
   app.get(
@@ -156,10 +158,11 @@ export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const prepared = await service.prepareUntestedExport(
-        app.db,
+        request.readDb(),
         request.actor(),
         request.params.id,
         request.query,
+        app.db,
       );
       const stream = new PassThrough();
       prepared.write(stream).catch((error: unknown) => {

@@ -339,6 +339,8 @@ export async function prepareUntestedExport(
   actor: Actor,
   id: number,
   query: UntestedFilter,
+  /** Where the audit entry goes when `db` is a read replica. */
+  audit: Db = db,
 ): Promise<{ round: RoundView; areaName: string; count: number; write(output: Writable): Promise<void> }> {
   const round = await visibleRound(db, actor.viewer, id);
   const { within, selection } = await untestedSelection(db, actor.viewer, round, query);
@@ -351,7 +353,7 @@ export async function prepareUntestedExport(
       undefined,
       { total: count, limit: UNTESTED_EXPORT_LIMIT },
     );
-  await recordAudit(db, actor, {
+  await recordAudit(audit, actor, {
     action: 'round.export_untested',
     entityType: 'screening_round',
     entityId: round.id,

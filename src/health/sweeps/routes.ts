@@ -126,7 +126,8 @@ export const sweepRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: read,
     },
-    async (request) => service.sweepProgress(app.db, request.actor(), request.params.id, request.query.node),
+    async (request) =>
+      service.sweepProgress(request.readDb(), request.actor(), request.params.id, request.query.node),
   );
 
   app.get(
@@ -142,7 +143,8 @@ export const sweepRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: read,
     },
-    async (request) => service.listSweepHouseholds(app.db, request.actor(), request.params.id, request.query),
+    async (request) =>
+      service.listSweepHouseholds(request.readDb(), request.actor(), request.params.id, request.query),
   );
 
   app.get(

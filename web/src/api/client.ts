@@ -14,6 +14,7 @@ import type {
   ImportPreview,
   PublicReportReceipt,
 } from './model';
+import { noteDataAge } from './data-age';
 import type { paths } from './schema.gen';
 import type { ImportKind } from './vocabulary';
 
@@ -133,6 +134,7 @@ async function send(method: string, path: string, options: RequestOptions = {}):
     notifyHooks(error, path);
     throw error;
   }
+  noteDataAge(method, response.url || `/api${path}`, response.headers);
   return response;
 }
 
@@ -236,7 +238,8 @@ const transport: Middleware = {
     }
     return request;
   },
-  async onResponse({ response }) {
+  async onResponse({ request, response }) {
+    if (response.ok) noteDataAge(request.method, response.url || request.url, response.headers);
     if (!response.ok) {
       const path = new URL(response.url || '/', window.location.origin).pathname.replace(/^\/api/, '');
       notifyHooks(await parseError(response.clone()), path);

@@ -5,6 +5,7 @@ import { useAuth } from '../auth/AuthContext';
 import { useI18n } from '../i18n/context';
 import { OfflineNotice, OutboxBar } from '../offline/OutboxBar';
 import { AppHeader } from './AppHeader';
+import { DataAgeNotice } from './DataAgeNotice';
 import { AreaTree } from './AreaTree';
 import { NavigationProvider } from './navigation';
 import { NavMenu } from './NavMenu';
@@ -58,6 +59,7 @@ export function AppLayout() {
           )}
           <Layout.Content className="app-content">
             <OfflineNotice />
+            <DataAgeNotice />
             <OutboxBar />
             <Outlet />
           </Layout.Content>

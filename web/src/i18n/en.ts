@@ -56,6 +56,9 @@ export const en: Messages = {
   'common.total': '{total} in total',
   'common.allRoles': 'All roles',
   'common.loading': 'Loading…',
+  'dataAge.notice': 'Data may be {seconds} s behind',
+  'dataAge.explain':
+    'These figures are read from a read replica that is behind the main database; what you just saved yourself shows as saved.',
   'common.edit': 'Edit',
   'common.notFilled': 'Not given',
   'common.confirm': 'Confirm',

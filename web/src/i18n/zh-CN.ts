@@ -56,6 +56,8 @@ export const zhCN = {
   'common.total': '共 {total} 条',
   'common.allRoles': '全部角色',
   'common.loading': '加载中…',
+  'dataAge.notice': '数据可能延迟 {seconds} 秒',
+  'dataAge.explain': '这些数据读自只读副本，副本正落后于主数据库；你自己刚保存的内容照常显示。',
   'common.edit': '编辑',
   'common.notFilled': '未填写',
   'common.confirm': '确认',

@@ -30,6 +30,7 @@ import { LiveClock } from '../components/dashboard/LiveClock';
 import { LiveFeed } from '../components/dashboard/LiveFeed';
 import type { TrendSeries } from '../components/dashboard/TrendChart';
 import { useStageScale } from '../components/dashboard/useStageScale';
+import { DataAgeNotice } from '../components/DataAgeNotice';
 import { ErrorResult } from '../components/ErrorResult';
 import { DailyReportButton } from '../components/health/DailyReportButton';
 import { LanguageSwitch } from '../components/LanguageSwitch';
@@ -263,6 +264,7 @@ function ScreenHeader({
         {t('dashboard.title', { name: data.node.name })}
       </h1>
       <div className="bigscreen-tools">
+        <DataAgeNotice compact />
         {stale && (
           <Button size="small" danger icon={<ReloadOutlined />} onClick={onReload}>
             {t('dashboard.stale')}
