@@ -233,7 +233,7 @@ export class FeedProcessor {
     const renewal = setInterval(() => {
       const now = new Date();
       repo.renewLease(this.db, batchId, attempt, now, leaseFrom(now)).catch(() => undefined);
-    }, LEASE_RENEW_MS);
+    }, LEASE_RENEW_MS).unref();
     try {
       await this.db.transaction().execute(async (trx) => {
         const payload = await repo.loadPayload(trx, batchId);
