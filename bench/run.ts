@@ -5,7 +5,7 @@ import { hierarchyBench } from './figures/hierarchy.js';
 import { importPersonsBench } from './figures/import-persons.js';
 import { importTestsBench } from './figures/import-tests.js';
 import { screenBench } from './figures/screen.js';
-import { eventsBench } from './figures/events.js';
+import { eventsAlertBench, eventsBoardBench } from './figures/events.js';
 import { checkpointPlatesBench } from './figures/checkpoint-plates.js';
 import { webBench } from './figures/web.js';
 import { checkpointCheckBench } from './figures/checkpoint-check.js';
@@ -18,7 +18,8 @@ const MODULES: BenchModule[] = [
   importPersonsBench,
   importTestsBench,
   screenBench,
-  eventsBench,
+  eventsAlertBench,
+  eventsBoardBench,
   checkpointPlatesBench,
   webBench,
   checkpointCheckBench,

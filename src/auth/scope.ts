@@ -1,6 +1,14 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { SystemName } from '../core/vocabulary.js';
-import { type Capability, type Right, RIGHTS, type Role, ROLES, rightsOf } from './rights.js';
+import {
+  type Capability,
+  DEPARTMENT_CATEGORIES,
+  type Right,
+  RIGHTS,
+  type Role,
+  ROLES,
+  rightsOf,
+} from './rights.js';
 
 export interface Assignment {
   role: Role;
@@ -106,6 +114,26 @@ export function minimalPrefixes(paths: readonly string[]): string[] {
 /** Roles whose rights include `right`. */
 export function rolesWith(right: Right): Role[] {
   return ROLES.filter((role) => rightsOf(role).includes(right));
+}
+
+/**
+ * The set-based twin of `rightsOf(role, categories).includes(right)` for a role assignment row:
+ * its role grants `right`, or it is a department role granted a category that opens `right`.
+ * Built from the same tables, so SQL and `can()` never disagree on who holds what.
+ */
+export function assignmentGrants(
+  right: Right,
+  roleColumn: string,
+  categoriesColumn: string,
+): Expression<SqlBool> {
+  const roles = rolesWith(right);
+  const categories = Object.entries(DEPARTMENT_CATEGORIES)
+    .filter(([, rights]) => (rights as readonly Right[]).includes(right))
+    .map(([category]) => category);
+  const role = sql.ref(roleColumn);
+  const byRole = roles.length > 0 ? sql<SqlBool>`${role} in (${sql.join(roles)})` : sql<SqlBool>`false`;
+  if (categories.length === 0) return byRole;
+  return sql<SqlBool>`(${byRole} or (${role} = 'department' and ${sql.ref(categoriesColumn)} && ${sql.val(categories)}::text[]))`;
 }
 
 /**

@@ -4,9 +4,7 @@ import type { Db } from '../auth/context.js';
 import type { ReadRule } from '../notifications/readers.js';
 import type { Role } from '../core/vocabulary.js';
 import type {
-  AlertKind,
   AreaLevel,
-  DeviceAlertsTable,
   EventCategoriesTable,
   EventsTable,
   EventStatus,
@@ -575,77 +573,6 @@ export async function findCameraByCode(
   code: string,
 ): Promise<{ id: number; area_path: string } | undefined> {
   return db.selectFrom('cameras').select(['id', 'area_path']).where('code', '=', code).executeTakeFirst();
-}
-
-/** The camera of that code inside the token's subtree. */
-export async function findCameraWithin(db: Db, code: string, path: string) {
-  return db
-    .selectFrom('cameras')
-    .selectAll()
-    .where('code', '=', code)
-    .where(inSubtrees([path], 'cameras.area_path'))
-    .executeTakeFirst();
-}
-
-/** Keys of the advisory lock that serialises one camera's alerts. */
-export async function lockCamera(db: Db, lockSpace: number, cameraId: number): Promise<void> {
-  await sql`select pg_advisory_xact_lock(${lockSpace}::int4, ${cameraId}::int4)`.execute(db);
-}
-
-/** An alert already received from the camera under that external id, with whether it was merged. */
-export async function findDeviceAlert(db: Db, cameraId: number, externalId: string) {
-  return db
-    .selectFrom('device_alerts as d')
-    .innerJoin('events as e', 'e.id', 'd.event_id')
-    .select([
-      'd.id',
-      'e.id as event_id',
-      'e.code',
-      (eb) =>
-        eb
-          .exists(
-            eb
-              .selectFrom('device_alerts as earlier')
-              .select('earlier.id')
-              .whereRef('earlier.event_id', '=', 'd.event_id')
-              .whereRef('earlier.id', '<', 'd.id'),
-          )
-          .as('merged'),
-    ])
-    .where('d.camera_id', '=', cameraId)
-    .where('d.external_id', '=', externalId)
-    .executeTakeFirst();
-}
-
-export async function insertDeviceAlert(db: Db, values: Insertable<DeviceAlertsTable>): Promise<void> {
-  await db.insertInto('device_alerts').values(values).execute();
-}
-
-/** The camera's open event of that alert kind whose last alert is at or after `since`. */
-export async function openAlertEvent(db: Db, cameraId: number, kind: AlertKind, since: Date) {
-  return db
-    .selectFrom('events')
-    .select(['id', 'code'])
-    .where('camera_id', '=', cameraId)
-    .where('alert_kind', '=', kind)
-    .where('status', 'in', [...CLOCKED_STATUSES])
-    .where('last_alert_at', '>=', since)
-    .orderBy('last_alert_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-}
-
-/** Counts one more alert on an event (last alert time never moves back). */
-export async function countMergedAlert(db: Db, eventId: number, occurredAt: Date, now: Date): Promise<void> {
-  await db
-    .updateTable('events')
-    .set({
-      alert_count: sql`alert_count + 1`,
-      last_alert_at: sql`greatest(last_alert_at, ${occurredAt}::timestamptz)`,
-      updated_at: now,
-    })
-    .where('id', '=', eventId)
-    .execute();
 }
 
 // ---- report locations ----

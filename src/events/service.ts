@@ -10,7 +10,9 @@ import type {
   EventSource,
   EventStatus,
   EventStep,
+  EventStepsTable,
   EventsTable,
+  EventTier,
   StepLimits,
   TimeLimit,
 } from '../db/schema.js';
@@ -20,7 +22,7 @@ import { notifyInTheirLanguage } from '../notifications/notify.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { protectName, protectPhone } from '../privacy/protect.js';
 import { normalisePhone } from '../register/protect.js';
-import type { Updateable } from 'kysely';
+import type { Insertable, Updateable } from 'kysely';
 import { chinaDate, deadlineFor, resumedDeadline, timeLeft, type WorkCalendar } from './calendar.js';
 import { listPhotos, storePhotos } from './photos/repository.js';
 import type { PreparedPhoto } from './photos/photos.js';
@@ -72,8 +74,19 @@ const actorUserId = (viewer: Viewer) => (viewer.kind === 'user' ? viewer.userId 
 
 export async function stepLimit(db: Db, categoryId: number, step: EventStep): Promise<TimeLimit> {
   const limits = await repo.categoryLimits(db, categoryId);
-  const own = limits?.own as StepLimits | undefined;
-  const parent = limits?.parent as StepLimits | null | undefined;
+  return limitOf(
+    limits?.own as StepLimits | undefined,
+    limits?.parent as StepLimits | null | undefined,
+    step,
+  );
+}
+
+/** A step's limit: the category's own, else its class's, else the default. */
+export function limitOf(
+  own: StepLimits | null | undefined,
+  parent: StepLimits | null | undefined,
+  step: EventStep,
+): TimeLimit {
   return own?.[step] ?? parent?.[step] ?? DEFAULT_LIMITS[step];
 }
 
@@ -160,6 +173,92 @@ function checkSourceAllowed(viewer: Viewer, source: EventSource, areaPath: strin
   }
 }
 
+/** The columns of a new event but its id, code and tier (a device alert has those chosen in SQL). */
+export function eventColumns(
+  input: NewEvent,
+  context: {
+    category: { id: number };
+    area: { id: number; path: string };
+    status: EventStatus;
+    clock: Pick<Insertable<EventsTable>, 'step' | 'step_started_at' | 'step_deadline'>;
+    now: Date;
+    name: { encrypted: string; masked: string } | null;
+    phone: { encrypted: string; masked: string } | null;
+    feedbackTokenHash: string | null;
+  },
+): Omit<Insertable<EventsTable>, 'id' | 'code' | 'tier' | 'tier_area_id'> {
+  const { now, status } = context;
+  return {
+    category_id: context.category.id,
+    area_id: context.area.id,
+    area_path: context.area.path,
+    source: input.source,
+    status,
+    title: input.title.trim(),
+    description: input.description?.trim() || null,
+    address: input.address?.trim() || null,
+    lng: input.lng ?? null,
+    lat: input.lat ?? null,
+    accuracy_m:
+      (input.lng ?? null) !== null && (input.lat ?? null) !== null ? (input.accuracyM ?? null) : null,
+    reporter_name_secret: context.name?.encrypted ?? null,
+    reporter_name_masked: context.name?.masked ?? null,
+    reporter_phone_secret: context.phone?.encrypted ?? null,
+    reporter_phone_masked: context.phone?.masked ?? null,
+    reporter_user_id: null,
+    camera_id: input.alert?.cameraId ?? null,
+    alert_kind: input.alert?.kind ?? null,
+    alert_count: input.alert ? 1 : 0,
+    last_alert_at: input.alert?.at ?? null,
+    feedback_token_hash: context.feedbackTokenHash,
+    media_url: input.mediaUrl ?? null,
+    attributes: input.attributes ? JSON.stringify(input.attributes) : null,
+    created_at: now,
+    updated_at: now,
+    registered_at: status === 'registered' ? now : null,
+    ...context.clock,
+  };
+}
+
+/** The first steps of a new event, in timeline order: collected, and registered when it starts so. */
+export function openingSteps(
+  viewer: Viewer,
+  source: EventSource,
+  status: EventStatus,
+  tier: { tier: EventTier; name: string },
+  now: Date,
+): Array<Omit<Insertable<EventStepsTable>, 'event_id'>> {
+  const who = { actor_user_id: actorUserId(viewer), actor_name: actorLabel(viewer), at: now };
+  const collect = {
+    ...who,
+    action: 'collect' as const,
+    from_status: null,
+    to_status: 'collected' as const,
+    to_tier: tier.tier,
+    details: JSON.stringify({ source, tierArea: tier.name }),
+  };
+  if (status !== 'registered') return [collect];
+  return [
+    collect,
+    {
+      ...who,
+      action: 'register',
+      from_status: 'collected',
+      to_status: 'registered',
+      // Same instant as the collect step: the id keeps them in order on the timeline.
+      note: source === 'patrol' ? '巡查发现，自动立案' : '设备告警，自动立案',
+      details: null,
+    },
+  ];
+}
+
+/** The status a new event starts in: sources a worker has already verified start registered. */
+export const startingStatus = (source: EventSource): EventStatus =>
+  AUTO_REGISTERED.includes(source) ? 'registered' : 'collected';
+
+/** The urgent-or-not of a new event's notification: device alerts are urgent. */
+export const newEventPriority = (source: EventSource) => (source === 'device' ? 'urgent' : 'normal');
+
 /**
  * Opens an event in the caller's transaction: picks its starting tier, starts the step clock,
  * writes the first steps and notifies the tier's responders. Callers: staff entry, the public
@@ -213,7 +312,7 @@ export async function createEvent(
   }
 
   const tier = await startingTier(db, area.path, category.start_tier);
-  const status: EventStatus = AUTO_REGISTERED.includes(input.source) ? 'registered' : 'collected';
+  const status = startingStatus(input.source);
   const calendar = await repo.loadCalendar(db);
   const clock = await stepClock(db, category.id, STEP_OF[status]!, now, calendar);
   const id = await repo.nextEventId(db);
@@ -223,64 +322,22 @@ export async function createEvent(
   await repo.insertEvent(db, {
     id,
     code,
-    category_id: category.id,
-    area_id: area.id,
-    area_path: area.path,
     tier: tier.tier,
     tier_area_id: tier.areaId,
-    source: input.source,
-    status,
-    title: input.title.trim(),
-    description: input.description?.trim() || null,
-    address: input.address?.trim() || null,
-    lng: input.lng ?? null,
-    lat: input.lat ?? null,
-    accuracy_m:
-      (input.lng ?? null) !== null && (input.lat ?? null) !== null ? (input.accuracyM ?? null) : null,
-    reporter_name_secret: name?.encrypted ?? null,
-    reporter_name_masked: name?.masked ?? null,
-    reporter_phone_secret: phone?.encrypted ?? null,
-    reporter_phone_masked: phone?.masked ?? null,
-    reporter_user_id: null,
-    camera_id: input.alert?.cameraId ?? null,
-    alert_kind: input.alert?.kind ?? null,
-    alert_count: input.alert ? 1 : 0,
-    last_alert_at: input.alert?.at ?? null,
-    feedback_token_hash: feedbackToken ? sha256Hex(feedbackToken) : null,
-    media_url: input.mediaUrl ?? null,
-    attributes: input.attributes ? JSON.stringify(input.attributes) : null,
-    created_at: now,
-    updated_at: now,
-    registered_at: status === 'registered' ? now : null,
-    ...clock,
+    ...eventColumns(input, {
+      category,
+      area,
+      status,
+      clock,
+      now,
+      name,
+      phone,
+      feedbackTokenHash: feedbackToken ? sha256Hex(feedbackToken) : null,
+    }),
   });
-  const who = { actor_user_id: actorUserId(actor.viewer), actor_name: actorLabel(actor.viewer), at: now };
-  const collect = {
-    ...who,
-    event_id: id,
-    action: 'collect' as const,
-    from_status: null,
-    to_status: 'collected' as const,
-    to_tier: tier.tier,
-    details: JSON.stringify({ source: input.source, tierArea: tier.name }),
-  };
   await repo.insertSteps(
     db,
-    status === 'registered'
-      ? [
-          collect,
-          {
-            ...who,
-            event_id: id,
-            action: 'register',
-            from_status: 'collected',
-            to_status: 'registered',
-            // Same instant as the collect step: the id keeps them in order on the timeline.
-            note: input.source === 'patrol' ? '巡查发现，自动立案' : '设备告警，自动立案',
-            details: null,
-          },
-        ]
-      : [collect],
+    openingSteps(actor.viewer, input.source, status, tier, now).map((step) => ({ ...step, event_id: id })),
   );
   if (input.photos?.length)
     await storePhotos(db, { eventId: id, stepId: null, purpose: 'report', photos: input.photos });
@@ -288,7 +345,7 @@ export async function createEvent(
   await notifyInTheirLanguage(db, {
     userIds: tier.responders,
     kind: 'event.new',
-    priority: input.source === 'device' ? 'urgent' : 'normal',
+    priority: newEventPriority(input.source),
     title: (locale) =>
       notificationText(locale, 'eventNew', { code, title: input.title.trim() }).slice(0, 200),
     body: (locale) => `${locale === 'en' ? category.name_en : category.name_zh} · ${area.name}`,

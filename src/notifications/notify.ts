@@ -56,7 +56,7 @@ export interface AnnouncedContent {
 export type AnnouncedEntry = [number, number, AnnouncedContent] | [number, number];
 
 /** PostgreSQL refuses payloads of 8000 bytes or more; the id, user id and brackets need < 50. */
-const CONTENT_LIMIT_BYTES = 7900;
+export const CONTENT_LIMIT_BYTES = 7900;
 
 /**
  * Writes one inbox notification per user who may open its object, queues a delivery per channel the user enabled, and

@@ -216,6 +216,19 @@ export interface NewNotifications {
 }
 
 /**
+ * The deliveries of the notifications just inserted in the CTE `created` (id, user_id, priority),
+ * for statements written in SQL (a device alert's): the rule of `insertNotifications` below, one
+ * per channel the user enabled, urgent-only channels (voice calls) only for urgent ones.
+ */
+export function queueDeliveries(created: string, now: Date) {
+  return sql`insert into notification_deliveries (notification_id, channel, next_attempt_at)
+    select n.id, p.channel, ${now}::timestamptz
+    from ${sql.table(created)} n join notification_preferences p on p.user_id = n.user_id
+    where p.enabled = true and (p.urgent_only = false or n.priority = 'urgent')
+    returning notification_deliveries.id`;
+}
+
+/**
  * One inbox row per user, a delivery per channel the user enabled (urgent-only channels only for
  * urgent ones), and one announcement per row, in one statement; announced only on commit.
  */
@@ -246,7 +259,8 @@ export async function insertNotifications(db: Db, input: NewNotifications) {
           .onConflict((oc) => oc.column('dedupe_key').doNothing())
           .returning(['id', 'user_id', 'priority']),
       )
-      // A delivery per enabled channel; urgent-only channels (voice calls) only for urgent ones.
+      // A delivery per enabled channel; urgent-only channels (voice calls) only for urgent ones
+      // (the same rule as queueDeliveries above).
       .with('queued', (qb) =>
         qb
           .insertInto('notification_deliveries')
