@@ -12,6 +12,7 @@ import { checkpointCheckBench } from './figures/checkpoint-check.js';
 import { healthCheckinsBench } from './figures/health-checkins.js';
 import { healthStatusBench } from './figures/health-status.js';
 import { enterpriseClearanceBench } from './figures/enterprise-clearance.js';
+import { loadBench } from './figures/load.js';
 
 const MODULES: BenchModule[] = [
   hierarchyBench,
@@ -26,6 +27,7 @@ const MODULES: BenchModule[] = [
   healthStatusBench,
   healthCheckinsBench,
   enterpriseClearanceBench,
+  loadBench,
 ];
 
 const args = new Set(process.argv.slice(2));
@@ -33,6 +35,8 @@ const json = args.has('--json');
 const quick = args.has('--quick');
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex > 0 ? process.argv[onlyIndex + 1] : undefined;
+// A name that is exactly some module's prefix ("load" in "load: …") picks that one alone, not every title containing it.
+const exactOnly = MODULES.some((module) => module.title.split(':')[0] === only);
 const backendIndex = process.argv.indexOf('--backend');
 const onlyBackend = backendIndex > 0 ? process.argv[backendIndex + 1] : undefined;
 const log = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
@@ -44,7 +48,7 @@ const figures: Figure[] = [];
 for (const backend of ['pglite', 'postgres'] as const) {
   if (onlyBackend && backend !== onlyBackend) continue;
   for (const module of MODULES) {
-    if (only && !module.title.includes(only)) continue;
+    if (only && !(exactOnly ? module.title.split(':')[0] === only : module.title.includes(only))) continue;
     if (module.backends && !module.backends.includes(backend)) continue;
     log(`\n== ${module.title} on ${backend}${quick ? ' (quick: 1/10 size)' : ''}`);
     const { context, dispose } = makeContext(backend, quick ? 0.1 : 1, log);

@@ -96,6 +96,8 @@ export interface AppOptions {
   logStream?: { write(line: string): void };
   /** Notification channels, read once at boot by the server (tests leave it to the environment). */
   notificationChannels?: NotificationChannelConfig;
+  /** How often open notification streams are checked and kept open (default 15 s; tests shorten it). */
+  notificationHeartbeatMs?: number;
   /** The built web app to serve (tests point it at a fixture); dist/web when it was built. */
   webRoot?: string;
 }
@@ -263,10 +265,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(dashboardRoutes);
   await app.register(open311Routes, { prefix: '/open311/v2' });
   await app.register(communityServicesPlugin);
-  await app.register(
-    notificationsPlugin,
-    options.notificationChannels ? { channels: options.notificationChannels } : {},
-  );
+  await app.register(notificationsPlugin, {
+    ...(options.notificationChannels ? { channels: options.notificationChannels } : {}),
+    heartbeatMs: options.notificationHeartbeatMs,
+  });
   await app.register(eventPhotoRoutes);
   await app.register(eventRoutes);
   await app.register(reviewRoutes);

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { resolveSession } from '../auth/repository.js';
+import { liveSessionHashes, sha256 } from '../auth/repository.js';
 import { errors } from '../core/schemas.js';
-import { EventStream, every } from '../core/event-stream.js';
+import { EventStream } from '../core/event-stream.js';
 import type { BusEvent } from './bus.js';
 import { notificationsAfter, presentNotification } from './repository.js';
 import {
@@ -58,10 +58,37 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<NotificationRouteOpti
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const backlogLimit = options.backlogLimit ?? 100;
   const preferenceContext: service.PreferenceContext = { ...options.preferences, cipher: app.cipher };
-  const streams = new Set<EventStream>();
+  // Open streams and the hash of the session each belongs to (null: not a cookie session).
+  const streams = new Map<EventStream, string | null>();
+  // One heartbeat for all of this node's streams: one query checks every session, instead of one
+  // session lookup per stream (at 10,000 phones, 700 a second for nothing but keeping lines open).
+  let checking = false;
+  const heartbeat = setInterval(() => {
+    if (checking || streams.size === 0) return;
+    checking = true;
+    const hashes = [...new Set([...streams.values()].filter((hash): hash is string => hash !== null))];
+    liveSessionHashes(app.db, hashes, app.clock())
+      .then((live) => {
+        for (const [stream, hash] of streams) {
+          // Signed out, expired or disabled: the stream ends with the session.
+          if (hash === null || !live.has(hash)) stream.close();
+          else stream.comment('heartbeat');
+        }
+      })
+      .catch((error: unknown) => {
+        // The database is away: keep the lines open (the next beat checks again) rather than make every phone reconnect at once.
+        app.log.warn({ err: error }, 'notification stream session check failed');
+        for (const stream of streams.keys()) stream.comment('heartbeat');
+      })
+      .finally(() => {
+        checking = false;
+      });
+  }, heartbeatMs);
+  heartbeat.unref();
   // Open streams would keep the server from closing.
   app.addHook('preClose', async () => {
-    for (const stream of streams) stream.close();
+    clearInterval(heartbeat);
+    for (const stream of streams.keys()) stream.close();
   });
 
   app.get(
@@ -242,7 +269,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<NotificationRouteOpti
       reply.hijack();
       const open = new EventStream(reply.raw, reply.getHeaders(), RETRY_MS);
       stream = open;
-      streams.add(open);
+      streams.set(open, request.sessionToken ? sha256(request.sessionToken) : null);
       open.onClose(() => {
         streams.delete(open);
         unsubscribe();
@@ -251,22 +278,6 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<NotificationRouteOpti
       if (backlog.skipped > 0) open.comment(`${backlog.skipped} older missed notifications are in the inbox`);
       for (const row of backlog.rows) send(presentNotification(row));
       for (const event of early.splice(0)) handle(event);
-
-      const token = request.sessionToken;
-      every(
-        open,
-        heartbeatMs,
-        async () => {
-          // Signed out or expired: the stream ends with the session.
-          const session = token ? await resolveSession(app.db, token, app.clock()) : null;
-          if (!session) {
-            open.close();
-            return;
-          }
-          open.comment('heartbeat');
-        },
-        onError,
-      );
     },
   );
 };
