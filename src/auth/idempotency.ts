@@ -154,6 +154,11 @@ function payloadText(payload: unknown): string | null {
  * A 5xx gives the key back (the handler's transaction rolled back); a running key is leased
  * (IDEMPOTENCY_LEASE_MS), so one left by a crashed node frees itself. API tokens and public forms
  * are not keyed by a user, so for them the header is only checked for its form.
+ *
+ * Routes that declare IdempotencyHeaders run their write through `inTransaction`, which marks the
+ * key done with its answer inside the write's own transaction: a node killed or a database
+ * crashing after that commit leaves a replayable answer, never a key a retry may run again. Any
+ * other write sent with the header falls back to onSend keeping the answer in a second step.
  */
 export const idempotencyPlugin = fp(
   async (app: FastifyInstance) => {
