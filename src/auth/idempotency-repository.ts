@@ -61,15 +61,26 @@ export async function findIdempotencyKey(
     .executeTakeFirst();
 }
 
-/** Keeps the answer of a request that ran, for the retries that follow, until `expiresAt`. */
+/** A key as this request holds it: `since` is the claim's created_at, which a takeover changes. */
+export interface HeldIdempotencyKey {
+  userId: number;
+  key: string;
+  since: Date;
+}
+
+/**
+ * Keeps the answer of a request that ran, for the retries that follow, until `expiresAt`. Only
+ * while this request still holds the key (running, claimed at `since`): a key whose lease ran
+ * out and was taken over by another node is not overwritten. Given the handler's transaction,
+ * the answer commits with the write or not at all. Answers whether the key was held.
+ */
 export async function finishIdempotencyKey(
   db: Kysely<DB>,
-  userId: number,
-  key: string,
+  held: HeldIdempotencyKey,
   answer: { status: number; type: string | null; body: string | null },
   expiresAt: Date,
-): Promise<void> {
-  await db
+): Promise<boolean> {
+  const result = await db
     .updateTable('idempotency_keys')
     .set({
       state: 'done',
@@ -78,18 +89,22 @@ export async function finishIdempotencyKey(
       response_body: answer.body,
       expires_at: expiresAt,
     })
-    .where('user_id', '=', userId)
-    .where('key', '=', key)
-    .execute();
+    .where('user_id', '=', held.userId)
+    .where('key', '=', held.key)
+    .where('state', '=', 'running')
+    .where('created_at', '=', held.since)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /** Gives the key back after a server error: nothing was kept, so a retry may run it. */
-export async function releaseIdempotencyKey(db: Kysely<DB>, userId: number, key: string): Promise<void> {
+export async function releaseIdempotencyKey(db: Kysely<DB>, held: HeldIdempotencyKey): Promise<void> {
   await db
     .deleteFrom('idempotency_keys')
-    .where('user_id', '=', userId)
-    .where('key', '=', key)
+    .where('user_id', '=', held.userId)
+    .where('key', '=', held.key)
     .where('state', '=', 'running')
+    .where('created_at', '=', held.since)
     .execute();
 }
 

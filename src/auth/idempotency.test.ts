@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { IDEMPOTENCY_LEASE_MS } from './idempotency.js';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { IDEMPOTENCY_LEASE_MS, idempotencyFaultsForTests } from './idempotency.js';
 import { renewIdempotencyLeases } from './idempotency-repository.js';
 import { describeEachDatabase } from '../test-support/database.js';
 import { categoryId, createEventWorld, type EventWorld } from '../test-support/events-fixtures.js';
@@ -33,6 +33,10 @@ describeEachDatabase('idempotency keys', (database) => {
   });
   afterAll(async () => {
     await app.close();
+  });
+  afterEach(() => {
+    idempotencyFaultsForTests.insideTransaction = null;
+    idempotencyFaultsForTests.afterCommit = null;
   });
 
   const visit = (session: Session, key: string | undefined, notes: string) =>
@@ -142,6 +146,78 @@ describeEachDatabase('idempotency keys', (database) => {
       .executeTakeFirstOrThrow();
     expect(kept.state).toBe('done');
     expect(new Date(kept.expires_at).getTime()).toBeGreaterThan(clock.now().getTime() + 6 * 24 * 3600 * 1000);
+  });
+
+  const keyRow = (key: string) =>
+    database()
+      .db.selectFrom('idempotency_keys')
+      .select(['state', 'response_status', 'response_body'])
+      .where('key', '=', key)
+      .executeTakeFirst();
+
+  it('commits the answer with the write: a node failing right after the commit leaves a retry the replay', async () => {
+    const before = await visitsOfHouse();
+    const key = randomUUID();
+    // The node "dies" once the handler's transaction committed, before it answers or runs onSend's store.
+    idempotencyFaultsForTests.afterCommit = () => Promise.reject(new Error('node killed after the commit'));
+    const lost = await visit(worker, key, '提交后崩溃');
+    expect(lost.statusCode).toBe(500);
+    idempotencyFaultsForTests.afterCommit = null;
+    // The write and its answer are both there: the same commit.
+    expect(await visitsOfHouse()).toBe(before + 1);
+    const row = await keyRow(key);
+    expect(row?.state).toBe('done');
+    expect(row?.response_status).toBe(201);
+    // The retry replays the kept answer and writes nothing.
+    const retry = await visit(worker, key, '提交后崩溃');
+    expect(retry.statusCode, retry.body).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.json()).toEqual(JSON.parse(row!.response_body!));
+    expect(await visitsOfHouse()).toBe(before + 1);
+    console.log(
+      `idempotency after-commit failure: first=${lost.statusCode} retry=${retry.statusCode} replayed=${retry.headers['idempotent-replayed']} visits written=${(await visitsOfHouse()) - before}`,
+    );
+  });
+
+  it('rolls the key back with the write: a failure inside the transaction leaves neither, and a retry runs once', async () => {
+    const before = await visitsOfHouse();
+    const key = randomUUID();
+    idempotencyFaultsForTests.insideTransaction = () =>
+      Promise.reject(new Error('crash inside the transaction'));
+    const failed = await visit(worker, key, '事务内崩溃');
+    expect(failed.statusCode).toBe(500);
+    idempotencyFaultsForTests.insideTransaction = null;
+    // Neither the visit nor a done key: the 5xx gave the running claim back.
+    expect(await visitsOfHouse()).toBe(before);
+    expect(await keyRow(key)).toBeUndefined();
+    const retry = await visit(worker, key, '事务内崩溃');
+    expect(retry.statusCode, retry.body).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBeUndefined();
+    expect(await visitsOfHouse()).toBe(before + 1);
+    expect((await keyRow(key))?.state).toBe('done');
+  });
+
+  it('does not commit a write whose key was taken over after its lease ran out (409, rolled back)', async (ctx) => {
+    // PGlite is one process with one connection: no second node can take the key over mid-transaction.
+    if (database().raw.kind === 'pglite') ctx.skip();
+    const before = await visitsOfHouse();
+    const key = randomUUID();
+    // While the write runs, its lease lapses and another node claims the key afresh.
+    idempotencyFaultsForTests.insideTransaction = async () => {
+      idempotencyFaultsForTests.insideTransaction = null;
+      clock.advance(IDEMPOTENCY_LEASE_MS + 1000);
+      await database()
+        .db.updateTable('idempotency_keys')
+        .set({ created_at: clock.now(), expires_at: new Date(clock.now().getTime() + IDEMPOTENCY_LEASE_MS) })
+        .where('key', '=', key)
+        .execute();
+    };
+    const late = await visit(worker, key, '租约过期');
+    expect(late.statusCode, late.body).toBe(409);
+    expect(late.json().error.code).toBe('IDEMPOTENCY_KEY_IN_FLIGHT');
+    expect(await visitsOfHouse()).toBe(before);
+    // The other node's claim is untouched: still running, not overwritten by the late node's 409.
+    expect((await keyRow(key))?.state).toBe('running');
   });
 
   it('renews the lease of running keys only; a done key keeps its week', async () => {

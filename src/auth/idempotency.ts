@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Transaction } from 'kysely';
 import { Type } from 'typebox';
 import { AppError } from '../core/errors.js';
+import type { DB } from '../db/schema.js';
 import {
   claimIdempotencyKey,
   finishIdempotencyKey,
@@ -40,11 +42,78 @@ export const IdempotencyHeaders = Type.Object({
   ),
 });
 
+/** A key this request claimed; `answered` once its answer committed with the handler's write. */
+export interface IdempotencyClaimOfRequest {
+  userId: number;
+  key: string;
+  /** The claim's created_at: the key is still this request's while the row carries it. */
+  since: Date;
+  answered: boolean;
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The key this request claimed, so onSend keeps the answer under it. */
-    idempotencyClaim: { userId: number; key: string } | null;
+    /** The key this request claimed, so inTransaction or onSend keeps the answer under it. */
+    idempotencyClaim: IdempotencyClaimOfRequest | null;
   }
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * Failure seams for the tests that prove the write and its key commit together: `insideTransaction`
+ * runs after the handler's writes, before the key is marked done (a throw rolls both back);
+ * `afterCommit` runs once both committed, before the route answers (a throw stands for the node
+ * dying there). Never set outside tests.
+ */
+export const idempotencyFaultsForTests: {
+  insideTransaction: (() => Promise<void>) | null;
+  afterCommit: (() => Promise<void>) | null;
+} = { insideTransaction: null, afterCommit: null };
+
+const inFlight = () => new AppError('IDEMPOTENCY_KEY_IN_FLIGHT', 409, 'A request with this key is running');
+
+/**
+ * Runs a write's transaction so that, when the request carries a claimed Idempotency-Key, the
+ * key is marked done with its answer in the same transaction: the write and the kept answer
+ * commit together or not at all, so a node killed (or a database crashing) right after the
+ * commit cannot let a retry run the write again. `work` returns the answer's body (serialized
+ * with the route's response schema for `status`, default 200); the route then sends it. A key
+ * whose lease ran out and was taken over by another node rolls the write back (409).
+ */
+export async function inTransaction<T>(
+  request: FastifyRequest,
+  reply: { statusCode: number; serialize(payload: unknown): unknown },
+  work: (trx: Transaction<DB>) => Promise<T>,
+  status?: number,
+): Promise<T> {
+  const claim = request.idempotencyClaim;
+  const app = request.server;
+  const result = await app.db.transaction().execute(async (trx) => {
+    const answer = await work(trx);
+    if (claim) {
+      if (status !== undefined) reply.statusCode = status;
+      const serialized = reply.serialize(answer);
+      const body =
+        serialized instanceof ArrayBuffer
+          ? Buffer.from(serialized).toString('utf8')
+          : payloadText(serialized);
+      await idempotencyFaultsForTests.insideTransaction?.();
+      const expiresAt = new Date(app.clock().getTime() + IDEMPOTENCY_TTL_MS);
+      const held = await finishIdempotencyKey(
+        trx,
+        claim,
+        { status: reply.statusCode, type: JSON_TYPE, body },
+        expiresAt,
+      );
+      if (!held) throw inFlight();
+    }
+    return answer;
+  });
+  if (claim) claim.answered = true;
+  if (status !== undefined) reply.statusCode = status;
+  await idempotencyFaultsForTests.afterCommit?.();
+  return result;
 }
 
 const invalidKey = () =>
@@ -85,11 +154,16 @@ function payloadText(payload: unknown): string | null {
  * A 5xx gives the key back (the handler's transaction rolled back); a running key is leased
  * (IDEMPOTENCY_LEASE_MS), so one left by a crashed node frees itself. API tokens and public forms
  * are not keyed by a user, so for them the header is only checked for its form.
+ *
+ * Routes that declare IdempotencyHeaders run their write through `inTransaction`, which marks the
+ * key done with its answer inside the write's own transaction: a node killed or a database
+ * crashing after that commit leaves a replayable answer, never a key a retry may run again. Any
+ * other write sent with the header falls back to onSend keeping the answer in a second step.
  */
 export const idempotencyPlugin = fp(
   async (app: FastifyInstance) => {
     app.decorateRequest('idempotencyClaim', null);
-    const running = new Map<string, { userId: number; key: string }>();
+    const running = new Map<string, IdempotencyClaimOfRequest>();
     const idOf = (claim: { userId: number; key: string }) => `${claim.userId}:${claim.key}`;
     let renewing = false;
     const renewal = setInterval(() => {
@@ -105,15 +179,15 @@ export const idempotencyPlugin = fp(
     }, LEASE_RENEWAL_MS);
     renewal.unref();
     app.addHook('onClose', async () => clearInterval(renewal));
-    const claimed = (request: FastifyRequest, claim: { userId: number; key: string }) => {
+    const claimed = (request: FastifyRequest, claim: IdempotencyClaimOfRequest) => {
       request.idempotencyClaim = claim;
       running.set(idOf(claim), claim);
     };
     // The database may be down when the key should be given back (a restart under load): keep
     // trying for the lease's length, after which the lease frees the key anyway.
-    const releaseLater = (claim: { userId: number; key: string }, until: number) => {
+    const releaseLater = (claim: IdempotencyClaimOfRequest, until: number) => {
       const timer = setTimeout(() => {
-        releaseIdempotencyKey(app.db, claim.userId, claim.key).catch(() => {
+        releaseIdempotencyKey(app.db, claim).catch(() => {
           if (Date.now() < until) releaseLater(claim, until);
         });
       }, 1000);
@@ -131,7 +205,7 @@ export const idempotencyPlugin = fp(
       if (key === null || viewer?.kind !== 'user') return;
       const fingerprint = fingerprintOf(request);
       const now = app.clock();
-      const claim = { userId: viewer.userId, key };
+      const claim: IdempotencyClaimOfRequest = { userId: viewer.userId, key, since: now, answered: false };
       const expiresAt = new Date(now.getTime() + IDEMPOTENCY_LEASE_MS);
       if (await claimIdempotencyKey(app.db, { ...claim, fingerprint, now, expiresAt })) {
         claimed(request, claim);
@@ -144,7 +218,7 @@ export const idempotencyPlugin = fp(
           claimed(request, claim);
           return;
         }
-        throw new AppError('IDEMPOTENCY_KEY_IN_FLIGHT', 409, 'A request with this key is running');
+        throw inFlight();
       }
       if (kept.fingerprint !== fingerprint)
         throw new AppError(
@@ -153,8 +227,7 @@ export const idempotencyPlugin = fp(
           'This Idempotency-Key was used for another request',
           [{ field: `headers.${IDEMPOTENCY_HEADER}`, code: 'invalid' }],
         );
-      if (kept.state === 'running')
-        throw new AppError('IDEMPOTENCY_KEY_IN_FLIGHT', 409, 'A request with this key is running');
+      if (kept.state === 'running') throw inFlight();
       reply.status(kept.response_status ?? 200).header(REPLAYED_HEADER, 'true');
       if (kept.response_type) reply.type(kept.response_type);
       return reply.send(kept.response_body ?? undefined);
@@ -170,8 +243,10 @@ export const idempotencyPlugin = fp(
       if (!claim) return payload;
       request.idempotencyClaim = null;
       running.delete(idOf(claim));
+      // The answer committed with the write (inTransaction): it stands, whatever happened since.
+      if (claim.answered) return payload;
       if (reply.statusCode >= 500) {
-        await releaseIdempotencyKey(app.db, claim.userId, claim.key).catch((error: unknown) => {
+        await releaseIdempotencyKey(app.db, claim).catch((error: unknown) => {
           request.log.warn({ err: error }, 'could not give the idempotency key back; retrying');
           releaseLater(claim, Date.now() + RELEASE_RETRY_MS);
         });
@@ -182,8 +257,7 @@ export const idempotencyPlugin = fp(
         const expiresAt = new Date(app.clock().getTime() + IDEMPOTENCY_TTL_MS);
         await finishIdempotencyKey(
           app.db,
-          claim.userId,
-          claim.key,
+          claim,
           {
             status: reply.statusCode,
             type: typeof type === 'string' ? type : null,
@@ -192,7 +266,8 @@ export const idempotencyPlugin = fp(
           expiresAt,
         );
       } catch (error) {
-        // The write itself succeeded; a key left "running" answers 409 until its lease runs out.
+        // A route not using inTransaction: its write succeeded; a key left "running" answers 409
+        // until its lease runs out, after which a retry runs the write again.
         request.log.error({ err: error }, 'could not keep the idempotent answer');
       }
       return payload;

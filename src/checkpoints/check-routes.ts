@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { IdempotencyHeaders } from '../auth/idempotency.js';
+import { IdempotencyHeaders, inTransaction } from '../auth/idempotency.js';
 import { errors, IdParams } from '../core/schemas.js';
 import { CheckBody, CheckResult, IdentifyBody, IdentifyResult, RecentChecks } from './check-schema.js';
 import * as service from './check-service.js';
@@ -7,7 +7,6 @@ import * as service from './check-service.js';
 /** The gate check (卡口查验) of a person: identify, see the verdict, record the crossing. */
 export const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['checkpoints'];
-  const tx = app.db.transaction.bind(app.db);
 
   app.post(
     '/api/checkpoints/:id/checks/identify',
@@ -42,14 +41,15 @@ export const checkRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: app.requireUser,
     },
-    async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await tx().execute((trx) =>
-            service.recordCheck(trx, request.actor(), app.cipher, request.params.id, request.body),
-          ),
-        ),
+    async (request, reply) => {
+      const result = await inTransaction(
+        request,
+        reply,
+        (trx) => service.recordCheck(trx, request.actor(), app.cipher, request.params.id, request.body),
+        201,
+      );
+      return reply.status(201).send(result);
+    },
   );
 
   app.get(

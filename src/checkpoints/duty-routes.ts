@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { IdempotencyHeaders } from '../auth/idempotency.js';
+import { IdempotencyHeaders, inTransaction } from '../auth/idempotency.js';
 import { errors, IdParams } from '../core/schemas.js';
 import { DutySignInBody, DutySignInResult, DutySignOutBody, DutyView, MyDuty } from './duty-schema.js';
 import * as service from './duty-service.js';
@@ -7,7 +7,6 @@ import * as service from './duty-service.js';
 /** Duty at a checkpoint (值守): sign in and out from the phone, with position and a hand-over note. */
 export const dutyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['checkpoints'];
-  const tx = app.db.transaction.bind(app.db);
 
   app.get(
     '/api/checkpoints/duty/mine',
@@ -38,8 +37,10 @@ export const dutyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: app.requireUser,
     },
-    async (request) =>
-      tx().execute((trx) => service.signIn(trx, request.actor(), request.params.id, request.body)),
+    async (request, reply) =>
+      inTransaction(request, reply, (trx) =>
+        service.signIn(trx, request.actor(), request.params.id, request.body),
+      ),
   );
 
   app.post(
@@ -56,7 +57,9 @@ export const dutyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: app.requireUser,
     },
-    async (request) =>
-      tx().execute((trx) => service.signOut(trx, request.actor(), request.params.id, request.body)),
+    async (request, reply) =>
+      inTransaction(request, reply, (trx) =>
+        service.signOut(trx, request.actor(), request.params.id, request.body),
+      ),
   );
 };

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { IdempotencyHeaders } from '../auth/idempotency.js';
+import { IdempotencyHeaders, inTransaction } from '../auth/idempotency.js';
 import { errors, IdParams } from '../core/schemas.js';
 import {
   CheckpointPlateParams,
@@ -72,11 +72,12 @@ export const vehicleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const actor = request.actor();
       await service.spendOccupantLookups(app.db, actor, request.params.id, request.body);
-      const result = await app.db
-        .transaction()
-        .execute((trx) =>
-          service.recordVehicleCheck(trx, actor, app.cipher, request.params.id, request.body, options),
-        );
+      const result = await inTransaction(
+        request,
+        reply,
+        (trx) => service.recordVehicleCheck(trx, actor, app.cipher, request.params.id, request.body, options),
+        201,
+      );
       return reply.status(201).send(result);
     },
   );

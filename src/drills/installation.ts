@@ -22,7 +22,8 @@ export interface Installation {
   categoryId: number;
   /** Seconds spent on initdb, migrations and fixtures (the drill's own figures exclude it). */
   setupSeconds: number;
-  startNode(): Promise<AppNode>;
+  /** Starts an app node; `imports` preloads modules into it (a drill's injected fault). */
+  startNode(options?: { imports?: readonly string[] }): Promise<AppNode>;
   destroy(): Promise<void>;
 }
 
@@ -55,10 +56,16 @@ export async function startInstallation(options: { workers: number }): Promise<I
       workers,
       categoryId: category,
       setupSeconds: (Date.now() - started) / 1000,
-      async startNode() {
+      async startNode(nodeOptions?: { imports?: readonly string[] }) {
         const dataDir = await mkdtemp(join(tmpdir(), 'gg-drill-node-'));
         dataDirs.push(dataDir);
-        const node = await startAppNode({ databaseUrl, dataDir, env: keys, timeoutMs: 90_000 });
+        const node = await startAppNode({
+          databaseUrl,
+          dataDir,
+          env: keys,
+          timeoutMs: 90_000,
+          ...(nodeOptions?.imports ? { imports: nodeOptions.imports } : {}),
+        });
         nodes.push(node);
         return node;
       },

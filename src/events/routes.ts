@@ -28,7 +28,7 @@ import {
 } from './schema.js';
 import * as service from './service.js';
 import type { WorkflowAction } from './transitions.js';
-import { IdempotencyHeaders } from '../auth/idempotency.js';
+import { IdempotencyHeaders, inTransaction } from '../auth/idempotency.js';
 
 /** Photos attached to one report back; each is re-encoded, so a phone photo of a few MB is fine. */
 export const MAX_PHOTOS = 4;
@@ -181,16 +181,22 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const input = request.isMultipart()
         ? await readCreateEventForm(request)
         : { ...(request.body as CreateEventBody), photos: [] };
-      const created = await tx().execute((trx) =>
-        service.createEvent(trx, actor, input, { cipher: app.cipher }),
+      const answer = await inTransaction(
+        request,
+        reply,
+        async (trx) => {
+          const created = await service.createEvent(trx, actor, input, { cipher: app.cipher });
+          return {
+            id: created.id,
+            code: created.code,
+            status: created.status,
+            tier: created.tier,
+            feedbackToken: created.feedbackToken,
+          };
+        },
+        201,
       );
-      return reply.status(201).send({
-        id: created.id,
-        code: created.code,
-        status: created.status,
-        tier: created.tier,
-        feedbackToken: created.feedbackToken,
-      });
+      return reply.status(201).send(answer);
     },
   );
 
@@ -233,13 +239,13 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: read,
     },
-    async (request) => {
+    async (request, reply) => {
       const actor = request.actor();
       const form = request.isMultipart()
         ? await readFormWithPhotos(request, { maxPhotos: MAX_PHOTOS, maxPhotoBytes: MAX_PHOTO_BYTES })
         : { fields: request.body as Record<string, string>, photos: [] };
       const { note } = checkForm(RequiredNoteBody, form.fields);
-      return tx().execute((trx) =>
+      return inTransaction(request, reply, (trx) =>
         service.applyAction(trx, actor, request.params.id, { action: 'report', note, photos: form.photos }),
       );
     },

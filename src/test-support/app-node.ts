@@ -45,10 +45,13 @@ export async function startAppNode(options: {
   env: Readonly<Record<string, string>>;
   dataDir: string;
   timeoutMs?: number;
+  /** Modules preloaded after tsx (`node --import`), e.g. a fault a drill injects: './src/…'. */
+  imports?: readonly string[];
 }): Promise<AppNode> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/dev-cli.ts', 'serve'], {
+  const preloads = (options.imports ?? []).flatMap((module) => ['--import', module]);
+  const child = spawn(process.execPath, ['--import', 'tsx', ...preloads, 'src/dev-cli.ts', 'serve'], {
     env: {
       ...process.env,
       PORT: String(port),

@@ -2,12 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errors } from '../core/schemas.js';
 import { Coverage, CoverageQuery, VisitBody, VisitPage, VisitQuery, VisitResult } from './schema.js';
 import * as service from './service.js';
-import { IdempotencyHeaders } from '../auth/idempotency.js';
+import { IdempotencyHeaders, inTransaction } from '../auth/idempotency.js';
 
 /** Household visits (智慧走访) and the coverage they add up to. */
 export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['visits'];
-  const tx = app.db.transaction.bind(app.db);
 
   app.post(
     '/api/visits',
@@ -23,12 +22,15 @@ export const visitRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: app.requireRight('person.write'),
     },
-    async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await tx().execute((trx) => service.recordVisit(trx, request.actor(), app.cipher, request.body)),
-        ),
+    async (request, reply) => {
+      const result = await inTransaction(
+        request,
+        reply,
+        (trx) => service.recordVisit(trx, request.actor(), app.cipher, request.body),
+        201,
+      );
+      return reply.status(201).send(result);
+    },
   );
 
   app.get(

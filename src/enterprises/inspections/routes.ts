@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Transaction } from 'kysely';
 import { Type } from 'typebox';
 import type { DB } from '../../db/schema.js';
-import { IdempotencyHeaders } from '../../auth/idempotency.js';
+import { IdempotencyHeaders, inTransaction } from '../../auth/idempotency.js';
 import { errors, Id, IdParams } from '../../core/schemas.js';
 import { readFormWithPhotos } from '../../events/photos/multipart.js';
 import { sendPhoto } from '../../events/photos/routes.js';
@@ -135,11 +135,16 @@ export const enterpriseInspectionRoutes: FastifyPluginAsyncTypebox<InspectionRou
       preHandler: inspect,
     },
     async (request, reply) => {
-      const view = await tx().execute(async (trx) => {
-        const result = await service.recordInspection(trx, request.actor(), request.body);
-        if (options.onInspected) await options.onInspected(trx, result.outcome);
-        return result.view;
-      });
+      const view = await inTransaction(
+        request,
+        reply,
+        async (trx) => {
+          const result = await service.recordInspection(trx, request.actor(), request.body);
+          if (options.onInspected) await options.onInspected(trx, result.outcome);
+          return result.view;
+        },
+        201,
+      );
       return reply.status(201).send(view);
     },
   );

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { IDEMPOTENCY_HEADER, IdempotencyHeaders } from '../../auth/idempotency.js';
+import { IDEMPOTENCY_HEADER, IdempotencyHeaders, inTransaction } from '../../auth/idempotency.js';
 import { errors, IdParams } from '../../core/schemas.js';
 import { HOUSEHOLD_FORM_LIMITS, PAGE_LIMITS, publicLimits } from '../../household-codes/public-limits.js';
 import { TokenParams } from '../../household-codes/schema.js';
@@ -136,7 +136,8 @@ export const checkinRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: app.requireUser,
     },
-    async (request) => tx().execute((trx) => service.submitProxyCheckin(trx, request.actor(), request.body)),
+    async (request, reply) =>
+      inTransaction(request, reply, (trx) => service.submitProxyCheckin(trx, request.actor(), request.body)),
   );
 
   app.post(

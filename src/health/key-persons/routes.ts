@@ -19,7 +19,7 @@ import {
   UpdateKeyPersonBody,
 } from './schema.js';
 import * as service from './service.js';
-import { IdempotencyHeaders } from '../../auth/idempotency.js';
+import { IdempotencyHeaders, inTransaction } from '../../auth/idempotency.js';
 
 /** Key persons (重点人员): period, responsible worker, follow-up plan, daily follow-ups and tasks. */
 export const keyPersonRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -177,8 +177,8 @@ export const keyPersonRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: write,
     },
-    async (request) =>
-      tx().execute((trx) =>
+    async (request, reply) =>
+      inTransaction(request, reply, (trx) =>
         service.recordFollowUp(
           trx,
           request.actor(),

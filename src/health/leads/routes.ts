@@ -22,7 +22,7 @@ import {
 import * as service from './service.js';
 import { requestLocale } from '../../i18n/locale.js';
 import { localizeRejects } from '../../imports/report.js';
-import { IdempotencyHeaders } from '../../auth/idempotency.js';
+import { IdempotencyHeaders, inTransaction } from '../../auth/idempotency.js';
 
 /** Lead verification (大数据线索核查): import, routing, verification, progress (escalation is a job: src/jobs.ts). */
 export const leadRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -152,8 +152,10 @@ export const leadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: write,
     },
-    async (request) =>
-      tx().execute((trx) => service.verifyLead(trx, request.actor(), request.params.id, request.body)),
+    async (request, reply) =>
+      inTransaction(request, reply, (trx) =>
+        service.verifyLead(trx, request.actor(), request.params.id, request.body),
+      ),
   );
 
   app.post(

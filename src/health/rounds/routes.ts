@@ -20,7 +20,7 @@ import {
   UntestedQuery,
 } from './schema.js';
 import * as service from './service.js';
-import { IdempotencyHeaders } from '../../auth/idempotency.js';
+import { IdempotencyHeaders, inTransaction } from '../../auth/idempotency.js';
 
 /** Nucleic-acid screening rounds (核酸筛查轮次): coverage per node, untested lists, worker marks. */
 export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -214,8 +214,8 @@ export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: write,
     },
-    async (request) =>
-      tx().execute((trx) =>
+    async (request, reply) =>
+      inTransaction(request, reply, (trx) =>
         service.setMark(trx, request.actor(), request.params.id, request.params.personId, request.body),
       ),
   );

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { IdempotencyHeaders } from '../../auth/idempotency.js';
+import { IdempotencyHeaders, inTransaction } from '../../auth/idempotency.js';
 import { errors, IdParams } from '../../core/schemas.js';
 import {
   CreateSweepBody,
@@ -211,19 +211,21 @@ export const sweepRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       preHandler: app.requireUser,
     },
-    async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await tx().execute((trx) =>
-            service.recordSweepVisit(
-              trx,
-              request.actor(),
-              request.params.id,
-              request.params.houseId,
-              request.body,
-            ),
+    async (request, reply) => {
+      const result = await inTransaction(
+        request,
+        reply,
+        (trx) =>
+          service.recordSweepVisit(
+            trx,
+            request.actor(),
+            request.params.id,
+            request.params.houseId,
+            request.body,
           ),
-        ),
+        201,
+      );
+      return reply.status(201).send(result);
+    },
   );
 };
