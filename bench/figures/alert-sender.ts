@@ -5,6 +5,7 @@
 // stream receipt of the new event's notification − the moment the request was sent (the figure's
 // definition since the start); the lag of each send behind its slot is reported beside it.
 import http from 'node:http';
+import { takeSseData } from './sse.js';
 
 export interface SenderJob {
   base: string;
@@ -60,18 +61,9 @@ function openStream(
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => {
           const at = performance.now();
-          buffer += chunk;
-          let end;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const message = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const data = message
-              .split('\n')
-              .filter((line) => line.startsWith('data: '))
-              .map((line) => line.slice(6))
-              .join('\n');
-            if (data) onEvent(JSON.parse(data) as Record<string, unknown>, at);
-          }
+          const taken = takeSseData(buffer + chunk);
+          buffer = taken.rest;
+          for (const data of taken.data) onEvent(JSON.parse(data) as Record<string, unknown>, at);
         });
         resolve(request);
       },

@@ -4,6 +4,8 @@
 // not slow the offered load), posts device alerts at a steady rate, and sends back raw latencies.
 // Requests go through Node's fetch (undici): one keep-alive pool per origin, no connection cap.
 
+import { takeSseData } from './sse.js';
+
 export interface DriverWorker {
   /** Global index 0…N-1: sets the phase of the worker inside the cycle and its action rotation. */
   index: number;
@@ -218,17 +220,9 @@ function run(plan: DriverPlan, startAt: Promise<number>): Promise<DriverResult> 
         for (;;) {
           const { done, value } = await reader.read();
           if (done) break;
-          buffer += value;
-          let end;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const message = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const data = message
-              .split('\n')
-              .filter((line) => line.startsWith('data: '))
-              .map((line) => line.slice(6))
-              .join('\n');
-            if (!data) continue;
+          const taken = takeSseData(buffer + value);
+          buffer = taken.rest;
+          for (const data of taken.data) {
             result.streamEvents += 1;
             const entity = (JSON.parse(data) as { entity?: { type?: string; id?: string | null } }).entity;
             if (entity?.type === 'event' && entity.id) {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import pg from 'pg';
+import { queryOnce } from '../db/database.js';
 import type { ProgressReporter } from '../imports/progress.js';
 import { writeAtomically } from './archive.js';
 import { RestoreTargetNotEmptyError } from './embedded.js';
@@ -59,19 +59,9 @@ function runTool(
   });
 }
 
-async function query<T>(url: string, text: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(text)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
-
 /** Tables, views, sequences and the like outside the system schemas: a fresh database has none. */
 export async function userObjectCount(url: string): Promise<number> {
-  const [row] = await query<{ n: string }>(
+  const [row] = await queryOnce<{ n: number }>(
     url,
     `select count(*) as n from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_%'
@@ -96,7 +86,7 @@ export async function backupPostgres(
   out: string,
   progress: ProgressReporter,
 ): Promise<{ entries: number; tables: number }> {
-  const [counted] = await query<{ n: string }>(
+  const [counted] = await queryOnce<{ n: number }>(
     url,
     `select count(*) as n from pg_tables where schemaname not in ('pg_catalog', 'information_schema')`,
   );

@@ -98,3 +98,14 @@ export function openDatabase(config: Config, command = 'gridguard'): Promise<Dat
 export async function ping(db: Kysely<DB>): Promise<void> {
   await sql`select 1`.execute(db);
 }
+
+/** One statement on a connection of its own, opened and closed around it (admin and tool checks, not requests). */
+export async function queryOnce<T>(url: string, text: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { drillsEnabled, type Installation, startInstallation } from './installation.js';
-import { eventRowsByTitle, LoadDriver, signInOver, type Target, tally } from './load.js';
+import { drillsEnabled, type Installation, startInstallation, twoNodesWithClients } from './installation.js';
+import { eventRowsByTitle, LoadDriver, tally } from './load.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -10,16 +10,7 @@ describe.runIf(drillsEnabled())('drill: kill -9 of one app node under load', () 
 
   it('the other node serves on without an error and every acknowledged write is stored once', async () => {
     installation = await startInstallation({ workers: 4 });
-    const [nodeA, nodeB] = await Promise.all([installation.startNode(), installation.startNode()]);
-    const a: Target = { name: 'A', url: nodeA.url };
-    const b: Target = { name: 'B', url: nodeB.url };
-    const targets = [a, a, b, b];
-    const clients = await Promise.all(
-      installation.workers.map(async (worker, i) => ({
-        session: await signInOver(targets[i]!, worker.username),
-        target: targets[i]!,
-      })),
-    );
+    const { nodeA, a, b, clients } = await twoNodesWithClients(installation);
     // As a load balancer would: a node that does not answer gets no more traffic.
     const load = new LoadDriver(clients, {
       categoryId: installation.categoryId,

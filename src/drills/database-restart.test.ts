@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openEventStream } from '../test-support/notifications-fixtures.js';
-import { drillsEnabled, type Installation, startInstallation } from './installation.js';
-import { eventRowsByTitle, LoadDriver, signInOver, type Target, tally } from './load.js';
+import { drillsEnabled, type Installation, startInstallation, twoNodesWithClients } from './installation.js';
+import { eventRowsByTitle, LoadDriver, signInOver, tally } from './load.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** How long a node may take, once the server is back, to acknowledge a write again. */
@@ -16,16 +16,7 @@ describe.runIf(drillsEnabled())('drill: PostgreSQL crash-restart under load', ()
 
   it('both nodes write again within seconds by themselves; nothing acknowledged is lost or stored twice', async () => {
     installation = await startInstallation({ workers: 4 });
-    const [nodeA, nodeB] = await Promise.all([installation.startNode(), installation.startNode()]);
-    const a: Target = { name: 'A', url: nodeA.url };
-    const b: Target = { name: 'B', url: nodeB.url };
-    const targets = [a, a, b, b];
-    const clients = await Promise.all(
-      installation.workers.map(async (worker, i) => ({
-        session: await signInOver(targets[i]!, worker.username),
-        target: targets[i]!,
-      })),
-    );
+    const { nodeA, a, b, clients } = await twoNodesWithClients(installation);
     const load = new LoadDriver(clients, {
       categoryId: installation.categoryId,
       areaId: installation.world.tree.cellA.id,

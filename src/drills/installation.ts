@@ -7,6 +7,7 @@ import { type AppNode, installationKeys, startAppNode } from '../test-support/ap
 import { createEventWorld, type EventWorld, categoryId } from '../test-support/events-fixtures.js';
 import { createUser } from '../test-support/factories.js';
 import { canStartCluster, startThrowawayCluster, type ThrowawayCluster } from '../test-support/pg-cluster.js';
+import { type Session, signInOver, type Target } from './load.js';
 
 /** Drills need a cluster of their own (server binaries) and run in CI only, like the other PostgreSQL tests. */
 export const drillsEnabled = (): boolean => Boolean(process.env.TEST_DATABASE_URL) && canStartCluster();
@@ -79,4 +80,28 @@ export async function startInstallation(options: { workers: number }): Promise<I
     await cluster.destroy();
     throw error;
   }
+}
+
+/**
+ * Two app nodes, A and B, and the installation's workers signed in half on each (A, A, B, B, …), as a load
+ * balancer would spread them.
+ */
+export async function twoNodesWithClients(installation: Installation): Promise<{
+  nodeA: AppNode;
+  nodeB: AppNode;
+  a: Target;
+  b: Target;
+  clients: Array<{ session: Session; target: Target }>;
+}> {
+  const [nodeA, nodeB] = await Promise.all([installation.startNode(), installation.startNode()]);
+  const a: Target = { name: 'A', url: nodeA.url };
+  const b: Target = { name: 'B', url: nodeB.url };
+  const half = Math.ceil(installation.workers.length / 2);
+  const clients = await Promise.all(
+    installation.workers.map(async (worker, i) => {
+      const target = i < half ? a : b;
+      return { session: await signInOver(target, worker.username), target };
+    }),
+  );
+  return { nodeA, nodeB, a, b, clients };
 }

@@ -1,20 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { queryOnce } from '../db/database.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { installationKeys, startAppNode } from './app-node.js';
 import { canStartCluster, startThrowawayCluster, type ThrowawayCluster } from './pg-cluster.js';
-
-async function query<T>(url: string, text: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(text)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
 
 describe.runIf(canStartCluster() && process.env.TEST_DATABASE_URL)('throw-away PostgreSQL cluster', () => {
   const clusters: ThrowawayCluster[] = [];
@@ -27,21 +17,23 @@ describe.runIf(canStartCluster() && process.env.TEST_DATABASE_URL)('throw-away P
     clusters.push(primary);
     expect(primary.port).not.toBe(5432);
     const url = await primary.createDatabase('drill');
-    await query(url, 'create table t (n int); insert into t values (1), (2)');
+    await queryOnce(url, 'create table t (n int); insert into t values (1), (2)');
     await primary.restart('immediate');
-    expect(await query<{ count: string }>(url, 'select count(*) from t')).toEqual([{ count: '2' }]);
+    expect(await queryOnce<{ count: number }>(url, 'select count(*) from t')).toEqual([{ count: 2 }]);
 
     const replica = await primary.startReplica();
     clusters.push(replica);
-    await query(url, 'insert into t values (3)');
+    await queryOnce(url, 'insert into t values (3)');
     const replicaUrl = replica.url('drill');
     let seen = 0;
     for (let i = 0; i < 50 && seen < 3; i++) {
-      seen = Number((await query<{ count: string }>(replicaUrl, 'select count(*) from t'))[0]?.count);
+      seen = Number((await queryOnce<{ count: number }>(replicaUrl, 'select count(*) from t'))[0]?.count);
       if (seen < 3) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(seen).toBe(3);
-    expect(await query<{ r: boolean }>(replicaUrl, 'select pg_is_in_recovery() as r')).toEqual([{ r: true }]);
+    expect(await queryOnce<{ r: boolean }>(replicaUrl, 'select pg_is_in_recovery() as r')).toEqual([
+      { r: true },
+    ]);
   }, 120_000);
 });
 
