@@ -36,6 +36,7 @@ import * as enterpriseFilings from './migrations/20261209_1100_enterprise_filing
 import * as checkpointGaps from './migrations/20261207_0930_checkpoint_gaps.js';
 import * as open311Fields from './migrations/20261209_1500_open311_fields.js';
 import * as sharedLimits from './migrations/20261210_1000_shared_limits.js';
+import * as personIndexes from './migrations/20261210_1800_person_indexes.js';
 import type { DB } from './schema.js';
 
 /** Every migration, in order. Listed statically so the bundle and tests need no directory scan. */
@@ -76,6 +77,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '20261209_1400_certificates': certificates,
   '20261209_1500_open311_fields': open311Fields,
   '20261210_1000_shared_limits': sharedLimits,
+  '20261210_1800_person_indexes': personIndexes,
 };
 
 function migrator(db: Kysely<DB>): Migrator {
