@@ -17,6 +17,7 @@ import {
   type NotificationView,
 } from './schema.js';
 import * as service from './service.js';
+import { StreamHeartbeat } from './stream-heartbeat.js';
 
 export interface NotificationRouteOptions {
   preferences: Omit<service.PreferenceContext, 'cipher'>;
@@ -58,38 +59,12 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<NotificationRouteOpti
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const backlogLimit = options.backlogLimit ?? 100;
   const preferenceContext: service.PreferenceContext = { ...options.preferences, cipher: app.cipher };
-  // Open streams and the hash of the session each belongs to (null: not a cookie session).
-  const streams = new Map<EventStream, string | null>();
-  // One heartbeat for all of this node's streams: one query checks every session, instead of one
-  // session lookup per stream (at 10,000 phones, 700 a second for nothing but keeping lines open).
-  let checking = false;
-  const heartbeat = setInterval(() => {
-    if (checking || streams.size === 0) return;
-    checking = true;
-    const hashes = [...new Set([...streams.values()].filter((hash): hash is string => hash !== null))];
-    liveSessionHashes(app.db, hashes, app.clock())
-      .then((live) => {
-        for (const [stream, hash] of streams) {
-          // Signed out, expired or disabled: the stream ends with the session.
-          if (hash === null || !live.has(hash)) stream.close();
-          else stream.comment('heartbeat');
-        }
-      })
-      .catch((error: unknown) => {
-        // The database is away: keep the lines open (the next beat checks again) rather than make every phone reconnect at once.
-        app.log.warn({ err: error }, 'notification stream session check failed');
-        for (const stream of streams.keys()) stream.comment('heartbeat');
-      })
-      .finally(() => {
-        checking = false;
-      });
-  }, heartbeatMs);
-  heartbeat.unref();
-  // Open streams would keep the server from closing.
-  app.addHook('preClose', async () => {
-    clearInterval(heartbeat);
-    for (const stream of streams.keys()) stream.close();
-  });
+  const heartbeat = new StreamHeartbeat(
+    heartbeatMs,
+    (hashes) => liveSessionHashes(app.db, hashes, app.clock()),
+    (error) => app.log.warn({ err: error }, 'notification stream session check failed'),
+  );
+  app.addHook('preClose', async () => heartbeat.closeAll());
 
   app.get(
     '/api/notifications',
@@ -269,9 +244,9 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<NotificationRouteOpti
       reply.hijack();
       const open = new EventStream(reply.raw, reply.getHeaders(), RETRY_MS);
       stream = open;
-      streams.set(open, request.sessionToken ? sha256(request.sessionToken) : null);
+      heartbeat.add(open, request.sessionToken ? sha256(request.sessionToken) : null);
       open.onClose(() => {
-        streams.delete(open);
+        heartbeat.remove(open);
         unsubscribe();
       });
       open.comment('connected');
