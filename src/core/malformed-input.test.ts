@@ -23,7 +23,8 @@ import {
 
 /**
  * Tables a refused request may legitimately write: the audit trail (reads of personal data are
- * audited), sessions, and the sign-in and lookup throttles that count every attempt.
+ * audited), sessions, and the sign-in, lookup and public-endpoint throttles that count every attempt
+ * (public limits count a request before its body is read, so a malformed one counts too).
  */
 const VOLATILE_TABLES = new Set([
   'audit_log',
@@ -32,6 +33,7 @@ const VOLATILE_TABLES = new Set([
   'login_budget',
   'mfa_challenges',
   'lookup_budget',
+  'public_limit_hits',
   'kysely_migration',
   'kysely_migration_lock',
 ]);
