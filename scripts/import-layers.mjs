@@ -63,6 +63,8 @@ const LAYERS = [
   ['app.ts', 'jobs.ts', 'api-schemas.ts'],
   // The demo seeder and the city generator fill every module; the server seeds an empty installation.
   ['demo', 'generate'],
+  // Backup and restore copy the whole installation; only the CLI calls them.
+  ['backup'],
   ['server.ts'],
   ['key-rotation/cli.ts', 'cli.ts', 'dev-cli.ts'],
 ];

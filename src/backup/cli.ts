@@ -21,7 +21,8 @@ import {
   RestoreTargetNotEmptyError,
 } from './embedded.js';
 import { backupPostgres, restorePostgres, ToolFailedError } from './postgres.js';
-import { auditBackupStep, checkKeysOpenData, headline } from './service.js';
+import { headline } from './repository.js';
+import { auditBackupStep, checkKeysOpenData } from './service.js';
 
 const envKeys = () => Boolean(process.env.GRIDGUARD_ENCRYPTION_KEYS?.trim());
 

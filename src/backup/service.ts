@@ -1,9 +1,10 @@
 import { hostname, userInfo } from 'node:os';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/repository.js';
 import { SYSTEM_VIEWER } from '../auth/scope.js';
 import type { DB } from '../db/schema.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
+import { samplePersonSecrets } from './repository.js';
 
 /** How many stored persons the configured keys open, out of a sample spread over the table. */
 export async function checkKeysOpenData(
@@ -11,12 +12,7 @@ export async function checkKeysOpenData(
   cipher: FieldCipher,
   sample = 200,
 ): Promise<{ checked: number; opened: number }> {
-  const rows = await db
-    .selectFrom('persons')
-    .select('secret')
-    .orderBy(sql`md5(id::text)`)
-    .limit(sample)
-    .execute();
+  const rows = await samplePersonSecrets(db, sample);
   let opened = 0;
   for (const row of rows) {
     try {
@@ -27,18 +23,6 @@ export async function checkKeysOpenData(
     }
   }
   return { checked: rows.length, opened };
-}
-
-/** The counts a backup and its restore are compared by. */
-export async function headline(db: Kysely<DB>): Promise<{ persons: number; events: number; audit: number }> {
-  const row = await db
-    .selectNoFrom((eb) => [
-      eb.selectFrom('persons').select(eb.fn.countAll<number>().as('n')).as('persons'),
-      eb.selectFrom('events').select(eb.fn.countAll<number>().as('n')).as('events'),
-      eb.selectFrom('audit_log').select(eb.fn.countAll<number>().as('n')).as('audit'),
-    ])
-    .executeTakeFirstOrThrow();
-  return { persons: Number(row.persons), events: Number(row.events), audit: Number(row.audit) };
 }
 
 /** Who ran it and where, for the audit entry: the command line has no signed-in user. */

@@ -4,7 +4,7 @@ import { AppError, conflict, forbidden, invalid, notFound } from '../core/errors
 import type { CheckpointRecordsTable } from '../db/schema.js';
 import { receiveDeviceAlert } from '../events/devices.js';
 import { notificationText } from '../i18n/notifications.js';
-import { notifyInTheirLanguage } from '../notifications/notify.js';
+import { notifyInTheirLanguage, OUTBOX } from '../notifications/notify.js';
 import type { ReadRule } from '../notifications/readers.js';
 import type { FieldCipher } from '../privacy/field-crypto.js';
 import { documentHashes, idNumberInClear } from '../privacy/protect.js';
@@ -553,7 +553,7 @@ export async function receiveFaceReads(
               ...(r.masked ? { documentMasked: r.masked } : {}),
             },
           },
-          { mergeWindowSeconds: options.alertMergeSeconds },
+          { mergeWindowSeconds: options.alertMergeSeconds, outbox: OUTBOX },
         );
         eventId = alert.eventId;
         await repo.setRecordEvent(db, ids[i]!, eventId);

@@ -1,6 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { drillsEnabled, type Installation, startInstallation, twoNodesWithClients } from './installation.js';
-import { eventRowsByTitle, LoadDriver, tally } from './load.js';
+import {
+  drillsEnabled,
+  type Installation,
+  startInstallation,
+  twoNodesWithClients,
+} from '../test-support/drills/installation.js';
+import { eventRowsByTitle, LoadDriver, tally } from '../test-support/drills/load.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openEventStream } from '../test-support/notifications-fixtures.js';
-import { drillsEnabled, type Installation, startInstallation, twoNodesWithClients } from './installation.js';
-import { eventRowsByTitle, LoadDriver, signInOver, tally } from './load.js';
+import {
+  drillsEnabled,
+  type Installation,
+  startInstallation,
+  twoNodesWithClients,
+} from '../test-support/drills/installation.js';
+import { eventRowsByTitle, LoadDriver, signInOver, tally } from '../test-support/drills/load.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** How long a node may take, once the server is back, to acknowledge a write again. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { drillsEnabled, type Installation, startInstallation } from './installation.js';
-import { eventRowsByTitle, signInOver, type Target } from './load.js';
+import { drillsEnabled, type Installation, startInstallation } from '../test-support/drills/installation.js';
+import { eventRowsByTitle, signInOver, type Target } from '../test-support/drills/load.js';
 
 describe.runIf(drillsEnabled())('drill: kill -9 between the commit and the answer', () => {
   let installation: Installation | undefined;
@@ -10,7 +10,7 @@ describe.runIf(drillsEnabled())('drill: kill -9 between the commit and the answe
   it('a retry on another node gets the committed answer at once and writes nothing again', async () => {
     installation = await startInstallation({ workers: 1 });
     const [nodeA, nodeB] = await Promise.all([
-      installation.startNode({ imports: ['./src/drills/crash-after-commit.ts'] }),
+      installation.startNode({ imports: ['./src/test-support/drills/crash-after-commit.ts'] }),
       installation.startNode(),
     ]);
     const a: Target = { name: 'A', url: nodeA.url };

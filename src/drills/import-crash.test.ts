@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { residentIdCheckCharacter } from '../register/identity/identity-number.js';
-import { drillsEnabled, type Installation, startInstallation } from './installation.js';
+import { drillsEnabled, type Installation, startInstallation } from '../test-support/drills/installation.js';
 
 /** The size of the register file: a town's persons. Kept whole, however slow (the printed line says how slow). */
 const IMPORT_ROWS = 100_000;

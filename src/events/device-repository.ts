@@ -2,7 +2,6 @@ import { type Insertable, type RawBuilder, sql } from 'kysely';
 import { assignmentGrants, inSubtrees } from '../auth/scope.js';
 import type { Db } from '../auth/context.js';
 import type { AlertKind, EventStepsTable, EventsTable, EventTier, StepLimits } from '../db/schema.js';
-import { queueDeliveries } from '../notifications/repository.js';
 import type { SpecialDayKind } from './calendar.js';
 import { TIERS } from './responders.js';
 import { CLOCKED_STATUSES } from './transitions.js';
@@ -142,6 +141,15 @@ export async function alertContext(
   return { ...row, recipients: row.recipients ?? [] };
 }
 
+/** The notifications outbox as our statement writes into it, handed in by the app (it knows both modules). */
+export interface OutboxWriter {
+  channel: string;
+  /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
+  contentLimitBytes: number;
+  /** The deliveries of the notifications the CTE `created` inserted. */
+  deliveries: (created: string, now: Date) => RawBuilder<unknown>;
+}
+
 export interface AlertWrite {
   cameraId: number;
   kind: AlertKind;
@@ -167,9 +175,7 @@ export interface AlertWrite {
       priority: 'normal' | 'urgent';
       codeMarker: string;
       recipients: Array<{ userId: number; title: string; body: string | null }>;
-      channel: string;
-      /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more. */
-      contentLimitBytes: number;
+      outbox: OutboxWriter;
     };
   } | null;
 }
@@ -230,10 +236,10 @@ export async function writeAlert(db: Db, input: AlertWrite): Promise<AlertOutcom
       on conflict (dedupe_key) do nothing
       returning id, user_id, priority, title, body, link, entity_type, entity_id
     ),
-    queued as (${queueDeliveries('created', input.now)}),
+    queued as (${open.notice.outbox.deliveries('created', input.now)}),
     announced as (
-      select pg_notify(${open.notice.channel}, json_build_array(
-        case when octet_length(content::text) < ${open.notice.contentLimitBytes}
+      select pg_notify(${open.notice.outbox.channel}, json_build_array(
+        case when octet_length(content::text) < ${open.notice.outbox.contentLimitBytes}
              then json_build_array(id, user_id, content) else json_build_array(id, user_id) end)::text)
       from (
         select id, user_id, json_build_object('kind', ${open.notice.kind}::text, 'priority', priority,

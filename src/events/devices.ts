@@ -4,10 +4,8 @@ import { conflict, forbidden, invalid, notFound } from '../core/errors.js';
 import type { AlertKind } from '../db/schema.js';
 import { notificationText } from '../i18n/notifications.js';
 import { DEFAULT_LOCALE, localeOf } from '../i18n/locale.js';
-import { NOTIFICATION_CHANNEL } from '../notifications/notify.js';
-import { CONTENT_LIMIT_BYTES } from '../notifications/notify.js';
 import { calendarOf, chinaDate, deadlineFor } from './calendar.js';
-import { alertContext, writeAlert } from './device-repository.js';
+import { alertContext, type OutboxWriter, writeAlert } from './device-repository.js';
 import type { DeviceAlertBody, DeviceAlertResult } from './schema.js';
 import { eventColumns, limitOf, newEventPriority, openingSteps, startingStatus } from './service.js';
 import { STEP_OF } from './transitions.js';
@@ -47,7 +45,7 @@ export async function receiveDeviceAlert(
   db: Db,
   actor: Actor,
   body: DeviceAlertBody,
-  options: { mergeWindowSeconds: number },
+  options: { mergeWindowSeconds: number; outbox: OutboxWriter },
 ): Promise<DeviceAlertResult> {
   const viewer = actor.viewer;
   if (viewer.kind !== 'token' || viewer.capability !== 'device.alerts')
@@ -143,8 +141,7 @@ export async function receiveDeviceAlert(
             body: `${locale === 'en' ? category.name_en : category.name_zh} · ${area.name}`,
           };
         }),
-        channel: NOTIFICATION_CHANNEL,
-        contentLimitBytes: CONTENT_LIMIT_BYTES,
+        outbox: options.outbox,
       },
     };
   }

@@ -268,6 +268,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tx().execute((trx) =>
         receiveDeviceAlert(trx, request.actor(), request.body, {
           mergeWindowSeconds: app.config.alertMergeSeconds,
+          outbox: app.notificationOutbox,
         }),
       ),
   );

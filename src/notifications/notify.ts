@@ -1,7 +1,7 @@
 import type { Db } from '../auth/context.js';
 import { type ReadRule, readersAmong } from './readers.js';
 import { DEFAULT_LOCALE, type Locale, localeOf } from '../i18n/locale.js';
-import { insertNotifications, localesOf } from './repository.js';
+import { insertNotifications, localesOf, queueDeliveries } from './repository.js';
 
 /** The PostgreSQL channel on which committed notifications are announced to every app process. */
 export const NOTIFICATION_CHANNEL = 'gridguard_notifications';
@@ -57,6 +57,17 @@ export type AnnouncedEntry = [number, number, AnnouncedContent] | [number, numbe
 
 /** PostgreSQL refuses payloads of 8000 bytes or more; the id, user id and brackets need < 50. */
 export const CONTENT_LIMIT_BYTES = 7900;
+
+/**
+ * The outbox as another module's own statement writes into it (a device alert opens its event and
+ * notifies in one statement): the announcement channel, its payload limit and the deliveries fragment.
+ * The app hands it to the events module, so the outbox's rules stay written here.
+ */
+export const OUTBOX = {
+  channel: NOTIFICATION_CHANNEL,
+  contentLimitBytes: CONTENT_LIMIT_BYTES,
+  deliveries: queueDeliveries,
+} as const;
 
 /**
  * Writes one inbox notification per user who may open its object, queues a delivery per channel the user enabled, and

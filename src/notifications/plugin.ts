@@ -2,12 +2,15 @@ import fp from 'fastify-plugin';
 import { announcementSourceFor, createNotificationBus, type NotificationBus } from './bus.js';
 import { liveChannels } from './channels/index.js';
 import { loadNotificationConfig, type NotificationChannelConfig } from './config.js';
+import { OUTBOX } from './notify.js';
 import { notificationRoutes } from './routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** This process's view of committed notifications: `subscribe(userId, listener)` → unsubscribe. */
     notifications: NotificationBus;
+    /** How a statement of another module writes notifications into the outbox (`OUTBOX`). */
+    notificationOutbox: typeof OUTBOX;
   }
 }
 
@@ -31,6 +34,7 @@ export const notificationsPlugin = fp<NotificationsPluginOptions>(
       log: app.log,
     });
     app.decorate('notifications', bus);
+    app.decorate('notificationOutbox', OUTBOX);
     app.addHook('onClose', () => bus.close());
     await app.register(notificationRoutes, {
       heartbeatMs: options.heartbeatMs,

@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openPostgres } from '../db/database.js';
-import { migrateToLatest } from '../db/migrate.js';
-import { type AppNode, installationKeys, startAppNode } from '../test-support/app-node.js';
-import { createEventWorld, type EventWorld, categoryId } from '../test-support/events-fixtures.js';
-import { createUser } from '../test-support/factories.js';
-import { canStartCluster, startThrowawayCluster, type ThrowawayCluster } from '../test-support/pg-cluster.js';
+import { openPostgres } from '../../db/database.js';
+import { migrateToLatest } from '../../db/migrate.js';
+import { type AppNode, installationKeys, startAppNode } from '../app-node.js';
+import { createEventWorld, type EventWorld, categoryId } from '../events-fixtures.js';
+import { createUser } from '../factories.js';
+import { canStartCluster, startThrowawayCluster, type ThrowawayCluster } from '../pg-cluster.js';
 import { type Session, signInOver, type Target } from './load.js';
 
 /** Drills need a cluster of their own (server binaries) and run in CI only, like the other PostgreSQL tests. */

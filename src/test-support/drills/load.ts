@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { TEST_PASSWORD } from '../test-support/factories.js';
+import { TEST_PASSWORD } from '../factories.js';
 
 /** An app node as the load balancer sees it: a name and an address. */
 export interface Target {
