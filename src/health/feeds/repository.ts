@@ -1,8 +1,16 @@
-import { type Insertable, type RawBuilder, type Selectable, sql, type Updateable } from 'kysely';
+import {
+  type ExpressionBuilder,
+  type Insertable,
+  type RawBuilder,
+  type Selectable,
+  sql,
+  type Updateable,
+} from 'kysely';
 import { inScope, inSubtrees, prefixUpperBound, type Viewer } from '../../auth/scope.js';
 import type { Db } from '../../auth/context.js';
 import { pageWindow } from '../../core/pagination.js';
 import type {
+  DB,
   FeedBatchesTable,
   HealthRecordKind,
   HealthRecordsTable,
@@ -107,6 +115,10 @@ export async function claimBatch(db: Db, id: number): Promise<FeedBatchRow | und
     .executeTakeFirst();
 }
 
+/** The batch is still processing under this claim (no later claim took it over). */
+const heldClaim = (id: number, attempt: number) => (eb: ExpressionBuilder<DB, 'feed_batches'>) =>
+  eb.and([eb('id', '=', id), eb('attempts', '=', attempt), eb('status', '=', 'processing')]);
+
 /**
  * Claims the oldest pushed batch that waits, or whose lease ran out (its node died mid-batch): one
  * statement under `for update skip locked`, so two nodes never take the same one. The claim is
@@ -154,9 +166,7 @@ export async function renewLease(
   const row = await db
     .updateTable('feed_batches')
     .set({ locked_until: leaseUntil, heartbeat_at: now })
-    .where('id', '=', id)
-    .where('attempts', '=', attempt)
-    .where('status', '=', 'processing')
+    .where(heldClaim(id, attempt))
     .returning('id')
     .executeTakeFirst();
   return row !== undefined;
@@ -187,9 +197,7 @@ export async function settleClaim(
   const row = await db
     .updateTable('feed_batches')
     .set({ ...changes, locked_until: null })
-    .where('id', '=', id)
-    .where('attempts', '=', attempt)
-    .where('status', '=', 'processing')
+    .where(heldClaim(id, attempt))
     .returning('id')
     .executeTakeFirst();
   return row !== undefined;
